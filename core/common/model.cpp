@@ -1,0 +1,37 @@
+#include "common/model.hpp"
+
+#include <array>
+
+namespace pathways {
+namespace {
+
+constexpr std::array<std::string_view, 7> kind_names{
+    "condition", "foundational_practice", "primary_driver", "secondary_driver",
+    "student_outcome", "academic_outcome", "goal"};
+
+}  // namespace
+
+std::string_view to_string(node_kind kind) { return kind_names[static_cast<std::size_t>(kind)]; }
+
+std::optional<node_kind> node_kind_from_string(std::string_view text) {
+    for (std::size_t i = 0; i < kind_names.size(); ++i) {
+        if (kind_names[i] == text) return static_cast<node_kind>(i);
+    }
+    return std::nullopt;
+}
+
+const std::vector<std::string>& node_kind_names() {
+    static const std::vector<std::string> names(kind_names.begin(), kind_names.end());
+    return names;
+}
+
+std::string_view to_string(edge_role role) {
+    switch (role) {
+        case edge_role::effect: return "effect";
+        case edge_role::composition: return "composition";
+        case edge_role::moderator: return "moderator";
+    }
+    return "effect";
+}
+
+}  // namespace pathways

@@ -1,0 +1,175 @@
+#pragma once
+/// \file
+/// The pathways effect-model SDK: everything a plugin sees of the host.
+///
+/// std-only on purpose: no Eigen, Boost or nlohmann type crosses the boundary, so a plugin
+/// built against this header depends on nothing but the C++ standard library. The host and
+/// a plugin must agree on the ABI version and on the build fingerprint (compiler, Boost,
+/// Eigen, NDEBUG); the loader checks both before any model code runs.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "pathways/sdk/build_config.hpp"
+
+namespace pathways::sdk {
+inline namespace abi_v1 {
+
+/// Bumped whenever a type in this header changes layout or meaning.
+inline constexpr std::uint32_t abi_version = 1;
+
+/// The kinds of theory-of-change node (DESIGN.md "Concepts").
+enum class node_kind : std::uint8_t {
+    condition,
+    foundational_practice,
+    primary_driver,
+    secondary_driver,
+    student_outcome,
+    academic_outcome,
+    goal,
+};
+
+/// Distribution of an uncertain quantity, drawn once per Monte Carlo draw.
+/// - fixed:            always `a`
+/// - normal:           mean `a`, sd `b`
+/// - truncated_normal: mean `a`, sd `b`, restricted to [lower, upper]
+/// - lognormal:        exp(N(a, b^2))
+/// - uniform:          on [lower, upper]
+/// - beta:             Beta(a, b) rescaled to [lower, upper]
+enum class prior_kind : std::uint8_t { fixed, normal, truncated_normal, lognormal, uniform, beta };
+
+struct prior {
+    prior_kind kind = prior_kind::fixed;
+    double a = 0.0;
+    double b = 0.0;
+    double lower = 0.0;
+    double upper = 0.0;
+};
+
+enum class parameter_type : std::uint8_t { real, integer, boolean };
+
+/// A parameter a model declares; the host validates scenario values against it, draws it
+/// from `uncertainty` per draw, and prints it in `pathways describe`.
+struct parameter_spec {
+    std::string_view name;        ///< dotted identifier, e.g. "multiplier.race.black"
+    parameter_type type = parameter_type::real;
+    std::string_view unit;        ///< e.g. "SD/year", "ratio"
+    double default_value = 0.0;
+    double min = 0.0;             ///< valid range, inclusive
+    double max = 0.0;
+    prior uncertainty;            ///< prior used in Monte Carlo runs
+    std::string_view description;
+    std::string_view source;      ///< where the default comes from (DOMAIN.md section and study)
+    std::string_view evidence;    ///< evidence tag: "S", "S2", "R" or "A"
+};
+
+/// Subgroup codes carried by every population cell.
+enum class race : std::uint8_t { hispanic, black, white, asian, multiracial, american_indian, pacific_islander };
+inline constexpr int race_count = 7;
+enum class ell_status : std::uint8_t { non_ell, ell, exited };
+inline constexpr int ell_status_count = 3;
+enum class grade_band : std::uint8_t { elementary, middle, high };
+inline constexpr int grade_band_count = 3;
+
+/// Attributes of the population cells, as parallel arrays (one entry per cell).
+struct cell_attributes {
+    std::span<const std::uint8_t> race;        ///< pathways::sdk::race
+    std::span<const std::uint8_t> ell;         ///< pathways::sdk::ell_status
+    std::span<const std::uint8_t> frl;         ///< 1 = eligible for free/reduced-price lunch
+    std::span<const std::uint8_t> sped;        ///< 1 = has an IEP
+    std::span<const std::uint8_t> grade_band;  ///< pathways::sdk::grade_band
+    std::span<const double> students;          ///< head count (weights for any aggregate)
+    std::span<const double> baseline_achievement;  ///< mean achievement at baseline, SD vs district
+    std::span<const double> years_of_exposure;     ///< years the cell's school has run PL (0 = none)
+    std::span<const double> implementation;        ///< mean secondary-driver level this year, 0..3
+    std::span<const double> baseline_implementation;  ///< the same at baseline
+    std::span<const double> foundations;       ///< mean foundational-practice level this year, 0..3
+    std::span<const double> school_effect;     ///< this draw's school random effect on PL, SD/year at full implementation
+};
+
+/// One incoming edge of the node being evaluated, with the parent's values over all cells.
+struct parent_values {
+    std::string_view id;
+    node_kind kind = node_kind::condition;
+    double weight = 0.0;               ///< this draw's edge weight: SD of the target per unit of the parent
+    std::span<const double> current;   ///< parent this year
+    std::span<const double> previous;  ///< parent last year (baseline in the first year)
+    std::span<const double> initial;   ///< parent at baseline
+};
+
+/// Everything one batch evaluation sees: one node, all cells, one year of one draw.
+struct evaluation {
+    std::string_view node_id;
+    node_kind kind = node_kind::student_outcome;
+    int year_index = 0;                        ///< 0 = first projected year
+    double pl_school_count = 0.0;              ///< schools running PL this year (for scale effects)
+    std::span<const parent_values> parents;
+    std::span<const double> previous;          ///< this node last year
+    std::span<const double> initial;           ///< this node at baseline
+    const cell_attributes* cells = nullptr;
+    std::span<const double> parameters;        ///< this draw's values, in declaration order
+    std::span<double> out;                     ///< write this year's value for every cell
+};
+
+/// An effect model: pure function of its inputs, so the host may call it from many threads.
+/// `evaluate` reports failure by throwing a std::exception; the host names plugin, node and
+/// operation in the message it shows.
+struct effect_model_info {
+    std::string_view name;         ///< bare identifier, unique across the search path
+    std::string_view version;
+    std::string_view description;  ///< one line
+    std::span<const parameter_spec> parameters;
+    void (*evaluate)(const evaluation&) = nullptr;
+};
+
+/// Handed to a plugin's registration function; the host owns it.
+class registrar {
+public:
+    virtual void add(const effect_model_info& model) = 0;
+
+protected:
+    ~registrar() = default;
+};
+
+/// What the exported entry symbol returns. `abi_version` must stay the first member.
+struct plugin_entry {
+    std::uint32_t abi_version;
+    const char* fingerprint;
+    void (*register_models)(registrar&);
+};
+
+/// Name of the exported entry symbol.
+inline constexpr const char* entry_symbol = "pathways_plugin_entry_v1";
+
+}  // namespace abi_v1
+
+/// Index of a declared parameter by name; -1 when absent. For use at registration time.
+constexpr int parameter_index(std::span<const parameter_spec> specs, std::string_view name) {
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (specs[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+/// Weighted sum of the parents' changes since baseline for one cell: the "dose" that
+/// most models transform. Kept here so every model computes it the same way.
+inline double weighted_change_since_baseline(const evaluation& e, std::size_t cell) {
+    double dose = 0.0;
+    for (const parent_values& p : e.parents) dose += p.weight * (p.current[cell] - p.initial[cell]);
+    return dose;
+}
+
+/// True for the nodes whose value accumulates across years (achievement by subject).
+constexpr bool is_academic(node_kind kind) { return kind == node_kind::academic_outcome; }
+
+}  // namespace pathways::sdk
+
+/// Declares the plugin's entry point. `register_fn` is `void(pathways::sdk::registrar&)`.
+#define PATHWAYS_EFFECT_PLUGIN(register_fn)                                                   \
+    extern "C" __attribute__((visibility("default"))) const ::pathways::sdk::plugin_entry*     \
+    pathways_plugin_entry_v1() {                                                              \
+        static const ::pathways::sdk::plugin_entry entry{::pathways::sdk::abi_version,        \
+                                                        PATHWAYS_BUILD_FINGERPRINT, &register_fn}; \
+        return &entry;                                                                        \
+    }

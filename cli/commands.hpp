@@ -1,0 +1,57 @@
+#pragma once
+// The subcommands of `pathways`. Each returns an exit code (console.hpp) and holds no model logic:
+// it parses nothing itself, calls core, and prints.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "console.hpp"
+#include "plugin/registry.hpp"
+
+namespace pathways::cli {
+
+struct plugin_options {
+    std::vector<std::string> plugin_dirs;
+    bool allow_untrusted = false;
+};
+
+/// Loads the plugin registry; load problems are printed as warnings.
+plugin_registry load_plugins(const plugin_options& options);
+
+struct validate_options {
+    std::vector<std::string> files;
+    diagnostic_format format = diagnostic_format::text;
+};
+int validate_command(const validate_options& options, const plugin_options& plugins);
+
+struct graph_options {
+    std::string model_file;
+    std::string format = "dot";
+    std::string output;
+};
+int graph_command(const graph_options& options);
+
+int plugins_command(const plugin_options& plugins);
+int describe_command(const std::string& model, const plugin_options& plugins);
+
+struct run_options {
+    std::string scenario_file;
+    std::string variant = "base";
+    bool all_variants = false;
+    std::optional<std::string> model;
+    std::vector<std::string> set;
+    std::string out_dir;
+    bool force = false;
+    std::string formats = "csv,json";
+    std::optional<std::int64_t> draws;
+    std::optional<std::uint64_t> seed;
+    unsigned threads = 0;
+    bool quiet = false;
+    bool no_suppression = false;
+    std::vector<std::string> command_line;
+};
+int run_command(const run_options& options, const plugin_options& plugins);
+
+}  // namespace pathways::cli

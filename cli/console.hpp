@@ -1,0 +1,42 @@
+#pragma once
+// Terminal plumbing shared by the commands: diagnostics, exit codes, progress and Ctrl-C.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "common/diagnostics.hpp"
+
+namespace pathways::cli {
+
+/// Exit codes: 0 success, 1 internal error, 2 invalid input, 130 interrupted (Ctrl-C).
+enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, exit_interrupted = 130 };
+
+enum class diagnostic_format { text, json };
+
+/// Prints findings sorted, as `file:line:col: error: /pointer: message` or as a JSON array.
+void print_diagnostics(diagnostics found, diagnostic_format format);
+
+/// Set by SIGINT/SIGTERM; long work polls it and stops cleanly.
+std::atomic<bool>& interrupted();
+void install_interrupt_handler();
+
+/// Draws done, rate and time left on stderr, redrawn in place; silent when stderr is not a
+/// terminal or when `quiet`.
+class progress_display {
+public:
+    progress_display(std::string label, bool quiet);
+    ~progress_display();
+    void update(std::size_t done, std::size_t total);
+    [[nodiscard]] std::function<void(std::size_t, std::size_t)> callback();
+
+private:
+    std::string label_;
+    bool enabled_ = false;
+    std::chrono::steady_clock::time_point start_;
+    std::atomic<long long> last_draw_ms_{-1000};
+};
+
+}  // namespace pathways::cli

@@ -1,0 +1,172 @@
+// run: project a scenario (and its variants) against business as usual and write the tables.
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "commands.hpp"
+#include "common/sha256.hpp"
+#include "engine/projection.hpp"
+#include "engine/scenario_loader.hpp"
+#include "report/output_files.hpp"
+#include "report/projection_writer.hpp"
+
+namespace pathways::cli {
+namespace {
+
+/// Parses `--set NAME=VALUE` pairs; every malformed one is reported.
+std::vector<std::pair<std::string, double>> parse_settings(const std::vector<std::string>& settings) {
+    std::vector<std::pair<std::string, double>> parsed;
+    diagnostics found;
+    for (const std::string& setting : settings) {
+        const auto equals = setting.find('=');
+        char* end = nullptr;
+        const std::string value_text = equals == std::string::npos ? "" : setting.substr(equals + 1);
+        const double value = std::strtod(value_text.c_str(), &end);
+        if (equals == std::string::npos || equals == 0 || value_text.empty() || *end != '\0') {
+            found.error("<command line>", 0, 0, "", "--set '" + setting + "' is malformed; expected NAME=NUMBER");
+            continue;
+        }
+        parsed.emplace_back(setting.substr(0, equals), value);
+    }
+    if (found.has_errors()) throw input_error(found);
+    return parsed;
+}
+
+std::set<std::string> parse_formats(const std::string& text) {
+    std::set<std::string> formats;
+    std::stringstream stream(text);
+    for (std::string item; std::getline(stream, item, ',');) {
+        if (item != "csv" && item != "json") {
+            diagnostics found;
+            found.error("<command line>", 0, 0, "", "unknown output format '" + item + "'; expected csv, json or csv,json");
+            throw input_error(found);
+        }
+        formats.insert(item);
+    }
+    return formats;
+}
+
+std::string file_entry(const std::string& role, const std::filesystem::path& path) {
+    const auto digest = sha256_file(path);
+    return "    " + json_quote(role) + ": {\"path\": " + json_quote(path.string()) +
+           ", \"sha256\": " + json_quote(digest.value_or("unreadable")) + "}";
+}
+
+struct finished_run {
+    std::string variant;
+    projection_result result;
+    double seconds = 0.0;
+};
+
+std::string manifest_json(const run_options& options, const loaded_scenario& base, const std::vector<finished_run>& runs,
+                          const std::vector<std::pair<std::string, std::string>>& outputs, unsigned threads) {
+    std::ostringstream out;
+    out << "{\n  \"pathways_version\": \"0.1.0\",\n  \"sdk_abi\": " << sdk::abi_version
+        << ",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT) << ",\n  \"command_line\": [";
+    for (std::size_t i = 0; i < options.command_line.size(); ++i) out << (i ? ", " : "") << json_quote(options.command_line[i]);
+    out << "],\n  \"scenario\": " << json_quote(base.spec.name) << ",\n  \"effect_model\": {\"name\": "
+        << json_quote(base.model->name) << ", \"version\": " << json_quote(base.model->version) << ", \"pinned\": {";
+    for (std::size_t i = 0; i < base.spec.parameters.size(); ++i) {
+        out << (i ? ", " : "") << json_quote(base.spec.parameters[i].first) << ": " << format_value(base.spec.parameters[i].second);
+    }
+    out << "}},\n  \"seed\": " << base.spec.seed << ",\n  \"draws\": " << base.spec.draws << ",\n  \"threads\": " << threads
+        << ",\n  \"suppression\": " << (options.no_suppression ? "false" : "true") << ",\n  \"min_n\": " << base.spec.report.min_n
+        << ",\n  \"inputs\": {\n"
+        << file_entry("scenario", base.spec.file) << ",\n" << file_entry("district", base.spec.district_path) << ",\n"
+        << file_entry("schools_csv", base.district.schools_csv) << ",\n"
+        << (base.spec.model_path.empty() ? "    \"model\": {\"path\": \"<embedded:dps-personalized-learning>\"}"
+                                         : file_entry("model", base.spec.model_path))
+        << ",\n" << file_entry("plugin", base.model->file) << "\n  },\n  \"population\": {\"cells\": " << base.cells.size()
+        << ", \"students\": " << format_value(base.population.total_students)
+        << ", \"ipf_max_iterations\": " << base.population.max_iterations
+        << ", \"ipf_worst_error\": " << format_value(base.population.worst_max_error) << "},\n  \"runs\": [";
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        out << (i ? ", " : "") << "{\"variant\": " << json_quote(runs[i].variant) << ", \"seconds\": " << format_value(runs[i].seconds)
+            << "}";
+    }
+    out << "],\n  \"outputs\": {";
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        out << (i ? ", " : "") << json_quote(outputs[i].first) << ": " << json_quote(sha256_hex(outputs[i].second));
+    }
+    out << "}\n}\n";
+    return out.str();
+}
+
+}  // namespace
+
+int run_command(const run_options& options, const plugin_options& plugins) {
+    const plugin_registry registry = load_plugins(plugins);
+    scenario_overrides overrides{options.model, parse_settings(options.set), options.draws, options.seed};
+    const std::set<std::string> formats = parse_formats(options.formats);
+
+    diagnostics found;
+    auto base = load_scenario(options.scenario_file, "base", registry, overrides, found);
+    if (!base) throw input_error(found);
+    std::vector<std::string> variants{options.all_variants ? "base" : options.variant};
+    if (options.all_variants) variants.insert(variants.end(), base->spec.variant_names.begin(), base->spec.variant_names.end());
+
+    const std::filesystem::path folder =
+        options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
+                                : std::filesystem::path(options.out_dir);
+    output_set outputs(folder, options.force);
+    std::vector<std::string> names{"manifest.json"};
+    for (const std::string& format : formats) names.push_back("projection." + format);
+    if (const auto existing = outputs.conflicts(names); !existing.empty()) {
+        for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+        throw input_error(found);
+    }
+
+    std::string csv = projection_csv_header() + "\n";
+    if (options.no_suppression) csv = "# NOT FOR PUBLIC RELEASE: small-group suppression is off\n" + csv;
+    std::string json = "{\"runs\": [\n";
+    std::vector<finished_run> runs;
+    std::string summaries;
+    std::optional<loaded_scenario> first_run;  // described by the manifest
+    for (const std::string& variant : variants) {
+        std::optional<loaded_scenario> loaded;
+        if (variant == "base") loaded.swap(base);
+        else loaded = load_scenario(options.scenario_file, variant, registry, overrides, found);
+        if (!loaded) throw input_error(found);
+        const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+        if (found.has_errors()) throw input_error(found);
+
+        progress_display progress(variant, options.quiet);
+        projection_options projection{loaded->spec.draws, loaded->spec.seed, options.threads, loaded->spec.report.min_n,
+                                      !options.no_suppression, progress.callback(), &interrupted()};
+        const auto start = std::chrono::steady_clock::now();
+        const projection_draws draws = run_draws(sim, loaded->spec, projection);
+        if (draws.cancelled) {
+            std::cerr << "pathways: interrupted; nothing written\n";
+            return exit_interrupted;
+        }
+        finished_run run{variant, summarize_draws(draws),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+        const table_context context{loaded->spec.name, variant, loaded->model->name, loaded->spec.start_year, &sim,
+                                    !options.no_suppression};
+        csv += projection_csv_rows(run.result, context);
+        json += (runs.empty() ? "" : ",\n") + projection_json(run.result, context);
+        summaries += projection_summary(run.result, context) + "\n";
+        runs.push_back(std::move(run));
+        if (!first_run) first_run = std::move(loaded);
+    }
+    json += "]}\n";
+
+    std::vector<std::pair<std::string, std::string>> written;
+    if (formats.contains("csv")) written.emplace_back("projection.csv", csv);
+    if (formats.contains("json")) written.emplace_back("projection.json", json);
+    for (const auto& [name, content] : written) outputs.stage(name, content);
+    outputs.stage("manifest.json", manifest_json(options, *first_run, runs, written, options.threads));
+    if (interrupted()) {
+        std::cerr << "pathways: interrupted; nothing written\n";
+        return exit_interrupted;
+    }
+    outputs.commit();
+    std::cout << summaries << "Wrote";
+    for (const auto& [name, content] : written) std::cout << ' ' << (folder / name).string();
+    std::cout << ' ' << (folder / "manifest.json").string() << '\n';
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

@@ -1,0 +1,146 @@
+#pragma once
+/// \file
+/// Scenario, district profile and implementation plan as plain data: what the readers
+/// produce and the engine consumes, independent of the JSON library.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/model.hpp"
+
+namespace pathways {
+
+/// Where each value of a file was (JSON pointer → line and column), for checks made after
+/// reading, so that they still report `file:line:col`.
+struct position_index {
+    std::string file;
+    std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> positions;
+
+    /// The location of `pointer`, or of its nearest ancestor that has one.
+    [[nodiscard]] source_location at(std::string_view pointer) const;
+    /// Reports `message` at `pointer` into `out`.
+    void error(diagnostics& out, std::string_view pointer, std::string message) const;
+};
+
+/// A number shipped as a default, with where it comes from (DOMAIN.md evidence tags).
+struct sourced_value {
+    double value = 0.0;
+    std::string source;
+    std::string evidence;
+};
+
+/// `pattern` is `*`, `<primary>.*`, `foundational.*` or an exact node id.
+struct level_rule {
+    std::string pattern;
+    double level = 0.0;
+    source_location where;
+};
+
+/// District-level associations that seed iterative proportional fitting.
+struct seed_associations {
+    std::array<std::array<double, 3>, 7> ell_given_race{};  ///< [race][non_ell, ell, exited]
+    std::array<double, 7> frl_odds{};
+    std::array<double, 7> sped_odds{};
+};
+
+/// Baseline of one outcome node: additive subgroup offsets (SD), re-centred on the district.
+struct outcome_baseline {
+    std::string node;
+    std::optional<double> proficient;  ///< district share proficient at baseline (academic outcomes)
+    std::vector<std::pair<std::string, double>> offsets;  ///< subgroup term ("race:black") → SD
+    std::string source;
+    std::string evidence;
+};
+
+struct district_profile {
+    std::string id;
+    std::string name;
+    std::string file;
+    std::filesystem::path schools_csv;
+    sourced_value enrollment;
+    seed_associations seed;
+    std::vector<outcome_baseline> baselines;
+    std::vector<level_rule> starting_levels;
+    std::map<std::string, sourced_value> conditions;  ///< "accountability_flexibility" → value
+    position_index where;
+};
+
+/// Which schools a wave takes: by id, by tag, or a (seeded) sample by level and SPF colour.
+struct school_selector {
+    std::vector<std::string> ids;
+    std::string tag;
+    std::vector<std::string> levels;
+    std::vector<std::string> spf;
+    std::optional<std::int64_t> count;
+    std::uint64_t seed = 0;
+};
+
+struct wave {
+    std::string name;
+    int start_year = 0;
+    school_selector schools;
+    std::vector<level_rule> targets;
+    source_location where;
+};
+
+struct ramp_settings {
+    bool instant = false;
+    double years_to_half = 2.0;  ///< DOMAIN.md §7: logistic, 50% at year 2 (NIRN [S])
+    double years_to_90 = 3.5;    ///< DOMAIN.md §7: 90% at year 3.5
+};
+
+struct fidelity_settings {
+    double decay_per_doubling = 0.85;  ///< DOMAIN.md §7: each doubling of PL schools × 0.85
+    double reference_schools = 6.0;    ///< DOMAIN.md §4: the six 2015 pilot schools [S]
+};
+
+struct program_cut_settings {
+    double annual_probability = 0.0;  ///< DOMAIN.md §7 suggests 0.10–0.20 without patience
+    std::optional<double> protected_years;  ///< default: the district's institutional patience
+};
+
+struct implementation_plan {
+    std::map<std::string, double> conditions;  ///< overrides of the district's conditions
+    ramp_settings ramp;
+    fidelity_settings fidelity;
+    program_cut_settings program_cut;
+    std::vector<wave> waves;
+};
+
+struct report_settings {
+    std::vector<std::string> subgroups{"all"};
+    std::vector<std::string> outcomes;  ///< empty: every student and academic outcome
+    std::int64_t min_n = 16;            ///< RELIABILITY.md item 23
+    std::vector<std::pair<std::string, std::string>> reference_groups;  ///< focal → reference
+};
+
+/// One runnable scenario: the base file with at most one variant merged in.
+struct scenario {
+    std::string file;
+    std::string name;
+    std::string description;
+    std::string variant = "base";
+    std::string model_ref;                ///< embedded model id, or the path as written
+    std::filesystem::path model_path;     ///< resolved path; empty for the embedded model
+    std::filesystem::path district_path;  ///< resolved path
+    int start_year = 0;
+    int years = 0;
+    std::string effect_model;
+    std::vector<std::pair<std::string, double>> parameters;  ///< pinned effect-model parameters
+    std::map<std::string, source_location> parameter_locations;
+    std::int64_t draws = 0;
+    std::uint64_t seed = 0;
+    implementation_plan plan;
+    report_settings report;
+    std::vector<std::string> variant_names;  ///< every variant the file declares
+    position_index where;
+};
+
+}  // namespace pathways

@@ -1,0 +1,36 @@
+#pragma once
+/// \file
+/// Subgroup expressions ("race:black", "ell:ell&frl:yes"): parsing and spelling.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pathways {
+
+/// One term of a subgroup expression: a dimension and the code it requires.
+struct subgroup_term {
+    enum class dimension : std::uint8_t { race, ell, frl, sped, grade };
+    dimension dim = dimension::race;
+    std::uint8_t code = 0;
+};
+
+/// A parsed expression: the conjunction of its terms ("all" has none).
+struct subgroup {
+    std::string name;  ///< canonical spelling, as written in outputs
+    std::vector<subgroup_term> terms;
+};
+
+/// Parses an expression; on failure returns nullopt and sets `error` to a message with a suggestion.
+std::optional<subgroup> parse_subgroup(std::string_view expression, std::string& error);
+
+/// Every single-term subgroup ("race:black", "ell:exited", ...), for suggestions and partitions.
+const std::vector<std::string>& subgroup_terms();
+
+/// Index of the partition ("race", "ell", ...) a single-term subgroup belongs to; nullopt for
+/// "all" and intersections. Complementary suppression works within a partition.
+std::optional<subgroup_term::dimension> partition_of(const subgroup& group);
+
+}  // namespace pathways

@@ -1,0 +1,152 @@
+#include "engine/scenario_loader.hpp"
+
+#include <algorithm>
+
+#include "common/subgroup.hpp"
+#include "engine/schedule.hpp"
+#include "plugin/parameter_check.hpp"
+#include "population/schools_csv.hpp"
+#include "scenario/model_reader.hpp"
+#include "scenario/scenario_reader.hpp"
+
+namespace pathways {
+namespace {
+
+std::vector<std::string> pattern_suggestions(const model_graph& graph) {
+    std::vector<std::string> names{"*"};
+    for (const model_node& node : graph.definition().nodes) {
+        if (node.kind != node_kind::secondary_driver && node.kind != node_kind::foundational_practice) continue;
+        names.push_back(node.id);
+        const std::string group = node.id.substr(0, node.id.rfind('.'));
+        if (std::find(names.begin(), names.end(), group + ".*") == names.end()) names.push_back(group + ".*");
+    }
+    return names;
+}
+
+void check_levels(const std::vector<level_rule>& rules, const model_graph& graph, const position_index& where,
+                  diagnostics& out) {
+    for (const level_rule& rule : rules) {
+        if (pattern_matches_any(graph, rule.pattern)) continue;
+        where.error(out, rule.where.pointer,
+                    "'" + rule.pattern + "' matches no practice or driver of model '" + graph.definition().id + "'" +
+                        did_you_mean(rule.pattern, pattern_suggestions(graph)));
+    }
+}
+
+std::vector<std::string> node_ids(const model_graph& graph, bool outcomes_only) {
+    std::vector<std::string> ids;
+    for (const model_node& node : graph.definition().nodes) {
+        const bool outcome = node.kind == node_kind::student_outcome || node.kind == node_kind::academic_outcome ||
+                             node.kind == node_kind::goal;
+        if (!outcomes_only || outcome) ids.push_back(node.id);
+    }
+    return ids;
+}
+
+void check_report(const scenario& spec, const model_graph& graph, diagnostics& out) {
+    const auto outcomes = node_ids(graph, true);
+    for (std::size_t i = 0; i < spec.report.outcomes.size(); ++i) {
+        const std::string& id = spec.report.outcomes[i];
+        if (std::find(outcomes.begin(), outcomes.end(), id) != outcomes.end()) continue;
+        spec.where.error(out, "/report/outcomes/" + std::to_string(i),
+                         "unknown outcome '" + id + "'; expected an outcome or goal of model '" + graph.definition().id +
+                             "'" + did_you_mean(id, outcomes));
+    }
+    for (const auto& [focal, reference] : spec.report.reference_groups) {
+        for (const std::string& name : {focal, reference}) {
+            if (std::find(spec.report.subgroups.begin(), spec.report.subgroups.end(), name) != spec.report.subgroups.end()) continue;
+            spec.where.error(out, "/report/reference_groups",
+                             "subgroup '" + name + "' of a gap is not reported; expected it in /report/subgroups");
+        }
+    }
+}
+
+void check_district_nodes(const district_profile& district, const model_graph& graph, diagnostics& out) {
+    const auto ids = node_ids(graph, false);
+    for (const outcome_baseline& baseline : district.baselines) {
+        if (graph.find(baseline.node)) continue;
+        district.where.error(out, "/baseline/" + baseline.node,
+                             "unknown node '" + baseline.node + "' in model '" + graph.definition().id + "'" +
+                                 did_you_mean(baseline.node, ids));
+    }
+    check_levels(district.starting_levels, graph, district.where, out);
+}
+
+seed_table to_seed_table(const seed_associations& seed) {
+    seed_table table;
+    table.ell_given_race = seed.ell_given_race;
+    table.frl_odds = seed.frl_odds;
+    table.sped_odds = seed.sped_odds;
+    return table;
+}
+
+const model_handle* resolve_model(scenario& spec, const plugin_registry& plugins, const scenario_overrides& overrides,
+                                  diagnostics& out) {
+    if (overrides.effect_model && *overrides.effect_model != spec.effect_model) {
+        // The scenario's parameters belong to the model it names; another model starts from its own defaults.
+        spec.effect_model = *overrides.effect_model;
+        spec.parameters.clear();
+        spec.parameter_locations.clear();
+    }
+    const model_handle* model = plugins.find(spec.effect_model);
+    if (model == nullptr) {
+        spec.where.error(out, "/effect_model/plugin", plugins.unknown_model_message(spec.effect_model));
+        return nullptr;
+    }
+    for (const auto& [name, value] : overrides.parameters) {
+        std::erase_if(spec.parameters, [&](const auto& p) { return p.first == name; });
+        spec.parameters.emplace_back(name, value);
+        spec.parameter_locations[name] = {"<command line>", 0, 0, "--set " + name};
+    }
+    for (const auto& [name, value] : spec.parameters) {
+        source_location where = spec.parameter_locations[name];
+        check_parameter(*model, name, value, where, out);
+    }
+    return model;
+}
+
+}  // namespace
+
+std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path, diagnostics& out) {
+    auto definition = path.empty() ? read_embedded_model(out) : read_model_file(path, out);
+    if (!definition) return nullptr;
+    auto graph = model_graph::build(std::move(*definition), out);
+    if (!graph) return nullptr;
+    return std::make_unique<model_graph>(std::move(*graph));
+}
+
+std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, const std::string& variant,
+                                             const plugin_registry& plugins, const scenario_overrides& overrides,
+                                             diagnostics& out) {
+    diagnostics found;
+    auto spec = read_scenario(path, variant, found);
+    if (!spec) {
+        out.append(found);
+        return std::nullopt;
+    }
+    if (overrides.draws) spec->draws = *overrides.draws;
+    if (overrides.seed) spec->seed = *overrides.seed;
+    loaded_scenario loaded;
+    loaded.graph = load_model_graph(spec->model_path, found);
+    auto district = read_district(spec->district_path, found);
+    loaded.model = resolve_model(*spec, plugins, overrides, found);
+    if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
+    if (loaded.graph) {
+        for (const wave& w : spec->plan.waves) check_levels(w.targets, *loaded.graph, spec->where, found);
+        check_report(*spec, *loaded.graph, found);
+        if (district) check_district_nodes(*district, *loaded.graph, found);
+    }
+    if (found.has_errors() || !district || !loaded.graph) {
+        out.append(found);
+        return std::nullopt;
+    }
+    loaded.cells = synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
+    loaded.spec = std::move(*spec);
+    loaded.district = std::move(*district);
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return loaded;
+}
+
+}  // namespace pathways

@@ -1,0 +1,49 @@
+#pragma once
+/// \file
+/// Everything a run needs, loaded and cross-checked: scenario (with its variant), model graph,
+/// district, schools, population cells and the effect model. All problems of all files are
+/// reported together.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/scenario_types.hpp"
+#include "graph/model_graph.hpp"
+#include "plugin/registry.hpp"
+#include "population/cells.hpp"
+#include "population/school.hpp"
+
+namespace pathways {
+
+/// Command-line changes to a scenario: `--model`, `--set`, `--draws`, `--seed`.
+struct scenario_overrides {
+    std::optional<std::string> effect_model;
+    std::vector<std::pair<std::string, double>> parameters;
+    std::optional<std::int64_t> draws;
+    std::optional<std::uint64_t> seed;
+};
+
+struct loaded_scenario {
+    scenario spec;
+    std::unique_ptr<model_graph> graph;
+    district_profile district;
+    std::vector<school> schools;
+    population_cells cells;
+    population_report population;
+    const model_handle* model = nullptr;  ///< owned by the registry, which must outlive this
+};
+
+/// Reads a model file, or the embedded DPS model when `path` is empty, and builds its graph.
+std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path, diagnostics& out);
+
+/// Loads and checks `path` with `variant`; nullopt when anything was an error.
+std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, const std::string& variant,
+                                             const plugin_registry& plugins, const scenario_overrides& overrides,
+                                             diagnostics& out);
+
+}  // namespace pathways

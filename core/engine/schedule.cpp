@@ -1,0 +1,274 @@
+#include "engine/schedule.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "stats/random.hpp"
+
+namespace pathways {
+namespace {
+
+// DOMAIN.md §7 [A]: a school whose foundational practices average below "learner centered"
+// (1.5) ramps its drivers more slowly ("if a foundational practice is missing…", seed 002).
+constexpr double foundation_threshold = 1.5;
+constexpr double slowest_gate = 0.25;
+
+bool is_plan_driven(node_kind kind) {
+    return kind == node_kind::condition || kind == node_kind::foundational_practice ||
+           kind == node_kind::secondary_driver;
+}
+
+bool is_level_node(node_kind kind) {
+    return kind == node_kind::foundational_practice || kind == node_kind::secondary_driver;
+}
+
+int pattern_rank(const std::string& pattern, const model_node& node) {
+    if (!is_level_node(node.kind)) return 0;
+    if (pattern == node.id) return 3;
+    if (pattern.size() > 2 && pattern.ends_with(".*")) {
+        const std::string prefix = pattern.substr(0, pattern.size() - 1);
+        return node.id.starts_with(prefix) ? 2 : 0;
+    }
+    return pattern == "*" ? 1 : 0;
+}
+
+bool school_matches(const school& s, const school_selector& selector) {
+    if (!selector.ids.empty()) return std::find(selector.ids.begin(), selector.ids.end(), s.id) != selector.ids.end();
+    if (!selector.tag.empty() && std::find(s.tags.begin(), s.tags.end(), selector.tag) == s.tags.end()) return false;
+    if (!selector.levels.empty() &&
+        std::find(selector.levels.begin(), selector.levels.end(), to_string(s.level)) == selector.levels.end()) {
+        return false;
+    }
+    return selector.spf.empty() || std::find(selector.spf.begin(), selector.spf.end(), s.spf) != selector.spf.end();
+}
+
+/// Deterministic sample of `count` of `candidates`: a Fisher–Yates shuffle on the wave's own
+/// counter-based stream, so the sample depends only on the wave's seed.
+std::vector<std::size_t> sample_schools(std::vector<std::size_t> candidates, std::int64_t count, std::uint64_t seed) {
+    stats::counter_rng rng(seed, 0, stats::stream_id("wave-sample"));
+    for (std::size_t i = candidates.size(); i > 1; --i) {
+        const auto j = static_cast<std::size_t>(rng.next_uniform() * static_cast<double>(i));
+        std::swap(candidates[i - 1], candidates[std::min(j, i - 1)]);
+    }
+    candidates.resize(static_cast<std::size_t>(count));
+    std::sort(candidates.begin(), candidates.end());
+    return candidates;
+}
+
+double condition_value(const district_profile& district, const implementation_plan& plan, const std::string& key,
+                       double fallback) {
+    if (const auto it = plan.conditions.find(key); it != plan.conditions.end()) return it->second;
+    if (const auto it = district.conditions.find(key); it != district.conditions.end()) return it->second.value;
+    return fallback;
+}
+
+/// Logistic ramp normalised to start at 0: half of the target after `half` effective years,
+/// 90% after `ninety` (DOMAIN.md §7, NIRN [S]).
+double ramp_progress(double effective_years, double half, double ninety) {
+    if (effective_years <= 0.0) return 0.0;
+    const double steepness = std::log(9.0) / std::max(ninety - half, 1e-6);
+    const auto logistic = [&](double x) { return 1.0 / (1.0 + std::exp(-steepness * (x - half))); };
+    const double at_zero = logistic(0.0);
+    return std::clamp((logistic(effective_years) - at_zero) / (1.0 - at_zero), 0.0, 1.0);
+}
+
+}  // namespace
+
+std::optional<double> resolve_level(const std::vector<level_rule>& rules, const model_node& node) {
+    std::optional<double> best;
+    int best_rank = 0;
+    for (const level_rule& rule : rules) {
+        const int rank = pattern_rank(rule.pattern, node);
+        if (rank > best_rank) {
+            best_rank = rank;
+            best = rule.level;
+        }
+    }
+    return best;
+}
+
+bool pattern_matches_any(const model_graph& graph, std::string_view pattern) {
+    const std::string text(pattern);
+    return std::any_of(graph.definition().nodes.begin(), graph.definition().nodes.end(),
+                       [&](const model_node& node) { return pattern_rank(text, node) > 0; });
+}
+
+implementation_schedule::implementation_schedule(const model_graph& graph, const district_profile& district,
+                                                 const std::vector<school>& schools, const scenario& sc,
+                                                 diagnostics& problems)
+    : graph_(graph), start_year_(sc.start_year), years_(sc.years) {
+    const auto& nodes = graph.definition().nodes;
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        if (!is_plan_driven(nodes[n].kind)) continue;
+        driven_nodes_.push_back(n);
+        driven_kind_.push_back(static_cast<std::uint8_t>(nodes[n].kind));
+    }
+    const std::size_t driven = driven_nodes_.size();
+    const implementation_plan& plan = sc.plan;
+
+    wave_of_school_.assign(schools.size(), -1);
+    for (std::size_t w = 0; w < plan.waves.size(); ++w) {
+        const wave& wv = plan.waves[w];
+        wave_start_.push_back(wv.start_year);
+        std::vector<std::size_t> candidates;
+        for (std::size_t s = 0; s < schools.size(); ++s) {
+            if (wave_of_school_[s] < 0 && school_matches(schools[s], wv.schools)) candidates.push_back(s);
+        }
+        for (const std::string& id : wv.schools.ids) {
+            const bool known = std::any_of(schools.begin(), schools.end(), [&](const school& s) { return s.id == id; });
+            if (!known) {
+                problems.error(wv.where.file, wv.where.line, wv.where.column, wv.where.pointer + "/schools/ids",
+                               "school '" + id + "' is not in the district; expected a school_id of " + district.file);
+            }
+        }
+        if (wv.schools.count) {
+            if (*wv.schools.count > static_cast<std::int64_t>(candidates.size())) {
+                problems.error(wv.where.file, wv.where.line, wv.where.column, wv.where.pointer + "/schools/count",
+                               "wave '" + wv.name + "' asks for " + std::to_string(*wv.schools.count) +
+                                   " schools but only " + std::to_string(candidates.size()) +
+                                   " match and are not in an earlier wave");
+                continue;
+            }
+            candidates = sample_schools(std::move(candidates), *wv.schools.count, wv.schools.seed);
+        }
+        if (candidates.empty()) {
+            problems.error(wv.where.file, wv.where.line, wv.where.column, wv.where.pointer + "/schools",
+                           "wave '" + wv.name + "' selects no school; expected a selector that matches the district");
+        }
+        for (std::size_t s : candidates) wave_of_school_[s] = static_cast<int>(w);
+    }
+
+    start_levels_.assign(schools.size() * driven, 0.0);
+    target_levels_.assign(schools.size() * driven, 0.0);
+    value_feasibility_gap_.assign(schools.size(), 0.0);
+    for (std::size_t s = 0; s < schools.size(); ++s) {
+        value_feasibility_gap_[s] = schools[s].value_feasibility_gap.value_or(0.0);
+        for (std::size_t k = 0; k < driven; ++k) {
+            const model_node& node = nodes[driven_nodes_[k]];
+            double start = 0.0;
+            if (node.kind == node_kind::condition) {
+                const std::string key = node.id.substr(node.id.find('.') + 1);
+                if (node.id == "school.academic_optimism") start = schools[s].academic_optimism.value_or(0.0);
+                else if (node.id == "school.agency_value_feasibility_gap") start = value_feasibility_gap_[s];
+                else start = condition_value(district, plan, key, 0.0);
+            } else {
+                start = resolve_level(district.starting_levels, node).value_or(0.0);
+                if (node.kind == node_kind::secondary_driver && schools[s].start_level) start = *schools[s].start_level;
+            }
+            double target = start;
+            if (wave_of_school_[s] >= 0 && is_level_node(node.kind)) {
+                const auto& targets = plan.waves[static_cast<std::size_t>(wave_of_school_[s])].targets;
+                target = resolve_level(targets, node).value_or(start);
+            }
+            start_levels_[s * driven + k] = start;
+            target_levels_[s * driven + k] = target;
+        }
+    }
+
+    alignment_ = 0.5 * (condition_value(district, plan, "accountability_flexibility", 0.5) +
+                        condition_value(district, plan, "central_office_alignment", 0.5));
+    community_involvement_ = condition_value(district, plan, "community_involvement", 0.5);
+    fidelity_reference_ = plan.fidelity.reference_schools;
+    ramp_instant_ = plan.ramp.instant;
+    protected_years_ = plan.program_cut.protected_years.value_or(
+        condition_value(district, plan, "institutional_patience", 3.0));
+    const auto& edges = graph.definition().edges;
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        if (edges[e].role != edge_role::moderator) continue;
+        const auto target = std::find_if(driven_nodes_.begin(), driven_nodes_.end(),
+                                         [&](std::size_t n) { return nodes[n].id == edges[e].to; });
+        if (target == driven_nodes_.end()) continue;
+        if (edges[e].from == "district.community_involvement") {
+            community_edges_.emplace_back(e, static_cast<std::size_t>(target - driven_nodes_.begin()));
+        } else if (edges[e].from == "school.agency_value_feasibility_gap") {
+            gap_edges_.push_back(e);
+        }
+    }
+}
+
+double implementation_schedule::speed_multiplier(std::size_t school, std::span<const double> edge_weights) const {
+    // DOMAIN.md §7: misaligned accountability and central office halve ramp speed (seed 001 [S]);
+    // a teacher value–feasibility gap slows it by |β| per SD of gap (seed 000 [S], β [A]).
+    double gap_weight = 0.0;
+    for (std::size_t e : gap_edges_) gap_weight += edge_weights[e];
+    if (!gap_edges_.empty()) gap_weight /= static_cast<double>(gap_edges_.size());
+    const double alignment = 0.5 + 0.5 * alignment_;
+    return alignment * std::clamp(1.0 + gap_weight * value_feasibility_gap_[school], 0.25, 1.5);
+}
+
+void implementation_schedule::ramp_school(std::size_t school, double progress_driver, double progress_foundation,
+                                          double ceiling,
+                                          std::span<const double> edge_weights, std::span<double> levels) const {
+    const std::size_t driven = driven_nodes_.size();
+    for (std::size_t k = 0; k < driven; ++k) {
+        const double start = start_levels_[school * driven + k];
+        const double target = target_levels_[school * driven + k];
+        const auto kind = static_cast<node_kind>(driven_kind_[k]);
+        const double progress = kind == node_kind::foundational_practice ? progress_foundation : progress_driver;
+        levels[k] = start + (target - start) * progress * ceiling;
+    }
+    // Community involvement caps the practices that depend on families and partners (seed 001).
+    for (const auto& [edge, k] : community_edges_) {
+        const double start = start_levels_[school * driven + k];
+        levels[k] = start + (levels[k] - start) * (1.0 - edge_weights[edge] * (1.0 - community_involvement_));
+    }
+}
+
+void implementation_schedule::compute(const implementation_draw& draw, bool business_as_usual, result& out) const {
+    const std::size_t schools = wave_of_school_.size();
+    const std::size_t driven = driven_nodes_.size();
+    out.levels.resize(static_cast<std::size_t>(years_));
+    out.exposure.resize(static_cast<std::size_t>(years_));
+    out.pl_schools.assign(static_cast<std::size_t>(years_), 0.0);
+    std::vector<double> foundation_years(schools, 0.0);
+    std::vector<double> driver_years(schools, 0.0);
+    for (int y = 0; y < years_; ++y) {
+        const int calendar = start_year_ + y;
+        const bool cut = draw.cut_year && calendar >= *draw.cut_year;
+        auto& levels = out.levels[static_cast<std::size_t>(y)];
+        auto& exposure = out.exposure[static_cast<std::size_t>(y)];
+        levels.assign(start_levels_.begin(), start_levels_.end());
+        exposure.assign(schools, 0.0);
+        for (std::size_t s = 0; s < schools; ++s) {
+            const int w = wave_of_school_[s];
+            if (!business_as_usual && !cut && w >= 0 && calendar >= wave_start_[static_cast<std::size_t>(w)]) {
+                exposure[s] = calendar - wave_start_[static_cast<std::size_t>(w)] + 1;
+                out.pl_schools[static_cast<std::size_t>(y)] += 1.0;
+            }
+        }
+        const double pl = out.pl_schools[static_cast<std::size_t>(y)];
+        const double doublings = pl > 0.0 ? std::max(0.0, std::log2(pl / fidelity_reference_)) : 0.0;
+        const double ceiling = std::pow(draw.decay_per_doubling, doublings);
+        for (std::size_t s = 0; s < schools; ++s) {
+            if (exposure[s] <= 0.0) {
+                foundation_years[s] = driver_years[s] = 0.0;
+                continue;
+            }
+            const double speed = speed_multiplier(s, draw.edge_weights);
+            foundation_years[s] += speed;
+            const double foundation_progress =
+                ramp_instant_ ? 1.0 : ramp_progress(foundation_years[s], draw.years_to_half, draw.years_to_90);
+            std::span<double> school_levels(levels.data() + s * driven, driven);
+            ramp_school(s, 0.0, foundation_progress, ceiling, draw.edge_weights, school_levels);
+            driver_years[s] += speed * foundation_gate(school_levels);
+            const double driver_progress =
+                ramp_instant_ ? 1.0 : ramp_progress(driver_years[s], draw.years_to_half, draw.years_to_90);
+            ramp_school(s, driver_progress, foundation_progress, ceiling, draw.edge_weights, school_levels);
+        }
+    }
+}
+
+double implementation_schedule::foundation_gate(std::span<const double> school_levels) const {
+    double sum = 0.0;
+    int count = 0;
+    for (std::size_t k = 0; k < driven_kind_.size(); ++k) {
+        if (static_cast<node_kind>(driven_kind_[k]) != node_kind::foundational_practice) continue;
+        sum += school_levels[k];
+        ++count;
+    }
+    if (count == 0) return 1.0;
+    return std::clamp(sum / count / foundation_threshold, slowest_gate, 1.0);
+}
+
+}  // namespace pathways

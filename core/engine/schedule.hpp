@@ -1,0 +1,89 @@
+#pragma once
+/// \file
+/// The implementation plan turned into levels: which schools run PL from when, and how far each
+/// practice and driver has ramped in every school in every year of one draw.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/scenario_types.hpp"
+#include "graph/model_graph.hpp"
+#include "population/school.hpp"
+
+namespace pathways {
+
+/// The uncertain implementation quantities of one draw (central values in a deterministic run).
+struct implementation_draw {
+    double years_to_half = 2.0;
+    double years_to_90 = 3.5;
+    double decay_per_doubling = 0.85;
+    std::optional<int> cut_year;          ///< calendar year the district cuts the program, if it does
+    std::span<const double> edge_weights;  ///< this draw's weight of every model edge
+};
+
+/// Levels of the plan-driven nodes (conditions, foundational practices, secondary drivers).
+class implementation_schedule {
+public:
+    /// Resolves waves to schools and starting/target levels; problems go to `problems`.
+    implementation_schedule(const model_graph& graph, const district_profile& district,
+                            const std::vector<school>& schools, const scenario& sc, diagnostics& problems);
+
+    /// Plan-driven nodes, in the order used by `levels`.
+    [[nodiscard]] const std::vector<std::size_t>& driven_nodes() const { return driven_nodes_; }
+    [[nodiscard]] int years() const { return years_; }
+    [[nodiscard]] std::size_t school_count() const { return wave_of_school_.size(); }
+    /// Wave index per school, -1 for schools outside the plan.
+    [[nodiscard]] const std::vector<int>& wave_of_school() const { return wave_of_school_; }
+    [[nodiscard]] double protected_years() const { return protected_years_; }
+    /// Starting level of driven node `k` in `school` (its business-as-usual level every year).
+    [[nodiscard]] double start_level(std::size_t school, std::size_t k) const {
+        return start_levels_[school * driven_nodes_.size() + k];
+    }
+
+    /// Output of `compute`: [year][school * driven + k] levels and per-school exposure.
+    struct result {
+        std::vector<std::vector<double>> levels;
+        std::vector<std::vector<double>> exposure;  ///< [year][school] years running PL, 0 if none
+        std::vector<double> pl_schools;             ///< [year] schools running PL
+    };
+
+    /// Levels for every year. With `business_as_usual` every school stays at its start.
+    void compute(const implementation_draw& draw, bool business_as_usual, result& out) const;
+
+private:
+    double speed_multiplier(std::size_t school, std::span<const double> edge_weights) const;
+    void ramp_school(std::size_t school, double progress_driver, double progress_foundation, double ceiling,
+                     std::span<const double> edge_weights, std::span<double> levels) const;
+    double foundation_gate(std::span<const double> school_levels) const;
+
+    const model_graph& graph_;
+    int start_year_ = 0;
+    int years_ = 0;
+    std::vector<std::size_t> driven_nodes_;
+    std::vector<std::uint8_t> driven_kind_;           ///< node_kind of each driven node
+    std::vector<double> start_levels_;                ///< [school * driven + k]
+    std::vector<double> target_levels_;               ///< [school * driven + k]
+    std::vector<int> wave_of_school_;
+    std::vector<int> wave_start_;
+    std::vector<double> value_feasibility_gap_;       ///< per school, SD
+    double alignment_ = 0.5;                          ///< mean of the two alignment conditions
+    double protected_years_ = 3.0;
+    double fidelity_reference_ = 6.0;
+    bool ramp_instant_ = false;
+    std::vector<std::pair<std::size_t, std::size_t>> community_edges_;  ///< (edge, driven index)
+    double community_involvement_ = 0.5;
+    std::vector<std::size_t> gap_edges_;              ///< value–feasibility gap moderator edges
+};
+
+/// Resolves `rules` for a node: the most specific matching pattern wins (exact id, then
+/// `<group>.*`, then `*`); nullopt when none matches.
+std::optional<double> resolve_level(const std::vector<level_rule>& rules, const model_node& node);
+
+/// True when `pattern` (a target key) names at least one node of the model.
+bool pattern_matches_any(const model_graph& graph, std::string_view pattern);
+
+}  // namespace pathways

@@ -1,0 +1,128 @@
+#pragma once
+/// \file
+/// One scenario prepared for projection: cells, baselines, the implementation schedule and the
+/// effect model, run one draw at a time (scenario and business as usual with the same draw).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/scenario_types.hpp"
+#include "engine/schedule.hpp"
+#include "engine/subgroups.hpp"
+#include "graph/model_graph.hpp"
+#include "plugin/registry.hpp"
+#include "population/cells.hpp"
+#include "population/school.hpp"
+
+namespace pathways {
+
+/// Every uncertain quantity of one Monte Carlo draw.
+struct draw_parameters {
+    std::vector<double> edge_weights;      ///< per model edge
+    std::vector<double> model_parameters;  ///< per declared effect-model parameter
+    double years_to_half = 2.0;
+    double years_to_90 = 3.5;
+    double decay_per_doubling = 0.85;
+    std::optional<int> cut_year;
+    std::vector<double> school_effects;    ///< per school, SD/year at full implementation
+};
+
+/// Student-weighted subgroup means of one run (scenario or business as usual).
+/// `levels[(year * subgroups + g) * outcomes + o]`, `proficient` likewise over academic outcomes.
+struct run_aggregates {
+    std::vector<double> levels;
+    std::vector<double> proficient;
+    std::vector<double> pl_schools;  ///< [year]
+};
+
+struct draw_result {
+    run_aggregates scenario;
+    run_aggregates business_as_usual;
+};
+
+/// A reported subgroup with its cells and head count.
+struct reported_subgroup {
+    subgroup group;
+    std::vector<std::uint32_t> cells;
+    double students = 0.0;
+};
+
+/// A reported outcome node; academic ones carry a proficiency cut score.
+struct reported_outcome {
+    std::size_t node = 0;
+    std::string id;
+    bool academic = false;
+    std::optional<std::size_t> proficiency_index;  ///< position among outcomes with a cut score
+};
+
+struct simulation_inputs {
+    const model_graph& graph;
+    const district_profile& district;
+    const std::vector<school>& schools;
+    const population_cells& cells;
+    const scenario& spec;
+    const model_handle& model;
+};
+
+class simulation {
+public:
+    /// Prepares everything that does not change between draws; problems go to `problems`.
+    simulation(const simulation_inputs& inputs, diagnostics& problems);
+    ~simulation();
+    simulation(const simulation&) = delete;
+    simulation& operator=(const simulation&) = delete;
+
+    /// Central values: every edge at its weight, every parameter at its (pinned or declared)
+    /// default, no program cut, no school random effects.
+    [[nodiscard]] draw_parameters central_parameters() const;
+    /// Draw `draw` of every uncertain quantity, keyed by (seed, draw, stream): independent of
+    /// which other draws run and in what order.
+    [[nodiscard]] draw_parameters sample_parameters(std::uint64_t seed, std::uint64_t draw) const;
+
+    /// Runs scenario and business as usual for one draw. Thread-safe: each thread passes its own result.
+    void run(const draw_parameters& parameters, draw_result& out) const;
+
+    [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
+    [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
+    [[nodiscard]] std::size_t proficiency_outcomes() const { return proficiency_cuts_.size(); }
+    /// Baseline share proficient of a subgroup for a proficiency outcome.
+    [[nodiscard]] double baseline_proficient(std::size_t subgroup, std::size_t proficiency_index) const;
+    [[nodiscard]] double baseline_level(std::size_t subgroup, std::size_t outcome) const;
+    [[nodiscard]] int years() const { return inputs_.spec.years; }
+    [[nodiscard]] std::size_t cell_count() const { return inputs_.cells.students.size(); }
+    [[nodiscard]] std::size_t evaluated_node_count() const { return evaluated_.size(); }
+    [[nodiscard]] const implementation_schedule& schedule() const { return schedule_; }
+
+private:
+    struct workspace;
+    void prepare_baselines();
+    void prepare_reporting(diagnostics& problems);
+    void prepare_parameters(diagnostics& problems);
+    void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
+    void evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const;
+    void aggregate_year(int year, const workspace& ws, run_aggregates& out) const;
+
+    simulation_inputs inputs_;
+    implementation_schedule schedule_;
+    std::vector<std::size_t> evaluated_;        ///< nodes in topological order that are computed
+    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> parent_edges_;  ///< per evaluated: (edge, parent)
+    std::vector<double> initial_values_;        ///< [node * cells + cell] baseline of every node
+    std::vector<double> baseline_achievement_;  ///< per cell
+    /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
+    struct proficiency_scale {
+        std::size_t node = 0;
+        double cut = 0.0;
+        double within_cell_sd = 1.0;
+    };
+    std::vector<proficiency_scale> proficiency_cuts_;
+    std::vector<double> baseline_implementation_;  ///< per cell
+    std::vector<reported_subgroup> subgroups_;
+    std::vector<reported_outcome> outcomes_;
+    std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
+};
+
+}  // namespace pathways

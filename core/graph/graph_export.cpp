@@ -1,0 +1,196 @@
+#include "graph/graph_export.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+namespace pathways {
+namespace {
+
+/// Causal order, left to right: what the plan sets, then what it changes, then what follows.
+constexpr std::array<node_kind, 7> display_order{
+    node_kind::condition,       node_kind::foundational_practice, node_kind::secondary_driver,
+    node_kind::primary_driver,  node_kind::student_outcome,       node_kind::academic_outcome,
+    node_kind::goal};
+
+std::string short_number(double value) {
+    std::array<char, 32> text{};
+    const int written = std::snprintf(text.data(), text.size(), "%.3g", value);
+    return std::string(text.data(), static_cast<std::size_t>(std::max(written, 0)));
+}
+
+std::string dot_string(std::string_view text) {
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            quoted += '\\';
+            quoted += c;
+        } else if (c == '\n') {
+            quoted += "\\n";
+        } else {
+            quoted += c;
+        }
+    }
+    return quoted + '"';
+}
+
+double pen_width(double weight) { return std::min(1.0 + 8.0 * std::fabs(weight), 5.0); }
+
+std::string dot_edge_attributes(const model_edge& edge) {
+    std::string attributes = "label=" + dot_string(short_number(edge.weight)) + ", penwidth=" +
+                             short_number(pen_width(edge.weight));
+    if (edge.role == edge_role::moderator) attributes += ", style=dashed";
+    if (edge.role == edge_role::composition) attributes += ", style=dotted";
+    if (edge.weight < 0) attributes += ", color=firebrick";
+    return attributes;
+}
+
+/// Keeps the clusters in causal order even where no model edge runs between two kinds.
+void append_dot_kind_order(const model_graph& graph, std::string& dot) {
+    const model_definition& def = graph.definition();
+    const model_node* previous = nullptr;
+    for (const node_kind kind : display_order) {
+        const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
+        if (members.empty()) continue;
+        const model_node& first = def.nodes[members.front()];
+        if (previous != nullptr) {
+            dot += "  " + dot_string(previous->id) + " -> " + dot_string(first.id) + " [style=invis];\n";
+        }
+        previous = &first;
+    }
+}
+
+std::string mermaid_label(std::string_view text) {
+    std::string label = "\"";
+    for (const char c : text) {
+        if (c == '"') {
+            label += "#quot;";
+        } else if (c == '\n') {
+            label += ' ';
+        } else {
+            label += c;
+        }
+    }
+    return label + '"';
+}
+
+std::string_view mermaid_arrow(edge_role role) {
+    switch (role) {
+        case edge_role::effect: return "-->";
+        case edge_role::composition: return "==>";
+        case edge_role::moderator: return "-.->";
+    }
+    return "-->";
+}
+
+std::string json_string(std::string_view text) {
+    std::string quoted = "\"";
+    for (const char c : text) {
+        switch (c) {
+            case '"': quoted += "\\\""; break;
+            case '\\': quoted += "\\\\"; break;
+            case '\b': quoted += "\\b"; break;
+            case '\f': quoted += "\\f"; break;
+            case '\n': quoted += "\\n"; break;
+            case '\r': quoted += "\\r"; break;
+            case '\t': quoted += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    std::array<char, 8> escape{};
+                    std::snprintf(escape.data(), escape.size(), "\\u%04x", static_cast<unsigned>(c));
+                    quoted += escape.data();
+                } else {
+                    quoted += c;
+                }
+        }
+    }
+    return quoted + '"';
+}
+
+/// Shortest text that reads back to the same double; JSON has no NaN or infinity.
+std::string json_number(double value) {
+    if (!std::isfinite(value)) return "null";
+    std::array<char, 32> text{};
+    const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
+    return std::string(text.data(), result.ptr);
+}
+
+std::string json_node(const model_node& node) {
+    return "{\"id\": " + json_string(node.id) + ", \"label\": " + json_string(node.label) +
+           ", \"kind\": " + json_string(to_string(node.kind)) + ", \"group\": " + json_string(node.group) +
+           ", \"scale\": " + json_string(node.scale) + ", \"leap\": " + json_string(node.leap) +
+           ", \"description\": " + json_string(node.description) + "}";
+}
+
+std::string json_edge(const model_edge& edge) {
+    return "{\"from\": " + json_string(edge.from) + ", \"to\": " + json_string(edge.to) +
+           ", \"role\": " + json_string(to_string(edge.role)) + ", \"weight\": " + json_number(edge.weight) +
+           ", \"range\": [" + json_number(edge.range_low) + ", " + json_number(edge.range_high) +
+           "], \"source\": " + json_string(edge.source) + ", \"evidence\": " + json_string(edge.evidence) + "}";
+}
+
+template <typename Item, typename Render>
+std::string json_array(const std::vector<Item>& items, Render render) {
+    if (items.empty()) return "[]";
+    std::string text = "[\n";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        text += "    " + render(items[i]) + (i + 1 < items.size() ? ",\n" : "\n");
+    }
+    return text + "  ]";
+}
+
+}  // namespace
+
+std::string to_dot(const model_graph& graph) {
+    const model_definition& def = graph.definition();
+    // newrank lets `rank=same` inside clusters hold; the old ranker drops it for clustered nodes.
+    std::string dot = "digraph " + dot_string(def.id) + " {\n  rankdir=LR;\n  newrank=true;\n  label=" +
+                      dot_string(def.name) + ";\n  node [shape=box, style=rounded];\n";
+    for (const node_kind kind : display_order) {
+        const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
+        if (members.empty()) continue;
+        const std::string name(to_string(kind));
+        dot += "  subgraph cluster_" + name + " {\n    label=" + dot_string(name) + ";\n    rank=same;\n";
+        for (const std::size_t node : members) {
+            dot += "    " + dot_string(def.nodes[node].id) + " [label=" + dot_string(def.nodes[node].label) + "];\n";
+        }
+        dot += "  }\n";
+    }
+    append_dot_kind_order(graph, dot);
+    for (const model_edge& edge : def.edges) {
+        dot += "  " + dot_string(edge.from) + " -> " + dot_string(edge.to) + " [" + dot_edge_attributes(edge) + "];\n";
+    }
+    return dot + "}\n";
+}
+
+std::string to_mermaid(const model_graph& graph) {
+    const model_definition& def = graph.definition();
+    std::string text = "flowchart LR\n";
+    for (const node_kind kind : display_order) {
+        const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
+        if (members.empty()) continue;
+        const std::string name(to_string(kind));
+        text += "  subgraph cluster_" + name + " [" + name + "]\n";
+        for (const std::size_t node : members) {
+            text += "    n" + std::to_string(node) + "[" + mermaid_label(def.nodes[node].label) + "]\n";
+        }
+        text += "  end\n";
+    }
+    for (const model_edge& edge : def.edges) {
+        text += "  n" + std::to_string(*graph.find(edge.from)) + " " + std::string(mermaid_arrow(edge.role)) + "|" +
+                mermaid_label(short_number(edge.weight)) + "| n" + std::to_string(*graph.find(edge.to)) + "\n";
+    }
+    return text;
+}
+
+std::string to_json(const model_graph& graph) {
+    const model_definition& def = graph.definition();
+    return "{\n  \"id\": " + json_string(def.id) + ",\n  \"name\": " + json_string(def.name) +
+           ",\n  \"nodes\": " + json_array(def.nodes, json_node) + ",\n  \"edges\": " +
+           json_array(def.edges, json_edge) + "\n}\n";
+}
+
+}  // namespace pathways

@@ -1,0 +1,23 @@
+#pragma once
+/// \file
+/// Calling plugin code so that its failures become errors that name plugin, node and operation.
+
+#include <string_view>
+
+#include "pathways/sdk/effect_model.hpp"
+#include "plugin/model_handle.hpp"
+#include "plugin/plugin_error.hpp"
+
+namespace pathways {
+
+/// Calls `model.evaluate(e)` and checks what it wrote.
+///
+/// Before the call every cell of `e.out` is set to NaN, so a cell the model leaves unwritten is caught
+/// like one it sets to NaN. Throws plugin_error when the model throws anything, or when any output is
+/// NaN or infinite, e.g. "plugin 'evidence' (libpathways_evidence.so): node 'x': evaluate in year 3
+/// returned NaN for cell 12" (year is `e.year_index` and cell the 0-based index into `e.out`; only the
+/// first bad cell is named). `operation` names what the host was doing ("evaluate"). Safe to call from
+/// many threads at once for models that follow the SDK's contract.
+void evaluate_checked(const model_handle& model, const sdk::evaluation& e, std::string_view operation);
+
+}  // namespace pathways

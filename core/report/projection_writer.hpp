@@ -1,0 +1,44 @@
+#pragma once
+/// \file
+/// The projection as people and tools read it: tidy CSV and JSON (DESIGN.md "Output
+/// conventions"), and a short summary for the terminal.
+
+#include <string>
+#include <vector>
+
+#include "engine/projection.hpp"
+
+namespace pathways {
+
+/// What every row of a table shares: which scenario, variant and model produced it.
+struct table_context {
+    std::string scenario;
+    std::string variant;
+    std::string model;
+    int start_year = 0;
+    const simulation* sim = nullptr;
+    bool suppression = true;  ///< false stamps the output "not for public release"
+};
+
+/// A number as the tables print it: 6 significant digits, "-0" folded to "0".
+std::string format_value(double value);
+
+/// Header line of the tidy CSV (no trailing newline).
+std::string projection_csv_header();
+
+/// Rows of the tidy CSV, one per line; suppressed rows keep their labels and leave values empty.
+std::string projection_csv_rows(const projection_result& result, const table_context& context);
+
+/// One JSON object with the context and a "rows" array (suppressed values are null).
+std::string projection_json(const projection_result& result, const table_context& context);
+
+/// The final-year effects and gap changes for the reported subgroups, for a terminal.
+std::string projection_summary(const projection_result& result, const table_context& context);
+
+/// Escapes `text` as a JSON string literal, quotes included.
+std::string json_quote(std::string_view text);
+
+/// Quotes a CSV field when it holds a comma, quote or newline.
+std::string csv_field(std::string_view text);
+
+}  // namespace pathways

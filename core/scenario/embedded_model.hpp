@@ -1,0 +1,13 @@
+#pragma once
+/// \file
+/// The shipped DPS model, compiled into the library so that it is available from any folder.
+
+#include <string_view>
+
+namespace pathways {
+
+/// Bytes of `scenarios/models/dps-personalized-learning.json` as they were at build time
+/// (defined in a file CMake generates from core/embedded_model.cpp.in).
+std::string_view embedded_dps_model();
+
+}  // namespace pathways

@@ -1,0 +1,224 @@
+#include "scenario/model_reader.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scenario/embedded_model.hpp"
+#include "scenario/json_checks.hpp"
+#include "scenario/json_reader.hpp"
+#include "scenario/prior_reader.hpp"
+
+namespace pathways {
+namespace {
+
+using json::object_reader;
+
+constexpr std::int64_t format_version = 1;
+
+const std::vector<std::string>& evidence_tags() {
+    static const std::vector<std::string> tags{"S", "S2", "R", "A"};
+    return tags;
+}
+
+const std::vector<std::string>& role_names() {
+    static const std::vector<std::string> names{"effect", "composition", "moderator"};
+    return names;
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string text;
+    for (const std::string& word : words) {
+        if (!text.empty()) text += ", ";
+        text += word;
+    }
+    return text;
+}
+
+/// "unknown kind 'x'; did you mean 'y'?", or the list of valid spellings when none is close.
+std::string unknown_word(std::string_view what, const std::string& word, const std::vector<std::string>& valid) {
+    const std::string suggestion = did_you_mean(word, valid);
+    return "unknown " + std::string(what) + " '" + word + "'" +
+           (suggestion.empty() ? "; expected one of " + join(valid) : suggestion);
+}
+
+bool has_new_errors(const diagnostics& out, std::size_t before) {
+    const auto& items = out.items();
+    return std::any_of(items.begin() + static_cast<std::ptrdiff_t>(before), items.end(),
+                       [](const diagnostic& d) { return d.level == severity::error; });
+}
+
+source_location where_is(const object_reader& reader) {
+    const json::location at = reader.doc().where(reader.pointer());
+    return {reader.doc().file, at.line, at.column, reader.pointer()};
+}
+
+std::optional<std::string> non_empty_string(object_reader& reader, std::string_view key, std::string_view expected) {
+    auto text = reader.required_string(key);
+    if (text && text->empty()) {
+        reader.error_at(key, "empty " + std::string(key) + "; expected " + std::string(expected));
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<model_node> read_node(const json::document& doc, const std::string& pointer, diagnostics& out) {
+    object_reader reader(doc, pointer, out);
+    const std::size_t before = out.items().size();
+    model_node node;
+    node.where = where_is(reader);
+    if (const auto id = reader.required_string("id")) {
+        if (id->empty()) {
+            reader.error_at("id", "empty id; expected dotted snake_case such as 'learner_paths.learner_profile_data'");
+        } else if (!is_valid_node_id(*id)) {
+            reader.error_at("id", "invalid node id '" + *id +
+                                      "'; expected dotted snake_case ([a-z0-9_] words joined by '.')");
+        }
+        node.id = *id;
+    }
+    if (const auto label = non_empty_string(reader, "label", "a short name")) node.label = *label;
+    if (const auto kind = reader.required_string("kind")) {
+        if (const auto parsed = node_kind_from_string(*kind)) {
+            node.kind = *parsed;
+        } else {
+            reader.error_at("kind", unknown_word("kind", *kind, node_kind_names()));
+        }
+    }
+    node.scale = reader.optional_string("scale").value_or("");
+    node.group = reader.optional_string("group").value_or("");
+    node.description = reader.optional_string("description").value_or("");
+    node.leap = reader.optional_string("leap").value_or("");
+    reader.finish();
+    if (has_new_errors(out, before) || !reader.valid()) return std::nullopt;
+    return node;
+}
+
+std::optional<edge_role> read_role(object_reader& reader) {
+    const auto role = reader.optional_string("role");
+    if (!role) return reader.has("role") ? std::nullopt : std::optional<edge_role>(edge_role::effect);
+    for (const edge_role candidate : {edge_role::effect, edge_role::composition, edge_role::moderator}) {
+        if (to_string(candidate) == *role) return candidate;
+    }
+    reader.error_at("role", unknown_word("role", *role, role_names()));
+    return std::nullopt;
+}
+
+/// Reads `range` as [low, high] with low <= high; nullopt when absent or wrong.
+std::optional<std::pair<double, double>> read_range(object_reader& reader) {
+    const auto range = reader.optional_array("range");
+    if (!range) return std::nullopt;
+    if (range->size() != 2) {
+        reader.error_at("range", "expected [low, high] with 2 numbers, got " + std::to_string(range->size()) +
+                                     (range->size() == 1 ? " element" : " elements"));
+        return std::nullopt;
+    }
+    const auto low = json::read_number(reader.doc(), (*range)[0], range->pointer_of(0), reader.out());
+    const auto high = json::read_number(reader.doc(), (*range)[1], range->pointer_of(1), reader.out());
+    if (!low || !high) return std::nullopt;
+    if (*low > *high) {
+        reader.error_at("range", "low " + json::format_number(*low) + " is greater than high " +
+                                     json::format_number(*high) + "; expected [low, high] with low <= high");
+        return std::nullopt;
+    }
+    return std::pair{*low, *high};
+}
+
+std::optional<model_edge> read_edge(const json::document& doc, const std::string& pointer, diagnostics& out) {
+    object_reader reader(doc, pointer, out);
+    const std::size_t before = out.items().size();
+    model_edge edge;
+    edge.where = where_is(reader);
+    if (const auto from = non_empty_string(reader, "from", "a node id")) edge.from = *from;
+    if (const auto to = non_empty_string(reader, "to", "a node id")) edge.to = *to;
+    if (const auto role = read_role(reader)) edge.role = *role;
+    const auto weight = reader.required_number("weight");
+    if (weight) edge.weight = *weight;
+    const auto range = read_range(reader);
+    if (weight && range && (*weight < range->first || *weight > range->second)) {
+        reader.error_at("weight", "weight " + json::format_number(*weight) + " is outside its range [" +
+                                      json::format_number(range->first) + ", " + json::format_number(range->second) +
+                                      "]; expected low <= weight <= high");
+    }
+    edge.range_low = range ? range->first : edge.weight;
+    edge.range_high = range ? range->second : edge.weight;
+    if (auto prior_object = reader.optional_child("prior")) {
+        if (const auto parsed = json::read_prior(*prior_object)) edge.uncertainty = *parsed;
+    } else {
+        edge.uncertainty = {prior_kind::fixed, edge.weight, 0.0, 0.0, 0.0};
+    }
+    if (const auto source = non_empty_string(reader, "source", "where the weight comes from")) edge.source = *source;
+    if (const auto evidence = reader.required_string("evidence")) {
+        if (std::find(evidence_tags().begin(), evidence_tags().end(), *evidence) == evidence_tags().end()) {
+            reader.error_at("evidence", "unknown evidence tag '" + *evidence + "'; expected one of S, S2, R, A");
+        }
+        edge.evidence = *evidence;
+    }
+    reader.finish();
+    if (has_new_errors(out, before) || !reader.valid()) return std::nullopt;
+    return edge;
+}
+
+template <typename Item, typename Read>
+std::vector<Item> read_list(object_reader& reader, std::string_view key, Read read) {
+    std::vector<Item> items;
+    const auto list = reader.array(key);
+    if (!list) return items;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        if (auto item = read(reader.doc(), list->pointer_of(i), reader.out())) items.push_back(std::move(*item));
+    }
+    return items;
+}
+
+}  // namespace
+
+bool is_valid_node_id(std::string_view id) {
+    bool segment_empty = true;
+    for (const char c : id) {
+        if (c == '.') {
+            if (segment_empty) return false;
+            segment_empty = true;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+            segment_empty = false;
+        } else {
+            return false;
+        }
+    }
+    return !segment_empty;
+}
+
+std::optional<model_definition> read_model(const json::document& doc, diagnostics& out) {
+    const std::size_t before = out.items().size();
+    model_definition model;
+    model.file = doc.file;
+    {
+        object_reader reader(doc, "", out);
+        if (const auto version = reader.required_integer("pathways_model"); version && *version != format_version) {
+            reader.error_at("pathways_model", "unsupported model format version " + std::to_string(*version) +
+                                                  "; expected " + std::to_string(format_version));
+        }
+        if (const auto id = non_empty_string(reader, "id", "the model's name in scenario files")) model.id = *id;
+        model.name = reader.optional_string("name").value_or(model.id);
+        model.description = reader.optional_string("description").value_or("");
+        model.nodes = read_list<model_node>(reader, "nodes", read_node);
+        model.edges = read_list<model_edge>(reader, "edges", read_edge);
+    }
+    if (has_new_errors(out, before) || doc.has_errors) return std::nullopt;
+    return model;
+}
+
+std::optional<model_definition> read_model_file(const std::filesystem::path& path, diagnostics& out) {
+    const auto doc = json::parse_file(path, out);
+    if (!doc) return std::nullopt;
+    return read_model(*doc, out);
+}
+
+std::optional<model_definition> read_embedded_model(diagnostics& out) {
+    const auto doc = json::parse(embedded_dps_model(), std::string(embedded_model_file), out);
+    if (!doc) return std::nullopt;
+    return read_model(*doc, out);
+}
+
+}  // namespace pathways

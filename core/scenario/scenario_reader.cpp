@@ -1,0 +1,502 @@
+#include "scenario/scenario_reader.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "common/subgroup.hpp"
+#include "scenario/json_checks.hpp"
+#include "scenario/json_reader.hpp"
+
+namespace pathways {
+namespace {
+
+using json::object_reader;
+
+const std::vector<std::string> condition_names{"accountability_flexibility", "central_office_alignment",
+                                               "community_involvement", "institutional_patience"};
+const std::vector<std::string> school_levels{"elementary", "middle", "high", "k8"};
+const std::vector<std::string> spf_colours{"blue", "green", "yellow", "orange", "red"};
+const std::vector<std::string> race_names{"hispanic", "black", "white", "asian", "multiracial", "american_indian",
+                                          "pacific_islander"};
+const std::vector<std::string> evidence_tags{"S", "S2", "R", "A"};
+constexpr double max_institutional_patience = 50.0;
+
+bool is_bare_identifier(const std::string& name) {
+    if (name.empty() || name.front() == '.' || name.find("..") != std::string::npos) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+    });
+}
+
+bool is_level_pattern(const std::string& pattern) {
+    if (pattern == "*") return true;
+    const std::string body = pattern.ends_with(".*") ? pattern.substr(0, pattern.size() - 2) : pattern;
+    if (body.empty() || body.front() == '.' || body.back() == '.') return false;
+    return std::all_of(body.begin(), body.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    });
+}
+
+position_index positions_of(const json::document& doc) {
+    position_index index{doc.file, {}};
+    for (const auto& [pointer, where] : doc.value_locations) index.positions.emplace(pointer, std::pair{where.line, where.column});
+    return index;
+}
+
+/// Paths resolve relative to the file that names them and may not leave its folder.
+std::optional<std::filesystem::path> resolve_path(object_reader& reader, std::string_view key,
+                                                   const std::filesystem::path& base_file, bool required) {
+    const auto text = required ? reader.required_string(key) : reader.optional_string(key);
+    if (!text) return std::nullopt;
+    const std::filesystem::path relative = std::filesystem::path(*text).lexically_normal();
+    if (relative.is_absolute() || relative.empty() || *relative.begin() == "..") {
+        reader.error_at(key, "path '" + *text + "' leaves the folder of " + base_file.filename().string() +
+                                 "; expected a path relative to it, inside it");
+        return std::nullopt;
+    }
+    return base_file.parent_path() / relative;
+}
+
+std::vector<level_rule> read_levels(object_reader& reader, std::string_view key, bool required) {
+    std::vector<level_rule> rules;
+    std::optional<object_reader> levels;
+    if (required) levels.emplace(reader.child(key));
+    else levels = reader.optional_child(key);
+    if (!levels || !levels->valid()) return rules;
+    for (const std::string& pattern : levels->members()) {
+        if (!is_level_pattern(pattern)) {
+            levels->error_at_key(pattern, "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
+            continue;
+        }
+        const json::location where = reader.doc().where(levels->pointer_of(pattern));
+        const nlohmann::json* value = levels->optional_value(pattern);
+        if (value == nullptr) continue;
+        const auto level = json::read_number(reader.doc(), *value, levels->pointer_of(pattern), reader.out(), 0.0, 3.0);
+        if (level) rules.push_back({pattern, *level, {reader.doc().file, where.line, where.column, levels->pointer_of(pattern)}});
+    }
+    if (rules.empty() && levels->members().empty()) levels->error("no levels given; expected at least one pattern");
+    return rules;
+}
+
+std::vector<std::string> read_string_list(object_reader& reader, std::string_view key,
+                                          const std::vector<std::string>* allowed) {
+    std::vector<std::string> values;
+    const auto list = reader.optional_array(key);
+    if (!list) return values;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto text = json::read_string(reader.doc(), (*list)[i], list->pointer_of(i), reader.out());
+        if (!text) continue;
+        if (allowed && std::find(allowed->begin(), allowed->end(), *text) == allowed->end()) {
+            json::report_at(reader.doc(), reader.out(), list->pointer_of(i),
+                            "unknown value '" + *text + "'" + did_you_mean(*text, *allowed));
+            continue;
+        }
+        values.push_back(*text);
+    }
+    return values;
+}
+
+school_selector read_selector(object_reader schools) {
+    school_selector selector;
+    if (!schools.valid()) return selector;
+    const bool by_ids = schools.has("ids");
+    const bool by_tag = schools.has("tag");
+    const bool by_filter = schools.has("level") || schools.has("spf") || schools.has("count");
+    if (static_cast<int>(by_ids) + static_cast<int>(by_tag) + static_cast<int>(by_filter) != 1) {
+        schools.error("expected exactly one way to choose schools: 'ids', 'tag', or 'level'/'spf'/'count'");
+    }
+    selector.ids = read_string_list(schools, "ids", nullptr);
+    selector.tag = schools.optional_string("tag").value_or("");
+    selector.levels = read_string_list(schools, "level", &school_levels);
+    selector.spf = read_string_list(schools, "spf", &spf_colours);
+    selector.count = schools.optional_integer("count", 1, 1'000'000);
+    selector.seed = static_cast<std::uint64_t>(schools.optional_integer("seed", 0).value_or(0));
+    return selector;
+}
+
+void read_waves(object_reader& implementation, const scenario& sc, implementation_plan& plan) {
+    const auto waves = implementation.array("waves");
+    if (!waves) return;
+    if (waves->size() == 0) implementation.error_at("waves", "no waves; expected at least one wave of schools");
+    for (std::size_t i = 0; i < waves->size(); ++i) {
+        object_reader item(implementation.doc(), waves->pointer_of(i), implementation.out());
+        if (!item.valid()) continue;
+        wave w;
+        w.name = item.optional_string("name").value_or("wave " + std::to_string(i + 1));
+        const json::location where = implementation.doc().where(waves->pointer_of(i));
+        w.where = {implementation.doc().file, where.line, where.column, waves->pointer_of(i)};
+        const int last_year = sc.start_year + std::max(sc.years, 1) - 1;
+        if (const auto year = item.required_integer("start_year", 1900, 2200)) {
+            w.start_year = static_cast<int>(*year);
+            if (sc.years > 0 && w.start_year > last_year) {
+                item.error_at("start_year", "wave starts in " + std::to_string(w.start_year) +
+                                                 ", after the horizon ends in " + std::to_string(last_year) +
+                                                 "; expected a year up to " + std::to_string(last_year));
+            }
+        }
+        w.schools = read_selector(item.child("schools"));
+        w.targets = read_levels(item, "targets", true);
+        plan.waves.push_back(std::move(w));
+    }
+}
+
+void read_conditions(object_reader& implementation, implementation_plan& plan) {
+    auto conditions = implementation.optional_child("conditions");
+    if (!conditions || !conditions->valid()) return;
+    for (const std::string& name : conditions->members()) {
+        if (std::find(condition_names.begin(), condition_names.end(), name) == condition_names.end()) {
+            conditions->error_at_key(name, "unknown condition '" + name + "'" + did_you_mean(name, condition_names));
+            continue;
+        }
+        const double max = name == "institutional_patience" ? max_institutional_patience : 1.0;
+        const nlohmann::json* value = conditions->optional_value(name);
+        if (value == nullptr) continue;
+        if (const auto v = json::read_number(conditions->doc(), *value, conditions->pointer_of(name), conditions->out(), 0.0, max)) {
+            plan.conditions[name] = *v;
+        }
+    }
+}
+
+void read_implementation(object_reader implementation, scenario& sc) {
+    if (!implementation.valid()) return;
+    implementation_plan& plan = sc.plan;
+    read_conditions(implementation, plan);
+    if (auto ramp = implementation.optional_child("ramp"); ramp && ramp->valid()) {
+        plan.ramp.instant = ramp->optional_bool("instant").value_or(false);
+        plan.ramp.years_to_half = ramp->optional_number("years_to_half", 0.1, 20.0).value_or(plan.ramp.years_to_half);
+        plan.ramp.years_to_90 = ramp->optional_number("years_to_90", 0.2, 30.0).value_or(plan.ramp.years_to_90);
+        if (plan.ramp.years_to_90 <= plan.ramp.years_to_half) {
+            ramp->error("years_to_90 must be later than years_to_half; expected years_to_90 > years_to_half");
+        }
+    }
+    if (auto fidelity = implementation.optional_child("fidelity"); fidelity && fidelity->valid()) {
+        plan.fidelity.decay_per_doubling =
+            fidelity->optional_number("decay_per_doubling", 0.1, 1.0).value_or(plan.fidelity.decay_per_doubling);
+        plan.fidelity.reference_schools =
+            fidelity->optional_number("reference_schools", 1.0, 1e6).value_or(plan.fidelity.reference_schools);
+    }
+    if (auto cut = implementation.optional_child("program_cut"); cut && cut->valid()) {
+        plan.program_cut.annual_probability = cut->optional_number("annual_probability", 0.0, 1.0).value_or(0.0);
+        plan.program_cut.protected_years = cut->optional_number("protected_years", 0.0, max_institutional_patience);
+    }
+    read_waves(implementation, sc, plan);
+}
+
+void read_report(object_reader report, scenario& sc) {
+    if (!report.valid()) return;
+    if (const auto list = report.optional_array("subgroups")) {
+        sc.report.subgroups.clear();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto text = json::read_string(report.doc(), (*list)[i], list->pointer_of(i), report.out());
+            if (!text) continue;
+            std::string error;
+            if (!parse_subgroup(*text, error)) json::report_at(report.doc(), report.out(), list->pointer_of(i), error);
+            else sc.report.subgroups.push_back(*text);
+        }
+    }
+    sc.report.outcomes = read_string_list(report, "outcomes", nullptr);
+    sc.report.min_n = report.optional_integer("min_n", 1, 1'000'000).value_or(sc.report.min_n);
+    if (auto references = report.optional_child("reference_groups"); references && references->valid()) {
+        for (const std::string& focal : references->members()) {
+            std::string error;
+            if (!parse_subgroup(focal, error)) references->error_at_key(focal, error);
+            const nlohmann::json* value = references->optional_value(focal);
+            if (value == nullptr) continue;
+            const auto reference = json::read_string(report.doc(), *value, references->pointer_of(focal), report.out());
+            if (!reference) continue;
+            if (!parse_subgroup(*reference, error)) json::report_at(report.doc(), report.out(), references->pointer_of(focal), error);
+            sc.report.reference_groups.emplace_back(focal, *reference);
+        }
+    }
+}
+
+void read_effect_model(object_reader effect, scenario& sc) {
+    if (!effect.valid()) return;
+    if (const auto plugin = effect.required_string("plugin")) {
+        if (!is_bare_identifier(*plugin)) {
+            effect.error_at("plugin", "plugin name '" + *plugin +
+                                          "' is not a bare name; expected letters, digits, '_' or '-' (no '/', '\\' or '..')");
+        }
+        sc.effect_model = *plugin;
+    }
+    auto parameters = effect.optional_child("parameters");
+    if (!parameters || !parameters->valid()) return;
+    for (const std::string& name : parameters->members()) {
+        const nlohmann::json* value = parameters->optional_value(name);
+        if (value == nullptr) continue;
+        if (const auto number = json::read_number(effect.doc(), *value, parameters->pointer_of(name), effect.out())) {
+            sc.parameters.emplace_back(name, *number);
+            const json::location where = effect.doc().where(parameters->pointer_of(name));
+            sc.parameter_locations[name] = {effect.doc().file, where.line, where.column, parameters->pointer_of(name)};
+        }
+    }
+}
+
+void read_model_reference(object_reader& root, const std::filesystem::path& path, scenario& sc) {
+    const auto model = root.required_string("model");
+    if (!model) return;
+    sc.model_ref = *model;
+    if (model->ends_with(".json")) {
+        root.allow("model");
+        const std::filesystem::path relative = std::filesystem::path(*model).lexically_normal();
+        if (relative.is_absolute() || *relative.begin() == "..") {
+            root.error_at("model", "path '" + *model + "' leaves the folder of " + path.filename().string() +
+                                       "; expected a path relative to it, inside it");
+        } else {
+            sc.model_path = path.parent_path() / relative;
+        }
+    } else if (*model != embedded_model_id) {
+        root.error_at("model", "unknown model '" + *model + "'; expected '" + std::string(embedded_model_id) +
+                                   "' or a path to a model file ending in .json" +
+                                   did_you_mean(*model, {std::string(embedded_model_id)}));
+    }
+}
+
+void read_scenario_body(const json::document& doc, const std::filesystem::path& path, scenario& sc, diagnostics& out) {
+    object_reader root(doc, "", out);
+    if (!root.valid()) return;
+    if (const auto version = root.required_integer("pathways"); version && *version != 1) {
+        root.error_at("pathways", "unsupported scenario format version " + std::to_string(*version) + "; expected 1");
+    }
+    sc.name = root.required_string("name").value_or("");
+    sc.description = root.optional_string("description").value_or("");
+    read_model_reference(root, path, sc);
+    if (const auto district = resolve_path(root, "district", path, true)) sc.district_path = *district;
+    if (auto horizon = root.child("horizon"); horizon.valid()) {
+        sc.start_year = static_cast<int>(horizon.required_integer("start_year", 1900, 2200).value_or(0));
+        sc.years = static_cast<int>(horizon.required_integer("years", 1, 50).value_or(0));
+    }
+    read_effect_model(root.child("effect_model"), sc);
+    if (auto uncertainty = root.optional_child("uncertainty"); uncertainty && uncertainty->valid()) {
+        sc.draws = uncertainty->optional_integer("draws", 0, 1'000'000).value_or(0);
+        sc.seed = static_cast<std::uint64_t>(uncertainty->optional_integer("seed", 0).value_or(0));
+    }
+    read_implementation(root.child("implementation"), sc);
+    if (auto report = root.optional_child("report")) read_report(std::move(*report), sc);
+    root.allow("variants");
+}
+
+/// Variant names, checked; the variants' contents are checked when they are merged.
+std::vector<std::string> read_variant_names(const json::document& doc, diagnostics& out) {
+    std::vector<std::string> names;
+    const auto it = doc.root.find("variants");
+    if (it == doc.root.end()) return names;
+    object_reader variants(doc, "/variants", out);
+    if (!variants.valid()) return names;
+    for (const std::string& name : variants.members()) {
+        if (name == "base" || !is_bare_identifier(name)) {
+            variants.error_at_key(name, "variant name '" + name + "' is reserved or not a bare name; expected letters, digits, '_' or '-'");
+        }
+        if (!doc.root["variants"][name].is_object()) {
+            json::report_at(doc, out, variants.pointer_of(name), "expected an object (a merge patch on the scenario), got " +
+                                                                     json::json_type_name(doc.root["variants"][name]));
+            continue;
+        }
+        names.push_back(name);
+    }
+    return names;
+}
+
+/// The base document with one variant merged in; locations inside the patch point at the
+/// patch, so diagnostics about a variant name the line the user wrote.
+json::document merge_variant(const json::document& base, const std::string& variant) {
+    json::document merged = base;
+    const std::string prefix = "/variants/" + variant;
+    merged.root.merge_patch(base.root["variants"][variant]);
+    merged.root.erase("variants");
+    for (const auto& [pointer, where] : base.value_locations) {
+        if (pointer.starts_with(prefix + "/")) merged.value_locations[pointer.substr(prefix.size())] = where;
+    }
+    for (const auto& [pointer, where] : base.key_locations) {
+        if (pointer.starts_with(prefix + "/")) merged.key_locations[pointer.substr(prefix.size())] = where;
+    }
+    return merged;
+}
+
+}  // namespace
+
+std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out) {
+    diagnostics found;
+    const auto doc = json::parse_file(path, found);
+    if (!doc) {
+        out.append(found);
+        return std::nullopt;
+    }
+    scenario sc;
+    sc.file = doc->file;
+    sc.variant_names = read_variant_names(*doc, found);
+    if (variant == "base") {
+        read_scenario_body(*doc, path, sc, found);
+        sc.where = positions_of(*doc);
+    } else if (std::find(sc.variant_names.begin(), sc.variant_names.end(), variant) == sc.variant_names.end()) {
+        found.error(doc->file, 0, 0, "/variants", "unknown variant '" + variant + "'" + did_you_mean(variant, sc.variant_names));
+    } else {
+        const json::document merged = merge_variant(*doc, variant);
+        read_scenario_body(merged, path, sc, found);
+        sc.variant = variant;
+        sc.where = positions_of(merged);
+    }
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return sc;
+}
+
+namespace {
+
+std::optional<sourced_value> read_sourced(object_reader& parent, std::string_view key, double min, double max,
+                                          bool required) {
+    std::optional<object_reader> reader;
+    if (required) reader.emplace(parent.child(key));
+    else reader = parent.optional_child(key);
+    if (!reader || !reader->valid()) return std::nullopt;
+    const auto value = reader->required_number("value", min, max);
+    const auto source = reader->required_string("source");
+    const auto evidence = reader->required_string("evidence");
+    if (evidence && std::find(evidence_tags.begin(), evidence_tags.end(), *evidence) == evidence_tags.end()) {
+        reader->error_at("evidence", "unknown evidence tag '" + *evidence + "'; expected S, S2, R or A");
+    }
+    if (!value || !source || !evidence) return std::nullopt;
+    return sourced_value{*value, *source, *evidence};
+}
+
+void read_odds(object_reader& seed, std::string_view key, std::array<double, 7>& odds) {
+    odds.fill(1.0);
+    auto table = seed.optional_child(key);
+    if (!table || !table->valid()) return;
+    for (std::size_t r = 0; r < race_names.size(); ++r) {
+        odds[r] = table->optional_number(race_names[r], 0.0, 1e6).value_or(1.0);
+    }
+}
+
+void read_seed_table(object_reader seed, district_profile& district) {
+    for (auto& row : district.seed.ell_given_race) row = {1.0, 1.0, 1.0};
+    district.seed.frl_odds.fill(1.0);
+    district.seed.sped_odds.fill(1.0);
+    if (!seed.valid()) return;
+    seed.optional_string("description");
+    seed.optional_string("source");
+    seed.optional_string("evidence");
+    if (auto ell = seed.optional_child("ell_given_race"); ell && ell->valid()) {
+        for (std::size_t r = 0; r < race_names.size(); ++r) {
+            auto row = ell->optional_child(race_names[r]);
+            if (!row || !row->valid()) continue;
+            const std::array<const char*, 3> statuses{"non_ell", "ell", "exited"};
+            for (std::size_t e = 0; e < statuses.size(); ++e) {
+                district.seed.ell_given_race[r][e] = row->optional_number(statuses[e], 0.0, 1e6).value_or(1.0);
+            }
+        }
+    }
+    read_odds(seed, "frl_given_race", district.seed.frl_odds);
+    read_odds(seed, "sped_given_race", district.seed.sped_odds);
+}
+
+void read_baselines(object_reader baseline, district_profile& district) {
+    if (!baseline.valid()) return;
+    for (const std::string& node : baseline.members()) {
+        object_reader entry(baseline.doc(), baseline.pointer_of(node), baseline.out());
+        if (!entry.valid()) continue;
+        outcome_baseline b;
+        b.node = node;
+        b.proficient = entry.optional_number("proficient", 0.001, 0.999);
+        b.source = entry.required_string("source").value_or("");
+        b.evidence = entry.required_string("evidence").value_or("");
+        if (!b.evidence.empty() && std::find(evidence_tags.begin(), evidence_tags.end(), b.evidence) == evidence_tags.end()) {
+            entry.error_at("evidence", "unknown evidence tag '" + b.evidence + "'; expected S, S2, R or A");
+        }
+        if (auto offsets = entry.optional_child("offsets"); offsets && offsets->valid()) {
+            for (const std::string& term : offsets->members()) {
+                std::string error;
+                const auto group = parse_subgroup(term, error);
+                if (!group || group->terms.size() != 1) {
+                    offsets->error_at_key(term, group ? "offset '" + term + "' must name one subgroup term" : error);
+                    continue;
+                }
+                const nlohmann::json* value = offsets->optional_value(term);
+                if (value == nullptr) continue;
+                if (const auto v = json::read_number(entry.doc(), *value, offsets->pointer_of(term), entry.out(), -5.0, 5.0)) {
+                    b.offsets.emplace_back(term, *v);
+                }
+            }
+        }
+        district.baselines.push_back(std::move(b));
+    }
+}
+
+void read_district_body(const json::document& doc, const std::filesystem::path& path, district_profile& district,
+                        diagnostics& out) {
+    object_reader root(doc, "", out);
+    if (!root.valid()) return;
+    if (const auto version = root.required_integer("pathways_district"); version && *version != 1) {
+        root.error_at("pathways_district", "unsupported district format version " + std::to_string(*version) + "; expected 1");
+    }
+    district.id = root.required_string("id").value_or("");
+    district.name = root.required_string("name").value_or("");
+    root.optional_string("description");
+    if (const auto csv = resolve_path(root, "schools_csv", path, true)) district.schools_csv = *csv;
+    if (const auto enrollment = read_sourced(root, "enrollment", 1.0, 1e8, false)) district.enrollment = *enrollment;
+    if (auto seed = root.optional_child("seed_table")) {
+        read_seed_table(std::move(*seed), district);
+    } else {
+        for (auto& row : district.seed.ell_given_race) row = {1.0, 1.0, 1.0};
+        district.seed.frl_odds.fill(1.0);
+        district.seed.sped_odds.fill(1.0);
+    }
+    if (auto baseline = root.optional_child("baseline")) read_baselines(std::move(*baseline), district);
+    if (auto levels = root.optional_child("starting_levels"); levels && levels->valid()) {
+        for (const std::string& pattern : levels->members()) {
+            if (!is_level_pattern(pattern)) {
+                levels->error_at_key(pattern, "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
+                continue;
+            }
+            if (const auto value = read_sourced(*levels, pattern, 0.0, 3.0, true)) {
+                const json::location where = doc.where(levels->pointer_of(pattern));
+                district.starting_levels.push_back({pattern, value->value, {doc.file, where.line, where.column, levels->pointer_of(pattern)}});
+            }
+        }
+    }
+    if (auto conditions = root.optional_child("conditions"); conditions && conditions->valid()) {
+        for (const std::string& name : conditions->members()) {
+            if (std::find(condition_names.begin(), condition_names.end(), name) == condition_names.end()) {
+                conditions->error_at_key(name, "unknown condition '" + name + "'" + did_you_mean(name, condition_names));
+                continue;
+            }
+            const double max = name == "institutional_patience" ? max_institutional_patience : 1.0;
+            if (const auto value = read_sourced(*conditions, name, 0.0, max, true)) district.conditions[name] = *value;
+        }
+    }
+}
+
+}  // namespace
+
+std::optional<district_profile> read_district(const std::filesystem::path& path, diagnostics& out) {
+    diagnostics found;
+    const auto doc = json::parse_file(path, found);
+    if (!doc) {
+        out.append(found);
+        return std::nullopt;
+    }
+    district_profile district;
+    district.file = doc->file;
+    read_district_body(*doc, path, district, found);
+    district.where = positions_of(*doc);
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return district;
+}
+
+}  // namespace pathways
+
+namespace pathways {
+
+input_file_kind detect_file_kind(const std::filesystem::path& path) {
+    diagnostics ignored;
+    const auto doc = json::parse_file(path, ignored);
+    if (!doc || !doc->root.is_object()) return input_file_kind::scenario;
+    if (doc->root.contains("pathways_model")) return input_file_kind::model;
+    if (doc->root.contains("pathways_district")) return input_file_kind::district;
+    return input_file_kind::scenario;
+}
+
+}  // namespace pathways

@@ -1,0 +1,37 @@
+#pragma once
+/// \file
+/// Reads scenario files (format v1) and district profiles, checking structure, types and
+/// ranges like a compiler. Checks that need the model, the schools or the plugins come later
+/// (engine/scenario_check.hpp), with the same `file:line:col` locations.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/scenario_types.hpp"
+
+namespace pathways {
+
+/// The id of the model compiled into the binary.
+inline constexpr std::string_view embedded_model_id = "dps-personalized-learning";
+
+/// Reads `path` with `variant` ("base" or a name under /variants) merged in as an RFC 7386
+/// merge patch. Every problem is reported to `out`; returns nullopt when any was an error.
+std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out);
+
+/// Reads a district profile.
+std::optional<district_profile> read_district(const std::filesystem::path& path, diagnostics& out);
+
+}  // namespace pathways
+
+namespace pathways {
+
+enum class input_file_kind { scenario, model, district };
+
+/// What a JSON file is, from its version key (`pathways`, `pathways_model`, `pathways_district`);
+/// files that are none of these are read as scenarios so that their errors are reported.
+input_file_kind detect_file_kind(const std::filesystem::path& path);
+
+}  // namespace pathways

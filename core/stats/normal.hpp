@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// The standard normal distribution and the effect-size conversions of DOMAIN.md §3.4.
+
+namespace pathways::stats {
+
+/// Φ(x) = 0.5·erfc(−x/√2). Accurate in both tails (no cancellation); Φ(±inf) = 1 or 0; NaN gives NaN.
+double normal_cdf(double x);
+
+/// Standard normal density φ(x); φ(±inf) = 0.
+double normal_pdf(double x);
+
+/// Φ⁻¹(p) by Wichura's algorithm AS241 (PPND16, Applied Statistics 37:477–484, 1988), relative
+/// error about 1e-16. Φ⁻¹(0) = −inf and Φ⁻¹(1) = +inf.
+/// Throws std::domain_error when p is NaN or outside [0, 1].
+double normal_quantile(double p);
+
+/// Share of a normal population above (or below) a fixed cut after every member moves by `d` SD:
+/// Φ(Φ⁻¹(p0) + d). With p0 = baseline proficiency rate, the new proficiency rate.
+/// Throws std::domain_error when p0 is NaN or outside [0, 1].
+double shifted_share(double p0, double d);
+
+/// Percentile points gained by a student starting at percentile p0 (a share, 0.5 = median) whose
+/// score moves by `d` SD: 100·(Φ(Φ⁻¹(p0) + d) − p0). Throws like shifted_share.
+double percentile_shift(double p0, double d);
+
+}  // namespace pathways::stats

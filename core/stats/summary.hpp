@@ -1,0 +1,47 @@
+#pragma once
+/// \file
+/// Summaries of Monte Carlo output: mean, sd, quantiles, share positive; and a running accumulator.
+
+#include <cstddef>
+#include <span>
+
+namespace pathways::stats {
+
+/// The numbers every projection row carries.
+struct summary {
+    double mean = 0.0;
+    double sd = 0.0;             ///< sample sd with n − 1 in the denominator; 0 when n = 1
+    double p05 = 0.0;
+    double p50 = 0.0;
+    double p95 = 0.0;
+    double prob_positive = 0.0;  ///< share of values strictly greater than 0
+};
+
+/// Quantile of already sorted values by Hyndman & Fan (1996) type 7, the default of R and numpy:
+/// h = (n − 1)·p, result = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋]) (0-based).
+/// Throws std::invalid_argument when `sorted` is empty, std::domain_error when p is outside [0, 1].
+double quantile_type7(std::span<const double> sorted, double p);
+
+/// Summary of `values` in the order given (sums run front to back, so the result is reproducible).
+/// Quantiles are type 7 (see quantile_type7). Throws std::invalid_argument when `values` is empty
+/// or holds a NaN.
+summary summarize(std::span<const double> values);
+
+/// Welford's running mean and variance, for streams too long to keep.
+class running_moments {
+public:
+    void add(double x);
+    [[nodiscard]] std::size_t count() const { return count_; }
+    /// 0 when empty.
+    [[nodiscard]] double mean() const { return mean_; }
+    /// Sample variance (n − 1); 0 when fewer than two values.
+    [[nodiscard]] double variance() const;
+    [[nodiscard]] double sd() const;
+
+private:
+    std::size_t count_ = 0;
+    double mean_ = 0.0;
+    double sum_squares_ = 0.0;  // sum of squared deviations from the running mean
+};
+
+}  // namespace pathways::stats

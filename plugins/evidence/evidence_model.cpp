@@ -1,0 +1,166 @@
+// The `evidence` effect model: PL's net effect on achievement per year at full implementation,
+// calibrated to the RAND studies of personalized-learning schools rather than built up from the
+// graph's edges. Other nodes follow the edges linearly.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "pathways/sdk/effect_model.hpp"
+#include "support/plugin_support.hpp"
+
+namespace {
+
+namespace sdk = pathways::sdk;
+using pathways::plugins::parameter_slot;
+
+constexpr double full_implementation = 3.0;
+
+constexpr std::array<sdk::parameter_spec, 6> parameters{{
+    {.name = "effect.math",
+     .type = sdk::parameter_type::real,
+     .unit = "SD/year",
+     .default_value = 0.09,
+     .min = -0.10,
+     .max = 0.40,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.09, .b = 0.045, .lower = -0.10, .upper = 0.40},
+     .description = "math achievement gained per year at full implementation",
+     .source = "DOMAIN.md §2, §7: RAND 2017 (Pane et al., RR-2042) math effect ≈0.09 SD, significant [S2]; "
+               "prior sd 0.045 from the implied standard error [A]",
+     .evidence = "S2"},
+    {.name = "effect.reading",
+     .type = sdk::parameter_type::real,
+     .unit = "SD/year",
+     .default_value = 0.06,
+     .min = -0.10,
+     .max = 0.40,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.06, .b = 0.045, .lower = -0.10, .upper = 0.40},
+     .description = "ELA achievement gained per year at full implementation",
+     .source = "DOMAIN.md §2, §7: RAND 2017 reading ≈0.07 SD, not significant [S2]; default 0.06 with prior "
+               "sd 0.045 [A]",
+     .evidence = "A"},
+    {.name = "effect.science",
+     .type = sdk::parameter_type::real,
+     .unit = "SD/year",
+     .default_value = 0.075,
+     .min = -0.10,
+     .max = 0.40,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.075, .b = 0.045, .lower = -0.10, .upper = 0.40},
+     .description = "science achievement gained per year at full implementation",
+     .source = "DOMAIN.md §2: no PL science estimate (DPS pilot: PL above traditional schools in science, no "
+               "magnitude [S]); the mean of the math and reading defaults is [A]",
+     .evidence = "A"},
+    {.name = "persistence",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio per year",
+     .default_value = 0.6,
+     .min = 0.0,
+     .max = 1.0,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
+     .description = "share of an achievement gain kept each year after implementation falls back to baseline",
+     .source = "DOMAIN.md §7: 0.6 retained per year after exposure stops, plausible 0.3-0.9 [A]; Taylor 2014 "
+               "math gains decay about half in one year [S]",
+     .evidence = "A"},
+    {.name = "scale_discount_per_doubling",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio per doubling",
+     .default_value = 1.0,
+     .min = 0.5,
+     .max = 1.0,
+     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+     .description = "factor on gains for each doubling of PL schools beyond scale_reference_schools; 1 = none, "
+                    "because the engine already discounts implementation fidelity by school count",
+     .source = "DOMAIN.md §6, §7: effects shrink at scale, fidelity x0.85 per doubling (0.7-1.0) [A] from "
+               "Cheung & Slavin 2016 [S]; 1 here to avoid discounting twice [A]",
+     .evidence = "A"},
+    {.name = "scale_reference_schools",
+     .type = sdk::parameter_type::integer,
+     .unit = "schools",
+     .default_value = 6.0,
+     .min = 1.0,
+     .max = 1000.0,
+     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 6.0},
+     .description = "number of PL schools up to which the calibrated effects apply undiscounted",
+     .source = "DOMAIN.md §4, §6: the six 2015 DPS PL pilot schools (seed 000) [S]; using them as the "
+               "reference scale is [A]",
+     .evidence = "A"},
+}};
+
+constexpr std::size_t math_slot = parameter_slot(parameters, "effect.math");
+constexpr std::size_t reading_slot = parameter_slot(parameters, "effect.reading");
+constexpr std::size_t science_slot = parameter_slot(parameters, "effect.science");
+constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
+constexpr std::size_t discount_slot = parameter_slot(parameters, "scale_discount_per_doubling");
+constexpr std::size_t reference_slot = parameter_slot(parameters, "scale_reference_schools");
+
+constexpr std::string_view achievement_prefix = "academic.achievement.";
+
+double annual_effect(const sdk::evaluation& e) {
+    const std::string_view subject = e.node_id.substr(achievement_prefix.size());
+    if (subject == "math") return e.parameters[math_slot];
+    if (subject == "ela") return e.parameters[reading_slot];
+    if (subject == "science") return e.parameters[science_slot];
+    throw std::runtime_error("no calibrated effect for subject '" + std::string(subject) +
+                             "'; expected math, ela or science");
+}
+
+// Share of the way from the school's baseline level to full implementation (level 3).
+double implementation_fraction(double implementation, double baseline) {
+    if (baseline >= full_implementation) return 0.0;
+    return std::clamp((implementation - baseline) / (full_implementation - baseline), 0.0, 1.0);
+}
+
+double scale_factor(double pl_schools, double discount_per_doubling, double reference_schools) {
+    if (!(pl_schools >= 0.0)) {
+        throw std::runtime_error("pl_school_count is " + pathways::plugins::format_number(pl_schools) +
+                                 "; expected a count >= 0");
+    }
+    if (pl_schools <= reference_schools) return 1.0;
+    return std::pow(discount_per_doubling, std::log2(pl_schools / reference_schools));
+}
+
+void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
+    const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
+    pathways::plugins::require_cell_count(a.implementation, cells, "implementation");
+    pathways::plugins::require_cell_count(a.baseline_implementation, cells, "baseline_implementation");
+    pathways::plugins::require_cell_count(a.school_effect, cells, "school_effect");
+
+    const double effect = annual_effect(e);
+    const double persistence = e.parameters[persistence_slot];
+    const double scale = scale_factor(e.pl_school_count, e.parameters[discount_slot], e.parameters[reference_slot]);
+    for (std::size_t i = 0; i < cells; ++i) {
+        const double fraction = implementation_fraction(a.implementation[i], a.baseline_implementation[i]);
+        if (fraction > 0.0) {
+            e.out[i] = e.previous[i] + scale * fraction * (effect + a.school_effect[i]);
+        } else {
+            e.out[i] = e.initial[i] + persistence * (e.previous[i] - e.initial[i]);
+        }
+    }
+}
+
+void evaluate(const sdk::evaluation& e) {
+    const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
+    if (pathways::plugins::is_achievement(e)) {
+        evaluate_achievement(e, cells);
+        return;
+    }
+    for (std::size_t i = 0; i < cells; ++i) e.out[i] = e.initial[i] + sdk::weighted_change_since_baseline(e, i);
+}
+
+constexpr sdk::effect_model_info model{
+    .name = "evidence",
+    .version = "1.0.0",
+    .description = "achievement gains per year calibrated to RAND 2017, scaled by implementation; others linear",
+    .parameters = parameters,
+    .evaluate = &evaluate,
+};
+
+void register_models(sdk::registrar& r) { r.add(model); }
+
+}  // namespace
+
+PATHWAYS_EFFECT_PLUGIN(register_models)

@@ -1,0 +1,51 @@
+// The `linear` effect model: edge weights are standardized path coefficients, so a node moves by
+// the weighted sum of its parents' moves since baseline.
+
+#include <array>
+#include <cstddef>
+
+#include "pathways/sdk/effect_model.hpp"
+#include "support/plugin_support.hpp"
+
+namespace {
+
+namespace sdk = pathways::sdk;
+using pathways::plugins::parameter_slot;
+
+constexpr std::array<sdk::parameter_spec, 1> parameters{{
+    {.name = "scale",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.0,
+     .min = 0.0,
+     .max = 3.0,
+     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+     .description = "multiplies every node's change; 1 applies the edge weights as given",
+     .source = "DOMAIN.md §1.5: edge weights are standardized path coefficients (SD of target per unit of "
+               "source); 1 is the identity, other values are a sensitivity knob [A]",
+     .evidence = "A"},
+}};
+
+constexpr std::size_t scale_slot = parameter_slot(parameters, "scale");
+
+void evaluate(const sdk::evaluation& e) {
+    const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
+    const double scale = e.parameters[scale_slot];
+    for (std::size_t i = 0; i < cells; ++i) {
+        e.out[i] = e.initial[i] + scale * sdk::weighted_change_since_baseline(e, i);
+    }
+}
+
+constexpr sdk::effect_model_info model{
+    .name = "linear",
+    .version = "1.0.0",
+    .description = "standardized path coefficients: a node's change is the weighted sum of its parents' changes",
+    .parameters = parameters,
+    .evaluate = &evaluate,
+};
+
+void register_models(sdk::registrar& r) { r.add(model); }
+
+}  // namespace
+
+PATHWAYS_EFFECT_PLUGIN(register_models)

@@ -1,0 +1,91 @@
+// The `saturating` effect model: diminishing returns on the dose, and drivers that move outcomes
+// only as far as the school's foundational practices allow (seed 002).
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+
+#include "pathways/sdk/effect_model.hpp"
+#include "support/plugin_support.hpp"
+
+namespace {
+
+namespace sdk = pathways::sdk;
+using pathways::plugins::parameter_slot;
+
+constexpr std::array<sdk::parameter_spec, 3> parameters{{
+    {.name = "emax.student",
+     .type = sdk::parameter_type::real,
+     .unit = "SD",
+     .default_value = 0.5,
+     .min = 0.05,
+     .max = 2.0,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.15, .lower = 0.2, .upper = 1.0},
+     .description = "largest change a student outcome or goal can reach, however large the dose",
+     .source = "DOMAIN.md §2: SEL programmes ≈0.27 SD [R], high-dosage tutoring 0.37 SD [S2] as the upper "
+               "bound for human 1:1 personalization; a 0.5 SD ceiling on non-academic outcomes is [A]",
+     .evidence = "A"},
+    {.name = "emax.academic",
+     .type = sdk::parameter_type::real,
+     .unit = "SD",
+     .default_value = 0.25,
+     .min = 0.05,
+     .max = 1.0,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.25, .b = 0.08, .lower = 0.1, .upper = 0.5},
+     .description = "largest change an academic outcome can reach, however large the dose",
+     .source = "DOMAIN.md §3.2: Kraft 2020, 75th percentile of causal effects on standardized tests = 0.25 SD "
+               "[S2]; using it as the ceiling is [A]",
+     .evidence = "A"},
+    {.name = "foundation_full",
+     .type = sdk::parameter_type::real,
+     .unit = "level (0-3)",
+     .default_value = 2.0,
+     .min = 0.5,
+     .max = 3.0,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 2.0, .b = 0.4, .lower = 1.0, .upper = 3.0},
+     .description = "mean foundational-practice level at which drivers act with their full weight",
+     .source = "DOMAIN.md §1.5: foundational practices gate the drivers, seed 002 \"if a foundational practice "
+               "is missing ... plan to improve\" [S, qualitative]; the level 2 is [A]",
+     .evidence = "A"},
+}};
+
+constexpr std::size_t emax_student_slot = parameter_slot(parameters, "emax.student");
+constexpr std::size_t emax_academic_slot = parameter_slot(parameters, "emax.academic");
+constexpr std::size_t foundation_full_slot = parameter_slot(parameters, "foundation_full");
+
+// Only the drivers' share of the dose is gated: a parent outcome was gated where it met the
+// drivers, and gating it again would shrink effects by one more gate per link of the path.
+constexpr bool is_driver(sdk::node_kind kind) {
+    return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver;
+}
+
+void evaluate(const sdk::evaluation& e) {
+    const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
+    const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
+    pathways::plugins::require_cell_count(attributes.foundations, cells, "foundations");
+
+    const double emax = e.parameters[sdk::is_academic(e.kind) ? emax_academic_slot : emax_student_slot];
+    const double foundation_full = e.parameters[foundation_full_slot];
+    for (std::size_t i = 0; i < cells; ++i) {
+        const double gate = std::clamp(attributes.foundations[i] / foundation_full, 0.0, 1.0);
+        const double dose = sdk::weighted_change_since_baseline(e, i);
+        const double driver_dose = pathways::plugins::weighted_change_from(e, i, is_driver);
+        const double gated_dose = dose - (1.0 - gate) * driver_dose;
+        e.out[i] = e.initial[i] + emax * std::tanh(gated_dose / emax);
+    }
+}
+
+constexpr sdk::effect_model_info model{
+    .name = "saturating",
+    .version = "1.0.0",
+    .description = "logistic-family dose-response with a ceiling, drivers gated by foundational practices",
+    .parameters = parameters,
+    .evaluate = &evaluate,
+};
+
+void register_models(sdk::registrar& r) { r.add(model); }
+
+}  // namespace
+
+PATHWAYS_EFFECT_PLUGIN(register_models)

@@ -1,0 +1,213 @@
+// The `subgroup` effect model: the same dose moves different students by different amounts. A
+// per-cell multiplier (race x language status x FRL x SPED x low starter) scales PL's effect.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "pathways/sdk/effect_model.hpp"
+#include "support/plugin_support.hpp"
+
+namespace {
+
+namespace sdk = pathways::sdk;
+using pathways::plugins::parameter_slot;
+
+constexpr sdk::prior near_one{.kind = sdk::prior_kind::truncated_normal, .a = 1.0, .b = 0.1, .lower = 0.8, .upper = 1.3};
+constexpr std::string_view on_par_source =
+    "DOMAIN.md §2, §7: DPS pilot, ELL, FRL, SPED and Hispanic PL students on par or better (seed 000) [S, "
+    "qualitative]; the multiplier 1.0-1.1 is [A]";
+constexpr std::string_view no_evidence_source =
+    "DOMAIN.md §2, §8: no PL evidence of a different response for this group; 1 (no difference) is [A]";
+
+constexpr sdk::parameter_spec race_spec(std::string_view name) {
+    return {.name = name,
+            .type = sdk::parameter_type::real,
+            .unit = "ratio",
+            .default_value = 1.0,
+            .min = 0.0,
+            .max = 2.0,
+            .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+            .description = "multiplier on PL's effect for students of this race/ethnicity",
+            .source = no_evidence_source,
+            .evidence = "A"};
+}
+
+// Race multipliers are declared in pathways::sdk::race order.
+constexpr std::array<sdk::parameter_spec, 13> parameters{{
+    {.name = "multiplier.race.hispanic",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.05,
+     .min = 0.8,
+     .max = 1.3,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.05, .b = 0.1, .lower = 0.8, .upper = 1.3},
+     .description = "multiplier on PL's effect for Hispanic/Latino students",
+     .source = on_par_source,
+     .evidence = "A"},
+    {.name = "multiplier.race.black",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 0.5,
+     .min = -0.5,
+     .max = 1.0,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.3, .lower = -0.5, .upper = 1.0},
+     .description = "multiplier on PL's effect for Black/African American students",
+     .source = "DOMAIN.md §2, §7: Black PL students underperformed non-PL peers in the DPS pilot (seed 000) [S]; "
+               "Teach to One 2014 Black students' gains below national average [S]; 0.5, possibly <= 0, is [A]",
+     .evidence = "A"},
+    race_spec("multiplier.race.white"),
+    race_spec("multiplier.race.asian"),
+    race_spec("multiplier.race.multiracial"),
+    race_spec("multiplier.race.american_indian"),
+    race_spec("multiplier.race.pacific_islander"),
+    {.name = "multiplier.ell",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.05,
+     .min = 0.8,
+     .max = 1.3,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.05, .b = 0.1, .lower = 0.8, .upper = 1.3},
+     .description = "multiplier on PL's effect for English language learners",
+     .source = on_par_source,
+     .evidence = "A"},
+    {.name = "multiplier.exited_ell",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.0,
+     .min = 0.8,
+     .max = 1.3,
+     .uncertainty = near_one,
+     .description = "multiplier on PL's effect for students who exited ELL services",
+     .source = on_par_source,
+     .evidence = "A"},
+    {.name = "multiplier.frl",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.0,
+     .min = 0.8,
+     .max = 1.3,
+     .uncertainty = near_one,
+     .description = "multiplier on PL's effect for students eligible for free/reduced-price lunch",
+     .source = on_par_source,
+     .evidence = "A"},
+    {.name = "multiplier.sped",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.0,
+     .min = 0.8,
+     .max = 1.3,
+     .uncertainty = near_one,
+     .description = "multiplier on PL's effect for students with an IEP",
+     .source = on_par_source,
+     .evidence = "A"},
+    {.name = "multiplier.low_starter",
+     .type = sdk::parameter_type::real,
+     .unit = "ratio",
+     .default_value = 1.3,
+     .min = 1.0,
+     .max = 1.6,
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.3, .b = 0.15, .lower = 1.0, .upper = 1.6},
+     .description = "extra multiplier for cells whose baseline achievement is below low_starter_cutoff",
+     .source = "DOMAIN.md §2, §7: RAND 2015 and 2017, low starters gained more, especially in math [S, "
+               "qualitative]; 1.3 (1.0-1.6) is [A]",
+     .evidence = "A"},
+    {.name = "low_starter_cutoff",
+     .type = sdk::parameter_type::real,
+     .unit = "SD",
+     .default_value = -0.674,
+     .min = -3.0,
+     .max = 3.0,
+     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = -0.674},
+     .description = "baseline achievement below which a cell counts as low starters",
+     .source = "DOMAIN.md §3.4, §8: bottom quartile of prior achievement, Phi^-1(0.25) = -0.674 SD [A, standard]",
+     .evidence = "A"},
+}};
+
+constexpr std::size_t race_slot = parameter_slot(parameters, "multiplier.race.hispanic");
+static_assert(parameter_slot(parameters, "multiplier.race.black") == race_slot + 1);
+static_assert(parameter_slot(parameters, "multiplier.race.pacific_islander") == race_slot + sdk::race_count - 1);
+constexpr std::size_t ell_slot = parameter_slot(parameters, "multiplier.ell");
+constexpr std::size_t exited_ell_slot = parameter_slot(parameters, "multiplier.exited_ell");
+constexpr std::size_t frl_slot = parameter_slot(parameters, "multiplier.frl");
+constexpr std::size_t sped_slot = parameter_slot(parameters, "multiplier.sped");
+constexpr std::size_t low_starter_slot = parameter_slot(parameters, "multiplier.low_starter");
+constexpr std::size_t cutoff_slot = parameter_slot(parameters, "low_starter_cutoff");
+
+// This draw's multipliers, laid out so each cell looks its factors up by code.
+struct multipliers {
+    std::array<double, sdk::race_count> race{};
+    std::array<double, sdk::ell_status_count> ell{};
+    std::array<double, 2> frl{};
+    std::array<double, 2> sped{};
+    double low_starter = 1.0;
+    double cutoff = 0.0;
+};
+
+multipliers read_multipliers(std::span<const double> values) {
+    multipliers m;
+    for (std::size_t r = 0; r < m.race.size(); ++r) m.race[r] = values[race_slot + r];
+    m.ell[static_cast<std::size_t>(sdk::ell_status::non_ell)] = 1.0;
+    m.ell[static_cast<std::size_t>(sdk::ell_status::ell)] = values[ell_slot];
+    m.ell[static_cast<std::size_t>(sdk::ell_status::exited)] = values[exited_ell_slot];
+    m.frl = {1.0, values[frl_slot]};
+    m.sped = {1.0, values[sped_slot]};
+    m.low_starter = values[low_starter_slot];
+    m.cutoff = values[cutoff_slot];
+    return m;
+}
+
+std::size_t checked_code(std::uint8_t code, std::size_t count, const char* what, std::size_t cell) {
+    if (code >= count) {
+        throw std::runtime_error(std::string(what) + " code " + std::to_string(code) + " of cell " +
+                                 std::to_string(cell) + " is out of range; expected 0.." + std::to_string(count - 1));
+    }
+    return code;
+}
+
+double cell_multiplier(const multipliers& m, const sdk::cell_attributes& a, std::size_t i) {
+    const double low_starter = a.baseline_achievement[i] < m.cutoff ? m.low_starter : 1.0;
+    return m.race[checked_code(a.race[i], m.race.size(), "race", i)] *
+           m.ell[checked_code(a.ell[i], m.ell.size(), "ell", i)] * m.frl[checked_code(a.frl[i], 2, "frl", i)] *
+           m.sped[checked_code(a.sped[i], 2, "sped", i)] * low_starter;
+}
+
+// A parent outcome already carries this cell's multiplier from where PL practice reached it;
+// scaling it again would compound the multiplier once per link of the path.
+constexpr bool is_outcome(sdk::node_kind kind) {
+    return kind == sdk::node_kind::student_outcome || kind == sdk::node_kind::academic_outcome ||
+           kind == sdk::node_kind::goal;
+}
+
+void evaluate(const sdk::evaluation& e) {
+    const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
+    const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
+    pathways::plugins::require_cell_count(a.race, cells, "race");
+    pathways::plugins::require_cell_count(a.ell, cells, "ell");
+    pathways::plugins::require_cell_count(a.frl, cells, "frl");
+    pathways::plugins::require_cell_count(a.sped, cells, "sped");
+    pathways::plugins::require_cell_count(a.baseline_achievement, cells, "baseline_achievement");
+
+    const multipliers m = read_multipliers(e.parameters);
+    for (std::size_t i = 0; i < cells; ++i) {
+        const double dose = sdk::weighted_change_since_baseline(e, i);
+        const double mediated = pathways::plugins::weighted_change_from(e, i, is_outcome);
+        e.out[i] = e.initial[i] + mediated + cell_multiplier(m, a, i) * (dose - mediated);
+    }
+}
+
+constexpr sdk::effect_model_info model{
+    .name = "subgroup",
+    .version = "1.0.0",
+    .description = "linear dose scaled per cell by race, language, FRL, SPED and low-starter multipliers",
+    .parameters = parameters,
+    .evaluate = &evaluate,
+};
+
+void register_models(sdk::registrar& r) { r.add(model); }
+
+}  // namespace
+
+PATHWAYS_EFFECT_PLUGIN(register_models)

@@ -1,0 +1,99 @@
+#pragma once
+// Input checks and node classification shared by the bundled effect models. Header-only and
+// std-only, so each plugin stays a self-contained MODULE that links the SDK alone; the models'
+// own math lives in their .cpp files.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "pathways/sdk/effect_model.hpp"
+
+namespace pathways::plugins {
+
+// Slot of a declared parameter, resolved at compile time: a misspelt name fails the build
+// instead of reading the wrong value at run time.
+consteval std::size_t parameter_slot(std::span<const sdk::parameter_spec> specs, std::string_view name) {
+    const int index = sdk::parameter_index(specs, name);
+    if (index < 0) throw std::logic_error("undeclared parameter");
+    return static_cast<std::size_t>(index);
+}
+
+template <class T>
+void require_cell_count(std::span<const T> values, std::size_t cells, std::string_view what) {
+    if (values.size() != cells) {
+        throw std::runtime_error(std::string(what) + " has " + std::to_string(values.size()) + " values for " +
+                                 std::to_string(cells) + " cells");
+    }
+}
+
+inline std::string format_number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+// The host validates scenario values before drawing, but a model must never compute with a
+// value it did not declare (a phase-in time of 0 divides by zero), so the check is repeated here.
+inline void require_parameters(std::span<const double> values, std::span<const sdk::parameter_spec> specs) {
+    if (values.size() != specs.size()) {
+        throw std::runtime_error("expected " + std::to_string(specs.size()) + " parameters, got " +
+                                 std::to_string(values.size()));
+    }
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const sdk::parameter_spec& spec = specs[i];
+        const double value = values[i];
+        if (!(value >= spec.min && value <= spec.max)) {
+            throw std::runtime_error("parameter '" + std::string(spec.name) + "' is " + format_number(value) +
+                                     "; expected a value in [" + format_number(spec.min) + ", " +
+                                     format_number(spec.max) + "]");
+        }
+        if (spec.type != sdk::parameter_type::real && value != std::floor(value)) {
+            throw std::runtime_error("parameter '" + std::string(spec.name) + "' is " + format_number(value) +
+                                     "; expected a whole number");
+        }
+    }
+}
+
+// Checks everything every model reads: parameters, the node's own series and each parent's
+// current and baseline values. Returns the number of cells (the length of `out`).
+inline std::size_t checked_cell_count(const sdk::evaluation& e, std::span<const sdk::parameter_spec> specs) {
+    require_parameters(e.parameters, specs);
+    const std::size_t cells = e.out.size();
+    require_cell_count(e.previous, cells, "node's previous");
+    require_cell_count(e.initial, cells, "node's initial");
+    for (const sdk::parent_values& parent : e.parents) {
+        require_cell_count(parent.current, cells, "parent '" + std::string(parent.id) + "' current");
+        require_cell_count(parent.initial, cells, "parent '" + std::string(parent.id) + "' initial");
+    }
+    return cells;
+}
+
+// Cell attributes for the models that read them; each model then checks the spans it uses.
+inline const sdk::cell_attributes& required_cells(const sdk::evaluation& e) {
+    if (e.cells == nullptr) throw std::runtime_error("cell attributes are missing");
+    return *e.cells;
+}
+
+// Weighted change since baseline of the parents whose kind `keep` accepts: the part of the
+// SDK's dose that a model treats differently (a gate on drivers, a multiplier on PL practice).
+template <class Keep>
+double weighted_change_from(const sdk::evaluation& e, std::size_t cell, Keep keep) {
+    double dose = 0.0;
+    for (const sdk::parent_values& parent : e.parents) {
+        if (keep(parent.kind)) dose += parent.weight * (parent.current[cell] - parent.initial[cell]);
+    }
+    return dose;
+}
+
+// Achievement by subject is a level that carries over from year to year; the other academic
+// outcomes (growth, acceleration) are rates, so they respond to this year's dose only.
+inline bool is_achievement(const sdk::evaluation& e) {
+    return sdk::is_academic(e.kind) && e.node_id.starts_with("academic.achievement.");
+}
+
+}  // namespace pathways::plugins

@@ -63,14 +63,12 @@ double condition_value(const district_profile& district, const implementation_pl
     return fallback;
 }
 
-/// Logistic ramp normalised to start at 0: half of the target after `half` effective years,
-/// 90% after `ninety` (DOMAIN.md §7, NIRN [S]).
+/// Logistic ramp: half of the target after `half` effective years, 90% after `ninety`
+/// (DOMAIN.md §7, NIRN [S]); nothing before a school starts.
 double ramp_progress(double effective_years, double half, double ninety) {
     if (effective_years <= 0.0) return 0.0;
     const double steepness = std::log(9.0) / std::max(ninety - half, 1e-6);
-    const auto logistic = [&](double x) { return 1.0 / (1.0 + std::exp(-steepness * (x - half))); };
-    const double at_zero = logistic(0.0);
-    return std::clamp((logistic(effective_years) - at_zero) / (1.0 - at_zero), 0.0, 1.0);
+    return 1.0 / (1.0 + std::exp(-steepness * (effective_years - half)));
 }
 
 }  // namespace

@@ -228,13 +228,18 @@ draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t 
         p.model_parameters[i] = std::clamp(stats::sample(info.uncertainty, rng), info.min, info.max);
     }
     const implementation_plan& plan = inputs_.spec.plan;
-    stats::counter_rng ramp(seed, draw, stats::stream_id("implementation:ramp"));
-    const double shift = stats::sample({sdk::prior_kind::truncated_normal, 0.0, years_to_half_sd, -1.0, 1.5}, ramp);
-    p.years_to_half = std::max(0.5, plan.ramp.years_to_half + shift);
-    p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
-    stats::counter_rng fidelity(seed, draw, stats::stream_id("implementation:fidelity"));
-    p.decay_per_doubling = stats::sample(
-        {sdk::prior_kind::truncated_normal, plan.fidelity.decay_per_doubling, decay_sd, 0.7, 1.0}, fidelity);
+    if (!plan.ramp.instant) {
+        stats::counter_rng ramp(seed, draw, stats::stream_id("implementation:ramp"));
+        const double shift = stats::sample({sdk::prior_kind::truncated_normal, 0.0, years_to_half_sd, -1.0, 1.5}, ramp);
+        p.years_to_half = std::max(0.5, plan.ramp.years_to_half + shift);
+        p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
+    }
+    // A decay of 1 means the scenario turned fidelity loss off; only a real decay is uncertain.
+    if (plan.fidelity.decay_per_doubling < 1.0) {
+        stats::counter_rng fidelity(seed, draw, stats::stream_id("implementation:fidelity"));
+        p.decay_per_doubling = stats::sample(
+            {sdk::prior_kind::truncated_normal, plan.fidelity.decay_per_doubling, decay_sd, 0.7, 1.0}, fidelity);
+    }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
         stats::counter_rng rng(seed, draw, stats::stream_id("school-effect:" + inputs_.schools[s].id));
         p.school_effects[s] = stats::sample({sdk::prior_kind::normal, 0.0, between_school_sd, 0.0, 0.0}, rng);

@@ -5,7 +5,6 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <utility>
 
 #include "population/apportion.hpp"
 #include "population/schools_csv.hpp"
@@ -84,7 +83,8 @@ population_cells synthesize_population(const std::vector<school>& schools, const
     population_cells cells;
     if (!check_seed_table(seed, found)) return cells;
     if (schools.size() > std::numeric_limits<std::uint32_t>::max()) {
-        found.error("", 0, 0, "", "too many schools (" + std::to_string(schools.size()) + "); expected at most 2^32 - 1");
+        found.error("", 0, 0, "",
+                    "too many schools (" + std::to_string(schools.size()) + "); expected at most 2^32 - 1");
         return cells;
     }
     for (std::uint32_t index = 0; index < schools.size(); ++index) {

@@ -189,7 +189,9 @@ school_marginals marginals_of(const school& s) {
     double race_sum = 0.0;
     for (const double share : s.race_shares) race_sum += share;
     const bool rounding_only = std::abs(race_sum - 1.0) <= 0.01;
-    for (std::size_t r = 0; r < m.race.size(); ++r) m.race[r] = rounding_only ? s.race_shares[r] / race_sum : s.race_shares[r];
+    for (std::size_t r = 0; r < m.race.size(); ++r) {
+        m.race[r] = rounding_only ? s.race_shares[r] / race_sum : s.race_shares[r];
+    }
     // The CSV allows ell + exited to exceed 1 by rounding noise; the remainder cannot go negative.
     m.ell = {std::max(0.0, 1.0 - s.ell_share - s.exited_ell_share), s.ell_share, s.exited_ell_share};
     m.frl = {1.0 - s.frl_share, s.frl_share};

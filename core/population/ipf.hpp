@@ -22,8 +22,8 @@ inline constexpr int joint_cell_count = sdk::race_count * sdk::ell_status_count 
 
 /// Position of a cell in a joint table: race varies slowest, then ELL status, FRL, SPED.
 constexpr std::size_t joint_index(int race, int ell, int frl, int sped) {
-    return static_cast<std::size_t>(((race * sdk::ell_status_count + ell) * frl_status_count + frl) * sped_status_count +
-                                    sped);
+    const int race_ell = race * sdk::ell_status_count + ell;
+    return static_cast<std::size_t>((race_ell * frl_status_count + frl) * sped_status_count + sped);
 }
 
 /// Shares of a school's enrollment in each joint cell (see joint_index); they sum to 1.

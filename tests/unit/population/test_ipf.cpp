@@ -162,8 +162,15 @@ TEST_CASE("ipf: a realistic school's marginals are reproduced within tolerance",
     CHECK(max_difference(got.sped, targets.sped) <= 1e-9);
     for (const double v : fit->shares) CHECK(v >= 0.0);
     // The seed makes ELL far likelier among Hispanic than White students, and IPF keeps that.
-    const double hispanic_ell = fit->shares[joint_index(hispanic, ell, 1, 0)] + fit->shares[joint_index(hispanic, ell, 0, 0)];
-    const double white_ell = fit->shares[joint_index(white, ell, 1, 0)] + fit->shares[joint_index(white, ell, 0, 0)];
+    const joint_shares& x = fit->shares;
+    double hispanic_ell = 0.0;
+    double white_ell = 0.0;
+    for (int frl = 0; frl < frl_status_count; ++frl) {
+        for (int sped = 0; sped < sped_status_count; ++sped) {
+            hispanic_ell += x[joint_index(hispanic, ell, frl, sped)];
+            white_ell += x[joint_index(white, ell, frl, sped)];
+        }
+    }
     CHECK(hispanic_ell / targets.race[hispanic] > 5.0 * white_ell / targets.race[white]);
 }
 
@@ -199,7 +206,8 @@ TEST_CASE("ipf: impossible marginals fail with a diagnostic naming the school", 
         for (auto& row : seed.ell_given_race) row[exited] = 0.0;
         CHECK_FALSE(fit_joint_shares(marginals_of(s), seed, {}, s.id, s.where, found).has_value());
         REQUIRE(found.items().size() == 1);
-        CHECK_THAT(found.items()[0].message, StartsWith("school 'lincoln': ell share 0.12 for 'exited' cannot be fitted"));
+        CHECK_THAT(found.items()[0].message,
+                   StartsWith("school 'lincoln': ell share 0.12 for 'exited' cannot be fitted"));
     }
     SECTION("shares that do not sum to 1") {
         school_marginals m = marginals_of(s);

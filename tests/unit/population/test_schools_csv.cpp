@@ -354,5 +354,6 @@ TEST_CASE("schools csv: every error is reported in one pass", "[population][csv]
     REQUIRE(schools.size() == 2);
     CHECK(schools[0].id == "ok");
     CHECK(schools[1].id == "ok2");
-    CHECK(format_diagnostic(found.items()[1]) == "schools.csv:3: error: column share_black: expected a number, got 'abc'");
+    CHECK(format_diagnostic(found.items()[1]) ==
+          "schools.csv:3: error: column share_black: expected a number, got 'abc'");
 }

@@ -1,0 +1,34 @@
+// "damped": the linear path model with its effects scaled down by a damping factor, a worked
+// example of an effect model written outside the pathways tree.
+#include <pathways/sdk/effect_model.hpp>
+
+#include <array>
+#include <stdexcept>
+
+namespace {
+
+using namespace pathways::sdk;
+
+const std::array<parameter_spec, 1> parameters{{
+    {"damping", parameter_type::real, "ratio", 0.5, 0.0, 1.0,
+     prior{prior_kind::uniform, 0.0, 0.0, 0.25, 0.75},
+     "share of the linear path effect that survives (implementation dilution)",
+     "illustrative value for the plugin author's guide", "A"},
+}};
+
+// out = initial + damping · Σ w · (parent − parent at baseline), for every cell at once.
+void evaluate(const evaluation& e) {
+    if (e.parameters.size() != parameters.size()) throw std::invalid_argument("damped: expected 1 parameter");
+    const double damping = e.parameters[0];
+    for (std::size_t cell = 0; cell < e.out.size(); ++cell) {
+        e.out[cell] = e.initial[cell] + damping * weighted_change_since_baseline(e, cell);
+    }
+}
+
+void register_models(registrar& r) {
+    r.add({"damped", "1.0.0", "linear path effects scaled by a damping factor (example plugin)", parameters, &evaluate});
+}
+
+}  // namespace
+
+PATHWAYS_EFFECT_PLUGIN(register_models)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs pathways into a scratch prefix, builds the example plugin against it with
+# find_package(pathways), and checks that the installed CLI lists the shipped models and loads
+# and runs the out-of-tree one.
+set -euo pipefail
+build_dir=$1
+source_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
+cmake -S "$source_dir/tests/package/example_plugin" -B "$work/plugin-build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+cmake --build "$work/plugin-build" >/dev/null
+
+listing=$("$work/prefix/bin/pathways" plugins)
+for model in linear saturating lagged subgroup evidence; do
+  grep -q "^$model " <<<"$listing" || { echo "installed CLI does not list $model"; exit 1; }
+done
+listing=$("$work/prefix/bin/pathways" plugins --plugin-dir "$work/plugin-build")
+grep -q "^damped " <<<"$listing" || { echo "out-of-tree plugin not listed:"; echo "$listing"; exit 1; }
+"$work/prefix/bin/pathways" describe damped --plugin-dir "$work/plugin-build" | grep -q "damping"
+"$work/prefix/bin/pathways" run "$source_dir/scenarios/rand-2017-check.json" --plugin-dir "$work/plugin-build" \
+  --model damped --set damping=0.25 --draws 0 --quiet --out "$work/out" >/dev/null
+grep -q ",damped,2017,all,academic.achievement.math,effect," "$work/out/projection.csv"
+echo "package test passed"

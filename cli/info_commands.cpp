@@ -1,4 +1,5 @@
 // validate, graph, plugins, describe.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -47,6 +48,11 @@ void validate_scenario(const std::string& file, const plugin_registry& registry,
         diagnostics variant_found;
         check_waves(load_scenario(file, variant, registry, {}, variant_found), variant_found);
         for (diagnostic d : variant_found.items()) {
+            // A problem the base already has is reported once, for the base.
+            const bool inherited = std::any_of(found.items().begin(), found.items().end(), [&](const diagnostic& seen) {
+                return seen.file == d.file && seen.pointer == d.pointer && seen.message == d.message;
+            });
+            if (inherited) continue;
             d.message = "in variant '" + variant + "': " + d.message;
             found.add(std::move(d));
         }

@@ -128,7 +128,13 @@ std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, 
     if (overrides.seed) spec->seed = *overrides.seed;
     loaded_scenario loaded;
     loaded.graph = load_model_graph(spec->model_path, found);
-    auto district = read_district(spec->district_path, found);
+    std::optional<district_profile> district;
+    if (std::filesystem::is_regular_file(spec->district_path)) {
+        district = read_district(spec->district_path, found);
+    } else {
+        spec->where.error(found, "/district",
+                          "district file '" + spec->district_path.string() + "' does not exist; expected a district profile");
+    }
     loaded.model = resolve_model(*spec, plugins, overrides, found);
     if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
     if (loaded.graph) {

@@ -128,7 +128,7 @@ void read_waves(object_reader& implementation, const scenario& sc, implementatio
         const int last_year = sc.start_year + std::max(sc.years, 1) - 1;
         if (const auto year = item.required_integer("start_year", 1900, 2200)) {
             w.start_year = static_cast<int>(*year);
-            if (sc.years > 0 && w.start_year > last_year) {
+            if (sc.start_year > 0 && sc.years > 0 && w.start_year > last_year) {
                 item.error_at("start_year", "wave starts in " + std::to_string(w.start_year) +
                                                  ", after the horizon ends in " + std::to_string(last_year) +
                                                  "; expected a year up to " + std::to_string(last_year));

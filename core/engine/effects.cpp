@@ -1,0 +1,162 @@
+#include "engine/effects.hpp"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/schedule.hpp"
+
+namespace pathways {
+namespace {
+
+constexpr double max_level = 3.0;
+
+std::vector<std::size_t> nodes_of_kinds(const model_graph& graph, std::initializer_list<node_kind> kinds) {
+    std::vector<std::size_t> nodes;
+    for (const node_kind kind : kinds) {
+        const auto some = graph.nodes_of_kind(kind);
+        nodes.insert(nodes.end(), some.begin(), some.end());
+    }
+    return nodes;
+}
+
+/// The scenario with one source's target in wave i set to `levels[i]` (exact ids outrank patterns).
+scenario with_targets(const scenario& spec, const std::string& node_id, const std::vector<double>& levels) {
+    scenario changed = spec;
+    for (std::size_t i = 0; i < changed.plan.waves.size(); ++i) changed.plan.waves[i].targets.push_back({node_id, levels[i], {}});
+    return changed;
+}
+
+/// District mean of every reported outcome in the final year of one central run.
+std::vector<double> final_year_means(const simulation_inputs& inputs, const scenario& spec, diagnostics& problems) {
+    const simulation sim({inputs.graph, inputs.district, inputs.schools, inputs.cells, spec, inputs.model}, problems);
+    if (problems.has_errors()) return {};
+    draw_result result;
+    sim.run(sim.central_parameters(), result);
+    const std::size_t outcomes = sim.outcomes().size();
+    const auto last = static_cast<std::size_t>(std::max(sim.years() - 1, 0));
+    const auto first = result.scenario.levels.begin() + static_cast<std::ptrdiff_t>(last * outcomes);
+    return {first, first + static_cast<std::ptrdiff_t>(outcomes)};
+}
+
+/// The level a source is planned to reach in `w` (its starting level when the wave leaves it alone).
+double planned_level(const simulation_inputs& inputs, const wave& w, const model_node& node) {
+    const auto start = resolve_level(inputs.district.starting_levels, node).value_or(0.0);
+    return resolve_level(w.targets, node).value_or(start);
+}
+
+}  // namespace
+
+std::vector<std::size_t> effect_sources(const model_graph& graph) {
+    return nodes_of_kinds(graph, {node_kind::foundational_practice, node_kind::secondary_driver});
+}
+
+std::vector<std::size_t> effect_outcomes(const model_graph& graph) {
+    return nodes_of_kinds(graph, {node_kind::student_outcome, node_kind::academic_outcome});
+}
+
+effects_table linear_effects(const model_graph& graph, double scale) {
+    const auto& def = graph.definition();
+    const auto n = static_cast<Eigen::Index>(def.nodes.size());
+    Eigen::MatrixXd b = Eigen::MatrixXd::Zero(n, n);  // b(to, from): x = B x + u
+    for (const model_edge& edge : def.edges) {
+        if (!carries_value(edge.role)) continue;
+        const auto from = static_cast<Eigen::Index>(*graph.find(edge.from));
+        const auto to = static_cast<Eigen::Index>(*graph.find(edge.to));
+        b(to, from) += scale * edge.weight;
+    }
+    const Eigen::MatrixXd identity = Eigen::MatrixXd::Identity(n, n);
+    const Eigen::MatrixXd total = (identity - b).partialPivLu().inverse() - identity;
+
+    effects_table table;
+    table.method = effects_method::linear_algebra;
+    table.sources = effect_sources(graph);
+    table.outcomes = effect_outcomes(graph);
+    table.unit = "SD of the outcome per unit of the practice or driver (level point)";
+    for (const std::size_t s : table.sources) {
+        for (const std::size_t o : table.outcomes) {
+            const auto row = static_cast<Eigen::Index>(o);
+            const auto col = static_cast<Eigen::Index>(s);
+            table.entries.push_back({s, o, b(row, col), total(row, col) - b(row, col), total(row, col)});
+        }
+    }
+    return table;
+}
+
+effects_table marginal_effects(const simulation_inputs& inputs, double step, diagnostics& problems) {
+    const model_graph& graph = inputs.graph;
+    effects_table table;
+    table.method = effects_method::finite_differences;
+    table.sources = effect_sources(graph);
+    table.outcomes = effect_outcomes(graph);
+    table.unit = "SD of the outcome, district mean in the final year, per level point of the plan's target";
+
+    scenario spec = inputs.spec;
+    spec.report.subgroups = {"all"};
+    spec.report.outcomes.clear();  // every student and academic outcome
+    spec.report.min_n = 0;
+    // The simulation lists outcomes in topological order; map them to the table's order.
+    std::vector<std::size_t> position_in_run(table.outcomes.size(), 0);
+    {
+        const simulation probe({graph, inputs.district, inputs.schools, inputs.cells, spec, inputs.model}, problems);
+        if (problems.has_errors()) return table;
+        for (std::size_t o = 0; o < table.outcomes.size(); ++o) {
+            const auto& reported = probe.outcomes();
+            const auto it = std::find_if(reported.begin(), reported.end(),
+                                         [&](const reported_outcome& r) { return r.node == table.outcomes[o]; });
+            position_in_run[o] = static_cast<std::size_t>(it - reported.begin());
+        }
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const std::size_t s : table.sources) {
+        const model_node& node = graph.definition().nodes[s];
+        // Each wave moves by ±step around its own planned level; at the 0..3 bounds the difference
+        // becomes one-sided, so the divisor is the mean distance actually moved.
+        std::vector<double> low;
+        std::vector<double> high;
+        double moved = 0.0;
+        for (const wave& w : spec.plan.waves) {
+            const double planned = planned_level(inputs, w, node);
+            low.push_back(std::clamp(planned - step, 0.0, max_level));
+            high.push_back(std::clamp(planned + step, 0.0, max_level));
+            moved += (high.back() - low.back()) / static_cast<double>(spec.plan.waves.size());
+        }
+        const auto down = final_year_means(inputs, with_targets(spec, node.id, low), problems);
+        const auto up = final_year_means(inputs, with_targets(spec, node.id, high), problems);
+        if (problems.has_errors()) return table;
+        for (std::size_t o = 0; o < table.outcomes.size(); ++o) {
+            const std::size_t k = position_in_run[o];
+            table.entries.push_back({s, table.outcomes[o], nan, nan, moved > 0.0 ? (up[k] - down[k]) / moved : 0.0});
+        }
+    }
+    return table;
+}
+
+std::vector<ranked_path> strongest_paths(const model_graph& graph, std::size_t from, std::size_t to, std::size_t top,
+                                         std::size_t max_enumerated) {
+    std::vector<ranked_path> ranked;
+    for (auto& edges : graph.paths(from, to, max_enumerated)) {
+        double product = 1.0;
+        for (const std::size_t e : edges) product *= graph.definition().edges[e].weight;
+        ranked.push_back({std::move(edges), product});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
+    if (ranked.size() > top) ranked.resize(top);
+    return ranked;
+}
+
+std::string describe_path(const model_graph& graph, const ranked_path& path) {
+    const auto& def = graph.definition();
+    std::string text;
+    for (std::size_t i = 0; i < path.edges.size(); ++i) {
+        const model_edge& edge = def.edges[path.edges[i]];
+        if (i == 0) text = def.nodes[*graph.find(edge.from)].label;
+        text += " \u2192 " + def.nodes[*graph.find(edge.to)].label;
+    }
+    return text;
+}
+
+}  // namespace pathways

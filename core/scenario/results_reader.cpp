@@ -1,0 +1,179 @@
+#include "scenario/results_reader.hpp"
+
+#include "scenario/json_checks.hpp"
+#include "scenario/json_reader.hpp"
+
+namespace pathways {
+namespace {
+
+using json::array_ref;
+using json::document;
+using json::object_reader;
+
+/// Results files may gain fields in later versions: every key is accepted, the ones read are checked.
+object_reader tolerant_reader(const document& doc, const std::string& pointer, diagnostics& out) {
+    object_reader reader(doc, pointer, out);
+    if (reader.valid()) reader.members();
+    return reader;
+}
+
+/// A number that suppressed rows leave null.
+double nullable_number(object_reader& row, std::string_view key, bool suppressed) {
+    const nlohmann::json* value = row.optional_value(key);
+    if (value == nullptr || value->is_null()) {
+        if (!suppressed) row.error_at(key, "missing number; expected a number in every row that is not suppressed");
+        return 0.0;
+    }
+    return json::read_number(row.doc(), *value, row.pointer_of(key), row.out()).value_or(0.0);
+}
+
+result_row read_row(const document& doc, const std::string& pointer, diagnostics& out) {
+    object_reader reader = tolerant_reader(doc, pointer, out);
+    result_row row;
+    if (!reader.valid()) return row;
+    row.suppressed = reader.required_bool("suppressed").value_or(false);
+    row.year = static_cast<int>(reader.required_integer("year", -100000, 100000).value_or(0));
+    row.subgroup = reader.required_string("subgroup").value_or("");
+    row.outcome = reader.required_string("outcome").value_or("");
+    row.metric = reader.required_string("metric").value_or("");
+    row.reference = reader.optional_string("reference").value_or("");
+    row.mean = nullable_number(reader, "mean", row.suppressed);
+    row.sd = nullable_number(reader, "sd", row.suppressed);
+    row.p05 = nullable_number(reader, "p05", row.suppressed);
+    row.p50 = nullable_number(reader, "p50", row.suppressed);
+    row.p95 = nullable_number(reader, "p95", row.suppressed);
+    row.prob_positive = nullable_number(reader, "prob_positive", row.suppressed);
+    row.n_students = nullable_number(reader, "n_students", row.suppressed);
+    return row;
+}
+
+std::vector<result_run> read_projection(const document& doc, diagnostics& out) {
+    object_reader root = tolerant_reader(doc, "", out);
+    std::vector<result_run> runs;
+    const auto items = root.array("runs");
+    if (!items) return runs;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        object_reader reader = tolerant_reader(doc, items->pointer_of(i), out);
+        if (!reader.valid()) continue;
+        result_run run;
+        run.scenario = reader.required_string("scenario").value_or("");
+        run.variant = reader.required_string("variant").value_or("");
+        run.model = reader.required_string("model").value_or("");
+        run.draws = reader.required_integer("draws", 0).value_or(0);
+        run.suppression = reader.optional_bool("suppression").value_or(true);
+        if (const auto rows = reader.array("rows")) {
+            for (std::size_t r = 0; r < rows->size(); ++r) run.rows.push_back(read_row(doc, rows->pointer_of(r), out));
+        }
+        runs.push_back(std::move(run));
+    }
+    if (runs.empty()) root.error_at("runs", "no runs; expected at least one run");
+    return runs;
+}
+
+std::vector<std::string> read_strings(object_reader& reader, std::string_view key) {
+    std::vector<std::string> items;
+    if (const auto list = reader.optional_array(key)) {
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            items.push_back(json::read_string(reader.doc(), (*list)[i], list->pointer_of(i), reader.out()).value_or(""));
+        }
+    }
+    return items;
+}
+
+void read_effect_model(object_reader& root, run_manifest& manifest) {
+    auto model = root.optional_child("effect_model");
+    if (!model || !model->valid()) return;
+    model->members();
+    manifest.effect_model = model->required_string("name").value_or("");
+    manifest.effect_model_version = model->optional_string("version").value_or("");
+    if (auto pinned = model->optional_child("pinned"); pinned && pinned->valid()) {
+        for (const std::string& name : pinned->members()) {
+            const nlohmann::json* value = pinned->optional_value(name);
+            const auto number = json::read_number(root.doc(), *value, pinned->pointer_of(name), root.out());
+            if (number) manifest.pinned.emplace_back(name, *number);
+        }
+    }
+}
+
+void read_inputs(object_reader& root, run_manifest& manifest) {
+    auto inputs = root.optional_child("inputs");
+    if (!inputs || !inputs->valid()) return;
+    for (const std::string& role : inputs->members()) {
+        object_reader entry = tolerant_reader(root.doc(), inputs->pointer_of(role), root.out());
+        if (!entry.valid()) continue;
+        manifest.inputs.push_back({role, entry.required_string("path").value_or(""),
+                                   entry.optional_string("sha256").value_or("")});
+    }
+}
+
+void read_runs_and_outputs(object_reader& root, run_manifest& manifest) {
+    if (const auto runs = root.optional_array("runs")) {
+        for (std::size_t i = 0; i < runs->size(); ++i) {
+            object_reader run = tolerant_reader(root.doc(), runs->pointer_of(i), root.out());
+            if (!run.valid()) continue;
+            const std::string variant = run.required_string("variant").value_or("");
+            manifest.run_seconds.emplace_back(variant, run.optional_number("seconds").value_or(0.0));
+        }
+    }
+    if (auto outputs = root.optional_child("outputs"); outputs && outputs->valid()) {
+        for (const std::string& name : outputs->members()) {
+            const nlohmann::json* value = outputs->optional_value(name);
+            const auto hash = json::read_string(root.doc(), *value, outputs->pointer_of(name), root.out());
+            manifest.outputs.emplace_back(name, hash.value_or(""));
+        }
+    }
+}
+
+run_manifest read_manifest(const document& doc, diagnostics& out) {
+    object_reader root = tolerant_reader(doc, "", out);
+    run_manifest manifest;
+    if (!root.valid()) return manifest;
+    manifest.pathways_version = root.optional_string("pathways_version").value_or("");
+    manifest.build = root.optional_string("build").value_or("");
+    manifest.command_line = read_strings(root, "command_line");
+    manifest.scenario = root.required_string("scenario").value_or("");
+    read_effect_model(root, manifest);
+    manifest.seed = static_cast<std::uint64_t>(root.optional_integer("seed", 0).value_or(0));
+    manifest.draws = root.optional_integer("draws", 0).value_or(0);
+    manifest.threads = root.optional_integer("threads", 0).value_or(0);
+    manifest.suppression = root.optional_bool("suppression").value_or(true);
+    manifest.min_n = root.optional_integer("min_n", 0).value_or(16);
+    read_inputs(root, manifest);
+    if (auto population = root.optional_child("population"); population && population->valid()) {
+        population->members();
+        manifest.cells = population->optional_number("cells").value_or(0.0);
+        manifest.students = population->optional_number("students").value_or(0.0);
+    }
+    read_runs_and_outputs(root, manifest);
+    if (manifest.input("scenario") == nullptr) {
+        root.error_at("inputs", "no scenario input; expected inputs.scenario.path naming the scenario file");
+    }
+    return manifest;
+}
+
+}  // namespace
+
+const manifest_input* run_manifest::input(std::string_view role) const {
+    for (const manifest_input& entry : inputs) {
+        if (entry.role == role) return &entry;
+    }
+    return nullptr;
+}
+
+std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out) {
+    diagnostics found;
+    results_folder results;
+    results.folder = folder;
+    if (const auto projection = json::parse_file(folder / "projection.json", found)) {
+        results.runs = read_projection(*projection, found);
+    }
+    if (const auto manifest = json::parse_file(folder / "manifest.json", found)) {
+        results.manifest = read_manifest(*manifest, found);
+    }
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return results;
+}
+
+}  // namespace pathways

@@ -1,0 +1,84 @@
+#pragma once
+/// \file
+/// Reads a finished run's `projection.json` and `manifest.json` back into plain structs, so that
+/// reports can be made from a results folder without re-running anything.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+
+namespace pathways {
+
+/// One row of `projection.json`; suppressed rows have no numbers.
+struct result_row {
+    int year = 0;  ///< calendar year
+    std::string subgroup;
+    std::string outcome;
+    std::string metric;
+    std::string reference;  ///< reference subgroup of gap metrics, else empty
+    double mean = 0.0;
+    double sd = 0.0;
+    double p05 = 0.0;
+    double p50 = 0.0;
+    double p95 = 0.0;
+    double prob_positive = 0.0;
+    double n_students = 0.0;
+    bool suppressed = false;
+};
+
+/// One scenario × variant × effect model run of `projection.json`.
+struct result_run {
+    std::string scenario;
+    std::string variant;
+    std::string model;
+    std::int64_t draws = 0;
+    bool suppression = true;
+    std::vector<result_row> rows;
+};
+
+/// An input file the manifest names, with its hash (empty when the manifest gives none).
+struct manifest_input {
+    std::string role;  ///< scenario, district, schools_csv, model, plugin
+    std::string path;
+    std::string sha256;
+};
+
+/// What `manifest.json` records about how the results were made.
+struct run_manifest {
+    std::string pathways_version;
+    std::string build;
+    std::vector<std::string> command_line;
+    std::string scenario;
+    std::string effect_model;
+    std::string effect_model_version;
+    std::vector<std::pair<std::string, double>> pinned;  ///< parameters pinned by the scenario or --set
+    std::uint64_t seed = 0;
+    std::int64_t draws = 0;
+    std::int64_t threads = 0;
+    bool suppression = true;
+    std::int64_t min_n = 16;
+    std::vector<manifest_input> inputs;
+    double cells = 0.0;
+    double students = 0.0;
+    std::vector<std::pair<std::string, double>> run_seconds;  ///< variant → seconds
+    std::vector<std::pair<std::string, std::string>> outputs;  ///< file name → sha256
+    /// The input with this role, or null.
+    [[nodiscard]] const manifest_input* input(std::string_view role) const;
+};
+
+struct results_folder {
+    std::filesystem::path folder;
+    std::vector<result_run> runs;
+    run_manifest manifest;
+};
+
+/// Reads `projection.json` and `manifest.json` of `folder`; every problem (missing file, bad JSON,
+/// missing or mistyped field) goes to `out` with its location; nullopt when any was an error.
+std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out);
+
+}  // namespace pathways

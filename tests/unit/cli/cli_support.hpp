@@ -1,0 +1,45 @@
+#pragma once
+// Runs the built `pathways` binary the way a user does and captures what it prints.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace pathways::test {
+
+struct cli_result {
+    int exit_code = -1;
+    std::string output;  ///< stdout and stderr together
+};
+
+/// Runs `pathways ARGS` in `folder` through the shell.
+inline cli_result run_cli(const std::string& args, const std::filesystem::path& folder = PATHWAYS_SOURCE_ROOT) {
+    const std::string command = "cd '" + folder.string() + "' && '" PATHWAYS_CLI "' " + args + " 2>&1";
+    cli_result result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    std::array<char, 4096> buffer{};
+    while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+/// A fresh empty folder under the system temp folder, removed when the object goes.
+class scratch_folder {
+public:
+    explicit scratch_folder(const std::string& name)
+        : path_(std::filesystem::temp_directory_path() / ("pathways-test-" + name + "-" + std::to_string(::getpid()))) {
+        std::filesystem::remove_all(path_);
+        std::filesystem::create_directories(path_);
+    }
+    ~scratch_folder() { std::filesystem::remove_all(path_); }
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace pathways::test

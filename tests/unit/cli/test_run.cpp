@@ -1,0 +1,114 @@
+// `pathways run` as a user runs it: outputs, determinism, overwrite protection, interruption,
+// and the findings the seed documents report.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_support.hpp"
+
+namespace {
+
+using pathways::test::run_cli;
+using pathways::test::scratch_folder;
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Final-year mean of a row in projection.json, or NaN.
+double final_mean(const std::filesystem::path& folder, const std::string& subgroup, const std::string& outcome,
+                  const std::string& metric) {
+    const auto results = nlohmann::json::parse(read_text(folder / "projection.json"));
+    double value = std::numeric_limits<double>::quiet_NaN();
+    int last_year = 0;
+    for (const auto& row : results["runs"][0]["rows"]) {
+        if (row["subgroup"] == subgroup && row["outcome"] == outcome && row["metric"] == metric &&
+            row["year"].get<int>() >= last_year) {
+            last_year = row["year"];
+            value = row["mean"].is_null() ? value : row["mean"].get<double>();
+        }
+    }
+    return value;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario and variant runs", "[cli][run]") {
+    scratch_folder out("all-scenarios");
+    for (const char* file : {"denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2017-check"}) {
+        DYNAMIC_SECTION(file) {
+            const auto result = run_cli(std::string("run scenarios/") + file + ".json --all-variants --draws 4 --quiet --out '" +
+                                        (out.path() / file).string() + "'");
+            INFO(result.output);
+            CHECK(result.exit_code == 0);
+            CHECK(std::filesystem::exists(out.path() / file / "projection.csv"));
+            CHECK(std::filesystem::exists(out.path() / file / "projection.json"));
+            CHECK(std::filesystem::exists(out.path() / file / "manifest.json"));
+        }
+    }
+}
+
+TEST_CASE("the same seed twice gives identical bytes", "[cli][run]") {
+    scratch_folder out("same-seed");
+    const std::string common = "run scenarios/denver-pilot-2015.json --draws 16 --seed 11 --quiet --out '";
+    REQUIRE(run_cli(common + (out.path() / "a").string() + "' --threads 1").exit_code == 0);
+    REQUIRE(run_cli(common + (out.path() / "b").string() + "' --threads 2").exit_code == 0);
+    CHECK(read_text(out.path() / "a" / "projection.csv") == read_text(out.path() / "b" / "projection.csv"));
+    CHECK(read_text(out.path() / "a" / "projection.json") == read_text(out.path() / "b" / "projection.json"));
+}
+
+TEST_CASE("outputs are not overwritten without --force, and nothing is written on bad input", "[cli][run]") {
+    scratch_folder out("overwrite");
+    const std::string target = " --draws 0 --quiet --out '" + out.path().string() + "'";
+    REQUIRE(run_cli("run scenarios/rand-2017-check.json" + target).exit_code == 0);
+    const std::string before = read_text(out.path() / "projection.csv");
+    const auto again = run_cli("run scenarios/rand-2017-check.json --model linear" + target);
+    CHECK(again.exit_code == 2);
+    CHECK(again.output.find("use --force") != std::string::npos);
+    CHECK(read_text(out.path() / "projection.csv") == before);
+    CHECK(run_cli("run scenarios/rand-2017-check.json --model linear --force" + target).exit_code == 0);
+    CHECK(read_text(out.path() / "projection.csv") != before);
+
+    scratch_folder empty("bad-input");
+    const auto bad = run_cli("run scenarios/rand-2017-check.json --set no_such_parameter=1 --quiet --out '" +
+                             empty.path().string() + "/x'");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("unknown parameter 'no_such_parameter'") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(empty.path() / "x"));
+}
+
+TEST_CASE("Ctrl-C stops a run with exit 130 and leaves no file", "[cli][run]") {
+    scratch_folder out("interrupt");
+    const std::string command = "cd '" PATHWAYS_SOURCE_ROOT "' && exec '" PATHWAYS_CLI
+                                "' run scenarios/denver-scale-up.json --all-variants --draws 100000 --quiet --out '" +
+                                out.path().string() + "/run' >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid";
+    const int status = std::system(command.c_str());
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK_FALSE(std::filesystem::exists(out.path() / "run" / "projection.csv"));
+    CHECK_FALSE(std::filesystem::exists(out.path() / "run" / "manifest.json"));
+}
+
+TEST_CASE("evidence model at the RAND 2017 setting: about 3 percentile points in math", "[cli][run][findings]") {
+    scratch_folder out("rand");
+    REQUIRE(run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code == 0);
+    // Full implementation for one year: 0.09 SD (DOMAIN.md §2), 100·(Φ(Φ⁻¹(p0) + 0.09) − p0) ≈ 3.6 at the median.
+    CHECK(final_mean(out.path(), "all", "academic.achievement.math", "effect") == Approx(0.09).margin(1e-6));
+    CHECK(final_mean(out.path(), "all", "academic.achievement.math", "percentile_shift") == Approx(3.5).margin(0.5));
+}
+
+TEST_CASE("subgroup model defaults: Black students gain less, ELL/FRL/SPED/Hispanic on par or better", "[cli][run][findings]") {
+    scratch_folder out("subgroup");
+    REQUIRE(run_cli("run scenarios/denver-scale-up.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code == 0);
+    const std::string math = "academic.achievement.math";
+    const double district = final_mean(out.path(), "all", math, "effect");
+    REQUIRE(district > 0.0);
+    CHECK(final_mean(out.path(), "race:black", math, "effect") < district);
+    for (const char* group : {"ell:ell", "frl:yes", "sped:yes", "race:hispanic"}) {
+        INFO(group);
+        CHECK(final_mean(out.path(), group, math, "effect") >= 0.95 * district);
+    }
+}

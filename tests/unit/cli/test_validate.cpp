@@ -1,0 +1,114 @@
+// `pathways validate` on the shipped files and on a corpus of malformed scenarios, each with
+// the diagnostic (line, JSON pointer, message) it must produce.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_support.hpp"
+
+namespace {
+
+using pathways::test::run_cli;
+
+const std::filesystem::path malformed = std::filesystem::path(PATHWAYS_TEST_DATA) / "data" / "malformed";
+
+struct expectation {
+    std::string file;
+    std::size_t line = 0;
+    std::string pointer;
+    std::string fragment;
+};
+
+std::vector<expectation> expectations() {
+    std::ifstream in(malformed / "expected.tsv");
+    std::vector<expectation> all;
+    for (std::string row; std::getline(in, row);) {
+        if (row.empty() || row.front() == '#') continue;
+        std::stringstream fields(row);
+        expectation e;
+        std::string line;
+        std::getline(fields, e.file, '\t');
+        std::getline(fields, line, '\t');
+        std::getline(fields, e.pointer, '\t');
+        std::getline(fields, e.fragment, '\t');
+        e.line = std::stoul(line);
+        all.push_back(e);
+    }
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario, model and district validates", "[cli][validate]") {
+    const auto result = run_cli(
+        "validate scenarios/denver-pilot-2015.json scenarios/denver-scale-up.json scenarios/national-baseline.json "
+        "scenarios/rand-2017-check.json scenarios/models/dps-personalized-learning.json "
+        "scenarios/districts/denver-2018.json scenarios/districts/national-baseline.json");
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    CHECK(result.output.find("7 files valid") != std::string::npos);
+}
+
+TEST_CASE("the malformed corpus is large enough to mean something", "[cli][validate]") {
+    CHECK(expectations().size() >= 25);
+}
+
+TEST_CASE("each malformed scenario fails with exit 2 at the right pointer and line", "[cli][validate]") {
+    for (const expectation& e : expectations()) {
+        DYNAMIC_SECTION(e.file) {
+            const auto result = run_cli("validate --format json " + e.file, malformed);
+            INFO(result.output);
+            REQUIRE(result.exit_code == 2);
+            const auto found = nlohmann::json::parse(result.output.substr(result.output.find('[')));
+            const bool matched = std::any_of(found.begin(), found.end(), [&](const nlohmann::json& d) {
+                return d["line"] == e.line && d["pointer"] == e.pointer && d["severity"] == "error" &&
+                       d["message"].get<std::string>().find(e.fragment) != std::string::npos;
+            });
+            CHECK(matched);
+        }
+    }
+}
+
+TEST_CASE("text diagnostics read like a compiler's", "[cli][validate]") {
+    const auto result = run_cli("validate 11-level-above-3.json", malformed);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("11-level-above-3.json:13:94: error: /implementation/waves/0/targets/*: 3.5 is out of "
+                             "range; expected 0 to 3") != std::string::npos);
+}
+
+TEST_CASE("all errors of a file come in one pass", "[cli][validate]") {
+    pathways::test::scratch_folder folder("many-errors");
+    std::filesystem::copy(malformed / "districts", folder.path() / "districts");
+    std::string text;
+    {
+        std::ifstream in(malformed / "valid.json");
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    text.replace(text.find("\"years\": 3"), 10, "\"years\": 0");
+    text.replace(text.find("\"draws\": 10"), 11, "\"draws\": -1");
+    text.replace(text.find("\"min_n\": 16"), 11, "\"min_n\": 0");
+    std::ofstream(folder.path() / "three.json") << text;
+    const auto result = run_cli("validate three.json", folder.path());
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("/horizon/years") != std::string::npos);
+    CHECK(result.output.find("/uncertainty/draws") != std::string::npos);
+    CHECK(result.output.find("/report/min_n") != std::string::npos);
+}
+
+TEST_CASE("pathological inputs are rejected without a crash", "[cli][validate]") {
+    pathways::test::scratch_folder folder("pathological");
+    std::ofstream(folder.path() / "deep.json") << std::string(100000, '[') << std::string(100000, ']');
+    std::ofstream(folder.path() / "big.json") << "{\"pathways\": 1, \"name\": \"" << std::string(10u << 20, 'x') << "\"}";
+    std::ofstream(folder.path() / "empty.json") << "";
+    std::ofstream(folder.path() / "binary.json") << std::string("\x00\xff\xfe{", 4);
+    for (const char* file : {"deep.json", "big.json", "empty.json", "binary.json", "missing.json"}) {
+        DYNAMIC_SECTION(file) {
+            const auto result = run_cli(std::string("validate ") + file, folder.path());
+            INFO(result.output);
+            CHECK(result.exit_code == 2);
+            CHECK(result.output.find(": error: ") != std::string::npos);
+        }
+    }
+}

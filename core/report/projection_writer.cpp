@@ -137,6 +137,9 @@ std::string projection_summary(const projection_result& result, const table_cont
     for (const auto& [key, metrics] : final_rows) {
         const auto [outcome, subgroup] = key;
         const reported_outcome& info = context.sim->outcomes()[outcome];
+        // Academic outcomes are shown for every subgroup; the others for the whole district only,
+        // so the summary stays readable (every row is in the CSV and JSON).
+        if (!info.academic && context.sim->subgroups()[subgroup].group.name != "all") continue;
         if (outcome != current_outcome) {
             out << "\n" << info.id << (info.academic ? "  (effect SD | percentile pts | proficient pp | gap change SD)" : "  (effect SD)") << "\n";
             current_outcome = outcome;

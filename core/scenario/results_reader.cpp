@@ -160,20 +160,36 @@ const manifest_input* run_manifest::input(std::string_view role) const {
     return nullptr;
 }
 
-std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out) {
-    diagnostics found;
+namespace {
+
+std::optional<results_folder> read_documents(const std::optional<json::document>& projection,
+                                             const std::optional<json::document>& manifest,
+                                             const std::filesystem::path& folder, diagnostics& found, diagnostics& out) {
     results_folder results;
     results.folder = folder;
-    if (const auto projection = json::parse_file(folder / "projection.json", found)) {
-        results.runs = read_projection(*projection, found);
-    }
-    if (const auto manifest = json::parse_file(folder / "manifest.json", found)) {
-        results.manifest = read_manifest(*manifest, found);
-    }
+    if (projection) results.runs = read_projection(*projection, found);
+    if (manifest) results.manifest = read_manifest(*manifest, found);
     const bool failed = found.has_errors();
     out.append(found);
     if (failed) return std::nullopt;
     return results;
+}
+
+}  // namespace
+
+std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out) {
+    diagnostics found;
+    const auto projection = json::parse_file(folder / "projection.json", found);
+    const auto manifest = json::parse_file(folder / "manifest.json", found);
+    return read_documents(projection, manifest, folder, found, out);
+}
+
+std::optional<results_folder> read_results_text(std::string_view projection_json, std::string_view manifest_json,
+                                                const std::filesystem::path& folder, diagnostics& out) {
+    diagnostics found;
+    const auto projection = json::parse(projection_json, (folder / "projection.json").string(), found);
+    const auto manifest = json::parse(manifest_json, (folder / "manifest.json").string(), found);
+    return read_documents(projection, manifest, folder, found, out);
 }
 
 }  // namespace pathways

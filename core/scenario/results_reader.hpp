@@ -81,4 +81,8 @@ struct results_folder {
 /// missing or mistyped field) goes to `out` with its location; nullopt when any was an error.
 std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out);
 
+/// The same from the two files' text (a run that has not written them yet); `folder` is recorded as given.
+std::optional<results_folder> read_results_text(std::string_view projection_json, std::string_view manifest_json,
+                                                const std::filesystem::path& folder, diagnostics& out);
+
 }  // namespace pathways

@@ -164,3 +164,44 @@ TEST_CASE("the same seed gives the same draw, any order", "[engine]") {
     CHECK(a.school_effects == b.school_effects);
     CHECK(a.model_parameters != c.model_parameters);
 }
+
+TEST_CASE("small groups are suppressed, and so is the next smallest of their partition", "[engine][privacy]") {
+    fixture f;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    projection_options options;
+    options.min_n = 16;
+    const auto rows = describe_rows(sim, f.spec, options);
+    auto hidden = [&](const std::string& group) {
+        bool any = false;
+        bool all = true;
+        for (const metric_row& row : rows) {
+            if (sim.subgroups()[row.subgroup].group.name != group) continue;
+            any = true;
+            all = all && row.suppressed;
+        }
+        REQUIRE(any);
+        return all;
+    };
+    // Hispanic: 10 students < 16, suppressed. White (30) is the only other reported race: without
+    // complementary suppression its value and the total would give the Hispanic value away.
+    CHECK(hidden("race:hispanic"));
+    CHECK(hidden("race:white"));
+    CHECK_FALSE(hidden("all"));
+
+    options.suppress = false;
+    for (const metric_row& row : describe_rows(sim, f.spec, options)) CHECK_FALSE(row.suppressed);
+}
+
+TEST_CASE("a scenario compared with itself differs by exactly zero", "[engine]") {
+    fixture f;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("subgroup")}, problems);
+    projection_options options;
+    options.draws = 6;
+    options.seed = 5;
+    const projection_draws a = run_draws(sim, f.spec, options);
+    const projection_draws b = run_draws(sim, f.spec, options);
+    const projection_draws difference = paired_difference(a, b);
+    for (double v : difference.values) CHECK(v == 0.0);
+}

@@ -39,7 +39,7 @@ double solve_cut_score(std::span<const double> levels, std::span<const double> s
     double low = -10.0;
     double high = 10.0;
     const double total = const_array_map(students.data(), static_cast<Eigen::Index>(students.size())).sum();
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
         const double cut = 0.5 * (low + high);
         double above = 0.0;
         for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * stats::normal_cdf((levels[c] - cut) / sd);
@@ -80,6 +80,7 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     }
     prepare_baselines();
     prepare_reporting(problems);
+    prepare_baseline_levels();
     prepare_parameters(problems);
 }
 
@@ -378,13 +379,22 @@ void simulation::aggregate_year(int year, const workspace& ws, run_aggregates& o
 }
 
 double simulation::baseline_level(std::size_t subgroup, std::size_t outcome) const {
-    const reported_subgroup& group = subgroups_[subgroup];
-    if (group.students <= 0.0) return 0.0;
+    return baseline_levels_[subgroup * outcomes_.size() + outcome];
+}
+
+void simulation::prepare_baseline_levels() {
     const std::size_t cell_count = inputs_.cells.students.size();
-    const double* values = initial_values_.data() + outcomes_[outcome].node * cell_count;
-    double sum = 0.0;
-    for (std::uint32_t c : group.cells) sum += inputs_.cells.students[c] * values[c];
-    return sum / group.students;
+    baseline_levels_.assign(subgroups_.size() * outcomes_.size(), 0.0);
+    for (std::size_t g = 0; g < subgroups_.size(); ++g) {
+        const reported_subgroup& group = subgroups_[g];
+        if (group.students <= 0.0) continue;
+        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+            const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
+            double sum = 0.0;
+            for (std::uint32_t c : group.cells) sum += inputs_.cells.students[c] * values[c];
+            baseline_levels_[g * outcomes_.size() + o] = sum / group.students;
+        }
+    }
 }
 
 double simulation::baseline_proficient(std::size_t subgroup, std::size_t proficiency_index) const {

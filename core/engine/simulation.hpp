@@ -102,6 +102,7 @@ private:
     void prepare_baselines();
     void prepare_reporting(diagnostics& problems);
     void prepare_parameters(diagnostics& problems);
+    void prepare_baseline_levels();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
     void evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const;
     void aggregate_year(int year, const workspace& ws, run_aggregates& out) const;
@@ -123,6 +124,7 @@ private:
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
+    std::vector<double> baseline_levels_;       ///< [subgroup * outcomes + outcome]
 };
 
 }  // namespace pathways

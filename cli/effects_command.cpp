@@ -1,0 +1,134 @@
+// effects: direct, indirect and total effects of each practice and driver on each outcome, and the
+// strongest paths that carry them.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "engine/effects.hpp"
+#include "report/projection_writer.hpp"
+#include "report_command.hpp"
+
+namespace pathways::cli {
+namespace {
+
+/// Step of the central differences, in level points: small against the 0..3 scale, large enough
+/// that the engine's rounding does not dominate.
+constexpr double difference_step = 0.25;
+constexpr std::size_t paths_per_pair = 3;
+
+std::string method_text(const effects_table& table) {
+    return table.method == effects_method::linear_algebra ? "linear: total = (I - B)^-1 - I over effect and composition edges"
+                                                          : "finite differences: central, step 0.25 level points, through the engine";
+}
+
+std::string value_text(double value) { return std::isfinite(value) ? format_value(value) : ""; }
+
+std::string json_number(double value) { return std::isfinite(value) ? format_value(value) : "null"; }
+
+void print_table(const model_graph& graph, const effects_table& table) {
+    const auto& nodes = graph.definition().nodes;
+    std::printf("Effects of each practice and driver on each outcome (%s)\nunit: %s\nmethod: %s\n\n", graph.definition().id.c_str(),
+                table.unit.c_str(), method_text(table).c_str());
+    std::printf("%-48s %-30s %10s %10s %10s\n", "FROM", "TO", "DIRECT", "INDIRECT", "TOTAL");
+    for (const effect_entry& e : table.entries) {
+        if (e.total == 0.0 && !(e.direct != 0.0)) continue;  // unreachable pairs, and NaN direct with no total
+        std::printf("%-48s %-30s %10s %10s %10s\n", nodes[e.source].id.c_str(), nodes[e.outcome].id.c_str(),
+                    std::isfinite(e.direct) ? format_value(e.direct).c_str() : "-",
+                    std::isfinite(e.indirect) ? format_value(e.indirect).c_str() : "-", format_value(e.total).c_str());
+    }
+    std::printf("\nStrongest paths to each outcome (product of link weights)\n");
+    for (const std::size_t outcome : table.outcomes) {
+        std::vector<ranked_path> all;
+        for (const std::size_t source : table.sources) {
+            auto paths = strongest_paths(graph, source, outcome, paths_per_pair);
+            all.insert(all.end(), paths.begin(), paths.end());
+        }
+        if (all.empty()) continue;
+        std::stable_sort(all.begin(), all.end(),
+                         [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
+        std::printf("\n%s\n", nodes[outcome].id.c_str());
+        for (std::size_t i = 0; i < std::min<std::size_t>(all.size(), paths_per_pair); ++i) {
+            std::printf("  %+.4f  %s\n", all[i].strength, describe_path(graph, all[i]).c_str());
+        }
+    }
+}
+
+void print_csv(const model_graph& graph, const effects_table& table) {
+    const auto& nodes = graph.definition().nodes;
+    std::cout << "source,outcome,direct,indirect,total,method,strongest_path,path_strength\n";
+    for (const effect_entry& e : table.entries) {
+        const auto paths = strongest_paths(graph, e.source, e.outcome, 1);
+        std::cout << nodes[e.source].id << ',' << nodes[e.outcome].id << ',' << value_text(e.direct) << ','
+                  << value_text(e.indirect) << ',' << value_text(e.total) << ','
+                  << (table.method == effects_method::linear_algebra ? "linear" : "finite_differences") << ','
+                  << (paths.empty() ? "" : csv_field(describe_path(graph, paths.front()))) << ','
+                  << (paths.empty() ? "" : format_value(paths.front().strength)) << '\n';
+    }
+}
+
+void print_json(const model_graph& graph, const effects_table& table) {
+    const auto& def = graph.definition();
+    std::ostringstream out;
+    out << "{\"model\": " << json_quote(def.id) << ", \"method\": " << json_quote(method_text(table))
+        << ", \"unit\": " << json_quote(table.unit) << ", \"effects\": [";
+    for (std::size_t i = 0; i < table.entries.size(); ++i) {
+        const effect_entry& e = table.entries[i];
+        out << (i ? ",\n" : "\n") << "  {\"source\": " << json_quote(def.nodes[e.source].id) << ", \"outcome\": "
+            << json_quote(def.nodes[e.outcome].id) << ", \"direct\": " << json_number(e.direct) << ", \"indirect\": "
+            << json_number(e.indirect) << ", \"total\": " << json_number(e.total) << ", \"paths\": [";
+        const auto paths = strongest_paths(graph, e.source, e.outcome, paths_per_pair);
+        for (std::size_t p = 0; p < paths.size(); ++p) {
+            out << (p ? ", " : "") << "{\"nodes\": [" << json_quote(def.edges[paths[p].edges.front()].from);
+            for (const std::size_t edge : paths[p].edges) out << ", " << json_quote(def.edges[edge].to);
+            out << "], \"strength\": " << json_number(paths[p].strength) << "}";
+        }
+        out << "]}";
+    }
+    out << "\n]}\n";
+    std::cout << out.str();
+}
+
+double linear_scale(const loaded_scenario& loaded) {
+    double scale = 1.0;
+    if (const parameter_info* p = loaded.model->find_parameter("scale")) scale = p->default_value;
+    for (const auto& [name, value] : loaded.spec.parameters) {
+        if (name == "scale") scale = value;
+    }
+    return scale;
+}
+
+}  // namespace
+
+int effects_command(const effects_options& options, const plugin_options& plugins) {
+    diagnostics found;
+    if (options.format != "table" && options.format != "csv" && options.format != "json") {
+        found.error("<command line>", 0, 0, "", "unknown format '" + options.format + "'; expected table, csv or json");
+        throw input_error(found);
+    }
+    std::optional<loaded_scenario> loaded;
+    std::unique_ptr<model_graph> own_graph;
+    const plugin_registry registry = options.scenario_file.empty() ? plugin_registry::discover({}, found) : load_plugins(plugins);
+    if (!options.scenario_file.empty()) {
+        loaded = load_scenario(options.scenario_file, "base", registry, {}, found);
+        if (!loaded) throw input_error(found);
+    } else {
+        own_graph = load_model_graph(options.model_file, found);
+        if (!own_graph) throw input_error(found);
+    }
+    const model_graph& graph = loaded ? *loaded->graph : *own_graph;
+    effects_table table;
+    if (!loaded || loaded->model->name == "linear") {
+        table = linear_effects(graph, loaded ? linear_scale(*loaded) : 1.0);
+    } else {
+        const simulation_inputs inputs{graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model};
+        table = marginal_effects(inputs, difference_step, found);
+        if (found.has_errors()) throw input_error(found);
+    }
+    if (options.format == "csv") print_csv(graph, table);
+    else if (options.format == "json") print_json(graph, table);
+    else print_table(graph, table);
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

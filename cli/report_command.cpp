@@ -1,0 +1,36 @@
+// report: one self-contained HTML file from a results folder.
+#include "report_command.hpp"
+
+#include <iostream>
+
+#include "report/html_report.hpp"
+#include "report/output_files.hpp"
+#include "scenario/results_reader.hpp"
+
+namespace pathways::cli {
+
+int report_command(const report_options& options, const plugin_options& plugins) {
+    const plugin_registry registry = load_plugins(plugins);
+    const std::filesystem::path output =
+        options.output.empty() ? std::filesystem::path(options.results_dir) / "report.html" : std::filesystem::path(options.output);
+    diagnostics found;
+    if (std::filesystem::exists(output) && !options.force) {
+        found.error(output.string(), 0, 0, "", "output exists; use --force to overwrite it");
+        throw input_error(found);
+    }
+    const auto html = html_report_for_folder(options.results_dir, registry, found);
+    if (!html) throw input_error(found);
+    write_file_atomically(output, *html, options.force);
+    std::cout << "Wrote " << output.string() << '\n';
+    return exit_ok;
+}
+
+std::string run_report_html(const std::string& projection_json, const std::string& manifest_json,
+                            const std::filesystem::path& folder, const loaded_scenario& base) {
+    diagnostics found;
+    const auto results = read_results_text(projection_json, manifest_json, folder, found);
+    if (!results) throw input_error(found);
+    return *html_report_for_run(*results, base.spec, base.district, *base.graph, *base.model);
+}
+
+}  // namespace pathways::cli

@@ -1,0 +1,781 @@
+#include "report/html_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "engine/effects.hpp"
+#include "engine/scenario_loader.hpp"
+#include "population/csv.hpp"
+#include "report/html_text.hpp"
+#include "report/report_charts.hpp"
+#include "scenario/scenario_reader.hpp"
+
+namespace pathways {
+namespace {
+
+using html::escape;
+using html::number;
+using html::subgroup_label;
+
+constexpr std::string_view focus_outcome = "academic.achievement.math";
+
+/// Rows of one run by (subgroup, outcome, metric), then by year.
+class run_index {
+public:
+    explicit run_index(const result_run& run) : run_(&run) {
+        for (const result_row& row : run.rows) {
+            series_[{row.subgroup, row.outcome, row.metric}][row.year] = &row;
+            years_.insert(row.year);
+        }
+    }
+    [[nodiscard]] const std::map<int, const result_row*>* series(const std::string& subgroup, const std::string& outcome,
+                                                                 const std::string& metric) const {
+        const auto it = series_.find({subgroup, outcome, metric});
+        return it == series_.end() ? nullptr : &it->second;
+    }
+    [[nodiscard]] const result_row* final_row(const std::string& subgroup, const std::string& outcome,
+                                              const std::string& metric) const {
+        const auto* rows = series(subgroup, outcome, metric);
+        return rows == nullptr || rows->empty() ? nullptr : rows->rbegin()->second;
+    }
+    [[nodiscard]] const result_run& run() const { return *run_; }
+    [[nodiscard]] std::vector<int> years() const { return {years_.begin(), years_.end()}; }
+
+private:
+    const result_run* run_;
+    std::map<std::tuple<std::string, std::string, std::string>, std::map<int, const result_row*>> series_;
+    std::set<int> years_;
+};
+
+std::vector<std::string> ordered_unique(const std::vector<result_row>& rows, std::string result_row::*field) {
+    std::vector<std::string> seen;
+    for (const result_row& row : rows) {
+        if (std::find(seen.begin(), seen.end(), row.*field) == seen.end()) seen.push_back(row.*field);
+    }
+    return seen;
+}
+
+std::string node_label(const model_graph& graph, const std::string& id) {
+    const auto n = graph.find(id);
+    return n ? graph.definition().nodes[*n].label : id;
+}
+
+bool is_academic(const model_graph& graph, const std::string& id) {
+    const auto n = graph.find(id);
+    return n && graph.definition().nodes[*n].kind == node_kind::academic_outcome;
+}
+
+std::string suppressed_text(std::int64_t min_n) {
+    return "suppressed (fewer than " + std::to_string(min_n) + " students)";
+}
+
+std::string slug(std::string_view text) {
+    std::string out;
+    for (const char c : text) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+    return out;
+}
+
+std::string rule_text(const model_graph& graph, const level_rule& rule) {
+    std::string what;
+    if (rule.pattern == "*") what = "every practice and driver";
+    else if (rule.pattern == "foundational.*") what = "foundational practices";
+    else if (rule.pattern.ends_with(".*")) what = "the " + node_label(graph, rule.pattern.substr(0, rule.pattern.size() - 2)) + " drivers";
+    else what = node_label(graph, rule.pattern);
+    return what + " to level " + number(rule.level, 2);
+}
+
+std::string selector_text(const school_selector& s) {
+    if (!s.ids.empty()) {
+        std::string ids;
+        for (std::size_t i = 0; i < s.ids.size(); ++i) ids += (i ? ", " : "") + s.ids[i];
+        return std::to_string(s.ids.size()) + " named schools (" + ids + ")";
+    }
+    std::string text = s.count ? std::to_string(*s.count) + " randomly chosen" : std::string("all");
+    if (!s.levels.empty()) {
+        text += " ";
+        for (std::size_t i = 0; i < s.levels.size(); ++i) text += (i ? (i + 1 == s.levels.size() ? " or " : ", ") : "") + s.levels[i];
+    }
+    text += " schools";
+    if (!s.tag.empty()) text += " tagged \u2018" + s.tag + "\u2019";
+    if (!s.spf.empty()) {
+        text += " rated ";
+        for (std::size_t i = 0; i < s.spf.size(); ++i) text += (i ? " or " : "") + s.spf[i];
+        text += " on the school performance framework";
+    }
+    if (s.count) text += " not already in an earlier wave (random seed " + std::to_string(s.seed) + ")";
+    return text;
+}
+
+std::string table_open(const std::vector<std::string>& headings, const std::string& caption) {
+    std::string out = "<table>\n<caption>" + escape(caption) + "</caption>\n<thead><tr>";
+    for (const std::string& h : headings) out += "<th scope=\"col\">" + escape(h) + "</th>";
+    return out + "</tr></thead>\n<tbody>\n";
+}
+
+std::string cells(const std::vector<std::string>& values) {
+    std::string out = "<tr>";
+    for (const std::string& v : values) out += "<td>" + v + "</td>";
+    return out + "</tr>\n";
+}
+
+const char* style_sheet() {
+    return R"(<style>
+:root{--ink:#1d1d1f;--muted:#555;--rule:#d9d9d9;--blue:#0072B2;--orange:#E69F00;--sky:#56B4E9;--verm:#D55E00;--green:#009E73}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);margin:0;line-height:1.5;background:#fafafa}
+main{max-width:1180px;margin:0 auto;padding:24px 28px 60px;background:#fff}
+h1{font-size:1.9rem;margin:.2em 0 .1em}h2{font-size:1.4rem;margin:2.2em 0 .5em;padding-top:.6em;border-top:3px solid var(--blue)}
+h3{font-size:1.1rem;margin:1.6em 0 .4em}p,li{max-width:78ch}
+.subtitle{color:var(--muted);margin:0 0 1em}
+nav ol{columns:2;margin:.4em 0 1em;padding-left:1.2em}nav a{color:var(--blue)}
+.finding{background:#eef6fb;border-left:5px solid var(--blue);padding:.8em 1.1em;margin:1em 0}
+.finding ul{margin:.3em 0;padding-left:1.2em}
+.note{background:#fff8e6;border-left:5px solid var(--orange);padding:.6em 1em;margin:1em 0;font-size:.95rem}
+.warning{background:#fde8dc;border-left:5px solid var(--verm);padding:.6em 1em;font-weight:600}
+table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.88rem;width:100%}
+caption{text-align:left;font-weight:600;padding:.3em 0;color:var(--muted)}
+th,td{border-bottom:1px solid var(--rule);padding:.3em .55em;text-align:left;vertical-align:top}
+th{background:#f1f3f5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.suppressed{color:var(--muted);font-style:italic}
+.small{font-size:.8rem;color:var(--muted)}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;word-break:break-all}
+.panels{display:flex;flex-wrap:wrap;gap:10px}
+.panels>*{flex:0 0 calc(33.333% - 7px);min-width:260px}
+.panel-suppressed{border:1px dashed var(--rule);display:flex;flex-direction:column;justify-content:center;align-items:center;min-height:150px;color:var(--muted);font-style:italic;text-align:center;padding:1em}
+.panel-suppressed strong{font-style:normal;color:var(--ink)}
+svg{display:block;width:100%;height:auto;font-family:inherit}
+svg .chart-title{font-size:12px;font-weight:600}svg .tick{font-size:10px;fill:#444}svg .axis-label{font-size:10px;fill:#444}
+svg .grid{stroke:#e3e3e3;stroke-width:1}svg .band{opacity:.35;stroke:none}
+svg .mean{fill:none;stroke-width:2.2}svg .comparison{fill:none;stroke-width:2;stroke-dasharray:5 4}
+svg .edge{fill:none;opacity:.55}svg .edge.moderator{stroke-dasharray:4 3;opacity:.35}svg .edge.composition{stroke-dasharray:1 3}
+svg .node-label{font-size:10.5px}svg .column-heading{font-size:12px;font-weight:700}
+.diagram-wrap{overflow-x:auto;border:1px solid var(--rule);padding:6px;background:#fff}
+.legend{display:flex;flex-wrap:wrap;gap:1.2em;font-size:.9rem;margin:.4em 0}
+.key{display:inline-block;width:28px;height:0;vertical-align:middle;margin-right:.4em;border-top:3px solid var(--blue)}
+.key.band{height:12px;border:none;background:var(--sky);opacity:.5}.key.dashed{border-top:3px dashed var(--orange)}
+.key.moderator{border-top:2px dashed #999}.key.composition{border-top:3px dotted var(--blue)}.key.negative{border-top-color:var(--verm)}
+footer{margin-top:3em;color:var(--muted);font-size:.85rem}
+@media print{body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}nav{display:none}
+h2{break-before:page;border-top:none}h2:first-of-type{break-before:auto}.panels>*{break-inside:avoid}svg,table,tr{break-inside:avoid}
+.diagram-wrap{overflow:visible;border:none}a{color:inherit;text-decoration:none}}
+</style>
+)";
+}
+
+class report_writer {
+public:
+    explicit report_writer(const report_inputs& inputs) : in_(inputs) {
+        for (const result_run& run : in_.results.runs) indexes_.emplace_back(run);
+        min_n_ = in_.results.manifest.min_n;
+    }
+
+    std::string render() {
+        const result_run& base = indexes_.front().run();
+        out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+             << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
+             << escape(base.scenario) << " \u2014 pathways report</title>\n" << style_sheet() << "</head>\n<body>\n<main>\n";
+        header();
+        scenario_section();
+        model_section();
+        outcomes_section();
+        gaps_section();
+        variants_section();
+        drivers_section();
+        sensitivity_section();
+        provenance_section();
+        out_ << "<footer>Made by pathways " << escape(in_.results.manifest.pathways_version)
+             << " from the results in " << escape(in_.results.folder.string())
+             << ". A projection under stated assumptions, not a forecast.</footer>\n</main>\n</body>\n</html>\n";
+        return out_.str();
+    }
+
+private:
+    const run_index& base() const { return indexes_.front(); }
+    std::vector<std::string> subgroups() const { return ordered_unique(base().run().rows, &result_row::subgroup); }
+    std::vector<std::string> outcomes() const { return ordered_unique(base().run().rows, &result_row::outcome); }
+
+    /// "all" and the focal groups of the scenario's gap comparisons, at most six.
+    std::vector<std::string> key_subgroups() const {
+        const auto present = subgroups();
+        std::vector<std::string> keys;
+        const auto add = [&](const std::string& g) {
+            if (keys.size() < 6 && std::find(present.begin(), present.end(), g) != present.end() &&
+                std::find(keys.begin(), keys.end(), g) == keys.end()) {
+                keys.push_back(g);
+            }
+        };
+        add("all");
+        for (const auto& [focal, reference] : in_.spec.report.reference_groups) add(focal);
+        for (const std::string& g : present) add(g);
+        return keys;
+    }
+
+    void header() {
+        const result_run& run = base().run();
+        out_ << "<h1>" << escape(run.scenario) << "</h1>\n<p class=\"subtitle\">What-if projection, " << in_.spec.start_year
+             << "\u2013" << in_.spec.start_year + in_.spec.years - 1 << " \u00b7 effect model \u2018" << escape(run.model)
+             << "\u2019 \u00b7 " << run.draws << (run.draws == 1 ? " run" : " simulated draws") << " \u00b7 "
+             << indexes_.size() << (indexes_.size() == 1 ? " variant" : " variants") << "</p>\n";
+        if (!run.suppression) {
+            out_ << "<p class=\"warning\">NOT FOR PUBLIC RELEASE: small-group suppression was turned off for this run.</p>\n";
+        }
+        key_findings();
+        out_ << "<nav aria-label=\"Contents\"><ol>"
+             << "<li><a href=\"#scenario\">What this scenario does</a></li><li><a href=\"#model\">The theory of change</a></li>"
+             << "<li><a href=\"#students\">What changes for students</a></li><li><a href=\"#gaps\">Opportunity gaps</a></li>";
+        if (indexes_.size() > 1) out_ << "<li><a href=\"#variants\">Comparing the variants</a></li>";
+        out_ << "<li><a href=\"#drivers\">Which practices move math, and through what</a></li>";
+        if (in_.sensitivity != nullptr || !in_.sensitivity_problem.empty()) {
+            out_ << "<li><a href=\"#sensitivity\">What the results are most sensitive to</a></li>";
+        }
+        out_ << "<li><a href=\"#sources\">Where the numbers come from</a></li></ol></nav>\n";
+    }
+
+    void key_findings() {
+        const int last = base().years().empty() ? 0 : base().years().back();
+        out_ << "<div class=\"finding\"><strong>In short, by " << last << " compared with business as usual "
+             << "(the same district without this plan), for all students:</strong><ul>\n";
+        for (const std::string& outcome : outcomes()) {
+            const result_row* effect = base().final_row("all", outcome, "effect");
+            if (effect == nullptr) continue;
+            out_ << "<li>" << escape(node_label(in_.graph, outcome)) << ": ";
+            if (effect->suppressed) {
+                out_ << suppressed_text(min_n_) << "</li>\n";
+                continue;
+            }
+            out_ << number(effect->mean, 3, true) << " standard deviations (90% range " << number(effect->p05, 3, true)
+                 << " to " << number(effect->p95, 3, true) << ")";
+            if (const result_row* pct = base().final_row("all", outcome, "percentile_shift"); pct && !pct->suppressed) {
+                out_ << ", about " << number(pct->mean, 1, true) << " percentile points";
+            }
+            if (const result_row* prof = base().final_row("all", outcome, "proficient_change"); prof && !prof->suppressed) {
+                out_ << "; " << number(prof->mean, 1, true) << " points in the share proficient";
+            }
+            out_ << "</li>\n";
+        }
+        out_ << "</ul>Effects are in standard deviations (SD) of student scores: 0.05 SD is small, 0.20 SD is large "
+             << "for an education program.</div>\n";
+    }
+
+    void scenario_section() {
+        const scenario& s = in_.spec;
+        out_ << "<h2 id=\"scenario\">What this scenario does</h2>\n<p>" << escape(s.description) << "</p>\n";
+        out_ << "<p>It follows " << (in_.district ? escape(in_.district->name) : escape(s.district_path.string())) << " for "
+             << s.years << " school years starting in " << s.start_year << ".</p>\n<h3>Which schools, when, and how far</h3>\n<ol>\n";
+        for (const wave& w : s.plan.waves) {
+            out_ << "<li><strong>" << escape(w.name.empty() ? "Wave" : w.name) << "</strong>, from " << w.start_year << ": "
+                 << escape(selector_text(w.schools)) << ". Targets: ";
+            for (std::size_t i = 0; i < w.targets.size(); ++i) out_ << (i ? "; " : "") << escape(rule_text(in_.graph, w.targets[i]));
+            out_ << " (levels run from 0, teacher-driven, to 3, learner-driven).</li>\n";
+        }
+        out_ << "</ol>\n";
+        const auto& ramp = s.plan.ramp;
+        out_ << "<h3>How implementation unfolds</h3>\n<ul>\n<li>"
+             << (ramp.instant ? std::string("Schools reach their targets in their first year.")
+                              : "Schools get halfway to their targets after " + number(ramp.years_to_half, 1) +
+                                    " years and 90% of the way after " + number(ramp.years_to_90, 1) + " years.")
+             << "</li>\n<li>Quality thins as the program grows: each doubling of the number of schools beyond "
+             << number(s.plan.fidelity.reference_schools, 0) << " keeps " << number(s.plan.fidelity.decay_per_doubling * 100, 0)
+             << "% of the effect.</li>\n<li>";
+        if (s.plan.program_cut.annual_probability > 0) {
+            out_ << "Each year there is a " << number(s.plan.program_cut.annual_probability * 100, 0)
+                 << "% chance the district cuts the program";
+            if (s.plan.program_cut.protected_years) {
+                out_ << ", except in its first " << number(*s.plan.program_cut.protected_years, 0) << " years";
+            }
+            out_ << ".";
+        } else {
+            out_ << "The program is never cut.";
+        }
+        out_ << "</li>\n</ul>\n";
+        conditions_table();
+        effect_model_table();
+    }
+
+    void conditions_table() {
+        out_ << table_open({"District condition", "Value used", "Where it comes from"}, "District conditions (0 = not at all, 1 = fully)");
+        std::set<std::string> names;
+        if (in_.district) for (const auto& [name, value] : in_.district->conditions) names.insert(name);
+        for (const auto& [name, value] : in_.spec.plan.conditions) names.insert(name);
+        for (const std::string& name : names) {
+            const std::string label = node_label(in_.graph, "district." + name);
+            if (const auto it = in_.spec.plan.conditions.find(name); it != in_.spec.plan.conditions.end()) {
+                out_ << cells({escape(label), "<span class=\"num\">" + number(it->second, 2) + "</span>", "set by this scenario"});
+                continue;
+            }
+            const sourced_value& v = in_.district->conditions.at(name);
+            out_ << cells({escape(label), number(v.value, 2), "district default: " + escape(v.source) + " [" + escape(v.evidence) + "]"});
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void effect_model_table() {
+        const result_run& run = base().run();
+        out_ << "<h3>How practices turn into results: the \u2018" << escape(run.model) << "\u2019 effect model</h3>\n";
+        if (in_.model == nullptr) {
+            out_ << "<p>The plugin for this effect model could not be loaded now, so its parameters are not listed.</p>\n";
+            return;
+        }
+        out_ << "<p>" << escape(in_.model->description) << ".</p>\n";
+        if (in_.model->parameters.empty()) return;
+        out_ << table_open({"Parameter", "Value used", "Unit", "Meaning", "Source [evidence]"}, "Effect-model parameters");
+        for (const parameter_info& p : in_.model->parameters) {
+            double value = p.default_value;
+            std::string how = "default";
+            for (const auto& [name, pinned] : in_.results.manifest.pinned) {
+                if (name == p.name) {
+                    value = pinned;
+                    how = "set by the scenario";
+                }
+            }
+            out_ << "<tr><td class=\"mono\">" << escape(p.name) << "</td><td class=\"num\">" << number(value, 3) << " <span class=\"small\">("
+                 << how << ")</span></td><td>" << escape(p.unit) << "</td><td>" << escape(p.description) << "</td><td>"
+                 << escape(p.source) << " [" << escape(p.evidence) << "]</td></tr>\n";
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void model_section() {
+        out_ << "<h2 id=\"model\">The theory of change</h2>\n<p>How the model expects change to travel: district and "
+             << "school conditions and foundational practices shape how well the drivers are put in place; the drivers move "
+             << "student agency, engagement and skills, which move academic results and the district's goals.</p>\n"
+             << "<div class=\"legend\"><span><span class=\"key\"></span>effect (thicker = stronger)</span>"
+             << "<span><span class=\"key negative\"></span>negative effect</span>"
+             << "<span><span class=\"key moderator\"></span>changes how fast drivers are implemented</span>"
+             << "<span><span class=\"key composition\"></span>part of a primary driver</span></div>\n"
+             << "<div class=\"diagram-wrap\">" << html::model_diagram_svg(in_.graph, "theory-of-change") << "</div>\n";
+    }
+
+    void outcomes_section() {
+        out_ << "<h2 id=\"students\">What changes for students</h2>\n";
+        read_bands_note();
+        for (const std::string& outcome : outcomes()) {
+            out_ << "<h3 id=\"outcome-" << slug(outcome) << "\">" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
+            trajectory_panels(outcome);
+            final_year_table(outcome);
+        }
+    }
+
+    void read_bands_note() {
+        out_ << "<div class=\"note\"><strong>How to read the bands.</strong> Each chart shows a group's average level "
+             << "(in standard deviations, 0 = the district average at the start) year by year. The <strong>solid blue "
+             << "line</strong> is the scenario's most likely path; the <strong>shaded band</strong> holds 90% of the "
+             << base().run().draws << " simulated futures (from the 5th to the 95th percentile), so the true path is "
+             << "likely, not certain, to stay inside it. The <strong>dashed orange line</strong> is business as usual. "
+             << "Where the blue line sits above the orange one, the plan helps; a band that crosses the orange line means "
+             << "the model cannot rule out no effect. Each chart has its own scale.</div>\n"
+             << "<div class=\"legend\"><span><span class=\"key\"></span>scenario (mean)</span><span><span class=\"key band\"></span>"
+             << "90% band (p05\u2013p95)</span><span><span class=\"key dashed\"></span>business as usual</span></div>\n";
+    }
+
+    html::band_chart chart_from(const std::map<int, const result_row*>& scenario,
+                                const std::map<int, const result_row*>* comparison) const {
+        html::band_chart chart;
+        for (const auto& [year, row] : scenario) {
+            chart.years.push_back(year);
+            chart.mean.push_back(row->mean);
+            chart.low.push_back(row->p05);
+            chart.high.push_back(row->p95);
+            if (comparison != nullptr && comparison->contains(year)) chart.comparison.push_back(comparison->at(year)->mean);
+        }
+        return chart;
+    }
+
+    static bool any_suppressed(const std::map<int, const result_row*>& rows) {
+        return std::any_of(rows.begin(), rows.end(), [](const auto& entry) { return entry.second->suppressed; });
+    }
+
+    void suppressed_panel(const std::string& title) {
+        out_ << "<div class=\"panel-suppressed\"><strong>" << escape(title) << "</strong>" << suppressed_text(min_n_) << "</div>\n";
+    }
+
+    void trajectory_panels(const std::string& outcome) {
+        out_ << "<div class=\"panels\">\n";
+        const std::string outcome_label = node_label(in_.graph, outcome);
+        for (const std::string& group : key_subgroups()) {
+            const auto* level = base().series(group, outcome, "level");
+            if (level == nullptr) continue;
+            const std::string title = subgroup_label(group);
+            if (any_suppressed(*level)) {
+                suppressed_panel(title);
+                continue;
+            }
+            html::band_chart chart = chart_from(*level, base().series(group, outcome, "bau_level"));
+            chart.id = "traj-" + slug(outcome) + "-" + slug(group);
+            chart.title = title;
+            chart.y_label = "level (SD)";
+            chart.description = outcome_label + ", " + title + ": from " + number(chart.mean.front(), 3) + " SD in " +
+                                std::to_string(chart.years.front()) + " to " + number(chart.mean.back(), 3) + " SD in " +
+                                std::to_string(chart.years.back()) + " under the scenario (90% range " +
+                                number(chart.low.back(), 3) + " to " + number(chart.high.back(), 3) + "), against " +
+                                (chart.comparison.empty() ? std::string("n/a") : number(chart.comparison.back(), 3)) +
+                                " SD under business as usual.";
+            out_ << html::band_chart_svg(chart);
+        }
+        out_ << "</div>\n";
+    }
+
+    void final_year_table(const std::string& outcome) {
+        const bool academic = is_academic(in_.graph, outcome);
+        std::vector<std::string> headings{"Group", "Students", "Change vs business as usual (SD) [90% range]"};
+        if (academic) {
+            headings.push_back("Percentile points");
+            headings.push_back("Share proficient, change (points)");
+        }
+        const int last = base().years().back();
+        out_ << table_open(headings, node_label(in_.graph, outcome) + " in " + std::to_string(last) + ", every reported group");
+        for (const std::string& group : subgroups()) {
+            const result_row* effect = base().final_row(group, outcome, "effect");
+            if (effect == nullptr) continue;
+            out_ << "<tr><td>" << escape(subgroup_label(group)) << "</td>";
+            if (effect->suppressed) {
+                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_) << "</td></tr>\n";
+                continue;
+            }
+            out_ << "<td class=\"num\">" << number(effect->n_students, 0) << "</td><td class=\"num\">"
+                 << html::interval(effect->mean, effect->p05, effect->p95, 3) << "</td>";
+            if (academic) {
+                for (const char* metric : {"percentile_shift", "proficient_change"}) {
+                    const result_row* row = base().final_row(group, outcome, metric);
+                    out_ << "<td class=\"num\">" << (row && !row->suppressed ? number(row->mean, 1, true) : std::string("n/a")) << "</td>";
+                }
+            }
+            out_ << "</tr>\n";
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void gaps_section() {
+        out_ << "<h2 id=\"gaps\">Opportunity gaps</h2>\n<p>The gap is how far a group's average is behind its comparison "
+             << "group, in standard deviations (a gap of 0.5 SD is roughly 19 percentile points for a student in the middle). "
+             << "<strong>Lower is better.</strong> The blue line and band are the gap under the scenario, the dashed "
+             << "orange line the gap under business as usual.</p>\n";
+        bool any = false;
+        for (const std::string& outcome : outcomes()) {
+            std::vector<std::string> focal_groups;
+            for (const std::string& group : subgroups()) {
+                if (base().series(group, outcome, "gap_sd") != nullptr) focal_groups.push_back(group);
+            }
+            if (focal_groups.empty()) continue;
+            any = true;
+            out_ << "<h3>" << escape(node_label(in_.graph, outcome)) << "</h3>\n<div class=\"panels\">\n";
+            for (const std::string& group : focal_groups) gap_panel(outcome, group);
+            out_ << "</div>\n";
+        }
+        if (!any) out_ << "<p>This scenario names no comparison groups, so no gaps were computed.</p>\n";
+    }
+
+    void gap_panel(const std::string& outcome, const std::string& group) {
+        const auto& gap = *base().series(group, outcome, "gap_sd");
+        const std::string reference = gap.begin()->second->reference;
+        const std::string title = subgroup_label(group) + " vs " + subgroup_label(reference);
+        if (any_suppressed(gap)) {
+            suppressed_panel(title);
+            return;
+        }
+        html::band_chart chart = chart_from(gap, base().series(group, outcome, "gap_sd_bau"));
+        chart.id = "gap-" + slug(outcome) + "-" + slug(group);
+        chart.title = title;
+        chart.y_label = "gap (SD)";
+        const double change = chart.comparison.empty() ? 0.0 : chart.mean.back() - chart.comparison.back();
+        chart.description = node_label(in_.graph, outcome) + " gap between " + title + ": " + number(chart.mean.back(), 3) +
+                            " SD in " + std::to_string(chart.years.back()) + " under the scenario (90% range " +
+                            number(chart.low.back(), 3) + " to " + number(chart.high.back(), 3) + ") against " +
+                            (chart.comparison.empty() ? std::string("n/a") : number(chart.comparison.back(), 3)) +
+                            " SD under business as usual, a change of " + number(change, 3, true) + " SD.";
+        out_ << html::band_chart_svg(chart);
+    }
+
+    void variants_section() {
+        if (indexes_.size() < 2) return;
+        const int last = base().years().back();
+        out_ << "<h2 id=\"variants\">Comparing the variants</h2>\n<p>The same question asked of each variant of the scenario: "
+             << "the change for all students in " << last << " compared with business as usual, with its 90% range.</p>\n";
+        std::vector<std::string> headings{"Variant"};
+        for (const std::string& outcome : outcomes()) headings.push_back(node_label(in_.graph, outcome) + " (SD)");
+        out_ << table_open(headings, "Change for all students in " + std::to_string(last) + ", by variant");
+        for (const run_index& index : indexes_) {
+            out_ << "<tr><th scope=\"row\">" << escape(index.run().variant) << "</th>";
+            for (const std::string& outcome : outcomes()) {
+                const result_row* row = index.final_row("all", outcome, "effect");
+                if (row == nullptr) out_ << "<td>n/a</td>";
+                else if (row->suppressed) out_ << "<td class=\"suppressed\">" << suppressed_text(min_n_) << "</td>";
+                else out_ << "<td class=\"num\">" << html::interval(row->mean, row->p05, row->p95, 3) << "</td>";
+            }
+            out_ << "</tr>\n";
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void drivers_section() {
+        const auto target = in_.graph.find(focus_outcome);
+        out_ << "<h2 id=\"drivers\">Which practices move math, and through what</h2>\n";
+        if (!target) {
+            out_ << "<p>This model has no " << escape(focus_outcome) << " outcome.</p>\n";
+            return;
+        }
+        out_ << "<p>From the model's link weights alone (each link: SD of the next element per level point), summed over every "
+             << "route: the total effect on math of raising one practice or driver by one level, and the strongest routes it "
+             << "takes. Longer routes multiply more weights, so they carry less.</p>\n";
+        const effects_table table = linear_effects(in_.graph);
+        const auto outcome_pos = static_cast<std::size_t>(
+            std::find(table.outcomes.begin(), table.outcomes.end(), *target) - table.outcomes.begin());
+        std::vector<std::size_t> order(table.sources.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return std::abs(table.at(a, outcome_pos).total) > std::abs(table.at(b, outcome_pos).total);
+        });
+        out_ << table_open({"Practice or driver", "Total effect on math (SD per level)", "Direct", "Through other outcomes",
+                            "Strongest route"}, "Effects on math, strongest first");
+        const auto& nodes = in_.graph.definition().nodes;
+        for (const std::size_t i : order) {
+            const effect_entry& e = table.at(i, outcome_pos);
+            if (e.total == 0.0) continue;
+            const auto paths = strongest_paths(in_.graph, e.source, *target, 1);
+            out_ << cells({escape(nodes[e.source].label), number(e.total, 4), number(e.direct, 4), number(e.indirect, 4),
+                           paths.empty() ? "" : escape(describe_path(in_.graph, paths.front())) + " <span class=\"small\">(" +
+                                                    number(paths.front().strength, 4) + ")</span>"});
+        }
+        out_ << "</tbody></table>\n";
+        top_paths(*target);
+    }
+
+    void top_paths(std::size_t target) {
+        std::vector<ranked_path> all;
+        for (const std::size_t source : effect_sources(in_.graph)) {
+            auto paths = strongest_paths(in_.graph, source, target, 10);
+            all.insert(all.end(), paths.begin(), paths.end());
+        }
+        std::stable_sort(all.begin(), all.end(),
+                         [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
+        if (all.size() > 10) all.resize(10);
+        out_ << table_open({"#", "Route to math", "Product of link weights"}, "The ten strongest routes to math");
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            out_ << cells({std::to_string(i + 1), escape(describe_path(in_.graph, all[i])), number(all[i].strength, 4)});
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void sensitivity_section() {
+        if (in_.sensitivity == nullptr && in_.sensitivity_problem.empty()) return;
+        out_ << "<h2 id=\"sensitivity\">What the results are most sensitive to</h2>\n";
+        if (in_.sensitivity == nullptr) {
+            out_ << "<p>sensitivity.csv is in the results folder but could not be read: " << escape(in_.sensitivity_problem) << "</p>\n";
+            return;
+        }
+        out_ << "<p>Each bar moves one uncertain input from a low to a high value while every other input stays at its "
+             << "middle value. Long bars are the assumptions that matter most; they are the ones to check first.</p>\n";
+        std::map<std::string, std::vector<sensitivity_bar>> by_outcome;
+        for (const sensitivity_bar& bar : *in_.sensitivity) by_outcome[bar.outcome].push_back(bar);
+        std::size_t chart = 0;
+        for (auto& [outcome, bars] : by_outcome) {
+            std::stable_sort(bars.begin(), bars.end(), [](const sensitivity_bar& a, const sensitivity_bar& b) {
+                return std::abs(a.high - a.low) > std::abs(b.high - b.low);
+            });
+            if (bars.size() > 15) bars.resize(15);
+            std::vector<html::tornado_row> rows;
+            for (const sensitivity_bar& bar : bars) rows.push_back({bar.input, bar.low, bar.high});
+            const std::string what = outcome.empty() ? std::string("the projected result") : node_label(in_.graph, outcome);
+            std::string description = "Tornado chart for " + what + ": ";
+            for (std::size_t i = 0; i < std::min<std::size_t>(rows.size(), 3); ++i) {
+                description += (i ? "; " : "") + rows[i].label + " moves it from " + number(rows[i].low, 4) + " to " + number(rows[i].high, 4);
+            }
+            out_ << "<h3>" << escape(what) << "</h3>\n"
+                 << html::tornado_svg(rows, bars.front().base, "tornado-" + std::to_string(chart++), "Sensitivity of " + what,
+                                      description + ".", what);
+        }
+    }
+
+    void provenance_section() {
+        out_ << "<h2 id=\"sources\">Where the numbers come from</h2>\n<p>Every default number the projection used, with its "
+             << "source and an evidence tag: <strong>S</strong> found in the cited document; <strong>S2</strong> quoted "
+             << "second-hand; <strong>R</strong> recalled from the literature, not re-checked; <strong>A</strong> an "
+             << "assumption or modelling default, not a research finding. Web addresses are shown as text only.</p>\n";
+        district_provenance();
+        model_provenance();
+        manifest_table();
+    }
+
+    void district_provenance() {
+        if (in_.district == nullptr) return;
+        const district_profile& d = *in_.district;
+        out_ << "<h3>District profile: " << escape(d.name) << "</h3>\n"
+             << table_open({"Value", "Number", "Source [evidence]"}, "District defaults");
+        out_ << cells({"Enrollment", number(d.enrollment.value, 0), escape(d.enrollment.source) + " [" + escape(d.enrollment.evidence) + "]"});
+        for (const auto& [name, v] : d.conditions) {
+            out_ << cells({escape(node_label(in_.graph, "district." + name)), number(v.value, 2),
+                           escape(v.source) + " [" + escape(v.evidence) + "]"});
+        }
+        for (const outcome_baseline& b : d.baselines) {
+            std::string numbers = b.proficient ? number(*b.proficient * 100, 0) + "% proficient; " : std::string();
+            for (std::size_t i = 0; i < b.offsets.size(); ++i) {
+                numbers += (i ? ", " : "") + subgroup_label(b.offsets[i].first) + " " + number(b.offsets[i].second, 2, true);
+            }
+            out_ << cells({"Starting point: " + escape(node_label(in_.graph, b.node)) + " (SD offsets by group)", escape(numbers),
+                           escape(b.source) + " [" + escape(b.evidence) + "]"});
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void model_provenance() {
+        const auto& def = in_.graph.definition();
+        out_ << "<h3>Model links: " << escape(def.name) << "</h3>\n"
+             << table_open({"From", "To", "Kind", "Weight", "Plausible range", "Source [evidence]"},
+                           "Every link of the theory of change (weight: SD of the target per unit of the source)");
+        for (const model_edge& e : def.edges) {
+            const bool has_range = e.range_low != 0.0 || e.range_high != 0.0;
+            out_ << cells({escape(node_label(in_.graph, e.from)), escape(node_label(in_.graph, e.to)), std::string(to_string(e.role)),
+                           number(e.weight, 3), has_range ? number(e.range_low, 3) + " to " + number(e.range_high, 3) : "",
+                           escape(e.source) + " [" + escape(e.evidence) + "]"});
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    void manifest_table() {
+        const run_manifest& m = in_.results.manifest;
+        std::string command;
+        for (const std::string& part : m.command_line) command += (command.empty() ? "" : " ") + part;
+        out_ << "<h3>How these results were made (manifest)</h3>\n" << table_open({"Item", "Value"}, "Run manifest");
+        out_ << cells({"pathways version", escape(m.pathways_version)}) << cells({"build", "<span class=\"mono\">" + escape(m.build) + "</span>"})
+             << cells({"command", "<span class=\"mono\">" + escape(command) + "</span>"})
+             << cells({"effect model", escape(m.effect_model + " " + m.effect_model_version)})
+             << cells({"random seed, draws, threads", std::to_string(m.seed) + ", " + std::to_string(m.draws) + ", " + std::to_string(m.threads)})
+             << cells({"small-group suppression", m.suppression ? "on, groups under " + std::to_string(m.min_n) + " students hidden" : "OFF"})
+             << cells({"population", number(m.students, 0) + " students in " + number(m.cells, 0) + " cells"});
+        for (const manifest_input& input : m.inputs) {
+            out_ << cells({"input: " + escape(input.role), "<span class=\"mono\">" + escape(input.path) +
+                                                          (input.sha256.empty() ? "" : "<br>sha256 " + escape(input.sha256)) + "</span>"});
+        }
+        for (const auto& [variant, seconds] : m.run_seconds) out_ << cells({"run time: " + escape(variant), number(seconds, 2) + " s"});
+        for (const auto& [name, hash] : m.outputs) {
+            out_ << cells({"output: " + escape(name), "<span class=\"mono\">sha256 " + escape(hash) + "</span>"});
+        }
+        out_ << "</tbody></table>\n";
+    }
+
+    const report_inputs& in_;
+    std::vector<run_index> indexes_;
+    std::int64_t min_n_ = 16;
+    std::ostringstream out_;
+};
+
+std::optional<std::size_t> find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> exact,
+                                       std::string_view contains, std::string_view excluding) {
+    for (const std::string_view name : exact) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        if (it != header.end()) return static_cast<std::size_t>(it - header.begin());
+    }
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (!contains.empty() && header[i].find(contains) != std::string::npos &&
+            (excluding.empty() || header[i].find(excluding) == std::string::npos)) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || !std::isfinite(value)) return std::nullopt;
+    return value;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::optional<std::string> render_with_sensitivity(report_inputs inputs) {
+    const auto file = inputs.results.folder / "sensitivity.csv";
+    std::optional<std::vector<sensitivity_bar>> bars;
+    if (std::filesystem::exists(file)) {
+        diagnostics problems;
+        bars = read_sensitivity_csv(file, problems);
+        if (bars) inputs.sensitivity = &*bars;
+        else if (!problems.items().empty()) inputs.sensitivity_problem = format_diagnostic(problems.items().front());
+    }
+    return render_html_report(inputs);
+}
+
+}  // namespace
+
+std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::filesystem::path& file, diagnostics& out) {
+    const std::string name = file.string();
+    if (!std::filesystem::is_regular_file(file)) {
+        out.error(name, 0, 0, "", "cannot read the file; expected a sensitivity table written by pathways sensitivity --out");
+        return std::nullopt;
+    }
+    diagnostics found;
+    const auto records = parse_csv(read_text(file), name, found);
+    if (records.empty() || records.front().malformed) {
+        found.error(name, 1, 1, "", "no header; expected a header naming input, low and high columns");
+        out.append(found);
+        return std::nullopt;
+    }
+    const auto& header = records.front().fields;
+    const auto input = find_column(header, {"input", "parameter", "name"}, "input", "_low");
+    const auto low = find_column(header, {"output_low", "low", "y_low"}, "low", "input");
+    const auto high = find_column(header, {"output_high", "high", "y_high"}, "high", "input");
+    const auto outcome = find_column(header, {"outcome", "output"}, "", "");
+    const auto base = find_column(header, {"base", "central", "output_base", "baseline"}, "", "");
+    if (!input || !low || !high) {
+        found.error(name, 1, 1, "", "header lacks an input, low or high column; expected e.g. input,output_low,output_high");
+        out.append(found);
+        return std::nullopt;
+    }
+    std::vector<sensitivity_bar> bars;
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        const auto& fields = records[r].fields;
+        if (records[r].malformed) continue;
+        const auto field = [&](std::size_t column) { return column < fields.size() ? fields[column] : std::string(); };
+        const auto low_value = parse_number(field(*low));
+        const auto high_value = parse_number(field(*high));
+        if (!low_value || !high_value) {
+            found.error(name, records[r].line, 0, "", "low or high is not a number; expected numbers in both columns");
+            continue;
+        }
+        bars.push_back({field(*input), outcome ? field(*outcome) : std::string(), *low_value, *high_value,
+                        base ? parse_number(field(*base)) : std::nullopt});
+    }
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return bars;
+}
+
+std::string render_html_report(const report_inputs& inputs) {
+    report_writer writer(inputs);
+    return writer.render();
+}
+
+std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
+                                               const district_profile& district, const model_graph& graph,
+                                               const model_handle& model) {
+    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}});
+}
+
+std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,
+                                                  diagnostics& out) {
+    const auto results = read_results(folder, out);
+    if (!results) return std::nullopt;
+    if (results->runs.empty()) return std::nullopt;
+    const manifest_input* scenario_file = results->manifest.input("scenario");
+    std::filesystem::path path = scenario_file->path;
+    const auto spec = read_scenario(path, "base", out);
+    if (!spec) return std::nullopt;
+    const auto district = read_district(spec->district_path, out);
+    const auto graph = load_model_graph(spec->model_path, out);
+    if (!district || !graph) return std::nullopt;
+    const model_handle* model = plugins.find(results->runs.front().model);
+    return render_with_sensitivity({*results, *spec, &*district, *graph, model, nullptr, {}});
+}
+
+}  // namespace pathways

@@ -1,0 +1,60 @@
+#pragma once
+/// \file
+/// One self-contained HTML file a district strategist can read: what the scenario does, the
+/// theory of change, what changes for students (with 90% bands), opportunity gaps, variants,
+/// sensitivity where a run exists, which practices move math and through what, and where every
+/// number comes from. Inline CSS and SVG only: no script, font or address is loaded.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/scenario_types.hpp"
+#include "graph/model_graph.hpp"
+#include "plugin/registry.hpp"
+#include "scenario/results_reader.hpp"
+
+namespace pathways {
+
+/// One input of a one-at-a-time sensitivity run: the output with the input at its low and high value.
+struct sensitivity_bar {
+    std::string input;
+    std::string outcome;  ///< empty when the file has no outcome column
+    double low = 0.0;
+    double high = 0.0;
+    std::optional<double> base;
+};
+
+/// Reads `sensitivity.csv` (written by `pathways sensitivity --out`). Columns are found by their
+/// header: the input (`input`, `parameter` or `name`), the output at the low and at the high
+/// value (`output_low`/`low`…, `output_high`/`high`…), and optionally `outcome` and a central
+/// value (`base`, `central`, `output_base`). Problems go to `out`; nullopt when any was an error.
+std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::filesystem::path& file, diagnostics& out);
+
+struct report_inputs {
+    const results_folder& results;
+    const scenario& spec;                      ///< the base scenario
+    const district_profile* district = nullptr;
+    const model_graph& graph;
+    const model_handle* model = nullptr;       ///< the effect model, when its plugin could be loaded
+    const std::vector<sensitivity_bar>* sensitivity = nullptr;
+    std::string sensitivity_problem;           ///< why sensitivity.csv could not be shown, if it exists
+};
+
+/// The whole report as one HTML document.
+std::string render_html_report(const report_inputs& inputs);
+
+/// Reads a results folder (projection.json, manifest.json, sensitivity.csv if present), the
+/// scenario, district and model the manifest names, and renders the report. Problems go to
+/// `out`; nullopt when any was an error.
+std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,
+                                                  diagnostics& out);
+
+/// The report for results that are not on disk yet (`pathways run --report`).
+std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
+                                               const district_profile& district, const model_graph& graph,
+                                               const model_handle& model);
+
+}  // namespace pathways

@@ -50,6 +50,7 @@ struct run_options {
     unsigned threads = 0;
     bool quiet = false;
     bool no_suppression = false;
+    bool report = false;  ///< also write report.html
     std::vector<std::string> command_line;
 };
 int run_command(const run_options& options, const plugin_options& plugins);

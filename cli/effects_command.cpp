@@ -106,11 +106,16 @@ int effects_command(const effects_options& options, const plugin_options& plugin
         found.error("<command line>", 0, 0, "", "unknown format '" + options.format + "'; expected table, csv or json");
         throw input_error(found);
     }
+    if (!options.scenario_file.empty() && !options.model_file.empty()) {
+        found.error("<command line>", 0, 0, "", "--model and --scenario both given; expected one (a scenario names its model)");
+        throw input_error(found);
+    }
+    std::optional<plugin_registry> registry;  // declared before `loaded`: models point into its libraries
     std::optional<loaded_scenario> loaded;
     std::unique_ptr<model_graph> own_graph;
-    const plugin_registry registry = options.scenario_file.empty() ? plugin_registry::discover({}, found) : load_plugins(plugins);
     if (!options.scenario_file.empty()) {
-        loaded = load_scenario(options.scenario_file, "base", registry, {}, found);
+        registry.emplace(load_plugins(plugins));
+        loaded = load_scenario(options.scenario_file, "base", *registry, {}, found);
         if (!loaded) throw input_error(found);
     } else {
         own_graph = load_model_graph(options.model_file, found);

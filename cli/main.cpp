@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "report_command.hpp"
 #include "common/diagnostics.hpp"
 #include "plugin/plugin_error.hpp"
 
@@ -69,6 +70,21 @@ int main(int argc, char** argv) {
     auto* run_cmd = app.add_subcommand("run", "Project a scenario against business as usual");
     add_run_options(*run_cmd, run);
     add_plugin_options(*run_cmd, plugins);
+    run_cmd->add_flag("--report", run.report, "Also write report.html, a self-contained report to read in a browser");
+
+    // report and effects (issue 6)
+    report_options report;
+    auto* report_cmd = app.add_subcommand("report", "Write a self-contained HTML report of a results folder");
+    report_cmd->add_option("results", report.results_dir, "Folder written by `pathways run`")->required();
+    report_cmd->add_option("-o,--output", report.output, "HTML file to write (default: RESULTS/report.html)");
+    report_cmd->add_flag("--force", report.force, "Overwrite an existing report");
+    add_plugin_options(*report_cmd, plugins);
+    effects_options effects;
+    auto* effects_cmd = app.add_subcommand("effects", "Direct, indirect and total effects of each practice and driver on each outcome");
+    effects_cmd->add_option("--model", effects.model_file, "Model file (default: the embedded DPS model)");
+    effects_cmd->add_option("--scenario", effects.scenario_file, "Scenario: its model, effect model and levels");
+    effects_cmd->add_option("--format", effects.format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+    add_plugin_options(*effects_cmd, plugins);
 
     try {
         app.parse(argc, argv);
@@ -86,6 +102,8 @@ int main(int argc, char** argv) {
         if (*plugins_cmd) return plugins_command(plugins);
         if (*describe_cmd) return describe_command(describe_model, plugins);
         if (*run_cmd) return run_command(run, plugins);
+        if (*report_cmd) return report_command(report, plugins);
+        if (*effects_cmd) return effects_command(effects, plugins);
     } catch (const pathways::input_error& e) {
         print_diagnostics(e.found(), diagnostic_format::text);
         return exit_invalid_input;

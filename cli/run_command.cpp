@@ -11,6 +11,7 @@
 #include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
+#include "report_command.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -113,6 +114,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     output_set outputs(folder, options.force);
     std::vector<std::string> names{"manifest.json"};
     for (const std::string& format : formats) names.push_back("projection." + format);
+    if (options.report) names.push_back("report.html");
     if (const auto existing = outputs.conflicts(names); !existing.empty()) {
         for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
         throw input_error(found);
@@ -156,6 +158,11 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     std::vector<std::pair<std::string, std::string>> written;
     if (formats.contains("csv")) written.emplace_back("projection.csv", csv);
     if (formats.contains("json")) written.emplace_back("projection.json", json);
+    if (options.report) {
+        // The report shows the manifest as it stands before the report's own hash is added to it.
+        const std::string manifest_so_far = manifest_json(options, *first_run, runs, written, options.threads);
+        written.emplace_back("report.html", run_report_html(json, manifest_so_far, folder, *first_run));
+    }
     for (const auto& [name, content] : written) outputs.stage(name, content);
     outputs.stage("manifest.json", manifest_json(options, *first_run, runs, written, options.threads));
     if (interrupted()) {

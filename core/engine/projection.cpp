@@ -14,6 +14,7 @@ namespace pathways {
 namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+constexpr double max_aggregate_bytes = 2.0 * (1ull << 30);
 
 struct gap_pair {
     std::size_t focal = 0;
@@ -164,6 +165,19 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     const std::vector<gap_pair> pairs = gap_pairs(sim, spec);
     const bool central = options.draws <= 0;
     result.draws = central ? 1 : static_cast<std::size_t>(options.draws);
+    // Exact quantiles need every draw's row values (never per-cell trajectories); refuse runs whose
+    // aggregates alone would not fit comfortably in memory rather than swap or crash.
+    const double bytes = static_cast<double>(result.draws) * static_cast<double>(result.rows.size()) * sizeof(double);
+    if (bytes > max_aggregate_bytes) {
+        diagnostics found;
+        spec.where.error(found, "/uncertainty/draws",
+                         std::to_string(result.draws) + " draws of " + std::to_string(result.rows.size()) +
+                             " rows need " + std::to_string(static_cast<long long>(bytes / (1 << 20))) +
+                             " MiB of per-draw results; expected at most " +
+                             std::to_string(static_cast<long long>(max_aggregate_bytes / (1 << 20))) +
+                             " MiB: use fewer draws or report fewer subgroups and outcomes");
+        throw input_error(found);
+    }
     result.values.assign(result.draws * result.rows.size(), not_a_number);
 
     std::atomic<std::size_t> next{0};

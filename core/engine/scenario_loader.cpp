@@ -118,28 +118,30 @@ std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path,
 std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, const std::string& variant,
                                              const plugin_registry& plugins, const scenario_overrides& overrides,
                                              diagnostics& out) {
+    auto spec = read_scenario(path, variant, out);
+    if (!spec) return std::nullopt;
+    return load_scenario(std::move(*spec), plugins, overrides, out);
+}
+
+std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registry& plugins,
+                                             const scenario_overrides& overrides, diagnostics& out) {
     diagnostics found;
-    auto spec = read_scenario(path, variant, found);
-    if (!spec) {
-        out.append(found);
-        return std::nullopt;
-    }
-    if (overrides.draws) spec->draws = *overrides.draws;
-    if (overrides.seed) spec->seed = *overrides.seed;
+    if (overrides.draws) spec.draws = *overrides.draws;
+    if (overrides.seed) spec.seed = *overrides.seed;
     loaded_scenario loaded;
-    loaded.graph = load_model_graph(spec->model_path, found);
+    loaded.graph = load_model_graph(spec.model_path, found);
     std::optional<district_profile> district;
-    if (std::filesystem::is_regular_file(spec->district_path)) {
-        district = read_district(spec->district_path, found);
+    if (std::filesystem::is_regular_file(spec.district_path)) {
+        district = read_district(spec.district_path, found);
     } else {
-        spec->where.error(found, "/district",
-                          "district file '" + spec->district_path.string() + "' does not exist; expected a district profile");
+        spec.where.error(found, "/district",
+                         "district file '" + spec.district_path.string() + "' does not exist; expected a district profile");
     }
-    loaded.model = resolve_model(*spec, plugins, overrides, found);
+    loaded.model = resolve_model(spec, plugins, overrides, found);
     if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
     if (loaded.graph) {
-        for (const wave& w : spec->plan.waves) check_levels(w.targets, *loaded.graph, spec->where, found);
-        check_report(*spec, *loaded.graph, found);
+        for (const wave& w : spec.plan.waves) check_levels(w.targets, *loaded.graph, spec.where, found);
+        check_report(spec, *loaded.graph, found);
         if (district) check_district_nodes(*district, *loaded.graph, found);
     }
     if (found.has_errors() || !district || !loaded.graph) {
@@ -147,7 +149,7 @@ std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, 
         return std::nullopt;
     }
     loaded.cells = synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
-    loaded.spec = std::move(*spec);
+    loaded.spec = std::move(spec);
     loaded.district = std::move(*district);
     const bool failed = found.has_errors();
     out.append(found);

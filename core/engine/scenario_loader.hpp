@@ -46,4 +46,9 @@ std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, 
                                              const plugin_registry& plugins, const scenario_overrides& overrides,
                                              diagnostics& out);
 
+/// Loads an already-read scenario (for example one read with patches applied): the same checks
+/// and loading as above after the scenario file itself is read.
+std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registry& plugins,
+                                             const scenario_overrides& overrides, diagnostics& out);
+
 }  // namespace pathways

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "plugin/checked_evaluation.hpp"
 #include "stats/distributions.hpp"
@@ -21,6 +23,10 @@ using const_array_map = Eigen::Map<const Eigen::ArrayXd>;
 constexpr double between_school_sd = 0.10;
 constexpr double years_to_half_sd = 0.5;
 constexpr double decay_sd = 0.075;
+
+/// The shift of years_to_half around the scenario's value, and the fidelity decay around its own.
+sdk::prior ramp_shift_prior() { return {sdk::prior_kind::truncated_normal, 0.0, years_to_half_sd, -1.0, 1.5}; }
+sdk::prior fidelity_prior(double decay) { return {sdk::prior_kind::truncated_normal, decay, decay_sd, 0.7, 1.0}; }
 
 bool is_evaluated(node_kind kind) {
     return kind == node_kind::student_outcome || kind == node_kind::academic_outcome || kind == node_kind::goal;
@@ -231,15 +237,14 @@ draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t 
     const implementation_plan& plan = inputs_.spec.plan;
     if (!plan.ramp.instant) {
         stats::counter_rng ramp(seed, draw, stats::stream_id("implementation:ramp"));
-        const double shift = stats::sample({sdk::prior_kind::truncated_normal, 0.0, years_to_half_sd, -1.0, 1.5}, ramp);
+        const double shift = stats::sample(ramp_shift_prior(), ramp);
         p.years_to_half = std::max(0.5, plan.ramp.years_to_half + shift);
         p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
     }
     // A decay of 1 means the scenario turned fidelity loss off; only a real decay is uncertain.
     if (plan.fidelity.decay_per_doubling < 1.0) {
         stats::counter_rng fidelity(seed, draw, stats::stream_id("implementation:fidelity"));
-        p.decay_per_doubling = stats::sample(
-            {sdk::prior_kind::truncated_normal, plan.fidelity.decay_per_doubling, decay_sd, 0.7, 1.0}, fidelity);
+        p.decay_per_doubling = stats::sample(fidelity_prior(plan.fidelity.decay_per_doubling), fidelity);
     }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
         stats::counter_rng rng(seed, draw, stats::stream_id("school-effect:" + inputs_.schools[s].id));
@@ -250,6 +255,62 @@ draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t 
         const int first_at_risk = inputs_.spec.start_year + static_cast<int>(std::ceil(schedule_.protected_years()));
         for (int year = first_at_risk; year < inputs_.spec.start_year + inputs_.spec.years && !p.cut_year; ++year) {
             if (rng.next_uniform() < plan.program_cut.annual_probability) p.cut_year = year;
+        }
+    }
+    return p;
+}
+
+std::vector<uncertain_input> simulation::uncertain_inputs() const {
+    using target = uncertain_input::target;
+    std::vector<uncertain_input> inputs;
+    const auto& edges = inputs_.graph.definition().edges;
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        if (edges[e].uncertainty.kind == sdk::prior_kind::fixed) continue;
+        inputs.push_back({"edge:" + edges[e].from + "->" + edges[e].to, edges[e].uncertainty, target::edge_weight, e});
+    }
+    for (std::size_t i = 0; i < inputs_.model.parameters.size(); ++i) {
+        const parameter_info& info = inputs_.model.parameters[i];
+        if (!std::isnan(pinned_parameters_[i]) || info.uncertainty.kind == sdk::prior_kind::fixed) continue;
+        inputs.push_back({"parameter:" + info.name, info.uncertainty, target::model_parameter, i});
+    }
+    const implementation_plan& plan = inputs_.spec.plan;
+    if (!plan.ramp.instant) {
+        sdk::prior ramp = ramp_shift_prior();
+        ramp.a += plan.ramp.years_to_half;
+        ramp.lower += plan.ramp.years_to_half;
+        ramp.upper += plan.ramp.years_to_half;
+        inputs.push_back({"implementation:years_to_half", ramp, target::years_to_half, 0});
+    }
+    if (plan.fidelity.decay_per_doubling < 1.0) {
+        inputs.push_back({"implementation:decay_per_doubling", fidelity_prior(plan.fidelity.decay_per_doubling),
+                          target::decay_per_doubling, 0});
+    }
+    return inputs;
+}
+
+draw_parameters simulation::parameters_with(std::span<const double> values) const {
+    using target = uncertain_input::target;
+    const std::vector<uncertain_input> inputs = uncertain_inputs();
+    if (values.size() != inputs.size()) {
+        throw std::invalid_argument("parameters_with needs " + std::to_string(inputs.size()) + " values, got " +
+                                    std::to_string(values.size()));
+    }
+    draw_parameters p = central_parameters();
+    const implementation_plan& plan = inputs_.spec.plan;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const std::size_t index = inputs[i].index;
+        switch (inputs[i].applies_to) {
+            case target::edge_weight: p.edge_weights[index] = values[i]; break;
+            case target::model_parameter: {
+                const parameter_info& info = inputs_.model.parameters[index];
+                p.model_parameters[index] = std::clamp(values[i], info.min, info.max);
+                break;
+            }
+            case target::years_to_half:
+                p.years_to_half = std::max(0.5, values[i]);
+                p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
+                break;
+            case target::decay_per_doubling: p.decay_per_doubling = values[i]; break;
         }
     }
     return p;

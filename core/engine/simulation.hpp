@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,15 @@ struct draw_parameters {
     double decay_per_doubling = 0.85;
     std::optional<int> cut_year;
     std::vector<double> school_effects;    ///< per school, SD/year at full implementation
+};
+
+/// An uncertain quantity of a draw with its prior, as sensitivity analysis varies it.
+struct uncertain_input {
+    enum class target : std::uint8_t { edge_weight, model_parameter, years_to_half, decay_per_doubling };
+    std::string name;  ///< "edge:<from>-><to>", "parameter:<name>", "implementation:<field>"
+    sdk::prior prior;
+    target applies_to = target::edge_weight;
+    std::size_t index = 0;  ///< the edge or parameter it sets
 };
 
 /// Student-weighted subgroup means of one run (scenario or business as usual).
@@ -82,6 +92,15 @@ public:
     /// Draw `draw` of every uncertain quantity, keyed by (seed, draw, stream): independent of
     /// which other draws run and in what order.
     [[nodiscard]] draw_parameters sample_parameters(std::uint64_t seed, std::uint64_t draw) const;
+
+    /// The inputs `sample_parameters` draws that vary smoothly, in a fixed order: edges with a
+    /// non-fixed prior (model order), effect-model parameters neither pinned nor fixed, then the
+    /// ramp's years_to_half and the fidelity decay when they are drawn. School random effects and
+    /// the program cut are left at their central values.
+    [[nodiscard]] std::vector<uncertain_input> uncertain_inputs() const;
+    /// Central parameters with input i of `uncertain_inputs()` set to `values[i]`, transformed and
+    /// clamped as `sample_parameters` does. Throws std::invalid_argument when the sizes differ.
+    [[nodiscard]] draw_parameters parameters_with(std::span<const double> values) const;
 
     /// Runs scenario and business as usual for one draw. Thread-safe: each thread passes its own result.
     void run(const draw_parameters& parameters, draw_result& out) const;

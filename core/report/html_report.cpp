@@ -142,13 +142,13 @@ caption{text-align:left;font-weight:600;padding:.3em 0;color:var(--muted)}
 th,td{border-bottom:1px solid var(--rule);padding:.3em .55em;text-align:left;vertical-align:top}
 th{background:#f1f3f5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.suppressed{color:var(--muted);font-style:italic}
-.small{font-size:.8rem;color:var(--muted)}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;word-break:break-all}
+.small{font-size:.8rem;color:var(--muted)}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;overflow-wrap:anywhere}td.mono{white-space:nowrap}
 .panels{display:flex;flex-wrap:wrap;gap:10px}
 .panels>*{flex:0 0 calc(33.333% - 7px);min-width:260px}
 .panel-suppressed{border:1px dashed var(--rule);display:flex;flex-direction:column;justify-content:center;align-items:center;min-height:150px;color:var(--muted);font-style:italic;text-align:center;padding:1em}
 .panel-suppressed strong{font-style:normal;color:var(--ink)}
 svg{display:block;width:100%;height:auto;font-family:inherit}
-svg .chart-title{font-size:12px;font-weight:600}svg .tick{font-size:10px;fill:#444}svg .axis-label{font-size:10px;fill:#444}
+svg .chart-title{font-size:12px;font-weight:600}svg .chart-subtitle{font-size:10.5px;fill:#555}svg .tick{font-size:10px;fill:#444}svg .axis-label{font-size:10px;fill:#444}
 svg .grid{stroke:#e3e3e3;stroke-width:1}svg .band{opacity:.35;stroke:none}
 svg .mean{fill:none;stroke-width:2.2}svg .comparison{fill:none;stroke-width:2;stroke-dasharray:5 4}
 svg .edge{fill:none;opacity:.55}svg .edge.moderator{stroke-dasharray:4 3;opacity:.35}svg .edge.composition{stroke-dasharray:1 3}
@@ -479,7 +479,10 @@ private:
         }
         html::band_chart chart = chart_from(gap, base().series(group, outcome, "gap_sd_bau"));
         chart.id = "gap-" + slug(outcome) + "-" + slug(group);
-        chart.title = title;
+        chart.title = subgroup_label(group);
+        std::string reference_label = subgroup_label(reference);
+        if (reference_label.starts_with("Not ")) reference_label[0] = 'n';
+        chart.subtitle = "behind " + reference_label;
         chart.y_label = "gap (SD)";
         const double change = chart.comparison.empty() ? 0.0 : chart.mean.back() - chart.comparison.back();
         chart.description = node_label(in_.graph, outcome) + " gap between " + title + ": " + number(chart.mean.back(), 3) +
@@ -504,7 +507,8 @@ private:
                 const result_row* row = index.final_row("all", outcome, "effect");
                 if (row == nullptr) out_ << "<td>n/a</td>";
                 else if (row->suppressed) out_ << "<td class=\"suppressed\">" << suppressed_text(min_n_) << "</td>";
-                else out_ << "<td class=\"num\">" << html::interval(row->mean, row->p05, row->p95, 3) << "</td>";
+                else out_ << "<td class=\"num\">" << number(row->mean, 3, true) << "<br><span class=\"small\">["
+                          << number(row->p05, 3, true) << " to " << number(row->p95, 3, true) << "]</span></td>";
             }
             out_ << "</tr>\n";
         }

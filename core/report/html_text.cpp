@@ -85,6 +85,7 @@ std::string subgroup_label(std::string_view expression) {
     }
     std::string text;
     for (std::size_t i = 0; i < terms.size(); ++i) text += (i ? " & " : "") + terms[i];
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
     return text;
 }
 

@@ -19,7 +19,7 @@ std::string interval(double mean, double low, double high, int decimals, bool si
 /// A coordinate for SVG: two decimals, no exponent.
 std::string coordinate(double value);
 
-/// "race:black" → "Black students", "ell:ell&frl:yes" → "English learners with free/reduced lunch".
+/// "race:black" → "Black", "ell:ell&frl:yes" → "English learners & free/reduced lunch", first letter capital.
 std::string subgroup_label(std::string_view expression);
 
 /// The Okabe–Ito colour-blind-safe palette.

@@ -67,7 +67,9 @@ std::vector<std::string> wrap_label(const std::string& text, std::size_t width) 
 }  // namespace
 
 std::string band_chart_svg(const band_chart& chart) {
-    constexpr double width = 320, height = 200, left = 52, right = 12, top = 30, bottom = 30;
+    constexpr double width = 320, left = 52, right = 12, bottom = 30;
+    const double top = chart.subtitle.empty() ? 30 : 44;
+    const double height = top + 140 + bottom;
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
     for (const auto* series : {&chart.mean, &chart.low, &chart.high, &chart.comparison}) {
@@ -85,6 +87,9 @@ std::string band_chart_svg(const band_chart& chart) {
 
     std::string svg = svg_open(chart.id, width, height, chart.title, chart.description, "chart band-chart");
     svg += "<text class=\"chart-title\" x=\"" + coordinate(left) + "\" y=\"16\">" + escape(chart.title) + "</text>\n";
+    if (!chart.subtitle.empty()) {
+        svg += "<text class=\"chart-subtitle\" x=\"" + coordinate(left) + "\" y=\"31\">" + escape(chart.subtitle) + "</text>\n";
+    }
     const int decimals = decimals_for(y.step);
     for (double v = y.low; v <= y.high + y.step * 0.5; v += y.step) {
         const std::string py = coordinate(y_of(v));

@@ -15,6 +15,7 @@ namespace pathways::html {
 struct band_chart {
     std::string id;           ///< unique in the page (used for aria ids)
     std::string title;
+    std::string subtitle;     ///< a second, smaller title line, or empty
     std::string description;  ///< what the chart shows, in words, for screen readers
     std::string y_label;
     std::vector<int> years;

@@ -316,8 +316,13 @@ json::document merge_variant(const json::document& base, const std::string& vari
 }  // namespace
 
 std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out) {
+    return read_scenario(path, variant, scenario_edit{}, out);
+}
+
+std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant,
+                                      const scenario_edit& edit, diagnostics& out) {
     diagnostics found;
-    const auto doc = json::parse_file(path, found);
+    auto doc = json::parse_file(path, found);
     if (!doc) {
         out.append(found);
         return std::nullopt;
@@ -325,14 +330,21 @@ std::optional<scenario> read_scenario(const std::filesystem::path& path, const s
     scenario sc;
     sc.file = doc->file;
     sc.variant_names = read_variant_names(*doc, found);
+    const auto edited = [&](json::document& target) {
+        if (!edit) return true;
+        diagnostics edit_problems;
+        edit(target, edit_problems);
+        found.append(edit_problems);
+        return !edit_problems.has_errors();
+    };
     if (variant == "base") {
-        read_scenario_body(*doc, path, sc, found);
+        if (edited(*doc)) read_scenario_body(*doc, path, sc, found);
         sc.where = positions_of(*doc);
     } else if (std::find(sc.variant_names.begin(), sc.variant_names.end(), variant) == sc.variant_names.end()) {
         found.error(doc->file, 0, 0, "/variants", "unknown variant '" + variant + "'" + did_you_mean(variant, sc.variant_names));
     } else {
-        const json::document merged = merge_variant(*doc, variant);
-        read_scenario_body(merged, path, sc, found);
+        json::document merged = merge_variant(*doc, variant);
+        if (edited(merged)) read_scenario_body(merged, path, sc, found);
         sc.variant = variant;
         sc.where = positions_of(merged);
     }

@@ -5,12 +5,17 @@
 /// (engine/scenario_check.hpp), with the same `file:line:col` locations.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/diagnostics.hpp"
 #include "common/scenario_types.hpp"
+
+namespace pathways::json {
+struct document;
+}  // namespace pathways::json
 
 namespace pathways {
 
@@ -20,6 +25,13 @@ inline constexpr std::string_view embedded_model_id = "dps-personalized-learning
 /// Reads `path` with `variant` ("base" or a name under /variants) merged in as an RFC 7386
 /// merge patch. Every problem is reported to `out`; returns nullopt when any was an error.
 std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out);
+
+/// Like `read_scenario`, with `edit` applied to the document (the variant merged in) before it is
+/// read, so a change goes through every check of the format. `edit` reports its own problems to
+/// the diagnostics it is given; when it reports an error, the scenario is not read.
+using scenario_edit = std::function<void(json::document& merged, diagnostics& out)>;
+std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant,
+                                      const scenario_edit& edit, diagnostics& out);
 
 /// Reads a district profile.
 std::optional<district_profile> read_district(const std::filesystem::path& path, diagnostics& out);

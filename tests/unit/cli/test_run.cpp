@@ -81,10 +81,18 @@ TEST_CASE("outputs are not overwritten without --force, and nothing is written o
     CHECK_FALSE(std::filesystem::exists(empty.path() / "x"));
 }
 
+TEST_CASE("a run too large for memory is refused up front", "[cli][run]") {
+    scratch_folder out("too-many");
+    const auto result = run_cli("run scenarios/denver-scale-up.json --draws 1000000 --quiet --out '" + out.path().string() + "/x'");
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("/uncertainty/draws") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out.path() / "x"));
+}
+
 TEST_CASE("Ctrl-C stops a run with exit 130 and leaves no file", "[cli][run]") {
     scratch_folder out("interrupt");
     const std::string command = "cd '" PATHWAYS_SOURCE_ROOT "' && exec '" PATHWAYS_CLI
-                                "' run scenarios/denver-scale-up.json --all-variants --draws 100000 --quiet --out '" +
+                                "' run scenarios/denver-scale-up.json --all-variants --draws 2000 --threads 1 --quiet --out '" +
                                 out.path().string() + "/run' >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid";
     const int status = std::system(command.c_str());
     CHECK(WEXITSTATUS(status) == 130);

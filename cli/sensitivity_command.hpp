@@ -1,0 +1,31 @@
+#pragma once
+// sensitivity: a tornado and Sobol indices for one projected value.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace pathways::cli {
+
+struct sensitivity_command_options {
+    std::string scenario_file;
+    std::string variant = "base";
+    std::string outcome;
+    std::string subgroup;
+    std::optional<int> year;
+    std::string metric = "effect";
+    std::size_t base_samples = 256;
+    std::size_t bootstrap = 200;
+    std::optional<std::uint64_t> seed;
+    unsigned threads = 0;
+    std::string out_dir;
+    bool force = false;
+    bool quiet = false;
+};
+int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins);
+
+}  // namespace pathways::cli

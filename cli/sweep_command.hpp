@@ -1,0 +1,30 @@
+#pragma once
+// sweep: a what-if grid over a scenario's numbers, one tidy table (and optionally SQLite) for all of it.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace pathways::cli {
+
+struct sweep_options {
+    std::string scenario_file;
+    std::vector<std::string> grid;  ///< `/json/pointer=v1,v2,...`, one per axis
+    std::string variant = "base";
+    std::optional<std::int64_t> draws;
+    std::optional<std::uint64_t> seed;
+    unsigned threads = 0;
+    std::string out_dir;
+    bool force = false;
+    std::string db;
+    bool all_years = false;
+    bool quiet = false;
+    std::vector<std::string> command_line;
+};
+int sweep_command(const sweep_options& options, const plugin_options& plugins);
+
+}  // namespace pathways::cli

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "sensitivity_command.hpp"
+#include "sweep_command.hpp"
 #include "report_command.hpp"
 #include "common/diagnostics.hpp"
 #include "plugin/plugin_error.hpp"
@@ -86,6 +88,38 @@ int main(int argc, char** argv) {
     effects_cmd->add_option("--format", effects.format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
     add_plugin_options(*effects_cmd, plugins);
 
+    // sweep and sensitivity (issue 5)
+    sweep_options sweep;
+    auto* sweep_cmd = app.add_subcommand("sweep", "Run a grid over numeric scenario fields into one table (and SQLite)");
+    sweep_cmd->add_option("scenario", sweep.scenario_file, "Scenario file (JSON, format v1)")->required();
+    sweep_cmd->add_option("--grid", sweep.grid, "Axis /json/pointer=v1,v2,... over a number of the scenario (repeatable)")->required();
+    sweep_cmd->add_option("--variant", sweep.variant, "Variant to sweep (default: base); pointers address it merged");
+    sweep_cmd->add_option("--draws", sweep.draws, "Monte Carlo draws per point; overrides the scenario");
+    sweep_cmd->add_option("--seed", sweep.seed, "Random seed, the same at every point; overrides the scenario");
+    sweep_cmd->add_option("--threads", sweep.threads, "Worker threads (default: all cores)");
+    sweep_cmd->add_option("--out", sweep.out_dir, "Output folder for sweep.csv (default: out/<scenario name>)");
+    sweep_cmd->add_option("--db", sweep.db, "Also store every point's rows and manifest in this SQLite file");
+    sweep_cmd->add_flag("--all-years", sweep.all_years, "Every year in sweep.csv, not only the final one");
+    sweep_cmd->add_flag("--force", sweep.force, "Overwrite existing outputs");
+    sweep_cmd->add_flag("--quiet", sweep.quiet, "No progress display");
+    add_plugin_options(*sweep_cmd, plugins);
+    sensitivity_command_options sensitivity;
+    auto* sensitivity_cmd = app.add_subcommand("sensitivity", "Which uncertain input drives a value: tornado and Sobol indices");
+    sensitivity_cmd->add_option("scenario", sensitivity.scenario_file, "Scenario file (JSON, format v1)")->required();
+    sensitivity_cmd->add_option("--outcome", sensitivity.outcome, "Reported outcome, e.g. academic.achievement.math")->required();
+    sensitivity_cmd->add_option("--subgroup", sensitivity.subgroup, "Reported subgroup, e.g. all or race:black")->required();
+    sensitivity_cmd->add_option("--year", sensitivity.year, "Calendar year (default: the final year)");
+    sensitivity_cmd->add_option("--metric", sensitivity.metric, "effect (default), level, bau_level, percentile_shift or gap_sd");
+    sensitivity_cmd->add_option("--variant", sensitivity.variant, "Variant to study (default: base)");
+    sensitivity_cmd->add_option("--n", sensitivity.base_samples, "Base samples N of the Saltelli design (default 256)");
+    sensitivity_cmd->add_option("--bootstrap", sensitivity.bootstrap, "Bootstrap resamples for the intervals (default 200)");
+    sensitivity_cmd->add_option("--seed", sensitivity.seed, "Random seed; overrides the scenario");
+    sensitivity_cmd->add_option("--threads", sensitivity.threads, "Worker threads (default: all cores)");
+    sensitivity_cmd->add_option("--out", sensitivity.out_dir, "Folder for sensitivity.csv (default: print only)");
+    sensitivity_cmd->add_flag("--force", sensitivity.force, "Overwrite an existing sensitivity.csv");
+    sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "No progress display");
+    add_plugin_options(*sensitivity_cmd, plugins);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -102,6 +136,15 @@ int main(int argc, char** argv) {
         if (*plugins_cmd) return plugins_command(plugins);
         if (*describe_cmd) return describe_command(describe_model, plugins);
         if (*run_cmd) return run_command(run, plugins);
+        if (*sweep_cmd) {
+            sweep.command_line.assign(argv, argv + argc);
+            if (sweep.threads == 0) sweep.threads = std::max(1u, std::thread::hardware_concurrency());
+            return sweep_command(sweep, plugins);
+        }
+        if (*sensitivity_cmd) {
+            if (sensitivity.threads == 0) sensitivity.threads = std::max(1u, std::thread::hardware_concurrency());
+            return sensitivity_command(sensitivity, plugins);
+        }
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return effects_command(effects, plugins);
     } catch (const pathways::input_error& e) {

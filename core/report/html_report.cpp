@@ -132,7 +132,7 @@ main{max-width:1180px;margin:0 auto;padding:24px 28px 60px;background:#fff}
 h1{font-size:1.9rem;margin:.2em 0 .1em}h2{font-size:1.4rem;margin:2.2em 0 .5em;padding-top:.6em;border-top:3px solid var(--blue)}
 h3{font-size:1.1rem;margin:1.6em 0 .4em}p,li{max-width:78ch}
 .subtitle{color:var(--muted);margin:0 0 1em}
-nav ol{columns:2;margin:.4em 0 1em;padding-left:1.2em}nav a{color:var(--blue)}
+nav ol{columns:2;margin:.4em 0 1em;padding-left:1.2em}a{color:var(--blue)}
 .finding{background:#eef6fb;border-left:5px solid var(--blue);padding:.8em 1.1em;margin:1em 0}
 .finding ul{margin:.3em 0;padding-left:1.2em}
 .note{background:#fff8e6;border-left:5px solid var(--orange);padding:.6em 1em;margin:1em 0;font-size:.95rem}
@@ -180,10 +180,10 @@ public:
              << escape(base.scenario) << " \u2014 pathways report</title>\n" << style_sheet() << "</head>\n<body>\n<main>\n";
         header();
         scenario_section();
-        model_section();
         outcomes_section();
         gaps_section();
         variants_section();
+        model_section();
         drivers_section();
         sensitivity_section();
         provenance_section();
@@ -225,10 +225,11 @@ private:
         }
         key_findings();
         out_ << "<nav aria-label=\"Contents\"><ol>"
-             << "<li><a href=\"#scenario\">What this scenario does</a></li><li><a href=\"#model\">The theory of change</a></li>"
+             << "<li><a href=\"#scenario\">What this scenario does</a></li>"
              << "<li><a href=\"#students\">What changes for students</a></li><li><a href=\"#gaps\">Opportunity gaps</a></li>";
         if (indexes_.size() > 1) out_ << "<li><a href=\"#variants\">Comparing the variants</a></li>";
-        out_ << "<li><a href=\"#drivers\">Which practices move math, and through what</a></li>";
+        out_ << "<li><a href=\"#model\">The theory of change</a></li>"
+             << "<li><a href=\"#drivers\">Which practices move math, and through what</a></li>";
         if (in_.sensitivity != nullptr || !in_.sensitivity_problem.empty()) {
             out_ << "<li><a href=\"#sensitivity\">What the results are most sensitive to</a></li>";
         }
@@ -270,9 +271,10 @@ private:
             out_ << "<li><strong>" << escape(w.name.empty() ? "Wave" : w.name) << "</strong>, from " << w.start_year << ": "
                  << escape(selector_text(w.schools)) << ". Targets: ";
             for (std::size_t i = 0; i < w.targets.size(); ++i) out_ << (i ? "; " : "") << escape(rule_text(in_.graph, w.targets[i]));
-            out_ << " (levels run from 0, teacher-driven, to 3, learner-driven).</li>\n";
+            out_ << ".</li>\n";
         }
-        out_ << "</ol>\n";
+        out_ << "</ol>\n<p class=\"small\">Levels run from 0 (teacher-driven) to 3 (learner-driven); foundational "
+             << "practices from 0 (beginning) to 3 (advanced).</p>\n";
         const auto& ramp = s.plan.ramp;
         out_ << "<h3>How implementation unfolds</h3>\n<ul>\n<li>"
              << (ramp.instant ? std::string("Schools reach their targets in their first year.")
@@ -293,7 +295,7 @@ private:
         }
         out_ << "</li>\n</ul>\n";
         conditions_table();
-        effect_model_table();
+        effect_model_summary();
     }
 
     void conditions_table() {
@@ -313,9 +315,23 @@ private:
         out_ << "</tbody></table>\n";
     }
 
+    void effect_model_summary() {
+        const result_run& run = base().run();
+        out_ << "<h3>How practices turn into results</h3>\n<p>The \u2018" << escape(run.model) << "\u2019 effect model";
+        if (in_.model != nullptr) out_ << " (" << escape(in_.model->description) << ")";
+        out_ << " turns implementation into student results. ";
+        const auto& pinned = in_.results.manifest.pinned;
+        if (pinned.empty()) out_ << "Every one of its parameters is at its default value";
+        for (std::size_t i = 0; i < pinned.size(); ++i) {
+            out_ << (i ? ", " : "This scenario sets ") << "<span class=\"mono\">" << escape(pinned[i].first) << "</span> to "
+                 << number(pinned[i].second, 3);
+        }
+        out_ << "; all of them, with their sources, are listed under <a href=\"#sources\">Where the numbers come from</a>.</p>\n";
+    }
+
     void effect_model_table() {
         const result_run& run = base().run();
-        out_ << "<h3>How practices turn into results: the \u2018" << escape(run.model) << "\u2019 effect model</h3>\n";
+        out_ << "<h3>Effect model: \u2018" << escape(run.model) << "\u2019</h3>\n";
         if (in_.model == nullptr) {
             out_ << "<p>The plugin for this effect model could not be loaded now, so its parameters are not listed.</p>\n";
             return;
@@ -600,6 +616,7 @@ private:
              << "second-hand; <strong>R</strong> recalled from the literature, not re-checked; <strong>A</strong> an "
              << "assumption or modelling default, not a research finding. Web addresses are shown as text only.</p>\n";
         district_provenance();
+        effect_model_table();
         model_provenance();
         manifest_table();
     }

@@ -57,7 +57,7 @@ std::string number(double value, int decimals, bool sign) {
     std::snprintf(buffer, sizeof buffer, "%.*f", decimals, std::abs(value));
     std::string digits = buffer;
     const bool zero = digits.find_first_not_of("0.") == std::string::npos;
-    if (zero) return sign ? "\u00b1" + digits : digits;
+    if (zero) return digits;
     if (value < 0) return "\u2212" + digits;
     return sign ? "+" + digits : digits;
 }

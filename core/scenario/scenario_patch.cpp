@@ -75,6 +75,13 @@ std::optional<std::size_t> array_index(const std::string& token) {
     return static_cast<std::size_t>(std::stoul(token));
 }
 
+/// "a string", "an object", "null".
+std::string type_phrase(const nlohmann::json& value) {
+    const std::string name = json::json_type_name(value);
+    if (name == "null") return name;
+    return (name.front() == 'a' || name.front() == 'o' ? "an " : "a ") + name;
+}
+
 /// The value `pointer` leads to, or nullptr after reporting why it leads nowhere.
 nlohmann::json* resolve(nlohmann::json& root, const std::string& pointer, diagnostics& out) {
     const auto tokens = pointer.starts_with('/') ? pointer_tokens(pointer) : std::nullopt;
@@ -108,13 +115,13 @@ nlohmann::json* resolve(nlohmann::json& root, const std::string& pointer, diagno
             value = &(*value)[*index];
         } else {
             out.error(command_line, 0, 0, pointer,
-                      where + " holds " + json::json_type_name(*value) + ", which has no '" + token + "'; " + expected_number);
+                      where + " holds " + type_phrase(*value) + ", which has no '" + token + "'; " + expected_number);
             return nullptr;
         }
         at = json::pointer_append(at, token);
     }
     if (!value->is_number()) {
-        out.error(command_line, 0, 0, pointer, "holds " + json::json_type_name(*value) + ", not a number; " + expected_number);
+        out.error(command_line, 0, 0, pointer, "holds " + type_phrase(*value) + ", not a number; " + expected_number);
         return nullptr;
     }
     return value;
@@ -185,7 +192,17 @@ std::optional<scenario> read_patched_scenario(const std::filesystem::path& path,
             if (nlohmann::json* value = resolve(doc.root, patch.pointer, problems)) *value = as_json(patch.value);
         }
     };
-    return read_scenario(path, variant, apply, out);
+    diagnostics found;
+    auto spec = read_scenario(path, variant, apply, found);
+    // A value the grid put in is the command line's mistake, not the file's: say so.
+    for (diagnostic d : found.items()) {
+        const bool patched = std::any_of(patches.begin(), patches.end(), [&](const scenario_patch& p) { return p.pointer == d.pointer; });
+        if (patched && d.file != command_line) {
+            d = {command_line, 0, 0, d.pointer, d.level, "--grid value: " + d.message};
+        }
+        out.add(std::move(d));
+    }
+    return spec;
 }
 
 }  // namespace pathways

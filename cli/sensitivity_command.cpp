@@ -1,0 +1,171 @@
+// sensitivity: which uncertain input drives one projected value, by a one-at-a-time tornado and
+// Sobol indices with bootstrap intervals.
+#include "sensitivity_command.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <numeric>
+
+#include "engine/scenario_loader.hpp"
+#include "engine/sensitivity_analysis.hpp"
+#include "report/output_files.hpp"
+#include "report/projection_writer.hpp"
+#include "stats/distributions.hpp"
+
+namespace pathways::cli {
+namespace {
+
+constexpr std::size_t max_bootstrap = 100'000;
+/// The Saltelli design is kept in memory as N·(k + 2) input vectors of k values; this bounds it (1 GiB).
+constexpr std::size_t max_design_values = std::size_t{1} << 27;
+constexpr std::size_t shown_inputs = 10;
+
+std::string prior_text(const sdk::prior& p) {
+    const auto v = [](double x) { return format_value(x); };
+    switch (p.kind) {
+        case sdk::prior_kind::fixed: return "fixed(" + v(p.a) + ")";
+        case sdk::prior_kind::normal: return "normal(" + v(p.a) + ", " + v(p.b) + ")";
+        case sdk::prior_kind::truncated_normal:
+            return "truncated_normal(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
+        case sdk::prior_kind::lognormal: return "lognormal(" + v(p.a) + ", " + v(p.b) + ")";
+        case sdk::prior_kind::uniform: return "uniform(" + v(p.lower) + ", " + v(p.upper) + ")";
+        case sdk::prior_kind::beta: return "beta(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
+    }
+    return "unknown";
+}
+
+void check_sizes(const sensitivity_command_options& options, std::size_t inputs) {
+    diagnostics found;
+    if (options.base_samples < 2) {
+        found.error("<command line>", 0, 0, "", "--n " + std::to_string(options.base_samples) + " is too small; expected at least 2");
+    } else if (options.base_samples > max_design_values / ((inputs + 2) * inputs)) {
+        found.error("<command line>", 0, 0, "",
+                    "--n " + std::to_string(options.base_samples) + " with " + std::to_string(inputs) +
+                        " uncertain inputs needs too much memory; expected at most " +
+                        std::to_string(max_design_values / ((inputs + 2) * inputs)));
+    }
+    if (options.bootstrap > max_bootstrap) {
+        found.error("<command line>", 0, 0, "", "--bootstrap " + std::to_string(options.bootstrap) + " is too large; expected at most " +
+                                                    std::to_string(max_bootstrap));
+    }
+    if (found.has_errors()) throw input_error(found);
+}
+
+std::string fixed(double value, const char* format) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, format, value);
+    return buffer;
+}
+
+std::string padded(std::string text, std::size_t width) {
+    if (text.size() < width) text.append(width - text.size(), ' ');
+    return text;
+}
+
+std::string interval_text(const stats::interval_estimate& e) {
+    return fixed(e.estimate, "%.3f") + " [" + fixed(e.low, "%.3f") + ", " + fixed(e.high, "%.3f") + "]";
+}
+
+void print_report(const sensitivity_report& report, const std::string& what) {
+    std::size_t width = 20;
+    for (const uncertain_input& input : report.inputs) width = std::max(width, input.name.size() + 2);
+    std::cout << what << "\n" << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations
+              << " Sobol runs + " << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
+              << fixed(report.central, "%+.4f") << ", Var(Y) " << fixed(report.sobol.output_variance, "%.3g") << "\n\n";
+
+    std::cout << "Tornado (each input at its p05 and p95, the others at their medians), top " << shown_inputs << ":\n  "
+              << padded("input", width) << padded("p05 .. p95", 24) << padded("value at p05 .. p95", 24) << "swing\n";
+    for (std::size_t i = 0; i < std::min(shown_inputs, report.tornado.size()); ++i) {
+        const stats::tornado_bar& bar = report.tornado[i];
+        std::cout << "  " << padded(report.inputs[bar.input].name, width)
+                  << padded(format_value(bar.input_low) + " .. " + format_value(bar.input_high), 24)
+                  << padded(fixed(bar.output_low, "%+.4f") + " .. " + fixed(bar.output_high, "%+.4f"), 24)
+                  << fixed(bar.swing, "%.4f") << "\n";
+    }
+
+    std::vector<std::size_t> order(report.inputs.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return report.sobol.inputs[a].total.estimate > report.sobol.inputs[b].total.estimate;
+    });
+    std::cout << "\nSobol indices (Jansen estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "
+              << padded("input", width) << padded("first order S_i", 28) << "total S_Ti\n";
+    for (std::size_t r = 0; r < std::min(shown_inputs, order.size()); ++r) {
+        const stats::input_sensitivity& s = report.sobol.inputs[order[r]];
+        std::cout << "  " << padded(report.inputs[order[r]].name, width) << padded(interval_text(s.first_order), 28)
+                  << interval_text(s.total) << "\n";
+    }
+}
+
+std::string report_csv(const sensitivity_report& report) {
+    std::vector<std::size_t> tornado_rank(report.inputs.size());
+    for (std::size_t r = 0; r < report.tornado.size(); ++r) tornado_rank[report.tornado[r].input] = r + 1;
+    std::string csv =
+        "input,prior,p05,p95,value_at_p05,value_at_p95,swing,tornado_rank,first_order,first_order_low,first_order_high,"
+        "total,total_low,total_high\n";
+    for (std::size_t i = 0; i < report.inputs.size(); ++i) {
+        const stats::tornado_bar& bar = report.tornado[tornado_rank[i] - 1];
+        const stats::input_sensitivity& s = report.sobol.inputs[i];
+        csv += csv_field(report.inputs[i].name) + "," + csv_field(prior_text(report.inputs[i].prior)) + "," +
+               format_value(bar.input_low) + "," + format_value(bar.input_high) + "," + format_value(bar.output_low) + "," +
+               format_value(bar.output_high) + "," + format_value(bar.swing) + "," + std::to_string(tornado_rank[i]) + "," +
+               format_value(s.first_order.estimate) + "," + format_value(s.first_order.low) + "," +
+               format_value(s.first_order.high) + "," + format_value(s.total.estimate) + "," + format_value(s.total.low) +
+               "," + format_value(s.total.high) + "\n";
+    }
+    return csv;
+}
+
+}  // namespace
+
+int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins) {
+    const plugin_registry registry = load_plugins(plugins);
+    diagnostics found;
+    const scenario_overrides overrides{std::nullopt, {}, std::nullopt, options.seed};
+    const auto loaded = load_scenario(options.scenario_file, options.variant, registry, overrides, found);
+    if (!loaded) throw input_error(found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    if (found.has_errors()) throw input_error(found);
+    const auto target =
+        find_sensitivity_target(sim, loaded->spec, options.outcome, options.subgroup, options.year, options.metric, found);
+    if (!target) throw input_error(found);
+    const std::size_t inputs = sim.uncertain_inputs().size();
+    if (inputs == 0) {
+        found.error(loaded->spec.file, 0, 0, "", "the scenario has no uncertain input; expected edges or parameters with priors");
+        throw input_error(found);
+    }
+    check_sizes(options, inputs);
+
+    std::optional<output_set> outputs;
+    if (!options.out_dir.empty()) {
+        outputs.emplace(options.out_dir, options.force);
+        if (const auto existing = outputs->conflicts({"sensitivity.csv"}); !existing.empty()) {
+            for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+            throw input_error(found);
+        }
+    }
+
+    progress_display progress("sensitivity", options.quiet);
+    sensitivity_options analysis{options.base_samples, options.bootstrap, loaded->spec.seed, options.threads,
+                                 progress.callback(), &interrupted()};
+    const sensitivity_report report = analyse_sensitivity(sim, *target, analysis);
+    if (report.cancelled || interrupted()) {
+        std::cerr << "pathways: interrupted; nothing written\n";
+        return exit_interrupted;
+    }
+    const std::string what = loaded->spec.name + " — " + std::string(to_string(target->metric)) + " of " +
+                             sim.outcomes()[target->outcome].id + " for " + sim.subgroups()[target->subgroup].group.name +
+                             " in " + std::to_string(loaded->spec.start_year + target->year) + " (effect model '" +
+                             loaded->model->name + "', N = " + std::to_string(options.base_samples) + ", seed " +
+                             std::to_string(loaded->spec.seed) + ")";
+    if (outputs) {
+        outputs->stage("sensitivity.csv", report_csv(report));
+        outputs->commit();
+    }
+    print_report(report, what);
+    if (outputs) std::cout << "\nWrote " << (outputs->folder() / "sensitivity.csv").string() << '\n';
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

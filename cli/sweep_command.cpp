@@ -1,0 +1,273 @@
+// sweep: every point of a grid over scenario numbers, run with the same draws (common random
+// numbers), into one tidy table and optionally a SQLite database.
+#include "sweep_command.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "common/sha256.hpp"
+#include "engine/projection.hpp"
+#include "engine/scenario_loader.hpp"
+#include "report/output_files.hpp"
+#include "report/projection_writer.hpp"
+#include "report/sqlite_store.hpp"
+#include "scenario/scenario_patch.hpp"
+
+namespace pathways::cli {
+namespace {
+
+using grid_point = std::vector<scenario_patch>;
+
+/// Shortest text that reads back as `value` (grid values are echoed exactly, not to 6 digits).
+std::string exact_number(double value) {
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
+}
+
+std::string grid_json(const grid_point& point) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < point.size(); ++i) {
+        out += (i ? ", " : "") + json_quote(point[i].pointer) + ": " + exact_number(point[i].value);
+    }
+    return out + "}";
+}
+
+/// Every grid point read and checked before anything runs, so a bad value anywhere in the grid
+/// stops the sweep up front. The same problem found at several points is reported once.
+std::vector<scenario> read_points(const sweep_options& options, const std::vector<grid_point>& points) {
+    diagnostics found;
+    std::set<std::string> seen;
+    std::vector<scenario> specs;
+    for (const grid_point& point : points) {
+        diagnostics problems;
+        auto spec = read_patched_scenario(options.scenario_file, options.variant, point, problems);
+        for (const diagnostic& d : problems.items()) {
+            if (seen.insert(format_diagnostic(d)).second) found.add(d);
+        }
+        if (spec) specs.push_back(std::move(*spec));
+    }
+    if (found.has_errors()) throw input_error(found);
+    return specs;
+}
+
+/// The rows a sweep reports: the final year only unless every year is asked for.
+projection_result reported_rows(const projection_result& result, int years, bool all_years) {
+    if (all_years) return result;
+    projection_result kept;
+    kept.draws = result.draws;
+    for (std::size_t i = 0; i < result.rows.size(); ++i) {
+        if (result.rows[i].year + 1 != years) continue;
+        kept.rows.push_back(result.rows[i]);
+        kept.summaries.push_back(result.summaries[i]);
+    }
+    return kept;
+}
+
+std::string prefixed_lines(const std::string& lines, const std::string& prefix) {
+    std::string out;
+    std::istringstream in(lines);
+    for (std::string line; std::getline(in, line);) out += prefix + line + "\n";
+    return out;
+}
+
+std::string sweep_csv_header(const std::vector<grid_axis>& axes) {
+    std::string header = "point";
+    for (const grid_axis& axis : axes) header += "," + csv_field(axis.pointer);
+    return header + "," + projection_csv_header() + "\n";
+}
+
+/// What the compact table shows of one point: the final-year math effect for "all" (with its 90%
+/// interval) and the change of the first gap against business as usual.
+struct point_summary {
+    std::optional<stats::summary> effect_all;
+    std::optional<double> gap_change;
+    std::string gap_label;
+};
+
+std::optional<std::size_t> headline_outcome(const simulation& sim) {
+    for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
+        if (sim.outcomes()[o].id == "academic.achievement.math") return o;
+    }
+    for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
+        if (sim.outcomes()[o].academic) return o;
+    }
+    if (sim.outcomes().empty()) return std::nullopt;
+    return 0;
+}
+
+point_summary summarize_point(const projection_result& result, const simulation& sim) {
+    point_summary summary;
+    const auto outcome = headline_outcome(sim);
+    if (!outcome) return summary;
+    std::optional<double> gap;
+    std::optional<double> gap_bau;
+    for (std::size_t i = 0; i < result.rows.size(); ++i) {
+        const metric_row& row = result.rows[i];
+        if (row.year + 1 != sim.years() || row.outcome != *outcome || row.suppressed) continue;
+        const std::string& group = sim.subgroups()[row.subgroup].group.name;
+        if (row.metric == metric::effect && group == "all") summary.effect_all = result.summaries[i];
+        if (row.reference.empty() || (!summary.gap_label.empty() && summary.gap_label != group + " vs " + row.reference)) continue;
+        if (row.metric == metric::gap_sd) gap = result.summaries[i].mean;
+        if (row.metric == metric::gap_sd_bau) gap_bau = result.summaries[i].mean;
+        summary.gap_label = group + " vs " + row.reference;
+    }
+    if (gap && gap_bau) summary.gap_change = *gap - *gap_bau;
+    return summary;
+}
+
+std::string fixed(double value, const char* format) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, format, value);
+    return buffer;
+}
+
+std::string padded(std::string text, std::size_t width) {
+    if (text.size() < width) text.append(width - text.size(), ' ');
+    return text;
+}
+
+void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_point>& points,
+                 const std::vector<point_summary>& summaries, const std::string& outcome, int year) {
+    std::size_t width = 10;
+    for (const grid_axis& axis : axes) width = std::max(width, axis.pointer.size() + 2);
+    std::string gap_label;
+    for (const point_summary& s : summaries) {
+        if (!s.gap_label.empty()) gap_label = s.gap_label;
+    }
+    std::cout << "Year " << year << ", " << outcome << ": effect vs business as usual for all, mean [90% interval]"
+              << (gap_label.empty() ? "" : "; gap change " + gap_label + " (SD, negative = closing)") << "\n";
+    for (const grid_axis& axis : axes) std::cout << padded(axis.pointer, width);
+    std::cout << padded("effect (all)", 30) << (gap_label.empty() ? "" : "gap change") << "\n";
+    for (std::size_t p = 0; p < points.size(); ++p) {
+        for (const scenario_patch& patch : points[p]) std::cout << padded(exact_number(patch.value), width);
+        const point_summary& s = summaries[p];
+        const std::string effect = s.effect_all ? fixed(s.effect_all->mean, "%+.3f") + " [" + fixed(s.effect_all->p05, "%+.3f") +
+                                                      ", " + fixed(s.effect_all->p95, "%+.3f") + "]"
+                                                : "suppressed";
+        std::cout << padded(effect, 30) << (s.gap_change ? fixed(*s.gap_change, "%+.3f") : "") << "\n";
+    }
+}
+
+std::string file_hash(const std::filesystem::path& path) { return sha256_file(path).value_or("unreadable"); }
+
+std::string run_manifest(const sweep_options& options, const loaded_scenario& loaded, const grid_point& point) {
+    std::ostringstream out;
+    out << "{\"pathways_version\": \"0.1.0\", \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT)
+        << ", \"scenario\": " << json_quote(loaded.spec.name) << ", \"variant\": " << json_quote(options.variant)
+        << ", \"grid\": " << grid_json(point) << ", \"effect_model\": {\"name\": " << json_quote(loaded.model->name)
+        << ", \"version\": " << json_quote(loaded.model->version) << ", \"sha256\": " << json_quote(file_hash(loaded.model->file))
+        << "}, \"seed\": " << loaded.spec.seed << ", \"draws\": " << loaded.spec.draws
+        << ", \"min_n\": " << loaded.spec.report.min_n << ", \"inputs\": {\"scenario\": "
+        << json_quote(file_hash(loaded.spec.file)) << ", \"district\": " << json_quote(file_hash(loaded.spec.district_path))
+        << ", \"schools_csv\": " << json_quote(file_hash(loaded.district.schools_csv)) << ", \"model\": "
+        << json_quote(loaded.spec.model_path.empty() ? "<embedded:dps-personalized-learning>" : file_hash(loaded.spec.model_path))
+        << "}, \"population\": {\"cells\": " << loaded.cells.size()
+        << ", \"students\": " << format_value(loaded.population.total_students) << "}}";
+    return out.str();
+}
+
+std::string sweep_manifest(const sweep_options& options, const std::vector<grid_axis>& axes, std::size_t points,
+                           const scenario& first, const std::string& csv, unsigned threads) {
+    std::ostringstream out;
+    out << "{\n  \"pathways_version\": \"0.1.0\",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT)
+        << ",\n  \"command_line\": [";
+    for (std::size_t i = 0; i < options.command_line.size(); ++i) out << (i ? ", " : "") << json_quote(options.command_line[i]);
+    out << "],\n  \"scenario\": " << json_quote(first.name) << ",\n  \"variant\": " << json_quote(options.variant)
+        << ",\n  \"grid\": [";
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+        out << (a ? ", " : "") << "{\"pointer\": " << json_quote(axes[a].pointer) << ", \"values\": [";
+        for (std::size_t v = 0; v < axes[a].values.size(); ++v) out << (v ? ", " : "") << exact_number(axes[a].values[v]);
+        out << "]}";
+    }
+    out << "],\n  \"points\": " << points << ",\n  \"seed\": " << first.seed << ",\n  \"draws\": " << first.draws
+        << ",\n  \"threads\": " << threads << ",\n  \"all_years\": " << (options.all_years ? "true" : "false")
+        << ",\n  \"inputs\": {\"scenario\": {\"path\": " << json_quote(first.file)
+        << ", \"sha256\": " << json_quote(file_hash(first.file)) << "}},\n  \"outputs\": {\"sweep.csv\": "
+        << json_quote(sha256_hex(csv)) << "}\n}\n";
+    return out.str();
+}
+
+std::vector<std::string> conflicts(const sweep_options& options, const output_set& outputs) {
+    std::vector<std::string> existing = outputs.conflicts({"sweep.csv", "sweep-manifest.json"});
+    if (!options.db.empty() && !options.force && std::filesystem::exists(options.db)) existing.push_back(options.db);
+    return existing;
+}
+
+}  // namespace
+
+int sweep_command(const sweep_options& options, const plugin_options& plugins) {
+    diagnostics found;
+    const std::vector<grid_axis> axes = parse_grid(options.grid, found);
+    if (found.has_errors()) throw input_error(found);
+    const std::vector<grid_point> points = expand_grid(axes);
+    const std::vector<scenario> specs = read_points(options, points);
+
+    const std::filesystem::path folder =
+        options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
+                                : std::filesystem::path(options.out_dir);
+    output_set outputs(folder, options.force);
+    if (const auto existing = conflicts(options, outputs); !existing.empty()) {
+        for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+        throw input_error(found);
+    }
+
+    const plugin_registry registry = load_plugins(plugins);
+    const scenario_overrides overrides{std::nullopt, {}, options.draws, options.seed};
+    std::optional<sqlite_store> store;
+    if (!options.db.empty()) store.emplace(options.db, options.force);
+
+    std::string csv = sweep_csv_header(axes);
+    std::vector<point_summary> summaries;
+    std::optional<scenario> first;  // described by the manifest
+    std::string headline;
+    int final_year = 0;
+    for (std::size_t p = 0; p < points.size(); ++p) {
+        auto loaded = load_scenario(specs[p], registry, overrides, found);
+        if (!loaded) throw input_error(found);
+        const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+        if (found.has_errors()) throw input_error(found);
+
+        progress_display progress("point " + std::to_string(p + 1) + "/" + std::to_string(points.size()), options.quiet);
+        const projection_options projection{loaded->spec.draws, loaded->spec.seed, options.threads, loaded->spec.report.min_n,
+                                            true, progress.callback(), &interrupted()};
+        const projection_draws draws = run_draws(sim, loaded->spec, projection);
+        if (draws.cancelled || interrupted()) {
+            std::cerr << "pathways: interrupted; nothing written\n";
+            return exit_interrupted;
+        }
+        const projection_result result = summarize_draws(draws);
+        const table_context context{loaded->spec.name, options.variant, loaded->model->name, loaded->spec.start_year, &sim, true};
+        std::string prefix = std::to_string(p + 1) + ",";
+        for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
+        csv += prefixed_lines(projection_csv_rows(reported_rows(result, sim.years(), options.all_years), context), prefix);
+        if (store) {
+            store->add_run({loaded->spec.name, options.variant, loaded->model->name, grid_json(points[p]), loaded->spec.seed,
+                            loaded->spec.draws, run_manifest(options, *loaded, points[p])},
+                           result, context);
+        }
+        summaries.push_back(summarize_point(result, sim));
+        if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
+        final_year = loaded->spec.start_year + sim.years() - 1;
+        if (!first) first = loaded->spec;
+    }
+
+    outputs.stage("sweep.csv", csv);
+    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
+    if (interrupted()) {
+        std::cerr << "pathways: interrupted; nothing written\n";
+        return exit_interrupted;
+    }
+    if (store) store->commit();
+    outputs.commit();
+    print_table(axes, points, summaries, headline, final_year);
+    std::cout << "Wrote " << (folder / "sweep.csv").string() << ' ' << (folder / "sweep-manifest.json").string();
+    if (store) std::cout << ' ' << store->path().string();
+    std::cout << '\n';
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "compare_command.hpp"
 #include "sensitivity_command.hpp"
 #include "sweep_command.hpp"
 #include "report_command.hpp"
@@ -120,6 +121,31 @@ int main(int argc, char** argv) {
     sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "No progress display");
     add_plugin_options(*sensitivity_cmd, plugins);
 
+    // compare and compare-models (issue 5)
+    compare_options compare;
+    auto* compare_cmd = app.add_subcommand("compare", "Run several scenarios on the same draws, side by side with paired differences");
+    compare_cmd->add_option("scenarios", compare.scenario_files, "Scenario files; the first is what the others are compared with")->required();
+    compare_cmd->add_option("--variant", compare.variant, "Variant of every scenario to run (default: base)");
+    compare_cmd->add_option("--draws", compare.draws, "Monte Carlo draws; overrides the scenarios");
+    compare_cmd->add_option("--seed", compare.seed, "Random seed for every run (default: the first scenario's)");
+    compare_cmd->add_option("--threads", compare.threads, "Worker threads (default: all cores)");
+    compare_cmd->add_option("--out", compare.out_dir, "Folder for comparison.csv and manifest.json (default: print only)");
+    compare_cmd->add_flag("--force", compare.force, "Overwrite existing outputs");
+    compare_cmd->add_flag("--quiet", compare.quiet, "No progress display");
+    add_plugin_options(*compare_cmd, plugins);
+    compare_models_options compare_models;
+    auto* compare_models_cmd = app.add_subcommand("compare-models", "Run one scenario under several effect models on the same draws");
+    compare_models_cmd->add_option("scenario", compare_models.scenario_file, "Scenario file (JSON, format v1)")->required();
+    compare_models_cmd->add_option("--models", compare_models.models, "Effect models, comma-separated (default: linear,saturating,lagged,subgroup,evidence)");
+    compare_models_cmd->add_option("--variant", compare_models.variant, "Variant to run (default: base)");
+    compare_models_cmd->add_option("--draws", compare_models.draws, "Monte Carlo draws; overrides the scenario");
+    compare_models_cmd->add_option("--seed", compare_models.seed, "Random seed; overrides the scenario");
+    compare_models_cmd->add_option("--threads", compare_models.threads, "Worker threads (default: all cores)");
+    compare_models_cmd->add_option("--out", compare_models.out_dir, "Folder for models.csv and manifest.json (default: print only)");
+    compare_models_cmd->add_flag("--force", compare_models.force, "Overwrite existing outputs");
+    compare_models_cmd->add_flag("--quiet", compare_models.quiet, "No progress display");
+    add_plugin_options(*compare_models_cmd, plugins);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -144,6 +170,14 @@ int main(int argc, char** argv) {
         if (*sensitivity_cmd) {
             if (sensitivity.threads == 0) sensitivity.threads = std::max(1u, std::thread::hardware_concurrency());
             return sensitivity_command(sensitivity, plugins);
+        }
+        if (*compare_cmd) {
+            compare.command_line.assign(argv, argv + argc);
+            return compare_command(compare, plugins);
+        }
+        if (*compare_models_cmd) {
+            compare_models.command_line.assign(argv, argv + argc);
+            return compare_models_command(compare_models, plugins);
         }
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return effects_command(effects, plugins);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "compare_command.hpp"
 #include "common/sha256.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
@@ -126,6 +127,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     std::vector<finished_run> runs;
     std::string summaries;
     std::optional<loaded_scenario> first_run;  // described by the manifest
+    std::vector<labelled_run> variant_draws;   // for the side-by-side comparison of variants
     for (const std::string& variant : variants) {
         std::optional<loaded_scenario> loaded;
         if (variant == "base") loaded.swap(base);
@@ -143,6 +145,10 @@ int run_command(const run_options& options, const plugin_options& plugins) {
             std::cerr << "pathways: interrupted; nothing written\n";
             return exit_interrupted;
         }
+        if (variants.size() > 1) {
+            // Only the horizon is compared, so only its rows are kept across variants.
+            variant_draws.push_back(final_year_rows(label_draws(variant, draws, sim, loaded->spec.start_year)));
+        }
         finished_run run{variant, summarize_draws(draws),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
         const table_context context{loaded->spec.name, variant, loaded->model->name, loaded->spec.start_year, &sim,
@@ -154,6 +160,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         if (!first_run) first_run = std::move(loaded);
     }
     json += "]}\n";
+    if (variant_draws.size() > 1) summaries += comparison_table(compare_runs(variant_draws)) + "\n";
 
     std::vector<std::pair<std::string, std::string>> written;
     if (formats.contains("csv")) written.emplace_back("projection.csv", csv);

@@ -68,15 +68,23 @@ std::string interval_text(const stats::interval_estimate& e) {
 }
 
 void print_report(const sensitivity_report& report, const std::string& what) {
+    std::vector<std::size_t> order(report.inputs.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return report.sobol.inputs[a].total.estimate > report.sobol.inputs[b].total.estimate;
+    });
+    const std::size_t shown = std::min(shown_inputs, order.size());
     std::size_t width = 20;
-    for (const uncertain_input& input : report.inputs) width = std::max(width, input.name.size() + 2);
+    for (std::size_t r = 0; r < shown; ++r) {
+        width = std::max({width, report.inputs[order[r]].name.size() + 2, report.inputs[report.tornado[r].input].name.size() + 2});
+    }
     std::cout << what << "\n" << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations
               << " Sobol runs + " << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
               << fixed(report.central, "%+.4f") << ", Var(Y) " << fixed(report.sobol.output_variance, "%.3g") << "\n\n";
 
     std::cout << "Tornado (each input at its p05 and p95, the others at their medians), top " << shown_inputs << ":\n  "
               << padded("input", width) << padded("p05 .. p95", 24) << padded("value at p05 .. p95", 24) << "swing\n";
-    for (std::size_t i = 0; i < std::min(shown_inputs, report.tornado.size()); ++i) {
+    for (std::size_t i = 0; i < shown; ++i) {
         const stats::tornado_bar& bar = report.tornado[i];
         std::cout << "  " << padded(report.inputs[bar.input].name, width)
                   << padded(format_value(bar.input_low) + " .. " + format_value(bar.input_high), 24)
@@ -84,14 +92,9 @@ void print_report(const sensitivity_report& report, const std::string& what) {
                   << fixed(bar.swing, "%.4f") << "\n";
     }
 
-    std::vector<std::size_t> order(report.inputs.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return report.sobol.inputs[a].total.estimate > report.sobol.inputs[b].total.estimate;
-    });
     std::cout << "\nSobol indices (Jansen estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "
               << padded("input", width) << padded("first order S_i", 28) << "total S_Ti\n";
-    for (std::size_t r = 0; r < std::min(shown_inputs, order.size()); ++r) {
+    for (std::size_t r = 0; r < shown; ++r) {
         const stats::input_sensitivity& s = report.sobol.inputs[order[r]];
         std::cout << "  " << padded(report.inputs[order[r]].name, width) << padded(interval_text(s.first_order), 28)
                   << interval_text(s.total) << "\n";

@@ -154,24 +154,29 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
 
 std::string file_hash(const std::filesystem::path& path) { return sha256_file(path).value_or("unreadable"); }
 
+/// Hashes of every input of a loaded point: scenario, district, schools, model and plugin.
+std::string inputs_json(const loaded_scenario& loaded) {
+    return "{\"scenario\": {\"path\": " + json_quote(loaded.spec.file) + ", \"sha256\": " +
+           json_quote(file_hash(loaded.spec.file)) + "}, \"district\": " + json_quote(file_hash(loaded.spec.district_path)) +
+           ", \"schools_csv\": " + json_quote(file_hash(loaded.district.schools_csv)) + ", \"model\": " +
+           json_quote(loaded.spec.model_path.empty() ? "<embedded:dps-personalized-learning>" : file_hash(loaded.spec.model_path)) +
+           ", \"plugin\": {\"name\": " + json_quote(loaded.model->name) + ", \"version\": " + json_quote(loaded.model->version) +
+           ", \"sha256\": " + json_quote(file_hash(loaded.model->file)) + "}}";
+}
+
 std::string run_manifest(const sweep_options& options, const loaded_scenario& loaded, const grid_point& point) {
     std::ostringstream out;
     out << "{\"pathways_version\": \"0.1.0\", \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT)
         << ", \"scenario\": " << json_quote(loaded.spec.name) << ", \"variant\": " << json_quote(options.variant)
-        << ", \"grid\": " << grid_json(point) << ", \"effect_model\": {\"name\": " << json_quote(loaded.model->name)
-        << ", \"version\": " << json_quote(loaded.model->version) << ", \"sha256\": " << json_quote(file_hash(loaded.model->file))
-        << "}, \"seed\": " << loaded.spec.seed << ", \"draws\": " << loaded.spec.draws
-        << ", \"min_n\": " << loaded.spec.report.min_n << ", \"inputs\": {\"scenario\": "
-        << json_quote(file_hash(loaded.spec.file)) << ", \"district\": " << json_quote(file_hash(loaded.spec.district_path))
-        << ", \"schools_csv\": " << json_quote(file_hash(loaded.district.schools_csv)) << ", \"model\": "
-        << json_quote(loaded.spec.model_path.empty() ? "<embedded:dps-personalized-learning>" : file_hash(loaded.spec.model_path))
-        << "}, \"population\": {\"cells\": " << loaded.cells.size()
+        << ", \"grid\": " << grid_json(point) << ", \"seed\": " << loaded.spec.seed << ", \"draws\": " << loaded.spec.draws
+        << ", \"min_n\": " << loaded.spec.report.min_n << ", \"inputs\": " << inputs_json(loaded)
+        << ", \"population\": {\"cells\": " << loaded.cells.size()
         << ", \"students\": " << format_value(loaded.population.total_students) << "}}";
     return out.str();
 }
 
 std::string sweep_manifest(const sweep_options& options, const std::vector<grid_axis>& axes, std::size_t points,
-                           const scenario& first, const std::string& csv, unsigned threads) {
+                           const scenario& first, const std::string& inputs, const std::string& csv, unsigned threads) {
     std::ostringstream out;
     out << "{\n  \"pathways_version\": \"0.1.0\",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT)
         << ",\n  \"command_line\": [";
@@ -185,8 +190,7 @@ std::string sweep_manifest(const sweep_options& options, const std::vector<grid_
     }
     out << "],\n  \"points\": " << points << ",\n  \"seed\": " << first.seed << ",\n  \"draws\": " << first.draws
         << ",\n  \"threads\": " << threads << ",\n  \"all_years\": " << (options.all_years ? "true" : "false")
-        << ",\n  \"inputs\": {\"scenario\": {\"path\": " << json_quote(first.file)
-        << ", \"sha256\": " << json_quote(file_hash(first.file)) << "}},\n  \"outputs\": {\"sweep.csv\": "
+        << ",\n  \"inputs\": " << inputs << ",\n  \"outputs\": {\"sweep.csv\": "
         << json_quote(sha256_hex(csv)) << "}\n}\n";
     return out.str();
 }
@@ -223,6 +227,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     std::string csv = sweep_csv_header(axes);
     std::vector<point_summary> summaries;
     std::optional<scenario> first;  // described by the manifest
+    std::string first_inputs;
     std::string headline;
     int final_year = 0;
     for (std::size_t p = 0; p < points.size(); ++p) {
@@ -252,11 +257,14 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
         summaries.push_back(summarize_point(result, sim));
         if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
         final_year = loaded->spec.start_year + sim.years() - 1;
-        if (!first) first = loaded->spec;
+        if (!first) {
+            first = loaded->spec;
+            first_inputs = inputs_json(*loaded);
+        }
     }
 
     outputs.stage("sweep.csv", csv);
-    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
+    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, first_inputs, csv, options.threads));
     if (interrupted()) {
         std::cerr << "pathways: interrupted; nothing written\n";
         return exit_interrupted;

@@ -45,7 +45,9 @@ bool check_parameter(const model_handle& model, std::string_view name, double va
     const parameter_info* parameter = model.find_parameter(name);
     std::string message = parameter == nullptr ? unknown_message(model, name) : value_problem(*parameter, value);
     if (message.empty()) return true;
-    if (parameter != nullptr) message = "parameter '" + parameter->name + "' of effect model '" + model.name + "' " + message;
+    if (parameter != nullptr) {
+        message = "parameter '" + parameter->name + "' of effect model '" + model.name + "' " + message;
+    }
     problems.error(where.file, where.line, where.column, where.pointer, std::move(message));
     return false;
 }

@@ -92,7 +92,8 @@ private:
             std::error_code error;
             if (!fs::is_directory(folder, error)) {
                 problems_.error(folder.string(), 0, 0, "",
-                                "plugin folder " + single_quoted(folder.string()) + " does not exist or is not a folder");
+                                "plugin folder " + single_quoted(folder.string()) +
+                                    " does not exist or is not a folder");
             }
         }
     }
@@ -124,7 +125,9 @@ private:
             return "it resolves to " + single_quoted(target.string()) + ", outside the plugin search path";
         }
         for (const fs::path& writable : {folder, target_folder}) {
-            if (is_world_writable(writable)) return "its folder " + single_quoted(writable.string()) + " is world-writable";
+            if (is_world_writable(writable)) {
+                return "its folder " + single_quoted(writable.string()) + " is world-writable";
+            }
         }
         if (is_world_writable(target)) return "the file is world-writable";
         return {};
@@ -272,7 +275,8 @@ plugin_registry plugin_registry::discover(const load_options& options, diagnosti
 }
 
 const model_handle* plugin_registry::find(std::string_view name) const {
-    const auto found = std::find_if(models_.begin(), models_.end(), [&](const model_handle& m) { return m.name == name; });
+    const auto found =
+        std::find_if(models_.begin(), models_.end(), [&](const model_handle& m) { return m.name == name; });
     return found == models_.end() ? nullptr : &*found;
 }
 
@@ -290,7 +294,8 @@ std::string plugin_registry::unknown_model_message(std::string_view name) const 
         std::vector<std::string> names;
         for (const model_handle& model : models_) names.push_back(model.name);
         const std::string suggestion = did_you_mean(name, names);
-        text = "unknown effect model " + single_quoted(name) + (suggestion.empty() ? "; searched: " : suggestion + " searched: ");
+        text = "unknown effect model " + single_quoted(name) +
+               (suggestion.empty() ? "; searched: " : suggestion + " searched: ");
     }
     text += searched_.describe();
     if (failed_files_ > 0) {

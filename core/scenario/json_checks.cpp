@@ -149,7 +149,8 @@ std::optional<std::int64_t> read_integer(const document& doc, const nlohmann::js
         integer = value.get<std::int64_t>();
     } else if (value.is_number_unsigned()) {
         const std::uint64_t unsigned_value = value.get<std::uint64_t>();
-        if (unsigned_value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return out_of_range();
+        constexpr auto int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+        if (unsigned_value > int64_max) return out_of_range();
         integer = static_cast<std::int64_t>(unsigned_value);
     } else {
         const double number = value.get<double>();

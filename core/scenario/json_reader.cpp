@@ -188,7 +188,8 @@ private:
                                        " levels; expected at most " + std::to_string(limits_.max_depth) +
                                        " levels of arrays and objects");
             }
-            return c == '{' ? parse_object(into, pointer, depth + 1, keep) : parse_array(into, pointer, depth + 1, keep);
+            if (c == '{') return parse_object(into, pointer, depth + 1, keep);
+            return parse_array(into, pointer, depth + 1, keep);
         }
         if (c == '"') {
             std::string text;
@@ -317,14 +318,16 @@ private:
         const auto high = read_hex4(escape_at);
         if (!high) return false;
         if (*high >= 0xdc00 && *high <= 0xdfff) {
-            return fail(escape_at, "unpaired low surrogate in \\u escape; expected a high surrogate \\ud800-\\udbff first");
+            return fail(escape_at,
+                        "unpaired low surrogate in \\u escape; expected a high surrogate \\ud800-\\udbff first");
         }
         if (*high < 0xd800 || *high > 0xdbff) {
             append_utf8(out, *high);
             return true;
         }
         if (text_.substr(pos_, 2) != "\\u") {
-            return fail(escape_at, "unpaired high surrogate in \\u escape; expected a low surrogate \\udc00-\\udfff after it");
+            return fail(escape_at,
+                        "unpaired high surrogate in \\u escape; expected a low surrogate \\udc00-\\udfff after it");
         }
         const location low_at = here();
         advance();
@@ -380,7 +383,9 @@ private:
                                         ") in string; expected it escaped, for example \\n or \\t");
             }
             const std::size_t length = utf8_sequence_length(text_.substr(pos_));
-            if (length == 0) return fail(here(), "invalid utf-8 (" + hex_byte(byte) + ") in string; expected utf-8 text");
+            if (length == 0) {
+                return fail(here(), "invalid utf-8 (" + hex_byte(byte) + ") in string; expected utf-8 text");
+            }
             out.append(text_.substr(pos_, length));
             for (std::size_t i = 0; i < length; ++i) advance();
         }
@@ -407,7 +412,9 @@ private:
         if (at_end() || !is_digit(peek())) return expected("a digit");
         if (peek() == '0') {
             advance();
-            if (!at_end() && is_digit(peek())) return fail(here(), "leading zero in number; expected '.', 'e' or the end of the number");
+            if (!at_end() && is_digit(peek())) {
+                return fail(here(), "leading zero in number; expected '.', 'e' or the end of the number");
+            }
         } else {
             skip_digits();
         }

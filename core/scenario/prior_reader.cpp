@@ -39,7 +39,8 @@ std::string expected_dists() {
 std::optional<double> positive(object_reader& reader, std::string_view key) {
     const auto value = reader.required_number(key);
     if (value && *value <= 0.0) {
-        reader.error_at(key, std::string(key) + " " + format_number(*value) + " is not positive; expected a number greater than 0");
+        reader.error_at(key, std::string(key) + " " + format_number(*value) +
+                                 " is not positive; expected a number greater than 0");
         return std::nullopt;
     }
     return value;
@@ -51,8 +52,8 @@ bool bounds(object_reader& reader, sdk::prior& result) {
     const auto upper = reader.required_number("upper");
     if (!lower || !upper) return false;
     if (*lower >= *upper) {
-        reader.error_at("upper", "upper " + format_number(*upper) + " is not greater than lower " + format_number(*lower) +
-                                     "; expected lower < upper");
+        reader.error_at("upper", "upper " + format_number(*upper) + " is not greater than lower " +
+                                     format_number(*lower) + "; expected lower < upper");
         return false;
     }
     result.lower = *lower;

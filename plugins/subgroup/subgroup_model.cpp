@@ -4,8 +4,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "pathways/sdk/effect_model.hpp"
 #include "support/plugin_support.hpp"
@@ -15,7 +17,8 @@ namespace {
 namespace sdk = pathways::sdk;
 using pathways::plugins::parameter_slot;
 
-constexpr sdk::prior near_one{.kind = sdk::prior_kind::truncated_normal, .a = 1.0, .b = 0.1, .lower = 0.8, .upper = 1.3};
+constexpr sdk::prior near_one{
+    .kind = sdk::prior_kind::truncated_normal, .a = 1.0, .b = 0.1, .lower = 0.8, .upper = 1.3};
 constexpr std::string_view on_par_source =
     "DOMAIN.md §2, §7: DPS pilot, ELL, FRL, SPED and Hispanic PL students on par or better (seed 000) [S, "
     "qualitative]; the multiplier 1.0-1.1 is [A]";

@@ -194,11 +194,13 @@ TEST_CASE("two plugins with the same internal symbol names each keep their own")
     sdk::evaluation e;
     e.node_id = "x";
     e.out = out;
-    // same_a: constant 1 + table 100 * 1 = 101; same_b: 2 + 100 * 2 = 202.
+    // exported + table + scale with constant c: c + 100c + 10c, so same_a (c = 1) gives 111 and same_b
+    // (c = 2) gives 222. Loading with RTLD_GLOBAL makes same_b's exported call return 1 (221); default
+    // visibility makes the inline function's static shared (211 or 122).
     evaluate_checked(registry.require("same_a"), e, "evaluate");
-    CHECK(out == std::vector<double>{101.0, 101.0, 101.0});
+    CHECK(out == std::vector<double>{111.0, 111.0, 111.0});
     evaluate_checked(registry.require("same_b"), e, "evaluate");
-    CHECK(out == std::vector<double>{202.0, 202.0, 202.0});
+    CHECK(out == std::vector<double>{222.0, 222.0, 222.0});
 }
 
 TEST_CASE("broken plugins do not stop the good ones, and diagnostics follow the search-path order") {
@@ -221,7 +223,8 @@ TEST_CASE("an unknown model names the search path, a close match and how many fi
     const plugin_registry registry =
         plugin_registry::discover(only({fixture_folder("good"), fixture_folder("wrong_abi")}), problems);
     const std::string searched = fixture_folder("good").string() + ", " + fixture_folder("wrong_abi").string();
-    CHECK(registry.searched() == std::vector<std::filesystem::path>{fixture_folder("good"), fixture_folder("wrong_abi")});
+    CHECK(registry.searched() ==
+          std::vector<std::filesystem::path>{fixture_folder("good"), fixture_folder("wrong_abi")});
     CHECK(registry.unknown_model_message("fixture_godo") ==
           "unknown effect model 'fixture_godo'; did you mean 'fixture_good'? searched: " + searched +
               "; 1 plugin file could not be loaded");

@@ -88,14 +88,16 @@ TEST_CASE("priors must be well formed") {
           std::vector<std::string>{"parameter 'p': beta prior shapes must be positive; got a 0, b 2"});
     const parameter_spec not_finite[] = {
         real_parameter(0.0, -1.0, 1.0, {prior_kind::normal, std::numeric_limits<double>::quiet_NaN(), 1.0, 0.0, 0.0})};
-    CHECK(problems_of(not_finite) == std::vector<std::string>{
-                                         "parameter 'p': prior has a non-finite number; expected finite a, b, lower, upper"});
+    CHECK(problems_of(not_finite) ==
+          std::vector<std::string>{
+              "parameter 'p': prior has a non-finite number; expected finite a, b, lower, upper"});
 }
 
 TEST_CASE("a copied model owns its strings") {
     std::string name = "copied";
     std::string parameter_name = "rate";
-    const parameter_spec parameters[] = {{parameter_name, parameter_type::real, "SD", 0.5, 0.0, 1.0, {}, "d", "s", "A"}};
+    const parameter_spec parameters[] = {
+        {parameter_name, parameter_type::real, "SD", 0.5, 0.0, 1.0, {}, "d", "s", "A"}};
     const model_handle model = copy_model({name, "2.1", "desc", parameters, &evaluate_nothing}, "/x/libpathways_c.so");
     name.assign("overwritten");
     parameter_name.assign("gone");

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 namespace pathways::test {
 namespace {
@@ -35,7 +36,9 @@ loaded_plugin open_plugin(const std::string& name) {
 
 std::size_t slot_of(const sdk::effect_model_info& model, std::string_view name) {
     const int index = sdk::parameter_index(model.parameters, name);
-    if (index < 0) throw std::runtime_error("model " + std::string(model.name) + " has no parameter " + std::string(name));
+    if (index < 0) {
+        throw std::runtime_error("model " + std::string(model.name) + " has no parameter " + std::string(name));
+    }
     return static_cast<std::size_t>(index);
 }
 
@@ -50,7 +53,9 @@ const loaded_plugin& load_plugin(const std::string& name) {
 
 const sdk::effect_model_info& load_model(const std::string& name) {
     const loaded_plugin& plugin = load_plugin(name);
-    if (plugin.models.size() != 1) throw std::runtime_error(name + " registered " + std::to_string(plugin.models.size()) + " models");
+    if (plugin.models.size() != 1) {
+        throw std::runtime_error(name + " registered " + std::to_string(plugin.models.size()) + " models");
+    }
     return plugin.models.front();
 }
 

@@ -62,7 +62,8 @@ TEST_CASE("saturating: slope 1 near zero, ceiling emax for large doses, academic
 TEST_CASE("saturating: negative doses saturate symmetrically") {
     const sdk::effect_model_info& model = test::load_model("saturating");
     test::node_case c(1);
-    c.parents = {{"competencies.demonstration_of_learning", sdk::node_kind::secondary_driver, 1.0, {-0.1}, {0.0}, {0.0}}};
+    c.parents = {{"competencies.demonstration_of_learning", sdk::node_kind::secondary_driver, 1.0,
+                  {-0.1}, {0.0}, {0.0}}};
     c.foundations = {2.0};
     c.parameters = test::default_parameters(model);
     // 0.5*tanh(-0.2) = -0.0986877

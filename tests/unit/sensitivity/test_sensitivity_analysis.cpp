@@ -1,0 +1,264 @@
+// Sensitivity of a linear model with two uncertain edge weights, where every index is known in
+// closed form: two secondary drivers D1, D2 act on achievement A directly, so with the `linear`
+// plugin the effect on A is Δ1·w1 + Δ2·w2 (Δk = how far the plan moves Dk).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "engine/sensitivity_analysis.hpp"
+#include "engine/simulation.hpp"
+#include "plugin/registry.hpp"
+
+namespace {
+
+using namespace pathways;
+
+// w1 ~ Normal(0.3, 0.1), w2 ~ Normal(0.2, 0.04), independent.
+constexpr double sd1 = 0.1;
+constexpr double sd2 = 0.04;
+
+model_definition two_driver_model() {
+    model_definition m;
+    m.id = "two-drivers";
+    m.file = "two-drivers.json";
+    m.nodes = {{"p", "P", node_kind::primary_driver, "level 0-3", "", "", "", {}},
+               {"p.d1", "D1", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
+               {"p.d2", "D2", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
+               {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
+    auto edge = [](std::string from, std::string to, edge_role role, double w, sdk::prior prior) {
+        model_edge e;
+        e.from = std::move(from);
+        e.to = std::move(to);
+        e.role = role;
+        e.weight = w;
+        e.range_low = e.range_high = w;
+        e.uncertainty = prior;
+        e.source = "test";
+        e.evidence = "A";
+        return e;
+    };
+    const sdk::prior fixed_one{sdk::prior_kind::fixed, 1.0, 0, 0, 0};
+    m.edges = {edge("p.d1", "p", edge_role::composition, 1.0, fixed_one),
+               edge("p.d2", "p", edge_role::composition, 1.0, fixed_one),
+               edge("p.d1", "academic.achievement.math", edge_role::effect, 0.3, {sdk::prior_kind::normal, 0.3, sd1, 0, 0}),
+               edge("p.d2", "academic.achievement.math", edge_role::effect, 0.2, {sdk::prior_kind::normal, 0.2, sd2, 0, 0})};
+    return m;
+}
+
+struct fixture {
+    model_graph graph;
+    district_profile district;
+    std::vector<school> schools;
+    population_cells cells;
+    scenario spec;
+    plugin_registry registry;
+
+    static model_graph build_graph() {
+        diagnostics found;
+        auto g = model_graph::build(two_driver_model(), found);
+        REQUIRE(g);
+        return std::move(*g);
+    }
+
+    static plugin_registry load_registry() {
+        load_options options;
+        options.plugin_dirs = {PATHWAYS_PLUGIN_BUILD_DIR};
+        options.use_environment = false;
+        options.use_executable_dir = false;
+        diagnostics found;
+        return plugin_registry::discover(options, found);
+    }
+
+    fixture() : graph(build_graph()), registry(load_registry()) {
+        district.file = "district.json";
+        district.starting_levels = {{"*", 1.0, {}}};
+        school s;
+        s.id = "s1";
+        s.enrollment = 40;
+        schools = {s};
+        cells.school = {0, 0};
+        cells.race = {static_cast<std::uint8_t>(sdk::race::hispanic), static_cast<std::uint8_t>(sdk::race::white)};
+        cells.ell = {0, 0};
+        cells.frl = {1, 0};
+        cells.sped = {0, 0};
+        cells.grade_band = {0, 0};
+        cells.students = {10, 30};
+        spec.file = "two-drivers-scenario.json";
+        spec.start_year = 2020;
+        spec.years = 2;
+        // Instant ramp and no fidelity loss: the edge weights are the only uncertain inputs.
+        spec.plan.ramp.instant = true;
+        spec.plan.fidelity.decay_per_doubling = 1.0;
+        // D1 moves 1 → 2 (Δ1 = 1), D2 moves 1 → 3 (Δ2 = 2).
+        spec.plan.waves = {{"all", 2020, {{"s1"}, "", {}, {}, std::nullopt, 0}, {{"p.d1", 2.0, {}}, {"p.d2", 3.0, {}}}, {}}};
+        spec.report.subgroups = {"all", "race:white", "race:hispanic"};
+        spec.report.outcomes = {"academic.achievement.math"};
+    }
+};
+
+struct prepared {
+    fixture f;
+    diagnostics problems;
+    simulation sim;
+    prepared() : sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems) {
+        REQUIRE_FALSE(problems.has_errors());
+    }
+};
+
+sensitivity_target effect_on_a(const prepared& p, int year = 1) {
+    diagnostics found;
+    const auto target = find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "all", 2020 + year, "effect", found);
+    REQUIRE(target);
+    return *target;
+}
+
+}  // namespace
+
+TEST_CASE("the uncertain inputs are the two edges with priors, and set the draw", "[sensitivity]") {
+    prepared p;
+    const auto inputs = p.sim.uncertain_inputs();
+    REQUIRE(inputs.size() == 2);
+    CHECK(inputs[0].name == "edge:p.d1->academic.achievement.math");
+    CHECK(inputs[1].name == "edge:p.d2->academic.achievement.math");
+    CHECK(inputs[0].index == 2);
+    CHECK(inputs[1].prior.b == sd2);
+
+    const std::vector<double> values{0.5, -0.1};
+    const draw_parameters parameters = p.sim.parameters_with(values);
+    CHECK(parameters.edge_weights == std::vector<double>{1.0, 1.0, 0.5, -0.1});
+    draw_result run;
+    p.sim.run(parameters, run);
+    // Effect on A = Δ1·w1 + Δ2·w2 = 1·0.5 + 2·(−0.1) = 0.3.
+    CHECK(target_value(p.sim, effect_on_a(p), run) == Approx(0.3).margin(1e-12));
+
+    CHECK_THROWS_AS(p.sim.parameters_with(std::vector<double>{0.5}), std::invalid_argument);
+}
+
+TEST_CASE("a ramp and fidelity that are drawn are inputs too", "[sensitivity]") {
+    fixture f;
+    f.spec.plan.ramp = {false, 2.0, 3.5};
+    f.spec.plan.fidelity.decay_per_doubling = 0.85;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    const auto inputs = sim.uncertain_inputs();
+    REQUIRE(inputs.size() == 4);
+    CHECK(inputs[2].name == "implementation:years_to_half");
+    // The ramp's shift of years_to_half, Normal(0, 0.5) truncated to [−1, 1.5], moved to years_to_half = 2.
+    CHECK(inputs[2].prior.a == 2.0);
+    CHECK(inputs[2].prior.lower == 1.0);
+    CHECK(inputs[2].prior.upper == 3.5);
+    CHECK(inputs[3].name == "implementation:decay_per_doubling");
+    const draw_parameters parameters = sim.parameters_with(std::vector<double>{0.3, 0.2, 0.2, 0.9});
+    CHECK(parameters.years_to_half == 0.5);  // floored at half a year, as when drawn
+    CHECK(parameters.years_to_90 == 0.5 + 1.5);
+    CHECK(parameters.decay_per_doubling == 0.9);
+}
+
+TEST_CASE("Sobol indices of a linear model match β²Var(x)/Var(y)", "[sensitivity]") {
+    prepared p;
+    sensitivity_options options;
+    options.base_samples = 4096;
+    options.bootstrap_resamples = 200;
+    options.seed = 11;
+    options.threads = 2;
+    const sensitivity_report report = analyse_sensitivity(p.sim, effect_on_a(p), options);
+    REQUIRE_FALSE(report.cancelled);
+    // y = 1·w1 + 2·w2: Var(y) = 1²·0.1² + 2²·0.04² = 0.01 + 0.0064 = 0.0164;
+    // S1 = 0.01/0.0164 = 0.6098, S2 = 0.0064/0.0164 = 0.3902; additive, so S_Ti = S_i.
+    const double s1 = 0.01 / 0.0164;
+    const double s2 = 0.0064 / 0.0164;
+    REQUIRE(report.sobol.inputs.size() == 2);
+    for (const auto& [index, expected] : {std::pair{0, s1}, std::pair{1, s2}}) {
+        const stats::input_sensitivity& s = report.sobol.inputs[static_cast<std::size_t>(index)];
+        INFO("input " << index << ": S " << s.first_order.estimate << " [" << s.first_order.low << ", "
+                      << s.first_order.high << "], S_T " << s.total.estimate << " [" << s.total.low << ", "
+                      << s.total.high << "]");
+        CHECK(s.first_order.low <= expected);
+        CHECK(expected <= s.first_order.high);
+        CHECK(s.total.low <= expected);
+        CHECK(expected <= s.total.high);
+        // The interval is informative, not [−∞, ∞].
+        CHECK(s.first_order.high - s.first_order.low < 0.2);
+    }
+    CHECK(report.sobol.output_variance == Approx(0.0164).epsilon(0.1));
+    CHECK(report.sobol.model_evaluations == 4096 * 4);
+    // At the medians: 1·0.3 + 2·0.2 = 0.7.
+    CHECK(report.central == Approx(0.7).margin(1e-12));
+}
+
+TEST_CASE("the tornado orders inputs by |β|·spread, not by β", "[sensitivity]") {
+    prepared p;
+    sensitivity_options options;
+    options.base_samples = 8;
+    options.bootstrap_resamples = 0;
+    const sensitivity_report report = analyse_sensitivity(p.sim, effect_on_a(p), options);
+    REQUIRE(report.tornado.size() == 2);
+    // Swing = |β|·(p95 − p05) = |β|·2·1.644854·sd: w1 1·0.328971 = 0.3290 > w2 2·0.131588 = 0.2632,
+    // although w2's β (2) is larger than w1's (1).
+    const double z95 = 1.6448536269514722;
+    CHECK(report.tornado[0].input == 0);
+    CHECK(report.tornado[1].input == 1);
+    CHECK(report.tornado[0].swing == Approx(1.0 * 2 * z95 * sd1).epsilon(1e-9));
+    CHECK(report.tornado[1].swing == Approx(2.0 * 2 * z95 * sd2).epsilon(1e-9));
+    // Low end of w1: 0.3 − 0.164485 at w2's median 0.2: 0.135515 + 0.4 = 0.535515.
+    CHECK(report.tornado[0].output_low == Approx(0.3 - z95 * sd1 + 2 * 0.2).epsilon(1e-9));
+}
+
+TEST_CASE("sensitivity results do not depend on the thread count", "[sensitivity]") {
+    prepared p;
+    sensitivity_options options;
+    options.base_samples = 64;
+    options.bootstrap_resamples = 50;
+    options.seed = 3;
+    options.threads = 1;
+    const sensitivity_report one = analyse_sensitivity(p.sim, effect_on_a(p, 0), options);
+    options.threads = 3;
+    const sensitivity_report three = analyse_sensitivity(p.sim, effect_on_a(p, 0), options);
+    REQUIRE(one.sobol.inputs.size() == three.sobol.inputs.size());
+    for (std::size_t i = 0; i < one.sobol.inputs.size(); ++i) {
+        CHECK(one.sobol.inputs[i].first_order.estimate == three.sobol.inputs[i].first_order.estimate);
+        CHECK(one.sobol.inputs[i].first_order.low == three.sobol.inputs[i].first_order.low);
+        CHECK(one.sobol.inputs[i].total.high == three.sobol.inputs[i].total.high);
+    }
+    CHECK(one.sobol.output_variance == three.sobol.output_variance);
+}
+
+TEST_CASE("a cancelled analysis stops and says so", "[sensitivity]") {
+    prepared p;
+    const std::atomic<bool> cancel{true};
+    sensitivity_options options;
+    options.base_samples = 8;
+    options.cancel = &cancel;
+    CHECK(analyse_sensitivity(p.sim, effect_on_a(p), options).cancelled);
+}
+
+TEST_CASE("the target is checked against what the scenario reports", "[sensitivity]") {
+    prepared p;
+    auto message = [&](const std::string& outcome, const std::string& subgroup, std::optional<int> year,
+                       const std::string& metric) {
+        diagnostics found;
+        CHECK_FALSE(find_sensitivity_target(p.sim, p.f.spec, outcome, subgroup, year, metric, found));
+        REQUIRE(found.items().size() == 1);
+        return found.items().front().message;
+    };
+    CHECK(message("academic.achievement.mth", "all", std::nullopt, "effect") ==
+          "--outcome 'academic.achievement.mth' is not reported by the scenario; expected one of "
+          "academic.achievement.math; did you mean 'academic.achievement.math'?");
+    CHECK(message("academic.achievement.math", "race:whte", std::nullopt, "effect") ==
+          "--subgroup 'race:whte' is not reported by the scenario; expected one of all, race:white, race:hispanic; "
+          "did you mean 'race:white'?");
+    CHECK(message("academic.achievement.math", "all", 2022, "effect") ==
+          "--year 2022 is outside the horizon; expected 2020 to 2021");
+    CHECK(message("academic.achievement.math", "all", std::nullopt, "proficient") ==
+          "--metric 'proficient' is not supported; expected one of level, bau_level, effect, percentile_shift, gap_sd");
+    CHECK(message("academic.achievement.math", "all", std::nullopt, "gap_sd") ==
+          "--metric gap_sd needs a subgroup with a reference group; 'all' has none in /report/reference_groups");
+
+    diagnostics found;
+    const auto final_year = find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "race:white", std::nullopt,
+                                                    "level", found);
+    REQUIRE(final_year);
+    CHECK(final_year->year == 1);
+    CHECK(final_year->subgroup == 1);
+    CHECK(final_year->metric == metric::level);
+}

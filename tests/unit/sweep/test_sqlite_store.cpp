@@ -1,0 +1,192 @@
+// The SQLite store: two runs written and read back with sqlite3 itself; all-or-nothing writes.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "engine/projection.hpp"
+#include "engine/simulation.hpp"
+#include "plugin/registry.hpp"
+#include "report/sqlite_store.hpp"
+
+namespace {
+
+using namespace pathways;
+
+// The engine's tiny model (tests/unit/engine/test_propagation.cpp): D (with primary P) → O → A.
+model_definition tiny_model() {
+    model_definition m;
+    m.id = "tiny";
+    m.file = "tiny.json";
+    m.nodes = {{"p", "P", node_kind::primary_driver, "level 0-3", "", "", "", {}},
+               {"p.d", "D", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
+               {"o", "O", node_kind::student_outcome, "SD", "", "", "", {}},
+               {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
+    auto edge = [](std::string from, std::string to, edge_role role, double w) {
+        model_edge e;
+        e.from = std::move(from);
+        e.to = std::move(to);
+        e.role = role;
+        e.weight = w;
+        e.range_low = e.range_high = w;
+        e.uncertainty = {sdk::prior_kind::fixed, w, 0, 0, 0};
+        e.source = "test";
+        e.evidence = "A";
+        return e;
+    };
+    m.edges = {edge("p.d", "p", edge_role::composition, 1.0), edge("p.d", "o", edge_role::effect, 0.5),
+               edge("o", "academic.achievement.math", edge_role::effect, 0.2)};
+    return m;
+}
+
+struct fixture {
+    model_graph graph;
+    district_profile district;
+    std::vector<school> schools;
+    population_cells cells;
+    scenario spec;
+    plugin_registry registry;
+
+    static model_graph build_graph() {
+        diagnostics found;
+        auto g = model_graph::build(tiny_model(), found);
+        REQUIRE(g);
+        return std::move(*g);
+    }
+
+    static plugin_registry load_registry() {
+        load_options options;
+        options.plugin_dirs = {PATHWAYS_PLUGIN_BUILD_DIR};
+        options.use_environment = false;
+        options.use_executable_dir = false;
+        diagnostics found;
+        return plugin_registry::discover(options, found);
+    }
+
+    fixture() : graph(build_graph()), registry(load_registry()) {
+        district.file = "district.json";
+        district.starting_levels = {{"*", 1.0, {}}};
+        school s;
+        s.id = "s1";
+        s.enrollment = 40;
+        schools = {s};
+        cells.school = {0, 0};
+        cells.race = {static_cast<std::uint8_t>(sdk::race::hispanic), static_cast<std::uint8_t>(sdk::race::white)};
+        cells.ell = {0, 0};
+        cells.frl = {1, 0};
+        cells.sped = {0, 0};
+        cells.grade_band = {0, 0};
+        cells.students = {10, 30};
+        spec.name = "tiny";
+        spec.file = "tiny-scenario.json";
+        spec.start_year = 2020;
+        spec.years = 2;
+        spec.plan.ramp.instant = true;
+        spec.plan.waves = {{"all", 2020, {{"s1"}, "", {}, {}, std::nullopt, 0}, {{"*", 3.0, {}}}, {}}};
+        spec.report.subgroups = {"all", "race:white", "race:hispanic"};
+        spec.report.outcomes = {"o", "academic.achievement.math"};
+    }
+};
+
+/// A folder of its own under the system temp folder, removed afterwards.
+struct temp_folder {
+    std::filesystem::path path;
+    temp_folder()
+        : path(std::filesystem::temp_directory_path() / ("pathways-sqlite-test-" + std::to_string(::getpid()))) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~temp_folder() { std::filesystem::remove_all(path); }
+};
+
+/// Runs `sql` (one row, one column) on the database at `path`.
+std::string query(const std::filesystem::path& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+    const unsigned char* text = sqlite3_column_text(statement, 0);
+    std::string value = text ? reinterpret_cast<const char*>(text) : "NULL";
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return value;
+}
+
+std::size_t files_in(const std::filesystem::path& folder) {
+    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(folder), {}));
+}
+
+}  // namespace
+
+TEST_CASE("two runs are stored and read back with SQLite", "[sweep][sqlite]") {
+    fixture f;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    projection_options options;  // draws = 0: one central run
+    options.min_n = 16;
+    const projection_result result = summarize_draws(run_draws(sim, f.spec, options));
+    const table_context context{"tiny", "base", "linear", 2020, &sim, true};
+
+    temp_folder folder;
+    const auto db_path = folder.path / "runs.sqlite";
+    {
+        sqlite_store store(db_path, false);
+        CHECK(store.add_run({"tiny", "base", "linear", R"({"/x": 1})", 7, 0, R"({"m": 1})"}, result, context) == 1);
+        CHECK(store.add_run({"tiny", "base", "linear", R"({"/x": 2})", 7, 0, R"({"m": 2})"}, result, context) == 2);
+        CHECK_FALSE(std::filesystem::exists(db_path));  // nothing in place before commit
+        store.commit();
+    }
+    REQUIRE(std::filesystem::exists(db_path));
+    CHECK(files_in(folder.path) == 1);  // the temp file is gone
+    CHECK(query(db_path, "SELECT count(*) FROM runs") == "2");
+    CHECK(query(db_path, "SELECT count(*) FROM rows") == std::to_string(2 * result.rows.size()));
+    CHECK(query(db_path, "SELECT grid_json FROM runs WHERE run_id = 2") == R"({"/x": 2})");
+    CHECK(query(db_path, "SELECT manifest_json || seed || draws FROM runs WHERE run_id = 1") == R"({"m": 1}70)");
+    // D moves 1 → 3 at once: O changes by 0.5·2 = 1.0 against business as usual, in both years.
+    const std::string effect_o = "SELECT mean FROM rows WHERE run_id = 2 AND year = 2021 AND subgroup = 'all' "
+                                 "AND outcome = 'o' AND metric = 'effect'";
+    CHECK(std::stod(query(db_path, effect_o)) == Approx(1.0).margin(1e-12));
+    // A changes by 0.2·1.0 = 0.2.
+    CHECK(std::stod(query(db_path, "SELECT mean FROM rows WHERE run_id = 1 AND year = 2020 AND subgroup = 'all' AND "
+                                   "outcome = 'academic.achievement.math' AND metric = 'effect'")) ==
+          Approx(0.2).margin(1e-12));
+    // Hispanic (10 students < min_n 16) is suppressed: labels kept, values NULL.
+    CHECK(query(db_path, "SELECT count(*) FROM rows WHERE subgroup = 'race:hispanic' AND (suppressed = 0 OR mean IS NOT NULL)") == "0");
+    CHECK(query(db_path, "SELECT count(*) FROM rows WHERE subgroup = 'race:hispanic'") != "0");
+    CHECK(query(db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'rows_by_outcome'") == "1");
+}
+
+TEST_CASE("the store refuses to overwrite without force, and leaves nothing when not committed", "[sweep][sqlite]") {
+    temp_folder folder;
+    const auto db_path = folder.path / "runs.sqlite";
+    { std::ofstream(db_path) << "not a database"; }
+    CHECK_THROWS_WITH(sqlite_store(db_path, false), Catch::Contains("exists; use --force to overwrite it"));
+    CHECK(files_in(folder.path) == 1);
+
+    {
+        sqlite_store store(db_path, true);  // replaces it, but only on commit
+    }
+    CHECK(files_in(folder.path) == 1);
+    std::ifstream in(db_path);
+    std::string content;
+    std::getline(in, content);
+    CHECK(content == "not a database");
+
+    {
+        sqlite_store store(db_path, true);
+        store.commit();
+    }
+    CHECK(files_in(folder.path) == 1);
+    CHECK(query(db_path, "SELECT count(*) FROM runs") == "0");
+}
+
+TEST_CASE("a database in a folder that cannot be created is an error", "[sweep][sqlite]") {
+    temp_folder folder;
+    { std::ofstream(folder.path / "file") << "x"; }
+    CHECK_THROWS_AS(sqlite_store(folder.path / "file" / "runs.sqlite", false), std::runtime_error);
+}

@@ -189,18 +189,26 @@ std::optional<bool> read_bool(const document& doc, const nlohmann::json& value, 
 
 object_reader::object_reader(const document& doc, std::string pointer, diagnostics& out)
     : doc_(&doc), out_(&out), pointer_(std::move(pointer)) {
-    attach(resolve(doc.root, pointer_));
+    const nlohmann::json* value = resolve(doc.root, pointer_);
+    if (value == nullptr) {
+        report_at(*doc_, *out_, pointer_, "missing value; expected an object");
+        finished_ = true;
+        return;
+    }
+    attach(value);
 }
 
 object_reader::object_reader(const document& doc, const nlohmann::json* value, std::string pointer, diagnostics& out)
     : doc_(&doc), out_(&out), pointer_(std::move(pointer)) {
+    if (value == nullptr) {
+        finished_ = true;  // an absent member: whoever looked it up has reported it
+        return;
+    }
     attach(value);
 }
 
 void object_reader::attach(const nlohmann::json* value) {
-    if (value == nullptr) {
-        report_at(*doc_, *out_, pointer_, "missing value; expected an object");
-    } else if (value->is_object()) {
+    if (value->is_object()) {
         object_ = value;
     } else if (!doc_->already_reported(pointer_)) {
         report_at(*doc_, *out_, pointer_, wrong_type("an object", *value));
@@ -311,10 +319,7 @@ std::optional<bool> object_reader::optional_bool(std::string_view key) {
 }
 
 object_reader object_reader::child(std::string_view key) {
-    const nlohmann::json* value = ask_required(key);
-    object_reader nested(*doc_, value, pointer_of(key), *out_);
-    if (value == nullptr) nested.finished_ = true;  // the missing key is already reported
-    return nested;
+    return object_reader(*doc_, ask_required(key), pointer_of(key), *out_);
 }
 
 std::optional<object_reader> object_reader::optional_child(std::string_view key) {

@@ -134,12 +134,15 @@ private:
     std::vector<std::string> asked_;
     bool finished_ = false;
 
+    /// Reads `value`, a member of another object; nullptr stands for an absent member, which the
+    /// caller reports, so the reader reports nothing more.
     object_reader(const document& doc, const nlohmann::json* value, std::string pointer, diagnostics& out);
     /// Marks `key` asked for; returns its value, or nullptr when absent.
     const nlohmann::json* ask(std::string_view key);
     const nlohmann::json* ask_required(std::string_view key);
     void report_missing(std::string_view key) const;
     void finish_quietly() noexcept;
+    /// Takes `value` as the object read, reporting it when it is not an object.
     void attach(const nlohmann::json* value);
 };
 

@@ -2,6 +2,7 @@
 // 1, 2 and 4 threads, and a longer run's first draws equal a shorter run's.
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <fstream>
 #include <sstream>
 
@@ -23,6 +24,34 @@ std::string read_bytes(const std::filesystem::path& path) {
     return bytes.str();
 }
 
+// Runs `longer` draws on two threads and `shorter` on one (so the draws finish in another order)
+// and checks that the longer run's first draws are the shorter run's, value for value.
+void check_longer_run_extends_shorter(const std::string& scenario, std::int64_t shorter, std::int64_t longer) {
+    diagnostics found;
+    const plugin_registry plugins =
+        plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
+    const auto loaded =
+        load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/" + scenario, "base", plugins, scenario_overrides{}, found);
+    REQUIRE(loaded);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    REQUIRE_FALSE(found.has_errors());
+    auto draws_of = [&](std::int64_t draws, unsigned threads) {
+        const projection_options options{draws, loaded->spec.seed, threads, loaded->spec.report.min_n, true, {}, nullptr};
+        return run_draws(sim, loaded->spec, options);
+    };
+    const projection_draws short_run = draws_of(shorter, 1);
+    const projection_draws long_run = draws_of(longer, 2);
+    REQUIRE(short_run.draws == static_cast<std::size_t>(shorter));
+    REQUIRE(long_run.draws == static_cast<std::size_t>(longer));
+    REQUIRE(short_run.rows.size() == long_run.rows.size());
+    const auto head_size = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(shorter) * short_run.rows.size());
+    const std::vector<double> head(long_run.values.begin(), long_run.values.begin() + head_size);
+    CHECK(head == short_run.values);
+    // The draws differ from one another, so the equality above is not that of constants.
+    const std::vector<double> next(long_run.values.begin() + head_size, long_run.values.begin() + 2 * head_size);
+    CHECK(next != short_run.values);
+}
+
 }  // namespace
 
 TEST_CASE("projection files are byte-identical on 1, 2 and 4 threads", "[determinism][cli]") {
@@ -40,30 +69,10 @@ TEST_CASE("projection files are byte-identical on 1, 2 and 4 threads", "[determi
     }
 }
 
-TEST_CASE("adding draws leaves the earlier draws unchanged", "[determinism]") {
-    diagnostics found;
-    const plugin_registry plugins =
-        plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
-    const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", plugins,
-                                      scenario_overrides{}, found);
-    REQUIRE(loaded);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
-    REQUIRE_FALSE(found.has_errors());
-    auto draws_of = [&](std::int64_t draws, unsigned threads) {
-        const projection_options options{draws, loaded->spec.seed, threads, loaded->spec.report.min_n, true, {}, nullptr};
-        return run_draws(sim, loaded->spec, options);
-    };
-    // The longer run on two threads finishes its draws in another order than the shorter on one.
-    const projection_draws ten = draws_of(10, 1);
-    const projection_draws forty = draws_of(40, 2);
-    REQUIRE(ten.draws == 10);
-    REQUIRE(forty.draws == 40);
-    REQUIRE(ten.rows.size() == forty.rows.size());
-    const std::size_t first_ten = 10 * ten.rows.size();
-    const std::vector<double> head(forty.values.begin(), forty.values.begin() + static_cast<std::ptrdiff_t>(first_ten));
-    CHECK(head == ten.values);
-    // The draws differ from one another, so the equality above is not that of constants.
-    const std::vector<double> second(forty.values.begin() + static_cast<std::ptrdiff_t>(first_ten),
-                                     forty.values.begin() + static_cast<std::ptrdiff_t>(2 * first_ten));
-    CHECK(second != ten.values);
+TEST_CASE("1,000 draws begin with the 100 draws of a 100-draw run", "[determinism]") {
+    check_longer_run_extends_shorter("tests/data/malformed/valid.json", 100, 1000);
+}
+
+TEST_CASE("Denver: 40 draws begin with the 10 draws of a 10-draw run", "[determinism]") {
+    check_longer_run_extends_shorter("scenarios/denver-scale-up.json", 10, 40);
 }

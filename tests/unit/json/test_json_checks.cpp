@@ -132,6 +132,19 @@ TEST_CASE("object_reader on a value that is not an object") {
     CHECK(messages(missing) == std::vector<std::string>{"c.json:1:1: error: /nothing/here: missing value; expected an object"});
 }
 
+TEST_CASE("a missing required object is reported once, and its reader stays quiet") {
+    const auto doc = parse_or_fail(R"({"name": "x"})");
+    pathways::diagnostics found;
+    {
+        json::object_reader root(doc, "", found);
+        CHECK(root.required_string("name") == "x");
+        json::object_reader horizon = root.child("horizon");
+        CHECK_FALSE(horizon.valid());
+        CHECK_FALSE(horizon.required_number("years"));
+    }
+    CHECK(messages(found) == std::vector<std::string>{"c.json:1:1: error: missing required key 'horizon'"});
+}
+
 TEST_CASE("arrays, members and raw values") {
     const auto doc = parse_or_fail(R"({"range": [0.1, "x"], "targets": {"*": 2, "a.*": 4}, "n": 1, "s": "t", "b": true})");
     pathways::diagnostics found;

@@ -9,8 +9,9 @@
 namespace pathways {
 namespace {
 
-// DOMAIN.md §7 [A]: a school whose foundational practices average below "learner centered"
-// (1.5) ramps its drivers more slowly ("if a foundational practice is missing…", seed 002).
+// DOMAIN.md §1.5 and §7 [A]: a school whose foundational practices average below "learner centered"
+// (1.5), each weighted by its moderator edges into the drivers, ramps its drivers more slowly ("if a
+// foundational practice is missing…", seed 002).
 constexpr double foundation_threshold = 1.5;
 constexpr double slowest_gate = 0.25;
 
@@ -177,21 +178,43 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
         const auto target = std::find_if(driven_nodes_.begin(), driven_nodes_.end(),
                                          [&](std::size_t n) { return nodes[n].id == edges[e].to; });
         if (target == driven_nodes_.end()) continue;
-        if (edges[e].from == "district.community_involvement") {
+        const auto& from = edges[e].from;
+        if (from == "district.community_involvement") {
             community_edges_.emplace_back(e, static_cast<std::size_t>(target - driven_nodes_.begin()));
-        } else if (edges[e].from == "school.agency_value_feasibility_gap") {
+        } else if (from == "school.agency_value_feasibility_gap") {
             gap_edges_.push_back(e);
+        } else if (from == "district.accountability_flexibility" || from == "district.central_office_alignment") {
+            alignment_edges_.push_back(e);
+        } else if (const auto source = std::find_if(driven_nodes_.begin(), driven_nodes_.end(),
+                                                    [&](std::size_t n) { return nodes[n].id == from; });
+                   source != driven_nodes_.end() && nodes[*source].kind == node_kind::foundational_practice) {
+            foundation_edges_.emplace_back(e, static_cast<std::size_t>(source - driven_nodes_.begin()));
         }
     }
 }
 
-double implementation_schedule::speed_multiplier(std::size_t school, std::span<const double> edge_weights) const {
-    // DOMAIN.md §7: misaligned accountability and central office halve ramp speed (seed 001 [S]);
-    // a teacher value–feasibility gap slows it by |β| per SD of gap (seed 000 [S], β [A]).
+double implementation_schedule::misaligned_floor(std::span<const double> edge_weights) const {
+    if (alignment_edges_.empty()) return 1.0;  // the model does not let alignment slow the ramp
+    double floor = 0.0;
+    for (std::size_t e : alignment_edges_) floor += edge_weights[e];
+    return std::clamp(floor / static_cast<double>(alignment_edges_.size()), 0.0, 1.0);
+}
+
+std::vector<double> implementation_schedule::foundation_weights(std::span<const double> edge_weights) const {
+    std::vector<double> weights(driven_nodes_.size(), 0.0);
+    for (const auto& [edge, k] : foundation_edges_) weights[k] += std::max(edge_weights[edge], 0.0);
+    return weights;
+}
+
+double implementation_schedule::speed_multiplier(std::size_t school, double misaligned_floor,
+                                                 std::span<const double> edge_weights) const {
+    // DOMAIN.md §1.5 and §7: misaligned accountability and central office slow the ramp to the
+    // floor their moderator edges carry (0.5 by default, seed 001 [S]); a teacher value–feasibility
+    // gap slows it by |β| per SD of gap (seed 000 [S], β [A]).
     double gap_weight = 0.0;
     for (std::size_t e : gap_edges_) gap_weight += edge_weights[e];
     if (!gap_edges_.empty()) gap_weight /= static_cast<double>(gap_edges_.size());
-    const double alignment = 0.5 + 0.5 * alignment_;
+    const double alignment = misaligned_floor + (1.0 - misaligned_floor) * alignment_;
     return alignment * std::clamp(1.0 + gap_weight * value_feasibility_gap_[school], 0.25, 1.5);
 }
 
@@ -221,6 +244,8 @@ void implementation_schedule::compute(const implementation_draw& draw, bool busi
     out.pl_schools.assign(static_cast<std::size_t>(years_), 0.0);
     std::vector<double> foundation_years(schools, 0.0);
     std::vector<double> driver_years(schools, 0.0);
+    const double floor = misaligned_floor(draw.edge_weights);
+    const std::vector<double> gate_weights = foundation_weights(draw.edge_weights);
     for (int y = 0; y < years_; ++y) {
         const int calendar = start_year_ + y;
         const bool cut = draw.cut_year && calendar >= *draw.cut_year;
@@ -243,13 +268,13 @@ void implementation_schedule::compute(const implementation_draw& draw, bool busi
                 foundation_years[s] = driver_years[s] = 0.0;
                 continue;
             }
-            const double speed = speed_multiplier(s, draw.edge_weights);
+            const double speed = speed_multiplier(s, floor, draw.edge_weights);
             foundation_years[s] += speed;
             const double foundation_progress =
                 ramp_instant_ ? 1.0 : ramp_progress(foundation_years[s], draw.years_to_half, draw.years_to_90);
             std::span<double> school_levels(levels.data() + s * driven, driven);
             ramp_school(s, 0.0, foundation_progress, ceiling, draw.edge_weights, school_levels);
-            driver_years[s] += speed * foundation_gate(school_levels);
+            driver_years[s] += speed * foundation_gate(school_levels, gate_weights);
             const double driver_progress =
                 ramp_instant_ ? 1.0 : ramp_progress(driver_years[s], draw.years_to_half, draw.years_to_90);
             ramp_school(s, driver_progress, foundation_progress, ceiling, draw.edge_weights, school_levels);
@@ -257,16 +282,16 @@ void implementation_schedule::compute(const implementation_draw& draw, bool busi
     }
 }
 
-double implementation_schedule::foundation_gate(std::span<const double> school_levels) const {
-    double sum = 0.0;
-    int count = 0;
-    for (std::size_t k = 0; k < driven_kind_.size(); ++k) {
-        if (static_cast<node_kind>(driven_kind_[k]) != node_kind::foundational_practice) continue;
-        sum += school_levels[k];
-        ++count;
+double implementation_schedule::foundation_gate(std::span<const double> school_levels,
+                                                std::span<const double> weights) const {
+    double weighted_level = 0.0;
+    double total_weight = 0.0;
+    for (std::size_t k = 0; k < weights.size(); ++k) {
+        weighted_level += weights[k] * school_levels[k];
+        total_weight += weights[k];
     }
-    if (count == 0) return 1.0;
-    return std::clamp(sum / count / foundation_threshold, slowest_gate, 1.0);
+    if (total_weight <= 0.0) return 1.0;  // no foundational practice gates the drivers
+    return std::clamp(weighted_level / total_weight / foundation_threshold, slowest_gate, 1.0);
 }
 
 }  // namespace pathways

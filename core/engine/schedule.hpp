@@ -55,10 +55,16 @@ public:
     void compute(const implementation_draw& draw, bool business_as_usual, result& out) const;
 
 private:
-    double speed_multiplier(std::size_t school, std::span<const double> edge_weights) const;
+    /// Ramp speed of a school in a fully misaligned district (both alignment conditions 0): the mean
+    /// weight of the alignment moderator edges this draw, 1 when the model has none.
+    double misaligned_floor(std::span<const double> edge_weights) const;
+    /// Weight of each driven node in the foundation gate: the sum of its moderator edges into the
+    /// drivers this draw (nonzero only for foundational practices).
+    std::vector<double> foundation_weights(std::span<const double> edge_weights) const;
+    double speed_multiplier(std::size_t school, double misaligned_floor, std::span<const double> edge_weights) const;
     void ramp_school(std::size_t school, double progress_driver, double progress_foundation, double ceiling,
                      std::span<const double> edge_weights, std::span<double> levels) const;
-    double foundation_gate(std::span<const double> school_levels) const;
+    double foundation_gate(std::span<const double> school_levels, std::span<const double> weights) const;
 
     const model_graph& graph_;
     int start_year_ = 0;
@@ -77,6 +83,8 @@ private:
     std::vector<std::pair<std::size_t, std::size_t>> community_edges_;  ///< (edge, driven index)
     double community_involvement_ = 0.5;
     std::vector<std::size_t> gap_edges_;              ///< value–feasibility gap moderator edges
+    std::vector<std::size_t> alignment_edges_;        ///< accountability and central-office moderator edges
+    std::vector<std::pair<std::size_t, std::size_t>> foundation_edges_;  ///< (edge, driven index of the practice)
 };
 
 /// Resolves `rules` for a node: the most specific matching pattern wins (exact id, then

@@ -37,6 +37,10 @@ std::string interval(const stats::summary& s, int decimals) {
 
 std::string format_value(double value) {
     if (!std::isfinite(value)) return "";
+    // Means of SD-scale values carry summation residue around 1e-15; written as is, a business-as-usual
+    // level of exactly zero would read as -1.14722e-15.
+    constexpr double residue = 1e-12;
+    if (std::abs(value) < residue) return "0";
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "%.6g", value);
     std::string text = buffer;

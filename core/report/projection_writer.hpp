@@ -20,7 +20,8 @@ struct table_context {
     bool suppression = true;  ///< false stamps the output "not for public release"
 };
 
-/// A number as the tables print it: 6 significant digits, "-0" folded to "0".
+/// A number as the tables print it: 6 significant digits; magnitudes below 1e-12 (summation
+/// residue on a scale of standard deviations) and "-0" are written "0".
 std::string format_value(double value);
 
 /// Header line of the tidy CSV (no trailing newline).

@@ -2,6 +2,9 @@
 // driver P), a student outcome O and achievement A, in one school of two cells.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "engine/projection.hpp"
 #include "engine/simulation.hpp"
 #include "plugin/registry.hpp"
@@ -9,6 +12,19 @@
 namespace {
 
 using namespace pathways;
+
+model_edge edge(std::string from, std::string to, edge_role role, double w) {
+    model_edge e;
+    e.from = std::move(from);
+    e.to = std::move(to);
+    e.role = role;
+    e.weight = w;
+    e.range_low = e.range_high = w;
+    e.uncertainty = {sdk::prior_kind::fixed, w, 0, 0, 0};
+    e.source = "test";
+    e.evidence = "A";
+    return e;
+}
 
 model_definition tiny_model() {
     model_definition m;
@@ -18,20 +34,27 @@ model_definition tiny_model() {
                {"p.d", "D", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
                {"o", "O", node_kind::student_outcome, "SD", "", "", "", {}},
                {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
-    auto edge = [](std::string from, std::string to, edge_role role, double w) {
-        model_edge e;
-        e.from = std::move(from);
-        e.to = std::move(to);
-        e.role = role;
-        e.weight = w;
-        e.range_low = e.range_high = w;
-        e.uncertainty = {sdk::prior_kind::fixed, w, 0, 0, 0};
-        e.source = "test";
-        e.evidence = "A";
-        return e;
-    };
     m.edges = {edge("p.d", "p", edge_role::composition, 1.0), edge("p.d", "o", edge_role::effect, 0.5),
                edge("o", "academic.achievement.math", edge_role::effect, 0.2)};
+    return m;
+}
+
+// The two alignment conditions of DOMAIN.md §1.5, each with a moderator edge into D that carries
+// the ramp speed of a fully misaligned district.
+model_definition with_alignment_moderators(model_definition m, double misaligned_floor) {
+    for (const char* id : {"district.accountability_flexibility", "district.central_office_alignment"}) {
+        m.nodes.push_back({id, id, node_kind::condition, "0-1", "", "", "", {}});
+        m.edges.push_back(edge(id, "p.d", edge_role::moderator, misaligned_floor));
+    }
+    return m;
+}
+
+// Two foundational practices gating D through moderator edges of the given weights.
+model_definition with_foundation_moderators(model_definition m, double weight_a, double weight_b) {
+    m.nodes.push_back({"foundational.a", "Fa", node_kind::foundational_practice, "level 0-3", "", "", "", {}});
+    m.nodes.push_back({"foundational.b", "Fb", node_kind::foundational_practice, "level 0-3", "", "", "", {}});
+    m.edges.push_back(edge("foundational.a", "p.d", edge_role::moderator, weight_a));
+    m.edges.push_back(edge("foundational.b", "p.d", edge_role::moderator, weight_b));
     return m;
 }
 
@@ -43,9 +66,9 @@ struct fixture {
     scenario spec;
     plugin_registry registry;
 
-    static model_graph build_graph() {
+    static model_graph build_graph(model_definition model) {
         diagnostics found;
-        auto g = model_graph::build(tiny_model(), found);
+        auto g = model_graph::build(std::move(model), found);
         REQUIRE(g);
         return std::move(*g);
     }
@@ -59,7 +82,8 @@ struct fixture {
         return plugin_registry::discover(options, found);
     }
 
-    fixture() : graph(build_graph()), registry(load_registry()) {
+    explicit fixture(model_definition model = tiny_model())
+        : graph(build_graph(std::move(model))), registry(load_registry()) {
         district.file = "district.json";
         district.starting_levels = {{"*", 1.0, {}}};
         // White +0.4 before re-centring: mean = (30·0.4)/40 = 0.3, so white 0.1 and hispanic -0.3.
@@ -95,6 +119,25 @@ struct fixture {
         return result;
     }
 };
+
+// Levels of D by year under a logistic ramp (half-way at year 2) to target 3 from 1.
+std::vector<double> driver_levels_by_year(fixture& f) {
+    f.spec.plan.ramp = {false, 2.0, 3.5};
+    f.spec.years = 4;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    const auto& driven = sim.schedule().driven_nodes();
+    const auto d = std::find_if(driven.begin(), driven.end(),
+                                [&](std::size_t n) { return f.graph.definition().nodes[n].id == "p.d"; });
+    REQUIRE(d != driven.end());
+    const draw_parameters central = sim.central_parameters();
+    implementation_schedule::result plan;
+    sim.schedule().compute({2.0, 3.5, 0.85, std::nullopt, central.edge_weights}, false, plan);
+    std::vector<double> levels;
+    for (const auto& year : plan.levels) levels.push_back(year[static_cast<std::size_t>(d - driven.begin())]);
+    return levels;
+}
 
 // levels[(year * subgroups + g) * outcomes + o], subgroups {all, white, hispanic}, outcomes {o, A}.
 double level(const run_aggregates& r, int year, int group, int outcome) {
@@ -151,6 +194,40 @@ TEST_CASE("a logistic ramp reaches half its target at years_to_half", "[engine]"
     CHECK(plan.levels[0][0] > 1.0);
     CHECK(plan.levels[0][0] < 2.0);
     CHECK(plan.levels[3][0] > 2.0);
+}
+
+TEST_CASE("a misaligned district ramps at the floor its moderator edges carry", "[engine]") {
+    // Speed = floor + (1 - floor) · alignment. At speed s the driver is half-way (D = 2) when
+    // s · years = 2: after 4 years at s = 0.5, after 2 years at s = 1.
+    auto half_way_year = [](double floor, double alignment) {
+        fixture f(with_alignment_moderators(tiny_model(), floor));
+        f.spec.plan.conditions = {{"accountability_flexibility", alignment}, {"central_office_alignment", alignment}};
+        const std::vector<double> levels = driver_levels_by_year(f);
+        for (std::size_t y = 0; y < levels.size(); ++y) {
+            if (std::abs(levels[y] - 2.0) < 1e-12) return static_cast<int>(y) + 1;
+        }
+        return -1;
+    };
+    CHECK(half_way_year(0.5, 0.0) == 4);
+    CHECK(half_way_year(0.5, 1.0) == 2);
+    CHECK(half_way_year(1.0, 0.0) == 2);  // a floor of 1: alignment does not matter
+}
+
+TEST_CASE("foundational practices gate the drivers in proportion to their moderator weights", "[engine]") {
+    // Practices held at a = 0.5 and b = 2.5; D ramps from 1 to 3 in an aligned district.
+    auto levels_with = [](double weight_a, double weight_b) {
+        fixture f(with_foundation_moderators(tiny_model(), weight_a, weight_b));
+        f.spec.plan.conditions = {{"accountability_flexibility", 1.0}, {"central_office_alignment", 1.0}};
+        f.district.starting_levels = {{"*", 1.0, {}}, {"foundational.a", 0.5, {}}, {"foundational.b", 2.5, {}}};
+        f.spec.plan.waves.front().targets = {{"p.*", 3.0, {}}};
+        return driver_levels_by_year(f);
+    };
+    // Weights 3:1 give a gate of (0.75·0.5 + 0.25·2.5) / 1.5 = 2/3: half-way after 3 years.
+    const std::vector<double> slowed = levels_with(0.75, 0.25);
+    CHECK(slowed[2] == Approx(2.0).margin(1e-12));
+    // Weights 1:3 give (0.25·0.5 + 0.75·2.5) / 1.5 = 4/3, capped at 1: half-way after 2 years.
+    const std::vector<double> ungated = levels_with(0.25, 0.75);
+    CHECK(ungated[1] == Approx(2.0).margin(1e-12));
 }
 
 TEST_CASE("the same seed gives the same draw, any order", "[engine]") {

@@ -2,12 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <sstream>
 
 #include "../cli/cli_support.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/html_report.hpp"
+#include "report/projection_writer.hpp"
 #include "scenario/results_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 
@@ -50,6 +52,14 @@ result_row row(int year, const std::string& subgroup, const std::string& metric,
 }
 
 }  // namespace
+
+TEST_CASE("numbers are written with six significant digits and no residue around zero") {
+    CHECK(pathways::format_value(0.123456789) == "0.123457");
+    CHECK(pathways::format_value(-2.5e-7) == "-2.5e-07");
+    CHECK(pathways::format_value(-1.14722e-15) == "0");
+    CHECK(pathways::format_value(-0.0) == "0");
+    CHECK(pathways::format_value(std::numeric_limits<double>::quiet_NaN()).empty());
+}
 
 TEST_CASE("the external-URL check finds addresses a browser would load") {
     CHECK(has_external_url("<img src=\"https://example.org/a.png\">"));

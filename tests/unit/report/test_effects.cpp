@@ -44,6 +44,9 @@ model_graph hand_solved_graph(double a_to_c = 0.1) {
     return std::move(*graph);
 }
 
+// The entry refers into the table, so a temporary table would leave it dangling.
+const effect_entry& find_entry(const model_graph&, effects_table&&, const std::string&, const std::string&) = delete;
+
 const effect_entry& find_entry(const model_graph& graph, const effects_table& table, const std::string& from,
                                const std::string& to) {
     const std::size_t s = *graph.find(from);
@@ -76,7 +79,8 @@ TEST_CASE("linear effects on a hand-solved graph are exact") {
 TEST_CASE("the linear model's scale multiplies every link") {
     const model_graph graph = hand_solved_graph();
     // scale 2: direct 2 * 0.1 = 0.2; indirect (2 * 0.5) * (2 * 0.4) = 0.8; total 1.0.
-    const effect_entry& ac = find_entry(graph, linear_effects(graph, 2.0), "learner_paths.a", "c");
+    const effects_table table = linear_effects(graph, 2.0);
+    const effect_entry& ac = find_entry(graph, table, "learner_paths.a", "c");
     CHECK(ac.direct == Approx(0.2).margin(1e-12));
     CHECK(ac.indirect == Approx(0.8).margin(1e-12));
     CHECK(ac.total == Approx(1.0).margin(1e-12));
@@ -85,7 +89,8 @@ TEST_CASE("the linear model's scale multiplies every link") {
 TEST_CASE("a negative direct link can cancel the indirect route") {
     // a -> c = -0.2 against 0.5 * 0.4 = 0.2 through b: total 0.
     const model_graph graph = hand_solved_graph(-0.2);
-    const effect_entry& ac = find_entry(graph, linear_effects(graph), "learner_paths.a", "c");
+    const effects_table table = linear_effects(graph);
+    const effect_entry& ac = find_entry(graph, table, "learner_paths.a", "c");
     CHECK(ac.direct == Approx(-0.2).margin(1e-12));
     CHECK(ac.indirect == Approx(0.2).margin(1e-12));
     CHECK(ac.total == Approx(0.0).margin(1e-12));

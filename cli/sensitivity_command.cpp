@@ -92,7 +92,7 @@ void print_report(const sensitivity_report& report, const std::string& what) {
                   << fixed(bar.swing, "%.4f") << "\n";
     }
 
-    std::cout << "\nSobol indices (Jansen estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "
+    std::cout << "\nSobol indices (Saltelli first-order and Jansen total estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "
               << padded("input", width) << padded("first order S_i", 28) << "total S_Ti\n";
     for (std::size_t r = 0; r < shown; ++r) {
         const stats::input_sensitivity& s = report.sobol.inputs[order[r]];

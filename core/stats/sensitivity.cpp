@@ -79,32 +79,40 @@ design_outputs run_design(std::span<const sdk::prior> inputs, const model_functi
     return out;
 }
 
-// Var(Y) over f(A) and f(B) at the chosen rows (n in the denominator, as in Saltelli 2010).
-double output_variance(const design_outputs& d, std::span<const std::size_t> rows) {
+struct output_moments {
+    double mean = 0.0;
+    double variance = 0.0;
+};
+
+// Mean and Var(Y) over f(A) and f(B) at the chosen rows (n in the denominator, as in Saltelli 2010).
+output_moments moments_of(const design_outputs& d, std::span<const std::size_t> rows) {
     double sum = 0.0;
     for (const std::size_t j : rows) sum += d.a[j] + d.b[j];
     const double mean = sum / (2.0 * static_cast<double>(rows.size()));
     double squares = 0.0;
     for (const std::size_t j : rows) squares += (d.a[j] - mean) * (d.a[j] - mean) + (d.b[j] - mean) * (d.b[j] - mean);
-    return squares / (2.0 * static_cast<double>(rows.size()));
+    return {mean, squares / (2.0 * static_cast<double>(rows.size()))};
 }
 
-index_pair jansen(const design_outputs& d, std::span<const std::size_t> rows, std::size_t i, double variance) {
-    if (variance == 0.0) return {0.0, 0.0};
+// Saltelli's first-order and Jansen's total estimator for input i. f(B) is centred on the mean
+// output, which leaves the estimate's expectation alone and keeps a large mean from adding noise.
+index_pair saltelli_jansen(const design_outputs& d, std::span<const std::size_t> rows, std::size_t i,
+                           const output_moments& y) {
+    if (y.variance == 0.0) return {0.0, 0.0};
     double first_sum = 0.0;
     double total_sum = 0.0;
     for (const std::size_t j : rows) {
-        first_sum += (d.b[j] - d.ab[i][j]) * (d.b[j] - d.ab[i][j]);
+        first_sum += (d.b[j] - y.mean) * (d.ab[i][j] - d.a[j]);
         total_sum += (d.a[j] - d.ab[i][j]) * (d.a[j] - d.ab[i][j]);
     }
-    const double half_n = 2.0 * static_cast<double>(rows.size());
-    return {(variance - first_sum / half_n) / variance, total_sum / half_n / variance};
+    const double n = static_cast<double>(rows.size());
+    return {first_sum / n / y.variance, total_sum / (2.0 * n) / y.variance};
 }
 
 std::vector<index_pair> all_indices(const design_outputs& d, std::span<const std::size_t> rows) {
-    const double variance = output_variance(d, rows);
+    const output_moments y = moments_of(d, rows);
     std::vector<index_pair> out;
-    for (std::size_t i = 0; i < d.ab.size(); ++i) out.push_back(jansen(d, rows, i, variance));
+    for (std::size_t i = 0; i < d.ab.size(); ++i) out.push_back(saltelli_jansen(d, rows, i, y));
     return out;
 }
 
@@ -162,7 +170,7 @@ sobol_result sobol_indices(std::span<const sdk::prior> inputs, const model_funct
     std::vector<std::size_t> rows(options.base_samples);
     std::iota(rows.begin(), rows.end(), std::size_t{0});
     sobol_result result;
-    result.output_variance = output_variance(d, rows);
+    result.output_variance = moments_of(d, rows).variance;
     result.model_evaluations = options.base_samples * (inputs.size() + 2);
     result.inputs = bootstrap(d, all_indices(d, rows), options);
     return result;

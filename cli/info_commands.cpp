@@ -129,7 +129,7 @@ int describe_command(const std::string& name, const plugin_options& plugins) {
                   << "  default " << p.default_value << ", range [" << p.min << ", " << p.max << "], prior "
                   << prior_text(p.uncertainty) << "\n"
                   << "  " << p.description << "\n"
-                  << "  source: " << p.source << " [" << p.evidence << "]\n";
+                  << "  source (evidence " << p.evidence << "): " << p.source << "\n";
     }
     if (model->parameters.empty()) std::cout << "(no parameters)\n";
     return exit_ok;

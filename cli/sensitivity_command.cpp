@@ -1,6 +1,7 @@
 // sensitivity: which uncertain input drives one projected value, by a one-at-a-time tornado and
 // Sobol indices with bootstrap intervals.
 #include "sensitivity_command.hpp"
+#include "text_format.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -52,19 +53,8 @@ void check_sizes(const sensitivity_command_options& options, std::size_t inputs)
     if (found.has_errors()) throw input_error(found);
 }
 
-std::string fixed(double value, const char* format) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, format, value);
-    return buffer;
-}
-
-std::string padded(std::string text, std::size_t width) {
-    if (text.size() < width) text.append(width - text.size(), ' ');
-    return text;
-}
-
 std::string interval_text(const stats::interval_estimate& e) {
-    return fixed(e.estimate, "%.3f") + " [" + fixed(e.low, "%.3f") + ", " + fixed(e.high, "%.3f") + "]";
+    return formatted(e.estimate, "%.3f") + " [" + formatted(e.low, "%.3f") + ", " + formatted(e.high, "%.3f") + "]";
 }
 
 void print_report(const sensitivity_report& report, const std::string& what) {
@@ -80,7 +70,7 @@ void print_report(const sensitivity_report& report, const std::string& what) {
     }
     std::cout << what << "\n" << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations
               << " Sobol runs + " << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
-              << fixed(report.central, "%+.4f") << ", Var(Y) " << fixed(report.sobol.output_variance, "%.3g") << "\n\n";
+              << formatted(report.central, "%+.4f") << ", Var(Y) " << formatted(report.sobol.output_variance, "%.3g") << "\n\n";
 
     std::cout << "Tornado (each input at its p05 and p95, the others at their medians), top " << shown_inputs << ":\n  "
               << padded("input", width) << padded("p05 .. p95", 24) << padded("value at p05 .. p95", 24) << "swing\n";
@@ -88,8 +78,8 @@ void print_report(const sensitivity_report& report, const std::string& what) {
         const stats::tornado_bar& bar = report.tornado[i];
         std::cout << "  " << padded(report.inputs[bar.input].name, width)
                   << padded(format_value(bar.input_low) + " .. " + format_value(bar.input_high), 24)
-                  << padded(fixed(bar.output_low, "%+.4f") + " .. " + fixed(bar.output_high, "%+.4f"), 24)
-                  << fixed(bar.swing, "%.4f") << "\n";
+                  << padded(formatted(bar.output_low, "%+.4f") + " .. " + formatted(bar.output_high, "%+.4f"), 24)
+                  << formatted(bar.swing, "%.4f") << "\n";
     }
 
     std::cout << "\nSobol indices (Saltelli first-order and Jansen total estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "

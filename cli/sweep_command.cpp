@@ -1,6 +1,7 @@
 // sweep: every point of a grid over scenario numbers, run with the same draws (common random
 // numbers), into one tidy table and optionally a SQLite database.
 #include "sweep_command.hpp"
+#include "text_format.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -119,17 +120,6 @@ point_summary summarize_point(const projection_result& result, const simulation&
     return summary;
 }
 
-std::string fixed(double value, const char* format) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, format, value);
-    return buffer;
-}
-
-std::string padded(std::string text, std::size_t width) {
-    if (text.size() < width) text.append(width - text.size(), ' ');
-    return text;
-}
-
 void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_point>& points,
                  const std::vector<point_summary>& summaries, const std::string& outcome, int year) {
     std::size_t width = 10;
@@ -145,10 +135,10 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
     for (std::size_t p = 0; p < points.size(); ++p) {
         for (const scenario_patch& patch : points[p]) std::cout << padded(exact_number(patch.value), width);
         const point_summary& s = summaries[p];
-        const std::string effect = s.effect_all ? fixed(s.effect_all->mean, "%+.3f") + " [" + fixed(s.effect_all->p05, "%+.3f") +
-                                                      ", " + fixed(s.effect_all->p95, "%+.3f") + "]"
+        const std::string effect = s.effect_all ? formatted(s.effect_all->mean, "%+.3f") + " [" + formatted(s.effect_all->p05, "%+.3f") +
+                                                      ", " + formatted(s.effect_all->p95, "%+.3f") + "]"
                                                 : "suppressed";
-        std::cout << padded(effect, 30) << (s.gap_change ? fixed(*s.gap_change, "%+.3f") : "") << "\n";
+        std::cout << padded(effect, 30) << (s.gap_change ? formatted(*s.gap_change, "%+.3f") : "") << "\n";
     }
 }
 

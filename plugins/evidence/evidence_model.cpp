@@ -54,17 +54,7 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
      .source = "DOMAIN.md §2: no PL science estimate (DPS pilot: PL above traditional schools in science, no "
                "magnitude [S]); the mean of the math and reading defaults is [A]",
      .evidence = "A"},
-    {.name = "persistence",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio per year",
-     .default_value = 0.6,
-     .min = 0.0,
-     .max = 1.0,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
-     .description = "share of an achievement gain kept each year after implementation falls back to baseline",
-     .source = "DOMAIN.md §7: 0.6 retained per year after exposure stops, plausible 0.3-0.9 [A]; Taylor 2014 "
-               "math gains decay about half in one year [S]",
-     .evidence = "A"},
+    pathways::plugins::persistence_spec("share of an achievement gain kept each year after implementation falls back to baseline"),
     {.name = "scale_discount_per_doubling",
      .type = sdk::parameter_type::real,
      .unit = "ratio per doubling",

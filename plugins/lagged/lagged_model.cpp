@@ -25,17 +25,7 @@ constexpr std::array<sdk::parameter_spec, 3> parameters{{
      .source = "DOMAIN.md §6: NIRN, intended outcomes take 2 to 4 years [S]; tau = 1.5 gives 74% of the "
                "effect after 2 years and 93% after 4 [A]",
      .evidence = "A"},
-    {.name = "persistence",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio per year",
-     .default_value = 0.6,
-     .min = 0.0,
-     .max = 1.0,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
-     .description = "share of an achievement gain kept each year after the school stops PL",
-     .source = "DOMAIN.md §7: 0.6 retained per year after exposure stops, plausible 0.3-0.9 [A]; Taylor 2014 "
-               "math gains decay about half in one year [S]",
-     .evidence = "A"},
+    pathways::plugins::persistence_spec("share of an achievement gain kept each year after the school stops PL"),
     {.name = "annual_rate",
      .type = sdk::parameter_type::real,
      .unit = "1/year",

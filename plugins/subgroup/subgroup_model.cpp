@@ -17,8 +17,6 @@ namespace {
 namespace sdk = pathways::sdk;
 using pathways::plugins::parameter_slot;
 
-constexpr sdk::prior near_one{
-    .kind = sdk::prior_kind::truncated_normal, .a = 1.0, .b = 0.1, .lower = 0.8, .upper = 1.3};
 constexpr std::string_view on_par_source =
     "DOMAIN.md §2, §7: DPS pilot, ELL, FRL, SPED and Hispanic PL students on par or better (seed 000) [S, "
     "qualitative]; the multiplier 1.0-1.1 is [A]";
@@ -38,18 +36,23 @@ constexpr sdk::parameter_spec race_spec(std::string_view name) {
             .evidence = "A"};
 }
 
+// A multiplier of a group that the DPS pilot found on par or better: default `value`, 0.8..1.3.
+constexpr sdk::parameter_spec on_par_spec(std::string_view name, double value, std::string_view description) {
+    return {.name = name,
+            .type = sdk::parameter_type::real,
+            .unit = "ratio",
+            .default_value = value,
+            .min = 0.8,
+            .max = 1.3,
+            .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = value, .b = 0.1, .lower = 0.8, .upper = 1.3},
+            .description = description,
+            .source = on_par_source,
+            .evidence = "A"};
+}
+
 // Race multipliers are declared in pathways::sdk::race order.
 constexpr std::array<sdk::parameter_spec, 13> parameters{{
-    {.name = "multiplier.race.hispanic",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio",
-     .default_value = 1.05,
-     .min = 0.8,
-     .max = 1.3,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.05, .b = 0.1, .lower = 0.8, .upper = 1.3},
-     .description = "multiplier on PL's effect for Hispanic/Latino students",
-     .source = on_par_source,
-     .evidence = "A"},
+    on_par_spec("multiplier.race.hispanic", 1.05, "multiplier on PL's effect for Hispanic/Latino students"),
     {.name = "multiplier.race.black",
      .type = sdk::parameter_type::real,
      .unit = "ratio",
@@ -66,46 +69,10 @@ constexpr std::array<sdk::parameter_spec, 13> parameters{{
     race_spec("multiplier.race.multiracial"),
     race_spec("multiplier.race.american_indian"),
     race_spec("multiplier.race.pacific_islander"),
-    {.name = "multiplier.ell",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio",
-     .default_value = 1.05,
-     .min = 0.8,
-     .max = 1.3,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.05, .b = 0.1, .lower = 0.8, .upper = 1.3},
-     .description = "multiplier on PL's effect for English language learners",
-     .source = on_par_source,
-     .evidence = "A"},
-    {.name = "multiplier.exited_ell",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio",
-     .default_value = 1.0,
-     .min = 0.8,
-     .max = 1.3,
-     .uncertainty = near_one,
-     .description = "multiplier on PL's effect for students who exited ELL services",
-     .source = on_par_source,
-     .evidence = "A"},
-    {.name = "multiplier.frl",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio",
-     .default_value = 1.0,
-     .min = 0.8,
-     .max = 1.3,
-     .uncertainty = near_one,
-     .description = "multiplier on PL's effect for students eligible for free/reduced-price lunch",
-     .source = on_par_source,
-     .evidence = "A"},
-    {.name = "multiplier.sped",
-     .type = sdk::parameter_type::real,
-     .unit = "ratio",
-     .default_value = 1.0,
-     .min = 0.8,
-     .max = 1.3,
-     .uncertainty = near_one,
-     .description = "multiplier on PL's effect for students with an IEP",
-     .source = on_par_source,
-     .evidence = "A"},
+    on_par_spec("multiplier.ell", 1.05, "multiplier on PL's effect for English language learners"),
+    on_par_spec("multiplier.exited_ell", 1.0, "multiplier on PL's effect for students who exited ELL services"),
+    on_par_spec("multiplier.frl", 1.0, "multiplier on PL's effect for students eligible for free/reduced-price lunch"),
+    on_par_spec("multiplier.sped", 1.0, "multiplier on PL's effect for students with an IEP"),
     {.name = "multiplier.low_starter",
      .type = sdk::parameter_type::real,
      .unit = "ratio",

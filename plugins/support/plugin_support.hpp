@@ -96,4 +96,20 @@ inline bool is_achievement(const sdk::evaluation& e) {
     return sdk::is_academic(e.kind) && e.node_id.starts_with("academic.achievement.");
 }
 
+/// The `persistence` parameter shared by the models that let gains fade after PL stops
+/// (DOMAIN.md §7); `description` says when the fading starts in that model.
+constexpr sdk::parameter_spec persistence_spec(std::string_view description) {
+    return {.name = "persistence",
+            .type = sdk::parameter_type::real,
+            .unit = "ratio per year",
+            .default_value = 0.6,
+            .min = 0.0,
+            .max = 1.0,
+            .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
+            .description = description,
+            .source = "DOMAIN.md §7: 0.6 retained per year after exposure stops, plausible 0.3-0.9 [A]; Taylor 2014 "
+                      "math gains decay about half in one year [S]",
+            .evidence = "A"};
+}
+
 }  // namespace pathways::plugins

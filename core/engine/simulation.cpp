@@ -64,7 +64,6 @@ struct simulation::workspace {
     std::vector<double> foundations;
     std::vector<double> exposure;
     std::vector<double> school_effect;
-    std::vector<double> shares;
     std::vector<sdk::parent_values> parents;
 };
 
@@ -317,7 +316,9 @@ draw_parameters simulation::parameters_with(std::span<const double> values) cons
 }
 
 void simulation::run(const draw_parameters& parameters, draw_result& out) const {
-    workspace ws;
+    // Megabytes of scratch per draw (every node for every cell); kept per thread and reused, since
+    // allocating and faulting them in afresh for each draw cost a third of the run time.
+    thread_local workspace ws;
     run_one(parameters, false, ws, out.scenario);
     run_one(parameters, true, ws, out.business_as_usual);
 }

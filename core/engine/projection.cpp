@@ -102,10 +102,18 @@ double row_value(const metric_row& row, const simulation& sim, const draw_result
         return 100.0 * (proficient_at(r.scenario, sim, y, ref, p) - proficient_at(r.scenario, sim, y, g, p));
     }
     if (row.metric == metric::gap_closes) return gap <= 0.0 ? 1.0 : 0.0;
+    if (row.metric == metric::gap_years_to_close) return years_to_close(baseline_gap, gap, y + 1);
     throw std::logic_error("unhandled metric");
 }
 
 }  // namespace
+
+double years_to_close(double baseline_gap, double gap, int years_elapsed) {
+    if (baseline_gap <= 0.0) return 0.0;
+    const double narrowed = baseline_gap - gap;
+    if (narrowed <= 0.0) return max_years_to_close;
+    return std::min(baseline_gap * years_elapsed / narrowed, max_years_to_close);
+}
 
 std::string_view to_string(metric m) {
     switch (m) {
@@ -121,6 +129,7 @@ std::string_view to_string(metric m) {
         case metric::gap_closed_pct: return "gap_closed_pct";
         case metric::gap_pp: return "gap_pp";
         case metric::gap_closes: return "gap_closes";
+        case metric::gap_years_to_close: return "gap_years_to_close";
     }
     return "level";
 }
@@ -151,7 +160,10 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
                     const std::string& reference = groups[pair.reference].group.name;
                     for (metric m : {metric::gap_sd, metric::gap_sd_bau, metric::gap_closed_pct}) add(m, reference, hide);
                     if (outcome.proficiency_index) add(metric::gap_pp, reference, hide);
-                    if (y + 1 == sim.years()) add(metric::gap_closes, reference, hide);
+                    if (y + 1 == sim.years()) {
+                        add(metric::gap_closes, reference, hide);
+                        add(metric::gap_years_to_close, reference, hide);
+                    }
                 }
             }
         }

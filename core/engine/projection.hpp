@@ -29,8 +29,17 @@ enum class metric {
     gap_closed_pct,
     gap_pp,
     gap_closes,  ///< 1 when the gap is closed in that draw: its mean is the probability
+    gap_years_to_close,  ///< years from the start to close the gap at its pace so far (final year)
 };
 std::string_view to_string(metric m);
+
+/// Longest `gap_years_to_close` reported: a gap that does not narrow, or would take longer, reads this.
+inline constexpr double max_years_to_close = 100.0;
+
+/// Years from the start until a gap of `baseline_gap` SD closes, if it keeps narrowing at the average
+/// pace that took it to `gap` after `years_elapsed` years: baseline_gap · years_elapsed / (baseline_gap
+/// − gap), at most max_years_to_close. 0 when the focal group starts level or ahead.
+double years_to_close(double baseline_gap, double gap, int years_elapsed);
 
 /// One row of the projection table; `year` counts from 0 at the scenario's start year.
 struct metric_row {

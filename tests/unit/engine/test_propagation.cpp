@@ -282,3 +282,47 @@ TEST_CASE("a scenario compared with itself differs by exactly zero", "[engine]")
     const projection_draws difference = paired_difference(a, b);
     for (double v : difference.values) CHECK(v == 0.0);
 }
+
+TEST_CASE("years to close a gap at its pace so far, by hand", "[engine][gaps]") {
+    // 0.4 SD narrowed to 0.3 in 2 years: 0.05 a year, so 0.4 / 0.05 = 8 years from the start.
+    CHECK(years_to_close(0.4, 0.3, 2) == Approx(8.0).epsilon(1e-12));
+    // Closed past zero in 3 years (0.5 a year): 0.6 / 0.5 = 1.2 years.
+    CHECK(years_to_close(0.6, -0.9, 3) == Approx(1.2).epsilon(1e-12));
+    // Not narrowing, or narrowing too slowly to close within the cap.
+    CHECK(years_to_close(0.4, 0.4, 5) == max_years_to_close);
+    CHECK(years_to_close(0.4, 0.5, 5) == max_years_to_close);
+    CHECK(years_to_close(0.4, 0.399, 1) == max_years_to_close);
+    // The focal group starts level or ahead.
+    CHECK(years_to_close(0.0, 0.1, 2) == 0.0);
+    CHECK(years_to_close(-0.2, -0.1, 2) == 0.0);
+}
+
+TEST_CASE("years to close are reported for each gap in the final year only", "[engine][gaps]") {
+    fixture f;
+    f.spec.report.reference_groups = {{"race:hispanic", "race:white"}};
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("subgroup")}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    projection_options options;
+    options.draws = 0;
+    options.min_n = 1;
+    const projection_result result = summarize_draws(run_draws(sim, f.spec, options));
+    std::vector<int> years;
+    for (std::size_t i = 0; i < result.rows.size(); ++i) {
+        if (result.rows[i].metric != metric::gap_years_to_close) continue;
+        years.push_back(result.rows[i].year);
+        // Hispanic students gain 1.05 times what white students gain under the subgroup model's
+        // defaults, so the 0.4 SD gap narrows, slowly: the value is the hand formula on the engine's gap.
+        double gap = 0.0;
+        for (std::size_t j = 0; j < result.rows.size(); ++j) {
+            const metric_row& r = result.rows[j];
+            if (r.metric == metric::gap_sd && r.year == result.rows[i].year && r.subgroup == result.rows[i].subgroup &&
+                r.outcome == result.rows[i].outcome) {
+                gap = result.summaries[j].mean;
+            }
+        }
+        CHECK(gap < 0.4);
+        CHECK(result.summaries[i].mean == Approx(years_to_close(0.4, gap, 2)).epsilon(1e-9));
+    }
+    CHECK(years == std::vector<int>{1});  // one gap (hispanic vs white) of one academic outcome, final year
+}

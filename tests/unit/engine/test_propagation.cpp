@@ -5,46 +5,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../support/engine_fixture.hpp"
 #include "engine/projection.hpp"
-#include "engine/simulation.hpp"
-#include "plugin/registry.hpp"
 
 namespace {
 
 using namespace pathways;
 
-model_edge edge(std::string from, std::string to, edge_role role, double w) {
-    model_edge e;
-    e.from = std::move(from);
-    e.to = std::move(to);
-    e.role = role;
-    e.weight = w;
-    e.range_low = e.range_high = w;
-    e.uncertainty = {sdk::prior_kind::fixed, w, 0, 0, 0};
-    e.source = "test";
-    e.evidence = "A";
-    return e;
-}
-
-model_definition tiny_model() {
-    model_definition m;
-    m.id = "tiny";
-    m.file = "tiny.json";
-    m.nodes = {{"p", "P", node_kind::primary_driver, "level 0-3", "", "", "", {}},
-               {"p.d", "D", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
-               {"o", "O", node_kind::student_outcome, "SD", "", "", "", {}},
-               {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
-    m.edges = {edge("p.d", "p", edge_role::composition, 1.0), edge("p.d", "o", edge_role::effect, 0.5),
-               edge("o", "academic.achievement.math", edge_role::effect, 0.2)};
-    return m;
-}
+using test::tiny_model;
 
 // The two alignment conditions of DOMAIN.md §1.5, each with a moderator edge into D that carries
 // the ramp speed of a fully misaligned district.
 model_definition with_alignment_moderators(model_definition m, double misaligned_floor) {
     for (const char* id : {"district.accountability_flexibility", "district.central_office_alignment"}) {
         m.nodes.push_back({id, id, node_kind::condition, "0-1", "", "", "", {}});
-        m.edges.push_back(edge(id, "p.d", edge_role::moderator, misaligned_floor));
+        m.edges.push_back(test::make_edge(id, "p.d", edge_role::moderator, misaligned_floor));
     }
     return m;
 }
@@ -53,59 +28,15 @@ model_definition with_alignment_moderators(model_definition m, double misaligned
 model_definition with_foundation_moderators(model_definition m, double weight_a, double weight_b) {
     m.nodes.push_back({"foundational.a", "Fa", node_kind::foundational_practice, "level 0-3", "", "", "", {}});
     m.nodes.push_back({"foundational.b", "Fb", node_kind::foundational_practice, "level 0-3", "", "", "", {}});
-    m.edges.push_back(edge("foundational.a", "p.d", edge_role::moderator, weight_a));
-    m.edges.push_back(edge("foundational.b", "p.d", edge_role::moderator, weight_b));
+    m.edges.push_back(test::make_edge("foundational.a", "p.d", edge_role::moderator, weight_a));
+    m.edges.push_back(test::make_edge("foundational.b", "p.d", edge_role::moderator, weight_b));
     return m;
 }
 
-struct fixture {
-    model_graph graph;
-    district_profile district;
-    std::vector<school> schools;
-    population_cells cells;
-    scenario spec;
-    plugin_registry registry;
-
-    static model_graph build_graph(model_definition model) {
-        diagnostics found;
-        auto g = model_graph::build(std::move(model), found);
-        REQUIRE(g);
-        return std::move(*g);
-    }
-
-    static plugin_registry load_registry() {
-        load_options options;
-        options.plugin_dirs = {PATHWAYS_PLUGIN_BUILD_DIR};
-        options.use_environment = false;
-        options.use_executable_dir = false;
-        diagnostics found;
-        return plugin_registry::discover(options, found);
-    }
-
-    explicit fixture(model_definition model = tiny_model())
-        : graph(build_graph(std::move(model))), registry(load_registry()) {
-        district.file = "district.json";
-        district.starting_levels = {{"*", 1.0, {}}};
+struct fixture : test::engine_fixture {
+    explicit fixture(model_definition model = tiny_model()) : engine_fixture(std::move(model)) {
         // White +0.4 before re-centring: mean = (30·0.4)/40 = 0.3, so white 0.1 and hispanic -0.3.
         district.baselines = {{"academic.achievement.math", std::nullopt, {{"race:white", 0.4}}, "test", "A"}};
-        school s;
-        s.id = "s1";
-        s.enrollment = 40;
-        schools = {s};
-        cells.school = {0, 0};
-        cells.race = {static_cast<std::uint8_t>(sdk::race::hispanic), static_cast<std::uint8_t>(sdk::race::white)};
-        cells.ell = {0, 0};
-        cells.frl = {1, 0};
-        cells.sped = {0, 0};
-        cells.grade_band = {0, 0};
-        cells.students = {10, 30};
-        spec.file = "tiny-scenario.json";
-        spec.start_year = 2020;
-        spec.years = 2;
-        spec.plan.ramp.instant = true;
-        spec.plan.waves = {{"all", 2020, {{"s1"}, "", {}, {}, std::nullopt, 0}, {{"*", 3.0, {}}}, {}}};
-        spec.report.subgroups = {"all", "race:white", "race:hispanic"};
-        spec.report.outcomes = {"o", "academic.achievement.math"};
     }
 
     draw_result run(const std::string& model) {

@@ -5,9 +5,8 @@
 
 #include <cmath>
 
+#include "../support/engine_fixture.hpp"
 #include "engine/sensitivity_analysis.hpp"
-#include "engine/simulation.hpp"
-#include "plugin/registry.hpp"
 
 namespace {
 
@@ -25,73 +24,22 @@ model_definition two_driver_model() {
                {"p.d1", "D1", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
                {"p.d2", "D2", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
                {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
-    auto edge = [](std::string from, std::string to, edge_role role, double w, sdk::prior prior) {
-        model_edge e;
-        e.from = std::move(from);
-        e.to = std::move(to);
-        e.role = role;
-        e.weight = w;
-        e.range_low = e.range_high = w;
-        e.uncertainty = prior;
-        e.source = "test";
-        e.evidence = "A";
-        return e;
-    };
-    const sdk::prior fixed_one{sdk::prior_kind::fixed, 1.0, 0, 0, 0};
-    m.edges = {edge("p.d1", "p", edge_role::composition, 1.0, fixed_one),
-               edge("p.d2", "p", edge_role::composition, 1.0, fixed_one),
-               edge("p.d1", "academic.achievement.math", edge_role::effect, 0.3, {sdk::prior_kind::normal, 0.3, sd1, 0, 0}),
-               edge("p.d2", "academic.achievement.math", edge_role::effect, 0.2, {sdk::prior_kind::normal, 0.2, sd2, 0, 0})};
+    using test::make_edge;
+    m.edges = {make_edge("p.d1", "p", edge_role::composition, 1.0), make_edge("p.d2", "p", edge_role::composition, 1.0),
+               make_edge("p.d1", "academic.achievement.math", edge_role::effect, 0.3,
+                         sdk::prior{sdk::prior_kind::normal, 0.3, sd1, 0, 0}),
+               make_edge("p.d2", "academic.achievement.math", edge_role::effect, 0.2,
+                         sdk::prior{sdk::prior_kind::normal, 0.2, sd2, 0, 0})};
     return m;
 }
 
-struct fixture {
-    model_graph graph;
-    district_profile district;
-    std::vector<school> schools;
-    population_cells cells;
-    scenario spec;
-    plugin_registry registry;
-
-    static model_graph build_graph() {
-        diagnostics found;
-        auto g = model_graph::build(two_driver_model(), found);
-        REQUIRE(g);
-        return std::move(*g);
-    }
-
-    static plugin_registry load_registry() {
-        load_options options;
-        options.plugin_dirs = {PATHWAYS_PLUGIN_BUILD_DIR};
-        options.use_environment = false;
-        options.use_executable_dir = false;
-        diagnostics found;
-        return plugin_registry::discover(options, found);
-    }
-
-    fixture() : graph(build_graph()), registry(load_registry()) {
-        district.file = "district.json";
-        district.starting_levels = {{"*", 1.0, {}}};
-        school s;
-        s.id = "s1";
-        s.enrollment = 40;
-        schools = {s};
-        cells.school = {0, 0};
-        cells.race = {static_cast<std::uint8_t>(sdk::race::hispanic), static_cast<std::uint8_t>(sdk::race::white)};
-        cells.ell = {0, 0};
-        cells.frl = {1, 0};
-        cells.sped = {0, 0};
-        cells.grade_band = {0, 0};
-        cells.students = {10, 30};
+struct fixture : test::engine_fixture {
+    fixture() : engine_fixture(two_driver_model()) {
         spec.file = "two-drivers-scenario.json";
-        spec.start_year = 2020;
-        spec.years = 2;
         // Instant ramp and no fidelity loss: the edge weights are the only uncertain inputs.
-        spec.plan.ramp.instant = true;
         spec.plan.fidelity.decay_per_doubling = 1.0;
         // D1 moves 1 → 2 (Δ1 = 1), D2 moves 1 → 3 (Δ2 = 2).
-        spec.plan.waves = {{"all", 2020, {{"s1"}, "", {}, {}, std::nullopt, 0}, {{"p.d1", 2.0, {}}, {"p.d2", 3.0, {}}}, {}}};
-        spec.report.subgroups = {"all", "race:white", "race:hispanic"};
+        spec.plan.waves.front().targets = {{"p.d1", 2.0, {}}, {"p.d2", 3.0, {}}};
         spec.report.outcomes = {"academic.achievement.math"};
     }
 };

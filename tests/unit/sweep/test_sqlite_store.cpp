@@ -7,89 +7,15 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "../support/engine_fixture.hpp"
 #include "engine/projection.hpp"
-#include "engine/simulation.hpp"
-#include "plugin/registry.hpp"
 #include "report/sqlite_store.hpp"
 
 namespace {
 
 using namespace pathways;
 
-// The engine's tiny model (tests/unit/engine/test_propagation.cpp): D (with primary P) → O → A.
-model_definition tiny_model() {
-    model_definition m;
-    m.id = "tiny";
-    m.file = "tiny.json";
-    m.nodes = {{"p", "P", node_kind::primary_driver, "level 0-3", "", "", "", {}},
-               {"p.d", "D", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
-               {"o", "O", node_kind::student_outcome, "SD", "", "", "", {}},
-               {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
-    auto edge = [](std::string from, std::string to, edge_role role, double w) {
-        model_edge e;
-        e.from = std::move(from);
-        e.to = std::move(to);
-        e.role = role;
-        e.weight = w;
-        e.range_low = e.range_high = w;
-        e.uncertainty = {sdk::prior_kind::fixed, w, 0, 0, 0};
-        e.source = "test";
-        e.evidence = "A";
-        return e;
-    };
-    m.edges = {edge("p.d", "p", edge_role::composition, 1.0), edge("p.d", "o", edge_role::effect, 0.5),
-               edge("o", "academic.achievement.math", edge_role::effect, 0.2)};
-    return m;
-}
-
-struct fixture {
-    model_graph graph;
-    district_profile district;
-    std::vector<school> schools;
-    population_cells cells;
-    scenario spec;
-    plugin_registry registry;
-
-    static model_graph build_graph() {
-        diagnostics found;
-        auto g = model_graph::build(tiny_model(), found);
-        REQUIRE(g);
-        return std::move(*g);
-    }
-
-    static plugin_registry load_registry() {
-        load_options options;
-        options.plugin_dirs = {PATHWAYS_PLUGIN_BUILD_DIR};
-        options.use_environment = false;
-        options.use_executable_dir = false;
-        diagnostics found;
-        return plugin_registry::discover(options, found);
-    }
-
-    fixture() : graph(build_graph()), registry(load_registry()) {
-        district.file = "district.json";
-        district.starting_levels = {{"*", 1.0, {}}};
-        school s;
-        s.id = "s1";
-        s.enrollment = 40;
-        schools = {s};
-        cells.school = {0, 0};
-        cells.race = {static_cast<std::uint8_t>(sdk::race::hispanic), static_cast<std::uint8_t>(sdk::race::white)};
-        cells.ell = {0, 0};
-        cells.frl = {1, 0};
-        cells.sped = {0, 0};
-        cells.grade_band = {0, 0};
-        cells.students = {10, 30};
-        spec.name = "tiny";
-        spec.file = "tiny-scenario.json";
-        spec.start_year = 2020;
-        spec.years = 2;
-        spec.plan.ramp.instant = true;
-        spec.plan.waves = {{"all", 2020, {{"s1"}, "", {}, {}, std::nullopt, 0}, {{"*", 3.0, {}}}, {}}};
-        spec.report.subgroups = {"all", "race:white", "race:hispanic"};
-        spec.report.outcomes = {"o", "academic.achievement.math"};
-    }
-};
+using fixture = test::engine_fixture;
 
 /// A folder of its own under the system temp folder, removed afterwards.
 struct temp_folder {

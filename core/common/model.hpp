@@ -3,6 +3,7 @@
 /// A theory-of-change model as plain data, independent of the file format and of Boost.Graph.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -37,13 +38,23 @@ struct model_node {
     std::string group;        ///< primary driver of a secondary driver, block of an outcome
     std::string description;
     std::string leap;         ///< LEAP alignment codes, where one applies
+    /// Measured context with no quantified causal path: carried and shown, never evaluated.
+    bool descriptive = false;
     source_location where;
+};
+
+/// A named block of nodes (`group` of a node), e.g. the outcome block "Student Agency".
+struct model_group {
+    std::string id;
+    std::string label;
 };
 
 /// How an edge acts. `effect` edges are evaluated by the effect model; `composition` edges
 /// make a primary driver the mean of its secondary drivers; `moderator` edges change how
 /// implementation ramps (conditions, foundational practices) and are used by the engine.
 enum class edge_role { effect, composition, moderator };
+
+inline constexpr std::uint8_t all_grade_bands = (1u << sdk::grade_band_count) - 1u;
 std::string_view to_string(edge_role role);
 
 struct model_edge {
@@ -54,6 +65,9 @@ struct model_edge {
     double range_low = 0.0;
     double range_high = 0.0;
     prior uncertainty;            ///< fixed at `weight` when the file gives none
+    /// Grade bands in which the edge acts (bit `1 << grade_band`); all bands when the file names none.
+    /// Evidence can hold for some ages only: self-efficacy predicts achievement in adolescents, not children.
+    std::uint8_t grade_bands = all_grade_bands;
     std::string source;
     std::string evidence;         ///< S, S2, R or A
     source_location where;
@@ -63,6 +77,7 @@ struct model_definition {
     std::string id;
     std::string name;
     std::string description;
+    std::vector<model_group> groups;
     std::vector<model_node> nodes;
     std::vector<model_edge> edges;
     std::string file;  ///< where it was read from ("<embedded>" for the shipped copy)

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <tuple>
 #include <stdexcept>
 #include <string>
 
@@ -18,15 +20,34 @@ namespace {
 using array_map = Eigen::Map<Eigen::ArrayXd>;
 using const_array_map = Eigen::Map<const Eigen::ArrayXd>;
 
-// DOMAIN.md §7 [A]: between-school SD of the PL effect, and the spread of the ramp and
-// fidelity assumptions used when they are drawn.
+// The between-school spread of the PL effect: SD 0.10 SD/year across schools (heterogeneity in
+// Pane et al. 2017 and Gnagey & Lavertu 2016 [A]) around a mean of 0.09 SD/year (Pane et al. 2017,
+// RAND RR-2042 [S2]). The engine applies it to the dose every school's cells receive, as a multiplier
+// with mean 1 and SD 0.10 / 0.09, so some schools' PL does nothing or harms, whatever the effect model.
 constexpr double between_school_sd = 0.10;
+constexpr double mean_school_effect = 0.09;
+constexpr double school_dose_sd = between_school_sd / mean_school_effect;
+// The spread of the ramp and fidelity assumptions used when they are drawn [A].
 constexpr double years_to_half_sd = 0.5;
 constexpr double decay_sd = 0.075;
 
 /// The shift of years_to_half around the scenario's value, and the fidelity decay around its own.
 sdk::prior ramp_shift_prior() { return {sdk::prior_kind::truncated_normal, 0.0, years_to_half_sd, -1.0, 1.5}; }
 sdk::prior fidelity_prior(double decay) { return {sdk::prior_kind::truncated_normal, decay, decay_sd, 0.7, 1.0}; }
+
+/// Nodes whose change is the PL "dose": what the plan sets, and the primary drivers built from it.
+bool carries_dose(node_kind kind) {
+    return kind == node_kind::secondary_driver || kind == node_kind::primary_driver ||
+           kind == node_kind::foundational_practice;
+}
+
+/// `initial + factor[c] * (values - initial)`: a change since baseline, scaled cell by cell.
+void scale_change(std::span<const double> values, std::span<const double> initial, std::span<const double> factor,
+                  std::span<double> out) {
+    const auto n = static_cast<Eigen::Index>(out.size());
+    const const_array_map base(initial.data(), n);
+    array_map(out.data(), n) = base + const_array_map(factor.data(), n) * (const_array_map(values.data(), n) - base);
+}
 
 bool is_evaluated(node_kind kind) {
     return kind == node_kind::student_outcome || kind == node_kind::academic_outcome || kind == node_kind::goal;
@@ -64,6 +85,11 @@ struct simulation::workspace {
     std::vector<double> foundations;
     std::vector<double> exposure;
     std::vector<double> school_effect;
+    std::vector<double> school_dose;       ///< per cell: this draw's multiplier on its school's dose
+    std::vector<double> dose_current;      ///< [parent slot * cells]: scaled views of dose and age-bound parents
+    std::vector<double> dose_previous;
+    std::vector<bool> view_ready;          ///< per view: computed this year
+    std::vector<double> factor;            ///< scratch: grade mask times dose multiplier
     std::vector<sdk::parent_values> parents;
 };
 
@@ -84,6 +110,7 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
         parent_edges_.push_back(std::move(parents));
     }
     prepare_baselines();
+    prepare_parent_views();
     prepare_reporting(problems);
     prepare_baseline_levels();
     prepare_parameters(problems);
@@ -145,6 +172,38 @@ void simulation::prepare_baselines() {
         for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += initial_values_[n * cell_count + c];
     }
     if (subjects > 0.0) for (double& v : baseline_achievement_) v /= subjects;
+}
+
+void simulation::prepare_parent_views() {
+    const auto& nodes = inputs_.graph.definition().nodes;
+    const auto& edges = inputs_.graph.definition().edges;
+    const population_cells& cells = inputs_.cells;
+    std::map<std::tuple<std::size_t, bool, std::uint8_t>, std::size_t> slots;
+    for (std::size_t i = 0; i < evaluated_.size(); ++i) {
+        const bool composes = nodes[evaluated_[i]].kind == node_kind::primary_driver;
+        std::vector<std::optional<std::size_t>> slot_of;
+        for (const auto& [e, parent] : parent_edges_[i]) {
+            const bool dose = !composes && carries_dose(nodes[parent].kind);
+            const std::uint8_t bands = edges[e].grade_bands;
+            if (!dose && bands == all_grade_bands) {
+                slot_of.emplace_back();
+                continue;
+            }
+            const auto [it, inserted] = slots.try_emplace({parent, dose, bands}, parent_views_.size());
+            if (inserted) {
+                parent_view view{parent, dose, {}};
+                if (bands != all_grade_bands) {
+                    view.grade_mask.resize(cells.students.size());
+                    for (std::size_t c = 0; c < view.grade_mask.size(); ++c) {
+                        view.grade_mask[c] = (bands >> cells.grade_band[c]) & 1u ? 1.0 : 0.0;
+                    }
+                }
+                parent_views_.push_back(std::move(view));
+            }
+            slot_of.push_back(it->second);
+        }
+        parent_view_slot_.push_back(std::move(slot_of));
+    }
 }
 
 void simulation::prepare_reporting(diagnostics& problems) {
@@ -216,7 +275,7 @@ draw_parameters simulation::central_parameters() const {
     p.years_to_half = plan.ramp.years_to_half;
     p.years_to_90 = plan.ramp.years_to_90;
     p.decay_per_doubling = plan.fidelity.decay_per_doubling;
-    p.school_effects.assign(inputs_.schools.size(), 0.0);
+    p.school_doses.assign(inputs_.schools.size(), 1.0);
     return p;
 }
 
@@ -247,7 +306,7 @@ draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t 
     }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
         stats::counter_rng rng(seed, draw, stats::stream_id("school-effect:" + inputs_.schools[s].id));
-        p.school_effects[s] = stats::sample({sdk::prior_kind::normal, 0.0, between_school_sd, 0.0, 0.0}, rng);
+        p.school_doses[s] = stats::sample({sdk::prior_kind::normal, 1.0, school_dose_sd, 0.0, 0.0}, rng);
     }
     if (plan.program_cut.annual_probability > 0.0) {
         stats::counter_rng rng(seed, draw, stats::stream_id("implementation:program-cut"));
@@ -371,10 +430,17 @@ void simulation::evaluate_year(int year, const draw_parameters& parameters, work
     if (foundational > 0.0) array_map(ws.foundations.data(), static_cast<Eigen::Index>(cell_count)) /= foundational;
     ws.exposure.resize(cell_count);
     ws.school_effect.resize(cell_count);
+    ws.school_dose.resize(cell_count);
     for (std::size_t c = 0; c < cell_count; ++c) {
         ws.exposure[c] = ws.plan.exposure[y][cells.school[c]];
-        ws.school_effect[c] = parameters.school_effects[cells.school[c]];
+        ws.school_dose[c] = parameters.school_doses[cells.school[c]];
     }
+    ws.school_effect = ws.school_dose;
+    scale_change(ws.implementation, baseline_implementation_, ws.school_dose, ws.implementation);
+    const std::size_t views = parent_views_.size();
+    ws.dose_current.resize(views * cell_count);
+    ws.dose_previous.resize(views * cell_count);
+    ws.view_ready.assign(views, false);
     const sdk::cell_attributes attributes{cells.race, cells.ell, cells.frl, cells.sped, cells.grade_band,
                                           cells.students, baseline_achievement_, ws.exposure, ws.implementation,
                                           baseline_implementation_, ws.foundations, ws.school_effect};
@@ -383,10 +449,15 @@ void simulation::evaluate_year(int year, const draw_parameters& parameters, work
         const std::size_t n = evaluated_[i];
         double* out = ws.current.data() + n * cell_count;
         ws.parents.clear();
-        for (const auto& [e, parent] : parent_edges_[i]) {
+        for (std::size_t k = 0; k < parent_edges_[i].size(); ++k) {
+            const auto [e, parent] = parent_edges_[i][k];
+            if (const auto slot = parent_view_slot_[i][k]; slot && !ws.view_ready[*slot]) fill_parent_view(*slot, ws);
+            const std::size_t offset = (parent_view_slot_[i][k] ? *parent_view_slot_[i][k] : parent) * cell_count;
+            const std::vector<double>& current = parent_view_slot_[i][k] ? ws.dose_current : ws.current;
+            const std::vector<double>& previous = parent_view_slot_[i][k] ? ws.dose_previous : ws.previous;
             ws.parents.push_back({nodes[parent].id, nodes[parent].kind, parameters.edge_weights[e],
-                                  {ws.current.data() + parent * cell_count, cell_count},
-                                  {ws.previous.data() + parent * cell_count, cell_count},
+                                  {current.data() + offset, cell_count},
+                                  {previous.data() + offset, cell_count},
                                   {initial_values_.data() + parent * cell_count, cell_count}});
         }
         if (nodes[n].kind == node_kind::primary_driver) {
@@ -409,6 +480,24 @@ void simulation::evaluate_year(int year, const draw_parameters& parameters, work
                                          {out, cell_count}};
         evaluate_checked(inputs_.model, evaluation, "evaluate");
     }
+}
+
+void simulation::fill_parent_view(std::size_t slot, workspace& ws) const {
+    // Topological order guarantees the parent's values for this year are final when a child asks.
+    const std::size_t cell_count = inputs_.cells.students.size();
+    const parent_view& view = parent_views_[slot];
+    std::span<const double> factor = view.grade_mask.empty() ? std::span<const double>(ws.school_dose) : view.grade_mask;
+    if (view.dose && !view.grade_mask.empty()) {
+        ws.factor.resize(cell_count);
+        for (std::size_t c = 0; c < cell_count; ++c) ws.factor[c] = view.grade_mask[c] * ws.school_dose[c];
+        factor = ws.factor;
+    }
+    const std::span<const double> initial(initial_values_.data() + view.node * cell_count, cell_count);
+    scale_change({ws.current.data() + view.node * cell_count, cell_count}, initial, factor,
+                 {ws.dose_current.data() + slot * cell_count, cell_count});
+    scale_change({ws.previous.data() + view.node * cell_count, cell_count}, initial, factor,
+                 {ws.dose_previous.data() + slot * cell_count, cell_count});
+    ws.view_ready[slot] = true;
 }
 
 void simulation::aggregate_year(int year, const workspace& ws, run_aggregates& out) const {

@@ -29,7 +29,7 @@ struct draw_parameters {
     double years_to_90 = 3.5;
     double decay_per_doubling = 0.85;
     std::optional<int> cut_year;
-    std::vector<double> school_effects;    ///< per school, SD/year at full implementation
+    std::vector<double> school_doses;      ///< per school: multiplier on its PL dose (1 = the average school)
 };
 
 /// An uncertain quantity of a draw with its prior, as sensitivity analysis varies it.
@@ -130,6 +130,17 @@ private:
     implementation_schedule schedule_;
     std::vector<std::size_t> evaluated_;        ///< nodes in topological order that are computed
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> parent_edges_;  ///< per evaluated: (edge, parent)
+    /// A parent seen through a per-cell factor on its change: the school's dose multiplier (PL
+    /// practice), a grade-band mask (edges that act at some ages only), or both.
+    struct parent_view {
+        std::size_t node = 0;
+        bool dose = false;
+        std::vector<double> grade_mask;  ///< per cell 0/1; empty = every grade band
+    };
+    std::vector<parent_view> parent_views_;
+    std::vector<std::vector<std::optional<std::size_t>>> parent_view_slot_;  ///< per evaluated, per parent
+    void prepare_parent_views();
+    void fill_parent_view(std::size_t slot, workspace& ws) const;
     std::vector<double> initial_values_;        ///< [node * cells + cell] baseline of every node
     std::vector<double> baseline_achievement_;  ///< per cell
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.

@@ -63,6 +63,33 @@ void append_dot_kind_order(const model_graph& graph, std::string& dot) {
     }
 }
 
+std::string dot_node(const model_node& node) {
+    std::string line = dot_string(node.id) + " [label=" + dot_string(node.label);
+    if (node.descriptive) line += ", style=\"rounded,dashed\"";
+    return line + "];\n";
+}
+
+/// A kind's nodes, those of a named block (e.g. "Student Agency") in a nested cluster under its label.
+void append_dot_members(const model_definition& def, const std::vector<std::size_t>& members, const std::string& kind,
+                        std::string& dot) {
+    std::vector<std::size_t> unblocked;
+    for (const model_group& group : def.groups) {
+        std::string block;
+        for (const std::size_t node : members) {
+            if (def.nodes[node].group == group.id) block += "      " + dot_node(def.nodes[node]);
+        }
+        if (block.empty()) continue;
+        dot += "    subgraph cluster_" + kind + "_" + group.id + " {\n      label=" + dot_string(group.label) + ";\n" +
+               block + "    }\n";
+    }
+    for (const std::size_t node : members) {
+        const std::string& group = def.nodes[node].group;
+        const bool blocked = std::any_of(def.groups.begin(), def.groups.end(),
+                                         [&](const model_group& g) { return g.id == group; });
+        if (!blocked) dot += "    " + dot_node(def.nodes[node]);
+    }
+}
+
 std::string mermaid_label(std::string_view text) {
     std::string label = "\"";
     for (const char c : text) {
@@ -122,14 +149,29 @@ std::string json_node(const model_node& node) {
     return "{\"id\": " + json_string(node.id) + ", \"label\": " + json_string(node.label) +
            ", \"kind\": " + json_string(to_string(node.kind)) + ", \"group\": " + json_string(node.group) +
            ", \"scale\": " + json_string(node.scale) + ", \"leap\": " + json_string(node.leap) +
+           ", \"descriptive\": " + (node.descriptive ? "true" : "false") +
            ", \"description\": " + json_string(node.description) + "}";
+}
+
+std::string json_group(const model_group& group) {
+    return "{\"id\": " + json_string(group.id) + ", \"label\": " + json_string(group.label) + "}";
+}
+
+std::string json_grade_bands(std::uint8_t bands) {
+    static constexpr std::array<std::string_view, 3> names{"elementary", "middle", "high"};
+    std::string text = "[";
+    for (std::size_t b = 0; b < names.size(); ++b) {
+        if ((bands & (1u << b)) == 0) continue;
+        text += (text.size() > 1 ? ", " : "") + json_string(names[b]);
+    }
+    return text + "]";
 }
 
 std::string json_edge(const model_edge& edge) {
     return "{\"from\": " + json_string(edge.from) + ", \"to\": " + json_string(edge.to) +
            ", \"role\": " + json_string(to_string(edge.role)) + ", \"weight\": " + json_number(edge.weight) +
            ", \"range\": [" + json_number(edge.range_low) + ", " + json_number(edge.range_high) +
-           "], \"source\": " + json_string(edge.source) + ", \"evidence\": " + json_string(edge.evidence) + "}";
+           "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_string(edge.source) + ", \"evidence\": " + json_string(edge.evidence) + "}";
 }
 
 template <typename Item, typename Render>
@@ -154,9 +196,7 @@ std::string to_dot(const model_graph& graph) {
         if (members.empty()) continue;
         const std::string name(to_string(kind));
         dot += "  subgraph cluster_" + name + " {\n    label=" + dot_string(name) + ";\n    rank=same;\n";
-        for (const std::size_t node : members) {
-            dot += "    " + dot_string(def.nodes[node].id) + " [label=" + dot_string(def.nodes[node].label) + "];\n";
-        }
+        append_dot_members(def, members, name, dot);
         dot += "  }\n";
     }
     append_dot_kind_order(graph, dot);
@@ -189,7 +229,7 @@ std::string to_mermaid(const model_graph& graph) {
 std::string to_json(const model_graph& graph) {
     const model_definition& def = graph.definition();
     return "{\n  \"id\": " + json_string(def.id) + ",\n  \"name\": " + json_string(def.name) +
-           ",\n  \"nodes\": " + json_array(def.nodes, json_node) + ",\n  \"edges\": " +
+           ",\n  \"groups\": " + json_array(def.groups, json_group) + ",\n  \"nodes\": " + json_array(def.nodes, json_node) + ",\n  \"edges\": " +
            json_array(def.edges, json_edge) + "\n}\n";
 }
 

@@ -124,6 +124,13 @@ private:
             report(edge.where, "edge " + edge_name(edge) + " is a self-loop; expected an edge between two nodes");
             return;
         }
+        for (const std::string* id : {&edge.from, &edge.to}) {
+            if (!node_of(*id).descriptive) continue;
+            report(edge.where, "edge " + edge_name(edge) + " touches " + quoted(*id) +
+                                   ", which is marked descriptive; expected no edges at a descriptive node "
+                                   "(remove \"descriptive\" to give it a causal role)");
+            return;
+        }
         usable_[e] = true;
         if (edge.role == edge_role::composition) check_composition(edge);
         if (edge.role == edge_role::effect) check_effect_target(edge);

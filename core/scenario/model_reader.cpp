@@ -65,6 +65,17 @@ std::optional<std::string> non_empty_string(object_reader& reader, std::string_v
     return text;
 }
 
+std::optional<model_group> read_group(const json::document& doc, const std::string& pointer, diagnostics& out) {
+    object_reader reader(doc, pointer, out);
+    const std::size_t before = out.items().size();
+    model_group group;
+    if (const auto id = non_empty_string(reader, "id", "the group name nodes use")) group.id = *id;
+    if (const auto label = non_empty_string(reader, "label", "a short name")) group.label = *label;
+    reader.finish();
+    if (has_new_errors(out, before) || !reader.valid()) return std::nullopt;
+    return group;
+}
+
 std::optional<model_node> read_node(const json::document& doc, const std::string& pointer, diagnostics& out) {
     object_reader reader(doc, pointer, out);
     const std::size_t before = out.items().size();
@@ -91,6 +102,7 @@ std::optional<model_node> read_node(const json::document& doc, const std::string
     node.group = reader.optional_string("group").value_or("");
     node.description = reader.optional_string("description").value_or("");
     node.leap = reader.optional_string("leap").value_or("");
+    node.descriptive = reader.optional_bool("descriptive").value_or(false);
     reader.finish();
     if (has_new_errors(out, before) || !reader.valid()) return std::nullopt;
     return node;
@@ -126,6 +138,37 @@ std::optional<std::pair<double, double>> read_range(object_reader& reader) {
     return std::pair{*low, *high};
 }
 
+/// Reads `grade_bands` as a non-empty list of distinct band names; all bands when absent.
+std::optional<std::uint8_t> read_grade_bands(object_reader& reader) {
+    const auto list = reader.optional_array("grade_bands");
+    if (!list) return reader.has("grade_bands") ? std::nullopt : std::optional<std::uint8_t>(all_grade_bands);
+    static const std::vector<std::string> names{"elementary", "middle", "high"};
+    if (list->size() == 0) {
+        reader.error_at("grade_bands", "empty list; expected one or more of elementary, middle, high");
+        return std::nullopt;
+    }
+    std::uint8_t bands = 0;
+    bool valid = true;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto name = json::read_string(reader.doc(), (*list)[i], list->pointer_of(i), reader.out());
+        if (!name) {
+            valid = false;
+            continue;
+        }
+        const auto found = std::find(names.begin(), names.end(), *name);
+        if (found == names.end()) {
+            const std::string pointer = list->pointer_of(i);
+            const json::location at = reader.doc().where(pointer);
+            reader.out().error(reader.doc().file, at.line, at.column, pointer, unknown_word("grade band", *name, names));
+            valid = false;
+            continue;
+        }
+        bands |= static_cast<std::uint8_t>(1u << (found - names.begin()));
+    }
+    if (!valid) return std::nullopt;
+    return bands;
+}
+
 std::optional<model_edge> read_edge(const json::document& doc, const std::string& pointer, diagnostics& out) {
     object_reader reader(doc, pointer, out);
     const std::size_t before = out.items().size();
@@ -148,6 +191,11 @@ std::optional<model_edge> read_edge(const json::document& doc, const std::string
         if (const auto parsed = json::read_prior(*prior_object)) edge.uncertainty = *parsed;
     } else {
         edge.uncertainty = {prior_kind::fixed, edge.weight, 0.0, 0.0, 0.0};
+    }
+    if (const auto bands = read_grade_bands(reader)) edge.grade_bands = *bands;
+    if (edge.grade_bands != all_grade_bands && edge.role != edge_role::effect) {
+        reader.error_at("grade_bands", "grade bands on a " + std::string(to_string(edge.role)) +
+                                           " edge; expected them on effect edges only");
     }
     if (const auto source = non_empty_string(reader, "source", "where the weight comes from")) edge.source = *source;
     if (const auto evidence = reader.required_string("evidence")) {
@@ -202,6 +250,7 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
         if (const auto id = non_empty_string(reader, "id", "the model's name in scenario files")) model.id = *id;
         model.name = reader.optional_string("name").value_or(model.id);
         model.description = reader.optional_string("description").value_or("");
+        if (reader.has("groups")) model.groups = read_list<model_group>(reader, "groups", read_group);
         model.nodes = read_list<model_node>(reader, "nodes", read_node);
         model.edges = read_list<model_edge>(reader, "edges", read_edge);
     }

@@ -2,7 +2,6 @@
 // calibrated to the RAND studies of personalized-learning schools rather than built up from the
 // graph's edges. Other nodes follow the edges linearly.
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -98,10 +97,11 @@ double annual_effect(const sdk::evaluation& e) {
                              "'; expected math, ela or science");
 }
 
-// Share of the way from the school's baseline level to full implementation (level 3).
+// Share of the way from the school's baseline level to full implementation (level 3). The host has
+// scaled the change by the school's dose multiplier, so the share can exceed 1 or fall below 0.
 double implementation_fraction(double implementation, double baseline) {
     if (baseline >= full_implementation) return 0.0;
-    return std::clamp((implementation - baseline) / (full_implementation - baseline), 0.0, 1.0);
+    return (implementation - baseline) / (full_implementation - baseline);
 }
 
 double scale_factor(double pl_schools, double discount_per_doubling, double reference_schools) {
@@ -117,15 +117,15 @@ void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
     const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
     pathways::plugins::require_cell_count(a.implementation, cells, "implementation");
     pathways::plugins::require_cell_count(a.baseline_implementation, cells, "baseline_implementation");
-    pathways::plugins::require_cell_count(a.school_effect, cells, "school_effect");
+    pathways::plugins::require_cell_count(a.years_of_exposure, cells, "years_of_exposure");
 
     const double effect = annual_effect(e);
     const double persistence = e.parameters[persistence_slot];
     const double scale = scale_factor(e.pl_school_count, e.parameters[discount_slot], e.parameters[reference_slot]);
     for (std::size_t i = 0; i < cells; ++i) {
-        const double fraction = implementation_fraction(a.implementation[i], a.baseline_implementation[i]);
-        if (fraction > 0.0) {
-            e.out[i] = e.previous[i] + scale * fraction * (effect + a.school_effect[i]);
+        if (a.years_of_exposure[i] > 0.0) {
+            const double fraction = implementation_fraction(a.implementation[i], a.baseline_implementation[i]);
+            e.out[i] = e.previous[i] + scale * fraction * effect;
         } else {
             e.out[i] = e.initial[i] + persistence * (e.previous[i] - e.initial[i]);
         }

@@ -17,13 +17,15 @@ constexpr std::array<sdk::parameter_spec, 3> parameters{{
     {.name = "phase_in_years",
      .type = sdk::parameter_type::real,
      .unit = "years",
-     .default_value = 1.5,
+     .default_value = 0.5,
      .min = 0.1,
      .max = 6.0,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.5, .b = 0.5, .lower = 0.5, .upper = 3.0},
-     .description = "time constant tau of the phase-in 1 - exp(-years/tau) of outcomes after a school starts PL",
-     .source = "DOMAIN.md §6: NIRN, intended outcomes take 2 to 4 years [S]; tau = 1.5 gives 74% of the "
-               "effect after 2 years and 93% after 4 [A]",
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.25, .lower = 0.2, .upper = 1.5},
+     .description = "time constant tau of students' response 1 - exp(-years/tau) to the practice their school has "
+                    "reached; the ramp of the practice itself is the implementation plan's",
+     .source = "Fixsen et al. 2005 (NIRN): intended outcomes take 2 to 4 years, which the implementation ramp "
+               "already spends on practice; students' response to practice met within the year is an "
+               "assumption: tau = 0.5 gives 86% of the response after one year of exposure",
      .evidence = "A"},
     pathways::plugins::persistence_spec("share of an achievement gain kept each year after the school stops PL"),
     {.name = "annual_rate",
@@ -43,6 +45,11 @@ constexpr std::size_t phase_in_slot = parameter_slot(parameters, "phase_in_years
 constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
 constexpr std::size_t annual_rate_slot = parameter_slot(parameters, "annual_rate");
 
+constexpr bool is_practice(sdk::node_kind kind) {
+    return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver ||
+           kind == sdk::node_kind::foundational_practice;
+}
+
 void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
@@ -56,7 +63,10 @@ void evaluate(const sdk::evaluation& e) {
         const double exposure = attributes.years_of_exposure[i];
         const bool exposed = exposure > 0.0;
         const double phase_in = exposed ? 1.0 - std::exp(-exposure / tau) : 0.0;
-        const double response = phase_in * sdk::weighted_change_since_baseline(e, i);
+        // The lag applies once, where PL practice enters: a parent outcome already carries the
+        // phase-in of the practice that moved it, so phasing it in again would compound the lag.
+        const double practice = pathways::plugins::weighted_change_from(e, i, is_practice);
+        const double response = phase_in * practice + (sdk::weighted_change_since_baseline(e, i) - practice);
         if (accumulates) {
             // Gains are kept while the school runs PL and decay geometrically once it stops.
             const double kept = exposed ? 1.0 : persistence;

@@ -59,7 +59,7 @@ constexpr std::array<sdk::parameter_spec, 13> parameters{{
      .default_value = 0.5,
      .min = -0.5,
      .max = 1.0,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.3, .lower = -0.5, .upper = 1.0},
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.5, .lower = -0.5, .upper = 1.0},
      .description = "multiplier on PL's effect for Black/African American students",
      .source = "DOMAIN.md §2, §7: Black PL students underperformed non-PL peers in the DPS pilot (seed 000) [S]; "
                "Teach to One 2014 Black students' gains below national average [S]; 0.5, possibly <= 0, is [A]",

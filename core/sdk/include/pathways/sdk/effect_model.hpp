@@ -82,10 +82,12 @@ struct cell_attributes {
     std::span<const double> students;          ///< head count (weights for any aggregate)
     std::span<const double> baseline_achievement;  ///< mean achievement at baseline, SD vs district
     std::span<const double> years_of_exposure;     ///< years the cell's school has run PL (0 = none)
-    std::span<const double> implementation;        ///< mean secondary-driver level this year, 0..3
+    std::span<const double> implementation;        ///< mean secondary-driver level this year, its change scaled by `school_effect`
     std::span<const double> baseline_implementation;  ///< the same at baseline
     std::span<const double> foundations;       ///< mean foundational-practice level this year, 0..3
-    std::span<const double> school_effect;     ///< this draw's school random effect on PL, SD/year at full implementation
+    /// This draw's multiplier on the cell's school's PL dose (1 = the average school; below 0 = PL harms
+    /// there). The host has already applied it to `implementation` and to every driver parent's change.
+    std::span<const double> school_effect;
 };
 
 /// One incoming edge of the node being evaluated, with the parent's values over all cells.

@@ -38,9 +38,9 @@ struct model_node {
     std::string group;        ///< primary driver of a secondary driver, block of an outcome
     std::string description;
     std::string leap;         ///< LEAP alignment codes, where one applies
+    source_location where;
     /// Measured context with no quantified causal path: carried and shown, never evaluated.
     bool descriptive = false;
-    source_location where;
 };
 
 /// A named block of nodes (`group` of a node), e.g. the outcome block "Student Agency".

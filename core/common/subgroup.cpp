@@ -1,5 +1,6 @@
 #include "common/subgroup.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "common/diagnostics.hpp"
@@ -22,6 +23,7 @@ const std::vector<dimension_spelling>& spellings() {
         {"frl", dim::frl, {"no", "yes"}},
         {"sped", dim::sped, {"no", "yes"}},
         {"grade", dim::grade, {"elementary", "middle", "high"}},
+        {"pl", dim::pl, {"no", "yes"}},
     };
     return table;
 }
@@ -40,7 +42,7 @@ std::optional<subgroup_term> parse_term(std::string_view text, std::string& erro
     }
     error = "unknown subgroup '" + std::string(text) +
             "'; expected 'all', 'race:<group>', 'ell:<ell|non_ell|exited>', 'frl:<yes|no>', 'sped:<yes|no>', "
-            "'grade:<elementary|middle|high>' or terms joined by '&'" +
+            "'grade:<elementary|middle|high>', 'pl:<yes|no>' (schools the plan has reached) or terms joined by '&'" +
             did_you_mean(text, subgroup_terms());
     return std::nullopt;
 }
@@ -76,6 +78,11 @@ std::optional<subgroup> parse_subgroup(std::string_view expression, std::string&
         begin = end + 1;
     }
     return group;
+}
+
+bool uses_plan_reach(const subgroup& group) {
+    return std::any_of(group.terms.begin(), group.terms.end(),
+                       [](const subgroup_term& term) { return term.dim == subgroup_term::dimension::pl; });
 }
 
 std::optional<subgroup_term::dimension> partition_of(const subgroup& group) {

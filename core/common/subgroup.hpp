@@ -12,7 +12,9 @@ namespace pathways {
 
 /// One term of a subgroup expression: a dimension and the code it requires.
 struct subgroup_term {
-    enum class dimension : std::uint8_t { race, ell, frl, sped, grade };
+    /// `pl` is not a student attribute: it is whether the plan has reached the student's school by
+    /// the year reported, so its cells change from year to year.
+    enum class dimension : std::uint8_t { race, ell, frl, sped, grade, pl };
     dimension dim = dimension::race;
     std::uint8_t code = 0;
 };
@@ -28,6 +30,9 @@ std::optional<subgroup> parse_subgroup(std::string_view expression, std::string&
 
 /// Every single-term subgroup ("race:black", "ell:exited", ...), for suggestions and partitions.
 const std::vector<std::string>& subgroup_terms();
+
+/// Whether the expression selects by plan reach (`pl:yes`, `pl:no`), so its members depend on the year.
+bool uses_plan_reach(const subgroup& group);
 
 /// Index of the partition ("race", "ell", ...) a single-term subgroup belongs to; nullopt for
 /// "all" and intersections. Complementary suppression works within a partition.

@@ -40,11 +40,12 @@ std::vector<gap_pair> gap_pairs(const simulation& sim, const scenario& spec) {
 
 /// Small groups and, within each partition, the next smallest group when exactly one is
 /// suppressed, so a suppressed value cannot be recovered from the total (RELIABILITY.md 23–24).
-std::vector<bool> suppressed_subgroups(const simulation& sim, std::int64_t min_n, bool suppress) {
+/// Decided per year from the students behind that year's numbers (`pl:yes` grows as waves start).
+std::vector<bool> suppressed_subgroups(const simulation& sim, int year, std::int64_t min_n, bool suppress) {
     const auto& groups = sim.subgroups();
     std::vector<bool> hidden(groups.size(), false);
     if (!suppress) return hidden;
-    for (std::size_t g = 0; g < groups.size(); ++g) hidden[g] = groups[g].students < static_cast<double>(min_n);
+    for (std::size_t g = 0; g < groups.size(); ++g) hidden[g] = groups[g].students_in(year) < static_cast<double>(min_n);
     std::map<int, std::vector<std::size_t>> partitions;
     for (std::size_t g = 0; g < groups.size(); ++g) {
         if (const auto dim = partition_of(groups[g].group)) partitions[static_cast<int>(*dim)].push_back(g);
@@ -55,7 +56,7 @@ std::vector<bool> suppressed_subgroups(const simulation& sim, std::int64_t min_n
         std::optional<std::size_t> next_smallest;
         for (std::size_t g : members) {
             if (hidden[g]) continue;
-            if (!next_smallest || groups[g].students < groups[*next_smallest].students) next_smallest = g;
+            if (!next_smallest || groups[g].students_in(year) < groups[*next_smallest].students_in(year)) next_smallest = g;
         }
         if (next_smallest) hidden[*next_smallest] = true;
     }
@@ -82,7 +83,7 @@ double row_value(const metric_row& row, const simulation& sim, const draw_result
     if (row.metric == metric::bau_level) return bau_level(g);
     if (row.metric == metric::effect) return scenario_level(g) - bau_level(g);
     if (row.metric == metric::percentile_shift) {
-        const double p0 = stats::normal_cdf(sim.baseline_level(g, o));
+        const double p0 = stats::normal_cdf(sim.baseline_level(g, o, y));
         return stats::percentile_shift(p0, scenario_level(g) - bau_level(g));
     }
     const std::size_t p = outcome.proficiency_index.value_or(0);
@@ -93,7 +94,7 @@ double row_value(const metric_row& row, const simulation& sim, const draw_result
     }
     const auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const gap_pair& gp) { return gp.focal == g; });
     const std::size_t ref = pair->reference;
-    const double baseline_gap = sim.baseline_level(ref, o) - sim.baseline_level(g, o);
+    const double baseline_gap = sim.baseline_level(ref, o, y) - sim.baseline_level(g, o, y);
     const double gap = scenario_level(ref) - scenario_level(g);
     if (row.metric == metric::gap_sd) return gap;
     if (row.metric == metric::gap_sd_bau) return bau_level(ref) - bau_level(g);
@@ -135,16 +136,16 @@ std::string_view to_string(metric m) {
 }
 
 std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spec, const projection_options& options) {
-    const std::vector<bool> hidden = suppressed_subgroups(sim, options.min_n, options.suppress);
     const std::vector<gap_pair> pairs = gap_pairs(sim, spec);
     const auto& groups = sim.subgroups();
     std::vector<metric_row> rows;
     for (int y = 0; y < sim.years(); ++y) {
+        const std::vector<bool> hidden = suppressed_subgroups(sim, y, options.min_n, options.suppress);
         for (std::size_t g = 0; g < groups.size(); ++g) {
             for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
                 const reported_outcome& outcome = sim.outcomes()[o];
                 auto add = [&](metric m, const std::string& reference, bool hide) {
-                    rows.push_back({y, g, o, m, reference, groups[g].students, hide});
+                    rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide});
                 };
                 for (metric m : {metric::level, metric::bau_level, metric::effect}) add(m, "", hidden[g]);
                 if (outcome.academic) add(metric::percentile_shift, "", hidden[g]);

@@ -282,6 +282,15 @@ void implementation_schedule::compute(const implementation_draw& draw, bool busi
     }
 }
 
+std::vector<bool> implementation_schedule::reached_by(int year_index) const {
+    std::vector<bool> reached(wave_of_school_.size(), false);
+    for (std::size_t s = 0; s < reached.size(); ++s) {
+        const int w = wave_of_school_[s];
+        reached[s] = w >= 0 && start_year_ + year_index >= wave_start_[static_cast<std::size_t>(w)];
+    }
+    return reached;
+}
+
 double implementation_schedule::foundation_gate(std::span<const double> school_levels,
                                                 std::span<const double> weights) const {
     double weighted_level = 0.0;

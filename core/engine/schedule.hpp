@@ -39,6 +39,9 @@ public:
     /// Wave index per school, -1 for schools outside the plan.
     [[nodiscard]] const std::vector<int>& wave_of_school() const { return wave_of_school_; }
     [[nodiscard]] double protected_years() const { return protected_years_; }
+    /// Per school: whether a wave has reached it by year `year_index` (0 = first projected year),
+    /// whatever a draw's program cut does afterwards.
+    [[nodiscard]] std::vector<bool> reached_by(int year_index) const;
     /// Starting level of driven node `k` in `school` (its business-as-usual level every year).
     [[nodiscard]] double start_level(std::size_t school, std::size_t k) const {
         return start_levels_[school * driven_nodes_.size() + k];

@@ -206,6 +206,27 @@ void simulation::prepare_parent_views() {
     }
 }
 
+reported_subgroup simulation::select_reported(const subgroup& group) const {
+    const auto head_count = [&](const std::vector<std::uint32_t>& cells) {
+        double students = 0.0;
+        for (std::uint32_t c : cells) students += inputs_.cells.students[c];
+        return students;
+    };
+    reported_subgroup reported{group, {}, 0.0, {}, {}};
+    if (uses_plan_reach(group)) {
+        for (int y = 0; y < inputs_.spec.years; ++y) {
+            const std::vector<bool> reached = schedule_.reached_by(y);
+            reported.cells_by_year.push_back(select_cells(group, inputs_.cells, &reached));
+            reported.students_by_year.push_back(head_count(reported.cells_by_year.back()));
+        }
+        reported.cells = reported.cells_by_year.back();
+    } else {
+        reported.cells = select_cells(group, inputs_.cells);
+    }
+    reported.students = head_count(reported.cells);
+    return reported;
+}
+
 void simulation::prepare_reporting(diagnostics& problems) {
     const scenario& spec = inputs_.spec;
     for (const std::string& expression : spec.report.subgroups) {
@@ -215,9 +236,7 @@ void simulation::prepare_reporting(diagnostics& problems) {
             problems.error(spec.file, 0, 0, "/report/subgroups", error);
             continue;
         }
-        reported_subgroup reported{*group, select_cells(*group, inputs_.cells), 0.0};
-        for (std::uint32_t c : reported.cells) reported.students += inputs_.cells.students[c];
-        subgroups_.push_back(std::move(reported));
+        subgroups_.push_back(select_reported(*group));
     }
     const auto& nodes = inputs_.graph.definition().nodes;
     auto add_outcome = [&](std::size_t n) {
@@ -506,12 +525,13 @@ void simulation::aggregate_year(int year, const workspace& ws, run_aggregates& o
     const std::size_t y = static_cast<std::size_t>(year);
     for (std::size_t g = 0; g < subgroups_.size(); ++g) {
         const reported_subgroup& group = subgroups_[g];
-        if (group.students <= 0.0) continue;
+        const double members = group.students_in(year);
+        if (members <= 0.0) continue;
         for (std::size_t o = 0; o < outcomes_.size(); ++o) {
             const double* values = ws.current.data() + outcomes_[o].node * cell_count;
             double sum = 0.0;
-            for (std::uint32_t c : group.cells) sum += students[c] * values[c];
-            out.levels[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum / group.students;
+            for (std::uint32_t c : group.cells_in(year)) sum += students[c] * values[c];
+            out.levels[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum / members;
         }
     }
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
@@ -521,44 +541,54 @@ void simulation::aggregate_year(int year, const workspace& ws, run_aggregates& o
         for (std::size_t c = 0; c < cell_count; ++c) share[c] = stats::normal_cdf((values[c] - scale.cut) / scale.within_cell_sd);
         for (std::size_t g = 0; g < subgroups_.size(); ++g) {
             const reported_subgroup& group = subgroups_[g];
-            if (group.students <= 0.0) continue;
+            const double members = group.students_in(year);
+            if (members <= 0.0) continue;
             double sum = 0.0;
-            for (std::uint32_t c : group.cells) sum += students[c] * share[c];
-            out.proficient[(y * subgroups_.size() + g) * proficiency_cuts_.size() + p] = sum / group.students;
+            for (std::uint32_t c : group.cells_in(year)) sum += students[c] * share[c];
+            out.proficient[(y * subgroups_.size() + g) * proficiency_cuts_.size() + p] = sum / members;
         }
     }
 }
 
-double simulation::baseline_level(std::size_t subgroup, std::size_t outcome) const {
-    return baseline_levels_[subgroup * outcomes_.size() + outcome];
+int simulation::year_or_final(int year) const { return year < 0 ? inputs_.spec.years - 1 : year; }
+
+double simulation::baseline_level(std::size_t subgroup, std::size_t outcome, int year) const {
+    const auto y = static_cast<std::size_t>(year_or_final(year));
+    return baseline_levels_[(y * subgroups_.size() + subgroup) * outcomes_.size() + outcome];
 }
 
 void simulation::prepare_baseline_levels() {
     const std::size_t cell_count = inputs_.cells.students.size();
-    baseline_levels_.assign(subgroups_.size() * outcomes_.size(), 0.0);
-    for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-        const reported_subgroup& group = subgroups_[g];
-        if (group.students <= 0.0) continue;
-        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-            const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
-            double sum = 0.0;
-            for (std::uint32_t c : group.cells) sum += inputs_.cells.students[c] * values[c];
-            baseline_levels_[g * outcomes_.size() + o] = sum / group.students;
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    baseline_levels_.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
+    for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t g = 0; g < subgroups_.size(); ++g) {
+            const reported_subgroup& group = subgroups_[g];
+            const double members = group.students_in(static_cast<int>(y));
+            if (members <= 0.0) continue;
+            for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+                const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
+                double sum = 0.0;
+                for (std::uint32_t c : group.cells_in(static_cast<int>(y))) sum += inputs_.cells.students[c] * values[c];
+                baseline_levels_[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum / members;
+            }
         }
     }
 }
 
-double simulation::baseline_proficient(std::size_t subgroup, std::size_t proficiency_index) const {
+double simulation::baseline_proficient(std::size_t subgroup, std::size_t proficiency_index, int year) const {
     const reported_subgroup& group = subgroups_[subgroup];
-    if (group.students <= 0.0) return 0.0;
+    const int y = year_or_final(year);
+    const double members = group.students_in(y);
+    if (members <= 0.0) return 0.0;
     const proficiency_scale& scale = proficiency_cuts_[proficiency_index];
     const std::size_t cell_count = inputs_.cells.students.size();
     const double* values = initial_values_.data() + scale.node * cell_count;
     double sum = 0.0;
-    for (std::uint32_t c : group.cells) {
+    for (std::uint32_t c : group.cells_in(y)) {
         sum += inputs_.cells.students[c] * stats::normal_cdf((values[c] - scale.cut) / scale.within_cell_sd);
     }
-    return sum / group.students;
+    return sum / members;
 }
 
 }  // namespace pathways

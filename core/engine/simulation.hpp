@@ -54,11 +54,22 @@ struct draw_result {
     run_aggregates business_as_usual;
 };
 
-/// A reported subgroup with its cells and head count.
+/// A reported subgroup with its cells and head count. A group that selects by plan reach
+/// (`pl:yes`) has members that change from year to year; `cells` and `students` are then the final
+/// year's, and `cells_in`/`students_in` give any year's.
 struct reported_subgroup {
     subgroup group;
     std::vector<std::uint32_t> cells;
     double students = 0.0;
+    std::vector<std::vector<std::uint32_t>> cells_by_year;  ///< empty unless members change by year
+    std::vector<double> students_by_year;
+
+    [[nodiscard]] const std::vector<std::uint32_t>& cells_in(int year) const {
+        return cells_by_year.empty() ? cells : cells_by_year[static_cast<std::size_t>(year)];
+    }
+    [[nodiscard]] double students_in(int year) const {
+        return students_by_year.empty() ? students : students_by_year[static_cast<std::size_t>(year)];
+    }
 };
 
 /// A reported outcome node; academic ones carry a proficiency cut score.
@@ -108,9 +119,11 @@ public:
     [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
     [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
     [[nodiscard]] std::size_t proficiency_outcomes() const { return proficiency_cuts_.size(); }
-    /// Baseline share proficient of a subgroup for a proficiency outcome.
-    [[nodiscard]] double baseline_proficient(std::size_t subgroup, std::size_t proficiency_index) const;
-    [[nodiscard]] double baseline_level(std::size_t subgroup, std::size_t outcome) const;
+    /// Baseline share proficient of a subgroup's members in `year` (default: the final year) for a
+    /// proficiency outcome.
+    [[nodiscard]] double baseline_proficient(std::size_t subgroup, std::size_t proficiency_index, int year = -1) const;
+    /// Baseline level of a subgroup's members in `year` (default: the final year).
+    [[nodiscard]] double baseline_level(std::size_t subgroup, std::size_t outcome, int year = -1) const;
     [[nodiscard]] int years() const { return inputs_.spec.years; }
     [[nodiscard]] std::size_t cell_count() const { return inputs_.cells.students.size(); }
     [[nodiscard]] std::size_t evaluated_node_count() const { return evaluated_.size(); }
@@ -140,6 +153,8 @@ private:
     std::vector<parent_view> parent_views_;
     std::vector<std::vector<std::optional<std::size_t>>> parent_view_slot_;  ///< per evaluated, per parent
     void prepare_parent_views();
+    [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
+    [[nodiscard]] int year_or_final(int year) const;
     void fill_parent_view(std::size_t slot, workspace& ws) const;
     std::vector<double> initial_values_;        ///< [node * cells + cell] baseline of every node
     std::vector<double> baseline_achievement_;  ///< per cell
@@ -154,7 +169,7 @@ private:
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
-    std::vector<double> baseline_levels_;       ///< [subgroup * outcomes + outcome]
+    std::vector<double> baseline_levels_;       ///< [(year * subgroups + subgroup) * outcomes + outcome]
 };
 
 }  // namespace pathways

@@ -182,6 +182,17 @@ void read_implementation(object_reader implementation, scenario& sc) {
     read_waves(implementation, sc, plan);
 }
 
+/// District-wide numbers dilute an effect over students the plan never reached, so "students in PL
+/// schools" (pl:yes) and the others (pl:no) stand next to "all" unless the list names them itself.
+void add_plan_reach_groups(std::vector<std::string>& subgroups) {
+    const auto all = std::find(subgroups.begin(), subgroups.end(), "all");
+    if (all == subgroups.end()) return;
+    const bool named = std::any_of(subgroups.begin(), subgroups.end(), [](const std::string& group) {
+        return group.starts_with("pl:") || group.find("&pl:") != std::string::npos;
+    });
+    if (!named) subgroups.insert(all + 1, {"pl:yes", "pl:no"});
+}
+
 void read_report(object_reader report, scenario& sc) {
     if (!report.valid()) return;
     if (const auto list = report.optional_array("subgroups")) {
@@ -273,6 +284,7 @@ void read_scenario_body(const json::document& doc, const std::filesystem::path& 
     }
     read_implementation(root.child("implementation"), sc);
     if (auto report = root.optional_child("report")) read_report(std::move(*report), sc);
+    add_plan_reach_groups(sc.report.subgroups);
     root.allow("variants");
 }
 

@@ -169,7 +169,7 @@ TEST_CASE("the same seed gives the same draw, any order", "[engine]") {
     const draw_parameters b = sim.sample_parameters(7, 3);
     const draw_parameters c = sim.sample_parameters(7, 4);
     CHECK(a.model_parameters == b.model_parameters);
-    CHECK(a.school_effects == b.school_effects);
+    CHECK(a.school_doses == b.school_doses);
     CHECK(a.model_parameters != c.model_parameters);
 }
 

@@ -149,15 +149,17 @@ TEST_CASE("json output escapes strings and prints round-trip numbers", "[graph][
         "{\n"
         "  \"id\": \"m\",\n"
         "  \"name\": \"Quote \\\" backslash \\\\ tab\\t newline\\n bell\\u0007\",\n"
+        "  \"groups\": [],\n"
         "  \"nodes\": [\n"
         "    {\"id\": \"p\", \"label\": \"p\", \"kind\": \"primary_driver\", \"group\": \"\", \"scale\": \"\", "
-        "\"leap\": \"\", \"description\": \"\"},\n"
+        "\"leap\": \"\", \"descriptive\": false, \"description\": \"\"},\n"
         "    {\"id\": \"s\", \"label\": \"s\", \"kind\": \"secondary_driver\", \"group\": \"p\", "
-        "\"scale\": \"level 0-3\", \"leap\": \"LE.1\", \"description\": \"d\"}\n"
+        "\"scale\": \"level 0-3\", \"leap\": \"LE.1\", \"descriptive\": false, \"description\": \"d\"}\n"
         "  ],\n"
         "  \"edges\": [\n"
         "    {\"from\": \"s\", \"to\": \"p\", \"role\": \"composition\", \"weight\": 0.3333333333333333, "
-        "\"range\": [0.1, 1e+21], \"source\": \"test\", \"evidence\": \"A\"}\n"
+        "\"range\": [0.1, 1e+21], \"grade_bands\": [\"elementary\", \"middle\", \"high\"], \"source\": \"test\", "
+        "\"evidence\": \"A\"}\n"
         "  ]\n"
         "}\n";
     const std::string json = to_json(built(b.build()));
@@ -171,5 +173,5 @@ TEST_CASE("json output of a model without edges is still valid", "[graph][export
     b.definition().id = "empty";
     b.definition().name = "n";
     CHECK(to_json(built(b.build())) ==
-          "{\n  \"id\": \"empty\",\n  \"name\": \"n\",\n  \"nodes\": [],\n  \"edges\": []\n}\n");
+          "{\n  \"id\": \"empty\",\n  \"name\": \"n\",\n  \"groups\": [],\n  \"nodes\": [],\n  \"edges\": []\n}\n");
 }

@@ -382,3 +382,15 @@ TEST_CASE("paths counts every route through a lattice", "[graph]") {
         CHECK(graph.definition().edges[path.back()].to == "t");
     }
 }
+
+TEST_CASE("a descriptive node carries no edge", "[graph]") {
+    model_builder b = small_model();
+    b.node("school.teacher_self_efficacy", node_kind::condition);  // node 8
+    b.definition().nodes.back().descriptive = true;
+    b.edge("school.teacher_self_efficacy", "agency.ownership", 0.1);  // edge 9, line 209
+    const diagnostic d = only_finding(b.build());
+    CHECK(d.message == "edge 'school.teacher_self_efficacy' -> 'agency.ownership' touches "
+                       "'school.teacher_self_efficacy', which is marked descriptive; expected no edges at a "
+                       "descriptive node (remove \"descriptive\" to give it a causal role)");
+    CHECK(d.line == 209);
+}

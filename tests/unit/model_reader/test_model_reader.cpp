@@ -329,3 +329,35 @@ TEST_CASE("embedded model") {
         CHECK(model->file == "<embedded:dps-personalized-learning>");
     }
 }
+
+TEST_CASE("edges acting in some grade bands only") {
+    SECTION("named bands become a bit mask; absent means every band") {
+        const auto r = read_text(model_with(valid_node + ", " + valid_target,
+                                            edge_with(R"("weight": 0.1, "grade_bands": ["high", "middle"], "source": "s", "evidence": "S")") +
+                                                ", " + edge_with(R"("weight": 0.2, "source": "s", "evidence": "S")")));
+        REQUIRE(r.model);
+        CHECK(r.model->edges[0].grade_bands == 0b110);
+        CHECK(r.model->edges[1].grade_bands == pathways::all_grade_bands);
+    }
+    SECTION("unknown, empty and misplaced band lists are errors") {
+        CHECK(edge_findings(R"("weight": 0.1, "grade_bands": ["midle"], "source": "s", "evidence": "S")") ==
+              std::vector<std::string>{"/edges/0/grade_bands/0: unknown grade band 'midle'; did you mean 'middle'?"});
+        CHECK(edge_findings(R"("weight": 0.1, "grade_bands": [], "source": "s", "evidence": "S")") ==
+              std::vector<std::string>{
+                  "/edges/0/grade_bands: empty list; expected one or more of elementary, middle, high"});
+        CHECK(edge_findings(R"("weight": 0.1, "role": "moderator", "grade_bands": ["high"], "source": "s", "evidence": "S")") ==
+              std::vector<std::string>{
+                  "/edges/0/grade_bands: grade bands on a moderator edge; expected them on effect edges only"});
+    }
+}
+
+TEST_CASE("named node blocks and descriptive nodes") {
+    const auto r = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency", "label": "Student Agency"}],
+        "nodes": [{"id": "t", "label": "T", "kind": "condition", "descriptive": true}], "edges": []})");
+    REQUIRE(r.model);
+    REQUIRE(r.model->groups.size() == 1);
+    CHECK(r.model->groups[0].label == "Student Agency");
+    CHECK(r.model->nodes[0].descriptive);
+    const auto bad = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency"}], "nodes": [], "edges": []})");
+    CHECK(findings(bad.found) == std::vector<std::string>{"/groups/0: missing required key 'label'"});
+}

@@ -271,9 +271,9 @@ TEST_CASE("pathways effects prints linear and finite-difference effects") {
         REQUIRE(result.exit_code == 0);
         CHECK(result.output.starts_with("source,outcome,direct,indirect,total,method,strongest_path,path_strength\n"));
         // Strategic Space has no direct link to math: its whole total effect is indirect. By hand:
-        // via emotional and cognitive engagement 0.1 × 0.025 twice, via self-advocacy 0.15 × 0.067 × 0.025
-        // (cognitive engagement) + 0.15 × 0.067 × 0.071 (self-efficacy, middle and high school) = 0.0059648.
-        CHECK(result.output.find("strategic_resources.space,academic.achievement.math,0,0.0059648,0.0059648,linear,") !=
+        // via emotional and cognitive engagement 0.1 × 0.028 twice, via self-advocacy 0.15 × 0.067 × 0.028
+        // (cognitive engagement) + 0.15 × 0.067 × 0.071 (self-efficacy, middle and high school) = 0.00659495.
+        CHECK(result.output.find("strategic_resources.space,academic.achievement.math,0,0.00659495,0.00659495,linear,") !=
               std::string::npos);
     }
     SECTION("a scenario with a non-linear model: central finite differences, totals only") {

@@ -1,0 +1,65 @@
+// Every shipped effect model, at its defaults, reproduces the one causal anchor for whole-school
+// personalized learning: Pane et al. 2017 (RAND RR-2042), one year, math ≈ +0.09 SD (≈ 3 percentile
+// points, significant), reading ≈ +0.07 SD (not significant, below math).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli_support.hpp"
+
+namespace {
+
+using pathways::test::run_cli;
+using pathways::test::scratch_folder;
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+    std::vector<std::string> fields;
+    std::stringstream stream(line);
+    for (std::string field; std::getline(stream, field, ',');) fields.push_back(field);
+    return fields;
+}
+
+/// Mean of the first row of `projection.csv` for subgroup "all", `outcome` and `metric`.
+double mean_of(const std::filesystem::path& csv, const std::string& outcome, const std::string& metric) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    const std::vector<std::string> header = split_csv_line(line);
+    std::map<std::string, std::size_t> column;
+    for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+    while (std::getline(in, line)) {
+        const std::vector<std::string> f = split_csv_line(line);
+        if (f[column.at("subgroup")] == "all" && f[column.at("outcome")] == outcome && f[column.at("metric")] == metric) {
+            return std::stod(f[column.at("mean")]);
+        }
+    }
+    FAIL("no row for " << outcome << " " << metric << " in " << csv);
+    return 0.0;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped effect model reproduces the RAND 2017 anchor at its defaults") {
+    const scratch_folder out("anchor-models");
+    for (const std::string model : {"linear", "saturating", "lagged", "subgroup", "evidence"}) {
+        INFO("model " << model);
+        const auto folder = out.path() / model;
+        const auto result = run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --format csv --model " + model +
+                                    " --out '" + folder.string() + "'");
+        REQUIRE(result.exit_code == 0);
+        const double math_points = mean_of(folder / "projection.csv", "academic.achievement.math", "percentile_shift");
+        const double math = mean_of(folder / "projection.csv", "academic.achievement.math", "effect");
+        const double ela = mean_of(folder / "projection.csv", "academic.achievement.ela", "effect");
+        CHECK(math_points >= 2.5);
+        CHECK(math_points <= 4.0);
+        CHECK(math >= 0.07);
+        CHECK(math <= 0.11);
+        CHECK(ela >= 0.04);
+        CHECK(ela <= 0.09);
+        CHECK(ela < math);
+    }
+}

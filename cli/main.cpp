@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "compare_command.hpp"
+#include "population_command.hpp"
 #include "sensitivity_command.hpp"
 #include "sweep_command.hpp"
 #include "report_command.hpp"
@@ -146,6 +147,13 @@ int main(int argc, char** argv) {
     compare_models_cmd->add_flag("--quiet", compare_models.quiet, "No progress display");
     add_plugin_options(*compare_models_cmd, plugins);
 
+    population_options population;
+    auto* population_cmd = app.add_subcommand("population", "Show what pathways builds from a district profile: schools or cells");
+    population_cmd->add_option("district", population.district_file, "District profile (JSON)")->required();
+    population_cmd->add_option("--model", population.model_file, "Model file (default: the embedded DPS model)");
+    population_cmd->add_option("--format", population.format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+    population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -181,6 +189,7 @@ int main(int argc, char** argv) {
         }
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return effects_command(effects, plugins);
+        if (*population_cmd) return population_command(population);
     } catch (const pathways::input_error& e) {
         print_diagnostics(e.found(), diagnostic_format::text);
         return exit_invalid_input;

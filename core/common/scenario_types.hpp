@@ -41,6 +41,17 @@ struct level_rule {
     std::string pattern;
     double level = 0.0;
     source_location where;
+    /// Between-school SD of a district's starting level (0: every school starts at `level`);
+    /// always 0 in wave targets.
+    double between_school_sd = 0.0;
+};
+
+/// How schools' starting levels spread around the district's (see school_starting_levels).
+struct level_spread_settings {
+    std::uint64_t seed = 0;    ///< the spread depends on this seed and the schools' order only
+    double correlation = 0.0;  ///< between a school's levels on different patterns, 0..1
+    std::string source;
+    std::string evidence;
 };
 
 /// District-level associations that seed iterative proportional fitting.
@@ -59,6 +70,15 @@ struct outcome_baseline {
     std::string evidence;
 };
 
+/// Business-as-usual secular trend of one outcome: the change per year (SD) of every student in
+/// a subgroup, whether or not the school runs PL.
+struct outcome_trend {
+    std::string node;                                       ///< outcome node id
+    std::vector<std::pair<std::string, double>> per_year;   ///< (subgroup term, SD per year), in file order
+    std::string source;
+    std::string evidence;
+};
+
 struct district_profile {
     std::string id;
     std::string name;
@@ -68,7 +88,9 @@ struct district_profile {
     seed_associations seed;
     std::vector<outcome_baseline> baselines;
     std::vector<level_rule> starting_levels;
+    level_spread_settings level_spread;
     std::map<std::string, sourced_value> conditions;  ///< "accountability_flexibility" → value
+    std::vector<outcome_trend> trends;  ///< empty: no secular trend
     position_index where;
 };
 

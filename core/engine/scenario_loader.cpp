@@ -70,6 +70,14 @@ void check_district_nodes(const district_profile& district, const model_graph& g
                                  did_you_mean(baseline.node, ids));
     }
     check_levels(district.starting_levels, graph, district.where, out);
+    const auto outcomes = node_ids(graph, true);
+    for (std::size_t i = 0; i < district.trends.size(); ++i) {
+        const std::string& node = district.trends[i].node;
+        if (node.empty() || std::find(outcomes.begin(), outcomes.end(), node) != outcomes.end()) continue;
+        district.where.error(out, "/trends/" + std::to_string(i) + "/node",
+                             "unknown outcome '" + node + "' in model '" + graph.definition().id +
+                                 "'; expected an outcome or goal node" + did_you_mean(node, outcomes));
+    }
 }
 
 seed_table to_seed_table(const seed_associations& seed) {
@@ -113,6 +121,26 @@ std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path,
     auto graph = model_graph::build(std::move(*definition), out);
     if (!graph) return nullptr;
     return std::make_unique<model_graph>(std::move(*graph));
+}
+
+std::optional<loaded_district> load_district(const std::filesystem::path& path, const std::filesystem::path& model_path,
+                                             diagnostics& out) {
+    diagnostics found;
+    loaded_district loaded;
+    loaded.graph = load_model_graph(model_path, found);
+    auto district = read_district(path, found);
+    if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
+    if (district && loaded.graph) check_district_nodes(*district, *loaded.graph, found);
+    if (found.has_errors() || !district || !loaded.graph) {
+        out.append(found);
+        return std::nullopt;
+    }
+    loaded.cells = synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
+    loaded.district = std::move(*district);
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return loaded;
 }
 
 std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, const std::string& variant,

@@ -38,12 +38,26 @@ struct loaded_scenario {
     const model_handle* model = nullptr;  ///< owned by the registry, which must outlive this
 };
 
+/// A district profile with what pathways builds from it: its schools and population cells.
+struct loaded_district {
+    std::unique_ptr<model_graph> graph;
+    district_profile district;
+    std::vector<school> schools;
+    population_cells cells;
+    population_report population;
+};
+
 /// Reads a model file, or the embedded DPS model when `path` is empty, and builds its graph.
 std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path, diagnostics& out);
 
 /// Loads and checks `path` with `variant`; nullopt when anything was an error.
 std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, const std::string& variant,
                                              const plugin_registry& plugins, const scenario_overrides& overrides,
+                                             diagnostics& out);
+
+/// Loads the district profile at `path`, its schools CSV and population cells, checked against
+/// the model at `model_path` (the embedded DPS model when empty); nullopt when anything was an error.
+std::optional<loaded_district> load_district(const std::filesystem::path& path, const std::filesystem::path& model_path,
                                              diagnostics& out);
 
 /// Loads an already-read scenario (for example one read with patches applied): the same checks

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "population/starting_levels.hpp"
 #include "stats/random.hpp"
 
 namespace pathways {
@@ -141,6 +142,7 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
     start_levels_.assign(schools.size() * driven, 0.0);
     target_levels_.assign(schools.size() * driven, 0.0);
     value_feasibility_gap_.assign(schools.size(), 0.0);
+    const auto school_rules = school_starting_levels(district, schools.size());
     for (std::size_t s = 0; s < schools.size(); ++s) {
         value_feasibility_gap_[s] = schools[s].value_feasibility_gap.value_or(0.0);
         for (std::size_t k = 0; k < driven; ++k) {
@@ -152,7 +154,7 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
                 else if (node.id == "school.agency_value_feasibility_gap") start = value_feasibility_gap_[s];
                 else start = condition_value(district, plan, key, 0.0);
             } else {
-                start = resolve_level(district.starting_levels, node).value_or(0.0);
+                start = resolve_level(school_rules[s], node).value_or(0.0);
                 if (node.kind == node_kind::secondary_driver && schools[s].start_level) start = *schools[s].start_level;
             }
             double target = start;

@@ -447,6 +447,101 @@ void read_baselines(object_reader baseline, district_profile& district) {
     }
 }
 
+/// The evidence tag at `key`, reported when missing or unknown.
+std::string read_evidence(object_reader& entry) {
+    const std::string evidence = entry.required_string("evidence").value_or("");
+    if (!evidence.empty() && std::find(evidence_tags.begin(), evidence_tags.end(), evidence) == evidence_tags.end()) {
+        entry.error_at("evidence", "unknown evidence tag '" + evidence + "'; expected S, S2, R or A");
+    }
+    return evidence;
+}
+
+void read_starting_levels(object_reader& levels, district_profile& district) {
+    for (const std::string& pattern : levels.members()) {
+        if (!is_level_pattern(pattern)) {
+            levels.error_at_key(pattern, "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
+            continue;
+        }
+        object_reader entry = levels.child(pattern);
+        if (!entry.valid()) continue;
+        const auto value = entry.required_number("value", 0.0, 3.0);
+        const auto spread = entry.optional_number("between_school_sd", 0.0, 3.0);
+        const auto source = entry.required_string("source");
+        const std::string evidence = read_evidence(entry);
+        if (!value || !source || evidence.empty()) continue;
+        const json::location where = levels.doc().where(levels.pointer_of(pattern));
+        district.starting_levels.push_back(
+            {pattern, *value, {levels.doc().file, where.line, where.column, levels.pointer_of(pattern)}, spread.value_or(0.0)});
+    }
+}
+
+void read_level_spread(object_reader spread, district_profile& district) {
+    if (!spread.valid()) return;
+    district.level_spread.seed = static_cast<std::uint64_t>(spread.required_integer("seed", 0).value_or(0));
+    district.level_spread.correlation = spread.required_number("correlation", 0.0, 1.0).value_or(0.0);
+    district.level_spread.source = spread.required_string("source").value_or("");
+    district.level_spread.evidence = read_evidence(spread);
+}
+
+/// A between-school spread is only reproducible with a seed, which /starting_level_spread gives.
+void require_no_spread(const object_reader& root, const district_profile& district) {
+    for (const level_rule& rule : district.starting_levels) {
+        if (rule.between_school_sd <= 0.0) continue;
+        json::report_at(root.doc(), root.out(), rule.where.pointer + "/between_school_sd",
+                        "a between-school spread needs /starting_level_spread; expected an object with seed, "
+                        "correlation, source and evidence");
+        return;
+    }
+}
+
+/// Members of `reader` in the order the file gives them (nlohmann::json sorts keys).
+std::vector<std::string> members_in_file_order(object_reader& reader) {
+    std::vector<std::string> keys = reader.members();
+    std::stable_sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+        const json::location la = reader.doc().key_where(reader.pointer_of(a));
+        const json::location lb = reader.doc().key_where(reader.pointer_of(b));
+        return std::pair{la.line, la.column} < std::pair{lb.line, lb.column};
+    });
+    return keys;
+}
+
+void read_trend_rates(object_reader& rates, outcome_trend& trend) {
+    for (const std::string& term : members_in_file_order(rates)) {
+        std::string error;
+        const auto group = parse_subgroup(term, error);
+        if (!group || group->terms.size() > 1) {
+            rates.error_at_key(term, group ? "trend '" + term + "' must name 'all' or one subgroup term" : error);
+            continue;
+        }
+        const nlohmann::json* value = rates.optional_value(term);
+        if (value == nullptr) continue;
+        if (const auto v = json::read_number(rates.doc(), *value, rates.pointer_of(term), rates.out(), -1.0, 1.0)) {
+            trend.per_year.emplace_back(term, *v);
+        }
+    }
+    if (rates.valid() && rates.members().empty()) rates.error("no subgroup rates; expected at least one, e.g. \"all\": 0.0");
+}
+
+void read_trends(const json::document& doc, const json::array_ref& trends, district_profile& district,
+                 diagnostics& out) {
+    for (std::size_t i = 0; i < trends.size(); ++i) {
+        object_reader entry(doc, trends.pointer_of(i), out);
+        if (!entry.valid()) continue;
+        outcome_trend trend;
+        trend.node = entry.required_string("node").value_or("");
+        const auto first = std::find_if(district.trends.begin(), district.trends.end(),
+                                        [&](const outcome_trend& t) { return !trend.node.empty() && t.node == trend.node; });
+        if (first != district.trends.end()) {
+            entry.error_at("node", "second trend for '" + trend.node + "'; expected one entry per outcome node");
+        }
+        auto rates = entry.child("per_year");
+        read_trend_rates(rates, trend);
+        trend.source = entry.required_string("source").value_or("");
+        trend.evidence = read_evidence(entry);
+        district.trends.push_back(std::move(trend));
+    }
+}
+
 void read_district_body(const json::document& doc, const std::filesystem::path& path, district_profile& district,
                         diagnostics& out) {
     object_reader root(doc, "", out);
@@ -468,16 +563,12 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
     }
     if (auto baseline = root.optional_child("baseline")) read_baselines(std::move(*baseline), district);
     if (auto levels = root.optional_child("starting_levels"); levels && levels->valid()) {
-        for (const std::string& pattern : levels->members()) {
-            if (!is_level_pattern(pattern)) {
-                levels->error_at_key(pattern, "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
-                continue;
-            }
-            if (const auto value = read_sourced(*levels, pattern, 0.0, 3.0, true)) {
-                const json::location where = doc.where(levels->pointer_of(pattern));
-                district.starting_levels.push_back({pattern, value->value, {doc.file, where.line, where.column, levels->pointer_of(pattern)}});
-            }
-        }
+        read_starting_levels(*levels, district);
+    }
+    if (auto spread = root.optional_child("starting_level_spread")) {
+        read_level_spread(std::move(*spread), district);
+    } else {
+        require_no_spread(root, district);
     }
     if (auto conditions = root.optional_child("conditions"); conditions && conditions->valid()) {
         for (const std::string& name : conditions->members()) {
@@ -489,6 +580,7 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
             if (const auto value = read_sourced(*conditions, name, 0.0, max, true)) district.conditions[name] = *value;
         }
     }
+    if (const auto trends = root.optional_array("trends")) read_trends(doc, *trends, district, out);
 }
 
 }  // namespace

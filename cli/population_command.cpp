@@ -1,0 +1,131 @@
+// population: prints the school table (starting level of every plan-driven node) or the cell table.
+#include "population_command.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "engine/population_table.hpp"
+#include "engine/scenario_loader.hpp"
+#include "report/projection_writer.hpp"
+
+namespace pathways::cli {
+namespace {
+
+/// Rows of text cells under a header; `numeric[c]` says whether column c holds numbers (for JSON).
+struct text_table {
+    std::vector<std::string> header;
+    std::vector<bool> numeric;
+    std::vector<std::vector<std::string>> rows;
+};
+
+std::string fixed(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string joined_tags(const school& s) {
+    std::string text;
+    for (const std::string& tag : s.tags) text += (text.empty() ? "" : ";") + tag;
+    return text;
+}
+
+text_table school_table(const loaded_district& loaded, const school_start_table& levels) {
+    text_table table{{"school_id", "name", "level", "enrollment", "tags"}, {false, false, false, true, false}, {}};
+    for (const std::string& id : levels.node_ids) {
+        table.header.push_back(id);
+        table.numeric.push_back(true);
+    }
+    for (std::size_t s = 0; s < loaded.schools.size(); ++s) {
+        const school& sc = loaded.schools[s];
+        std::vector<std::string> row{sc.id, sc.name, std::string(to_string(sc.level)), std::to_string(sc.enrollment),
+                                     joined_tags(sc)};
+        for (double level : levels.levels[s]) row.push_back(fixed(level, 3));
+        table.rows.push_back(std::move(row));
+    }
+    return table;
+}
+
+text_table cell_table(const loaded_district& loaded) {
+    static const std::vector<std::string> races{"hispanic", "black", "white", "asian", "multiracial", "american_indian",
+                                                "pacific_islander"};
+    static const std::vector<std::string> ell{"non_ell", "ell", "exited"};
+    static const std::vector<std::string> no_yes{"no", "yes"};
+    static const std::vector<std::string> bands{"elementary", "middle", "high"};
+    text_table table{{"school_id", "race", "ell", "frl", "sped", "grade_band", "students"},
+                     {false, false, false, false, false, false, true},
+                     {}};
+    const population_cells& cells = loaded.cells;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        table.rows.push_back({loaded.schools[cells.school[c]].id, races[cells.race[c]], ell[cells.ell[c]],
+                              no_yes[cells.frl[c]], no_yes[cells.sped[c]], bands[cells.grade_band[c]],
+                              fixed(cells.students[c], 0)});
+    }
+    return table;
+}
+
+std::string as_csv(const text_table& table) {
+    std::ostringstream out;
+    auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t c = 0; c < cells.size(); ++c) out << (c ? "," : "") << csv_field(cells[c]);
+        out << '\n';
+    };
+    line(table.header);
+    for (const auto& row : table.rows) line(row);
+    return out.str();
+}
+
+/// Columns padded to their widest cell; numbers right-aligned.
+std::string as_text(const text_table& table) {
+    std::vector<std::size_t> width(table.header.size());
+    for (std::size_t c = 0; c < width.size(); ++c) {
+        width[c] = table.header[c].size();
+        for (const auto& row : table.rows) width[c] = std::max(width[c], row[c].size());
+    }
+    std::ostringstream out;
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string text;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const std::string pad(width[c] - cells[c].size(), ' ');
+            text += (c ? "  " : "") + (table.numeric[c] ? pad + cells[c] : cells[c] + pad);
+        }
+        out << text.substr(0, text.find_last_not_of(' ') + 1) << '\n';
+    };
+    line(table.header);
+    for (const auto& row : table.rows) line(row);
+    return out.str();
+}
+
+std::string as_json(const text_table& table, const loaded_district& loaded, const char* rows_name) {
+    std::ostringstream out;
+    out << "{\n  \"district\": " << json_quote(loaded.district.id) << ",\n  \"model\": "
+        << json_quote(loaded.graph->definition().id) << ",\n  \"" << rows_name << "\": [";
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        out << (r ? "," : "") << "\n    {";
+        for (std::size_t c = 0; c < table.header.size(); ++c) {
+            const std::string& cell = table.rows[r][c];
+            out << (c ? ", " : "") << json_quote(table.header[c]) << ": " << (table.numeric[c] ? cell : json_quote(cell));
+        }
+        out << "}";
+    }
+    out << "\n  ]\n}\n";
+    return out.str();
+}
+
+}  // namespace
+
+int population_command(const population_options& options) {
+    diagnostics found;
+    const auto loaded = load_district(options.district_file, options.model_file, found);
+    if (!loaded) throw input_error(found);
+    const text_table table = options.cells ? cell_table(*loaded) : school_table(*loaded, starting_level_table(*loaded, found));
+    if (found.has_errors()) throw input_error(found);
+    if (options.format == "csv") std::cout << as_csv(table);
+    else if (options.format == "json") std::cout << as_json(table, *loaded, options.cells ? "cells" : "schools");
+    else std::cout << as_text(table);
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

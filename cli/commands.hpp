@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "console.hpp"
+#include "parameter_settings.hpp"
 #include "plugin/registry.hpp"
 
 namespace pathways::cli {
@@ -41,7 +42,7 @@ struct run_options {
     std::string variant = "base";
     bool all_variants = false;
     std::optional<std::string> model;
-    std::vector<std::string> set;
+    parameter_options parameters;  ///< --set and --set-file
     std::string out_dir;
     bool force = false;
     std::string formats = "csv,json";

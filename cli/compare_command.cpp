@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -123,7 +124,12 @@ std::string manifest_json(const std::vector<std::string>& command_line, const st
             << ", \"variant\": " << json_quote(loaded.spec.variant) << ", \"file\": " << json_quote(loaded.spec.file)
             << ", \"sha256\": " << json_quote(sha256_file(loaded.spec.file).value_or("unreadable"))
             << ", \"effect_model\": {\"name\": " << json_quote(loaded.model->name)
-            << ", \"version\": " << json_quote(loaded.model->version) << "}}";
+            << ", \"version\": " << json_quote(loaded.model->version) << ", \"pinned\": {";
+        for (std::size_t p = 0; p < loaded.spec.parameters.size(); ++p) {
+            out << (p ? ", " : "") << json_quote(loaded.spec.parameters[p].first) << ": "
+                << format_value(loaded.spec.parameters[p].second);
+        }
+        out << "}}}";
     }
     out << "\n  ],\n  \"outputs\": {";
     for (std::size_t i = 0; i < outputs.size(); ++i) {
@@ -195,6 +201,52 @@ std::string gap_lines(const comparison& compared) {
     return out.str();
 }
 
+/// "equal weights" or "weights linear=0.75, evidence=0.25" (normalised).
+std::string weights_text(const model_comparison& compared) {
+    if (compared.equal_weights) return "equal weights";
+    std::string text = "weights ";
+    for (std::size_t m = 0; m < compared.models.size(); ++m) {
+        text += (m ? ", " : "") + compared.models[m] + "=" + format_value(compared.weights[m]);
+    }
+    return text;
+}
+
+std::string mixture_label(const model_comparison& compared) { return "mixture of models (" + weights_text(compared) + ")"; }
+
+/// `--weights NAME=NUMBER,...`; every malformed item is reported.
+std::vector<std::pair<std::string, double>> parse_weights(const std::string& text) {
+    std::vector<std::pair<std::string, double>> weights;
+    if (text.empty()) return weights;
+    diagnostics found;
+    std::stringstream stream(text);
+    for (std::string item; std::getline(stream, item, ',');) {
+        const auto equals = item.find('=');
+        const std::string number = equals == std::string::npos ? "" : item.substr(equals + 1);
+        char* end = nullptr;
+        const double weight = std::strtod(number.c_str(), &end);
+        if (equals == std::string::npos || equals == 0 || number.empty() || *end != '\0') {
+            found.error("<command line>", 0, 0, "", "--weights item '" + item + "' is malformed; expected MODEL=NUMBER");
+            continue;
+        }
+        weights.emplace_back(item.substr(0, equals), weight);
+    }
+    if (found.has_errors()) throw input_error(found);
+    return weights;
+}
+
+/// Checks `--weights` against the compared models before anything runs.
+std::vector<std::pair<std::string, double>> checked_weights(const std::string& text, const std::vector<std::string>& models) {
+    const auto weights = parse_weights(text);
+    try {
+        mixture_weights(models, weights);
+    } catch (const std::invalid_argument& e) {
+        diagnostics found;
+        found.error("<command line>", 0, 0, "", std::string("--weights: ") + e.what());
+        throw input_error(found);
+    }
+    return weights;
+}
+
 std::string model_columns(const model_comparison& compared, const model_row& row) {
     std::string line;
     for (std::size_t m = 0; m < compared.models.size(); ++m) {
@@ -213,24 +265,26 @@ std::string models_table(const model_comparison& compared, const std::string& sc
     std::ostringstream out;
     out << scenario_name << " — " << compared.models.size() << " effect models on the same " << compared.draws
         << (compared.draws == 1 ? " run" : " draws") << ", year " << compared.year << ", " << to_string(compared.metric)
-        << " vs business as usual (SD), mean [90% interval]\n";
+        << " vs business as usual (SD), mean [90% interval]\n"
+        << "The mixture pools every model's draws (" << weights_text(compared)
+        << "): its interval holds each model's own uncertainty and their disagreement.\n";
     for (const model_row& row : compared.rows) {
         if (row.subgroup != "all" || row.suppressed) continue;
         out << "\n" << row.outcome << ", all students\n";
         for (std::size_t m = 0; m < compared.models.size(); ++m) {
             out << "  " << padded(compared.models[m], 20) << interval(row.models[m], 4) << "\n";
         }
-        out << "  " << padded("average (equal)", 20) << interval(row.average, 4) << "   spread "
+        out << "  " << padded(mixture_label(compared), 36) << interval(row.mixture, 4) << "   spread "
             << plain(row.spread, 4) << "\n";
     }
     out << "\nWhere they disagree most (spread = largest minus smallest model mean):\n  " << padded("outcome", 28)
-        << padded("subgroup", 22) << padded("spread", 8) << model_header(compared) << "average [90%]\n";
+        << padded("subgroup", 22) << padded("spread", 8) << model_header(compared) << "mixture [90%]\n";
     std::size_t shown = 0;
     for (const std::size_t i : compared.by_spread) {
         const model_row& row = compared.rows[i];
         if (row.suppressed || shown == top) break;
         out << "  " << padded(row.outcome, 28) << padded(row.subgroup, 22) << padded(plain(row.spread, 4), 8)
-            << model_columns(compared, row) << interval(row.average, 4) << "\n";
+            << model_columns(compared, row) << interval(row.mixture, 4) << "\n";
         ++shown;
     }
     return out.str();
@@ -249,7 +303,7 @@ std::string models_csv(const model_comparison& compared) {
         for (std::size_t m = 0; m < compared.models.size(); ++m) {
             out += prefix + csv_field(compared.models[m]) + "," + summary_fields(row.models[m], row.suppressed) + suffix;
         }
-        out += prefix + "average," + summary_fields(row.average, row.suppressed) + suffix;
+        out += prefix + csv_field(mixture_label(compared)) + "," + summary_fields(row.mixture, row.suppressed) + suffix;
     }
     return out;
 }
@@ -320,7 +374,7 @@ std::string comparison_csv(const comparison& compared) {
 
 int compare_command(const compare_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    const scenario_overrides overrides{std::nullopt, {}, options.draws, options.seed};
+    const scenario_overrides overrides{std::nullopt, read_settings(options.parameters), options.draws, options.seed};
     diagnostics found;
     std::vector<loaded_scenario> scenarios;
     for (const std::string& file : options.scenario_files) {
@@ -356,10 +410,15 @@ int compare_command(const compare_options& options, const plugin_options& plugin
 int compare_models_command(const compare_models_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<std::string> models = split_models(options.models, registry);
+    const auto weights = checked_weights(options.weights, models);
+    const std::vector<parameter_setting> settings = read_settings(options.parameters);
+    std::vector<const model_handle*> handles;
+    for (const std::string& model : models) handles.push_back(registry.find(model));
+    check_settings_apply(settings, handles);
     diagnostics found;
     std::vector<loaded_scenario> scenarios;
     for (const std::string& model : models) {
-        const scenario_overrides overrides{model, {}, options.draws, options.seed};
+        const scenario_overrides overrides{model, settings, options.draws, options.seed, true};
         auto loaded = load_scenario(options.scenario_file, options.variant, registry, overrides, found);
         if (!loaded) throw input_error(found);
         scenarios.push_back(std::move(*loaded));
@@ -378,7 +437,7 @@ int compare_models_command(const compare_models_options& options, const plugin_o
         runs.push_back(std::move(*run));
         described.push_back({models[i], &scenarios[i]});
     }
-    const model_comparison compared = compare_models(runs);
+    const model_comparison compared = compare_models(runs, metric::effect, weights);
     if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), options.command_line, described, threads)) {
         return interrupted_exit();
     }

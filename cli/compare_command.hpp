@@ -14,6 +14,7 @@ namespace pathways::cli {
 struct compare_options {
     std::vector<std::string> scenario_files;
     std::string variant = "base";
+    parameter_options parameters;  ///< --set and --set-file, for every scenario
     std::optional<std::int64_t> draws;
     std::optional<std::uint64_t> seed;
     unsigned threads = 0;
@@ -27,6 +28,8 @@ int compare_command(const compare_options& options, const plugin_options& plugin
 struct compare_models_options {
     std::string scenario_file;
     std::string models = "linear,saturating,lagged,subgroup,evidence";
+    std::string weights;           ///< `--weights linear=0.5,evidence=0.5`; empty: equal weights
+    parameter_options parameters;  ///< --set [MODEL:]NAME=VALUE and --set-file, each for the models it names
     std::string variant = "base";
     std::optional<std::int64_t> draws;
     std::optional<std::uint64_t> seed;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "population_command.hpp"
@@ -24,12 +25,19 @@ void add_plugin_options(CLI::App& command, plugin_options& options) {
                      "Load plugins from world-writable folders or through symlinks leaving the search path");
 }
 
+void add_parameter_options(CLI::App& command, parameter_options& options) {
+    command.add_option("--set", options.set,
+                       "Pin an effect-model parameter: --set NAME=VALUE or --set MODEL:NAME=VALUE (repeatable; wins over --set-file)");
+    command.add_option("--set-file", options.set_files,
+                       "Pin the parameters of a parameter file, e.g. one `pathways calibrate` wrote (repeatable)");
+}
+
 void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("scenario", options.scenario_file, "Scenario file (JSON, format v1)")->required();
     command.add_option("--variant", options.variant, "Variant to run (default: base)");
     command.add_flag("--all-variants", options.all_variants, "Run the base scenario and every variant");
     command.add_option("--model", options.model, "Effect model to use instead of the scenario's");
-    command.add_option("--set", options.set, "Pin an effect-model parameter: --set NAME=VALUE (repeatable)");
+    add_parameter_options(command, options.parameters);
     command.add_option("--out", options.out_dir, "Output folder (default: out/<scenario name>)");
     command.add_flag("--force", options.force, "Overwrite existing outputs");
     command.add_option("--format", options.formats, "Output formats: csv, json or csv,json (default)");
@@ -95,6 +103,7 @@ int main(int argc, char** argv) {
     auto* sweep_cmd = app.add_subcommand("sweep", "Run a grid over numeric scenario fields into one table (and SQLite)");
     sweep_cmd->add_option("scenario", sweep.scenario_file, "Scenario file (JSON, format v1)")->required();
     sweep_cmd->add_option("--grid", sweep.grid, "Axis /json/pointer=v1,v2,... over a number of the scenario (repeatable)")->required();
+    add_parameter_options(*sweep_cmd, sweep.parameters);
     sweep_cmd->add_option("--variant", sweep.variant, "Variant to sweep (default: base); pointers address it merged");
     sweep_cmd->add_option("--draws", sweep.draws, "Monte Carlo draws per point; overrides the scenario");
     sweep_cmd->add_option("--seed", sweep.seed, "Random seed, the same at every point; overrides the scenario");
@@ -112,6 +121,7 @@ int main(int argc, char** argv) {
     sensitivity_cmd->add_option("--subgroup", sensitivity.subgroup, "Reported subgroup, e.g. all or race:black")->required();
     sensitivity_cmd->add_option("--year", sensitivity.year, "Calendar year (default: the final year)");
     sensitivity_cmd->add_option("--metric", sensitivity.metric, "effect (default), level, bau_level, percentile_shift or gap_sd");
+    add_parameter_options(*sensitivity_cmd, sensitivity.parameters);
     sensitivity_cmd->add_option("--variant", sensitivity.variant, "Variant to study (default: base)");
     sensitivity_cmd->add_option("--n", sensitivity.base_samples, "Base samples N of the Saltelli design (default 256)");
     sensitivity_cmd->add_option("--bootstrap", sensitivity.bootstrap, "Bootstrap resamples for the intervals (default 200)");
@@ -122,10 +132,22 @@ int main(int argc, char** argv) {
     sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "No progress display");
     add_plugin_options(*sensitivity_cmd, plugins);
 
+    calibrate_options calibrate;
+    auto* calibrate_cmd = app.add_subcommand("calibrate", "Solve an effect model's knob so a scenario reproduces a published effect");
+    calibrate_cmd->add_option("scenario", calibrate.scenario_file, "Scenario file (JSON, format v1)")->required();
+    calibrate_cmd->add_option("--anchor", calibrate.anchor, "Anchor to reproduce, e.g. rand2017-math")->required();
+    calibrate_cmd->add_option("--model", calibrate.model, "Effect model to calibrate instead of the scenario's");
+    calibrate_cmd->add_option("--anchors", calibrate.anchors_file, "More anchors (JSON) besides the shipped ones");
+    add_parameter_options(*calibrate_cmd, calibrate.parameters);
+    calibrate_cmd->add_option("--out", calibrate.out, "Parameter file to write (default: out/<scenario>/calibration-<anchor>-<model>.json)");
+    calibrate_cmd->add_flag("--force", calibrate.force, "Overwrite an existing parameter file");
+    add_plugin_options(*calibrate_cmd, plugins);
+
     // compare and compare-models (issue 5)
     compare_options compare;
     auto* compare_cmd = app.add_subcommand("compare", "Run several scenarios on the same draws, side by side with paired differences");
     compare_cmd->add_option("scenarios", compare.scenario_files, "Scenario files; the first is what the others are compared with")->required();
+    add_parameter_options(*compare_cmd, compare.parameters);
     compare_cmd->add_option("--variant", compare.variant, "Variant of every scenario to run (default: base)");
     compare_cmd->add_option("--draws", compare.draws, "Monte Carlo draws; overrides the scenarios");
     compare_cmd->add_option("--seed", compare.seed, "Random seed for every run (default: the first scenario's)");
@@ -138,6 +160,9 @@ int main(int argc, char** argv) {
     auto* compare_models_cmd = app.add_subcommand("compare-models", "Run one scenario under several effect models on the same draws");
     compare_models_cmd->add_option("scenario", compare_models.scenario_file, "Scenario file (JSON, format v1)")->required();
     compare_models_cmd->add_option("--models", compare_models.models, "Effect models, comma-separated (default: linear,saturating,lagged,subgroup,evidence)");
+    compare_models_cmd->add_option("--weights", compare_models.weights,
+                                   "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5 (default: equal)");
+    add_parameter_options(*compare_models_cmd, compare_models.parameters);
     compare_models_cmd->add_option("--variant", compare_models.variant, "Variant to run (default: base)");
     compare_models_cmd->add_option("--draws", compare_models.draws, "Monte Carlo draws; overrides the scenario");
     compare_models_cmd->add_option("--seed", compare_models.seed, "Random seed; overrides the scenario");
@@ -187,6 +212,7 @@ int main(int argc, char** argv) {
             compare_models.command_line.assign(argv, argv + argc);
             return compare_models_command(compare_models, plugins);
         }
+        if (*calibrate_cmd) return calibrate_command(calibrate, plugins);
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return effects_command(effects, plugins);
         if (*population_cmd) return population_command(population);

@@ -1,12 +1,12 @@
 // run: project a scenario (and its variants) against business as usual and write the tables.
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <set>
 #include <sstream>
 
 #include "commands.hpp"
 #include "compare_command.hpp"
+#include "parameter_settings.hpp"
 #include "common/sha256.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
@@ -16,25 +16,6 @@
 
 namespace pathways::cli {
 namespace {
-
-/// Parses `--set NAME=VALUE` pairs; every malformed one is reported.
-std::vector<std::pair<std::string, double>> parse_settings(const std::vector<std::string>& settings) {
-    std::vector<std::pair<std::string, double>> parsed;
-    diagnostics found;
-    for (const std::string& setting : settings) {
-        const auto equals = setting.find('=');
-        char* end = nullptr;
-        const std::string value_text = equals == std::string::npos ? "" : setting.substr(equals + 1);
-        const double value = std::strtod(value_text.c_str(), &end);
-        if (equals == std::string::npos || equals == 0 || value_text.empty() || *end != '\0') {
-            found.error("<command line>", 0, 0, "", "--set '" + setting + "' is malformed; expected NAME=NUMBER");
-            continue;
-        }
-        parsed.emplace_back(setting.substr(0, equals), value);
-    }
-    if (found.has_errors()) throw input_error(found);
-    return parsed;
-}
 
 std::set<std::string> parse_formats(const std::string& text) {
     std::set<std::string> formats;
@@ -100,7 +81,7 @@ std::string manifest_json(const run_options& options, const loaded_scenario& bas
 
 int run_command(const run_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    scenario_overrides overrides{options.model, parse_settings(options.set), options.draws, options.seed};
+    scenario_overrides overrides{options.model, read_settings(options.parameters), options.draws, options.seed};
     const std::set<std::string> formats = parse_formats(options.formats);
 
     diagnostics found;

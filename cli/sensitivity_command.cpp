@@ -115,7 +115,7 @@ std::string report_csv(const sensitivity_report& report) {
 int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     diagnostics found;
-    const scenario_overrides overrides{std::nullopt, {}, std::nullopt, options.seed};
+    const scenario_overrides overrides{std::nullopt, read_settings(options.parameters), std::nullopt, options.seed};
     const auto loaded = load_scenario(options.scenario_file, options.variant, registry, overrides, found);
     if (!loaded) throw input_error(found);
     const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);

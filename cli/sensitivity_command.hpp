@@ -14,6 +14,7 @@ namespace pathways::cli {
 struct sensitivity_command_options {
     std::string scenario_file;
     std::string variant = "base";
+    parameter_options parameters;  ///< --set and --set-file
     std::string outcome;
     std::string subgroup;
     std::optional<int> year;

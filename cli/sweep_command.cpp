@@ -39,6 +39,22 @@ std::string grid_json(const grid_point& point) {
 
 /// Every grid point read and checked before anything runs, so a bad value anywhere in the grid
 /// stops the sweep up front. The same problem found at several points is reported once.
+/// `settings`, after checking that none pins a parameter a grid axis varies: the setting would win
+/// at every point and the axis would vary nothing.
+std::vector<parameter_setting> pinned_outside_grid(std::vector<parameter_setting> settings, const std::vector<grid_axis>& axes) {
+    diagnostics found;
+    for (const parameter_setting& setting : settings) {
+        for (const grid_axis& axis : axes) {
+            if (axis.pointer != "/effect_model/parameters/" + setting.name) continue;
+            found.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
+                        "parameter '" + setting.name + "' is also a --grid axis (" + axis.pointer +
+                            "); expected it pinned or swept, not both");
+        }
+    }
+    if (found.has_errors()) throw input_error(found);
+    return settings;
+}
+
 std::vector<scenario> read_points(const sweep_options& options, const std::vector<grid_point>& points) {
     diagnostics found;
     std::set<std::string> seen;
@@ -210,7 +226,8 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     }
 
     const plugin_registry registry = load_plugins(plugins);
-    const scenario_overrides overrides{std::nullopt, {}, options.draws, options.seed};
+    const scenario_overrides overrides{std::nullopt, pinned_outside_grid(read_settings(options.parameters), axes),
+                                       options.draws, options.seed};
     std::optional<sqlite_store> store;
     if (!options.db.empty()) store.emplace(options.db, options.force);
 

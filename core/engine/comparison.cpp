@@ -1,7 +1,9 @@
 #include "engine/comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace pathways {
@@ -74,6 +76,19 @@ std::vector<gap_race> gap_races(const comparison& result) {
         gaps.push_back(std::move(gap));
     }
     return gaps;
+}
+
+/// Every model's draws of one aligned row pooled, each draw of model m weighted weights[m] / draws.
+stats::summary mixture_of(const std::vector<labelled_run>& models, const std::vector<std::size_t>& positions,
+                          const std::vector<double>& weights) {
+    std::vector<double> values;
+    std::vector<double> value_weights;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        const std::vector<double> draws = column(models[m], positions[m]);
+        values.insert(values.end(), draws.begin(), draws.end());
+        value_weights.insert(value_weights.end(), draws.size(), weights[m] / static_cast<double>(draws.size()));
+    }
+    return stats::summarize_weighted(values, value_weights);
 }
 
 }  // namespace
@@ -149,45 +164,46 @@ comparison compare_runs(const std::vector<labelled_run>& runs) {
     return result;
 }
 
-labelled_run model_average(const std::vector<labelled_run>& models, std::string name) {
-    const auto all = pointers(models);
-    require_same_draws(all, "a model average");
-    const auto aligned = aligned_rows(all);
-    labelled_run average{std::move(name), {}, {}, models.front().draws};
-    for (const auto& positions : aligned) {
-        labelled_row row = models.front().rows[positions[0]];
-        row.suppressed = any_suppressed(all, positions);
-        average.rows.push_back(std::move(row));
-    }
-    const double weight = 1.0 / static_cast<double>(models.size());
-    average.values.assign(average.draws * aligned.size(), 0.0);
-    for (std::size_t d = 0; d < average.draws; ++d) {
-        for (std::size_t i = 0; i < aligned.size(); ++i) {
-            // Summed in model order, so the average is the same bytes on every run.
-            double sum = 0.0;
-            for (std::size_t m = 0; m < models.size(); ++m) {
-                sum += models[m].values[d * models[m].rows.size() + aligned[i][m]];
-            }
-            average.values[d * aligned.size() + i] = sum * weight;
+std::vector<double> mixture_weights(const std::vector<std::string>& names,
+                                    const std::vector<std::pair<std::string, double>>& weights) {
+    if (weights.empty()) return std::vector<double>(names.size(), 1.0 / static_cast<double>(names.size()));
+    std::vector<std::optional<double>> given(names.size());
+    for (const auto& [name, weight] : weights) {
+        const auto found = std::find(names.begin(), names.end(), name);
+        if (found == names.end()) throw std::invalid_argument("weight for '" + name + "', which is not a compared model");
+        auto& slot = given[static_cast<std::size_t>(found - names.begin())];
+        if (slot) throw std::invalid_argument("weight for '" + name + "' is given twice");
+        if (!std::isfinite(weight) || weight <= 0.0) {
+            throw std::invalid_argument("weight for '" + name + "' must be a positive number");
         }
+        slot = weight;
     }
-    return average;
+    double total = 0.0;
+    for (std::size_t m = 0; m < names.size(); ++m) {
+        if (!given[m]) throw std::invalid_argument("no weight for '" + names[m] + "'; expected one for every compared model");
+        total += *given[m];
+    }
+    std::vector<double> normalised;
+    for (const auto& weight : given) normalised.push_back(*weight / total);
+    return normalised;
 }
 
-model_comparison compare_models(const std::vector<labelled_run>& models, pathways::metric metric) {
-    std::vector<labelled_run> runs = models;
-    runs.push_back(model_average(models));
-    const comparison compared = compare_runs(runs);
+model_comparison compare_models(const std::vector<labelled_run>& models, pathways::metric metric,
+                                const std::vector<std::pair<std::string, double>>& weights) {
+    const comparison compared = compare_runs(models);
     model_comparison result;
     result.models = compared.runs;
-    result.models.pop_back();
+    result.weights = mixture_weights(result.models, weights);
+    result.equal_weights = weights.empty();
     result.draws = compared.draws;
     result.year = compared.final_year;
     result.metric = metric;
-    for (const comparison_row& row : compared.rows) {
+    const auto all = pointers(models);
+    const auto aligned = aligned_rows(all);
+    for (std::size_t i = 0; i < compared.rows.size(); ++i) {
+        const comparison_row& row = compared.rows[i];
         if (row.key.year != compared.final_year || row.key.metric != metric || !row.key.reference.empty()) continue;
-        model_row out{row.key.outcome, row.key.subgroup, row.suppressed, row.runs, row.runs.back(), 0.0};
-        out.models.pop_back();
+        model_row out{row.key.outcome, row.key.subgroup, row.suppressed, row.runs, mixture_of(models, aligned[i], result.weights), 0.0};
         const auto [low, high] = std::minmax_element(out.models.begin(), out.models.end(),
                                                      [](const stats::summary& a, const stats::summary& b) { return a.mean < b.mean; });
         out.spread = high->mean - low->mean;

@@ -2,11 +2,12 @@
 /// \file
 /// Comparing runs that share seed and draws (common random numbers): rows aligned by name across
 /// runs, per-draw paired differences against the first run, which run closes which gap most by the
-/// horizon; and one scenario under several effect models, with an equal-weight model average.
+/// horizon; and one scenario under several effect models, with their mixture.
 
 #include <compare>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/projection.hpp"
@@ -84,13 +85,11 @@ struct comparison {
 /// Throws std::invalid_argument when there are no runs or the draw counts differ.
 comparison compare_runs(const std::vector<labelled_run>& runs);
 
-/// Per-draw equal-weight average of `models` over the rows all of them have (in model 0's order):
-/// `value_d = (1/M)·Σ_m value_m,d` in each draw d. The models share every draw's random numbers,
-/// so the average's interval carries the within-model uncertainty they share, and the between-model
-/// differences as far as they change from draw to draw; a difference that is the same in every draw
-/// moves the average's mean but does not widen its interval (that is what `model_row::spread`
-/// shows). Throws std::invalid_argument when `models` is empty or the draw counts differ.
-labelled_run model_average(const std::vector<labelled_run>& models, std::string name = "average");
+/// The weights of `names` in a mixture of models: `weights` as given, normalised to sum to 1, or equal
+/// weights when `weights` is empty. Throws std::invalid_argument when a weight is missing, unknown,
+/// given twice, not finite or not positive (the message says which).
+std::vector<double> mixture_weights(const std::vector<std::string>& names,
+                                    const std::vector<std::pair<std::string, double>>& weights);
 
 /// One (outcome, subgroup) of the final year under every model.
 struct model_row {
@@ -98,12 +97,14 @@ struct model_row {
     std::string subgroup;
     bool suppressed = false;
     std::vector<stats::summary> models;  ///< per model
-    stats::summary average;               ///< the per-draw model average
+    stats::summary mixture;               ///< the models' draws pooled with the mixture weights
     double spread = 0.0;                  ///< max − min of the models' means
 };
 
 struct model_comparison {
     std::vector<std::string> models;
+    std::vector<double> weights;          ///< per model, summing to 1
+    bool equal_weights = true;
     std::size_t draws = 0;
     int year = 0;
     pathways::metric metric = pathways::metric::effect;
@@ -112,8 +113,13 @@ struct model_comparison {
 };
 
 /// The same scenario under several effect models with the same draws: `metric` in the final year
-/// per (outcome, subgroup), the spread between models, and the equal-weight model average.
-/// Throws std::invalid_argument when `models` is empty or the draw counts differ.
-model_comparison compare_models(const std::vector<labelled_run>& models, pathways::metric metric = pathways::metric::effect);
+/// per (outcome, subgroup), the spread between models, and their mixture: every model's draws pooled,
+/// model m's weighted w_m (equal unless `weights` says otherwise, see mixture_weights) and shared equally
+/// among its draws. The mixture is what "one of these models is right, with these probabilities" implies,
+/// so its interval carries the models' disagreement as well as each model's own uncertainty; with one
+/// draw per model it is the spread of their central values. Throws std::invalid_argument when `models`
+/// is empty, the draw counts differ or the weights are invalid.
+model_comparison compare_models(const std::vector<labelled_run>& models, pathways::metric metric = pathways::metric::effect,
+                                const std::vector<std::pair<std::string, double>>& weights = {});
 
 }  // namespace pathways

@@ -88,6 +88,21 @@ seed_table to_seed_table(const seed_associations& seed) {
     return table;
 }
 
+/// Whether `setting` pins a parameter of `model`; a setting for another model is an error unless the
+/// overrides say such settings are skipped.
+bool setting_applies(const parameter_setting& setting, const model_handle& model, const scenario_overrides& overrides,
+                     diagnostics& out) {
+    if (overrides.skip_settings_of_other_models) {
+        const bool for_model = setting.model.empty() ? model.find_parameter(setting.name) != nullptr : setting.model == model.name;
+        return for_model;
+    }
+    if (setting.model.empty() || setting.model == model.name) return true;
+    out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
+              "parameter '" + setting.name + "' is for effect model '" + setting.model + "', but this run uses '" +
+                  model.name + "'; expected --model " + setting.model + " or a setting for '" + model.name + "'");
+    return false;
+}
+
 const model_handle* resolve_model(scenario& spec, const plugin_registry& plugins, const scenario_overrides& overrides,
                                   diagnostics& out) {
     if (overrides.effect_model && *overrides.effect_model != spec.effect_model) {
@@ -101,10 +116,11 @@ const model_handle* resolve_model(scenario& spec, const plugin_registry& plugins
         spec.where.error(out, "/effect_model/plugin", plugins.unknown_model_message(spec.effect_model));
         return nullptr;
     }
-    for (const auto& [name, value] : overrides.parameters) {
-        std::erase_if(spec.parameters, [&](const auto& p) { return p.first == name; });
-        spec.parameters.emplace_back(name, value);
-        spec.parameter_locations[name] = {"<command line>", 0, 0, "--set " + name};
+    for (const parameter_setting& setting : overrides.parameters) {
+        if (!setting_applies(setting, *model, overrides, out)) continue;
+        std::erase_if(spec.parameters, [&](const auto& p) { return p.first == setting.name; });
+        spec.parameters.emplace_back(setting.name, setting.value);
+        spec.parameter_locations[setting.name] = setting.where;
     }
     for (const auto& [name, value] : spec.parameters) {
         source_location where = spec.parameter_locations[name];

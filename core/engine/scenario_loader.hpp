@@ -20,12 +20,25 @@
 
 namespace pathways {
 
-/// Command-line changes to a scenario: `--model`, `--set`, `--draws`, `--seed`.
+/// One effect-model parameter pinned from outside the scenario: `--set [MODEL:]NAME=VALUE` or a
+/// parameter file (`--set-file`).
+struct parameter_setting {
+    std::string model;  ///< the only effect model it applies to; empty: whichever model runs
+    std::string name;
+    double value = 0.0;
+    source_location where;  ///< the parameter file's line:col, or "<command line>"
+};
+
+/// Command-line changes to a scenario: `--model`, `--set`, `--set-file`, `--draws`, `--seed`.
 struct scenario_overrides {
     std::optional<std::string> effect_model;
-    std::vector<std::pair<std::string, double>> parameters;
+    std::vector<parameter_setting> parameters;  ///< over the scenario's values; a later one wins over an earlier one
     std::optional<std::int64_t> draws;
     std::optional<std::uint64_t> seed;
+    /// For runs of one scenario under several models (compare-models): a setting for another model,
+    /// or a plain one the model does not declare, is skipped rather than an error. The caller checks
+    /// that every setting applies to some model.
+    bool skip_settings_of_other_models = false;
 };
 
 struct loaded_scenario {

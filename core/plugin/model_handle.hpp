@@ -35,6 +35,7 @@ struct model_handle {
     std::string file;  ///< absolute path of the plugin library
     std::vector<parameter_info> parameters;  ///< in declaration order, as `evaluation::parameters` is
     void (*evaluate)(const sdk::evaluation&) = nullptr;
+    std::string calibration_parameter;  ///< a declared real parameter, or empty: not calibratable
 
     /// The declared parameter called `parameter_name`, or null.
     [[nodiscard]] const parameter_info* find_parameter(std::string_view parameter_name) const;

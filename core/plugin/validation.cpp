@@ -93,6 +93,17 @@ void check_parameter_spec(const sdk::parameter_spec& spec, std::vector<std::stri
     check_prior(spec.uncertainty, where, problems);
 }
 
+void check_calibration_parameter(const sdk::effect_model_info& info, std::vector<std::string>& problems) {
+    if (info.calibration_parameter.empty()) return;
+    const std::string where = "calibration_parameter " + single_quoted(info.calibration_parameter);
+    const int index = sdk::parameter_index(info.parameters, info.calibration_parameter);
+    if (index < 0) {
+        problems.push_back(where + " is not a declared parameter; expected the name of one, or empty");
+    } else if (info.parameters[static_cast<std::size_t>(index)].type != sdk::parameter_type::real) {
+        problems.push_back(where + " is not a real parameter; expected a continuous knob to solve for");
+    }
+}
+
 }  // namespace
 
 bool is_bare_identifier(std::string_view name) { return is_segment(name, false); }
@@ -125,6 +136,7 @@ std::vector<std::string> model_problems(const sdk::effect_model_info& info) {
         }
         check_parameter_spec(spec, problems);
     }
+    check_calibration_parameter(info, problems);
     return problems;
 }
 
@@ -135,6 +147,7 @@ model_handle copy_model(const sdk::effect_model_info& info, std::string file) {
     model.description = std::string(info.description);
     model.file = std::move(file);
     model.evaluate = info.evaluate;
+    model.calibration_parameter = std::string(info.calibration_parameter);
     model.parameters.reserve(info.parameters.size());
     for (const sdk::parameter_spec& spec : info.parameters) {
         model.parameters.push_back({std::string(spec.name), std::string(spec.unit), std::string(spec.description),

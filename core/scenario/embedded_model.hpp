@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The shipped DPS model, compiled into the library so that it is available from any folder.
+/// The shipped DPS model and calibration anchors, compiled into the library so that it is available from any folder.
 
 #include <string_view>
 
@@ -9,5 +9,8 @@ namespace pathways {
 /// Bytes of `scenarios/models/dps-personalized-learning.json` as they were at build time
 /// (defined in a file CMake generates from core/embedded_model.cpp.in).
 std::string_view embedded_dps_model();
+
+/// Bytes of `scenarios/anchors.json` as they were at build time (generated from core/embedded_anchors.cpp.in).
+std::string_view embedded_anchors();
 
 }  // namespace pathways

@@ -29,7 +29,69 @@ double share_positive(std::span<const double> values) {
     return static_cast<double>(positive) / static_cast<double>(values.size());
 }
 
+struct weighted_value {
+    double value;
+    double weight;
+};
+
+/// The non-zero-weight values, sorted by value, with weights normalised to sum to 1.
+std::vector<weighted_value> sorted_weighted(std::span<const double> values, std::span<const double> weights) {
+    if (values.empty() || values.size() != weights.size()) {
+        throw std::invalid_argument("weighted summary needs as many weights as values, at least one");
+    }
+    double total = 0.0;
+    std::vector<weighted_value> pairs;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (std::isnan(values[i])) throw std::invalid_argument("summary of values that include nan");
+        if (!(weights[i] >= 0.0) || !std::isfinite(weights[i])) {
+            throw std::invalid_argument("weights must be finite and not negative");
+        }
+        total += weights[i];
+        if (weights[i] > 0.0) pairs.push_back({values[i], weights[i]});
+    }
+    if (!(total > 0.0)) throw std::invalid_argument("weights must not all be 0");
+    for (weighted_value& pair : pairs) pair.weight /= total;
+    std::stable_sort(pairs.begin(), pairs.end(), [](const weighted_value& a, const weighted_value& b) { return a.value < b.value; });
+    return pairs;
+}
+
+double weighted_quantile(const std::vector<weighted_value>& sorted, const std::vector<double>& positions, double p) {
+    if (p <= positions.front()) return sorted.front().value;
+    for (std::size_t i = 0; i + 1 < sorted.size(); ++i) {
+        if (p > positions[i + 1]) continue;
+        const double width = positions[i + 1] - positions[i];
+        const double fraction = width > 0.0 ? (p - positions[i]) / width : 1.0;
+        return sorted[i].value + fraction * (sorted[i + 1].value - sorted[i].value);
+    }
+    return sorted.back().value;
+}
+
 }  // namespace
+
+summary summarize_weighted(std::span<const double> values, std::span<const double> weights) {
+    const std::vector<weighted_value> sorted = sorted_weighted(values, weights);
+    summary s;
+    double squared_weights = 0.0;
+    for (const weighted_value& v : sorted) {
+        s.mean += v.weight * v.value;
+        squared_weights += v.weight * v.weight;
+        if (v.value > 0.0) s.prob_positive += v.weight;
+    }
+    double squares = 0.0;
+    for (const weighted_value& v : sorted) squares += v.weight * (v.value - s.mean) * (v.value - s.mean);
+    s.sd = sorted.size() < 2 ? 0.0 : std::sqrt(squares / (1.0 - squared_weights));
+    std::vector<double> positions(sorted.size(), 0.0);
+    const double ends = sorted.front().weight / 2.0 + sorted.back().weight / 2.0;
+    double cumulative = 0.0;
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        cumulative += sorted[i].weight;
+        positions[i] = sorted.size() < 2 ? 0.0 : (cumulative - sorted[i].weight / 2.0 - sorted.front().weight / 2.0) / (1.0 - ends);
+    }
+    s.p05 = weighted_quantile(sorted, positions, 0.05);
+    s.p50 = weighted_quantile(sorted, positions, 0.50);
+    s.p95 = weighted_quantile(sorted, positions, 0.95);
+    return s;
+}
 
 double quantile_type7(std::span<const double> sorted, double p) {
     if (sorted.empty()) throw std::invalid_argument("quantile of an empty set of values");

@@ -147,6 +147,7 @@ constexpr sdk::effect_model_info model{
     .description = "achievement gains per year calibrated to RAND 2017, scaled by implementation; others linear",
     .parameters = parameters,
     .evaluate = &evaluate,
+    .calibration_parameter = "effect.math",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

@@ -83,6 +83,7 @@ constexpr sdk::effect_model_info model{
     .description = "effects phase in with years of PL exposure; achievement accumulates and fades after PL stops",
     .parameters = parameters,
     .evaluate = &evaluate,
+    .calibration_parameter = "annual_rate",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

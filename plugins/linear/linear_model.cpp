@@ -42,6 +42,7 @@ constexpr sdk::effect_model_info model{
     .description = "standardized path coefficients: a node's change is the weighted sum of its parents' changes",
     .parameters = parameters,
     .evaluate = &evaluate,
+    .calibration_parameter = "scale",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

@@ -86,6 +86,7 @@ constexpr sdk::effect_model_info model{
     .description = "logistic-family dose-response with a ceiling, drivers gated by foundational practices",
     .parameters = parameters,
     .evaluate = &evaluate,
+    .calibration_parameter = "",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

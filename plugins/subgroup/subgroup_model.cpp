@@ -174,6 +174,7 @@ constexpr sdk::effect_model_info model{
     .description = "linear dose scaled per cell by race, language, FRL, SPED and low-starter multipliers",
     .parameters = parameters,
     .evaluate = &evaluate,
+    .calibration_parameter = "",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

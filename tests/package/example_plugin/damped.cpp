@@ -26,7 +26,8 @@ void evaluate(const evaluation& e) {
 }
 
 void register_models(registrar& r) {
-    r.add({"damped", "1.0.0", "linear path effects scaled by a damping factor (example plugin)", parameters, &evaluate});
+    r.add({"damped", "1.0.0", "linear path effects scaled by a damping factor (example plugin)", parameters, &evaluate,
+           "damping"});
 }
 
 }  // namespace

@@ -159,6 +159,10 @@ TEST_CASE("malformed models are rejected one by one and the valid model of the s
               prefix + "'fixture_bad_parameter_name': parameter 'bad name': name is not a dotted identifier; "
                        "expected e.g. 'multiplier.race.black'",
               prefix + "'fixture_parameter_twice': parameter 'rate' is declared twice",
+              prefix + "'fixture_unknown_knob': calibration_parameter 'gain' is not a declared parameter; expected "
+                       "the name of one, or empty",
+              prefix + "'fixture_integer_knob': calibration_parameter 'steps' is not a real parameter; expected a "
+                       "continuous knob to solve for",
               prefix + "'fixture_ok': registered twice by this plugin",
           });
     REQUIRE(registry.models().size() == 1);

@@ -17,7 +17,7 @@ namespace {
 void evaluate_nothing(const sdk::evaluation&) {}
 
 std::vector<std::string> problems_of(std::span<const parameter_spec> parameters) {
-    return model_problems({"model", "1", "", parameters, &evaluate_nothing});
+    return model_problems({"model", "1", "", parameters, &evaluate_nothing, ""});
 }
 
 parameter_spec real_parameter(double default_value, double min, double max, sdk::prior prior = {}) {
@@ -98,7 +98,8 @@ TEST_CASE("a copied model owns its strings") {
     std::string parameter_name = "rate";
     const parameter_spec parameters[] = {
         {parameter_name, parameter_type::real, "SD", 0.5, 0.0, 1.0, {}, "d", "s", "A"}};
-    const model_handle model = copy_model({name, "2.1", "desc", parameters, &evaluate_nothing}, "/x/libpathways_c.so");
+    const model_handle model =
+        copy_model({name, "2.1", "desc", parameters, &evaluate_nothing, parameter_name}, "/x/libpathways_c.so");
     name.assign("overwritten");
     parameter_name.assign("gone");
     CHECK(model.name == "copied");
@@ -109,6 +110,20 @@ TEST_CASE("a copied model owns its strings") {
     CHECK(model.parameters[0].unit == "SD");
     CHECK(model.parameters[0].evidence == "A");
     CHECK(model.evaluate == &evaluate_nothing);
+    CHECK(model.calibration_parameter == "rate");
+}
+
+TEST_CASE("a calibration parameter must be a declared real parameter, or empty") {
+    const parameter_spec parameters[] = {
+        real_parameter(0.5, 0.0, 1.0), {"n", parameter_type::integer, "", 1.0, 0.0, 5.0, {}, "", "", ""}};
+    CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, ""}).empty());
+    CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, "p"}).empty());
+    CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, "gain"}) ==
+          std::vector<std::string>{
+              "calibration_parameter 'gain' is not a declared parameter; expected the name of one, or empty"});
+    CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, "n"}) ==
+          std::vector<std::string>{
+              "calibration_parameter 'n' is not a real parameter; expected a continuous knob to solve for"});
 }
 
 TEST_CASE("numbers print in their shortest exact form") {

@@ -14,10 +14,10 @@
 #include "pathways/sdk/build_config.hpp"
 
 namespace pathways::sdk {
-inline namespace abi_v1 {
+inline namespace abi_v2 {
 
 /// Bumped whenever a type in this header changes layout or meaning.
-inline constexpr std::uint32_t abi_version = 1;
+inline constexpr std::uint32_t abi_version = 2;
 
 /// The kinds of theory-of-change node (DESIGN.md "Concepts").
 enum class node_kind : std::uint8_t {
@@ -123,6 +123,10 @@ struct effect_model_info {
     std::string_view description;  ///< one line
     std::span<const parameter_spec> parameters;
     void (*evaluate)(const evaluation&) = nullptr;
+    /// The declared real parameter that scales the model's effect on achievement, the knob
+    /// `pathways calibrate` solves for so a scenario reproduces a study's effect; the effect must
+    /// rise (or fall) monotonically with it. Empty: the model cannot be calibrated.
+    std::string_view calibration_parameter;
 };
 
 /// Handed to a plugin's registration function; the host owns it.
@@ -144,7 +148,7 @@ struct plugin_entry {
 /// Name of the exported entry symbol.
 inline constexpr const char* entry_symbol = "pathways_plugin_entry_v1";
 
-}  // namespace abi_v1
+}  // namespace abi_v2
 
 /// Index of a declared parameter by name; -1 when absent. For use at registration time.
 constexpr int parameter_index(std::span<const parameter_spec> specs, std::string_view name) {

@@ -1,0 +1,199 @@
+// calibrate: the value of an effect model's calibration parameter at which a scenario's central run
+// reproduces an anchor's effect; printed as a --set line and written as a parameter file.
+#include "calibrate_command.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "engine/calibration.hpp"
+#include "engine/scenario_loader.hpp"
+#include "report/output_files.hpp"
+#include "scenario/anchor_reader.hpp"
+#include "scenario/json_checks.hpp"
+#include "scenario/parameter_file.hpp"
+#include "scenario/scenario_reader.hpp"
+
+namespace pathways::cli {
+namespace {
+
+constexpr const char* command_line = "<command line>";
+constexpr const char* pathways_version = "0.1.0";
+
+[[noreturn]] void fail(const std::string& file, const std::string& message) {
+    diagnostics found;
+    found.error(file, 0, 0, "", message);
+    throw input_error(found);
+}
+
+void fail_at(const source_location& where, const std::string& message) {
+    diagnostics found;
+    found.error(where.file, where.line, where.column, where.pointer, message);
+    throw input_error(found);
+}
+
+/// The shipped anchors, then the user's; a user anchor may not reuse a shipped id.
+std::vector<anchor> load_anchors(const std::string& user_file) {
+    diagnostics found;
+    auto anchors = read_embedded_anchors(found);
+    if (!anchors) throw input_error(found);
+    if (user_file.empty()) return *anchors;
+    auto added = read_anchors_file(user_file, found);
+    if (!added) throw input_error(found);
+    for (anchor& a : *added) {
+        if (find_anchor(*anchors, a.id) != nullptr) {
+            found.error(a.where.file, a.where.line, a.where.column, a.where.pointer + "/id",
+                        "anchor id '" + a.id + "' is already a shipped anchor; expected a new id");
+        }
+    }
+    if (found.has_errors()) throw input_error(found);
+    anchors->insert(anchors->end(), added->begin(), added->end());
+    return *anchors;
+}
+
+/// The scenario as calibration runs it: one central run that reports the whole district on the anchor's outcome.
+scenario calibration_scenario(const calibrate_options& options, const anchor& target) {
+    diagnostics found;
+    auto spec = read_scenario(options.scenario_file, "base", found);
+    if (!spec) throw input_error(found);
+    const auto graph = load_model_graph(spec->model_path, found);
+    if (!graph) throw input_error(found);
+    const auto node = graph->find(target.outcome);
+    const bool outcome = node && (graph->definition().nodes[*node].kind == node_kind::academic_outcome ||
+                                  graph->definition().nodes[*node].kind == node_kind::student_outcome ||
+                                  graph->definition().nodes[*node].kind == node_kind::goal);
+    if (!outcome) {
+        std::vector<std::string> ids;
+        for (const model_node& n : graph->definition().nodes) ids.push_back(n.id);
+        fail_at({target.where.file, target.where.line, target.where.column, target.where.pointer + "/outcome"},
+                "anchor '" + target.id + "': '" + target.outcome + "' is not an outcome of model '" +
+                    graph->definition().id + "'" + did_you_mean(target.outcome, ids));
+    }
+    std::vector<std::string>& groups = spec->report.subgroups;
+    if (std::find(groups.begin(), groups.end(), "all") == groups.end()) groups.push_back("all");
+    std::vector<std::string>& outcomes = spec->report.outcomes;
+    if (!outcomes.empty() && std::find(outcomes.begin(), outcomes.end(), target.outcome) == outcomes.end()) {
+        outcomes.push_back(target.outcome);
+    }
+    return std::move(*spec);
+}
+
+std::size_t subgroup_index(const simulation& sim, const std::string& name) {
+    const auto& groups = sim.subgroups();
+    const auto found = std::find_if(groups.begin(), groups.end(), [&](const reported_subgroup& g) { return g.group.name == name; });
+    return static_cast<std::size_t>(found - groups.begin());
+}
+
+std::size_t outcome_index(const simulation& sim, const std::string& id) {
+    const auto& outcomes = sim.outcomes();
+    const auto found = std::find_if(outcomes.begin(), outcomes.end(), [&](const reported_outcome& o) { return o.id == id; });
+    return static_cast<std::size_t>(found - outcomes.begin());
+}
+
+std::string calibratable_models(const plugin_registry& registry) {
+    std::string text;
+    for (const model_handle& model : registry.models()) {
+        if (model.calibration_parameter.empty()) continue;
+        text += (text.empty() ? "" : ", ") + model.name + " (" + model.calibration_parameter + ")";
+    }
+    return text.empty() ? "none is installed" : text;
+}
+
+std::string signed_number(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%+.*f", decimals, value);
+    return buffer;
+}
+
+std::filesystem::path output_path(const calibrate_options& options, const std::string& model) {
+    if (!options.out.empty()) return options.out;
+    return std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem() /
+           ("calibration-" + options.anchor + "-" + model + ".json");
+}
+
+void print_anchor(const anchor& a) {
+    std::cout << "Anchor " << a.id << ": " << a.reference << "\n  " << a.design << "\n  " << a.outcome << ": effect "
+              << signed_number(a.effect, 3) << " SD over " << a.years << (a.years == 1 ? " year" : " years") << " ["
+              << a.evidence << "], standard error " << json::format_number(a.standard_error) << " ["
+              << a.standard_error_evidence << "]\n";
+    if (!a.note.empty()) std::cout << "  " << a.note << "\n";
+}
+
+}  // namespace
+
+int calibrate_command(const calibrate_options& options, const plugin_options& plugins) {
+    const plugin_registry registry = load_plugins(plugins);
+    const std::vector<anchor> anchors = load_anchors(options.anchors_file);
+    const anchor* target = find_anchor(anchors, options.anchor);
+    if (target == nullptr) fail(command_line, "--anchor: " + unknown_anchor_message(anchors, options.anchor));
+
+    scenario spec = calibration_scenario(options, *target);
+    const std::string model_name = options.model.value_or(spec.effect_model);
+    const model_handle* model = registry.find(model_name);
+    if (model == nullptr) fail(command_line, registry.unknown_model_message(model_name));
+    if (model->calibration_parameter.empty()) {
+        fail(command_line, "effect model '" + model->name + "' declares no calibration parameter, so it cannot be "
+                           "calibrated; expected a model that does: " + calibratable_models(registry));
+    }
+    const std::string& knob = model->calibration_parameter;
+    std::vector<parameter_setting> settings = read_settings(options.parameters);
+    for (const parameter_setting& setting : settings) {
+        if (setting.name == knob && (setting.model.empty() || setting.model == model->name)) {
+            fail_at(setting.where, "parameter '" + knob + "' is the knob calibration solves for; expected it not pinned");
+        }
+    }
+    diagnostics found;
+    auto loaded = load_scenario(std::move(spec), registry, {model->name, settings, 0, std::nullopt}, found);
+    if (!loaded) throw input_error(found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    if (found.has_errors()) throw input_error(found);
+
+    const std::filesystem::path out = output_path(options, model->name);
+    output_set outputs(out.parent_path().empty() ? "." : out.parent_path(), options.force);
+    if (!outputs.conflicts({out.filename().string()}).empty()) fail(out.string(), "output exists; use --force to overwrite it");
+
+    const std::size_t knob_index = *model->parameter_index(knob);
+    const parameter_info& info = model->parameters[knob_index];
+    const central_effect effect(sim, knob_index, subgroup_index(sim, "all"), outcome_index(sim, target->outcome));
+    const knob_search search = solve_knob(effect, target->effect, info.min, info.max);
+
+    print_anchor(*target);
+    const int horizon = loaded->spec.years;
+    std::cout << "Scenario " << loaded->spec.name << " (" << horizon << (horizon == 1 ? " year" : " years")
+              << "), effect model " << model->name << ", central run, all students, year "
+              << loaded->spec.start_year + horizon - 1 << "\n";
+    if (horizon != target->years) {
+        std::cerr << "pathways: note: the anchor's effect is over " << target->years << " year(s) and the scenario projects "
+                  << horizon << "; the knob is solved for the scenario's final year all the same\n";
+    }
+    if (!search.solution) {
+        fail(command_line, "no value of '" + knob + "' in its declared range [" + json::format_number(info.min) + ", " +
+                               json::format_number(info.max) + "] gives the anchor's effect " +
+                               json::format_number(target->effect) + ": " + knob + " = " + json::format_number(info.min) +
+                               " gives " + signed_number(search.at_lower, 4) + ", " + knob + " = " +
+                               json::format_number(info.max) + " gives " + signed_number(search.at_upper, 4));
+    }
+    const knob_solution& solution = *search.solution;
+    std::cout << "  " << knob << " = " << json::format_number(info.min) << " gives " << signed_number(search.at_lower, 4)
+              << ", " << knob << " = " << json::format_number(info.max) << " gives " << signed_number(search.at_upper, 4)
+              << ", default " << json::format_number(info.default_value) << "\n  solved: " << knob << " = "
+              << json::format_number(solution.value) << " gives " << signed_number(solution.achieved, 6) << " ("
+              << solution.evaluations << " runs)\n\n  --set " << knob << "=" << json::format_number(solution.value) << "\n";
+
+    parameter_file file;
+    file.model = model->name;
+    for (const auto& [name, value] : loaded->spec.parameters) {
+        if (name != knob) file.parameters.push_back({name, value, {}});
+    }
+    file.parameters.push_back({knob, solution.value, {}});
+    std::sort(file.parameters.begin(), file.parameters.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    file.provenance = {target->id, target->reference, target->outcome, target->effect, solution.achieved,
+                       options.scenario_file, pathways_version};
+    outputs.stage(out.filename().string(), parameter_file_json(file));
+    outputs.commit();
+    std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

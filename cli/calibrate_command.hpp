@@ -1,0 +1,22 @@
+#pragma once
+// calibrate: solve an effect model's knob so that a scenario reproduces a published effect (an anchor).
+
+#include <optional>
+#include <string>
+
+#include "commands.hpp"
+
+namespace pathways::cli {
+
+struct calibrate_options {
+    std::string scenario_file;
+    std::string anchor;
+    std::optional<std::string> model;  ///< instead of the scenario's effect model
+    std::string anchors_file;          ///< more anchors besides the shipped ones
+    parameter_options parameters;      ///< other parameters pinned while solving
+    std::string out;                   ///< parameter file (default out/<scenario>/calibration-<anchor>-<model>.json)
+    bool force = false;
+};
+int calibrate_command(const calibrate_options& options, const plugin_options& plugins);
+
+}  // namespace pathways::cli

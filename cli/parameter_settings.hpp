@@ -1,0 +1,25 @@
+#pragma once
+// --set and --set-file: effect-model parameters pinned from the command line or a parameter file.
+
+#include <string>
+#include <vector>
+
+#include "engine/scenario_loader.hpp"
+
+namespace pathways::cli {
+
+struct parameter_options {
+    std::vector<std::string> set;        ///< `[MODEL:]NAME=VALUE`
+    std::vector<std::string> set_files;  ///< parameter files (pathways calibrate writes them)
+};
+
+/// Every file's values (in the order given) and then every `--set` (in the order given), so that a
+/// `--set` wins over a file and a later one over an earlier one. A file's values are for the model it
+/// names and keep their file:line:col. Throws input_error with every malformed option and unreadable file.
+std::vector<parameter_setting> read_settings(const parameter_options& options);
+
+/// For runs under several models: an error for each setting that pins nothing in any of `models` (a
+/// plain one no model declares, or one for a model not among them). Throws input_error.
+void check_settings_apply(const std::vector<parameter_setting>& settings, const std::vector<const model_handle*>& models);
+
+}  // namespace pathways::cli

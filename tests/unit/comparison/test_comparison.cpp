@@ -69,8 +69,9 @@ TEST_CASE("a scenario compared with itself differs by exactly zero in every row 
         REQUIRE(d.p95 == 0.0);
         REQUIRE(d.prob_positive == 0.0);
     }
-    // Five gaps × three academic outcomes, none of which either run closes more: the first wins ties.
-    REQUIRE(compared.gaps.size() == 15);
+    // Seven gaps (five district-wide, two among students in PL schools) × three academic outcomes, none
+    // of which either run closes more: the first wins ties.
+    REQUIRE(compared.gaps.size() == 21);
     for (const gap_race& gap : compared.gaps) CHECK(gap.best == 0);
 }
 

@@ -3,6 +3,7 @@
 #include "calibrate_command.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -193,6 +194,94 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     outputs.stage(out.filename().string(), parameter_file_json(file));
     outputs.commit();
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
+    return exit_ok;
+}
+
+namespace {
+
+/// Final-year effect (scenario minus business as usual) on `outcome` for all students, central run.
+double central_effect_of(const loaded_scenario& loaded, const std::string& outcome) {
+    diagnostics found;
+    const simulation sim({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, found);
+    if (found.has_errors()) throw input_error(found);
+    draw_result result;
+    sim.run(sim.central_parameters(), result);
+    const std::size_t g = subgroup_index(sim, "all");
+    const std::size_t o = outcome_index(sim, outcome);
+    const std::size_t at = ((static_cast<std::size_t>(sim.years()) - 1) * sim.subgroups().size() + g) * sim.outcomes().size() + o;
+    return result.scenario.levels[at] - result.business_as_usual.levels[at];
+}
+
+std::string padded(std::string text, std::size_t width) {
+    if (text.size() < width) text.append(width - text.size(), ' ');
+    return text;
+}
+
+void print_anchor_list(const std::vector<anchor>& anchors) {
+    std::cout << padded("anchor", 22) << padded("outcome", 28) << padded("years", 7) << padded("effect (SD)", 26)
+              << "reference\n";
+    for (const anchor& a : anchors) {
+        const std::string effect = signed_number(a.effect, 3) + " [" + a.evidence + "] ± " +
+                                   json::format_number(a.standard_error) + " [" + a.standard_error_evidence + "]";
+        std::cout << padded(a.id, 22) << padded(a.outcome, 28) << padded(std::to_string(a.years), 7)
+                  << padded(effect, 26) << a.reference.substr(0, a.reference.find(')') + 1) << "\n";
+    }
+    std::cout << "\nEvidence tags: S sourced; S2 sourced second-hand; R recalled from the literature, not re-verified; "
+                 "A an assumption.\n";
+}
+
+void check_scenario(const std::string& file, const std::vector<anchor>& anchors, const plugin_registry& registry) {
+    diagnostics found;
+    auto spec = read_scenario(file, "base", found);
+    if (!spec) throw input_error(found);
+    std::vector<const anchor*> matching;
+    for (const anchor& a : anchors) {
+        if (a.years == spec->years) matching.push_back(&a);
+    }
+    std::cout << "\n" << spec->name << " (" << file << ", " << spec->years << (spec->years == 1 ? " year" : " years")
+              << "): each model at its defaults, central run, all students, final year; z = (model - anchor) / SE\n";
+    if (matching.empty()) {
+        std::cout << "  no anchor covers " << spec->years << " years\n";
+        return;
+    }
+    std::cout << "  " << padded("anchor", 22) << padded("published", 12);
+    for (const model_handle& model : registry.models()) std::cout << padded(model.name, 18);
+    std::cout << "\n";
+    std::vector<std::vector<double>> effects(matching.size());
+    for (const model_handle& model : registry.models()) {
+        scenario copy = *spec;
+        copy.report.subgroups = {"all"};
+        copy.report.outcomes.clear();
+        for (const anchor* a : matching) copy.report.outcomes.push_back(a->outcome);
+        std::sort(copy.report.outcomes.begin(), copy.report.outcomes.end());
+        copy.report.outcomes.erase(std::unique(copy.report.outcomes.begin(), copy.report.outcomes.end()),
+                                   copy.report.outcomes.end());
+        auto loaded = load_scenario(std::move(copy), registry, {model.name, {}, 0, std::nullopt}, found);
+        if (!loaded) throw input_error(found);
+        for (std::size_t i = 0; i < matching.size(); ++i) effects[i].push_back(central_effect_of(*loaded, matching[i]->outcome));
+    }
+    for (std::size_t i = 0; i < matching.size(); ++i) {
+        const anchor& a = *matching[i];
+        std::cout << "  " << padded(a.id, 22) << padded(signed_number(a.effect, 3), 12);
+        for (const double effect : effects[i]) {
+            char z[32];
+            const double distance = (effect - a.effect) / a.standard_error;
+            // A model calibrated to the anchor lands within rounding of it: print +0.0, never -0.0.
+            std::snprintf(z, sizeof z, " (z %+.1f)", std::fabs(distance) < 0.05 ? 0.0 : distance);
+            std::cout << padded(signed_number(effect, 3) + z, 18);
+        }
+        std::cout << "\n";
+    }
+}
+
+}  // namespace
+
+int anchors_command(const anchors_options& options, const plugin_options& plugins) {
+    const std::vector<anchor> anchors = load_anchors(options.anchors_file);
+    print_anchor_list(anchors);
+    if (options.check_scenarios.empty()) return exit_ok;
+    const plugin_registry registry = load_plugins(plugins);
+    for (const std::string& file : options.check_scenarios) check_scenario(file, anchors, registry);
     return exit_ok;
 }
 

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -18,5 +19,13 @@ struct calibrate_options {
     bool force = false;
 };
 int calibrate_command(const calibrate_options& options, const plugin_options& plugins);
+
+struct anchors_options {
+    std::string anchors_file;                ///< more anchors besides the shipped ones
+    std::vector<std::string> check_scenarios;  ///< run every model at its defaults on each and compare
+};
+/// Lists the anchors; with scenarios to check, the effect every installed model gives at its defaults
+/// next to each anchor whose horizon and outcome the scenario matches.
+int anchors_command(const anchors_options& options, const plugin_options& plugins);
 
 }  // namespace pathways::cli

@@ -132,6 +132,14 @@ int main(int argc, char** argv) {
     sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "No progress display");
     add_plugin_options(*sensitivity_cmd, plugins);
 
+    anchors_options anchors;
+    auto* anchors_cmd = app.add_subcommand("anchors", "List the published effects models are checked against; "
+                                                      "--check compares every model with them");
+    anchors_cmd->add_option("--anchors", anchors.anchors_file, "More anchors (JSON) besides the shipped ones");
+    anchors_cmd->add_option("--check", anchors.check_scenarios,
+                            "Scenario to run every installed model on at its defaults (repeatable)");
+    add_plugin_options(*anchors_cmd, plugins);
+
     calibrate_options calibrate;
     auto* calibrate_cmd = app.add_subcommand("calibrate", "Solve an effect model's knob so a scenario reproduces a published effect");
     calibrate_cmd->add_option("scenario", calibrate.scenario_file, "Scenario file (JSON, format v1)")->required();
@@ -213,6 +221,7 @@ int main(int argc, char** argv) {
             return compare_models_command(compare_models, plugins);
         }
         if (*calibrate_cmd) return calibrate_command(calibrate, plugins);
+        if (*anchors_cmd) return anchors_command(anchors, plugins);
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return effects_command(effects, plugins);
         if (*population_cmd) return population_command(population);

@@ -63,3 +63,28 @@ TEST_CASE("every shipped effect model reproduces the RAND 2017 anchor at its def
         CHECK(ela < math);
     }
 }
+
+TEST_CASE("pathways anchors lists the anchors and checks every model against them") {
+    SECTION("the list names each anchor with its effect, standard error and tags") {
+        const auto result = run_cli("anchors");
+        REQUIRE(result.exit_code == 0);
+        CHECK(result.output.find("rand2017-math") != std::string::npos);
+        CHECK(result.output.find("+0.090 [S2] ± 0.04 [A]") != std::string::npos);
+        CHECK(result.output.find("null-studies-math") != std::string::npos);
+        CHECK(result.output.find("A an assumption") != std::string::npos);
+    }
+    SECTION("--check runs every model at its defaults and prints z against each matching anchor") {
+        const auto result = run_cli("anchors --check scenarios/rand-2017-check.json");
+        REQUIRE(result.exit_code == 0);
+        for (const char* model : {"evidence", "lagged", "linear", "saturating", "subgroup"}) {
+            CHECK(result.output.find(model) != std::string::npos);
+        }
+        // evidence is calibrated to the math anchor itself: +0.090, z = 0.
+        CHECK(result.output.find("+0.090 (z +0.0)") != std::string::npos);
+        // The two-year anchors do not match a one-year scenario.
+        CHECK(result.output.find("rand2015-math  ") == std::string::npos);
+    }
+    SECTION("an unreadable scenario is an input error") {
+        CHECK(run_cli("anchors --check scenarios/no-such-file.json").exit_code == 2);
+    }
+}

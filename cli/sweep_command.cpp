@@ -97,7 +97,7 @@ std::string sweep_csv_header(const std::vector<grid_axis>& axes) {
     return header + "," + projection_csv_header() + "\n";
 }
 
-/// What the compact table shows of one point: the final-year math effect for "all" (with its 90%
+/// What the compact table shows of one point: the final-year headline effect for "all" (with its 90%
 /// interval) and the change of the first gap against business as usual.
 struct point_summary {
     std::optional<stats::summary> effect_all;
@@ -107,7 +107,7 @@ struct point_summary {
 
 std::optional<std::size_t> headline_outcome(const simulation& sim) {
     for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
-        if (sim.outcomes()[o].id == "academic.achievement.math") return o;
+        if (sim.graph().definition().nodes[sim.outcomes()[o].node].has_role("headline")) return o;
     }
     for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
         if (sim.outcomes()[o].academic) return o;

@@ -1,5 +1,6 @@
 #include "common/model.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace pathways {
@@ -32,6 +33,16 @@ std::string_view to_string(edge_role role) {
         case edge_role::moderator: return "moderator";
     }
     return "effect";
+}
+
+bool model_node::has_role(std::string_view role) const {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+const std::vector<std::string>& node_role_names() {
+    static const std::vector<std::string> names{"achievement",           "headline",           "alignment", "community",
+                                                "value_feasibility_gap", "academic_optimism", "program_runway"};
+    return names;
 }
 
 }  // namespace pathways

@@ -41,7 +41,24 @@ struct model_node {
     source_location where;
     /// Measured context with no quantified causal path: carried and shown, never evaluated.
     bool descriptive = false;
+    /// What the engine does with the node beyond its kind (see `node_role`), so that no code knows a
+    /// model's node ids.
+    std::vector<std::string> roles{};
+    std::string subject{};    ///< for achievement nodes: the tested subject ("math", "ela", ...)
+
+    [[nodiscard]] bool has_role(std::string_view role) const;
 };
+
+/// The roles a node may play, spelled as in model files:
+/// - achievement: a test score whose level carries over from year to year (effects accumulate);
+/// - headline: the outcome reports lead with;
+/// - alignment: a district condition whose moderator edges set how fast a misaligned district ramps;
+/// - community: a condition whose moderator edges raise the levels they point at;
+/// - value_feasibility_gap: a school condition, read from each school's CSV column of that name, whose
+///   moderator edges slow the ramp;
+/// - academic_optimism: a school condition read from each school's CSV column of that name;
+/// - program_runway: the condition giving the years a program runs before a cut becomes possible.
+const std::vector<std::string>& node_role_names();
 
 /// A named block of nodes (`group` of a node), e.g. the outcome block "Student Agency".
 struct model_group {

@@ -65,6 +65,23 @@ double condition_value(const district_profile& district, const implementation_pl
     return fallback;
 }
 
+/// A condition's name in scenario and profile files: its id after the first dot
+/// ("district.community_involvement" → "community_involvement").
+std::string condition_key(const model_node& node) { return node.id.substr(node.id.find('.') + 1); }
+
+/// The mean value of the conditions that play `role`; `fallback` when the model gives that role to none.
+double mean_condition(const model_graph& graph, const district_profile& district, const implementation_plan& plan,
+                      std::string_view role, double fallback) {
+    double total = 0.0;
+    int count = 0;
+    for (const model_node& node : graph.definition().nodes) {
+        if (!node.has_role(role)) continue;
+        total += condition_value(district, plan, condition_key(node), fallback);
+        ++count;
+    }
+    return count > 0 ? total / count : fallback;
+}
+
 /// Logistic ramp: half of the target after `half` effective years, 90% after `ninety`
 /// (DOMAIN.md §7, NIRN [S]); nothing before a school starts.
 double ramp_progress(double effective_years, double half, double ninety) {
@@ -149,10 +166,9 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
             const model_node& node = nodes[driven_nodes_[k]];
             double start = 0.0;
             if (node.kind == node_kind::condition) {
-                const std::string key = node.id.substr(node.id.find('.') + 1);
-                if (node.id == "school.academic_optimism") start = schools[s].academic_optimism.value_or(0.0);
-                else if (node.id == "school.agency_value_feasibility_gap") start = value_feasibility_gap_[s];
-                else start = condition_value(district, plan, key, 0.0);
+                if (node.has_role("academic_optimism")) start = schools[s].academic_optimism.value_or(0.0);
+                else if (node.has_role("value_feasibility_gap")) start = value_feasibility_gap_[s];
+                else start = condition_value(district, plan, condition_key(node), 0.0);
             } else {
                 start = resolve_level(school_rules[s], node).value_or(0.0);
                 if (node.kind == node_kind::secondary_driver && schools[s].start_level) start = *schools[s].start_level;
@@ -168,13 +184,11 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
         }
     }
 
-    alignment_ = 0.5 * (condition_value(district, plan, "accountability_flexibility", 0.5) +
-                        condition_value(district, plan, "central_office_alignment", 0.5));
-    community_involvement_ = condition_value(district, plan, "community_involvement", 0.5);
+    alignment_ = mean_condition(graph, district, plan, "alignment", 0.5);
+    community_involvement_ = mean_condition(graph, district, plan, "community", 0.5);
     fidelity_reference_ = plan.fidelity.reference_schools;
     ramp_instant_ = plan.ramp.instant;
-    protected_years_ = plan.program_cut.protected_years.value_or(
-        condition_value(district, plan, "institutional_patience", 3.0));
+    protected_years_ = plan.program_cut.protected_years.value_or(mean_condition(graph, district, plan, "program_runway", 3.0));
     const auto& edges = graph.definition().edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
         if (edges[e].role != edge_role::moderator) continue;
@@ -182,11 +196,12 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
                                          [&](std::size_t n) { return nodes[n].id == edges[e].to; });
         if (target == driven_nodes_.end()) continue;
         const auto& from = edges[e].from;
-        if (from == "district.community_involvement") {
+        const model_node& source_node = nodes[*graph.find(from)];
+        if (source_node.has_role("community")) {
             community_edges_.emplace_back(e, static_cast<std::size_t>(target - driven_nodes_.begin()));
-        } else if (from == "school.agency_value_feasibility_gap") {
+        } else if (source_node.has_role("value_feasibility_gap")) {
             gap_edges_.push_back(e);
-        } else if (from == "district.accountability_flexibility" || from == "district.central_office_alignment") {
+        } else if (source_node.has_role("alignment")) {
             alignment_edges_.push_back(e);
         } else if (const auto source = std::find_if(driven_nodes_.begin(), driven_nodes_.end(),
                                                     [&](std::size_t n) { return nodes[n].id == from; });

@@ -169,7 +169,7 @@ void simulation::prepare_baselines() {
     baseline_achievement_.assign(cell_count, 0.0);
     double subjects = 0.0;
     for (std::size_t n = 0; n < nodes.size(); ++n) {
-        if (!nodes[n].id.starts_with("academic.achievement.")) continue;
+        if (!nodes[n].has_role("achievement")) continue;
         subjects += 1.0;
         for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += initial_values_[n * cell_count + c];
     }
@@ -520,7 +520,9 @@ void simulation::evaluate_year(int year, const draw_parameters& parameters, work
                                          {initial_values_.data() + n * cell_count, cell_count},
                                          &attributes,
                                          parameters.model_parameters,
-                                         {out, cell_count}};
+                                         {out, cell_count},
+                                         nodes[n].has_role("achievement"),
+                                         nodes[n].subject};
         evaluate_checked(inputs_.model, evaluation, "evaluate");
     }
 }

@@ -128,6 +128,7 @@ public:
     [[nodiscard]] std::size_t cell_count() const { return inputs_.cells.students.size(); }
     [[nodiscard]] std::size_t evaluated_node_count() const { return evaluated_.size(); }
     [[nodiscard]] const implementation_schedule& schedule() const { return schedule_; }
+    [[nodiscard]] const model_graph& graph() const { return inputs_.graph; }
 
 private:
     struct workspace;

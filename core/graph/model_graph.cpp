@@ -63,6 +63,7 @@ public:
     diagnostics run() {
         index_nodes();
         check_groups();
+        check_roles();
         for (std::size_t e = 0; e < def_.edges.size(); ++e) check_edge(e);
         check_cycles();
         check_reachability();
@@ -102,6 +103,27 @@ private:
             report(node.where, "secondary driver " + quoted(node.id) + " has group " + quoted(node.group) +
                                    ", which is not a primary driver id; expected the id of its primary driver" +
                                    did_you_mean(node.group, primaries));
+        }
+    }
+
+    void check_roles() {
+        const model_node* headline = nullptr;
+        for (const model_node& node : def_.nodes) {
+            for (const std::string& role : node.roles) {
+                const bool on_score = role == "achievement" || role == "headline";
+                const bool fits = on_score ? is_outcome(node.kind) : node.kind == node_kind::condition;
+                if (!fits) {
+                    report(node.where, "node " + quoted(node.id) + " is a " + std::string(to_string(node.kind)) +
+                                           " with the role " + quoted(role) + "; expected that role on " +
+                                           (on_score ? "an outcome" : "a condition"));
+                }
+            }
+            if (!node.has_role("headline")) continue;
+            if (headline != nullptr) {
+                report(node.where, "node " + quoted(node.id) + " is a second headline outcome (the first is " +
+                                       quoted(headline->id) + "); expected one");
+            }
+            headline = &node;
         }
     }
 

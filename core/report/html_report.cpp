@@ -22,7 +22,14 @@ using html::escape;
 using html::number;
 using html::subgroup_label;
 
-constexpr std::string_view focus_outcome = "academic.achievement.math";
+/// The outcome the report leads with: the model's node with the role "headline".
+std::optional<std::size_t> headline_outcome(const model_graph& graph) {
+    const auto& nodes = graph.definition().nodes;
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        if (nodes[n].has_role("headline")) return n;
+    }
+    return std::nullopt;
+}
 
 /// Rows of one run by (subgroup, outcome, metric), then by year.
 class run_index {
@@ -532,14 +539,16 @@ private:
     }
 
     void drivers_section() {
-        const auto target = in_.graph.find(focus_outcome);
-        out_ << "<h2 id=\"drivers\">Which practices move math, and through what</h2>\n";
+        const auto target = headline_outcome(in_.graph);
         if (!target) {
-            out_ << "<p>This model has no " << escape(focus_outcome) << " outcome.</p>\n";
+            out_ << "<h2 id=\"drivers\">Which practices move the headline outcome</h2>\n"
+                 << "<p>This model marks no outcome with the role \"headline\".</p>\n";
             return;
         }
+        out_ << "<h2 id=\"drivers\">Which practices move " << escape(in_.graph.definition().nodes[*target].label)
+             << ", and through what</h2>\n";
         out_ << "<p>From the model's link weights alone (each link: SD of the next element per level point), summed over every "
-             << "route: the total effect on math of raising one practice or driver by one level, and the strongest routes it "
+             << "route: the total effect on it of raising one practice or driver by one level, and the strongest routes it "
              << "takes. Longer routes multiply more weights, so they carry less.</p>\n";
         const effects_table table = linear_effects(in_.graph);
         const auto outcome_pos = static_cast<std::size_t>(

@@ -65,6 +65,29 @@ std::optional<std::string> non_empty_string(object_reader& reader, std::string_v
     return text;
 }
 
+/// Reads `roles` as a list of distinct known role names; empty when absent.
+std::vector<std::string> read_roles(object_reader& reader) {
+    std::vector<std::string> roles;
+    const auto list = reader.optional_array("roles");
+    if (!list) return roles;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string pointer = list->pointer_of(i);
+        const auto role = json::read_string(reader.doc(), (*list)[i], pointer, reader.out());
+        if (!role) continue;
+        const json::location at = reader.doc().where(pointer);
+        const auto& known = node_role_names();
+        if (std::find(known.begin(), known.end(), *role) == known.end()) {
+            reader.out().error(reader.doc().file, at.line, at.column, pointer, unknown_word("role", *role, known));
+        } else if (std::find(roles.begin(), roles.end(), *role) != roles.end()) {
+            reader.out().error(reader.doc().file, at.line, at.column, pointer,
+                               "role '" + *role + "' given twice; expected each role once");
+        } else {
+            roles.push_back(*role);
+        }
+    }
+    return roles;
+}
+
 std::optional<model_group> read_group(const json::document& doc, const std::string& pointer, diagnostics& out) {
     object_reader reader(doc, pointer, out);
     const std::size_t before = out.items().size();
@@ -103,6 +126,11 @@ std::optional<model_node> read_node(const json::document& doc, const std::string
     node.description = reader.optional_string("description").value_or("");
     node.leap = reader.optional_string("leap").value_or("");
     node.descriptive = reader.optional_bool("descriptive").value_or(false);
+    node.roles = read_roles(reader);
+    node.subject = reader.optional_string("subject").value_or("");
+    if (!node.subject.empty() && !node.has_role("achievement")) {
+        reader.error_at("subject", "a subject on a node without the role 'achievement'; expected it on test scores only");
+    }
     reader.finish();
     if (has_new_errors(out, before) || !reader.valid()) return std::nullopt;
     return node;

@@ -86,15 +86,12 @@ constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence
 constexpr std::size_t discount_slot = parameter_slot(parameters, "scale_discount_per_doubling");
 constexpr std::size_t reference_slot = parameter_slot(parameters, "scale_reference_schools");
 
-constexpr std::string_view achievement_prefix = "academic.achievement.";
-
 double annual_effect(const sdk::evaluation& e) {
-    const std::string_view subject = e.node_id.substr(achievement_prefix.size());
-    if (subject == "math") return e.parameters[math_slot];
-    if (subject == "ela") return e.parameters[reading_slot];
-    if (subject == "science") return e.parameters[science_slot];
-    throw std::runtime_error("no calibrated effect for subject '" + std::string(subject) +
-                             "'; expected math, ela or science");
+    if (e.subject == "math") return e.parameters[math_slot];
+    if (e.subject == "ela") return e.parameters[reading_slot];
+    if (e.subject == "science") return e.parameters[science_slot];
+    throw std::runtime_error("no calibrated effect for subject '" + std::string(e.subject) +
+                             "'; expected a node with \"subject\": math, ela or science in the model file");
 }
 
 // Share of the way from the school's baseline level to full implementation (level 3). The host has

@@ -92,9 +92,7 @@ double weighted_change_from(const sdk::evaluation& e, std::size_t cell, Keep kee
 
 // Achievement by subject is a level that carries over from year to year; the other academic
 // outcomes (growth, acceleration) are rates, so they respond to this year's dose only.
-inline bool is_achievement(const sdk::evaluation& e) {
-    return sdk::is_academic(e.kind) && e.node_id.starts_with("academic.achievement.");
-}
+inline bool is_achievement(const sdk::evaluation& e) { return e.accumulates; }
 
 /// The knob `pathways calibrate` solves for in the models whose effect it scales linearly: a factor on
 /// the share of every node's dose that comes straight from PL practice (drivers and foundational

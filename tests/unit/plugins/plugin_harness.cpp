@@ -95,8 +95,13 @@ std::vector<double> node_case::run(const sdk::effect_model_info& model) const {
                                      school_effect};
     // NaN marks any cell the model forgot to write.
     std::vector<double> out(out_cells, std::numeric_limits<double>::quiet_NaN());
+    // Test scores carry the roles the DPS model file gives them: "academic.achievement.<subject>"
+    // accumulates, with that subject.
+    constexpr std::string_view achievement = "academic.achievement.";
+    const bool test_score = node_id.starts_with(achievement);
+    const std::string subject = test_score ? node_id.substr(achievement.size()) : "";
     const sdk::evaluation e{node_id, kind, year_index, pl_school_count, views, previous, initial,
-                            with_cells ? &cells : nullptr, parameters, out};
+                            with_cells ? &cells : nullptr, parameters, out, test_score, subject};
     model.evaluate(e);
     return out;
 }

@@ -39,6 +39,8 @@ inline model_definition tiny_model() {
                {"p.d", "D", node_kind::secondary_driver, "level 0-3", "p", "", "", {}},
                {"o", "O", node_kind::student_outcome, "SD", "", "", "", {}},
                {"academic.achievement.math", "A", node_kind::academic_outcome, "SD", "", "", "", {}}};
+    m.nodes[3].roles = {"achievement", "headline"};
+    m.nodes[3].subject = "math";
     m.edges = {make_edge("p.d", "p", edge_role::composition, 1.0), make_edge("p.d", "o", edge_role::effect, 0.5),
                make_edge("o", "academic.achievement.math", edge_role::effect, 0.2)};
     return m;

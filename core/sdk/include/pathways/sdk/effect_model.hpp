@@ -112,6 +112,10 @@ struct evaluation {
     const cell_attributes* cells = nullptr;
     std::span<const double> parameters;        ///< this draw's values, in declaration order
     std::span<double> out;                     ///< write this year's value for every cell
+    /// The node is a test score whose level carries over from year to year (role "achievement" in
+    /// the model file): effects on it may accumulate. Other outcomes respond to this year's dose.
+    bool accumulates = false;
+    std::string_view subject;                  ///< an achievement node's tested subject ("math", "ela", ...)
 };
 
 /// An effect model: pure function of its inputs, so the host may call it from many threads.

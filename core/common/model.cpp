@@ -34,4 +34,13 @@ std::string_view to_string(edge_role role) {
     return "effect";
 }
 
+std::string_view to_string(derived_metric metric) {
+    return metric == derived_metric::subgroup_gap ? "subgroup_gap" : "none";
+}
+
+std::optional<derived_metric> derived_metric_from_string(std::string_view text) {
+    if (text == "subgroup_gap") return derived_metric::subgroup_gap;
+    return std::nullopt;
+}
+
 }  // namespace pathways

@@ -29,6 +29,13 @@ struct source_location {
     std::string pointer;
 };
 
+/// A node whose value the engine derives from reported subgroup aggregates instead of evaluating
+/// it cell by cell. `subgroup_gap`: reference group minus focal group, the edge-weighted mean of
+/// its parents' gaps (in SD), so it grows when a gap widens.
+enum class derived_metric { none, subgroup_gap };
+std::string_view to_string(derived_metric metric);
+std::optional<derived_metric> derived_metric_from_string(std::string_view text);
+
 struct model_node {
     std::string id;
     std::string label;
@@ -38,6 +45,7 @@ struct model_node {
     std::string description;
     std::string leap;         ///< LEAP alignment codes, where one applies
     source_location where;
+    derived_metric derived = derived_metric::none;  ///< the file's "derived" attribute
 };
 
 /// How an edge acts. `effect` edges are evaluated by the effect model; `composition` edges

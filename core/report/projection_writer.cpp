@@ -151,6 +151,13 @@ std::string cut_risk_text(double annual_probability, int first_year_at_risk, dou
         return "The district never cuts the program in this scenario, so both projections are the same.";
     }
     char buffer[512];
+    if (draws <= 1) {
+        std::snprintf(buffer, sizeof buffer,
+                      "The district may cut the program (%.0f%% a year from %d, so %.0f%% by %d), but a single central "
+                      "run samples no cut: both projections show the plan sustained.",
+                      100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year);
+        return buffer;
+    }
     std::snprintf(buffer, sizeof buffer,
                   "The district may cut the program: %.0f%% a year from %d, so %.0f%% by %d (cut in %zu of %zu draws). "
                   "Where the program is cut, its effect fades, so with the cut risk a lower bound near 0 means the "

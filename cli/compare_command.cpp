@@ -62,7 +62,7 @@ std::optional<labelled_run> run_labelled(const std::string& name, const loaded_s
                                         progress.callback(), &interrupted()};
     const projection_draws draws = run_draws(sim, loaded.spec, projection);
     if (draws.cancelled) return std::nullopt;
-    return label_draws(name, draws, sim, loaded.spec.start_year);
+    return label_draws(name, comparable_rows(draws), sim, loaded.spec.start_year);
 }
 
 /// A display name per scenario file: its stem, with the variant, unique among the runs.

@@ -120,6 +120,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         progress_display progress(variant, options.quiet);
         projection_options projection{loaded->spec.draws, loaded->spec.seed, options.threads, loaded->spec.report.min_n,
                                       !options.no_suppression, progress.callback(), &interrupted()};
+        projection.sustained_course = true;  // every run reports the plan sustained and with the district's cut risk
         const auto start = std::chrono::steady_clock::now();
         const projection_draws draws = run_draws(sim, loaded->spec, projection);
         if (draws.cancelled) {
@@ -128,7 +129,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         }
         if (variants.size() > 1) {
             // Only the horizon is compared, so only its rows are kept across variants.
-            variant_draws.push_back(final_year_rows(label_draws(variant, draws, sim, loaded->spec.start_year)));
+            variant_draws.push_back(final_year_rows(label_draws(variant, comparable_rows(draws), sim, loaded->spec.start_year)));
         }
         finished_run run{variant, summarize_draws(draws),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};

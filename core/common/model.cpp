@@ -45,4 +45,13 @@ const std::vector<std::string>& node_role_names() {
     return names;
 }
 
+std::string_view to_string(derived_metric metric) {
+    return metric == derived_metric::subgroup_gap ? "subgroup_gap" : "none";
+}
+
+std::optional<derived_metric> derived_metric_from_string(std::string_view text) {
+    if (text == "subgroup_gap") return derived_metric::subgroup_gap;
+    return std::nullopt;
+}
+
 }  // namespace pathways

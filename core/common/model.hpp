@@ -30,6 +30,13 @@ struct source_location {
     std::string pointer;
 };
 
+/// A node whose value the engine derives from reported subgroup aggregates instead of evaluating
+/// it cell by cell. `subgroup_gap`: reference group minus focal group, the edge-weighted mean of
+/// its parents' gaps (in SD), so it grows when a gap widens.
+enum class derived_metric { none, subgroup_gap };
+std::string_view to_string(derived_metric metric);
+std::optional<derived_metric> derived_metric_from_string(std::string_view text);
+
 struct model_node {
     std::string id;
     std::string label;
@@ -45,6 +52,7 @@ struct model_node {
     /// model's node ids.
     std::vector<std::string> roles{};
     std::string subject{};    ///< for achievement nodes: the tested subject ("math", "ela", ...)
+    derived_metric derived = derived_metric::none;  ///< the file's "derived" attribute
 
     [[nodiscard]] bool has_role(std::string_view role) const;
 };

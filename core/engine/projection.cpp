@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -71,14 +72,34 @@ double proficient_at(const run_aggregates& run, const simulation& sim, int year,
     return run.proficient[(static_cast<std::size_t>(year) * sim.subgroups().size() + g) * sim.proficiency_outcomes() + p];
 }
 
+/// Reference minus focal group in `level(group, outcome)`; for a derived subgroup-gap outcome, the
+/// weighted mean of its components' gaps (never a per-cell value of its own).
+template <class Level>
+double gap_between(const simulation& sim, std::size_t o, std::size_t reference, std::size_t focal, Level level) {
+    const reported_outcome& outcome = sim.outcomes()[o];
+    if (!outcome.derived_gap()) return level(reference, o) - level(focal, o);
+    double gap = 0.0;
+    for (const auto& [component, weight] : outcome.gap_components) gap += weight * (level(reference, component) - level(focal, component));
+    return gap;
+}
+
+/// One draw's runs: the scenario of each course and business as usual.
+struct draw_runs {
+    const run_aggregates& sustained;
+    const run_aggregates& with_cut_risk;
+    const run_aggregates& business_as_usual;
+};
+
 /// The value of one row in one draw.
-double row_value(const metric_row& row, const simulation& sim, const draw_result& r, const std::vector<gap_pair>& pairs) {
+double row_value(const metric_row& row, const simulation& sim, const draw_runs& runs, const std::vector<gap_pair>& pairs) {
     const int y = row.year;
     const std::size_t g = row.subgroup;
     const std::size_t o = row.outcome;
     const reported_outcome& outcome = sim.outcomes()[o];
-    const auto scenario_level = [&](std::size_t group) { return level_at(r.scenario, sim, y, group, o); };
-    const auto bau_level = [&](std::size_t group) { return level_at(r.business_as_usual, sim, y, group, o); };
+    const run_aggregates& plan = row.course == plan_course::sustained ? runs.sustained : runs.with_cut_risk;
+    const run_aggregates& bau = runs.business_as_usual;
+    const auto scenario_level = [&](std::size_t group) { return level_at(plan, sim, y, group, o); };
+    const auto bau_level = [&](std::size_t group) { return level_at(bau, sim, y, group, o); };
     if (row.metric == metric::level) return scenario_level(g);
     if (row.metric == metric::bau_level) return bau_level(g);
     if (row.metric == metric::effect) return scenario_level(g) - bau_level(g);
@@ -87,33 +108,119 @@ double row_value(const metric_row& row, const simulation& sim, const draw_result
         return stats::percentile_shift(p0, scenario_level(g) - bau_level(g));
     }
     const std::size_t p = outcome.proficiency_index.value_or(0);
-    if (row.metric == metric::proficient) return 100.0 * proficient_at(r.scenario, sim, y, g, p);
-    if (row.metric == metric::proficient_bau) return 100.0 * proficient_at(r.business_as_usual, sim, y, g, p);
+    if (row.metric == metric::proficient) return 100.0 * proficient_at(plan, sim, y, g, p);
+    if (row.metric == metric::proficient_bau) return 100.0 * proficient_at(bau, sim, y, g, p);
     if (row.metric == metric::proficient_change) {
-        return 100.0 * (proficient_at(r.scenario, sim, y, g, p) - proficient_at(r.business_as_usual, sim, y, g, p));
+        return 100.0 * (proficient_at(plan, sim, y, g, p) - proficient_at(bau, sim, y, g, p));
     }
     const auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const gap_pair& gp) { return gp.focal == g; });
     const std::size_t ref = pair->reference;
-    const double baseline_gap = sim.baseline_level(ref, o, y) - sim.baseline_level(g, o, y);
-    const double gap = scenario_level(ref) - scenario_level(g);
+    const auto baseline = [&](std::size_t group, std::size_t outcome_index) { return sim.baseline_level(group, outcome_index, y); };
+    const auto in_plan = [&](std::size_t group, std::size_t outcome_index) { return level_at(plan, sim, y, group, outcome_index); };
+    const auto in_bau = [&](std::size_t group, std::size_t outcome_index) { return level_at(bau, sim, y, group, outcome_index); };
+    const double baseline_gap = gap_between(sim, o, ref, g, baseline);
+    const double gap = gap_between(sim, o, ref, g, in_plan);
     if (row.metric == metric::gap_sd) return gap;
-    if (row.metric == metric::gap_sd_bau) return bau_level(ref) - bau_level(g);
+    if (row.metric == metric::gap_sd_bau) return gap_between(sim, o, ref, g, in_bau);
     if (row.metric == metric::gap_closed_pct) return baseline_gap != 0.0 ? 100.0 * (baseline_gap - gap) / baseline_gap : 0.0;
     if (row.metric == metric::gap_pp) {
-        return 100.0 * (proficient_at(r.scenario, sim, y, ref, p) - proficient_at(r.scenario, sim, y, g, p));
+        return 100.0 * (proficient_at(plan, sim, y, ref, p) - proficient_at(plan, sim, y, g, p));
     }
     if (row.metric == metric::gap_closes) return gap <= 0.0 ? 1.0 : 0.0;
-    if (row.metric == metric::gap_years_to_close) return years_to_close(baseline_gap, gap, y + 1);
+    if (row.metric == metric::gap_narrows) return gap < baseline_gap ? 1.0 : 0.0;
+    if (row.metric == metric::gap_years_to_close) return years_to_close(baseline_gap, gap, y + 1).value_or(not_a_number);
     throw std::logic_error("unhandled metric");
+}
+
+/// Quantile (type 7, as stats::quantile_type7) of values sorted with the undefined ones last, as if
+/// they were +infinity: undefined when it falls on an undefined value or between one and a number.
+double quantile_with_never(const std::vector<double>& sorted, std::size_t defined, double p) {
+    const double h = static_cast<double>(sorted.size() - 1) * p;
+    const auto below = static_cast<std::size_t>(std::floor(h));
+    const double fraction = h - static_cast<double>(below);
+    if (below >= defined) return not_a_number;
+    if (fraction == 0.0 || below + 1 >= sorted.size()) return sorted[below];
+    if (below + 1 >= defined) return not_a_number;
+    return sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
+}
+
+stats::summary summarize_years_to_close(std::span<const double> values) {
+    std::vector<double> sorted(values.begin(), values.end());
+    const auto split = std::partition(sorted.begin(), sorted.end(), [](double v) { return !std::isnan(v); });
+    const auto defined = static_cast<std::size_t>(split - sorted.begin());
+    std::sort(sorted.begin(), split);
+    stats::summary s;
+    s.p05 = quantile_with_never(sorted, defined, 0.05);
+    s.p50 = quantile_with_never(sorted, defined, 0.50);
+    s.p95 = quantile_with_never(sorted, defined, 0.95);
+    s.prob_positive = not_a_number;
+    if (defined == sorted.size()) {
+        const stats::summary all = stats::summarize(values);
+        s.mean = all.mean;
+        s.sd = all.sd;
+    } else {
+        s.mean = not_a_number;
+        s.sd = not_a_number;
+    }
+    return s;
+}
+
+std::string dimension_name(subgroup_term::dimension dim) {
+    switch (dim) {
+        case subgroup_term::dimension::race: return "race";
+        case subgroup_term::dimension::ell: return "ell";
+        case subgroup_term::dimension::frl: return "frl";
+        case subgroup_term::dimension::sped: return "sped";
+        case subgroup_term::dimension::grade: return "grade";
+    }
+    return "race";
+}
+
+/// The dimensions (race, ell, ...) a district baseline gives offsets for; empty when it has none.
+std::set<subgroup_term::dimension> offset_dimensions(const district_profile& district, const std::string& node) {
+    std::set<subgroup_term::dimension> dims;
+    for (const outcome_baseline& baseline : district.baselines) {
+        if (baseline.node != node) continue;
+        for (const auto& [term_text, offset] : baseline.offsets) {
+            std::string error;
+            if (const auto term = parse_subgroup(term_text, error)) {
+                for (const subgroup_term& t : term->terms) dims.insert(t.dim);
+            }
+        }
+    }
+    return dims;
+}
+
+/// cut risk of the plan: the same years `simulation::sample_parameters` draws a cut in.
+cut_risk plan_cut_risk(const simulation& sim, const scenario& spec) {
+    cut_risk risk;
+    risk.annual_probability = spec.plan.program_cut.annual_probability;
+    risk.first_year_at_risk = spec.start_year + static_cast<int>(std::ceil(sim.schedule().protected_years()));
+    const int years_at_risk = std::max(0, spec.start_year + spec.years - risk.first_year_at_risk);
+    if (risk.annual_probability > 0.0) risk.by_horizon = 1.0 - std::pow(1.0 - risk.annual_probability, years_at_risk);
+    return risk;
 }
 
 }  // namespace
 
-double years_to_close(double baseline_gap, double gap, int years_elapsed) {
+std::optional<double> years_to_close(double baseline_gap, double gap, int years_elapsed) {
     if (baseline_gap <= 0.0) return 0.0;
     const double narrowed = baseline_gap - gap;
-    if (narrowed <= 0.0) return max_years_to_close;
-    return std::min(baseline_gap * years_elapsed / narrowed, max_years_to_close);
+    if (narrowed <= 0.0) return std::nullopt;
+    return baseline_gap * years_elapsed / narrowed;
+}
+
+std::string_view to_string(plan_course course) {
+    switch (course) {
+        case plan_course::none: return "";
+        case plan_course::sustained: return "sustained";
+        case plan_course::with_cut_risk: return "with_cut_risk";
+    }
+    return "";
+}
+
+bool depends_on_plan(metric m) {
+    return m != metric::bau_level && m != metric::proficient_bau && m != metric::gap_sd_bau;
 }
 
 std::string_view to_string(metric m) {
@@ -130,6 +237,7 @@ std::string_view to_string(metric m) {
         case metric::gap_closed_pct: return "gap_closed_pct";
         case metric::gap_pp: return "gap_pp";
         case metric::gap_closes: return "gap_closes";
+        case metric::gap_narrows: return "gap_narrows";
         case metric::gap_years_to_close: return "gap_years_to_close";
     }
     return "level";
@@ -138,6 +246,8 @@ std::string_view to_string(metric m) {
 std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spec, const projection_options& options) {
     const std::vector<gap_pair> pairs = gap_pairs(sim, spec);
     const auto& groups = sim.subgroups();
+    std::vector<plan_course> courses{plan_course::with_cut_risk};
+    if (options.sustained_course) courses.insert(courses.begin(), plan_course::sustained);
     std::vector<metric_row> rows;
     for (int y = 0; y < sim.years(); ++y) {
         const std::vector<bool> hidden = suppressed_subgroups(sim, y, options.min_n, options.suppress);
@@ -145,16 +255,23 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
             for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
                 const reported_outcome& outcome = sim.outcomes()[o];
                 auto add = [&](metric m, const std::string& reference, bool hide) {
-                    rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide});
+                    if (!depends_on_plan(m)) {
+                        rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide, plan_course::none});
+                        return;
+                    }
+                    for (const plan_course course : courses) rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide, course});
                 };
-                for (metric m : {metric::level, metric::bau_level, metric::effect}) add(m, "", hidden[g]);
-                if (outcome.academic) add(metric::percentile_shift, "", hidden[g]);
-                if (outcome.proficiency_index) {
-                    for (metric m : {metric::proficient, metric::proficient_bau, metric::proficient_change}) {
-                        add(m, "", hidden[g]);
+                // A derived gap outcome has no level of its own: only its gaps are reported.
+                if (!outcome.derived_gap()) {
+                    for (metric m : {metric::level, metric::bau_level, metric::effect}) add(m, "", hidden[g]);
+                    if (outcome.academic) add(metric::percentile_shift, "", hidden[g]);
+                    if (outcome.proficiency_index) {
+                        for (metric m : {metric::proficient, metric::proficient_bau, metric::proficient_change}) {
+                            add(m, "", hidden[g]);
+                        }
                     }
                 }
-                if (!outcome.academic) continue;
+                if (!outcome.academic && !outcome.derived_gap()) continue;
                 for (const gap_pair& pair : pairs) {
                     if (pair.focal != g) continue;
                     const bool hide = hidden[g] || hidden[pair.reference];
@@ -162,8 +279,7 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
                     for (metric m : {metric::gap_sd, metric::gap_sd_bau, metric::gap_closed_pct}) add(m, reference, hide);
                     if (outcome.proficiency_index) add(metric::gap_pp, reference, hide);
                     if (y + 1 == sim.years()) {
-                        add(metric::gap_closes, reference, hide);
-                        add(metric::gap_years_to_close, reference, hide);
+                        for (metric m : {metric::gap_closes, metric::gap_narrows, metric::gap_years_to_close}) add(m, reference, hide);
                     }
                 }
             }
@@ -172,34 +288,66 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
     return rows;
 }
 
+void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostics& found) {
+    const auto& groups = sim.subgroups();
+    for (const gap_pair& pair : gap_pairs(sim, spec)) {
+        std::set<subgroup_term::dimension> wanted;
+        for (const std::size_t g : {pair.focal, pair.reference}) {
+            for (const subgroup_term& term : groups[g].group.terms) wanted.insert(term.dim);
+        }
+        std::string dims;
+        for (const auto dim : wanted) dims += (dims.empty() ? "" : " or ") + dimension_name(dim);
+        std::string missing;
+        for (const reported_outcome& outcome : sim.outcomes()) {
+            if (!outcome.academic || outcome.derived_gap()) continue;  // derived gaps are checked through their components
+            const auto offered = offset_dimensions(sim.district(), outcome.id);
+            if (std::none_of(wanted.begin(), wanted.end(), [&](auto dim) { return offered.contains(dim); })) {
+                missing += (missing.empty() ? "" : ", ") + outcome.id;
+            }
+        }
+        if (missing.empty()) continue;
+        const std::string& focal = groups[pair.focal].group.name;
+        const std::string& reference = groups[pair.reference].group.name;
+        spec.where.error(found, "/report/reference_groups/" + focal,
+                         "the " + focal + " vs " + reference + " gap needs baseline offsets for " + dims +
+                             " in district profile '" + sim.district().file + "', which has none under baseline/<outcome>/offsets for " +
+                             missing + "; expected offsets such as \"" + focal + "\": -0.5 for those outcomes, or no reference group for " +
+                             focal);
+    }
+}
+
 projection_draws run_draws(const simulation& sim, const scenario& spec, const projection_options& options) {
     projection_draws result;
     result.rows = describe_rows(sim, spec, options);
+    result.cut = plan_cut_risk(sim, spec);
     const std::vector<gap_pair> pairs = gap_pairs(sim, spec);
     const bool central = options.draws <= 0;
     result.draws = central ? 1 : static_cast<std::size_t>(options.draws);
+    diagnostics found;
+    check_gap_baselines(sim, spec, found);
     // Exact quantiles need every draw's row values (never per-cell trajectories); refuse runs whose
     // aggregates alone would not fit comfortably in memory rather than swap or crash.
     const double bytes = static_cast<double>(result.draws) * static_cast<double>(result.rows.size()) * sizeof(double);
     if (bytes > max_aggregate_bytes) {
-        diagnostics found;
         spec.where.error(found, "/uncertainty/draws",
                          std::to_string(result.draws) + " draws of " + std::to_string(result.rows.size()) +
                              " rows need " + std::to_string(static_cast<long long>(bytes / (1 << 20))) +
                              " MiB of per-draw results; expected at most " +
                              std::to_string(static_cast<long long>(max_aggregate_bytes / (1 << 20))) +
                              " MiB: use fewer draws or report fewer subgroups and outcomes");
-        throw input_error(found);
     }
+    if (found.has_errors()) throw input_error(found);
     result.values.assign(result.draws * result.rows.size(), not_a_number);
 
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
+    std::atomic<std::size_t> cut_draws{0};
     std::atomic<bool> cancelled{false};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto worker = [&] {
         draw_result outcome;
+        run_aggregates sustained;
         for (std::size_t d = next++; d < result.draws; d = next++) {
             if ((options.cancel && options.cancel->load()) || cancelled.load()) {
                 cancelled = true;
@@ -208,8 +356,13 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
             try {
                 const draw_parameters parameters = central ? sim.central_parameters() : sim.sample_parameters(options.seed, d);
                 sim.run(parameters, outcome);
+                // Only a draw whose program is cut differs when sustained; the others are not rerun.
+                const bool rerun = options.sustained_course && parameters.cut_year.has_value();
+                if (rerun) sim.run_sustained(parameters, sustained);
+                if (parameters.cut_year) ++cut_draws;
+                const draw_runs runs{rerun ? sustained : outcome.scenario, outcome.scenario, outcome.business_as_usual};
                 double* out = result.values.data() + d * result.rows.size();
-                for (std::size_t i = 0; i < result.rows.size(); ++i) out[i] = row_value(result.rows[i], sim, outcome, pairs);
+                for (std::size_t i = 0; i < result.rows.size(); ++i) out[i] = row_value(result.rows[i], sim, runs, pairs);
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure) failure = std::current_exception();
@@ -227,6 +380,7 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     for (std::thread& thread : pool) thread.join();
     if (failure) std::rethrow_exception(failure);
     result.cancelled = cancelled.load();
+    result.cut.cut_draws = cut_draws.load();
     return result;
 }
 
@@ -234,12 +388,32 @@ projection_result summarize_draws(const projection_draws& draws) {
     projection_result result;
     result.rows = draws.rows;
     result.draws = draws.draws;
+    result.cut = draws.cut;
     std::vector<double> column(draws.draws);
     for (std::size_t i = 0; i < draws.rows.size(); ++i) {
         for (std::size_t d = 0; d < draws.draws; ++d) column[d] = draws.values[d * draws.rows.size() + i];
-        result.summaries.push_back(stats::summarize(column));
+        result.summaries.push_back(draws.rows[i].metric == metric::gap_years_to_close ? summarize_years_to_close(column)
+                                                                                       : stats::summarize(column));
     }
     return result;
+}
+
+projection_draws comparable_rows(const projection_draws& draws) {
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < draws.rows.size(); ++i) {
+        const metric_row& row = draws.rows[i];
+        if (row.course != plan_course::sustained && row.metric != metric::gap_years_to_close) kept.push_back(i);
+    }
+    projection_draws out;
+    out.draws = draws.draws;
+    out.cancelled = draws.cancelled;
+    out.cut = draws.cut;
+    for (const std::size_t i : kept) out.rows.push_back(draws.rows[i]);
+    out.values.reserve(draws.draws * kept.size());
+    for (std::size_t d = 0; d < draws.draws; ++d) {
+        for (const std::size_t i : kept) out.values.push_back(draws.values[d * draws.rows.size() + i]);
+    }
+    return out;
 }
 
 projection_draws paired_difference(const projection_draws& a, const projection_draws& b) {

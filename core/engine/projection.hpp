@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,17 +30,27 @@ enum class metric {
     gap_closed_pct,
     gap_pp,
     gap_closes,  ///< 1 when the gap is closed in that draw: its mean is the probability
-    gap_years_to_close,  ///< years from the start to close the gap at its pace so far (final year)
+    gap_narrows,  ///< 1 when the gap is narrower than at baseline in that draw: its mean is the probability
+    /// Years from the start to close the gap at its pace so far (final year); undefined (NaN, written
+    /// empty or null) in a draw where the gap does not narrow. See summarize_draws.
+    gap_years_to_close,
 };
 std::string_view to_string(metric m);
 
-/// Longest `gap_years_to_close` reported: a gap that does not narrow, or would take longer, reads this.
-inline constexpr double max_years_to_close = 100.0;
+/// Which projection of the plan a row belongs to. Every run reports the plan "if it is sustained"
+/// (each draw with no program cut) and "with the district's cut risk" (each draw with its sampled
+/// cut, if any); rows that only describe business as usual belong to neither.
+enum class plan_course : std::uint8_t { none, sustained, with_cut_risk };
+/// "", "sustained", "with_cut_risk": the spelling of the `course` column.
+std::string_view to_string(plan_course course);
+/// Whether a metric reads the scenario run (so it has a course) rather than business as usual only.
+bool depends_on_plan(metric m);
 
 /// Years from the start until a gap of `baseline_gap` SD closes, if it keeps narrowing at the average
 /// pace that took it to `gap` after `years_elapsed` years: baseline_gap · years_elapsed / (baseline_gap
-/// − gap), at most max_years_to_close. 0 when the focal group starts level or ahead.
-double years_to_close(double baseline_gap, double gap, int years_elapsed);
+/// − gap). 0 when the focal group starts level or ahead; nullopt when the gap has not narrowed, since
+/// it does not close at that pace (no cap and no stand-in number).
+std::optional<double> years_to_close(double baseline_gap, double gap, int years_elapsed);
 
 /// One row of the projection table; `year` counts from 0 at the scenario's start year.
 struct metric_row {
@@ -50,6 +61,7 @@ struct metric_row {
     std::string reference;       ///< reference subgroup for gap metrics, else empty
     double students = 0.0;
     bool suppressed = false;
+    plan_course course = plan_course::with_cut_risk;  ///< none for business-as-usual rows
 };
 
 struct projection_options {
@@ -60,20 +72,33 @@ struct projection_options {
     bool suppress = true;        ///< RELIABILITY.md items 23–25
     std::function<void(std::size_t done, std::size_t total)> progress;  ///< called from worker threads
     const std::atomic<bool>* cancel = nullptr;
+    /// Also report the plan as if it were sustained (each draw rerun without its program cut), next
+    /// to the with-cut-risk rows. Off, only the with-cut-risk course is reported.
+    bool sustained_course = false;
 };
 
 /// Per-draw metric values, `values[draw * rows.size() + row]`, plus the row descriptions.
+/// The district's program-cut risk over the horizon, as the draws sample it.
+struct cut_risk {
+    double annual_probability = 0.0;
+    double by_horizon = 0.0;     ///< probability the program is cut before the last year: 1 − (1 − p)^years at risk
+    int first_year_at_risk = 0;  ///< calendar year
+    std::size_t cut_draws = 0;   ///< draws in which the program was cut
+};
+
 struct projection_draws {
     std::vector<metric_row> rows;
     std::vector<double> values;
     std::size_t draws = 0;
     bool cancelled = false;
+    pathways::cut_risk cut;
 };
 
 struct projection_result {
     std::vector<metric_row> rows;
     std::vector<stats::summary> summaries;  ///< per row, across draws (central value when draws = 0)
     std::size_t draws = 0;
+    pathways::cut_risk cut;
 };
 
 /// The metric rows a simulation reports, with suppression decided (subgroup head counts).
@@ -82,8 +107,21 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
 /// Runs every draw and computes each row's value per draw.
 projection_draws run_draws(const simulation& sim, const scenario& spec, const projection_options& options);
 
-/// Summaries across draws for every row, in row order.
+/// Summaries across draws for every row, in row order. `gap_years_to_close` is undefined in draws
+/// where the gap does not narrow; those draws never close at their pace, so they rank after every
+/// finite value: a quantile that falls among them is undefined (NaN), as are the mean and SD when
+/// any draw is undefined, and prob_positive is always NaN for that metric (the share of draws
+/// whose gap narrows is the mean of `gap_narrows`). Undefined values are written empty in CSV,
+/// null in JSON and "not closing at this pace" in text.
 projection_result summarize_draws(const projection_draws& draws);
+
+/// The rows paired comparisons across runs use: the with-cut-risk course, without
+/// `gap_years_to_close` (undefined in some draws, so it has no paired difference).
+projection_draws comparable_rows(const projection_draws& draws);
+
+/// Errors (to `found`) for every reported gap whose groups have no baseline offsets in the
+/// district profile: such a gap starts at 0 by construction and its metrics would mean nothing.
+void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostics& found);
 
 /// Paired difference `a − b` of two runs with the same rows and draws (common random numbers).
 projection_draws paired_difference(const projection_draws& a, const projection_draws& b);

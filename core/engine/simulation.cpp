@@ -101,6 +101,7 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     for (std::size_t n : inputs.graph.topological_order()) {
         const node_kind kind = nodes[n].kind;
         if (!is_evaluated(kind) && kind != node_kind::primary_driver) continue;
+        if (nodes[n].derived != derived_metric::none) continue;  // computed from subgroup means in the projection
         // A primary driver aggregates its composition edges; every other node evaluates its effect edges.
         const edge_role wanted = kind == node_kind::primary_driver ? edge_role::composition : edge_role::effect;
         std::vector<std::pair<std::size_t, std::size_t>> parents;
@@ -242,7 +243,7 @@ void simulation::prepare_reporting(diagnostics& problems) {
     }
     const auto& nodes = inputs_.graph.definition().nodes;
     auto add_outcome = [&](std::size_t n) {
-        reported_outcome outcome{n, nodes[n].id, nodes[n].kind == node_kind::academic_outcome, std::nullopt};
+        reported_outcome outcome{n, nodes[n].id, nodes[n].kind == node_kind::academic_outcome, std::nullopt, {}};
         for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
             if (proficiency_cuts_[p].node == n) outcome.proficiency_index = p;
         }
@@ -250,14 +251,18 @@ void simulation::prepare_reporting(diagnostics& problems) {
     };
     if (spec.report.outcomes.empty()) {
         for (std::size_t n : inputs_.graph.topological_order()) {
-            if (nodes[n].kind == node_kind::student_outcome || nodes[n].kind == node_kind::academic_outcome) add_outcome(n);
+            if (nodes[n].kind == node_kind::student_outcome || nodes[n].kind == node_kind::academic_outcome ||
+                nodes[n].derived != derived_metric::none) {
+                add_outcome(n);
+            }
         }
-        return;
+    } else {
+        for (const std::string& id : spec.report.outcomes) {
+            if (const auto n = inputs_.graph.find(id)) add_outcome(*n);
+            else problems.error(spec.file, 0, 0, "/report/outcomes", "unknown outcome '" + id + "'");
+        }
     }
-    for (const std::string& id : spec.report.outcomes) {
-        if (const auto n = inputs_.graph.find(id)) add_outcome(*n);
-        else problems.error(spec.file, 0, 0, "/report/outcomes", "unknown outcome '" + id + "'");
-    }
+    link_gap_components(problems);
 }
 
 std::vector<double> simulation::trend_per_cell(std::size_t node) const {
@@ -305,6 +310,43 @@ void simulation::prepare_parameters(diagnostics& problems) {
         for (std::size_t c = 0; c < cell_count; ++c) baseline_implementation_[c] += initial_values_[driven[k] * cell_count + c];
     }
     if (secondary > 0.0) for (double& v : baseline_implementation_) v /= secondary;
+}
+
+void simulation::link_gap_components(diagnostics& problems) {
+    const auto& definition = inputs_.graph.definition();
+    // Indices are taken before any parent is appended, so a reference into outcomes_ never dangles.
+    const std::size_t listed = outcomes_.size();
+    for (std::size_t o = 0; o < listed; ++o) {
+        const std::size_t node = outcomes_[o].node;
+        if (definition.nodes[node].derived != derived_metric::subgroup_gap) continue;
+        std::vector<std::pair<std::size_t, double>> components;
+        double total = 0.0;
+        for (std::size_t e : inputs_.graph.incoming_edges(node)) {
+            const model_edge& edge = definition.edges[e];
+            const std::size_t parent = *inputs_.graph.find(edge.from);
+            auto at = std::find_if(outcomes_.begin(), outcomes_.end(), [&](const reported_outcome& r) { return r.node == parent; });
+            // A gap is computed from the parents' subgroup means, so every parent is aggregated (and reported).
+            if (at == outcomes_.end()) {
+                const node_kind kind = definition.nodes[parent].kind;
+                outcomes_.push_back({parent, edge.from, kind == node_kind::academic_outcome, std::nullopt, {}});
+                for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
+                    if (proficiency_cuts_[p].node == parent) outcomes_.back().proficiency_index = p;
+                }
+                at = outcomes_.end() - 1;
+            }
+            components.emplace_back(static_cast<std::size_t>(at - outcomes_.begin()), edge.weight);
+            total += edge.weight;
+        }
+        if (components.empty() || total <= 0.0) {
+            problems.error(definition.file, definition.nodes[node].where.line, definition.nodes[node].where.column,
+                           definition.nodes[node].where.pointer,
+                           "subgroup_gap node '" + definition.nodes[node].id +
+                               "' has no positive edge weights; expected effect edges from the outcomes it averages");
+            continue;
+        }
+        for (auto& component : components) component.second /= total;  // a weighted mean, even if weights are rounded
+        outcomes_[o].gap_components = std::move(components);
+    }
 }
 
 draw_parameters simulation::central_parameters() const {
@@ -417,12 +459,23 @@ draw_parameters simulation::parameters_with(std::span<const double> values) cons
     return p;
 }
 
-void simulation::run(const draw_parameters& parameters, draw_result& out) const {
+simulation::workspace& simulation::thread_workspace() {
     // Megabytes of scratch per draw (every node for every cell); kept per thread and reused, since
     // allocating and faulting them in afresh for each draw cost a third of the run time.
     thread_local workspace ws;
+    return ws;
+}
+
+void simulation::run(const draw_parameters& parameters, draw_result& out) const {
+    workspace& ws = thread_workspace();
     run_one(parameters, false, ws, out.scenario);
     run_one(parameters, true, ws, out.business_as_usual);
+}
+
+void simulation::run_sustained(const draw_parameters& parameters, run_aggregates& out) const {
+    draw_parameters never_cut = parameters;
+    never_cut.cut_year.reset();
+    run_one(never_cut, false, thread_workspace(), out);
 }
 
 void simulation::run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws,

@@ -78,6 +78,10 @@ struct reported_outcome {
     std::string id;
     bool academic = false;
     std::optional<std::size_t> proficiency_index;  ///< position among outcomes with a cut score
+    /// A derived subgroup-gap node: the outcomes (indices into `simulation::outcomes()`) whose
+    /// subgroup gaps it averages, with their weights (summing to 1). It has no per-cell value.
+    std::vector<std::pair<std::size_t, double>> gap_components;
+    [[nodiscard]] bool derived_gap() const { return !gap_components.empty(); }
 };
 
 struct simulation_inputs {
@@ -115,6 +119,9 @@ public:
 
     /// Runs scenario and business as usual for one draw. Thread-safe: each thread passes its own result.
     void run(const draw_parameters& parameters, draw_result& out) const;
+    /// The scenario of one draw as if the district never cut the program (its `cut_year` ignored):
+    /// the "if the plan is sustained" course. Business as usual has no program, so it needs no rerun.
+    void run_sustained(const draw_parameters& parameters, run_aggregates& out) const;
 
     [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
     [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
@@ -129,6 +136,7 @@ public:
     [[nodiscard]] std::size_t evaluated_node_count() const { return evaluated_.size(); }
     [[nodiscard]] const implementation_schedule& schedule() const { return schedule_; }
     [[nodiscard]] const model_graph& graph() const { return inputs_.graph; }
+    [[nodiscard]] const district_profile& district() const { return inputs_.district; }
 
 private:
     struct workspace;
@@ -136,6 +144,8 @@ private:
     void prepare_reporting(diagnostics& problems);
     void prepare_parameters(diagnostics& problems);
     void prepare_baseline_levels();
+    void link_gap_components(diagnostics& problems);
+    static workspace& thread_workspace();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
     void evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const;
     void aggregate_year(int year, workspace& ws, run_aggregates& out) const;

@@ -12,6 +12,7 @@
 #include "engine/scenario_loader.hpp"
 #include "population/csv.hpp"
 #include "report/html_text.hpp"
+#include "report/projection_writer.hpp"
 #include "report/report_charts.hpp"
 #include "scenario/scenario_reader.hpp"
 
@@ -31,31 +32,40 @@ std::optional<std::size_t> headline_outcome(const model_graph& graph) {
     return std::nullopt;
 }
 
-/// Rows of one run by (subgroup, outcome, metric), then by year.
+constexpr const char* with_cut_risk = "with_cut_risk";
+constexpr const char* sustained = "sustained";
+
+/// Rows of one run by (subgroup, outcome, metric, course), then by year. A lookup asks for a course
+/// of the plan and falls back to rows without one (business as usual, and files written before the
+/// two projections, whose plan rows are the with-cut-risk course).
 class run_index {
 public:
     explicit run_index(const result_run& run) : run_(&run) {
         for (const result_row& row : run.rows) {
-            series_[{row.subgroup, row.outcome, row.metric}][row.year] = &row;
+            series_[{row.subgroup, row.outcome, row.metric, row.course}][row.year] = &row;
             years_.insert(row.year);
         }
     }
     [[nodiscard]] const std::map<int, const result_row*>* series(const std::string& subgroup, const std::string& outcome,
-                                                                 const std::string& metric) const {
-        const auto it = series_.find({subgroup, outcome, metric});
+                                                                 const std::string& metric,
+                                                                 const std::string& course = with_cut_risk) const {
+        auto it = series_.find({subgroup, outcome, metric, course});
+        if (it == series_.end()) it = series_.find({subgroup, outcome, metric, ""});
         return it == series_.end() ? nullptr : &it->second;
     }
     [[nodiscard]] const result_row* final_row(const std::string& subgroup, const std::string& outcome,
-                                              const std::string& metric) const {
-        const auto* rows = series(subgroup, outcome, metric);
+                                              const std::string& metric, const std::string& course = with_cut_risk) const {
+        const auto* rows = series(subgroup, outcome, metric, course);
         return rows == nullptr || rows->empty() ? nullptr : rows->rbegin()->second;
     }
     [[nodiscard]] const result_run& run() const { return *run_; }
     [[nodiscard]] std::vector<int> years() const { return {years_.begin(), years_.end()}; }
+    /// Whether the run has a cut risk, so its two projections differ.
+    [[nodiscard]] bool two_courses() const { return run_->cut_risk && run_->cut_risk->annual_probability > 0.0; }
 
 private:
     const result_run* run_;
-    std::map<std::tuple<std::string, std::string, std::string>, std::map<int, const result_row*>> series_;
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::map<int, const result_row*>> series_;
     std::set<int> years_;
 };
 
@@ -70,6 +80,11 @@ std::vector<std::string> ordered_unique(const std::vector<result_row>& rows, std
 std::string node_label(const model_graph& graph, const std::string& id) {
     const auto n = graph.find(id);
     return n ? graph.definition().nodes[*n].label : id;
+}
+
+std::string node_description(const model_graph& graph, const std::string& id) {
+    const auto n = graph.find(id);
+    return n ? graph.definition().nodes[*n].description : std::string();
 }
 
 bool is_academic(const model_graph& graph, const std::string& id) {
@@ -205,6 +220,34 @@ private:
     std::vector<std::string> subgroups() const { return ordered_unique(base().run().rows, &result_row::subgroup); }
     std::vector<std::string> outcomes() const { return ordered_unique(base().run().rows, &result_row::outcome); }
 
+    /// What the district's cut risk does to the lower bounds, as the run recorded it.
+    std::string cut_risk_sentence() const {
+        const result_run& run = base().run();
+        if (!run.cut_risk) return "";
+        const result_cut_risk& cut = *run.cut_risk;
+        return cut_risk_text(cut.annual_probability, cut.first_year_at_risk, cut.by_horizon,
+                             static_cast<std::size_t>(cut.cut_draws), static_cast<std::size_t>(run.draws),
+                             base().years().empty() ? 0 : base().years().back());
+    }
+
+    /// Outcomes with a level of their own (derived gap outcomes have only gap rows).
+    std::vector<std::string> level_outcomes() const {
+        std::vector<std::string> kept;
+        for (const std::string& outcome : outcomes()) {
+            if (base().series("all", outcome, "effect") != nullptr || base().series("all", outcome, "level") != nullptr) {
+                kept.push_back(outcome);
+                continue;
+            }
+            for (const std::string& group : subgroups()) {
+                if (base().series(group, outcome, "effect") != nullptr) {
+                    kept.push_back(outcome);
+                    break;
+                }
+            }
+        }
+        return kept;
+    }
+
     /// "all" and the focal groups of the scenario's gap comparisons, at most six.
     std::vector<std::string> key_subgroups() const {
         const auto present = subgroups();
@@ -255,6 +298,10 @@ private:
                 out_ << suppressed_text(min_n_) << "</li>\n";
                 continue;
             }
+            if (const result_row* kept = base().final_row("all", outcome, "effect", sustained); kept && base().two_courses()) {
+                out_ << number(kept->mean, 3, true) << " standard deviations if the plan is sustained (90% range "
+                     << number(kept->p05, 3, true) << " to " << number(kept->p95, 3, true) << "); with the district\u2019s cut risk ";
+            }
             out_ << number(effect->mean, 3, true) << " standard deviations (90% range " << number(effect->p05, 3, true)
                  << " to " << number(effect->p95, 3, true) << ")";
             if (const result_row* pct = base().final_row("all", outcome, "percentile_shift"); pct && !pct->suppressed) {
@@ -266,7 +313,7 @@ private:
             out_ << "</li>\n";
         }
         out_ << "</ul>Effects are in standard deviations (SD) of student scores: 0.05 SD is small, 0.20 SD is large "
-             << "for an education program.</div>\n";
+             << "for an education program. " << escape(cut_risk_sentence()) << "</div>\n";
     }
 
     void scenario_section() {
@@ -376,7 +423,7 @@ private:
     void outcomes_section() {
         out_ << "<h2 id=\"students\">What changes for students</h2>\n";
         read_bands_note();
-        for (const std::string& outcome : outcomes()) {
+        for (const std::string& outcome : level_outcomes()) {
             out_ << "<h3 id=\"outcome-" << slug(outcome) << "\">" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
             trajectory_panels(outcome);
             final_year_table(outcome);
@@ -390,7 +437,11 @@ private:
              << base().run().draws << " simulated futures (from the 5th to the 95th percentile), so the true path is "
              << "likely, not certain, to stay inside it. The <strong>dashed orange line</strong> is business as usual. "
              << "Where the blue line sits above the orange one, the plan helps; a band that crosses the orange line means "
-             << "the model cannot rule out no effect. Each chart has its own scale.</div>\n"
+             << "the model cannot rule out no effect. Each chart has its own scale."
+             << (base().two_courses() ? " Charts show the plan with the district\u2019s cut risk; the tables also show it "
+                                        "if sustained. " + escape(cut_risk_sentence())
+                                      : std::string())
+             << "</div>\n"
              << "<div class=\"legend\"><span><span class=\"key\"></span>scenario (mean)</span><span><span class=\"key band\"></span>"
              << "90% band (p05\u2013p95)</span><span><span class=\"key dashed\"></span>business as usual</span></div>\n";
     }
@@ -444,7 +495,11 @@ private:
 
     void final_year_table(const std::string& outcome) {
         const bool academic = is_academic(in_.graph, outcome);
-        std::vector<std::string> headings{"Group", "Students", "Change vs business as usual (SD) [90% range]"};
+        const bool two = base().two_courses();
+        std::vector<std::string> headings{"Group", "Students"};
+        if (two) headings.push_back("If the plan is sustained: change vs business as usual (SD) [90% range]");
+        headings.push_back(two ? "With the district\u2019s cut risk: change (SD) [90% range]"
+                               : "Change vs business as usual (SD) [90% range]");
         if (academic) {
             headings.push_back("Percentile points");
             headings.push_back("Share proficient, change (points)");
@@ -459,8 +514,12 @@ private:
                 out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_) << "</td></tr>\n";
                 continue;
             }
-            out_ << "<td class=\"num\">" << number(effect->n_students, 0) << "</td><td class=\"num\">"
-                 << html::interval(effect->mean, effect->p05, effect->p95, 3) << "</td>";
+            out_ << "<td class=\"num\">" << number(effect->n_students, 0) << "</td>";
+            if (two) {
+                const result_row* kept = base().final_row(group, outcome, "effect", sustained);
+                out_ << "<td class=\"num\">" << (kept ? html::interval(kept->mean, kept->p05, kept->p95, 3) : std::string("n/a")) << "</td>";
+            }
+            out_ << "<td class=\"num\">" << html::interval(effect->mean, effect->p05, effect->p95, 3) << "</td>";
             if (academic) {
                 for (const char* metric : {"percentile_shift", "proficient_change"}) {
                     const result_row* row = base().final_row(group, outcome, metric);
@@ -485,11 +544,50 @@ private:
             }
             if (focal_groups.empty()) continue;
             any = true;
-            out_ << "<h3>" << escape(node_label(in_.graph, outcome)) << "</h3>\n<div class=\"panels\">\n";
+            out_ << "<h3>" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
+            const auto level_ones = level_outcomes();
+            if (std::find(level_ones.begin(), level_ones.end(), outcome) == level_ones.end()) {
+                out_ << "<p>" << escape(node_description(in_.graph, outcome)) << "</p>\n";
+            }
+            out_ << "<div class=\"panels\">\n";
             for (const std::string& group : focal_groups) gap_panel(outcome, group);
             out_ << "</div>\n";
+            gap_table(outcome, focal_groups);
         }
         if (!any) out_ << "<p>This scenario names no comparison groups, so no gaps were computed.</p>\n";
+    }
+
+    /// The final-year gaps in each projection, how many draws narrow them, and the years to close.
+    void gap_table(const std::string& outcome, const std::vector<std::string>& focal_groups) {
+        const bool two = base().two_courses();
+        std::vector<std::string> headings{"Group", "Business as usual (SD)"};
+        if (two) headings.push_back("If the plan is sustained (SD) [90% range]");
+        headings.push_back(two ? "With the district\u2019s cut risk (SD) [90% range]" : "With the plan (SD) [90% range]");
+        headings.push_back("Draws in which the gap narrows");
+        headings.push_back("Years to close at this pace (median)");
+        const int last = base().years().back();
+        out_ << table_open(headings, node_label(in_.graph, outcome) + " gaps in " + std::to_string(last));
+        for (const std::string& group : focal_groups) {
+            const result_row* gap = base().final_row(group, outcome, "gap_sd");
+            if (gap == nullptr) continue;
+            out_ << "<tr><td>" << escape(subgroup_label(group) + " vs " + subgroup_label(gap->reference)) << "</td>";
+            if (gap->suppressed) {
+                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_) << "</td></tr>\n";
+                continue;
+            }
+            const auto cell = [&](const result_row* row) {
+                return "<td class=\"num\">" + (row ? html::interval(row->mean, row->p05, row->p95, 3) : std::string("n/a")) + "</td>";
+            };
+            const result_row* bau = base().final_row(group, outcome, "gap_sd_bau");
+            out_ << "<td class=\"num\">" << (bau ? number(bau->mean, 3) : std::string("n/a")) << "</td>";
+            if (two) out_ << cell(base().final_row(group, outcome, "gap_sd", sustained));
+            out_ << cell(gap);
+            const result_row* narrows = base().final_row(group, outcome, "gap_narrows");
+            out_ << "<td class=\"num\">" << (narrows ? number(100.0 * narrows->mean, 0) + "%" : std::string("n/a")) << "</td>";
+            const result_row* years = base().final_row(group, outcome, "gap_years_to_close");
+            out_ << "<td>" << (years ? escape(years_to_close_text(years->p50)) : std::string("n/a")) << "</td></tr>\n";
+        }
+        out_ << "</tbody></table>\n";
     }
 
     void gap_panel(const std::string& outcome, const std::string& group) {

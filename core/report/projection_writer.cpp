@@ -3,12 +3,16 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace pathways {
 namespace {
 
 constexpr const char* not_for_release = "NOT FOR PUBLIC RELEASE: small-group suppression is off";
+constexpr const char* sustained_meaning = "if the plan is sustained: the same draws with no program cut";
+constexpr const char* with_cut_risk_meaning =
+    "with the district's cut risk: each draw with the program cut it samples, if any (the plan's expected course)";
 
 const std::string& subgroup_name(const table_context& context, const metric_row& row) {
     return context.sim->subgroups()[row.subgroup].group.name;
@@ -77,7 +81,7 @@ std::string csv_field(std::string_view text) {
 }
 
 std::string projection_csv_header() {
-    return "scenario,variant,model,year,subgroup,outcome,metric,reference,mean,sd,p05,p50,p95,prob_positive,"
+    return "scenario,variant,model,year,subgroup,outcome,metric,course,reference,mean,sd,p05,p50,p95,prob_positive,"
            "n_students,suppressed";
 }
 
@@ -90,7 +94,7 @@ std::string projection_csv_rows(const projection_result& result, const table_con
         const stats::summary& s = result.summaries[i];
         out += prefix + std::to_string(context.start_year + row.year) + "," + csv_field(subgroup_name(context, row)) + "," +
                csv_field(outcome_name(context, row)) + "," + std::string(to_string(row.metric)) + "," +
-               csv_field(row.reference) + ",";
+               std::string(to_string(row.course)) + "," + csv_field(row.reference) + ",";
         if (row.suppressed) {
             out += ",,,,,,,1\n";
             continue;
@@ -107,15 +111,23 @@ std::string projection_json(const projection_result& result, const table_context
         << ",\n  \"model\": " << json_quote(context.model) << ",\n  \"draws\": " << result.draws
         << ",\n  \"suppression\": " << (context.suppression ? "true" : "false");
     if (!context.suppression) out << ",\n  \"release\": " << json_quote(not_for_release);
+    out << ",\n  \"courses\": {\"sustained\": " << json_quote(sustained_meaning)
+        << ", \"with_cut_risk\": " << json_quote(with_cut_risk_meaning) << "}"
+        << ",\n  \"cut_risk\": {\"annual_probability\": " << format_value(result.cut.annual_probability)
+        << ", \"first_year_at_risk\": " << result.cut.first_year_at_risk
+        << ", \"by_horizon\": " << format_value(result.cut.by_horizon) << ", \"cut_draws\": " << result.cut.cut_draws << "}";
     out << ",\n  \"rows\": [";
     for (std::size_t i = 0; i < result.rows.size(); ++i) {
         const metric_row& row = result.rows[i];
         const stats::summary& s = result.summaries[i];
-        const auto number = [&](double v) { return row.suppressed ? std::string("null") : format_value(v); };
+        // Suppressed values, and values undefined in the draws (years to close a gap that does not
+        // narrow), are null: never a stand-in number.
+        const auto number = [&](double v) { return row.suppressed || !std::isfinite(v) ? std::string("null") : format_value(v); };
         out << (i == 0 ? "\n" : ",\n") << "    {\"year\": " << context.start_year + row.year
             << ", \"subgroup\": " << json_quote(subgroup_name(context, row))
             << ", \"outcome\": " << json_quote(outcome_name(context, row))
-            << ", \"metric\": " << json_quote(to_string(row.metric)) << ", \"reference\": " << json_quote(row.reference)
+            << ", \"metric\": " << json_quote(to_string(row.metric)) << ", \"course\": " << json_quote(to_string(row.course))
+            << ", \"reference\": " << json_quote(row.reference)
             << ", \"mean\": " << number(s.mean) << ", \"sd\": " << number(s.sd) << ", \"p05\": " << number(s.p05)
             << ", \"p50\": " << number(s.p50) << ", \"p95\": " << number(s.p95)
             << ", \"prob_positive\": " << number(s.prob_positive) << ", \"n_students\": " << number(row.students)
@@ -125,48 +137,147 @@ std::string projection_json(const projection_result& result, const table_context
     return out.str();
 }
 
+std::string years_to_close_text(double years) {
+    if (!std::isfinite(years)) return "not closing at this pace";
+    if (years <= 0.0) return "closed from the start";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "closes about %.0f years from the start at this pace", years);
+    return buffer;
+}
+
+std::string cut_risk_text(double annual_probability, int first_year_at_risk, double by_horizon, std::size_t cut_draws,
+                          std::size_t draws, int last_year) {
+    if (annual_probability <= 0.0) {
+        return "The district never cuts the program in this scenario, so both projections are the same.";
+    }
+    char buffer[512];
+    if (draws <= 1) {
+        std::snprintf(buffer, sizeof buffer,
+                      "The district may cut the program (%.0f%% a year from %d, so %.0f%% by %d), but a single central "
+                      "run samples no cut: both projections show the plan sustained.",
+                      100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year);
+        return buffer;
+    }
+    std::snprintf(buffer, sizeof buffer,
+                  "The district may cut the program: %.0f%% a year from %d, so %.0f%% by %d (cut in %zu of %zu draws). "
+                  "Where the program is cut, its effect fades, so with the cut risk a lower bound near 0 means the "
+                  "program was cut early in at least 1 draw in 20, not that the plan does nothing; the sustained "
+                  "projection shows what the plan does where it lasts.",
+                  100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year, cut_draws, draws);
+    return buffer;
+}
+
+namespace {
+
+using row_lookup = std::map<std::pair<metric, plan_course>, std::size_t>;
+
+std::optional<std::size_t> find_row(const row_lookup& rows, metric m, plan_course course) {
+    const auto it = rows.find({m, course});
+    if (it == rows.end()) return std::nullopt;
+    return it->second;
+}
+
+/// The gap columns of one line: change against business as usual and years to close (with cut risk).
+std::string gap_text(const projection_result& result, const row_lookup& rows) {
+    const auto gap = find_row(rows, metric::gap_sd, plan_course::with_cut_risk);
+    const auto bau = find_row(rows, metric::gap_sd_bau, plan_course::none);
+    if (!gap || !bau || result.rows[*gap].suppressed) return "";
+    std::string text = "gap vs " + result.rows[*gap].reference + " " +
+                       fixed(result.summaries[*gap].mean - result.summaries[*bau].mean, 3);
+    if (const auto years = find_row(rows, metric::gap_years_to_close, plan_course::with_cut_risk)) {
+        text += ", " + years_to_close_text(result.summaries[*years].p50) + " (median)";
+    }
+    return text;
+}
+
+void outcome_lines(std::ostringstream& out, const projection_result& result, const table_context& context, std::size_t subgroup,
+                   const row_lookup& rows, bool two_courses) {
+    std::string line = "  " + padded(context.sim->subgroups()[subgroup].group.name, 22);
+    const auto cut_effect = find_row(rows, metric::effect, plan_course::with_cut_risk);
+    if (!cut_effect) return;
+    if (result.rows[*cut_effect].suppressed) {
+        out << line << "suppressed (fewer than min_n students)\n";
+        return;
+    }
+    if (two_courses) {
+        if (const auto sustained = find_row(rows, metric::effect, plan_course::sustained)) {
+            line += padded(interval(result.summaries[*sustained], 3), 28);
+        }
+    }
+    line += padded(interval(result.summaries[*cut_effect], 3), 28);
+    if (const auto row = find_row(rows, metric::percentile_shift, plan_course::with_cut_risk)) {
+        line += padded(fixed(result.summaries[*row].mean, 1) + " pts", 12);
+    }
+    if (const auto row = find_row(rows, metric::proficient_change, plan_course::with_cut_risk)) {
+        line += padded(fixed(result.summaries[*row].mean, 1) + " pp", 11);
+    }
+    out << line << gap_text(result, rows) << "\n";
+}
+
+/// A derived gap outcome: the gap itself (reference minus focal group; larger is wider) in each projection.
+void derived_gap_lines(std::ostringstream& out, const projection_result& result, const table_context& context,
+                       std::size_t subgroup, const row_lookup& rows, bool two_courses) {
+    const auto cut_gap = find_row(rows, metric::gap_sd, plan_course::with_cut_risk);
+    const auto bau = find_row(rows, metric::gap_sd_bau, plan_course::none);
+    if (!cut_gap || !bau) return;
+    std::string line = "  " + padded(context.sim->subgroups()[subgroup].group.name + " vs " + result.rows[*cut_gap].reference, 32);
+    if (result.rows[*cut_gap].suppressed) {
+        out << line << "suppressed (fewer than min_n students)\n";
+        return;
+    }
+    line += "business as usual " + fixed(result.summaries[*bau].mean, 3) + "  ";
+    if (two_courses) {
+        if (const auto sustained = find_row(rows, metric::gap_sd, plan_course::sustained)) {
+            line += "sustained " + interval(result.summaries[*sustained], 3) + "  ";
+        }
+    }
+    line += "with cut risk " + interval(result.summaries[*cut_gap], 3);
+    if (const auto years = find_row(rows, metric::gap_years_to_close, plan_course::with_cut_risk)) {
+        line += "; " + years_to_close_text(result.summaries[*years].p50) + " (median)";
+    }
+    out << line << "\n";
+}
+
+}  // namespace
+
 std::string projection_summary(const projection_result& result, const table_context& context) {
     const int last_year = context.sim->years() - 1;
-    std::map<std::pair<std::size_t, std::size_t>, std::map<metric, std::size_t>> final_rows;
+    std::map<std::pair<std::size_t, std::size_t>, row_lookup> final_rows;
+    bool two_courses = false;
     for (std::size_t i = 0; i < result.rows.size(); ++i) {
         const metric_row& row = result.rows[i];
-        if (row.year == last_year) final_rows[{row.outcome, row.subgroup}][row.metric] = i;
+        two_courses = two_courses || row.course == plan_course::sustained;
+        if (row.year == last_year) final_rows[{row.outcome, row.subgroup}][{row.metric, row.course}] = i;
     }
+    // With no cut risk both projections are the same numbers: one column is enough.
+    two_courses = two_courses && result.cut.annual_probability > 0.0;
+    const int horizon = context.start_year + last_year;
     std::ostringstream out;
-    out << context.scenario << " — variant '" << context.variant << "', effect model '" << context.model << "'\n";
-    out << "Year " << context.start_year + last_year << ", effect vs business as usual: mean [90% interval] over "
-        << result.draws << (result.draws == 1 ? " run" : " draws") << "\n";
+    out << context.scenario << " \u2014 variant '" << context.variant << "', effect model '" << context.model << "'\n";
+    out << "Year " << horizon << ", effect vs business as usual: mean [90% interval] over " << result.draws
+        << (result.draws == 1 ? " run" : " draws") << "\n";
+    out << cut_risk_text(result.cut.annual_probability, result.cut.first_year_at_risk, result.cut.by_horizon,
+                         result.cut.cut_draws, result.draws, horizon)
+        << "\n";
     if (!context.suppression) out << not_for_release << "\n";
     std::size_t current_outcome = static_cast<std::size_t>(-1);
-    for (const auto& [key, metrics] : final_rows) {
+    for (const auto& [key, rows] : final_rows) {
         const auto [outcome, subgroup] = key;
         const reported_outcome& info = context.sim->outcomes()[outcome];
-        // Academic outcomes are shown for every subgroup; the others for the whole district only,
-        // so the summary stays readable (every row is in the CSV and JSON).
-        if (!info.academic && context.sim->subgroups()[subgroup].group.name != "all") continue;
+        // Academic outcomes and derived gaps are shown for every subgroup; the others for the whole
+        // district only, so the summary stays readable (every row is in the CSV and JSON).
+        if (!info.academic && !info.derived_gap() && context.sim->subgroups()[subgroup].group.name != "all") continue;
         if (outcome != current_outcome) {
-            out << "\n" << info.id << (info.academic ? "  (effect SD | percentile pts | proficient pp | gap change SD)" : "  (effect SD)") << "\n";
+            const std::string effect = two_courses ? "effect SD if sustained | effect SD with the cut risk" : "effect SD";
+            out << "\n" << info.id << "  (";
+            if (info.derived_gap()) out << "gap SD, reference minus focal group: larger is wider";
+            else if (info.academic) out << effect << " | percentile pts | proficient pp | gap change SD";
+            else out << effect;
+            out << ")\n";
             current_outcome = outcome;
         }
-        const std::size_t effect_row = metrics.at(metric::effect);
-        std::string line = "  " + padded(context.sim->subgroups()[subgroup].group.name, 22);
-        if (result.rows[effect_row].suppressed) {
-            out << line << "suppressed (fewer than min_n students)\n";
-            continue;
-        }
-        line += padded(interval(result.summaries[effect_row], 3), 28);
-        if (const auto it = metrics.find(metric::percentile_shift); it != metrics.end()) {
-            line += padded(fixed(result.summaries[it->second].mean, 1) + " pts", 12);
-        }
-        if (const auto it = metrics.find(metric::proficient_change); it != metrics.end()) {
-            line += padded(fixed(result.summaries[it->second].mean, 1) + " pp", 11);
-        }
-        if (const auto gap = metrics.find(metric::gap_sd); gap != metrics.end() && !result.rows[gap->second].suppressed) {
-            const auto bau = metrics.at(metric::gap_sd_bau);
-            line += "gap vs " + result.rows[gap->second].reference + " " +
-                    fixed(result.summaries[gap->second].mean - result.summaries[bau].mean, 3);
-        }
-        out << line << "\n";
+        if (info.derived_gap()) derived_gap_lines(out, result, context, subgroup, rows, two_courses);
+        else outcome_lines(out, result, context, subgroup, rows, two_courses);
     }
     return out.str();
 }

@@ -36,6 +36,14 @@ std::string projection_json(const projection_result& result, const table_context
 /// The final-year effects and gap changes for the reported subgroups, for a terminal.
 std::string projection_summary(const projection_result& result, const table_context& context);
 
+/// How a median number of years to close a gap reads: "closes about N years from the start at this
+/// pace", "closed from the start", or, when undefined (the gap does not narrow), "not closing at this pace".
+std::string years_to_close_text(double years);
+
+/// One or two sentences on the district's program-cut risk and what it does to the lower bound.
+std::string cut_risk_text(double annual_probability, int first_year_at_risk, double by_horizon, std::size_t cut_draws,
+                          std::size_t draws, int last_year);
+
 /// Escapes `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
 

@@ -131,6 +131,13 @@ std::optional<model_node> read_node(const json::document& doc, const std::string
     if (!node.subject.empty() && !node.has_role("achievement")) {
         reader.error_at("subject", "a subject on a node without the role 'achievement'; expected it on test scores only");
     }
+    if (const auto derived = reader.optional_string("derived")) {
+        if (const auto parsed = derived_metric_from_string(*derived)) {
+            node.derived = *parsed;
+        } else {
+            reader.error_at("derived", "unknown derived metric '" + *derived + "'; expected subgroup_gap");
+        }
+    }
     reader.finish();
     if (has_new_errors(out, before) || !reader.valid()) return std::nullopt;
     return node;
@@ -248,6 +255,38 @@ std::vector<Item> read_list(object_reader& reader, std::string_view key, Read re
     return items;
 }
 
+/// A subgroup-gap node is the weighted mean of its parents' subgroup gaps: it needs effect edges
+/// from outcomes that have a subgroup mean (student or academic outcomes), and nothing else.
+void check_derived_nodes(const model_definition& model, diagnostics& out) {
+    const auto kind_of = [&](const std::string& id) -> std::optional<node_kind> {
+        for (const model_node& node : model.nodes) {
+            if (node.id == id) return node.kind;
+        }
+        return std::nullopt;
+    };
+    for (const model_node& node : model.nodes) {
+        if (node.derived != derived_metric::subgroup_gap) continue;
+        std::size_t parents = 0;
+        for (const model_edge& edge : model.edges) {
+            if (edge.to != node.id) continue;
+            ++parents;
+            const auto kind = kind_of(edge.from);
+            const bool outcome = kind == node_kind::student_outcome || kind == node_kind::academic_outcome;
+            if (edge.role != edge_role::effect || (kind && !outcome)) {
+                out.error(edge.where.file, edge.where.line, edge.where.column, edge.where.pointer,
+                          "edge into subgroup_gap node '" + node.id + "' from '" + edge.from +
+                              "'; expected an effect edge from a student or academic outcome (the gap is the "
+                              "weighted mean of its parents' subgroup gaps)");
+            }
+        }
+        if (parents == 0) {
+            out.error(node.where.file, node.where.line, node.where.column, node.where.pointer + "/derived",
+                      "subgroup_gap node '" + node.id + "' has no incoming edges; expected effect edges from the "
+                      "outcomes whose subgroup gaps it averages");
+        }
+    }
+}
+
 }  // namespace
 
 bool is_valid_node_id(std::string_view id) {
@@ -282,6 +321,7 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
         model.nodes = read_list<model_node>(reader, "nodes", read_node);
         model.edges = read_list<model_edge>(reader, "edges", read_edge);
     }
+    check_derived_nodes(model, out);
     if (has_new_errors(out, before) || doc.has_errors) return std::nullopt;
     return model;
 }

@@ -1,5 +1,7 @@
 #include "scenario/results_reader.hpp"
 
+#include <limits>
+
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
 
@@ -17,12 +19,15 @@ object_reader tolerant_reader(const document& doc, const std::string& pointer, d
     return reader;
 }
 
-/// A number that suppressed rows leave null.
-double nullable_number(object_reader& row, std::string_view key, bool suppressed) {
+/// A number that suppressed rows leave null, and so do rows whose value can be undefined in the
+/// draws (`undefined_allowed`: years to close a gap that does not narrow); those read as NaN.
+double nullable_number(object_reader& row, std::string_view key, bool suppressed, bool undefined_allowed = false) {
     const nlohmann::json* value = row.optional_value(key);
     if (value == nullptr || value->is_null()) {
-        if (!suppressed) row.error_at(key, "missing number; expected a number in every row that is not suppressed");
-        return 0.0;
+        if (!suppressed && !(undefined_allowed && value != nullptr)) {
+            row.error_at(key, "missing number; expected a number in every row that is not suppressed");
+        }
+        return std::numeric_limits<double>::quiet_NaN();
     }
     return json::read_number(row.doc(), *value, row.pointer_of(key), row.out()).value_or(0.0);
 }
@@ -36,13 +41,18 @@ result_row read_row(const document& doc, const std::string& pointer, diagnostics
     row.subgroup = reader.required_string("subgroup").value_or("");
     row.outcome = reader.required_string("outcome").value_or("");
     row.metric = reader.required_string("metric").value_or("");
+    row.course = reader.optional_string("course").value_or("");
+    if (row.course != "" && row.course != "sustained" && row.course != "with_cut_risk") {
+        reader.error_at("course", "unknown course '" + row.course + "'; expected sustained, with_cut_risk or \"\"");
+    }
     row.reference = reader.optional_string("reference").value_or("");
-    row.mean = nullable_number(reader, "mean", row.suppressed);
-    row.sd = nullable_number(reader, "sd", row.suppressed);
-    row.p05 = nullable_number(reader, "p05", row.suppressed);
-    row.p50 = nullable_number(reader, "p50", row.suppressed);
-    row.p95 = nullable_number(reader, "p95", row.suppressed);
-    row.prob_positive = nullable_number(reader, "prob_positive", row.suppressed);
+    const bool may_be_undefined = row.metric == "gap_years_to_close";
+    row.mean = nullable_number(reader, "mean", row.suppressed, may_be_undefined);
+    row.sd = nullable_number(reader, "sd", row.suppressed, may_be_undefined);
+    row.p05 = nullable_number(reader, "p05", row.suppressed, may_be_undefined);
+    row.p50 = nullable_number(reader, "p50", row.suppressed, may_be_undefined);
+    row.p95 = nullable_number(reader, "p95", row.suppressed, may_be_undefined);
+    row.prob_positive = nullable_number(reader, "prob_positive", row.suppressed, may_be_undefined);
     row.n_students = nullable_number(reader, "n_students", row.suppressed);
     return row;
 }
@@ -61,6 +71,15 @@ std::vector<result_run> read_projection(const document& doc, diagnostics& out) {
         run.model = reader.required_string("model").value_or("");
         run.draws = reader.required_integer("draws", 0).value_or(0);
         run.suppression = reader.optional_bool("suppression").value_or(true);
+        if (auto cut = reader.optional_child("cut_risk"); cut && cut->valid()) {
+            cut->members();
+            result_cut_risk risk;
+            risk.annual_probability = cut->required_number("annual_probability").value_or(0.0);
+            risk.first_year_at_risk = static_cast<int>(cut->required_integer("first_year_at_risk", -100000, 100000).value_or(0));
+            risk.by_horizon = cut->required_number("by_horizon").value_or(0.0);
+            risk.cut_draws = cut->required_integer("cut_draws", 0).value_or(0);
+            run.cut_risk = risk;
+        }
         if (const auto rows = reader.array("rows")) {
             for (std::size_t r = 0; r < rows->size(); ++r) run.rows.push_back(read_row(doc, rows->pointer_of(r), out));
         }

@@ -14,12 +14,16 @@
 
 namespace pathways {
 
-/// One row of `projection.json`; suppressed rows have no numbers.
+/// One row of `projection.json`; suppressed rows have no numbers, and a number that is undefined in
+/// the draws (null in the file: years to close a gap that does not narrow) is NaN.
 struct result_row {
     int year = 0;  ///< calendar year
     std::string subgroup;
     std::string outcome;
     std::string metric;
+    /// "sustained", "with_cut_risk", or empty for business-as-usual rows (and in files written
+    /// before the two projections, whose plan rows are the with-cut-risk course).
+    std::string course;
     std::string reference;  ///< reference subgroup of gap metrics, else empty
     double mean = 0.0;
     double sd = 0.0;
@@ -31,6 +35,14 @@ struct result_row {
     bool suppressed = false;
 };
 
+/// The program-cut risk a run recorded (absent in files written before it was).
+struct result_cut_risk {
+    double annual_probability = 0.0;
+    int first_year_at_risk = 0;
+    double by_horizon = 0.0;
+    std::int64_t cut_draws = 0;
+};
+
 /// One scenario × variant × effect model run of `projection.json`.
 struct result_run {
     std::string scenario;
@@ -38,6 +50,7 @@ struct result_run {
     std::string model;
     std::int64_t draws = 0;
     bool suppression = true;
+    std::optional<result_cut_risk> cut_risk;
     std::vector<result_row> rows;
 };
 

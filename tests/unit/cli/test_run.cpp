@@ -120,3 +120,31 @@ TEST_CASE("subgroup model defaults: Black students gain less, ELL/FRL/SPED/Hispa
         CHECK(final_mean(out.path(), group, math, "effect") >= 0.95 * district);
     }
 }
+
+TEST_CASE("gaps on a profile whose baselines have no race offsets are refused with exit 2", "[cli][run][gaps]") {
+    scratch_folder folder("no-race-baselines");
+    std::filesystem::create_directories(folder.path() / "districts");
+    const std::filesystem::path shipped = std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios";
+    std::filesystem::copy_file(shipped / "districts" / "denver-2018-schools.csv", folder.path() / "districts" / "denver-2018-schools.csv");
+    auto district = nlohmann::json::parse(read_text(shipped / "districts" / "denver-2018.json"));
+    for (auto& [node, baseline] : district["baseline"].items()) {
+        if (!baseline.contains("offsets")) continue;
+        nlohmann::json kept = nlohmann::json::object();
+        for (auto& [term, offset] : baseline["offsets"].items()) {
+            if (term.rfind("race:", 0) != 0) kept[term] = offset;
+        }
+        baseline["offsets"] = kept;
+    }
+    std::ofstream(folder.path() / "districts" / "no-race.json") << district.dump(1);
+    auto scenario = nlohmann::json::parse(read_text(shipped / "rand-2017-check.json"));
+    scenario["district"] = "districts/no-race.json";
+    scenario["report"]["subgroups"] = {"all", "race:black", "race:white"};
+    scenario["report"]["reference_groups"] = {{"race:black", "race:white"}};
+    std::ofstream(folder.path() / "gaps.json") << scenario.dump(1);
+    const auto result = run_cli("run gaps.json --draws 2 --quiet --out out", folder.path());
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("error: /report/reference_groups/race:black: the race:black vs race:white gap needs baseline "
+                             "offsets for race") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(folder.path() / "out" / "projection.csv"));
+}

@@ -37,7 +37,7 @@ labelled_run denver_run(const plugin_registry& plugins, const std::string& name,
     const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
     REQUIRE_FALSE(found.has_errors());
     const projection_options options{loaded->spec.draws, loaded->spec.seed, threads, loaded->spec.report.min_n, true, {}, nullptr};
-    return label_draws(name, run_draws(sim, loaded->spec, options), sim, loaded->spec.start_year);
+    return label_draws(name, comparable_rows(run_draws(sim, loaded->spec, options)), sim, loaded->spec.start_year);
 }
 
 }  // namespace

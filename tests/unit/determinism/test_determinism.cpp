@@ -2,6 +2,8 @@
 // 1, 2 and 4 threads, and a longer run's first draws equal a shorter run's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <fstream>
 #include <sstream>
@@ -46,7 +48,9 @@ void check_longer_run_extends_shorter(const std::string& scenario, std::int64_t 
     REQUIRE(short_run.rows.size() == long_run.rows.size());
     const auto head_size = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(shorter) * short_run.rows.size());
     const std::vector<double> head(long_run.values.begin(), long_run.values.begin() + head_size);
-    CHECK(head == short_run.values);
+    // Years to close a gap that does not narrow are NaN in a draw: the same draw must be NaN again.
+    const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+    CHECK(std::equal(head.begin(), head.end(), short_run.values.begin(), short_run.values.end(), same));
     // The draws differ from one another, so the equality above is not that of constants.
     const std::vector<double> next(long_run.values.begin() + head_size, long_run.values.begin() + 2 * head_size);
     CHECK(next != short_run.values);

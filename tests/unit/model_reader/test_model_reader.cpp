@@ -361,3 +361,41 @@ TEST_CASE("named node blocks and descriptive nodes") {
     const auto bad = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency"}], "nodes": [], "edges": []})");
     CHECK(findings(bad.found) == std::vector<std::string>{"/groups/0: missing required key 'label'"});
 }
+
+TEST_CASE("derived subgroup-gap nodes") {
+    const std::string gap_goal = R"({"id": "g", "label": "G", "kind": "goal", "derived": "subgroup_gap"})";
+    const std::string edge = R"({"from": "c", "to": "g", "weight": 1, "source": "definition", "evidence": "A"})";
+    SECTION("read from the node's attribute") {
+        const auto r = read_text(model_with(valid_target + ", " + gap_goal, edge));
+        REQUIRE(r.model.has_value());
+        CHECK(r.model->nodes[1].derived == pathways::derived_metric::subgroup_gap);
+        CHECK(r.model->nodes[0].derived == pathways::derived_metric::none);
+    }
+    SECTION("an unknown derived metric") {
+        const auto r = read_text(model_with(R"({"id": "g", "label": "G", "kind": "goal", "derived": "gap"})", ""));
+        CHECK(findings(r.found) == std::vector<std::string>{"/nodes/0/derived: unknown derived metric 'gap'; expected subgroup_gap"});
+    }
+    SECTION("no incoming edges") {
+        const auto r = read_text(model_with(gap_goal, ""));
+        CHECK_FALSE(r.model.has_value());
+        CHECK(findings(r.found) == std::vector<std::string>{
+                                       "/nodes/0/derived: subgroup_gap node 'g' has no incoming edges; expected effect edges "
+                                       "from the outcomes whose subgroup gaps it averages"});
+    }
+    SECTION("an edge from a driver") {
+        const std::string driver_edge = R"({"from": "a.b", "to": "g", "weight": 1, "source": "definition", "evidence": "A"})";
+        const auto r = read_text(model_with(valid_node + ", " + gap_goal, driver_edge));
+        CHECK_FALSE(r.model.has_value());
+        REQUIRE(r.found.items().size() == 1);
+        CHECK(r.found.items()[0].pointer == "/edges/0");
+        CHECK(r.found.items()[0].message.find("expected an effect edge from a student or academic outcome") != std::string::npos);
+    }
+    SECTION("the shipped goal is derived") {
+        pathways::diagnostics found;
+        const auto model = pathways::read_embedded_model(found);
+        REQUIRE(model.has_value());
+        bool derived = false;
+        for (const auto& node : model->nodes) derived = derived || (node.id == "goal.opportunity_gaps" && node.derived == pathways::derived_metric::subgroup_gap);
+        CHECK(derived);
+    }
+}

@@ -115,7 +115,7 @@ TEST_CASE("on the DPS model total = direct + indirect for every pair") {
     const effects_table table = linear_effects(*graph);
     REQUIRE(table.entries.size() == table.sources.size() * table.outcomes.size());
     REQUIRE(table.sources.size() == 14);   // 4 foundational practices + 10 secondary drivers
-    REQUIRE(table.outcomes.size() == 15);  // 10 student + 5 academic outcomes
+    REQUIRE(table.outcomes.size() == 14);  // 10 student + 4 academic outcomes
     bool any_indirect = false;
     for (const effect_entry& e : table.entries) {
         CHECK(e.total == Approx(e.direct + e.indirect).margin(1e-12));

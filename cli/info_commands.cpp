@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "common/evidence.hpp"
 #include "engine/scenario_loader.hpp"
 #include "engine/simulation.hpp"
 #include "graph/graph_export.hpp"
@@ -132,6 +133,7 @@ int describe_command(const std::string& name, const plugin_options& plugins) {
                   << "  source (evidence " << p.evidence << "): " << p.source << "\n";
     }
     if (model->parameters.empty()) std::cout << "(no parameters)\n";
+    else std::cout << "\n" << evidence_legend() << "\nFull citations: pathways sources\n";
     return exit_ok;
 }
 

@@ -107,8 +107,8 @@ constexpr sdk::parameter_spec persistence_spec(std::string_view description) {
             .max = 1.0,
             .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
             .description = description,
-            .source = "DOMAIN.md §7: 0.6 retained per year after exposure stops, plausible 0.3-0.9 [A]; Taylor 2014 "
-                      "math gains decay about half in one year [S]",
+            .source = "0.6 retained per year after exposure stops, plausible 0.3-0.9 (an assumption); math gains "
+                      "from extra class time decayed about half in one year (Taylor 2014, More Math Class)",
             .evidence = "A"};
 }
 

@@ -128,7 +128,7 @@ std::string unknown_reference_message(const std::vector<reference>& references, 
     std::vector<std::string> ids;
     for (const reference& r : references) ids.push_back(r.id);
     return "unknown reference '" + std::string(id) + "'" + did_you_mean(id, ids) +
-           "; run `pathways sources` for the list";
+           " (run `pathways sources` for the list)";
 }
 
 std::string full_citation(const reference& r) {

@@ -39,7 +39,7 @@ std::optional<std::vector<reference>> read_embedded_references(diagnostics& out)
 
 /// The reference called `id`, or null.
 const reference* find_reference(const std::vector<reference>& references, std::string_view id);
-/// "unknown reference 'x'; did you mean 'y'? run `pathways sources` for the list".
+/// "unknown reference 'x'; did you mean 'y'? (run `pathways sources` for the list)".
 std::string unknown_reference_message(const std::vector<reference>& references, std::string_view id);
 
 /// The full citation in APA style: "Authors (year). Title. Journal, volume(issue), pages." or

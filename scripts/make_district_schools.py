@@ -23,6 +23,9 @@ national district) while schools differ the way an urban district does:
     +0.5 optimism and -0.3 gap (seed 000: PL schools score high on academic optimism). Tags: 6 schools
     `pl-pilot;pl-planning` (the 2015 pilots) and 9 more `pl-planning` (the 2016 cohort of 15, seed 000).
     Five other schools start at level 1.2 (earlier blended-learning practice) via start_level.
+  * National: start_level is left blank. Its schools' starting levels differ through the profile's
+    `between_school_sd` and `starting_level_spread` (pathways spreads them when it loads the profile;
+    `pathways population` shows the result), so the numbers and their sources stay in the profile.
 """
 import math
 import random

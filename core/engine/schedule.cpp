@@ -160,7 +160,8 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
             double target = start;
             if (wave_of_school_[s] >= 0 && is_level_node(node.kind)) {
                 const auto& targets = plan.waves[static_cast<std::size_t>(wave_of_school_[s])].targets;
-                target = resolve_level(targets, node).value_or(start);
+                // A plan raises practice: a school already past the wave's target keeps its level.
+                target = std::max(start, resolve_level(targets, node).value_or(start));
             }
             start_levels_[s * driven + k] = start;
             target_levels_[s * driven + k] = target;

@@ -90,6 +90,7 @@ struct simulation::workspace {
     std::vector<double> dose_previous;
     std::vector<bool> view_ready;          ///< per view: computed this year
     std::vector<double> factor;            ///< scratch: grade mask times dose multiplier
+    std::vector<double> share;             ///< scratch: share proficient per cell
     std::vector<sdk::parent_values> parents;
 };
 
@@ -113,6 +114,7 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     prepare_parent_views();
     prepare_reporting(problems);
     prepare_baseline_levels();
+    prepare_trends();
     prepare_parameters(problems);
 }
 
@@ -256,6 +258,28 @@ void simulation::prepare_reporting(diagnostics& problems) {
         if (const auto n = inputs_.graph.find(id)) add_outcome(*n);
         else problems.error(spec.file, 0, 0, "/report/outcomes", "unknown outcome '" + id + "'");
     }
+}
+
+std::vector<double> simulation::trend_per_cell(std::size_t node) const {
+    std::vector<double> rates;
+    const auto& id = inputs_.graph.definition().nodes[node].id;
+    for (const outcome_trend& trend : inputs_.district.trends) {
+        if (trend.node != id) continue;
+        rates.assign(inputs_.cells.students.size(), 0.0);
+        // Terms add up like baseline offsets: "all" applies to everyone, a group's term on top of it.
+        for (const auto& [term_text, per_year] : trend.per_year) {
+            std::string error;
+            const auto group = parse_subgroup(term_text, error);
+            if (!group) continue;
+            for (const std::uint32_t c : select_cells(*group, inputs_.cells)) rates[c] += per_year;
+        }
+    }
+    return rates;
+}
+
+void simulation::prepare_trends() {
+    for (const reported_outcome& outcome : outcomes_) outcome_trends_.push_back(trend_per_cell(outcome.node));
+    for (const proficiency_scale& scale : proficiency_cuts_) proficiency_trends_.push_back(trend_per_cell(scale.node));
 }
 
 void simulation::prepare_parameters(diagnostics& problems) {
@@ -519,7 +543,7 @@ void simulation::fill_parent_view(std::size_t slot, workspace& ws) const {
     ws.view_ready[slot] = true;
 }
 
-void simulation::aggregate_year(int year, const workspace& ws, run_aggregates& out) const {
+void simulation::aggregate_year(int year, workspace& ws, run_aggregates& out) const {
     const std::size_t cell_count = inputs_.cells.students.size();
     const auto& students = inputs_.cells.students;
     const std::size_t y = static_cast<std::size_t>(year);
@@ -531,14 +555,23 @@ void simulation::aggregate_year(int year, const workspace& ws, run_aggregates& o
             const double* values = ws.current.data() + outcomes_[o].node * cell_count;
             double sum = 0.0;
             for (std::uint32_t c : group.cells_in(year)) sum += students[c] * values[c];
+            if (const auto& trend = outcome_trends_[o]; !trend.empty()) {
+                for (std::uint32_t c : group.cells_in(year)) sum += students[c] * trend[c] * static_cast<double>(y + 1);
+            }
             out.levels[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum / members;
         }
     }
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
         const double* values = ws.current.data() + scale.node * cell_count;
-        std::vector<double> share(cell_count);
-        for (std::size_t c = 0; c < cell_count; ++c) share[c] = stats::normal_cdf((values[c] - scale.cut) / scale.within_cell_sd);
+        const std::vector<double>& trend = proficiency_trends_[p];
+        const double years_of_trend = static_cast<double>(y + 1);
+        std::vector<double>& share = ws.share;
+        share.resize(cell_count);
+        for (std::size_t c = 0; c < cell_count; ++c) {
+            const double level = values[c] + (trend.empty() ? 0.0 : trend[c] * years_of_trend);
+            share[c] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+        }
         for (std::size_t g = 0; g < subgroups_.size(); ++g) {
             const reported_subgroup& group = subgroups_[g];
             const double members = group.students_in(year);

@@ -137,7 +137,7 @@ private:
     void prepare_baseline_levels();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
     void evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const;
-    void aggregate_year(int year, const workspace& ws, run_aggregates& out) const;
+    void aggregate_year(int year, workspace& ws, run_aggregates& out) const;
 
     simulation_inputs inputs_;
     implementation_schedule schedule_;
@@ -170,6 +170,12 @@ private:
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
     std::vector<double> baseline_levels_;       ///< [(year * subgroups + subgroup) * outcomes + outcome]
+    /// Business-as-usual secular trend (SD per year) per cell, for each reported outcome and each
+    /// proficiency scale; empty where the profile gives none. Added to both runs, so never an effect.
+    std::vector<std::vector<double>> outcome_trends_;
+    std::vector<std::vector<double>> proficiency_trends_;
+    [[nodiscard]] std::vector<double> trend_per_cell(std::size_t node) const;
+    void prepare_trends();
 };
 
 }  // namespace pathways

@@ -59,8 +59,7 @@ double weighted_quantile(const std::vector<weighted_value>& sorted, const std::v
     if (p <= positions.front()) return sorted.front().value;
     for (std::size_t i = 0; i + 1 < sorted.size(); ++i) {
         if (p > positions[i + 1]) continue;
-        const double width = positions[i + 1] - positions[i];
-        const double fraction = width > 0.0 ? (p - positions[i]) / width : 1.0;
+        const double fraction = (p - positions[i]) / (positions[i + 1] - positions[i]);
         return sorted[i].value + fraction * (sorted[i + 1].value - sorted[i].value);
     }
     return sorted.back().value;
@@ -80,12 +79,11 @@ summary summarize_weighted(std::span<const double> values, std::span<const doubl
     double squares = 0.0;
     for (const weighted_value& v : sorted) squares += v.weight * (v.value - s.mean) * (v.value - s.mean);
     s.sd = sorted.size() < 2 ? 0.0 : std::sqrt(squares / (1.0 - squared_weights));
-    std::vector<double> positions(sorted.size(), 0.0);
-    const double ends = sorted.front().weight / 2.0 + sorted.back().weight / 2.0;
+    std::vector<double> positions;
     double cumulative = 0.0;
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-        cumulative += sorted[i].weight;
-        positions[i] = sorted.size() < 2 ? 0.0 : (cumulative - sorted[i].weight / 2.0 - sorted.front().weight / 2.0) / (1.0 - ends);
+    for (const weighted_value& v : sorted) {
+        positions.push_back(cumulative + v.weight / 2.0);
+        cumulative += v.weight;
     }
     s.p05 = weighted_quantile(sorted, positions, 0.05);
     s.p50 = weighted_quantile(sorted, positions, 0.50);

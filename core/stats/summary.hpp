@@ -29,11 +29,14 @@ summary summarize(std::span<const double> values);
 
 /// Summary of the distribution that puts weight `weights[i]` on `values[i]` (weights are normalised to
 /// sum to 1), e.g. a mixture of several models' draws. Mean Σ w·x; sd with the reliability-weight
-/// correction sqrt(Σ w·(x − mean)² / (1 − Σ w²)) (0 for one value); prob_positive Σ w·[x > 0]; quantiles
-/// interpolate linearly between the sorted values placed at u_i = (W_i − w_i/2 − w_first/2) /
-/// (1 − w_first/2 − w_last/2), W_i the cumulative weight up to and including value i. With equal weights
-/// u_i = i/(n − 1) and every number equals `summarize`'s. Throws std::invalid_argument when the sizes
-/// differ or are 0, a value is NaN, or a weight is negative, not finite, or all weights are 0.
+/// correction sqrt(Σ w·(x − mean)² / (1 − Σ w²)), which is the n − 1 sd for equal weights (0 for one
+/// value); prob_positive Σ w·[x > 0]. Quantiles generalise Hazen's rule (Hyndman & Fan type 5): the
+/// sorted values sit at u_i = W_i − w_i/2 (W_i the cumulative weight up to and including value i), p is
+/// interpolated linearly between them, and p below the first or above the last position gives the
+/// smallest or largest value. So a weight moves the quantiles even with one value per model, and the
+/// 5% and 95% points of up to ten equally weighted values are their minimum and maximum. Throws
+/// std::invalid_argument when the sizes differ or are 0, a value is NaN, or a weight is negative, not
+/// finite, or all weights are 0.
 summary summarize_weighted(std::span<const double> values, std::span<const double> weights);
 
 /// Welford's running mean and variance, for streams too long to keep.

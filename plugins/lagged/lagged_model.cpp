@@ -45,11 +45,6 @@ constexpr std::size_t phase_in_slot = parameter_slot(parameters, "phase_in_years
 constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
 constexpr std::size_t annual_rate_slot = parameter_slot(parameters, "annual_rate");
 
-constexpr bool is_practice(sdk::node_kind kind) {
-    return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver ||
-           kind == sdk::node_kind::foundational_practice;
-}
-
 void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
@@ -65,7 +60,7 @@ void evaluate(const sdk::evaluation& e) {
         const double phase_in = exposed ? 1.0 - std::exp(-exposure / tau) : 0.0;
         // The lag applies once, where PL practice enters: a parent outcome already carries the
         // phase-in of the practice that moved it, so phasing it in again would compound the lag.
-        const double practice = pathways::plugins::weighted_change_from(e, i, is_practice);
+        const double practice = pathways::plugins::weighted_change_from(e, i, pathways::plugins::is_practice);
         const double response = phase_in * practice + (sdk::weighted_change_since_baseline(e, i) - practice);
         if (accumulates) {
             // Gains are kept while the school runs PL and decay geometrically once it stops.

@@ -14,7 +14,7 @@ namespace {
 namespace sdk = pathways::sdk;
 using pathways::plugins::parameter_slot;
 
-constexpr std::array<sdk::parameter_spec, 3> parameters{{
+constexpr std::array<sdk::parameter_spec, 4> parameters{{
     {.name = "emax.student",
      .type = sdk::parameter_type::real,
      .unit = "SD",
@@ -52,11 +52,13 @@ constexpr std::array<sdk::parameter_spec, 3> parameters{{
      .source = "Foundational practices gate the drivers: \"if a foundational practice is missing ... plan to "
                "improve\" (Denver Public Schools 2017, Driver Model; qualitative); the level 2 is an assumption",
      .evidence = "A"},
+    pathways::plugins::practice_scale_spec(),
 }};
 
 constexpr std::size_t emax_student_slot = parameter_slot(parameters, "emax.student");
 constexpr std::size_t emax_academic_slot = parameter_slot(parameters, "emax.academic");
 constexpr std::size_t foundation_full_slot = parameter_slot(parameters, "foundation_full");
+constexpr std::size_t practice_scale_slot = parameter_slot(parameters, "practice_scale");
 
 // Only the drivers' share of the dose is gated: a parent outcome was gated where it met the
 // drivers, and gating it again would shrink effects by one more gate per link of the path.
@@ -71,11 +73,14 @@ void evaluate(const sdk::evaluation& e) {
 
     const double emax = e.parameters[sdk::is_academic(e.kind) ? emax_academic_slot : emax_student_slot];
     const double foundation_full = e.parameters[foundation_full_slot];
+    const double practice_scale = e.parameters[practice_scale_slot];
     for (std::size_t i = 0; i < cells; ++i) {
         const double gate = std::clamp(attributes.foundations[i] / foundation_full, 0.0, 1.0);
         const double dose = sdk::weighted_change_since_baseline(e, i);
+        const double practice_dose = pathways::plugins::weighted_change_from(e, i, pathways::plugins::is_practice);
         const double driver_dose = pathways::plugins::weighted_change_from(e, i, is_driver);
-        const double gated_dose = dose - (1.0 - gate) * driver_dose;
+        const double gated_practice = practice_dose - (1.0 - gate) * driver_dose;
+        const double gated_dose = (dose - practice_dose) + practice_scale * gated_practice;
         e.out[i] = e.initial[i] + emax * std::tanh(gated_dose / emax);
     }
 }
@@ -86,7 +91,7 @@ constexpr sdk::effect_model_info model{
     .description = "logistic-family dose-response with a ceiling, drivers gated by foundational practices",
     .parameters = parameters,
     .evaluate = &evaluate,
-    .calibration_parameter = "",
+    .calibration_parameter = "practice_scale",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

@@ -52,7 +52,7 @@ constexpr sdk::parameter_spec on_par_spec(std::string_view name, double value, s
 }
 
 // Race multipliers are declared in pathways::sdk::race order.
-constexpr std::array<sdk::parameter_spec, 13> parameters{{
+constexpr std::array<sdk::parameter_spec, 14> parameters{{
     on_par_spec("multiplier.race.hispanic", 1.05, "multiplier on PL's effect for Hispanic/Latino students"),
     {.name = "multiplier.race.black",
      .type = sdk::parameter_type::real,
@@ -97,6 +97,7 @@ constexpr std::array<sdk::parameter_spec, 13> parameters{{
      .source = "Bottom quartile of prior achievement: Phi^-1(0.25) = -0.674 SD under the normal model (a "
                "standard conversion; the choice of quartile is an assumption)",
      .evidence = "A"},
+    pathways::plugins::practice_scale_spec(),
 }};
 
 constexpr std::size_t race_slot = parameter_slot(parameters, "multiplier.race.hispanic");
@@ -108,6 +109,7 @@ constexpr std::size_t frl_slot = parameter_slot(parameters, "multiplier.frl");
 constexpr std::size_t sped_slot = parameter_slot(parameters, "multiplier.sped");
 constexpr std::size_t low_starter_slot = parameter_slot(parameters, "multiplier.low_starter");
 constexpr std::size_t cutoff_slot = parameter_slot(parameters, "low_starter_cutoff");
+constexpr std::size_t practice_scale_slot = parameter_slot(parameters, "practice_scale");
 
 // This draw's multipliers, laid out so each cell looks its factors up by code.
 struct multipliers {
@@ -164,10 +166,11 @@ void evaluate(const sdk::evaluation& e) {
     pathways::plugins::require_cell_count(a.baseline_achievement, cells, "baseline_achievement");
 
     const multipliers m = read_multipliers(e.parameters);
+    const double practice_scale = e.parameters[practice_scale_slot];
     for (std::size_t i = 0; i < cells; ++i) {
         const double dose = sdk::weighted_change_since_baseline(e, i);
         const double mediated = pathways::plugins::weighted_change_from(e, i, is_outcome);
-        e.out[i] = e.initial[i] + mediated + cell_multiplier(m, a, i) * (dose - mediated);
+        e.out[i] = e.initial[i] + mediated + practice_scale * cell_multiplier(m, a, i) * (dose - mediated);
     }
 }
 
@@ -177,7 +180,7 @@ constexpr sdk::effect_model_info model{
     .description = "linear dose scaled per cell by race, language, FRL, SPED and low-starter multipliers",
     .parameters = parameters,
     .evaluate = &evaluate,
-    .calibration_parameter = "",
+    .calibration_parameter = "practice_scale",
 };
 
 void register_models(sdk::registrar& r) { r.add(model); }

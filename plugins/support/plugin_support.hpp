@@ -96,6 +96,29 @@ inline bool is_achievement(const sdk::evaluation& e) {
     return sdk::is_academic(e.kind) && e.node_id.starts_with("academic.achievement.");
 }
 
+/// The knob `pathways calibrate` solves for in the models whose effect it scales linearly: a factor on
+/// the share of every node's dose that comes straight from PL practice (drivers and foundational
+/// practices), so the effect on every outcome is proportional to it.
+constexpr sdk::parameter_spec practice_scale_spec() {
+    return {.name = "practice_scale",
+            .type = sdk::parameter_type::real,
+            .unit = "ratio",
+            .default_value = 1.0,
+            .min = 0.0,
+            .max = 5.0,
+            .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+            .description = "multiplies the change PL practice causes where it enters the graph; 1 applies the edge "
+                           "weights as given; `pathways calibrate` solves for it to reproduce an anchor",
+            .source = "calibration knob: 1 is the identity; the shipped model reproduces Pane et al. 2017 at 1",
+            .evidence = "A"};
+}
+
+/// Drivers and foundational practices: the nodes whose change is PL practice itself.
+constexpr bool is_practice(sdk::node_kind kind) {
+    return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver ||
+           kind == sdk::node_kind::foundational_practice;
+}
+
 /// The `persistence` parameter shared by the models that let gains fade after PL stops
 /// (DOMAIN.md §7); `description` says when the fading starts in that model.
 constexpr sdk::parameter_spec persistence_spec(std::string_view description) {

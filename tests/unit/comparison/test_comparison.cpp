@@ -1,5 +1,5 @@
 // Comparing runs on common random numbers: alignment by name, paired differences, which run
-// closes a gap most, and the equal-weight model average, on small hand-built runs and on the
+// closes a gap most, and the mixture of models, on small hand-built runs and on the
 // shipped Denver scenario compared with itself.
 #include <catch2/catch.hpp>
 
@@ -69,8 +69,9 @@ TEST_CASE("a scenario compared with itself differs by exactly zero in every row 
         REQUIRE(d.p95 == 0.0);
         REQUIRE(d.prob_positive == 0.0);
     }
-    // Five gaps × three academic outcomes, none of which either run closes more: the first wins ties.
-    REQUIRE(compared.gaps.size() == 15);
+    // Seven gaps (five district-wide, two among students in PL schools) × three academic outcomes, none
+    // of which either run closes more: the first wins ties.
+    REQUIRE(compared.gaps.size() == 21);
     for (const gap_race& gap : compared.gaps) CHECK(gap.best == 0);
 }
 
@@ -129,10 +130,9 @@ TEST_CASE("comparisons refuse runs that cannot be paired", "[comparison]") {
     const labelled_run three_draws = make_run("b", {row(2020, "all", metric::effect)}, {1.0, 2.0, 3.0});
     CHECK_THROWS_AS(compare_runs({two_draws, three_draws}), std::invalid_argument);
     CHECK_THROWS_AS(paired_differences(three_draws, two_draws), std::invalid_argument);
-    CHECK_THROWS_AS(model_average({two_draws, three_draws}), std::invalid_argument);
     CHECK_THROWS_AS(compare_models({two_draws, three_draws}), std::invalid_argument);
     CHECK_THROWS_AS(compare_runs({}), std::invalid_argument);
-    CHECK_THROWS_AS(model_average({}), std::invalid_argument);
+    CHECK_THROWS_AS(compare_models({}), std::invalid_argument);
     labelled_run short_values = two_draws;
     short_values.values.pop_back();  // says two draws, holds one value
     CHECK_THROWS_AS(compare_runs({short_values}), std::invalid_argument);
@@ -165,7 +165,7 @@ TEST_CASE("the run that closes a gap most by the horizon wins it", "[comparison]
     CHECK(gap.best_versus_first.sd == Approx(0.0).margin(1e-12));
 }
 
-TEST_CASE("the model average is the per-draw mean of the models", "[comparison]") {
+TEST_CASE("the mixture pools the models' draws, so its interval holds every model's mean", "[comparison]") {
     const std::vector<labelled_row> rows{row(2020, "all", metric::effect), row(2021, "all", metric::effect),
                                          row(2021, "race:black", metric::effect),
                                          row(2021, "race:white", metric::effect, "", true)};
@@ -176,30 +176,86 @@ TEST_CASE("the model average is the per-draw mean of the models", "[comparison]"
                                                           0.0, 0.1, 0.1, 0.0,
                                                           0.0, 0.2, 0.1, 0.0});
 
-    const labelled_run average = model_average({linear, lagged});
-    REQUIRE(average.rows.size() == 4);
-    // Per draw (a + b)/2: 2021 all: (0.1+0.3)/2 = 0.2, (0.3+0.1)/2 = 0.2, (0.5+0.2)/2 = 0.35;
-    // 2021 black: (0.2+0.1)/2 = 0.15 in every draw.
-    const std::vector<double> expected{0.0, 0.2, 0.15, 0.0, 0.0, 0.2, 0.15, 0.0, 0.0, 0.35, 0.15, 0.0};
-    REQUIRE(average.values.size() == expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) CHECK(average.values[i] == Approx(expected[i]).margin(1e-15));
-    CHECK(average.rows[3].suppressed);
-
     const model_comparison compared = compare_models({linear, lagged});
     CHECK(compared.models == std::vector<std::string>{"linear", "lagged"});
+    CHECK(compared.weights == std::vector<double>{0.5, 0.5});
+    CHECK(compared.equal_weights);
     CHECK(compared.year == 2021);
     REQUIRE(compared.rows.size() == 3);  // the final year's effect rows only
-    // all: linear mean 0.3, lagged (0.3+0.1+0.2)/3 = 0.2, spread 0.1; average mean (0.2+0.2+0.35)/3 = 0.25.
-    // black: 0.2 vs 0.1, spread 0.1 too; white: suppressed, ranked last.
-    CHECK(compared.rows[0].subgroup == "all");
-    CHECK(compared.rows[0].models[0].mean == Approx(0.3));
-    CHECK(compared.rows[0].models[1].mean == Approx(0.2));
-    CHECK(compared.rows[0].spread == Approx(0.1));
-    CHECK(compared.rows[0].average.mean == Approx(0.25));
-    CHECK(compared.rows[1].spread == Approx(0.1));
-    CHECK(compared.rows[1].average.sd == Approx(0.0).margin(1e-12));
+    // all: linear mean 0.3, lagged (0.3+0.1+0.2)/3 = 0.2, spread 0.1. Pooled, sorted: 0.1 0.1 0.2 0.3 0.3 0.5,
+    // each weight 1/6 at positions 1/12, 3/12, ..., 11/12: mean 1.5/6 = 0.25; p05 below 1/12 = 0.1;
+    // p50 halfway from 0.2 (5/12) to 0.3 (7/12) = 0.25; p95 above 11/12 = 0.5;
+    // sd sqrt((2·0.15² + 2·0.05² + 0.05² + 0.25²)/5) = sqrt(0.023).
+    const model_row& all = compared.rows[0];
+    CHECK(all.subgroup == "all");
+    CHECK(all.models[0].mean == Approx(0.3));
+    CHECK(all.models[1].mean == Approx(0.2));
+    CHECK(all.spread == Approx(0.1));
+    CHECK(all.mixture.mean == Approx(0.25));
+    CHECK(all.mixture.p05 == Approx(0.1));
+    CHECK(all.mixture.p50 == Approx(0.25));
+    CHECK(all.mixture.p95 == Approx(0.5));
+    CHECK(all.mixture.sd == Approx(std::sqrt(0.023)));
+    CHECK(all.mixture.prob_positive == Approx(1.0));
+    // black: linear 0.2 and lagged 0.1 in every draw. A per-draw average would read 0.15 with no spread,
+    // excluding both models; the mixture's interval is [0.1, 0.2], sd sqrt(6·0.05²/5) = sqrt(0.003).
+    const model_row& black = compared.rows[1];
+    CHECK(black.spread == Approx(0.1));
+    CHECK(black.mixture.mean == Approx(0.15));
+    CHECK(black.mixture.p05 == Approx(0.1));
+    CHECK(black.mixture.p95 == Approx(0.2));
+    CHECK(black.mixture.sd == Approx(std::sqrt(0.003)));
+    for (const model_row& r : {all, black}) {
+        for (const stats::summary& model : r.models) {
+            // 1e-12: a model's mean is a sum of draws, the mixture's ends are draws themselves.
+            CHECK(r.mixture.p05 <= model.mean + 1e-12);
+            CHECK(model.mean <= r.mixture.p95 + 1e-12);
+        }
+    }
     CHECK(compared.rows[2].suppressed);
     CHECK(compared.by_spread.back() == 2);
+}
+
+TEST_CASE("with one central value per model the mixture spans the models", "[comparison]") {
+    const std::vector<labelled_row> rows{row(2021, "all", metric::effect)};
+    const model_comparison compared = compare_models(
+        {make_run("a", rows, {0.05}), make_run("b", rows, {0.09}), make_run("c", rows, {0.20})});
+    REQUIRE(compared.draws == 1);
+    const stats::summary& mixture = compared.rows[0].mixture;
+    // Three values at positions 1/6, 1/2, 5/6: p05 and p95 are the smallest and largest model.
+    CHECK(mixture.mean == Approx(0.34 / 3));
+    CHECK(mixture.p05 == Approx(0.05));
+    CHECK(mixture.p50 == Approx(0.09));
+    CHECK(mixture.p95 == Approx(0.20));
+    CHECK(mixture.p95 - mixture.p05 == Approx(compared.rows[0].spread));
+}
+
+TEST_CASE("mixture weights are normalised, and bad weights are refused", "[comparison]") {
+    const std::vector<std::string> models{"linear", "evidence"};
+    CHECK(mixture_weights(models, {}) == std::vector<double>{0.5, 0.5});
+    CHECK(mixture_weights(models, {{"evidence", 1.0}, {"linear", 3.0}}) == std::vector<double>{0.75, 0.25});
+    CHECK_THROWS_WITH(mixture_weights(models, {{"linear", 1.0}}),
+                      "no weight for 'evidence'; expected one for every compared model");
+    CHECK_THROWS_WITH(mixture_weights(models, {{"linear", 1.0}, {"evidence", 1.0}, {"lagged", 1.0}}),
+                      "weight for 'lagged', which is not a compared model");
+    CHECK_THROWS_WITH(mixture_weights(models, {{"linear", 1.0}, {"linear", 2.0}, {"evidence", 1.0}}),
+                      "weight for 'linear' is given twice");
+    CHECK_THROWS_WITH(mixture_weights(models, {{"linear", 0.0}, {"evidence", 1.0}}),
+                      "weight for 'linear' must be a positive number");
+    CHECK_THROWS_WITH(mixture_weights(models, {{"linear", -1.0}, {"evidence", 1.0}}),
+                      "weight for 'linear' must be a positive number");
+    CHECK_THROWS_WITH(mixture_weights(models, {{"linear", std::nan("")}, {"evidence", 1.0}}),
+                      "weight for 'linear' must be a positive number");
+
+    // Weighted 3:1, one value each: 0 at position 0.375, 1 at 0.875.
+    const std::vector<labelled_row> rows{row(2021, "all", metric::effect)};
+    const model_comparison weighted =
+        compare_models({make_run("linear", rows, {0.0}), make_run("evidence", rows, {1.0})}, metric::effect,
+                       {{"linear", 3.0}, {"evidence", 1.0}});
+    CHECK_FALSE(weighted.equal_weights);
+    CHECK(weighted.rows[0].mixture.mean == Approx(0.25));
+    CHECK(weighted.rows[0].mixture.p50 == Approx(0.25));
+    CHECK(weighted.rows[0].mixture.prob_positive == Approx(0.25));
 }
 
 TEST_CASE("models are ranked by how far apart their means are", "[comparison]") {

@@ -141,3 +141,31 @@ TEST_CASE("pl:yes and pl:no follow the schools the plan has reached, year by yea
         }
     }
 }
+
+TEST_CASE("a secular trend moves both runs by the same amount, so it is never read as an effect") {
+    fixture f;
+    // Everyone +0.02 SD a year on math, white students +0.01 more: after two years white +0.06, Hispanic +0.04.
+    f.district.trends = {{"academic.achievement.math", {{"all", 0.02}, {"race:white", 0.01}}, "test", "A"}};
+    diagnostics problems;
+    const simulation sim = f.make(problems);
+    REQUIRE_FALSE(problems.has_errors());
+    draw_result with_trend;
+    sim.run(sim.central_parameters(), with_trend);
+
+    fixture plain;
+    const simulation reference = plain.make(problems);
+    draw_result without_trend;
+    reference.run(reference.central_parameters(), without_trend);
+
+    // Subgroups all, race:white, race:hispanic; outcome 1 is math. Year 1 is the second year.
+    const auto shift = [&](const run_aggregates& a, const run_aggregates& b, std::size_t group) {
+        return level(a, sim, 1, group, 1) - level(b, reference, 1, group, 1);
+    };
+    CHECK(shift(with_trend.business_as_usual, without_trend.business_as_usual, 1) == Approx(0.06));
+    CHECK(shift(with_trend.business_as_usual, without_trend.business_as_usual, 2) == Approx(0.04));
+    CHECK(shift(with_trend.scenario, without_trend.scenario, 0) == Approx((30 * 0.06 + 10 * 0.04) / 40));
+    const double effect_with = level(with_trend.scenario, sim, 1, 0, 1) - level(with_trend.business_as_usual, sim, 1, 0, 1);
+    const double effect_without =
+        level(without_trend.scenario, reference, 1, 0, 1) - level(without_trend.business_as_usual, reference, 1, 0, 1);
+    CHECK(effect_with == Approx(effect_without).margin(1e-12));
+}

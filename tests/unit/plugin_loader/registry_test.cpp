@@ -97,7 +97,7 @@ TEST_CASE("a plugin with the wrong ABI version is rejected with both versions an
     unsetenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_ABI");
     const diagnostic problem = single_problem("wrong_abi");
     CHECK(problem.message ==
-          "plugin 'libpathways_wrong_abi.so': ABI version mismatch: got 999, supported 1; rebuild the plugin "
+          "plugin 'libpathways_wrong_abi.so': ABI version mismatch: got 999, supported 2; rebuild the plugin "
           "against this pathways SDK");
     CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_ABI") == nullptr);
 }

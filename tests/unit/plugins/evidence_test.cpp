@@ -8,16 +8,19 @@ using namespace pathways;
 
 namespace {
 
-// Math achievement in two cells: cell 0's school starts at level 1 and implements PL; cell 1's
-// school is already at level 3, so there is nothing left to implement.
+// Math achievement in two cells whose schools run PL (one year of exposure) as average schools
+// (dose multiplier 1): cell 0's school starts at level 1 and implements PL; cell 1's school is
+// already at level 3, so there is nothing left to implement.
 test::node_case math_case(const sdk::effect_model_info& model) {
     test::node_case c(2);
     c.node_id = "academic.achievement.math";
     c.kind = sdk::node_kind::academic_outcome;
     c.initial = {-0.5, 0.3};
     c.previous = c.initial;
+    c.years_of_exposure = {1.0, 1.0};
     c.baseline_implementation = {1.0, 3.0};
     c.implementation = {3.0, 3.0};
+    c.school_effect = {1.0, 1.0};
     c.pl_school_count = 4.0;
     c.parameters = test::default_parameters(model);
     return c;
@@ -36,52 +39,117 @@ TEST_CASE("evidence: one year at full implementation gives the RAND 2017 math ef
     // f = (3-1)/(3-1) = 1: 0 + 1*0.09 = 0.09 SD; at the median 100*(Phi(0.09) - 0.5) = 3.586 points
     CHECK(out[0] == Approx(0.09));
     CHECK(100.0 * (normal_cdf(out[0]) - 0.5) == Approx(3.586).margin(0.001));
+    // baseline already 3: f = 0, 0 + 0*0.09 = 0
     CHECK(out[1] == Approx(0.0).margin(1e-15));
 }
 
-TEST_CASE("evidence: achievement accumulates with the implementation fraction and fades after it ends") {
+TEST_CASE("evidence: achievement accumulates while the school is exposed and fades once exposure stops") {
     const sdk::effect_model_info& model = test::load_model("evidence");
     test::node_case c = math_case(model);
 
-    // year 1: f = 1; -0.5 + 0.09 = -0.41
+    // year 1: exposed, f = 1: -0.5 + 1*0.09 = -0.41; cell 1: f = 0, 0.3 + 0 = 0.3
     std::vector<double> out = c.run(model);
     CHECK(out[0] == Approx(-0.41));
     CHECK(out[1] == Approx(0.3));
 
-    // year 2: level 2, f = (2-1)/(3-1) = 0.5; -0.41 + 0.5*0.09 = -0.365
+    // year 2: exposed, level 2, f = (2-1)/(3-1) = 0.5: -0.41 + 0.5*0.09 = -0.365
     c.previous = out;
+    c.years_of_exposure = {2.0, 2.0};
     c.implementation = {2.0, 3.0};
     out = c.run(model);
     CHECK(out[0] == Approx(-0.365));
 
-    // year 3: back to the baseline level, f = 0: -0.5 + 0.6*(-0.365 + 0.5) = -0.5 + 0.081 = -0.419
+    // year 3: still exposed but back at the baseline level, f = (1-1)/2 = 0: the gain is kept,
+    // nothing added and nothing faded: -0.365 + 0*0.09 = -0.365
     c.previous = out;
+    c.years_of_exposure = {3.0, 3.0};
     c.implementation = {1.0, 3.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(-0.419));
+    CHECK(out[0] == Approx(-0.365));
 
-    // year 4: -0.5 + 0.6*0.081 = -0.4514
+    // year 4: exposure stopped, so the gain fades: -0.5 + 0.6*(-0.365 + 0.5) = -0.5 + 0.6*0.135 = -0.419;
+    // cell 1: 0.3 + 0.6*(0.3 - 0.3) = 0.3
+    c.previous = out;
+    c.years_of_exposure = {0.0, 0.0};
+    out = c.run(model);
+    CHECK(out[0] == Approx(-0.419));
+    CHECK(out[1] == Approx(0.3));
+
+    // year 5: -0.5 + 0.6*(-0.419 + 0.5) = -0.5 + 0.6*0.081 = -0.4514
     c.previous = out;
     out = c.run(model);
     CHECK(out[0] == Approx(-0.4514));
     CHECK(out[1] == Approx(0.3));
 }
 
-TEST_CASE("evidence: ELA and science use their own effects, and the school effect adds to the mean") {
+TEST_CASE("evidence: exposure, not the implementation level, decides between accumulating and fading") {
+    const sdk::effect_model_info& model = test::load_model("evidence");
+    test::node_case c = math_case(model);
+    c.initial = {0.0, 0.0};
+    c.previous = {0.1, 0.1};
+    // cell 0: the school is above its baseline level but has no years of PL (exposure 0);
+    // cell 1: the school runs PL (exposure 1) but has not moved from its baseline level.
+    c.years_of_exposure = {0.0, 1.0};
+    c.baseline_implementation = {1.0, 1.0};
+    c.implementation = {3.0, 1.0};
+    const std::vector<double> out = c.run(model);
+    // cell 0: fades despite f = 1: 0 + 0.6*(0.1 - 0) = 0.06
+    CHECK(out[0] == Approx(0.06));
+    // cell 1: exposed with f = (1-1)/2 = 0: 0.1 + 0*0.09 = 0.1, kept
+    CHECK(out[1] == Approx(0.1));
+}
+
+TEST_CASE("evidence: a harmful school's negative fraction and a strong school's fraction above 1 are not clamped") {
+    const sdk::effect_model_info& model = test::load_model("evidence");
+    test::node_case c = math_case(model);
+    c.initial = {0.0, 0.0};
+    c.previous = c.initial;
+    c.baseline_implementation = {1.0, 1.0};
+    // The host scaled the change to level 3 (2 levels) by each school's multiplier:
+    // harmful school m = -0.5: 1 + (-0.5)*2 = 0; strong school m = 1.5: 1 + 1.5*2 = 4.
+    c.school_effect = {-0.5, 1.5};
+    c.implementation = {0.0, 4.0};
+    std::vector<double> out = c.run(model);
+    // cell 0: f = (0-1)/(3-1) = -0.5: 0 + (-0.5)*0.09 = -0.045
+    CHECK(out[0] == Approx(-0.045));
+    // cell 1: f = (4-1)/(3-1) = 1.5: 0 + 1.5*0.09 = 0.135
+    CHECK(out[1] == Approx(0.135));
+
+    // a second exposed year at the same levels accumulates the loss and the gain:
+    // -0.045 + (-0.045) = -0.09 and 0.135 + 0.135 = 0.27
+    c.previous = out;
+    c.years_of_exposure = {2.0, 2.0};
+    out = c.run(model);
+    CHECK(out[0] == Approx(-0.09));
+    CHECK(out[1] == Approx(0.27));
+}
+
+TEST_CASE("evidence: ELA and science use their own effects, and the host's school multiplier is not applied again") {
     const sdk::effect_model_info& model = test::load_model("evidence");
     test::node_case c = math_case(model);
     c.initial = {0.0, 0.0};
     c.previous = c.initial;
     c.baseline_implementation = {1.0, 0.0};
-    c.implementation = {2.0, 1.5};  // f = 0.5 in both cells
-    c.school_effect = {0.0, -0.1};
+    c.implementation = {2.0, 1.5};  // f = (2-1)/(3-1) = 0.5 and (1.5-0)/(3-0) = 0.5
     c.node_id = "academic.achievement.ela";
     std::vector<double> out = c.run(model);
-    CHECK(out[0] == Approx(0.03));   // 0.5*0.06
-    CHECK(out[1] == Approx(-0.02));  // 0.5*(0.06 - 0.1)
+    CHECK(out[0] == Approx(0.03));  // 0.5*0.06
+    CHECK(out[1] == Approx(0.03));  // 0.5*0.06
     c.node_id = "academic.achievement.science";
     out = c.run(model);
     CHECK(out[0] == Approx(0.0375));  // 0.5*0.075
+    CHECK(out[1] == Approx(0.0375));  // 0.5*0.075
+
+    // school_effect is informational: the host has already scaled `implementation` by it, so the
+    // same implementation gives the same output whatever the multiplier.
+    c.school_effect = {-0.5, 2.0};
+    out = c.run(model);
+    CHECK(out[0] == Approx(0.0375));  // still 0.5*0.075
+    CHECK(out[1] == Approx(0.0375));
+    c.school_effect = {0.0, 0.0};
+    out = c.run(model);
+    CHECK(out[0] == Approx(0.0375));
+    CHECK(out[1] == Approx(0.0375));
 }
 
 TEST_CASE("evidence: the scale discount applies per doubling beyond the reference school count") {
@@ -90,12 +158,13 @@ TEST_CASE("evidence: the scale discount applies per doubling beyond the referenc
     c.initial = {0.0, 0.0};
     c.previous = c.initial;
     c.pl_school_count = 24.0;
-    // default discount 1: no change at any scale
+    // default discount 1: no change at any scale, 1*0.09 = 0.09
     CHECK(c.run(model)[0] == Approx(0.09));
     test::set_parameter(c.parameters, model, "scale_discount_per_doubling", 0.85);
-    // 24 schools = 2 doublings of 6: 0.09*0.85^2 = 0.065025
+    // 24 schools = log2(24/6) = 2 doublings of 6: 0.09*0.85^2 = 0.09*0.7225 = 0.065025
     CHECK(c.run(model)[0] == Approx(0.065025));
     c.pl_school_count = 6.0;
+    // at the reference count: 0.09*1 = 0.09
     CHECK(c.run(model)[0] == Approx(0.09));
 }
 
@@ -108,10 +177,10 @@ TEST_CASE("evidence: other nodes follow their edges linearly") {
     c.parents = {{"engagement.cognitive", sdk::node_kind::student_outcome, 0.1, {0.3, 0.0}, {0.3, 0.0}, {0.1, 0.0}}};
     const std::vector<double> out = c.run(model);
     CHECK(out[0] == Approx(0.02));  // 0 + 0.1*(0.3-0.1)
-    CHECK(out[1] == Approx(0.1));
+    CHECK(out[1] == Approx(0.1));   // 0.1 + 0.1*(0-0)
     c.node_id = "self_efficacy";
     c.kind = sdk::node_kind::student_outcome;
-    CHECK(c.run(model)[0] == Approx(0.02));
+    CHECK(c.run(model)[0] == Approx(0.02));  // 0 + 0.1*(0.3-0.1)
 }
 
 TEST_CASE("evidence: impossible inputs are rejected") {
@@ -127,9 +196,15 @@ TEST_CASE("evidence: impossible inputs are rejected") {
     test::set_parameter(c.parameters, model, "scale_reference_schools", 6.5);
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("'scale_reference_schools' is 6.5; expected a whole number"));
     c = valid;
-    c.school_effect.pop_back();
-    CHECK_THROWS_WITH(c.run(model), Catch::Contains("school_effect has 1 values for 2 cells"));
+    c.years_of_exposure.pop_back();
+    CHECK_THROWS_WITH(c.run(model), Catch::Contains("years_of_exposure has 1 values for 2 cells"));
     c = valid;
     c.implementation.push_back(1.0);
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("implementation has 3 values for 2 cells"));
+    c = valid;
+    c.baseline_implementation.pop_back();
+    CHECK_THROWS_WITH(c.run(model), Catch::Contains("baseline_implementation has 1 values for 2 cells"));
+    c = valid;
+    c.with_cells = false;
+    CHECK_THROWS_WITH(c.run(model), Catch::Contains("cell attributes are missing"));
 }

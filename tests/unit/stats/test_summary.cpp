@@ -71,3 +71,43 @@ TEST_CASE("running_moments matches the two-pass values", "[summary]") {
     CHECK(m.variance() == Approx(5.8));
     CHECK(m.sd() == Approx(std::sqrt(5.8)));
 }
+
+TEST_CASE("summarize_weighted by hand", "[summary]") {
+    // 0 weighted 3, 1 weighted 1 → 0.75 and 0.25 at positions 0.375 and 0.875.
+    // mean 0.25; Σw(x − m)² = 0.75·0.0625 + 0.25·0.5625 = 0.1875; 1 − Σw² = 0.375 → sd sqrt(0.5);
+    // p05 below 0.375 → 0; p50 = (0.5 − 0.375)/0.5 = 0.25 of the way → 0.25; p95 above 0.875 → 1.
+    const std::vector<double> values{1.0, 0.0};
+    const summary s = summarize_weighted(values, std::vector<double>{1.0, 3.0});
+    CHECK(s.mean == Approx(0.25));
+    CHECK(s.sd == Approx(std::sqrt(0.5)));
+    CHECK(s.p05 == 0.0);
+    CHECK(s.p50 == Approx(0.25));
+    CHECK(s.p95 == 1.0);
+    CHECK(s.prob_positive == Approx(0.25));
+
+    // Equal weights: mean, sd and share positive are summarize's; a zero weight drops its value.
+    const std::vector<double> five{3.0, -1.0, 4.0, 1.0, 5.0};
+    const summary equal = summarize_weighted(five, std::vector<double>(5, 2.0));
+    const summary plain = summarize(five);
+    CHECK(equal.mean == Approx(plain.mean));
+    CHECK(equal.sd == Approx(plain.sd));
+    CHECK(equal.prob_positive == Approx(plain.prob_positive));
+    // Positions 0.1, 0.3, 0.5, 0.7, 0.9 over −1, 1, 3, 4, 5: the 5% and 95% points are the ends.
+    CHECK(equal.p05 == -1.0);
+    CHECK(equal.p50 == Approx(3.0));
+    CHECK(equal.p95 == 5.0);
+    const summary dropped = summarize_weighted(std::vector<double>{7.0, 2.0}, std::vector<double>{0.0, 1.0});
+    CHECK(dropped.mean == 2.0);
+    CHECK(dropped.sd == 0.0);
+    CHECK(dropped.p95 == 2.0);
+}
+
+TEST_CASE("summarize_weighted errors", "[summary]") {
+    const std::vector<double> two{1.0, 2.0};
+    CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{1.0}), std::invalid_argument);
+    CHECK_THROWS_AS(summarize_weighted(std::vector<double>{}, std::vector<double>{}), std::invalid_argument);
+    CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{-1.0, 2.0}), std::invalid_argument);
+    CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{0.0, 0.0}), std::invalid_argument);
+    CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{INFINITY, 1.0}), std::invalid_argument);
+    CHECK_THROWS_AS(summarize_weighted(std::vector<double>{NAN, 1.0}, std::vector<double>{1.0, 1.0}), std::invalid_argument);
+}

@@ -11,6 +11,7 @@
 #include "graph/graph_export.hpp"
 #include "report/output_files.hpp"
 #include "scenario/model_reader.hpp"
+#include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace pathways::cli {
@@ -82,6 +83,7 @@ int validate_command(const validate_options& options, const plugin_options& plug
         switch (detect_file_kind(file)) {
             case input_file_kind::model: load_model_graph(file, found); break;
             case input_file_kind::district: read_district(file, found); break;
+            case input_file_kind::references: read_references_file(file, found); break;
             case input_file_kind::scenario: validate_scenario(file, registry, found); break;
         }
     }

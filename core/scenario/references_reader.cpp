@@ -109,6 +109,12 @@ std::string sentence(const std::string& text) {
 
 }  // namespace
 
+std::optional<std::vector<reference>> read_references_file(const std::filesystem::path& path, diagnostics& out) {
+    const auto doc = json::parse_file(path, out);
+    if (!doc) return std::nullopt;
+    return read_document(*doc, out);
+}
+
 std::optional<std::vector<reference>> read_references(std::string_view text, const std::string& file, diagnostics& out) {
     const auto doc = json::parse(text, file, out);
     if (!doc) return std::nullopt;

@@ -4,6 +4,7 @@
 /// Sources cite a reference by its short form ("Pane et al. 2017, Informing Progress"); the shipped
 /// file is `scenarios/references.json`, compiled in so that `pathways sources` works from any folder.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ struct reference {
     std::string note;           ///< e.g. that the citation was recalled rather than copied
 };
 
+/// Reads a references file; every problem is reported to `out` and nullopt returned when there was any.
+std::optional<std::vector<reference>> read_references_file(const std::filesystem::path& path, diagnostics& out);
 /// Reads references from `text`, reporting every problem as coming from `file`; nullopt when there was any.
 std::optional<std::vector<reference>> read_references(std::string_view text, const std::string& file, diagnostics& out);
 /// The shipped references (scenarios/references.json as it was at build time).

@@ -612,6 +612,7 @@ input_file_kind detect_file_kind(const std::filesystem::path& path) {
     if (!doc || !doc->root.is_object()) return input_file_kind::scenario;
     if (doc->root.contains("pathways_model")) return input_file_kind::model;
     if (doc->root.contains("pathways_district")) return input_file_kind::district;
+    if (doc->root.contains("pathways_references")) return input_file_kind::references;
     return input_file_kind::scenario;
 }
 

@@ -109,7 +109,8 @@ constexpr sdk::parameter_spec practice_scale_spec() {
             .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
             .description = "multiplies the change PL practice causes where it enters the graph; 1 applies the edge "
                            "weights as given; `pathways calibrate` solves for it to reproduce an anchor",
-            .source = "calibration knob: 1 is the identity; the shipped model reproduces Pane et al. 2017 at 1",
+            .source = "A calibration knob (an assumption): 1 is the identity, at which the shipped model reproduces "
+                      "Pane et al. 2017, Informing Progress",
             .evidence = "A"};
 }
 

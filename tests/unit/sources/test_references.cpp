@@ -1,6 +1,7 @@
 // The references file reader, full citations, the evidence-tag meanings, and `pathways sources`.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <string>
 
 #include "../cli/cli_support.hpp"
@@ -159,6 +160,18 @@ TEST_CASE("pathways sources lists every reference, prints one, and suggests a ne
     CHECK(json.output.find("\"citation\": \"Kraft, M. A. (2020). Interpreting effect sizes of education interventions. "
                            "Educational Researcher, 49(4), 241–253.\"") != std::string::npos);
     CHECK(run_cli("sources --format yaml").exit_code == 2);
+}
+
+TEST_CASE("pathways validate checks a references file", "[references][cli]") {
+    CHECK(run_cli("validate scenarios/references.json").output == "1 file valid\n");
+    const pathways::test::scratch_folder folder("validate-references");
+    const auto bad = folder.path() / "refs.json";
+    std::ofstream(bad) << R"({"pathways_references": 1, "references": [{"id": "x1", "short": "X 2020, T", "authors": "X",
+ "year": "2020", "title": "T"}]})";
+    const auto result = run_cli("validate '" + bad.string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(result.output == bad.string() + ":1:43: error: /references/0: reference 'x1' names neither a journal nor a "
+                                          "publisher; expected one of them\n");
 }
 
 TEST_CASE("pathways sources works from any folder", "[references][cli]") {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/evidence.hpp"
 #include "engine/calibration.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
@@ -115,9 +116,10 @@ std::filesystem::path output_path(const calibrate_options& options, const std::s
 
 void print_anchor(const anchor& a) {
     std::cout << "Anchor " << a.id << ": " << a.reference << "\n  " << a.design << "\n  " << a.outcome << ": effect "
-              << signed_number(a.effect, 3) << " SD over " << a.years << (a.years == 1 ? " year" : " years") << " ["
-              << a.evidence << "], standard error " << json::format_number(a.standard_error) << " ["
-              << a.standard_error_evidence << "]\n";
+              << signed_number(a.effect, 3) << " SD over " << a.years << (a.years == 1 ? " year" : " years")
+              << ", evidence " << evidence_with_meaning(a.evidence) << "\n  standard error "
+              << json::format_number(a.standard_error) << ", evidence " << evidence_with_meaning(a.standard_error_evidence)
+              << "\n";
     if (!a.note.empty()) std::cout << "  " << a.note << "\n";
 }
 

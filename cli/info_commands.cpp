@@ -5,11 +5,13 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "common/evidence.hpp"
 #include "engine/scenario_loader.hpp"
 #include "engine/simulation.hpp"
 #include "graph/graph_export.hpp"
 #include "report/output_files.hpp"
 #include "scenario/model_reader.hpp"
+#include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace pathways::cli {
@@ -81,6 +83,7 @@ int validate_command(const validate_options& options, const plugin_options& plug
         switch (detect_file_kind(file)) {
             case input_file_kind::model: load_model_graph(file, found); break;
             case input_file_kind::district: read_district(file, found); break;
+            case input_file_kind::references: read_references_file(file, found); break;
             case input_file_kind::scenario: validate_scenario(file, registry, found); break;
         }
     }
@@ -132,6 +135,7 @@ int describe_command(const std::string& name, const plugin_options& plugins) {
                   << "  source (evidence " << p.evidence << "): " << p.source << "\n";
     }
     if (model->parameters.empty()) std::cout << "(no parameters)\n";
+    else std::cout << "\n" << evidence_legend() << "\nFull citations: pathways sources\n";
     return exit_ok;
 }
 

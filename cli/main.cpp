@@ -12,6 +12,7 @@
 #include "sensitivity_command.hpp"
 #include "sweep_command.hpp"
 #include "report_command.hpp"
+#include "sources_command.hpp"
 #include "common/diagnostics.hpp"
 #include "plugin/plugin_error.hpp"
 
@@ -77,6 +78,11 @@ int main(int argc, char** argv) {
     auto* describe_cmd = app.add_subcommand("describe", "Show an effect model's parameters, defaults, priors and sources");
     describe_cmd->add_option("model", describe_model, "Effect model name")->required();
     add_plugin_options(*describe_cmd, plugins);
+
+    sources_options sources;
+    auto* sources_cmd = app.add_subcommand("sources", "List the studies the defaults cite, or print one's full citation");
+    sources_cmd->add_option("id", sources.id, "Reference id, e.g. pane2017 (default: list every reference)");
+    sources_cmd->add_option("--format", sources.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
     run_options run;
     auto* run_cmd = app.add_subcommand("run", "Project a scenario against business as usual");
@@ -202,6 +208,7 @@ int main(int argc, char** argv) {
         if (*graph_cmd) return graph_command(graph);
         if (*plugins_cmd) return plugins_command(plugins);
         if (*describe_cmd) return describe_command(describe_model, plugins);
+        if (*sources_cmd) return sources_command(sources);
         if (*run_cmd) return run_command(run, plugins);
         if (*sweep_cmd) {
             sweep.command_line.assign(argv, argv + argc);

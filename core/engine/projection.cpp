@@ -172,6 +172,7 @@ std::string dimension_name(subgroup_term::dimension dim) {
         case subgroup_term::dimension::frl: return "frl";
         case subgroup_term::dimension::sped: return "sped";
         case subgroup_term::dimension::grade: return "grade";
+        case subgroup_term::dimension::pl: return "pl";
     }
     return "race";
 }
@@ -293,8 +294,12 @@ void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostic
     for (const gap_pair& pair : gap_pairs(sim, spec)) {
         std::set<subgroup_term::dimension> wanted;
         for (const std::size_t g : {pair.focal, pair.reference}) {
-            for (const subgroup_term& term : groups[g].group.terms) wanted.insert(term.dim);
+            // Plan reach is no student attribute a profile could give a baseline for: schools differ by who attends.
+            for (const subgroup_term& term : groups[g].group.terms) {
+                if (term.dim != subgroup_term::dimension::pl) wanted.insert(term.dim);
+            }
         }
+        if (wanted.empty()) continue;
         std::string dims;
         for (const auto dim : wanted) dims += (dims.empty() ? "" : " or ") + dimension_name(dim);
         std::string missing;

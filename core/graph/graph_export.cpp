@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "common/evidence.hpp"
+
 namespace pathways {
 namespace {
 
@@ -174,6 +176,15 @@ std::string json_edge(const model_edge& edge) {
            "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_string(edge.source) + ", \"evidence\": " + json_string(edge.evidence) + "}";
 }
 
+/// What each edge's evidence tag means, so that a reader of the JSON alone can tell S from A.
+std::string json_evidence_tags() {
+    std::string text = "{";
+    for (const evidence_tag_meaning& e : evidence_tags) {
+        text += (text.size() > 1 ? ", " : "") + json_string(e.tag) + ": " + json_string(e.meaning);
+    }
+    return text + "}";
+}
+
 template <typename Item, typename Render>
 std::string json_array(const std::vector<Item>& items, Render render) {
     if (items.empty()) return "[]";
@@ -230,7 +241,7 @@ std::string to_json(const model_graph& graph) {
     const model_definition& def = graph.definition();
     return "{\n  \"id\": " + json_string(def.id) + ",\n  \"name\": " + json_string(def.name) +
            ",\n  \"groups\": " + json_array(def.groups, json_group) + ",\n  \"nodes\": " + json_array(def.nodes, json_node) + ",\n  \"edges\": " +
-           json_array(def.edges, json_edge) + "\n}\n";
+           json_array(def.edges, json_edge) + ",\n  \"evidence_tags\": " + json_evidence_tags() + "\n}\n";
 }
 
 }  // namespace pathways

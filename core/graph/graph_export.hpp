@@ -23,7 +23,8 @@ namespace pathways {
 [[nodiscard]] std::string to_mermaid(const model_graph& graph);
 
 /// `{"id", "name", "nodes": [{id, label, kind, group, scale, leap, description}],
-/// "edges": [{from, to, role, weight, range, source, evidence}]}`, one node or edge per line.
+/// "edges": [{from, to, role, weight, range, source, evidence}], "evidence_tags": {tag: meaning}}`, one node
+/// or edge per line; `evidence_tags` says in words what S, S2, R and A mean.
 /// Numbers are the shortest text that reads back to the same double; non-finite ones are null.
 [[nodiscard]] std::string to_json(const model_graph& graph);
 

@@ -8,12 +8,14 @@
 #include <sstream>
 #include <tuple>
 
+#include "common/evidence.hpp"
 #include "engine/effects.hpp"
 #include "engine/scenario_loader.hpp"
 #include "population/csv.hpp"
 #include "report/html_text.hpp"
 #include "report/projection_writer.hpp"
 #include "report/report_charts.hpp"
+#include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace pathways {
@@ -193,6 +195,8 @@ public:
     explicit report_writer(const report_inputs& inputs) : in_(inputs) {
         for (const result_run& run : in_.results.runs) indexes_.emplace_back(run);
         min_n_ = in_.results.manifest.min_n;
+        diagnostics ignored;  // the shipped references are checked by the tests; without them sources stay unlinked
+        references_ = read_embedded_references(ignored).value_or(std::vector<reference>{});
     }
 
     std::string render() {
@@ -364,7 +368,7 @@ private:
                 continue;
             }
             const sourced_value& v = in_.district->conditions.at(name);
-            out_ << cells({escape(label), number(v.value, 2), "district default: " + escape(v.source) + " [" + escape(v.evidence) + "]"});
+            out_ << cells({escape(label), number(v.value, 2), "district default: " + sourced(v.source, v.evidence)});
         }
         out_ << "</tbody></table>\n";
     }
@@ -392,7 +396,7 @@ private:
         }
         out_ << "<p>" << escape(in_.model->description) << ".</p>\n";
         if (in_.model->parameters.empty()) return;
-        out_ << table_open({"Parameter", "Value used", "Unit", "Meaning", "Source [evidence]"}, "Effect-model parameters");
+        out_ << table_open({"Parameter", "Value used", "Unit", "Meaning", "Source (evidence)"}, "Effect-model parameters");
         for (const parameter_info& p : in_.model->parameters) {
             double value = p.default_value;
             std::string how = "default";
@@ -404,7 +408,7 @@ private:
             }
             out_ << "<tr><td class=\"mono\">" << escape(p.name) << "</td><td class=\"num\">" << number(value, 3) << " <span class=\"small\">("
                  << how << ")</span></td><td>" << escape(p.unit) << "</td><td>" << escape(p.description) << "</td><td>"
-                 << escape(p.source) << " [" << escape(p.evidence) << "]</td></tr>\n";
+                 << sourced(p.source, p.evidence) << "</td></tr>\n";
         }
         out_ << "</tbody></table>\n";
     }
@@ -719,24 +723,62 @@ private:
 
     void provenance_section() {
         out_ << "<h2 id=\"sources\">Where the numbers come from</h2>\n<p>Every default number the projection used, with its "
-             << "source and an evidence tag: <strong>S</strong> found in the cited document; <strong>S2</strong> quoted "
-             << "second-hand; <strong>R</strong> recalled from the literature, not re-checked; <strong>A</strong> an "
-             << "assumption or modelling default, not a research finding. Web addresses are shown as text only.</p>\n";
+             << "source and an evidence tag. Bracketed numbers link to the full citations under "
+             << "<a href=\"#references\">References</a>; web addresses are shown as text only.</p>\n";
+        evidence_legend_list();
         district_provenance();
         effect_model_table();
         model_provenance();
+        references_list();
         manifest_table();
+    }
+
+    void evidence_legend_list() {
+        out_ << "<ul class=\"small\">";
+        for (const evidence_tag_meaning& e : evidence_tags) {
+            out_ << "<li><strong>" << escape(e.tag) << "</strong>: " << escape(e.meaning) << "</li>";
+        }
+        out_ << "</ul>\n";
+    }
+
+    /// A source as the report shows it: the text, a link to each reference it cites, and its evidence
+    /// tag with the tag's meaning on hover. References are numbered in the order the report first cites them.
+    std::string sourced(const std::string& source, const std::string& evidence) {
+        std::string html = escape(source);
+        for (const reference* r : cited_references(source, references_)) {
+            auto found = std::find(cited_.begin(), cited_.end(), r);
+            if (found == cited_.end()) found = cited_.insert(cited_.end(), r);
+            const std::string n = std::to_string(found - cited_.begin() + 1);
+            html += " <a href=\"#ref-" + escape(r->id) + "\" title=\"" + escape(r->short_form) + "\">[" + n + "]</a>";
+        }
+        return html + " <span class=\"small\" title=\"" + escape(std::string(evidence_meaning(evidence))) + "\">(" +
+               escape(evidence) + ")</span>";
+    }
+
+    void references_list() {
+        out_ << "<h3 id=\"references\">References</h3>\n";
+        if (cited_.empty()) {
+            out_ << "<p>No source above cites a published study.</p>\n";
+            return;
+        }
+        out_ << "<ol>\n";
+        for (const reference* r : cited_) {
+            out_ << "<li id=\"ref-" << escape(r->id) << "\">" << escape(full_citation(*r));
+            if (!r->note.empty()) out_ << " <span class=\"small\">" << escape(r->note) << "</span>";
+            out_ << "</li>\n";
+        }
+        out_ << "</ol>\n";
     }
 
     void district_provenance() {
         if (in_.district == nullptr) return;
         const district_profile& d = *in_.district;
         out_ << "<h3>District profile: " << escape(d.name) << "</h3>\n"
-             << table_open({"Value", "Number", "Source [evidence]"}, "District defaults");
-        out_ << cells({"Enrollment", number(d.enrollment.value, 0), escape(d.enrollment.source) + " [" + escape(d.enrollment.evidence) + "]"});
+             << table_open({"Value", "Number", "Source (evidence)"}, "District defaults");
+        out_ << cells({"Enrollment", number(d.enrollment.value, 0), sourced(d.enrollment.source, d.enrollment.evidence)});
         for (const auto& [name, v] : d.conditions) {
             out_ << cells({escape(node_label(in_.graph, "district." + name)), number(v.value, 2),
-                           escape(v.source) + " [" + escape(v.evidence) + "]"});
+                           sourced(v.source, v.evidence)});
         }
         for (const outcome_baseline& b : d.baselines) {
             std::string numbers = b.proficient ? number(*b.proficient * 100, 0) + "% proficient; " : std::string();
@@ -744,7 +786,7 @@ private:
                 numbers += (i ? ", " : "") + subgroup_label(b.offsets[i].first) + " " + number(b.offsets[i].second, 2, true);
             }
             out_ << cells({"Starting point: " + escape(node_label(in_.graph, b.node)) + " (SD offsets by group)", escape(numbers),
-                           escape(b.source) + " [" + escape(b.evidence) + "]"});
+                           sourced(b.source, b.evidence)});
         }
         out_ << "</tbody></table>\n";
     }
@@ -752,13 +794,13 @@ private:
     void model_provenance() {
         const auto& def = in_.graph.definition();
         out_ << "<h3>Model links: " << escape(def.name) << "</h3>\n"
-             << table_open({"From", "To", "Kind", "Weight", "Plausible range", "Source [evidence]"},
+             << table_open({"From", "To", "Kind", "Weight", "Plausible range", "Source (evidence)"},
                            "Every link of the theory of change (weight: SD of the target per unit of the source)");
         for (const model_edge& e : def.edges) {
             const bool has_range = e.range_low != 0.0 || e.range_high != 0.0;
             out_ << cells({escape(node_label(in_.graph, e.from)), escape(node_label(in_.graph, e.to)), std::string(to_string(e.role)),
                            number(e.weight, 3), has_range ? number(e.range_low, 3) + " to " + number(e.range_high, 3) : "",
-                           escape(e.source) + " [" + escape(e.evidence) + "]"});
+                           sourced(e.source, e.evidence)});
         }
         out_ << "</tbody></table>\n";
     }
@@ -786,6 +828,8 @@ private:
     }
 
     const report_inputs& in_;
+    std::vector<reference> references_;
+    std::vector<const reference*> cited_;  ///< in the order the report first cites them
     std::vector<run_index> indexes_;
     std::int64_t min_n_ = 16;
     std::ostringstream out_;

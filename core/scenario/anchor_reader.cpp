@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/evidence.hpp"
 #include "scenario/embedded_model.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
@@ -12,7 +13,6 @@ namespace {
 
 using json::object_reader;
 
-const std::vector<std::string> evidence_tags{"S", "S2", "R", "A"};
 
 bool is_anchor_id(std::string_view id) {
     const auto allowed = [](char c) {
@@ -31,9 +31,8 @@ std::string required_text(object_reader& reader, std::string_view key) {
 std::string evidence_tag(object_reader& reader, std::string_view key) {
     const auto tag = reader.required_string(key);
     if (!tag) return "";
-    if (std::find(evidence_tags.begin(), evidence_tags.end(), *tag) == evidence_tags.end()) {
-        reader.error_at(key, "unknown evidence tag '" + *tag + "'; expected S (sourced), S2 (sourced second-hand), R "
-                             "(recalled, not re-verified) or A (assumption)");
+    if (!is_evidence_tag(*tag)) {
+        reader.error_at(key, "unknown evidence tag '" + *tag + "'; " + expected_evidence_tags());
     }
     return *tag;
 }

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The shipped DPS model and calibration anchors, compiled into the library so that it is available from any folder.
+/// The shipped DPS model, calibration anchors and references, compiled into the library so that it is available from any folder.
 
 #include <string_view>
 
@@ -12,5 +12,8 @@ std::string_view embedded_dps_model();
 
 /// Bytes of `scenarios/anchors.json` as they were at build time (generated from core/embedded_anchors.cpp.in).
 std::string_view embedded_anchors();
+
+/// Bytes of `scenarios/references.json` as they were at build time (generated from core/embedded_references.cpp.in).
+std::string_view embedded_references();
 
 }  // namespace pathways

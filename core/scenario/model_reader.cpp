@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/evidence.hpp"
 #include "scenario/embedded_model.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
@@ -19,10 +20,6 @@ using json::object_reader;
 
 constexpr std::int64_t format_version = 1;
 
-const std::vector<std::string>& evidence_tags() {
-    static const std::vector<std::string> tags{"S", "S2", "R", "A"};
-    return tags;
-}
 
 const std::vector<std::string>& role_names() {
     static const std::vector<std::string> names{"effect", "composition", "moderator"};
@@ -234,8 +231,8 @@ std::optional<model_edge> read_edge(const json::document& doc, const std::string
     }
     if (const auto source = non_empty_string(reader, "source", "where the weight comes from")) edge.source = *source;
     if (const auto evidence = reader.required_string("evidence")) {
-        if (std::find(evidence_tags().begin(), evidence_tags().end(), *evidence) == evidence_tags().end()) {
-            reader.error_at("evidence", "unknown evidence tag '" + *evidence + "'; expected one of S, S2, R, A");
+        if (!is_evidence_tag(*evidence)) {
+            reader.error_at("evidence", "unknown evidence tag '" + *evidence + "'; " + expected_evidence_tags());
         }
         edge.evidence = *evidence;
     }

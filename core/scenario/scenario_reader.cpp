@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/evidence.hpp"
 #include "common/subgroup.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
@@ -18,7 +19,6 @@ const std::vector<std::string> school_levels{"elementary", "middle", "high", "k8
 const std::vector<std::string> spf_colours{"blue", "green", "yellow", "orange", "red"};
 const std::vector<std::string> race_names{"hispanic", "black", "white", "asian", "multiracial", "american_indian",
                                           "pacific_islander"};
-const std::vector<std::string> evidence_tags{"S", "S2", "R", "A"};
 constexpr double max_institutional_patience = 50.0;
 
 bool is_bare_identifier(const std::string& name) {
@@ -377,8 +377,8 @@ std::optional<sourced_value> read_sourced(object_reader& parent, std::string_vie
     const auto value = reader->required_number("value", min, max);
     const auto source = reader->required_string("source");
     const auto evidence = reader->required_string("evidence");
-    if (evidence && std::find(evidence_tags.begin(), evidence_tags.end(), *evidence) == evidence_tags.end()) {
-        reader->error_at("evidence", "unknown evidence tag '" + *evidence + "'; expected S, S2, R or A");
+    if (evidence && !is_evidence_tag(*evidence)) {
+        reader->error_at("evidence", "unknown evidence tag '" + *evidence + "'; " + expected_evidence_tags());
     }
     if (!value || !source || !evidence) return std::nullopt;
     return sourced_value{*value, *source, *evidence};
@@ -425,8 +425,8 @@ void read_baselines(object_reader baseline, district_profile& district) {
         b.proficient = entry.optional_number("proficient", 0.001, 0.999);
         b.source = entry.required_string("source").value_or("");
         b.evidence = entry.required_string("evidence").value_or("");
-        if (!b.evidence.empty() && std::find(evidence_tags.begin(), evidence_tags.end(), b.evidence) == evidence_tags.end()) {
-            entry.error_at("evidence", "unknown evidence tag '" + b.evidence + "'; expected S, S2, R or A");
+        if (!b.evidence.empty() && !is_evidence_tag(b.evidence)) {
+            entry.error_at("evidence", "unknown evidence tag '" + b.evidence + "'; " + expected_evidence_tags());
         }
         if (auto offsets = entry.optional_child("offsets"); offsets && offsets->valid()) {
             for (const std::string& term : offsets->members()) {
@@ -450,8 +450,8 @@ void read_baselines(object_reader baseline, district_profile& district) {
 /// The evidence tag at `key`, reported when missing or unknown.
 std::string read_evidence(object_reader& entry) {
     const std::string evidence = entry.required_string("evidence").value_or("");
-    if (!evidence.empty() && std::find(evidence_tags.begin(), evidence_tags.end(), evidence) == evidence_tags.end()) {
-        entry.error_at("evidence", "unknown evidence tag '" + evidence + "'; expected S, S2, R or A");
+    if (!evidence.empty() && !is_evidence_tag(evidence)) {
+        entry.error_at("evidence", "unknown evidence tag '" + evidence + "'; " + expected_evidence_tags());
     }
     return evidence;
 }
@@ -612,6 +612,7 @@ input_file_kind detect_file_kind(const std::filesystem::path& path) {
     if (!doc || !doc->root.is_object()) return input_file_kind::scenario;
     if (doc->root.contains("pathways_model")) return input_file_kind::model;
     if (doc->root.contains("pathways_district")) return input_file_kind::district;
+    if (doc->root.contains("pathways_references")) return input_file_kind::references;
     return input_file_kind::scenario;
 }
 

@@ -28,8 +28,9 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
      .max = 0.40,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.09, .b = 0.045, .lower = -0.10, .upper = 0.40},
      .description = "math achievement gained per year at full implementation",
-     .source = "DOMAIN.md §2, §7: RAND 2017 (Pane et al., RR-2042) math effect ≈0.09 SD, significant [S2]; "
-               "prior sd 0.045 from the implied standard error [A]",
+     .source = "Pane et al. 2017, Informing Progress (RAND RR-2042): math about 0.09 SD, statistically "
+               "significant, as quoted by a secondary analysis; the prior's sd 0.045 is inferred from that "
+               "significance (an assumption)",
      .evidence = "S2"},
     {.name = "effect.reading",
      .type = sdk::parameter_type::real,
@@ -39,8 +40,9 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
      .max = 0.40,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.06, .b = 0.045, .lower = -0.10, .upper = 0.40},
      .description = "ELA achievement gained per year at full implementation",
-     .source = "DOMAIN.md §2, §7: RAND 2017 reading ≈0.07 SD, not significant [S2]; default 0.06 with prior "
-               "sd 0.045 [A]",
+     .source = "Pane et al. 2017, Informing Progress (RAND RR-2042): reading about 0.07 SD, not statistically "
+               "significant, as quoted by a secondary analysis; the default 0.06 and the prior's sd 0.045 are "
+               "assumptions",
      .evidence = "A"},
     {.name = "effect.science",
      .type = sdk::parameter_type::real,
@@ -50,8 +52,9 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
      .max = 0.40,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.075, .b = 0.045, .lower = -0.10, .upper = 0.40},
      .description = "science achievement gained per year at full implementation",
-     .source = "DOMAIN.md §2: no PL science estimate (DPS pilot: PL above traditional schools in science, no "
-               "magnitude [S]); the mean of the math and reading defaults is [A]",
+     .source = "No study estimates PL's effect on science; Denver's pilot PL schools did better than traditional "
+               "schools in science, with no size given (Denver Public Schools 2017, Early Impact Report); the "
+               "mean of the math and reading defaults is an assumption",
      .evidence = "A"},
     pathways::plugins::persistence_spec("share of an achievement gain kept each year after implementation falls back to baseline"),
     {.name = "scale_discount_per_doubling",
@@ -63,8 +66,9 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
      .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
      .description = "factor on gains for each doubling of PL schools beyond scale_reference_schools; 1 = none, "
                     "because the engine already discounts implementation fidelity by school count",
-     .source = "DOMAIN.md §6, §7: effects shrink at scale, fidelity x0.85 per doubling (0.7-1.0) [A] from "
-               "Cheung & Slavin 2016 [S]; 1 here to avoid discounting twice [A]",
+     .source = "Effects shrink at scale: small trials report about twice the effect of large ones (Cheung & "
+               "Slavin 2016, Methodological Features and Effect Sizes); the engine already lowers fidelity x0.85 "
+               "per doubling of PL schools (an assumption), so 1 here avoids discounting twice",
      .evidence = "A"},
     {.name = "scale_reference_schools",
      .type = sdk::parameter_type::integer,
@@ -74,8 +78,8 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
      .max = 1000.0,
      .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 6.0},
      .description = "number of PL schools up to which the calibrated effects apply undiscounted",
-     .source = "DOMAIN.md §4, §6: the six 2015 DPS PL pilot schools (seed 000) [S]; using them as the "
-               "reference scale is [A]",
+     .source = "Denver's six 2015 pilot PL schools (Denver Public Schools 2017, Early Impact Report); using them "
+               "as the reference scale is an assumption",
      .evidence = "A"},
 }};
 
@@ -141,7 +145,7 @@ void evaluate(const sdk::evaluation& e) {
 constexpr sdk::effect_model_info model{
     .name = "evidence",
     .version = "1.0.0",
-    .description = "achievement gains per year calibrated to RAND 2017, scaled by implementation; others linear",
+    .description = "achievement gains per year calibrated to Pane et al. 2017 (RAND), scaled by implementation; others linear",
     .parameters = parameters,
     .evaluate = &evaluate,
     .calibration_parameter = "effect.math",

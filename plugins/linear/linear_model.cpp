@@ -21,8 +21,8 @@ constexpr std::array<sdk::parameter_spec, 1> parameters{{
      .max = 3.0,
      .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
      .description = "multiplies every node's change; 1 applies the edge weights as given",
-     .source = "DOMAIN.md §1.5: edge weights are standardized path coefficients (SD of target per unit of "
-               "source); 1 is the identity, other values are a sensitivity knob [A]",
+     .source = "The model's edge weights are standardized path coefficients (SD of the target per unit of the "
+               "source); 1 is the identity, other values are a sensitivity knob (an assumption)",
      .evidence = "A"},
 }};
 

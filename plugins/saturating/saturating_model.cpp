@@ -26,9 +26,9 @@ constexpr std::array<sdk::parameter_spec, 4> parameters{{
                     "implementation the model's edges move engagement by about 1.3 SD, so 2 bends that change "
                     "without capping it, and lower values express doubt that practice moves engagement more than "
                     "social-emotional learning programmes do",
-     .source = "Durlak et al. 2011 (SEL meta-analysis): about 0.57 SD on social-emotional skills; a ceiling of "
+     .source = "Durlak et al. 2011, SEL Meta-analysis: about 0.57 SD on social-emotional skills; a ceiling of "
                "2 SD, above any mean effect reported for non-academic outcomes, is an assumption; at 0.5 the "
-               "model misses Pane et al. 2017 (RAND RR-2042) by half",
+               "model misses Pane et al. 2017, Informing Progress (RAND RR-2042) by half",
      .evidence = "A"},
     {.name = "emax.academic",
      .type = sdk::parameter_type::real,
@@ -38,8 +38,8 @@ constexpr std::array<sdk::parameter_spec, 4> parameters{{
      .max = 1.0,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.25, .b = 0.08, .lower = 0.1, .upper = 0.5},
      .description = "largest change an academic outcome can reach, however large the dose",
-     .source = "DOMAIN.md §3.2: Kraft 2020, 75th percentile of causal effects on standardized tests = 0.25 SD "
-               "[S2]; using it as the ceiling is [A]",
+     .source = "Kraft 2020, Interpreting Effect Sizes: the 75th percentile of causal effects on standardized "
+               "tests is 0.25 SD (quoted second-hand); using it as the ceiling is an assumption",
      .evidence = "A"},
     {.name = "foundation_full",
      .type = sdk::parameter_type::real,
@@ -49,8 +49,8 @@ constexpr std::array<sdk::parameter_spec, 4> parameters{{
      .max = 3.0,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 2.0, .b = 0.4, .lower = 1.0, .upper = 3.0},
      .description = "mean foundational-practice level at which drivers act with their full weight",
-     .source = "DOMAIN.md §1.5: foundational practices gate the drivers, seed 002 \"if a foundational practice "
-               "is missing ... plan to improve\" [S, qualitative]; the level 2 is [A]",
+     .source = "Foundational practices gate the drivers: \"if a foundational practice is missing ... plan to "
+               "improve\" (Denver Public Schools 2017, Driver Model; qualitative); the level 2 is an assumption",
      .evidence = "A"},
     pathways::plugins::practice_scale_spec(),
 }};

@@ -18,10 +18,11 @@ namespace sdk = pathways::sdk;
 using pathways::plugins::parameter_slot;
 
 constexpr std::string_view on_par_source =
-    "DOMAIN.md §2, §7: DPS pilot, ELL, FRL, SPED and Hispanic PL students on par or better (seed 000) [S, "
-    "qualitative]; the multiplier 1.0-1.1 is [A]";
+    "In Denver's pilot, ELL, FRL, SPED and Hispanic PL students did on par or better (Denver Public Schools "
+    "2017, Early Impact Report; qualitative); the multiplier 1.0-1.1 is an assumption";
 constexpr std::string_view no_evidence_source =
-    "DOMAIN.md §2, §8: no PL evidence of a different response for this group; 1 (no difference) is [A]";
+    "No personalized-learning study reports a different response for this group; 1 (no difference) is an "
+    "assumption";
 
 constexpr sdk::parameter_spec race_spec(std::string_view name) {
     return {.name = name,
@@ -61,8 +62,9 @@ constexpr std::array<sdk::parameter_spec, 14> parameters{{
      .max = 1.0,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.5, .lower = -0.5, .upper = 1.0},
      .description = "multiplier on PL's effect for Black/African American students",
-     .source = "DOMAIN.md §2, §7: Black PL students underperformed non-PL peers in the DPS pilot (seed 000) [S]; "
-               "Teach to One 2014 Black students' gains below national average [S]; 0.5, possibly <= 0, is [A]",
+     .source = "Black PL students underperformed non-PL peers in Denver's pilot (Denver Public Schools 2017, "
+               "Early Impact Report); Black students' gains were below the national average in Teach to One "
+               "(Ready 2014, Teach to One: Math); 0.5, possibly <= 0, is an assumption",
      .evidence = "A"},
     race_spec("multiplier.race.white"),
     race_spec("multiplier.race.asian"),
@@ -81,8 +83,8 @@ constexpr std::array<sdk::parameter_spec, 14> parameters{{
      .max = 1.6,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 1.3, .b = 0.15, .lower = 1.0, .upper = 1.6},
      .description = "extra multiplier for cells whose baseline achievement is below low_starter_cutoff",
-     .source = "DOMAIN.md §2, §7: RAND 2015 and 2017, low starters gained more, especially in math [S, "
-               "qualitative]; 1.3 (1.0-1.6) is [A]",
+     .source = "Low starters gained more, especially in math (Pane et al. 2015, Continued Progress; Pane et al. "
+               "2017, Informing Progress; qualitative); 1.3 (1.0-1.6) is an assumption",
      .evidence = "A"},
     {.name = "low_starter_cutoff",
      .type = sdk::parameter_type::real,
@@ -92,7 +94,8 @@ constexpr std::array<sdk::parameter_spec, 14> parameters{{
      .max = 3.0,
      .uncertainty = {.kind = sdk::prior_kind::fixed, .a = -0.674},
      .description = "baseline achievement below which a cell counts as low starters",
-     .source = "DOMAIN.md §3.4, §8: bottom quartile of prior achievement, Phi^-1(0.25) = -0.674 SD [A, standard]",
+     .source = "Bottom quartile of prior achievement: Phi^-1(0.25) = -0.674 SD under the normal model (a "
+               "standard conversion; the choice of quartile is an assumption)",
      .evidence = "A"},
     pathways::plugins::practice_scale_spec(),
 }};

@@ -107,7 +107,8 @@ constexpr sdk::parameter_spec practice_scale_spec() {
             .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
             .description = "multiplies the change PL practice causes where it enters the graph; 1 applies the edge "
                            "weights as given; `pathways calibrate` solves for it to reproduce an anchor",
-            .source = "calibration knob: 1 is the identity; the shipped model reproduces Pane et al. 2017 at 1",
+            .source = "A calibration knob (an assumption): 1 is the identity, at which the shipped model reproduces "
+                      "Pane et al. 2017, Informing Progress",
             .evidence = "A"};
 }
 
@@ -128,8 +129,8 @@ constexpr sdk::parameter_spec persistence_spec(std::string_view description) {
             .max = 1.0,
             .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
             .description = description,
-            .source = "DOMAIN.md §7: 0.6 retained per year after exposure stops, plausible 0.3-0.9 [A]; Taylor 2014 "
-                      "math gains decay about half in one year [S]",
+            .source = "0.6 retained per year after exposure stops, plausible 0.3-0.9 (an assumption); math gains "
+                      "from extra class time decayed about half in one year (Taylor 2014, More Math Class)",
             .evidence = "A"};
 }
 

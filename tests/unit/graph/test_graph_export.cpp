@@ -160,7 +160,10 @@ TEST_CASE("json output escapes strings and prints round-trip numbers", "[graph][
         "    {\"from\": \"s\", \"to\": \"p\", \"role\": \"composition\", \"weight\": 0.3333333333333333, "
         "\"range\": [0.1, 1e+21], \"grade_bands\": [\"elementary\", \"middle\", \"high\"], \"source\": \"test\", "
         "\"evidence\": \"A\"}\n"
-        "  ]\n"
+        "  ],\n"
+        "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced second-hand: "
+        "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
+        "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
         "}\n";
     const std::string json = to_json(built(b.build()));
     CHECK(json == expected);
@@ -173,5 +176,9 @@ TEST_CASE("json output of a model without edges is still valid", "[graph][export
     b.definition().id = "empty";
     b.definition().name = "n";
     CHECK(to_json(built(b.build())) ==
-          "{\n  \"id\": \"empty\",\n  \"name\": \"n\",\n  \"groups\": [],\n  \"nodes\": [],\n  \"edges\": []\n}\n");
+          "{\n  \"id\": \"empty\",\n  \"name\": \"n\",\n  \"groups\": [],\n  \"nodes\": [],\n  \"edges\": [],\n"
+          "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced second-hand: "
+        "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
+        "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
+          "}\n");
 }

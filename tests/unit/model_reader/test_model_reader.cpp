@@ -144,7 +144,8 @@ TEST_CASE("every error in a model file is reported in one pass with its position
               f + ":10:16: error: /edges/0/weight: weight 0.5 is outside its range [0.05, 0.3]; expected low <= "
                   "weight <= high",
               f + ":11:54: error: /edges/0/prior/sd: sd 0 is not positive; expected a number greater than 0",
-              f + ":12:38: error: /edges/0/evidence: unknown evidence tag 'B'; expected one of S, S2, R, A",
+              f + ":12:38: error: /edges/0/evidence: unknown evidence tag 'B'; expected S (sourced), S2 (sourced "
+                  "second-hand), R (recalled from the literature) or A (assumption)",
               f + ":14:3: error: /edgse: unknown key 'edgse'; did you mean 'edges'?",
           });
 }
@@ -242,7 +243,8 @@ TEST_CASE("edge problems") {
               std::vector<std::string>{
                   "/edges/0/role: unknown role 'zzzzzzzzz'; expected one of effect, composition, moderator"});
         CHECK(edge_findings(R"("weight": 0.1, "source": "s", "evidence": "s2")") ==
-              std::vector<std::string>{"/edges/0/evidence: unknown evidence tag 's2'; expected one of S, S2, R, A"});
+              std::vector<std::string>{"/edges/0/evidence: unknown evidence tag 's2'; expected S (sourced), S2 "
+                                       "(sourced second-hand), R (recalled from the literature) or A (assumption)"});
         CHECK(edge_findings(R"("weight": 0.1, "source": "", "evidence": 2)") ==
               std::vector<std::string>{
                   "/edges/0/source: empty source; expected where the weight comes from",

@@ -60,8 +60,9 @@ struct parameter_spec {
     double max = 0.0;
     prior uncertainty;            ///< prior used in Monte Carlo runs
     std::string_view description;
-    std::string_view source;      ///< where the default comes from (DOMAIN.md section and study)
-    std::string_view evidence;    ///< evidence tag: "S", "S2", "R" or "A"
+    std::string_view source;      ///< where the default comes from: the study by authors, year and short title
+                                  ///< ("Pane et al. 2017, Informing Progress"), as `pathways sources` lists them
+    std::string_view evidence;    ///< evidence tag, kept out of `source`: "S", "S2", "R" or "A"
 };
 
 /// Subgroup codes carried by every population cell.

@@ -1,0 +1,76 @@
+// sources: lists the shipped references (short form and id) or prints one reference's full citation.
+#include "sources_command.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/evidence.hpp"
+#include "console.hpp"
+#include "scenario/references_reader.hpp"
+
+namespace pathways::cli {
+namespace {
+
+nlohmann::ordered_json reference_json(const reference& r) {
+    nlohmann::ordered_json j{{"id", r.id}, {"short", r.short_form}, {"authors", r.authors}, {"year", r.year},
+                             {"title", r.title}};
+    const auto add_if_set = [&j](const char* key, const std::string& value) {
+        if (!value.empty()) j[key] = value;
+    };
+    add_if_set("journal", r.journal);
+    add_if_set("volume", r.volume);
+    add_if_set("issue", r.issue);
+    add_if_set("pages", r.pages);
+    add_if_set("publisher", r.publisher);
+    add_if_set("report_number", r.report_number);
+    add_if_set("url", r.url);
+    add_if_set("note", r.note);
+    j["citation"] = full_citation(r);
+    return j;
+}
+
+void print_list(const std::vector<reference>& references) {
+    std::size_t id_width = 0;
+    for (const reference& r : references) id_width = std::max(id_width, r.id.size());
+    for (const reference& r : references) {
+        std::cout << r.id << std::string(id_width + 2 - r.id.size(), ' ') << r.short_form << '\n';
+    }
+    std::cout << '\n' << evidence_legend() << "\nRun `pathways sources ID` for a full citation.\n";
+}
+
+void print_one(const reference& r) {
+    std::cout << r.short_form << "\n  " << full_citation(r) << '\n';
+    if (!r.note.empty()) std::cout << "  Note: " << r.note << '\n';
+}
+
+}  // namespace
+
+int sources_command(const sources_options& options) {
+    diagnostics found;
+    const auto references = read_embedded_references(found);
+    if (!references) throw input_error(found);
+    const bool json = options.format == "json";
+    if (options.id.empty()) {
+        if (!json) {
+            print_list(*references);
+            return exit_ok;
+        }
+        auto list = nlohmann::ordered_json::array();
+        for (const reference& r : *references) list.push_back(reference_json(r));
+        std::cout << list.dump(2) << '\n';
+        return exit_ok;
+    }
+    const reference* r = find_reference(*references, options.id);
+    if (r == nullptr) {
+        std::cerr << "pathways: error: " << unknown_reference_message(*references, options.id) << '\n';
+        return exit_invalid_input;
+    }
+    if (json) std::cout << reference_json(*r).dump(2) << '\n';
+    else print_one(*r);
+    return exit_ok;
+}
+
+}  // namespace pathways::cli

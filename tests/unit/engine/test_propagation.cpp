@@ -19,6 +19,7 @@ using test::tiny_model;
 model_definition with_alignment_moderators(model_definition m, double misaligned_floor) {
     for (const char* id : {"district.accountability_flexibility", "district.central_office_alignment"}) {
         m.nodes.push_back({id, id, node_kind::condition, "0-1", "", "", "", {}});
+        m.nodes.back().roles = {"alignment"};
         m.edges.push_back(test::make_edge(id, "p.d", edge_role::moderator, misaligned_floor));
     }
     return m;

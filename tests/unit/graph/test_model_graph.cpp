@@ -394,3 +394,17 @@ TEST_CASE("a descriptive node carries no edge", "[graph]") {
                        "descriptive node (remove \"descriptive\" to give it a causal role)");
     CHECK(d.line == 209);
 }
+
+TEST_CASE("roles sit on the kinds that can play them, and one outcome heads the reports", "[graph]") {
+    model_builder b = small_model();
+    b.definition().nodes[0].roles = {"achievement"};                 // a condition as a test score
+    b.definition().nodes[6].roles = {"achievement", "headline"};     // academic.math
+    b.definition().nodes[5].roles = {"headline"};                    // agency.ownership: a second headline
+    std::vector<std::string> messages;
+    for (const diagnostic& d : rejected(b.build())) messages.push_back(d.message);
+    CHECK(messages == std::vector<std::string>{
+                          "node 'district.patience' is a condition with the role 'achievement'; expected that role on "
+                          "an outcome",
+                          "node 'academic.math' is a second headline outcome (the first is 'agency.ownership'); expected one",
+                      });
+}

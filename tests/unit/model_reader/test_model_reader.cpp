@@ -401,3 +401,20 @@ TEST_CASE("derived subgroup-gap nodes") {
         CHECK(derived);
     }
 }
+
+TEST_CASE("node roles and subjects") {
+    const auto r = read_text(model_with(
+        R"({"id": "m", "label": "M", "kind": "academic_outcome", "roles": ["achievement", "headline"], "subject": "math"})", ""));
+    REQUIRE(r.model);
+    CHECK(r.model->nodes[0].has_role("achievement"));
+    CHECK(r.model->nodes[0].has_role("headline"));
+    CHECK_FALSE(r.model->nodes[0].has_role("alignment"));
+    CHECK(r.model->nodes[0].subject == "math");
+    CHECK(node_findings(R"({"id": "c", "label": "C", "kind": "condition", "roles": ["alignmnet"]})") ==
+          std::vector<std::string>{"/nodes/0/roles/0: unknown role 'alignmnet'; did you mean 'alignment'?"});
+    CHECK(node_findings(R"({"id": "c", "label": "C", "kind": "condition", "roles": ["community", "community"]})") ==
+          std::vector<std::string>{"/nodes/0/roles/1: role 'community' given twice; expected each role once"});
+    CHECK(node_findings(R"({"id": "o", "label": "O", "kind": "student_outcome", "subject": "math"})") ==
+          std::vector<std::string>{
+              "/nodes/0/subject: a subject on a node without the role 'achievement'; expected it on test scores only"});
+}

@@ -84,6 +84,15 @@ std::string node_label(const model_graph& graph, const std::string& id) {
     return n ? graph.definition().nodes[*n].label : id;
 }
 
+/// The label of the condition a scenario or profile names by `name`: the condition node whose id ends in
+/// ".name" (the convention condition keys follow); `name` itself when the model has none.
+std::string condition_label(const model_graph& graph, const std::string& name) {
+    for (const model_node& node : graph.definition().nodes) {
+        if (node.kind == node_kind::condition && node.id.ends_with("." + name)) return node.label;
+    }
+    return name;
+}
+
 std::string node_description(const model_graph& graph, const std::string& id) {
     const auto n = graph.find(id);
     return n ? graph.definition().nodes[*n].description : std::string();
@@ -362,7 +371,7 @@ private:
         if (in_.district) for (const auto& [name, value] : in_.district->conditions) names.insert(name);
         for (const auto& [name, value] : in_.spec.plan.conditions) names.insert(name);
         for (const std::string& name : names) {
-            const std::string label = node_label(in_.graph, "district." + name);
+            const std::string label = condition_label(in_.graph, name);
             if (const auto it = in_.spec.plan.conditions.find(name); it != in_.spec.plan.conditions.end()) {
                 out_ << cells({escape(label), "<span class=\"num\">" + number(it->second, 2) + "</span>", "set by this scenario"});
                 continue;
@@ -777,7 +786,7 @@ private:
              << table_open({"Value", "Number", "Source (evidence)"}, "District defaults");
         out_ << cells({"Enrollment", number(d.enrollment.value, 0), sourced(d.enrollment.source, d.enrollment.evidence)});
         for (const auto& [name, v] : d.conditions) {
-            out_ << cells({escape(node_label(in_.graph, "district." + name)), number(v.value, 2),
+            out_ << cells({escape(condition_label(in_.graph, name)), number(v.value, 2),
                            sourced(v.source, v.evidence)});
         }
         for (const outcome_baseline& b : d.baselines) {

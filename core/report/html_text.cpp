@@ -10,7 +10,9 @@ namespace {
 
 std::string term_label(std::string_view term) {
     static const std::map<std::string, std::string, std::less<>> labels{
-        {"all", "all students"},
+        {"all", "all students (district-wide)"},
+        {"pl:yes", "students in PL schools"},
+        {"pl:no", "students in other schools"},
         {"race:hispanic", "Hispanic"},
         {"race:black", "Black"},
         {"race:white", "White"},

@@ -1,5 +1,6 @@
 #include "report/projection_writer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -260,6 +261,11 @@ std::string projection_summary(const projection_result& result, const table_cont
                          result.cut.cut_draws, result.draws, horizon)
         << "\n";
     if (!context.suppression) out << not_for_release << "\n";
+    const auto& groups = context.sim->subgroups();
+    if (std::any_of(groups.begin(), groups.end(), [](const reported_subgroup& g) { return uses_plan_reach(g.group); })) {
+        out << "all = district-wide; pl:yes = students in PL schools (those the plan has reached by that year); "
+               "pl:no = students in the other schools\n";
+    }
     std::size_t current_outcome = static_cast<std::size_t>(-1);
     for (const auto& [key, rows] : final_rows) {
         const auto [outcome, subgroup] = key;

@@ -90,3 +90,34 @@ TEST_CASE("pathways anchors lists the anchors and checks every model against the
         CHECK(run_cli("anchors --check scenarios/no-such-file.json").exit_code == 2);
     }
 }
+
+TEST_CASE("under the subgroup model, harm to Black students has real probability on the Denver scale-up") {
+    const scratch_folder out("black-students-harm");
+    const auto result = run_cli("run scenarios/denver-scale-up.json --draws 200 --quiet --format csv --out '" +
+                                out.path().string() + "'");
+    REQUIRE(result.exit_code == 0);
+    std::ifstream in(out.path() / "projection.csv");
+    std::string line;
+    std::getline(in, line);
+    std::map<std::string, std::size_t> column;
+    const std::vector<std::string> header = split_csv_line(line);
+    for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+    int checked = 0;
+    while (std::getline(in, line)) {
+        const std::vector<std::string> f = split_csv_line(line);
+        const std::string& group = f[column.at("subgroup")];
+        if (f[column.at("year")] != "2022" || f[column.at("outcome")] != "academic.achievement.math" ||
+            f[column.at("metric")] != "effect" || f[column.at("course")] != "sustained" ||
+            (group != "race:black" && group != "pl:yes&race:black")) {
+            continue;
+        }
+        INFO(group << ": " << line);
+        // The DPS pilot's Black PL students underperformed their non-PL peers: the multiplier's prior spans
+        // -0.5 ... 1.0, so the lower bound is below zero and at least one draw in ten is harmful.
+        CHECK(std::stod(f[column.at("p05")]) < 0.0);
+        CHECK(std::stod(f[column.at("mean")]) > 0.0);
+        CHECK(std::stod(f[column.at("prob_positive")]) < 0.9);
+        ++checked;
+    }
+    CHECK(checked == 2);
+}

@@ -167,6 +167,13 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
         std::cerr << "pathways: note: the anchor's effect is over " << target->years << " year(s) and the scenario projects "
                   << horizon << "; the knob is solved for the scenario's final year all the same\n";
     }
+    if (!search.solution && search.at_lower == search.at_upper) {
+        fail(command_line, "'" + knob + "' does not move " + target->outcome + " in this scenario (" +
+                               signed_number(search.at_lower, 4) + " at both ends of its range [" +
+                               json::format_number(info.min) + ", " + json::format_number(info.max) +
+                               "]); expected an anchor on an outcome that the knob of effect model '" + model->name +
+                               "' scales");
+    }
     if (!search.solution) {
         fail(command_line, "no value of '" + knob + "' in its declared range [" + json::format_number(info.min) + ", " +
                                json::format_number(info.max) + "] gives the anchor's effect " +
@@ -177,7 +184,8 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     const knob_solution& solution = *search.solution;
     std::cout << "  " << knob << " = " << json::format_number(info.min) << " gives " << signed_number(search.at_lower, 4)
               << ", " << knob << " = " << json::format_number(info.max) << " gives " << signed_number(search.at_upper, 4)
-              << ", default " << json::format_number(info.default_value) << "\n  solved: " << knob << " = "
+              << ", the default " << json::format_number(info.default_value) << " gives "
+              << signed_number(effect(info.default_value), 4) << "\n  solved: " << knob << " = "
               << json::format_number(solution.value) << " gives " << signed_number(solution.achieved, 6) << " ("
               << solution.evaluations << " runs)\n\n  --set " << knob << "=" << json::format_number(solution.value) << "\n";
 

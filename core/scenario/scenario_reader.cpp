@@ -508,6 +508,8 @@ input_file_kind detect_file_kind(const std::filesystem::path& path) {
     if (!doc || !doc->root.is_object()) return input_file_kind::scenario;
     if (doc->root.contains("pathways_model")) return input_file_kind::model;
     if (doc->root.contains("pathways_district")) return input_file_kind::district;
+    if (doc->root.contains("pathways_anchors")) return input_file_kind::anchors;
+    if (doc->root.contains("pathways_parameters")) return input_file_kind::parameters;
     return input_file_kind::scenario;
 }
 

@@ -145,7 +145,7 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
     CHECK_FALSE(std::filesystem::exists(out.path() / "p.json"));
 }
 
-TEST_CASE("--set-file values are checked like scenario values, at the file's line and column", "[cli][set-file]") {
+TEST_CASE("parameter files given with --set-file are checked like scenario values, at the file's line and column", "[cli][set-file]") {
     scratch_folder out("set-file-errors");
     const auto file = out.path() / "params.json";
     write_text(file, "{\"pathways_parameters\": 1, \"model\": \"linear\",\n \"parameters\": {\"scale\": 7, \"sclae\": 1}}");
@@ -189,4 +189,20 @@ TEST_CASE("compare-models takes per-model settings and mixture weights, and refu
     const auto typo = run_cli(base + "--set linear:scael=1");
     CHECK(typo.exit_code == 2);
     CHECK(typo.output.find("unknown parameter 'scael' of effect model 'linear'; did you mean 'scale'?") != std::string::npos);
+}
+
+TEST_CASE("validate checks anchors and parameter files too", "[cli][set-file]") {
+    scratch_folder out("validate-parameter-files");
+    const auto good = out.path() / "good.json";
+    write_text(good, R"({"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 0.5}})");
+    const auto ok = run_cli("validate scenarios/anchors.json '" + good.string() + "'");
+    INFO(ok.output);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.output.find("2 files valid") != std::string::npos);
+    const auto bad = out.path() / "bad.json";
+    write_text(bad, R"({"pathways_parameters": 1, "model": "linaer", "parameters": {"scale": 0.5}})");
+    const auto refused = run_cli("validate '" + bad.string() + "'");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output.find(bad.string() + ":1:37: error: /model: ") != std::string::npos);
+    CHECK(refused.output.find("did you mean 'linear'?") != std::string::npos);
 }

@@ -170,6 +170,13 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
         std::cerr << "pathways: note: the anchor's effect is over " << target->years << " year(s) and the scenario projects "
                   << horizon << "; the knob is solved for the scenario's final year all the same\n";
     }
+    if (!search.solution && search.at_lower == search.at_upper) {
+        fail(command_line, "'" + knob + "' does not move " + target->outcome + " in this scenario (" +
+                               signed_number(search.at_lower, 4) + " at both ends of its range [" +
+                               json::format_number(info.min) + ", " + json::format_number(info.max) +
+                               "]); expected an anchor on an outcome that the knob of effect model '" + model->name +
+                               "' scales");
+    }
     if (!search.solution) {
         fail(command_line, "no value of '" + knob + "' in its declared range [" + json::format_number(info.min) + ", " +
                                json::format_number(info.max) + "] gives the anchor's effect " +
@@ -180,7 +187,8 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     const knob_solution& solution = *search.solution;
     std::cout << "  " << knob << " = " << json::format_number(info.min) << " gives " << signed_number(search.at_lower, 4)
               << ", " << knob << " = " << json::format_number(info.max) << " gives " << signed_number(search.at_upper, 4)
-              << ", default " << json::format_number(info.default_value) << "\n  solved: " << knob << " = "
+              << ", the default " << json::format_number(info.default_value) << " gives "
+              << signed_number(effect(info.default_value), 4) << "\n  solved: " << knob << " = "
               << json::format_number(solution.value) << " gives " << signed_number(solution.achieved, 6) << " ("
               << solution.evaluations << " runs)\n\n  --set " << knob << "=" << json::format_number(solution.value) << "\n";
 
@@ -223,13 +231,14 @@ void print_anchor_list(const std::vector<anchor>& anchors) {
     std::cout << padded("anchor", 22) << padded("outcome", 28) << padded("years", 7) << padded("effect (SD)", 26)
               << "reference\n";
     for (const anchor& a : anchors) {
-        const std::string effect = signed_number(a.effect, 3) + " [" + a.evidence + "] ± " +
-                                   json::format_number(a.standard_error) + " [" + a.standard_error_evidence + "]";
+        const std::string effect = signed_number(a.effect, 3) + " " + a.evidence + ", SE " +
+                                   json::format_number(a.standard_error) + " " + a.standard_error_evidence;
         std::cout << padded(a.id, 22) << padded(a.outcome, 28) << padded(std::to_string(a.years), 7)
                   << padded(effect, 26) << a.reference.substr(0, a.reference.find(')') + 1) << "\n";
     }
-    std::cout << "\nEvidence tags: S sourced; S2 sourced second-hand; R recalled from the literature, not re-verified; "
-                 "A an assumption.\n";
+    std::cout << "\nEvidence tags (of the effect, then of its standard error):";
+    for (const std::string_view tag : {"S", "S2", "R", "A"}) std::cout << "\n  " << evidence_with_meaning(tag);
+    std::cout << "\n";
 }
 
 void check_scenario(const std::string& file, const std::vector<anchor>& anchors, const plugin_registry& registry) {

@@ -272,7 +272,7 @@ std::string models_table(const model_comparison& compared, const std::string& sc
         if (row.subgroup != "all" || row.suppressed) continue;
         out << "\n" << row.outcome << ", all students\n";
         for (std::size_t m = 0; m < compared.models.size(); ++m) {
-            out << "  " << padded(compared.models[m], 20) << interval(row.models[m], 4) << "\n";
+            out << "  " << padded(compared.models[m], 36) << interval(row.models[m], 4) << "\n";
         }
         out << "  " << padded(mixture_label(compared), 36) << interval(row.mixture, 4) << "   spread "
             << plain(row.spread, 4) << "\n";

@@ -9,7 +9,10 @@
 #include "engine/scenario_loader.hpp"
 #include "engine/simulation.hpp"
 #include "graph/graph_export.hpp"
+#include "plugin/parameter_check.hpp"
 #include "report/output_files.hpp"
+#include "scenario/anchor_reader.hpp"
+#include "scenario/parameter_file.hpp"
 #include "scenario/model_reader.hpp"
 #include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -61,6 +64,19 @@ void validate_scenario(const std::string& file, const plugin_registry& registry,
     }
 }
 
+/// A parameter file: its format, and its values against the model it names when that model is installed.
+void validate_parameter_file(const std::string& file, const plugin_registry& registry, diagnostics& found) {
+    const auto parameters = read_parameter_file(file, found);
+    if (!parameters) return;
+    const model_handle* model = registry.find(parameters->model);
+    if (model == nullptr) {
+        const source_location& at = parameters->model_where;
+        found.error(at.file, at.line, at.column, at.pointer, registry.unknown_model_message(parameters->model));
+        return;
+    }
+    for (const parameter_value& value : parameters->parameters) check_parameter(*model, value.name, value.value, value.where, found);
+}
+
 }  // namespace
 
 plugin_registry load_plugins(const plugin_options& options) {
@@ -85,6 +101,8 @@ int validate_command(const validate_options& options, const plugin_options& plug
             case input_file_kind::district: read_district(file, found); break;
             case input_file_kind::references: read_references_file(file, found); break;
             case input_file_kind::scenario: validate_scenario(file, registry, found); break;
+            case input_file_kind::anchors: read_anchors_file(file, found); break;
+            case input_file_kind::parameters: validate_parameter_file(file, registry, found); break;
         }
     }
     const bool failed = found.has_errors();

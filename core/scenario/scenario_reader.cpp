@@ -613,6 +613,8 @@ input_file_kind detect_file_kind(const std::filesystem::path& path) {
     if (doc->root.contains("pathways_model")) return input_file_kind::model;
     if (doc->root.contains("pathways_district")) return input_file_kind::district;
     if (doc->root.contains("pathways_references")) return input_file_kind::references;
+    if (doc->root.contains("pathways_anchors")) return input_file_kind::anchors;
+    if (doc->root.contains("pathways_parameters")) return input_file_kind::parameters;
     return input_file_kind::scenario;
 }
 

@@ -40,10 +40,10 @@ std::optional<district_profile> read_district(const std::filesystem::path& path,
 
 namespace pathways {
 
-enum class input_file_kind { scenario, model, district, references };
+enum class input_file_kind { scenario, model, district, references, anchors, parameters };
 
 /// What a JSON file is, from its version key (`pathways`, `pathways_model`, `pathways_district`,
-/// `pathways_references`);
+/// `pathways_references`, `pathways_anchors`, `pathways_parameters`);
 /// files that are none of these are read as scenarios so that their errors are reported.
 input_file_kind detect_file_kind(const std::filesystem::path& path);
 

@@ -39,7 +39,7 @@ std::string projection_summary(const projection_result& result, const table_cont
 /// Escapes `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
 
-/// Quotes a CSV field when it holds a comma, quote or newline.
+/// A CSV text field: neutralised against formulas and quoted when needed (csv_text_field).
 std::string csv_field(std::string_view text);
 
 }  // namespace pathways

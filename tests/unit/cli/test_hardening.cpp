@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -204,4 +206,57 @@ TEST_CASE("SIGTERM stops a run with exit 143 and leaves nothing behind", "[cli][
     CHECK(finish(child, fd) == 143);
     CHECK_FALSE(fs::exists(out.path() / "run"));
     CHECK(hidden_entries(out.path()).empty());
+}
+
+namespace {
+
+/// `file` of the shipped scenarios, changed by `edit` and written into `folder` beside a copy of
+/// the shipped districts, so relative paths still resolve.
+fs::path edited_copy(const fs::path& folder, const std::string& file, const std::function<void(nlohmann::json&)>& edit) {
+    fs::copy(fs::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / "districts", folder / "districts",
+             fs::copy_options::recursive | fs::copy_options::skip_existing);
+    auto value = nlohmann::json::parse(read_text(fs::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / file));
+    edit(value);
+    const fs::path path = folder / fs::path(file).filename();
+    std::ofstream(path) << value.dump(2);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("validate rejects variants inside a variant, a seed table missing a race and a model without nodes",
+          "[cli][hardening][input]") {
+    scratch_folder folder("input-checks");
+    const fs::path nested = edited_copy(folder.path(), "rand-2017-check.json", [](nlohmann::json& s) {
+        s["variants"] = {{"a", {{"variants", {{"b", nlohmann::json::object()}}}}}};
+    });
+    const auto variants = run_cli("validate '" + nested.string() + "'");
+    CHECK(variants.exit_code == 2);
+    CHECK(contains(variants.output, "/variants/a/variants: a variant cannot hold variants (they would be ignored)"));
+
+    const fs::path district = edited_copy(folder.path(), "districts/denver-2018.json",
+                                          [](nlohmann::json& d) { d["seed_table"]["frl_given_race"].erase("asian"); });
+    const auto seed = run_cli("validate '" + district.string() + "'");
+    CHECK(seed.exit_code == 2);
+    CHECK(contains(seed.output, "/seed_table/frl_given_race"));
+    CHECK(contains(seed.output, "'asian'"));
+
+    const fs::path model = edited_copy(folder.path(), "models/dps-personalized-learning.json", [](nlohmann::json& m) {
+        m["nodes"] = nlohmann::json::array();
+        m["edges"] = nlohmann::json::array();
+    });
+    const auto empty = run_cli("validate '" + model.string() + "'");
+    CHECK(empty.exit_code == 2);
+    CHECK(contains(empty.output, "the model has no nodes"));
+}
+
+TEST_CASE("control characters in input reach the terminal escaped", "[cli][hardening][input]") {
+    scratch_folder folder("control");
+    const fs::path scenario = edited_copy(folder.path(), "rand-2017-check.json", [](nlohmann::json& s) {
+        s["implementation"]["waves"][0]["schools"] = {{"ids", {"\x1b[31mred"}}};
+    });
+    const auto result = run_cli("validate '" + scenario.string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "school '\\x1b[31mred' is not in the district"));
+    CHECK_FALSE(contains(result.output, "\x1b"));
 }

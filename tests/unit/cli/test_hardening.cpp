@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,11 +142,20 @@ TEST_CASE("a second writer of the same folder is refused with exit 2, naming the
 
 TEST_CASE("--force never replaces a device, a link or a folder that is not ours", "[cli][hardening]") {
     scratch_folder out("force");
+    // A FIFO first: code that replaced it would, run as root, also replace /dev/full below.
+    REQUIRE(::mkfifo((out.path() / "pipe.sqlite").c_str(), 0644) == 0);
+    const auto fifo = run_cli("sweep scenarios/rand-2017-check.json --grid /uncertainty/draws=0 --quiet --force --db '" +
+                              (out.path() / "pipe.sqlite").string() + "' --out '" + (out.path() / "sweep").string() + "'");
+    REQUIRE(fifo.exit_code == 2);
+    REQUIRE(fs::is_fifo(out.path() / "pipe.sqlite"));
+    CHECK(contains(fifo.output, "pipe.sqlite: error: exists and is a FIFO; pathways replaces only regular files"));
+
     const auto device = run_cli("sweep scenarios/rand-2017-check.json --grid /uncertainty/draws=0 --quiet --force --db /dev/full --out '" +
                                 (out.path() / "sweep").string() + "'");
     CHECK(device.exit_code == 2);
     CHECK(contains(device.output, "/dev/full: error: exists and is a character device; pathways replaces only regular files"));
     CHECK_FALSE(fs::exists(out.path() / "sweep"));
+    CHECK(fs::is_character_file("/dev/full"));
 
     scratch_folder elsewhere("force-elsewhere");
     fs::create_directory_symlink(elsewhere.path(), out.path() / "link");

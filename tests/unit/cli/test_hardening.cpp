@@ -140,7 +140,7 @@ TEST_CASE("a second writer of the same folder is refused with exit 2, naming the
     CHECK(run_cli(quick_run + " --out '" + (out.path() / "results").string() + "'").exit_code == 0);  // free again
 }
 
-TEST_CASE("--force never replaces a device, a link or a folder that is not ours", "[cli][hardening]") {
+TEST_CASE("a device, a link or a folder that is not ours is never replaced, even with --force", "[cli][hardening]") {
     scratch_folder out("force");
     // A FIFO first: code that replaced it would, run as root, also replace /dev/full below.
     REQUIRE(::mkfifo((out.path() / "pipe.sqlite").c_str(), 0644) == 0);

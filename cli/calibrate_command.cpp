@@ -153,8 +153,7 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     if (found.has_errors()) throw input_error(found);
 
     const std::filesystem::path out = output_path(options, model->name);
-    output_set outputs(out.parent_path().empty() ? "." : out.parent_path(), options.force);
-    if (!outputs.conflicts({out.filename().string()}).empty()) fail(out.string(), "output exists; use --force to overwrite it");
+    if (std::filesystem::exists(out) && !options.force) fail(out.string(), "output exists; use --force to overwrite it");
 
     const std::size_t knob_index = *model->parameter_index(knob);
     const parameter_info& info = model->parameters[knob_index];
@@ -201,8 +200,8 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     std::sort(file.parameters.begin(), file.parameters.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     file.provenance = {target->id, target->reference, target->outcome, target->effect, solution.achieved,
                        options.scenario_file, pathways_version};
-    outputs.stage(out.filename().string(), parameter_file_json(file));
-    outputs.commit();
+    if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
+    write_file_atomically(out, parameter_file_json(file), options.force);
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
     return exit_ok;
 }

@@ -308,11 +308,6 @@ std::string models_csv(const model_comparison& compared) {
     return out;
 }
 
-int interrupted_exit() {
-    std::cerr << "pathways: interrupted; nothing written\n";
-    return exit_interrupted;
-}
-
 }  // namespace
 
 std::string comparison_table(const comparison& compared) {

@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <streambuf>
+#include <string_view>
+
+#include "common/text_safety.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -33,9 +36,50 @@ std::string_view severity_name(severity level) {
     return "error";
 }
 
-extern "C" void on_interrupt(int) { interrupted().store(true); }
+/// Forwards to another stream buffer, escaping control characters other than newline and tab.
+class escaping_buffer : public std::streambuf {
+public:
+    explicit escaping_buffer(std::streambuf* target) : target_(target) {}
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        const char ch = traits_type::to_char_type(c);
+        return put(std::string_view(&ch, 1)) ? c : traits_type::eof();
+    }
+    std::streamsize xsputn(const char* text, std::streamsize size) override {
+        return put(std::string_view(text, static_cast<std::size_t>(size))) ? size : 0;
+    }
+    int sync() override { return target_->pubsync(); }
+
+private:
+    bool put(std::string_view text) {
+        std::string out;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const auto byte = static_cast<unsigned char>(text[i]);
+            if ((byte >= 0x20 && byte != 0x7f) || text[i] == '\n' || text[i] == '\t') continue;
+            out.append(text.substr(start, i - start));
+            out += terminal_text(text.substr(i, 1));
+            start = i + 1;
+        }
+        if (start == 0) return target_->sputn(text.data(), static_cast<std::streamsize>(text.size())) == static_cast<std::streamsize>(text.size());
+        out.append(text.substr(start));
+        return target_->sputn(out.data(), static_cast<std::streamsize>(out.size())) == static_cast<std::streamsize>(out.size());
+    }
+    std::streambuf* target_;
+};
 
 }  // namespace
+
+void escape_control_characters_on_terminal() {
+    static escaping_buffer errors(std::cerr.rdbuf());
+    std::cerr.rdbuf(&errors);
+    if (::isatty(STDOUT_FILENO) != 0) {
+        static escaping_buffer output(std::cout.rdbuf());
+        std::cout.rdbuf(&output);
+    }
+}
 
 void print_diagnostics(diagnostics found, diagnostic_format format) {
     found.sort();
@@ -53,19 +97,6 @@ void print_diagnostics(diagnostics found, diagnostic_format format) {
         first = false;
     }
     std::cout << (first ? "]\n" : "\n]\n");
-}
-
-std::atomic<bool>& interrupted() {
-    static std::atomic<bool> flag{false};
-    return flag;
-}
-
-void install_interrupt_handler() {
-    struct sigaction action {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
 }
 
 progress_display::progress_display(std::string label, bool quiet)

@@ -8,20 +8,22 @@
 #include <string>
 
 #include "common/diagnostics.hpp"
+#include "signals.hpp"
 
 namespace pathways::cli {
 
-/// Exit codes: 0 success, 1 internal error, 2 invalid input, 130 interrupted (Ctrl-C).
-enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, exit_interrupted = 130 };
+/// Exit codes: 0 success, 1 internal error, 2 invalid input, 3 the machine failed (disk full,
+/// read-only folder, an output path that is not a folder), 130 SIGINT, 143 SIGTERM (signals.hpp).
+enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, exit_environment = 3 };
 
 enum class diagnostic_format { text, json };
 
 /// Prints findings sorted, as `file:line:col: error: /pointer: message` or as a JSON array.
 void print_diagnostics(diagnostics found, diagnostic_format format);
 
-/// Set by SIGINT/SIGTERM; long work polls it and stops cleanly.
-std::atomic<bool>& interrupted();
-void install_interrupt_handler();
+/// Control characters that reach std::cerr, or std::cout when it is a terminal, are written as
+/// escapes (terminal_text) except newlines and tabs, so input strings cannot drive the terminal.
+void escape_control_characters_on_terminal();
 
 /// Draws done, rate and time left on stderr, redrawn in place; silent when stderr is not a
 /// terminal or when `quiet`.

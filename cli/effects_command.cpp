@@ -59,7 +59,7 @@ void print_csv(const model_graph& graph, const effects_table& table) {
     std::cout << "source,outcome,direct,indirect,total,method,strongest_path,path_strength\n";
     for (const effect_entry& e : table.entries) {
         const auto paths = strongest_paths(graph, e.source, e.outcome, 1);
-        std::cout << nodes[e.source].id << ',' << nodes[e.outcome].id << ',' << value_text(e.direct) << ','
+        std::cout << csv_field(nodes[e.source].id) << ',' << csv_field(nodes[e.outcome].id) << ',' << value_text(e.direct) << ','
                   << value_text(e.indirect) << ',' << value_text(e.total) << ','
                   << (table.method == effects_method::linear_algebra ? "linear" : "finite_differences") << ','
                   << (paths.empty() ? "" : csv_field(describe_path(graph, paths.front()))) << ','

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "report_command.hpp"
 #include "sources_command.hpp"
 #include "common/diagnostics.hpp"
+#include "common/environment_error.hpp"
 #include "plugin/plugin_error.hpp"
 
 namespace {
@@ -50,9 +52,14 @@ void add_run_options(CLI::App& command, run_options& options) {
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
 }
 
+/// A command that writes nothing and ignores `interrupted()` still ends with the signal's code.
+int unless_interrupted(int code) { return code == exit_ok && interrupted() ? interrupted_exit() : code; }
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    install_signal_handling();  // first: the signal mask is inherited by every thread started later
+    escape_control_characters_on_terminal();
     CLI::App app{"pathways: project every student subgroup's outcomes under a theory of change"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "pathways 0.1.0");
@@ -201,14 +208,13 @@ int main(int argc, char** argv) {
     if (run.threads == 0) run.threads = std::max(1u, std::thread::hardware_concurrency());
     run.command_line.assign(argv, argv + argc);
     validate.format = validate_format == "json" ? diagnostic_format::json : diagnostic_format::text;
-    install_interrupt_handler();
 
     try {
-        if (*validate_cmd) return validate_command(validate, plugins);
+        if (*validate_cmd) return unless_interrupted(validate_command(validate, plugins));
         if (*graph_cmd) return graph_command(graph);
-        if (*plugins_cmd) return plugins_command(plugins);
-        if (*describe_cmd) return describe_command(describe_model, plugins);
-        if (*sources_cmd) return sources_command(sources);
+        if (*plugins_cmd) return unless_interrupted(plugins_command(plugins));
+        if (*describe_cmd) return unless_interrupted(describe_command(describe_model, plugins));
+        if (*sources_cmd) return unless_interrupted(sources_command(sources));
         if (*run_cmd) return run_command(run, plugins);
         if (*sweep_cmd) {
             sweep.command_line.assign(argv, argv + argc);
@@ -227,11 +233,11 @@ int main(int argc, char** argv) {
             compare_models.command_line.assign(argv, argv + argc);
             return compare_models_command(compare_models, plugins);
         }
-        if (*calibrate_cmd) return calibrate_command(calibrate, plugins);
-        if (*anchors_cmd) return anchors_command(anchors, plugins);
+        if (*calibrate_cmd) return unless_interrupted(calibrate_command(calibrate, plugins));
+        if (*anchors_cmd) return unless_interrupted(anchors_command(anchors, plugins));
         if (*report_cmd) return report_command(report, plugins);
-        if (*effects_cmd) return effects_command(effects, plugins);
-        if (*population_cmd) return population_command(population);
+        if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));
+        if (*population_cmd) return unless_interrupted(population_command(population));
     } catch (const pathways::input_error& e) {
         print_diagnostics(e.found(), diagnostic_format::text);
         return exit_invalid_input;
@@ -239,6 +245,12 @@ int main(int argc, char** argv) {
         // The input was valid but a model failed while running: not the user's file to fix.
         std::cerr << "pathways: error: " << e.what() << '\n';
         return exit_internal;
+    } catch (const pathways::environment_error& e) {
+        std::cerr << "pathways: error: " << e.what() << '\n';
+        return exit_environment;
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::cerr << "pathways: error: " << e.what() << '\n';
+        return exit_environment;
     } catch (const std::exception& e) {
         std::cerr << "pathways: internal error: " << e.what() << '\n';
         return exit_internal;

@@ -124,8 +124,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         const auto start = std::chrono::steady_clock::now();
         const projection_draws draws = run_draws(sim, loaded->spec, projection);
         if (draws.cancelled) {
-            std::cerr << "pathways: interrupted; nothing written\n";
-            return exit_interrupted;
+            return interrupted_exit();
         }
         if (variants.size() > 1) {
             // Only the horizon is compared, so only its rows are kept across variants.
@@ -155,8 +154,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     for (const auto& [name, content] : written) outputs.stage(name, content);
     outputs.stage("manifest.json", manifest_json(options, *first_run, runs, written, options.threads));
     if (interrupted()) {
-        std::cerr << "pathways: interrupted; nothing written\n";
-        return exit_interrupted;
+        return interrupted_exit();
     }
     outputs.commit();
     std::cout << summaries << "Wrote";

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <numeric>
 
+#include "common/sha256.hpp"
 #include "engine/scenario_loader.hpp"
 #include "engine/sensitivity_analysis.hpp"
 #include "report/output_files.hpp"
@@ -110,6 +111,17 @@ std::string report_csv(const sensitivity_report& report) {
     return csv;
 }
 
+/// What marks a folder holding only sensitivity.csv as a results folder of pathways.
+std::string sensitivity_manifest(const sensitivity_command_options& options, const loaded_scenario& loaded,
+                                 const std::string& csv) {
+    return "{\n  \"pathways_version\": \"0.1.0\",\n  \"build\": " + json_quote(PATHWAYS_BUILD_FINGERPRINT) +
+           ",\n  \"scenario\": " + json_quote(loaded.spec.name) + ",\n  \"variant\": " + json_quote(options.variant) +
+           ",\n  \"outcome\": " + json_quote(options.outcome) + ",\n  \"subgroup\": " + json_quote(options.subgroup) +
+           ",\n  \"metric\": " + json_quote(options.metric) + ",\n  \"n\": " + std::to_string(options.base_samples) +
+           ",\n  \"bootstrap\": " + std::to_string(options.bootstrap) + ",\n  \"seed\": " + std::to_string(loaded.spec.seed) +
+           ",\n  \"outputs\": {\"sensitivity.csv\": " + json_quote(sha256_hex(csv)) + "}\n}\n";
+}
+
 }  // namespace
 
 int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins) {
@@ -133,7 +145,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     std::optional<output_set> outputs;
     if (!options.out_dir.empty()) {
         outputs.emplace(options.out_dir, options.force);
-        if (const auto existing = outputs->conflicts({"sensitivity.csv"}); !existing.empty()) {
+        if (const auto existing = outputs->conflicts({"sensitivity.csv", "sensitivity-manifest.json"}); !existing.empty()) {
             for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
             throw input_error(found);
         }
@@ -144,8 +156,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
                                  progress.callback(), &interrupted()};
     const sensitivity_report report = analyse_sensitivity(sim, *target, analysis);
     if (report.cancelled || interrupted()) {
-        std::cerr << "pathways: interrupted; nothing written\n";
-        return exit_interrupted;
+        return interrupted_exit();
     }
     const std::string what = loaded->spec.name + " — " + std::string(to_string(target->metric)) + " of " +
                              sim.outcomes()[target->outcome].id + " for " + sim.subgroups()[target->subgroup].group.name +
@@ -153,11 +164,17 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
                              loaded->model->name + "', N = " + std::to_string(options.base_samples) + ", seed " +
                              std::to_string(loaded->spec.seed) + ")";
     if (outputs) {
-        outputs->stage("sensitivity.csv", report_csv(report));
+        const std::string csv = report_csv(report);
+        outputs->stage("sensitivity.csv", csv);
+        outputs->stage("sensitivity-manifest.json", sensitivity_manifest(options, *loaded, csv));
+        if (interrupted()) return interrupted_exit();
         outputs->commit();
     }
     print_report(report, what);
-    if (outputs) std::cout << "\nWrote " << (outputs->folder() / "sensitivity.csv").string() << '\n';
+    if (outputs) {
+        std::cout << "\nWrote " << (outputs->folder() / "sensitivity.csv").string() << ' '
+                  << (outputs->folder() / "sensitivity-manifest.json").string() << '\n';
+    }
     return exit_ok;
 }
 

@@ -248,8 +248,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
                                             true, progress.callback(), &interrupted()};
         const projection_draws draws = run_draws(sim, loaded->spec, projection);
         if (draws.cancelled || interrupted()) {
-            std::cerr << "pathways: interrupted; nothing written\n";
-            return exit_interrupted;
+            return interrupted_exit();
         }
         const projection_result result = summarize_draws(draws);
         const table_context context{loaded->spec.name, options.variant, loaded->model->name, loaded->spec.start_year, &sim, true};
@@ -273,8 +272,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     outputs.stage("sweep.csv", csv);
     outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, first_inputs, csv, options.threads));
     if (interrupted()) {
-        std::cerr << "pathways: interrupted; nothing written\n";
-        return exit_interrupted;
+        return interrupted_exit();
     }
     if (store) store->commit();
     outputs.commit();

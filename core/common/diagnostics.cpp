@@ -1,4 +1,5 @@
 #include "common/diagnostics.hpp"
+#include "common/text_safety.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -55,7 +56,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string format_diagnostic(const diagnostic& d) {
-    std::string text = d.file.empty() ? std::string("<input>") : d.file;
+    std::string text = d.file.empty() ? std::string("<input>") : terminal_text(d.file);
     if (d.line > 0) {
         text += ':' + std::to_string(d.line);
         if (d.column > 0) text += ':' + std::to_string(d.column);
@@ -63,8 +64,8 @@ std::string format_diagnostic(const diagnostic& d) {
     text += ": ";
     text += severity_name(d.level);
     text += ": ";
-    if (!d.pointer.empty()) text += d.pointer + ": ";
-    text += d.message;
+    if (!d.pointer.empty()) text += terminal_text(d.pointer) + ": ";
+    text += terminal_text(d.message);
     return text;
 }
 

@@ -1,4 +1,5 @@
 #include "population/cells.hpp"
+#include "common/text_safety.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -27,11 +28,7 @@ std::vector<band_share> grade_bands_of(school_level level) {
     return {{sdk::grade_band::elementary, 1.0}};
 }
 
-std::string format_number(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
+std::string format_number(double value) { return shortest_number(value); }
 
 void report_error(const school& s, const std::string& message, diagnostics& found) {
     found.error(s.where.file, s.where.line, 0, "", "school '" + s.id + "': " + message);

@@ -1,4 +1,5 @@
 #include "population/ipf.hpp"
+#include "common/text_safety.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -68,11 +69,7 @@ margin_array margin_of(const table& x, int dimension) {
     return margin;
 }
 
-std::string format_number(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
+std::string format_number(double value) { return shortest_number(value); }
 
 using target_arrays = std::array<margin_array, dimension_count>;
 

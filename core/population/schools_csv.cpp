@@ -1,4 +1,5 @@
 #include "population/schools_csv.hpp"
+#include "common/text_safety.hpp"
 
 #include <algorithm>
 #include <array>
@@ -71,11 +72,7 @@ std::string_view trim(std::string_view text) {
     return text.substr(first, last - first + 1);
 }
 
-std::string format_number(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
+std::string format_number(double value) { return shortest_number(value); }
 
 // Position of each known column in the header; empty where the header lacks it.
 using column_index = std::array<std::optional<std::size_t>, column_count>;

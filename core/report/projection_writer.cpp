@@ -7,6 +7,8 @@
 #include <optional>
 #include <sstream>
 
+#include "common/text_safety.hpp"
+
 namespace pathways {
 namespace {
 
@@ -74,12 +76,7 @@ std::string json_quote(std::string_view text) {
     return out + "\"";
 }
 
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
+std::string csv_field(std::string_view text) { return csv_text_field(text); }
 
 std::string projection_csv_header() {
     return "scenario,variant,model,year,subgroup,outcome,metric,course,reference,mean,sd,p05,p50,p95,prob_positive,"

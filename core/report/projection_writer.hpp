@@ -47,7 +47,7 @@ std::string cut_risk_text(double annual_probability, int first_year_at_risk, dou
 /// Escapes `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
 
-/// Quotes a CSV field when it holds a comma, quote or newline.
+/// A CSV text field: neutralised against formulas and quoted when needed (csv_text_field).
 std::string csv_field(std::string_view text);
 
 }  // namespace pathways

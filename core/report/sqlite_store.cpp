@@ -10,6 +10,10 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/environment_error.hpp"
+#include "common/exit_cleanup.hpp"
+#include "report/output_files.hpp"
+
 namespace pathways {
 namespace {
 
@@ -37,7 +41,7 @@ void sync_file(const std::filesystem::path& path) {
     if (fd < 0 || ::fsync(fd) != 0) {
         const std::string reason = std::strerror(errno);
         if (fd >= 0) ::close(fd);
-        throw std::runtime_error("cannot sync '" + path.string() + "': " + reason);
+        throw environment_error("cannot sync '" + path.string() + "': " + reason);
     }
     ::close(fd);
 }
@@ -62,11 +66,18 @@ struct sqlite_store::connection {
         return rc;
     }
 
-    [[noreturn]] void fail(const std::string& what) const {
-        throw std::runtime_error("sqlite: cannot " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    /// A full disk, a read-only folder or an I/O error is the machine's failure (exit 3), not ours.
+    [[noreturn]] void fail(int rc, const std::string& what) const {
+        const std::string message = "sqlite: cannot " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+        const int primary = rc & 0xff;
+        if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN ||
+            primary == SQLITE_PERM || primary == SQLITE_NOMEM) {
+            throw environment_error(message);
+        }
+        throw std::runtime_error(message);
     }
     void check(int rc, const std::string& what) const {
-        if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) fail(what);
+        if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) fail(rc, what);
     }
     void execute(const char* sql, const std::string& what) const { check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), what); }
 
@@ -81,20 +92,22 @@ struct sqlite_store::connection {
         check(sqlite3_bind_int64(statement, index, value), "bind a value");
     }
     void step(sqlite3_stmt* statement, const std::string& what) const {
-        if (sqlite3_step(statement) != SQLITE_DONE) fail(what);
+        if (const int rc = sqlite3_step(statement); rc != SQLITE_DONE) fail(rc, what);
         check(sqlite3_reset(statement), what);
     }
 };
 
 sqlite_store::sqlite_store(std::filesystem::path path, bool force)
-    : path_(std::move(path)), temp_(temp_path_for(path_)), force_(force), db_(std::make_unique<connection>()) {
+    : path_(std::move(path)), temp_(temp_path_for(output_target(path_))), force_(force), db_(std::make_unique<connection>()) {
+    check_replaceable_file(path_);  // never a device, FIFO or link, --force or not
+    lock_ = std::make_unique<output_lock>(path_);
+    check_replaceable_file(path_);  // again, now that no other pathways process can change it
     if (!force_ && std::filesystem::exists(path_)) {
         throw std::runtime_error("'" + path_.string() + "' exists; use --force to overwrite it");
     }
     std::error_code ec;
-    if (!path_.parent_path().empty()) std::filesystem::create_directories(path_.parent_path(), ec);
-    if (ec) throw std::runtime_error("cannot create folder '" + path_.parent_path().string() + "': " + ec.message());
     std::filesystem::remove(temp_, ec);
+    register_for_cleanup(temp_);
     try {
         const int rc = sqlite3_open_v2(temp_.c_str(), &db_->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
         db_->check(rc, "create '" + temp_.string() + "'");
@@ -107,6 +120,7 @@ sqlite_store::sqlite_store(std::filesystem::path path, bool force)
     } catch (...) {
         db_.reset();
         std::filesystem::remove(temp_, ec);
+        unregister_for_cleanup(temp_);
         throw;
     }
 }
@@ -114,7 +128,10 @@ sqlite_store::sqlite_store(std::filesystem::path path, bool force)
 sqlite_store::~sqlite_store() {
     db_.reset();
     std::error_code ec;
-    if (!temp_.empty()) std::filesystem::remove(temp_, ec);
+    if (!temp_.empty()) {
+        std::filesystem::remove(temp_, ec);
+        unregister_for_cleanup(temp_);
+    }
 }
 
 std::int64_t sqlite_store::add_run(const stored_run& run, const projection_result& result, const table_context& context) {
@@ -161,15 +178,18 @@ std::int64_t sqlite_store::add_run(const stored_run& run, const projection_resul
 
 void sqlite_store::commit() {
     if (!db_) throw std::logic_error("sqlite_store::commit twice");
-    if (db_->close() != SQLITE_OK) throw std::runtime_error("sqlite: cannot close '" + temp_.string() + "'");
+    if (db_->close() != SQLITE_OK) throw environment_error("sqlite: cannot close '" + temp_.string() + "'");
     db_.reset();
     sync_file(temp_);
     if (!force_ && std::filesystem::exists(path_)) {
         throw std::runtime_error("'" + path_.string() + "' exists; use --force to overwrite it");
     }
+    check_replaceable_file(path_);
     std::error_code ec;
+    const auto guard = output_guard();
     std::filesystem::rename(temp_, path_, ec);
-    if (ec) throw std::runtime_error("cannot move '" + temp_.string() + "' into place: " + ec.message());
+    if (ec) throw environment_error("cannot move '" + temp_.string() + "' into place: " + ec.message());
+    unregister_for_cleanup(temp_);
     temp_.clear();
     const std::filesystem::path folder = path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
     const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -20,6 +20,8 @@
 
 namespace pathways {
 
+class output_lock;
+
 /// What the `runs` table says about one run.
 struct stored_run {
     std::string scenario;
@@ -56,6 +58,7 @@ private:
     std::filesystem::path path_;
     std::filesystem::path temp_;
     bool force_ = false;
+    std::unique_ptr<output_lock> lock_;  ///< one writer per database file
     std::unique_ptr<connection> db_;
 };
 

@@ -154,6 +154,10 @@ std::optional<std::int64_t> read_integer(const document& doc, const nlohmann::js
         integer = static_cast<std::int64_t>(unsigned_value);
     } else {
         const double number = value.get<double>();
+        if (const auto tiny = doc.underflowed.find(pointer); tiny != doc.underflowed.end()) {
+            report_at(doc, out, pointer, "expected an integer, got " + tiny->second + " (not a whole number)");
+            return std::nullopt;
+        }
         if (!std::isfinite(number) || number != std::floor(number)) {
             report_at(doc, out, pointer, "expected an integer, got " + value_text(value));
             return std::nullopt;
@@ -172,6 +176,11 @@ std::optional<std::string> read_string(const document& doc, const nlohmann::json
     if (doc.already_reported(pointer)) return std::nullopt;
     if (!value.is_string()) {
         report_at(doc, out, pointer, wrong_type("a string", value));
+        return std::nullopt;
+    }
+    // A NUL would cut a path or an id short where the operating system or a C library reads it.
+    if (value.get_ref<const std::string&>().find('\0') != std::string::npos) {
+        report_at(doc, out, pointer, "text contains a NUL character (\\u0000); expected text without one");
         return std::nullopt;
     }
     return value.get<std::string>();

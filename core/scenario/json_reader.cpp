@@ -461,6 +461,7 @@ private:
         if (error == std::errc::result_out_of_range && leading_exponent(text) < 0) {
             // Underflow: the nearest double is zero, which is what the author meant in practice.
             into = text.front() == '-' ? -0.0 : 0.0;
+            if (keep) doc_.underflowed.emplace(pointer, shorten(text));
             return true;
         }
         report(start, pointer, "number " + shorten(text) + " is out of range; expected a finite number");

@@ -37,6 +37,9 @@ struct document {
     /// True when the parser reported errors but still returned the document (duplicate keys,
     /// numbers out of range): a reader must not return a result read from it.
     bool has_errors = false;
+    /// Numbers too small for a double, stored as zero, with their text: zero for a number, but
+    /// never an integer (1e-400 is not 0).
+    std::map<std::string, std::string, std::less<>> underflowed;
 
     /// Where the value at `pointer` starts; the nearest known ancestor when it is unknown.
     [[nodiscard]] location where(std::string_view pointer) const;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -301,6 +303,31 @@ bool is_valid_node_id(std::string_view id) {
     return !segment_empty;
 }
 
+namespace {
+
+/// Two edges with the same ends and role acting in the same grade band would both act, doubling
+/// an effect silently; edges for different bands (a weight for younger and one for older
+/// students) are distinct.
+void report_duplicate_edges(const model_definition& model, diagnostics& out) {
+    std::map<std::tuple<std::string, std::string, edge_role>, std::vector<std::size_t>> seen;
+    for (std::size_t e = 0; e < model.edges.size(); ++e) {
+        const model_edge& edge = model.edges[e];
+        std::vector<std::size_t>& earlier = seen[std::tuple{edge.from, edge.to, edge.role}];
+        const auto overlapping = std::find_if(earlier.begin(), earlier.end(), [&](std::size_t other) {
+            return (model.edges[other].grade_bands & edge.grade_bands) != 0;
+        });
+        if (overlapping != earlier.end()) {
+            out.error(model.file, edge.where.line, edge.where.column, edge.where.pointer,
+                      "duplicate edge '" + edge.from + "' -> '" + edge.to + "' with role '" + std::string(to_string(edge.role)) +
+                          "'; first defined at line " + std::to_string(model.edges[*overlapping].where.line) +
+                          "; expected each edge once in a grade band");
+        }
+        earlier.push_back(e);
+    }
+}
+
+}  // namespace
+
 std::optional<model_definition> read_model(const json::document& doc, diagnostics& out) {
     const std::size_t before = out.items().size();
     model_definition model;
@@ -317,8 +344,12 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
         if (reader.has("groups")) model.groups = read_list<model_group>(reader, "groups", read_group);
         model.nodes = read_list<model_node>(reader, "nodes", read_node);
         model.edges = read_list<model_edge>(reader, "edges", read_edge);
+        if (reader.has("nodes") && doc.root["nodes"].is_array() && doc.root["nodes"].empty()) {
+            reader.error_at("nodes", "the model has no nodes; expected at least a practice and an outcome");
+        }
     }
     check_derived_nodes(model, out);
+    report_duplicate_edges(model, out);
     if (has_new_errors(out, before) || doc.has_errors) return std::nullopt;
     return model;
 }

@@ -304,6 +304,10 @@ std::vector<std::string> read_variant_names(const json::document& doc, diagnosti
                                                                      json::json_type_name(doc.root["variants"][name]));
             continue;
         }
+        if (doc.root["variants"][name].contains("variants")) {
+            json::report_at(doc, out, variants.pointer_of(name) + "/variants",
+                            "a variant cannot hold variants (they would be ignored); expected changes to the base scenario");
+        }
         names.push_back(name);
     }
     return names;
@@ -321,6 +325,9 @@ json::document merge_variant(const json::document& base, const std::string& vari
     }
     for (const auto& [pointer, where] : base.key_locations) {
         if (pointer.starts_with(prefix + "/")) merged.key_locations[pointer.substr(prefix.size())] = where;
+    }
+    for (const auto& [pointer, text] : base.underflowed) {
+        if (pointer.starts_with(prefix + "/")) merged.underflowed[pointer.substr(prefix.size())] = text;
     }
     return merged;
 }
@@ -388,8 +395,9 @@ void read_odds(object_reader& seed, std::string_view key, std::array<double, 7>&
     odds.fill(1.0);
     auto table = seed.optional_child(key);
     if (!table || !table->valid()) return;
+    // Every race is required: a race left out would silently get odds 1, the reference group's.
     for (std::size_t r = 0; r < race_names.size(); ++r) {
-        odds[r] = table->optional_number(race_names[r], 0.0, 1e6).value_or(1.0);
+        odds[r] = table->required_number(race_names[r], 0.0, 1e6).value_or(1.0);
     }
 }
 
@@ -403,11 +411,11 @@ void read_seed_table(object_reader seed, district_profile& district) {
     seed.optional_string("evidence");
     if (auto ell = seed.optional_child("ell_given_race"); ell && ell->valid()) {
         for (std::size_t r = 0; r < race_names.size(); ++r) {
-            auto row = ell->optional_child(race_names[r]);
-            if (!row || !row->valid()) continue;
+            auto row = ell->child(race_names[r]);
+            if (!row.valid()) continue;
             const std::array<const char*, 3> statuses{"non_ell", "ell", "exited"};
             for (std::size_t e = 0; e < statuses.size(); ++e) {
-                district.seed.ell_given_race[r][e] = row->optional_number(statuses[e], 0.0, 1e6).value_or(1.0);
+                district.seed.ell_given_race[r][e] = row.required_number(statuses[e], 0.0, 1e6).value_or(1.0);
             }
         }
     }

@@ -210,3 +210,31 @@ TEST_CASE("values the parser already reported are not reported again") {
     reader.finish();
     CHECK(found.items().size() == 2);
 }
+
+TEST_CASE("integers: a number too small for a double is not the integer 0; 2.0 and 0.0 stay whole numbers") {
+    const json::document doc = parse_or_fail(R"({"tiny": 1e-400, "negative_tiny": -2.5e-999, "two": 2.0, "zero": 0.0})");
+    pathways::diagnostics found;
+    CHECK_FALSE(json::read_integer(doc, doc.root["tiny"], "/tiny", found));
+    CHECK_FALSE(json::read_integer(doc, doc.root["negative_tiny"], "/negative_tiny", found));
+    CHECK(json::read_integer(doc, doc.root["two"], "/two", found) == 2);
+    CHECK(json::read_integer(doc, doc.root["zero"], "/zero", found) == 0);
+    CHECK(json::read_number(doc, doc.root["tiny"], "/tiny", found) == 0.0);  // as a number it is 0, the nearest double
+    CHECK(messages(found) == std::vector<std::string>{
+                                 "c.json:1:10: error: /tiny: expected an integer, got 1e-400 (not a whole number)",
+                                 "c.json:1:35: error: /negative_tiny: expected an integer, got -2.5e-999 (not a whole number)",
+                             });
+}
+
+TEST_CASE("text with a NUL character is rejected, so a path or an id cannot be cut short") {
+    const json::document doc = parse_or_fail(R"({"district": "districts/denver-2018.json\u0000.x", "id": "ab\u0000", "ok": "districts/a.json"})");
+    pathways::diagnostics found;
+    json::object_reader reader(doc, "", found);
+    CHECK_FALSE(reader.required_string("district"));
+    CHECK_FALSE(reader.required_string("id"));
+    CHECK(reader.required_string("ok") == "districts/a.json");
+    reader.finish();
+    CHECK(messages(found) == std::vector<std::string>{
+                                 "c.json:1:14: error: /district: text contains a NUL character (\\u0000); expected text without one",
+                                 "c.json:1:58: error: /id: text contains a NUL character (\\u0000); expected text without one",
+                             });
+}

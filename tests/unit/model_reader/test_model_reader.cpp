@@ -162,7 +162,7 @@ TEST_CASE("top-level problems") {
                                    });
     }
     SECTION("unsupported version") {
-        const auto r = read_text(R"({"pathways_model": 2, "id": "m", "nodes": [], "edges": []})");
+        const auto r = read_text(R"({"pathways_model": 2, "id": "m", "nodes": [)" + valid_node + R"(], "edges": []})");
         CHECK(findings(r.found) ==
               std::vector<std::string>{"/pathways_model: unsupported model format version 2; expected 1"});
     }
@@ -336,7 +336,7 @@ TEST_CASE("edges acting in some grade bands only") {
     SECTION("named bands become a bit mask; absent means every band") {
         const auto r = read_text(model_with(valid_node + ", " + valid_target,
                                             edge_with(R"("weight": 0.1, "grade_bands": ["high", "middle"], "source": "s", "evidence": "S")") +
-                                                ", " + edge_with(R"("weight": 0.2, "source": "s", "evidence": "S")")));
+                                                ", " + edge_with(R"("role": "moderator", "weight": 0.2, "source": "s", "evidence": "S")")));
         REQUIRE(r.model);
         CHECK(r.model->edges[0].grade_bands == 0b110);
         CHECK(r.model->edges[1].grade_bands == pathways::all_grade_bands);
@@ -360,7 +360,7 @@ TEST_CASE("named node blocks and descriptive nodes") {
     REQUIRE(r.model->groups.size() == 1);
     CHECK(r.model->groups[0].label == "Student Agency");
     CHECK(r.model->nodes[0].descriptive);
-    const auto bad = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency"}], "nodes": [], "edges": []})");
+    const auto bad = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency"}], "nodes": [)" + valid_node + R"(], "edges": []})");
     CHECK(findings(bad.found) == std::vector<std::string>{"/groups/0: missing required key 'label'"});
 }
 
@@ -417,4 +417,31 @@ TEST_CASE("node roles and subjects") {
     CHECK(node_findings(R"({"id": "o", "label": "O", "kind": "student_outcome", "subject": "math"})") ==
           std::vector<std::string>{
               "/nodes/0/subject: a subject on a node without the role 'achievement'; expected it on test scores only"});
+}
+
+TEST_CASE("a model without nodes is rejected") {
+    const auto r = read_text(R"({"pathways_model": 1, "id": "m", "nodes": [], "edges": []})");
+    CHECK_FALSE(r.model.has_value());
+    CHECK(messages(r.found) ==
+          std::vector<std::string>{"m.json:1:43: error: /nodes: the model has no nodes; expected at least a practice and an outcome"});
+}
+
+TEST_CASE("a duplicate edge (same ends, role and grade band) is rejected at the second one; another role or band is not") {
+    const std::string nodes = valid_node + ", " + valid_target;
+    const std::string edge = edge_with(R"("weight": 0.1, "range": [0, 0.2], "source": "s", "evidence": "A")");
+    const auto twice = read_text(model_with(nodes, edge + ",\n" + edge));
+    CHECK_FALSE(twice.model.has_value());
+    REQUIRE(twice.found.items().size() == 1);
+    CHECK(twice.found.items()[0].message == "duplicate edge 'a.b' -> 'c' with role 'effect'; first defined at line 1; expected each edge once in a grade band");
+    CHECK(twice.found.items()[0].line == 2);
+    CHECK(twice.found.items()[0].pointer == "/edges/1");
+
+    const std::string moderator =
+        edge_with(R"("role": "moderator", "weight": 0.1, "range": [0, 0.2], "source": "s", "evidence": "A")");
+    const auto roles = read_text(model_with(nodes, edge + ",\n" + moderator));
+    CHECK(findings(roles.found).empty());
+
+    const std::string high = edge_with(R"("weight": 0.1, "grade_bands": ["high"], "source": "s", "evidence": "A")");
+    const std::string younger = edge_with(R"("weight": 0.2, "grade_bands": ["elementary", "middle"], "source": "s", "evidence": "A")");
+    CHECK(findings(read_text(model_with(nodes, high + ",\n" + younger)).found).empty());
 }

@@ -51,6 +51,7 @@ struct run_options {
     unsigned threads = 0;
     bool quiet = false;
     bool no_suppression = false;
+    std::optional<std::int64_t> min_n;  ///< --min-n: overrides the scenario's; below the floor, not for release
     bool report = false;  ///< also write report.html
     std::vector<std::string> command_line;
 };

@@ -48,6 +48,10 @@ void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("--seed", options.seed, "Random seed; overrides the scenario");
     command.add_option("--threads", options.threads, "Worker threads (default: all cores)");
     command.add_flag("--quiet", options.quiet, "No progress display");
+    command.add_option("--min-n", options.min_n,
+                       "Withhold groups with fewer students (default: the scenario's); below 10 stamps every output "
+                       "NOT FOR PUBLIC RELEASE")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
     command.add_flag("--no-suppression", options.no_suppression,
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
 }

@@ -41,6 +41,7 @@ struct finished_run {
     std::string variant;
     projection_result result;
     double seconds = 0.0;
+    std::int64_t min_n = 0;  ///< the threshold this run's outputs were suppressed at
 };
 
 std::string manifest_json(const run_options& options, const loaded_scenario& base, const std::vector<finished_run>& runs,
@@ -56,6 +57,8 @@ std::string manifest_json(const run_options& options, const loaded_scenario& bas
     }
     out << "}},\n  \"seed\": " << base.spec.seed << ",\n  \"draws\": " << base.spec.draws << ",\n  \"threads\": " << threads
         << ",\n  \"suppression\": " << (options.no_suppression ? "false" : "true") << ",\n  \"min_n\": " << base.spec.report.min_n
+        << ",\n  \"public_release\": "
+        << (!options.no_suppression && base.spec.report.min_n >= publication_floor_min_n ? "true" : "false")
         << ",\n  \"inputs\": {\n"
         << file_entry("scenario", base.spec.file) << ",\n" << file_entry("district", base.spec.district_path) << ",\n"
         << file_entry("schools_csv", base.district.schools_csv) << ",\n"
@@ -66,7 +69,8 @@ std::string manifest_json(const run_options& options, const loaded_scenario& bas
         << ", \"ipf_max_iterations\": " << base.population.max_iterations
         << ", \"ipf_worst_error\": " << format_value(base.population.worst_max_error) << "},\n  \"runs\": [";
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        out << (i ? ", " : "") << "{\"variant\": " << json_quote(runs[i].variant) << ", \"seconds\": " << format_value(runs[i].seconds)
+        out << (i ? ", " : "") << "{\"variant\": " << json_quote(runs[i].variant) << ", \"min_n\": " << runs[i].min_n
+            << ", \"seconds\": " << format_value(runs[i].seconds)
             << "}";
     }
     out << "],\n  \"outputs\": {";
@@ -82,6 +86,9 @@ std::string manifest_json(const run_options& options, const loaded_scenario& bas
 int run_command(const run_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     scenario_overrides overrides{options.model, read_settings(options.parameters), options.draws, options.seed};
+    overrides.min_n = options.min_n;
+    // Outputs are for public release only when small groups are withheld at the publication floor or above.
+    const bool for_release = !options.no_suppression && options.min_n.value_or(publication_floor_min_n) >= publication_floor_min_n;
     const std::set<std::string> formats = parse_formats(options.formats);
 
     diagnostics found;
@@ -103,7 +110,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     }
 
     std::string csv = projection_csv_header() + "\n";
-    if (options.no_suppression) csv = "# NOT FOR PUBLIC RELEASE: small-group suppression is off\n" + csv;
+    if (!for_release) csv = "# NOT FOR PUBLIC RELEASE: small groups are published\n" + csv;
     std::string json = "{\"runs\": [\n";
     std::vector<finished_run> runs;
     std::string summaries;
@@ -131,9 +138,10 @@ int run_command(const run_options& options, const plugin_options& plugins) {
             variant_draws.push_back(final_year_rows(label_draws(variant, comparable_rows(draws), sim, loaded->spec.start_year)));
         }
         finished_run run{variant, summarize_draws(draws),
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                         loaded->spec.report.min_n};
         const table_context context{loaded->spec.name, variant, loaded->model->name, loaded->spec.start_year, &sim,
-                                    !options.no_suppression};
+                                    for_release};
         csv += projection_csv_rows(run.result, context);
         json += (runs.empty() ? "" : ",\n") + projection_json(run.result, context);
         summaries += projection_summary(run.result, context) + "\n";

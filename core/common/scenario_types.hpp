@@ -136,10 +136,14 @@ struct implementation_plan {
     std::vector<wave> waves;
 };
 
+/// Files may not set a suppression threshold below this: a smaller one can only come from the command
+/// line, and outputs made with it say they are not for public release.
+inline constexpr std::int64_t publication_floor_min_n = 10;
+
 struct report_settings {
     std::vector<std::string> subgroups{"all"};
     std::vector<std::string> outcomes;  ///< empty: every student and academic outcome
-    std::int64_t min_n = 16;            ///< RELIABILITY.md item 23
+    std::int64_t min_n = 16;            ///< groups with fewer students are withheld (RELIABILITY.md item 23)
     std::vector<std::pair<std::string, std::string>> reference_groups;  ///< focal → reference
 };
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/suppression.hpp"
 #include "stats/normal.hpp"
 
 namespace pathways {
@@ -37,31 +38,6 @@ std::vector<gap_pair> gap_pairs(const simulation& sim, const scenario& spec) {
         if (f && r) pairs.push_back({*f, *r});
     }
     return pairs;
-}
-
-/// Small groups and, within each partition, the next smallest group when exactly one is
-/// suppressed, so a suppressed value cannot be recovered from the total (RELIABILITY.md 23–24).
-/// Decided per year from the students behind that year's numbers (`pl:yes` grows as waves start).
-std::vector<bool> suppressed_subgroups(const simulation& sim, int year, std::int64_t min_n, bool suppress) {
-    const auto& groups = sim.subgroups();
-    std::vector<bool> hidden(groups.size(), false);
-    if (!suppress) return hidden;
-    for (std::size_t g = 0; g < groups.size(); ++g) hidden[g] = groups[g].students_in(year) < static_cast<double>(min_n);
-    std::map<int, std::vector<std::size_t>> partitions;
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-        if (const auto dim = partition_of(groups[g].group)) partitions[static_cast<int>(*dim)].push_back(g);
-    }
-    for (const auto& [dim, members] : partitions) {
-        const auto count = std::count_if(members.begin(), members.end(), [&](std::size_t g) { return hidden[g]; });
-        if (count != 1) continue;
-        std::optional<std::size_t> next_smallest;
-        for (std::size_t g : members) {
-            if (hidden[g]) continue;
-            if (!next_smallest || groups[g].students_in(year) < groups[*next_smallest].students_in(year)) next_smallest = g;
-        }
-        if (next_smallest) hidden[*next_smallest] = true;
-    }
-    return hidden;
 }
 
 double level_at(const run_aggregates& run, const simulation& sim, int year, std::size_t g, std::size_t o) {
@@ -251,7 +227,8 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
     if (options.sustained_course) courses.insert(courses.begin(), plan_course::sustained);
     std::vector<metric_row> rows;
     for (int y = 0; y < sim.years(); ++y) {
-        const std::vector<bool> hidden = suppressed_subgroups(sim, y, options.min_n, options.suppress);
+        const std::vector<bool> hidden =
+            options.suppress ? suppressed_subgroups(sim, y, options.min_n) : std::vector<bool>(groups.size(), false);
         for (std::size_t g = 0; g < groups.size(); ++g) {
             for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
                 const reported_outcome& outcome = sim.outcomes()[o];

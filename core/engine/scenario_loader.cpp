@@ -172,6 +172,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     diagnostics found;
     if (overrides.draws) spec.draws = *overrides.draws;
     if (overrides.seed) spec.seed = *overrides.seed;
+    if (overrides.min_n) spec.report.min_n = *overrides.min_n;
     loaded_scenario loaded;
     loaded.graph = load_model_graph(spec.model_path, found);
     std::optional<district_profile> district;

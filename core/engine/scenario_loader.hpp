@@ -39,6 +39,8 @@ struct scenario_overrides {
     /// or a plain one the model does not declare, is skipped rather than an error. The caller checks
     /// that every setting applies to some model.
     bool skip_settings_of_other_models = false;
+    /// A suppression threshold from the command line; the only way below the publication floor.
+    std::optional<std::int64_t> min_n{};
 };
 
 struct loaded_scenario {

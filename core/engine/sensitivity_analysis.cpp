@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "common/subgroup.hpp"
+#include "common/text_safety.hpp"
+#include "engine/suppression.hpp"
 #include "stats/distributions.hpp"
 #include "stats/normal.hpp"
 
@@ -32,6 +34,23 @@ std::vector<std::string> subgroup_names(const simulation& sim) {
     std::vector<std::string> names;
     for (const reported_subgroup& group : sim.subgroups()) names.push_back(group.group.name);
     return names;
+}
+
+/// Sensitivity prints values of one group: the same suppression rule as every other output decides
+/// whether it (and, for a gap, its reference) may be published.
+void check_publishable(const simulation& sim, const scenario& spec, const sensitivity_target& target,
+                       const std::string& subgroup, diagnostics& found) {
+    const std::vector<bool> hidden = suppressed_subgroups(sim, target.year, spec.report.min_n);
+    for (const auto g : {std::optional<std::size_t>(target.subgroup), target.reference}) {
+        if (!g || !hidden[*g]) continue;
+        const reported_subgroup& group = sim.subgroups()[*g];
+        found.error(command_line, 0, 0, "",
+                    "--subgroup '" + subgroup + "': '" + group.group.name + "' is withheld in this scenario's outputs (" +
+                        shortest_number(group.students_in(target.year)) + " students; groups under " +
+                        std::to_string(spec.report.min_n) +
+                        ", and groups whose numbers would give a withheld one away, are not published); expected a "
+                        "published subgroup");
+    }
 }
 
 std::vector<std::string> outcome_names(const simulation& sim) {
@@ -172,6 +191,7 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
     if (!found.has_errors() && sim.subgroups()[target.subgroup].students <= 0.0) {
         found.error(command_line, 0, 0, "", "--subgroup '" + subgroup + "' has no students in this district");
     }
+    if (!found.has_errors()) check_publishable(sim, spec, target, subgroup, found);
     const bool failed = found.has_errors();
     out.append(found);
     if (failed) return std::nullopt;

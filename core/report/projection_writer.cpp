@@ -12,7 +12,8 @@
 namespace pathways {
 namespace {
 
-constexpr const char* not_for_release = "NOT FOR PUBLIC RELEASE: small-group suppression is off";
+constexpr const char* not_for_release =
+    "NOT FOR PUBLIC RELEASE: small groups are published (suppression off, or a threshold below the publication floor)";
 constexpr const char* sustained_meaning = "if the plan is sustained: the same draws with no program cut";
 constexpr const char* with_cut_risk_meaning =
     "with the district's cut risk: each draw with the program cut it samples, if any (the plan's expected course)";

@@ -206,7 +206,17 @@ void read_report(object_reader report, scenario& sc) {
         }
     }
     sc.report.outcomes = read_string_list(report, "outcomes", nullptr);
-    sc.report.min_n = report.optional_integer("min_n", 1, 1'000'000).value_or(sc.report.min_n);
+    if (const auto min_n = report.optional_integer("min_n", 1, 1'000'000)) {
+        if (*min_n < publication_floor_min_n) {
+            report.error_at("min_n", "min_n " + std::to_string(*min_n) + " is below the publication floor " +
+                                         std::to_string(publication_floor_min_n) + "; expected " +
+                                         std::to_string(publication_floor_min_n) + " or more (a smaller threshold can only "
+                                         "be set with --min-n on the command line, which marks every output NOT FOR "
+                                         "PUBLIC RELEASE)");
+        } else {
+            sc.report.min_n = *min_n;
+        }
+    }
     if (auto references = report.optional_child("reference_groups"); references && references->valid()) {
         for (const std::string& focal : references->members()) {
             std::string error;

@@ -12,6 +12,8 @@
 #include "sensitivity_command.hpp"
 #include "sweep_command.hpp"
 #include "report_command.hpp"
+#include "thread_count.hpp"
+#include "engine/worker_threads.hpp"
 #include "common/diagnostics.hpp"
 #include "plugin/plugin_error.hpp"
 
@@ -192,7 +194,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_ok : exit_invalid_input;
     }
-    if (run.threads == 0) run.threads = std::max(1u, std::thread::hardware_concurrency());
+    run.threads = worker_threads(run.threads);
     run.command_line.assign(argv, argv + argc);
     validate.format = validate_format == "json" ? diagnostic_format::json : diagnostic_format::text;
     install_interrupt_handler();
@@ -205,11 +207,11 @@ int main(int argc, char** argv) {
         if (*run_cmd) return run_command(run, plugins);
         if (*sweep_cmd) {
             sweep.command_line.assign(argv, argv + argc);
-            if (sweep.threads == 0) sweep.threads = std::max(1u, std::thread::hardware_concurrency());
+            sweep.threads = worker_threads(sweep.threads);
             return sweep_command(sweep, plugins);
         }
         if (*sensitivity_cmd) {
-            if (sensitivity.threads == 0) sensitivity.threads = std::max(1u, std::thread::hardware_concurrency());
+            sensitivity.threads = worker_threads(sensitivity.threads);
             return sensitivity_command(sensitivity, plugins);
         }
         if (*compare_cmd) {
@@ -230,6 +232,10 @@ int main(int argc, char** argv) {
         return exit_invalid_input;
     } catch (const pathways::plugin_error& e) {
         // The input was valid but a model failed while running: not the user's file to fix.
+        std::cerr << "pathways: error: " << e.what() << '\n';
+        return exit_internal;
+    } catch (const pathways::resource_error& e) {
+        // The machine refused a thread or similar: the user can fix it with fewer threads or higher limits.
         std::cerr << "pathways: error: " << e.what() << '\n';
         return exit_internal;
     } catch (const std::exception& e) {

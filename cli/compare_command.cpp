@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "thread_count.hpp"
 #include "common/sha256.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
@@ -20,10 +21,6 @@
 
 namespace pathways::cli {
 namespace {
-
-unsigned worker_threads(unsigned requested) {
-    return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-}
 
 std::string fixed(double value, int decimals) {
     char buffer[64];

@@ -1,6 +1,7 @@
 // validate, graph, plugins, describe.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -81,7 +82,18 @@ void validate_parameter_file(const std::string& file, const plugin_registry& reg
 
 plugin_registry load_plugins(const plugin_options& options) {
     load_options load;
-    for (const std::string& dir : options.plugin_dirs) load.plugin_dirs.emplace_back(dir);
+    diagnostics missing;
+    for (const std::string& dir : options.plugin_dirs) {
+        std::error_code error;
+        if (!std::filesystem::is_directory(dir, error)) {
+            missing.error("<command line>", 0, 0, "",
+                          "--plugin-dir '" + dir + "' does not exist or is not a folder; expected a folder of "
+                                                   "libpathways_*.so plugins");
+        }
+        load.plugin_dirs.emplace_back(dir);
+    }
+    // A mistyped folder would otherwise silently run with other plugins than the user meant.
+    if (missing.has_errors()) throw input_error(missing);
     load.allow_untrusted = options.allow_untrusted;
     diagnostics problems;
     plugin_registry registry = plugin_registry::discover(load, problems);

@@ -8,15 +8,17 @@
 
 #include "calibrate_command.hpp"
 #include "commands.hpp"
-#include "compare_command.hpp"
-#include "population_command.hpp"
-#include "sensitivity_command.hpp"
-#include "sweep_command.hpp"
-#include "report_command.hpp"
-#include "sources_command.hpp"
 #include "common/diagnostics.hpp"
 #include "common/environment_error.hpp"
+#include "compare_command.hpp"
+#include "engine/worker_threads.hpp"
 #include "plugin/plugin_error.hpp"
+#include "population_command.hpp"
+#include "report_command.hpp"
+#include "sensitivity_command.hpp"
+#include "sources_command.hpp"
+#include "sweep_command.hpp"
+#include "thread_count.hpp"
 
 namespace {
 
@@ -209,7 +211,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_ok : exit_invalid_input;
     }
-    if (run.threads == 0) run.threads = std::max(1u, std::thread::hardware_concurrency());
+    run.threads = worker_threads(run.threads);
     run.command_line.assign(argv, argv + argc);
     validate.format = validate_format == "json" ? diagnostic_format::json : diagnostic_format::text;
 
@@ -222,11 +224,11 @@ int main(int argc, char** argv) {
         if (*run_cmd) return run_command(run, plugins);
         if (*sweep_cmd) {
             sweep.command_line.assign(argv, argv + argc);
-            if (sweep.threads == 0) sweep.threads = std::max(1u, std::thread::hardware_concurrency());
+            sweep.threads = worker_threads(sweep.threads);
             return sweep_command(sweep, plugins);
         }
         if (*sensitivity_cmd) {
-            if (sensitivity.threads == 0) sensitivity.threads = std::max(1u, std::thread::hardware_concurrency());
+            sensitivity.threads = worker_threads(sensitivity.threads);
             return sensitivity_command(sensitivity, plugins);
         }
         if (*compare_cmd) {
@@ -253,6 +255,10 @@ int main(int argc, char** argv) {
         std::cerr << "pathways: error: " << e.what() << '\n';
         return exit_environment;
     } catch (const std::filesystem::filesystem_error& e) {
+        std::cerr << "pathways: error: " << e.what() << '\n';
+        return exit_environment;
+    } catch (const pathways::resource_error& e) {
+        // The machine refused a thread or similar: the user can fix it with fewer threads or higher limits.
         std::cerr << "pathways: error: " << e.what() << '\n';
         return exit_environment;
     } catch (const std::exception& e) {

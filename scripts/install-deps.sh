@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-graph-dev libboost-filesystem-dev
   libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
   graphviz
+  clang  # libFuzzer targets (scripts/fuzz.sh); Debian's clang ships the fuzzer runtime
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

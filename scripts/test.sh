@@ -20,3 +20,5 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== sanitizer build (ASan + UBSan) =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPATHWAYS_SANITIZE=ON
+echo "== fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-60}s each) =="
+scripts/fuzz.sh

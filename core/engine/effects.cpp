@@ -1,10 +1,9 @@
 #include "engine/effects.hpp"
 
-#include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "engine/schedule.hpp"
 
@@ -57,30 +56,51 @@ std::vector<std::size_t> effect_outcomes(const model_graph& graph) {
     return nodes_of_kinds(graph, {node_kind::student_outcome, node_kind::academic_outcome});
 }
 
-effects_table linear_effects(const model_graph& graph, double scale) {
-    const auto& def = graph.definition();
-    const auto n = static_cast<Eigen::Index>(def.nodes.size());
-    Eigen::MatrixXd b = Eigen::MatrixXd::Zero(n, n);  // b(to, from): x = B x + u
-    for (const model_edge& edge : def.edges) {
-        if (!carries_value(edge.role)) continue;
-        const auto from = static_cast<Eigen::Index>(*graph.find(edge.from));
-        const auto to = static_cast<Eigen::Index>(*graph.find(edge.to));
-        b(to, from) += scale * edge.weight;
-    }
-    const Eigen::MatrixXd identity = Eigen::MatrixXd::Identity(n, n);
-    const Eigen::MatrixXd total = (identity - b).partialPivLu().inverse() - identity;
+namespace {
 
+/// Column `source` of B (x = B x + u): the summed weights of the value-carrying edges leaving it.
+std::vector<double> direct_from(const model_graph& graph, std::size_t source, double scale) {
+    const auto& def = graph.definition();
+    std::vector<double> direct(def.nodes.size(), 0.0);
+    for (const std::size_t e : graph.outgoing_edges(source)) {
+        const model_edge& edge = def.edges[e];
+        if (carries_value(edge.role)) direct[*graph.find(edge.to)] += scale * edge.weight;
+    }
+    return direct;
+}
+
+/// Column `source` of (I - B)^-1 - I, the sum over all paths of the product of their weights. The model is a
+/// DAG, so one pass in topological order gives it in O(edges); the dense inverse took O(nodes^3) time and
+/// O(nodes^2) memory (minutes and gigabytes for a 10,000-node model).
+std::vector<double> total_from(const model_graph& graph, std::size_t source, double scale) {
+    const auto& def = graph.definition();
+    std::vector<double> reach(def.nodes.size(), 0.0);  // (I - B)^-1 column: 1 at the source itself
+    reach[source] = 1.0;
+    for (const std::size_t node : graph.topological_order()) {
+        if (node == source) continue;
+        double sum = 0.0;
+        for (const std::size_t e : graph.incoming_edges(node)) {
+            const model_edge& edge = def.edges[e];
+            if (carries_value(edge.role)) sum += scale * edge.weight * reach[*graph.find(edge.from)];
+        }
+        reach[node] = sum;
+    }
+    reach[source] = 0.0;  // minus I
+    return reach;
+}
+
+}  // namespace
+
+effects_table linear_effects(const model_graph& graph, double scale) {
     effects_table table;
     table.method = effects_method::linear_algebra;
     table.sources = effect_sources(graph);
     table.outcomes = effect_outcomes(graph);
     table.unit = "SD of the outcome per unit of the practice or driver (level point)";
     for (const std::size_t s : table.sources) {
-        for (const std::size_t o : table.outcomes) {
-            const auto row = static_cast<Eigen::Index>(o);
-            const auto col = static_cast<Eigen::Index>(s);
-            table.entries.push_back({s, o, b(row, col), total(row, col) - b(row, col), total(row, col)});
-        }
+        const std::vector<double> direct = direct_from(graph, s, scale);
+        const std::vector<double> total = total_from(graph, s, scale);
+        for (const std::size_t o : table.outcomes) table.entries.push_back({s, o, direct[o], total[o] - direct[o], total[o]});
     }
     return table;
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/suppression.hpp"
+#include "engine/worker_threads.hpp"
 #include "stats/normal.hpp"
 
 namespace pathways {
@@ -356,10 +357,7 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
         }
     };
     const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(result.draws)));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (std::thread& thread : pool) thread.join();
+    run_on_threads(threads, worker, cancelled);
     if (failure) std::rethrow_exception(failure);
     result.cancelled = cancelled.load();
     result.cut.cut_draws = cut_draws.load();

@@ -10,6 +10,7 @@
 #include "common/text_safety.hpp"
 #include "engine/suppression.hpp"
 #include "stats/distributions.hpp"
+#include "engine/worker_threads.hpp"
 #include "stats/normal.hpp"
 
 namespace pathways {
@@ -105,10 +106,7 @@ std::vector<double> evaluate_all(const simulation& sim, const sensitivity_target
     };
     const unsigned threads =
         std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(std::max<std::size_t>(points.size(), 1))));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (std::thread& thread : pool) thread.join();
+    run_on_threads(threads, worker, stop);
     if (failure) std::rethrow_exception(failure);
     cancelled = stop.load();
     return values;

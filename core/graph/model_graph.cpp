@@ -264,11 +264,53 @@ private:
 
 bool carries_value(edge_role role) { return role == edge_role::effect || role == edge_role::composition; }
 
+namespace {
+
+std::string size_limit_problem(const model_definition& def) {
+    const auto too_many = [](std::size_t count, std::string_view what, std::size_t limit) {
+        return "the model has " + std::to_string(count) + " " + std::string(what) + "; at most " +
+               std::to_string(limit) + " are supported (a theory of change has tens; the limit bounds the memory "
+               "a run needs)";
+    };
+    if (def.nodes.size() > max_model_nodes) return too_many(def.nodes.size(), "nodes", max_model_nodes);
+    if (def.edges.size() > max_model_edges) return too_many(def.edges.size(), "edges", max_model_edges);
+    return {};
+}
+
+/// Edges on the longest chain, over the parents-first `order`.
+std::size_t longest_chain(std::span<const std::size_t> order, const model_definition& def,
+                          const std::map<std::string, std::size_t, std::less<>>& index,
+                          const std::vector<std::vector<std::size_t>>& incoming) {
+    std::vector<std::size_t> depth(def.nodes.size(), 0);
+    std::size_t longest = 0;
+    for (const std::size_t node : order) {
+        for (const std::size_t e : incoming[node]) {
+            depth[node] = std::max(depth[node], depth[index.at(def.edges[e].from)] + 1);
+        }
+        longest = std::max(longest, depth[node]);
+    }
+    return longest;
+}
+
+}  // namespace
+
 std::optional<model_graph> model_graph::build(model_definition def, diagnostics& out) {
+    if (const std::string problem = size_limit_problem(def); !problem.empty()) {
+        out.error(def.file, 0, 0, "", problem);
+        return std::nullopt;
+    }
     diagnostics found = validator(def).run();
     out.append(found);
     if (found.has_errors()) return std::nullopt;
-    return model_graph(std::move(def));
+    model_graph graph(std::move(def));
+    const std::size_t depth = longest_chain(graph.order_, graph.definition_, graph.index_, graph.incoming_);
+    if (depth > max_model_depth) {
+        out.error(graph.definition_.file, 0, 0, "",
+                  "the model's longest chain has " + std::to_string(depth) + " edges; at most " +
+                      std::to_string(max_model_depth) + " are supported (a theory of change is a few steps deep)");
+        return std::nullopt;
+    }
+    return graph;
 }
 
 model_graph::model_graph(model_definition def)

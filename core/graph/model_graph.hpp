@@ -18,6 +18,14 @@
 
 namespace pathways {
 
+/// Limits on a model's size, checked before its graph is built or anything is allocated for it. A theory
+/// of change has tens of nodes (the shipped DPS model has under 100); these leave a hundredfold room while
+/// bounding what a run allocates (values per node x cell x year) and how deep any walk over paths goes.
+inline constexpr std::size_t max_model_nodes = 10'000;
+inline constexpr std::size_t max_model_edges = 100'000;
+/// Longest chain of edges from any node to any other.
+inline constexpr std::size_t max_model_depth = 1'000;
+
 /// A model whose nodes and edges form a valid DAG. Node indices are positions in
 /// `definition().nodes`, edge indices positions in `definition().edges`.
 class model_graph {
@@ -32,7 +40,9 @@ public:
     ///   into a condition, foundational practice or secondary driver (the plan sets those);
     /// - cycles over edges of any role, each printed once as `cycle: a -> b -> a`;
     /// - outcomes and goals that no driver or foundational practice reaches over effect or
-    ///   composition edges.
+    ///   composition edges;
+    /// - more than `max_model_nodes` nodes or `max_model_edges` edges (checked first, alone), or a
+    ///   chain of edges longer than `max_model_depth`.
     static std::optional<model_graph> build(model_definition def, diagnostics& out);
 
     [[nodiscard]] const model_definition& definition() const { return definition_; }

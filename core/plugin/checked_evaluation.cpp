@@ -19,11 +19,26 @@ std::string context(const model_handle& model, const sdk::evaluation& e, std::st
 
 }  // namespace
 
+evaluate_function resolve_evaluate(const model_handle& model) {
+    if (model.library == nullptr) return model.evaluate;
+    try {
+        return model.library->evaluate_of(model.name);
+    } catch (const plugin_error& error) {
+        throw plugin_error("plugin '" + model.name + "' (" + model.file_name() + "): " + error.what());
+    }
+}
+
 void evaluate_checked(const model_handle& model, const sdk::evaluation& e, std::string_view operation) {
-    if (model.evaluate == nullptr) throw plugin_error(context(model, e, operation) + " failed: evaluate is null");
+    evaluate_function evaluate = nullptr;
+    try {
+        evaluate = model.library == nullptr ? model.evaluate : model.library->evaluate_of(model.name);
+    } catch (const plugin_error& error) {
+        throw plugin_error(context(model, e, operation) + " failed: loading the plugin: " + error.what());
+    }
+    if (evaluate == nullptr) throw plugin_error(context(model, e, operation) + " failed: evaluate is null");
     std::fill(e.out.begin(), e.out.end(), std::numeric_limits<double>::quiet_NaN());
     try {
-        model.evaluate(e);
+        evaluate(e);
     } catch (const std::exception& error) {
         throw plugin_error(context(model, e, operation) + " failed: " + error.what());
     } catch (...) {

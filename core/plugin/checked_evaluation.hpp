@@ -7,10 +7,15 @@
 #include "pathways/sdk/effect_model.hpp"
 #include "plugin/model_handle.hpp"
 #include "plugin/plugin_error.hpp"
+#include "plugin/plugin_library.hpp"
 
 namespace pathways {
 
-/// Calls `model.evaluate(e)` and checks what it wrote.
+/// The model's evaluate function, loading its plugin if that has not happened yet. Throws plugin_error
+/// "plugin 'x' (libpathways_x.so): <why>" when the plugin cannot be loaded or registered.
+evaluate_function resolve_evaluate(const model_handle& model);
+
+/// Calls the model's evaluate function (`resolve_evaluate`) on `e` and checks what it wrote.
 ///
 /// Before the call every cell of `e.out` is set to NaN, so a cell the model leaves unwritten is caught
 /// like one it sets to NaN. Throws plugin_error when the model throws anything, or when any output is

@@ -3,6 +3,7 @@
 /// A loaded effect model as the host keeps it: host-owned copies of everything the plugin declared.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,8 @@
 #include "pathways/sdk/effect_model.hpp"
 
 namespace pathways {
+
+class plugin_library;
 
 /// One declared parameter (see `sdk::parameter_spec`), copied into host memory.
 struct parameter_info {
@@ -26,8 +29,9 @@ struct parameter_info {
     sdk::prior uncertainty;
 };
 
-/// One effect model. `evaluate` points into the plugin library, so a handle is only usable while the
-/// `plugin_registry` that made it is alive.
+/// One effect model. A model found by the `plugin_registry` has `library` set and `evaluate` null: its
+/// plugin is loaded when the model first runs (`evaluate_checked`), and stays loaded while any handle
+/// to it exists. A model made in the host process itself sets `evaluate` instead.
 struct model_handle {
     std::string name;
     std::string version;
@@ -36,6 +40,7 @@ struct model_handle {
     std::vector<parameter_info> parameters;  ///< in declaration order, as `evaluation::parameters` is
     void (*evaluate)(const sdk::evaluation&) = nullptr;
     std::string calibration_parameter;  ///< a declared real parameter, or empty: not calibratable
+    std::shared_ptr<const plugin_library> library;  ///< the plugin that defines it, not loaded before use
 
     /// The declared parameter called `parameter_name`, or null.
     [[nodiscard]] const parameter_info* find_parameter(std::string_view parameter_name) const;

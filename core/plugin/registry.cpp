@@ -5,58 +5,37 @@
 #include <system_error>
 #include <utility>
 
-#include <dlfcn.h>
-
-#include <boost/dll/shared_library.hpp>
-
+#include "plugin/elf_file.hpp"
 #include "plugin/plugin_error.hpp"
+#include "plugin/plugin_library.hpp"
+#include "plugin/plugin_metadata.hpp"
 #include "plugin/validation.hpp"
 
 namespace pathways {
 
 namespace fs = std::filesystem;
 
-struct plugin_registry::library {
-    boost::dll::shared_library handle;
-};
-
 namespace {
 
 std::string single_quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-bool is_world_writable(const fs::path& path) {
+bool has_permission(const fs::path& path, fs::perms permission) {
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
-    return !error && (status.permissions() & fs::perms::others_write) != fs::perms::none;
+    return !error && (status.permissions() & permission) != fs::perms::none;
 }
 
-/// Collects what a plugin registers, validating and copying each model as it arrives so that nothing
-/// the host keeps points into plugin memory.
-class host_registrar final : public sdk::registrar {
-public:
-    explicit host_registrar(std::string file) : file_(std::move(file)) {}
+bool is_world_writable(const fs::path& path) { return has_permission(path, fs::perms::others_write); }
 
-    void add(const sdk::effect_model_info& info) override {
-        const std::string name(info.name);
-        std::vector<std::string> found = model_problems(info);
-        if (std::any_of(accepted_.begin(), accepted_.end(), [&](const model_handle& m) { return m.name == name; })) {
-            found.push_back("registered twice by this plugin");
-        }
-        if (!found.empty()) {
-            for (std::string& problem : found) rejected_.emplace_back(name, std::move(problem));
-            return;
-        }
-        accepted_.push_back(copy_model(info, file_));
+/// The nearest ancestor of `folder` that anyone may write and that lacks the sticky bit (so anyone could
+/// rename `folder` away and put another in its place), or empty.
+fs::path replaceable_ancestor(const fs::path& folder) {
+    for (fs::path ancestor = folder.parent_path(); !ancestor.empty(); ancestor = ancestor.parent_path()) {
+        if (is_world_writable(ancestor) && !has_permission(ancestor, fs::perms::sticky_bit)) return ancestor;
+        if (ancestor == ancestor.root_path()) break;
     }
-
-    std::vector<model_handle>& accepted() { return accepted_; }
-    const std::vector<std::pair<std::string, std::string>>& rejected() const { return rejected_; }
-
-private:
-    std::string file_;
-    std::vector<model_handle> accepted_;
-    std::vector<std::pair<std::string, std::string>> rejected_;  ///< model name, problem
-};
+    return {};
+}
 
 }  // namespace
 
@@ -81,6 +60,7 @@ public:
 
     void run() {
         report_missing_plugin_dirs();
+        report_relative_entries();
         for (const fs::path& folder : registry_.searched()) {
             for (const fs::path& file : plugin_files(folder)) load_file(folder, file);
         }
@@ -94,6 +74,21 @@ private:
                 problems_.error(folder.string(), 0, 0, "",
                                 "plugin folder " + single_quoted(folder.string()) +
                                     " does not exist or is not a folder");
+            }
+        }
+    }
+
+    void report_relative_entries() {
+        for (const fs::path& entry : registry_.searched_.relative_entries()) {
+            const std::string what = std::string(plugin_path_variable) + " entry " + single_quoted(entry.string()) +
+                                     " is relative";
+            if (options_.allow_untrusted) {
+                problems_.add({entry.string(), 0, 0, "", severity::warning,
+                               what + "; searching it from the current folder because untrusted plugins are allowed"});
+            } else {
+                problems_.error(entry.string(), 0, 0, "",
+                                what + ", so what it finds depends on the current folder; expected an absolute "
+                                       "path, or allow untrusted plugins explicitly (--allow-untrusted-plugins)");
             }
         }
     }
@@ -130,6 +125,11 @@ private:
             }
         }
         if (is_world_writable(target)) return "the file is world-writable";
+        const fs::path ancestor = replaceable_ancestor(target_folder);
+        if (!ancestor.empty()) {
+            return "its ancestor folder " + single_quoted(ancestor.string()) +
+                   " is world-writable without the sticky bit, so anyone could replace the plugin folder";
+        }
         return {};
     }
 
@@ -161,78 +161,62 @@ private:
             return;
         }
         if (!trusted(folder, file, target)) return;
-        boost::dll::shared_library handle;
-        if (!open(file, target, handle)) return;
-        registry_.libraries_.push_back(std::make_unique<library>(library{std::move(handle)}));
-        const sdk::plugin_entry* entry = checked_entry(file, registry_.libraries_.back()->handle);
-        if (entry == nullptr) return;
-        registry_.loaded_files_.push_back(file);
-        register_models(file, *entry);
+        const std::optional<plugin_metadata> metadata = checked_metadata(file, target);
+        if (!metadata) return;
+        registry_.accepted_files_.push_back(file);
+        std::vector<model_handle> declared;
+        for (const declared_model& d : metadata->models) declared.push_back(d.model);
+        const auto library = std::make_shared<const plugin_library>(file, target, std::move(declared));
+        add_declared_models(file, *metadata, library);
     }
 
-    bool open(const fs::path& file, const fs::path& target, boost::dll::shared_library& handle) {
-        boost::dll::fs::error_code error;
-        // rtld_now: an unresolved symbol fails here, not in the middle of a run. rtld_local: two plugins
-        // with the same internal symbol names never bind to each other's definitions.
-        handle.load(boost::dll::fs::path(target.string()),
-                    boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
-        if (!error) return true;
-        const char* reason = dlerror();
-        fail_file(file, std::string("cannot load: ") + (reason != nullptr ? reason : error.message()));
-        return false;
-    }
-
-    /// The plugin's entry after the ABI and fingerprint checks, or null (with a diagnostic).
-    const sdk::plugin_entry* checked_entry(const fs::path& file, const boost::dll::shared_library& handle) {
-        if (!handle.has(sdk::entry_symbol)) {
+    /// The plugin's metadata, read from the file without loading it, after the structural, ABI and
+    /// fingerprint checks; or nothing (with a diagnostic).
+    std::optional<plugin_metadata> checked_metadata(const fs::path& file, const fs::path& target) {
+        std::string problem;
+        const std::optional<elf_plugin_facts> facts = read_elf_plugin(target, problem);
+        if (!facts) {
+            fail_file(file, problem);
+            return std::nullopt;
+        }
+        if (!facts->has_metadata) {
+            fail_file(file, std::string("no ") + single_quoted(sdk::metadata::section_name) +
+                                " section; expected a plugin declared with PATHWAYS_EFFECT_PLUGIN of SDK ABI " +
+                                std::to_string(sdk::abi_version) + " or later (rebuild older plugins)");
+            return std::nullopt;
+        }
+        std::optional<plugin_metadata> metadata = decode_plugin_metadata(facts->metadata, file.string(), problem);
+        if (!metadata) {
+            fail_file(file, problem);
+            return std::nullopt;
+        }
+        if (!facts->exports_entry) {
             fail_file(file, std::string("no entry symbol ") + single_quoted(sdk::entry_symbol) +
                                 "; expected a plugin declared with PATHWAYS_EFFECT_PLUGIN");
-            return nullptr;
+            return std::nullopt;
         }
-        const sdk::plugin_entry* entry = handle.get<const sdk::plugin_entry*()>(sdk::entry_symbol)();
-        if (entry == nullptr) {
-            fail_file(file, "entry symbol returned a null pointer; expected a plugin_entry");
-            return nullptr;
-        }
-        // Only abi_version is known to be where we look until it matches; check it before anything else.
-        if (entry->abi_version != sdk::abi_version) {
-            fail_file(file, "ABI version mismatch: got " + std::to_string(entry->abi_version) + ", supported " +
-                                std::to_string(sdk::abi_version) + "; rebuild the plugin against this pathways SDK");
-            return nullptr;
-        }
-        if (entry->fingerprint == nullptr) {
-            fail_file(file, "build fingerprint is null; expected " + single_quoted(PATHWAYS_BUILD_FINGERPRINT));
-            return nullptr;
-        }
-        if (std::string_view(entry->fingerprint) != PATHWAYS_BUILD_FINGERPRINT) {
-            fail_file(file, "build fingerprint mismatch: got " + single_quoted(entry->fingerprint) + ", supported " +
-                                single_quoted(PATHWAYS_BUILD_FINGERPRINT) +
-                                "; rebuild the plugin with the same compiler, Boost, Eigen and build type");
-            return nullptr;
-        }
-        if (entry->register_models == nullptr) {
-            fail_file(file, "register_models is null; expected a registration function");
-            return nullptr;
-        }
-        return entry;
+        return metadata;
     }
 
-    void register_models(const fs::path& file, const sdk::plugin_entry& entry) {
-        host_registrar registrar(file.string());
-        try {
-            entry.register_models(registrar);
-        } catch (const std::exception& e) {
-            fail_file(file, std::string("registration failed: ") + e.what());
-            return;
-        } catch (...) {
-            fail_file(file, "registration failed: it threw something that is not a std::exception");
-            return;
+    void add_declared_models(const fs::path& file, const plugin_metadata& metadata,
+                             const std::shared_ptr<const plugin_library>& library) {
+        std::set<std::string> accepted;
+        for (const declared_model& declared : metadata.models) {
+            std::vector<sdk::parameter_spec> specs;
+            std::vector<std::string> found = model_problems(declared_view(declared, specs));
+            const std::string& name = declared.model.name;
+            if (accepted.contains(name)) found.push_back("registered twice by this plugin");
+            for (const std::string& problem : found) {
+                fail(file, "effect model " + single_quoted(name) + ": " + problem);
+                registry_.unusable_.try_emplace(name,
+                                                "plugin " + single_quoted(file.filename().string()) + ": " + problem);
+            }
+            if (!found.empty()) continue;
+            accepted.insert(name);
+            model_handle model = declared.model;
+            model.library = library;
+            keep(file, std::move(model));
         }
-        for (const auto& [name, problem] : registrar.rejected()) {
-            fail(file, "effect model " + single_quoted(name) + ": " + problem);
-            registry_.unusable_.try_emplace(name, "plugin " + single_quoted(file.filename().string()) + ": " + problem);
-        }
-        for (model_handle& model : registrar.accepted()) keep(file, std::move(model));
     }
 
     void keep(const fs::path& file, model_handle model) {

@@ -11,6 +11,7 @@
 
 #include "common/diagnostics.hpp"
 #include "plugin/model_handle.hpp"
+#include "plugin/plugin_library.hpp"
 #include "plugin/search_path.hpp"
 
 namespace pathways {
@@ -26,14 +27,17 @@ bool is_plugin_file_name(std::string_view file_name);
 /// immutable, so any number of threads may use it at once.
 class plugin_registry {
 public:
-    /// Loads every `libpathways_*.so` of every search-path folder, in search-path order and then by file
-    /// name. A file is refused when it or its folder is world-writable, or when it resolves (through a
-    /// symlink) to a file outside the search-path folders, unless `options.allow_untrusted` is set. For each
-    /// loaded file the ABI version and then the build fingerprint are checked before any other plugin code
-    /// runs; then its models are registered, validated and copied into host memory.
+    /// Reads every `libpathways_*.so` of every search-path folder, in search-path order and then by file
+    /// name, without loading any. A file is refused when it, its folder or an ancestor folder without the
+    /// sticky bit is world-writable, or when it resolves (through a symlink) to a file outside the
+    /// search-path folders, unless `options.allow_untrusted` is set. Then its ELF structure is checked (a
+    /// truncated or corrupt file is refused, never loaded), and the metadata record of its
+    /// `.pathways_meta` section: ABI version, then build fingerprint, then every declared model, validated
+    /// and copied into host memory. A plugin's code first runs when one of its models is evaluated
+    /// (`evaluate_checked`), which loads the library and checks its registration against the metadata.
     ///
     /// Every problem (a refused or broken file, an invalid model, a model name defined in two files, a
-    /// `--plugin-dir` that does not exist) is added to `problems` naming the file; problems with one file
+    /// `--plugin-dir` that does not exist, a relative `PATHWAYS_PLUGIN_PATH` entry) is added to `problems` naming the file; problems with one file
     /// never stop the others from loading. Models with problems are left out, and so are both copies of a
     /// duplicated name. Throws only std::bad_alloc.
     static plugin_registry discover(const load_options& options, diagnostics& problems);
@@ -56,20 +60,18 @@ public:
     [[nodiscard]] std::string unknown_model_message(std::string_view name) const;
     /// The folders searched, in order (see `search_path`).
     [[nodiscard]] const std::vector<std::filesystem::path>& searched() const { return searched_.folders(); }
-    /// The plugin files that loaded and passed the ABI and fingerprint checks, in load order.
-    [[nodiscard]] const std::vector<std::filesystem::path>& loaded_files() const { return loaded_files_; }
+    /// The plugin files whose structure, metadata, ABI version and fingerprint passed the checks, in search
+    /// order. None of them is loaded before one of its models runs.
+    [[nodiscard]] const std::vector<std::filesystem::path>& accepted_files() const { return accepted_files_; }
 
 private:
-    struct library;
     class loader;
 
     explicit plugin_registry(search_path searched);
 
-    // Declared first so that it is destroyed last: nothing may outlive the code it points into.
-    std::vector<std::unique_ptr<library>> libraries_;
     search_path searched_;
-    std::vector<model_handle> models_;
-    std::vector<std::filesystem::path> loaded_files_;
+    std::vector<model_handle> models_;  ///< each holds its plugin_library, which unloads after the last handle
+    std::vector<std::filesystem::path> accepted_files_;
     std::map<std::string, std::string, std::less<>> unusable_;  ///< model name -> why it was left out
     std::size_t failed_files_ = 0;
 };

@@ -35,17 +35,22 @@ search_path::search_path(std::vector<std::filesystem::path> folders) {
 
 search_path search_path::from_options(const load_options& options) {
     std::vector<std::filesystem::path> folders = options.plugin_dirs;
+    std::vector<std::filesystem::path> relative;
     if (options.use_environment) {
         if (const char* list = std::getenv(plugin_path_variable)) {
-            const std::vector<std::filesystem::path> from_environment = split_path_list(list);
-            folders.insert(folders.end(), from_environment.begin(), from_environment.end());
+            for (std::filesystem::path& entry : split_path_list(list)) {
+                if (entry.is_relative()) relative.push_back(entry);
+                if (entry.is_absolute() || options.allow_untrusted) folders.push_back(std::move(entry));
+            }
         }
     }
     if (options.use_executable_dir) {
         std::filesystem::path installed = executable_plugin_folder();
         if (!installed.empty()) folders.push_back(std::move(installed));
     }
-    return search_path(std::move(folders));
+    search_path path(std::move(folders));
+    path.relative_entries_ = std::move(relative);
+    return path;
 }
 
 std::string search_path::describe() const {

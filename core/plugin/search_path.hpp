@@ -13,10 +13,12 @@ struct load_options {
     /// `--plugin-dir` folders, searched first, in the order given; relative ones resolve against the
     /// current folder.
     std::vector<std::filesystem::path> plugin_dirs;
-    /// Loads plugins from world-writable folders and through symlinks that leave the search path
+    /// Loads plugins from world-writable folders (or below a world-writable folder without the sticky bit),
+    /// through symlinks that leave the search path, and from relative `PATHWAYS_PLUGIN_PATH` entries
     /// (`--allow-untrusted-plugins`).
     bool allow_untrusted = false;
-    /// Appends the entries of `PATHWAYS_PLUGIN_PATH` (colon-separated; empty entries are ignored).
+    /// Appends the entries of `PATHWAYS_PLUGIN_PATH` (colon-separated; empty entries are ignored; relative
+    /// ones are left out unless `allow_untrusted`, since they would depend on the current folder).
     bool use_environment = true;
     /// Appends `<folder of the executable>/../lib/pathways/plugins`, which is both the install layout and
     /// the build-tree layout.
@@ -35,11 +37,15 @@ public:
     explicit search_path(std::vector<std::filesystem::path> folders);
 
     [[nodiscard]] const std::vector<std::filesystem::path>& folders() const { return folders_; }
+    /// The relative `PATHWAYS_PLUGIN_PATH` entries, as written; searched (from the current folder) only
+    /// when untrusted plugins are allowed.
+    [[nodiscard]] const std::vector<std::filesystem::path>& relative_entries() const { return relative_entries_; }
     /// "a, b, c", or "no folders" when empty; for error messages.
     [[nodiscard]] std::string describe() const;
 
 private:
     std::vector<std::filesystem::path> folders_;
+    std::vector<std::filesystem::path> relative_entries_;
 };
 
 /// `<folder of the running executable>/../lib/pathways/plugins`, lexically normal; empty when the

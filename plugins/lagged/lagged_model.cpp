@@ -85,4 +85,4 @@ void register_models(sdk::registrar& r) { r.add(model); }
 
 }  // namespace
 
-PATHWAYS_EFFECT_PLUGIN(register_models)
+PATHWAYS_EFFECT_PLUGIN(register_models, model)

@@ -9,7 +9,7 @@ namespace {
 
 using namespace pathways::sdk;
 
-const std::array<parameter_spec, 1> parameters{{
+constexpr std::array<parameter_spec, 1> parameters{{
     {"damping", parameter_type::real, "ratio", 0.5, 0.0, 1.0,
      prior{prior_kind::uniform, 0.0, 0.0, 0.25, 0.75},
      "share of the linear path effect that survives (implementation dilution)",
@@ -25,11 +25,13 @@ void evaluate(const evaluation& e) {
     }
 }
 
-void register_models(registrar& r) {
-    r.add({"damped", "1.0.0", "linear path effects scaled by a damping factor (example plugin)", parameters, &evaluate,
-           "damping"});
-}
+constexpr effect_model_info model{"damped", "1.0.0", "linear path effects scaled by a damping factor (example plugin)",
+                                  parameters, &evaluate, "damping"};
+
+void register_models(registrar& r) { r.add(model); }
 
 }  // namespace
 
-PATHWAYS_EFFECT_PLUGIN(register_models)
+// The models listed after the registration function are also written into the file's metadata, which
+// pathways reads without loading the plugin.
+PATHWAYS_EFFECT_PLUGIN(register_models, model)

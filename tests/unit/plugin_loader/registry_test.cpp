@@ -14,6 +14,7 @@ using pathways::testing::fixture_file;
 using pathways::testing::fixture_folder;
 using pathways::testing::messages;
 using pathways::testing::only;
+using pathways::testing::temp_folder;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -31,15 +32,29 @@ diagnostic single_problem(const std::string& fixture) {
 
 }  // namespace
 
-TEST_CASE("a valid plugin registers its model with host-owned copies of everything it declared") {
+TEST_CASE("a valid plugin's models come from its metadata, and its code first runs when a model runs") {
     unsetenv("PATHWAYS_FIXTURE_REGISTERED_GOOD");
     diagnostics problems;
     const plugin_registry registry = plugin_registry::discover(only({fixture_folder("good")}), problems);
     CHECK(problems.items().empty());
-    CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_GOOD") != nullptr);  // positive control for the marker tests
     REQUIRE(registry.models().size() == 1);
-    REQUIRE(registry.loaded_files().size() == 1);
-    CHECK(registry.loaded_files().front() == fixture_file("good"));
+    REQUIRE(registry.accepted_files().size() == 1);
+    CHECK(registry.accepted_files().front() == fixture_file("good"));
+    const model_handle& found = registry.models().front();
+    REQUIRE(found.library != nullptr);
+    CHECK(found.evaluate == nullptr);
+    CHECK_FALSE(found.library->load_attempted());
+    CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_GOOD") == nullptr);  // registration has not run
+    CHECK(resolve_evaluate(found) != nullptr);
+    CHECK(found.library->load_attempted());
+    CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_GOOD") != nullptr);  // positive control for the marker tests
+}
+
+TEST_CASE("a valid plugin declares its model with host-owned copies of everything in its metadata") {
+    diagnostics problems;
+    const plugin_registry registry = plugin_registry::discover(only({fixture_folder("good")}), problems);
+    CHECK(problems.items().empty());
+    REQUIRE(registry.models().size() == 1);
 
     const model_handle* model = registry.find("fixture_good");
     REQUIRE(model != nullptr);
@@ -95,46 +110,97 @@ TEST_CASE("a loaded model computes through evaluate_checked") {
 
 TEST_CASE("a plugin with the wrong ABI version is rejected with both versions and its code never runs") {
     unsetenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_ABI");
+    const temp_folder markers;
+    setenv("PATHWAYS_FIXTURE_MARKER_DIR", markers.path().c_str(), 1);
     const diagnostic problem = single_problem("wrong_abi");
+    unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
     CHECK(problem.message ==
-          "plugin 'libpathways_wrong_abi.so': ABI version mismatch: got 999, supported 2; rebuild the plugin "
+          "plugin 'libpathways_wrong_abi.so': ABI version mismatch: got 1, supported 2; rebuild the plugin "
           "against this pathways SDK");
     CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_ABI") == nullptr);
+    CHECK_FALSE(std::filesystem::exists(markers.path() / "wrong_abi"));  // its static initializer never ran
 }
 
 TEST_CASE("a plugin with the wrong build fingerprint is rejected with both fingerprints and its code never runs") {
     unsetenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_FINGERPRINT");
+    const temp_folder markers;
+    setenv("PATHWAYS_FIXTURE_MARKER_DIR", markers.path().c_str(), 1);
     const diagnostic problem = single_problem("wrong_fingerprint");
+    unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
     CHECK_THAT(problem.message, Contains("plugin 'libpathways_wrong_fingerprint.so': build fingerprint mismatch: "
                                          "got 'gcc-0.0;boost-0;eigen-0;debug', supported '" +
                                          std::string(PATHWAYS_BUILD_FINGERPRINT) + "'"));
     CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_FINGERPRINT") == nullptr);
+    CHECK_FALSE(std::filesystem::exists(markers.path() / "wrong_fingerprint"));
 }
 
-TEST_CASE("a plugin without the entry symbol is rejected naming the file and the symbol") {
+TEST_CASE("a library without a metadata section (an ABI 1 plugin) is refused without running its code") {
+    const temp_folder markers;
+    setenv("PATHWAYS_FIXTURE_MARKER_DIR", markers.path().c_str(), 1);
+    const diagnostic problem = single_problem("no_metadata");
+    unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
+    CHECK(problem.message == "plugin 'libpathways_no_metadata.so': no '.pathways_meta' section; expected a plugin "
+                             "declared with PATHWAYS_EFFECT_PLUGIN of SDK ABI 2 or later (rebuild older plugins)");
+    CHECK_FALSE(std::filesystem::exists(markers.path() / "no_metadata"));
+}
+
+TEST_CASE("a plugin without the entry symbol is rejected from its symbol table, naming the file and the symbol") {
     CHECK(single_problem("missing_entry").message ==
           "plugin 'libpathways_missing_entry.so': no entry symbol 'pathways_plugin_entry_v1'; expected a plugin "
           "declared with PATHWAYS_EFFECT_PLUGIN");
 }
 
-TEST_CASE("an entry symbol that returns null is rejected") {
-    CHECK(single_problem("null_entry").message ==
-          "plugin 'libpathways_null_entry.so': entry symbol returned a null pointer; expected a plugin_entry");
+namespace {
+
+/// The message `resolve_evaluate` throws for the only model of fixture `fixture`, whose metadata is valid.
+std::string first_use_failure(const std::string& fixture, const std::string& model) {
+    diagnostics problems;
+    const plugin_registry registry = plugin_registry::discover(only({fixture_folder(fixture)}), problems);
+    CHECK(problems.items().empty());
+    const model_handle& handle = registry.require(model);
+    try {
+        (void)resolve_evaluate(handle);
+    } catch (const plugin_error& error) {
+        // A second use gets the same answer without loading again.
+        CHECK_THROWS_WITH(resolve_evaluate(handle), error.what());
+        return error.what();
+    }
+    FAIL("no error on first use of " << model);
+    return {};
 }
 
-TEST_CASE("an entry without a registration function is rejected") {
-    CHECK(single_problem("null_callback").message ==
-          "plugin 'libpathways_null_callback.so': register_models is null; expected a registration function");
+}  // namespace
+
+TEST_CASE("an entry symbol that returns null is rejected when the model first runs") {
+    CHECK(first_use_failure("null_entry", "fixture_null_entry") ==
+          "plugin 'fixture_null_entry' (libpathways_null_entry.so): entry symbol returned a null pointer; expected "
+          "a plugin_entry");
 }
 
-TEST_CASE("a plugin that throws while registering is reported and none of its models is kept") {
+TEST_CASE("an entry without a registration function is rejected when the model first runs") {
+    CHECK(first_use_failure("null_callback", "fixture_null_callback") ==
+          "plugin 'fixture_null_callback' (libpathways_null_callback.so): register_models is null; expected a "
+          "registration function");
+}
+
+TEST_CASE("a plugin whose registration differs from its metadata is refused when first run") {
+    CHECK(first_use_failure("metadata_mismatch", "fixture_declared") ==
+          "plugin 'fixture_declared' (libpathways_metadata_mismatch.so): its registration differs from its "
+          "metadata: metadata declares 'fixture_declared' where it registers 'fixture_registered'");
+}
+
+TEST_CASE("a plugin that throws while registering fails every run of its models, naming plugin and node") {
     diagnostics problems;
     const plugin_registry registry = plugin_registry::discover(only({fixture_folder("throws_on_register")}), problems);
-    REQUIRE(problems.items().size() == 1);
-    CHECK(problems.items().front().message ==
-          "plugin 'libpathways_throws_on_register.so': registration failed: configuration table missing");
-    CHECK(registry.find("fixture_partial") == nullptr);
-    CHECK(registry.models().empty());
+    CHECK(problems.items().empty());
+    std::vector<double> out(2);
+    sdk::evaluation e;
+    e.node_id = "reading";
+    e.out = out;
+    CHECK_THROWS_MATCHES(evaluate_checked(registry.require("fixture_partial"), e, "evaluate"), plugin_error,
+                         Catch::Matchers::Message("plugin 'fixture_partial' (libpathways_throws_on_register.so): "
+                                                  "node 'reading': evaluate in year 0 failed: loading the plugin: "
+                                                  "registration failed: configuration table missing"));
 }
 
 TEST_CASE("a model name that is a path is rejected") {
@@ -213,13 +279,13 @@ TEST_CASE("broken plugins do not stop the good ones, and diagnostics follow the 
     for (const std::string& name : cases) folders.push_back(fixture_folder(name));
     diagnostics problems;
     const plugin_registry registry = plugin_registry::discover(only(folders), problems);
-    REQUIRE(problems.items().size() == 3);
+    REQUIRE(problems.items().size() == 2);
     CHECK(problems.items()[0].file == fixture_file("wrong_abi").string());
     CHECK(problems.items()[1].file == fixture_file("missing_entry").string());
-    CHECK(problems.items()[2].file == fixture_file("throws_on_register").string());
-    REQUIRE(registry.models().size() == 2);
+    REQUIRE(registry.models().size() == 3);
     CHECK(registry.models()[0].name == "fixture_good");
-    CHECK(registry.models()[1].name == "same_a");
+    CHECK(registry.models()[1].name == "fixture_partial");  // fails when it runs
+    CHECK(registry.models()[2].name == "same_a");
 }
 
 TEST_CASE("an unknown model names the search path, a close match and how many files failed") {

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -35,7 +36,7 @@ TEST_CASE("a plugin in a world-writable folder is refused unless untrusted plugi
         CHECK(problems.items().front().message == "plugin 'libpathways_good.so': refusing to load: its folder '" +
                                                       folder.path().string() + "' is world-writable" + remedy);
         CHECK(registry.find("fixture_good") == nullptr);
-        CHECK(registry.loaded_files().empty());
+        CHECK(registry.accepted_files().empty());
     }
     SECTION("allowed explicitly, with a warning") {
         load_options options = only({folder.path()});
@@ -94,7 +95,7 @@ TEST_CASE("a symlink that leads outside the search path is refused unless untrus
             plugin_registry::discover(only({folder.path(), fixture_folder("good")}), problems);
         CHECK(problems.items().empty());
         REQUIRE(registry.models().size() == 1);
-        CHECK(registry.loaded_files() == std::vector<fs::path>{link});
+        CHECK(registry.accepted_files() == std::vector<fs::path>{link});
     }
 }
 
@@ -110,7 +111,7 @@ TEST_CASE("a dangling plugin symlink is reported and skipped") {
                Catch::Matchers::StartsWith("plugin 'libpathways_gone.so': cannot resolve the file: "));
 }
 
-TEST_CASE("a file that is not a shared library fails to load with the loader's reason") {
+TEST_CASE("a file that is not a shared library is refused without loading it") {
     const temp_folder folder;
     const fs::path fake = folder.path() / "libpathways_fake.so";
     {
@@ -122,7 +123,71 @@ TEST_CASE("a file that is not a shared library fails to load with the loader's r
     diagnostics problems;
     const plugin_registry registry = plugin_registry::discover(only({folder.path()}), problems);
     REQUIRE(problems.items().size() == 1);
-    CHECK_THAT(problems.items().front().message,
-               Catch::Matchers::StartsWith("plugin 'libpathways_fake.so': cannot load: ") &&
-                   Catch::Matchers::Contains("libpathways_fake.so"));
+    CHECK(problems.items().front().message ==
+          "plugin 'libpathways_fake.so': not an ELF file; expected a shared library");
+}
+
+TEST_CASE("a plugin below a world-writable folder without the sticky bit is refused unless allowed") {
+    const temp_folder open_parent(fs::perms::all);
+    REQUIRE((fs::status(open_parent.path()).permissions() & fs::perms::sticky_bit) == fs::perms::none);
+    const fs::path folder = open_parent.path() / "plugins";
+    fs::create_directory(folder);
+    fs::permissions(folder, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
+    fs::copy_file(fixture_file("good"), folder / "libpathways_good.so");
+
+    SECTION("refused: anyone could rename the plugin folder away and put another in its place") {
+        diagnostics problems;
+        const plugin_registry registry = plugin_registry::discover(only({folder}), problems);
+        REQUIRE(problems.items().size() == 1);
+        CHECK(problems.items().front().message ==
+              "plugin 'libpathways_good.so': refusing to load: its ancestor folder '" + open_parent.path().string() +
+                  "' is world-writable without the sticky bit, so anyone could replace the plugin folder" + remedy);
+        CHECK(registry.models().empty());
+    }
+    SECTION("a sticky world-writable ancestor, like /tmp, is safe") {
+        fs::permissions(open_parent.path(), fs::perms::sticky_bit, fs::perm_options::add);
+        diagnostics problems;
+        const plugin_registry registry = plugin_registry::discover(only({folder}), problems);
+        CHECK(problems.items().empty());
+        CHECK(registry.find("fixture_good") != nullptr);
+    }
+    SECTION("allowed explicitly, with a warning") {
+        load_options options = only({folder});
+        options.allow_untrusted = true;
+        diagnostics problems;
+        const plugin_registry registry = plugin_registry::discover(options, problems);
+        CHECK_FALSE(problems.has_errors());
+        CHECK(registry.find("fixture_good") != nullptr);
+    }
+}
+
+TEST_CASE("a relative PATHWAYS_PLUGIN_PATH entry is refused unless untrusted plugins are allowed") {
+    setenv(plugin_path_variable, "plugins-here", 1);
+    load_options options = only({fixture_folder("good")});
+    options.use_environment = true;
+
+    SECTION("refused: what it finds would depend on the current folder") {
+        diagnostics problems;
+        const plugin_registry registry = plugin_registry::discover(options, problems);
+        unsetenv(plugin_path_variable);
+        CHECK(registry.searched() == std::vector<fs::path>{fixture_folder("good")});
+        REQUIRE(problems.items().size() == 1);
+        CHECK(problems.items().front().level == severity::error);
+        CHECK(problems.items().front().message ==
+              "PATHWAYS_PLUGIN_PATH entry 'plugins-here' is relative, so what it finds depends on the current "
+              "folder; expected an absolute path, or allow untrusted plugins explicitly (--allow-untrusted-plugins)");
+        CHECK(registry.find("fixture_good") != nullptr);
+    }
+    SECTION("allowed explicitly: searched from the current folder, with a warning") {
+        options.allow_untrusted = true;
+        diagnostics problems;
+        const plugin_registry registry = plugin_registry::discover(options, problems);
+        unsetenv(plugin_path_variable);
+        CHECK(registry.searched() ==
+              std::vector<fs::path>{fixture_folder("good"), (fs::current_path() / "plugins-here").lexically_normal()});
+        CHECK_FALSE(problems.has_errors());
+        REQUIRE(problems.items().size() == 1);
+        CHECK(problems.items().front().level == severity::warning);
+    }
 }

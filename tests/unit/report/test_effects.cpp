@@ -136,3 +136,33 @@ TEST_CASE("on the DPS model total = direct + indirect for every pair") {
         CHECK(table.at(s, o).total == Approx(summed).margin(1e-12));
     }
 }
+
+TEST_CASE("linear effects on a 10,000-node model are path sums, without a dense inverse") {
+    // a (secondary driver) -> o0 -> o1 -> ... with weight 0.5 on each link, restarting every 500 nodes
+    // (depth within the limit), and a -> every o_i directly with weight 0.01. The old dense (I - B)^-1
+    // needed 800 MB and minutes here. Hand-computed: o_i at position k in its run of 500 has the direct
+    // 0.01 plus, through o_(i-1) ... o_(i-k), 0.01 * (0.5 + 0.25 + ... + 0.5^k) = 0.01 * (1 - 0.5^k).
+    model_definition def;
+    def.id = "wide";
+    def.nodes = {node("learner_paths", node_kind::primary_driver),
+                 node("learner_paths.a", node_kind::secondary_driver, "learner_paths")};
+    def.edges = {edge("learner_paths.a", "learner_paths", 1.0, edge_role::composition)};
+    constexpr std::size_t outcomes = 9'998;
+    for (std::size_t i = 0; i < outcomes; ++i) {
+        const std::string id = "o" + std::to_string(i);
+        def.nodes.push_back(node(id, node_kind::student_outcome));
+        def.edges.push_back(edge("learner_paths.a", id, 0.01));
+        if (i % 500 != 0) def.edges.push_back(edge("o" + std::to_string(i - 1), id, 0.5));
+    }
+    diagnostics problems;
+    const auto graph = model_graph::build(def, problems);
+    REQUIRE(graph.has_value());
+    const effects_table table = linear_effects(*graph);
+    REQUIRE(table.entries.size() == outcomes);
+    for (const std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{500}, std::size_t{9'997}}) {
+        const auto k = static_cast<double>(i % 500);
+        const effect_entry& e = find_entry(*graph, table, "learner_paths.a", "o" + std::to_string(i));
+        CHECK(e.direct == Approx(0.01).margin(1e-15));
+        CHECK(e.total == Approx(0.01 + 0.01 * (1.0 - std::pow(0.5, k))).margin(1e-15));
+    }
+}

@@ -5,8 +5,12 @@
 /// std-only on purpose: no Eigen, Boost or nlohmann type crosses the boundary, so a plugin
 /// built against this header depends on nothing but the C++ standard library. The host and
 /// a plugin must agree on the ABI version and on the build fingerprint (compiler, Boost,
-/// Eigen, NDEBUG); the loader checks both before any model code runs.
+/// Eigen, NDEBUG). `PATHWAYS_EFFECT_PLUGIN` also writes both, with everything its models declare,
+/// into a data section that the host reads from the file without loading it, so a wrong-ABI or
+/// corrupt library never runs and listing or validating loads no plugin at all.
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -155,6 +159,121 @@ inline constexpr const char* entry_symbol = "pathways_plugin_entry_v1";
 
 }  // namespace abi_v2
 
+/// The metadata record a plugin carries in its `.pathways_meta` section, read by the host before
+/// it loads the file. Outside the ABI namespace on purpose: the header (magic, record version, ABI
+/// version) must stay readable across ABI versions so a mismatch can be named.
+///
+/// Layout, every integer little-endian, `str` = u32 byte count then the bytes (no terminator):
+///   header:    char magic[8] "PATHWAYS", u32 record_version, u32 abi_version, u32 record_size
+///              (bytes of the whole record, header included)
+///   body:      str fingerprint, u32 model_count, model_count x model
+///   model:     str name, str version, str description, str calibration_parameter,
+///              u8 has_evaluate, u32 parameter_count, parameter_count x parameter
+///   parameter: str name, u8 type, str unit, f64 default, f64 min, f64 max,
+///              u8 prior kind, f64 prior a, f64 prior b, f64 prior lower, f64 prior upper,
+///              str description, str source, str evidence
+/// f64 is the IEEE-754 bit pattern as a u64.
+namespace metadata {
+
+inline constexpr const char* section_name = ".pathways_meta";
+inline constexpr std::string_view magic = "PATHWAYS";
+/// Bumped whenever the layout above changes.
+inline constexpr std::uint32_t record_version = 1;
+/// Bytes before the body: magic, record_version, abi_version, record_size.
+inline constexpr std::size_t header_size = 8 + 4 + 4 + 4;
+
+/// Counts the bytes a record takes.
+struct size_counter {
+    std::size_t size = 0;
+    constexpr void put(std::uint8_t) { ++size; }
+};
+
+template <std::size_t N>
+struct record {
+    std::uint8_t bytes[N];
+};
+
+template <std::size_t N>
+struct record_writer {
+    record<N> out{};
+    std::size_t at = 0;
+    constexpr void put(std::uint8_t byte) { out.bytes[at++] = byte; }
+};
+
+template <class Sink>
+constexpr void put_u32(Sink& sink, std::uint32_t value) {
+    for (int shift = 0; shift < 32; shift += 8) sink.put(static_cast<std::uint8_t>(value >> shift));
+}
+
+template <class Sink>
+constexpr void put_f64(Sink& sink, double value) {
+    const auto bits = std::bit_cast<std::uint64_t>(value);
+    for (int shift = 0; shift < 64; shift += 8) sink.put(static_cast<std::uint8_t>(bits >> shift));
+}
+
+template <class Sink>
+constexpr void put_str(Sink& sink, std::string_view text) {
+    put_u32(sink, static_cast<std::uint32_t>(text.size()));
+    for (char c : text) sink.put(static_cast<std::uint8_t>(c));
+}
+
+template <class Sink>
+constexpr void put_parameter(Sink& sink, const parameter_spec& p) {
+    put_str(sink, p.name);
+    sink.put(static_cast<std::uint8_t>(p.type));
+    put_str(sink, p.unit);
+    put_f64(sink, p.default_value);
+    put_f64(sink, p.min);
+    put_f64(sink, p.max);
+    sink.put(static_cast<std::uint8_t>(p.uncertainty.kind));
+    put_f64(sink, p.uncertainty.a);
+    put_f64(sink, p.uncertainty.b);
+    put_f64(sink, p.uncertainty.lower);
+    put_f64(sink, p.uncertainty.upper);
+    put_str(sink, p.description);
+    put_str(sink, p.source);
+    put_str(sink, p.evidence);
+}
+
+template <class Sink>
+constexpr void put_record(Sink& sink, std::uint32_t abi, std::string_view fingerprint,
+                          std::span<const effect_model_info> models, std::uint32_t total_size) {
+    for (char c : magic) sink.put(static_cast<std::uint8_t>(c));
+    put_u32(sink, record_version);
+    put_u32(sink, abi);
+    put_u32(sink, total_size);
+    put_str(sink, fingerprint);
+    put_u32(sink, static_cast<std::uint32_t>(models.size()));
+    for (const effect_model_info& m : models) {
+        put_str(sink, m.name);
+        put_str(sink, m.version);
+        put_str(sink, m.description);
+        put_str(sink, m.calibration_parameter);
+        sink.put(m.evaluate != nullptr ? 1 : 0);
+        put_u32(sink, static_cast<std::uint32_t>(m.parameters.size()));
+        for (const parameter_spec& p : m.parameters) put_parameter(sink, p);
+    }
+}
+
+/// Bytes of the record for these facts.
+constexpr std::size_t record_size(std::uint32_t abi, std::string_view fingerprint,
+                                  std::span<const effect_model_info> models) {
+    size_counter counter;
+    put_record(counter, abi, fingerprint, models, 0);
+    return counter.size;
+}
+
+/// The record itself; `N` must be `record_size` of the same arguments.
+template <std::size_t N>
+constexpr record<N> make_record(std::uint32_t abi, std::string_view fingerprint,
+                                std::span<const effect_model_info> models) {
+    record_writer<N> writer;
+    put_record(writer, abi, fingerprint, models, static_cast<std::uint32_t>(N));
+    return writer.out;
+}
+
+}  // namespace metadata
+
 /// Index of a declared parameter by name; -1 when absent. For use at registration time.
 constexpr int parameter_index(std::span<const parameter_spec> specs, std::string_view name) {
     for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -176,11 +295,25 @@ constexpr bool is_academic(node_kind kind) { return kind == node_kind::academic_
 
 }  // namespace pathways::sdk
 
-/// Declares the plugin's entry point. `register_fn` is `void(pathways::sdk::registrar&)`.
-#define PATHWAYS_EFFECT_PLUGIN(register_fn)                                                   \
-    extern "C" __attribute__((visibility("default"))) const ::pathways::sdk::plugin_entry*     \
-    pathways_plugin_entry_v1() {                                                              \
-        static const ::pathways::sdk::plugin_entry entry{::pathways::sdk::abi_version,        \
+/// Writes the metadata record for `abi`, `fingerprint` and the constexpr `effect_model_info` objects
+/// that follow into the `.pathways_meta` section. Used by `PATHWAYS_EFFECT_PLUGIN`; call it directly
+/// only to build a test plugin that lies about itself.
+#define PATHWAYS_PLUGIN_METADATA(abi, fingerprint, ...)                                             \
+    static constexpr ::pathways::sdk::effect_model_info pathways_declared_models_[] = {__VA_ARGS__};  \
+    __attribute__((section(".pathways_meta"), used)) static constexpr auto pathways_metadata_record_ = \
+        ::pathways::sdk::metadata::make_record<::pathways::sdk::metadata::record_size(                  \
+            abi, fingerprint, pathways_declared_models_)>(abi, fingerprint, pathways_declared_models_);
+
+/// Declares the plugin: its entry point and its metadata record. `register_fn` is
+/// `void(pathways::sdk::registrar&)` and must add exactly the models listed after it, each a
+/// constexpr `effect_model_info`, e.g. `PATHWAYS_EFFECT_PLUGIN(register_models, model)`. The host
+/// reads the listed models from the file without loading it, and after loading refuses a plugin
+/// whose registration does not match them.
+#define PATHWAYS_EFFECT_PLUGIN(register_fn, ...)                                                \
+    PATHWAYS_PLUGIN_METADATA(::pathways::sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, __VA_ARGS__)  \
+    extern "C" __attribute__((visibility("default"))) const ::pathways::sdk::plugin_entry*       \
+    pathways_plugin_entry_v1() {                                                                \
+        static const ::pathways::sdk::plugin_entry entry{::pathways::sdk::abi_version,          \
                                                         PATHWAYS_BUILD_FINGERPRINT, &register_fn}; \
-        return &entry;                                                                        \
+        return &entry;                                                                          \
     }

@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-graph-dev libboost-filesystem-dev
   libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
   graphviz
+  python3-numpy  # the benchmark's NumPy reference and the test that checks it against the engine
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

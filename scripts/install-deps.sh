@@ -9,7 +9,9 @@ packages=(
   libboost-dev libboost-graph-dev libboost-filesystem-dev
   libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
   graphviz
-  python3-numpy  # the benchmark's NumPy reference and the test that checks it against the engine
+  # The benchmark's NumPy reference and the test that checks it against the engine; OpenBLAS, as numpy's
+  # own wheels ship it, since Debian's numpy otherwise runs on the reference BLAS.
+  python3-numpy libopenblas0-pthread
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

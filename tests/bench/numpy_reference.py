@@ -115,6 +115,17 @@ def check(folder):
     return 0 if worst <= 1e-9 and moved > 0.0 else 1
 
 
+def blas():
+    """The BLAS numpy runs on and its kernel, where threadpoolctl (python3-threadpoolctl) can tell."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return "BLAS unknown: threadpoolctl not installed"
+    found = [f"{pool['internal_api']} {pool['version']} {pool.get('architecture') or ''}, {pool['num_threads']} thread(s)"
+             for pool in threadpoolctl.threadpool_info()]
+    return "; ".join(found) or "reference BLAS"
+
+
 def time_draws(folder, draws, seed):
     case, arrays = load(folder)
     rng = np.random.default_rng(seed)
@@ -128,7 +139,7 @@ def time_draws(folder, draws, seed):
         business_as_usual = run(case, arrays, weights, arrays["levels_bau"], doses, agg)
         checksum += float(np.sum(scenario - business_as_usual))
     elapsed = time.perf_counter() - start
-    print(f"numpy {np.__version__}, {draws} draws, checksum {checksum:.6g}")
+    print(f"numpy {np.__version__} ({blas()}), {draws} draws, checksum {checksum:.6g}")
     print(f"seconds_per_draw {elapsed / draws:.6g}")
     return 0
 

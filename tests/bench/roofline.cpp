@@ -85,28 +85,37 @@ private:
         }
     }
 
+    /// Every parent's term accumulates in registers: one store per cell and run.
     void update(const kernel_node& node, std::size_t first, std::size_t width) {
         double* __restrict out = slice(node.node);
         const double* __restrict initial = ref_.initial.data() + node.node * ref_.cells + first;
-        for (std::size_t c = 0; c < width; ++c) {
-            for (std::size_t r = 0; r < runs_per_block; ++r) out[c * runs_per_block + r] = initial[c];
-        }
+        parents_.clear();
         for (const kernel_parent& parent : node.parents) {
-            const double* __restrict current = slice(parent.node);
-            const double* __restrict base = ref_.initial.data() + parent.node * ref_.cells + first;
-            const double* __restrict weight = parent.weight.data();
-            for (std::size_t c = 0; c < width; ++c) {
-                for (std::size_t r = 0; r < runs_per_block; ++r) {
-                    out[c * runs_per_block + r] += weight[r] * (current[c * runs_per_block + r] - base[c]);
-                }
+            parents_.push_back({slice(parent.node), ref_.initial.data() + parent.node * ref_.cells + first, parent.weight.data()});
+        }
+        for (std::size_t c = 0; c < width; ++c) {
+            std::array<double, runs_per_block> sum{};
+            for (std::size_t r = 0; r < runs_per_block; ++r) sum[r] = initial[c];
+            for (const parent_arrays& parent : parents_) {
+                const double base = parent.initial[c];
+                const double* __restrict current = parent.current + c * runs_per_block;
+                for (std::size_t r = 0; r < runs_per_block; ++r) sum[r] += parent.weight[r] * (current[r] - base);
             }
+            for (std::size_t r = 0; r < runs_per_block; ++r) out[c * runs_per_block + r] = sum[r];
         }
     }
+
+    struct parent_arrays {
+        const double* current;
+        const double* initial;
+        const double* weight;
+    };
 
     const reference_case& ref_;
     std::vector<kernel_node> nodes_;
     std::size_t node_count_;
     std::vector<double> state_;
+    std::vector<parent_arrays> parents_;
 };
 
 }  // namespace

@@ -191,17 +191,18 @@ int main(int argc, char** argv) {
     const auto vs_roof = [&](double updates_per_s) { return percent(updates_per_s / roof_rate); };
     std::printf("\n| what | draws/s | cell-node-year updates/s | × NumPy | %% of roofline |\n|---|---|---|---|---|\n");
     const std::string own_name = own->loaded->model->name;
-    const auto row = [&](const std::string& what, const engine_rates& r, bool one) {
+    // NumPy computes the linear model only, so only the linear rows have a ratio to it.
+    const auto row = [&](const std::string& what, const engine_rates& r, bool one, bool is_linear) {
         const double d = one ? r.draws_one : r.draws_all;
-        print_row(what.c_str(), d, d * r.updates_per_draw, vs_numpy(d), vs_roof(d * r.updates_per_draw));
+        print_row(what.c_str(), d, d * r.updates_per_draw, is_linear ? vs_numpy(d) : "—", vs_roof(d * r.updates_per_draw));
     };
-    row("engine, " + own_name + " model (the scenario's), 1 thread", own_rates, true);
-    row("engine, " + own_name + " model, " + std::to_string(all) + " threads", own_rates, false);
-    row("engine, linear model, 1 thread", linear_rates, true);
-    row("engine, linear model, " + std::to_string(all) + " threads", linear_rates, false);
+    row("engine, " + own_name + " model (the scenario's), 1 thread", own_rates, true, false);
+    row("engine, " + own_name + " model, " + std::to_string(all) + " threads", own_rates, false, false);
+    row("engine, linear model, 1 thread", linear_rates, true, true);
+    row("engine, linear model, " + std::to_string(all) + " threads", linear_rates, false, true);
     if (numpy) print_row("NumPy reference, linear model, 1 thread", numpy_draws, numpy_draws * linear_rates.updates_per_draw,
                          "1.0×", vs_roof(numpy_draws * linear_rates.updates_per_draw));
-    print_row("roofline kernel, 1 thread", roof_rate / linear_rates.updates_per_draw, roof_rate, "", "100%");
+    print_row("roofline kernel, linear arithmetic, 1 thread", roof_rate / linear_rates.updates_per_draw, roof_rate, "—", "100%");
     std::printf("\nparallel efficiency  %s (%s model), %s (linear model) on %u threads\n",
                 percent(own_rates.draws_all / (own_rates.draws_one * all)).c_str(), own_name.c_str(),
                 percent(linear_rates.draws_all / (linear_rates.draws_one * all)).c_str(), all);

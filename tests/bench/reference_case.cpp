@@ -1,12 +1,13 @@
 #include "reference_case.hpp"
 
-#include <cstdio>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 
 #include "engine/subgroups.hpp"
 

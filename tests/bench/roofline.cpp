@@ -9,7 +9,7 @@ namespace pathways::bench {
 namespace {
 
 constexpr std::size_t runs_per_block = 4;  // 2 draws × (scenario, business as usual)
-constexpr std::size_t tile_cells = 128;    // 45 nodes × 128 cells × 4 runs × 8 bytes: about 180 KB
+constexpr std::size_t tile_cells = 128;    // Denver: 43 nodes × 128 cells × 4 runs × 8 bytes, about 180 KB
 
 struct kernel_parent {
     std::size_t node = 0;

@@ -10,6 +10,9 @@ packages=(
   libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
   graphviz
   clang  # libFuzzer targets (scripts/fuzz.sh); Debian's clang ships the fuzzer runtime
+  # The benchmark's NumPy reference and the test that checks it against the engine; OpenBLAS, as numpy's
+  # own wheels ship it, since Debian's numpy otherwise runs on the reference BLAS.
+  python3-numpy libopenblas0-pthread
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -1,0 +1,23 @@
+#pragma once
+/// \file
+/// A roofline for the engine's propagation: the same arithmetic as the `linear` model, with none of
+/// the engine's generality. For each evaluated node, out[c] = initial[c] + Σ_parents w·(cur[c] − ini[c])
+/// over contiguous arrays, cells × nodes × years, with the cells in tiles that stay in cache and a
+/// block of runs side by side (each its own edge weights) so the baselines are read once per block.
+
+#include <cstdint>
+
+#include "reference_case.hpp"
+
+namespace pathways::bench {
+
+struct roofline_result {
+    double updates = 0.0;  ///< cell-node-year updates made
+    double seconds = 0.0;
+    double checksum = 0.0;  ///< sum of the final values, so the work cannot be optimised away
+};
+
+/// Runs the kernel for `draws` draws of 2 runs each (scenario and business as usual), one thread.
+roofline_result run_roofline(const reference_case& ref, std::int64_t draws);
+
+}  // namespace pathways::bench

@@ -6,7 +6,7 @@
 #include <limits>
 #include <string>
 
-#include "plugin/number_text.hpp"
+#include "common/text_safety.hpp"
 
 namespace pathways {
 
@@ -46,7 +46,7 @@ void evaluate_checked(const model_handle& model, const sdk::evaluation& e, std::
     }
     const auto bad = std::find_if(e.out.begin(), e.out.end(), [](double value) { return !std::isfinite(value); });
     if (bad != e.out.end()) {
-        throw plugin_error(context(model, e, operation) + " returned " + format_number(*bad) + " for cell " +
+        throw plugin_error(context(model, e, operation) + " returned " + shortest_number(*bad) + " for cell " +
                            std::to_string(bad - e.out.begin()));
     }
 }

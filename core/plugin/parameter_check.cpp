@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/number_text.hpp"
+#include "common/text_safety.hpp"
 
 namespace pathways {
 
@@ -24,16 +24,16 @@ std::string unknown_message(const model_handle& model, std::string_view name) {
 
 /// What is wrong with `value` for `parameter`, or empty.
 std::string value_problem(const parameter_info& parameter, double value) {
-    if (!std::isfinite(value)) return "must be a finite number; got " + format_number(value);
+    if (!std::isfinite(value)) return "must be a finite number; got " + shortest_number(value);
     if (value < parameter.min || value > parameter.max) {
-        return "is " + format_number(value) + ", outside its valid range [" + format_number(parameter.min) + ", " +
-               format_number(parameter.max) + "]";
+        return "is " + shortest_number(value) + ", outside its valid range [" + shortest_number(parameter.min) + ", " +
+               shortest_number(parameter.max) + "]";
     }
     if (parameter.type == sdk::parameter_type::integer && std::trunc(value) != value) {
-        return "must be a whole number; got " + format_number(value);
+        return "must be a whole number; got " + shortest_number(value);
     }
     if (parameter.type == sdk::parameter_type::boolean && value != 0.0 && value != 1.0) {
-        return "must be true or false (1 or 0); got " + format_number(value);
+        return "must be true or false (1 or 0); got " + shortest_number(value);
     }
     return {};
 }

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "plugin/number_text.hpp"
+#include "common/text_safety.hpp"
 
 namespace pathways {
 
@@ -43,18 +43,18 @@ void check_prior(const sdk::prior& prior, std::string_view where, std::vector<st
     const bool has_sd = prior.kind == prior_kind::normal || prior.kind == prior_kind::truncated_normal ||
                         prior.kind == prior_kind::lognormal;
     if (has_sd && prior.b < 0) {
-        problems.push_back(std::string(where) + ": prior sd " + format_number(prior.b) +
+        problems.push_back(std::string(where) + ": prior sd " + shortest_number(prior.b) +
                            " is negative; expected b >= 0");
     }
     const bool has_bounds = prior.kind == prior_kind::truncated_normal || prior.kind == prior_kind::uniform ||
                             prior.kind == prior_kind::beta;
     if (has_bounds && prior.lower > prior.upper) {
-        problems.push_back(std::string(where) + ": prior bounds [" + format_number(prior.lower) + ", " +
-                           format_number(prior.upper) + "] are reversed; expected lower <= upper");
+        problems.push_back(std::string(where) + ": prior bounds [" + shortest_number(prior.lower) + ", " +
+                           shortest_number(prior.upper) + "] are reversed; expected lower <= upper");
     }
     if (prior.kind == prior_kind::beta && (prior.a <= 0 || prior.b <= 0)) {
         problems.push_back(std::string(where) + ": beta prior shapes must be positive; got a " +
-                           format_number(prior.a) + ", b " + format_number(prior.b));
+                           shortest_number(prior.a) + ", b " + shortest_number(prior.b));
     }
 }
 
@@ -64,7 +64,7 @@ void check_value_type(const sdk::parameter_spec& spec, const std::string& where,
         problems.push_back(where + ": integer parameter has a fractional default, min or max");
     }
     if (spec.type == sdk::parameter_type::boolean && spec.default_value != 0.0 && spec.default_value != 1.0) {
-        problems.push_back(where + ": boolean default " + format_number(spec.default_value) + " is not 0 or 1");
+        problems.push_back(where + ": boolean default " + shortest_number(spec.default_value) + " is not 0 or 1");
     }
 }
 
@@ -82,12 +82,12 @@ void check_parameter_spec(const sdk::parameter_spec& spec, std::vector<std::stri
         return;
     }
     if (spec.min > spec.max) {
-        problems.push_back(where + ": valid range [" + format_number(spec.min) + ", " + format_number(spec.max) +
+        problems.push_back(where + ": valid range [" + shortest_number(spec.min) + ", " + shortest_number(spec.max) +
                            "] is reversed; expected min <= max");
     } else if (spec.default_value < spec.min || spec.default_value > spec.max) {
-        problems.push_back(where + ": default " + format_number(spec.default_value) +
-                           " is outside the valid range [" + format_number(spec.min) + ", " +
-                           format_number(spec.max) + "]");
+        problems.push_back(where + ": default " + shortest_number(spec.default_value) +
+                           " is outside the valid range [" + shortest_number(spec.min) + ", " +
+                           shortest_number(spec.max) + "]");
     }
     check_value_type(spec, where, problems);
     check_prior(spec.uncertainty, where, problems);

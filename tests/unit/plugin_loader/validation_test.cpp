@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "plugin/number_text.hpp"
+#include "common/text_safety.hpp"
 #include "plugin/validation.hpp"
 
 using namespace pathways;
@@ -127,10 +127,10 @@ TEST_CASE("a calibration parameter must be a declared real parameter, or empty")
 }
 
 TEST_CASE("numbers print in their shortest exact form") {
-    CHECK(format_number(0.1) == "0.1");
-    CHECK(format_number(2.0) == "2");
-    CHECK(format_number(-0.25) == "-0.25");
-    CHECK(format_number(std::numeric_limits<double>::quiet_NaN()) == "NaN");
-    CHECK(format_number(std::numeric_limits<double>::infinity()) == "Inf");
-    CHECK(format_number(-std::numeric_limits<double>::infinity()) == "-Inf");
+    CHECK(shortest_number(0.1) == "0.1");
+    CHECK(shortest_number(2.0) == "2");
+    CHECK(shortest_number(-0.25) == "-0.25");
+    CHECK(shortest_number(std::numeric_limits<double>::quiet_NaN()) == "NaN");
+    CHECK(shortest_number(std::numeric_limits<double>::infinity()) == "Inf");
+    CHECK(shortest_number(-std::numeric_limits<double>::infinity()) == "-Inf");
 }

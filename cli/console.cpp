@@ -70,15 +70,32 @@ private:
     std::streambuf* target_;
 };
 
+/// Routes a standard stream through an escaping_buffer for as long as it lives. Made after the
+/// standard streams, it is destroyed before they are flushed at exit, so it hands the stream its
+/// own buffer back first: a stream left pointing at a destroyed buffer crashes that final flush.
+class escaping_stream {
+public:
+    explicit escaping_stream(std::ostream& stream) : stream_(stream), original_(stream.rdbuf()), buffer_(original_) {
+        stream_.rdbuf(&buffer_);
+    }
+    ~escaping_stream() {
+        stream_.flush();
+        stream_.rdbuf(original_);
+    }
+    escaping_stream(const escaping_stream&) = delete;
+    escaping_stream& operator=(const escaping_stream&) = delete;
+
+private:
+    std::ostream& stream_;
+    std::streambuf* original_;
+    escaping_buffer buffer_;
+};
+
 }  // namespace
 
 void escape_control_characters_on_terminal() {
-    static escaping_buffer errors(std::cerr.rdbuf());
-    std::cerr.rdbuf(&errors);
-    if (::isatty(STDOUT_FILENO) != 0) {
-        static escaping_buffer output(std::cout.rdbuf());
-        std::cout.rdbuf(&output);
-    }
+    static escaping_stream errors(std::cerr);
+    if (::isatty(STDOUT_FILENO) != 0) static escaping_stream output(std::cout);
 }
 
 void print_diagnostics(diagnostics found, diagnostic_format format) {

@@ -38,10 +38,11 @@ void print_table(const model_graph& graph, const effects_table& table) {
                     std::isfinite(e.indirect) ? format_value(e.indirect).c_str() : "-", format_value(e.total).c_str());
     }
     std::printf("\nStrongest paths to each outcome (product of link weights)\n");
+    path_finder finder(graph);
     for (const std::size_t outcome : table.outcomes) {
         std::vector<ranked_path> all;
         for (const std::size_t source : table.sources) {
-            auto paths = strongest_paths(graph, source, outcome, paths_per_pair);
+            auto paths = finder.strongest(source, outcome, paths_per_pair);
             all.insert(all.end(), paths.begin(), paths.end());
         }
         if (all.empty()) continue;
@@ -57,8 +58,9 @@ void print_table(const model_graph& graph, const effects_table& table) {
 void print_csv(const model_graph& graph, const effects_table& table) {
     const auto& nodes = graph.definition().nodes;
     std::cout << "source,outcome,direct,indirect,total,method,strongest_path,path_strength\n";
+    path_finder finder(graph);
     for (const effect_entry& e : table.entries) {
-        const auto paths = strongest_paths(graph, e.source, e.outcome, 1);
+        const auto paths = finder.strongest(e.source, e.outcome, 1);
         std::cout << csv_field(nodes[e.source].id) << ',' << csv_field(nodes[e.outcome].id) << ',' << value_text(e.direct) << ','
                   << value_text(e.indirect) << ',' << value_text(e.total) << ','
                   << (table.method == effects_method::linear_algebra ? "linear" : "finite_differences") << ','
@@ -72,12 +74,13 @@ void print_json(const model_graph& graph, const effects_table& table) {
     std::ostringstream out;
     out << "{\"model\": " << json_quote(def.id) << ", \"method\": " << json_quote(method_text(table))
         << ", \"unit\": " << json_quote(table.unit) << ", \"effects\": [";
+    path_finder finder(graph);
     for (std::size_t i = 0; i < table.entries.size(); ++i) {
         const effect_entry& e = table.entries[i];
         out << (i ? ",\n" : "\n") << "  {\"source\": " << json_quote(def.nodes[e.source].id) << ", \"outcome\": "
             << json_quote(def.nodes[e.outcome].id) << ", \"direct\": " << json_number(e.direct) << ", \"indirect\": "
             << json_number(e.indirect) << ", \"total\": " << json_number(e.total) << ", \"paths\": [";
-        const auto paths = strongest_paths(graph, e.source, e.outcome, paths_per_pair);
+        const auto paths = finder.strongest(e.source, e.outcome, paths_per_pair);
         for (std::size_t p = 0; p < paths.size(); ++p) {
             out << (p ? ", " : "") << "{\"nodes\": [" << json_quote(def.edges[paths[p].edges.front()].from);
             for (const std::size_t edge : paths[p].edges) out << ", " << json_quote(def.edges[edge].to);

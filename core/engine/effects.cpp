@@ -154,10 +154,11 @@ effects_table marginal_effects(const simulation_inputs& inputs, double step, dia
     return table;
 }
 
-std::vector<ranked_path> strongest_paths(const model_graph& graph, std::size_t from, std::size_t to, std::size_t top,
-                                         std::size_t max_enumerated) {
+namespace {
+
+std::vector<ranked_path> rank_paths(const model_graph& graph, std::vector<std::vector<std::size_t>> paths, std::size_t top) {
     std::vector<ranked_path> ranked;
-    for (auto& edges : graph.paths(from, to, max_enumerated)) {
+    for (auto& edges : paths) {
         double product = 1.0;
         for (const std::size_t e : edges) product *= graph.definition().edges[e].weight;
         ranked.push_back({std::move(edges), product});
@@ -166,6 +167,19 @@ std::vector<ranked_path> strongest_paths(const model_graph& graph, std::size_t f
                      [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
     if (ranked.size() > top) ranked.resize(top);
     return ranked;
+}
+
+}  // namespace
+
+std::vector<ranked_path> strongest_paths(const model_graph& graph, std::size_t from, std::size_t to, std::size_t top,
+                                         std::size_t max_enumerated) {
+    return rank_paths(graph, graph.paths(from, to, max_enumerated), top);
+}
+
+std::vector<ranked_path> path_finder::strongest(std::size_t from, std::size_t to, std::size_t top, std::size_t max_enumerated) {
+    auto reaching = reaching_.find(to);
+    if (reaching == reaching_.end()) reaching = reaching_.emplace(to, graph_.reaching_nodes(to)).first;
+    return rank_paths(graph_, graph_.paths(from, to, max_enumerated, reaching->second), top);
 }
 
 std::string describe_path(const model_graph& graph, const ranked_path& path) {

@@ -4,6 +4,7 @@
 /// effects, and the strongest paths from a driver to an outcome.
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,19 @@ struct ranked_path {
 /// order of `model_graph::paths`). At most `max_enumerated` paths are considered.
 std::vector<ranked_path> strongest_paths(const model_graph& graph, std::size_t from, std::size_t to, std::size_t top,
                                          std::size_t max_enumerated = 100000);
+
+/// `strongest_paths` for many pairs: remembers which nodes reach each outcome, so listing every
+/// source × outcome pair of a large model costs one sweep per outcome, not one per pair.
+class path_finder {
+public:
+    explicit path_finder(const model_graph& graph) : graph_(graph) {}
+    [[nodiscard]] std::vector<ranked_path> strongest(std::size_t from, std::size_t to, std::size_t top,
+                                                     std::size_t max_enumerated = 100000);
+
+private:
+    const model_graph& graph_;
+    std::map<std::size_t, std::vector<bool>> reaching_;
+};
 
 /// "a → b → c" with node labels.
 std::string describe_path(const model_graph& graph, const ranked_path& path);

@@ -362,22 +362,33 @@ std::vector<std::size_t> model_graph::members_of_group(std::string_view group) c
     return found;
 }
 
+std::vector<bool> model_graph::reaching_nodes(std::size_t to) const {
+    std::vector<bool> reaching(definition_.nodes.size(), false);
+    reaching.at(to) = true;
+    for (auto node = order_.rbegin(); node != order_.rend(); ++node) {
+        for (const std::size_t e : outgoing_[*node]) {
+            const model_edge& edge = definition_.edges[e];
+            if (carries_value(edge.role) && reaching[index_.at(edge.to)]) reaching[*node] = true;
+        }
+    }
+    return reaching;
+}
+
 std::vector<std::vector<std::size_t>> model_graph::paths(std::size_t from, std::size_t to,
                                                          std::size_t max_paths) const {
     if (from >= definition_.nodes.size() || to >= definition_.nodes.size()) {
         throw std::out_of_range("model_graph::paths: node index out of range");
     }
+    return paths(from, to, max_paths, reaching_nodes(to));
+}
+
+std::vector<std::vector<std::size_t>> model_graph::paths(std::size_t from, std::size_t to, std::size_t max_paths,
+                                                         const std::vector<bool>& leads_to_target) const {
+    if (from >= definition_.nodes.size() || to >= definition_.nodes.size() || leads_to_target.size() != definition_.nodes.size()) {
+        throw std::out_of_range("model_graph::paths: node index out of range");
+    }
     // Walking only into nodes that can still reach `to` makes every step lead to a path, so
     // the work is bounded by max_paths times the path length, not by the number of dead ends.
-    std::vector<bool> leads_to_target(definition_.nodes.size(), false);
-    leads_to_target[to] = true;
-    for (auto node = order_.rbegin(); node != order_.rend(); ++node) {
-        for (const std::size_t e : outgoing_[*node]) {
-            const model_edge& edge = definition_.edges[e];
-            if (carries_value(edge.role) && leads_to_target[index_.at(edge.to)]) leads_to_target[*node] = true;
-        }
-    }
-
     std::vector<std::vector<std::size_t>> found;
     std::vector<std::size_t> current;
     const std::function<void(std::size_t)> walk = [&](std::size_t node) {

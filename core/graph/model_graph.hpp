@@ -76,6 +76,12 @@ public:
     /// `from == to` yields none. Throws std::out_of_range when either is not a node index.
     [[nodiscard]] std::vector<std::vector<std::size_t>> paths(std::size_t from, std::size_t to,
                                                               std::size_t max_paths) const;
+    /// The same, given `reaching_nodes(to)`, so callers that ask for many paths into one node compute
+    /// it once.
+    [[nodiscard]] std::vector<std::vector<std::size_t>> paths(std::size_t from, std::size_t to, std::size_t max_paths,
+                                                              const std::vector<bool>& reaching) const;
+    /// Per node: whether a path over effect and composition edges leads from it to `to` (`to` included).
+    [[nodiscard]] std::vector<bool> reaching_nodes(std::size_t to) const;
 
 private:
     explicit model_graph(model_definition def);

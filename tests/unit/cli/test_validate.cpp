@@ -112,3 +112,78 @@ TEST_CASE("pathological inputs are rejected without a crash", "[cli][validate]")
         }
     }
 }
+
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// valid.json with `count` variants: even ones set an out-of-range horizon (a format error), odd ones
+/// name a school the district lacks (found only against the schools CSV).
+nlohmann::json many_variants(int count) {
+    auto scenario = nlohmann::json::parse(read_text(malformed / "valid.json"));
+    nlohmann::json variants = nlohmann::json::object();
+    for (int i = 0; i < count; ++i) {
+        const std::string name = "v" + std::to_string(i);
+        if (i % 2 == 0) {
+            variants[name] = {{"horizon", {{"years", 51}}}};
+        } else {
+            variants[name] = {{"implementation",
+                               {{"waves", {{{"name", "w"}, {"start_year", 2017}, {"schools", {{"ids", {"nope-" + name}}}},
+                                            {"targets", {{"*", 2.0}}}}}}}}};
+        }
+    }
+    scenario["variants"] = variants;
+    return scenario;
+}
+
+}  // namespace
+
+TEST_CASE("validate finds every variant's own error among 10,000 variants, each named", "[cli][validate][variants]") {
+    pathways::test::scratch_folder folder("many-variants");
+    std::filesystem::copy(malformed / "districts", folder.path() / "districts");
+    constexpr int count = 10'000;
+    std::ofstream(folder.path() / "many.json") << many_variants(count).dump(1);
+
+    const auto json = run_cli("validate --format json many.json 2>/dev/null", folder.path());
+    REQUIRE(json.exit_code == 2);
+    const auto found = nlohmann::json::parse(json.output);
+    std::vector<int> errors_of(count, 0);
+    for (const auto& d : found) {
+        const std::string message = d["message"];
+        REQUIRE(message.rfind("in variant 'v", 0) == 0);
+        const int i = std::stoi(message.substr(std::string("in variant 'v").size()));
+        const bool own = i % 2 == 0 ? d["pointer"] == "/horizon/years" && message.find("51 is out of range") != std::string::npos
+                                    : message.find("school 'nope-v" + std::to_string(i) + "' is not in the district") != std::string::npos;
+        CHECK(own);
+        ++errors_of[static_cast<std::size_t>(i)];
+    }
+    CHECK(found.size() == static_cast<std::size_t>(count));
+    CHECK(std::count(errors_of.begin(), errors_of.end(), 1) == count);
+
+    // Text output shows 20 of each kind and counts the rest.
+    const auto text = run_cli("validate many.json", folder.path());
+    CHECK(text.exit_code == 2);
+    std::size_t lines = 0;
+    for (std::size_t at = text.output.find(": error: "); at != std::string::npos; at = text.output.find(": error: ", at + 1)) ++lines;
+    CHECK(lines == 40);
+    CHECK(text.output.find("... and 4980 more like this") != std::string::npos);
+    CHECK(text.output.find("10000 errors in all") != std::string::npos);
+}
+
+TEST_CASE("an error every variant inherits from the base is reported once, for the base", "[cli][validate][variants]") {
+    pathways::test::scratch_folder folder("inherited");
+    std::filesystem::copy(malformed / "districts", folder.path() / "districts");
+    auto scenario = many_variants(0);
+    scenario["report"]["min_n"] = 0;
+    scenario["variants"] = {{"a", {{"uncertainty", {{"draws", 5}}}}}, {"b", {{"uncertainty", {{"draws", 6}}}}}};
+    std::ofstream(folder.path() / "inherited.json") << scenario.dump(1);
+    const auto result = run_cli("validate --format json inherited.json", folder.path());
+    REQUIRE(result.exit_code == 2);
+    const auto found = nlohmann::json::parse(result.output.substr(result.output.find('[')));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]["pointer"] == "/report/min_n");
+    CHECK(found[0]["message"].get<std::string>().find("in variant") == std::string::npos);
+}

@@ -36,8 +36,8 @@ void check_levels(const std::vector<level_rule>& rules, const model_graph& graph
         if (pattern_matches_any(graph, rule.pattern)) continue;
         where.error(out, rule.where.pointer,
                     "'" + rule.pattern + "' matches no practice or driver of model '" + graph.definition().id + "'" +
-                        did_you_mean(rule.pattern, pattern_suggestions(graph)) + "; expected one of " +
-                        quoted_list(pattern_suggestions(graph)));
+                        "; expected one of " + quoted_list(pattern_suggestions(graph)) +
+                        did_you_mean(rule.pattern, pattern_suggestions(graph)));
     }
 }
 

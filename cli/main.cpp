@@ -114,7 +114,7 @@ void add_examples(CLI::App& app) {
         {"run", "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
                 "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
                 "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
-        {"report", "pathways report out/denver-scale-up-plan"},
+        {"report", "pathways report out/denver-scale-up"},
         {"effects", "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv"},
         {"sweep", "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50"},
         {"sensitivity", "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "

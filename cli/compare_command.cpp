@@ -95,6 +95,25 @@ void align_draws(std::vector<loaded_scenario>& scenarios, const std::vector<std:
     }
 }
 
+/// Paired differences of scenarios with other horizons or effect models mix what the plan changes
+/// with what the model or the calendar changes; that may be the point, but it should not go unnoticed.
+void note_differences(const std::vector<loaded_scenario>& scenarios, const std::vector<std::string>& names) {
+    const scenario& first = scenarios.front().spec;
+    for (std::size_t i = 1; i < scenarios.size(); ++i) {
+        const scenario& spec = scenarios[i].spec;
+        if (spec.start_year != first.start_year || spec.years != first.years) {
+            std::cerr << "pathways: warning: " << names[i] << " projects " << spec.start_year << " for " << spec.years
+                      << " years but " << names[0] << " projects " << first.start_year << " for " << first.years
+                      << "; their differences mix the plans with the calendar\n";
+        }
+        if (scenarios[i].model->name != scenarios.front().model->name) {
+            std::cerr << "pathways: warning: " << names[i] << " uses effect model '" << scenarios[i].model->name << "' but "
+                      << names[0] << " uses '" << scenarios.front().model->name
+                      << "'; differences mix the plans with the models (compare-models compares models on one plan)\n";
+        }
+    }
+}
+
 void check_outputs(const output_set& outputs, const std::vector<std::string>& names) {
     diagnostics found;
     for (const std::string& path : outputs.conflicts(names)) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
@@ -375,6 +394,7 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     if (found.has_errors() || scenarios.size() != options.scenario_files.size()) throw input_error(found);
     const std::vector<std::string> names = run_names(options.scenario_files, options.variant);
     align_draws(scenarios, names);
+    note_differences(scenarios, names);
 
     std::optional<output_set> outputs;
     if (!options.out_dir.empty()) {

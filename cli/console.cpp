@@ -2,15 +2,21 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <streambuf>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/text_safety.hpp"
 
 namespace pathways::cli {
 namespace {
+
+/// Text output shows this many findings of one kind; JSON output shows every finding.
+constexpr std::size_t max_of_a_kind = 20;
 
 std::string json_string(std::string_view text) {
     std::string out = "\"";
@@ -91,6 +97,47 @@ private:
     escaping_buffer buffer_;
 };
 
+/// The kind of a message: quoted names and numbers blanked, so "in variant 'v1': 0 is out of range"
+/// and "in variant 'v2': 7 is out of range" are the same kind.
+std::string message_template(std::string_view message) {
+    std::string shape;
+    bool quoted = false;
+    for (const char c : message) {
+        if (c == '\'') {
+            quoted = !quoted;
+            shape += c;
+        } else if (quoted) {
+            continue;
+        } else if (std::isdigit(static_cast<unsigned char>(c)) != 0) {
+            if (shape.empty() || shape.back() != '#') shape += '#';
+        } else {
+            shape += c;
+        }
+    }
+    return shape;
+}
+
+/// Prints findings as text, at most `max_of_a_kind` of each message template; the rest are counted
+/// in one line after the last shown, so 10,000 variants with the same mistake stay readable.
+void print_text(const diagnostics& found) {
+    std::unordered_map<std::string, std::size_t> total;
+    for (const diagnostic& d : found.items()) ++total[message_template(d.message)];
+    std::unordered_map<std::string, std::size_t> shown;
+    for (const diagnostic& d : found.items()) {
+        const std::string kind = message_template(d.message);
+        const std::size_t count = ++shown[kind];
+        if (count <= max_of_a_kind) std::cerr << format_diagnostic(d) << '\n';
+        if (count == max_of_a_kind && total[kind] > max_of_a_kind) {
+            std::cerr << "... and " << total[kind] - max_of_a_kind << " more like this\n";
+        }
+    }
+    if (found.items().size() > max_of_a_kind) {
+        const auto errors = std::count_if(found.items().begin(), found.items().end(),
+                                          [](const diagnostic& d) { return d.level == severity::error; });
+        std::cerr << errors << (errors == 1 ? " error" : " errors") << " in all\n";
+    }
+}
+
 }  // namespace
 
 void escape_control_characters_on_terminal() {
@@ -101,7 +148,7 @@ void escape_control_characters_on_terminal() {
 void print_diagnostics(diagnostics found, diagnostic_format format) {
     found.sort();
     if (format == diagnostic_format::text) {
-        for (const diagnostic& d : found.items()) std::cerr << format_diagnostic(d) << '\n';
+        print_text(found);
         return;
     }
     std::cout << "[";

@@ -18,7 +18,9 @@ enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, e
 
 enum class diagnostic_format { text, json };
 
-/// Prints findings sorted, as `file:line:col: error: /pointer: message` or as a JSON array.
+/// Prints findings sorted, as `file:line:col: error: /pointer: message` or as a JSON array. Text
+/// shows 20 findings of one kind (the same message but for quoted names and numbers) and counts the
+/// rest ("... and N more like this"); JSON lists every finding.
 void print_diagnostics(diagnostics found, diagnostic_format format);
 
 /// Control characters that reach std::cerr, or std::cout when it is a terminal, are written as

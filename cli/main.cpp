@@ -1,6 +1,8 @@
 // pathways: what-if projections for theories of change in schools.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "common/environment_error.hpp"
 #include "compare_command.hpp"
 #include "engine/worker_threads.hpp"
+#include "scenario/scenario_reader.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "report_command.hpp"
@@ -23,6 +26,33 @@
 namespace {
 
 using namespace pathways::cli;
+
+/// An integer option held to the range a scenario file allows for the same value, so that a value
+/// the file would refuse is refused on the command line too, naming the option.
+CLI::Validator integer_in(std::int64_t min, std::int64_t max) {
+    const std::string expected = "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            std::int64_t value = 0;
+            const char* end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, value);
+            const bool whole = error != std::errc::invalid_argument && stop == end;
+            if (!whole) return "'" + text + "' is not an integer; " + expected;
+            if (error == std::errc::result_out_of_range || value < min || value > max) {
+                return text + " is out of range; " + expected;
+            }
+            return {};
+        },
+        "INT in [" + std::to_string(min) + ", " + std::to_string(max) + "]", "integer range");
+}
+
+void add_draws_option(CLI::App& command, std::optional<std::int64_t>& draws, const std::string& description) {
+    command.add_option("--draws", draws, description)->check(integer_in(0, pathways::max_draws));
+}
+
+void add_seed_option(CLI::App& command, std::optional<std::uint64_t>& seed, const std::string& description) {
+    command.add_option("--seed", seed, description)->check(integer_in(0, pathways::max_seed));
+}
 
 void add_plugin_options(CLI::App& command, plugin_options& options) {
     command.add_option("--plugin-dir", options.plugin_dirs, "Folder to search for effect-model plugins first (repeatable)");
@@ -46,8 +76,8 @@ void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("--out", options.out_dir, "Output folder (default: out/<scenario name>)");
     command.add_flag("--force", options.force, "Overwrite existing outputs");
     command.add_option("--format", options.formats, "Output formats: csv, json or csv,json (default)");
-    command.add_option("--draws", options.draws, "Monte Carlo draws (0: one central run); overrides the scenario");
-    command.add_option("--seed", options.seed, "Random seed; overrides the scenario");
+    add_draws_option(command, options.draws, "Monte Carlo draws (0: one central run); overrides the scenario");
+    add_seed_option(command, options.seed, "Random seed; overrides the scenario");
     command.add_option("--threads", options.threads, "Worker threads (default: all cores)");
     command.add_flag("--quiet", options.quiet, "No progress display");
     command.add_option("--min-n", options.min_n,
@@ -56,6 +86,52 @@ void add_run_options(CLI::App& command, run_options& options) {
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
     command.add_flag("--no-suppression", options.no_suppression,
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
+}
+
+/// "unknown command 'rn'; did you mean 'run'?" for a first argument that names no command (exit 2);
+/// CLI11 alone would only say that an argument was not expected.
+bool refuse_unknown_command(CLI::App& app, int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') return false;
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(command->get_name());
+    const std::string word = argv[1];
+    if (std::find(names.begin(), names.end(), word) != names.end()) return false;
+    const std::string suggestion = pathways::did_you_mean(word, names);
+    std::cerr << "pathways: error: unknown command '" << word << "'"
+              << (suggestion.empty() ? "; see pathways --help for the commands" : suggestion) << '\n';
+    return true;
+}
+
+/// Examples after each command's options in --help: the commands as a user would type them.
+void add_examples(CLI::App& app) {
+    const std::vector<std::pair<std::string, std::string>> examples{
+        {"validate", "pathways validate scenarios/denver-scale-up.json\n"
+                     "  pathways validate --format json scenarios/*.json scenarios/districts/*.json"},
+        {"graph", "pathways graph --format mermaid\n  pathways graph -o model.dot"},
+        {"plugins", "pathways plugins\n  pathways plugins --plugin-dir my-models/build"},
+        {"describe", "pathways describe lagged"},
+        {"sources", "pathways sources\n  pathways sources pane2017"},
+        {"run", "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+                "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
+                "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
+        {"report", "pathways report out/denver-scale-up"},
+        {"effects", "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv"},
+        {"sweep", "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50"},
+        {"sensitivity", "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "
+                        "--subgroup all --n 64"},
+        {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
+        {"calibrate", "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear"},
+        {"compare", "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200"},
+        {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
+        {"population", "pathways population scenarios/districts/denver-2018.json\n"
+                       "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
+    };
+    for (const auto& [name, text] : examples) app.get_subcommand(name)->footer("\nExamples:\n  " + text + "\n");
+    app.footer("\nExamples:\n"
+               "  pathways validate scenarios/denver-scale-up.json\n"
+               "  pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+               "  pathways describe lagged\n"
+               "  pathways COMMAND --help   (examples of each command)\n");
 }
 
 /// A command that writes nothing and ignores `interrupted()` still ends with the signal's code.
@@ -124,8 +200,8 @@ int main(int argc, char** argv) {
     sweep_cmd->add_option("--grid", sweep.grid, "Axis /json/pointer=v1,v2,... over a number of the scenario (repeatable)")->required();
     add_parameter_options(*sweep_cmd, sweep.parameters);
     sweep_cmd->add_option("--variant", sweep.variant, "Variant to sweep (default: base); pointers address it merged");
-    sweep_cmd->add_option("--draws", sweep.draws, "Monte Carlo draws per point; overrides the scenario");
-    sweep_cmd->add_option("--seed", sweep.seed, "Random seed, the same at every point; overrides the scenario");
+    add_draws_option(*sweep_cmd, sweep.draws, "Monte Carlo draws per point; overrides the scenario");
+    add_seed_option(*sweep_cmd, sweep.seed, "Random seed, the same at every point; overrides the scenario");
     sweep_cmd->add_option("--threads", sweep.threads, "Worker threads (default: all cores)");
     sweep_cmd->add_option("--out", sweep.out_dir, "Output folder for sweep.csv (default: out/<scenario name>)");
     sweep_cmd->add_option("--db", sweep.db, "Also store every point's rows and manifest in this SQLite file");
@@ -144,7 +220,7 @@ int main(int argc, char** argv) {
     sensitivity_cmd->add_option("--variant", sensitivity.variant, "Variant to study (default: base)");
     sensitivity_cmd->add_option("--n", sensitivity.base_samples, "Base samples N of the Saltelli design (default 256)");
     sensitivity_cmd->add_option("--bootstrap", sensitivity.bootstrap, "Bootstrap resamples for the intervals (default 200)");
-    sensitivity_cmd->add_option("--seed", sensitivity.seed, "Random seed; overrides the scenario");
+    add_seed_option(*sensitivity_cmd, sensitivity.seed, "Random seed; overrides the scenario");
     sensitivity_cmd->add_option("--threads", sensitivity.threads, "Worker threads (default: all cores)");
     sensitivity_cmd->add_option("--out", sensitivity.out_dir, "Folder for sensitivity.csv (default: print only)");
     sensitivity_cmd->add_flag("--force", sensitivity.force, "Overwrite an existing sensitivity.csv");
@@ -176,8 +252,8 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("scenarios", compare.scenario_files, "Scenario files; the first is what the others are compared with")->required();
     add_parameter_options(*compare_cmd, compare.parameters);
     compare_cmd->add_option("--variant", compare.variant, "Variant of every scenario to run (default: base)");
-    compare_cmd->add_option("--draws", compare.draws, "Monte Carlo draws; overrides the scenarios");
-    compare_cmd->add_option("--seed", compare.seed, "Random seed for every run (default: the first scenario's)");
+    add_draws_option(*compare_cmd, compare.draws, "Monte Carlo draws; overrides the scenarios");
+    add_seed_option(*compare_cmd, compare.seed, "Random seed for every run (default: the first scenario's)");
     compare_cmd->add_option("--threads", compare.threads, "Worker threads (default: all cores)");
     compare_cmd->add_option("--out", compare.out_dir, "Folder for comparison.csv and manifest.json (default: print only)");
     compare_cmd->add_flag("--force", compare.force, "Overwrite existing outputs");
@@ -191,8 +267,8 @@ int main(int argc, char** argv) {
                                    "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5 (default: equal)");
     add_parameter_options(*compare_models_cmd, compare_models.parameters);
     compare_models_cmd->add_option("--variant", compare_models.variant, "Variant to run (default: base)");
-    compare_models_cmd->add_option("--draws", compare_models.draws, "Monte Carlo draws; overrides the scenario");
-    compare_models_cmd->add_option("--seed", compare_models.seed, "Random seed; overrides the scenario");
+    add_draws_option(*compare_models_cmd, compare_models.draws, "Monte Carlo draws; overrides the scenario");
+    add_seed_option(*compare_models_cmd, compare_models.seed, "Random seed; overrides the scenario");
     compare_models_cmd->add_option("--threads", compare_models.threads, "Worker threads (default: all cores)");
     compare_models_cmd->add_option("--out", compare_models.out_dir, "Folder for models.csv and manifest.json (default: print only)");
     compare_models_cmd->add_flag("--force", compare_models.force, "Overwrite existing outputs");
@@ -206,6 +282,8 @@ int main(int argc, char** argv) {
     population_cmd->add_option("--format", population.format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
+    add_examples(app);
+    if (refuse_unknown_command(app, argc, argv)) return exit_invalid_input;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

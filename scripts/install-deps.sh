@@ -13,6 +13,8 @@ packages=(
   # The benchmark's NumPy reference and the test that checks it against the engine; OpenBLAS, as numpy's
   # own wheels ship it, since Debian's numpy otherwise runs on the reference BLAS.
   python3-numpy libopenblas0-pthread
+  # An independent JSON Schema validator: the test that the shipped schemas agree with `pathways validate`.
+  python3-jsonschema
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

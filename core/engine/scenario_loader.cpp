@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/subgroup.hpp"
+#include "common/text_safety.hpp"
 #include "engine/schedule.hpp"
 #include "plugin/parameter_check.hpp"
 #include "population/schools_csv.hpp"
@@ -23,12 +24,19 @@ std::vector<std::string> pattern_suggestions(const model_graph& graph) {
     return names;
 }
 
+std::string quoted_list(const std::vector<std::string>& names) {
+    std::string list;
+    for (const std::string& name : names) list += (list.empty() ? "'" : ", '") + name + "'";
+    return list;
+}
+
 void check_levels(const std::vector<level_rule>& rules, const model_graph& graph, const position_index& where,
                   diagnostics& out) {
     for (const level_rule& rule : rules) {
         if (pattern_matches_any(graph, rule.pattern)) continue;
         where.error(out, rule.where.pointer,
                     "'" + rule.pattern + "' matches no practice or driver of model '" + graph.definition().id + "'" +
+                        "; expected one of " + quoted_list(pattern_suggestions(graph)) +
                         did_you_mean(rule.pattern, pattern_suggestions(graph)));
     }
 }
@@ -78,6 +86,20 @@ void check_district_nodes(const district_profile& district, const model_graph& g
                              "unknown outcome '" + node + "' in model '" + graph.definition().id +
                                  "'; expected an outcome or goal node" + did_you_mean(node, outcomes));
     }
+}
+
+/// The profile's enrollment is what reports show for the district while the population is built from
+/// the schools CSV, so the two must agree.
+void check_enrollment(const district_profile& district, const std::vector<school>& schools, diagnostics& out) {
+    if (district.enrollment.value <= 0.0 || schools.empty()) return;
+    std::int64_t total = 0;
+    for (const school& s : schools) total += s.enrollment;
+    if (static_cast<double>(total) == district.enrollment.value) return;
+    district.where.error(out, "/enrollment/value",
+                         "enrollment " + shortest_number(district.enrollment.value) + " disagrees with the " +
+                             std::to_string(total) + " students of the " + std::to_string(schools.size()) +
+                             " schools in " + district.schools_csv.filename().string() +
+                             "; expected the sum of the CSV's enrollment column");
 }
 
 seed_table to_seed_table(const seed_associations& seed) {
@@ -146,6 +168,7 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
     loaded.graph = load_model_graph(model_path, found);
     auto district = read_district(path, found);
     if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
+    if (district) check_enrollment(*district, loaded.schools, found);
     if (district && loaded.graph) check_district_nodes(*district, *loaded.graph, found);
     if (found.has_errors() || !district || !loaded.graph) {
         out.append(found);
@@ -157,6 +180,22 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
     out.append(found);
     if (failed) return std::nullopt;
     return loaded;
+}
+
+void check_district_schools(const district_profile& district, diagnostics& out) {
+    const std::vector<school> schools = read_schools_csv(district.schools_csv, out);
+    check_enrollment(district, schools, out);
+}
+
+const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& base, const plugin_registry& plugins,
+                                      diagnostics& out) {
+    diagnostics found;
+    const model_handle* model = resolve_model(spec, plugins, scenario_overrides{}, found);
+    for (const wave& w : spec.plan.waves) check_levels(w.targets, *base.graph, spec.where, found);
+    check_report(spec, *base.graph, found);
+    const bool failed = found.has_errors();
+    out.append(found);
+    return failed ? nullptr : model;
 }
 
 std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, const std::string& variant,
@@ -184,6 +223,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     }
     loaded.model = resolve_model(spec, plugins, overrides, found);
     if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
+    if (district) check_enrollment(*district, loaded.schools, found);
     if (loaded.graph) {
         for (const wave& w : spec.plan.waves) check_levels(w.targets, *loaded.graph, spec.where, found);
         check_report(spec, *loaded.graph, found);

@@ -80,4 +80,15 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
 std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registry& plugins,
                                              const scenario_overrides& overrides, diagnostics& out);
 
+/// Reads the schools CSV of `district` and checks it, and that the profile's enrollment is its sum.
+void check_district_schools(const district_profile& district, diagnostics& out);
+
+/// Checks `spec`, read from the same file as `base` and naming the same district and model file,
+/// against what `base` loaded: its effect model and parameters, its wave targets and reported
+/// outcomes. Nothing is read or built again, so checking many variants costs little. Which schools
+/// the waves select is left to the caller (implementation_schedule or simulation). Returns the
+/// effect model `spec` runs (its parameters resolved into `spec`), or nullptr when anything was an error.
+const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& base, const plugin_registry& plugins,
+                                      diagnostics& out);
+
 }  // namespace pathways

@@ -84,6 +84,14 @@ public:
 
     column_index read() {
         column_index index;
+        // A spreadsheet saved with a semicolon list separator gives one long column; say so once
+        // instead of reporting it as an unknown column and every required column as missing.
+        if (header_.fields.size() == 1 && header_.fields.front().find(';') != std::string::npos) {
+            found_.error(file_, header_.line, 0, "",
+                         "the file looks semicolon-separated; expected commas between columns, as in "
+                         "'school_id,name,level,enrollment,...'");
+            return index;
+        }
         for (std::size_t i = 0; i < header_.fields.size(); ++i) {
             const std::string_view name = trim(header_.fields[i]);
             const auto known = find_column(name);

@@ -128,6 +128,13 @@ void read_waves(object_reader& implementation, const scenario& sc, implementatio
         const int last_year = sc.start_year + std::max(sc.years, 1) - 1;
         if (const auto year = item.required_integer("start_year", 1900, 2200)) {
             w.start_year = static_cast<int>(*year);
+            if (sc.start_year > 0 && w.start_year < sc.start_year) {
+                // The engine would start such a wave in the first year, so its schools would get years they never had.
+                item.error_at("start_year", "wave starts in " + std::to_string(w.start_year) +
+                                                 ", before the horizon starts in " + std::to_string(sc.start_year) +
+                                                 "; expected a year from " + std::to_string(sc.start_year) +
+                                                 " (or an earlier /horizon/start_year)");
+            }
             if (sc.start_year > 0 && sc.years > 0 && w.start_year > last_year) {
                 item.error_at("start_year", "wave starts in " + std::to_string(w.start_year) +
                                                  ", after the horizon ends in " + std::to_string(last_year) +
@@ -289,8 +296,8 @@ void read_scenario_body(const json::document& doc, const std::filesystem::path& 
     }
     read_effect_model(root.child("effect_model"), sc);
     if (auto uncertainty = root.optional_child("uncertainty"); uncertainty && uncertainty->valid()) {
-        sc.draws = uncertainty->optional_integer("draws", 0, 1'000'000).value_or(0);
-        sc.seed = static_cast<std::uint64_t>(uncertainty->optional_integer("seed", 0).value_or(0));
+        sc.draws = uncertainty->optional_integer("draws", 0, max_draws).value_or(0);
+        sc.seed = static_cast<std::uint64_t>(uncertainty->optional_integer("seed", 0, max_seed).value_or(0));
     }
     read_implementation(root.child("implementation"), sc);
     if (auto report = root.optional_child("report")) read_report(std::move(*report), sc);
@@ -323,42 +330,62 @@ std::vector<std::string> read_variant_names(const json::document& doc, diagnosti
     return names;
 }
 
-/// The base document with one variant merged in; locations inside the patch point at the
-/// patch, so diagnostics about a variant name the line the user wrote.
-json::document merge_variant(const json::document& base, const std::string& variant) {
-    json::document merged = base;
-    const std::string prefix = "/variants/" + variant;
-    merged.root.merge_patch(base.root["variants"][variant]);
-    merged.root.erase("variants");
-    for (const auto& [pointer, where] : base.value_locations) {
-        if (pointer.starts_with(prefix + "/")) merged.value_locations[pointer.substr(prefix.size())] = where;
-    }
-    for (const auto& [pointer, where] : base.key_locations) {
-        if (pointer.starts_with(prefix + "/")) merged.key_locations[pointer.substr(prefix.size())] = where;
-    }
-    for (const auto& [pointer, text] : base.underflowed) {
-        if (pointer.starts_with(prefix + "/")) merged.underflowed[pointer.substr(prefix.size())] = text;
-    }
-    return merged;
+/// The entries of `locations` under `prefix` + "/", re-keyed without `prefix`, into `target`.
+template <typename Map>
+void move_under(const Map& locations, const std::string& prefix, Map& target) {
+    // '0' follows '/' in ASCII, so [prefix/, prefix0) is exactly the pointers below prefix.
+    const auto first = locations.lower_bound(prefix + "/");
+    const auto last = locations.lower_bound(prefix + "0");
+    for (auto it = first; it != last; ++it) target[it->first.substr(prefix.size())] = it->second;
+}
+
+/// Erases `pointer` and every entry below it from a map or set keyed by pointer.
+template <typename Map>
+void erase_under(Map& locations, const std::string& pointer) {
+    locations.erase(pointer);
+    locations.erase(locations.lower_bound(pointer + "/"), locations.lower_bound(pointer + "0"));
+}
+
+/// The document without /variants: what every variant is merged onto.
+json::document without_variants(const json::document& doc) {
+    json::document base = doc;
+    if (base.root.is_object()) base.root.erase("variants");
+    erase_under(base.value_locations, "/variants");
+    erase_under(base.key_locations, "/variants");
+    erase_under(base.reported, "/variants");
+    erase_under(base.underflowed, "/variants");
+    return base;
 }
 
 }  // namespace
 
-std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out) {
-    return read_scenario(path, variant, scenario_edit{}, out);
+struct scenario_file::contents {
+    std::filesystem::path path;
+    json::document doc;          ///< the file as written
+    json::document base;         ///< the file without /variants
+    diagnostics variant_problems;  ///< problems of /variants itself, reported with every read
+    std::vector<std::string> variant_names;
+};
+
+std::optional<scenario_file> scenario_file::parse(const std::filesystem::path& path, diagnostics& out) {
+    auto doc = json::parse_file(path, out);
+    if (!doc) return std::nullopt;
+    auto parsed = std::make_shared<contents>();
+    parsed->path = path;
+    parsed->variant_names = read_variant_names(*doc, parsed->variant_problems);
+    parsed->base = without_variants(*doc);
+    parsed->doc = std::move(*doc);
+    return scenario_file(std::move(parsed));
 }
 
-std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant,
-                                      const scenario_edit& edit, diagnostics& out) {
+const std::vector<std::string>& scenario_file::variant_names() const { return contents_->variant_names; }
+
+std::optional<scenario> scenario_file::read(const std::string& variant, const scenario_edit& edit, diagnostics& out) const {
     diagnostics found;
-    auto doc = json::parse_file(path, found);
-    if (!doc) {
-        out.append(found);
-        return std::nullopt;
-    }
+    found.append(contents_->variant_problems);
     scenario sc;
-    sc.file = doc->file;
-    sc.variant_names = read_variant_names(*doc, found);
+    sc.file = contents_->doc.file;
+    sc.variant_names = contents_->variant_names;
     const auto edited = [&](json::document& target) {
         if (!edit) return true;
         diagnostics edit_problems;
@@ -367,13 +394,14 @@ std::optional<scenario> read_scenario(const std::filesystem::path& path, const s
         return !edit_problems.has_errors();
     };
     if (variant == "base") {
-        if (edited(*doc)) read_scenario_body(*doc, path, sc, found);
-        sc.where = positions_of(*doc);
+        json::document doc = contents_->doc;
+        if (edited(doc)) read_scenario_body(doc, contents_->path, sc, found);
+        sc.where = positions_of(doc);
     } else if (std::find(sc.variant_names.begin(), sc.variant_names.end(), variant) == sc.variant_names.end()) {
-        found.error(doc->file, 0, 0, "/variants", "unknown variant '" + variant + "'" + did_you_mean(variant, sc.variant_names));
+        found.error(sc.file, 0, 0, "/variants", "unknown variant '" + variant + "'" + did_you_mean(variant, sc.variant_names));
     } else {
-        json::document merged = merge_variant(*doc, variant);
-        if (edited(merged)) read_scenario_body(merged, path, sc, found);
+        json::document merged = merge_variant(variant);
+        if (edited(merged)) read_scenario_body(merged, contents_->path, sc, found);
         sc.variant = variant;
         sc.where = positions_of(merged);
     }
@@ -381,6 +409,34 @@ std::optional<scenario> read_scenario(const std::filesystem::path& path, const s
     out.append(found);
     if (failed) return std::nullopt;
     return sc;
+}
+
+/// The base with one variant merged in; locations inside the patch point at the patch, so
+/// diagnostics about a variant name the line the user wrote. Costs the base's size plus the
+/// variant's, whatever the number of other variants.
+json::document scenario_file::merge_variant(const std::string& variant) const {
+    const json::document& doc = contents_->doc;
+    json::document merged = contents_->base;
+    const std::string prefix = "/variants/" + json::pointer_append("", variant).substr(1);
+    merged.root.merge_patch(doc.root.at("variants").at(variant));
+    move_under(doc.value_locations, prefix, merged.value_locations);
+    move_under(doc.key_locations, prefix, merged.key_locations);
+    move_under(doc.underflowed, prefix, merged.underflowed);
+    for (auto it = doc.reported.lower_bound(prefix + "/"); it != doc.reported.lower_bound(prefix + "0"); ++it) {
+        merged.reported.insert(it->substr(prefix.size()));
+    }
+    return merged;
+}
+
+std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out) {
+    return read_scenario(path, variant, scenario_edit{}, out);
+}
+
+std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant,
+                                      const scenario_edit& edit, diagnostics& out) {
+    const auto file = scenario_file::parse(path, out);
+    if (!file) return std::nullopt;
+    return file->read(variant, edit, out);
 }
 
 namespace {

@@ -4,8 +4,11 @@
 /// ranges like a compiler. Checks that need the model, the schools or the plugins come later
 /// (engine/scenario_check.hpp), with the same `file:line:col` locations.
 
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +25,11 @@ namespace pathways {
 /// The id of the model compiled into the binary.
 inline constexpr std::string_view embedded_model_id = "dps-personalized-learning";
 
+/// The range of /uncertainty/draws (0: one central run) and of /uncertainty/seed; values given on
+/// the command line are held to the same ranges.
+inline constexpr std::int64_t max_draws = 1'000'000;
+inline constexpr std::int64_t max_seed = std::numeric_limits<std::int64_t>::max();
+
 /// Reads `path` with `variant` ("base" or a name under /variants) merged in as an RFC 7386
 /// merge patch. Every problem is reported to `out`; returns nullopt when any was an error.
 std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant, diagnostics& out);
@@ -32,6 +40,27 @@ std::optional<scenario> read_scenario(const std::filesystem::path& path, const s
 using scenario_edit = std::function<void(json::document& merged, diagnostics& out)>;
 std::optional<scenario> read_scenario(const std::filesystem::path& path, const std::string& variant,
                                       const scenario_edit& edit, diagnostics& out);
+
+/// A scenario file parsed once, so that its base and any number of variants are read without
+/// parsing the file again; reading one variant costs the base's size plus that variant's.
+class scenario_file {
+public:
+    /// Parses `path`; nullopt, with the problem in `out`, when it is not readable JSON.
+    static std::optional<scenario_file> parse(const std::filesystem::path& path, diagnostics& out);
+
+    /// Every variant the file declares, in the file's key order.
+    [[nodiscard]] const std::vector<std::string>& variant_names() const;
+
+    /// Like `read_scenario(path, variant, edit, out)` on the parsed file.
+    std::optional<scenario> read(const std::string& variant, const scenario_edit& edit, diagnostics& out) const;
+
+private:
+    struct contents;
+    explicit scenario_file(std::shared_ptr<const contents> parsed) : contents_(std::move(parsed)) {}
+    [[nodiscard]] json::document merge_variant(const std::string& variant) const;
+
+    std::shared_ptr<const contents> contents_;
+};
 
 /// Reads a district profile.
 std::optional<district_profile> read_district(const std::filesystem::path& path, diagnostics& out);

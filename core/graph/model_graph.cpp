@@ -323,6 +323,7 @@ model_graph::model_graph(model_definition def)
         const std::size_t to = index_.at(definition_.edges[e].to);
         outgoing_[from].push_back(e);
         incoming_[to].push_back(e);
+        edge_target_.push_back(to);
         to_from.emplace_back(to, from);
     }
 
@@ -368,7 +369,7 @@ std::vector<bool> model_graph::reaching_nodes(std::size_t to) const {
     for (auto node = order_.rbegin(); node != order_.rend(); ++node) {
         for (const std::size_t e : outgoing_[*node]) {
             const model_edge& edge = definition_.edges[e];
-            if (carries_value(edge.role) && reaching[index_.at(edge.to)]) reaching[*node] = true;
+            if (carries_value(edge.role) && reaching[edge_target_[e]]) reaching[*node] = true;
         }
     }
     return reaching;
@@ -395,7 +396,7 @@ std::vector<std::vector<std::size_t>> model_graph::paths(std::size_t from, std::
         for (const std::size_t e : outgoing_[node]) {
             if (found.size() >= max_paths) return;
             const model_edge& edge = definition_.edges[e];
-            const std::size_t next = index_.at(edge.to);
+            const std::size_t next = edge_target_[e];
             if (!carries_value(edge.role) || !leads_to_target[next]) continue;
             current.push_back(e);
             if (next == to) {

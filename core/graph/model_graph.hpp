@@ -91,6 +91,7 @@ private:
     std::vector<std::size_t> order_;
     std::vector<std::vector<std::size_t>> incoming_;
     std::vector<std::vector<std::size_t>> outgoing_;
+    std::vector<std::size_t> edge_target_;  ///< per edge: the node index of its `to`, so walks need no id lookups
 };
 
 /// True for the roles that carry value from one node to the next (effect, composition).

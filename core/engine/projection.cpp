@@ -338,10 +338,8 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
             }
             try {
                 const draw_parameters parameters = central ? sim.central_parameters() : sim.sample_parameters(options.seed, d);
-                sim.run(parameters, outcome);
                 // Only a draw whose program is cut differs when sustained; the others are not rerun.
-                const bool rerun = options.sustained_course && parameters.cut_year.has_value();
-                if (rerun) sim.run_sustained(parameters, sustained);
+                const bool rerun = sim.run(parameters, outcome, options.sustained_course ? &sustained : nullptr);
                 if (parameters.cut_year) ++cut_draws;
                 const draw_runs runs{rerun ? sustained : outcome.scenario, outcome.scenario, outcome.business_as_usual};
                 double* out = result.values.data() + d * result.rows.size();

@@ -118,10 +118,10 @@ public:
     [[nodiscard]] draw_parameters parameters_with(std::span<const double> values) const;
 
     /// Runs scenario and business as usual for one draw. Thread-safe: each thread passes its own result.
-    void run(const draw_parameters& parameters, draw_result& out) const;
-    /// The scenario of one draw as if the district never cut the program (its `cut_year` ignored):
-    /// the "if the plan is sustained" course. Business as usual has no program, so it needs no rerun.
-    void run_sustained(const draw_parameters& parameters, run_aggregates& out) const;
+    /// With `sustained`, a draw whose program is cut also runs its scenario as if the district never
+    /// cut it (the "if the plan is sustained" course) into `*sustained`; returns whether it did.
+    /// Business as usual has no program, so it needs no rerun.
+    bool run(const draw_parameters& parameters, draw_result& out, run_aggregates* sustained = nullptr) const;
 
     [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
     [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
@@ -140,15 +140,28 @@ public:
 
 private:
     struct workspace;
+    /// A contiguous run of cells in engine order: [begin, begin + size).
+    struct cell_range {
+        std::size_t begin = 0;
+        std::size_t size = 0;
+    };
     void prepare_baselines();
     void prepare_reporting(diagnostics& problems);
     void prepare_parameters(diagnostics& problems);
     void prepare_baseline_levels();
     void link_gap_components(diagnostics& problems);
+    void prepare_streams();
+    void prepare_engine_order();
+    void prepare_strata(const std::vector<std::vector<bool>>& keys);
+    void prepare_trend_totals();
+    void prepare_baseline_shares();
     static workspace& thread_workspace();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
-    void evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const;
-    void aggregate_year(int year, workspace& ws, run_aggregates& out) const;
+    void reset_state(const cell_range& range, workspace& ws) const;
+    void evaluate_year(int year, const cell_range& range, const draw_parameters& parameters, workspace& ws) const;
+    void set_driven_nodes(int year, const cell_range& range, workspace& ws) const;
+    void aggregate_year(int year, const cell_range& range, bool business_as_usual, workspace& ws, run_aggregates& out) const;
+    void sum_strata(int year, const cell_range& range, std::size_t first_stratum, workspace& ws, double* sums) const;
 
     simulation_inputs inputs_;
     implementation_schedule schedule_;
@@ -166,8 +179,8 @@ private:
     void prepare_parent_views();
     [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
     [[nodiscard]] int year_or_final(int year) const;
-    void fill_parent_view(std::size_t slot, workspace& ws) const;
-    std::vector<double> initial_values_;        ///< [node * cells + cell] baseline of every node
+    void fill_parent_view(std::size_t slot, int year, const cell_range& range, workspace& ws) const;
+    std::vector<double> initial_values_;        ///< [node * cells + position] baseline of every node, engine order
     std::vector<double> baseline_achievement_;  ///< per cell
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
     struct proficiency_scale {
@@ -181,12 +194,42 @@ private:
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
     std::vector<double> baseline_levels_;       ///< [(year * subgroups + subgroup) * outcomes + outcome]
-    /// Business-as-usual secular trend (SD per year) per cell, for each reported outcome and each
-    /// proficiency scale; empty where the profile gives none. Added to both runs, so never an effect.
-    std::vector<std::vector<double>> outcome_trends_;
+    /// Business-as-usual secular trend (SD per year) per cell for each proficiency scale (engine
+    /// order); empty where the profile gives none. Added to both runs, so never an effect.
     std::vector<std::vector<double>> proficiency_trends_;
+    /// The trend's share of each subgroup mean: [(year * subgroups + g) * outcomes + o], students x
+    /// trend x years summed over the members (the same in every draw, so summed once).
+    std::vector<double> trend_totals_;
     [[nodiscard]] std::vector<double> trend_per_cell(std::size_t node) const;
-    void prepare_trends();
+
+    // Engine order of the cells. The per-cell arrays above (initial values, baseline achievement and
+    // implementation, grade masks, trends) are permuted into it after they are built: cells whose
+    // school the plan never reaches come first, then the reached ones, so the scenario run can
+    // evaluate the reached cells alone as one contiguous range; within each part, cells that belong
+    // to the same reported subgroups in every year (a stratum) are adjacent, so a subgroup mean is a
+    // sum of a few contiguous per-stratum sums.
+    std::vector<std::uint32_t> engine_position_;  ///< per input cell: its position in engine order
+    struct ordered_cells {
+        std::vector<std::uint8_t> race, ell, frl, sped, grade_band;
+        std::vector<double> students;
+        std::vector<std::uint32_t> school;
+    };
+    ordered_cells ordered_;
+    cell_range all_cells_;
+    cell_range reached_cells_;                    ///< cells of schools a wave reaches within the horizon
+    std::vector<std::size_t> stratum_begin_;      ///< per stratum, and one past the last: first position
+    std::size_t first_reached_stratum_ = 0;
+    std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
+    /// Shares proficient at the baseline level plus the trend: [(p * years + year) * cells + position].
+    /// A cell whose value is still its baseline reads its share here instead of evaluating the CDF.
+    std::vector<double> baseline_shares_;
+    [[nodiscard]] std::size_t sums_per_stratum() const { return outcomes_.size() + proficiency_cuts_.size(); }
+    [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
+
+    // Random stream of every drawn quantity, hashed once rather than per draw.
+    std::vector<std::uint64_t> edge_streams_;
+    std::vector<std::uint64_t> parameter_streams_;
+    std::vector<std::uint64_t> school_streams_;
 };
 
 }  // namespace pathways

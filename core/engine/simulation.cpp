@@ -135,6 +135,8 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
         evaluated_.push_back(n);
         parent_edges_.push_back(std::move(parents));
     }
+    driven_.assign(nodes.size(), 0);
+    for (std::size_t n : schedule_.driven_nodes()) driven_[n] = 1;
     prepare_baselines();
     prepare_parent_views();
     prepare_reporting(problems);
@@ -637,7 +639,8 @@ void simulation::run_one(const draw_parameters& parameters, bool business_as_usu
                                         parameters.cut_year, parameters.edge_weights};
     schedule_.compute(plan_draw, business_as_usual, ws.plan);
     const cell_range& range = business_as_usual ? all_cells_ : reached_cells_;
-    reset_state(range, ws);
+    const run_context run{range, business_as_usual};
+    reset_state(range, parameters, ws);
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     out.levels.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
     out.proficient.assign(years * subgroups_.size() * proficiency_cuts_.size(), 0.0);
@@ -648,12 +651,12 @@ void simulation::run_one(const draw_parameters& parameters, bool business_as_usu
             std::swap(ws.current, ws.previous);
             std::swap(ws.view_current, ws.view_previous);
         }
-        evaluate_year(y, range, parameters, ws);
+        evaluate_year(y, run, parameters, ws);
         aggregate_year(y, range, business_as_usual, ws, out);
     }
 }
 
-void simulation::reset_state(const cell_range& range, workspace& ws) const {
+void simulation::reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const {
     const std::size_t nodes = inputs_.graph.definition().nodes.size();
     const std::size_t cell_count = all_cells_.size;
     ws.current.resize(nodes * range.size);
@@ -665,9 +668,19 @@ void simulation::reset_state(const cell_range& range, workspace& ws) const {
     }
     ws.view_current.resize(parent_views_.size() * range.size);
     ws.view_previous.resize(parent_views_.size() * range.size);
+    ws.school_dose.resize(range.size);
+    const std::uint32_t* school = ordered_.school.data() + range.begin;
+    for (std::size_t i = 0; i < range.size; ++i) ws.school_dose[i] = parameters.school_doses[school[i]];
 }
 
-void simulation::set_driven_nodes(int year, const cell_range& range, workspace& ws) const {
+bool simulation::stays_initial(std::size_t node, bool business_as_usual) const {
+    // Business as usual keeps every school at its start levels, and a condition never ramps (its
+    // target is its start): such a node keeps the initial values reset_state put in both buffers.
+    return driven_[node] && (business_as_usual || inputs_.graph.definition().nodes[node].kind == node_kind::condition);
+}
+
+void simulation::set_driven_nodes(int year, const run_context& run, workspace& ws) const {
+    const cell_range& range = run.range;
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto& driven = schedule_.driven_nodes();
     const std::size_t n = range.size;
@@ -679,7 +692,9 @@ void simulation::set_driven_nodes(int year, const cell_range& range, workspace& 
     double foundational = 0.0;
     for (std::size_t k = 0; k < driven.size(); ++k) {
         double* values = ws.current.data() + driven[k] * n;
-        for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
+        if (!stays_initial(driven[k], run.business_as_usual)) {
+            for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
+        }
         const node_kind kind = nodes[driven[k]].kind;
         if (kind == node_kind::secondary_driver) {
             secondary += 1.0;
@@ -693,19 +708,16 @@ void simulation::set_driven_nodes(int year, const cell_range& range, workspace& 
     if (foundational > 0.0) array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) /= foundational;
 }
 
-void simulation::evaluate_year(int year, const cell_range& range, const draw_parameters& parameters, workspace& ws) const {
+void simulation::evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const {
+    const cell_range& range = run.range;
     const std::size_t n = range.size;
     const std::size_t cell_count = all_cells_.size;
     const auto& nodes = inputs_.graph.definition().nodes;
     const std::size_t y = static_cast<std::size_t>(year);
-    set_driven_nodes(year, range, ws);
+    set_driven_nodes(year, run, ws);
     ws.exposure.resize(n);
-    ws.school_dose.resize(n);
     const std::uint32_t* school = ordered_.school.data() + range.begin;
-    for (std::size_t i = 0; i < n; ++i) {
-        ws.exposure[i] = ws.plan.exposure[y][school[i]];
-        ws.school_dose[i] = parameters.school_doses[school[i]];
-    }
+    for (std::size_t i = 0; i < n; ++i) ws.exposure[i] = ws.plan.exposure[y][school[i]];
     const std::span<const double> baseline_implementation(baseline_implementation_.data() + range.begin, n);
     scale_change(ws.implementation, baseline_implementation, ws.school_dose, ws.implementation);
     ws.view_ready.assign(parent_views_.size(), 0);
@@ -723,12 +735,18 @@ void simulation::evaluate_year(int year, const cell_range& range, const draw_par
         for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
             const auto [edge, parent] = parent_edges_[e][k];
             const auto slot = parent_view_slot_[e][k];
+            const double weight = parameters.edge_weights[edge];
+            // A scaled view of an unchanged parent is the parent's initial values: no change to scale.
+            if (slot && stays_initial(parent, run.business_as_usual)) {
+                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, initial_of(parent), initial_of(parent), initial_of(parent)});
+                continue;
+            }
             if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, range, ws);
             const std::size_t offset = (slot ? *slot : parent) * n;
             const std::vector<double>& current = slot ? ws.view_current : ws.current;
             const std::vector<double>& previous = slot ? ws.view_previous : ws.previous;
-            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, parameters.edge_weights[edge],
-                                  {current.data() + offset, n}, {previous.data() + offset, n}, initial_of(parent)});
+            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, {current.data() + offset, n},
+                                  {previous.data() + offset, n}, initial_of(parent)});
         }
         if (nodes[node].kind == node_kind::primary_driver) {
             // A primary driver is the mean of its secondary drivers (DOMAIN.md §1.1 encoding [A]).

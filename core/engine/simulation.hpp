@@ -157,15 +157,22 @@ private:
     void prepare_baseline_shares();
     static workspace& thread_workspace();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
-    void reset_state(const cell_range& range, workspace& ws) const;
-    void evaluate_year(int year, const cell_range& range, const draw_parameters& parameters, workspace& ws) const;
-    void set_driven_nodes(int year, const cell_range& range, workspace& ws) const;
+    /// A run's evaluation context: its cells and whether it is business as usual.
+    struct run_context {
+        const cell_range& range;
+        bool business_as_usual = false;
+    };
+    void reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const;
+    void evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const;
+    void set_driven_nodes(int year, const run_context& run, workspace& ws) const;
+    [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const;
     void aggregate_year(int year, const cell_range& range, bool business_as_usual, workspace& ws, run_aggregates& out) const;
     void sum_strata(int year, const cell_range& range, std::size_t first_stratum, workspace& ws, double* sums) const;
 
     simulation_inputs inputs_;
     implementation_schedule schedule_;
     std::vector<std::size_t> evaluated_;        ///< nodes in topological order that are computed
+    std::vector<char> driven_;                  ///< per node: set by the plan (schedule_.driven_nodes())
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> parent_edges_;  ///< per evaluated: (edge, parent)
     /// A parent seen through a per-cell factor on its change: the school's dose multiplier (PL
     /// practice), a grade-band mask (edges that act at some ages only), or both.

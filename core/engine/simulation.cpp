@@ -116,6 +116,8 @@ struct simulation::workspace {
     /// scenario's for the strata it never reaches.
     std::vector<double> bau_sums;
     std::vector<sdk::parent_values> parents;
+    /// The scenario's state where the sustained course forks from the one with the cut.
+    std::vector<double> saved_current, saved_previous, saved_view_current, saved_view_previous;
 };
 
 simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
@@ -617,11 +619,11 @@ bool simulation::run(const draw_parameters& parameters, draw_result& out, run_ag
     workspace& ws = thread_workspace();
     // Business as usual first: the scenario takes its stratum sums for the cells the plan never reaches.
     run_one(parameters, true, ws, out.business_as_usual);
-    run_one(parameters, false, ws, out.scenario);
-    if (sustained == nullptr || !parameters.cut_year) return false;
-    draw_parameters never_cut = parameters;
-    never_cut.cut_year.reset();
-    run_one(never_cut, false, ws, *sustained);
+    if (sustained == nullptr || !parameters.cut_year) {
+        run_one(parameters, false, ws, out.scenario);
+        return false;
+    }
+    run_both_courses(parameters, ws, out.scenario, *sustained);
     return true;
 }
 
@@ -635,24 +637,64 @@ bool simulation::run(const draw_parameters& parameters, draw_result& out, run_ag
 // cell's school is not.
 void simulation::run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
                          run_aggregates& out) const {
+    const run_context run = start_run(parameters, business_as_usual, ws, out);
+    run_years(0, inputs_.spec.years, run, parameters, ws, out);
+}
+
+void simulation::run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
+                                  run_aggregates& sustained) const {
+    // The two courses are the same run until the cut: the years before it are evaluated once, and
+    // the state they leave is kept to continue the sustained course from.
+    const int fork = std::clamp(*parameters.cut_year - inputs_.spec.start_year, 0, inputs_.spec.years);
+    const run_context run = start_run(parameters, false, ws, with_cut);
+    run_years(0, fork, run, parameters, ws, with_cut);
+    ws.saved_current = ws.current;
+    ws.saved_previous = ws.previous;
+    ws.saved_view_current = ws.view_current;
+    ws.saved_view_previous = ws.view_previous;
+    run_years(fork, inputs_.spec.years, run, parameters, ws, with_cut);
+
+    std::swap(ws.current, ws.saved_current);
+    std::swap(ws.previous, ws.saved_previous);
+    std::swap(ws.view_current, ws.saved_view_current);
+    std::swap(ws.view_previous, ws.saved_view_previous);
+    draw_parameters never_cut = parameters;
+    never_cut.cut_year.reset();
+    compute_plan(never_cut, false, ws);
+    sustained.levels = with_cut.levels;
+    sustained.proficient = with_cut.proficient;
+    sustained.pl_schools = ws.plan.pl_schools;
+    run_years(fork, inputs_.spec.years, run, never_cut, ws, sustained);
+}
+
+void simulation::compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws) const {
     const implementation_draw plan_draw{parameters.years_to_half, parameters.years_to_90, parameters.decay_per_doubling,
                                         parameters.cut_year, parameters.edge_weights};
     schedule_.compute(plan_draw, business_as_usual, ws.plan);
+}
+
+simulation::run_context simulation::start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
+                                              run_aggregates& out) const {
+    compute_plan(parameters, business_as_usual, ws);
     const cell_range& range = business_as_usual ? all_cells_ : reached_cells_;
-    const run_context run{range, business_as_usual};
     reset_state(range, parameters, ws);
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     out.levels.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
     out.proficient.assign(years * subgroups_.size() * proficiency_cuts_.size(), 0.0);
     out.pl_schools = ws.plan.pl_schools;
-    for (int y = 0; y < inputs_.spec.years; ++y) {
+    return {range, business_as_usual};
+}
+
+void simulation::run_years(int first, int last, const run_context& run, const draw_parameters& parameters, workspace& ws,
+                           run_aggregates& out) const {
+    for (int y = first; y < last; ++y) {
         if (y > 0) {
             // Last year's values become `previous`; every value `current` is read for is rewritten.
             std::swap(ws.current, ws.previous);
             std::swap(ws.view_current, ws.view_previous);
         }
         evaluate_year(y, run, parameters, ws);
-        aggregate_year(y, range, business_as_usual, ws, out);
+        aggregate_year(y, run.range, run.business_as_usual, ws, out);
     }
 }
 

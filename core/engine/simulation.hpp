@@ -157,11 +157,17 @@ private:
     void prepare_baseline_shares();
     static workspace& thread_workspace();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
+    void run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
+                          run_aggregates& sustained) const;
+    void compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws) const;
     /// A run's evaluation context: its cells and whether it is business as usual.
     struct run_context {
         const cell_range& range;
         bool business_as_usual = false;
     };
+    run_context start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
+    void run_years(int first, int last, const run_context& run, const draw_parameters& parameters, workspace& ws,
+                   run_aggregates& out) const;
     void reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const;
     void evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const;
     void set_driven_nodes(int year, const run_context& run, workspace& ws) const;

@@ -497,21 +497,35 @@ void simulation::link_gap_components(diagnostics& problems) {
 
 draw_parameters simulation::central_parameters() const {
     draw_parameters p;
-    for (const model_edge& edge : inputs_.graph.definition().edges) p.edge_weights.push_back(edge.weight);
+    set_central(p);
+    return p;
+}
+
+void simulation::set_central(draw_parameters& p) const {
+    const auto& edges = inputs_.graph.definition().edges;
+    p.edge_weights.resize(edges.size());
+    for (std::size_t e = 0; e < edges.size(); ++e) p.edge_weights[e] = edges[e].weight;
+    p.model_parameters.resize(inputs_.model.parameters.size());
     for (std::size_t i = 0; i < inputs_.model.parameters.size(); ++i) {
         const double pinned = pinned_parameters_[i];
-        p.model_parameters.push_back(std::isnan(pinned) ? inputs_.model.parameters[i].default_value : pinned);
+        p.model_parameters[i] = std::isnan(pinned) ? inputs_.model.parameters[i].default_value : pinned;
     }
     const implementation_plan& plan = inputs_.spec.plan;
     p.years_to_half = plan.ramp.years_to_half;
     p.years_to_90 = plan.ramp.years_to_90;
     p.decay_per_doubling = plan.fidelity.decay_per_doubling;
+    p.cut_year.reset();
     p.school_doses.assign(inputs_.schools.size(), 1.0);
-    return p;
 }
 
 draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw) const {
-    draw_parameters p = central_parameters();
+    draw_parameters p;
+    sample_parameters(seed, draw, p);
+    return p;
+}
+
+void simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const {
+    set_central(p);
     const auto& edges = inputs_.graph.definition().edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
         stats::counter_rng rng(seed, draw, edge_streams_[e]);
@@ -549,7 +563,6 @@ draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t 
             if (rng.next_uniform() < plan.program_cut.annual_probability) p.cut_year = year;
         }
     }
-    return p;
 }
 
 std::vector<uncertain_input> simulation::uncertain_inputs() const {
@@ -658,24 +671,23 @@ void simulation::run_both_courses(const draw_parameters& parameters, workspace& 
     std::swap(ws.previous, ws.saved_previous);
     std::swap(ws.view_current, ws.saved_view_current);
     std::swap(ws.view_previous, ws.saved_view_previous);
-    draw_parameters never_cut = parameters;
-    never_cut.cut_year.reset();
-    compute_plan(never_cut, false, ws);
+    compute_plan(parameters, false, ws, std::nullopt);
     sustained.levels = with_cut.levels;
     sustained.proficient = with_cut.proficient;
     sustained.pl_schools = ws.plan.pl_schools;
-    run_years(fork, inputs_.spec.years, run, never_cut, ws, sustained);
+    run_years(fork, inputs_.spec.years, run, parameters, ws, sustained);  // past the plan, nothing reads the cut
 }
 
-void simulation::compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws) const {
+void simulation::compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
+                              std::optional<int> cut_year) const {
     const implementation_draw plan_draw{parameters.years_to_half, parameters.years_to_90, parameters.decay_per_doubling,
-                                        parameters.cut_year, parameters.edge_weights};
+                                        cut_year, parameters.edge_weights};
     schedule_.compute(plan_draw, business_as_usual, ws.plan);
 }
 
 simulation::run_context simulation::start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
                                               run_aggregates& out) const {
-    compute_plan(parameters, business_as_usual, ws);
+    compute_plan(parameters, business_as_usual, ws, parameters.cut_year);
     const cell_range& range = business_as_usual ? all_cells_ : reached_cells_;
     reset_state(range, parameters, ws);
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);

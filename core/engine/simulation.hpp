@@ -107,6 +107,8 @@ public:
     /// Draw `draw` of every uncertain quantity, keyed by (seed, draw, stream): independent of
     /// which other draws run and in what order.
     [[nodiscard]] draw_parameters sample_parameters(std::uint64_t seed, std::uint64_t draw) const;
+    /// The same into `out`, reusing its storage (no allocation once it has held a draw).
+    void sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_parameters& out) const;
 
     /// The inputs `sample_parameters` draws that vary smoothly, in a fixed order: edges with a
     /// non-fixed prior (model order), effect-model parameters neither pinned nor fixed, then the
@@ -159,7 +161,10 @@ private:
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
     void run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
                           run_aggregates& sustained) const;
-    void compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws) const;
+    /// The plan of a draw into ws.plan, with `cut_year` in place of the draw's own.
+    void compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
+                      std::optional<int> cut_year) const;
+    void set_central(draw_parameters& p) const;
     /// A run's evaluation context: its cells and whether it is business as usual.
     struct run_context {
         const cell_range& range;

@@ -190,7 +190,7 @@ private:
     struct parent_view {
         std::size_t node = 0;
         bool dose = false;
-        std::vector<double> grade_mask;  ///< per cell 0/1; empty = every grade band
+        std::vector<double> grade_mask;  ///< per cell 0/1 (engine order); empty = every grade band
     };
     std::vector<parent_view> parent_views_;
     std::vector<std::vector<std::optional<std::size_t>>> parent_view_slot_;  ///< per evaluated, per parent
@@ -199,7 +199,7 @@ private:
     [[nodiscard]] int year_or_final(int year) const;
     void fill_parent_view(std::size_t slot, int year, const cell_range& range, workspace& ws) const;
     std::vector<double> initial_values_;        ///< [node * cells + position] baseline of every node, engine order
-    std::vector<double> baseline_achievement_;  ///< per cell
+    std::vector<double> baseline_achievement_;  ///< per cell, engine order
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
     struct proficiency_scale {
         std::size_t node = 0;
@@ -207,7 +207,7 @@ private:
         double within_cell_sd = 1.0;
     };
     std::vector<proficiency_scale> proficiency_cuts_;
-    std::vector<double> baseline_implementation_;  ///< per cell
+    std::vector<double> baseline_implementation_;  ///< per cell, engine order
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain

@@ -331,17 +331,17 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     auto worker = [&] {
         draw_result outcome;
         run_aggregates sustained;
+        draw_parameters parameters;
         for (std::size_t d = next++; d < result.draws; d = next++) {
             if ((options.cancel && options.cancel->load()) || cancelled.load()) {
                 cancelled = true;
                 return;
             }
             try {
-                const draw_parameters parameters = central ? sim.central_parameters() : sim.sample_parameters(options.seed, d);
-                sim.run(parameters, outcome);
+                if (central) parameters = sim.central_parameters();
+                else sim.sample_parameters(options.seed, d, parameters);
                 // Only a draw whose program is cut differs when sustained; the others are not rerun.
-                const bool rerun = options.sustained_course && parameters.cut_year.has_value();
-                if (rerun) sim.run_sustained(parameters, sustained);
+                const bool rerun = sim.run(parameters, outcome, options.sustained_course ? &sustained : nullptr);
                 if (parameters.cut_year) ++cut_draws;
                 const draw_runs runs{rerun ? sustained : outcome.scenario, outcome.scenario, outcome.business_as_usual};
                 double* out = result.values.data() + d * result.rows.size();

@@ -218,10 +218,9 @@ double implementation_schedule::misaligned_floor(std::span<const double> edge_we
     return std::clamp(floor / static_cast<double>(alignment_edges_.size()), 0.0, 1.0);
 }
 
-std::vector<double> implementation_schedule::foundation_weights(std::span<const double> edge_weights) const {
-    std::vector<double> weights(driven_nodes_.size(), 0.0);
+void implementation_schedule::foundation_weights(std::span<const double> edge_weights, std::vector<double>& weights) const {
+    weights.assign(driven_nodes_.size(), 0.0);
     for (const auto& [edge, k] : foundation_edges_) weights[k] += std::max(edge_weights[edge], 0.0);
-    return weights;
 }
 
 double implementation_schedule::speed_multiplier(std::size_t school, double misaligned_floor,
@@ -260,10 +259,13 @@ void implementation_schedule::compute(const implementation_draw& draw, bool busi
     out.levels.resize(static_cast<std::size_t>(years_));
     out.exposure.resize(static_cast<std::size_t>(years_));
     out.pl_schools.assign(static_cast<std::size_t>(years_), 0.0);
-    std::vector<double> foundation_years(schools, 0.0);
-    std::vector<double> driver_years(schools, 0.0);
+    std::vector<double>& foundation_years = out.foundation_years;
+    std::vector<double>& driver_years = out.driver_years;
+    foundation_years.assign(schools, 0.0);
+    driver_years.assign(schools, 0.0);
     const double floor = misaligned_floor(draw.edge_weights);
-    const std::vector<double> gate_weights = foundation_weights(draw.edge_weights);
+    foundation_weights(draw.edge_weights, out.gate_weights);
+    const std::vector<double>& gate_weights = out.gate_weights;
     for (int y = 0; y < years_; ++y) {
         const int calendar = start_year_ + y;
         const bool cut = draw.cut_year && calendar >= *draw.cut_year;

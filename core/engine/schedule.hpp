@@ -52,6 +52,8 @@ public:
         std::vector<std::vector<double>> levels;
         std::vector<std::vector<double>> exposure;  ///< [year][school] years running PL, 0 if none
         std::vector<double> pl_schools;             ///< [year] schools running PL
+        /// Scratch of `compute`, kept here so a reused result allocates nothing per draw.
+        std::vector<double> foundation_years, driver_years, gate_weights;
     };
 
     /// Levels for every year. With `business_as_usual` every school stays at its start.
@@ -63,7 +65,7 @@ private:
     double misaligned_floor(std::span<const double> edge_weights) const;
     /// Weight of each driven node in the foundation gate: the sum of its moderator edges into the
     /// drivers this draw (nonzero only for foundational practices).
-    std::vector<double> foundation_weights(std::span<const double> edge_weights) const;
+    void foundation_weights(std::span<const double> edge_weights, std::vector<double>& weights) const;
     double speed_multiplier(std::size_t school, double misaligned_floor, std::span<const double> edge_weights) const;
     void ramp_school(std::size_t school, double progress_driver, double progress_foundation, double ceiling,
                      std::span<const double> edge_weights, std::span<double> levels) const;

@@ -49,6 +49,25 @@ void scale_change(std::span<const double> values, std::span<const double> initia
     array_map(out.data(), n) = base + const_array_map(factor.data(), n) * (const_array_map(values.data(), n) - base);
 }
 
+/// Σ w[i]·v[i] in a fixed order (four interleaved partial sums, then the rest) whatever the arrays'
+/// alignment, unlike a vectorised library reduction: the same cells sum to the same bits in every
+/// run, thread and workspace.
+double dot(const double* w, const double* v, std::size_t n) {
+    double a0 = 0.0;
+    double a1 = 0.0;
+    double a2 = 0.0;
+    double a3 = 0.0;
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a0 += w[i] * v[i];
+        a1 += w[i + 1] * v[i + 1];
+        a2 += w[i + 2] * v[i + 2];
+        a3 += w[i + 3] * v[i + 3];
+    }
+    for (; i < n; ++i) a0 += w[i] * v[i];
+    return (a0 + a1) + (a2 + a3);
+}
+
 bool is_evaluated(node_kind kind) {
     return kind == node_kind::student_outcome || kind == node_kind::academic_outcome || kind == node_kind::goal;
 }
@@ -77,6 +96,8 @@ double solve_cut_score(std::span<const double> levels, std::span<const double> s
 
 }  // namespace
 
+/// Scratch of one thread, sized for the run's cell range and reused from draw to draw. Node arrays
+/// are [node * range + i]; `current` and `previous` (and the views') swap at each new year.
 struct simulation::workspace {
     implementation_schedule::result plan;
     std::vector<double> current;
@@ -84,14 +105,19 @@ struct simulation::workspace {
     std::vector<double> implementation;
     std::vector<double> foundations;
     std::vector<double> exposure;
-    std::vector<double> school_effect;
     std::vector<double> school_dose;       ///< per cell: this draw's multiplier on its school's dose
-    std::vector<double> dose_current;      ///< [parent slot * cells]: scaled views of dose and age-bound parents
-    std::vector<double> dose_previous;
-    std::vector<bool> view_ready;          ///< per view: computed this year
+    std::vector<double> view_current;      ///< [parent slot * range]: scaled views of dose and age-bound parents
+    std::vector<double> view_previous;
+    std::vector<char> view_ready;          ///< per view: computed this year
     std::vector<double> factor;            ///< scratch: grade mask times dose multiplier
-    std::vector<double> share;             ///< scratch: share proficient per cell
+    std::vector<double> shares;            ///< scratch: [p * range + i] share proficient per cell
+    std::vector<double> sums;              ///< the scenario's stratum sums of one year
+    /// This draw's business-as-usual stratum sums, [(year * strata + s) * sums_per_stratum + k]: the
+    /// scenario's for the strata it never reaches.
+    std::vector<double> bau_sums;
     std::vector<sdk::parent_values> parents;
+    /// The scenario's state where the sustained course forks from the one with the cut.
+    std::vector<double> saved_current, saved_previous, saved_view_current, saved_view_previous;
 };
 
 simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
@@ -111,12 +137,18 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
         evaluated_.push_back(n);
         parent_edges_.push_back(std::move(parents));
     }
+    driven_.assign(nodes.size(), 0);
+    for (std::size_t n : schedule_.driven_nodes()) driven_[n] = 1;
     prepare_baselines();
     prepare_parent_views();
     prepare_reporting(problems);
-    prepare_baseline_levels();
-    prepare_trends();
     prepare_parameters(problems);
+    prepare_trend_totals();
+    for (const proficiency_scale& scale : proficiency_cuts_) proficiency_trends_.push_back(trend_per_cell(scale.node));
+    prepare_streams();
+    prepare_engine_order();
+    prepare_baseline_levels();
+    prepare_baseline_shares();
 }
 
 simulation::~simulation() = default;
@@ -282,9 +314,123 @@ std::vector<double> simulation::trend_per_cell(std::size_t node) const {
     return rates;
 }
 
-void simulation::prepare_trends() {
-    for (const reported_outcome& outcome : outcomes_) outcome_trends_.push_back(trend_per_cell(outcome.node));
-    for (const proficiency_scale& scale : proficiency_cuts_) proficiency_trends_.push_back(trend_per_cell(scale.node));
+void simulation::prepare_trend_totals() {
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    trend_totals_.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
+    for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+        const std::vector<double> trend = trend_per_cell(outcomes_[o].node);
+        if (trend.empty()) continue;
+        for (std::size_t y = 0; y < years; ++y) {
+            for (std::size_t g = 0; g < subgroups_.size(); ++g) {
+                double sum = 0.0;
+                for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y))) {
+                    sum += inputs_.cells.students[c] * trend[c] * static_cast<double>(y + 1);
+                }
+                trend_totals_[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum;
+            }
+        }
+    }
+}
+
+void simulation::prepare_streams() {
+    for (const model_edge& edge : inputs_.graph.definition().edges) {
+        edge_streams_.push_back(stats::stream_id("edge:" + edge.from + "->" + edge.to));
+    }
+    for (const parameter_info& info : inputs_.model.parameters) parameter_streams_.push_back(stats::stream_id("parameter:" + info.name));
+    for (const school& s : inputs_.schools) school_streams_.push_back(stats::stream_id("school-effect:" + s.id));
+}
+
+namespace {
+
+/// `values` (per input cell, in blocks of `cells`) in engine order: position i holds cell order[i].
+template <class T>
+std::vector<T> in_engine_order(const std::vector<T>& values, const std::vector<std::uint32_t>& order) {
+    std::vector<T> out(values.size());
+    const std::size_t cells = order.size();
+    for (std::size_t block = 0; cells > 0 && block < values.size() / cells; ++block) {
+        for (std::size_t i = 0; i < cells; ++i) out[block * cells + i] = values[block * cells + order[i]];
+    }
+    return out;
+}
+
+}  // namespace
+
+void simulation::prepare_engine_order() {
+    const population_cells& cells = inputs_.cells;
+    const std::size_t cell_count = cells.students.size();
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    // A cell's key: whether the plan reaches its school within the horizon, then its membership of
+    // every reported subgroup in every year. Cells with equal keys form a stratum.
+    const std::vector<bool> reached = schedule_.reached_by(inputs_.spec.years - 1);
+    std::vector<std::vector<bool>> keys(cell_count, std::vector<bool>(1 + years * subgroups_.size(), false));
+    for (std::size_t c = 0; c < cell_count; ++c) keys[c][0] = reached[cells.school[c]];
+    for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t g = 0; g < subgroups_.size(); ++g) {
+            for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y))) keys[c][1 + y * subgroups_.size() + g] = true;
+        }
+    }
+    std::vector<std::uint32_t> order(cell_count);
+    for (std::size_t c = 0; c < cell_count; ++c) order[c] = static_cast<std::uint32_t>(c);
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+    engine_position_.assign(cell_count, 0);
+    for (std::size_t i = 0; i < cell_count; ++i) engine_position_[order[i]] = static_cast<std::uint32_t>(i);
+
+    ordered_ = {in_engine_order(cells.race, order),       in_engine_order(cells.ell, order),
+                in_engine_order(cells.frl, order),        in_engine_order(cells.sped, order),
+                in_engine_order(cells.grade_band, order), in_engine_order(cells.students, order),
+                in_engine_order(cells.school, order)};
+    initial_values_ = in_engine_order(initial_values_, order);
+    baseline_achievement_ = in_engine_order(baseline_achievement_, order);
+    baseline_implementation_ = in_engine_order(baseline_implementation_, order);
+    for (parent_view& view : parent_views_) view.grade_mask = in_engine_order(view.grade_mask, order);
+    for (std::vector<double>& trend : proficiency_trends_) trend = in_engine_order(trend, order);
+
+    std::vector<std::vector<bool>> sorted_keys(cell_count);
+    for (std::size_t i = 0; i < cell_count; ++i) sorted_keys[i] = std::move(keys[order[i]]);
+    prepare_strata(sorted_keys);
+}
+
+void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
+    const std::size_t cell_count = keys.size();
+    const std::size_t groups = subgroups_.size();
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    stratum_begin_.clear();
+    for (std::size_t i = 0; i < cell_count; ++i) {
+        if (i == 0 || keys[i] != keys[i - 1]) stratum_begin_.push_back(i);
+    }
+    const auto first_reached = std::find_if(keys.begin(), keys.end(), [](const std::vector<bool>& key) { return key[0]; });
+    const std::size_t reached_begin = static_cast<std::size_t>(first_reached - keys.begin());
+    first_reached_stratum_ = static_cast<std::size_t>(
+        std::lower_bound(stratum_begin_.begin(), stratum_begin_.end(), reached_begin) - stratum_begin_.begin());
+    stratum_begin_.push_back(cell_count);
+    all_cells_ = {0, cell_count};
+    reached_cells_ = {reached_begin, cell_count - reached_begin};
+    group_strata_.assign(years * groups, {});
+    for (std::size_t s = 0; s < stratum_count(); ++s) {
+        const std::vector<bool>& key = keys[stratum_begin_[s]];
+        for (std::size_t k = 0; k < years * groups; ++k) {
+            if (key[1 + k]) group_strata_[k].push_back(static_cast<std::uint32_t>(s));
+        }
+    }
+}
+
+void simulation::prepare_baseline_shares() {
+    const std::size_t cell_count = all_cells_.size;
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    baseline_shares_.assign(proficiency_cuts_.size() * years * cell_count, 0.0);
+    for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
+        const proficiency_scale& scale = proficiency_cuts_[p];
+        const double* initial = initial_values_.data() + scale.node * cell_count;
+        const std::vector<double>& trend = proficiency_trends_[p];
+        for (std::size_t y = 0; y < years; ++y) {
+            const double years_of_trend = static_cast<double>(y + 1);
+            double* shares = baseline_shares_.data() + (p * years + y) * cell_count;
+            for (std::size_t i = 0; i < cell_count; ++i) {
+                const double level = initial[i] + (trend.empty() ? 0.0 : trend[i] * years_of_trend);
+                shares[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+            }
+        }
+    }
 }
 
 void simulation::prepare_parameters(diagnostics& problems) {
@@ -351,56 +497,72 @@ void simulation::link_gap_components(diagnostics& problems) {
 
 draw_parameters simulation::central_parameters() const {
     draw_parameters p;
-    for (const model_edge& edge : inputs_.graph.definition().edges) p.edge_weights.push_back(edge.weight);
+    set_central(p);
+    return p;
+}
+
+void simulation::set_central(draw_parameters& p) const {
+    const auto& edges = inputs_.graph.definition().edges;
+    p.edge_weights.resize(edges.size());
+    for (std::size_t e = 0; e < edges.size(); ++e) p.edge_weights[e] = edges[e].weight;
+    p.model_parameters.resize(inputs_.model.parameters.size());
     for (std::size_t i = 0; i < inputs_.model.parameters.size(); ++i) {
         const double pinned = pinned_parameters_[i];
-        p.model_parameters.push_back(std::isnan(pinned) ? inputs_.model.parameters[i].default_value : pinned);
+        p.model_parameters[i] = std::isnan(pinned) ? inputs_.model.parameters[i].default_value : pinned;
     }
     const implementation_plan& plan = inputs_.spec.plan;
     p.years_to_half = plan.ramp.years_to_half;
     p.years_to_90 = plan.ramp.years_to_90;
     p.decay_per_doubling = plan.fidelity.decay_per_doubling;
+    p.cut_year.reset();
     p.school_doses.assign(inputs_.schools.size(), 1.0);
-    return p;
 }
 
 draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw) const {
-    draw_parameters p = central_parameters();
+    draw_parameters p;
+    sample_parameters(seed, draw, p);
+    return p;
+}
+
+void simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const {
+    set_central(p);
     const auto& edges = inputs_.graph.definition().edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
-        stats::counter_rng rng(seed, draw, stats::stream_id("edge:" + edges[e].from + "->" + edges[e].to));
+        stats::counter_rng rng(seed, draw, edge_streams_[e]);
         p.edge_weights[e] = stats::sample(edges[e].uncertainty, rng);
     }
     for (std::size_t i = 0; i < inputs_.model.parameters.size(); ++i) {
         if (!std::isnan(pinned_parameters_[i])) continue;
         const parameter_info& info = inputs_.model.parameters[i];
-        stats::counter_rng rng(seed, draw, stats::stream_id("parameter:" + info.name));
+        stats::counter_rng rng(seed, draw, parameter_streams_[i]);
         p.model_parameters[i] = std::clamp(stats::sample(info.uncertainty, rng), info.min, info.max);
     }
     const implementation_plan& plan = inputs_.spec.plan;
     if (!plan.ramp.instant) {
-        stats::counter_rng ramp(seed, draw, stats::stream_id("implementation:ramp"));
+        static const std::uint64_t ramp_stream = stats::stream_id("implementation:ramp");
+        stats::counter_rng ramp(seed, draw, ramp_stream);
         const double shift = stats::sample(ramp_shift_prior(), ramp);
         p.years_to_half = std::max(0.5, plan.ramp.years_to_half + shift);
         p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
     }
     // A decay of 1 means the scenario turned fidelity loss off; only a real decay is uncertain.
     if (plan.fidelity.decay_per_doubling < 1.0) {
-        stats::counter_rng fidelity(seed, draw, stats::stream_id("implementation:fidelity"));
+        static const std::uint64_t fidelity_stream = stats::stream_id("implementation:fidelity");
+        stats::counter_rng fidelity(seed, draw, fidelity_stream);
         p.decay_per_doubling = stats::sample(fidelity_prior(plan.fidelity.decay_per_doubling), fidelity);
     }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
-        stats::counter_rng rng(seed, draw, stats::stream_id("school-effect:" + inputs_.schools[s].id));
+        stats::counter_rng rng(seed, draw, school_streams_[s]);
         p.school_doses[s] = stats::sample({sdk::prior_kind::normal, 1.0, school_dose_sd, 0.0, 0.0}, rng);
     }
     if (plan.program_cut.annual_probability > 0.0) {
-        stats::counter_rng rng(seed, draw, stats::stream_id("implementation:program-cut"));
+        static const std::uint64_t cut_stream = stats::stream_id("implementation:program-cut");
+        stats::counter_rng rng(seed, draw, cut_stream);
         const int first_at_risk = inputs_.spec.start_year + static_cast<int>(std::ceil(schedule_.protected_years()));
         for (int year = first_at_risk; year < inputs_.spec.start_year + inputs_.spec.years && !p.cut_year; ++year) {
             if (rng.next_uniform() < plan.program_cut.annual_probability) p.cut_year = year;
         }
     }
-    return p;
 }
 
 std::vector<uncertain_input> simulation::uncertain_inputs() const {
@@ -466,174 +628,294 @@ simulation::workspace& simulation::thread_workspace() {
     return ws;
 }
 
-void simulation::run(const draw_parameters& parameters, draw_result& out) const {
+bool simulation::run(const draw_parameters& parameters, draw_result& out, run_aggregates* sustained) const {
     workspace& ws = thread_workspace();
-    run_one(parameters, false, ws, out.scenario);
+    // Business as usual first: the scenario takes its stratum sums for the cells the plan never reaches.
     run_one(parameters, true, ws, out.business_as_usual);
+    if (sustained == nullptr || !parameters.cut_year) {
+        run_one(parameters, false, ws, out.scenario);
+        return false;
+    }
+    run_both_courses(parameters, ws, out.scenario, *sustained);
+    return true;
 }
 
-void simulation::run_sustained(const draw_parameters& parameters, run_aggregates& out) const {
-    draw_parameters never_cut = parameters;
-    never_cut.cut_year.reset();
-    run_one(never_cut, false, thread_workspace(), out);
-}
-
+// Business as usual evaluates every cell; the scenario only the cells of schools a wave reaches
+// within the horizon, and takes the others' sums from business as usual. That is exact under the
+// SDK's contract: a plugin's output for a cell depends only on that cell's inputs (its attributes,
+// its parents' and its own values) and the evaluation's scalars (year, parameters, edge weights).
+// A never-reached cell has the same inputs in both runs (no exposure, drivers at their start
+// levels, so no change for its school's dose to scale); the one scalar that differs,
+// pl_school_count, describes the schools running PL (a scale effect on their PL), which such a
+// cell's school is not.
 void simulation::run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
                          run_aggregates& out) const {
+    const run_context run = start_run(parameters, business_as_usual, ws, out);
+    run_years(0, inputs_.spec.years, run, parameters, ws, out);
+}
+
+void simulation::run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
+                                  run_aggregates& sustained) const {
+    // The two courses are the same run until the cut: the years before it are evaluated once, and
+    // the state they leave is kept to continue the sustained course from.
+    const int fork = std::clamp(*parameters.cut_year - inputs_.spec.start_year, 0, inputs_.spec.years);
+    const run_context run = start_run(parameters, false, ws, with_cut);
+    run_years(0, fork, run, parameters, ws, with_cut);
+    ws.saved_current = ws.current;
+    ws.saved_previous = ws.previous;
+    ws.saved_view_current = ws.view_current;
+    ws.saved_view_previous = ws.view_previous;
+    run_years(fork, inputs_.spec.years, run, parameters, ws, with_cut);
+
+    std::swap(ws.current, ws.saved_current);
+    std::swap(ws.previous, ws.saved_previous);
+    std::swap(ws.view_current, ws.saved_view_current);
+    std::swap(ws.view_previous, ws.saved_view_previous);
+    compute_plan(parameters, false, ws, std::nullopt);
+    sustained.levels = with_cut.levels;
+    sustained.proficient = with_cut.proficient;
+    sustained.pl_schools = ws.plan.pl_schools;
+    run_years(fork, inputs_.spec.years, run, parameters, ws, sustained);  // past the plan, nothing reads the cut
+}
+
+void simulation::compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
+                              std::optional<int> cut_year) const {
     const implementation_draw plan_draw{parameters.years_to_half, parameters.years_to_90, parameters.decay_per_doubling,
-                                        parameters.cut_year, parameters.edge_weights};
+                                        cut_year, parameters.edge_weights};
     schedule_.compute(plan_draw, business_as_usual, ws.plan);
-    ws.current = initial_values_;
-    ws.previous = initial_values_;
+}
+
+simulation::run_context simulation::start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
+                                              run_aggregates& out) const {
+    compute_plan(parameters, business_as_usual, ws, parameters.cut_year);
+    const cell_range& range = business_as_usual ? all_cells_ : reached_cells_;
+    reset_state(range, parameters, ws);
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     out.levels.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
     out.proficient.assign(years * subgroups_.size() * proficiency_cuts_.size(), 0.0);
     out.pl_schools = ws.plan.pl_schools;
-    for (int y = 0; y < inputs_.spec.years; ++y) {
-        evaluate_year(y, parameters, ws);
-        aggregate_year(y, ws, out);
-        ws.previous = ws.current;
+    return {range, business_as_usual};
+}
+
+void simulation::run_years(int first, int last, const run_context& run, const draw_parameters& parameters, workspace& ws,
+                           run_aggregates& out) const {
+    for (int y = first; y < last; ++y) {
+        if (y > 0) {
+            // Last year's values become `previous`; every value `current` is read for is rewritten.
+            std::swap(ws.current, ws.previous);
+            std::swap(ws.view_current, ws.view_previous);
+        }
+        evaluate_year(y, run, parameters, ws);
+        aggregate_year(y, run.range, run.business_as_usual, ws, out);
     }
 }
 
-void simulation::evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const {
-    const population_cells& cells = inputs_.cells;
-    const std::size_t cell_count = cells.students.size();
+void simulation::reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const {
+    const std::size_t nodes = inputs_.graph.definition().nodes.size();
+    const std::size_t cell_count = all_cells_.size;
+    ws.current.resize(nodes * range.size);
+    ws.previous.resize(nodes * range.size);
+    for (std::size_t n = 0; n < nodes; ++n) {
+        const double* initial = initial_values_.data() + n * cell_count + range.begin;
+        std::copy(initial, initial + range.size, ws.previous.data() + n * range.size);
+        std::copy(initial, initial + range.size, ws.current.data() + n * range.size);
+    }
+    ws.view_current.resize(parent_views_.size() * range.size);
+    ws.view_previous.resize(parent_views_.size() * range.size);
+    ws.school_dose.resize(range.size);
+    const std::uint32_t* school = ordered_.school.data() + range.begin;
+    for (std::size_t i = 0; i < range.size; ++i) ws.school_dose[i] = parameters.school_doses[school[i]];
+}
+
+bool simulation::stays_initial(std::size_t node, bool business_as_usual) const {
+    // Business as usual keeps every school at its start levels, and a condition never ramps (its
+    // target is its start): such a node keeps the initial values reset_state put in both buffers.
+    return driven_[node] && (business_as_usual || inputs_.graph.definition().nodes[node].kind == node_kind::condition);
+}
+
+void simulation::set_driven_nodes(int year, const run_context& run, workspace& ws) const {
+    const cell_range& range = run.range;
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto& driven = schedule_.driven_nodes();
-    const std::size_t y = static_cast<std::size_t>(year);
-    const std::vector<double>& levels = ws.plan.levels[y];
-
-    ws.implementation.assign(cell_count, 0.0);
-    ws.foundations.assign(cell_count, 0.0);
+    const std::size_t n = range.size;
+    const std::vector<double>& levels = ws.plan.levels[static_cast<std::size_t>(year)];
+    const std::uint32_t* school = ordered_.school.data() + range.begin;
+    ws.implementation.assign(n, 0.0);
+    ws.foundations.assign(n, 0.0);
     double secondary = 0.0;
     double foundational = 0.0;
     for (std::size_t k = 0; k < driven.size(); ++k) {
-        double* values = ws.current.data() + driven[k] * cell_count;
-        for (std::size_t c = 0; c < cell_count; ++c) values[c] = levels[cells.school[c] * driven.size() + k];
+        double* values = ws.current.data() + driven[k] * n;
+        if (!stays_initial(driven[k], run.business_as_usual)) {
+            for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
+        }
         const node_kind kind = nodes[driven[k]].kind;
         if (kind == node_kind::secondary_driver) {
             secondary += 1.0;
-            array_map(ws.implementation.data(), static_cast<Eigen::Index>(cell_count)) +=
-                const_array_map(values, static_cast<Eigen::Index>(cell_count));
+            array_map(ws.implementation.data(), static_cast<Eigen::Index>(n)) += const_array_map(values, static_cast<Eigen::Index>(n));
         } else if (kind == node_kind::foundational_practice) {
             foundational += 1.0;
-            array_map(ws.foundations.data(), static_cast<Eigen::Index>(cell_count)) +=
-                const_array_map(values, static_cast<Eigen::Index>(cell_count));
+            array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) += const_array_map(values, static_cast<Eigen::Index>(n));
         }
     }
-    if (secondary > 0.0) array_map(ws.implementation.data(), static_cast<Eigen::Index>(cell_count)) /= secondary;
-    if (foundational > 0.0) array_map(ws.foundations.data(), static_cast<Eigen::Index>(cell_count)) /= foundational;
-    ws.exposure.resize(cell_count);
-    ws.school_effect.resize(cell_count);
-    ws.school_dose.resize(cell_count);
-    for (std::size_t c = 0; c < cell_count; ++c) {
-        ws.exposure[c] = ws.plan.exposure[y][cells.school[c]];
-        ws.school_dose[c] = parameters.school_doses[cells.school[c]];
-    }
-    ws.school_effect = ws.school_dose;
-    scale_change(ws.implementation, baseline_implementation_, ws.school_dose, ws.implementation);
-    const std::size_t views = parent_views_.size();
-    ws.dose_current.resize(views * cell_count);
-    ws.dose_previous.resize(views * cell_count);
-    ws.view_ready.assign(views, false);
-    const sdk::cell_attributes attributes{cells.race, cells.ell, cells.frl, cells.sped, cells.grade_band,
-                                          cells.students, baseline_achievement_, ws.exposure, ws.implementation,
-                                          baseline_implementation_, ws.foundations, ws.school_effect};
+    if (secondary > 0.0) array_map(ws.implementation.data(), static_cast<Eigen::Index>(n)) /= secondary;
+    if (foundational > 0.0) array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) /= foundational;
+}
 
-    for (std::size_t i = 0; i < evaluated_.size(); ++i) {
-        const std::size_t n = evaluated_[i];
-        double* out = ws.current.data() + n * cell_count;
+void simulation::evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const {
+    const cell_range& range = run.range;
+    const std::size_t n = range.size;
+    const std::size_t cell_count = all_cells_.size;
+    const auto& nodes = inputs_.graph.definition().nodes;
+    const std::size_t y = static_cast<std::size_t>(year);
+    set_driven_nodes(year, run, ws);
+    ws.exposure.resize(n);
+    const std::uint32_t* school = ordered_.school.data() + range.begin;
+    for (std::size_t i = 0; i < n; ++i) ws.exposure[i] = ws.plan.exposure[y][school[i]];
+    const std::span<const double> baseline_implementation(baseline_implementation_.data() + range.begin, n);
+    scale_change(ws.implementation, baseline_implementation, ws.school_dose, ws.implementation);
+    ws.view_ready.assign(parent_views_.size(), 0);
+    const auto part = [&](const auto& values) { return std::span(values.data() + range.begin, n); };
+    const sdk::cell_attributes attributes{part(ordered_.race), part(ordered_.ell), part(ordered_.frl),
+                                          part(ordered_.sped), part(ordered_.grade_band), part(ordered_.students),
+                                          part(baseline_achievement_), ws.exposure, ws.implementation,
+                                          baseline_implementation, ws.foundations, ws.school_dose};
+    const auto initial_of = [&](std::size_t node) { return std::span<const double>(initial_values_.data() + node * cell_count + range.begin, n); };
+
+    for (std::size_t e = 0; e < evaluated_.size(); ++e) {
+        const std::size_t node = evaluated_[e];
+        double* out = ws.current.data() + node * n;
         ws.parents.clear();
-        for (std::size_t k = 0; k < parent_edges_[i].size(); ++k) {
-            const auto [e, parent] = parent_edges_[i][k];
-            if (const auto slot = parent_view_slot_[i][k]; slot && !ws.view_ready[*slot]) fill_parent_view(*slot, ws);
-            const std::size_t offset = (parent_view_slot_[i][k] ? *parent_view_slot_[i][k] : parent) * cell_count;
-            const std::vector<double>& current = parent_view_slot_[i][k] ? ws.dose_current : ws.current;
-            const std::vector<double>& previous = parent_view_slot_[i][k] ? ws.dose_previous : ws.previous;
-            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, parameters.edge_weights[e],
-                                  {current.data() + offset, cell_count},
-                                  {previous.data() + offset, cell_count},
-                                  {initial_values_.data() + parent * cell_count, cell_count}});
+        for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
+            const auto [edge, parent] = parent_edges_[e][k];
+            const auto slot = parent_view_slot_[e][k];
+            const double weight = parameters.edge_weights[edge];
+            // A scaled view of an unchanged parent is the parent's initial values: no change to scale.
+            if (slot && stays_initial(parent, run.business_as_usual)) {
+                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, initial_of(parent), initial_of(parent), initial_of(parent)});
+                continue;
+            }
+            if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, range, ws);
+            const std::size_t offset = (slot ? *slot : parent) * n;
+            const std::vector<double>& current = slot ? ws.view_current : ws.current;
+            const std::vector<double>& previous = slot ? ws.view_previous : ws.previous;
+            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, {current.data() + offset, n},
+                                  {previous.data() + offset, n}, initial_of(parent)});
         }
-        if (nodes[n].kind == node_kind::primary_driver) {
+        if (nodes[node].kind == node_kind::primary_driver) {
             // A primary driver is the mean of its secondary drivers (DOMAIN.md §1.1 encoding [A]).
-            array_map target(out, static_cast<Eigen::Index>(cell_count));
+            array_map target(out, static_cast<Eigen::Index>(n));
             target.setZero();
-            for (const auto& parent : ws.parents) target += const_array_map(parent.current.data(), static_cast<Eigen::Index>(cell_count));
+            for (const auto& parent : ws.parents) target += const_array_map(parent.current.data(), static_cast<Eigen::Index>(n));
             if (!ws.parents.empty()) target /= static_cast<double>(ws.parents.size());
             continue;
         }
-        const sdk::evaluation evaluation{nodes[n].id,
-                                         nodes[n].kind,
+        const sdk::evaluation evaluation{nodes[node].id,
+                                         nodes[node].kind,
                                          year,
                                          ws.plan.pl_schools[y],
                                          ws.parents,
-                                         {ws.previous.data() + n * cell_count, cell_count},
-                                         {initial_values_.data() + n * cell_count, cell_count},
+                                         {ws.previous.data() + node * n, n},
+                                         initial_of(node),
                                          &attributes,
                                          parameters.model_parameters,
-                                         {out, cell_count},
-                                         nodes[n].has_role("achievement"),
-                                         nodes[n].subject};
+                                         {out, n},
+                                         nodes[node].has_role("achievement"),
+                                         nodes[node].subject};
         evaluate_checked(inputs_.model, evaluation, "evaluate");
     }
 }
 
-void simulation::fill_parent_view(std::size_t slot, workspace& ws) const {
+void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& range, workspace& ws) const {
     // Topological order guarantees the parent's values for this year are final when a child asks.
-    const std::size_t cell_count = inputs_.cells.students.size();
+    const std::size_t n = range.size;
     const parent_view& view = parent_views_[slot];
-    std::span<const double> factor = view.grade_mask.empty() ? std::span<const double>(ws.school_dose) : view.grade_mask;
-    if (view.dose && !view.grade_mask.empty()) {
-        ws.factor.resize(cell_count);
-        for (std::size_t c = 0; c < cell_count; ++c) ws.factor[c] = view.grade_mask[c] * ws.school_dose[c];
+    const std::span<const double> mask =
+        view.grade_mask.empty() ? std::span<const double>() : std::span<const double>(view.grade_mask.data() + range.begin, n);
+    std::span<const double> factor = mask.empty() ? std::span<const double>(ws.school_dose) : mask;
+    if (view.dose && !mask.empty()) {
+        ws.factor.resize(n);
+        for (std::size_t i = 0; i < n; ++i) ws.factor[i] = mask[i] * ws.school_dose[i];
         factor = ws.factor;
     }
-    const std::span<const double> initial(initial_values_.data() + view.node * cell_count, cell_count);
-    scale_change({ws.current.data() + view.node * cell_count, cell_count}, initial, factor,
-                 {ws.dose_current.data() + slot * cell_count, cell_count});
-    scale_change({ws.previous.data() + view.node * cell_count, cell_count}, initial, factor,
-                 {ws.dose_previous.data() + slot * cell_count, cell_count});
-    ws.view_ready[slot] = true;
+    const std::span<const double> initial(initial_values_.data() + view.node * all_cells_.size + range.begin, n);
+    scale_change({ws.current.data() + view.node * n, n}, initial, factor, {ws.view_current.data() + slot * n, n});
+    // Later years' previous view is last year's current one (swapped in): same values, same factor.
+    if (year == 0) scale_change({ws.previous.data() + view.node * n, n}, initial, factor, {ws.view_previous.data() + slot * n, n});
+    ws.view_ready[slot] = 1;
 }
 
-void simulation::aggregate_year(int year, workspace& ws, run_aggregates& out) const {
-    const std::size_t cell_count = inputs_.cells.students.size();
-    const auto& students = inputs_.cells.students;
+void simulation::sum_strata(int year, const cell_range& range, std::size_t first_stratum, workspace& ws, double* sums) const {
+    const std::size_t n = range.size;
+    const std::size_t per_stratum = sums_per_stratum();
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t y = static_cast<std::size_t>(year);
-    for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-        const reported_subgroup& group = subgroups_[g];
-        const double members = group.students_in(year);
-        if (members <= 0.0) continue;
-        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-            const double* values = ws.current.data() + outcomes_[o].node * cell_count;
-            double sum = 0.0;
-            for (std::uint32_t c : group.cells_in(year)) sum += students[c] * values[c];
-            if (const auto& trend = outcome_trends_[o]; !trend.empty()) {
-                for (std::uint32_t c : group.cells_in(year)) sum += students[c] * trend[c] * static_cast<double>(y + 1);
-            }
-            out.levels[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum / members;
-        }
-    }
+    ws.shares.resize(proficiency_cuts_.size() * n);
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* values = ws.current.data() + scale.node * cell_count;
+        const double* values = ws.current.data() + scale.node * n;
+        const double* initial = initial_values_.data() + scale.node * all_cells_.size + range.begin;
+        const double* at_baseline = baseline_shares_.data() + (p * years + y) * all_cells_.size + range.begin;
         const std::vector<double>& trend = proficiency_trends_[p];
         const double years_of_trend = static_cast<double>(y + 1);
-        std::vector<double>& share = ws.share;
-        share.resize(cell_count);
-        for (std::size_t c = 0; c < cell_count; ++c) {
-            const double level = values[c] + (trend.empty() ? 0.0 : trend[c] * years_of_trend);
-            share[c] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+        double* share = ws.shares.data() + p * n;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (values[i] == initial[i]) {
+                share[i] = at_baseline[i];
+                continue;
+            }
+            const double level = values[i] + (trend.empty() ? 0.0 : trend[range.begin + i] * years_of_trend);
+            share[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
         }
-        for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-            const reported_subgroup& group = subgroups_[g];
-            const double members = group.students_in(year);
-            if (members <= 0.0) continue;
+    }
+    const double* students = ordered_.students.data() + range.begin;
+    const auto weighted_sum = [&](const double* values, std::size_t begin, std::size_t end) {
+        return dot(students + begin, values + begin, end - begin);
+    };
+    for (std::size_t s = first_stratum; s < stratum_count(); ++s) {
+        const std::size_t begin = stratum_begin_[s] - range.begin;
+        const std::size_t end = stratum_begin_[s + 1] - range.begin;
+        double* out = sums + s * per_stratum;
+        for (std::size_t o = 0; o < outcomes_.size(); ++o) out[o] = weighted_sum(ws.current.data() + outcomes_[o].node * n, begin, end);
+        for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
+            out[outcomes_.size() + p] = weighted_sum(ws.shares.data() + p * n, begin, end);
+        }
+    }
+}
+
+void simulation::aggregate_year(int year, const cell_range& range, bool business_as_usual, workspace& ws,
+                                run_aggregates& out) const {
+    const std::size_t y = static_cast<std::size_t>(year);
+    const std::size_t per_stratum = sums_per_stratum();
+    const std::size_t year_sums = stratum_count() * per_stratum;
+    double* sums = nullptr;
+    if (business_as_usual) {
+        ws.bau_sums.resize(static_cast<std::size_t>(inputs_.spec.years) * year_sums);
+        sums = ws.bau_sums.data() + y * year_sums;
+        sum_strata(year, range, 0, ws, sums);
+    } else {
+        ws.sums.resize(year_sums);
+        sums = ws.sums.data();
+        const double* unreached = ws.bau_sums.data() + y * year_sums;
+        std::copy(unreached, unreached + first_reached_stratum_ * per_stratum, sums);
+        sum_strata(year, range, first_reached_stratum_, ws, sums);
+    }
+    const std::size_t groups = subgroups_.size();
+    for (std::size_t g = 0; g < groups; ++g) {
+        const double members = subgroups_[g].students_in(year);
+        if (members <= 0.0) continue;
+        const std::vector<std::uint32_t>& strata = group_strata_[y * groups + g];
+        const auto group_sum = [&](std::size_t k) {
             double sum = 0.0;
-            for (std::uint32_t c : group.cells_in(year)) sum += students[c] * share[c];
-            out.proficient[(y * subgroups_.size() + g) * proficiency_cuts_.size() + p] = sum / members;
+            for (std::uint32_t s : strata) sum += sums[s * per_stratum + k];
+            return sum;
+        };
+        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+            const std::size_t at = (y * groups + g) * outcomes_.size() + o;
+            out.levels[at] = (group_sum(o) + trend_totals_[at]) / members;
+        }
+        for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
+            out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] = group_sum(outcomes_.size() + p) / members;
         }
     }
 }
@@ -646,19 +928,29 @@ double simulation::baseline_level(std::size_t subgroup, std::size_t outcome, int
 }
 
 void simulation::prepare_baseline_levels() {
-    const std::size_t cell_count = inputs_.cells.students.size();
+    // Summed stratum by stratum exactly as a run's means are, so a run whose values are still the
+    // baseline reproduces the baseline means bit for bit: its gaps neither narrow nor widen.
+    const std::size_t cell_count = all_cells_.size;
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
-    baseline_levels_.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
+    const std::size_t groups = subgroups_.size();
+    std::vector<double> sums(stratum_count() * outcomes_.size());
+    for (std::size_t s = 0; s < stratum_count(); ++s) {
+        const std::size_t begin = stratum_begin_[s];
+        const std::size_t count = stratum_begin_[s + 1] - begin;
+        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+            const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
+            sums[s * outcomes_.size() + o] = dot(ordered_.students.data() + begin, values + begin, count);
+        }
+    }
+    baseline_levels_.assign(years * groups * outcomes_.size(), 0.0);
     for (std::size_t y = 0; y < years; ++y) {
-        for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-            const reported_subgroup& group = subgroups_[g];
-            const double members = group.students_in(static_cast<int>(y));
+        for (std::size_t g = 0; g < groups; ++g) {
+            const double members = subgroups_[g].students_in(static_cast<int>(y));
             if (members <= 0.0) continue;
             for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-                const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
                 double sum = 0.0;
-                for (std::uint32_t c : group.cells_in(static_cast<int>(y))) sum += inputs_.cells.students[c] * values[c];
-                baseline_levels_[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum / members;
+                for (std::uint32_t s : group_strata_[y * groups + g]) sum += sums[s * outcomes_.size() + o];
+                baseline_levels_[(y * groups + g) * outcomes_.size() + o] = sum / members;
             }
         }
     }
@@ -674,7 +966,8 @@ double simulation::baseline_proficient(std::size_t subgroup, std::size_t profici
     const double* values = initial_values_.data() + scale.node * cell_count;
     double sum = 0.0;
     for (std::uint32_t c : group.cells_in(y)) {
-        sum += inputs_.cells.students[c] * stats::normal_cdf((values[c] - scale.cut) / scale.within_cell_sd);
+        const double value = values[engine_position_[c]];
+        sum += inputs_.cells.students[c] * stats::normal_cdf((value - scale.cut) / scale.within_cell_sd);
     }
     return sum / members;
 }

@@ -107,6 +107,8 @@ public:
     /// Draw `draw` of every uncertain quantity, keyed by (seed, draw, stream): independent of
     /// which other draws run and in what order.
     [[nodiscard]] draw_parameters sample_parameters(std::uint64_t seed, std::uint64_t draw) const;
+    /// The same into `out`, reusing its storage (no allocation once it has held a draw).
+    void sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_parameters& out) const;
 
     /// The inputs `sample_parameters` draws that vary smoothly, in a fixed order: edges with a
     /// non-fixed prior (model order), effect-model parameters neither pinned nor fixed, then the
@@ -118,10 +120,10 @@ public:
     [[nodiscard]] draw_parameters parameters_with(std::span<const double> values) const;
 
     /// Runs scenario and business as usual for one draw. Thread-safe: each thread passes its own result.
-    void run(const draw_parameters& parameters, draw_result& out) const;
-    /// The scenario of one draw as if the district never cut the program (its `cut_year` ignored):
-    /// the "if the plan is sustained" course. Business as usual has no program, so it needs no rerun.
-    void run_sustained(const draw_parameters& parameters, run_aggregates& out) const;
+    /// With `sustained`, a draw whose program is cut also runs its scenario as if the district never
+    /// cut it (the "if the plan is sustained" course) into `*sustained`; returns whether it did.
+    /// Business as usual has no program, so it needs no rerun.
+    bool run(const draw_parameters& parameters, draw_result& out, run_aggregates* sustained = nullptr) const;
 
     [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
     [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
@@ -140,35 +142,64 @@ public:
 
 private:
     struct workspace;
+    /// A contiguous run of cells in engine order: [begin, begin + size).
+    struct cell_range {
+        std::size_t begin = 0;
+        std::size_t size = 0;
+    };
     void prepare_baselines();
     void prepare_reporting(diagnostics& problems);
     void prepare_parameters(diagnostics& problems);
     void prepare_baseline_levels();
     void link_gap_components(diagnostics& problems);
+    void prepare_streams();
+    void prepare_engine_order();
+    void prepare_strata(const std::vector<std::vector<bool>>& keys);
+    void prepare_trend_totals();
+    void prepare_baseline_shares();
     static workspace& thread_workspace();
     void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
-    void evaluate_year(int year, const draw_parameters& parameters, workspace& ws) const;
-    void aggregate_year(int year, workspace& ws, run_aggregates& out) const;
+    void run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
+                          run_aggregates& sustained) const;
+    /// The plan of a draw into ws.plan, with `cut_year` in place of the draw's own.
+    void compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
+                      std::optional<int> cut_year) const;
+    void set_central(draw_parameters& p) const;
+    /// A run's evaluation context: its cells and whether it is business as usual.
+    struct run_context {
+        const cell_range& range;
+        bool business_as_usual = false;
+    };
+    run_context start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
+    void run_years(int first, int last, const run_context& run, const draw_parameters& parameters, workspace& ws,
+                   run_aggregates& out) const;
+    void reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const;
+    void evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const;
+    void set_driven_nodes(int year, const run_context& run, workspace& ws) const;
+    [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const;
+    void aggregate_year(int year, const cell_range& range, bool business_as_usual, workspace& ws, run_aggregates& out) const;
+    void sum_strata(int year, const cell_range& range, std::size_t first_stratum, workspace& ws, double* sums) const;
 
     simulation_inputs inputs_;
     implementation_schedule schedule_;
     std::vector<std::size_t> evaluated_;        ///< nodes in topological order that are computed
+    std::vector<char> driven_;                  ///< per node: set by the plan (schedule_.driven_nodes())
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> parent_edges_;  ///< per evaluated: (edge, parent)
     /// A parent seen through a per-cell factor on its change: the school's dose multiplier (PL
     /// practice), a grade-band mask (edges that act at some ages only), or both.
     struct parent_view {
         std::size_t node = 0;
         bool dose = false;
-        std::vector<double> grade_mask;  ///< per cell 0/1; empty = every grade band
+        std::vector<double> grade_mask;  ///< per cell 0/1 (engine order); empty = every grade band
     };
     std::vector<parent_view> parent_views_;
     std::vector<std::vector<std::optional<std::size_t>>> parent_view_slot_;  ///< per evaluated, per parent
     void prepare_parent_views();
     [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
     [[nodiscard]] int year_or_final(int year) const;
-    void fill_parent_view(std::size_t slot, workspace& ws) const;
-    std::vector<double> initial_values_;        ///< [node * cells + cell] baseline of every node
-    std::vector<double> baseline_achievement_;  ///< per cell
+    void fill_parent_view(std::size_t slot, int year, const cell_range& range, workspace& ws) const;
+    std::vector<double> initial_values_;        ///< [node * cells + position] baseline of every node, engine order
+    std::vector<double> baseline_achievement_;  ///< per cell, engine order
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
     struct proficiency_scale {
         std::size_t node = 0;
@@ -176,17 +207,47 @@ private:
         double within_cell_sd = 1.0;
     };
     std::vector<proficiency_scale> proficiency_cuts_;
-    std::vector<double> baseline_implementation_;  ///< per cell
+    std::vector<double> baseline_implementation_;  ///< per cell, engine order
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
     std::vector<double> baseline_levels_;       ///< [(year * subgroups + subgroup) * outcomes + outcome]
-    /// Business-as-usual secular trend (SD per year) per cell, for each reported outcome and each
-    /// proficiency scale; empty where the profile gives none. Added to both runs, so never an effect.
-    std::vector<std::vector<double>> outcome_trends_;
+    /// Business-as-usual secular trend (SD per year) per cell for each proficiency scale (engine
+    /// order); empty where the profile gives none. Added to both runs, so never an effect.
     std::vector<std::vector<double>> proficiency_trends_;
+    /// The trend's share of each subgroup mean: [(year * subgroups + g) * outcomes + o], students x
+    /// trend x years summed over the members (the same in every draw, so summed once).
+    std::vector<double> trend_totals_;
     [[nodiscard]] std::vector<double> trend_per_cell(std::size_t node) const;
-    void prepare_trends();
+
+    // Engine order of the cells. The per-cell arrays above (initial values, baseline achievement and
+    // implementation, grade masks, trends) are permuted into it after they are built: cells whose
+    // school the plan never reaches come first, then the reached ones, so the scenario run can
+    // evaluate the reached cells alone as one contiguous range; within each part, cells that belong
+    // to the same reported subgroups in every year (a stratum) are adjacent, so a subgroup mean is a
+    // sum of a few contiguous per-stratum sums.
+    std::vector<std::uint32_t> engine_position_;  ///< per input cell: its position in engine order
+    struct ordered_cells {
+        std::vector<std::uint8_t> race, ell, frl, sped, grade_band;
+        std::vector<double> students;
+        std::vector<std::uint32_t> school;
+    };
+    ordered_cells ordered_;
+    cell_range all_cells_;
+    cell_range reached_cells_;                    ///< cells of schools a wave reaches within the horizon
+    std::vector<std::size_t> stratum_begin_;      ///< per stratum, and one past the last: first position
+    std::size_t first_reached_stratum_ = 0;
+    std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
+    /// Shares proficient at the baseline level plus the trend: [(p * years + year) * cells + position].
+    /// A cell whose value is still its baseline reads its share here instead of evaluating the CDF.
+    std::vector<double> baseline_shares_;
+    [[nodiscard]] std::size_t sums_per_stratum() const { return outcomes_.size() + proficiency_cuts_.size(); }
+    [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
+
+    // Random stream of every drawn quantity, hashed once rather than per draw.
+    std::vector<std::uint64_t> edge_streams_;
+    std::vector<std::uint64_t> parameter_streams_;
+    std::vector<std::uint64_t> school_streams_;
 };
 
 }  // namespace pathways

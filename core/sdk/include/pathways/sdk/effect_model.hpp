@@ -124,6 +124,10 @@ struct evaluation {
 };
 
 /// An effect model: pure function of its inputs, so the host may call it from many threads.
+/// A cell's output may depend only on that cell's entries (its parents' values, its own series, its
+/// attributes) and on the scalars of the evaluation (parameters, edge weights, year), and
+/// `pl_school_count` may change only cells of schools running PL: the host then evaluates cells the
+/// plan never reaches once, for business as usual, and reuses them in the scenario.
 /// `evaluate` reports failure by throwing a std::exception; the host names plugin, node and
 /// operation in the message it shows.
 struct effect_model_info {

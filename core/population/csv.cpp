@@ -57,8 +57,12 @@ private:
             if (at_end()) return record;
             if (text_[pos_] == ',') {
                 ++pos_;
-                // A trailing comma at the end of the input still means one more (empty) field.
-                if (at_end()) record.fields.emplace_back();
+                // A trailing comma at the end of the input still means one more (empty) field, and the
+                // record ends there: there is nothing left to read.
+                if (at_end()) {
+                    record.fields.emplace_back();
+                    return record;
+                }
                 continue;
             }
             consume_line_break();

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "population/csv.hpp"
 #include "population/schools_csv.hpp"
 #include "population_test_support.hpp"
 
@@ -358,4 +361,15 @@ TEST_CASE("schools csv: every error is reported in one pass", "[population][csv]
     CHECK(schools[1].id == "ok2");
     CHECK(format_diagnostic(found.items()[1]) ==
           "schools.csv:3: error: column share_black: expected a number, got 'abc'");
+}
+
+TEST_CASE("a trailing comma at the very end of the input is one more empty field, read without overrunning") {
+    // Found by fuzz_district_reader: the parser read one byte past the input after the last comma.
+    // The text is a buffer with no terminator behind it, so AddressSanitizer sees any overrun.
+    const std::vector<char> bytes{'a', ',', 'b', '\n', '1', ','};
+    pathways::diagnostics found;
+    const auto records = pathways::parse_csv(std::string_view(bytes.data(), bytes.size()), "t.csv", found);
+    CHECK(found.items().empty());
+    REQUIRE(records.size() == 2);
+    CHECK(records[1].fields == std::vector<std::string>{"1", ""});
 }

@@ -36,6 +36,7 @@ for target in "${targets[@]}"; do
   seed_corpus "$target" "$corpus"
   mkdir -p "$artifacts"
   echo "== $target: ${seconds}s =="
-  "$dir/bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  # A fixed seed makes a CI run repeat the exploration a developer ran before submitting.
+  "$dir/bin/$target" -seed=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts" "$corpus" 2>&1 | tail -n 12
 done

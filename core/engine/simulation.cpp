@@ -438,7 +438,7 @@ void simulation::prepare_parameters(diagnostics& problems) {
     pinned_parameters_.assign(model.parameters.size(), std::numeric_limits<double>::quiet_NaN());
     for (const auto& [name, value] : inputs_.spec.parameters) {
         const auto it = std::find_if(model.parameters.begin(), model.parameters.end(),
-                                     [&](const parameter_info& p) { return p.name == name; });
+                                     [&name = name](const parameter_info& p) { return p.name == name; });
         if (it == model.parameters.end()) {
             problems.error(inputs_.spec.file, 0, 0, "/effect_model/parameters",
                            "effect model '" + model.name + "' has no parameter '" + name + "'");

@@ -8,7 +8,7 @@ only; every random number comes from random.Random(seed).random(), so a rerun re
 for byte.
 
 The schools are synthetic [A]: real school-level data are not used. Each district is built so that its
-enrollment-weighted totals match the profile (DOMAIN.md §4 for Denver; US-average shares for the
+enrollment-weighted totals match the profile (published Denver figures for Denver; US-average shares for the
 national district) while schools differ the way an urban district does:
   * a latent "neighbourhood" score per school drives segregation: high-score schools are whiter and
     lower-FRL, low-score schools mostly Hispanic (or Black) and high-FRL;
@@ -19,9 +19,9 @@ national district) while schools differ the way an urban district does:
     district total;
   * Denver only: SPF colour by rank of a noisy FRL-based score (realistic mix, blue/green schools have
     lower FRL); academic_optimism (z) higher in green/blue schools and value_feasibility_gap (SD) lower,
-    both centred on 0 (seed 000: green SPF goes with higher optimism and a smaller gap); PL schools get
-    +0.5 optimism and -0.3 gap (seed 000: PL schools score high on academic optimism). Tags: 6 schools
-    `pl-pilot;pl-planning` (the 2015 pilots) and 9 more `pl-planning` (the 2016 cohort of 15, seed 000).
+    both centred on 0 (Denver 2016–2017 Early Impact Report: green SPF goes with higher optimism and a smaller gap); PL schools get
+    +0.5 optimism and -0.3 gap (Early Impact Report: PL schools score high on academic optimism). Tags: 6 schools
+    `pl-pilot;pl-planning` (the 2015 pilots) and 9 more `pl-planning` (the 2016 cohort of 15, Early Impact Report).
     Five other schools start at level 1.2 (earlier blended-learning practice) via start_level.
   * National: start_level is left blank. Its schools' starting levels differ through the profile's
     `between_school_sd` and `starting_level_spread` (pathways spreads them when it loads the profile;

@@ -29,7 +29,7 @@ struct position_index {
     void error(diagnostics& out, std::string_view pointer, std::string message) const;
 };
 
-/// A number shipped as a default, with where it comes from (DOMAIN.md evidence tags).
+/// A number shipped as a default, with where it comes from (evidence tags S, S2, R, A).
 struct sourced_value {
     double value = 0.0;
     std::string source;
@@ -114,17 +114,17 @@ struct wave {
 
 struct ramp_settings {
     bool instant = false;
-    double years_to_half = 2.0;  ///< DOMAIN.md §7: logistic, 50% at year 2 (NIRN [S])
-    double years_to_90 = 3.5;    ///< DOMAIN.md §7: 90% at year 3.5
+    double years_to_half = 2.0;  ///< logistic, 50% at year 2 (Fixsen et al. 2005, NIRN)
+    double years_to_90 = 3.5;    ///< 90% at year 3.5 (Fixsen et al. 2005, NIRN)
 };
 
 struct fidelity_settings {
-    double decay_per_doubling = 0.85;  ///< DOMAIN.md §7: each doubling of PL schools × 0.85
-    double reference_schools = 6.0;    ///< DOMAIN.md §4: the six 2015 pilot schools [S]
+    double decay_per_doubling = 0.85;  ///< each doubling of PL schools × 0.85 (Cheung & Slavin 2016; assumed)
+    double reference_schools = 6.0;    ///< the six 2015 Denver pilot schools (Early Impact Report)
 };
 
 struct program_cut_settings {
-    double annual_probability = 0.0;  ///< DOMAIN.md §7 suggests 0.10–0.20 without patience
+    double annual_probability = 0.0;  ///< 0.10–0.20 is plausible without institutional patience (assumed)
     std::optional<double> protected_years;  ///< default: the district's institutional patience
 };
 

@@ -10,9 +10,9 @@
 namespace pathways {
 namespace {
 
-// DOMAIN.md §1.5 and §7 [A]: a school whose foundational practices average below "learner centered"
+// An assumption: a school whose foundational practices average below "learner centered"
 // (1.5), each weighted by its moderator edges into the drivers, ramps its drivers more slowly ("if a
-// foundational practice is missing…", seed 002).
+// foundational practice is missing…", Denver Public Schools 2017, Personalized Learning Driver Model).
 constexpr double foundation_threshold = 1.5;
 constexpr double slowest_gate = 0.25;
 
@@ -83,7 +83,7 @@ double mean_condition(const model_graph& graph, const district_profile& district
 }
 
 /// Logistic ramp: half of the target after `half` effective years, 90% after `ninety`
-/// (DOMAIN.md §7, NIRN [S]); nothing before a school starts.
+/// (Fixsen et al. 2005, NIRN: 2 to 4 years to full implementation); nothing before a school starts.
 double ramp_progress(double effective_years, double half, double ninety) {
     if (effective_years <= 0.0) return 0.0;
     const double steepness = std::log(9.0) / std::max(ninety - half, 1e-6);
@@ -225,9 +225,9 @@ void implementation_schedule::foundation_weights(std::span<const double> edge_we
 
 double implementation_schedule::speed_multiplier(std::size_t school, double misaligned_floor,
                                                  std::span<const double> edge_weights) const {
-    // DOMAIN.md §1.5 and §7: misaligned accountability and central office slow the ramp to the
-    // floor their moderator edges carry (0.5 by default, seed 001 [S]); a teacher value–feasibility
-    // gap slows it by |β| per SD of gap (seed 000 [S], β [A]).
+    // Misaligned accountability and central office slow the ramp to the
+    // floor their moderator edges carry (0.5 by default; Trickett, Learnings from Implementing PL in DPS); a teacher value–feasibility
+    // gap slows it by |β| per SD of gap (Denver 2016–2017 Early Impact Report, correlational; β assumed).
     double gap_weight = 0.0;
     for (std::size_t e : gap_edges_) gap_weight += edge_weights[e];
     if (!gap_edges_.empty()) gap_weight /= static_cast<double>(gap_edges_.size());
@@ -246,7 +246,7 @@ void implementation_schedule::ramp_school(std::size_t school, double progress_dr
         const double progress = kind == node_kind::foundational_practice ? progress_foundation : progress_driver;
         levels[k] = start + (target - start) * progress * ceiling;
     }
-    // Community involvement caps the practices that depend on families and partners (seed 001).
+    // Community involvement caps the practices that depend on families and partners (Trickett, Learnings from Implementing PL in DPS).
     for (const auto& [edge, k] : community_edges_) {
         const double start = start_levels_[school * driven + k];
         levels[k] = start + (levels[k] - start) * (1.0 - edge_weights[edge] * (1.0 - community_involvement_));

@@ -184,7 +184,7 @@ void simulation::prepare_baselines() {
             double variance = 0.0;
             for (std::size_t c = 0; c < cell_count; ++c) variance += cells.students[c] * values[c] * values[c];
             variance /= const_array_map(cells.students.data(), static_cast<Eigen::Index>(cell_count)).sum();
-            // Student-level SD is 1 (DOMAIN.md §7): what the cells do not explain is within-cell spread.
+            // Student-level SD is 1 (outcomes are in student-level SD units): what the cells do not explain is within-cell spread.
             const double within = std::sqrt(std::max(0.1, 1.0 - variance));
             proficiency_cuts_.push_back(
                 {*node, solve_cut_score(values, cells.students, within, *baseline.proficient), within});
@@ -803,7 +803,7 @@ void simulation::evaluate_year(int year, const run_context& run, const draw_para
                                   {previous.data() + offset, n}, initial_of(parent)});
         }
         if (nodes[node].kind == node_kind::primary_driver) {
-            // A primary driver is the mean of its secondary drivers (DOMAIN.md §1.1 encoding [A]).
+            // A primary driver is the mean of its secondary drivers (a modelling choice for the Driver Model's 0–3 encoding).
             array_map target(out, static_cast<Eigen::Index>(n));
             target.setZero();
             for (const auto& parent : ws.parents) target += const_array_map(parent.current.data(), static_cast<Eigen::Index>(n));

@@ -111,7 +111,7 @@ double log_gamma_variate(double shape, counter_rng& rng) {
     return std::log(boosted) + std::log(rng.next_uniform()) / shape;
 }
 
-// Modified Lentz evaluation of the continued fraction for I_x(a, b) (Numerical Recipes §6.4, betacf).
+// Modified Lentz evaluation of the continued fraction for I_x(a, b) (Press et al., Numerical Recipes, section 6.4, betacf).
 double incomplete_beta_fraction(double a, double b, double x) {
     constexpr double tiny = 1e-300;
     constexpr double epsilon = 1e-16;

@@ -43,7 +43,7 @@ double sample_beta(double a, double b, double lower, double upper, counter_rng& 
 /// and keeps full relative precision in either tail. Throws std::invalid_argument like validate_prior.
 double truncated_normal_quantile(double mean, double sd, double lower, double upper, double p);
 
-/// Regularized incomplete beta I_x(a, b) (continued fraction, modified Lentz; Numerical Recipes §6.4).
+/// Regularized incomplete beta I_x(a, b) (continued fraction, modified Lentz; Press et al., Numerical Recipes, section 6.4).
 double regularized_incomplete_beta(double a, double b, double x);
 
 /// One draw of `p`, using the generator's next uniforms.

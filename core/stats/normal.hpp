@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The standard normal distribution and the effect-size conversions of DOMAIN.md §3.4.
+/// The standard normal distribution and the effect-size conversions of the normal model (percentile shift, share above a cut score).
 
 namespace pathways::stats {
 

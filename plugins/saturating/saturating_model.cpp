@@ -1,5 +1,5 @@
 // The `saturating` effect model: diminishing returns on the dose, and drivers that move outcomes
-// only as far as the school's foundational practices allow (seed 002).
+// only as far as the school's foundational practices allow (Denver Public Schools 2017, Personalized Learning Driver Model).
 
 #include <algorithm>
 #include <array>

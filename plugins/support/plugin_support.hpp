@@ -119,7 +119,7 @@ constexpr bool is_practice(sdk::node_kind kind) {
 }
 
 /// The `persistence` parameter shared by the models that let gains fade after PL stops
-/// (DOMAIN.md §7); `description` says when the fading starts in that model.
+/// (Taylor 2014 fade-out; 0.6 assumed); `description` says when the fading starts in that model.
 constexpr sdk::parameter_spec persistence_spec(std::string_view description) {
     return {.name = "persistence",
             .type = sdk::parameter_type::real,

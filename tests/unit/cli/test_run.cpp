@@ -103,7 +103,7 @@ TEST_CASE("Ctrl-C stops a run with exit 130 and leaves no file", "[cli][run]") {
 TEST_CASE("evidence model at the RAND 2017 setting: about 3 percentile points in math", "[cli][run][findings]") {
     scratch_folder out("rand");
     REQUIRE(run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code == 0);
-    // Full implementation for one year: 0.09 SD (DOMAIN.md §2), 100·(Φ(Φ⁻¹(p0) + 0.09) − p0) ≈ 3.6 at the median.
+    // Full implementation for one year: 0.09 SD (Pane et al. 2017), 100·(Φ(Φ⁻¹(p0) + 0.09) − p0) ≈ 3.6 at the median.
     CHECK(final_mean(out.path(), "all", "academic.achievement.math", "effect") == Approx(0.09).margin(1e-6));
     CHECK(final_mean(out.path(), "all", "academic.achievement.math", "percentile_shift") == Approx(3.5).margin(0.5));
 }

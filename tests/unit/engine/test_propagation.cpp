@@ -14,7 +14,7 @@ using namespace pathways;
 
 using test::tiny_model;
 
-// The two alignment conditions of DOMAIN.md §1.5, each with a moderator edge into D that carries
+// The two alignment conditions of the DPS model, each with a moderator edge into D that carries
 // the ramp speed of a fully misaligned district.
 model_definition with_alignment_moderators(model_definition m, double misaligned_floor) {
     for (const char* id : {"district.accountability_flexibility", "district.central_office_alignment"}) {

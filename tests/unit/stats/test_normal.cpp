@@ -55,9 +55,9 @@ TEST_CASE("normal_quantile edges and errors", "[normal]") {
     CHECK_THROWS_AS(normal_quantile(std::nan("")), std::domain_error);
 }
 
-TEST_CASE("percentile_shift at the median matches DOMAIN 3.4", "[normal]") {
+TEST_CASE("percentile_shift at the median matches the normal-model conversion table", "[normal]") {
     // 100·(Φ(d) − 0.5): mpmath gives 1.99388, 3.58564, 3.98278, 7.53454, 7.92597, 10.64199, 13.68307, 15.54217;
-    // DOMAIN rounds them to +2.0, +3.6, +4.0, +7.5, +7.9, +10.6, +13.7, +15.5.
+    // The table rounds them to +2.0, +3.6, +4.0, +7.5, +7.9, +10.6, +13.7, +15.5.
     CHECK(percentile_shift(0.5, 0.05) == Approx(1.99388058383725).epsilon(1e-12));
     CHECK(percentile_shift(0.5, 0.09) == Approx(3.58563925851721).epsilon(1e-12));
     CHECK(percentile_shift(0.5, 0.10) == Approx(3.98278372770290).epsilon(1e-12));
@@ -70,10 +70,10 @@ TEST_CASE("percentile_shift at the median matches DOMAIN 3.4", "[normal]") {
     CHECK(percentile_shift(0.5, -0.09) == Approx(-3.58563925851721).epsilon(1e-12));  // symmetric
 }
 
-TEST_CASE("shifted_share matches the proficiency table of DOMAIN 3.4", "[normal]") {
+TEST_CASE("shifted_share matches the normal-model proficiency table", "[normal]") {
     // Φ(Φ⁻¹(0.44) + 0.09) = 0.475691862951991 (47.6%)
     CHECK(shifted_share(0.44, 0.09) == Approx(0.475691862951991).epsilon(1e-12));
-    // Table rows, in percentage points 100·(p1 − p0), against DOMAIN's one-decimal values:
+    // Table rows, in percentage points 100·(p1 − p0), against the table's one-decimal values:
     struct row { double p0, d, pp; };
     const row table[] = {
         {0.44, 0.05, 2.0}, {0.44, 0.09, 3.6}, {0.44, 0.20, 8.0}, {0.44, 0.27, 10.7},
@@ -86,7 +86,7 @@ TEST_CASE("shifted_share matches the proficiency table of DOMAIN 3.4", "[normal]
         INFO("p0 = " << r.p0 << ", d = " << r.d);
         CHECK(100.0 * (shifted_share(r.p0, r.d) - r.p0) == Approx(r.pp).margin(0.05));
     }
-    // Gap in SD implied by two rates (DOMAIN: 75% vs 28% → 1.26 SD)
+    // Gap in SD implied by two rates (the table: 75% vs 28% → 1.26 SD)
     CHECK(normal_quantile(0.75) - normal_quantile(0.28) == Approx(1.26).margin(0.005));
 }
 

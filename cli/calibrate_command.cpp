@@ -16,6 +16,7 @@
 #include "scenario/json_checks.hpp"
 #include "scenario/parameter_file.hpp"
 #include "scenario/scenario_reader.hpp"
+#include "text_format.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -208,22 +209,18 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
 
 namespace {
 
-/// Final-year effect (scenario minus business as usual) on `outcome` for all students, central run.
-double central_effect_of(const loaded_scenario& loaded, const std::string& outcome) {
+/// Final-year effects for all students on each of `outcomes`, from one central run.
+std::vector<double> central_effects_of(const loaded_scenario& loaded, const std::vector<std::string>& outcomes) {
     diagnostics found;
     const simulation sim({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, found);
     if (found.has_errors()) throw input_error(found);
     draw_result result;
     sim.run(sim.central_parameters(), result);
-    const std::size_t g = subgroup_index(sim, "all");
-    const std::size_t o = outcome_index(sim, outcome);
-    const std::size_t at = ((static_cast<std::size_t>(sim.years()) - 1) * sim.subgroups().size() + g) * sim.outcomes().size() + o;
-    return result.scenario.levels[at] - result.business_as_usual.levels[at];
-}
-
-std::string padded(std::string text, std::size_t width) {
-    if (text.size() < width) text.append(width - text.size(), ' ');
-    return text;
+    std::vector<double> effects;
+    for (const std::string& outcome : outcomes) {
+        effects.push_back(final_year_effect(sim, result, subgroup_index(sim, "all"), outcome_index(sim, outcome)));
+    }
+    return effects;
 }
 
 void print_anchor_list(const std::vector<anchor>& anchors) {
@@ -268,7 +265,10 @@ void check_scenario(const std::string& file, const std::vector<anchor>& anchors,
                                    copy.report.outcomes.end());
         auto loaded = load_scenario(std::move(copy), registry, {model.name, {}, 0, std::nullopt}, found);
         if (!loaded) throw input_error(found);
-        for (std::size_t i = 0; i < matching.size(); ++i) effects[i].push_back(central_effect_of(*loaded, matching[i]->outcome));
+        std::vector<std::string> outcomes;
+        for (const anchor* a : matching) outcomes.push_back(a->outcome);
+        const std::vector<double> model_effects = central_effects_of(*loaded, outcomes);
+        for (std::size_t i = 0; i < matching.size(); ++i) effects[i].push_back(model_effects[i]);
     }
     for (std::size_t i = 0; i < matching.size(); ++i) {
         const anchor& a = *matching[i];

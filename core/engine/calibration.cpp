@@ -9,14 +9,18 @@ namespace pathways {
 central_effect::central_effect(const simulation& sim, std::size_t parameter, std::size_t subgroup, std::size_t outcome)
     : sim_(sim), central_(sim.central_parameters()), parameter_(parameter), subgroup_(subgroup), outcome_(outcome) {}
 
+double final_year_effect(const simulation& sim, const draw_result& run, std::size_t subgroup, std::size_t outcome) {
+    const auto final_year = static_cast<std::size_t>(sim.years() - 1);
+    const std::size_t at = (final_year * sim.subgroups().size() + subgroup) * sim.outcomes().size() + outcome;
+    return run.scenario.levels.at(at) - run.business_as_usual.levels.at(at);
+}
+
 double central_effect::operator()(double knob) const {
     draw_parameters parameters = central_;
     parameters.model_parameters.at(parameter_) = knob;
     draw_result result;
     sim_.run(parameters, result);
-    const auto final_year = static_cast<std::size_t>(sim_.years() - 1);
-    const std::size_t at = (final_year * sim_.subgroups().size() + subgroup_) * sim_.outcomes().size() + outcome_;
-    return result.scenario.levels.at(at) - result.business_as_usual.levels.at(at);
+    return final_year_effect(sim_, result, subgroup_, outcome_);
 }
 
 namespace {

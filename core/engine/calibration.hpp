@@ -11,6 +11,9 @@
 
 namespace pathways {
 
+/// Final-year effect (scenario minus business-as-usual level) of one reported subgroup and outcome in a run.
+double final_year_effect(const simulation& sim, const draw_result& run, std::size_t subgroup, std::size_t outcome);
+
 /// The effect a knob value gives: final-year scenario minus business-as-usual level of one reported
 /// subgroup and outcome in the central run (every uncertain quantity at its central value) with the
 /// model parameter `parameter` set to the value. Holds `sim` by reference.

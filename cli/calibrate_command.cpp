@@ -1,5 +1,6 @@
 // calibrate: the value of an effect model's calibration parameter at which a scenario's central run
 // reproduces an anchor's effect; printed as a --set line and written as a parameter file.
+#include "common/version.hpp"
 #include "calibrate_command.hpp"
 
 #include <algorithm>
@@ -22,7 +23,6 @@ namespace pathways::cli {
 namespace {
 
 constexpr const char* command_line = "<command line>";
-constexpr const char* pathways_version = "0.1.0";
 
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
     diagnostics found;
@@ -200,7 +200,7 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     file.parameters.push_back({knob, solution.value, {}});
     std::sort(file.parameters.begin(), file.parameters.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     file.provenance = {target->id, target->reference, target->outcome, target->effect, solution.achieved,
-                       options.scenario_file, pathways_version};
+                       options.scenario_file, version};
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";

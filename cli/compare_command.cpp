@@ -1,5 +1,6 @@
 // compare and compare-models: run several what-ifs (or effect models) on the same draws and set
 // them side by side with paired differences.
+#include "common/version.hpp"
 #include "compare_command.hpp"
 
 #include <algorithm>
@@ -129,7 +130,7 @@ std::string manifest_json(const std::vector<std::string>& command_line, const st
                           unsigned threads, const std::vector<std::pair<std::string, std::string>>& outputs) {
     const scenario& first = runs.front().loaded->spec;
     std::ostringstream out;
-    out << "{\n  \"pathways_version\": \"0.1.0\",\n  \"sdk_abi\": " << sdk::abi_version
+    out << "{\n  \"pathways_version\": " << json_quote(version) << ",\n  \"sdk_abi\": " << sdk::abi_version
         << ",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT) << ",\n  \"command_line\": [";
     for (std::size_t i = 0; i < command_line.size(); ++i) out << (i ? ", " : "") << json_quote(command_line[i]);
     out << "],\n  \"seed\": " << first.seed << ",\n  \"draws\": " << first.draws << ",\n  \"threads\": " << threads

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/version.hpp"
 #include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "common/diagnostics.hpp"
@@ -144,7 +145,7 @@ int main(int argc, char** argv) {
     escape_control_characters_on_terminal();
     CLI::App app{"pathways: project every student subgroup's outcomes under a theory of change"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "pathways 0.1.0");
+    app.set_version_flag("--version", std::string("pathways ") + pathways::version);
 
     plugin_options plugins;
     validate_options validate;

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/version.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "parameter_settings.hpp"
@@ -47,7 +48,7 @@ struct finished_run {
 std::string manifest_json(const run_options& options, const loaded_scenario& base, const std::vector<finished_run>& runs,
                           const std::vector<std::pair<std::string, std::string>>& outputs, unsigned threads) {
     std::ostringstream out;
-    out << "{\n  \"pathways_version\": \"0.1.0\",\n  \"sdk_abi\": " << sdk::abi_version
+    out << "{\n  \"pathways_version\": " << json_quote(version) << ",\n  \"sdk_abi\": " << sdk::abi_version
         << ",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT) << ",\n  \"command_line\": [";
     for (std::size_t i = 0; i < options.command_line.size(); ++i) out << (i ? ", " : "") << json_quote(options.command_line[i]);
     out << "],\n  \"scenario\": " << json_quote(base.spec.name) << ",\n  \"effect_model\": {\"name\": "

@@ -1,5 +1,6 @@
 // sensitivity: which uncertain input drives one projected value, by a one-at-a-time tornado and
 // Sobol indices with bootstrap intervals.
+#include "common/version.hpp"
 #include "sensitivity_command.hpp"
 #include "text_format.hpp"
 
@@ -114,7 +115,7 @@ std::string report_csv(const sensitivity_report& report) {
 /// What marks a folder holding only sensitivity.csv as a results folder of pathways.
 std::string sensitivity_manifest(const sensitivity_command_options& options, const loaded_scenario& loaded,
                                  const std::string& csv) {
-    return "{\n  \"pathways_version\": \"0.1.0\",\n  \"build\": " + json_quote(PATHWAYS_BUILD_FINGERPRINT) +
+    return "{\n  \"pathways_version\": " + json_quote(version) + ",\n  \"build\": " + json_quote(PATHWAYS_BUILD_FINGERPRINT) +
            ",\n  \"scenario\": " + json_quote(loaded.spec.name) + ",\n  \"variant\": " + json_quote(options.variant) +
            ",\n  \"outcome\": " + json_quote(options.outcome) + ",\n  \"subgroup\": " + json_quote(options.subgroup) +
            ",\n  \"metric\": " + json_quote(options.metric) + ",\n  \"n\": " + std::to_string(options.base_samples) +

@@ -14,6 +14,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/model.hpp"
+#include "common/national_marginals.hpp"
 
 namespace pathways {
 
@@ -83,7 +84,10 @@ struct district_profile {
     std::string id;
     std::string name;
     std::string file;
-    std::filesystem::path schools_csv;
+    std::filesystem::path schools_csv;  ///< empty when the schools are synthesized
+    /// Schools synthesized from national marginals instead of read from a CSV (a profile has one or the other).
+    std::optional<national_marginals> synthesized_schools;
+    std::uint64_t synthesis_seed = 0;
     sourced_value enrollment;
     seed_associations seed;
     std::vector<outcome_baseline> baselines;

@@ -6,6 +6,7 @@
 #include "common/text_safety.hpp"
 #include "engine/schedule.hpp"
 #include "plugin/parameter_check.hpp"
+#include "population/national_synthesis.hpp"
 #include "population/schools_csv.hpp"
 #include "scenario/model_reader.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -98,8 +99,10 @@ void check_enrollment(const district_profile& district, const std::vector<school
     district.where.error(out, "/enrollment/value",
                          "enrollment " + shortest_number(district.enrollment.value) + " disagrees with the " +
                              std::to_string(total) + " students of the " + std::to_string(schools.size()) +
-                             " schools in " + district.schools_csv.filename().string() +
-                             "; expected the sum of the CSV's enrollment column");
+                             " schools in " +
+                             (district.synthesized_schools ? std::string("/synthesized_schools")
+                                                           : district.schools_csv.filename().string()) +
+                             "; expected the sum of the schools' enrollment");
 }
 
 seed_table to_seed_table(const seed_associations& seed) {
@@ -167,7 +170,7 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
     loaded_district loaded;
     loaded.graph = load_model_graph(model_path, found);
     auto district = read_district(path, found);
-    if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
+    if (district) loaded.schools = district_schools(*district, found);
     if (district) check_enrollment(*district, loaded.schools, found);
     if (district && loaded.graph) check_district_nodes(*district, *loaded.graph, found);
     if (found.has_errors() || !district || !loaded.graph) {
@@ -183,7 +186,7 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
 }
 
 void check_district_schools(const district_profile& district, diagnostics& out) {
-    const std::vector<school> schools = read_schools_csv(district.schools_csv, out);
+    const std::vector<school> schools = district_schools(district, out);
     check_enrollment(district, schools, out);
 }
 
@@ -222,7 +225,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
                          "district file '" + spec.district_path.string() + "' does not exist; expected a district profile");
     }
     loaded.model = resolve_model(spec, plugins, overrides, found);
-    if (district) loaded.schools = read_schools_csv(district->schools_csv, found);
+    if (district) loaded.schools = district_schools(*district, found);
     if (district) check_enrollment(*district, loaded.schools, found);
     if (loaded.graph) {
         for (const wave& w : spec.plan.waves) check_levels(w.targets, *loaded.graph, spec.where, found);

@@ -7,13 +7,12 @@
 #include <string>
 
 #include "population/apportion.hpp"
+#include "population/schools_csv.hpp"
 #include "stats/distributions.hpp"
 #include "stats/random.hpp"
 
 namespace pathways {
 namespace {
-
-constexpr double share_tolerance = 1e-3;
 
 /// How much one school's race mix varies around its band's mix: a log-scale SD per race (assumed;
 /// wide enough that schools of one band range from nearly all-white to nearly all-minority).
@@ -22,26 +21,12 @@ constexpr double school_race_log_sd = 0.6;
 /// explain (assumed), and of disability shares (assumed).
 constexpr double school_ell_log_sd = 0.5;
 constexpr double school_disability_log_sd = 0.25;
-/// No school takes more than these shares after scaling (a school of only English learners or of
-/// only students with an IEP exists, but not as a typical public school).
-constexpr double max_ell_share = 0.9;
-constexpr double max_disability_share = 0.6;
 
 stats::counter_rng school_rng(std::uint64_t seed, std::size_t school, const char* quantity) {
     return stats::counter_rng(seed, school, stats::stream_id(quantity));
 }
 
-bool is_share(double x) { return std::isfinite(x) && x >= 0.0 && x <= 1.0; }
-
 double sum_of(std::span<const double> values) { return std::accumulate(values.begin(), values.end(), 0.0); }
-
-std::string check_shares(std::span<const double> shares, const char* what) {
-    for (const double s : shares) {
-        if (!is_share(s)) return std::string(what) + " must each be between 0 and 1";
-    }
-    if (std::abs(sum_of(shares) - 1.0) > share_tolerance) return std::string(what) + " must sum to 1";
-    return {};
-}
 
 std::vector<school_level> levels_of_schools(const national_marginals& m) {
     const auto counts = apportion_largest_remainder(m.level_shares, m.schools);
@@ -195,7 +180,7 @@ void assign_english_learners(std::vector<school>& schools, const national_margin
         propensity[i] = (0.02 + race[static_cast<int>(sdk::race::hispanic)] + 0.6 * race[static_cast<int>(sdk::race::asian)]) *
                         std::exp(school_ell_log_sd * stats::sample_standard_normal(rng));
     }
-    const auto shares = scaled_to_mean(propensity, schools, m.english_learner_share, max_ell_share);
+    const auto shares = scaled_to_mean(propensity, schools, m.english_learner_share, max_english_learner_share);
     for (std::size_t i = 0; i < schools.size(); ++i) {
         schools[i].ell_share = shares[i];
         schools[i].exited_ell_share = std::min(m.exited_ell_per_ell * shares[i], 1.0 - shares[i]);
@@ -224,42 +209,6 @@ std::string school_id(std::size_t index) {
 
 }  // namespace
 
-std::string check_marginals(const national_marginals& m) {
-    if (m.schools <= 0) return "the number of schools must be positive";
-    if (m.students < m.schools) return "the number of students must be at least the number of schools";
-    if (auto problem = check_shares(m.race_shares, "race shares"); !problem.empty()) return problem;
-    if (m.frl_bands.empty()) return "at least one FRL band is needed";
-    std::vector<double> band_shares;
-    for (const frl_band& band : m.frl_bands) {
-        if (!is_share(band.lower) || !is_share(band.upper) || band.lower > band.upper) {
-            return "each FRL band needs 0 <= lower <= upper <= 1";
-        }
-        if (!std::isfinite(band.lean)) return "each FRL band's lean must be a finite number";
-        band_shares.push_back(band.student_share);
-    }
-    if (auto problem = check_shares(band_shares, "the FRL bands' student shares"); !problem.empty()) return problem;
-    if (auto problem = check_shares(m.level_shares, "school level shares"); !problem.empty()) return problem;
-    for (const double tilt : m.race_tilt) {
-        if (!std::isfinite(tilt)) return "race tilts must be finite numbers";
-    }
-    if (!is_share(m.english_learner_share) || m.english_learner_share >= max_ell_share) {
-        return "the English-learner share must be at least 0 and below " + std::to_string(max_ell_share);
-    }
-    if (!is_share(m.disability_share) || m.disability_share >= max_disability_share) {
-        return "the disability share must be at least 0 and below " + std::to_string(max_disability_share);
-    }
-    if (!std::isfinite(m.exited_ell_per_ell) || m.exited_ell_per_ell < 0.0) {
-        return "former English learners per current one must be 0 or more";
-    }
-    for (std::size_t level = 0; level < m.median_enrollment.size(); ++level) {
-        if (!(m.median_enrollment[level] > 0.0) || !std::isfinite(m.median_enrollment[level]) ||
-            !(m.enrollment_log_sd[level] >= 0.0) || !std::isfinite(m.enrollment_log_sd[level])) {
-            return "each level needs a positive median enrollment and a log-scale spread of 0 or more";
-        }
-    }
-    return {};
-}
-
 std::vector<school> synthesize_national_schools(const national_marginals& m, std::uint64_t seed) {
     if (const auto problem = check_marginals(m); !problem.empty()) throw std::invalid_argument(problem);
     const auto levels = levels_of_schools(m);
@@ -281,6 +230,11 @@ std::vector<school> synthesize_national_schools(const national_marginals& m, std
     assign_english_learners(schools, m, seed);
     assign_disabilities(schools, m, seed);
     return schools;
+}
+
+std::vector<school> district_schools(const district_profile& district, diagnostics& found) {
+    if (district.synthesized_schools) return synthesize_national_schools(*district.synthesized_schools, district.synthesis_seed);
+    return read_schools_csv(district.schools_csv, found);
 }
 
 }  // namespace pathways

@@ -616,6 +616,78 @@ void read_trends(const json::document& doc, const json::array_ref& trends, distr
     }
 }
 
+/// A sourced object whose members other than source and evidence are numbers (race shares, level
+/// shares): reads `names` in order into `values`, all required.
+template <std::size_t N>
+void read_sourced_shares(object_reader reader, const std::vector<std::string>& names, std::array<double, N>& values,
+                         double min, double max) {
+    if (!reader.valid()) return;
+    for (std::size_t i = 0; i < N; ++i) values[i] = reader.required_number(names[i], min, max).value_or(0.0);
+    reader.required_string("source");
+    if (const auto evidence = reader.required_string("evidence"); evidence && !is_evidence_tag(*evidence)) {
+        reader.error_at("evidence", "unknown evidence tag '" + *evidence + "'; " + expected_evidence_tags());
+    }
+}
+
+const std::vector<std::string> level_names{"elementary", "middle", "high", "k8"};
+
+void read_frl_bands(object_reader reader, national_marginals& marginals) {
+    if (!reader.valid()) return;
+    if (const auto bands = reader.array("bands")) {
+        for (std::size_t i = 0; i < bands->size(); ++i) {
+            object_reader band(reader.doc(), bands->pointer_of(i), reader.out());
+            if (!band.valid()) continue;
+            frl_band b;
+            b.lower = band.required_number("lower", 0.0, 1.0).value_or(0.0);
+            b.upper = band.required_number("upper", 0.0, 1.0).value_or(0.0);
+            b.student_share = band.required_number("student_share", 0.0, 1.0).value_or(0.0);
+            b.lean = band.required_number("lean", -10.0, 10.0).value_or(0.0);
+            if (b.lower > b.upper) band.error_at("upper", "upper bound below the lower bound; expected lower <= upper");
+            marginals.frl_bands.push_back(b);
+        }
+        if (bands->size() == 0) reader.error_at("bands", "no bands; expected at least one");
+    }
+    reader.required_string("source");
+    reader.required_string("evidence");
+}
+
+void read_school_sizes(object_reader reader, national_marginals& marginals) {
+    if (!reader.valid()) return;
+    for (std::size_t level = 0; level < level_names.size(); ++level) {
+        auto size = reader.child(level_names[level]);
+        if (!size.valid()) continue;
+        marginals.median_enrollment[level] = size.required_number("median", 1.0, 1e5).value_or(1.0);
+        marginals.enrollment_log_sd[level] = size.required_number("log_sd", 0.0, 3.0).value_or(0.0);
+    }
+    reader.required_string("source");
+    reader.required_string("evidence");
+}
+
+/// `synthesized_schools`: the national marginals a synthetic population of schools reproduces, each
+/// with its source.
+void read_synthesized_schools(object_reader reader, district_profile& district) {
+    if (!reader.valid()) return;
+    const std::size_t findings_before = reader.out().items().size();
+    national_marginals m;
+    district.synthesis_seed = static_cast<std::uint64_t>(reader.required_integer("seed", 0).value_or(0));
+    m.schools = static_cast<std::int64_t>(read_sourced(reader, "schools", 1.0, 1e6, true).value_or(sourced_value{}).value);
+    m.students = static_cast<std::int64_t>(read_sourced(reader, "students", 1.0, 1e8, true).value_or(sourced_value{}).value);
+    read_sourced_shares(reader.child("race_shares"), race_names, m.race_shares, 0.0, 1.0);
+    read_sourced_shares(reader.child("race_lean"), race_names, m.race_tilt, -10.0, 10.0);
+    read_frl_bands(reader.child("frl_bands"), m);
+    m.english_learner_share = read_sourced(reader, "english_learners", 0.0, 0.89, true).value_or(sourced_value{}).value;
+    m.disability_share = read_sourced(reader, "disabilities", 0.0, 0.59, true).value_or(sourced_value{}).value;
+    m.exited_ell_per_ell = read_sourced(reader, "exited_per_english_learner", 0.0, 10.0, true).value_or(sourced_value{}).value;
+    read_sourced_shares(reader.child("level_shares"), level_names, m.level_shares, 0.0, 1.0);
+    read_school_sizes(reader.child("school_sizes"), m);
+    if (reader.out().items().size() > findings_before) return;  // the check below would repeat them
+    if (const std::string problem = check_marginals(m); !problem.empty()) {
+        reader.error(problem);
+        return;
+    }
+    district.synthesized_schools = std::move(m);
+}
+
 void read_district_body(const json::document& doc, const std::filesystem::path& path, district_profile& district,
                         diagnostics& out) {
     object_reader root(doc, "", out);
@@ -626,7 +698,14 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
     district.id = root.required_string("id").value_or("");
     district.name = root.required_string("name").value_or("");
     root.optional_string("description");
-    if (const auto csv = resolve_path(root, "schools_csv", path, true)) district.schools_csv = *csv;
+    if (auto synthesized = root.optional_child("synthesized_schools")) {
+        read_synthesized_schools(std::move(*synthesized), district);
+        if (root.has("schools_csv")) {
+            root.error_at("schools_csv", "a district's schools come from schools_csv or synthesized_schools; expected one, not both");
+        }
+    } else if (const auto csv = resolve_path(root, "schools_csv", path, true)) {
+        district.schools_csv = *csv;
+    }
     if (const auto enrollment = read_sourced(root, "enrollment", 1.0, 1e8, false)) district.enrollment = *enrollment;
     if (auto seed = root.optional_child("seed_table")) {
         read_seed_table(std::move(*seed), district);

@@ -123,6 +123,7 @@ int effects_command(const effects_options& options, const plugin_options& plugin
     } else {
         own_graph = load_model_graph(options.model_file, found);
         if (!own_graph) throw input_error(found);
+        if (!found.items().empty()) print_diagnostics(found, diagnostic_format::text);  // notes on an imported graph
     }
     const model_graph& graph = loaded ? *loaded->graph : *own_graph;
     effects_table table;

@@ -14,6 +14,7 @@
 #include "engine/schedule.hpp"
 #include "engine/simulation.hpp"
 #include "graph/graph_export.hpp"
+#include "scenario/graph_syntax.hpp"
 #include "plugin/parameter_check.hpp"
 #include "report/output_files.hpp"
 #include "scenario/anchor_reader.hpp"
@@ -186,9 +187,13 @@ int graph_command(const graph_options& options) {
     diagnostics found;
     const auto graph = load_model_graph(options.model_file, found);
     if (!graph) throw input_error(found);
-    const std::string text = options.format == "mermaid" ? to_mermaid(*graph)
-                             : options.format == "json"  ? to_json(*graph)
-                                                         : to_dot(*graph);
+    if (!found.items().empty()) print_diagnostics(found, diagnostic_format::text);  // notes on an imported graph
+    const model_definition& model = graph->definition();
+    const std::string text = options.format == "mermaid"   ? to_mermaid(*graph)
+                             : options.format == "json"    ? to_json(*graph)
+                             : options.format == "lavaan"  ? to_lavaan(model)
+                             : options.format == "dagitty" ? to_dagitty(model)
+                                                           : to_dot(*graph);
     if (options.output.empty()) std::cout << text;
     else write_file_atomically(options.output, text, true);
     return exit_ok;

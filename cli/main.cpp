@@ -108,7 +108,8 @@ void add_examples(CLI::App& app) {
     const std::vector<std::pair<std::string, std::string>> examples{
         {"validate", "pathways validate scenarios/denver-scale-up.json\n"
                      "  pathways validate --format json scenarios/*.json scenarios/districts/*.json"},
-        {"graph", "pathways graph --format mermaid\n  pathways graph -o model.dot"},
+        {"graph", "pathways graph --format mermaid\n  pathways graph -o model.dot\n"
+                   "  pathways graph --format lavaan -o dps.lav\n  pathways effects --model dps.lav"},
         {"plugins", "pathways plugins\n  pathways plugins --plugin-dir my-models/build"},
         {"describe", "pathways describe lagged"},
         {"sources", "pathways sources\n  pathways sources pane2017"},
@@ -157,8 +158,9 @@ int main(int argc, char** argv) {
 
     graph_options graph;
     auto* graph_cmd = app.add_subcommand("graph", "Print the theory-of-change graph");
-    graph_cmd->add_option("--model", graph.model_file, "Model file (default: the embedded DPS model)");
-    graph_cmd->add_option("--format", graph.format, "dot, mermaid or json")->check(CLI::IsMember({"dot", "mermaid", "json"}));
+    graph_cmd->add_option("--model", graph.model_file, "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+    graph_cmd->add_option("--format", graph.format, "dot, mermaid, json, lavaan or dagitty")
+        ->check(CLI::IsMember({"dot", "mermaid", "json", "lavaan", "dagitty"}));
     graph_cmd->add_option("-o,--output", graph.output, "Write to a file instead of stdout");
 
     auto* plugins_cmd = app.add_subcommand("plugins", "List the effect models found on the plugin search path");
@@ -189,7 +191,7 @@ int main(int argc, char** argv) {
     add_plugin_options(*report_cmd, plugins);
     effects_options effects;
     auto* effects_cmd = app.add_subcommand("effects", "Direct, indirect and total effects of each practice and driver on each outcome");
-    effects_cmd->add_option("--model", effects.model_file, "Model file (default: the embedded DPS model)");
+    effects_cmd->add_option("--model", effects.model_file, "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
     effects_cmd->add_option("--scenario", effects.scenario_file, "Scenario: its model, effect model and levels");
     effects_cmd->add_option("--format", effects.format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
     add_plugin_options(*effects_cmd, plugins);
@@ -279,7 +281,7 @@ int main(int argc, char** argv) {
     population_options population;
     auto* population_cmd = app.add_subcommand("population", "Show what pathways builds from a district profile: schools or cells");
     population_cmd->add_option("district", population.district_file, "District profile (JSON)")->required();
-    population_cmd->add_option("--model", population.model_file, "Model file (default: the embedded DPS model)");
+    population_cmd->add_option("--model", population.model_file, "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
     population_cmd->add_option("--format", population.format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 

@@ -15,6 +15,8 @@ packages=(
   python3-numpy libopenblas0-pthread
   # An independent JSON Schema validator: the test that the shipped schemas agree with `pathways validate`.
   python3-jsonschema
+  # R's lavaan: the test that it parses the lavaan export and implies the same total effects.
+  r-cran-lavaan
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -537,11 +537,12 @@ std::optional<document> parse(std::string_view text, std::string file, diagnosti
     return doc;
 }
 
-std::optional<document> parse_file(const std::filesystem::path& path, diagnostics& out, limits lim) {
+std::optional<std::string> read_text(const std::filesystem::path& path, diagnostics& out, std::uintmax_t max_bytes,
+                                     std::string_view format) {
     const std::string file = path.string();
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
-        out.error(file, 0, 0, "", "is a directory; expected a json file");
+        out.error(file, 0, 0, "", "is a directory; expected a " + std::string(format) + " file");
         return std::nullopt;
     }
     const std::uintmax_t size = std::filesystem::file_size(path, error);
@@ -549,20 +550,25 @@ std::optional<document> parse_file(const std::filesystem::path& path, diagnostic
         out.error(file, 0, 0, "", "cannot read file: " + error.message());
         return std::nullopt;
     }
-    if (size > lim.max_bytes) {
+    if (size > max_bytes) {
         out.error(file, 0, 0, "",
-                  "file is " + std::to_string(size) + " bytes; expected at most " + std::to_string(lim.max_bytes) +
-                      " bytes");
+                  "file is " + std::to_string(size) + " bytes; expected at most " + std::to_string(max_bytes) + " bytes");
         return std::nullopt;
     }
     std::ifstream stream(path, std::ios::binary);
     std::string text;
     if (stream) text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
     if (!stream && !stream.eof()) {
-        out.error(file, 0, 0, "", "cannot read file; expected a readable json file");
+        out.error(file, 0, 0, "", "cannot read file; expected a readable " + std::string(format) + " file");
         return std::nullopt;
     }
-    return parse(text, file, out, lim);
+    return text;
+}
+
+std::optional<document> parse_file(const std::filesystem::path& path, diagnostics& out, limits lim) {
+    const auto text = read_text(path, out, lim.max_bytes, "json");
+    if (!text) return std::nullopt;
+    return parse(*text, path.string(), out, lim);
 }
 
 }  // namespace pathways::json

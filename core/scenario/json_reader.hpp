@@ -63,6 +63,11 @@ struct limits {
 /// errors in the same pass.
 std::optional<document> parse(std::string_view text, std::string file, diagnostics& out, limits lim = {});
 
+/// The bytes of a file of at most `max_bytes`; a directory, an unreadable or a larger file is an error
+/// in `out` naming the `format` expected ("json": "is a directory; expected a json file").
+std::optional<std::string> read_text(const std::filesystem::path& path, diagnostics& out, std::uintmax_t max_bytes,
+                                     std::string_view format);
+
 /// Reads and parses a file; a missing, unreadable or oversized file is reported to `out`.
 std::optional<document> parse_file(const std::filesystem::path& path, diagnostics& out, limits lim = {});
 

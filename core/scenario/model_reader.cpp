@@ -11,6 +11,7 @@
 
 #include "common/evidence.hpp"
 #include "scenario/embedded_model.hpp"
+#include "scenario/graph_syntax.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/prior_reader.hpp"
@@ -355,6 +356,13 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
 }
 
 std::optional<model_definition> read_model_file(const std::filesystem::path& path, diagnostics& out) {
+    const std::string extension = path.extension().string();
+    if (extension == ".lav" || extension == ".lavaan" || extension == ".dag" || extension == ".dagitty") {
+        const auto text = json::read_text(path, out, json::limits{}.max_bytes, "lavaan or DAGitty");
+        if (!text) return std::nullopt;
+        return extension == ".lav" || extension == ".lavaan" ? read_lavaan(*text, path.string(), out)
+                                                             : read_dagitty(*text, path.string(), out);
+    }
     const auto doc = json::parse_file(path, out);
     if (!doc) return std::nullopt;
     return read_model(*doc, out);

@@ -760,6 +760,10 @@ std::optional<district_profile> read_district(const std::filesystem::path& path,
 namespace pathways {
 
 input_file_kind detect_file_kind(const std::filesystem::path& path) {
+    const std::string extension = path.extension().string();
+    if (extension == ".lav" || extension == ".lavaan" || extension == ".dag" || extension == ".dagitty") {
+        return input_file_kind::model;  // a model in lavaan or DAGitty syntax
+    }
     diagnostics ignored;
     const auto doc = json::parse_file(path, ignored);
     if (!doc || !doc->root.is_object()) return input_file_kind::scenario;

@@ -1,0 +1,88 @@
+#include "scenario/model_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pathways {
+namespace {
+
+using ordered = nlohmann::ordered_json;
+
+constexpr const char* grade_band_names[] = {"elementary", "middle", "high"};
+
+ordered node_json(const model_node& node) {
+    ordered out{{"id", node.id}, {"label", node.label}, {"kind", std::string(to_string(node.kind))}};
+    if (!node.group.empty()) out["group"] = node.group;
+    if (!node.scale.empty()) out["scale"] = node.scale;
+    if (!node.roles.empty()) out["roles"] = node.roles;
+    if (!node.subject.empty()) out["subject"] = node.subject;
+    if (node.derived != derived_metric::none) out["derived"] = std::string(to_string(node.derived));
+    if (node.descriptive) out["descriptive"] = true;
+    if (!node.leap.empty()) out["leap"] = node.leap;
+    if (!node.description.empty()) out["description"] = node.description;
+    return out;
+}
+
+ordered prior_json(const prior& p) {
+    switch (p.kind) {
+        case prior_kind::fixed: return {{"dist", "fixed"}, {"value", p.a}};
+        case prior_kind::normal: return {{"dist", "normal"}, {"mean", p.a}, {"sd", p.b}};
+        case prior_kind::truncated_normal:
+            return {{"dist", "truncated_normal"}, {"mean", p.a}, {"sd", p.b}, {"lower", p.lower}, {"upper", p.upper}};
+        case prior_kind::lognormal: return {{"dist", "lognormal"}, {"mu", p.a}, {"sigma", p.b}};
+        case prior_kind::uniform: return {{"dist", "uniform"}, {"lower", p.lower}, {"upper", p.upper}};
+        case prior_kind::beta:
+            return {{"dist", "beta"}, {"alpha", p.a}, {"beta", p.b}, {"lower", p.lower}, {"upper", p.upper}};
+    }
+    return {};
+}
+
+/// The reader's default when a file gives no prior: fixed at the weight.
+bool is_default_prior(const model_edge& edge) {
+    return edge.uncertainty.kind == prior_kind::fixed && edge.uncertainty.a == edge.weight;
+}
+
+ordered edge_json(const model_edge& edge) {
+    ordered out{{"from", edge.from}, {"to", edge.to}};
+    if (edge.role != edge_role::effect) out["role"] = std::string(to_string(edge.role));
+    out["weight"] = edge.weight;
+    if (edge.range_low != edge.weight || edge.range_high != edge.weight) out["range"] = {edge.range_low, edge.range_high};
+    if (!is_default_prior(edge)) out["prior"] = prior_json(edge.uncertainty);
+    if (edge.grade_bands != all_grade_bands) {
+        ordered bands = ordered::array();
+        for (int band = 0; band < sdk::grade_band_count; ++band) {
+            if ((edge.grade_bands & (1u << band)) != 0) bands.push_back(grade_band_names[band]);
+        }
+        out["grade_bands"] = bands;
+    }
+    out["source"] = edge.source;
+    out["evidence"] = edge.evidence;
+    return out;
+}
+
+template <typename Item, typename ToJson>
+std::string one_per_line(const std::vector<Item>& items, ToJson to_json) {
+    std::string text = "[\n";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        text += "    " + to_json(items[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        text += i + 1 < items.size() ? ",\n" : "\n";
+    }
+    return text + "  ]";
+}
+
+}  // namespace
+
+std::string model_file_text(const model_definition& model) {
+    const auto quoted = [](const std::string& text) { return ordered(text).dump(); };
+    std::string text = "{\n  \"pathways_model\": 1,\n  \"id\": " + quoted(model.id) + ",\n  \"name\": " + quoted(model.name) +
+                       ",\n  \"description\": " + quoted(model.description) + ",\n";
+    if (!model.groups.empty()) {
+        text += "  \"groups\": " + one_per_line(model.groups, [](const model_group& g) {
+                    return ordered{{"id", g.id}, {"label", g.label}};
+                }) + ",\n";
+    }
+    text += "  \"nodes\": " + one_per_line(model.nodes, node_json) + ",\n";
+    text += "  \"edges\": " + one_per_line(model.edges, edge_json) + "\n}\n";
+    return text;
+}
+
+}  // namespace pathways

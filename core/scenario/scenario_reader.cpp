@@ -100,10 +100,9 @@ school_selector read_selector(object_reader schools) {
     school_selector selector;
     if (!schools.valid()) return selector;
     const bool by_ids = schools.has("ids");
-    const bool by_tag = schools.has("tag");
-    const bool by_filter = schools.has("level") || schools.has("spf") || schools.has("count");
-    if (static_cast<int>(by_ids) + static_cast<int>(by_tag) + static_cast<int>(by_filter) != 1) {
-        schools.error("expected exactly one way to choose schools: 'ids', 'tag', or 'level'/'spf'/'count'");
+    const bool by_filter = schools.has("tag") || schools.has("level") || schools.has("spf") || schools.has("count");
+    if (by_ids == by_filter) {
+        schools.error("expected exactly one way to choose schools: 'ids', or filters 'tag'/'level'/'spf' with an optional 'count'");
     }
     selector.ids = read_string_list(schools, "ids", nullptr);
     selector.tag = schools.optional_string("tag").value_or("");

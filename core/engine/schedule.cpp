@@ -66,7 +66,7 @@ double condition_value(const district_profile& district, const implementation_pl
 }
 
 /// A condition's name in scenario and profile files: its id after the first dot
-/// ("district.community_involvement" → "community_involvement").
+/// ("program.tutor_recruitment" → "tutor_recruitment").
 std::string condition_key(const model_node& node) { return node.id.substr(node.id.find('.') + 1); }
 
 /// The mean value of the conditions that play `role`; `fallback` when the model gives that role to none.

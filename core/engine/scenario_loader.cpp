@@ -133,15 +133,18 @@ void check_baselines_cover_achievement(const district_profile& district, const m
 
 void check_district_nodes(const district_profile& district, const model_graph& graph, diagnostics& out) {
     const auto ids = node_ids(graph, false);
+    bool for_this_model = true;
     for (const outcome_baseline& baseline : district.baselines) {
         if (graph.find(baseline.node)) continue;
+        for_this_model = false;
         district.where.error(out, "/baseline/" + baseline.node,
                              "unknown node '" + baseline.node + "' in model '" + graph.definition().id +
                                  "'; expected a node of that model (a profile's baselines name the nodes of one "
-                                 "model: use a profile written for '" + graph.definition().id + "')" +
-                                 did_you_mean(baseline.node, ids));
+                                 "model: pair the profile with the model it was written for, or use a profile "
+                                 "written for '" + graph.definition().id + "')" + did_you_mean(baseline.node, ids));
     }
-    check_baselines_cover_achievement(district, graph, out);
+    // Missing baselines are news only when the profile was written for this model.
+    if (for_this_model) check_baselines_cover_achievement(district, graph, out);
     std::vector<std::pair<std::string, double>> conditions;
     for (const auto& [name, value] : district.conditions) conditions.emplace_back(name, value.value);
     check_condition_values(conditions, "/conditions/", district.where, graph, out);

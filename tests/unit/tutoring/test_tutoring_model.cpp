@@ -221,7 +221,9 @@ TEST_CASE("a district profile written for another model is refused with the way 
     CHECK(result.exit_code == 2);
     CHECK(result.output.find("/baseline/academic.achievement.math: unknown node 'academic.achievement.math' in model "
                              "'high-dosage-tutoring'; expected a node of that model (a profile's baselines name the "
-                             "nodes of one model: use a profile written for 'high-dosage-tutoring')") != std::string::npos);
+                             "nodes of one model: pair the profile with the model it was written for, or use a "
+                             "profile written for 'high-dosage-tutoring')") != std::string::npos);
+    CHECK(result.output.find("no baseline for") == std::string::npos);  // not news for a profile of another model
 }
 
 TEST_CASE("a profile without baselines is warned about, and without enrollment takes the CSV's", "[tutoring][districts]") {

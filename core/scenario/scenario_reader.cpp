@@ -700,12 +700,13 @@ input_file_kind detect_file_kind(const std::filesystem::path& path) {
     diagnostics ignored;
     const auto doc = json::parse_file(path, ignored);
     if (!doc || !doc->root.is_object()) return input_file_kind::scenario;
-    if (doc->root.contains("$schema")) return input_file_kind::json_schema;
     if (doc->root.contains("pathways_model")) return input_file_kind::model;
     if (doc->root.contains("pathways_district")) return input_file_kind::district;
     if (doc->root.contains("pathways_references")) return input_file_kind::references;
     if (doc->root.contains("pathways_anchors")) return input_file_kind::anchors;
     if (doc->root.contains("pathways_parameters")) return input_file_kind::parameters;
+    // An input file may name its schema for an editor; only a file that is nothing else is a schema.
+    if (doc->root.contains("$schema") && !doc->root.contains("pathways")) return input_file_kind::json_schema;
     return input_file_kind::scenario;
 }
 

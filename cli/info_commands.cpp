@@ -16,6 +16,7 @@
 #include "graph/graph_export.hpp"
 #include "scenario/graph_syntax.hpp"
 #include "plugin/parameter_check.hpp"
+#include "population/schools_csv.hpp"
 #include "report/output_files.hpp"
 #include "scenario/anchor_reader.hpp"
 #include "scenario/parameter_file.hpp"
@@ -173,6 +174,8 @@ int validate_command(const validate_options& options, const plugin_options& plug
             case input_file_kind::scenario: validate_scenario(file, registry, found); break;
             case input_file_kind::anchors: read_anchors_file(file, found); break;
             case input_file_kind::parameters: validate_parameter_file(file, registry, found); break;
+            case input_file_kind::json_schema: found.error(file, 0, 0, "", json_schema_message(file)); break;
+            case input_file_kind::schools_csv: read_schools_csv(file, found); break;
         }
     }
     const bool failed = found.has_errors();

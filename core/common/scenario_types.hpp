@@ -93,7 +93,7 @@ struct district_profile {
     std::vector<outcome_baseline> baselines;
     std::vector<level_rule> starting_levels;
     level_spread_settings level_spread;
-    std::map<std::string, sourced_value> conditions;  ///< "accountability_flexibility" → value
+    std::map<std::string, sourced_value> conditions;  ///< condition name (node id after the first dot) → value
     std::vector<outcome_trend> trends;  ///< empty: no secular trend
     position_index where;
 };
@@ -132,8 +132,12 @@ struct program_cut_settings {
     std::optional<double> protected_years;  ///< default: the district's institutional patience
 };
 
+/// The longest program runway in years (the condition with role program_runway, and protected_years);
+/// every other condition lies in 0 to 1.
+inline constexpr double max_runway_years = 50.0;
+
 struct implementation_plan {
-    std::map<std::string, double> conditions;  ///< overrides of the district's conditions
+    std::map<std::string, double> conditions;  ///< overrides of the district's conditions, by condition name
     ramp_settings ramp;
     fidelity_settings fidelity;
     program_cut_settings program_cut;

@@ -1,6 +1,10 @@
 #include "engine/scenario_loader.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/subgroup.hpp"
 #include "common/text_safety.hpp"
@@ -52,6 +56,42 @@ std::vector<std::string> node_ids(const model_graph& graph, bool outcomes_only) 
     return ids;
 }
 
+/// Names and ranges of the conditions a scenario or profile may set: the model's settable conditions,
+/// each 0 to 1 except the program runway (years).
+std::map<std::string, double, std::less<>> condition_limits(const model_graph& graph) {
+    std::map<std::string, double, std::less<>> limits;
+    for (const model_node& node : graph.definition().nodes) {
+        if (is_settable_condition(node)) limits[condition_key(node)] = node.has_role("program_runway") ? max_runway_years : 1.0;
+    }
+    return limits;
+}
+
+/// Each (name, value) at `prefix`/name must be a condition of the model, within its range.
+void check_condition_values(const std::vector<std::pair<std::string, double>>& values, const std::string& prefix,
+                            const position_index& where, const model_graph& graph, diagnostics& out) {
+    const auto limits = condition_limits(graph);
+    std::vector<std::string> names;
+    for (const auto& [name, limit] : limits) names.push_back(name);
+    for (const auto& [name, value] : values) {
+        const auto limit = limits.find(name);
+        if (limit == limits.end()) {
+            where.error(out, prefix + name,
+                        "unknown condition '" + name + "' of model '" + graph.definition().id + "'; expected " +
+                            (names.empty() ? std::string("none: the model has no condition to set")
+                                           : "one of " + quoted_list(names)) +
+                            did_you_mean(name, names));
+        } else if (value > limit->second) {
+            where.error(out, prefix + name,
+                        shortest_number(value) + " is out of range; expected 0 to " + shortest_number(limit->second));
+        }
+    }
+}
+
+void check_plan_conditions(const scenario& spec, const model_graph& graph, diagnostics& out) {
+    const std::vector<std::pair<std::string, double>> values(spec.plan.conditions.begin(), spec.plan.conditions.end());
+    check_condition_values(values, "/implementation/conditions/", spec.where, graph, out);
+}
+
 void check_report(const scenario& spec, const model_graph& graph, diagnostics& out) {
     const auto outcomes = node_ids(graph, true);
     for (std::size_t i = 0; i < spec.report.outcomes.size(); ++i) {
@@ -70,14 +110,45 @@ void check_report(const scenario& spec, const model_graph& graph, diagnostics& o
     }
 }
 
+/// A warning at `pointer` of the district profile: the run goes on, the user is told what it assumes.
+void warn(const district_profile& district, std::string_view pointer, std::string message, diagnostics& out) {
+    const source_location where = district.where.at(pointer);
+    out.add({where.file, where.line, where.column, where.pointer, severity::warning, std::move(message)});
+}
+
+/// An achievement outcome without a baseline starts at 0 SD for every student: no proficiency share and
+/// no starting gaps between subgroups. The run is still meaningful for effects, so this is a warning.
+void check_baselines_cover_achievement(const district_profile& district, const model_graph& graph, diagnostics& out) {
+    for (const model_node& node : graph.definition().nodes) {
+        if (!node.has_role("achievement")) continue;
+        const bool given = std::any_of(district.baselines.begin(), district.baselines.end(),
+                                       [&](const outcome_baseline& b) { return b.node == node.id; });
+        if (given) continue;
+        warn(district, "/baseline",
+             "no baseline for '" + node.id + "' of model '" + graph.definition().id +
+                 "': every student starts at 0 SD, so its proficiency share and starting gaps are not known; "
+                 "expected /baseline/" + node.id + " with proficient, offsets, source and evidence",
+             out);
+    }
+}
+
 void check_district_nodes(const district_profile& district, const model_graph& graph, diagnostics& out) {
     const auto ids = node_ids(graph, false);
+    bool for_this_model = true;
     for (const outcome_baseline& baseline : district.baselines) {
         if (graph.find(baseline.node)) continue;
+        for_this_model = false;
         district.where.error(out, "/baseline/" + baseline.node,
-                             "unknown node '" + baseline.node + "' in model '" + graph.definition().id + "'" +
-                                 did_you_mean(baseline.node, ids));
+                             "unknown node '" + baseline.node + "' in model '" + graph.definition().id +
+                                 "'; expected a node of that model (a profile's baselines name the nodes of one "
+                                 "model: pair the profile with the model it was written for, or use a profile "
+                                 "written for '" + graph.definition().id + "')" + did_you_mean(baseline.node, ids));
     }
+    // Missing baselines are news only when the profile was written for this model.
+    if (for_this_model) check_baselines_cover_achievement(district, graph, out);
+    std::vector<std::pair<std::string, double>> conditions;
+    for (const auto& [name, value] : district.conditions) conditions.emplace_back(name, value.value);
+    check_condition_values(conditions, "/conditions/", district.where, graph, out);
     check_levels(district.starting_levels, graph, district.where, out);
     const auto outcomes = node_ids(graph, true);
     for (std::size_t i = 0; i < district.trends.size(); ++i) {
@@ -91,10 +162,15 @@ void check_district_nodes(const district_profile& district, const model_graph& g
 
 /// The profile's enrollment is what reports show for the district while the population is built from
 /// the schools CSV, so the two must agree.
-void check_enrollment(const district_profile& district, const std::vector<school>& schools, diagnostics& out) {
-    if (district.enrollment.value <= 0.0 || schools.empty()) return;
+std::int64_t csv_enrollment(const std::vector<school>& schools) {
     std::int64_t total = 0;
     for (const school& s : schools) total += s.enrollment;
+    return total;
+}
+
+void check_enrollment(const district_profile& district, const std::vector<school>& schools, diagnostics& out) {
+    if (district.enrollment.value <= 0.0 || schools.empty()) return;
+    const std::int64_t total = csv_enrollment(schools);
     if (static_cast<double>(total) == district.enrollment.value) return;
     district.where.error(out, "/enrollment/value",
                          "enrollment " + shortest_number(district.enrollment.value) + " disagrees with the " +
@@ -103,6 +179,19 @@ void check_enrollment(const district_profile& district, const std::vector<school
                              (district.synthesized_schools ? std::string("/synthesized_schools")
                                                            : district.schools_csv.filename().string()) +
                              "; expected the sum of the schools' enrollment");
+}
+
+/// A profile without /enrollment takes the CSV's sum, so reports never show a district of 0 students;
+/// a note says where the number came from.
+void fill_enrollment(district_profile& district, const std::vector<school>& schools, diagnostics& out) {
+    if (district.enrollment.value > 0.0 || schools.empty()) return;
+    const std::int64_t total = csv_enrollment(schools);
+    district.enrollment = {static_cast<double>(total),
+                           "the sum of the enrollment column of " + district.schools_csv.filename().string(), "S"};
+    const source_location where = district.where.at("");
+    out.add({where.file, where.line, where.column, "/enrollment", severity::note,
+             "no enrollment given; using the " + std::to_string(total) + " students of the " +
+                 std::to_string(schools.size()) + " schools in " + district.schools_csv.filename().string()});
 }
 
 seed_table to_seed_table(const seed_associations& seed) {
@@ -172,6 +261,7 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
     auto district = read_district(path, found);
     if (district) loaded.schools = district_schools(*district, found);
     if (district) check_enrollment(*district, loaded.schools, found);
+    if (district) fill_enrollment(*district, loaded.schools, found);
     if (district && loaded.graph) check_district_nodes(*district, *loaded.graph, found);
     if (found.has_errors() || !district || !loaded.graph) {
         out.append(found);
@@ -188,6 +278,12 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
 void check_district_schools(const district_profile& district, diagnostics& out) {
     const std::vector<school> schools = district_schools(district, out);
     check_enrollment(district, schools, out);
+    if (district.baselines.empty()) {
+        warn(district, "",
+             "no /baseline: every outcome starts at 0 SD for every student, so proficiency shares and starting gaps "
+             "are not known; expected a baseline for each achievement outcome of the model the profile is used with",
+             out);
+    }
 }
 
 const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& base, const plugin_registry& plugins,
@@ -195,6 +291,7 @@ const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& bas
     diagnostics found;
     const model_handle* model = resolve_model(spec, plugins, scenario_overrides{}, found);
     for (const wave& w : spec.plan.waves) check_levels(w.targets, *base.graph, spec.where, found);
+    check_plan_conditions(spec, *base.graph, found);
     check_report(spec, *base.graph, found);
     const bool failed = found.has_errors();
     out.append(found);
@@ -227,8 +324,10 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     loaded.model = resolve_model(spec, plugins, overrides, found);
     if (district) loaded.schools = district_schools(*district, found);
     if (district) check_enrollment(*district, loaded.schools, found);
+    if (district) fill_enrollment(*district, loaded.schools, found);
     if (loaded.graph) {
         for (const wave& w : spec.plan.waves) check_levels(w.targets, *loaded.graph, spec.where, found);
+        check_plan_conditions(spec, *loaded.graph, found);
         check_report(spec, *loaded.graph, found);
         if (district) check_district_nodes(*district, *loaded.graph, found);
     }

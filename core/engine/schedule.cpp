@@ -65,10 +65,6 @@ double condition_value(const district_profile& district, const implementation_pl
     return fallback;
 }
 
-/// A condition's name in scenario and profile files: its id after the first dot
-/// ("district.community_involvement" → "community_involvement").
-std::string condition_key(const model_node& node) { return node.id.substr(node.id.find('.') + 1); }
-
 /// The mean value of the conditions that play `role`; `fallback` when the model gives that role to none.
 double mean_condition(const model_graph& graph, const district_profile& district, const implementation_plan& plan,
                       std::string_view role, double fallback) {
@@ -103,6 +99,13 @@ std::optional<double> resolve_level(const std::vector<level_rule>& rules, const 
         }
     }
     return best;
+}
+
+std::string condition_key(const model_node& node) { return node.id.substr(node.id.find('.') + 1); }
+
+bool is_settable_condition(const model_node& node) {
+    return node.kind == node_kind::condition && !node.descriptive && !node.has_role("academic_optimism") &&
+           !node.has_role("value_feasibility_gap");
 }
 
 bool pattern_matches_any(const model_graph& graph, std::string_view pattern) {

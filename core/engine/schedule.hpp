@@ -99,4 +99,12 @@ std::optional<double> resolve_level(const std::vector<level_rule>& rules, const 
 /// True when `pattern` (a target key) names at least one node of the model.
 bool pattern_matches_any(const model_graph& graph, std::string_view pattern);
 
+/// A condition's name in scenario and profile files: its id after the first dot
+/// ("program.tutor_recruitment" → "tutor_recruitment").
+std::string condition_key(const model_node& node);
+
+/// Whether scenario and profile files may set the condition: not a descriptive one, and not one read
+/// per school from the schools CSV (roles academic_optimism and value_feasibility_gap).
+bool is_settable_condition(const model_node& node);
+
 }  // namespace pathways

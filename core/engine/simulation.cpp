@@ -759,7 +759,12 @@ void simulation::set_driven_nodes(int year, const run_context& run, workspace& w
         }
     }
     if (secondary > 0.0) array_map(ws.implementation.data(), static_cast<Eigen::Index>(n)) /= secondary;
-    if (foundational > 0.0) array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) /= foundational;
+    if (foundational > 0.0) {
+        array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) /= foundational;
+    } else {
+        // A model without foundational practices has nothing to gate its drivers: report the top level (3).
+        ws.foundations.assign(n, 3.0);
+    }
 }
 
 void simulation::evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "common/evidence.hpp"
 #include "common/subgroup.hpp"
@@ -13,13 +14,23 @@ namespace {
 
 using json::object_reader;
 
-const std::vector<std::string> condition_names{"accountability_flexibility", "central_office_alignment",
-                                               "community_involvement", "institutional_patience"};
 const std::vector<std::string> school_levels{"elementary", "middle", "high", "k8"};
 const std::vector<std::string> spf_colours{"blue", "green", "yellow", "orange", "red"};
 const std::vector<std::string> race_names{"hispanic", "black", "white", "asian", "multiracial", "american_indian",
                                           "pacific_islander"};
-constexpr double max_institutional_patience = 50.0;
+
+/// Condition names are the model's condition ids after the first dot, so snake_case words. Values are
+/// read up to the longest runway here; the loader holds each to its own range once it knows the model.
+bool is_condition_name(const std::string& name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+std::string not_a_condition_name(const std::string& name) {
+    return "'" + name + "' is not a condition name; expected the snake_case name of one of the model's conditions, "
+           "its node id after the first dot (e.g. 'accountability_flexibility')";
+}
 
 bool is_bare_identifier(const std::string& name) {
     if (name.empty() || name.front() == '.' || name.find("..") != std::string::npos) return false;
@@ -150,14 +161,14 @@ void read_conditions(object_reader& implementation, implementation_plan& plan) {
     auto conditions = implementation.optional_child("conditions");
     if (!conditions || !conditions->valid()) return;
     for (const std::string& name : conditions->members()) {
-        if (std::find(condition_names.begin(), condition_names.end(), name) == condition_names.end()) {
-            conditions->error_at_key(name, "unknown condition '" + name + "'" + did_you_mean(name, condition_names));
+        if (!is_condition_name(name)) {
+            conditions->error_at_key(name, not_a_condition_name(name));
             continue;
         }
-        const double max = name == "institutional_patience" ? max_institutional_patience : 1.0;
         const nlohmann::json* value = conditions->optional_value(name);
         if (value == nullptr) continue;
-        if (const auto v = json::read_number(conditions->doc(), *value, conditions->pointer_of(name), conditions->out(), 0.0, max)) {
+        if (const auto v = json::read_number(conditions->doc(), *value, conditions->pointer_of(name), conditions->out(), 0.0,
+                                             max_runway_years)) {
             plan.conditions[name] = *v;
         }
     }
@@ -183,7 +194,7 @@ void read_implementation(object_reader implementation, scenario& sc) {
     }
     if (auto cut = implementation.optional_child("program_cut"); cut && cut->valid()) {
         plan.program_cut.annual_probability = cut->optional_number("annual_probability", 0.0, 1.0).value_or(0.0);
-        plan.program_cut.protected_years = cut->optional_number("protected_years", 0.0, max_institutional_patience);
+        plan.program_cut.protected_years = cut->optional_number("protected_years", 0.0, max_runway_years);
     }
     read_waves(implementation, sc, plan);
 }
@@ -724,12 +735,13 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
     }
     if (auto conditions = root.optional_child("conditions"); conditions && conditions->valid()) {
         for (const std::string& name : conditions->members()) {
-            if (std::find(condition_names.begin(), condition_names.end(), name) == condition_names.end()) {
-                conditions->error_at_key(name, "unknown condition '" + name + "'" + did_you_mean(name, condition_names));
+            if (!is_condition_name(name)) {
+                conditions->error_at_key(name, not_a_condition_name(name));
                 continue;
             }
-            const double max = name == "institutional_patience" ? max_institutional_patience : 1.0;
-            if (const auto value = read_sourced(*conditions, name, 0.0, max, true)) district.conditions[name] = *value;
+            if (const auto value = read_sourced(*conditions, name, 0.0, max_runway_years, true)) {
+                district.conditions[name] = *value;
+            }
         }
     }
     if (const auto trends = root.optional_array("trends")) read_trends(doc, *trends, district, out);
@@ -759,7 +771,10 @@ std::optional<district_profile> read_district(const std::filesystem::path& path,
 namespace pathways {
 
 input_file_kind detect_file_kind(const std::filesystem::path& path) {
-    const std::string extension = path.extension().string();
+    std::string extension = path.extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (extension == ".csv") return input_file_kind::schools_csv;
     if (extension == ".lav" || extension == ".lavaan" || extension == ".dag" || extension == ".dagitty") {
         return input_file_kind::model;  // a model in lavaan or DAGitty syntax
     }
@@ -771,7 +786,21 @@ input_file_kind detect_file_kind(const std::filesystem::path& path) {
     if (doc->root.contains("pathways_references")) return input_file_kind::references;
     if (doc->root.contains("pathways_anchors")) return input_file_kind::anchors;
     if (doc->root.contains("pathways_parameters")) return input_file_kind::parameters;
+    // An input file may name its schema for an editor; only a file that is nothing else is a schema.
+    if (doc->root.contains("$schema") && !doc->root.contains("pathways")) return input_file_kind::json_schema;
     return input_file_kind::scenario;
+}
+
+std::string json_schema_message(const std::filesystem::path& path) {
+    diagnostics ignored;
+    const auto doc = json::parse_file(path, ignored);
+    std::string title = "a JSON Schema";
+    if (doc && doc->root.is_object() && doc->root.contains("title") && doc->root["title"].is_string()) {
+        title = "the JSON Schema '" + doc->root["title"].get<std::string>() + "'";
+    }
+    return "this file is " + title + ", which describes input files but is not one; expected a scenario, model, "
+           "district profile, references, anchors or parameter file, or a schools CSV (check a file against a "
+           "schema with a JSON Schema validator, or give that file to pathways validate)";
 }
 
 }  // namespace pathways

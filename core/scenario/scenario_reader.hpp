@@ -69,11 +69,15 @@ std::optional<district_profile> read_district(const std::filesystem::path& path,
 
 namespace pathways {
 
-enum class input_file_kind { scenario, model, district, references, anchors, parameters };
+enum class input_file_kind { scenario, model, district, references, anchors, parameters, json_schema, schools_csv };
 
-/// What a JSON file is, from its version key (`pathways`, `pathways_model`, `pathways_district`,
-/// `pathways_references`, `pathways_anchors`, `pathways_parameters`);
-/// files that are none of these are read as scenarios so that their errors are reported.
+/// What a file is: a schools CSV by its `.csv` name; otherwise by its version key (`pathways`,
+/// `pathways_model`, `pathways_district`, `pathways_references`, `pathways_anchors`,
+/// `pathways_parameters`); a JSON Schema by a `$schema` key and no version key. Files that are none of
+/// these are read as scenarios so that their errors are reported.
 input_file_kind detect_file_kind(const std::filesystem::path& path);
+
+/// Why a JSON Schema is not an input `validate` checks, naming the schema by its title.
+std::string json_schema_message(const std::filesystem::path& path);
 
 }  // namespace pathways

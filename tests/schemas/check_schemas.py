@@ -36,6 +36,8 @@ CANNOT_JUDGE = {
     "29-bad-variant-patch.json": "variants are merge patches; the schema judges the base, pathways each variant merged in",
     "30-ramp-order.json": "years_to_90 is compared with years_to_half",
     "36-unknown-reference-group.json": "a gap's subgroups must be listed in /report/subgroups",
+    "18-unknown-condition.json": "condition names are the model's condition nodes",
+    "19-condition-out-of-range.json": "a condition's range depends on its role in the model",
 }
 
 
@@ -70,7 +72,8 @@ def main():
         validators[kind] = jsonschema.Draft202012Validator(schema)
 
     shipped = [os.path.join(root, "scenarios", name + ".json")
-               for name in ("denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2015-check", "rand-2017-check")]
+               for name in ("denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2015-check", "rand-2017-check",
+                            "tutoring-scale-up")]
     files = (shipped + sorted(glob.glob(os.path.join(root, "scenarios", "districts", "*.json")))
              + sorted(glob.glob(os.path.join(root, "scenarios", "models", "*.json")))
              + sorted(glob.glob(os.path.join(root, "tests", "data", "malformed", "*.json")))

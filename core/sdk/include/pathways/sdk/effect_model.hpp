@@ -89,7 +89,7 @@ struct cell_attributes {
     std::span<const double> years_of_exposure;     ///< years the cell's school has run PL (0 = none)
     std::span<const double> implementation;        ///< mean secondary-driver level this year, its change scaled by `school_effect`
     std::span<const double> baseline_implementation;  ///< the same at baseline
-    std::span<const double> foundations;       ///< mean foundational-practice level this year, 0..3
+    std::span<const double> foundations;       ///< mean foundational-practice level this year, 0..3 (3 when the model has none)
     /// This draw's multiplier on the cell's school's PL dose (1 = the average school; below 0 = PL harms
     /// there). The host has already applied it to `implementation` and to every driver parent's change.
     std::span<const double> school_effect;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/json_text.hpp"
 #include "common/text_safety.hpp"
 
 namespace pathways::cli {
@@ -17,30 +18,6 @@ namespace {
 
 /// Text output shows this many findings of one kind; JSON output shows every finding.
 constexpr std::size_t max_of_a_kind = 20;
-
-std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-            out += buffer;
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string_view severity_name(severity level) {
-    switch (level) {
-        case severity::error: return "error";
-        case severity::warning: return "warning";
-        case severity::note: return "note";
-    }
-    return "error";
-}
 
 /// Forwards to another stream buffer, escaping control characters other than newline and tab.
 class escaping_buffer : public std::streambuf {
@@ -154,9 +131,9 @@ void print_diagnostics(diagnostics found, diagnostic_format format) {
     std::cout << "[";
     bool first = true;
     for (const diagnostic& d : found.items()) {
-        std::cout << (first ? "\n" : ",\n") << "  {\"file\": " << json_string(d.file) << ", \"line\": " << d.line
-                  << ", \"column\": " << d.column << ", \"pointer\": " << json_string(d.pointer)
-                  << ", \"severity\": " << json_string(severity_name(d.level)) << ", \"message\": " << json_string(d.message)
+        std::cout << (first ? "\n" : ",\n") << "  {\"file\": " << json_quote(d.file) << ", \"line\": " << d.line
+                  << ", \"column\": " << d.column << ", \"pointer\": " << json_quote(d.pointer)
+                  << ", \"severity\": " << json_quote(severity_name(d.level)) << ", \"message\": " << json_quote(d.message)
                   << "}";
         first = false;
     }

@@ -1,5 +1,6 @@
 #include "console.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -144,7 +145,7 @@ progress_display::progress_display(std::string label, bool quiet)
     : label_(std::move(label)), enabled_(!quiet && ::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
 
 progress_display::~progress_display() {
-    if (enabled_) std::fprintf(stderr, "\r\033[K");
+    if (enabled_) fmt::print(stderr, "\r\033[K");
 }
 
 void progress_display::update(std::size_t done, std::size_t total) {
@@ -156,7 +157,7 @@ void progress_display::update(std::size_t done, std::size_t total) {
     if ((now_ms - last < 100 && done < total) || !last_draw_ms_.compare_exchange_strong(last, now_ms)) return;
     const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
     const double left = rate > 0.0 ? static_cast<double>(total - done) / rate : 0.0;
-    std::fprintf(stderr, "\r\033[K%s: %zu/%zu draws, %.1f draws/s, %.0f s left", label_.c_str(), done, total, rate, left);
+    fmt::print(stderr, "\r\033[K{}: {}/{} draws, {:.1f} draws/s, {:.0f} s left", label_, done, total, rate, left);
     std::fflush(stderr);
 }
 

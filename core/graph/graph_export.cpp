@@ -1,5 +1,7 @@
 #include "graph/graph_export.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -19,11 +21,7 @@ constexpr std::array<node_kind, 7> display_order{
     node_kind::primary_driver,  node_kind::student_outcome,       node_kind::academic_outcome,
     node_kind::goal};
 
-std::string short_number(double value) {
-    std::array<char, 32> text{};
-    const int written = std::snprintf(text.data(), text.size(), "%.3g", value);
-    return std::string(text.data(), static_cast<std::size_t>(std::max(written, 0)));
-}
+std::string short_number(double value) { return fmt::format("{:.3g}", value); }
 
 std::string dot_string(std::string_view text) {
     std::string quoted = "\"";

@@ -299,7 +299,8 @@ double prior_sd(const sdk::prior& p) {
 }
 
 std::string prior_text(const sdk::prior& p) {
-    const auto v = [](double x) { return format_value(x); };
+    // A plugin may declare a truncated normal with an infinite bound; format_value would leave it blank.
+    const auto v = [](double x) { return std::isinf(x) ? std::string(x > 0 ? "inf" : "-inf") : format_value(x); };
     switch (p.kind) {
         case sdk::prior_kind::fixed: return "fixed(" + v(p.a) + ")";
         case sdk::prior_kind::normal: return "normal(" + v(p.a) + ", " + v(p.b) + ")";

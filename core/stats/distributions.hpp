@@ -63,7 +63,8 @@ double prior_mean(const sdk::prior& p);
 double prior_sd(const sdk::prior& p);
 
 /// `p` as the prior files spell it, kind and parameters, numbers as format_value prints them:
-/// "normal(0.2, 0.05)", "truncated_normal(0.3, 0.1; 0, 1)", "beta(2, 5; 0, 1)", "fixed(0.5)".
+/// "normal(0.2, 0.05)", "truncated_normal(0.3, 0.1; 0, 1)", "beta(2, 5; 0, 1)", "fixed(0.5)"; an
+/// infinite bound is "inf" or "-inf".
 std::string prior_text(const sdk::prior& p);
 
 }  // namespace pathways::stats

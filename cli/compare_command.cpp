@@ -29,7 +29,8 @@ namespace pathways::cli {
 namespace {
 
 std::string interval(const stats::summary& s, int decimals) {
-    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " + signed_fixed(s.p95, decimals) + "]";
+    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " + signed_fixed(s.p95, decimals) +
+           "]";
 }
 
 std::string summary_fields(const stats::summary& s, bool suppressed) {

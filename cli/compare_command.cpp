@@ -28,11 +28,6 @@
 namespace pathways::cli {
 namespace {
 
-std::string interval(const stats::summary& s, int decimals) {
-    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " + signed_fixed(s.p95, decimals) +
-           "]";
-}
-
 std::string summary_fields(const stats::summary& s, bool suppressed) {
     if (suppressed) return ",,,,,";
     return format_value(s.mean) + "," + format_value(s.sd) + "," + format_value(s.p05) + "," + format_value(s.p50) + "," +
@@ -195,7 +190,7 @@ std::string gap_lines(const comparison& compared) {
         << ": percent of the starting gap closed (mean; negative: it widens), P = share of draws where it is closed\n";
     for (const gap_race& gap : compared.gaps) {
         out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": " << compared.runs[gap.best];
-        if (gap.best != 0) out << ", " << interval(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
+        if (gap.best != 0) out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
         out << "\n     ";
         for (std::size_t r = 0; r < compared.runs.size(); ++r) {
             out << (r ? " |" : "") << " " << compared.runs[r]
@@ -277,9 +272,9 @@ std::string models_table(const model_comparison& compared, const std::string& sc
         if (row.subgroup != "all" || row.suppressed) continue;
         out << "\n" << row.outcome << ", all students\n";
         for (std::size_t m = 0; m < compared.models.size(); ++m) {
-            out << "  " << cell(compared.models[m], 36) << interval(row.models[m], 4) << "\n";
+            out << "  " << cell(compared.models[m], 36) << stats::interval_text(row.models[m], 4) << "\n";
         }
-        out << "  " << cell(mixture_label(compared), 36) << interval(row.mixture, 4) << "   spread "
+        out << "  " << cell(mixture_label(compared), 36) << stats::interval_text(row.mixture, 4) << "   spread "
             << fixed(row.spread, 4) << "\n";
     }
     out << "\nWhere they disagree most (spread = largest minus smallest model mean):\n  " << cell("outcome", 28)
@@ -289,7 +284,7 @@ std::string models_table(const model_comparison& compared, const std::string& sc
         const model_row& row = compared.rows[i];
         if (row.suppressed || shown == top) break;
         out << "  " << cell(row.outcome, 28) << cell(row.subgroup, 22) << cell(fixed(row.spread, 4), 8)
-            << model_columns(compared, row) << interval(row.mixture, 4) << "\n";
+            << model_columns(compared, row) << stats::interval_text(row.mixture, 4) << "\n";
         ++shown;
     }
     return out.str();
@@ -342,9 +337,9 @@ std::string comparison_table(const comparison& compared) {
                 continue;
             }
             for (std::size_t r = 0; r < compared.runs.size(); ++r) {
-                out << "  " << cell(r == 0 ? group : "", 22) << cell(compared.runs[r], 26) << cell(interval(row.runs[r], 4), 28);
+                out << "  " << cell(r == 0 ? group : "", 22) << cell(compared.runs[r], 26) << cell(stats::interval_text(row.runs[r], 4), 28);
                 if (r != 0) {
-                    out << interval(row.differences[r], 4) << "  P(>0) " << fixed(row.differences[r].prob_positive, 2);
+                    out << stats::interval_text(row.differences[r], 4) << "  P(>0) " << fixed(row.differences[r].prob_positive, 2);
                 }
                 out << "\n";
             }

@@ -153,9 +153,7 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
     for (std::size_t p = 0; p < points.size(); ++p) {
         for (const scenario_patch& patch : points[p]) std::cout << padded(exact_number(patch.value), width);
         const point_summary& s = summaries[p];
-        const std::string effect = s.effect_all ? signed_fixed(s.effect_all->mean, 3) + " [" + signed_fixed(s.effect_all->p05, 3) +
-                                                      ", " + signed_fixed(s.effect_all->p95, 3) + "]"
-                                                : "suppressed";
+        const std::string effect = s.effect_all ? stats::interval_text(*s.effect_all, 3) : "suppressed";
         std::cout << padded(effect, 30) << (s.gap_change ? signed_fixed(*s.gap_change, 3) : "") << "\n";
     }
 }

@@ -29,11 +29,6 @@ const std::string& outcome_name(const table_context& context, const metric_row& 
     return context.sim->outcomes()[row.outcome].id;
 }
 
-std::string interval(const stats::summary& s, int decimals) {
-    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " + signed_fixed(s.p95, decimals) +
-           "]";
-}
-
 }  // namespace
 
 std::string projection_csv_header() {
@@ -151,10 +146,10 @@ void outcome_lines(std::ostringstream& out, const projection_result& result, con
     }
     if (two_courses) {
         if (const auto sustained = find_row(rows, metric::effect, plan_course::sustained)) {
-            line += padded(interval(result.summaries[*sustained], 3), 28);
+            line += padded(stats::interval_text(result.summaries[*sustained], 3), 28);
         }
     }
-    line += padded(interval(result.summaries[*cut_effect], 3), 28);
+    line += padded(stats::interval_text(result.summaries[*cut_effect], 3), 28);
     if (const auto row = find_row(rows, metric::percentile_shift, plan_course::with_cut_risk)) {
         line += padded(signed_fixed(result.summaries[*row].mean, 1) + " pts", 12);
     }
@@ -178,10 +173,10 @@ void derived_gap_lines(std::ostringstream& out, const projection_result& result,
     line += "business as usual " + signed_fixed(result.summaries[*bau].mean, 3) + "  ";
     if (two_courses) {
         if (const auto sustained = find_row(rows, metric::gap_sd, plan_course::sustained)) {
-            line += "sustained " + interval(result.summaries[*sustained], 3) + "  ";
+            line += "sustained " + stats::interval_text(result.summaries[*sustained], 3) + "  ";
         }
     }
-    line += "with cut risk " + interval(result.summaries[*cut_gap], 3);
+    line += "with cut risk " + stats::interval_text(result.summaries[*cut_gap], 3);
     if (const auto years = find_row(rows, metric::gap_years_to_close, plan_course::with_cut_risk)) {
         line += "; " + years_to_close_text(result.summaries[*years].p50) + " (median)";
     }

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "common/evidence.hpp"
+#include "common/text_format.hpp"
 #include "engine/calibration.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
@@ -17,7 +18,6 @@
 #include "scenario/json_checks.hpp"
 #include "scenario/parameter_file.hpp"
 #include "scenario/scenario_reader.hpp"
-#include "text_format.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -103,12 +103,6 @@ std::string calibratable_models(const plugin_registry& registry) {
     return text.empty() ? "none is installed" : text;
 }
 
-std::string signed_number(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%+.*f", decimals, value);
-    return buffer;
-}
-
 std::filesystem::path output_path(const calibrate_options& options, const std::string& model) {
     if (!options.out.empty()) return options.out;
     return std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem() /
@@ -117,7 +111,7 @@ std::filesystem::path output_path(const calibrate_options& options, const std::s
 
 void print_anchor(const anchor& a) {
     std::cout << "Anchor " << a.id << ": " << a.reference << "\n  " << a.design << "\n  " << a.outcome << ": effect "
-              << signed_number(a.effect, 3) << " SD over " << a.years << (a.years == 1 ? " year" : " years")
+              << signed_fixed(a.effect, 3) << " SD over " << a.years << (a.years == 1 ? " year" : " years")
               << ", evidence " << evidence_with_meaning(a.evidence) << "\n  standard error "
               << json::format_number(a.standard_error) << ", evidence " << evidence_with_meaning(a.standard_error_evidence)
               << "\n";
@@ -172,7 +166,7 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     }
     if (!search.solution && search.at_lower == search.at_upper) {
         fail(command_line, "'" + knob + "' does not move " + target->outcome + " in this scenario (" +
-                               signed_number(search.at_lower, 4) + " at both ends of its range [" +
+                               signed_fixed(search.at_lower, 4) + " at both ends of its range [" +
                                json::format_number(info.min) + ", " + json::format_number(info.max) +
                                "]); expected an anchor on an outcome that the knob of effect model '" + model->name +
                                "' scales");
@@ -181,15 +175,15 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
         fail(command_line, "no value of '" + knob + "' in its declared range [" + json::format_number(info.min) + ", " +
                                json::format_number(info.max) + "] gives the anchor's effect " +
                                json::format_number(target->effect) + ": " + knob + " = " + json::format_number(info.min) +
-                               " gives " + signed_number(search.at_lower, 4) + ", " + knob + " = " +
-                               json::format_number(info.max) + " gives " + signed_number(search.at_upper, 4));
+                               " gives " + signed_fixed(search.at_lower, 4) + ", " + knob + " = " +
+                               json::format_number(info.max) + " gives " + signed_fixed(search.at_upper, 4));
     }
     const knob_solution& solution = *search.solution;
-    std::cout << "  " << knob << " = " << json::format_number(info.min) << " gives " << signed_number(search.at_lower, 4)
-              << ", " << knob << " = " << json::format_number(info.max) << " gives " << signed_number(search.at_upper, 4)
+    std::cout << "  " << knob << " = " << json::format_number(info.min) << " gives " << signed_fixed(search.at_lower, 4)
+              << ", " << knob << " = " << json::format_number(info.max) << " gives " << signed_fixed(search.at_upper, 4)
               << ", the default " << json::format_number(info.default_value) << " gives "
-              << signed_number(effect(info.default_value), 4) << "\n  solved: " << knob << " = "
-              << json::format_number(solution.value) << " gives " << signed_number(solution.achieved, 6) << " ("
+              << signed_fixed(effect(info.default_value), 4) << "\n  solved: " << knob << " = "
+              << json::format_number(solution.value) << " gives " << signed_fixed(solution.achieved, 6) << " ("
               << solution.evaluations << " runs)\n\n  --set " << knob << "=" << json::format_number(solution.value) << "\n";
 
     parameter_file file;
@@ -227,7 +221,7 @@ void print_anchor_list(const std::vector<anchor>& anchors) {
     std::cout << padded("anchor", 22) << padded("outcome", 28) << padded("years", 7) << padded("effect (SD)", 26)
               << "reference\n";
     for (const anchor& a : anchors) {
-        const std::string effect = signed_number(a.effect, 3) + " " + a.evidence + ", SE " +
+        const std::string effect = signed_fixed(a.effect, 3) + " " + a.evidence + ", SE " +
                                    json::format_number(a.standard_error) + " " + a.standard_error_evidence;
         std::cout << padded(a.id, 22) << padded(a.outcome, 28) << padded(std::to_string(a.years), 7)
                   << padded(effect, 26) << a.reference.substr(0, a.reference.find(')') + 1) << "\n";
@@ -272,13 +266,12 @@ void check_scenario(const std::string& file, const std::vector<anchor>& anchors,
     }
     for (std::size_t i = 0; i < matching.size(); ++i) {
         const anchor& a = *matching[i];
-        std::cout << "  " << padded(a.id, 22) << padded(signed_number(a.effect, 3), 12);
+        std::cout << "  " << padded(a.id, 22) << padded(signed_fixed(a.effect, 3), 12);
         for (const double effect : effects[i]) {
-            char z[32];
             const double distance = (effect - a.effect) / a.standard_error;
             // A model calibrated to the anchor lands within rounding of it: print +0.0, never -0.0.
-            std::snprintf(z, sizeof z, " (z %+.1f)", std::fabs(distance) < 0.05 ? 0.0 : distance);
-            std::cout << padded(signed_number(effect, 3) + z, 18);
+            const std::string z = " (z " + signed_fixed(std::fabs(distance) < 0.05 ? 0.0 : distance, 1) + ")";
+            std::cout << padded(signed_fixed(effect, 3) + z, 18);
         }
         std::cout << "\n";
     }

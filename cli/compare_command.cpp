@@ -3,6 +3,8 @@
 #include "common/version.hpp"
 #include "compare_command.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +16,10 @@
 #include <thread>
 
 #include "thread_count.hpp"
+#include "common/csv.hpp"
+#include "common/json_text.hpp"
 #include "common/sha256.hpp"
+#include "common/text_format.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
@@ -22,27 +27,6 @@
 
 namespace pathways::cli {
 namespace {
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%+.*f", decimals, value);
-    return buffer;
-}
-
-std::string plain(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
-std::string interval(const stats::summary& s, int decimals) {
-    return fixed(s.mean, decimals) + " [" + fixed(s.p05, decimals) + ", " + fixed(s.p95, decimals) + "]";
-}
-
-std::string padded(std::string text, std::size_t width) {
-    if (text.size() < width) text.append(width - text.size(), ' ');
-    return text + ' ';
-}
 
 std::string summary_fields(const stats::summary& s, bool suppressed) {
     if (suppressed) return ",,,,,";
@@ -206,12 +190,11 @@ std::string gap_lines(const comparison& compared) {
         << ": percent of the starting gap closed (mean; negative: it widens), P = share of draws where it is closed\n";
     for (const gap_race& gap : compared.gaps) {
         out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": " << compared.runs[gap.best];
-        if (gap.best != 0) out << ", " << interval(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
+        if (gap.best != 0) out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
         out << "\n     ";
         for (std::size_t r = 0; r < compared.runs.size(); ++r) {
-            char value[64];
-            std::snprintf(value, sizeof value, " %+.2f%% (P %.2f)", gap.closed_pct[r], gap.closes_probability[r]);
-            out << (r ? " |" : "") << " " << compared.runs[r] << value;
+            out << (r ? " |" : "") << " " << compared.runs[r]
+                << fmt::format(" {:+.2f}% (P {:.2f})", gap.closed_pct[r], gap.closes_probability[r]);
         }
         out << "\n";
     }
@@ -267,14 +250,14 @@ std::vector<std::pair<std::string, double>> checked_weights(const std::string& t
 std::string model_columns(const model_comparison& compared, const model_row& row) {
     std::string line;
     for (std::size_t m = 0; m < compared.models.size(); ++m) {
-        line += padded(fixed(row.models[m].mean, 4), std::max<std::size_t>(compared.models[m].size(), 8));
+        line += cell(signed_fixed(row.models[m].mean, 4), std::max<std::size_t>(compared.models[m].size(), 8));
     }
     return line;
 }
 
 std::string model_header(const model_comparison& compared) {
     std::string line;
-    for (const std::string& model : compared.models) line += padded(model, std::max<std::size_t>(model.size(), 8));
+    for (const std::string& model : compared.models) line += cell(model, std::max<std::size_t>(model.size(), 8));
     return line;
 }
 
@@ -289,19 +272,19 @@ std::string models_table(const model_comparison& compared, const std::string& sc
         if (row.subgroup != "all" || row.suppressed) continue;
         out << "\n" << row.outcome << ", all students\n";
         for (std::size_t m = 0; m < compared.models.size(); ++m) {
-            out << "  " << padded(compared.models[m], 36) << interval(row.models[m], 4) << "\n";
+            out << "  " << cell(compared.models[m], 36) << stats::interval_text(row.models[m], 4) << "\n";
         }
-        out << "  " << padded(mixture_label(compared), 36) << interval(row.mixture, 4) << "   spread "
-            << plain(row.spread, 4) << "\n";
+        out << "  " << cell(mixture_label(compared), 36) << stats::interval_text(row.mixture, 4) << "   spread "
+            << fixed(row.spread, 4) << "\n";
     }
-    out << "\nWhere they disagree most (spread = largest minus smallest model mean):\n  " << padded("outcome", 28)
-        << padded("subgroup", 22) << padded("spread", 8) << model_header(compared) << "mixture [90%]\n";
+    out << "\nWhere they disagree most (spread = largest minus smallest model mean):\n  " << cell("outcome", 28)
+        << cell("subgroup", 22) << cell("spread", 8) << model_header(compared) << "mixture [90%]\n";
     std::size_t shown = 0;
     for (const std::size_t i : compared.by_spread) {
         const model_row& row = compared.rows[i];
         if (row.suppressed || shown == top) break;
-        out << "  " << padded(row.outcome, 28) << padded(row.subgroup, 22) << padded(plain(row.spread, 4), 8)
-            << model_columns(compared, row) << interval(row.mixture, 4) << "\n";
+        out << "  " << cell(row.outcome, 28) << cell(row.subgroup, 22) << cell(fixed(row.spread, 4), 8)
+            << model_columns(compared, row) << stats::interval_text(row.mixture, 4) << "\n";
         ++shown;
     }
     return out.str();
@@ -343,22 +326,20 @@ std::string comparison_table(const comparison& compared) {
         << compared.draws << (compared.draws == 1 ? " run" : " draws") << "; difference paired with " << compared.runs[0]
         << " on the same draws\n";
     for (const std::string& outcome : outcomes) {
-        out << "\n" << outcome << "\n  " << padded("subgroup", 22) << padded("run", 26) << padded("effect", 28)
+        out << "\n" << outcome << "\n  " << cell("subgroup", 22) << cell("run", 26) << cell("effect", 28)
             << "vs " << compared.runs[0] << "\n";
         for (const std::string& group : key_subgroups(compared)) {
             const auto found = effects.find({compared.final_year, group, outcome, metric::effect, ""});
             if (found == effects.end()) continue;
             const comparison_row& row = *found->second;
             if (row.suppressed) {
-                out << "  " << padded(group, 22) << "suppressed (fewer than min_n students)\n";
+                out << "  " << cell(group, 22) << "suppressed (fewer than min_n students)\n";
                 continue;
             }
             for (std::size_t r = 0; r < compared.runs.size(); ++r) {
-                out << "  " << padded(r == 0 ? group : "", 22) << padded(compared.runs[r], 26) << padded(interval(row.runs[r], 4), 28);
+                out << "  " << cell(r == 0 ? group : "", 22) << cell(compared.runs[r], 26) << cell(stats::interval_text(row.runs[r], 4), 28);
                 if (r != 0) {
-                    char probability[32];
-                    std::snprintf(probability, sizeof probability, "  P(>0) %.2f", row.differences[r].prob_positive);
-                    out << interval(row.differences[r], 4) << probability;
+                    out << stats::interval_text(row.differences[r], 4) << "  P(>0) " << fixed(row.differences[r].prob_positive, 2);
                 }
                 out << "\n";
             }

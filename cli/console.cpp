@@ -1,5 +1,6 @@
 #include "console.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/json_text.hpp"
 #include "common/text_safety.hpp"
 
 namespace pathways::cli {
@@ -17,30 +19,6 @@ namespace {
 
 /// Text output shows this many findings of one kind; JSON output shows every finding.
 constexpr std::size_t max_of_a_kind = 20;
-
-std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-            out += buffer;
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string_view severity_name(severity level) {
-    switch (level) {
-        case severity::error: return "error";
-        case severity::warning: return "warning";
-        case severity::note: return "note";
-    }
-    return "error";
-}
 
 /// Forwards to another stream buffer, escaping control characters other than newline and tab.
 class escaping_buffer : public std::streambuf {
@@ -154,9 +132,9 @@ void print_diagnostics(diagnostics found, diagnostic_format format) {
     std::cout << "[";
     bool first = true;
     for (const diagnostic& d : found.items()) {
-        std::cout << (first ? "\n" : ",\n") << "  {\"file\": " << json_string(d.file) << ", \"line\": " << d.line
-                  << ", \"column\": " << d.column << ", \"pointer\": " << json_string(d.pointer)
-                  << ", \"severity\": " << json_string(severity_name(d.level)) << ", \"message\": " << json_string(d.message)
+        std::cout << (first ? "\n" : ",\n") << "  {\"file\": " << json_quote(d.file) << ", \"line\": " << d.line
+                  << ", \"column\": " << d.column << ", \"pointer\": " << json_quote(d.pointer)
+                  << ", \"severity\": " << json_quote(severity_name(d.level)) << ", \"message\": " << json_quote(d.message)
                   << "}";
         first = false;
     }
@@ -167,7 +145,7 @@ progress_display::progress_display(std::string label, bool quiet)
     : label_(std::move(label)), enabled_(!quiet && ::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
 
 progress_display::~progress_display() {
-    if (enabled_) std::fprintf(stderr, "\r\033[K");
+    if (enabled_) fmt::print(stderr, "\r\033[K");
 }
 
 void progress_display::update(std::size_t done, std::size_t total) {
@@ -179,7 +157,7 @@ void progress_display::update(std::size_t done, std::size_t total) {
     if ((now_ms - last < 100 && done < total) || !last_draw_ms_.compare_exchange_strong(last, now_ms)) return;
     const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
     const double left = rate > 0.0 ? static_cast<double>(total - done) / rate : 0.0;
-    std::fprintf(stderr, "\r\033[K%s: %zu/%zu draws, %.1f draws/s, %.0f s left", label_.c_str(), done, total, rate, left);
+    fmt::print(stderr, "\r\033[K{}: {}/{} draws, {:.1f} draws/s, {:.0f} s left", label_, done, total, rate, left);
     std::fflush(stderr);
 }
 

@@ -5,6 +5,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/csv.hpp"
+#include "common/json_text.hpp"
+#include "common/text_format.hpp"
 #include "engine/effects.hpp"
 #include "report/projection_writer.hpp"
 #include "report_command.hpp"

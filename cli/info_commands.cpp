@@ -23,26 +23,10 @@
 #include "scenario/model_reader.hpp"
 #include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
+#include "stats/distributions.hpp"
 
 namespace pathways::cli {
 namespace {
-
-std::string prior_text(const sdk::prior& p) {
-    char buffer[160];
-    switch (p.kind) {
-        case sdk::prior_kind::fixed: std::snprintf(buffer, sizeof buffer, "fixed"); break;
-        case sdk::prior_kind::normal: std::snprintf(buffer, sizeof buffer, "normal(%g, %g)", p.a, p.b); break;
-        case sdk::prior_kind::truncated_normal:
-            std::snprintf(buffer, sizeof buffer, "normal(%g, %g) in [%g, %g]", p.a, p.b, p.lower, p.upper);
-            break;
-        case sdk::prior_kind::lognormal: std::snprintf(buffer, sizeof buffer, "lognormal(%g, %g)", p.a, p.b); break;
-        case sdk::prior_kind::uniform: std::snprintf(buffer, sizeof buffer, "uniform(%g, %g)", p.lower, p.upper); break;
-        case sdk::prior_kind::beta:
-            std::snprintf(buffer, sizeof buffer, "beta(%g, %g) on [%g, %g]", p.a, p.b, p.lower, p.upper);
-            break;
-    }
-    return buffer;
-}
 
 /// The checks a run makes before its first draw: which schools each wave selects, the reported
 /// subgroups and outcomes, and gaps against the profile's baselines.
@@ -225,7 +209,7 @@ int describe_command(const std::string& name, const plugin_options& plugins) {
     for (const parameter_info& p : model->parameters) {
         std::cout << p.name << " [" << p.unit << "]\n"
                   << "  default " << p.default_value << ", range [" << p.min << ", " << p.max << "], prior "
-                  << prior_text(p.uncertainty) << "\n"
+                  << stats::prior_text(p.uncertainty) << "\n"
                   << "  " << p.description << "\n"
                   << "  source (evidence " << p.evidence << "): " << p.source << "\n";
     }

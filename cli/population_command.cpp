@@ -6,6 +6,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/csv.hpp"
+#include "common/json_text.hpp"
+#include "common/text_format.hpp"
 #include "engine/population_table.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/projection_writer.hpp"
@@ -19,12 +22,6 @@ struct text_table {
     std::vector<bool> numeric;
     std::vector<std::vector<std::string>> rows;
 };
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
 
 std::string joined_tags(const school& s) {
     std::string text;

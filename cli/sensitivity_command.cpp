@@ -2,14 +2,18 @@
 // Sobol indices with bootstrap intervals.
 #include "common/version.hpp"
 #include "sensitivity_command.hpp"
-#include "text_format.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <numeric>
 
+#include "common/csv.hpp"
+#include "common/json_text.hpp"
 #include "common/sha256.hpp"
+#include "common/text_format.hpp"
 #include "engine/scenario_loader.hpp"
 #include "engine/sensitivity_analysis.hpp"
 #include "report/output_files.hpp"
@@ -23,20 +27,6 @@ constexpr std::size_t max_bootstrap = 100'000;
 /// The Saltelli design is kept in memory as N·(k + 2) input vectors of k values; this bounds it (1 GiB).
 constexpr std::size_t max_design_values = std::size_t{1} << 27;
 constexpr std::size_t shown_inputs = 10;
-
-std::string prior_text(const sdk::prior& p) {
-    const auto v = [](double x) { return format_value(x); };
-    switch (p.kind) {
-        case sdk::prior_kind::fixed: return "fixed(" + v(p.a) + ")";
-        case sdk::prior_kind::normal: return "normal(" + v(p.a) + ", " + v(p.b) + ")";
-        case sdk::prior_kind::truncated_normal:
-            return "truncated_normal(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
-        case sdk::prior_kind::lognormal: return "lognormal(" + v(p.a) + ", " + v(p.b) + ")";
-        case sdk::prior_kind::uniform: return "uniform(" + v(p.lower) + ", " + v(p.upper) + ")";
-        case sdk::prior_kind::beta: return "beta(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
-    }
-    return "unknown";
-}
 
 void check_sizes(const sensitivity_command_options& options, std::size_t inputs) {
     diagnostics found;
@@ -56,7 +46,7 @@ void check_sizes(const sensitivity_command_options& options, std::size_t inputs)
 }
 
 std::string interval_text(const stats::interval_estimate& e) {
-    return formatted(e.estimate, "%.3f") + " [" + formatted(e.low, "%.3f") + ", " + formatted(e.high, "%.3f") + "]";
+    return fixed(e.estimate, 3) + " [" + fixed(e.low, 3) + ", " + fixed(e.high, 3) + "]";
 }
 
 void print_report(const sensitivity_report& report, const std::string& what) {
@@ -72,7 +62,7 @@ void print_report(const sensitivity_report& report, const std::string& what) {
     }
     std::cout << what << "\n" << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations
               << " Sobol runs + " << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
-              << formatted(report.central, "%+.4f") << ", Var(Y) " << formatted(report.sobol.output_variance, "%.3g") << "\n\n";
+              << signed_fixed(report.central, 4) << ", Var(Y) " << fmt::format("{:.3g}", report.sobol.output_variance) << "\n\n";
 
     std::cout << "Tornado (each input at its p05 and p95, the others at their medians), top " << shown_inputs << ":\n  "
               << padded("input", width) << padded("p05 .. p95", 24) << padded("value at p05 .. p95", 24) << "swing\n";
@@ -80,8 +70,8 @@ void print_report(const sensitivity_report& report, const std::string& what) {
         const stats::tornado_bar& bar = report.tornado[i];
         std::cout << "  " << padded(report.inputs[bar.input].name, width)
                   << padded(format_value(bar.input_low) + " .. " + format_value(bar.input_high), 24)
-                  << padded(formatted(bar.output_low, "%+.4f") + " .. " + formatted(bar.output_high, "%+.4f"), 24)
-                  << formatted(bar.swing, "%.4f") << "\n";
+                  << padded(signed_fixed(bar.output_low, 4) + " .. " + signed_fixed(bar.output_high, 4), 24)
+                  << fixed(bar.swing, 4) << "\n";
     }
 
     std::cout << "\nSobol indices (Saltelli first-order and Jansen total estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "
@@ -102,7 +92,7 @@ std::string report_csv(const sensitivity_report& report) {
     for (std::size_t i = 0; i < report.inputs.size(); ++i) {
         const stats::tornado_bar& bar = report.tornado[tornado_rank[i] - 1];
         const stats::input_sensitivity& s = report.sobol.inputs[i];
-        csv += csv_field(report.inputs[i].name) + "," + csv_field(prior_text(report.inputs[i].prior)) + "," +
+        csv += csv_field(report.inputs[i].name) + "," + csv_field(stats::prior_text(report.inputs[i].prior)) + "," +
                format_value(bar.input_low) + "," + format_value(bar.input_high) + "," + format_value(bar.output_low) + "," +
                format_value(bar.output_high) + "," + format_value(bar.swing) + "," + std::to_string(tornado_rank[i]) + "," +
                format_value(s.first_order.estimate) + "," + format_value(s.first_order.low) + "," +

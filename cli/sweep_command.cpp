@@ -1,7 +1,6 @@
 // sweep: every point of a grid over scenario numbers, run with the same draws (common random
 // numbers), into one tidy table and optionally a SQLite database.
 #include "sweep_command.hpp"
-#include "text_format.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -9,7 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/csv.hpp"
+#include "common/json_text.hpp"
 #include "common/sha256.hpp"
+#include "common/text_format.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
@@ -151,10 +153,8 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
     for (std::size_t p = 0; p < points.size(); ++p) {
         for (const scenario_patch& patch : points[p]) std::cout << padded(exact_number(patch.value), width);
         const point_summary& s = summaries[p];
-        const std::string effect = s.effect_all ? formatted(s.effect_all->mean, "%+.3f") + " [" + formatted(s.effect_all->p05, "%+.3f") +
-                                                      ", " + formatted(s.effect_all->p95, "%+.3f") + "]"
-                                                : "suppressed";
-        std::cout << padded(effect, 30) << (s.gap_change ? formatted(*s.gap_change, "%+.3f") : "") << "\n";
+        const std::string effect = s.effect_all ? stats::interval_text(*s.effect_all, 3) : "suppressed";
+        std::cout << padded(effect, 30) << (s.gap_change ? signed_fixed(*s.gap_change, 3) : "") << "\n";
     }
 }
 

@@ -7,9 +7,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-graph-dev libboost-filesystem-dev
-  libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
+  libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev libfmt-dev
   graphviz
   clang  # libFuzzer targets (scripts/fuzz.sh); Debian's clang ships the fuzzer runtime
+  # scripts/check-format.sh and .clang-tidy; the format is defined by this version (Debian 12: 14).
+  clang-format clang-tidy
   # The benchmark's NumPy reference and the test that checks it against the engine; OpenBLAS, as numpy's
   # own wheels ship it, since Debian's numpy otherwise runs on the reference BLAS.
   python3-numpy libopenblas0-pthread

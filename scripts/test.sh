@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds and runs the whole test suite twice: a normal build with
-# warnings as errors, and an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Installs what is missing, checks the format (.clang-format), then builds and runs the whole test
+# suite twice: a normal build with warnings as errors, and an AddressSanitizer +
+# UndefinedBehaviorSanitizer build.
 # Usage: scripts/test.sh            (from the repository root or anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --with-browser
 jobs=$(nproc)
+
+echo "== format (scripts/check-format.sh) =="
+scripts/check-format.sh
 
 run_suite() {
   local dir=$1; shift

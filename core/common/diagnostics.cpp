@@ -26,8 +26,6 @@ void diagnostics::append(const diagnostics& other) {
     items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
-namespace {
-
 std::string_view severity_name(severity level) {
     switch (level) {
         case severity::error: return "error";
@@ -36,6 +34,8 @@ std::string_view severity_name(severity level) {
     }
     return "error";
 }
+
+namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);

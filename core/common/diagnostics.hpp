@@ -12,6 +12,9 @@ namespace pathways {
 
 enum class severity { error, warning, note };
 
+/// "error", "warning" or "note", as messages and JSON output spell it.
+std::string_view severity_name(severity level);
+
 /// One finding about an input file. `line` and `column` are 1-based; 0 means unknown.
 struct diagnostic {
     std::string file;

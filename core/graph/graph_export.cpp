@@ -1,5 +1,7 @@
 #include "graph/graph_export.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -8,6 +10,7 @@
 #include <string_view>
 
 #include "common/evidence.hpp"
+#include "common/json_text.hpp"
 
 namespace pathways {
 namespace {
@@ -18,11 +21,7 @@ constexpr std::array<node_kind, 7> display_order{
     node_kind::primary_driver,  node_kind::student_outcome,       node_kind::academic_outcome,
     node_kind::goal};
 
-std::string short_number(double value) {
-    std::array<char, 32> text{};
-    const int written = std::snprintf(text.data(), text.size(), "%.3g", value);
-    return std::string(text.data(), static_cast<std::size_t>(std::max(written, 0)));
-}
+std::string short_number(double value) { return fmt::format("{:.3g}", value); }
 
 std::string dot_string(std::string_view text) {
     std::string quoted = "\"";
@@ -115,30 +114,6 @@ std::string_view mermaid_arrow(edge_role role) {
     return "-->";
 }
 
-std::string json_string(std::string_view text) {
-    std::string quoted = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"': quoted += "\\\""; break;
-            case '\\': quoted += "\\\\"; break;
-            case '\b': quoted += "\\b"; break;
-            case '\f': quoted += "\\f"; break;
-            case '\n': quoted += "\\n"; break;
-            case '\r': quoted += "\\r"; break;
-            case '\t': quoted += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    std::array<char, 8> escape{};
-                    std::snprintf(escape.data(), escape.size(), "\\u%04x", static_cast<unsigned>(c));
-                    quoted += escape.data();
-                } else {
-                    quoted += c;
-                }
-        }
-    }
-    return quoted + '"';
-}
-
 /// Shortest text that reads back to the same double; JSON has no NaN or infinity.
 std::string json_number(double value) {
     if (!std::isfinite(value)) return "null";
@@ -148,15 +123,15 @@ std::string json_number(double value) {
 }
 
 std::string json_node(const model_node& node) {
-    return "{\"id\": " + json_string(node.id) + ", \"label\": " + json_string(node.label) +
-           ", \"kind\": " + json_string(to_string(node.kind)) + ", \"group\": " + json_string(node.group) +
-           ", \"scale\": " + json_string(node.scale) + ", \"leap\": " + json_string(node.leap) +
+    return "{\"id\": " + json_quote(node.id) + ", \"label\": " + json_quote(node.label) +
+           ", \"kind\": " + json_quote(to_string(node.kind)) + ", \"group\": " + json_quote(node.group) +
+           ", \"scale\": " + json_quote(node.scale) + ", \"leap\": " + json_quote(node.leap) +
            ", \"descriptive\": " + (node.descriptive ? "true" : "false") +
-           ", \"description\": " + json_string(node.description) + "}";
+           ", \"description\": " + json_quote(node.description) + "}";
 }
 
 std::string json_group(const model_group& group) {
-    return "{\"id\": " + json_string(group.id) + ", \"label\": " + json_string(group.label) + "}";
+    return "{\"id\": " + json_quote(group.id) + ", \"label\": " + json_quote(group.label) + "}";
 }
 
 std::string json_grade_bands(std::uint8_t bands) {
@@ -164,23 +139,23 @@ std::string json_grade_bands(std::uint8_t bands) {
     std::string text = "[";
     for (std::size_t b = 0; b < names.size(); ++b) {
         if ((bands & (1u << b)) == 0) continue;
-        text += (text.size() > 1 ? ", " : "") + json_string(names[b]);
+        text += (text.size() > 1 ? ", " : "") + json_quote(names[b]);
     }
     return text + "]";
 }
 
 std::string json_edge(const model_edge& edge) {
-    return "{\"from\": " + json_string(edge.from) + ", \"to\": " + json_string(edge.to) +
-           ", \"role\": " + json_string(to_string(edge.role)) + ", \"weight\": " + json_number(edge.weight) +
+    return "{\"from\": " + json_quote(edge.from) + ", \"to\": " + json_quote(edge.to) +
+           ", \"role\": " + json_quote(to_string(edge.role)) + ", \"weight\": " + json_number(edge.weight) +
            ", \"range\": [" + json_number(edge.range_low) + ", " + json_number(edge.range_high) +
-           "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_string(edge.source) + ", \"evidence\": " + json_string(edge.evidence) + "}";
+           "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_quote(edge.source) + ", \"evidence\": " + json_quote(edge.evidence) + "}";
 }
 
 /// What each edge's evidence tag means, so that a reader of the JSON alone can tell S from A.
 std::string json_evidence_tags() {
     std::string text = "{";
     for (const evidence_tag_meaning& e : evidence_tags) {
-        text += (text.size() > 1 ? ", " : "") + json_string(e.tag) + ": " + json_string(e.meaning);
+        text += (text.size() > 1 ? ", " : "") + json_quote(e.tag) + ": " + json_quote(e.meaning);
     }
     return text + "}";
 }
@@ -239,7 +214,7 @@ std::string to_mermaid(const model_graph& graph) {
 
 std::string to_json(const model_graph& graph) {
     const model_definition& def = graph.definition();
-    return "{\n  \"id\": " + json_string(def.id) + ",\n  \"name\": " + json_string(def.name) +
+    return "{\n  \"id\": " + json_quote(def.id) + ",\n  \"name\": " + json_quote(def.name) +
            ",\n  \"groups\": " + json_array(def.groups, json_group) + ",\n  \"nodes\": " + json_array(def.nodes, json_node) + ",\n  \"edges\": " +
            json_array(def.edges, json_edge) + ",\n  \"evidence_tags\": " + json_evidence_tags() + "\n}\n";
 }

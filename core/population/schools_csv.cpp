@@ -14,7 +14,7 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "population/csv.hpp"
+#include "common/csv.hpp"
 
 namespace pathways {
 namespace {

@@ -8,10 +8,11 @@
 #include <sstream>
 #include <tuple>
 
+#include "common/csv.hpp"
 #include "common/evidence.hpp"
+#include "common/text_format.hpp"
 #include "engine/effects.hpp"
 #include "engine/scenario_loader.hpp"
-#include "population/csv.hpp"
 #include "report/html_text.hpp"
 #include "report/projection_writer.hpp"
 #include "report/report_charts.hpp"
@@ -857,14 +858,6 @@ std::optional<std::size_t> find_column(const std::vector<std::string>& header, s
         }
     }
     return std::nullopt;
-}
-
-std::optional<double> parse_number(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (*end != '\0' || !std::isfinite(value)) return std::nullopt;
-    return value;
 }
 
 std::string read_text(const std::filesystem::path& file) {

@@ -1,9 +1,10 @@
 #include "report/html_text.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <vector>
+
+#include "common/text_format.hpp"
 
 namespace pathways::html {
 namespace {
@@ -55,9 +56,7 @@ std::string escape(std::string_view text) {
 
 std::string number(double value, int decimals, bool sign) {
     if (!std::isfinite(value)) return "n/a";
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, std::abs(value));
-    std::string digits = buffer;
+    std::string digits = fixed(std::abs(value), decimals);
     const bool zero = digits.find_first_not_of("0.") == std::string::npos;
     if (zero) return digits;
     if (value < 0) return "\u2212" + digits;
@@ -70,9 +69,7 @@ std::string interval(double mean, double low, double high, int decimals, bool si
 
 std::string coordinate(double value) {
     if (!std::isfinite(value)) value = 0.0;
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
+    return fixed(value, 2);
 }
 
 std::string subgroup_label(std::string_view expression) {

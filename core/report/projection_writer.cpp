@@ -1,13 +1,16 @@
 #include "report/projection_writer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <sstream>
 
-#include "common/text_safety.hpp"
+#include "common/csv.hpp"
+#include "common/json_text.hpp"
+#include "common/text_format.hpp"
 
 namespace pathways {
 namespace {
@@ -26,58 +29,7 @@ const std::string& outcome_name(const table_context& context, const metric_row& 
     return context.sim->outcomes()[row.outcome].id;
 }
 
-std::string padded(std::string text, std::size_t width) {
-    if (text.size() < width) text.append(width - text.size(), ' ');
-    return text;
-}
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%+.*f", decimals, value);
-    return buffer;
-}
-
-std::string interval(const stats::summary& s, int decimals) {
-    return fixed(s.mean, decimals) + " [" + fixed(s.p05, decimals) + ", " + fixed(s.p95, decimals) + "]";
-}
-
 }  // namespace
-
-std::string format_value(double value) {
-    if (!std::isfinite(value)) return "";
-    // Means of SD-scale values carry summation residue around 1e-15; written as is, a business-as-usual
-    // level of exactly zero would read as -1.14722e-15.
-    constexpr double residue = 1e-12;
-    if (std::abs(value) < residue) return "0";
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
-    std::string text = buffer;
-    return text == "-0" ? "0" : text;
-}
-
-std::string json_quote(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-                    out += buffer;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
-}
-
-std::string csv_field(std::string_view text) { return csv_text_field(text); }
 
 std::string projection_csv_header() {
     return "scenario,variant,model,year,subgroup,outcome,metric,course,reference,mean,sd,p05,p50,p95,prob_positive,"
@@ -139,9 +91,7 @@ std::string projection_json(const projection_result& result, const table_context
 std::string years_to_close_text(double years) {
     if (!std::isfinite(years)) return "not closing at this pace";
     if (years <= 0.0) return "closed from the start";
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "closes about %.0f years from the start at this pace", years);
-    return buffer;
+    return fmt::format("closes about {:.0f} years from the start at this pace", years);
 }
 
 std::string cut_risk_text(double annual_probability, int first_year_at_risk, double by_horizon, std::size_t cut_draws,
@@ -149,21 +99,17 @@ std::string cut_risk_text(double annual_probability, int first_year_at_risk, dou
     if (annual_probability <= 0.0) {
         return "The district never cuts the program in this scenario, so both projections are the same.";
     }
-    char buffer[512];
     if (draws <= 1) {
-        std::snprintf(buffer, sizeof buffer,
-                      "The district may cut the program (%.0f%% a year from %d, so %.0f%% by %d), but a single central "
-                      "run samples no cut: both projections show the plan sustained.",
-                      100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year);
-        return buffer;
+        return fmt::format("The district may cut the program ({:.0f}% a year from {}, so {:.0f}% by {}), but a single "
+                           "central run samples no cut: both projections show the plan sustained.",
+                           100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year);
     }
-    std::snprintf(buffer, sizeof buffer,
-                  "The district may cut the program: %.0f%% a year from %d, so %.0f%% by %d (cut in %zu of %zu draws). "
-                  "Where the program is cut, its effect fades, so with the cut risk a lower bound near 0 means the "
-                  "program was cut early in at least 1 draw in 20, not that the plan does nothing; the sustained "
-                  "projection shows what the plan does where it lasts.",
-                  100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year, cut_draws, draws);
-    return buffer;
+    return fmt::format(
+        "The district may cut the program: {:.0f}% a year from {}, so {:.0f}% by {} (cut in {} of {} draws). "
+        "Where the program is cut, its effect fades, so with the cut risk a lower bound near 0 means the "
+        "program was cut early in at least 1 draw in 20, not that the plan does nothing; the sustained "
+        "projection shows what the plan does where it lasts.",
+        100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year, cut_draws, draws);
 }
 
 namespace {
@@ -182,7 +128,7 @@ std::string gap_text(const projection_result& result, const row_lookup& rows) {
     const auto bau = find_row(rows, metric::gap_sd_bau, plan_course::none);
     if (!gap || !bau || result.rows[*gap].suppressed) return "";
     std::string text = "gap vs " + result.rows[*gap].reference + " " +
-                       fixed(result.summaries[*gap].mean - result.summaries[*bau].mean, 3);
+                       signed_fixed(result.summaries[*gap].mean - result.summaries[*bau].mean, 3);
     if (const auto years = find_row(rows, metric::gap_years_to_close, plan_course::with_cut_risk)) {
         text += ", " + years_to_close_text(result.summaries[*years].p50) + " (median)";
     }
@@ -200,15 +146,15 @@ void outcome_lines(std::ostringstream& out, const projection_result& result, con
     }
     if (two_courses) {
         if (const auto sustained = find_row(rows, metric::effect, plan_course::sustained)) {
-            line += padded(interval(result.summaries[*sustained], 3), 28);
+            line += padded(stats::interval_text(result.summaries[*sustained], 3), 28);
         }
     }
-    line += padded(interval(result.summaries[*cut_effect], 3), 28);
+    line += padded(stats::interval_text(result.summaries[*cut_effect], 3), 28);
     if (const auto row = find_row(rows, metric::percentile_shift, plan_course::with_cut_risk)) {
-        line += padded(fixed(result.summaries[*row].mean, 1) + " pts", 12);
+        line += padded(signed_fixed(result.summaries[*row].mean, 1) + " pts", 12);
     }
     if (const auto row = find_row(rows, metric::proficient_change, plan_course::with_cut_risk)) {
-        line += padded(fixed(result.summaries[*row].mean, 1) + " pp", 11);
+        line += padded(signed_fixed(result.summaries[*row].mean, 1) + " pp", 11);
     }
     out << line << gap_text(result, rows) << "\n";
 }
@@ -224,13 +170,13 @@ void derived_gap_lines(std::ostringstream& out, const projection_result& result,
         out << line << "suppressed (fewer than min_n students)\n";
         return;
     }
-    line += "business as usual " + fixed(result.summaries[*bau].mean, 3) + "  ";
+    line += "business as usual " + signed_fixed(result.summaries[*bau].mean, 3) + "  ";
     if (two_courses) {
         if (const auto sustained = find_row(rows, metric::gap_sd, plan_course::sustained)) {
-            line += "sustained " + interval(result.summaries[*sustained], 3) + "  ";
+            line += "sustained " + stats::interval_text(result.summaries[*sustained], 3) + "  ";
         }
     }
-    line += "with cut risk " + interval(result.summaries[*cut_gap], 3);
+    line += "with cut risk " + stats::interval_text(result.summaries[*cut_gap], 3);
     if (const auto years = find_row(rows, metric::gap_years_to_close, plan_course::with_cut_risk)) {
         line += "; " + years_to_close_text(result.summaries[*years].p50) + " (median)";
     }

@@ -20,10 +20,6 @@ struct table_context {
     bool suppression = true;  ///< false stamps the output "not for public release"
 };
 
-/// A number as the tables print it: 6 significant digits; magnitudes below 1e-12 (summation
-/// residue on a scale of standard deviations) and "-0" are written "0".
-std::string format_value(double value);
-
 /// Header line of the tidy CSV (no trailing newline).
 std::string projection_csv_header();
 
@@ -43,11 +39,5 @@ std::string years_to_close_text(double years);
 /// One or two sentences on the district's program-cut risk and what it does to the lower bound.
 std::string cut_risk_text(double annual_probability, int first_year_at_risk, double by_horizon, std::size_t cut_draws,
                           std::size_t draws, int last_year);
-
-/// Escapes `text` as a JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
-
-/// A CSV text field: neutralised against formulas and quoted when needed (csv_text_field).
-std::string csv_field(std::string_view text);
 
 }  // namespace pathways

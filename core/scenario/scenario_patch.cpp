@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "common/text_format.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -14,14 +15,6 @@ namespace {
 
 constexpr const char* command_line = "<command line>";
 constexpr const char* expected_number = "expected a pointer to a number in the scenario";
-
-std::optional<double> parse_number(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (*end != '\0' || !std::isfinite(value)) return std::nullopt;
-    return value;
-}
 
 std::optional<grid_axis> parse_axis(const std::string& argument, diagnostics& out) {
     const auto equals = argument.rfind('=');

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/text_format.hpp"
 #include "stats/normal.hpp"
 
 namespace pathways::stats {
@@ -295,6 +296,21 @@ double prior_sd(const sdk::prior& p) {
     case sdk::prior_kind::beta: return (p.upper - p.lower) * beta_sd_unit(p.a, p.b);
     }
     return 0.0;
+}
+
+std::string prior_text(const sdk::prior& p) {
+    // A plugin may declare a truncated normal with an infinite bound; format_value would leave it blank.
+    const auto v = [](double x) { return std::isinf(x) ? std::string(x > 0 ? "inf" : "-inf") : format_value(x); };
+    switch (p.kind) {
+        case sdk::prior_kind::fixed: return "fixed(" + v(p.a) + ")";
+        case sdk::prior_kind::normal: return "normal(" + v(p.a) + ", " + v(p.b) + ")";
+        case sdk::prior_kind::truncated_normal:
+            return "truncated_normal(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
+        case sdk::prior_kind::lognormal: return "lognormal(" + v(p.a) + ", " + v(p.b) + ")";
+        case sdk::prior_kind::uniform: return "uniform(" + v(p.lower) + ", " + v(p.upper) + ")";
+        case sdk::prior_kind::beta: return "beta(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
+    }
+    return "unknown";
 }
 
 }  // namespace pathways::stats

@@ -12,6 +12,8 @@
 /// - beta: a > 0, b > 0, lower < upper
 /// Every number used must be finite, except the bounds of a truncated normal.
 
+#include <string>
+
 #include "pathways/sdk/effect_model.hpp"
 #include "stats/random.hpp"
 
@@ -59,5 +61,10 @@ double prior_mean(const sdk::prior& p);
 
 /// Analytic standard deviation of `p`.
 double prior_sd(const sdk::prior& p);
+
+/// `p` as the prior files spell it, kind and parameters, numbers as format_value prints them:
+/// "normal(0.2, 0.05)", "truncated_normal(0.3, 0.1; 0, 1)", "beta(2, 5; 0, 1)", "fixed(0.5)"; an
+/// infinite bound is "inf" or "-inf".
+std::string prior_text(const sdk::prior& p);
 
 }  // namespace pathways::stats

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/text_format.hpp"
+
 namespace pathways::stats {
 
 namespace {
@@ -130,5 +132,10 @@ double running_moments::variance() const {
 }
 
 double running_moments::sd() const { return std::sqrt(variance()); }
+
+std::string interval_text(const summary& s, int decimals) {
+    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " + signed_fixed(s.p95, decimals) +
+           "]";
+}
 
 }  // namespace pathways::stats

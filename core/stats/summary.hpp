@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 
 namespace pathways::stats {
 
@@ -38,6 +39,10 @@ summary summarize(std::span<const double> values);
 /// std::invalid_argument when the sizes differ or are 0, a value is NaN, or a weight is negative, not
 /// finite, or all weights are 0.
 summary summarize_weighted(std::span<const double> values, std::span<const double> weights);
+
+/// The mean and 90% interval as the terminal tables print them, signed, with `decimals` digits:
+/// "+0.120 [-0.010, +0.250]".
+std::string interval_text(const summary& s, int decimals);
 
 /// Welford's running mean and variance, for streams too long to keep.
 class running_moments {

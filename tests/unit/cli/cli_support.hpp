@@ -1,11 +1,18 @@
 #pragma once
 // Runs the built `pathways` binary the way a user does and captures what it prints.
+#include <catch2/catch.hpp>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
+
+#include "common/csv.hpp"
 
 namespace pathways::test {
 
@@ -41,5 +48,23 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// The rows of a CSV that pathways wrote, each keyed by the header's names, read by the project's
+/// one CSV reader (quoted fields included). Fails the test on a malformed table.
+inline std::vector<std::map<std::string, std::string>> csv_rows(std::string_view text) {
+    diagnostics found;
+    const std::vector<csv_record> records = parse_csv(text, "<csv>", found);
+    REQUIRE(found.items().empty());
+    std::vector<std::map<std::string, std::string>> rows;
+    if (records.empty()) return rows;
+    const std::vector<std::string>& header = records.front().fields;
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        REQUIRE(records[r].fields.size() == header.size());
+        std::map<std::string, std::string> row;
+        for (std::size_t c = 0; c < header.size(); ++c) row[header[c]] = records[r].fields[c];
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
 
 }  // namespace pathways::test

@@ -8,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,28 +15,20 @@
 
 namespace {
 
+using pathways::test::csv_rows;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> fields;
-    std::stringstream stream(line);
-    for (std::string field; std::getline(stream, field, ',');) fields.push_back(field);
-    return fields;
+std::string file_text(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 /// Mean of the first row of `projection.csv` for subgroup "all", `outcome` and `metric`.
 double mean_of(const std::filesystem::path& csv, const std::string& outcome, const std::string& metric) {
-    std::ifstream in(csv);
-    std::string line;
-    std::getline(in, line);
-    const std::vector<std::string> header = split_csv_line(line);
-    std::map<std::string, std::size_t> column;
-    for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-    while (std::getline(in, line)) {
-        const std::vector<std::string> f = split_csv_line(line);
-        if (f[column.at("subgroup")] == "all" && f[column.at("outcome")] == outcome && f[column.at("metric")] == metric) {
-            return std::stod(f[column.at("mean")]);
+    for (const auto& row : csv_rows(file_text(csv))) {
+        if (row.at("subgroup") == "all" && row.at("outcome") == outcome && row.at("metric") == metric) {
+            return std::stod(row.at("mean"));
         }
     }
     FAIL("no row for " << outcome << " " << metric << " in " << csv);
@@ -100,27 +90,19 @@ TEST_CASE("under the subgroup model, harm to Black students has real probability
     const auto result = run_cli("run scenarios/denver-scale-up.json --draws 200 --quiet --format csv --out '" +
                                 out.path().string() + "'");
     REQUIRE(result.exit_code == 0);
-    std::ifstream in(out.path() / "projection.csv");
-    std::string line;
-    std::getline(in, line);
-    std::map<std::string, std::size_t> column;
-    const std::vector<std::string> header = split_csv_line(line);
-    for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
     int checked = 0;
-    while (std::getline(in, line)) {
-        const std::vector<std::string> f = split_csv_line(line);
-        const std::string& group = f[column.at("subgroup")];
-        if (f[column.at("year")] != "2022" || f[column.at("outcome")] != "academic.achievement.math" ||
-            f[column.at("metric")] != "effect" || f[column.at("course")] != "sustained" ||
-            (group != "race:black" && group != "pl:yes&race:black")) {
+    for (const auto& row : csv_rows(file_text(out.path() / "projection.csv"))) {
+        const std::string& group = row.at("subgroup");
+        if (row.at("year") != "2022" || row.at("outcome") != "academic.achievement.math" || row.at("metric") != "effect" ||
+            row.at("course") != "sustained" || (group != "race:black" && group != "pl:yes&race:black")) {
             continue;
         }
-        INFO(group << ": " << line);
+        INFO(group);
         // The DPS pilot's Black PL students underperformed their non-PL peers: the multiplier's prior spans
         // -0.5 ... 1.0, so the lower bound is below zero and at least one draw in ten is harmful.
-        CHECK(std::stod(f[column.at("p05")]) < 0.0);
-        CHECK(std::stod(f[column.at("mean")]) > 0.0);
-        CHECK(std::stod(f[column.at("prob_positive")]) < 0.9);
+        CHECK(std::stod(row.at("p05")) < 0.0);
+        CHECK(std::stod(row.at("mean")) > 0.0);
+        CHECK(std::stod(row.at("prob_positive")) < 0.9);
         ++checked;
     }
     CHECK(checked == 2);

@@ -38,28 +38,6 @@ std::map<std::pair<std::string, std::string>, double> baseline_rates(const std::
     return rates;
 }
 
-/// Rows of a CSV without quoted commas (the school table's names have none), keyed by header.
-std::vector<std::map<std::string, std::string>> parse_csv(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> header;
-    std::vector<std::map<std::string, std::string>> rows;
-    for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> fields;
-        std::istringstream cells(line);
-        for (std::string field; std::getline(cells, field, ',');) fields.push_back(field);
-        if (line.ends_with(',')) fields.emplace_back();
-        if (header.empty()) {
-            header = fields;
-            continue;
-        }
-        REQUIRE(fields.size() == header.size());
-        std::map<std::string, std::string> row;
-        for (std::size_t c = 0; c < header.size(); ++c) row[header[c]] = fields[c];
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
 double mean_of(const std::map<std::string, std::string>& row, const std::vector<std::string>& columns) {
     double sum = 0.0;
     for (const std::string& column : columns) {
@@ -107,7 +85,7 @@ TEST_CASE("Denver's baseline reproduces CMAS 2019 proficiency and gaps", "[distr
 TEST_CASE("pathways population: the national baseline starts where the iNACOL scan found schools", "[districts][cli]") {
     const auto result = run_cli("population scenarios/districts/national-baseline.json --format csv");
     REQUIRE(result.exit_code == 0);
-    const auto schools = parse_csv(result.output);
+    const auto schools = pathways::test::csv_rows(result.output);
     REQUIRE(schools.size() == 40);
     // LEAP scales read as means of Driver Model secondary drivers, "few signs" as a mean below 1.0.
     const std::vector<std::string> focused{"learner_paths.learner_profile_data",
@@ -139,7 +117,7 @@ TEST_CASE("pathways population: the national baseline starts where the iNACOL sc
 TEST_CASE("pathways population: the cell table adds up to the district's enrollment", "[districts][cli]") {
     const auto result = run_cli("population scenarios/districts/denver-2018.json --cells --format csv");
     REQUIRE(result.exit_code == 0);
-    const auto cells = parse_csv(result.output);
+    const auto cells = pathways::test::csv_rows(result.output);
     double students = 0.0;
     for (const auto& cell : cells) students += std::stod(cell.at("students"));
     CHECK(students == 93356.0);  // DPS Facts & Figures, October 2018

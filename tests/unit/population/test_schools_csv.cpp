@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "population/csv.hpp"
+#include "common/csv.hpp"
 #include "population/schools_csv.hpp"
 #include "population_test_support.hpp"
 

@@ -9,6 +9,7 @@
 #include "../cli/cli_support.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/html_report.hpp"
+#include "common/text_format.hpp"
 #include "report/projection_writer.hpp"
 #include "scenario/results_reader.hpp"
 #include "scenario/scenario_reader.hpp"

@@ -1,23 +1,23 @@
 // Text from input files as it leaves the program: CSV cells, the terminal, numbers in messages.
 #include <catch2/catch.hpp>
 
+#include "common/csv.hpp"
 #include "common/text_safety.hpp"
-#include "report/projection_writer.hpp"
 
-using pathways::csv_text_field;
+using pathways::csv_field;
 using pathways::shortest_number;
 using pathways::terminal_text;
 
 TEST_CASE("CSV text cells that a spreadsheet would run as a formula get a leading quote", "[report][csv]") {
-    CHECK(csv_text_field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
-    CHECK(csv_text_field("+1") == "'+1");
-    CHECK(csv_text_field("-2") == "'-2");
-    CHECK(csv_text_field("@SUM(A1)") == "'@SUM(A1)");
-    CHECK(csv_text_field("\tx") == "'\tx");
-    CHECK(csv_text_field("\rx") == "\"'\rx\"");
-    CHECK(csv_text_field("race:black") == "race:black");
-    CHECK(csv_text_field("a, b") == "\"a, b\"");
-    CHECK(csv_text_field("") == "");
+    CHECK(csv_field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    CHECK(csv_field("+1") == "'+1");
+    CHECK(csv_field("-2") == "'-2");
+    CHECK(csv_field("@SUM(A1)") == "'@SUM(A1)");
+    CHECK(csv_field("\tx") == "'\tx");
+    CHECK(csv_field("\rx") == "\"'\rx\"");
+    CHECK(csv_field("race:black") == "race:black");
+    CHECK(csv_field("a, b") == "\"a, b\"");
+    CHECK(csv_field("") == "");
     CHECK(pathways::csv_field("=1+1") == "'=1+1");  // every writer's text cells go through it
 }
 

@@ -205,3 +205,14 @@ TEST_CASE("invalid priors are rejected", "[distributions]") {
     CHECK_THROWS_AS(prior_mean(make(prior_kind::beta, -1.0, 1.0, 0.0, 1.0)), std::invalid_argument);
     CHECK_THROWS_AS(prior_sd(make(prior_kind::lognormal, 0.0, -1.0)), std::invalid_argument);
 }
+
+TEST_CASE("a prior is written as the prior files spell it", "[distributions][text]") {
+    const double inf = std::numeric_limits<double>::infinity();
+    CHECK(prior_text(prior{prior_kind::fixed, 0.5, 0.0, 0.0, 0.0}) == "fixed(0.5)");
+    CHECK(prior_text(prior{prior_kind::normal, 0.2, 0.05, 0.0, 0.0}) == "normal(0.2, 0.05)");
+    CHECK(prior_text(prior{prior_kind::truncated_normal, 0.3, 0.1, 0.0, 1.0}) == "truncated_normal(0.3, 0.1; 0, 1)");
+    CHECK(prior_text(prior{prior_kind::truncated_normal, 0.3, 0.1, 0.0, inf}) == "truncated_normal(0.3, 0.1; 0, inf)");
+    CHECK(prior_text(prior{prior_kind::lognormal, -1.0, 0.25, 0.0, 0.0}) == "lognormal(-1, 0.25)");
+    CHECK(prior_text(prior{prior_kind::uniform, 0.0, 0.0, 0.1, 0.9}) == "uniform(0.1, 0.9)");
+    CHECK(prior_text(prior{prior_kind::beta, 2.0, 5.0, 0.0, 1.0}) == "beta(2, 5; 0, 1)");
+}

@@ -111,3 +111,12 @@ TEST_CASE("summarize_weighted errors", "[summary]") {
     CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{INFINITY, 1.0}), std::invalid_argument);
     CHECK_THROWS_AS(summarize_weighted(std::vector<double>{NAN, 1.0}, std::vector<double>{1.0, 1.0}), std::invalid_argument);
 }
+
+TEST_CASE("an interval reads mean [p05, p95], signed, with the decimals asked for", "[summary][text]") {
+    pathways::stats::summary s;
+    s.mean = 0.1204;
+    s.p05 = -0.0096;
+    s.p95 = 0.2504;
+    CHECK(pathways::stats::interval_text(s, 3) == "+0.120 [-0.010, +0.250]");
+    CHECK(pathways::stats::interval_text(s, 1) == "+0.1 [-0.0, +0.3]");
+}

@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// RFC 4180 CSV records with the line each one starts on.
+/// CSV as every reader and writer of pathways handles it: RFC 4180 records with the line each one
+/// starts on, and text cells that a spreadsheet cannot run.
 
 #include <cstddef>
 #include <string>
@@ -24,5 +25,11 @@ struct csv_record {
 /// still returned, marked `malformed`, so that the caller can skip it without mistaking the
 /// next record for it (a malformed header must not make the first data row a header).
 std::vector<csv_record> parse_csv(std::string_view text, const std::string& file, diagnostics& found);
+
+/// One CSV text cell (a name, a variant, a subgroup, an id; never a number). A cell that a
+/// spreadsheet would read as a formula, one starting with =, +, -, @, a tab or a carriage return,
+/// gets a leading single quote (the OWASP advice on CSV injection); then cells with a comma, a
+/// quote or a line break are quoted as RFC 4180 says.
+std::string csv_field(std::string_view text);
 
 }  // namespace pathways

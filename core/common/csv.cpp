@@ -1,4 +1,4 @@
-#include "population/csv.hpp"
+#include "common/csv.hpp"
 
 #include <optional>
 
@@ -121,6 +121,16 @@ private:
 
 std::vector<csv_record> parse_csv(std::string_view text, const std::string& file, diagnostics& found) {
     return csv_parser(text, file, found).parse();
+}
+
+std::string csv_field(std::string_view text) {
+    std::string cell;
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) cell = "'";
+    cell += text;
+    if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
+    std::string quoted = "\"";
+    for (const char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
 }
 
 }  // namespace pathways

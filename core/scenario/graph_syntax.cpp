@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "common/text_format.hpp"
 #include "common/version.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/model_reader.hpp"
@@ -21,13 +22,6 @@ std::string exact_number(double value) {
     std::array<char, 32> text{};
     const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
     return std::string(text.data(), result.ptr);
-}
-
-std::optional<double> parse_number(std::string_view text) {
-    double value = 0.0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (result.ec != std::errc() || result.ptr != text.data() + text.size()) return std::nullopt;
-    return value;
 }
 
 bool carries_weight(const model_edge& edge) { return edge.role != edge_role::moderator; }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/effects.hpp"
+#include "run/execute.hpp"
 #include "report/projection_writer.hpp"
 #include "report_command.hpp"
 
@@ -114,12 +115,16 @@ int effects_command(const effects_options& options, const plugin_options& plugin
         throw input_error(found);
     }
     std::optional<plugin_registry> registry;  // declared before `loaded`: models point into its libraries
-    std::optional<loaded_scenario> loaded;
+    std::optional<run_plan> plan;
+    const loaded_scenario* loaded = nullptr;
     std::unique_ptr<model_graph> own_graph;
     if (!options.scenario_file.empty()) {
         registry.emplace(load_plugins(plugins));
-        loaded = load_scenario(options.scenario_file, "base", *registry, {}, found);
-        if (!loaded) throw input_error(found);
+        run_request request;
+        request.scenario_file = options.scenario_file;
+        plan = prepare(request, *registry, found);
+        if (!plan) throw input_error(found);
+        loaded = plan->runs.front().loaded.get();
     } else {
         own_graph = load_model_graph(options.model_file, found);
         if (!own_graph) throw input_error(found);

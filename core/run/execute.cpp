@@ -1,5 +1,6 @@
 #include "run/execute.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace pathways {
@@ -24,6 +25,29 @@ std::unique_ptr<simulation> build(const loaded_scenario& loaded, diagnostics& ou
     const bool failed = found.has_errors();
     out.append(found);
     return failed ? nullptr : std::move(sim);
+}
+
+/// Input errors the engine would otherwise raise once the draws start, found here with the other
+/// input errors and located where the value was set: per-draw results too large for memory (at
+/// --draws when the command line set the draws), and gaps without baseline offsets.
+void check_runnable(const run_request& request, const prepared_run& run, diagnostics& out) {
+    const scenario& spec = run.loaded->spec;
+    check_gap_baselines(*run.sim, spec, out);
+    projection_options options;
+    options.sustained_course = request.sustained_course;
+    const double rows = static_cast<double>(describe_rows(*run.sim, spec, options).size());
+    const double draws = static_cast<double>(std::max<std::int64_t>(spec.draws, 1));
+    const double bytes = draws * rows * sizeof(double);
+    if (bytes <= max_aggregate_bytes) return;
+    const source_location where = request.draws ? request.draws->origin : spec.where.at("/uncertainty/draws");
+    const std::string message = std::to_string(static_cast<long long>(draws)) + " draws of " +
+                                std::to_string(static_cast<long long>(rows)) + " rows need " +
+                                std::to_string(static_cast<long long>(bytes / (1 << 20))) +
+                                " MiB of per-draw results; expected at most " +
+                                std::to_string(static_cast<long long>(max_aggregate_bytes / (1 << 20))) +
+                                " MiB: use fewer draws or report fewer subgroups and outcomes";
+    if (where.file == "<command line>") out.error(where.file, 0, 0, "", where.pointer + ": " + message);
+    else out.error(where.file, where.line, where.column, where.pointer, message);
 }
 
 std::optional<labelled_run> kept(const run_hooks& hooks, const prepared_run& run, const projection_draws& draws) {
@@ -56,6 +80,7 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         prepared_run run{request.label.empty() ? variant : request.label, std::make_unique<loaded_scenario>(std::move(*loaded)),
                          nullptr};
         run.sim = build(*run.loaded, found);
+        if (run.sim) check_runnable(request, run, found);
         plan.runs.push_back(std::move(run));
     }
     const bool failed = found.has_errors();

@@ -262,3 +262,16 @@ TEST_CASE("run, compare and sweep write manifests of one shape", "[run][manifest
         }
     }
 }
+
+TEST_CASE("draws too many for memory are refused before running, at the option that asked for them", "[run][request]") {
+    const plugin_registry plugins = shipped_plugins();
+    run_request request;
+    request.scenario_file = std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json";
+    request.draws = setting<std::int64_t>{1'000'000, option_origin("--draws")};
+    diagnostics found;
+    CHECK_FALSE(prepare(request, plugins, found));
+    const auto lines = messages(found);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].starts_with("<command line>: error: --draws: 1000000 draws of "));
+    CHECK(lines[0].find("MiB of per-draw results; expected at most 2048 MiB") != std::string::npos);
+}

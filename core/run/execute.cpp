@@ -67,14 +67,16 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         return std::nullopt;
     }
     run_plan plan{request, {}};
-    auto base = load(request, request.all_variants ? "base" : request.variant, plugins, found);
-    if (!base) {
+    const std::string first_variant = request.all_variants ? "base" : request.variant;
+    auto first = load(request, first_variant, plugins, found);
+    if (!first) {
         out.append(found);
         return std::nullopt;
     }
-    for (const std::string& variant : variants_of(request, base->spec)) {
+    // The first variant is loaded already (it names the others); each other variant is loaded on its own.
+    for (const std::string& variant : variants_of(request, first->spec)) {
         std::optional<loaded_scenario> loaded;
-        if (variant == (request.all_variants ? "base" : request.variant) && base) loaded.swap(base);
+        if (variant == first_variant && first) loaded.swap(first);
         else loaded = load(request, variant, plugins, found);
         if (!loaded) continue;
         prepared_run run{request.label.empty() ? variant : request.label, std::make_unique<loaded_scenario>(std::move(*loaded)),

@@ -47,7 +47,8 @@ struct run_request {
     std::optional<scenario> scenario_spec;
     std::string variant = "base";
     bool all_variants = false;  ///< base and every variant of the file, in file order
-    /// A label for the run's progress and for the manifest when it is not the variant (compare).
+    /// A name for the run's progress, results and manifest instead of its variant (compare: the
+    /// file's stem; compare-models: the model). For requests of one variant.
     std::string label;
     std::optional<setting<std::string>> effect_model;  ///< --model
     std::vector<parameter_setting> parameters;         ///< --set and --set-file, later ones winning

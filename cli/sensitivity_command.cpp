@@ -85,7 +85,10 @@ std::string sensitivity_manifest(const sensitivity_command_options& options, con
                                  const std::string& csv) {
     run_manifest manifest = manifest_of(loaded, options.command_line, options.threads, true);
     manifest.draws = 0;  // no Monte Carlo draws: the design's runs are counted by n
-    manifest.runs.push_back({options.variant, options.variant, "", "", "", "", "", {}, loaded.spec.report.min_n, 0.0});
+    manifest_run studied;
+    studied.name = studied.variant = options.variant;
+    studied.min_n = loaded.spec.report.min_n;
+    manifest.runs.push_back(std::move(studied));
     add_output(manifest, "sensitivity.csv", csv);
     json::value details;
     details.set("variant", options.variant)

@@ -1,6 +1,7 @@
 // calibrate: the value of an effect model's calibration parameter at which a scenario's central run
 // reproduces an anchor's effect; printed as a --set line and written as a parameter file.
 #include "common/version.hpp"
+#include "run/execute.hpp"
 #include "calibrate_command.hpp"
 
 #include <algorithm>
@@ -141,11 +142,16 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
             fail_at(setting.where, "parameter '" + knob + "' is the knob calibration solves for; expected it not pinned");
         }
     }
+    run_request request;
+    request.scenario_spec = std::move(spec);
+    request.effect_model = setting<std::string>{model->name, option_origin("--model")};
+    request.parameters = std::move(settings);
+    request.draws = setting<std::int64_t>{0, option_origin("--draws")};  // calibration solves on the central run
     diagnostics found;
-    auto loaded = load_scenario(std::move(spec), registry, {model->name, settings, 0, std::nullopt}, found);
-    if (!loaded) throw input_error(found);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
-    if (found.has_errors()) throw input_error(found);
+    auto plan = prepare(request, registry, found);
+    if (!plan) throw input_error(found);
+    const auto& loaded = plan->runs.front().loaded;
+    const simulation& sim = *plan->runs.front().sim;
 
     const std::filesystem::path out = output_path(options, model->name);
     if (std::filesystem::exists(out) && !options.force) fail(out.string(), "output exists; use --force to overwrite it");

@@ -46,12 +46,12 @@ struct run_options {
     std::string out_dir;
     bool force = false;
     std::string formats = "csv,json";
-    std::optional<std::int64_t> draws;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)
+    std::optional<std::string> seed;
     unsigned threads = 0;
     bool quiet = false;
     bool no_suppression = false;
-    std::optional<std::int64_t> min_n;  ///< --min-n: overrides the scenario's; below the floor, not for release
+    std::optional<std::string> min_n;  ///< --min-n: overrides the scenario's; below the floor, not for release
     bool report = false;  ///< also write report.html
     std::vector<std::string> command_line;
 };

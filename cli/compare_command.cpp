@@ -1,6 +1,5 @@
 // compare and compare-models: run several what-ifs (or effect models) on the same draws and set
 // them side by side with paired differences.
-#include "common/version.hpp"
 #include "compare_command.hpp"
 
 #include <fmt/format.h>
@@ -18,10 +17,9 @@
 #include "thread_count.hpp"
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
-#include "common/sha256.hpp"
 #include "common/text_format.hpp"
-#include "engine/projection.hpp"
-#include "engine/scenario_loader.hpp"
+#include "run/manifest.hpp"
+#include "run_options.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 
@@ -32,19 +30,6 @@ std::string summary_fields(const stats::summary& s, bool suppressed) {
     if (suppressed) return ",,,,,";
     return format_value(s.mean) + "," + format_value(s.sd) + "," + format_value(s.p05) + "," + format_value(s.p50) + "," +
            format_value(s.p95) + "," + format_value(s.prob_positive);
-}
-
-/// Runs one loaded scenario's draws and names its rows; nullopt when interrupted.
-std::optional<labelled_run> run_labelled(const std::string& name, const loaded_scenario& loaded, unsigned threads, bool quiet) {
-    diagnostics found;
-    const simulation sim({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, found);
-    if (found.has_errors()) throw input_error(found);
-    progress_display progress(name, quiet);
-    const projection_options projection{loaded.spec.draws, loaded.spec.seed, threads, loaded.spec.report.min_n, true,
-                                        progress.callback(), &interrupted()};
-    const projection_draws draws = run_draws(sim, loaded.spec, projection);
-    if (draws.cancelled) return std::nullopt;
-    return label_draws(name, comparable_rows(draws), sim, loaded.spec.start_year);
 }
 
 /// A display name per scenario file: its stem, with the variant, unique among the runs.
@@ -63,10 +48,10 @@ std::vector<std::string> run_names(const std::vector<std::string>& files, const 
 }
 
 /// Gives every run the first run's seed and draw count so the draws pair up; says so when it changes one.
-void align_draws(std::vector<loaded_scenario>& scenarios, const std::vector<std::string>& names) {
-    const loaded_scenario& first = scenarios.front();
-    for (std::size_t i = 1; i < scenarios.size(); ++i) {
-        scenario& spec = scenarios[i].spec;
+void align_draws(std::vector<run_plan>& plans, const std::vector<std::string>& names) {
+    const loaded_scenario& first = *plans.front().runs.front().loaded;
+    for (std::size_t i = 1; i < plans.size(); ++i) {
+        scenario& spec = plans[i].runs.front().loaded->spec;
         if (spec.seed != first.spec.seed) {
             std::cerr << "pathways: note: " << names[i] << " uses seed " << spec.seed << "; using " << names[0]
                       << "'s seed " << first.spec.seed << " for every run so the draws pair up\n";
@@ -82,18 +67,20 @@ void align_draws(std::vector<loaded_scenario>& scenarios, const std::vector<std:
 
 /// Paired differences of scenarios with other horizons or effect models mix what the plan changes
 /// with what the model or the calendar changes; that may be the point, but it should not go unnoticed.
-void note_differences(const std::vector<loaded_scenario>& scenarios, const std::vector<std::string>& names) {
-    const scenario& first = scenarios.front().spec;
-    for (std::size_t i = 1; i < scenarios.size(); ++i) {
-        const scenario& spec = scenarios[i].spec;
+void note_differences(const std::vector<run_plan>& plans, const std::vector<std::string>& names) {
+    const loaded_scenario& first_run = *plans.front().runs.front().loaded;
+    const scenario& first = first_run.spec;
+    for (std::size_t i = 1; i < plans.size(); ++i) {
+        const loaded_scenario& run = *plans[i].runs.front().loaded;
+        const scenario& spec = run.spec;
         if (spec.start_year != first.start_year || spec.years != first.years) {
             std::cerr << "pathways: warning: " << names[i] << " projects " << spec.start_year << " for " << spec.years
                       << " years but " << names[0] << " projects " << first.start_year << " for " << first.years
                       << "; their differences mix the plans with the calendar\n";
         }
-        if (scenarios[i].model->name != scenarios.front().model->name) {
-            std::cerr << "pathways: warning: " << names[i] << " uses effect model '" << scenarios[i].model->name << "' but "
-                      << names[0] << " uses '" << scenarios.front().model->name
+        if (run.model->name != first_run.model->name) {
+            std::cerr << "pathways: warning: " << names[i] << " uses effect model '" << run.model->name << "' but "
+                      << names[0] << " uses '" << first_run.model->name
                       << "'; differences mix the plans with the models (compare-models compares models on one plan)\n";
         }
     }
@@ -105,47 +92,39 @@ void check_outputs(const output_set& outputs, const std::vector<std::string>& na
     if (found.has_errors()) throw input_error(found);
 }
 
-struct manifest_run {
-    std::string name;
-    const loaded_scenario* loaded = nullptr;
-};
-
-std::string manifest_json(const std::vector<std::string>& command_line, const std::vector<manifest_run>& runs,
-                          unsigned threads, const std::vector<std::pair<std::string, std::string>>& outputs) {
-    const scenario& first = runs.front().loaded->spec;
-    std::ostringstream out;
-    out << "{\n  \"pathways_version\": " << json_quote(version) << ",\n  \"sdk_abi\": " << sdk::abi_version
-        << ",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT) << ",\n  \"command_line\": [";
-    for (std::size_t i = 0; i < command_line.size(); ++i) out << (i ? ", " : "") << json_quote(command_line[i]);
-    out << "],\n  \"seed\": " << first.seed << ",\n  \"draws\": " << first.draws << ",\n  \"threads\": " << threads
-        << ",\n  \"runs\": [";
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const loaded_scenario& loaded = *runs[i].loaded;
-        out << (i ? "," : "") << "\n    {\"name\": " << json_quote(runs[i].name) << ", \"scenario\": " << json_quote(loaded.spec.name)
-            << ", \"variant\": " << json_quote(loaded.spec.variant) << ", \"file\": " << json_quote(loaded.spec.file)
-            << ", \"sha256\": " << json_quote(sha256_file(loaded.spec.file).value_or("unreadable"))
-            << ", \"effect_model\": {\"name\": " << json_quote(loaded.model->name)
-            << ", \"version\": " << json_quote(loaded.model->version) << ", \"pinned\": {";
-        for (std::size_t p = 0; p < loaded.spec.parameters.size(); ++p) {
-            out << (p ? ", " : "") << json_quote(loaded.spec.parameters[p].first) << ": "
-                << format_value(loaded.spec.parameters[p].second);
+/// Runs every plan in order into one set of results (with per-draw values for the paired
+/// differences); the results are cancelled when any run was.
+run_results run_all(std::vector<run_plan> plans, bool quiet) {
+    progress_by_run progress(quiet);
+    run_results all;
+    for (run_plan& plan : plans) {
+        run_results results = execute(std::move(plan), progress.hooks(kept_draws::all));
+        all.suppression = results.suppression;
+        all.for_release = results.for_release;
+        all.threads = results.threads;
+        all.command_line = results.command_line;
+        for (finished_run& run : results.runs) all.runs.push_back(std::move(run));
+        if (results.cancelled) {
+            all.cancelled = true;
+            break;
         }
-        out << "}}}";
     }
-    out << "\n  ],\n  \"outputs\": {";
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-        out << (i ? ", " : "") << json_quote(outputs[i].first) << ": " << json_quote(sha256_hex(outputs[i].second));
-    }
-    out << "}\n}\n";
-    return out.str();
+    progress.finish();
+    return all;
+}
+
+std::vector<labelled_run> labelled_runs(const run_results& results) {
+    std::vector<labelled_run> runs;
+    for (const finished_run& run : results.runs) runs.push_back(*run.draws);
+    return runs;
 }
 
 /// Stages `table` and the manifest and renames both into place; false when interrupted first.
-bool write_outputs(output_set& outputs, const std::string& table_name, const std::string& table,
-                   const std::vector<std::string>& command_line, const std::vector<manifest_run>& runs, unsigned threads) {
-    const std::vector<std::pair<std::string, std::string>> written{{table_name, table}};
+bool write_outputs(output_set& outputs, const std::string& table_name, const std::string& table, const run_results& results) {
+    run_manifest manifest = manifest_of(results, true);
+    add_output(manifest, table_name, table);
     outputs.stage(table_name, table);
-    outputs.stage("manifest.json", manifest_json(command_line, runs, threads, written));
+    outputs.stage("manifest.json", manifest_json_text(manifest));
     if (interrupted()) return false;
     outputs.commit();
     return true;
@@ -365,37 +344,45 @@ std::string comparison_csv(const comparison& compared) {
     return out;
 }
 
+std::vector<run_plan> prepare_all(const std::vector<run_request>& requests, const plugin_registry& registry) {
+    diagnostics found;
+    std::vector<run_plan> plans;
+    for (const run_request& request : requests) {
+        if (auto plan = prepare(request, registry, found)) plans.push_back(std::move(*plan));
+    }
+    if (found.has_errors() || plans.size() != requests.size()) throw input_error(found);
+    return plans;
+}
+
 int compare_command(const compare_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    const scenario_overrides overrides{std::nullopt, read_settings(options.parameters), options.draws, options.seed};
-    diagnostics found;
-    std::vector<loaded_scenario> scenarios;
-    for (const std::string& file : options.scenario_files) {
-        if (auto loaded = load_scenario(file, options.variant, registry, overrides, found)) scenarios.push_back(std::move(*loaded));
-    }
-    if (found.has_errors() || scenarios.size() != options.scenario_files.size()) throw input_error(found);
     const std::vector<std::string> names = run_names(options.scenario_files, options.variant);
-    align_draws(scenarios, names);
-    note_differences(scenarios, names);
+    const unsigned threads = worker_threads(options.threads);
+    diagnostics found;
+    std::vector<run_request> requests;
+    for (std::size_t i = 0; i < options.scenario_files.size(); ++i) {
+        run_request request = base_request(options.scenario_files[i], options.parameters, options.draws, options.seed, found);
+        request.variant = options.variant;
+        request.label = names[i];
+        request.threads = threads;
+        request.sustained_course = false;
+        request.command_line = options.command_line;
+        requests.push_back(std::move(request));
+        if (found.has_errors()) throw input_error(found);
+    }
+    std::vector<run_plan> plans = prepare_all(requests, registry);
+    align_draws(plans, names);
+    note_differences(plans, names);
 
     std::optional<output_set> outputs;
     if (!options.out_dir.empty()) {
         outputs.emplace(options.out_dir, options.force);
         check_outputs(*outputs, {"comparison.csv", "manifest.json"});
     }
-    const unsigned threads = worker_threads(options.threads);
-    std::vector<labelled_run> runs;
-    std::vector<manifest_run> described;
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        auto run = run_labelled(names[i], scenarios[i], threads, options.quiet);
-        if (!run) return interrupted_exit();
-        runs.push_back(std::move(*run));
-        described.push_back({names[i], &scenarios[i]});
-    }
-    const comparison compared = compare_runs(runs);
-    if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), options.command_line, described, threads)) {
-        return interrupted_exit();
-    }
+    const run_results results = run_all(std::move(plans), options.quiet);
+    if (results.cancelled) return interrupted_exit();
+    const comparison compared = compare_runs(labelled_runs(results));
+    if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), results)) return interrupted_exit();
     std::cout << comparison_table(compared);
     if (outputs) std::cout << "Wrote " << (outputs->folder() / "comparison.csv").string() << ' ' << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
@@ -405,37 +392,35 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<std::string> models = split_models(options.models, registry);
     const auto weights = checked_weights(options.weights, models);
-    const std::vector<parameter_setting> settings = read_settings(options.parameters);
+    const unsigned threads = worker_threads(options.threads);
+    diagnostics found;
+    std::vector<run_request> requests;
+    for (const std::string& model : models) {
+        run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
+        if (found.has_errors()) throw input_error(found);
+        request.variant = options.variant;
+        request.label = model;
+        request.effect_model = setting<std::string>{model, option_origin("--models")};
+        request.skip_settings_of_other_models = true;
+        request.threads = threads;
+        request.sustained_course = false;
+        request.command_line = options.command_line;
+        requests.push_back(std::move(request));
+    }
     std::vector<const model_handle*> handles;
     for (const std::string& model : models) handles.push_back(registry.find(model));
-    check_settings_apply(settings, handles);
-    diagnostics found;
-    std::vector<loaded_scenario> scenarios;
-    for (const std::string& model : models) {
-        const scenario_overrides overrides{model, settings, options.draws, options.seed, true};
-        auto loaded = load_scenario(options.scenario_file, options.variant, registry, overrides, found);
-        if (!loaded) throw input_error(found);
-        scenarios.push_back(std::move(*loaded));
-    }
+    check_settings_apply(requests.front().parameters, handles);
+    std::vector<run_plan> plans = prepare_all(requests, registry);
     std::optional<output_set> outputs;
     if (!options.out_dir.empty()) {
         outputs.emplace(options.out_dir, options.force);
         check_outputs(*outputs, {"models.csv", "manifest.json"});
     }
-    const unsigned threads = worker_threads(options.threads);
-    std::vector<labelled_run> runs;
-    std::vector<manifest_run> described;
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        auto run = run_labelled(models[i], scenarios[i], threads, options.quiet);
-        if (!run) return interrupted_exit();
-        runs.push_back(std::move(*run));
-        described.push_back({models[i], &scenarios[i]});
-    }
-    const model_comparison compared = compare_models(runs, metric::effect, weights);
-    if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), options.command_line, described, threads)) {
-        return interrupted_exit();
-    }
-    std::cout << models_table(compared, scenarios.front().spec.name, options.top);
+    const run_results results = run_all(std::move(plans), options.quiet);
+    if (results.cancelled) return interrupted_exit();
+    const model_comparison compared = compare_models(labelled_runs(results), metric::effect, weights);
+    if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), results)) return interrupted_exit();
+    std::cout << models_table(compared, results.runs.front().loaded->spec.name, options.top);
     if (outputs) std::cout << "Wrote " << (outputs->folder() / "models.csv").string() << ' ' << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
 }

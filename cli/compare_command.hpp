@@ -15,8 +15,8 @@ struct compare_options {
     std::vector<std::string> scenario_files;
     std::string variant = "base";
     parameter_options parameters;  ///< --set and --set-file, for every scenario
-    std::optional<std::int64_t> draws;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)
+    std::optional<std::string> seed;
     unsigned threads = 0;
     std::string out_dir;  ///< empty: print only
     bool force = false;
@@ -31,8 +31,8 @@ struct compare_models_options {
     std::string weights;           ///< `--weights linear=0.5,evidence=0.5`; empty: equal weights
     parameter_options parameters;  ///< --set [MODEL:]NAME=VALUE and --set-file, each for the models it names
     std::string variant = "base";
-    std::optional<std::int64_t> draws;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)
+    std::optional<std::string> seed;
     unsigned threads = 0;
     std::string out_dir;  ///< empty: print only
     bool force = false;

@@ -9,6 +9,9 @@
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "engine/effects.hpp"
+#include "run/execute.hpp"
+#include "scenario/json_writer.hpp"
+#include "scenario/results_writer.hpp"
 #include "report/projection_writer.hpp"
 #include "report_command.hpp"
 
@@ -27,7 +30,6 @@ std::string method_text(const effects_table& table) {
 
 std::string value_text(double value) { return std::isfinite(value) ? format_value(value) : ""; }
 
-std::string json_number(double value) { return std::isfinite(value) ? format_value(value) : "null"; }
 
 void print_table(const model_graph& graph, const effects_table& table) {
     const auto& nodes = graph.definition().nodes;
@@ -74,25 +76,28 @@ void print_csv(const model_graph& graph, const effects_table& table) {
 
 void print_json(const model_graph& graph, const effects_table& table) {
     const auto& def = graph.definition();
-    std::ostringstream out;
-    out << "{\"model\": " << json_quote(def.id) << ", \"method\": " << json_quote(method_text(table))
-        << ", \"unit\": " << json_quote(table.unit) << ", \"effects\": [";
     path_finder finder(graph);
-    for (std::size_t i = 0; i < table.entries.size(); ++i) {
-        const effect_entry& e = table.entries[i];
-        out << (i ? ",\n" : "\n") << "  {\"source\": " << json_quote(def.nodes[e.source].id) << ", \"outcome\": "
-            << json_quote(def.nodes[e.outcome].id) << ", \"direct\": " << json_number(e.direct) << ", \"indirect\": "
-            << json_number(e.indirect) << ", \"total\": " << json_number(e.total) << ", \"paths\": [";
-        const auto paths = finder.strongest(e.source, e.outcome, paths_per_pair);
-        for (std::size_t p = 0; p < paths.size(); ++p) {
-            out << (p ? ", " : "") << "{\"nodes\": [" << json_quote(def.edges[paths[p].edges.front()].from);
-            for (const std::size_t edge : paths[p].edges) out << ", " << json_quote(def.edges[edge].to);
-            out << "], \"strength\": " << json_number(paths[p].strength) << "}";
+    json::value::array effects;
+    for (const effect_entry& e : table.entries) {
+        json::value::array paths;
+        for (const auto& path : finder.strongest(e.source, e.outcome, paths_per_pair)) {
+            json::value::array nodes{def.edges[path.edges.front()].from};
+            for (const std::size_t edge : path.edges) nodes.emplace_back(def.edges[edge].to);
+            paths.push_back(json::value().set("nodes", std::move(nodes)).set("strength", as_written(path.strength)));
         }
-        out << "]}";
+        effects.push_back(json::value()
+                              .set("source", def.nodes[e.source].id)
+                              .set("outcome", def.nodes[e.outcome].id)
+                              .set("direct", as_written(e.direct))
+                              .set("indirect", as_written(e.indirect))
+                              .set("total", as_written(e.total))
+                              .set("paths", std::move(paths)));
     }
-    out << "\n]}\n";
-    std::cout << out.str();
+    std::cout << json::to_text(json::value()
+                                   .set("model", def.id)
+                                   .set("method", method_text(table))
+                                   .set("unit", table.unit)
+                                   .set("effects", std::move(effects)));
 }
 
 double linear_scale(const loaded_scenario& loaded) {
@@ -117,12 +122,16 @@ int effects_command(const effects_options& options, const plugin_options& plugin
         throw input_error(found);
     }
     std::optional<plugin_registry> registry;  // declared before `loaded`: models point into its libraries
-    std::optional<loaded_scenario> loaded;
+    std::optional<run_plan> plan;
+    const loaded_scenario* loaded = nullptr;
     std::unique_ptr<model_graph> own_graph;
     if (!options.scenario_file.empty()) {
         registry.emplace(load_plugins(plugins));
-        loaded = load_scenario(options.scenario_file, "base", *registry, {}, found);
-        if (!loaded) throw input_error(found);
+        run_request request;
+        request.scenario_file = options.scenario_file;
+        plan = prepare(request, *registry, found);
+        if (!plan) throw input_error(found);
+        loaded = plan->runs.front().loaded.get();
     } else {
         own_graph = load_model_graph(options.model_file, found);
         if (!own_graph) throw input_error(found);

@@ -2,7 +2,6 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -28,31 +27,14 @@ namespace {
 
 using namespace pathways::cli;
 
-/// An integer option held to the range a scenario file allows for the same value, so that a value
-/// the file would refuse is refused on the command line too, naming the option.
-CLI::Validator integer_in(std::int64_t min, std::int64_t max) {
-    const std::string expected = "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
-    return CLI::Validator(
-        [=](std::string& text) -> std::string {
-            std::int64_t value = 0;
-            const char* end = text.data() + text.size();
-            const auto [stop, error] = std::from_chars(text.data(), end, value);
-            const bool whole = error != std::errc::invalid_argument && stop == end;
-            if (!whole) return "'" + text + "' is not an integer; " + expected;
-            if (error == std::errc::result_out_of_range || value < min || value > max) {
-                return text + " is out of range; " + expected;
-            }
-            return {};
-        },
-        "INT in [" + std::to_string(min) + ", " + std::to_string(max) + "]", "integer range");
+/// --draws and --seed are read as text: the run layer checks them like the scenario file's values
+/// (run/run_request.hpp), so the message names the option and the range is the file's.
+void add_draws_option(CLI::App& command, std::optional<std::string>& draws, const std::string& description) {
+    command.add_option("--draws", draws, description)->type_name("INT");
 }
 
-void add_draws_option(CLI::App& command, std::optional<std::int64_t>& draws, const std::string& description) {
-    command.add_option("--draws", draws, description)->check(integer_in(0, pathways::max_draws));
-}
-
-void add_seed_option(CLI::App& command, std::optional<std::uint64_t>& seed, const std::string& description) {
-    command.add_option("--seed", seed, description)->check(integer_in(0, pathways::max_seed));
+void add_seed_option(CLI::App& command, std::optional<std::string>& seed, const std::string& description) {
+    command.add_option("--seed", seed, description)->type_name("INT");
 }
 
 void add_plugin_options(CLI::App& command, plugin_options& options) {
@@ -84,7 +66,7 @@ void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("--min-n", options.min_n,
                        "Withhold groups with fewer students (default: the scenario's); below 10 stamps every output "
                        "NOT FOR PUBLIC RELEASE")
-        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
+        ->type_name("INT");
     command.add_flag("--no-suppression", options.no_suppression,
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
 }
@@ -310,6 +292,7 @@ int main(int argc, char** argv) {
         }
         if (*sensitivity_cmd) {
             sensitivity.threads = worker_threads(sensitivity.threads);
+            sensitivity.command_line.assign(argv, argv + argc);
             return sensitivity_command(sensitivity, plugins);
         }
         if (*compare_cmd) {

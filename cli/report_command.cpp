@@ -37,12 +37,4 @@ int report_command(const report_options& options, const plugin_options& plugins)
     return exit_ok;
 }
 
-std::string run_report_html(const std::string& projection_json, const std::string& manifest_json,
-                            const std::filesystem::path& folder, const loaded_scenario& base) {
-    diagnostics found;
-    const auto results = read_results_text(projection_json, manifest_json, folder, found);
-    if (!results) throw input_error(found);
-    return *html_report_for_run(*results, base.spec, base.district, *base.graph, *base.model);
-}
-
 }  // namespace pathways::cli

@@ -16,10 +16,6 @@ struct report_options {
 };
 int report_command(const report_options& options, const plugin_options& plugins);
 
-/// The HTML report of a run whose projection and manifest are not written yet (`run --report`).
-std::string run_report_html(const std::string& projection_json, const std::string& manifest_json,
-                            const std::filesystem::path& folder, const loaded_scenario& base);
-
 struct effects_options {
     std::string model_file;
     std::string scenario_file;

@@ -1,21 +1,14 @@
 // run: project a scenario (and its variants) against business as usual and write the tables.
-#include <chrono>
 #include <iostream>
 #include <set>
 #include <sstream>
 
-#include "common/version.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
-#include "parameter_settings.hpp"
-#include "common/json_text.hpp"
-#include "common/sha256.hpp"
-#include "common/text_format.hpp"
-#include "engine/projection.hpp"
-#include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
-#include "report/projection_writer.hpp"
-#include "report_command.hpp"
+#include "report/run_writers.hpp"
+#include "run/manifest.hpp"
+#include "run_options.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -34,71 +27,59 @@ std::set<std::string> parse_formats(const std::string& text) {
     return formats;
 }
 
-std::string file_entry(const std::string& role, const std::filesystem::path& path) {
-    const auto digest = sha256_file(path);
-    return "    " + json_quote(role) + ": {\"path\": " + json_quote(path.string()) +
-           ", \"sha256\": " + json_quote(digest.value_or("unreadable")) + "}";
+run_request request_of(const run_options& options) {
+    diagnostics found;
+    run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
+    request.variant = options.variant;
+    request.all_variants = options.all_variants;
+    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};
+    if (options.min_n) request.min_n = integer_option("--min-n", *options.min_n, min_n_limits, found);
+    request.threads = options.threads;
+    request.suppression = !options.no_suppression;
+    request.sustained_course = true;  // every run reports the plan sustained and with the district's cut risk
+    request.command_line = options.command_line;
+    if (found.has_errors()) throw input_error(found);
+    return request;
 }
 
-struct finished_run {
-    std::string variant;
-    projection_result result;
-    double seconds = 0.0;
-    std::int64_t min_n = 0;  ///< the threshold this run's outputs were suppressed at
-};
+/// The files of a run, in the order they are written; the manifest comes last and lists the others.
+std::vector<std::pair<std::string, std::string>> result_files(const run_results& results, const std::set<std::string>& formats,
+                                                              bool report, const std::filesystem::path& folder,
+                                                              run_manifest& manifest) {
+    std::vector<std::pair<std::string, std::string>> files;
+    if (formats.contains("csv")) files.emplace_back("projection.csv", projection_csv(results));
+    if (formats.contains("json")) files.emplace_back("projection.json", projection_json(results));
+    for (const auto& [name, content] : files) add_output(manifest, name, content);
+    // The report shows the manifest as it stands before the report's own hash is added to it.
+    if (report) {
+        files.emplace_back("report.html", html_report(results, manifest, folder));
+        add_output(manifest, "report.html", files.back().second);
+    }
+    return files;
+}
 
-std::string manifest_json(const run_options& options, const loaded_scenario& base, const std::vector<finished_run>& runs,
-                          const std::vector<std::pair<std::string, std::string>>& outputs, unsigned threads) {
-    std::ostringstream out;
-    out << "{\n  \"pathways_version\": " << json_quote(version) << ",\n  \"sdk_abi\": " << sdk::abi_version
-        << ",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT) << ",\n  \"command_line\": [";
-    for (std::size_t i = 0; i < options.command_line.size(); ++i) out << (i ? ", " : "") << json_quote(options.command_line[i]);
-    out << "],\n  \"scenario\": " << json_quote(base.spec.name) << ",\n  \"effect_model\": {\"name\": "
-        << json_quote(base.model->name) << ", \"version\": " << json_quote(base.model->version) << ", \"pinned\": {";
-    for (std::size_t i = 0; i < base.spec.parameters.size(); ++i) {
-        out << (i ? ", " : "") << json_quote(base.spec.parameters[i].first) << ": " << format_value(base.spec.parameters[i].second);
+/// What the terminal shows of a run: each run's summary, the variants side by side, the files written.
+void print_run(const run_results& results, const std::vector<std::string>& written) {
+    std::vector<labelled_run> variant_draws;
+    for (const finished_run& run : results.runs) {
+        std::cout << projection_summary(run.result, context_of(run, results.for_release)) << "\n";
+        if (run.draws) variant_draws.push_back(*run.draws);
     }
-    out << "}},\n  \"seed\": " << base.spec.seed << ",\n  \"draws\": " << base.spec.draws << ",\n  \"threads\": " << threads
-        << ",\n  \"suppression\": " << (options.no_suppression ? "false" : "true") << ",\n  \"min_n\": " << base.spec.report.min_n
-        << ",\n  \"public_release\": "
-        << (!options.no_suppression && base.spec.report.min_n >= publication_floor_min_n ? "true" : "false")
-        << ",\n  \"inputs\": {\n"
-        << file_entry("scenario", base.spec.file) << ",\n" << file_entry("district", base.spec.district_path) << ",\n"
-        << file_entry("schools_csv", base.district.schools_csv) << ",\n"
-        << (base.spec.model_path.empty() ? "    \"model\": {\"path\": \"<embedded:dps-personalized-learning>\"}"
-                                         : file_entry("model", base.spec.model_path))
-        << ",\n" << file_entry("plugin", base.model->file) << "\n  },\n  \"population\": {\"cells\": " << base.cells.size()
-        << ", \"students\": " << format_value(base.population.total_students)
-        << ", \"ipf_max_iterations\": " << base.population.max_iterations
-        << ", \"ipf_worst_error\": " << format_value(base.population.worst_max_error) << "},\n  \"runs\": [";
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        out << (i ? ", " : "") << "{\"variant\": " << json_quote(runs[i].variant) << ", \"min_n\": " << runs[i].min_n
-            << ", \"seconds\": " << format_value(runs[i].seconds)
-            << "}";
-    }
-    out << "],\n  \"outputs\": {";
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-        out << (i ? ", " : "") << json_quote(outputs[i].first) << ": " << json_quote(sha256_hex(outputs[i].second));
-    }
-    out << "}\n}\n";
-    return out.str();
+    if (variant_draws.size() > 1) std::cout << comparison_table(compare_runs(variant_draws)) << "\n";
+    std::cout << "Wrote";
+    for (const std::string& path : written) std::cout << ' ' << path;
+    std::cout << '\n';
 }
 
 }  // namespace
 
 int run_command(const run_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    scenario_overrides overrides{options.model, read_settings(options.parameters), options.draws, options.seed};
-    overrides.min_n = options.min_n;
-    // Outputs are for public release only when small groups are withheld at the publication floor or above.
-    const bool for_release = !options.no_suppression && options.min_n.value_or(publication_floor_min_n) >= publication_floor_min_n;
+    const run_request request = request_of(options);
     const std::set<std::string> formats = parse_formats(options.formats);
-
     diagnostics found;
-    auto base = load_scenario(options.scenario_file, "base", registry, overrides, found);
-    if (!base) throw input_error(found);
-    std::vector<std::string> variants{options.all_variants ? "base" : options.variant};
-    if (options.all_variants) variants.insert(variants.end(), base->spec.variant_names.begin(), base->spec.variant_names.end());
+    auto plan = prepare(request, registry, found);
+    if (!plan) throw input_error(found);
 
     const std::filesystem::path folder =
         options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
@@ -112,65 +93,23 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         throw input_error(found);
     }
 
-    std::string csv = projection_csv_header() + "\n";
-    if (!for_release) csv = "# NOT FOR PUBLIC RELEASE: small groups are published\n" + csv;
-    std::string json = "{\"runs\": [\n";
-    std::vector<finished_run> runs;
-    std::string summaries;
-    std::optional<loaded_scenario> first_run;  // described by the manifest
-    std::vector<labelled_run> variant_draws;   // for the side-by-side comparison of variants
-    for (const std::string& variant : variants) {
-        std::optional<loaded_scenario> loaded;
-        if (variant == "base") loaded.swap(base);
-        else loaded = load_scenario(options.scenario_file, variant, registry, overrides, found);
-        if (!loaded) throw input_error(found);
-        const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
-        if (found.has_errors()) throw input_error(found);
+    progress_by_run progress(options.quiet);
+    const bool side_by_side = plan->runs.size() > 1;
+    const run_results results =
+        execute(std::move(*plan), progress.hooks(side_by_side ? kept_draws::final_year : kept_draws::none));
+    progress.finish();
+    if (results.cancelled) return interrupted_exit();
 
-        progress_display progress(variant, options.quiet);
-        projection_options projection{loaded->spec.draws, loaded->spec.seed, options.threads, loaded->spec.report.min_n,
-                                      !options.no_suppression, progress.callback(), &interrupted()};
-        projection.sustained_course = true;  // every run reports the plan sustained and with the district's cut risk
-        const auto start = std::chrono::steady_clock::now();
-        const projection_draws draws = run_draws(sim, loaded->spec, projection);
-        if (draws.cancelled) {
-            return interrupted_exit();
-        }
-        if (variants.size() > 1) {
-            // Only the horizon is compared, so only its rows are kept across variants.
-            variant_draws.push_back(final_year_rows(label_draws(variant, comparable_rows(draws), sim, loaded->spec.start_year)));
-        }
-        finished_run run{variant, summarize_draws(draws),
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                         loaded->spec.report.min_n};
-        const table_context context{loaded->spec.name, variant, loaded->model->name, loaded->spec.start_year, &sim,
-                                    for_release};
-        csv += projection_csv_rows(run.result, context);
-        json += (runs.empty() ? "" : ",\n") + projection_json(run.result, context);
-        summaries += projection_summary(run.result, context) + "\n";
-        runs.push_back(std::move(run));
-        if (!first_run) first_run = std::move(loaded);
-    }
-    json += "]}\n";
-    if (variant_draws.size() > 1) summaries += comparison_table(compare_runs(variant_draws)) + "\n";
-
-    std::vector<std::pair<std::string, std::string>> written;
-    if (formats.contains("csv")) written.emplace_back("projection.csv", csv);
-    if (formats.contains("json")) written.emplace_back("projection.json", json);
-    if (options.report) {
-        // The report shows the manifest as it stands before the report's own hash is added to it.
-        const std::string manifest_so_far = manifest_json(options, *first_run, runs, written, options.threads);
-        written.emplace_back("report.html", run_report_html(json, manifest_so_far, folder, *first_run));
-    }
-    for (const auto& [name, content] : written) outputs.stage(name, content);
-    outputs.stage("manifest.json", manifest_json(options, *first_run, runs, written, options.threads));
-    if (interrupted()) {
-        return interrupted_exit();
-    }
+    run_manifest manifest = manifest_of(results);
+    const auto files = result_files(results, formats, options.report, folder, manifest);
+    for (const auto& [name, content] : files) outputs.stage(name, content);
+    outputs.stage("manifest.json", manifest_json_text(manifest));
+    if (interrupted()) return interrupted_exit();
     outputs.commit();
-    std::cout << summaries << "Wrote";
-    for (const auto& [name, content] : written) std::cout << ' ' << (folder / name).string();
-    std::cout << ' ' << (folder / "manifest.json").string() << '\n';
+    std::vector<std::string> written;
+    for (const auto& [name, content] : files) written.push_back((folder / name).string());
+    written.push_back((folder / "manifest.json").string());
+    print_run(results, written);
     return exit_ok;
 }
 

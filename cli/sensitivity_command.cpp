@@ -1,6 +1,5 @@
 // sensitivity: which uncertain input drives one projected value, by a one-at-a-time tornado and
 // Sobol indices with bootstrap intervals.
-#include "common/version.hpp"
 #include "sensitivity_command.hpp"
 
 #include <fmt/format.h>
@@ -12,12 +11,13 @@
 
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
-#include "common/sha256.hpp"
 #include "common/text_format.hpp"
-#include "engine/scenario_loader.hpp"
 #include "engine/sensitivity_analysis.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
+#include "report/sensitivity_table.hpp"
+#include "run/manifest.hpp"
+#include "run_options.hpp"
 #include "stats/distributions.hpp"
 
 namespace pathways::cli {
@@ -83,34 +83,25 @@ void print_report(const sensitivity_report& report, const std::string& what) {
     }
 }
 
-std::string report_csv(const sensitivity_report& report) {
-    std::vector<std::size_t> tornado_rank(report.inputs.size());
-    for (std::size_t r = 0; r < report.tornado.size(); ++r) tornado_rank[report.tornado[r].input] = r + 1;
-    std::string csv =
-        "input,prior,p05,p95,value_at_p05,value_at_p95,swing,tornado_rank,first_order,first_order_low,first_order_high,"
-        "total,total_low,total_high\n";
-    for (std::size_t i = 0; i < report.inputs.size(); ++i) {
-        const stats::tornado_bar& bar = report.tornado[tornado_rank[i] - 1];
-        const stats::input_sensitivity& s = report.sobol.inputs[i];
-        csv += csv_field(report.inputs[i].name) + "," + csv_field(stats::prior_text(report.inputs[i].prior)) + "," +
-               format_value(bar.input_low) + "," + format_value(bar.input_high) + "," + format_value(bar.output_low) + "," +
-               format_value(bar.output_high) + "," + format_value(bar.swing) + "," + std::to_string(tornado_rank[i]) + "," +
-               format_value(s.first_order.estimate) + "," + format_value(s.first_order.low) + "," +
-               format_value(s.first_order.high) + "," + format_value(s.total.estimate) + "," + format_value(s.total.low) +
-               "," + format_value(s.total.high) + "\n";
-    }
-    return csv;
-}
-
-/// What marks a folder holding only sensitivity.csv as a results folder of pathways.
+/// What marks a folder holding only sensitivity.csv as a results folder of pathways: the shared
+/// manifest of the scenario studied, with what was studied and how.
 std::string sensitivity_manifest(const sensitivity_command_options& options, const loaded_scenario& loaded,
                                  const std::string& csv) {
-    return "{\n  \"pathways_version\": " + json_quote(version) + ",\n  \"build\": " + json_quote(PATHWAYS_BUILD_FINGERPRINT) +
-           ",\n  \"scenario\": " + json_quote(loaded.spec.name) + ",\n  \"variant\": " + json_quote(options.variant) +
-           ",\n  \"outcome\": " + json_quote(options.outcome) + ",\n  \"subgroup\": " + json_quote(options.subgroup) +
-           ",\n  \"metric\": " + json_quote(options.metric) + ",\n  \"n\": " + std::to_string(options.base_samples) +
-           ",\n  \"bootstrap\": " + std::to_string(options.bootstrap) + ",\n  \"seed\": " + std::to_string(loaded.spec.seed) +
-           ",\n  \"outputs\": {\"sensitivity.csv\": " + json_quote(sha256_hex(csv)) + "}\n}\n";
+    run_manifest manifest = manifest_of(loaded, options.command_line, options.threads, true);
+    manifest.draws = 0;  // no Monte Carlo draws: the design's runs are counted by n
+    manifest_run studied;
+    studied.name = studied.variant = options.variant;
+    studied.min_n = loaded.spec.report.min_n;
+    manifest.runs.push_back(std::move(studied));
+    add_output(manifest, "sensitivity.csv", csv);
+    json::value details;
+    details.set("variant", options.variant)
+        .set("outcome", options.outcome)
+        .set("subgroup", options.subgroup)
+        .set("metric", options.metric)
+        .set("n", options.base_samples)
+        .set("bootstrap", options.bootstrap);
+    return manifest_json_text(manifest, details);
 }
 
 }  // namespace
@@ -118,11 +109,14 @@ std::string sensitivity_manifest(const sensitivity_command_options& options, con
 int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     diagnostics found;
-    const scenario_overrides overrides{std::nullopt, read_settings(options.parameters), std::nullopt, options.seed};
-    const auto loaded = load_scenario(options.scenario_file, options.variant, registry, overrides, found);
-    if (!loaded) throw input_error(found);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    run_request request = base_request(options.scenario_file, options.parameters, std::nullopt, options.seed, found);
     if (found.has_errors()) throw input_error(found);
+    request.variant = options.variant;
+    request.threads = options.threads;
+    auto plan = prepare(request, registry, found);
+    if (!plan) throw input_error(found);
+    const auto& loaded = plan->runs.front().loaded;
+    const simulation& sim = *plan->runs.front().sim;
     const auto target =
         find_sensitivity_target(sim, loaded->spec, options.outcome, options.subgroup, options.year, options.metric, found);
     if (!target) throw input_error(found);
@@ -155,7 +149,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
                              loaded->model->name + "', N = " + std::to_string(options.base_samples) + ", seed " +
                              std::to_string(loaded->spec.seed) + ")";
     if (outputs) {
-        const std::string csv = report_csv(report);
+        const std::string csv = sensitivity_csv(report);
         outputs->stage("sensitivity.csv", csv);
         outputs->stage("sensitivity-manifest.json", sensitivity_manifest(options, *loaded, csv));
         if (interrupted()) return interrupted_exit();

@@ -21,7 +21,8 @@ struct sensitivity_command_options {
     std::string metric = "effect";
     std::size_t base_samples = 256;
     std::size_t bootstrap = 200;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> seed;
+    std::vector<std::string> command_line;
     unsigned threads = 0;
     std::string out_dir;
     bool force = false;

@@ -10,12 +10,11 @@
 
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
-#include "common/sha256.hpp"
 #include "common/text_format.hpp"
-#include "engine/projection.hpp"
-#include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
-#include "report/projection_writer.hpp"
+#include "report/run_writers.hpp"
+#include "run/manifest.hpp"
+#include "run_options.hpp"
 #include "report/sqlite_store.hpp"
 #include "scenario/scenario_patch.hpp"
 
@@ -31,12 +30,10 @@ std::string exact_number(double value) {
     return std::string(buffer, result.ptr);
 }
 
-std::string grid_json(const grid_point& point) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < point.size(); ++i) {
-        out += (i ? ", " : "") + json_quote(point[i].pointer) + ": " + exact_number(point[i].value);
-    }
-    return out + "}";
+json::value grid_json(const grid_point& point) {
+    json::value out = json::value::object{};
+    for (const scenario_patch& patch : point) out.set(patch.pointer, patch.value);
+    return out;
 }
 
 /// Every grid point read and checked before anything runs, so a bad value anywhere in the grid
@@ -158,47 +155,23 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
     }
 }
 
-std::string file_hash(const std::filesystem::path& path) { return sha256_file(path).value_or("unreadable"); }
-
-/// Hashes of every input of a loaded point: scenario, district, schools, model and plugin.
-std::string inputs_json(const loaded_scenario& loaded) {
-    return "{\"scenario\": {\"path\": " + json_quote(loaded.spec.file) + ", \"sha256\": " +
-           json_quote(file_hash(loaded.spec.file)) + "}, \"district\": " + json_quote(file_hash(loaded.spec.district_path)) +
-           ", \"schools_csv\": " + json_quote(file_hash(loaded.district.schools_csv)) + ", \"model\": " +
-           json_quote(loaded.spec.model_path.empty() ? "<embedded:dps-personalized-learning>" : file_hash(loaded.spec.model_path)) +
-           ", \"plugin\": {\"name\": " + json_quote(loaded.model->name) + ", \"version\": " + json_quote(loaded.model->version) +
-           ", \"sha256\": " + json_quote(file_hash(loaded.model->file)) + "}}";
-}
-
-std::string run_manifest(const sweep_options& options, const loaded_scenario& loaded, const grid_point& point) {
-    std::ostringstream out;
-    out << "{\"pathways_version\": \"0.1.0\", \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT)
-        << ", \"scenario\": " << json_quote(loaded.spec.name) << ", \"variant\": " << json_quote(options.variant)
-        << ", \"grid\": " << grid_json(point) << ", \"seed\": " << loaded.spec.seed << ", \"draws\": " << loaded.spec.draws
-        << ", \"min_n\": " << loaded.spec.report.min_n << ", \"inputs\": " << inputs_json(loaded)
-        << ", \"population\": {\"cells\": " << loaded.cells.size()
-        << ", \"students\": " << format_value(loaded.population.total_students) << "}}";
-    return out.str();
+/// One point's manifest, stored with its rows in the SQLite database.
+std::string point_manifest(const sweep_options& options, const finished_run& run, const grid_point& point, unsigned threads) {
+    run_manifest manifest = manifest_of(*run.loaded, options.command_line, threads, true);
+    return manifest_json_text(manifest, json::value().set("variant", options.variant).set("grid", grid_json(point)));
 }
 
 std::string sweep_manifest(const sweep_options& options, const std::vector<grid_axis>& axes, std::size_t points,
-                           const scenario& first, const std::string& inputs, const std::string& csv, unsigned threads) {
-    std::ostringstream out;
-    out << "{\n  \"pathways_version\": \"0.1.0\",\n  \"build\": " << json_quote(PATHWAYS_BUILD_FINGERPRINT)
-        << ",\n  \"command_line\": [";
-    for (std::size_t i = 0; i < options.command_line.size(); ++i) out << (i ? ", " : "") << json_quote(options.command_line[i]);
-    out << "],\n  \"scenario\": " << json_quote(first.name) << ",\n  \"variant\": " << json_quote(options.variant)
-        << ",\n  \"grid\": [";
-    for (std::size_t a = 0; a < axes.size(); ++a) {
-        out << (a ? ", " : "") << "{\"pointer\": " << json_quote(axes[a].pointer) << ", \"values\": [";
-        for (std::size_t v = 0; v < axes[a].values.size(); ++v) out << (v ? ", " : "") << exact_number(axes[a].values[v]);
-        out << "]}";
+                           const finished_run& first, const std::string& csv, unsigned threads) {
+    run_manifest manifest = manifest_of(*first.loaded, options.command_line, threads, true);
+    add_output(manifest, "sweep.csv", csv);
+    json::value::array grid;
+    for (const grid_axis& axis : axes) {
+        grid.push_back(json::value().set("pointer", axis.pointer).set("values", json::value::array(axis.values.begin(), axis.values.end())));
     }
-    out << "],\n  \"points\": " << points << ",\n  \"seed\": " << first.seed << ",\n  \"draws\": " << first.draws
-        << ",\n  \"threads\": " << threads << ",\n  \"all_years\": " << (options.all_years ? "true" : "false")
-        << ",\n  \"inputs\": " << inputs << ",\n  \"outputs\": {\"sweep.csv\": "
-        << json_quote(sha256_hex(csv)) << "}\n}\n";
-    return out.str();
+    json::value details;
+    details.set("variant", options.variant).set("grid", std::move(grid)).set("points", points).set("all_years", options.all_years);
+    return manifest_json_text(manifest, details);
 }
 
 std::vector<std::string> conflicts(const sweep_options& options, const output_set& outputs) {
@@ -226,51 +199,49 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     }
 
     const plugin_registry registry = load_plugins(plugins);
-    const scenario_overrides overrides{std::nullopt, pinned_outside_grid(read_settings(options.parameters), axes),
-                                       options.draws, options.seed};
+    run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
+    if (found.has_errors()) throw input_error(found);
+    request.parameters = pinned_outside_grid(request.parameters, axes);
+    request.variant = options.variant;
+    request.threads = options.threads;
+    request.sustained_course = false;
+    request.command_line = options.command_line;
     std::optional<sqlite_store> store;
     if (!options.db.empty()) store.emplace(options.db, options.force);
 
     std::string csv = sweep_csv_header(axes);
     std::vector<point_summary> summaries;
-    std::optional<scenario> first;  // described by the manifest
-    std::string first_inputs;
+    std::optional<finished_run> first;  // described by the manifest
     std::string headline;
     int final_year = 0;
+    progress_by_run progress(options.quiet);
     for (std::size_t p = 0; p < points.size(); ++p) {
-        auto loaded = load_scenario(specs[p], registry, overrides, found);
-        if (!loaded) throw input_error(found);
-        const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
-        if (found.has_errors()) throw input_error(found);
-
-        progress_display progress("point " + std::to_string(p + 1) + "/" + std::to_string(points.size()), options.quiet);
-        const projection_options projection{loaded->spec.draws, loaded->spec.seed, options.threads, loaded->spec.report.min_n,
-                                            true, progress.callback(), &interrupted()};
-        const projection_draws draws = run_draws(sim, loaded->spec, projection);
-        if (draws.cancelled || interrupted()) {
-            return interrupted_exit();
-        }
-        const projection_result result = summarize_draws(draws);
-        const table_context context{loaded->spec.name, options.variant, loaded->model->name, loaded->spec.start_year, &sim, true};
+        request.scenario_spec = specs[p];
+        request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(points.size());
+        run_results results = execute(request, registry, progress.hooks());
+        if (results.cancelled || interrupted()) return interrupted_exit();
+        finished_run& run = results.runs.front();
+        const simulation& sim = *run.sim;
+        table_context context = context_of(run, true);
+        context.variant = options.variant;
         std::string prefix = std::to_string(p + 1) + ",";
         for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
-        csv += prefixed_lines(projection_csv_rows(reported_rows(result, sim.years(), options.all_years), context), prefix);
+        csv += prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context), prefix);
+        const scenario& spec = run.loaded->spec;
         if (store) {
-            store->add_run({loaded->spec.name, options.variant, loaded->model->name, grid_json(points[p]), loaded->spec.seed,
-                            loaded->spec.draws, run_manifest(options, *loaded, points[p])},
-                           result, context);
+            store->add_run({spec.name, options.variant, run.loaded->model->name, json::to_text(grid_json(points[p]), -1), spec.seed,
+                            spec.draws, point_manifest(options, run, points[p], options.threads)},
+                           run.result, context);
         }
-        summaries.push_back(summarize_point(result, sim));
+        summaries.push_back(summarize_point(run.result, sim));
         if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
-        final_year = loaded->spec.start_year + sim.years() - 1;
-        if (!first) {
-            first = loaded->spec;
-            first_inputs = inputs_json(*loaded);
-        }
+        final_year = spec.start_year + sim.years() - 1;
+        if (!first) first = std::move(run);
     }
+    progress.finish();
 
     outputs.stage("sweep.csv", csv);
-    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, first_inputs, csv, options.threads));
+    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
     if (interrupted()) {
         return interrupted_exit();
     }

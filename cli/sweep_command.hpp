@@ -16,8 +16,8 @@ struct sweep_options {
     std::vector<std::string> grid;  ///< `/json/pointer=v1,v2,...`, one per axis
     parameter_options parameters;  ///< --set and --set-file
     std::string variant = "base";
-    std::optional<std::int64_t> draws;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)
+    std::optional<std::string> seed;
     unsigned threads = 0;
     std::string out_dir;
     bool force = false;

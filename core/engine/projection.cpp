@@ -17,7 +17,6 @@ namespace pathways {
 namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
-constexpr double max_aggregate_bytes = 2.0 * (1ull << 30);
 
 struct gap_pair {
     std::size_t focal = 0;

@@ -64,6 +64,10 @@ struct metric_row {
     plan_course course = plan_course::with_cut_risk;  ///< none for business-as-usual rows
 };
 
+/// The most memory the per-draw row values of one run may take (draws × rows × 8 bytes): exact
+/// quantiles need every draw's values, so larger runs are refused rather than swap or crash.
+inline constexpr double max_aggregate_bytes = 2.0 * (1ull << 30);
+
 struct projection_options {
     std::int64_t draws = 0;      ///< 0: one central run with every quantity at its default
     std::uint64_t seed = 0;

@@ -1,4 +1,5 @@
 #include "report/html_report.hpp"
+#include "report/sensitivity_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -830,7 +831,7 @@ private:
             out_ << cells({"input: " + escape(input.role), "<span class=\"mono\">" + escape(input.path) +
                                                           (input.sha256.empty() ? "" : "<br>sha256 " + escape(input.sha256)) + "</span>"});
         }
-        for (const auto& [variant, seconds] : m.run_seconds) out_ << cells({"run time: " + escape(variant), number(seconds, 2) + " s"});
+        for (const manifest_run& run : m.runs) out_ << cells({"run time: " + escape(run.name), number(run.seconds, 2) + " s"});
         for (const auto& [name, hash] : m.outputs) {
             out_ << cells({"output: " + escape(name), "<span class=\"mono\">sha256 " + escape(hash) + "</span>"});
         }
@@ -845,17 +846,12 @@ private:
     std::ostringstream out_;
 };
 
-std::optional<std::size_t> find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> exact,
-                                       std::string_view contains, std::string_view excluding) {
-    for (const std::string_view name : exact) {
+/// The first of `names` that the header has. Only whole names match: a part of a name would find
+/// Sobol interval bounds (first_order_low) where a tornado value is meant.
+std::optional<std::size_t> find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> names) {
+    for (const std::string_view name : names) {
         const auto it = std::find(header.begin(), header.end(), name);
         if (it != header.end()) return static_cast<std::size_t>(it - header.begin());
-    }
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (!contains.empty() && header[i].find(contains) != std::string::npos &&
-            (excluding.empty() || header[i].find(excluding) == std::string::npos)) {
-            return i;
-        }
     }
     return std::nullopt;
 }
@@ -895,13 +891,16 @@ std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::file
         return std::nullopt;
     }
     const auto& header = records.front().fields;
-    const auto input = find_column(header, {"input", "parameter", "name"}, "input", "_low");
-    const auto low = find_column(header, {"output_low", "low", "y_low"}, "low", "input");
-    const auto high = find_column(header, {"output_high", "high", "y_high"}, "high", "input");
-    const auto outcome = find_column(header, {"outcome", "output"}, "", "");
-    const auto base = find_column(header, {"base", "central", "output_base", "baseline"}, "", "");
+    // sensitivity.csv as pathways writes it first (its columns are defined once, in sensitivity_table.hpp),
+    // then the names of tables made by hand or by other tools.
+    namespace column = sensitivity_columns;
+    const auto input = find_column(header, {column::input, "parameter", "name"});
+    const auto low = find_column(header, {column::value_at_p05, "output_low", "low", "y_low"});
+    const auto high = find_column(header, {column::value_at_p95, "output_high", "high", "y_high"});
+    const auto outcome = find_column(header, {"outcome", "output"});
+    const auto base = find_column(header, {"base", "central", "output_base", "baseline"});
     if (!input || !low || !high) {
-        found.error(name, 1, 1, "", "header lacks an input, low or high column; expected e.g. input,output_low,output_high");
+        found.error(name, 1, 1, "", "header lacks an input, low or high column; expected e.g. input,value_at_p05,value_at_p95 as pathways sensitivity writes them");
         out.append(found);
         return std::nullopt;
     }

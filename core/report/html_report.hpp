@@ -28,9 +28,10 @@ struct sensitivity_bar {
 };
 
 /// Reads `sensitivity.csv` (written by `pathways sensitivity --out`). Columns are found by their
-/// header: the input (`input`, `parameter` or `name`), the output at the low and at the high
-/// value (`output_low`/`low`…, `output_high`/`high`…), and optionally `outcome` and a central
-/// value (`base`, `central`, `output_base`). Problems go to `out`; nullopt when any was an error.
+/// whole name: the input (`input`, `parameter` or `name`), the output with the input at its low and
+/// at its high value (`value_at_p05`/`value_at_p95` as pathways writes them, else `output_low`,
+/// `low`, `y_low` and their `high` forms), and optionally `outcome` and a central value (`base`,
+/// `central`, `output_base`). Problems go to `out`; nullopt when any was an error.
 std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::filesystem::path& file, diagnostics& out);
 
 struct report_inputs {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -11,15 +12,10 @@
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
+#include "scenario/results_writer.hpp"
 
 namespace pathways {
 namespace {
-
-constexpr const char* not_for_release =
-    "NOT FOR PUBLIC RELEASE: small groups are published (suppression off, or a threshold below the publication floor)";
-constexpr const char* sustained_meaning = "if the plan is sustained: the same draws with no program cut";
-constexpr const char* with_cut_risk_meaning =
-    "with the district's cut risk: each draw with the program cut it samples, if any (the plan's expected course)";
 
 const std::string& subgroup_name(const table_context& context, const metric_row& row) {
     return context.sim->subgroups()[row.subgroup].group.name;
@@ -31,61 +27,37 @@ const std::string& outcome_name(const table_context& context, const metric_row& 
 
 }  // namespace
 
-std::string projection_csv_header() {
-    return "scenario,variant,model,year,subgroup,outcome,metric,course,reference,mean,sd,p05,p50,p95,prob_positive,"
-           "n_students,suppressed";
-}
+std::string projection_csv_header() { return projection_csv_header_text(); }
 
-std::string projection_csv_rows(const projection_result& result, const table_context& context) {
-    std::string out;
-    const std::string prefix =
-        csv_field(context.scenario) + "," + csv_field(context.variant) + "," + csv_field(context.model) + ",";
+result_run result_run_of(const projection_result& result, const table_context& context) {
+    result_run run;
+    run.scenario = context.scenario;
+    run.variant = context.variant;
+    run.model = context.model;
+    run.draws = static_cast<std::int64_t>(result.draws);
+    run.suppression = context.suppression;
+    run.cut_risk = result_cut_risk{as_written(result.cut.annual_probability), result.cut.first_year_at_risk,
+                                   as_written(result.cut.by_horizon), static_cast<std::int64_t>(result.cut.cut_draws)};
+    constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 0; i < result.rows.size(); ++i) {
         const metric_row& row = result.rows[i];
         const stats::summary& s = result.summaries[i];
-        out += prefix + std::to_string(context.start_year + row.year) + "," + csv_field(subgroup_name(context, row)) + "," +
-               csv_field(outcome_name(context, row)) + "," + std::string(to_string(row.metric)) + "," +
-               std::string(to_string(row.course)) + "," + csv_field(row.reference) + ",";
-        if (row.suppressed) {
-            out += ",,,,,,,1\n";
-            continue;
-        }
-        out += format_value(s.mean) + "," + format_value(s.sd) + "," + format_value(s.p05) + "," + format_value(s.p50) +
-               "," + format_value(s.p95) + "," + format_value(s.prob_positive) + "," + format_value(row.students) + ",0\n";
+        // What the files hold: numbers at the precision written; none for a suppressed row.
+        const auto number = [&](double v) { return row.suppressed ? undefined : as_written(v); };
+        run.rows.push_back({context.start_year + row.year, subgroup_name(context, row), outcome_name(context, row),
+                            std::string(to_string(row.metric)), std::string(to_string(row.course)), row.reference,
+                            number(s.mean), number(s.sd), number(s.p05), number(s.p50), number(s.p95),
+                            number(s.prob_positive), number(row.students), row.suppressed});
     }
-    return out;
+    return run;
 }
 
 std::string projection_json(const projection_result& result, const table_context& context) {
-    std::ostringstream out;
-    out << "{\n  \"scenario\": " << json_quote(context.scenario) << ",\n  \"variant\": " << json_quote(context.variant)
-        << ",\n  \"model\": " << json_quote(context.model) << ",\n  \"draws\": " << result.draws
-        << ",\n  \"suppression\": " << (context.suppression ? "true" : "false");
-    if (!context.suppression) out << ",\n  \"release\": " << json_quote(not_for_release);
-    out << ",\n  \"courses\": {\"sustained\": " << json_quote(sustained_meaning)
-        << ", \"with_cut_risk\": " << json_quote(with_cut_risk_meaning) << "}"
-        << ",\n  \"cut_risk\": {\"annual_probability\": " << format_value(result.cut.annual_probability)
-        << ", \"first_year_at_risk\": " << result.cut.first_year_at_risk
-        << ", \"by_horizon\": " << format_value(result.cut.by_horizon) << ", \"cut_draws\": " << result.cut.cut_draws << "}";
-    out << ",\n  \"rows\": [";
-    for (std::size_t i = 0; i < result.rows.size(); ++i) {
-        const metric_row& row = result.rows[i];
-        const stats::summary& s = result.summaries[i];
-        // Suppressed values, and values undefined in the draws (years to close a gap that does not
-        // narrow), are null: never a stand-in number.
-        const auto number = [&](double v) { return row.suppressed || !std::isfinite(v) ? std::string("null") : format_value(v); };
-        out << (i == 0 ? "\n" : ",\n") << "    {\"year\": " << context.start_year + row.year
-            << ", \"subgroup\": " << json_quote(subgroup_name(context, row))
-            << ", \"outcome\": " << json_quote(outcome_name(context, row))
-            << ", \"metric\": " << json_quote(to_string(row.metric)) << ", \"course\": " << json_quote(to_string(row.course))
-            << ", \"reference\": " << json_quote(row.reference)
-            << ", \"mean\": " << number(s.mean) << ", \"sd\": " << number(s.sd) << ", \"p05\": " << number(s.p05)
-            << ", \"p50\": " << number(s.p50) << ", \"p95\": " << number(s.p95)
-            << ", \"prob_positive\": " << number(s.prob_positive) << ", \"n_students\": " << number(row.students)
-            << ", \"suppressed\": " << (row.suppressed ? "true" : "false") << "}";
-    }
-    out << "\n  ]\n}\n";
-    return out.str();
+    return projection_run_json_text(result_run_of(result, context));
+}
+
+std::string projection_csv_rows(const projection_result& result, const table_context& context) {
+    return projection_csv_rows_text(result_run_of(result, context));
 }
 
 std::string years_to_close_text(double years) {
@@ -204,7 +176,7 @@ std::string projection_summary(const projection_result& result, const table_cont
     out << cut_risk_text(result.cut.annual_probability, result.cut.first_year_at_risk, result.cut.by_horizon,
                          result.cut.cut_draws, result.draws, horizon)
         << "\n";
-    if (!context.suppression) out << not_for_release << "\n";
+    if (!context.suppression) out << not_for_release_note << "\n";
     const auto& groups = context.sim->subgroups();
     if (std::any_of(groups.begin(), groups.end(), [](const reported_subgroup& g) { return uses_plan_reach(g.group); })) {
         out << "all = district-wide; pl:yes = students in PL schools (those the plan has reached by that year); "

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/projection.hpp"
+#include "scenario/results_reader.hpp"
 
 namespace pathways {
 
@@ -26,8 +27,12 @@ std::string projection_csv_header();
 /// Rows of the tidy CSV, one per line; suppressed rows keep their labels and leave values empty.
 std::string projection_csv_rows(const projection_result& result, const table_context& context);
 
-/// One JSON object with the context and a "rows" array (suppressed values are null).
+/// One run's object of projection.json (suppressed and undefined values are null).
 std::string projection_json(const projection_result& result, const table_context& context);
+
+/// One run as results files hold it and results_reader reads it back: labelled rows, numbers at the
+/// precision written, none for suppressed rows.
+result_run result_run_of(const projection_result& result, const table_context& context);
 
 /// The final-year effects and gap changes for the reported subgroups, for a terminal.
 std::string projection_summary(const projection_result& result, const table_context& context);

@@ -4,6 +4,7 @@
 
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/result_columns.hpp"
 
 namespace pathways {
 namespace {
@@ -36,24 +37,24 @@ result_row read_row(const document& doc, const std::string& pointer, diagnostics
     object_reader reader = tolerant_reader(doc, pointer, out);
     result_row row;
     if (!reader.valid()) return row;
-    row.suppressed = reader.required_bool("suppressed").value_or(false);
-    row.year = static_cast<int>(reader.required_integer("year", -100000, 100000).value_or(0));
-    row.subgroup = reader.required_string("subgroup").value_or("");
-    row.outcome = reader.required_string("outcome").value_or("");
-    row.metric = reader.required_string("metric").value_or("");
-    row.course = reader.optional_string("course").value_or("");
+    row.suppressed = reader.required_bool(columns::suppressed).value_or(false);
+    row.year = static_cast<int>(reader.required_integer(columns::year, -100000, 100000).value_or(0));
+    row.subgroup = reader.required_string(columns::subgroup).value_or("");
+    row.outcome = reader.required_string(columns::outcome).value_or("");
+    row.metric = reader.required_string(columns::metric).value_or("");
+    row.course = reader.optional_string(columns::course).value_or("");
     if (row.course != "" && row.course != "sustained" && row.course != "with_cut_risk") {
-        reader.error_at("course", "unknown course '" + row.course + "'; expected sustained, with_cut_risk or \"\"");
+        reader.error_at(columns::course, "unknown course '" + row.course + "'; expected sustained, with_cut_risk or \"\"");
     }
-    row.reference = reader.optional_string("reference").value_or("");
+    row.reference = reader.optional_string(columns::reference).value_or("");
     const bool may_be_undefined = row.metric == "gap_years_to_close";
-    row.mean = nullable_number(reader, "mean", row.suppressed, may_be_undefined);
-    row.sd = nullable_number(reader, "sd", row.suppressed, may_be_undefined);
-    row.p05 = nullable_number(reader, "p05", row.suppressed, may_be_undefined);
-    row.p50 = nullable_number(reader, "p50", row.suppressed, may_be_undefined);
-    row.p95 = nullable_number(reader, "p95", row.suppressed, may_be_undefined);
-    row.prob_positive = nullable_number(reader, "prob_positive", row.suppressed, may_be_undefined);
-    row.n_students = nullable_number(reader, "n_students", row.suppressed);
+    row.mean = nullable_number(reader, columns::mean, row.suppressed, may_be_undefined);
+    row.sd = nullable_number(reader, columns::sd, row.suppressed, may_be_undefined);
+    row.p05 = nullable_number(reader, columns::p05, row.suppressed, may_be_undefined);
+    row.p50 = nullable_number(reader, columns::p50, row.suppressed, may_be_undefined);
+    row.p95 = nullable_number(reader, columns::p95, row.suppressed, may_be_undefined);
+    row.prob_positive = nullable_number(reader, columns::prob_positive, row.suppressed, may_be_undefined);
+    row.n_students = nullable_number(reader, columns::n_students, row.suppressed);
     return row;
 }
 
@@ -66,9 +67,9 @@ std::vector<result_run> read_projection(const document& doc, diagnostics& out) {
         object_reader reader = tolerant_reader(doc, items->pointer_of(i), out);
         if (!reader.valid()) continue;
         result_run run;
-        run.scenario = reader.required_string("scenario").value_or("");
-        run.variant = reader.required_string("variant").value_or("");
-        run.model = reader.required_string("model").value_or("");
+        run.scenario = reader.required_string(columns::scenario).value_or("");
+        run.variant = reader.required_string(columns::variant).value_or("");
+        run.model = reader.required_string(columns::model).value_or("");
         run.draws = reader.required_integer("draws", 0).value_or(0);
         run.suppression = reader.optional_bool("suppression").value_or(true);
         if (auto cut = reader.optional_child("cut_risk"); cut && cut->valid()) {
@@ -99,42 +100,57 @@ std::vector<std::string> read_strings(object_reader& reader, std::string_view ke
     return items;
 }
 
-void read_effect_model(object_reader& root, run_manifest& manifest) {
-    auto model = root.optional_child("effect_model");
+namespace key = manifest_keys;
+
+/// `effect_model` of a manifest or of one of its runs: name, version and pinned parameters.
+void read_effect_model(object_reader& parent, std::string& name, std::string& version,
+                       std::vector<std::pair<std::string, double>>& pinned) {
+    auto model = parent.optional_child(key::effect_model);
     if (!model || !model->valid()) return;
     model->members();
-    manifest.effect_model = model->required_string("name").value_or("");
-    manifest.effect_model_version = model->optional_string("version").value_or("");
-    if (auto pinned = model->optional_child("pinned"); pinned && pinned->valid()) {
-        for (const std::string& name : pinned->members()) {
-            const nlohmann::json* value = pinned->optional_value(name);
-            const auto number = json::read_number(root.doc(), *value, pinned->pointer_of(name), root.out());
-            if (number) manifest.pinned.emplace_back(name, *number);
+    name = model->required_string(key::name).value_or("");
+    version = model->optional_string(key::version).value_or("");
+    if (auto values = model->optional_child(key::pinned); values && values->valid()) {
+        for (const std::string& parameter : values->members()) {
+            const nlohmann::json* value = values->optional_value(parameter);
+            const auto number = json::read_number(parent.doc(), *value, values->pointer_of(parameter), parent.out());
+            if (number) pinned.emplace_back(parameter, *number);
         }
     }
 }
 
 void read_inputs(object_reader& root, run_manifest& manifest) {
-    auto inputs = root.optional_child("inputs");
+    auto inputs = root.optional_child(key::inputs);
     if (!inputs || !inputs->valid()) return;
     for (const std::string& role : inputs->members()) {
         object_reader entry = tolerant_reader(root.doc(), inputs->pointer_of(role), root.out());
         if (!entry.valid()) continue;
-        manifest.inputs.push_back({role, entry.required_string("path").value_or(""),
-                                   entry.optional_string("sha256").value_or("")});
+        manifest.inputs.push_back({role, entry.required_string(key::path).value_or(""),
+                                   entry.optional_string(key::sha256).value_or("")});
     }
 }
 
+manifest_run read_run(object_reader& run) {
+    manifest_run entry;
+    entry.variant = run.required_string(key::variant).value_or("");
+    entry.name = run.optional_string(key::name).value_or(entry.variant);
+    entry.scenario = run.optional_string(key::scenario).value_or("");
+    entry.file = run.optional_string(key::file).value_or("");
+    entry.sha256 = run.optional_string(key::sha256).value_or("");
+    read_effect_model(run, entry.effect_model, entry.effect_model_version, entry.pinned);
+    entry.min_n = run.optional_integer(key::min_n, 0).value_or(0);
+    entry.seconds = run.optional_number(key::seconds).value_or(0.0);
+    return entry;
+}
+
 void read_runs_and_outputs(object_reader& root, run_manifest& manifest) {
-    if (const auto runs = root.optional_array("runs")) {
+    if (const auto runs = root.optional_array(key::runs)) {
         for (std::size_t i = 0; i < runs->size(); ++i) {
             object_reader run = tolerant_reader(root.doc(), runs->pointer_of(i), root.out());
-            if (!run.valid()) continue;
-            const std::string variant = run.required_string("variant").value_or("");
-            manifest.run_seconds.emplace_back(variant, run.optional_number("seconds").value_or(0.0));
+            if (run.valid()) manifest.runs.push_back(read_run(run));
         }
     }
-    if (auto outputs = root.optional_child("outputs"); outputs && outputs->valid()) {
+    if (auto outputs = root.optional_child(key::outputs); outputs && outputs->valid()) {
         for (const std::string& name : outputs->members()) {
             const nlohmann::json* value = outputs->optional_value(name);
             const auto hash = json::read_string(root.doc(), *value, outputs->pointer_of(name), root.out());
@@ -143,29 +159,37 @@ void read_runs_and_outputs(object_reader& root, run_manifest& manifest) {
     }
 }
 
+void read_population(object_reader& root, run_manifest& manifest) {
+    auto population = root.optional_child(key::population);
+    if (!population || !population->valid()) return;
+    population->members();
+    manifest.cells = population->optional_number(key::cells).value_or(0.0);
+    manifest.students = population->optional_number(key::students).value_or(0.0);
+    manifest.ipf_max_iterations = population->optional_integer(key::ipf_max_iterations, 0).value_or(0);
+    manifest.ipf_worst_error = population->optional_number(key::ipf_worst_error).value_or(0.0);
+}
+
 run_manifest read_manifest(const document& doc, diagnostics& out) {
     object_reader root = tolerant_reader(doc, "", out);
     run_manifest manifest;
     if (!root.valid()) return manifest;
-    manifest.pathways_version = root.optional_string("pathways_version").value_or("");
-    manifest.build = root.optional_string("build").value_or("");
-    manifest.command_line = read_strings(root, "command_line");
-    manifest.scenario = root.required_string("scenario").value_or("");
-    read_effect_model(root, manifest);
-    manifest.seed = static_cast<std::uint64_t>(root.optional_integer("seed", 0).value_or(0));
-    manifest.draws = root.optional_integer("draws", 0).value_or(0);
-    manifest.threads = root.optional_integer("threads", 0).value_or(0);
-    manifest.suppression = root.optional_bool("suppression").value_or(true);
-    manifest.min_n = root.optional_integer("min_n", 0).value_or(16);
+    manifest.pathways_version = root.optional_string(key::pathways_version).value_or("");
+    manifest.sdk_abi = static_cast<std::uint32_t>(root.optional_integer(key::sdk_abi, 0, 1'000'000).value_or(0));
+    manifest.build = root.optional_string(key::build).value_or("");
+    manifest.command_line = read_strings(root, key::command_line);
+    manifest.scenario = root.required_string(key::scenario).value_or("");
+    read_effect_model(root, manifest.effect_model, manifest.effect_model_version, manifest.pinned);
+    manifest.seed = static_cast<std::uint64_t>(root.optional_integer(key::seed, 0).value_or(0));
+    manifest.draws = root.optional_integer(key::draws, 0).value_or(0);
+    manifest.threads = root.optional_integer(key::threads, 0).value_or(0);
+    manifest.suppression = root.optional_bool(key::suppression).value_or(true);
+    manifest.min_n = root.optional_integer(key::min_n, 0).value_or(16);
+    manifest.public_release = root.optional_bool(key::public_release).value_or(false);
     read_inputs(root, manifest);
-    if (auto population = root.optional_child("population"); population && population->valid()) {
-        population->members();
-        manifest.cells = population->optional_number("cells").value_or(0.0);
-        manifest.students = population->optional_number("students").value_or(0.0);
-    }
+    read_population(root, manifest);
     read_runs_and_outputs(root, manifest);
     if (manifest.input("scenario") == nullptr) {
-        root.error_at("inputs", "no scenario input; expected inputs.scenario.path naming the scenario file");
+        root.error_at(key::inputs, "no scenario input; expected inputs.scenario.path naming the scenario file");
     }
     return manifest;
 }

@@ -61,9 +61,25 @@ struct manifest_input {
     std::string sha256;
 };
 
-/// What `manifest.json` records about how the results were made.
+/// One run a manifest describes: a variant, a compared scenario or model, or a sweep point.
+struct manifest_run {
+    std::string name;     ///< how the command labels it (the variant for `run`)
+    std::string variant;
+    std::string scenario;  ///< the scenario's name, where runs differ in it (compare)
+    std::string file;      ///< the scenario file, with its hash, where runs differ in it (compare)
+    std::string sha256;
+    std::string effect_model;  ///< where runs differ in it (compare, compare-models)
+    std::string effect_model_version;
+    std::vector<std::pair<std::string, double>> pinned;
+    std::int64_t min_n = 0;  ///< 0: not recorded
+    double seconds = 0.0;
+};
+
+/// What `manifest.json` records about how the results were made. Every command's manifest has
+/// this shape (results_writer.hpp writes it); commands add their own fields beside it.
 struct run_manifest {
     std::string pathways_version;
+    std::uint32_t sdk_abi = 0;
     std::string build;
     std::vector<std::string> command_line;
     std::string scenario;
@@ -75,10 +91,13 @@ struct run_manifest {
     std::int64_t threads = 0;
     bool suppression = true;
     std::int64_t min_n = 16;
+    bool public_release = false;
     std::vector<manifest_input> inputs;
     double cells = 0.0;
     double students = 0.0;
-    std::vector<std::pair<std::string, double>> run_seconds;  ///< variant → seconds
+    std::int64_t ipf_max_iterations = 0;
+    double ipf_worst_error = 0.0;
+    std::vector<manifest_run> runs;
     std::vector<std::pair<std::string, std::string>> outputs;  ///< file name → sha256
     /// The input with this role, or null.
     [[nodiscard]] const manifest_input* input(std::string_view role) const;

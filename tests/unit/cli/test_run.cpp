@@ -85,7 +85,10 @@ TEST_CASE("a run too large for memory is refused up front", "[cli][run]") {
     scratch_folder out("too-many");
     const auto result = run_cli("run scenarios/denver-scale-up.json --draws 1000000 --quiet --out '" + out.path().string() + "/x'");
     CHECK(result.exit_code == 2);
-    CHECK(result.output.find("/uncertainty/draws") != std::string::npos);
+    // Located where the draws were asked for: the option, not the scenario file's /uncertainty/draws.
+    CHECK(result.output.find("<command line>: error: --draws: 1000000 draws of ") != std::string::npos);
+    CHECK(result.output.find("MiB of per-draw results; expected at most 2048 MiB") != std::string::npos);
+    CHECK(result.output.find("/uncertainty/draws") == std::string::npos);
     CHECK_FALSE(std::filesystem::exists(out.path() / "x"));
 }
 

@@ -1,0 +1,34 @@
+#pragma once
+/// \file
+/// The writers of a run's results (projection.csv, projection.json, manifest.json, report.html)
+/// take run_results as execute returns them. results_of gives the same results_folder that
+/// read_results gives for the folder those files are written to, so `run --report` and
+/// `pathways report DIR` render the same data without a detour through text.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "report/projection_writer.hpp"
+#include "run/execute.hpp"
+#include "scenario/results_reader.hpp"
+
+namespace pathways {
+
+/// The labels every row of `run` shares in the tables.
+table_context context_of(const finished_run& run, bool for_release);
+
+/// Every run as results files hold it (results_reader.hpp).
+std::vector<result_run> result_runs(const run_results& results);
+
+/// projection.csv and projection.json of every run.
+std::string projection_csv(const run_results& results);
+std::string projection_json(const run_results& results);
+
+/// The results folder that `folder` holds once the files are written with `manifest`.
+results_folder results_of(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder);
+
+/// report.html of finished runs, from the results and the first run's scenario, district and model.
+std::string html_report(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder);
+
+}  // namespace pathways

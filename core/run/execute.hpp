@@ -1,0 +1,72 @@
+#pragma once
+/// \file
+/// The one place that loads a scenario, builds its simulation and runs its draws: every command
+/// that projects (run, compare, compare-models, sweep, sensitivity) goes through here and gets
+/// typed results back, which the writers (core/report) and the terminal printers take as they are.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/comparison.hpp"
+#include "engine/projection.hpp"
+#include "run/run_request.hpp"
+
+namespace pathways {
+
+/// Which per-draw values a run keeps besides its summaries (for paired comparisons).
+enum class kept_draws { none, final_year, all };
+
+/// A scenario loaded for one variant, with the simulation built on it (which refers into it).
+struct prepared_run {
+    std::string name;  ///< the request's label, else the variant
+    std::unique_ptr<loaded_scenario> loaded;
+    std::unique_ptr<simulation> sim;
+};
+
+/// Everything a request names, loaded and checked; nothing has run yet.
+struct run_plan {
+    run_request request;
+    std::vector<prepared_run> runs;  ///< one per variant asked for
+};
+
+/// Loads the scenario (once per variant) and builds each simulation. Problems go to `out`;
+/// nullopt when anything was an error, so that a command can check all its inputs before it runs.
+std::optional<run_plan> prepare(const run_request& request, const plugin_registry& plugins, diagnostics& out);
+
+struct finished_run {
+    std::string name;
+    std::unique_ptr<loaded_scenario> loaded;
+    std::unique_ptr<simulation> sim;
+    projection_result result;
+    /// The comparable rows (with-cut-risk course) per draw, labelled `name`, when kept.
+    std::optional<labelled_run> draws;
+    double seconds = 0.0;
+};
+
+struct run_results {
+    std::vector<finished_run> runs;
+    bool cancelled = false;
+    bool suppression = true;
+    bool for_release = true;  ///< small groups withheld at the publication floor or above
+    unsigned threads = 1;
+    std::vector<std::string> command_line;
+};
+
+struct run_hooks {
+    std::function<void(const std::string& run)> started;                  ///< before each run, on the calling thread
+    std::function<void(std::size_t done, std::size_t total)> progress;    ///< from worker threads
+    const std::atomic<bool>* cancel = nullptr;
+    kept_draws keep = kept_draws::none;
+};
+
+/// Runs every prepared run's draws in order; stops early (`cancelled`) when `hooks.cancel` is set.
+run_results execute(run_plan plan, const run_hooks& hooks);
+
+/// prepare, then execute; throws input_error with every problem of the inputs.
+run_results execute(const run_request& request, const plugin_registry& plugins, const run_hooks& hooks);
+
+}  // namespace pathways

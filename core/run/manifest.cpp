@@ -1,0 +1,86 @@
+#include "run/manifest.hpp"
+
+#include "common/sha256.hpp"
+#include "common/version.hpp"
+#include "pathways/sdk/build_config.hpp"
+#include "pathways/sdk/effect_model.hpp"
+
+namespace pathways {
+namespace {
+
+constexpr const char* embedded_model = "<embedded:dps-personalized-learning>";
+
+manifest_input file_input(const std::string& role, const std::filesystem::path& path) {
+    return {role, path.string(), sha256_file(path).value_or("unreadable")};
+}
+
+manifest_run described_run(const finished_run& run) {
+    const scenario& spec = run.loaded->spec;
+    manifest_run entry;
+    entry.name = run.name;
+    entry.variant = spec.variant;
+    entry.scenario = spec.name;
+    entry.file = spec.file;
+    entry.sha256 = sha256_file(spec.file).value_or("unreadable");
+    entry.effect_model = run.loaded->model->name;
+    entry.effect_model_version = run.loaded->model->version;
+    entry.pinned = spec.parameters;
+    return entry;
+}
+
+}  // namespace
+
+run_manifest manifest_header(const std::vector<std::string>& command_line) {
+    run_manifest manifest;
+    manifest.pathways_version = version;
+    manifest.sdk_abi = sdk::abi_version;
+    manifest.build = PATHWAYS_BUILD_FINGERPRINT;
+    manifest.command_line = command_line;
+    return manifest;
+}
+
+run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::string>& command_line, unsigned threads,
+                         bool suppression) {
+    const scenario& spec = loaded.spec;
+    run_manifest manifest = manifest_header(command_line);
+    manifest.scenario = spec.name;
+    manifest.effect_model = loaded.model->name;
+    manifest.effect_model_version = loaded.model->version;
+    manifest.pinned = spec.parameters;
+    manifest.seed = spec.seed;
+    manifest.draws = spec.draws;
+    manifest.threads = threads;
+    manifest.suppression = suppression;
+    manifest.min_n = spec.report.min_n;
+    manifest.public_release = suppression && spec.report.min_n >= publication_floor_min_n;
+    manifest.inputs = {file_input("scenario", spec.file), file_input("district", spec.district_path)};
+    // Synthesized schools are a function of the district profile (and its seed), which is hashed above.
+    if (!loaded.district.synthesized_schools) manifest.inputs.push_back(file_input("schools_csv", loaded.district.schools_csv));
+    manifest.inputs.push_back(spec.model_path.empty() ? manifest_input{"model", embedded_model, ""}
+                                                      : file_input("model", spec.model_path));
+    manifest.inputs.push_back(file_input("plugin", loaded.model->file));
+    manifest.cells = static_cast<double>(loaded.cells.size());
+    manifest.students = loaded.population.total_students;
+    manifest.ipf_max_iterations = static_cast<std::int64_t>(loaded.population.max_iterations);
+    manifest.ipf_worst_error = loaded.population.worst_max_error;
+    return manifest;
+}
+
+run_manifest manifest_of(const run_results& results, bool describe_each_run) {
+    run_manifest manifest = manifest_of(*results.runs.front().loaded, results.command_line, results.threads, results.suppression);
+    for (const finished_run& run : results.runs) {
+        manifest_run entry = describe_each_run ? described_run(run) : manifest_run{};
+        entry.name = run.name;
+        entry.variant = run.loaded->spec.variant;
+        entry.min_n = run.loaded->spec.report.min_n;
+        entry.seconds = run.seconds;
+        manifest.runs.push_back(std::move(entry));
+    }
+    return manifest;
+}
+
+void add_output(run_manifest& manifest, const std::string& name, std::string_view content) {
+    manifest.outputs.emplace_back(name, sha256_hex(content));
+}
+
+}  // namespace pathways

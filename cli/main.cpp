@@ -81,6 +81,8 @@ void add_run_options(CLI::App& command, run_options& options) {
     add_seed_option(command, options.seed, "Random seed; overrides the scenario");
     command.add_option("--threads", options.threads, "Worker threads (default: all cores)");
     command.add_flag("--quiet", options.quiet, "No progress display");
+    command.add_flag("--detail", options.detail,
+                     "Print every subgroup, outcome and projection and the waves' schools, not the one-screen summary");
     command.add_option("--min-n", options.min_n,
                        "Withhold groups with fewer students (default: the scenario's); below 10 stamps every output "
                        "NOT FOR PUBLIC RELEASE")
@@ -114,6 +116,7 @@ void add_examples(CLI::App& app) {
         {"describe", "pathways describe lagged"},
         {"sources", "pathways sources\n  pathways sources pane2017"},
         {"run", "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+                "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
                 "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
                 "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
         {"report", "pathways report out/denver-scale-up"},

@@ -14,6 +14,7 @@
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 #include "report_command.hpp"
+#include "run_summary.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -117,6 +118,8 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     std::string summaries;
     std::optional<loaded_scenario> first_run;  // described by the manifest
     std::vector<labelled_run> variant_draws;   // for the side-by-side comparison of variants
+    std::vector<summarized_run> summary_runs;  // the one-screen summary's final-year draws
+    run_summary_context summary_context;
     for (const std::string& variant : variants) {
         std::optional<loaded_scenario> loaded;
         if (variant == "base") loaded.swap(base);
@@ -138,6 +141,10 @@ int run_command(const run_options& options, const plugin_options& plugins) {
             // Only the horizon is compared, so only its rows are kept across variants.
             variant_draws.push_back(final_year_rows(label_draws(variant, comparable_rows(draws), sim, loaded->spec.start_year)));
         }
+        if (summary_runs.empty()) {
+            summary_context = {loaded->spec.name, loaded->model->name, headline_outcome(sim), draws.cut, draws.draws, for_release};
+        }
+        summary_runs.push_back(final_year_for_summary(variant, draws, sim, loaded->spec.start_year));
         finished_run run{variant, summarize_draws(draws),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                          loaded->spec.report.min_n};
@@ -166,6 +173,13 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         return interrupted_exit();
     }
     outputs.commit();
+    if (!options.detail) {
+        std::cout << run_summary(summary_runs, summary_context) << "\nEvery subgroup, outcome and projection: --detail, "
+                  << "or the files.\nWrote to " << folder.string() << ":";
+        for (const auto& [name, content] : written) std::cout << ' ' << name;
+        std::cout << " manifest.json\n";
+        return exit_ok;
+    }
     std::cout << summaries << "Wrote";
     for (const auto& [name, content] : written) std::cout << ' ' << (folder / name).string();
     std::cout << ' ' << (folder / "manifest.json").string() << '\n';

@@ -11,6 +11,7 @@
 #include "common/sha256.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
+#include "engine/wave_schools.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 #include "report_command.hpp"
@@ -44,7 +45,22 @@ struct finished_run {
     projection_result result;
     double seconds = 0.0;
     std::int64_t min_n = 0;  ///< the threshold this run's outputs were suppressed at
+    std::vector<wave_schools> waves;  ///< the schools each wave reached, sampled ones as chosen
 };
+
+/// `[{"name": …, "start_year": …, "sampled": …, "seed": …, "schools": [ids…]}, …]` for the manifest.
+std::string waves_json(const std::vector<wave_schools>& waves) {
+    std::string out = "[";
+    for (std::size_t w = 0; w < waves.size(); ++w) {
+        out += std::string(w ? ", " : "") + "{\"name\": " + json_quote(waves[w].name) +
+               ", \"start_year\": " + std::to_string(waves[w].start_year) +
+               ", \"sampled\": " + (waves[w].sampled ? "true" : "false") + ", \"seed\": " + std::to_string(waves[w].seed) +
+               ", \"schools\": [";
+        for (std::size_t s = 0; s < waves[w].school_ids.size(); ++s) out += (s ? ", " : "") + json_quote(waves[w].school_ids[s]);
+        out += "]}";
+    }
+    return out + "]";
+}
 
 std::string manifest_json(const run_options& options, const loaded_scenario& base, const std::vector<finished_run>& runs,
                           const std::vector<std::pair<std::string, std::string>>& outputs, unsigned threads) {
@@ -72,7 +88,7 @@ std::string manifest_json(const run_options& options, const loaded_scenario& bas
         << ", \"ipf_worst_error\": " << format_value(base.population.worst_max_error) << "},\n  \"runs\": [";
     for (std::size_t i = 0; i < runs.size(); ++i) {
         out << (i ? ", " : "") << "{\"variant\": " << json_quote(runs[i].variant) << ", \"min_n\": " << runs[i].min_n
-            << ", \"seconds\": " << format_value(runs[i].seconds)
+            << ", \"seconds\": " << format_value(runs[i].seconds) << ", \"waves\": " << waves_json(runs[i].waves)
             << "}";
     }
     out << "],\n  \"outputs\": {";
@@ -147,12 +163,12 @@ int run_command(const run_options& options, const plugin_options& plugins) {
         summary_runs.push_back(final_year_for_summary(variant, draws, sim, loaded->spec.start_year));
         finished_run run{variant, summarize_draws(draws),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                         loaded->spec.report.min_n};
+                         loaded->spec.report.min_n, schools_of_waves(sim.schedule(), loaded->schools, loaded->spec.plan)};
         const table_context context{loaded->spec.name, variant, loaded->model->name, loaded->spec.start_year, &sim,
                                     for_release};
         csv += projection_csv_rows(run.result, context);
         json += (runs.empty() ? "" : ",\n") + projection_json(run.result, context);
-        summaries += projection_summary(run.result, context) + "\n";
+        summaries += projection_summary(run.result, context) + waves_text(run.waves) + "\n";
         runs.push_back(std::move(run));
         if (!first_run) first_run = std::move(loaded);
     }

@@ -241,6 +241,25 @@ std::string headline_outcome(const simulation& sim) {
     return outcomes.empty() ? std::string() : outcomes.front().id;
 }
 
+std::string waves_text(const std::vector<wave_schools>& waves) {
+    std::ostringstream out;
+    for (const wave_schools& wave : waves) {
+        out << "\nWave '" << wave.name << "' from " << wave.start_year << ": " << wave.school_ids.size()
+            << (wave.school_ids.size() == 1 ? " school" : " schools")
+            << (wave.sampled ? ", sampled with seed " + std::to_string(wave.seed) : std::string()) << "\n";
+        std::string line = " ";
+        for (const std::string& id : wave.school_ids) {
+            if (line.size() + 1 + id.size() > 100) {
+                out << line << "\n";
+                line = " ";
+            }
+            line += " " + id;
+        }
+        if (line.size() > 1) out << line << "\n";
+    }
+    return out.str();
+}
+
 std::string run_summary(const std::vector<summarized_run>& runs, const run_summary_context& context) {
     if (runs.empty()) throw std::invalid_argument("a run summary needs at least one run");
     const labelled_run& first = runs[0].with_cut_risk;

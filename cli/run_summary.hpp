@@ -9,6 +9,7 @@
 
 #include "engine/comparison.hpp"
 #include "engine/projection.hpp"
+#include "engine/wave_schools.hpp"
 
 namespace pathways::cli {
 
@@ -43,5 +44,9 @@ struct run_summary_context {
 /// each focal gap most. Run 0 is the base scenario. Throws std::invalid_argument when `runs` is empty
 /// or their draw counts differ.
 std::string run_summary(const std::vector<summarized_run>& runs, const run_summary_context& context);
+
+/// The schools each wave of the plan reached, for `--detail`: per wave its name, start year, how
+/// the schools were chosen (a seeded sample or the selector) and their ids, wrapped at 100 columns.
+std::string waves_text(const std::vector<wave_schools>& waves);
 
 }  // namespace pathways::cli

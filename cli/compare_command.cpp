@@ -2,6 +2,7 @@
 // them side by side with paired differences.
 #include "common/version.hpp"
 #include "compare_command.hpp"
+#include "run_summary.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -384,6 +385,19 @@ std::string comparison_csv(const comparison& compared) {
     return out;
 }
 
+/// The one-screen summary of a comparison: its final year of every run, the first scenario's headline outcome.
+std::string compare_summary(const comparison& compared, const std::vector<labelled_run>& runs,
+                            const std::vector<loaded_scenario>& scenarios) {
+    std::vector<summarized_run> summarized;
+    for (const labelled_run& run : runs) summarized.push_back(year_for_summary(run, compared.final_year));
+    const loaded_scenario& first = scenarios.front();
+    const bool one_model = std::all_of(scenarios.begin(), scenarios.end(),
+                                       [&](const loaded_scenario& s) { return s.model == first.model; });
+    run_summary_context context{"Scenarios compared", one_model ? first.model->name : "",
+                                headline_outcome(*first.graph, first.spec.report.outcomes), {}, compared.draws, true};
+    return run_summary(summarized, context) + "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
+}
+
 int compare_command(const compare_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     const scenario_overrides overrides{std::nullopt, read_settings(options.parameters), options.draws, options.seed};
@@ -415,7 +429,8 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), options.command_line, described, threads)) {
         return interrupted_exit();
     }
-    std::cout << comparison_table(compared);
+    if (options.detail) std::cout << comparison_table(compared);
+    else std::cout << compare_summary(compared, runs, scenarios);
     if (outputs) std::cout << "Wrote " << (outputs->folder() / "comparison.csv").string() << ' ' << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
 }

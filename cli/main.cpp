@@ -126,7 +126,8 @@ void add_examples(CLI::App& app) {
                         "--subgroup all --n 64"},
         {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
         {"calibrate", "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear"},
-        {"compare", "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200"},
+        {"compare", "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
+                    "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
         {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
         {"population", "pathways population scenarios/districts/denver-2018.json\n"
                        "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
@@ -264,6 +265,7 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--out", compare.out_dir, "Folder for comparison.csv and manifest.json (default: print only)");
     compare_cmd->add_flag("--force", compare.force, "Overwrite existing outputs");
     compare_cmd->add_flag("--quiet", compare.quiet, "No progress display");
+    compare_cmd->add_flag("--detail", compare.detail, "Print every subgroup and outcome side by side, not the one-screen summary");
     add_plugin_options(*compare_cmd, plugins);
     compare_models_options compare_models;
     auto* compare_models_cmd = app.add_subcommand("compare-models", "Run one scenario under several effect models on the same draws");

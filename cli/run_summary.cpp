@@ -97,8 +97,8 @@ std::vector<focal_gap> focal_gaps(const labelled_run& run, const std::string& he
 
 std::string header(const run_summary_context& context, int year, std::size_t runs) {
     std::ostringstream out;
-    out << context.scenario << " \u2014 " << (runs > 1 ? std::to_string(runs) + " runs, " : "") << "effect model '"
-        << context.model << "', " << (context.draws == 1 ? std::string("one central run") : std::to_string(context.draws) + " draws")
+    out << context.scenario << " \u2014 " << (runs > 1 ? std::to_string(runs) + " runs, " : "")
+        << (context.model.empty() ? std::string() : "effect model '" + context.model + "', ") << (context.draws == 1 ? std::string("one central run") : std::to_string(context.draws) + " draws")
         << ", year " << year << "\n";
     if (!context.for_release) out << "NOT FOR PUBLIC RELEASE: small groups are published\n";
     out << "Headline: " << context.headline << ", effect vs business as usual (SD): mean [90% interval]\n"
@@ -229,16 +229,38 @@ summarized_run final_year_for_summary(std::string name, const projection_draws& 
     return run;
 }
 
+summarized_run year_for_summary(const labelled_run& run, int year) {
+    summarized_run out;
+    out.with_cut_risk = {run.name, {}, {}, run.draws};
+    out.sustained = {run.name, {}, {}, run.draws};
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < run.rows.size(); ++i) {
+        if (run.rows[i].key.year == year) kept.push_back(i);
+    }
+    for (const std::size_t i : kept) out.with_cut_risk.rows.push_back(run.rows[i]);
+    out.with_cut_risk.values.reserve(run.draws * kept.size());
+    for (std::size_t d = 0; d < run.draws; ++d) {
+        for (const std::size_t i : kept) out.with_cut_risk.values.push_back(run.values[d * run.rows.size() + i]);
+    }
+    return out;
+}
+
+std::string headline_outcome(const model_graph& graph, const std::vector<std::string>& reported) {
+    for (const std::string& id : reported) {
+        const auto node = graph.find(id);
+        if (node && graph.definition().nodes[*node].has_role("headline")) return id;
+    }
+    for (const std::string& id : reported) {
+        const auto node = graph.find(id);
+        if (node && graph.definition().nodes[*node].kind == node_kind::academic_outcome) return id;
+    }
+    return reported.empty() ? std::string() : reported.front();
+}
+
 std::string headline_outcome(const simulation& sim) {
-    const auto& outcomes = sim.outcomes();
-    const auto& nodes = sim.graph().definition().nodes;
-    for (const reported_outcome& outcome : outcomes) {
-        if (nodes[outcome.node].has_role("headline")) return outcome.id;
-    }
-    for (const reported_outcome& outcome : outcomes) {
-        if (outcome.academic) return outcome.id;
-    }
-    return outcomes.empty() ? std::string() : outcomes.front().id;
+    std::vector<std::string> reported;
+    for (const reported_outcome& outcome : sim.outcomes()) reported.push_back(outcome.id);
+    return headline_outcome(sim.graph(), reported);
 }
 
 std::string waves_text(const std::vector<wave_schools>& waves) {

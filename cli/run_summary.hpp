@@ -23,13 +23,18 @@ struct summarized_run {
 summarized_run final_year_for_summary(std::string name, const projection_draws& draws, const simulation& sim,
                                       int start_year);
 
+/// `run`'s rows of calendar year `year` (one scenario of a `compare`), with the cut-risk course only.
+summarized_run year_for_summary(const labelled_run& run, int year);
+
 /// The outcome the summary leads with: the reported outcome whose model node has the role "headline";
 /// without one, the first reported academic outcome, else the first reported outcome.
 std::string headline_outcome(const simulation& sim);
+/// The same from a model graph and the reported outcome ids, for a command that keeps no simulation.
+std::string headline_outcome(const model_graph& graph, const std::vector<std::string>& reported);
 
 struct run_summary_context {
     std::string scenario;
-    std::string model;
+    std::string model;            ///< empty when the runs use different effect models
     std::string headline;         ///< outcome id, see headline_outcome
     pathways::cut_risk cut;       ///< the first run's program-cut risk
     std::size_t draws = 0;

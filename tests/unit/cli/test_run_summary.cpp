@@ -207,3 +207,35 @@ TEST_CASE("the manifest and --detail list the schools each wave reached, sampled
     const auto other = nlohmann::json::parse(read_text(out.path() / "b" / "manifest.json"));
     CHECK(other["runs"][0]["waves"] == waves);
 }
+
+TEST_CASE("compare prints the same one-screen summary; its numbers are the --detail table's", "[cli][compare][summary]") {
+    const std::string args = "compare scenarios/denver-pilot-2015.json scenarios/denver-scale-up.json --draws 20 --quiet";
+    const auto summary = run_cli(args);
+    REQUIRE(summary.exit_code == 0);
+    std::vector<std::string> printed;  // stdout: the notes and warnings on stderr start with "pathways: "
+    for (const std::string& line : lines_of(summary.output)) {
+        if (line.rfind("pathways: ", 0) != 0) printed.push_back(line);
+    }
+    CHECK(printed.size() <= 40);
+    for (const std::string& line : printed) {
+        INFO(line);
+        CHECK(columns(line) <= 100);
+    }
+    CHECK(summary.output.find("Side by side") == std::string::npos);
+    CHECK(summary.output.find("Best for all students: ") != std::string::npos);
+
+    const auto detail = run_cli(args + " --detail");
+    REQUIRE(detail.exit_code == 0);
+    CHECK(detail.output.find("Side by side") != std::string::npos);
+    // Each run's effect for all students, four decimals in both.
+    for (const char* run : {"denver-pilot-2015", "denver-scale-up"}) {
+        INFO(run);
+        std::string interval;
+        for (const std::string& line : lines_of(summary.output)) {
+            if (line.rfind(std::string("  ") + run + " ", 0) == 0) interval = line.substr(24, 26);
+        }
+        REQUIRE(interval.size() == 26);
+        CHECK(detail.output.find(run + std::string(" ")) != std::string::npos);
+        CHECK(detail.output.find(interval) != std::string::npos);
+    }
+}

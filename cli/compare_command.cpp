@@ -20,6 +20,7 @@
 #include "common/text_format.hpp"
 #include "run/manifest.hpp"
 #include "run_options.hpp"
+#include "run_summary.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 
@@ -354,6 +355,18 @@ std::vector<run_plan> prepare_all(const std::vector<run_request>& requests, cons
     return plans;
 }
 
+/// The one-screen summary of a comparison: the final year of every run, the first scenario's headline outcome.
+std::string compare_summary(const comparison& compared, const run_results& results) {
+    std::vector<summarized_run> summarized;
+    for (const finished_run& run : results.runs) summarized.push_back(year_for_summary(*run.draws, compared.final_year));
+    const finished_run& first = results.runs.front();
+    const bool one_model = std::all_of(results.runs.begin(), results.runs.end(),
+                                       [&](const finished_run& run) { return run.loaded->model == first.loaded->model; });
+    const run_summary_context context{"Scenarios compared", one_model ? first.loaded->model->name : "",
+                                      headline_outcome(*first.sim), {}, compared.draws, results.for_release};
+    return run_summary(summarized, context) + "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
+}
+
 int compare_command(const compare_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<std::string> names = run_names(options.scenario_files, options.variant);
@@ -383,7 +396,8 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     if (results.cancelled) return interrupted_exit();
     const comparison compared = compare_runs(labelled_runs(results));
     if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), results)) return interrupted_exit();
-    std::cout << comparison_table(compared);
+    if (options.detail) std::cout << comparison_table(compared);
+    else std::cout << compare_summary(compared, results);
     if (outputs) std::cout << "Wrote " << (outputs->folder() / "comparison.csv").string() << ' ' << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
 }

@@ -21,6 +21,7 @@ struct compare_options {
     std::string out_dir;  ///< empty: print only
     bool force = false;
     bool quiet = false;
+    bool detail = false;  ///< --detail: the full side-by-side table, not the one-screen summary
     std::vector<std::string> command_line;
 };
 int compare_command(const compare_options& options, const plugin_options& plugins);

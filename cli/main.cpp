@@ -63,6 +63,8 @@ void add_run_options(CLI::App& command, run_options& options) {
     add_seed_option(command, options.seed, "Random seed; overrides the scenario");
     command.add_option("--threads", options.threads, "Worker threads (default: all cores)");
     command.add_flag("--quiet", options.quiet, "No progress display");
+    command.add_flag("--detail", options.detail,
+                     "Print every subgroup, outcome and projection and the waves' schools, not the one-screen summary");
     command.add_option("--min-n", options.min_n,
                        "Withhold groups with fewer students (default: the scenario's); below 10 stamps every output "
                        "NOT FOR PUBLIC RELEASE")
@@ -96,6 +98,7 @@ void add_examples(CLI::App& app) {
         {"describe", "pathways describe lagged"},
         {"sources", "pathways sources\n  pathways sources pane2017"},
         {"run", "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+                "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
                 "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
                 "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
         {"report", "pathways report out/denver-scale-up"},
@@ -105,7 +108,8 @@ void add_examples(CLI::App& app) {
                         "--subgroup all --n 64"},
         {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
         {"calibrate", "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear"},
-        {"compare", "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200"},
+        {"compare", "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
+                    "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
         {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
         {"population", "pathways population scenarios/districts/denver-2018.json\n"
                        "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
@@ -243,6 +247,7 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--out", compare.out_dir, "Folder for comparison.csv and manifest.json (default: print only)");
     compare_cmd->add_flag("--force", compare.force, "Overwrite existing outputs");
     compare_cmd->add_flag("--quiet", compare.quiet, "No progress display");
+    compare_cmd->add_flag("--detail", compare.detail, "Print every subgroup and outcome side by side, not the one-screen summary");
     add_plugin_options(*compare_cmd, plugins);
     compare_models_options compare_models;
     auto* compare_models_cmd = app.add_subcommand("compare-models", "Run one scenario under several effect models on the same draws");

@@ -9,6 +9,7 @@
 #include "report/run_writers.hpp"
 #include "run/manifest.hpp"
 #include "run_options.hpp"
+#include "run_summary.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -58,16 +59,36 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
     return files;
 }
 
-/// What the terminal shows of a run: each run's summary, the variants side by side, the files written.
-void print_run(const run_results& results, const std::vector<std::string>& written) {
+/// The one-screen summary of the runs (each kept its final year's draws), led by the first run's
+/// headline outcome and cut risk.
+std::string summary_of(const run_results& results) {
+    const finished_run& first = results.runs.front();
+    const run_summary_context context{first.loaded->spec.name, first.loaded->model->name, headline_outcome(*first.sim),
+                                      first.result.cut, first.result.draws, results.for_release};
+    std::vector<summarized_run> runs;
+    for (const finished_run& run : results.runs) runs.push_back(final_year_for_summary(run));
+    return run_summary(runs, context);
+}
+
+/// What the terminal shows by default: the summary and the files written, by name.
+void print_summary(const run_results& results, const std::filesystem::path& folder, const std::vector<std::string>& written) {
+    std::cout << summary_of(results) << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to "
+              << folder.string() << ":";
+    for (const std::string& name : written) std::cout << ' ' << name;
+    std::cout << '\n';
+}
+
+/// What the terminal shows with --detail: each run's tables and the schools its waves reached, the
+/// variants side by side, the files written.
+void print_detail(const run_results& results, const std::filesystem::path& folder, const std::vector<std::string>& written) {
     std::vector<labelled_run> variant_draws;
     for (const finished_run& run : results.runs) {
-        std::cout << projection_summary(run.result, context_of(run, results.for_release)) << "\n";
+        std::cout << projection_summary(run.result, context_of(run, results.for_release)) << waves_text(waves_of(run)) << "\n";
         if (run.draws) variant_draws.push_back(*run.draws);
     }
     if (variant_draws.size() > 1) std::cout << comparison_table(compare_runs(variant_draws)) << "\n";
     std::cout << "Wrote";
-    for (const std::string& path : written) std::cout << ' ' << path;
+    for (const std::string& name : written) std::cout << ' ' << (folder / name).string();
     std::cout << '\n';
 }
 
@@ -94,9 +115,8 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     }
 
     progress_by_run progress(options.quiet);
-    const bool side_by_side = plan->runs.size() > 1;
-    const run_results results =
-        execute(std::move(*plan), progress.hooks(side_by_side ? kept_draws::final_year : kept_draws::none));
+    // The summary reads every run's final year, draw by draw, as the side-by-side table of variants does.
+    const run_results results = execute(std::move(*plan), progress.hooks(kept_draws::final_year));
     progress.finish();
     if (results.cancelled) return interrupted_exit();
 
@@ -107,9 +127,10 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     if (interrupted()) return interrupted_exit();
     outputs.commit();
     std::vector<std::string> written;
-    for (const auto& [name, content] : files) written.push_back((folder / name).string());
-    written.push_back((folder / "manifest.json").string());
-    print_run(results, written);
+    for (const auto& [name, content] : files) written.push_back(name);
+    written.emplace_back("manifest.json");
+    if (options.detail) print_detail(results, folder, written);
+    else print_summary(results, folder, written);
     return exit_ok;
 }
 

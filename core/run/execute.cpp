@@ -50,15 +50,38 @@ void check_runnable(const run_request& request, const prepared_run& run, diagnos
     else out.error(where.file, where.line, where.column, where.pointer, message);
 }
 
-std::optional<labelled_run> kept(const run_hooks& hooks, const prepared_run& run, const projection_draws& draws) {
-    if (hooks.keep == kept_draws::none) return std::nullopt;
-    labelled_run labelled = label_draws(run.name, comparable_rows(draws), *run.sim, run.loaded->spec.start_year);
-    // A run of many variants compares only the horizon, so only its rows are kept.
+/// The rows of the "if the plan is sustained" course, without the years-to-close metric (undefined
+/// in some draws), as comparable_rows keeps those of the other course.
+projection_draws sustained_rows(const projection_draws& draws) {
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < draws.rows.size(); ++i) {
+        const metric_row& row = draws.rows[i];
+        if (row.course == plan_course::sustained && row.metric != metric::gap_years_to_close) rows.push_back(i);
+    }
+    projection_draws out;
+    out.draws = draws.draws;
+    out.cut = draws.cut;
+    for (const std::size_t i : rows) out.rows.push_back(draws.rows[i]);
+    out.values.reserve(draws.draws * rows.size());
+    for (std::size_t d = 0; d < draws.draws; ++d) {
+        for (const std::size_t i : rows) out.values.push_back(draws.values[d * draws.rows.size() + i]);
+    }
+    return out;
+}
+
+std::optional<labelled_run> kept(const run_hooks& hooks, const prepared_run& run, const projection_draws& rows) {
+    if (rows.rows.empty()) return std::nullopt;
+    labelled_run labelled = label_draws(run.name, rows, *run.sim, run.loaded->spec.start_year);
+    // The side-by-side table of variants and the run summary read only the horizon, so only its rows are kept.
     if (hooks.keep == kept_draws::final_year) return final_year_rows(labelled);
     return labelled;
 }
 
 }  // namespace
+
+std::vector<wave_schools> waves_of(const finished_run& run) {
+    return schools_of_waves(run.sim->schedule(), run.loaded->schools, run.loaded->spec.plan);
+}
 
 std::optional<run_plan> prepare(const run_request& request, const plugin_registry& plugins, diagnostics& out) {
     diagnostics found;
@@ -109,8 +132,14 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             results.cancelled = true;
             return results;
         }
-        finished_run done{run.name, nullptr, nullptr, summarize_draws(draws), kept(hooks, run, draws),
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+        finished_run done;
+        done.name = run.name;
+        done.result = summarize_draws(draws);
+        done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (hooks.keep != kept_draws::none) {
+            done.draws = kept(hooks, run, comparable_rows(draws));
+            done.sustained_draws = kept(hooks, run, sustained_rows(draws));  // none without that course
+        }
         done.loaded = std::move(run.loaded);
         done.sim = std::move(run.sim);
         results.runs.push_back(std::move(done));

@@ -13,11 +13,12 @@
 
 #include "engine/comparison.hpp"
 #include "engine/projection.hpp"
+#include "engine/wave_schools.hpp"
 #include "run/run_request.hpp"
 
 namespace pathways {
 
-/// Which per-draw values a run keeps besides its summaries (for paired comparisons).
+/// Which per-draw values a run keeps besides its summaries (for paired comparisons and the run summary).
 enum class kept_draws { none, final_year, all };
 
 /// A scenario loaded for one variant, with the simulation built on it (which refers into it).
@@ -44,6 +45,9 @@ struct finished_run {
     projection_result result;
     /// The comparable rows (with-cut-risk course) per draw, labelled `name`, when kept.
     std::optional<labelled_run> draws;
+    /// The same rows of the "if the plan is sustained" course (the summary's second column), kept
+    /// with `draws` when the request reports that course.
+    std::optional<labelled_run> sustained_draws;
     double seconds = 0.0;
 };
 
@@ -62,6 +66,9 @@ struct run_hooks {
     const std::atomic<bool>* cancel = nullptr;
     kept_draws keep = kept_draws::none;
 };
+
+/// The schools each wave of the run's plan reached, sampled waves as their seed chose them.
+std::vector<wave_schools> waves_of(const finished_run& run);
 
 /// Runs every prepared run's draws in order; stops early (`cancelled`) when `hooks.cancel` is set.
 run_results execute(run_plan plan, const run_hooks& hooks);

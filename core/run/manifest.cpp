@@ -28,6 +28,14 @@ manifest_run described_run(const finished_run& run) {
     return entry;
 }
 
+std::vector<manifest_wave> manifest_waves(const finished_run& run) {
+    std::vector<manifest_wave> waves;
+    for (wave_schools& wave : waves_of(run)) {
+        waves.push_back({std::move(wave.name), wave.start_year, wave.sampled, wave.seed, std::move(wave.school_ids)});
+    }
+    return waves;
+}
+
 }  // namespace
 
 run_manifest manifest_header(const std::vector<std::string>& command_line) {
@@ -74,6 +82,7 @@ run_manifest manifest_of(const run_results& results, bool describe_each_run) {
         entry.variant = run.loaded->spec.variant;
         entry.min_n = run.loaded->spec.report.min_n;
         entry.seconds = run.seconds;
+        entry.waves = manifest_waves(run);
         manifest.runs.push_back(std::move(entry));
     }
     return manifest;

@@ -23,7 +23,8 @@ run_manifest manifest_header(const std::vector<std::string>& command_line);
 run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::string>& command_line, unsigned threads,
                          bool suppression);
 
-/// The manifest of finished runs: the first run's scenario and inputs, and every run with its time.
+/// The manifest of finished runs: the first run's scenario and inputs, and every run with its time
+/// and the schools each wave of its plan reached (sampled waves as their seed chose them).
 /// With `describe_each_run`, each run also records its scenario, file (with sha256) and effect model,
 /// for commands whose runs differ in them (compare, compare-models).
 run_manifest manifest_of(const run_results& results, bool describe_each_run = false);

@@ -67,6 +67,10 @@ inline constexpr std::string_view runs = "runs";
 inline constexpr std::string_view variant = "variant";
 inline constexpr std::string_view file = "file";
 inline constexpr std::string_view seconds = "seconds";
+inline constexpr std::string_view waves = "waves";
+inline constexpr std::string_view start_year = "start_year";
+inline constexpr std::string_view sampled = "sampled";
+inline constexpr std::string_view schools = "schools";
 inline constexpr std::string_view outputs = "outputs";
 
 }  // namespace pathways::manifest_keys

@@ -130,6 +130,29 @@ void read_inputs(object_reader& root, run_manifest& manifest) {
     }
 }
 
+/// `waves` of a manifest run: each wave's name, start year, how its schools were chosen and their ids.
+std::vector<manifest_wave> read_waves(object_reader& run) {
+    std::vector<manifest_wave> waves;
+    const auto items = run.optional_array(key::waves);
+    if (!items) return waves;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        object_reader reader = tolerant_reader(run.doc(), items->pointer_of(i), run.out());
+        if (!reader.valid()) continue;
+        manifest_wave wave;
+        wave.name = reader.required_string(key::name).value_or("");
+        wave.start_year = static_cast<int>(reader.required_integer(key::start_year, -100000, 100000).value_or(0));
+        wave.sampled = reader.required_bool(key::sampled).value_or(false);
+        wave.seed = static_cast<std::uint64_t>(reader.required_integer(key::seed, 0).value_or(0));
+        if (const auto ids = reader.array(key::schools)) {
+            for (std::size_t s = 0; s < ids->size(); ++s) {
+                wave.schools.push_back(json::read_string(run.doc(), (*ids)[s], ids->pointer_of(s), run.out()).value_or(""));
+            }
+        }
+        waves.push_back(std::move(wave));
+    }
+    return waves;
+}
+
 manifest_run read_run(object_reader& run) {
     manifest_run entry;
     entry.variant = run.required_string(key::variant).value_or("");
@@ -140,6 +163,7 @@ manifest_run read_run(object_reader& run) {
     read_effect_model(run, entry.effect_model, entry.effect_model_version, entry.pinned);
     entry.min_n = run.optional_integer(key::min_n, 0).value_or(0);
     entry.seconds = run.optional_number(key::seconds).value_or(0.0);
+    entry.waves = read_waves(run);
     return entry;
 }
 

@@ -61,6 +61,16 @@ struct manifest_input {
     std::string sha256;
 };
 
+/// The schools one wave of a run's plan reached, as the manifest lists them.
+struct manifest_wave {
+    std::string name;
+    int start_year = 0;
+    bool sampled = false;   ///< a seeded sample of the schools its selector matches
+    std::uint64_t seed = 0;  ///< the sample's seed; 0 when not sampled
+    std::vector<std::string> schools;  ///< school ids, in the order of the district's schools
+    bool operator==(const manifest_wave&) const = default;
+};
+
 /// One run a manifest describes: a variant, a compared scenario or model, or a sweep point.
 struct manifest_run {
     std::string name;     ///< how the command labels it (the variant for `run`)
@@ -73,6 +83,7 @@ struct manifest_run {
     std::vector<std::pair<std::string, double>> pinned;
     std::int64_t min_n = 0;  ///< 0: not recorded
     double seconds = 0.0;
+    std::vector<manifest_wave> waves;  ///< the schools each wave reached; empty: not recorded
 };
 
 /// What `manifest.json` records about how the results were made. Every command's manifest has

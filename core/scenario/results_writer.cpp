@@ -84,6 +84,16 @@ json::value effect_model_json(const std::string& name, const std::string& versio
     return json::value().set(key(manifest_keys::name), name).set(key(manifest_keys::version), version).set(key(manifest_keys::pinned), std::move(values));
 }
 
+json::value manifest_wave_json(const manifest_wave& wave) {
+    namespace k = manifest_keys;
+    return json::value()
+        .set(key(k::name), wave.name)
+        .set(key(k::start_year), wave.start_year)
+        .set(key(k::sampled), wave.sampled)
+        .set(key(k::seed), wave.seed)
+        .set(key(k::schools), json::value::array(wave.schools.begin(), wave.schools.end()));
+}
+
 json::value manifest_run_json(const manifest_run& run) {
     namespace k = manifest_keys;
     json::value out;
@@ -93,7 +103,13 @@ json::value manifest_run_json(const manifest_run& run) {
     if (!run.file.empty()) out.set(key(k::file), run.file).set(key(k::sha256), run.sha256);
     if (!run.effect_model.empty()) out.set(key(k::effect_model), effect_model_json(run.effect_model, run.effect_model_version, run.pinned));
     if (run.min_n != 0) out.set(key(k::min_n), run.min_n);
-    return out.set(key(k::seconds), run.seconds);
+    out.set(key(k::seconds), run.seconds);
+    if (!run.waves.empty()) {
+        json::value::array waves;
+        for (const manifest_wave& wave : run.waves) waves.push_back(manifest_wave_json(wave));
+        out.set(key(k::waves), std::move(waves));
+    }
+    return out;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs pathways into a scratch prefix, builds the example plugin against it with
 # find_package(pathways), and checks that the installed CLI lists the shipped models and loads
-# and runs the out-of-tree one.
+# and runs the out-of-tree one. The plugin is built as a Debug build whatever the host's build type
+# (a plugin author's first build), since the build fingerprint must not depend on NDEBUG.
 set -euo pipefail
 build_dir=$1
 source_dir=$2
@@ -10,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 cmake -S "$source_dir/tests/package/example_plugin" -B "$work/plugin-build" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$work/plugin-build" >/dev/null
 
 listing=$("$work/prefix/bin/pathways" plugins)

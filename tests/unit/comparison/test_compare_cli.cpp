@@ -32,7 +32,7 @@ std::vector<std::string> csv_cells(const std::string& line) {
 TEST_CASE("compare of a scenario with itself writes zero paired differences", "[comparison][cli]") {
     scratch_folder out("compare-self");
     const auto result = run_cli("compare scenarios/denver-scale-up.json scenarios/denver-scale-up.json --draws 4 --threads 2 "
-                                "--quiet --out '" + out.path().string() + "'");
+                                "--quiet --detail --out '" + out.path().string() + "'");
     REQUIRE(result.exit_code == 0);
     CHECK(result.output.find("Side by side, year 2022") != std::string::npos);
     CHECK(result.output.find("denver-scale-up (2)") != std::string::npos);
@@ -57,7 +57,7 @@ TEST_CASE("compare of a scenario with itself writes zero paired differences", "[
 }
 
 TEST_CASE("compare pairs scenarios with different seeds on the first one's seed", "[comparison][cli]") {
-    const auto result = run_cli("compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 2 --quiet");
+    const auto result = run_cli("compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 2 --quiet --detail");
     REQUIRE(result.exit_code == 0);
     CHECK(result.output.find("denver-pilot-2015 uses seed 2015; using denver-scale-up's seed 2017") != std::string::npos);
     CHECK(result.output.find("Which run closes which gap most by") != std::string::npos);
@@ -115,9 +115,9 @@ TEST_CASE("compare-models does not overwrite without --force", "[comparison][cli
     CHECK(run_cli(args + " --force").exit_code == 0);
 }
 
-TEST_CASE("run --all-variants prints the variants side by side", "[comparison][cli]") {
+TEST_CASE("run --all-variants --detail prints the variants side by side", "[comparison][cli]") {
     scratch_folder out("all-variants-compare");
-    const auto result = run_cli("run scenarios/denver-scale-up.json --all-variants --draws 2 --threads 2 --quiet --out '" +
+    const auto result = run_cli("run scenarios/denver-scale-up.json --all-variants --draws 2 --threads 2 --quiet --detail --out '" +
                                 out.path().string() + "'");
     REQUIRE(result.exit_code == 0);
     CHECK(result.output.find("difference paired with base on the same draws") != std::string::npos);

@@ -128,7 +128,7 @@ TEST_CASE("a plugin with the wrong build fingerprint is rejected with both finge
     const diagnostic problem = single_problem("wrong_fingerprint");
     unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
     CHECK_THAT(problem.message, Contains("plugin 'libpathways_wrong_fingerprint.so': build fingerprint mismatch: "
-                                         "got 'gcc-0.0;boost-0;eigen-0;debug', supported '" +
+                                         "got 'cxxabi=itanium;arch=x86_64;pointer=8;stdlib=libc++-abi1', supported '" +
                                          std::string(PATHWAYS_BUILD_FINGERPRINT) + "'"));
     CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_FINGERPRINT") == nullptr);
     CHECK_FALSE(std::filesystem::exists(markers.path() / "wrong_fingerprint"));

@@ -210,9 +210,50 @@ TEST_CASE("a results folder reads back into exactly what the writers were given"
         CHECK(m.runs[r].variant == results.runs[r].name);
         CHECK(m.runs[r].seconds == results.runs[r].seconds);
         CHECK(m.runs[r].min_n == 5);
+        // The pilot's one wave: every school tagged pl-pilot, chosen by the selector (no sample).
+        REQUIRE(manifest.runs[r].waves.size() == 1);
+        const manifest_wave& wave = manifest.runs[r].waves[0];
+        CHECK(wave.name == "2015 pilot");
+        CHECK(wave.start_year == 2015);
+        CHECK_FALSE(wave.sampled);
+        CHECK(wave.seed == 0);
+        // The schools tagged pl-pilot in denver-2018-schools.csv, in its order.
+        CHECK(wave.schools == std::vector<std::string>{"den-e020", "den-e038", "den-e098", "den-k012", "den-m009", "den-m026"});
+        CHECK(m.runs[r].waves == manifest.runs[r].waves);
     }
     CHECK(m.outputs == manifest.outputs);
     CHECK(is_results_folder(folder.path()));
+}
+
+TEST_CASE("a manifest's waves are read with their types checked, each problem at its place", "[run][round-trip]") {
+    const std::string projection = R"({"runs": [{"scenario": "s", "variant": "base", "model": "linear", "draws": 1, "rows": []}]})";
+    const auto manifest_with = [](const std::string& wave) {
+        return R"({"scenario": "s", "inputs": {"scenario": {"path": "a.json"}},
+                   "runs": [{"variant": "base", "seconds": 1, "waves": [)" + wave + "]}]}";
+    };
+    SECTION("a complete wave") {
+        diagnostics found;
+        const auto read = read_results_text(
+            projection, manifest_with(R"({"name": "w", "start_year": 2019, "sampled": true, "seed": 7, "schools": ["a", "b"]})"),
+            "out", found);
+        REQUIRE(read);
+        REQUIRE(read->manifest.runs.size() == 1);
+        CHECK(read->manifest.runs[0].waves == std::vector<manifest_wave>{{"w", 2019, true, 7, {"a", "b"}}});
+    }
+    SECTION("a mistyped flag, a missing school list and a school id that is not text") {
+        diagnostics found;
+        CHECK_FALSE(read_results_text(
+            projection,
+            manifest_with(R"({"name": "w", "start_year": 2019, "sampled": "yes", "seed": 7}, )"
+                          R"({"name": "v", "start_year": 2020, "sampled": false, "seed": 0, "schools": [3]})"),
+            "out", found));
+        const auto& items = found.items();
+        REQUIRE(items.size() == 3);
+        CHECK(items[0].pointer == "/runs/0/waves/0/sampled");
+        CHECK(items[1].pointer == "/runs/0/waves/0");  // a missing key is reported at its object
+        CHECK(items[1].message.find("'schools'") != std::string::npos);
+        CHECK(items[2].pointer == "/runs/0/waves/1/schools/0");
+    }
 }
 
 TEST_CASE("projection.csv has the columns the JSON rows have, from one definition", "[run][round-trip]") {

@@ -4,8 +4,8 @@
 ///
 /// std-only on purpose: no Eigen, Boost or nlohmann type crosses the boundary, so a plugin
 /// built against this header depends on nothing but the C++ standard library. The host and
-/// a plugin must agree on the ABI version and on the build fingerprint (compiler, Boost,
-/// Eigen, NDEBUG). `PATHWAYS_EFFECT_PLUGIN` also writes both, with everything its models declare,
+/// a plugin must agree on the ABI version and on the build fingerprint (C++ ABI, processor,
+/// standard library; see build_config.hpp). `PATHWAYS_EFFECT_PLUGIN` also writes both, with everything its models declare,
 /// into a data section that the host reads from the file without loading it, so a wrong-ABI or
 /// corrupt library never runs and listing or validating loads no plugin at all.
 

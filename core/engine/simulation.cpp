@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -116,6 +117,7 @@ struct simulation::workspace {
     /// scenario's for the strata it never reaches.
     std::vector<double> bau_sums;
     std::vector<sdk::parent_values> parents;
+    std::vector<std::array<const double*, 3>> parent_rows;  ///< per parent: current, previous, initial
     /// The scenario's state where the sustained course forks from the one with the cut.
     std::vector<double> saved_current, saved_previous, saved_view_current, saved_view_previous;
 };
@@ -775,54 +777,75 @@ void simulation::evaluate_year(int year, const run_context& run, const draw_para
     const std::span<const double> baseline_implementation(baseline_implementation_.data() + range.begin, n);
     scale_change(ws.implementation, baseline_implementation, ws.school_dose, ws.implementation);
     ws.view_ready.assign(parent_views_.size(), 0);
-    const auto part = [&](const auto& values) { return std::span(values.data() + range.begin, n); };
-    const sdk::cell_attributes attributes{part(ordered_.race), part(ordered_.ell), part(ordered_.frl),
-                                          part(ordered_.sped), part(ordered_.grade_band), part(ordered_.students),
-                                          part(baseline_achievement_), ws.exposure, ws.implementation,
-                                          baseline_implementation, ws.foundations, ws.school_dose};
-    const auto initial_of = [&](std::size_t node) { return std::span<const double>(initial_values_.data() + node * cell_count + range.begin, n); };
+    const auto initial_of = [&](std::size_t node) { return initial_values_.data() + node * cell_count + range.begin; };
+    const auto per_draw = [](const double* values) { return sdk::block_values{values, 0}; };
 
     for (std::size_t e = 0; e < evaluated_.size(); ++e) {
         const std::size_t node = evaluated_[e];
         double* out = ws.current.data() + node * n;
-        ws.parents.clear();
+        // Parents as (current, previous, initial) over the whole range; each tile shifts them.
+        ws.parent_rows.clear();
         for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
             const auto [edge, parent] = parent_edges_[e][k];
             const auto slot = parent_view_slot_[e][k];
-            const double weight = parameters.edge_weights[edge];
             // A scaled view of an unchanged parent is the parent's initial values: no change to scale.
             if (slot && stays_initial(parent, run.business_as_usual)) {
-                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, initial_of(parent), initial_of(parent), initial_of(parent)});
+                ws.parent_rows.push_back({initial_of(parent), initial_of(parent), initial_of(parent)});
                 continue;
             }
             if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, range, ws);
             const std::size_t offset = (slot ? *slot : parent) * n;
             const std::vector<double>& current = slot ? ws.view_current : ws.current;
             const std::vector<double>& previous = slot ? ws.view_previous : ws.previous;
-            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, {current.data() + offset, n},
-                                  {previous.data() + offset, n}, initial_of(parent)});
+            ws.parent_rows.push_back({current.data() + offset, previous.data() + offset, initial_of(parent)});
         }
         if (nodes[node].kind == node_kind::primary_driver) {
             // A primary driver is the mean of its secondary drivers (a modelling choice for the Driver Model's 0–3 encoding).
             array_map target(out, static_cast<Eigen::Index>(n));
             target.setZero();
-            for (const auto& parent : ws.parents) target += const_array_map(parent.current.data(), static_cast<Eigen::Index>(n));
-            if (!ws.parents.empty()) target /= static_cast<double>(ws.parents.size());
+            for (const auto& parent : ws.parent_rows) target += const_array_map(parent[0], static_cast<Eigen::Index>(n));
+            if (!ws.parent_rows.empty()) target /= static_cast<double>(ws.parent_rows.size());
             continue;
         }
-        const sdk::evaluation evaluation{nodes[node].id,
-                                         nodes[node].kind,
-                                         year,
-                                         ws.plan.pl_schools[y],
-                                         ws.parents,
-                                         {ws.previous.data() + node * n, n},
-                                         initial_of(node),
-                                         &attributes,
-                                         parameters.model_parameters,
-                                         {out, n},
-                                         nodes[node].has_role("achievement"),
-                                         nodes[node].subject};
-        evaluate_checked(inputs_.model, evaluation, "evaluate");
+        for (std::size_t begin = 0; begin < n; begin += sdk::max_tile_cells) {
+            const std::size_t tile = std::min(sdk::max_tile_cells, n - begin);
+            const auto part = [&](const auto& values) { return std::span(values.data() + range.begin + begin, tile); };
+            const sdk::cell_attributes attributes{part(ordered_.race),
+                                                  part(ordered_.ell),
+                                                  part(ordered_.frl),
+                                                  part(ordered_.sped),
+                                                  part(ordered_.grade_band),
+                                                  part(ordered_.students),
+                                                  part(baseline_achievement_),
+                                                  part(baseline_implementation_),
+                                                  per_draw(ws.exposure.data() + begin),
+                                                  per_draw(ws.implementation.data() + begin),
+                                                  per_draw(ws.foundations.data() + begin),
+                                                  per_draw(ws.school_dose.data() + begin)};
+            ws.parents.clear();
+            for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
+                const auto [edge, parent] = parent_edges_[e][k];
+                const auto& rows = ws.parent_rows[k];
+                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, std::span(&parameters.edge_weights[edge], 1),
+                                      per_draw(rows[0] + begin), per_draw(rows[1] + begin),
+                                      std::span(rows[2] + begin, tile)});
+            }
+            const sdk::evaluation evaluation{nodes[node].id,
+                                             nodes[node].kind,
+                                             year,
+                                             1,
+                                             tile,
+                                             std::span(&ws.plan.pl_schools[y], 1),
+                                             ws.parents,
+                                             per_draw(ws.previous.data() + node * n + begin),
+                                             std::span(initial_of(node) + begin, tile),
+                                             &attributes,
+                                             parameters.model_parameters,
+                                             {out + begin, tile},
+                                             nodes[node].has_role("achievement"),
+                                             nodes[node].subject};
+            evaluate_checked(inputs_.model, evaluation, "evaluate");
+        }
     }
 }
 

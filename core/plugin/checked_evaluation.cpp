@@ -36,7 +36,9 @@ void evaluate_checked(const model_handle& model, const sdk::evaluation& e, std::
         throw plugin_error(context(model, e, operation) + " failed: loading the plugin: " + error.what());
     }
     if (evaluate == nullptr) throw plugin_error(context(model, e, operation) + " failed: evaluate is null");
-    std::fill(e.out.begin(), e.out.end(), std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        std::fill_n(e.out.row(d), e.cell_count, std::numeric_limits<double>::quiet_NaN());
+    }
     try {
         evaluate(e);
     } catch (const std::exception& error) {
@@ -44,10 +46,13 @@ void evaluate_checked(const model_handle& model, const sdk::evaluation& e, std::
     } catch (...) {
         throw plugin_error(context(model, e, operation) + " failed: it threw something that is not a std::exception");
     }
-    const auto bad = std::find_if(e.out.begin(), e.out.end(), [](double value) { return !std::isfinite(value); });
-    if (bad != e.out.end()) {
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double* row = e.out.row(d);
+        const double* bad = std::find_if(row, row + e.cell_count, [](double value) { return !std::isfinite(value); });
+        if (bad == row + e.cell_count) continue;
+        const std::string draw = e.draw_count > 1 ? " of block draw " + std::to_string(d) : "";
         throw plugin_error(context(model, e, operation) + " returned " + shortest_number(*bad) + " for cell " +
-                           std::to_string(bad - e.out.begin()));
+                           std::to_string(bad - row) + draw);
     }
 }
 

@@ -121,16 +121,17 @@ struct multipliers {
     double cutoff = 0.0;
 };
 
-multipliers read_multipliers(std::span<const double> values) {
+multipliers read_multipliers(const sdk::evaluation& e, std::size_t draw) {
+    const auto value = [&](std::size_t slot) { return e.parameter(slot)[draw]; };
     multipliers m;
-    for (std::size_t r = 0; r < m.race.size(); ++r) m.race[r] = values[race_slot + r];
+    for (std::size_t r = 0; r < m.race.size(); ++r) m.race[r] = value(race_slot + r);
     m.ell[static_cast<std::size_t>(sdk::ell_status::non_ell)] = 1.0;
-    m.ell[static_cast<std::size_t>(sdk::ell_status::ell)] = values[ell_slot];
-    m.ell[static_cast<std::size_t>(sdk::ell_status::exited)] = values[exited_ell_slot];
-    m.frl = {1.0, values[frl_slot]};
-    m.sped = {1.0, values[sped_slot]};
-    m.low_starter = values[low_starter_slot];
-    m.cutoff = values[cutoff_slot];
+    m.ell[static_cast<std::size_t>(sdk::ell_status::ell)] = value(ell_slot);
+    m.ell[static_cast<std::size_t>(sdk::ell_status::exited)] = value(exited_ell_slot);
+    m.frl = {1.0, value(frl_slot)};
+    m.sped = {1.0, value(sped_slot)};
+    m.low_starter = value(low_starter_slot);
+    m.cutoff = value(cutoff_slot);
     return m;
 }
 
@@ -165,12 +166,20 @@ void evaluate(const sdk::evaluation& e) {
     pathways::plugins::require_cell_count(a.sped, cells, "sped");
     pathways::plugins::require_cell_count(a.baseline_achievement, cells, "baseline_achievement");
 
-    const multipliers m = read_multipliers(e.parameters);
-    const double practice_scale = e.parameters[practice_scale_slot];
-    for (std::size_t i = 0; i < cells; ++i) {
-        const double dose = sdk::weighted_change_since_baseline(e, i);
-        const double mediated = pathways::plugins::weighted_change_from(e, i, is_outcome);
-        e.out[i] = e.initial[i] + mediated + practice_scale * cell_multiplier(m, a, i) * (dose - mediated);
+    const double* initial = e.initial.data();
+    double dose[sdk::max_tile_cells];
+    double mediated[sdk::max_tile_cells];
+    double multiplier[sdk::max_tile_cells];
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const multipliers m = read_multipliers(e, d);
+        const double practice_scale = e.parameter(practice_scale_slot)[d];
+        double* out = e.out.row(d);
+        for (std::size_t i = 0; i < cells; ++i) multiplier[i] = cell_multiplier(m, a, i);
+        sdk::weighted_change_since_baseline(e, d, dose);
+        pathways::plugins::weighted_change_from(e, d, is_outcome, mediated);
+        for (std::size_t i = 0; i < cells; ++i) {
+            out[i] = initial[i] + mediated[i] + practice_scale * multiplier[i] * (dose[i] - mediated[i]);
+        }
     }
 }
 

@@ -143,11 +143,31 @@ std::size_t checked_code(std::uint8_t code, std::size_t count, const char* what,
     return code;
 }
 
-double cell_multiplier(const multipliers& m, const sdk::cell_attributes& a, std::size_t i) {
-    const double low_starter = a.baseline_achievement[i] < m.cutoff ? m.low_starter : 1.0;
-    return m.race[checked_code(a.race[i], m.race.size(), "race", i)] *
-           m.ell[checked_code(a.ell[i], m.ell.size(), "ell", i)] * m.frl[checked_code(a.frl[i], 2, "frl", i)] *
-           m.sped[checked_code(a.sped[i], 2, "sped", i)] * low_starter;
+// A cell's combination of race, ELL, FRL and SPED codes, checked once per evaluation: an index into
+// the draw's table of their products.
+std::size_t combination(const sdk::cell_attributes& a, std::size_t i) {
+    const std::size_t race = checked_code(a.race[i], sdk::race_count, "race", i);
+    const std::size_t ell = checked_code(a.ell[i], sdk::ell_status_count, "ell", i);
+    const std::size_t frl = checked_code(a.frl[i], 2, "frl", i);
+    const std::size_t sped = checked_code(a.sped[i], 2, "sped", i);
+    return ((race * sdk::ell_status_count + ell) * 2 + frl) * 2 + sped;
+}
+
+constexpr std::size_t combinations = sdk::race_count * sdk::ell_status_count * 2 * 2;
+
+// race x ell x frl x sped for every combination, multiplied in that order as for a single cell.
+std::array<double, combinations> combination_table(const multipliers& m) {
+    std::array<double, combinations> table{};
+    for (std::size_t r = 0; r < m.race.size(); ++r) {
+        for (std::size_t e = 0; e < m.ell.size(); ++e) {
+            for (std::size_t f = 0; f < 2; ++f) {
+                for (std::size_t s = 0; s < 2; ++s) {
+                    table[((r * sdk::ell_status_count + e) * 2 + f) * 2 + s] = m.race[r] * m.ell[e] * m.frl[f] * m.sped[s];
+                }
+            }
+        }
+    }
+    return table;
 }
 
 // A parent outcome already carries this cell's multiplier from where PL practice reached it;
@@ -170,11 +190,17 @@ void evaluate(const sdk::evaluation& e) {
     double dose[sdk::max_tile_cells];
     double mediated[sdk::max_tile_cells];
     double multiplier[sdk::max_tile_cells];
+    std::uint8_t code[sdk::max_tile_cells];
+    for (std::size_t i = 0; i < cells; ++i) code[i] = static_cast<std::uint8_t>(combination(a, i));
+    const double* baseline = a.baseline_achievement.data();
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const multipliers m = read_multipliers(e, d);
+        const std::array<double, combinations> table = combination_table(m);
         const double practice_scale = e.parameter(practice_scale_slot)[d];
         double* out = e.out.row(d);
-        for (std::size_t i = 0; i < cells; ++i) multiplier[i] = cell_multiplier(m, a, i);
+        for (std::size_t i = 0; i < cells; ++i) {
+            multiplier[i] = table[code[i]] * (baseline[i] < m.cutoff ? m.low_starter : 1.0);
+        }
         sdk::weighted_change_since_baseline(e, d, dose);
         pathways::plugins::weighted_change_from(e, d, is_outcome, mediated);
         for (std::size_t i = 0; i < cells; ++i) {

@@ -163,6 +163,7 @@ struct simulation::workspace {
     /// and business as usual's (by draw), which give the scenario its strata the plan never reaches.
     std::vector<double> sums;
     std::vector<double> bau_sums;
+    std::vector<double> group_sums;    ///< scratch: one subgroup's sums of one lane and year
     std::vector<sdk::parent_values> parents;
 };
 
@@ -1017,30 +1018,33 @@ void simulation::finish_lanes(bool business_as_usual, workspace& ws) const {
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t per_stratum = sums_per_stratum();
     const std::size_t groups = subgroups_.size();
+    ws.group_sums.resize(per_stratum);
     for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
         run_aggregates& out = *ws.lanes[l].out;
         for (std::size_t y = 0; y < years; ++y) {
             const double* own = (business_as_usual ? ws.bau_sums : ws.sums).data() + (l * years + y) * stratum_count() * per_stratum;
             // The scenario's strata the plan never reaches are business as usual's, in the same draw.
             const double* unreached = ws.bau_sums.data() + (ws.lanes[l].draw * years + y) * stratum_count() * per_stratum;
-            const auto stratum_sum = [&](std::size_t s, std::size_t k) {
-                return (!business_as_usual && s < first_reached_stratum_ ? unreached : own)[s * per_stratum + k];
+            const auto stratum_sums = [&](std::size_t s) {
+                return (!business_as_usual && s < first_reached_stratum_ ? unreached : own) + s * per_stratum;
             };
             for (std::size_t g = 0; g < groups; ++g) {
                 const double members = subgroups_[g].students_in(static_cast<int>(y));
                 if (members <= 0.0) continue;
-                const std::vector<std::uint32_t>& strata = group_strata_[y * groups + g];
-                const auto group_sum = [&](std::size_t k) {
-                    double sum = 0.0;
-                    for (std::uint32_t s : strata) sum += stratum_sum(s, k);
-                    return sum;
-                };
+                // Each quantity sums its strata in ascending order; the loop over quantities is innermost
+                // so it runs over a stratum's contiguous sums.
+                double* group_sum = ws.group_sums.data();
+                std::fill_n(group_sum, per_stratum, 0.0);
+                for (std::uint32_t s : group_strata_[y * groups + g]) {
+                    const double* stratum = stratum_sums(s);
+                    for (std::size_t k = 0; k < per_stratum; ++k) group_sum[k] += stratum[k];
+                }
                 for (std::size_t o = 0; o < outcomes_.size(); ++o) {
                     const std::size_t at = (y * groups + g) * outcomes_.size() + o;
-                    out.levels[at] = (group_sum(o) + trend_totals_[at]) / members;
+                    out.levels[at] = (group_sum[o] + trend_totals_[at]) / members;
                 }
                 for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
-                    out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] = group_sum(outcomes_.size() + p) / members;
+                    out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] = group_sum[outcomes_.size() + p] / members;
                 }
             }
         }

@@ -102,15 +102,7 @@ inline const sdk::cell_attributes& required_cells(const sdk::evaluation& e) {
 // differently (a gate on drivers, a multiplier on PL practice).
 template <class Keep>
 void weighted_change_from(const sdk::evaluation& e, std::size_t draw, Keep keep, double* dose) {
-    const std::size_t cells = e.cell_count;
-    for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
-    for (const sdk::parent_values& parent : e.parents) {
-        if (!keep(parent.kind)) continue;
-        const double weight = parent.weight[draw];
-        const double* current = parent.current.row(draw);
-        const double* initial = parent.initial.data();
-        for (std::size_t i = 0; i < cells; ++i) dose[i] += weight * (current[i] - initial[i]);
-    }
+    sdk::detail::weighted_change(e, draw, dose, keep);
 }
 
 // Achievement by subject is a level that carries over from year to year; the other academic

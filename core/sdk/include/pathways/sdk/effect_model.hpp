@@ -326,18 +326,54 @@ constexpr int parameter_index(std::span<const parameter_spec> specs, std::string
     return -1;
 }
 
+namespace detail {
+
+/// `dose[i]` = 0 + the sum over the parents `keep` accepts, in order, of weight[draw] * (current[draw][i]
+/// - initial[i]), two parents per pass over the tile: the same additions in the same order as one
+/// parent at a time, with half the loads and stores of `dose`.
+template <class Keep>
+void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep) {
+    const std::size_t cells = e.cell_count;
+    bool started = false;  // dose holds a partial sum (else the sum starts from 0)
+    const parent_values* pending = nullptr;
+    const auto add = [&](const parent_values& a, const parent_values* b) {
+        const double wa = a.weight[draw];
+        const double* ca = a.current.row(draw);
+        const double* ia = a.initial.data();
+        if (b == nullptr) {
+            for (std::size_t i = 0; i < cells; ++i) dose[i] = (started ? dose[i] : 0.0) + wa * (ca[i] - ia[i]);
+            return;
+        }
+        const double wb = b->weight[draw];
+        const double* cb = b->current.row(draw);
+        const double* ib = b->initial.data();
+        if (started) {
+            for (std::size_t i = 0; i < cells; ++i) dose[i] = (dose[i] + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+        } else {
+            for (std::size_t i = 0; i < cells; ++i) dose[i] = (0.0 + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+        }
+        started = true;
+    };
+    for (const parent_values& p : e.parents) {
+        if (!keep(p.kind)) continue;
+        if (pending == nullptr) {
+            pending = &p;
+            continue;
+        }
+        add(*pending, &p);
+        pending = nullptr;
+    }
+    if (pending != nullptr) add(*pending, nullptr);
+    else if (!started) for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
+}
+
+}  // namespace detail
+
 /// The "dose" most models transform, for one draw over the tile: `dose[i]` = the sum over parents,
 /// in order, of weight[draw] * (current[draw][i] - initial[i]). Kept here so every model computes it
-/// the same way; the loop over cells is contiguous and vectorises. `dose` holds `e.cell_count` values.
+/// the same way; the loops over cells are contiguous and vectorise. `dose` holds `e.cell_count` values.
 inline void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* dose) {
-    const std::size_t cells = e.cell_count;
-    for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
-    for (const parent_values& p : e.parents) {
-        const double weight = p.weight[draw];
-        const double* current = p.current.row(draw);
-        const double* initial = p.initial.data();
-        for (std::size_t i = 0; i < cells; ++i) dose[i] += weight * (current[i] - initial[i]);
-    }
+    detail::weighted_change(e, draw, dose, [](node_kind) { return true; });
 }
 
 /// True for the nodes whose value accumulates across years (achievement by subject).

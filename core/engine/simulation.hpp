@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// One scenario prepared for projection: cells, baselines, the implementation schedule and the
-/// effect model, run one draw at a time (scenario and business as usual with the same draw).
+/// effect model, run a draw or a block of draws at a time (scenario and business as usual with the same draw).
 
 #include <cstdint>
 #include <memory>

@@ -155,6 +155,18 @@ std::size_t combination(const sdk::cell_attributes& a, std::size_t i) {
 
 constexpr std::size_t combinations = sdk::race_count * sdk::ell_status_count * 2 * 2;
 
+// Whether every cell's codes are in range: one vectorisable pass; only when it fails are the cells
+// checked one by one, to name the first bad one.
+bool codes_in_range(const sdk::cell_attributes& a, std::size_t cells) {
+    unsigned out_of_range = 0;
+    for (std::size_t i = 0; i < cells; ++i) {
+        out_of_range |= static_cast<unsigned>(a.race[i] >= sdk::race_count) |
+                        static_cast<unsigned>(a.ell[i] >= sdk::ell_status_count) | static_cast<unsigned>(a.frl[i] > 1) |
+                        static_cast<unsigned>(a.sped[i] > 1);
+    }
+    return out_of_range == 0;
+}
+
 // race x ell x frl x sped for every combination, multiplied in that order as for a single cell.
 std::array<double, combinations> combination_table(const multipliers& m) {
     std::array<double, combinations> table{};
@@ -191,7 +203,12 @@ void evaluate(const sdk::evaluation& e) {
     double mediated[sdk::max_tile_cells];
     double multiplier[sdk::max_tile_cells];
     std::uint8_t code[sdk::max_tile_cells];
-    for (std::size_t i = 0; i < cells; ++i) code[i] = static_cast<std::uint8_t>(combination(a, i));
+    if (!codes_in_range(a, cells)) {
+        for (std::size_t i = 0; i < cells; ++i) combination(a, i);  // throws, naming the first bad cell
+    }
+    for (std::size_t i = 0; i < cells; ++i) {
+        code[i] = static_cast<std::uint8_t>(((a.race[i] * sdk::ell_status_count + a.ell[i]) * 2 + a.frl[i]) * 2 + a.sped[i]);
+    }
     const double* baseline = a.baseline_achievement.data();
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const multipliers m = read_multipliers(e, d);

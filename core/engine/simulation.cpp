@@ -139,6 +139,7 @@ struct simulation::workspace {
     };
     std::vector<lane> lanes;
     std::vector<implementation_schedule::result> plans;  ///< [lane]; grows, never shrinks
+    std::vector<char> rewritten;       ///< per node: written every year before it is read
     bool lanes_are_bau = false;
     std::vector<double> edge_weights;  ///< [edge * lanes + lane]
     std::vector<double> parameters;    ///< [parameter * lanes + lane]
@@ -755,6 +756,11 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
     std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
     sums.resize(lanes * years * stratum_count() * per_stratum);
     ws.lanes_are_bau = business_as_usual;
+    // A node that every year rewrites (an evaluated node, or one the plan moves) needs its initial
+    // values only as last year's at the start; the others keep them in both buffers.
+    ws.rewritten.assign(nodes, 0);
+    for (const std::size_t node : evaluated_) ws.rewritten[node] = 1;
+    for (const std::size_t node : schedule_.driven_nodes()) ws.rewritten[node] = !stays_initial(node, business_as_usual);
     ws.next_stratum = business_as_usual ? 0 : first_reached_stratum_;
     for (std::size_t begin = 0; begin < range.size; begin += tile) {
         run_tile({range.begin + begin, std::min(tile, range.size - begin)}, business_as_usual, ws);
@@ -770,7 +776,7 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
     for (std::size_t n = 0; n < nodes; ++n) {
         const double* initial = initial_values_.data() + n * cell_count + tile.begin;
         for (std::size_t l = 0; l < lanes; ++l) {
-            std::copy(initial, initial + tile.size, ws.current.data() + (n * lanes + l) * stride);
+            if (!ws.rewritten[n]) std::copy(initial, initial + tile.size, ws.current.data() + (n * lanes + l) * stride);
             std::copy(initial, initial + tile.size, ws.previous.data() + (n * lanes + l) * stride);
         }
     }

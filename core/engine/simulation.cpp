@@ -43,7 +43,7 @@ bool carries_dose(node_kind kind) {
 }
 
 /// `initial + factor[c] * (values - initial)`: a change since baseline, scaled cell by cell.
-void scale_change(std::span<const double> values, std::span<const double> initial, std::span<const double> factor,
+PATHWAYS_VECTORISED void scale_change(std::span<const double> values, std::span<const double> initial, std::span<const double> factor,
                   std::span<double> out) {
     const auto n = static_cast<Eigen::Index>(out.size());
     const const_array_map base(initial.data(), n);
@@ -73,7 +73,7 @@ double dot(const double* w, const double* v, std::size_t n) {
 /// exactly as dot() adds them over the whole stratum (w[0] and v[0] are position `from`): a position
 /// below `count` rounded down to a multiple of 4 goes to acc[position % 4], the rest to acc[0]. A
 /// stratum cut by tile boundaries thus sums to dot()'s bits, whatever the tile size.
-void accumulate_dot(double* acc, const double* w, const double* v, std::size_t from, std::size_t to, std::size_t count) {
+PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const double* v, std::size_t from, std::size_t to, std::size_t count) {
     const std::size_t full = count & ~std::size_t{3};
     const std::size_t main_end = std::min(to, full);
     std::size_t j = from;

@@ -22,7 +22,7 @@ std::string context(const model_handle& model, const sdk::evaluation& e, std::st
 /// Whether no value is NaN or infinite: x - x is +0 (all bits clear) for every finite x and NaN
 /// otherwise, and OR-ing the bits vectorises where a search with std::isfinite does not (every
 /// output of every evaluation passes through here).
-bool all_finite(const double* values, std::size_t count) {
+PATHWAYS_VECTORISED bool all_finite(const double* values, std::size_t count) {
     std::uint64_t non_finite = 0;
     for (std::size_t i = 0; i < count; ++i) {
         const double difference = values[i] - values[i];
@@ -31,6 +31,11 @@ bool all_finite(const double* values, std::size_t count) {
         non_finite |= bits;
     }
     return non_finite == 0;
+}
+
+/// NaN in every value: a cell the model leaves unwritten is then caught like one it sets to NaN.
+PATHWAYS_VECTORISED void fill_nan(double* values, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) values[i] = std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace
@@ -53,7 +58,7 @@ void evaluate_checked(const model_handle& model, const sdk::evaluation& e, std::
     }
     if (evaluate == nullptr) throw plugin_error(context(model, e, operation) + " failed: evaluate is null");
     for (std::size_t d = 0; d < e.draw_count; ++d) {
-        std::fill_n(e.out.row(d), e.cell_count, std::numeric_limits<double>::quiet_NaN());
+        fill_nan(e.out.row(d), e.cell_count);
     }
     try {
         evaluate(e);

@@ -115,7 +115,7 @@ double scale_factor(double pl_schools, double discount_per_doubling, double refe
     return std::pow(discount_per_doubling, std::log2(pl_schools / reference_schools));
 }
 
-void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
+PATHWAYS_VECTORISED void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
     const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
     pathways::plugins::require_block(a.implementation, "implementation");
     pathways::plugins::require_cell_count(a.baseline_implementation, cells, "baseline_implementation");
@@ -144,7 +144,7 @@ void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
     }
 }
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     if (pathways::plugins::is_achievement(e)) {
         evaluate_achievement(e, cells);

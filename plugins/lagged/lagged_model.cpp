@@ -45,7 +45,7 @@ constexpr std::size_t phase_in_slot = parameter_slot(parameters, "phase_in_years
 constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
 constexpr std::size_t annual_rate_slot = parameter_slot(parameters, "annual_rate");
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
     pathways::plugins::require_block(attributes.years_of_exposure, "years_of_exposure");

@@ -29,7 +29,7 @@ constexpr std::array<sdk::parameter_spec, 1> parameters{{
 
 constexpr std::size_t scale_slot = parameter_slot(parameters, "scale");
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const std::span<const double> scale = e.parameter(scale_slot);
     const double* initial = e.initial.data();

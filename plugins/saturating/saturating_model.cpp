@@ -66,7 +66,7 @@ constexpr bool is_driver(sdk::node_kind kind) {
     return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver;
 }
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
     pathways::plugins::require_block(attributes.foundations, "foundations");

@@ -189,7 +189,7 @@ constexpr bool is_outcome(sdk::node_kind kind) {
            kind == sdk::node_kind::goal;
 }
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
     pathways::plugins::require_cell_count(a.race, cells, "race");

@@ -101,7 +101,7 @@ inline const sdk::cell_attributes& required_cells(const sdk::evaluation& e) {
 // tile (as sdk::weighted_change_since_baseline): the part of the SDK's dose that a model treats
 // differently (a gate on drivers, a multiplier on PL practice).
 template <class Keep>
-void weighted_change_from(const sdk::evaluation& e, std::size_t draw, Keep keep, double* dose) {
+PATHWAYS_SDK_INLINE void weighted_change_from(const sdk::evaluation& e, std::size_t draw, Keep keep, double* dose) {
     sdk::detail::weighted_change(e, draw, dose, keep);
 }
 

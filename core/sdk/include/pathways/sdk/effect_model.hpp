@@ -338,42 +338,62 @@ constexpr int parameter_index(std::span<const parameter_spec> specs, std::string
 
 namespace detail {
 
+// The dose helpers are forced inline so they take the instruction set of the model function calling
+// them (a PATHWAYS_VECTORISED clone), which GCC otherwise declines across target attributes.
+#if defined(__GNUC__) || defined(__clang__)
+#define PATHWAYS_SDK_INLINE [[gnu::always_inline]] inline
+#else
+#define PATHWAYS_SDK_INLINE inline
+#endif
+
+/// dose[i] = (started ? dose[i] : 0) + weight * (current[i] - initial[i]) for one parent and draw.
+PATHWAYS_SDK_INLINE void add_change(double* dose, std::size_t cells, bool started, const parent_values& a,
+                                    std::size_t draw) {
+    const double wa = a.weight[draw];
+    const double* ca = a.current.row(draw);
+    const double* ia = a.initial.data();
+    if (started) {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = dose[i] + wa * (ca[i] - ia[i]);
+    } else {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0 + wa * (ca[i] - ia[i]);
+    }
+}
+
+/// The same for two parents in one pass: a's change is added before b's, as one at a time.
+PATHWAYS_SDK_INLINE void add_two_changes(double* dose, std::size_t cells, bool started, const parent_values& a,
+                                         const parent_values& b, std::size_t draw) {
+    const double wa = a.weight[draw];
+    const double* ca = a.current.row(draw);
+    const double* ia = a.initial.data();
+    const double wb = b.weight[draw];
+    const double* cb = b.current.row(draw);
+    const double* ib = b.initial.data();
+    if (started) {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = (dose[i] + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+    } else {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = (0.0 + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+    }
+}
+
 /// `dose[i]` = 0 + the sum over the parents `keep` accepts, in order, of weight[draw] * (current[draw][i]
 /// - initial[i]), two parents per pass over the tile: the same additions in the same order as one
 /// parent at a time, with half the loads and stores of `dose`.
 template <class Keep>
-void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep) {
+PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep) {
     const std::size_t cells = e.cell_count;
     bool started = false;  // dose holds a partial sum (else the sum starts from 0)
     const parent_values* pending = nullptr;
-    const auto add = [&](const parent_values& a, const parent_values* b) {
-        const double wa = a.weight[draw];
-        const double* ca = a.current.row(draw);
-        const double* ia = a.initial.data();
-        if (b == nullptr) {
-            for (std::size_t i = 0; i < cells; ++i) dose[i] = (started ? dose[i] : 0.0) + wa * (ca[i] - ia[i]);
-            return;
-        }
-        const double wb = b->weight[draw];
-        const double* cb = b->current.row(draw);
-        const double* ib = b->initial.data();
-        if (started) {
-            for (std::size_t i = 0; i < cells; ++i) dose[i] = (dose[i] + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
-        } else {
-            for (std::size_t i = 0; i < cells; ++i) dose[i] = (0.0 + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
-        }
-        started = true;
-    };
     for (const parent_values& p : e.parents) {
         if (!keep(p.kind)) continue;
         if (pending == nullptr) {
             pending = &p;
             continue;
         }
-        add(*pending, &p);
+        add_two_changes(dose, cells, started, *pending, p, draw);
+        started = true;
         pending = nullptr;
     }
-    if (pending != nullptr) add(*pending, nullptr);
+    if (pending != nullptr) add_change(dose, cells, started, *pending, draw);
     else if (!started) for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
 }
 
@@ -382,7 +402,7 @@ void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep k
 /// The "dose" most models transform, for one draw over the tile: `dose[i]` = the sum over parents,
 /// in order, of weight[draw] * (current[draw][i] - initial[i]). Kept here so every model computes it
 /// the same way; the loops over cells are contiguous and vectorise. `dose` holds `e.cell_count` values.
-inline void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* dose) {
+PATHWAYS_SDK_INLINE void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* dose) {
     detail::weighted_change(e, draw, dose, [](node_kind) { return true; });
 }
 

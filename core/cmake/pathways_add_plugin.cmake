@@ -12,6 +12,9 @@ function(pathways_add_plugin name)
   target_link_libraries(${target} PRIVATE pathways::sdk $<TARGET_NAME_IF_EXISTS:pathways_warnings>)
   set_target_properties(${target} PROPERTIES PREFIX "libpathways_" OUTPUT_NAME ${name}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  # A model's loops over the cells of a tile vectorise at -O3 (GCC's -O2 leaves most of them scalar);
+  # results do not change, since nothing is reordered or fused.
+  target_compile_options(${target} PRIVATE $<$<NOT:$<CONFIG:Debug>>:-O3>)
   if(DEFINED PATHWAYS_PLUGIN_BUILD_DIR)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${PATHWAYS_PLUGIN_BUILD_DIR}")
   endif()

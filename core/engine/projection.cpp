@@ -321,6 +321,10 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     if (found.has_errors()) throw input_error(found);
     result.values.assign(result.draws * result.rows.size(), not_a_number);
 
+    // Threads take blocks of draws in turn (dynamic scheduling); each draw's values land at its own
+    // rows, and a draw's bits depend neither on its block nor on its thread.
+    const std::size_t block = std::max<std::size_t>(1, options.block_draws);
+    const std::size_t blocks = (result.draws + block - 1) / block;
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     std::atomic<std::size_t> cut_draws{0};
@@ -328,34 +332,44 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto worker = [&] {
-        draw_result outcome;
-        run_aggregates sustained;
-        draw_parameters parameters;
-        for (std::size_t d = next++; d < result.draws; d = next++) {
+        std::vector<draw_parameters> parameters(block);
+        std::vector<draw_result> outcomes(block);
+        std::vector<run_aggregates> sustained(block);
+        std::vector<block_draw> draws(block);
+        for (std::size_t b = next++; b < blocks; b = next++) {
             if ((options.cancel && options.cancel->load()) || cancelled.load()) {
                 cancelled = true;
                 return;
             }
+            const std::size_t first = b * block;
+            const std::size_t count = std::min(block, result.draws - first);
             try {
-                if (central) parameters = sim.central_parameters();
-                else sim.sample_parameters(options.seed, d, parameters);
-                // Only a draw whose program is cut differs when sustained; the others are not rerun.
-                const bool rerun = sim.run(parameters, outcome, options.sustained_course ? &sustained : nullptr);
-                if (parameters.cut_year) ++cut_draws;
-                const draw_runs runs{rerun ? sustained : outcome.scenario, outcome.scenario, outcome.business_as_usual};
-                double* out = result.values.data() + d * result.rows.size();
-                for (std::size_t i = 0; i < result.rows.size(); ++i) out[i] = row_value(result.rows[i], sim, runs, pairs);
+                for (std::size_t i = 0; i < count; ++i) {
+                    if (central) parameters[i] = sim.central_parameters();
+                    else sim.sample_parameters(options.seed, first + i, parameters[i]);
+                    // Only a draw whose program is cut differs when sustained; the others are not rerun.
+                    draws[i] = {&parameters[i], &outcomes[i], options.sustained_course ? &sustained[i] : nullptr, false};
+                }
+                sim.run_block(std::span(draws.data(), count), options.tile_cells);
+                for (std::size_t i = 0; i < count; ++i) {
+                    if (parameters[i].cut_year) ++cut_draws;
+                    const draw_result& outcome = outcomes[i];
+                    const draw_runs runs{draws[i].reran ? sustained[i] : outcome.scenario, outcome.scenario,
+                                         outcome.business_as_usual};
+                    double* out = result.values.data() + (first + i) * result.rows.size();
+                    for (std::size_t r = 0; r < result.rows.size(); ++r) out[r] = row_value(result.rows[r], sim, runs, pairs);
+                }
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure) failure = std::current_exception();
                 cancelled = true;
                 return;
             }
-            const std::size_t finished = ++done;
+            const std::size_t finished = done += count;
             if (options.progress) options.progress(finished, result.draws);
         }
     };
-    const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(result.draws)));
+    const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(blocks)));
     run_on_threads(threads, worker, cancelled);
     if (failure) std::rethrow_exception(failure);
     result.cancelled = cancelled.load();

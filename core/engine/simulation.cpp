@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -42,7 +43,7 @@ bool carries_dose(node_kind kind) {
 }
 
 /// `initial + factor[c] * (values - initial)`: a change since baseline, scaled cell by cell.
-void scale_change(std::span<const double> values, std::span<const double> initial, std::span<const double> factor,
+PATHWAYS_VECTORISED void scale_change(std::span<const double> values, std::span<const double> initial, std::span<const double> factor,
                   std::span<double> out) {
     const auto n = static_cast<Eigen::Index>(out.size());
     const const_array_map base(initial.data(), n);
@@ -66,6 +67,34 @@ double dot(const double* w, const double* v, std::size_t n) {
     }
     for (; i < n; ++i) a0 += w[i] * v[i];
     return (a0 + a1) + (a2 + a3);
+}
+
+/// Adds w·v over positions [from, to) of a stratum of `count` cells to its running sums `acc`
+/// exactly as dot() adds them over the whole stratum (w[0] and v[0] are position `from`): a position
+/// below `count` rounded down to a multiple of 4 goes to acc[position % 4], the rest to acc[0]. A
+/// stratum cut by tile boundaries thus sums to dot()'s bits, whatever the tile size.
+PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const double* v, std::size_t from, std::size_t to, std::size_t count) {
+    const std::size_t full = count & ~std::size_t{3};
+    const std::size_t main_end = std::min(to, full);
+    std::size_t j = from;
+    for (; j < main_end && (j & 3) != 0; ++j) acc[j & 3] += w[j - from] * v[j - from];
+    double a0 = acc[0];
+    double a1 = acc[1];
+    double a2 = acc[2];
+    double a3 = acc[3];
+    for (; j + 4 <= main_end; j += 4) {
+        const std::size_t i = j - from;
+        a0 += w[i] * v[i];
+        a1 += w[i + 1] * v[i + 1];
+        a2 += w[i + 2] * v[i + 2];
+        a3 += w[i + 3] * v[i + 3];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+    for (; j < main_end; ++j) acc[j & 3] += w[j - from] * v[j - from];
+    for (; j < to; ++j) acc[0] += w[j - from] * v[j - from];
 }
 
 bool is_evaluated(node_kind kind) {
@@ -96,28 +125,47 @@ double solve_cut_score(std::span<const double> levels, std::span<const double> s
 
 }  // namespace
 
-/// Scratch of one thread, sized for the run's cell range and reused from draw to draw. Node arrays
-/// are [node * range + i]; `current` and `previous` (and the views') swap at each new year.
+/// Scratch of one thread for a group of lanes (the draws of a block, business as usual or the
+/// scenario, plus a lane per cut draw's sustained course) over one tile of cells, reused from block to
+/// block. Tile arrays are rows of `stride` cells: [(node * lanes + lane) * stride + i], likewise the
+/// parent views [(slot * lanes + lane) * stride + i], the per-draw attributes [lane * stride + i] and
+/// the shares [(p * lanes + lane) * stride + i]; `current` and `previous` (and the views') swap at each
+/// new year.
 struct simulation::workspace {
-    implementation_schedule::result plan;
+    struct lane {
+        const draw_parameters* parameters = nullptr;
+        run_aggregates* out = nullptr;
+        std::size_t draw = 0;  ///< its draw's position in the block (its business-as-usual lane)
+    };
+    std::vector<lane> lanes;
+    std::vector<implementation_schedule::result> plans;  ///< [lane]; grows, never shrinks
+    std::vector<char> rewritten;       ///< per node: written every year before it is read
+    bool lanes_are_bau = false;
+    std::vector<double> edge_weights;  ///< [edge * lanes + lane]
+    std::vector<double> parameters;    ///< [parameter * lanes + lane]
+    std::vector<double> pl_schools;    ///< [year * lanes + lane]
+    std::size_t stride = 0;
     std::vector<double> current;
     std::vector<double> previous;
+    std::vector<double> view_current;  ///< scaled views of dose and age-bound parents
+    std::vector<double> view_previous;
+    std::vector<char> view_ready;      ///< per view: computed this year for this tile
     std::vector<double> implementation;
     std::vector<double> foundations;
     std::vector<double> exposure;
-    std::vector<double> school_dose;       ///< per cell: this draw's multiplier on its school's dose
-    std::vector<double> view_current;      ///< [parent slot * range]: scaled views of dose and age-bound parents
-    std::vector<double> view_previous;
-    std::vector<char> view_ready;          ///< per view: computed this year
-    std::vector<double> factor;            ///< scratch: grade mask times dose multiplier
-    std::vector<double> shares;            ///< scratch: [p * range + i] share proficient per cell
-    std::vector<double> sums;              ///< the scenario's stratum sums of one year
-    /// This draw's business-as-usual stratum sums, [(year * strata + s) * sums_per_stratum + k]: the
-    /// scenario's for the strata it never reaches.
+    std::vector<double> school_dose;   ///< this draw's multiplier on each cell's school's dose
+    std::vector<double> factor;        ///< scratch: grade mask times dose multiplier
+    std::vector<double> shares;        ///< share proficient per cell
+    /// The four running sums of the stratum open across a tile boundary: [((lane * years + year) *
+    /// sums_per_stratum + k) * 4 + j].
+    std::vector<double> open_sums;
+    std::size_t next_stratum = 0;      ///< the first stratum not yet complete
+    /// Stratum sums, [((lane * years + year) * strata + s) * sums_per_stratum + k]: the scenario's,
+    /// and business as usual's (by draw), which give the scenario its strata the plan never reaches.
+    std::vector<double> sums;
     std::vector<double> bau_sums;
+    std::vector<double> group_sums;    ///< scratch: one subgroup's sums of one lane and year
     std::vector<sdk::parent_values> parents;
-    /// The scenario's state where the sustained course forks from the one with the cut.
-    std::vector<double> saved_current, saved_previous, saved_view_current, saved_view_previous;
 };
 
 simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
@@ -622,305 +670,394 @@ draw_parameters simulation::parameters_with(std::span<const double> values) cons
 }
 
 simulation::workspace& simulation::thread_workspace() {
-    // Megabytes of scratch per draw (every node for every cell); kept per thread and reused, since
-    // allocating and faulting them in afresh for each draw cost a third of the run time.
+    // Scratch for a block of draws over one tile (every node, every lane) plus the stratum sums; kept
+    // per thread and reused, so a run allocates nothing per draw once the first block has grown it.
     thread_local workspace ws;
     return ws;
 }
 
 bool simulation::run(const draw_parameters& parameters, draw_result& out, run_aggregates* sustained) const {
-    workspace& ws = thread_workspace();
-    // Business as usual first: the scenario takes its stratum sums for the cells the plan never reaches.
-    run_one(parameters, true, ws, out.business_as_usual);
-    if (sustained == nullptr || !parameters.cut_year) {
-        run_one(parameters, false, ws, out.scenario);
-        return false;
-    }
-    run_both_courses(parameters, ws, out.scenario, *sustained);
-    return true;
+    block_draw draw{&parameters, &out, sustained, false};
+    run_block(std::span(&draw, 1));
+    return draw.reran;
 }
 
 // Business as usual evaluates every cell; the scenario only the cells of schools a wave reaches
 // within the horizon, and takes the others' sums from business as usual. That is exact under the
-// SDK's contract: a plugin's output for a cell depends only on that cell's inputs (its attributes,
-// its parents' and its own values) and the evaluation's scalars (year, parameters, edge weights).
-// A never-reached cell has the same inputs in both runs (no exposure, drivers at their start
-// levels, so no change for its school's dose to scale); the one scalar that differs,
+// SDK's contract: a plugin's output for a cell and draw depends only on that cell's inputs in that
+// draw (its attributes, its parents' and its own values) and that draw's scalars (year, parameters,
+// edge weights). A never-reached cell has the same inputs in both runs (no exposure, drivers at
+// their start levels, so no change for its school's dose to scale); the one scalar that differs,
 // pl_school_count, describes the schools running PL (a scale effect on their PL), which such a
-// cell's school is not.
-void simulation::run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
-                         run_aggregates& out) const {
-    const run_context run = start_run(parameters, business_as_usual, ws, out);
-    run_years(0, inputs_.spec.years, run, parameters, ws, out);
+// cell's school is not. The same contract makes every lane of a block independent of the others,
+// and every tile of the cells independent of the rest, so block and tile sizes change no bit.
+void simulation::run_block(std::span<block_draw> draws, std::size_t tile_cells) const {
+    workspace& ws = thread_workspace();
+    const std::size_t tile = std::clamp<std::size_t>(tile_cells, 1, sdk::max_tile_cells);
+    ws.lanes.clear();
+    for (std::size_t d = 0; d < draws.size(); ++d) {
+        add_lane(ws, *draws[d].parameters, true, draws[d].parameters->cut_year, draws[d].out->business_as_usual, d);
+    }
+    run_lanes(true, all_cells_, tile, ws);
+    ws.lanes.clear();
+    for (std::size_t d = 0; d < draws.size(); ++d) {
+        add_lane(ws, *draws[d].parameters, false, draws[d].parameters->cut_year, draws[d].out->scenario, d);
+    }
+    // A draw whose program is cut also runs as if the district never cut it, as a lane of its own.
+    // Business as usual has no program, so it needs no rerun.
+    for (std::size_t d = 0; d < draws.size(); ++d) {
+        draws[d].reran = draws[d].sustained != nullptr && draws[d].parameters->cut_year.has_value();
+        if (draws[d].reran) add_lane(ws, *draws[d].parameters, false, std::nullopt, *draws[d].sustained, d);
+    }
+    run_lanes(false, reached_cells_, tile, ws);
 }
 
-void simulation::run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
-                                  run_aggregates& sustained) const {
-    // The two courses are the same run until the cut: the years before it are evaluated once, and
-    // the state they leave is kept to continue the sustained course from.
-    const int fork = std::clamp(*parameters.cut_year - inputs_.spec.start_year, 0, inputs_.spec.years);
-    const run_context run = start_run(parameters, false, ws, with_cut);
-    run_years(0, fork, run, parameters, ws, with_cut);
-    ws.saved_current = ws.current;
-    ws.saved_previous = ws.previous;
-    ws.saved_view_current = ws.view_current;
-    ws.saved_view_previous = ws.view_previous;
-    run_years(fork, inputs_.spec.years, run, parameters, ws, with_cut);
-
-    std::swap(ws.current, ws.saved_current);
-    std::swap(ws.previous, ws.saved_previous);
-    std::swap(ws.view_current, ws.saved_view_current);
-    std::swap(ws.view_previous, ws.saved_view_previous);
-    compute_plan(parameters, false, ws, std::nullopt);
-    sustained.levels = with_cut.levels;
-    sustained.proficient = with_cut.proficient;
-    sustained.pl_schools = ws.plan.pl_schools;
-    run_years(fork, inputs_.spec.years, run, parameters, ws, sustained);  // past the plan, nothing reads the cut
-}
-
-void simulation::compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
-                              std::optional<int> cut_year) const {
+void simulation::add_lane(workspace& ws, const draw_parameters& parameters, bool business_as_usual,
+                          std::optional<int> cut_year, run_aggregates& out, std::size_t draw) const {
+    const std::size_t lane = ws.lanes.size();
+    if (ws.plans.size() <= lane) ws.plans.resize(lane + 1);
     const implementation_draw plan_draw{parameters.years_to_half, parameters.years_to_90, parameters.decay_per_doubling,
                                         cut_year, parameters.edge_weights};
-    schedule_.compute(plan_draw, business_as_usual, ws.plan);
-}
-
-simulation::run_context simulation::start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
-                                              run_aggregates& out) const {
-    compute_plan(parameters, business_as_usual, ws, parameters.cut_year);
-    const cell_range& range = business_as_usual ? all_cells_ : reached_cells_;
-    reset_state(range, parameters, ws);
+    schedule_.compute(plan_draw, business_as_usual, ws.plans[lane]);
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     out.levels.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
     out.proficient.assign(years * subgroups_.size() * proficiency_cuts_.size(), 0.0);
-    out.pl_schools = ws.plan.pl_schools;
-    return {range, business_as_usual};
+    out.pl_schools = ws.plans[lane].pl_schools;
+    ws.lanes.push_back({&parameters, &out, draw});
 }
 
-void simulation::run_years(int first, int last, const run_context& run, const draw_parameters& parameters, workspace& ws,
-                           run_aggregates& out) const {
-    for (int y = first; y < last; ++y) {
+void simulation::run_lanes(bool business_as_usual, const cell_range& range, std::size_t tile, workspace& ws) const {
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    // Per-draw scalars, laid out as the SDK wants them: [quantity * lanes + lane].
+    const std::size_t edges = inputs_.graph.definition().edges.size();
+    const std::size_t parameter_count = inputs_.model.parameters.size();
+    ws.edge_weights.resize(edges * lanes);
+    ws.parameters.resize(parameter_count * lanes);
+    ws.pl_schools.resize(years * lanes);
+    for (std::size_t l = 0; l < lanes; ++l) {
+        const draw_parameters& p = *ws.lanes[l].parameters;
+        for (std::size_t e = 0; e < edges; ++e) ws.edge_weights[e * lanes + l] = p.edge_weights[e];
+        for (std::size_t i = 0; i < parameter_count; ++i) ws.parameters[i * lanes + l] = p.model_parameters[i];
+        for (std::size_t y = 0; y < years; ++y) ws.pl_schools[y * lanes + l] = ws.plans[l].pl_schools[y];
+    }
+    const std::size_t nodes = inputs_.graph.definition().nodes.size();
+    const std::size_t per_stratum = sums_per_stratum();
+    ws.stride = tile;
+    ws.current.resize(nodes * lanes * tile);
+    ws.previous.resize(nodes * lanes * tile);
+    ws.view_current.resize(parent_views_.size() * lanes * tile);
+    ws.view_previous.resize(parent_views_.size() * lanes * tile);
+    for (std::vector<double>* v : {&ws.implementation, &ws.foundations, &ws.exposure, &ws.school_dose, &ws.factor}) {
+        v->resize(lanes * tile);
+    }
+    ws.shares.resize(proficiency_cuts_.size() * lanes * tile);
+    ws.open_sums.resize(lanes * years * per_stratum * 4);
+    std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
+    sums.resize(lanes * years * stratum_count() * per_stratum);
+    ws.lanes_are_bau = business_as_usual;
+    // A node that every year rewrites (an evaluated node, or one the plan moves) needs its initial
+    // values only as last year's at the start; the others keep them in both buffers.
+    ws.rewritten.assign(nodes, 0);
+    for (const std::size_t node : evaluated_) ws.rewritten[node] = 1;
+    for (const std::size_t node : schedule_.driven_nodes()) ws.rewritten[node] = !stays_initial(node, business_as_usual);
+    ws.next_stratum = business_as_usual ? 0 : first_reached_stratum_;
+    for (std::size_t begin = 0; begin < range.size; begin += tile) {
+        run_tile({range.begin + begin, std::min(tile, range.size - begin)}, business_as_usual, ws);
+    }
+    finish_lanes(business_as_usual, ws);
+}
+
+void simulation::run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const {
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t stride = ws.stride;
+    const std::size_t cell_count = all_cells_.size;
+    const std::size_t nodes = inputs_.graph.definition().nodes.size();
+    for (std::size_t n = 0; n < nodes; ++n) {
+        const double* initial = initial_values_.data() + n * cell_count + tile.begin;
+        for (std::size_t l = 0; l < lanes; ++l) {
+            if (!ws.rewritten[n]) std::copy(initial, initial + tile.size, ws.current.data() + (n * lanes + l) * stride);
+            std::copy(initial, initial + tile.size, ws.previous.data() + (n * lanes + l) * stride);
+        }
+    }
+    const std::uint32_t* school = ordered_.school.data() + tile.begin;
+    for (std::size_t l = 0; l < lanes; ++l) {
+        const std::vector<double>& doses = ws.lanes[l].parameters->school_doses;
+        double* dose = ws.school_dose.data() + l * stride;
+        for (std::size_t i = 0; i < tile.size; ++i) dose[i] = doses[school[i]];
+    }
+    for (int y = 0; y < inputs_.spec.years; ++y) {
         if (y > 0) {
             // Last year's values become `previous`; every value `current` is read for is rewritten.
             std::swap(ws.current, ws.previous);
             std::swap(ws.view_current, ws.view_previous);
         }
-        evaluate_year(y, run, parameters, ws);
-        aggregate_year(y, run.range, run.business_as_usual, ws, out);
+        set_driven_nodes(y, tile, business_as_usual, ws);
+        evaluate_year(y, tile, business_as_usual, ws);
+        accumulate_strata(y, tile, ws);
     }
-}
-
-void simulation::reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const {
-    const std::size_t nodes = inputs_.graph.definition().nodes.size();
-    const std::size_t cell_count = all_cells_.size;
-    ws.current.resize(nodes * range.size);
-    ws.previous.resize(nodes * range.size);
-    for (std::size_t n = 0; n < nodes; ++n) {
-        const double* initial = initial_values_.data() + n * cell_count + range.begin;
-        std::copy(initial, initial + range.size, ws.previous.data() + n * range.size);
-        std::copy(initial, initial + range.size, ws.current.data() + n * range.size);
-    }
-    ws.view_current.resize(parent_views_.size() * range.size);
-    ws.view_previous.resize(parent_views_.size() * range.size);
-    ws.school_dose.resize(range.size);
-    const std::uint32_t* school = ordered_.school.data() + range.begin;
-    for (std::size_t i = 0; i < range.size; ++i) ws.school_dose[i] = parameters.school_doses[school[i]];
 }
 
 bool simulation::stays_initial(std::size_t node, bool business_as_usual) const {
     // Business as usual keeps every school at its start levels, and a condition never ramps (its
-    // target is its start): such a node keeps the initial values reset_state put in both buffers.
+    // target is its start): such a node keeps the initial values run_tile put in both buffers.
     return driven_[node] && (business_as_usual || inputs_.graph.definition().nodes[node].kind == node_kind::condition);
 }
 
-void simulation::set_driven_nodes(int year, const run_context& run, workspace& ws) const {
-    const cell_range& range = run.range;
+void simulation::set_driven_nodes(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const {
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto& driven = schedule_.driven_nodes();
-    const std::size_t n = range.size;
-    const std::vector<double>& levels = ws.plan.levels[static_cast<std::size_t>(year)];
-    const std::uint32_t* school = ordered_.school.data() + range.begin;
-    ws.implementation.assign(n, 0.0);
-    ws.foundations.assign(n, 0.0);
-    double secondary = 0.0;
-    double foundational = 0.0;
-    for (std::size_t k = 0; k < driven.size(); ++k) {
-        double* values = ws.current.data() + driven[k] * n;
-        if (!stays_initial(driven[k], run.business_as_usual)) {
-            for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t stride = ws.stride;
+    const std::size_t n = tile.size;
+    const auto y = static_cast<std::size_t>(year);
+    const std::uint32_t* school = ordered_.school.data() + tile.begin;
+    const double* baseline_implementation = baseline_implementation_.data() + tile.begin;
+    for (std::size_t l = 0; l < lanes; ++l) {
+        const std::vector<double>& levels = ws.plans[l].levels[y];
+        const std::vector<double>& exposure_by_school = ws.plans[l].exposure[y];
+        double* implementation = ws.implementation.data() + l * stride;
+        double* foundations = ws.foundations.data() + l * stride;
+        double* exposure = ws.exposure.data() + l * stride;
+        std::fill_n(implementation, n, 0.0);
+        std::fill_n(foundations, n, 0.0);
+        double secondary = 0.0;
+        double foundational = 0.0;
+        for (std::size_t k = 0; k < driven.size(); ++k) {
+            double* values = ws.current.data() + (driven[k] * lanes + l) * stride;
+            if (!stays_initial(driven[k], business_as_usual)) {
+                for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
+            }
+            const node_kind kind = nodes[driven[k]].kind;
+            if (kind == node_kind::secondary_driver) {
+                secondary += 1.0;
+                for (std::size_t i = 0; i < n; ++i) implementation[i] += values[i];
+            } else if (kind == node_kind::foundational_practice) {
+                foundational += 1.0;
+                for (std::size_t i = 0; i < n; ++i) foundations[i] += values[i];
+            }
         }
-        const node_kind kind = nodes[driven[k]].kind;
-        if (kind == node_kind::secondary_driver) {
-            secondary += 1.0;
-            array_map(ws.implementation.data(), static_cast<Eigen::Index>(n)) += const_array_map(values, static_cast<Eigen::Index>(n));
-        } else if (kind == node_kind::foundational_practice) {
-            foundational += 1.0;
-            array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) += const_array_map(values, static_cast<Eigen::Index>(n));
+        if (secondary > 0.0) for (std::size_t i = 0; i < n; ++i) implementation[i] /= secondary;
+        if (foundational > 0.0) {
+            for (std::size_t i = 0; i < n; ++i) foundations[i] /= foundational;
+        } else {
+            // A model without foundational practices has nothing to gate its drivers: report the top level (3).
+            std::fill_n(foundations, n, 3.0);
         }
-    }
-    if (secondary > 0.0) array_map(ws.implementation.data(), static_cast<Eigen::Index>(n)) /= secondary;
-    if (foundational > 0.0) {
-        array_map(ws.foundations.data(), static_cast<Eigen::Index>(n)) /= foundational;
-    } else {
-        // A model without foundational practices has nothing to gate its drivers: report the top level (3).
-        ws.foundations.assign(n, 3.0);
+        for (std::size_t i = 0; i < n; ++i) exposure[i] = exposure_by_school[school[i]];
+        const double* dose = ws.school_dose.data() + l * stride;
+        scale_change({implementation, n}, {baseline_implementation, n}, {dose, n}, {implementation, n});
     }
 }
 
-void simulation::evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const {
-    const cell_range& range = run.range;
-    const std::size_t n = range.size;
+void simulation::evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const {
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t stride = ws.stride;
+    const std::size_t n = tile.size;
     const std::size_t cell_count = all_cells_.size;
     const auto& nodes = inputs_.graph.definition().nodes;
-    const std::size_t y = static_cast<std::size_t>(year);
-    set_driven_nodes(year, run, ws);
-    ws.exposure.resize(n);
-    const std::uint32_t* school = ordered_.school.data() + range.begin;
-    for (std::size_t i = 0; i < n; ++i) ws.exposure[i] = ws.plan.exposure[y][school[i]];
-    const std::span<const double> baseline_implementation(baseline_implementation_.data() + range.begin, n);
-    scale_change(ws.implementation, baseline_implementation, ws.school_dose, ws.implementation);
+    const auto y = static_cast<std::size_t>(year);
     ws.view_ready.assign(parent_views_.size(), 0);
-    const auto part = [&](const auto& values) { return std::span(values.data() + range.begin, n); };
-    const sdk::cell_attributes attributes{part(ordered_.race), part(ordered_.ell), part(ordered_.frl),
-                                          part(ordered_.sped), part(ordered_.grade_band), part(ordered_.students),
-                                          part(baseline_achievement_), ws.exposure, ws.implementation,
-                                          baseline_implementation, ws.foundations, ws.school_dose};
-    const auto initial_of = [&](std::size_t node) { return std::span<const double>(initial_values_.data() + node * cell_count + range.begin, n); };
+    const auto initial_of = [&](std::size_t node) { return initial_values_.data() + node * cell_count + tile.begin; };
+    const auto rows = [&](const std::vector<double>& values, std::size_t slot) {
+        return sdk::block_values{values.data() + slot * lanes * stride, stride};
+    };
+    const auto part = [&](const auto& values) { return std::span(values.data() + tile.begin, n); };
+    const sdk::cell_attributes attributes{part(ordered_.race),
+                                          part(ordered_.ell),
+                                          part(ordered_.frl),
+                                          part(ordered_.sped),
+                                          part(ordered_.grade_band),
+                                          part(ordered_.students),
+                                          part(baseline_achievement_),
+                                          part(baseline_implementation_),
+                                          {ws.exposure.data(), stride},
+                                          {ws.implementation.data(), stride},
+                                          {ws.foundations.data(), stride},
+                                          {ws.school_dose.data(), stride}};
+    const std::span<const double> pl_schools(ws.pl_schools.data() + y * lanes, lanes);
 
     for (std::size_t e = 0; e < evaluated_.size(); ++e) {
         const std::size_t node = evaluated_[e];
-        double* out = ws.current.data() + node * n;
         ws.parents.clear();
         for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
             const auto [edge, parent] = parent_edges_[e][k];
             const auto slot = parent_view_slot_[e][k];
-            const double weight = parameters.edge_weights[edge];
-            // A scaled view of an unchanged parent is the parent's initial values: no change to scale.
-            if (slot && stays_initial(parent, run.business_as_usual)) {
-                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, initial_of(parent), initial_of(parent), initial_of(parent)});
+            const std::span<const double> weight(ws.edge_weights.data() + edge * lanes, lanes);
+            const std::span<const double> initial(initial_of(parent), n);
+            // A scaled view of an unchanged parent is the parent's initial values, in every draw.
+            if (slot && stays_initial(parent, business_as_usual)) {
+                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, {initial.data(), 0}, {initial.data(), 0}, initial});
                 continue;
             }
-            if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, range, ws);
-            const std::size_t offset = (slot ? *slot : parent) * n;
-            const std::vector<double>& current = slot ? ws.view_current : ws.current;
-            const std::vector<double>& previous = slot ? ws.view_previous : ws.previous;
-            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, {current.data() + offset, n},
-                                  {previous.data() + offset, n}, initial_of(parent)});
+            if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, tile, ws);
+            const std::size_t row = slot ? *slot : parent;
+            ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight,
+                                  rows(slot ? ws.view_current : ws.current, row),
+                                  rows(slot ? ws.view_previous : ws.previous, row), initial});
         }
+        double* out = ws.current.data() + node * lanes * stride;
         if (nodes[node].kind == node_kind::primary_driver) {
-            // A primary driver is the mean of its secondary drivers (a modelling choice for the Driver Model's 0–3 encoding).
-            array_map target(out, static_cast<Eigen::Index>(n));
-            target.setZero();
-            for (const auto& parent : ws.parents) target += const_array_map(parent.current.data(), static_cast<Eigen::Index>(n));
-            if (!ws.parents.empty()) target /= static_cast<double>(ws.parents.size());
+            compose_primary_driver(out, n, ws);
             continue;
         }
         const sdk::evaluation evaluation{nodes[node].id,
                                          nodes[node].kind,
                                          year,
-                                         ws.plan.pl_schools[y],
+                                         lanes,
+                                         n,
+                                         pl_schools,
                                          ws.parents,
-                                         {ws.previous.data() + node * n, n},
-                                         initial_of(node),
+                                         rows(ws.previous, node),
+                                         {initial_of(node), n},
                                          &attributes,
-                                         parameters.model_parameters,
-                                         {out, n},
+                                         ws.parameters,
+                                         {out, stride},
                                          nodes[node].has_role("achievement"),
                                          nodes[node].subject};
         evaluate_checked(inputs_.model, evaluation, "evaluate");
     }
 }
 
-void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& range, workspace& ws) const {
-    // Topological order guarantees the parent's values for this year are final when a child asks.
-    const std::size_t n = range.size;
-    const parent_view& view = parent_views_[slot];
-    const std::span<const double> mask =
-        view.grade_mask.empty() ? std::span<const double>() : std::span<const double>(view.grade_mask.data() + range.begin, n);
-    std::span<const double> factor = mask.empty() ? std::span<const double>(ws.school_dose) : mask;
-    if (view.dose && !mask.empty()) {
-        ws.factor.resize(n);
-        for (std::size_t i = 0; i < n; ++i) ws.factor[i] = mask[i] * ws.school_dose[i];
-        factor = ws.factor;
+void simulation::compose_primary_driver(double* out, std::size_t n, workspace& ws) const {
+    // A primary driver is the mean of its secondary drivers (a modelling choice for the Driver Model's 0–3 encoding).
+    const std::size_t stride = ws.stride;
+    for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
+        double* target = out + l * stride;
+        std::fill_n(target, n, 0.0);
+        for (const sdk::parent_values& parent : ws.parents) {
+            const double* current = parent.current.row(l);
+            for (std::size_t i = 0; i < n; ++i) target[i] += current[i];
+        }
+        if (ws.parents.empty()) continue;
+        const auto count = static_cast<double>(ws.parents.size());
+        for (std::size_t i = 0; i < n; ++i) target[i] /= count;
     }
-    const std::span<const double> initial(initial_values_.data() + view.node * all_cells_.size + range.begin, n);
-    scale_change({ws.current.data() + view.node * n, n}, initial, factor, {ws.view_current.data() + slot * n, n});
-    // Later years' previous view is last year's current one (swapped in): same values, same factor.
-    if (year == 0) scale_change({ws.previous.data() + view.node * n, n}, initial, factor, {ws.view_previous.data() + slot * n, n});
+}
+
+void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& tile, workspace& ws) const {
+    // Topological order guarantees the parent's values for this year are final when a child asks.
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t stride = ws.stride;
+    const std::size_t n = tile.size;
+    const parent_view& view = parent_views_[slot];
+    const double* mask = view.grade_mask.empty() ? nullptr : view.grade_mask.data() + tile.begin;
+    const std::span<const double> initial(initial_values_.data() + view.node * all_cells_.size + tile.begin, n);
+    for (std::size_t l = 0; l < lanes; ++l) {
+        const double* dose = ws.school_dose.data() + l * stride;
+        const double* factor = mask == nullptr ? dose : mask;
+        if (view.dose && mask != nullptr) {
+            double* product = ws.factor.data() + l * stride;
+            for (std::size_t i = 0; i < n; ++i) product[i] = mask[i] * dose[i];
+            factor = product;
+        }
+        const std::size_t parent_row = (view.node * lanes + l) * stride;
+        const std::size_t view_row = (slot * lanes + l) * stride;
+        scale_change({ws.current.data() + parent_row, n}, initial, {factor, n}, {ws.view_current.data() + view_row, n});
+        // Later years' previous view is last year's current one (swapped in): same values, same factor.
+        if (year == 0) {
+            scale_change({ws.previous.data() + parent_row, n}, initial, {factor, n}, {ws.view_previous.data() + view_row, n});
+        }
+    }
     ws.view_ready[slot] = 1;
 }
 
-void simulation::sum_strata(int year, const cell_range& range, std::size_t first_stratum, workspace& ws, double* sums) const {
-    const std::size_t n = range.size;
-    const std::size_t per_stratum = sums_per_stratum();
+void simulation::compute_shares(int year, const cell_range& tile, workspace& ws) const {
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t stride = ws.stride;
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
-    const std::size_t y = static_cast<std::size_t>(year);
-    ws.shares.resize(proficiency_cuts_.size() * n);
+    const auto y = static_cast<std::size_t>(year);
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* values = ws.current.data() + scale.node * n;
-        const double* initial = initial_values_.data() + scale.node * all_cells_.size + range.begin;
-        const double* at_baseline = baseline_shares_.data() + (p * years + y) * all_cells_.size + range.begin;
+        const double* initial = initial_values_.data() + scale.node * all_cells_.size + tile.begin;
+        const double* at_baseline = baseline_shares_.data() + (p * years + y) * all_cells_.size + tile.begin;
         const std::vector<double>& trend = proficiency_trends_[p];
         const double years_of_trend = static_cast<double>(y + 1);
-        double* share = ws.shares.data() + p * n;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (values[i] == initial[i]) {
-                share[i] = at_baseline[i];
-                continue;
+        for (std::size_t l = 0; l < lanes; ++l) {
+            const double* values = ws.current.data() + (scale.node * lanes + l) * stride;
+            double* share = ws.shares.data() + (p * lanes + l) * stride;
+            for (std::size_t i = 0; i < tile.size; ++i) {
+                // A cell still at its baseline reads its share instead of evaluating the CDF.
+                if (values[i] == initial[i]) {
+                    share[i] = at_baseline[i];
+                    continue;
+                }
+                const double level = values[i] + (trend.empty() ? 0.0 : trend[tile.begin + i] * years_of_trend);
+                share[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
             }
-            const double level = values[i] + (trend.empty() ? 0.0 : trend[range.begin + i] * years_of_trend);
-            share[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
-        }
-    }
-    const double* students = ordered_.students.data() + range.begin;
-    const auto weighted_sum = [&](const double* values, std::size_t begin, std::size_t end) {
-        return dot(students + begin, values + begin, end - begin);
-    };
-    for (std::size_t s = first_stratum; s < stratum_count(); ++s) {
-        const std::size_t begin = stratum_begin_[s] - range.begin;
-        const std::size_t end = stratum_begin_[s + 1] - range.begin;
-        double* out = sums + s * per_stratum;
-        for (std::size_t o = 0; o < outcomes_.size(); ++o) out[o] = weighted_sum(ws.current.data() + outcomes_[o].node * n, begin, end);
-        for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
-            out[outcomes_.size() + p] = weighted_sum(ws.shares.data() + p * n, begin, end);
         }
     }
 }
 
-void simulation::aggregate_year(int year, const cell_range& range, bool business_as_usual, workspace& ws,
-                                run_aggregates& out) const {
-    const std::size_t y = static_cast<std::size_t>(year);
+void simulation::accumulate_strata(int year, const cell_range& tile, workspace& ws) const {
+    compute_shares(year, tile, ws);
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t stride = ws.stride;
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t per_stratum = sums_per_stratum();
-    const std::size_t year_sums = stratum_count() * per_stratum;
-    double* sums = nullptr;
-    if (business_as_usual) {
-        ws.bau_sums.resize(static_cast<std::size_t>(inputs_.spec.years) * year_sums);
-        sums = ws.bau_sums.data() + y * year_sums;
-        sum_strata(year, range, 0, ws, sums);
-    } else {
-        ws.sums.resize(year_sums);
-        sums = ws.sums.data();
-        const double* unreached = ws.bau_sums.data() + y * year_sums;
-        std::copy(unreached, unreached + first_reached_stratum_ * per_stratum, sums);
-        sum_strata(year, range, first_reached_stratum_, ws, sums);
-    }
-    const std::size_t groups = subgroups_.size();
-    for (std::size_t g = 0; g < groups; ++g) {
-        const double members = subgroups_[g].students_in(year);
-        if (members <= 0.0) continue;
-        const std::vector<std::uint32_t>& strata = group_strata_[y * groups + g];
-        const auto group_sum = [&](std::size_t k) {
-            double sum = 0.0;
-            for (std::uint32_t s : strata) sum += sums[s * per_stratum + k];
-            return sum;
-        };
-        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-            const std::size_t at = (y * groups + g) * outcomes_.size() + o;
-            out.levels[at] = (group_sum(o) + trend_totals_[at]) / members;
+    const auto y = static_cast<std::size_t>(year);
+    const std::size_t tile_end = tile.begin + tile.size;
+    std::vector<double>& sums = ws.lanes_are_bau ? ws.bau_sums : ws.sums;
+    // Strata are contiguous and tiles run in order, so at most one stratum is open across a tile
+    // boundary: its four running sums per lane, year and quantity wait in `open_sums`.
+    for (std::size_t s = ws.next_stratum; s < stratum_count() && stratum_begin_[s] < tile_end; ++s) {
+        const std::size_t begin = stratum_begin_[s];
+        const std::size_t end = stratum_begin_[s + 1];
+        const std::size_t from = std::max(begin, tile.begin) - begin;
+        const std::size_t to = std::min(end, tile_end) - begin;
+        const double* students = ordered_.students.data() + begin + from;
+        for (std::size_t l = 0; l < lanes; ++l) {
+            for (std::size_t k = 0; k < per_stratum; ++k) {
+                const double* values = k < outcomes_.size()
+                                           ? ws.current.data() + (outcomes_[k].node * lanes + l) * stride
+                                           : ws.shares.data() + ((k - outcomes_.size()) * lanes + l) * stride;
+                double* open = ws.open_sums.data() + ((l * years + y) * per_stratum + k) * 4;
+                if (from == 0) std::fill_n(open, 4, 0.0);
+                accumulate_dot(open, students, values + (begin + from - tile.begin), from, to, end - begin);
+                if (begin + to == end) {
+                    sums[((l * years + y) * stratum_count() + s) * per_stratum + k] = (open[0] + open[1]) + (open[2] + open[3]);
+                }
+            }
         }
-        for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
-            out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] = group_sum(outcomes_.size() + p) / members;
+    }
+    if (year + 1 == inputs_.spec.years) {
+        while (ws.next_stratum < stratum_count() && stratum_begin_[ws.next_stratum + 1] <= tile_end) ++ws.next_stratum;
+    }
+}
+
+void simulation::finish_lanes(bool business_as_usual, workspace& ws) const {
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    const std::size_t per_stratum = sums_per_stratum();
+    const std::size_t groups = subgroups_.size();
+    ws.group_sums.resize(per_stratum);
+    for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
+        run_aggregates& out = *ws.lanes[l].out;
+        for (std::size_t y = 0; y < years; ++y) {
+            const double* own = (business_as_usual ? ws.bau_sums : ws.sums).data() + (l * years + y) * stratum_count() * per_stratum;
+            // The scenario's strata the plan never reaches are business as usual's, in the same draw.
+            const double* unreached = ws.bau_sums.data() + (ws.lanes[l].draw * years + y) * stratum_count() * per_stratum;
+            const auto stratum_sums = [&](std::size_t s) {
+                return (!business_as_usual && s < first_reached_stratum_ ? unreached : own) + s * per_stratum;
+            };
+            for (std::size_t g = 0; g < groups; ++g) {
+                const double members = subgroups_[g].students_in(static_cast<int>(y));
+                if (members <= 0.0) continue;
+                // Each quantity sums its strata in ascending order; the loop over quantities is innermost
+                // so it runs over a stratum's contiguous sums.
+                double* group_sum = ws.group_sums.data();
+                std::fill_n(group_sum, per_stratum, 0.0);
+                for (std::uint32_t s : group_strata_[y * groups + g]) {
+                    const double* stratum = stratum_sums(s);
+                    for (std::size_t k = 0; k < per_stratum; ++k) group_sum[k] += stratum[k];
+                }
+                for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+                    const std::size_t at = (y * groups + g) * outcomes_.size() + o;
+                    out.levels[at] = (group_sum[o] + trend_totals_[at]) / members;
+                }
+                for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
+                    out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] = group_sum[outcomes_.size() + p] / members;
+                }
+            }
         }
     }
 }

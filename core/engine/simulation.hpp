@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// One scenario prepared for projection: cells, baselines, the implementation schedule and the
-/// effect model, run one draw at a time (scenario and business as usual with the same draw).
+/// effect model, run a draw or a block of draws at a time (scenario and business as usual with the same draw).
 
 #include <cstdint>
 #include <memory>
@@ -84,6 +84,14 @@ struct reported_outcome {
     [[nodiscard]] bool derived_gap() const { return !gap_components.empty(); }
 };
 
+/// One draw of a block run: its parameters and where its runs go.
+struct block_draw {
+    const draw_parameters* parameters = nullptr;
+    draw_result* out = nullptr;
+    run_aggregates* sustained = nullptr;  ///< where a cut draw's sustained course goes; null: not wanted
+    bool reran = false;                   ///< set by run_block: the draw was cut and its sustained course run
+};
+
 struct simulation_inputs {
     const model_graph& graph;
     const district_profile& district;
@@ -124,6 +132,14 @@ public:
     /// cut it (the "if the plan is sustained" course) into `*sustained`; returns whether it did.
     /// Business as usual has no program, so it needs no rerun.
     bool run(const draw_parameters& parameters, draw_result& out, run_aggregates* sustained = nullptr) const;
+    /// Cells of a tile when a caller names none: with 8 draws a block, a tile of every node stays in a
+    /// core's L2 cache.
+    static constexpr std::size_t default_tile_cells = 256;
+    /// Runs a block of draws at once, as `run` runs each (the same bits for any block and tile size):
+    /// every model evaluation covers the block's draws over a tile of `tile_cells` cells (clamped to
+    /// 1..sdk::max_tile_cells), and every year of a tile is evaluated and summed before the next tile.
+    /// Thread-safe: each thread passes its own draws.
+    void run_block(std::span<block_draw> draws, std::size_t tile_cells = default_tile_cells) const;
 
     [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
     [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
@@ -157,28 +173,23 @@ private:
     void prepare_strata(const std::vector<std::vector<bool>>& keys);
     void prepare_trend_totals();
     void prepare_baseline_shares();
-    static workspace& thread_workspace();
-    void run_one(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
-    void run_both_courses(const draw_parameters& parameters, workspace& ws, run_aggregates& with_cut,
-                          run_aggregates& sustained) const;
-    /// The plan of a draw into ws.plan, with `cut_year` in place of the draw's own.
-    void compute_plan(const draw_parameters& parameters, bool business_as_usual, workspace& ws,
-                      std::optional<int> cut_year) const;
     void set_central(draw_parameters& p) const;
-    /// A run's evaluation context: its cells and whether it is business as usual.
-    struct run_context {
-        const cell_range& range;
-        bool business_as_usual = false;
-    };
-    run_context start_run(const draw_parameters& parameters, bool business_as_usual, workspace& ws, run_aggregates& out) const;
-    void run_years(int first, int last, const run_context& run, const draw_parameters& parameters, workspace& ws,
-                   run_aggregates& out) const;
-    void reset_state(const cell_range& range, const draw_parameters& parameters, workspace& ws) const;
-    void evaluate_year(int year, const run_context& run, const draw_parameters& parameters, workspace& ws) const;
-    void set_driven_nodes(int year, const run_context& run, workspace& ws) const;
+    static workspace& thread_workspace();
+    /// Adds a lane (one run of one draw) to the group `ws` runs next, with its plan.
+    void add_lane(workspace& ws, const draw_parameters& parameters, bool business_as_usual, std::optional<int> cut_year,
+                  run_aggregates& out, std::size_t draw) const;
+    /// Runs every lane of `ws` over `range`, tile by tile, and writes their aggregates.
+    void run_lanes(bool business_as_usual, const cell_range& range, std::size_t tile, workspace& ws) const;
+    void run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const;
+    void set_driven_nodes(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
+    void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
+    void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
     [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const;
-    void aggregate_year(int year, const cell_range& range, bool business_as_usual, workspace& ws, run_aggregates& out) const;
-    void sum_strata(int year, const cell_range& range, std::size_t first_stratum, workspace& ws, double* sums) const;
+    void compute_shares(int year, const cell_range& tile, workspace& ws) const;
+    /// Adds the tile's cells to the stratum sums of every lane (fixed order: dot()'s, whatever the tile).
+    void accumulate_strata(int year, const cell_range& tile, workspace& ws) const;
+    /// Subgroup means of every lane from its stratum sums.
+    void finish_lanes(bool business_as_usual, workspace& ws) const;
 
     simulation_inputs inputs_;
     implementation_schedule schedule_;
@@ -197,7 +208,7 @@ private:
     void prepare_parent_views();
     [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
     [[nodiscard]] int year_or_final(int year) const;
-    void fill_parent_view(std::size_t slot, int year, const cell_range& range, workspace& ws) const;
+    void fill_parent_view(std::size_t slot, int year, const cell_range& tile, workspace& ws) const;
     std::vector<double> initial_values_;        ///< [node * cells + position] baseline of every node, engine order
     std::vector<double> baseline_achievement_;  ///< per cell, engine order
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.

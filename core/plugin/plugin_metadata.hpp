@@ -27,7 +27,7 @@ struct plugin_metadata {
 
 /// Decodes a metadata record. Checks, in this order, magic, record version, ABI version (before anything
 /// whose layout depends on it), record size, build fingerprint, then the body, every length against the
-/// bytes left. On failure `problem` names what is wrong, e.g. "ABI version mismatch: got 1, supported 2;
+/// bytes left. On failure `problem` names what is wrong, e.g. "ABI version mismatch: got 1, supported 3;
 /// rebuild the plugin against this pathways SDK", and the result is empty. `file` fills each model's
 /// `file`. Never throws but std::bad_alloc.
 std::optional<plugin_metadata> decode_plugin_metadata(std::span<const std::uint8_t> record, const std::string& file,

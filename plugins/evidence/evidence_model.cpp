@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -90,10 +91,10 @@ constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence
 constexpr std::size_t discount_slot = parameter_slot(parameters, "scale_discount_per_doubling");
 constexpr std::size_t reference_slot = parameter_slot(parameters, "scale_reference_schools");
 
-double annual_effect(const sdk::evaluation& e) {
-    if (e.subject == "math") return e.parameters[math_slot];
-    if (e.subject == "ela") return e.parameters[reading_slot];
-    if (e.subject == "science") return e.parameters[science_slot];
+std::span<const double> annual_effect(const sdk::evaluation& e) {
+    if (e.subject == "math") return e.parameter(math_slot);
+    if (e.subject == "ela") return e.parameter(reading_slot);
+    if (e.subject == "science") return e.parameter(science_slot);
     throw std::runtime_error("no calibrated effect for subject '" + std::string(e.subject) +
                              "'; expected a node with \"subject\": math, ela or science in the model file");
 }
@@ -114,32 +115,47 @@ double scale_factor(double pl_schools, double discount_per_doubling, double refe
     return std::pow(discount_per_doubling, std::log2(pl_schools / reference_schools));
 }
 
-void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
+PATHWAYS_VECTORISED void evaluate_achievement(const sdk::evaluation& e, std::size_t cells) {
     const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
-    pathways::plugins::require_cell_count(a.implementation, cells, "implementation");
+    pathways::plugins::require_block(a.implementation, "implementation");
     pathways::plugins::require_cell_count(a.baseline_implementation, cells, "baseline_implementation");
-    pathways::plugins::require_cell_count(a.years_of_exposure, cells, "years_of_exposure");
+    pathways::plugins::require_block(a.years_of_exposure, "years_of_exposure");
 
-    const double effect = annual_effect(e);
-    const double persistence = e.parameters[persistence_slot];
-    const double scale = scale_factor(e.pl_school_count, e.parameters[discount_slot], e.parameters[reference_slot]);
-    for (std::size_t i = 0; i < cells; ++i) {
-        if (a.years_of_exposure[i] > 0.0) {
-            const double fraction = implementation_fraction(a.implementation[i], a.baseline_implementation[i]);
-            e.out[i] = e.previous[i] + scale * fraction * effect;
-        } else {
-            e.out[i] = e.initial[i] + persistence * (e.previous[i] - e.initial[i]);
+    const std::span<const double> effects = annual_effect(e);
+    const double* initial = e.initial.data();
+    const double* baseline_implementation = a.baseline_implementation.data();
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double effect = effects[d];
+        const double persistence = e.parameter(persistence_slot)[d];
+        const double scale =
+            scale_factor(e.pl_school_count[d], e.parameter(discount_slot)[d], e.parameter(reference_slot)[d]);
+        const double* exposure = a.years_of_exposure.row(d);
+        const double* implementation = a.implementation.row(d);
+        const double* previous = e.previous.row(d);
+        double* out = e.out.row(d);
+        for (std::size_t i = 0; i < cells; ++i) {
+            if (exposure[i] > 0.0) {
+                const double fraction = implementation_fraction(implementation[i], baseline_implementation[i]);
+                out[i] = previous[i] + scale * fraction * effect;
+            } else {
+                out[i] = initial[i] + persistence * (previous[i] - initial[i]);
+            }
         }
     }
 }
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     if (pathways::plugins::is_achievement(e)) {
         evaluate_achievement(e, cells);
         return;
     }
-    for (std::size_t i = 0; i < cells; ++i) e.out[i] = e.initial[i] + sdk::weighted_change_since_baseline(e, i);
+    const double* initial = e.initial.data();
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        double* out = e.out.row(d);
+        sdk::weighted_change_since_baseline(e, d, out);  // the dose, turned into the level in place
+        for (std::size_t i = 0; i < cells; ++i) out[i] = initial[i] + out[i];
+    }
 }
 
 constexpr sdk::effect_model_info model{

@@ -45,29 +45,37 @@ constexpr std::size_t phase_in_slot = parameter_slot(parameters, "phase_in_years
 constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
 constexpr std::size_t annual_rate_slot = parameter_slot(parameters, "annual_rate");
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
-    pathways::plugins::require_cell_count(attributes.years_of_exposure, cells, "years_of_exposure");
+    pathways::plugins::require_block(attributes.years_of_exposure, "years_of_exposure");
 
-    const double tau = e.parameters[phase_in_slot];
-    const double persistence = e.parameters[persistence_slot];
-    const double annual_rate = e.parameters[annual_rate_slot];
     const bool accumulates = pathways::plugins::is_achievement(e);
-    for (std::size_t i = 0; i < cells; ++i) {
-        const double exposure = attributes.years_of_exposure[i];
-        const bool exposed = exposure > 0.0;
-        const double phase_in = exposed ? 1.0 - std::exp(-exposure / tau) : 0.0;
+    const double* initial = e.initial.data();
+    double practice[sdk::max_tile_cells];
+    double dose[sdk::max_tile_cells];
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double tau = e.parameter(phase_in_slot)[d];
+        const double persistence = e.parameter(persistence_slot)[d];
+        const double annual_rate = e.parameter(annual_rate_slot)[d];
+        const double* exposure = attributes.years_of_exposure.row(d);
+        const double* previous = e.previous.row(d);
+        double* out = e.out.row(d);
         // The lag applies once, where PL practice enters: a parent outcome already carries the
         // phase-in of the practice that moved it, so phasing it in again would compound the lag.
-        const double practice = pathways::plugins::weighted_change_from(e, i, pathways::plugins::is_practice);
-        const double response = phase_in * practice + (sdk::weighted_change_since_baseline(e, i) - practice);
-        if (accumulates) {
-            // Gains are kept while the school runs PL and decay geometrically once it stops.
-            const double kept = exposed ? 1.0 : persistence;
-            e.out[i] = e.initial[i] + kept * (e.previous[i] - e.initial[i]) + annual_rate * response;
-        } else {
-            e.out[i] = e.initial[i] + response;
+        pathways::plugins::weighted_change_from(e, d, pathways::plugins::is_practice, practice);
+        sdk::weighted_change_since_baseline(e, d, dose);
+        for (std::size_t i = 0; i < cells; ++i) {
+            const bool exposed = exposure[i] > 0.0;
+            const double phase_in = exposed ? 1.0 - std::exp(-exposure[i] / tau) : 0.0;
+            const double response = phase_in * practice[i] + (dose[i] - practice[i]);
+            if (accumulates) {
+                // Gains are kept while the school runs PL and decay geometrically once it stops.
+                const double kept = exposed ? 1.0 : persistence;
+                out[i] = initial[i] + kept * (previous[i] - initial[i]) + annual_rate * response;
+            } else {
+                out[i] = initial[i] + response;
+            }
         }
     }
 }

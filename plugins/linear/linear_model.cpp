@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 
 #include "pathways/sdk/effect_model.hpp"
 #include "support/plugin_support.hpp"
@@ -28,11 +29,14 @@ constexpr std::array<sdk::parameter_spec, 1> parameters{{
 
 constexpr std::size_t scale_slot = parameter_slot(parameters, "scale");
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
-    const double scale = e.parameters[scale_slot];
-    for (std::size_t i = 0; i < cells; ++i) {
-        e.out[i] = e.initial[i] + scale * sdk::weighted_change_since_baseline(e, i);
+    const std::span<const double> scale = e.parameter(scale_slot);
+    const double* initial = e.initial.data();
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        double* out = e.out.row(d);
+        sdk::weighted_change_since_baseline(e, d, out);  // the dose, turned into the level in place
+        for (std::size_t i = 0; i < cells; ++i) out[i] = initial[i] + scale[d] * out[i];
     }
 }
 

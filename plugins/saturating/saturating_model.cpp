@@ -66,22 +66,30 @@ constexpr bool is_driver(sdk::node_kind kind) {
     return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver;
 }
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
-    pathways::plugins::require_cell_count(attributes.foundations, cells, "foundations");
+    pathways::plugins::require_block(attributes.foundations, "foundations");
 
-    const double emax = e.parameters[sdk::is_academic(e.kind) ? emax_academic_slot : emax_student_slot];
-    const double foundation_full = e.parameters[foundation_full_slot];
-    const double practice_scale = e.parameters[practice_scale_slot];
-    for (std::size_t i = 0; i < cells; ++i) {
-        const double gate = std::clamp(attributes.foundations[i] / foundation_full, 0.0, 1.0);
-        const double dose = sdk::weighted_change_since_baseline(e, i);
-        const double practice_dose = pathways::plugins::weighted_change_from(e, i, pathways::plugins::is_practice);
-        const double driver_dose = pathways::plugins::weighted_change_from(e, i, is_driver);
-        const double gated_practice = practice_dose - (1.0 - gate) * driver_dose;
-        const double gated_dose = (dose - practice_dose) + practice_scale * gated_practice;
-        e.out[i] = e.initial[i] + emax * std::tanh(gated_dose / emax);
+    const double* initial = e.initial.data();
+    double dose[sdk::max_tile_cells];
+    double practice_dose[sdk::max_tile_cells];
+    double driver_dose[sdk::max_tile_cells];
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double emax = e.parameter(sdk::is_academic(e.kind) ? emax_academic_slot : emax_student_slot)[d];
+        const double foundation_full = e.parameter(foundation_full_slot)[d];
+        const double practice_scale = e.parameter(practice_scale_slot)[d];
+        const double* foundations = attributes.foundations.row(d);
+        double* out = e.out.row(d);
+        sdk::weighted_change_since_baseline(e, d, dose);
+        pathways::plugins::weighted_change_from(e, d, pathways::plugins::is_practice, practice_dose);
+        pathways::plugins::weighted_change_from(e, d, is_driver, driver_dose);
+        for (std::size_t i = 0; i < cells; ++i) {
+            const double gate = std::clamp(foundations[i] / foundation_full, 0.0, 1.0);
+            const double gated_practice = practice_dose[i] - (1.0 - gate) * driver_dose[i];
+            const double gated_dose = (dose[i] - practice_dose[i]) + practice_scale * gated_practice;
+            out[i] = initial[i] + emax * std::tanh(gated_dose / emax);
+        }
     }
 }
 

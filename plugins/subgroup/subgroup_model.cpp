@@ -121,16 +121,17 @@ struct multipliers {
     double cutoff = 0.0;
 };
 
-multipliers read_multipliers(std::span<const double> values) {
+multipliers read_multipliers(const sdk::evaluation& e, std::size_t draw) {
+    const auto value = [&](std::size_t slot) { return e.parameter(slot)[draw]; };
     multipliers m;
-    for (std::size_t r = 0; r < m.race.size(); ++r) m.race[r] = values[race_slot + r];
+    for (std::size_t r = 0; r < m.race.size(); ++r) m.race[r] = value(race_slot + r);
     m.ell[static_cast<std::size_t>(sdk::ell_status::non_ell)] = 1.0;
-    m.ell[static_cast<std::size_t>(sdk::ell_status::ell)] = values[ell_slot];
-    m.ell[static_cast<std::size_t>(sdk::ell_status::exited)] = values[exited_ell_slot];
-    m.frl = {1.0, values[frl_slot]};
-    m.sped = {1.0, values[sped_slot]};
-    m.low_starter = values[low_starter_slot];
-    m.cutoff = values[cutoff_slot];
+    m.ell[static_cast<std::size_t>(sdk::ell_status::ell)] = value(ell_slot);
+    m.ell[static_cast<std::size_t>(sdk::ell_status::exited)] = value(exited_ell_slot);
+    m.frl = {1.0, value(frl_slot)};
+    m.sped = {1.0, value(sped_slot)};
+    m.low_starter = value(low_starter_slot);
+    m.cutoff = value(cutoff_slot);
     return m;
 }
 
@@ -142,11 +143,43 @@ std::size_t checked_code(std::uint8_t code, std::size_t count, const char* what,
     return code;
 }
 
-double cell_multiplier(const multipliers& m, const sdk::cell_attributes& a, std::size_t i) {
-    const double low_starter = a.baseline_achievement[i] < m.cutoff ? m.low_starter : 1.0;
-    return m.race[checked_code(a.race[i], m.race.size(), "race", i)] *
-           m.ell[checked_code(a.ell[i], m.ell.size(), "ell", i)] * m.frl[checked_code(a.frl[i], 2, "frl", i)] *
-           m.sped[checked_code(a.sped[i], 2, "sped", i)] * low_starter;
+// A cell's combination of race, ELL, FRL and SPED codes, checked once per evaluation: an index into
+// the draw's table of their products.
+std::size_t combination(const sdk::cell_attributes& a, std::size_t i) {
+    const std::size_t race = checked_code(a.race[i], sdk::race_count, "race", i);
+    const std::size_t ell = checked_code(a.ell[i], sdk::ell_status_count, "ell", i);
+    const std::size_t frl = checked_code(a.frl[i], 2, "frl", i);
+    const std::size_t sped = checked_code(a.sped[i], 2, "sped", i);
+    return ((race * sdk::ell_status_count + ell) * 2 + frl) * 2 + sped;
+}
+
+constexpr std::size_t combinations = sdk::race_count * sdk::ell_status_count * 2 * 2;
+
+// Whether every cell's codes are in range: one vectorisable pass; only when it fails are the cells
+// checked one by one, to name the first bad one.
+bool codes_in_range(const sdk::cell_attributes& a, std::size_t cells) {
+    unsigned out_of_range = 0;
+    for (std::size_t i = 0; i < cells; ++i) {
+        out_of_range |= static_cast<unsigned>(a.race[i] >= sdk::race_count) |
+                        static_cast<unsigned>(a.ell[i] >= sdk::ell_status_count) | static_cast<unsigned>(a.frl[i] > 1) |
+                        static_cast<unsigned>(a.sped[i] > 1);
+    }
+    return out_of_range == 0;
+}
+
+// race x ell x frl x sped for every combination, multiplied in that order as for a single cell.
+std::array<double, combinations> combination_table(const multipliers& m) {
+    std::array<double, combinations> table{};
+    for (std::size_t r = 0; r < m.race.size(); ++r) {
+        for (std::size_t e = 0; e < m.ell.size(); ++e) {
+            for (std::size_t f = 0; f < 2; ++f) {
+                for (std::size_t s = 0; s < 2; ++s) {
+                    table[((r * sdk::ell_status_count + e) * 2 + f) * 2 + s] = m.race[r] * m.ell[e] * m.frl[f] * m.sped[s];
+                }
+            }
+        }
+    }
+    return table;
 }
 
 // A parent outcome already carries this cell's multiplier from where PL practice reached it;
@@ -156,7 +189,7 @@ constexpr bool is_outcome(sdk::node_kind kind) {
            kind == sdk::node_kind::goal;
 }
 
-void evaluate(const sdk::evaluation& e) {
+PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& a = pathways::plugins::required_cells(e);
     pathways::plugins::require_cell_count(a.race, cells, "race");
@@ -165,12 +198,31 @@ void evaluate(const sdk::evaluation& e) {
     pathways::plugins::require_cell_count(a.sped, cells, "sped");
     pathways::plugins::require_cell_count(a.baseline_achievement, cells, "baseline_achievement");
 
-    const multipliers m = read_multipliers(e.parameters);
-    const double practice_scale = e.parameters[practice_scale_slot];
+    const double* initial = e.initial.data();
+    double dose[sdk::max_tile_cells];
+    double mediated[sdk::max_tile_cells];
+    double multiplier[sdk::max_tile_cells];
+    std::uint8_t code[sdk::max_tile_cells];
+    if (!codes_in_range(a, cells)) {
+        for (std::size_t i = 0; i < cells; ++i) combination(a, i);  // throws, naming the first bad cell
+    }
     for (std::size_t i = 0; i < cells; ++i) {
-        const double dose = sdk::weighted_change_since_baseline(e, i);
-        const double mediated = pathways::plugins::weighted_change_from(e, i, is_outcome);
-        e.out[i] = e.initial[i] + mediated + practice_scale * cell_multiplier(m, a, i) * (dose - mediated);
+        code[i] = static_cast<std::uint8_t>(((a.race[i] * sdk::ell_status_count + a.ell[i]) * 2 + a.frl[i]) * 2 + a.sped[i]);
+    }
+    const double* baseline = a.baseline_achievement.data();
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const multipliers m = read_multipliers(e, d);
+        const std::array<double, combinations> table = combination_table(m);
+        const double practice_scale = e.parameter(practice_scale_slot)[d];
+        double* out = e.out.row(d);
+        for (std::size_t i = 0; i < cells; ++i) {
+            multiplier[i] = table[code[i]] * (baseline[i] < m.cutoff ? m.low_starter : 1.0);
+        }
+        sdk::weighted_change_since_baseline(e, d, dose);
+        pathways::plugins::weighted_change_from(e, d, is_outcome, mediated);
+        for (std::size_t i = 0; i < cells; ++i) {
+            out[i] = initial[i] + mediated[i] + practice_scale * multiplier[i] * (dose[i] - mediated[i]);
+        }
     }
 }
 

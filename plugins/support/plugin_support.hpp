@@ -31,6 +31,11 @@ void require_cell_count(std::span<const T> values, std::size_t cells, std::strin
     }
 }
 
+// A per-draw series must point somewhere; the host lays it out, so only a missing one is checked.
+inline void require_block(const sdk::block_values& values, std::string_view what) {
+    if (values.data == nullptr) throw std::runtime_error(std::string(what) + " is missing");
+}
+
 inline std::string format_number(double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%g", value);
@@ -38,37 +43,50 @@ inline std::string format_number(double value) {
 }
 
 // The host validates scenario values before drawing, but a model must never compute with a
-// value it did not declare (a phase-in time of 0 divides by zero), so the check is repeated here.
-inline void require_parameters(std::span<const double> values, std::span<const sdk::parameter_spec> specs) {
-    if (values.size() != specs.size()) {
-        throw std::runtime_error("expected " + std::to_string(specs.size()) + " parameters, got " +
-                                 std::to_string(values.size()));
+// value it did not declare (a phase-in time of 0 divides by zero), so the check is repeated here,
+// for every draw of the block.
+inline void require_parameters(const sdk::evaluation& e, std::span<const sdk::parameter_spec> specs) {
+    if (e.parameters.size() != specs.size() * e.draw_count) {
+        throw std::runtime_error("expected " + std::to_string(specs.size()) + " parameters for each of " +
+                                 std::to_string(e.draw_count) + " draws, got " + std::to_string(e.parameters.size()) +
+                                 " values");
     }
     for (std::size_t i = 0; i < specs.size(); ++i) {
         const sdk::parameter_spec& spec = specs[i];
-        const double value = values[i];
-        if (!(value >= spec.min && value <= spec.max)) {
-            throw std::runtime_error("parameter '" + std::string(spec.name) + "' is " + format_number(value) +
-                                     "; expected a value in [" + format_number(spec.min) + ", " +
-                                     format_number(spec.max) + "]");
-        }
-        if (spec.type != sdk::parameter_type::real && value != std::floor(value)) {
-            throw std::runtime_error("parameter '" + std::string(spec.name) + "' is " + format_number(value) +
-                                     "; expected a whole number");
+        for (const double value : e.parameter(i)) {
+            if (!(value >= spec.min && value <= spec.max)) {
+                throw std::runtime_error("parameter '" + std::string(spec.name) + "' is " + format_number(value) +
+                                         "; expected a value in [" + format_number(spec.min) + ", " +
+                                         format_number(spec.max) + "]");
+            }
+            if (spec.type != sdk::parameter_type::real && value != std::floor(value)) {
+                throw std::runtime_error("parameter '" + std::string(spec.name) + "' is " + format_number(value) +
+                                         "; expected a whole number");
+            }
         }
     }
 }
 
-// Checks everything every model reads: parameters, the node's own series and each parent's
-// current and baseline values. Returns the number of cells (the length of `out`).
+// Checks everything every model reads: the block's shape, parameters, the node's own series and
+// each parent's weights, series and baseline values. Returns the number of cells in the tile.
 inline std::size_t checked_cell_count(const sdk::evaluation& e, std::span<const sdk::parameter_spec> specs) {
-    require_parameters(e.parameters, specs);
-    const std::size_t cells = e.out.size();
-    require_cell_count(e.previous, cells, "node's previous");
+    const std::size_t cells = e.cell_count;
+    if (cells > sdk::max_tile_cells) {
+        throw std::runtime_error("a tile of " + std::to_string(cells) + " cells; expected at most " +
+                                 std::to_string(sdk::max_tile_cells));
+    }
+    require_parameters(e, specs);
+    require_cell_count(e.pl_school_count, e.draw_count, "pl_school_count");
+    if (e.out.data == nullptr || (e.draw_count > 1 && e.out.draw_stride < cells)) {
+        throw std::runtime_error("the output block is missing or its rows overlap");
+    }
+    require_block(e.previous, "node's previous");
     require_cell_count(e.initial, cells, "node's initial");
     for (const sdk::parent_values& parent : e.parents) {
-        require_cell_count(parent.current, cells, "parent '" + std::string(parent.id) + "' current");
-        require_cell_count(parent.initial, cells, "parent '" + std::string(parent.id) + "' initial");
+        const std::string name = "parent '" + std::string(parent.id) + "'";
+        require_cell_count(parent.weight, e.draw_count, name + " weight");
+        require_block(parent.current, name + " current");
+        require_cell_count(parent.initial, cells, name + " initial");
     }
     return cells;
 }
@@ -79,15 +97,12 @@ inline const sdk::cell_attributes& required_cells(const sdk::evaluation& e) {
     return *e.cells;
 }
 
-// Weighted change since baseline of the parents whose kind `keep` accepts: the part of the
-// SDK's dose that a model treats differently (a gate on drivers, a multiplier on PL practice).
+// Weighted change since baseline of the parents whose kind `keep` accepts, for one draw over the
+// tile (as sdk::weighted_change_since_baseline): the part of the SDK's dose that a model treats
+// differently (a gate on drivers, a multiplier on PL practice).
 template <class Keep>
-double weighted_change_from(const sdk::evaluation& e, std::size_t cell, Keep keep) {
-    double dose = 0.0;
-    for (const sdk::parent_values& parent : e.parents) {
-        if (keep(parent.kind)) dose += parent.weight * (parent.current[cell] - parent.initial[cell]);
-    }
-    return dose;
+PATHWAYS_SDK_INLINE void weighted_change_from(const sdk::evaluation& e, std::size_t draw, Keep keep, double* dose) {
+    sdk::detail::weighted_change(e, draw, dose, keep);
 }
 
 // Achievement by subject is a level that carries over from year to year; the other academic

@@ -2,7 +2,8 @@
 // at 1 thread and at all threads for the scenario's own effect model and for the `linear` model;
 // the linear model against a NumPy reference (tests/bench/numpy_reference.py, when python3 with
 // numpy is found) and against a roofline kernel of the same arithmetic.
-// Usage: pathways_bench [SCENARIO] [DRAWS]   (default: scenarios/denver-scale-up.json, 200)
+// Usage: pathways_bench [SCENARIO] [DRAWS] [TILE_CELLS] [BLOCK_DRAWS]
+//        (default: scenarios/denver-scale-up.json, 200, and projection_options' tile and block sizes)
 //        pathways_bench --export DIR SCENARIO (writes the linear model's case for the NumPy reference)
 #include <algorithm>
 #include <array>
@@ -55,8 +56,13 @@ std::optional<prepared> prepare(const std::string& file, const plugin_registry& 
     return out;
 }
 
+/// Tile and block sizes of every engine run (projection_options' defaults unless given).
+projection_options shape;
+
 double seconds_for(const simulation& sim, const scenario& spec, std::int64_t draws, unsigned threads) {
     projection_options options;
+    options.tile_cells = shape.tile_cells;
+    options.block_draws = shape.block_draws;
     options.draws = draws;
     options.seed = spec.seed;
     options.threads = threads;
@@ -75,11 +81,11 @@ struct engine_rates {
     double updates_per_draw = 0.0;
 };
 
-engine_rates measure_engine(const prepared& p, std::int64_t draws, unsigned all) {
+engine_rates measure_engine(const prepared& p, std::int64_t draws, unsigned all, bool one_thread_only = false) {
     const simulation& sim = *p.sim;
     seconds_for(sim, p.loaded->spec, 4, 1);  // warm caches and the allocator
     const double one = seconds_for(sim, p.loaded->spec, draws, 1);
-    const double many = seconds_for(sim, p.loaded->spec, draws, all);
+    const double many = one_thread_only ? one : seconds_for(sim, p.loaded->spec, draws, all);
     // Each draw runs the scenario and business as usual: 2 runs × years × evaluated nodes × cells.
     const double per_draw = 2.0 * sim.years() * static_cast<double>(sim.evaluated_node_count()) *
                             static_cast<double>(sim.cell_count());
@@ -159,8 +165,11 @@ int main(int argc, char** argv) {
 
     const std::string file = argc > 1 ? argv[1] : PATHWAYS_SOURCE_ROOT "/scenarios/denver-scale-up.json";
     const std::int64_t draws = argc > 2 ? std::atoll(argv[2]) : 200;
-    if (draws <= 0) {
-        std::cerr << "usage: pathways_bench [SCENARIO] [DRAWS > 0] | pathways_bench --export DIR SCENARIO\n";
+    if (argc > 3) shape.tile_cells = static_cast<std::size_t>(std::atoll(argv[3]));
+    if (argc > 4) shape.block_draws = static_cast<std::size_t>(std::atoll(argv[4]));
+    if (draws <= 0 || shape.tile_cells == 0 || shape.block_draws == 0) {
+        std::cerr << "usage: pathways_bench [SCENARIO] [DRAWS > 0] [TILE_CELLS > 0] [BLOCK_DRAWS > 0] | pathways_bench "
+                     "--export DIR SCENARIO\n";
         return 2;
     }
     const auto own = prepare(file, registry, std::nullopt);
@@ -171,6 +180,7 @@ int main(int argc, char** argv) {
     std::printf("scenario             %s (%zu cells, %zu evaluated nodes, %d years, %lld draws)\n",
                 own->loaded->spec.name.c_str(), sim.cell_count(), sim.evaluated_node_count(), sim.years(),
                 static_cast<long long>(draws));
+    std::printf("engine shape         blocks of %zu draws, tiles of %zu cells\n", shape.block_draws, shape.tile_cells);
 
     const engine_rates own_rates = measure_engine(*own, draws, all);
     const engine_rates linear_rates = measure_engine(*linear, draws, all);
@@ -200,6 +210,18 @@ int main(int argc, char** argv) {
     row("engine, " + own_name + " model, " + std::to_string(all) + " threads", own_rates, false, false);
     row("engine, linear model, 1 thread", linear_rates, true, true);
     row("engine, linear model, " + std::to_string(all) + " threads", linear_rates, false, true);
+    // The other bundled models at 1 thread, against the linear model's rate (the target: within 2×).
+    for (const char* name : {"lagged", "saturating", "subgroup", "evidence"}) {
+        if (name == own_name) continue;
+        const auto other = prepare(file, registry, std::string(name));
+        if (!other) continue;
+        const engine_rates rates = measure_engine(*other, draws, all, true);
+        char what[96];
+        std::snprintf(what, sizeof what, "engine, %s model, 1 thread (%.2f× linear's rate)", name,
+                      rates.draws_one / linear_rates.draws_one);
+        print_row(what, rates.draws_one, rates.draws_one * rates.updates_per_draw, "—",
+                  vs_roof(rates.draws_one * rates.updates_per_draw));
+    }
     if (numpy) print_row("NumPy reference, linear model, 1 thread", numpy_draws, numpy_draws * linear_rates.updates_per_draw,
                          "1.0×", vs_roof(numpy_draws * linear_rates.updates_per_draw));
     print_row("roofline kernel, linear arithmetic, 1 thread", roof_rate / linear_rates.updates_per_draw, roof_rate, "—", "100%");

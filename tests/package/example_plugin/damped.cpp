@@ -16,12 +16,15 @@ constexpr std::array<parameter_spec, 1> parameters{{
      "illustrative value for the plugin author's guide", "A"},
 }};
 
-// out = initial + damping · Σ w · (parent − parent at baseline), for every cell at once.
+// out = initial + damping · Σ w · (parent − parent at baseline), for each draw of the block over the
+// tile's cells; the inner loops run over contiguous cells and vectorise.
 void evaluate(const evaluation& e) {
-    if (e.parameters.size() != parameters.size()) throw std::invalid_argument("damped: expected 1 parameter");
-    const double damping = e.parameters[0];
-    for (std::size_t cell = 0; cell < e.out.size(); ++cell) {
-        e.out[cell] = e.initial[cell] + damping * weighted_change_since_baseline(e, cell);
+    if (e.parameters.size() != parameters.size() * e.draw_count) throw std::invalid_argument("damped: expected 1 parameter");
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double damping = e.parameter(0)[d];
+        double* out = e.out.row(d);
+        weighted_change_since_baseline(e, d, out);  // the dose, turned into the level in place
+        for (std::size_t cell = 0; cell < e.cell_count; ++cell) out[cell] = e.initial[cell] + damping * out[cell];
     }
 }
 

@@ -37,7 +37,7 @@ TEST_CASE("plugins lists from metadata and runs no plugin code, not even a wrong
     const cli_result result = run_with_markers(markers, "plugins" + fixtures_on_path);
     CHECK(result.exit_code == 0);
     CHECK_THAT(result.output, Contains("fixture_loud") && Contains("linear"));
-    CHECK_THAT(result.output, Contains("libpathways_wrong_abi.so': ABI version mismatch: got 1, supported 2"));
+    CHECK_THAT(result.output, Contains("libpathways_wrong_abi.so': ABI version mismatch: got 1, supported 3"));
     CHECK_THAT(result.output, !Contains("static initializer"));
     CHECK(fs::is_empty(markers.path()));
 }

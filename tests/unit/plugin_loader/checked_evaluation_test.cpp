@@ -14,13 +14,16 @@ using pathways::testing::only;
 
 namespace {
 
-/// An evaluation of node `node_id` in year 3 over `out`, with the given parameter values.
-sdk::evaluation year_three(std::vector<double>& out, const std::vector<double>& parameters) {
+/// An evaluation of node "reading" in year 3 over `out`, with the given parameter values: one draw
+/// of `out.size()` cells, or `draws` rows of `out.size() / draws` cells.
+sdk::evaluation year_three(std::vector<double>& out, const std::vector<double>& parameters, std::size_t draws = 1) {
     sdk::evaluation e;
     e.node_id = "reading";
     e.year_index = 3;
+    e.draw_count = draws;
+    e.cell_count = out.size() / draws;
     e.parameters = parameters;
-    e.out = out;
+    e.out = {out.data(), e.cell_count};
     return e;
 }
 
@@ -66,6 +69,21 @@ TEST_CASE("a NaN, an infinity or an unwritten cell is caught at that node and ce
                          Catch::Matchers::Message(prefix + "returned NaN for cell 0"));
 }
 
+TEST_CASE("in a block of draws the bad value is found in a later draw's row and that draw is named") {
+    diagnostics problems;
+    const plugin_registry registry = plugin_registry::discover(only({fixture_folder("returns_nan")}), problems);
+    REQUIRE(problems.items().empty());
+    const model_handle& model = registry.require("fixture_nan");
+    const std::string prefix = "plugin 'fixture_nan' (libpathways_returns_nan.so): node 'reading': evaluate in year 3 ";
+    std::vector<double> out(2 * 4, 5.0);
+    // Parameter "mode" per draw: draw 0 has +Inf in cell 1 and draw 1 has cell 0 unwritten. The first
+    // row reported bad is draw 0's; with draw 0 writing NaN into cell 2 it is still draw 0.
+    CHECK_THROWS_MATCHES(evaluate_checked(model, year_three(out, {1.0, 2.0}, 2), "evaluate"), plugin_error,
+                         Catch::Matchers::Message(prefix + "returned Inf for cell 1 of block draw 0"));
+    CHECK_THROWS_MATCHES(evaluate_checked(model, year_three(out, {0.0, 2.0}, 2), "evaluate"), plugin_error,
+                         Catch::Matchers::Message(prefix + "returned NaN for cell 2 of block draw 0"));
+}
+
 TEST_CASE("a non-standard exception and a missing evaluate are plugin_errors too") {
     std::vector<double> out(1);
     const std::vector<double> none;
@@ -83,7 +101,7 @@ TEST_CASE("finite outputs pass through unchanged") {
     std::vector<double> out(3);
     const std::vector<double> none;
     const model_handle model = host_model([](const sdk::evaluation& e) {
-        for (std::size_t i = 0; i < e.out.size(); ++i) e.out[i] = -1.5 * static_cast<double>(i);
+        for (std::size_t i = 0; i < e.cell_count; ++i) e.out.row(0)[i] = -1.5 * static_cast<double>(i);
     });
     evaluate_checked(model, year_three(out, none), "evaluate");
     CHECK(out == std::vector<double>{0.0, -1.5, -3.0});

@@ -39,11 +39,11 @@ std::string problem_with(const std::vector<std::uint8_t>& bytes) {
 }  // namespace
 
 TEST_CASE("a record written at compile time decodes to exactly what was declared") {
-    // Header: "PATHWAYS", record version 1, ABI 2, then the record's own size, all little-endian.
+    // Header: "PATHWAYS", record version 1, ABI 3, then the record's own size, all little-endian.
     const std::vector<std::uint8_t> bytes = record_bytes();
     CHECK(std::string(bytes.begin(), bytes.begin() + 8) == "PATHWAYS");
     CHECK(std::vector<std::uint8_t>(bytes.begin() + 8, bytes.begin() + 16) ==
-          std::vector<std::uint8_t>{1, 0, 0, 0, 2, 0, 0, 0});
+          std::vector<std::uint8_t>{1, 0, 0, 0, 3, 0, 0, 0});
     const std::size_t size = bytes[16] | (bytes[17] << 8);
     CHECK(size == bytes.size());
 
@@ -51,7 +51,7 @@ TEST_CASE("a record written at compile time decodes to exactly what was declared
     const auto decoded = decode_plugin_metadata(bytes, "/p/libpathways_a.so", problem);
     REQUIRE(decoded.has_value());
     CHECK(problem.empty());
-    CHECK(decoded->abi_version == 2);
+    CHECK(decoded->abi_version == 3);
     CHECK(decoded->fingerprint == PATHWAYS_BUILD_FINGERPRINT);
     REQUIRE(decoded->models.size() == 2);
     const declared_model& alpha = decoded->models[0];
@@ -87,7 +87,7 @@ TEST_CASE("a record from another ABI is refused naming both versions, before its
     bytes[12] = 1;
     bytes.resize(sdk::metadata::header_size);  // the body of another ABI may look like anything
     CHECK(problem_with(bytes) ==
-          "ABI version mismatch: got 1, supported 2; rebuild the plugin against this pathways SDK");
+          "ABI version mismatch: got 1, supported 3; rebuild the plugin against this pathways SDK");
 }
 
 TEST_CASE("a foreign or damaged record is refused with what is wrong") {

@@ -91,18 +91,21 @@ TEST_CASE("a loaded model computes through evaluate_checked") {
     // out = previous + 0.25 * dose = 0.1 + 0.125 = 0.225 and 0.2 + 0.25 = 0.45.
     const std::vector<double> current{2.0, 3.0};
     const std::vector<double> initial{1.0, 1.0};
+    const std::vector<double> weight{0.5};
     const std::vector<sdk::parent_values> parents{
-        {"parent", sdk::node_kind::primary_driver, 0.5, current, initial, initial}};
+        {"parent", sdk::node_kind::primary_driver, weight, {current.data(), 0}, {initial.data(), 0}, initial}};
     const std::vector<double> previous{0.1, 0.2};
     const std::vector<double> parameters{0.25, 1.0, 1.0};
     std::vector<double> out(2, -7.0);
     sdk::evaluation e;
     e.node_id = "reading";
+    e.draw_count = 1;
+    e.cell_count = 2;
     e.parents = parents;
-    e.previous = previous;
+    e.previous = {previous.data(), 0};
     e.initial = previous;
     e.parameters = parameters;
-    e.out = out;
+    e.out = {out.data(), 2};
     evaluate_checked(model, e, "evaluate");
     CHECK(out[0] == Approx(0.225));
     CHECK(out[1] == Approx(0.45));
@@ -115,7 +118,7 @@ TEST_CASE("a plugin with the wrong ABI version is rejected with both versions an
     const diagnostic problem = single_problem("wrong_abi");
     unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
     CHECK(problem.message ==
-          "plugin 'libpathways_wrong_abi.so': ABI version mismatch: got 1, supported 2; rebuild the plugin "
+          "plugin 'libpathways_wrong_abi.so': ABI version mismatch: got 1, supported 3; rebuild the plugin "
           "against this pathways SDK");
     CHECK(std::getenv("PATHWAYS_FIXTURE_REGISTERED_WRONG_ABI") == nullptr);
     CHECK_FALSE(std::filesystem::exists(markers.path() / "wrong_abi"));  // its static initializer never ran
@@ -140,7 +143,7 @@ TEST_CASE("a library without a metadata section (an ABI 1 plugin) is refused wit
     const diagnostic problem = single_problem("no_metadata");
     unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
     CHECK(problem.message == "plugin 'libpathways_no_metadata.so': no '.pathways_meta' section; expected a plugin "
-                             "declared with PATHWAYS_EFFECT_PLUGIN of SDK ABI 2 or later (rebuild older plugins)");
+                             "declared with PATHWAYS_EFFECT_PLUGIN of SDK ABI 3 or later (rebuild older plugins)");
     CHECK_FALSE(std::filesystem::exists(markers.path() / "no_metadata"));
 }
 
@@ -196,7 +199,9 @@ TEST_CASE("a plugin that throws while registering fails every run of its models,
     std::vector<double> out(2);
     sdk::evaluation e;
     e.node_id = "reading";
-    e.out = out;
+    e.draw_count = 1;
+    e.cell_count = 2;
+    e.out = {out.data(), 2};
     CHECK_THROWS_MATCHES(evaluate_checked(registry.require("fixture_partial"), e, "evaluate"), plugin_error,
                          Catch::Matchers::Message("plugin 'fixture_partial' (libpathways_throws_on_register.so): "
                                                   "node 'reading': evaluate in year 0 failed: loading the plugin: "
@@ -263,7 +268,9 @@ TEST_CASE("two plugins with the same internal symbol names each keep their own")
     std::vector<double> out(3);
     sdk::evaluation e;
     e.node_id = "x";
-    e.out = out;
+    e.draw_count = 1;
+    e.cell_count = 3;
+    e.out = {out.data(), 3};
     // exported + table + scale with constant c: c + 100c + 10c, so same_a (c = 1) gives 111 and same_b
     // (c = 2) gives 222. Loading with RTLD_GLOBAL makes same_b's exported call return 1 (221); default
     // visibility makes the inline function's static shared (211 or 122).

@@ -196,11 +196,11 @@ TEST_CASE("evidence: impossible inputs are rejected") {
     test::set_parameter(c.parameters, model, "scale_reference_schools", 6.5);
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("'scale_reference_schools' is 6.5; expected a whole number"));
     c = valid;
-    c.years_of_exposure.pop_back();
-    CHECK_THROWS_WITH(c.run(model), Catch::Contains("years_of_exposure has 1 values for 2 cells"));
+    c.years_of_exposure.clear();
+    CHECK_THROWS_WITH(c.run(model), Catch::Contains("years_of_exposure is missing"));
     c = valid;
-    c.implementation.push_back(1.0);
-    CHECK_THROWS_WITH(c.run(model), Catch::Contains("implementation has 3 values for 2 cells"));
+    c.implementation.clear();
+    CHECK_THROWS_WITH(c.run(model), Catch::Contains("implementation is missing"));
     c = valid;
     c.baseline_implementation.pop_back();
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("baseline_implementation has 1 values for 2 cells"));

@@ -95,10 +95,10 @@ TEST_CASE("every model writes each cell from defaults and checks its inputs") {
 
         test::node_case c = valid;
         c.parameters.pop_back();
-        CHECK_THROWS_WITH(c.run(model), Catch::Contains("parameters, got"));
+        CHECK_THROWS_WITH(c.run(model), Catch::Contains("parameters for each of 1 draws, got"));
         c.parameters = valid.parameters;
         c.parameters.push_back(0.0);
-        CHECK_THROWS_WITH(c.run(model), Catch::Contains("parameters, got"));
+        CHECK_THROWS_WITH(c.run(model), Catch::Contains("parameters for each of 1 draws, got"));
 
         const sdk::parameter_spec& first = model.parameters.front();
         c = valid;
@@ -109,16 +109,20 @@ TEST_CASE("every model writes each cell from defaults and checks its inputs") {
         CHECK_THROWS_WITH(c.run(model), Catch::Contains("expected a value in"));
 
         c = valid;
-        c.out_cells = 3;
-        CHECK_THROWS_WITH(c.run(model), Catch::Contains("node's previous has 2 values for 3 cells"));
+        c.previous.clear();
+        CHECK_THROWS_WITH(c.run(model), Catch::Contains("node's previous is missing"));
 
         c = valid;
         c.initial.push_back(0.0);
         CHECK_THROWS_WITH(c.run(model), Catch::Contains("node's initial has 3 values for 2 cells"));
 
         c = valid;
-        c.parents[1].current.pop_back();
-        CHECK_THROWS_WITH(c.run(model), Catch::Contains("parent 'engagement.cognitive' current has 1 values"));
+        c.out_cells = sdk::max_tile_cells + 1;
+        CHECK_THROWS_WITH(c.run(model), Catch::Contains("a tile of 1025 cells; expected at most 1024"));
+
+        c = valid;
+        c.parents[1].current.clear();
+        CHECK_THROWS_WITH(c.run(model), Catch::Contains("parent 'engagement.cognitive' current is missing"));
         c = valid;
         c.parents[0].initial.push_back(1.0);
         CHECK_THROWS_WITH(c.run(model), Catch::Contains("parent 'learner_paths.learner_profile_data' initial"));

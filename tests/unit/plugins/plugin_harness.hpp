@@ -66,7 +66,7 @@ struct node_case {
     std::vector<double> foundations;
     std::vector<double> school_effect;
 
-    std::size_t out_cells;     // length of the output span; differs from the cells only in error tests
+    std::size_t out_cells;     // the evaluation's cell count; differs from the vectors' only in error tests
     bool with_cells = true;    // false passes a null cell_attributes pointer
 
     // Calls the model once and returns what it wrote.

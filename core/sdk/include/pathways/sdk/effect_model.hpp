@@ -17,11 +17,21 @@
 
 #include "pathways/sdk/build_config.hpp"
 
+/// Put in front of a function whose loops run over a tile (a model's `evaluate`): it is compiled
+/// twice, for AVX2 and for baseline x86-64, and the dynamic loader picks the one the CPU runs, so
+/// the loops handle twice the doubles per instruction where AVX2 exists. The results are the same
+/// bits either way (AVX2 without FMA: the same IEEE operations in the same order). Empty elsewhere.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_ADDRESS__)
+#define PATHWAYS_VECTORISED __attribute__((target_clones("avx2", "default")))
+#else
+#define PATHWAYS_VECTORISED
+#endif
+
 namespace pathways::sdk {
-inline namespace abi_v2 {
+inline namespace abi_v3 {
 
 /// Bumped whenever a type in this header changes layout or meaning.
-inline constexpr std::uint32_t abi_version = 2;
+inline constexpr std::uint32_t abi_version = 3;
 
 /// The kinds of theory-of-change node (DESIGN.md "Concepts").
 enum class node_kind : std::uint8_t {
@@ -77,7 +87,29 @@ inline constexpr int ell_status_count = 3;
 enum class grade_band : std::uint8_t { elementary, middle, high };
 inline constexpr int grade_band_count = 3;
 
-/// Attributes of the population cells, as parallel arrays (one entry per cell).
+/// The most cells one evaluation covers: a model may keep per-cell scratch of this size on its stack.
+inline constexpr std::size_t max_tile_cells = 1024;
+
+/// Per-cell values of every draw of a block, row by row: draw d's value for cell i of the tile is
+/// `data[d * draw_stride + i]`, so a loop over the cells of one draw reads contiguous memory. A
+/// `draw_stride` of 0 means every draw shares one row (values no draw changes, e.g. a parent the plan
+/// keeps at its baseline).
+struct block_values {
+    const double* data = nullptr;
+    std::size_t draw_stride = 0;
+    [[nodiscard]] const double* row(std::size_t draw) const { return data + draw * draw_stride; }
+};
+
+/// Where a model writes: draw d's value for cell i at `data[d * draw_stride + i]` (`draw_stride` >= the
+/// tile's cell count).
+struct block_output {
+    double* data = nullptr;
+    std::size_t draw_stride = 0;
+    [[nodiscard]] double* row(std::size_t draw) const { return data + draw * draw_stride; }
+};
+
+/// Attributes of the tile's cells. Spans hold one entry per cell and are the same in every draw;
+/// `block_values` differ per draw.
 struct cell_attributes {
     std::span<const std::uint8_t> race;        ///< pathways::sdk::race
     std::span<const std::uint8_t> ell;         ///< pathways::sdk::ell_status
@@ -85,49 +117,67 @@ struct cell_attributes {
     std::span<const std::uint8_t> sped;        ///< 1 = has an IEP
     std::span<const std::uint8_t> grade_band;  ///< pathways::sdk::grade_band
     std::span<const double> students;          ///< head count (weights for any aggregate)
-    std::span<const double> baseline_achievement;  ///< mean achievement at baseline, SD vs district
-    std::span<const double> years_of_exposure;     ///< years the cell's school has run PL (0 = none)
-    std::span<const double> implementation;        ///< mean secondary-driver level this year, its change scaled by `school_effect`
-    std::span<const double> baseline_implementation;  ///< the same at baseline
-    std::span<const double> foundations;       ///< mean foundational-practice level this year, 0..3 (3 when the model has none)
-    /// This draw's multiplier on the cell's school's PL dose (1 = the average school; below 0 = PL harms
+    std::span<const double> baseline_achievement;     ///< mean achievement at baseline, SD vs district
+    std::span<const double> baseline_implementation;  ///< mean secondary-driver level at baseline
+    block_values years_of_exposure;  ///< per draw: years the cell's school has run PL (0 = none)
+    block_values implementation;     ///< per draw: mean secondary-driver level this year, its change scaled by `school_effect`
+    block_values foundations;        ///< per draw: mean foundational-practice level this year, 0..3 (3 when the model has none)
+    /// Per draw: the multiplier on the cell's school's PL dose (1 = the average school; below 0 = PL harms
     /// there). The host has already applied it to `implementation` and to every driver parent's change.
-    std::span<const double> school_effect;
+    block_values school_effect;
 };
 
-/// One incoming edge of the node being evaluated, with the parent's values over all cells.
+/// One incoming edge of the node being evaluated, with the parent's values over the tile.
 struct parent_values {
     std::string_view id;
     node_kind kind = node_kind::condition;
-    double weight = 0.0;               ///< this draw's edge weight: SD of the target per unit of the parent
-    std::span<const double> current;   ///< parent this year
-    std::span<const double> previous;  ///< parent last year (baseline in the first year)
-    std::span<const double> initial;   ///< parent at baseline
+    std::span<const double> weight;   ///< per draw: the edge weight, SD of the target per unit of the parent
+    block_values current;             ///< per draw: parent this year
+    block_values previous;            ///< per draw: parent last year (baseline in the first year)
+    std::span<const double> initial;  ///< per cell: parent at baseline (the same in every draw)
 };
 
-/// Everything one batch evaluation sees: one node, all cells, one year of one draw.
+/// Everything one batch evaluation sees: one node and one year, for a block of `draw_count` Monte
+/// Carlo draws (or courses of one draw) over a tile of `cell_count` cells (at most `max_tile_cells`).
+///
+/// What may differ per draw: `weight` of each parent, `parameters`, `pl_school_count`, every
+/// `block_values` (the parents' and the node's series, exposure, implementation, foundations,
+/// school_effect) and `out`. The same for every draw: the node, its kind, role and subject, the year,
+/// `initial` and the parents' `initial`, and the per-cell attribute spans.
 struct evaluation {
     std::string_view node_id;
     node_kind kind = node_kind::student_outcome;
     int year_index = 0;                        ///< 0 = first projected year
-    double pl_school_count = 0.0;              ///< schools running PL this year (for scale effects)
+    std::size_t draw_count = 0;                ///< draws in the block
+    std::size_t cell_count = 0;                ///< cells in the tile
+    std::span<const double> pl_school_count;   ///< per draw: schools running PL this year (for scale effects)
     std::span<const parent_values> parents;
-    std::span<const double> previous;          ///< this node last year
-    std::span<const double> initial;           ///< this node at baseline
+    block_values previous;                     ///< per draw: this node last year
+    std::span<const double> initial;           ///< per cell: this node at baseline
     const cell_attributes* cells = nullptr;
-    std::span<const double> parameters;        ///< this draw's values, in declaration order
-    std::span<double> out;                     ///< write this year's value for every cell
+    /// The block's parameter values, in declaration order, each for every draw:
+    /// `parameters[slot * draw_count + draw]`; `parameter(slot)` gives one parameter's span.
+    std::span<const double> parameters;
+    block_output out;                          ///< write this year's value for every draw and cell
     /// The node is a test score whose level carries over from year to year (role "achievement" in
     /// the model file): effects on it may accumulate. Other outcomes respond to this year's dose.
     bool accumulates = false;
     std::string_view subject;                  ///< an achievement node's tested subject ("math", "ela", ...)
+
+    /// One parameter's value for every draw of the block (empty when `slot` is out of range).
+    [[nodiscard]] std::span<const double> parameter(std::size_t slot) const {
+        if ((slot + 1) * draw_count > parameters.size()) return {};
+        return parameters.subspan(slot * draw_count, draw_count);
+    }
 };
 
 /// An effect model: pure function of its inputs, so the host may call it from many threads.
-/// A cell's output may depend only on that cell's entries (its parents' values, its own series, its
-/// attributes) and on the scalars of the evaluation (parameters, edge weights, year), and
-/// `pl_school_count` may change only cells of schools running PL: the host then evaluates cells the
-/// plan never reaches once, for business as usual, and reuses them in the scenario.
+/// The per-cell contract: a cell's output for a draw may depend only on that cell's entries for that
+/// draw (its parents' values, its own series, its attributes) and on that draw's scalars (parameters,
+/// edge weights, `pl_school_count`) and the year, never on other cells or other draws; and
+/// `pl_school_count` may change only cells of schools running PL. The host relies on it to cut cells
+/// and draws into tiles and blocks of any size, and to evaluate cells the plan never reaches once,
+/// for business as usual, reusing them in the scenario.
 /// `evaluate` reports failure by throwing a std::exception; the host names plugin, node and
 /// operation in the message it shows.
 struct effect_model_info {
@@ -161,7 +211,7 @@ struct plugin_entry {
 /// Name of the exported entry symbol.
 inline constexpr const char* entry_symbol = "pathways_plugin_entry_v1";
 
-}  // namespace abi_v2
+}  // namespace abi_v3
 
 /// The metadata record a plugin carries in its `.pathways_meta` section, read by the host before
 /// it loads the file. Outside the ABI namespace on purpose: the header (magic, record version, ABI
@@ -286,12 +336,74 @@ constexpr int parameter_index(std::span<const parameter_spec> specs, std::string
     return -1;
 }
 
-/// Weighted sum of the parents' changes since baseline for one cell: the "dose" that
-/// most models transform. Kept here so every model computes it the same way.
-inline double weighted_change_since_baseline(const evaluation& e, std::size_t cell) {
-    double dose = 0.0;
-    for (const parent_values& p : e.parents) dose += p.weight * (p.current[cell] - p.initial[cell]);
-    return dose;
+namespace detail {
+
+// The dose helpers are forced inline so they take the instruction set of the model function calling
+// them (a PATHWAYS_VECTORISED clone), which GCC otherwise declines across target attributes.
+#if defined(__GNUC__) || defined(__clang__)
+#define PATHWAYS_SDK_INLINE [[gnu::always_inline]] inline
+#else
+#define PATHWAYS_SDK_INLINE inline
+#endif
+
+/// dose[i] = (started ? dose[i] : 0) + weight * (current[i] - initial[i]) for one parent and draw.
+PATHWAYS_SDK_INLINE void add_change(double* dose, std::size_t cells, bool started, const parent_values& a,
+                                    std::size_t draw) {
+    const double wa = a.weight[draw];
+    const double* ca = a.current.row(draw);
+    const double* ia = a.initial.data();
+    if (started) {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = dose[i] + wa * (ca[i] - ia[i]);
+    } else {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0 + wa * (ca[i] - ia[i]);
+    }
+}
+
+/// The same for two parents in one pass: a's change is added before b's, as one at a time.
+PATHWAYS_SDK_INLINE void add_two_changes(double* dose, std::size_t cells, bool started, const parent_values& a,
+                                         const parent_values& b, std::size_t draw) {
+    const double wa = a.weight[draw];
+    const double* ca = a.current.row(draw);
+    const double* ia = a.initial.data();
+    const double wb = b.weight[draw];
+    const double* cb = b.current.row(draw);
+    const double* ib = b.initial.data();
+    if (started) {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = (dose[i] + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+    } else {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = (0.0 + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+    }
+}
+
+/// `dose[i]` = 0 + the sum over the parents `keep` accepts, in order, of weight[draw] * (current[draw][i]
+/// - initial[i]), two parents per pass over the tile: the same additions in the same order as one
+/// parent at a time, with half the loads and stores of `dose`.
+template <class Keep>
+PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep) {
+    const std::size_t cells = e.cell_count;
+    bool started = false;  // dose holds a partial sum (else the sum starts from 0)
+    const parent_values* pending = nullptr;
+    for (const parent_values& p : e.parents) {
+        if (!keep(p.kind)) continue;
+        if (pending == nullptr) {
+            pending = &p;
+            continue;
+        }
+        add_two_changes(dose, cells, started, *pending, p, draw);
+        started = true;
+        pending = nullptr;
+    }
+    if (pending != nullptr) add_change(dose, cells, started, *pending, draw);
+    else if (!started) for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
+}
+
+}  // namespace detail
+
+/// The "dose" most models transform, for one draw over the tile: `dose[i]` = the sum over parents,
+/// in order, of weight[draw] * (current[draw][i] - initial[i]). Kept here so every model computes it
+/// the same way; the loops over cells are contiguous and vectorise. `dose` holds `e.cell_count` values.
+PATHWAYS_SDK_INLINE void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* dose) {
+    detail::weighted_change(e, draw, dose, [](node_kind) { return true; });
 }
 
 /// True for the nodes whose value accumulates across years (achievement by subject).

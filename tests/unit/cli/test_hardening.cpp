@@ -101,7 +101,7 @@ TEST_CASE("a results folder is replaced as a whole and keeps the files it does n
     CHECK(hidden_entries(out.path()).empty());  // no temporary folder, no old folder, no lock file
 }
 
-TEST_CASE("leftovers of a killed run are removed by the next run; a live process's are kept", "[cli][hardening]") {
+TEST_CASE("leftovers of a killed run are removed by the next run, a live process's are kept", "[cli][hardening]") {
     scratch_folder out("leftovers");
     const fs::path dead = out.path() / (".results.tmp-" + std::to_string(dead_pid()));
     const fs::path alive = out.path() / (".results.tmp-" + std::to_string(::getpid()));

@@ -208,7 +208,7 @@ TEST_CASE("command-line draws and seeds are held to the scenario file's ranges, 
     CHECK(sweep.output.find("--seed: -1 is out of range; expected an integer from 0 to 9223372036854775807") != std::string::npos);
 }
 
-TEST_CASE("an unknown command is named with a did-you-mean; every help shows examples", "[cli][options]") {
+TEST_CASE("an unknown command is named with a did-you-mean, every help shows examples", "[cli][options]") {
     const auto typo = run_cli("rn valid.json", malformed);
     CHECK(typo.exit_code == 2);
     CHECK(typo.output.find("unknown command 'rn'; did you mean 'run'?") != std::string::npos);

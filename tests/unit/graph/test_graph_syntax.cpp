@@ -99,7 +99,7 @@ TEST_CASE("lavaan: one regression per node with every coefficient fixed to its e
     CHECK(lavaan.find("#@ ") != std::string::npos);
 }
 
-TEST_CASE("lavaan: an edited coefficient changes the weight; a removed term removes the edge; a new term adds one",
+TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term removes the edge, a new term adds one",
           "[graph][syntax]") {
     std::string lavaan = to_lavaan(dps_model());
     lavaan = replaced(lavaan, "\nagency.ownership ~ 0.15*learner_paths.learner_profile_data + ",

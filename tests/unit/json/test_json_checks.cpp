@@ -211,7 +211,7 @@ TEST_CASE("values the parser already reported are not reported again") {
     CHECK(found.items().size() == 2);
 }
 
-TEST_CASE("integers: a number too small for a double is not the integer 0; 2.0 and 0.0 stay whole numbers") {
+TEST_CASE("integers: a number too small for a double is not the integer 0, 2.0 and 0.0 stay whole numbers") {
     const json::document doc = parse_or_fail(R"({"tiny": 1e-400, "negative_tiny": -2.5e-999, "two": 2.0, "zero": 0.0})");
     pathways::diagnostics found;
     CHECK_FALSE(json::read_integer(doc, doc.root["tiny"], "/tiny", found));

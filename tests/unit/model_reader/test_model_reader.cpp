@@ -426,7 +426,7 @@ TEST_CASE("a model without nodes is rejected") {
           std::vector<std::string>{"m.json:1:43: error: /nodes: the model has no nodes; expected at least a practice and an outcome"});
 }
 
-TEST_CASE("a duplicate edge (same ends, role and grade band) is rejected at the second one; another role or band is not") {
+TEST_CASE("a duplicate edge (same ends, role and grade band) is rejected at the second one, another role or band is not") {
     const std::string nodes = valid_node + ", " + valid_target;
     const std::string edge = edge_with(R"("weight": 0.1, "range": [0, 0.2], "source": "s", "evidence": "A")");
     const auto twice = read_text(model_with(nodes, edge + ",\n" + edge));

@@ -26,7 +26,7 @@ test::node_case subgroup_case(const sdk::effect_model_info& model, std::size_t c
 
 }  // namespace
 
-TEST_CASE("subgroup: the cell's multiplier scales the PL-practice dose; mediated doses pass through") {
+TEST_CASE("subgroup: the cell's multiplier scales the PL-practice dose, mediated doses pass through") {
     const sdk::effect_model_info& model = test::load_model("subgroup");
     test::node_case c = subgroup_case(model, 4);
     c.initial = {0.1, -0.8, -0.6, 0.2};

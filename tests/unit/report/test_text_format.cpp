@@ -21,7 +21,7 @@ TEST_CASE("fixed numbers have the decimals asked for, signed ones always a sign"
     CHECK(signed_fixed(0.0, 1) == "+0.0");
 }
 
-TEST_CASE("padded text fills its column and is never cut; a cell adds one space after it", "[text]") {
+TEST_CASE("padded text fills its column and is never cut, a cell adds one space after it", "[text]") {
     CHECK(padded("ab", 4) == "ab  ");
     CHECK(padded("abcdef", 4) == "abcdef");
     CHECK(padded("", 2) == "  ");

@@ -1,8 +1,8 @@
 // calibrate: the value of an effect model's calibration parameter at which a scenario's central run
 // reproduces an anchor's effect; printed as a --set line and written as a parameter file.
+#include "calibrate_command.hpp"
 #include "common/version.hpp"
 #include "run/execute.hpp"
-#include "calibrate_command.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -85,13 +85,15 @@ scenario calibration_scenario(const calibrate_options& options, const anchor& ta
 
 std::size_t subgroup_index(const simulation& sim, const std::string& name) {
     const auto& groups = sim.subgroups();
-    const auto found = std::find_if(groups.begin(), groups.end(), [&](const reported_subgroup& g) { return g.group.name == name; });
+    const auto found =
+        std::find_if(groups.begin(), groups.end(), [&](const reported_subgroup& g) { return g.group.name == name; });
     return static_cast<std::size_t>(found - groups.begin());
 }
 
 std::size_t outcome_index(const simulation& sim, const std::string& id) {
     const auto& outcomes = sim.outcomes();
-    const auto found = std::find_if(outcomes.begin(), outcomes.end(), [&](const reported_outcome& o) { return o.id == id; });
+    const auto found =
+        std::find_if(outcomes.begin(), outcomes.end(), [&](const reported_outcome& o) { return o.id == id; });
     return static_cast<std::size_t>(found - outcomes.begin());
 }
 
@@ -114,8 +116,8 @@ void print_anchor(const anchor& a) {
     std::cout << "Anchor " << a.id << ": " << a.reference << "\n  " << a.design << "\n  " << a.outcome << ": effect "
               << signed_fixed(a.effect, 3) << " SD over " << a.years << (a.years == 1 ? " year" : " years")
               << ", evidence " << evidence_with_meaning(a.evidence) << "\n  standard error "
-              << json::format_number(a.standard_error) << ", evidence " << evidence_with_meaning(a.standard_error_evidence)
-              << "\n";
+              << json::format_number(a.standard_error) << ", evidence "
+              << evidence_with_meaning(a.standard_error_evidence) << "\n";
     if (!a.note.empty()) std::cout << "  " << a.note << "\n";
 }
 
@@ -132,14 +134,17 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     const model_handle* model = registry.find(model_name);
     if (model == nullptr) fail(command_line, registry.unknown_model_message(model_name));
     if (model->calibration_parameter.empty()) {
-        fail(command_line, "effect model '" + model->name + "' declares no calibration parameter, so it cannot be "
-                           "calibrated; expected a model that does: " + calibratable_models(registry));
+        fail(command_line, "effect model '" + model->name +
+                               "' declares no calibration parameter, so it cannot be "
+                               "calibrated; expected a model that does: " +
+                               calibratable_models(registry));
     }
     const std::string& knob = model->calibration_parameter;
     std::vector<parameter_setting> settings = read_settings(options.parameters);
     for (const parameter_setting& setting : settings) {
         if (setting.name == knob && (setting.model.empty() || setting.model == model->name)) {
-            fail_at(setting.where, "parameter '" + knob + "' is the knob calibration solves for; expected it not pinned");
+            fail_at(setting.where,
+                    "parameter '" + knob + "' is the knob calibration solves for; expected it not pinned");
         }
     }
     run_request request;
@@ -154,7 +159,8 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     const simulation& sim = *plan->runs.front().sim;
 
     const std::filesystem::path out = output_path(options, model->name);
-    if (std::filesystem::exists(out) && !options.force) fail(out.string(), "output exists; use --force to overwrite it");
+    if (std::filesystem::exists(out) && !options.force)
+        fail(out.string(), "output exists; use --force to overwrite it");
 
     const std::size_t knob_index = *model->parameter_index(knob);
     const parameter_info& info = model->parameters[knob_index];
@@ -167,8 +173,9 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
               << "), effect model " << model->name << ", central run, all students, year "
               << loaded->spec.start_year + horizon - 1 << "\n";
     if (horizon != target->years) {
-        std::cerr << "pathways: note: the anchor's effect is over " << target->years << " year(s) and the scenario projects "
-                  << horizon << "; the knob is solved for the scenario's final year all the same\n";
+        std::cerr << "pathways: note: the anchor's effect is over " << target->years
+                  << " year(s) and the scenario projects " << horizon
+                  << "; the knob is solved for the scenario's final year all the same\n";
     }
     if (!search.solution && search.at_lower == search.at_upper) {
         fail(command_line, "'" + knob + "' does not move " + target->outcome + " in this scenario (" +
@@ -178,11 +185,11 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
                                "' scales");
     }
     if (!search.solution) {
-        fail(command_line, "no value of '" + knob + "' in its declared range [" + json::format_number(info.min) + ", " +
-                               json::format_number(info.max) + "] gives the anchor's effect " +
-                               json::format_number(target->effect) + ": " + knob + " = " + json::format_number(info.min) +
-                               " gives " + signed_fixed(search.at_lower, 4) + ", " + knob + " = " +
-                               json::format_number(info.max) + " gives " + signed_fixed(search.at_upper, 4));
+        fail(command_line,
+             "no value of '" + knob + "' in its declared range [" + json::format_number(info.min) + ", " +
+                 json::format_number(info.max) + "] gives the anchor's effect " + json::format_number(target->effect) +
+                 ": " + knob + " = " + json::format_number(info.min) + " gives " + signed_fixed(search.at_lower, 4) +
+                 ", " + knob + " = " + json::format_number(info.max) + " gives " + signed_fixed(search.at_upper, 4));
     }
     const knob_solution& solution = *search.solution;
     std::cout << "  " << knob << " = " << json::format_number(info.min) << " gives " << signed_fixed(search.at_lower, 4)
@@ -190,7 +197,8 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
               << ", the default " << json::format_number(info.default_value) << " gives "
               << signed_fixed(effect(info.default_value), 4) << "\n  solved: " << knob << " = "
               << json::format_number(solution.value) << " gives " << signed_fixed(solution.achieved, 6) << " ("
-              << solution.evaluations << " runs)\n\n  --set " << knob << "=" << json::format_number(solution.value) << "\n";
+              << solution.evaluations << " runs)\n\n  --set " << knob << "=" << json::format_number(solution.value)
+              << "\n";
 
     parameter_file file;
     file.model = model->name;
@@ -198,9 +206,10 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
         if (name != knob) file.parameters.push_back({name, value, {}});
     }
     file.parameters.push_back({knob, solution.value, {}});
-    std::sort(file.parameters.begin(), file.parameters.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    file.provenance = {target->id, target->reference, target->outcome, target->effect, solution.achieved,
-                       options.scenario_file, version};
+    std::sort(file.parameters.begin(), file.parameters.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    file.provenance = {target->id,        target->reference,     target->outcome, target->effect,
+                       solution.achieved, options.scenario_file, version};
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
@@ -212,7 +221,8 @@ namespace {
 /// Final-year effects for all students on each of `outcomes`, from one central run.
 std::vector<double> central_effects_of(const loaded_scenario& loaded, const std::vector<std::string>& outcomes) {
     diagnostics found;
-    const simulation sim({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, found);
+    const simulation sim({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model},
+                         found);
     if (found.has_errors()) throw input_error(found);
     draw_result result;
     sim.run(sim.central_parameters(), result);
@@ -245,7 +255,8 @@ void check_scenario(const std::string& file, const std::vector<anchor>& anchors,
     for (const anchor& a : anchors) {
         if (a.years == spec->years) matching.push_back(&a);
     }
-    std::cout << "\n" << spec->name << " (" << file << ", " << spec->years << (spec->years == 1 ? " year" : " years")
+    std::cout << "\n"
+              << spec->name << " (" << file << ", " << spec->years << (spec->years == 1 ? " year" : " years")
               << "): each model at its defaults, central run, all students, final year; z = (model - anchor) / SE\n";
     if (matching.empty()) {
         std::cout << "  no anchor covers " << spec->years << " years\n";

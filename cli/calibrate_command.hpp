@@ -21,7 +21,7 @@ struct calibrate_options {
 int calibrate_command(const calibrate_options& options, const plugin_options& plugins);
 
 struct anchors_options {
-    std::string anchors_file;                ///< more anchors besides the shipped ones
+    std::string anchors_file;                  ///< more anchors besides the shipped ones
     std::vector<std::string> check_scenarios;  ///< run every model at its defaults on each and compare
 };
 /// Lists the anchors; with scenarios to check, the effect every installed model gives at its defaults

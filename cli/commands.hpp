@@ -52,8 +52,8 @@ struct run_options {
     bool quiet = false;
     bool no_suppression = false;
     std::optional<std::string> min_n;  ///< --min-n: overrides the scenario's; below the floor, not for release
-    bool report = false;  ///< also write report.html
-    bool detail = false;  ///< --detail: every table, not the one-screen summary
+    bool report = false;               ///< also write report.html
+    bool detail = false;               ///< --detail: every table, not the one-screen summary
     std::vector<std::string> command_line;
 };
 int run_command(const run_options& options, const plugin_options& plugins);

@@ -14,23 +14,23 @@
 #include <sstream>
 #include <thread>
 
-#include "thread_count.hpp"
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
+#include "report/output_files.hpp"
+#include "report/projection_writer.hpp"
 #include "run/manifest.hpp"
 #include "run_options.hpp"
 #include "run_summary.hpp"
-#include "report/output_files.hpp"
-#include "report/projection_writer.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
 
 std::string summary_fields(const stats::summary& s, bool suppressed) {
     if (suppressed) return ",,,,,";
-    return format_value(s.mean) + "," + format_value(s.sd) + "," + format_value(s.p05) + "," + format_value(s.p50) + "," +
-           format_value(s.p95) + "," + format_value(s.prob_positive);
+    return format_value(s.mean) + "," + format_value(s.sd) + "," + format_value(s.p05) + "," + format_value(s.p50) +
+           "," + format_value(s.p95) + "," + format_value(s.prob_positive);
 }
 
 /// A display name per scenario file: its stem, with the variant, unique among the runs.
@@ -89,7 +89,8 @@ void note_differences(const std::vector<run_plan>& plans, const std::vector<std:
 
 void check_outputs(const output_set& outputs, const std::vector<std::string>& names) {
     diagnostics found;
-    for (const std::string& path : outputs.conflicts(names)) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+    for (const std::string& path : outputs.conflicts(names))
+        found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
     if (found.has_errors()) throw input_error(found);
 }
 
@@ -121,7 +122,8 @@ std::vector<labelled_run> labelled_runs(const run_results& results) {
 }
 
 /// Stages `table` and the manifest and renames both into place; false when interrupted first.
-bool write_outputs(output_set& outputs, const std::string& table_name, const std::string& table, const run_results& results) {
+bool write_outputs(output_set& outputs, const std::string& table_name, const std::string& table,
+                   const run_results& results) {
     run_manifest manifest = manifest_of(results, true);
     add_output(manifest, table_name, table);
     outputs.stage(table_name, table);
@@ -170,7 +172,8 @@ std::string gap_lines(const comparison& compared) {
         << ": percent of the starting gap closed (mean; negative: it widens), P = share of draws where it is closed\n";
     for (const gap_race& gap : compared.gaps) {
         out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": " << compared.runs[gap.best];
-        if (gap.best != 0) out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
+        if (gap.best != 0)
+            out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
         out << "\n     ";
         for (std::size_t r = 0; r < compared.runs.size(); ++r) {
             out << (r ? " |" : "") << " " << compared.runs[r]
@@ -191,7 +194,9 @@ std::string weights_text(const model_comparison& compared) {
     return text;
 }
 
-std::string mixture_label(const model_comparison& compared) { return "mixture of models (" + weights_text(compared) + ")"; }
+std::string mixture_label(const model_comparison& compared) {
+    return "mixture of models (" + weights_text(compared) + ")";
+}
 
 /// `--weights NAME=NUMBER,...`; every malformed item is reported.
 std::vector<std::pair<std::string, double>> parse_weights(const std::string& text) {
@@ -205,7 +210,8 @@ std::vector<std::pair<std::string, double>> parse_weights(const std::string& tex
         char* end = nullptr;
         const double weight = std::strtod(number.c_str(), &end);
         if (equals == std::string::npos || equals == 0 || number.empty() || *end != '\0') {
-            found.error("<command line>", 0, 0, "", "--weights item '" + item + "' is malformed; expected MODEL=NUMBER");
+            found.error("<command line>", 0, 0, "",
+                        "--weights item '" + item + "' is malformed; expected MODEL=NUMBER");
             continue;
         }
         weights.emplace_back(item.substr(0, equals), weight);
@@ -215,7 +221,8 @@ std::vector<std::pair<std::string, double>> parse_weights(const std::string& tex
 }
 
 /// Checks `--weights` against the compared models before anything runs.
-std::vector<std::pair<std::string, double>> checked_weights(const std::string& text, const std::vector<std::string>& models) {
+std::vector<std::pair<std::string, double>> checked_weights(const std::string& text,
+                                                            const std::vector<std::string>& models) {
     const auto weights = parse_weights(text);
     try {
         mixture_weights(models, weights);
@@ -276,12 +283,13 @@ std::string models_csv(const model_comparison& compared) {
     for (std::size_t r = 0; r < compared.by_spread.size(); ++r) rank[compared.by_spread[r]] = r + 1;
     for (std::size_t i = 0; i < compared.rows.size(); ++i) {
         const model_row& row = compared.rows[i];
-        const std::string prefix = std::to_string(compared.year) + "," + csv_field(row.subgroup) + "," + csv_field(row.outcome) +
-                                   "," + std::string(to_string(compared.metric)) + ",";
+        const std::string prefix = std::to_string(compared.year) + "," + csv_field(row.subgroup) + "," +
+                                   csv_field(row.outcome) + "," + std::string(to_string(compared.metric)) + ",";
         const std::string suffix = "," + (row.suppressed ? std::string() : format_value(row.spread)) + "," +
                                    (row.suppressed ? std::string() : std::to_string(rank[i])) + "\n";
         for (std::size_t m = 0; m < compared.models.size(); ++m) {
-            out += prefix + csv_field(compared.models[m]) + "," + summary_fields(row.models[m], row.suppressed) + suffix;
+            out +=
+                prefix + csv_field(compared.models[m]) + "," + summary_fields(row.models[m], row.suppressed) + suffix;
         }
         out += prefix + csv_field(mixture_label(compared)) + "," + summary_fields(row.mixture, row.suppressed) + suffix;
     }
@@ -293,7 +301,8 @@ std::string models_csv(const model_comparison& compared) {
 std::string comparison_table(const comparison& compared) {
     std::map<row_key, const comparison_row*> effects;
     for (const comparison_row& row : compared.rows) {
-        if (row.key.metric == metric::effect && row.key.year == compared.final_year && row.academic) effects.emplace(row.key, &row);
+        if (row.key.metric == metric::effect && row.key.year == compared.final_year && row.academic)
+            effects.emplace(row.key, &row);
     }
     std::vector<std::string> outcomes;
     for (const comparison_row& row : compared.rows) {
@@ -302,12 +311,14 @@ std::string comparison_table(const comparison& compared) {
         }
     }
     std::ostringstream out;
-    out << "Side by side, year " << compared.final_year << ": effect vs business as usual (SD), mean [90% interval] over "
-        << compared.draws << (compared.draws == 1 ? " run" : " draws") << "; difference paired with " << compared.runs[0]
+    out << "Side by side, year " << compared.final_year
+        << ": effect vs business as usual (SD), mean [90% interval] over " << compared.draws
+        << (compared.draws == 1 ? " run" : " draws") << "; difference paired with " << compared.runs[0]
         << " on the same draws\n";
     for (const std::string& outcome : outcomes) {
-        out << "\n" << outcome << "\n  " << cell("subgroup", 22) << cell("run", 26) << cell("effect", 28)
-            << "vs " << compared.runs[0] << "\n";
+        out << "\n"
+            << outcome << "\n  " << cell("subgroup", 22) << cell("run", 26) << cell("effect", 28) << "vs "
+            << compared.runs[0] << "\n";
         for (const std::string& group : key_subgroups(compared)) {
             const auto found = effects.find({compared.final_year, group, outcome, metric::effect, ""});
             if (found == effects.end()) continue;
@@ -317,9 +328,11 @@ std::string comparison_table(const comparison& compared) {
                 continue;
             }
             for (std::size_t r = 0; r < compared.runs.size(); ++r) {
-                out << "  " << cell(r == 0 ? group : "", 22) << cell(compared.runs[r], 26) << cell(stats::interval_text(row.runs[r], 4), 28);
+                out << "  " << cell(r == 0 ? group : "", 22) << cell(compared.runs[r], 26)
+                    << cell(stats::interval_text(row.runs[r], 4), 28);
                 if (r != 0) {
-                    out << stats::interval_text(row.differences[r], 4) << "  P(>0) " << fixed(row.differences[r].prob_positive, 2);
+                    out << stats::interval_text(row.differences[r], 4) << "  P(>0) "
+                        << fixed(row.differences[r].prob_positive, 2);
                 }
                 out << "\n";
             }
@@ -358,13 +371,20 @@ std::vector<run_plan> prepare_all(const std::vector<run_request>& requests, cons
 /// The one-screen summary of a comparison: the final year of every run, the first scenario's headline outcome.
 std::string compare_summary(const comparison& compared, const run_results& results) {
     std::vector<summarized_run> summarized;
-    for (const finished_run& run : results.runs) summarized.push_back(year_for_summary(*run.draws, compared.final_year));
+    for (const finished_run& run : results.runs)
+        summarized.push_back(year_for_summary(*run.draws, compared.final_year));
     const finished_run& first = results.runs.front();
-    const bool one_model = std::all_of(results.runs.begin(), results.runs.end(),
-                                       [&](const finished_run& run) { return run.loaded->model == first.loaded->model; });
-    const run_summary_context context{"Scenarios compared", one_model ? first.loaded->model->name : "",
-                                      headline_outcome(*first.sim), {}, compared.draws, results.for_release};
-    return run_summary(summarized, context) + "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
+    const bool one_model = std::all_of(results.runs.begin(), results.runs.end(), [&](const finished_run& run) {
+        return run.loaded->model == first.loaded->model;
+    });
+    const run_summary_context context{"Scenarios compared",
+                                      one_model ? first.loaded->model->name : "",
+                                      headline_outcome(*first.sim),
+                                      {},
+                                      compared.draws,
+                                      results.for_release};
+    return run_summary(summarized, context) +
+           "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
 }
 
 int compare_command(const compare_options& options, const plugin_options& plugins) {
@@ -374,7 +394,8 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     diagnostics found;
     std::vector<run_request> requests;
     for (std::size_t i = 0; i < options.scenario_files.size(); ++i) {
-        run_request request = base_request(options.scenario_files[i], options.parameters, options.draws, options.seed, found);
+        run_request request =
+            base_request(options.scenario_files[i], options.parameters, options.draws, options.seed, found);
         request.variant = options.variant;
         request.label = names[i];
         request.threads = threads;
@@ -395,10 +416,13 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     const run_results results = run_all(std::move(plans), options.quiet);
     if (results.cancelled) return interrupted_exit();
     const comparison compared = compare_runs(labelled_runs(results));
-    if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), results)) return interrupted_exit();
+    if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), results))
+        return interrupted_exit();
     if (options.detail) std::cout << comparison_table(compared);
     else std::cout << compare_summary(compared, results);
-    if (outputs) std::cout << "Wrote " << (outputs->folder() / "comparison.csv").string() << ' ' << (outputs->folder() / "manifest.json").string() << '\n';
+    if (outputs)
+        std::cout << "Wrote " << (outputs->folder() / "comparison.csv").string() << ' '
+                  << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
 }
 
@@ -410,7 +434,8 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     diagnostics found;
     std::vector<run_request> requests;
     for (const std::string& model : models) {
-        run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
+        run_request request =
+            base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
         if (found.has_errors()) throw input_error(found);
         request.variant = options.variant;
         request.label = model;
@@ -435,7 +460,9 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     const model_comparison compared = compare_models(labelled_runs(results), metric::effect, weights);
     if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), results)) return interrupted_exit();
     std::cout << models_table(compared, results.runs.front().loaded->spec.name, options.top);
-    if (outputs) std::cout << "Wrote " << (outputs->folder() / "models.csv").string() << ' ' << (outputs->folder() / "manifest.json").string() << '\n';
+    if (outputs)
+        std::cout << "Wrote " << (outputs->folder() / "models.csv").string() << ' '
+                  << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
 }
 

@@ -14,7 +14,7 @@ namespace pathways::cli {
 struct compare_options {
     std::vector<std::string> scenario_files;
     std::string variant = "base";
-    parameter_options parameters;  ///< --set and --set-file, for every scenario
+    parameter_options parameters;      ///< --set and --set-file, for every scenario
     std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)
     std::optional<std::string> seed;
     unsigned threads = 0;

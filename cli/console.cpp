@@ -47,9 +47,12 @@ private:
             out += terminal_text(text.substr(i, 1));
             start = i + 1;
         }
-        if (start == 0) return target_->sputn(text.data(), static_cast<std::streamsize>(text.size())) == static_cast<std::streamsize>(text.size());
+        if (start == 0)
+            return target_->sputn(text.data(), static_cast<std::streamsize>(text.size())) ==
+                   static_cast<std::streamsize>(text.size());
         out.append(text.substr(start));
-        return target_->sputn(out.data(), static_cast<std::streamsize>(out.size())) == static_cast<std::streamsize>(out.size());
+        return target_->sputn(out.data(), static_cast<std::streamsize>(out.size())) ==
+               static_cast<std::streamsize>(out.size());
     }
     std::streambuf* target_;
 };
@@ -134,15 +137,17 @@ void print_diagnostics(diagnostics found, diagnostic_format format) {
     for (const diagnostic& d : found.items()) {
         std::cout << (first ? "\n" : ",\n") << "  {\"file\": " << json_quote(d.file) << ", \"line\": " << d.line
                   << ", \"column\": " << d.column << ", \"pointer\": " << json_quote(d.pointer)
-                  << ", \"severity\": " << json_quote(severity_name(d.level)) << ", \"message\": " << json_quote(d.message)
-                  << "}";
+                  << ", \"severity\": " << json_quote(severity_name(d.level))
+                  << ", \"message\": " << json_quote(d.message) << "}";
         first = false;
     }
     std::cout << (first ? "]\n" : "\n]\n");
 }
 
 progress_display::progress_display(std::string label, bool quiet)
-    : label_(std::move(label)), enabled_(!quiet && ::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      enabled_(!quiet && ::isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()) {}
 
 progress_display::~progress_display() {
     if (enabled_) fmt::print(stderr, "\r\033[K");

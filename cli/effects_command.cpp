@@ -9,11 +9,11 @@
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "engine/effects.hpp"
+#include "report/projection_writer.hpp"
+#include "report_command.hpp"
 #include "run/execute.hpp"
 #include "scenario/json_writer.hpp"
 #include "scenario/results_writer.hpp"
-#include "report/projection_writer.hpp"
-#include "report_command.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -24,17 +24,17 @@ constexpr double difference_step = 0.25;
 constexpr std::size_t paths_per_pair = 3;
 
 std::string method_text(const effects_table& table) {
-    return table.method == effects_method::linear_algebra ? "linear: total = (I - B)^-1 - I over effect and composition edges"
-                                                          : "finite differences: central, step 0.25 level points, through the engine";
+    return table.method == effects_method::linear_algebra
+               ? "linear: total = (I - B)^-1 - I over effect and composition edges"
+               : "finite differences: central, step 0.25 level points, through the engine";
 }
 
 std::string value_text(double value) { return std::isfinite(value) ? format_value(value) : ""; }
 
-
 void print_table(const model_graph& graph, const effects_table& table) {
     const auto& nodes = graph.definition().nodes;
-    std::printf("Effects of each practice and driver on each outcome (%s)\nunit: %s\nmethod: %s\n\n", graph.definition().id.c_str(),
-                table.unit.c_str(), method_text(table).c_str());
+    std::printf("Effects of each practice and driver on each outcome (%s)\nunit: %s\nmethod: %s\n\n",
+                graph.definition().id.c_str(), table.unit.c_str(), method_text(table).c_str());
     std::printf("%-48s %-30s %10s %10s %10s\n", "FROM", "TO", "DIRECT", "INDIRECT", "TOTAL");
     for (const effect_entry& e : table.entries) {
         if (e.total == 0.0 && !(e.direct != 0.0)) continue;  // unreachable pairs, and NaN direct with no total
@@ -51,8 +51,9 @@ void print_table(const model_graph& graph, const effects_table& table) {
             all.insert(all.end(), paths.begin(), paths.end());
         }
         if (all.empty()) continue;
-        std::stable_sort(all.begin(), all.end(),
-                         [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
+        std::stable_sort(all.begin(), all.end(), [](const ranked_path& a, const ranked_path& b) {
+            return std::abs(a.strength) > std::abs(b.strength);
+        });
         std::printf("\n%s\n", nodes[outcome].id.c_str());
         for (std::size_t i = 0; i < std::min<std::size_t>(all.size(), paths_per_pair); ++i) {
             std::printf("  %+.4f  %s\n", all[i].strength, describe_path(graph, all[i]).c_str());
@@ -66,8 +67,8 @@ void print_csv(const model_graph& graph, const effects_table& table) {
     path_finder finder(graph);
     for (const effect_entry& e : table.entries) {
         const auto paths = finder.strongest(e.source, e.outcome, 1);
-        std::cout << csv_field(nodes[e.source].id) << ',' << csv_field(nodes[e.outcome].id) << ',' << value_text(e.direct) << ','
-                  << value_text(e.indirect) << ',' << value_text(e.total) << ','
+        std::cout << csv_field(nodes[e.source].id) << ',' << csv_field(nodes[e.outcome].id) << ','
+                  << value_text(e.direct) << ',' << value_text(e.indirect) << ',' << value_text(e.total) << ','
                   << (table.method == effects_method::linear_algebra ? "linear" : "finite_differences") << ','
                   << (paths.empty() ? "" : csv_field(describe_path(graph, paths.front()))) << ','
                   << (paths.empty() ? "" : format_value(paths.front().strength)) << '\n';
@@ -118,7 +119,8 @@ int effects_command(const effects_options& options, const plugin_options& plugin
         throw input_error(found);
     }
     if (!options.scenario_file.empty() && !options.model_file.empty()) {
-        found.error("<command line>", 0, 0, "", "--model and --scenario both given; expected one (a scenario names its model)");
+        found.error("<command line>", 0, 0, "",
+                    "--model and --scenario both given; expected one (a scenario names its model)");
         throw input_error(found);
     }
     std::optional<plugin_registry> registry;  // declared before `loaded`: models point into its libraries
@@ -142,7 +144,8 @@ int effects_command(const effects_options& options, const plugin_options& plugin
     if (!loaded || loaded->model->name == "linear") {
         table = linear_effects(graph, loaded ? linear_scale(*loaded) : 1.0);
     } else {
-        const simulation_inputs inputs{graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model};
+        const simulation_inputs inputs{graph,         loaded->district, loaded->schools,
+                                       loaded->cells, loaded->spec,     *loaded->model};
         table = marginal_effects(inputs, difference_step, found);
         if (found.has_errors()) throw input_error(found);
     }

@@ -14,13 +14,13 @@
 #include "engine/schedule.hpp"
 #include "engine/simulation.hpp"
 #include "graph/graph_export.hpp"
-#include "scenario/graph_syntax.hpp"
 #include "plugin/parameter_check.hpp"
 #include "population/schools_csv.hpp"
 #include "report/output_files.hpp"
 #include "scenario/anchor_reader.hpp"
-#include "scenario/parameter_file.hpp"
+#include "scenario/graph_syntax.hpp"
 #include "scenario/model_reader.hpp"
+#include "scenario/parameter_file.hpp"
 #include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "stats/distributions.hpp"
@@ -36,7 +36,8 @@ void check_prepared_run(const simulation_inputs& inputs, diagnostics& found) {
 }
 
 void check_prepared_run(const loaded_scenario& loaded, diagnostics& found) {
-    check_prepared_run({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, found);
+    check_prepared_run({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model},
+                       found);
 }
 
 bool same_report(const report_settings& a, const report_settings& b) {
@@ -101,7 +102,8 @@ void validate_scenario(const std::string& path, const plugin_registry& registry,
     reported.add(base_found, "", found);
     for (const std::string& variant : file->variant_names()) {
         diagnostics variant_found;
-        if (auto spec = file->read(variant, {}, variant_found)) check_variant(std::move(*spec), loaded, registry, variant_found);
+        if (auto spec = file->read(variant, {}, variant_found))
+            check_variant(std::move(*spec), loaded, registry, variant_found);
         reported.add(variant_found, variant, found);
     }
 }
@@ -116,7 +118,8 @@ void validate_parameter_file(const std::string& file, const plugin_registry& reg
         found.error(at.file, at.line, at.column, at.pointer, registry.unknown_model_message(parameters->model));
         return;
     }
-    for (const parameter_value& value : parameters->parameters) check_parameter(*model, value.name, value.value, value.where, found);
+    for (const parameter_value& value : parameters->parameters)
+        check_parameter(*model, value.name, value.value, value.where, found);
 }
 
 }  // namespace
@@ -128,8 +131,9 @@ plugin_registry load_plugins(const plugin_options& options) {
         std::error_code error;
         if (!std::filesystem::is_directory(dir, error)) {
             missing.error("<command line>", 0, 0, "",
-                          "--plugin-dir '" + dir + "' does not exist or is not a folder; expected a folder of "
-                                                   "libpathways_*.so plugins");
+                          "--plugin-dir '" + dir +
+                              "' does not exist or is not a folder; expected a folder of "
+                              "libpathways_*.so plugins");
         }
         load.plugin_dirs.emplace_back(dir);
     }

@@ -7,17 +7,17 @@
 #include <iostream>
 #include <thread>
 
-#include "common/version.hpp"
 #include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "common/diagnostics.hpp"
 #include "common/environment_error.hpp"
+#include "common/version.hpp"
 #include "compare_command.hpp"
 #include "engine/worker_threads.hpp"
-#include "scenario/scenario_reader.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "report_command.hpp"
+#include "scenario/scenario_reader.hpp"
 #include "sensitivity_command.hpp"
 #include "sources_command.hpp"
 #include "sweep_command.hpp"
@@ -38,14 +38,16 @@ void add_seed_option(CLI::App& command, std::optional<std::string>& seed, const 
 }
 
 void add_plugin_options(CLI::App& command, plugin_options& options) {
-    command.add_option("--plugin-dir", options.plugin_dirs, "Folder to search for effect-model plugins first (repeatable)");
+    command.add_option("--plugin-dir", options.plugin_dirs,
+                       "Folder to search for effect-model plugins first (repeatable)");
     command.add_flag("--allow-untrusted-plugins", options.allow_untrusted,
                      "Load plugins from world-writable folders or through symlinks leaving the search path");
 }
 
 void add_parameter_options(CLI::App& command, parameter_options& options) {
-    command.add_option("--set", options.set,
-                       "Pin an effect-model parameter: --set NAME=VALUE or --set MODEL:NAME=VALUE (repeatable; wins over --set-file)");
+    command.add_option(
+        "--set", options.set,
+        "Pin an effect-model parameter: --set NAME=VALUE or --set MODEL:NAME=VALUE (repeatable; wins over --set-file)");
     command.add_option("--set-file", options.set_files,
                        "Pin the parameters of a parameter file, e.g. one `pathways calibrate` wrote (repeatable)");
 }
@@ -65,9 +67,10 @@ void add_run_options(CLI::App& command, run_options& options) {
     command.add_flag("--quiet", options.quiet, "No progress display");
     command.add_flag("--detail", options.detail,
                      "Print every subgroup, outcome and projection and the waves' schools, not the one-screen summary");
-    command.add_option("--min-n", options.min_n,
-                       "Withhold groups with fewer students (default: the scenario's); below 10 stamps every output "
-                       "NOT FOR PUBLIC RELEASE")
+    command
+        .add_option("--min-n", options.min_n,
+                    "Withhold groups with fewer students (default: the scenario's); below 10 stamps every output "
+                    "NOT FOR PUBLIC RELEASE")
         ->type_name("INT");
     command.add_flag("--no-suppression", options.no_suppression,
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
@@ -78,7 +81,8 @@ void add_run_options(CLI::App& command, run_options& options) {
 bool refuse_unknown_command(CLI::App& app, int argc, char** argv) {
     if (argc < 2 || argv[1][0] == '-') return false;
     std::vector<std::string> names;
-    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(command->get_name());
+    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
+        names.push_back(command->get_name());
     const std::string word = argv[1];
     if (std::find(names.begin(), names.end(), word) != names.end()) return false;
     const std::string suggestion = pathways::did_you_mean(word, names);
@@ -90,36 +94,44 @@ bool refuse_unknown_command(CLI::App& app, int argc, char** argv) {
 /// Examples after each command's options in --help: the commands as a user would type them.
 void add_examples(CLI::App& app) {
     const std::vector<std::pair<std::string, std::string>> examples{
-        {"validate", "pathways validate scenarios/denver-scale-up.json\n"
-                     "  pathways validate --format json scenarios/*.json scenarios/districts/*.json"},
-        {"graph", "pathways graph --format mermaid\n  pathways graph -o model.dot\n"
-                   "  pathways graph --format lavaan -o dps.lav\n  pathways effects --model dps.lav"},
+        {"validate",
+         "pathways validate scenarios/denver-scale-up.json\n"
+         "  pathways validate --format json scenarios/*.json scenarios/districts/*.json"},
+        {"graph",
+         "pathways graph --format mermaid\n  pathways graph -o model.dot\n"
+         "  pathways graph --format lavaan -o dps.lav\n  pathways effects --model dps.lav"},
         {"plugins", "pathways plugins\n  pathways plugins --plugin-dir my-models/build"},
         {"describe", "pathways describe lagged"},
         {"sources", "pathways sources\n  pathways sources pane2017"},
-        {"run", "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
-                "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
-                "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
-                "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
+        {"run",
+         "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+         "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
+         "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
+         "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
         {"report", "pathways report out/denver-scale-up"},
         {"effects", "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv"},
-        {"sweep", "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50"},
-        {"sensitivity", "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "
-                        "--subgroup all --n 64"},
+        {"sweep",
+         "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50"},
+        {"sensitivity",
+         "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "
+         "--subgroup all --n 64"},
         {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
         {"calibrate", "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear"},
-        {"compare", "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
-                    "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
+        {"compare",
+         "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
+         "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
         {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
-        {"population", "pathways population scenarios/districts/denver-2018.json\n"
-                       "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
+        {"population",
+         "pathways population scenarios/districts/denver-2018.json\n"
+         "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
     };
     for (const auto& [name, text] : examples) app.get_subcommand(name)->footer("\nExamples:\n  " + text + "\n");
-    app.footer("\nExamples:\n"
-               "  pathways validate scenarios/denver-scale-up.json\n"
-               "  pathways run scenarios/denver-scale-up.json --all-variants --force\n"
-               "  pathways describe lagged\n"
-               "  pathways COMMAND --help   (examples of each command)\n");
+    app.footer(
+        "\nExamples:\n"
+        "  pathways validate scenarios/denver-scale-up.json\n"
+        "  pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+        "  pathways describe lagged\n"
+        "  pathways COMMAND --help   (examples of each command)\n");
 }
 
 /// A command that writes nothing and ignores `interrupted()` still ends with the signal's code.
@@ -144,7 +156,8 @@ int main(int argc, char** argv) {
 
     graph_options graph;
     auto* graph_cmd = app.add_subcommand("graph", "Print the theory-of-change graph");
-    graph_cmd->add_option("--model", graph.model_file, "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+    graph_cmd->add_option("--model", graph.model_file,
+                          "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
     graph_cmd->add_option("--format", graph.format, "dot, mermaid, json, lavaan or dagitty")
         ->check(CLI::IsMember({"dot", "mermaid", "json", "lavaan", "dagitty"}));
     graph_cmd->add_option("-o,--output", graph.output, "Write to a file instead of stdout");
@@ -153,12 +166,14 @@ int main(int argc, char** argv) {
     add_plugin_options(*plugins_cmd, plugins);
 
     std::string describe_model;
-    auto* describe_cmd = app.add_subcommand("describe", "Show an effect model's parameters, defaults, priors and sources");
+    auto* describe_cmd =
+        app.add_subcommand("describe", "Show an effect model's parameters, defaults, priors and sources");
     describe_cmd->add_option("model", describe_model, "Effect model name")->required();
     add_plugin_options(*describe_cmd, plugins);
 
     sources_options sources;
-    auto* sources_cmd = app.add_subcommand("sources", "List the studies the defaults cite, or print one's full citation");
+    auto* sources_cmd =
+        app.add_subcommand("sources", "List the studies the defaults cite, or print one's full citation");
     sources_cmd->add_option("id", sources.id, "Reference id, e.g. pane2017 (default: list every reference)");
     sources_cmd->add_option("--format", sources.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
@@ -176,17 +191,23 @@ int main(int argc, char** argv) {
     report_cmd->add_flag("--force", report.force, "Overwrite an existing report");
     add_plugin_options(*report_cmd, plugins);
     effects_options effects;
-    auto* effects_cmd = app.add_subcommand("effects", "Direct, indirect and total effects of each practice and driver on each outcome");
-    effects_cmd->add_option("--model", effects.model_file, "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+    auto* effects_cmd =
+        app.add_subcommand("effects", "Direct, indirect and total effects of each practice and driver on each outcome");
+    effects_cmd->add_option("--model", effects.model_file,
+                            "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
     effects_cmd->add_option("--scenario", effects.scenario_file, "Scenario: its model, effect model and levels");
-    effects_cmd->add_option("--format", effects.format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+    effects_cmd->add_option("--format", effects.format, "table, csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
     add_plugin_options(*effects_cmd, plugins);
 
     // sweep and sensitivity (issue 5)
     sweep_options sweep;
-    auto* sweep_cmd = app.add_subcommand("sweep", "Run a grid over numeric scenario fields into one table (and SQLite)");
+    auto* sweep_cmd =
+        app.add_subcommand("sweep", "Run a grid over numeric scenario fields into one table (and SQLite)");
     sweep_cmd->add_option("scenario", sweep.scenario_file, "Scenario file (JSON, format v1)")->required();
-    sweep_cmd->add_option("--grid", sweep.grid, "Axis /json/pointer=v1,v2,... over a number of the scenario (repeatable)")->required();
+    sweep_cmd
+        ->add_option("--grid", sweep.grid, "Axis /json/pointer=v1,v2,... over a number of the scenario (repeatable)")
+        ->required();
     add_parameter_options(*sweep_cmd, sweep.parameters);
     sweep_cmd->add_option("--variant", sweep.variant, "Variant to sweep (default: base); pointers address it merged");
     add_draws_option(*sweep_cmd, sweep.draws, "Monte Carlo draws per point; overrides the scenario");
@@ -199,16 +220,21 @@ int main(int argc, char** argv) {
     sweep_cmd->add_flag("--quiet", sweep.quiet, "No progress display");
     add_plugin_options(*sweep_cmd, plugins);
     sensitivity_command_options sensitivity;
-    auto* sensitivity_cmd = app.add_subcommand("sensitivity", "Which uncertain input drives a value: tornado and Sobol indices");
+    auto* sensitivity_cmd =
+        app.add_subcommand("sensitivity", "Which uncertain input drives a value: tornado and Sobol indices");
     sensitivity_cmd->add_option("scenario", sensitivity.scenario_file, "Scenario file (JSON, format v1)")->required();
-    sensitivity_cmd->add_option("--outcome", sensitivity.outcome, "Reported outcome, e.g. academic.achievement.math")->required();
-    sensitivity_cmd->add_option("--subgroup", sensitivity.subgroup, "Reported subgroup, e.g. all or race:black")->required();
+    sensitivity_cmd->add_option("--outcome", sensitivity.outcome, "Reported outcome, e.g. academic.achievement.math")
+        ->required();
+    sensitivity_cmd->add_option("--subgroup", sensitivity.subgroup, "Reported subgroup, e.g. all or race:black")
+        ->required();
     sensitivity_cmd->add_option("--year", sensitivity.year, "Calendar year (default: the final year)");
-    sensitivity_cmd->add_option("--metric", sensitivity.metric, "effect (default), level, bau_level, percentile_shift or gap_sd");
+    sensitivity_cmd->add_option("--metric", sensitivity.metric,
+                                "effect (default), level, bau_level, percentile_shift or gap_sd");
     add_parameter_options(*sensitivity_cmd, sensitivity.parameters);
     sensitivity_cmd->add_option("--variant", sensitivity.variant, "Variant to study (default: base)");
     sensitivity_cmd->add_option("--n", sensitivity.base_samples, "Base samples N of the Saltelli design (default 256)");
-    sensitivity_cmd->add_option("--bootstrap", sensitivity.bootstrap, "Bootstrap resamples for the intervals (default 200)");
+    sensitivity_cmd->add_option("--bootstrap", sensitivity.bootstrap,
+                                "Bootstrap resamples for the intervals (default 200)");
     add_seed_option(*sensitivity_cmd, sensitivity.seed, "Random seed; overrides the scenario");
     sensitivity_cmd->add_option("--threads", sensitivity.threads, "Worker threads (default: all cores)");
     sensitivity_cmd->add_option("--out", sensitivity.out_dir, "Folder for sensitivity.csv (default: print only)");
@@ -217,59 +243,77 @@ int main(int argc, char** argv) {
     add_plugin_options(*sensitivity_cmd, plugins);
 
     anchors_options anchors;
-    auto* anchors_cmd = app.add_subcommand("anchors", "List the published effects models are checked against; "
-                                                      "--check compares every model with them");
+    auto* anchors_cmd = app.add_subcommand("anchors",
+                                           "List the published effects models are checked against; "
+                                           "--check compares every model with them");
     anchors_cmd->add_option("--anchors", anchors.anchors_file, "More anchors (JSON) besides the shipped ones");
     anchors_cmd->add_option("--check", anchors.check_scenarios,
                             "Scenario to run every installed model on at its defaults (repeatable)");
     add_plugin_options(*anchors_cmd, plugins);
 
     calibrate_options calibrate;
-    auto* calibrate_cmd = app.add_subcommand("calibrate", "Solve an effect model's knob so a scenario reproduces a published effect");
+    auto* calibrate_cmd =
+        app.add_subcommand("calibrate", "Solve an effect model's knob so a scenario reproduces a published effect");
     calibrate_cmd->add_option("scenario", calibrate.scenario_file, "Scenario file (JSON, format v1)")->required();
     calibrate_cmd->add_option("--anchor", calibrate.anchor, "Anchor to reproduce, e.g. rand2017-math")->required();
     calibrate_cmd->add_option("--model", calibrate.model, "Effect model to calibrate instead of the scenario's");
     calibrate_cmd->add_option("--anchors", calibrate.anchors_file, "More anchors (JSON) besides the shipped ones");
     add_parameter_options(*calibrate_cmd, calibrate.parameters);
-    calibrate_cmd->add_option("--out", calibrate.out, "Parameter file to write (default: out/<scenario>/calibration-<anchor>-<model>.json)");
+    calibrate_cmd->add_option("--out", calibrate.out,
+                              "Parameter file to write (default: out/<scenario>/calibration-<anchor>-<model>.json)");
     calibrate_cmd->add_flag("--force", calibrate.force, "Overwrite an existing parameter file");
     add_plugin_options(*calibrate_cmd, plugins);
 
     // compare and compare-models (issue 5)
     compare_options compare;
-    auto* compare_cmd = app.add_subcommand("compare", "Run several scenarios on the same draws, side by side with paired differences");
-    compare_cmd->add_option("scenarios", compare.scenario_files, "Scenario files; the first is what the others are compared with")->required();
+    auto* compare_cmd =
+        app.add_subcommand("compare", "Run several scenarios on the same draws, side by side with paired differences");
+    compare_cmd
+        ->add_option("scenarios", compare.scenario_files,
+                     "Scenario files; the first is what the others are compared with")
+        ->required();
     add_parameter_options(*compare_cmd, compare.parameters);
     compare_cmd->add_option("--variant", compare.variant, "Variant of every scenario to run (default: base)");
     add_draws_option(*compare_cmd, compare.draws, "Monte Carlo draws; overrides the scenarios");
     add_seed_option(*compare_cmd, compare.seed, "Random seed for every run (default: the first scenario's)");
     compare_cmd->add_option("--threads", compare.threads, "Worker threads (default: all cores)");
-    compare_cmd->add_option("--out", compare.out_dir, "Folder for comparison.csv and manifest.json (default: print only)");
+    compare_cmd->add_option("--out", compare.out_dir,
+                            "Folder for comparison.csv and manifest.json (default: print only)");
     compare_cmd->add_flag("--force", compare.force, "Overwrite existing outputs");
     compare_cmd->add_flag("--quiet", compare.quiet, "No progress display");
-    compare_cmd->add_flag("--detail", compare.detail, "Print every subgroup and outcome side by side, not the one-screen summary");
+    compare_cmd->add_flag("--detail", compare.detail,
+                          "Print every subgroup and outcome side by side, not the one-screen summary");
     add_plugin_options(*compare_cmd, plugins);
     compare_models_options compare_models;
-    auto* compare_models_cmd = app.add_subcommand("compare-models", "Run one scenario under several effect models on the same draws");
-    compare_models_cmd->add_option("scenario", compare_models.scenario_file, "Scenario file (JSON, format v1)")->required();
-    compare_models_cmd->add_option("--models", compare_models.models, "Effect models, comma-separated (default: linear,saturating,lagged,subgroup,evidence)");
-    compare_models_cmd->add_option("--weights", compare_models.weights,
-                                   "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5 (default: equal)");
+    auto* compare_models_cmd =
+        app.add_subcommand("compare-models", "Run one scenario under several effect models on the same draws");
+    compare_models_cmd->add_option("scenario", compare_models.scenario_file, "Scenario file (JSON, format v1)")
+        ->required();
+    compare_models_cmd->add_option(
+        "--models", compare_models.models,
+        "Effect models, comma-separated (default: linear,saturating,lagged,subgroup,evidence)");
+    compare_models_cmd->add_option(
+        "--weights", compare_models.weights,
+        "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5 (default: equal)");
     add_parameter_options(*compare_models_cmd, compare_models.parameters);
     compare_models_cmd->add_option("--variant", compare_models.variant, "Variant to run (default: base)");
     add_draws_option(*compare_models_cmd, compare_models.draws, "Monte Carlo draws; overrides the scenario");
     add_seed_option(*compare_models_cmd, compare_models.seed, "Random seed; overrides the scenario");
     compare_models_cmd->add_option("--threads", compare_models.threads, "Worker threads (default: all cores)");
-    compare_models_cmd->add_option("--out", compare_models.out_dir, "Folder for models.csv and manifest.json (default: print only)");
+    compare_models_cmd->add_option("--out", compare_models.out_dir,
+                                   "Folder for models.csv and manifest.json (default: print only)");
     compare_models_cmd->add_flag("--force", compare_models.force, "Overwrite existing outputs");
     compare_models_cmd->add_flag("--quiet", compare_models.quiet, "No progress display");
     add_plugin_options(*compare_models_cmd, plugins);
 
     population_options population;
-    auto* population_cmd = app.add_subcommand("population", "Show what pathways builds from a district profile: schools or cells");
+    auto* population_cmd =
+        app.add_subcommand("population", "Show what pathways builds from a district profile: schools or cells");
     population_cmd->add_option("district", population.district_file, "District profile (JSON)")->required();
-    population_cmd->add_option("--model", population.model_file, "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
-    population_cmd->add_option("--format", population.format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+    population_cmd->add_option("--model", population.model_file,
+                               "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+    population_cmd->add_option("--format", population.format, "text, csv or json")
+        ->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
     add_examples(app);

@@ -20,7 +20,8 @@ std::optional<parameter_setting> parse_setting(const std::string& text, diagnost
     const double value = std::strtod(value_text.c_str(), &end);
     const bool empty_part = target.empty() || colon == 0 || (colon != std::string::npos && colon + 1 == target.size());
     if (equals == std::string::npos || empty_part || value_text.empty() || *end != '\0') {
-        found.error(command_line, 0, 0, "", "--set '" + text + "' is malformed; expected NAME=NUMBER or MODEL:NAME=NUMBER");
+        found.error(command_line, 0, 0, "",
+                    "--set '" + text + "' is malformed; expected NAME=NUMBER or MODEL:NAME=NUMBER");
         return std::nullopt;
     }
     parameter_setting setting;
@@ -50,7 +51,8 @@ std::vector<parameter_setting> read_settings(const parameter_options& options) {
     return settings;
 }
 
-void check_settings_apply(const std::vector<parameter_setting>& settings, const std::vector<const model_handle*>& models) {
+void check_settings_apply(const std::vector<parameter_setting>& settings,
+                          const std::vector<const model_handle*>& models) {
     diagnostics found;
     std::string names;
     for (const model_handle* model : models) names += (names.empty() ? "" : ", ") + model->name;
@@ -60,12 +62,11 @@ void check_settings_apply(const std::vector<parameter_setting>& settings, const 
         // A setting for one compared model is checked when that model loads (with a did-you-mean).
         if (!setting.model.empty() && std::any_of(models.begin(), models.end(), named)) continue;
         if (setting.model.empty() && std::any_of(models.begin(), models.end(), declares)) continue;
-        const std::string message =
-            setting.model.empty()
-                ? "no compared effect model declares parameter '" + setting.name + "'; the models are " + names +
-                      " (see pathways describe MODEL)"
-                : "parameter '" + setting.name + "' is for effect model '" + setting.model +
-                      "', which is not compared; expected one of " + names;
+        const std::string message = setting.model.empty()
+                                        ? "no compared effect model declares parameter '" + setting.name +
+                                              "'; the models are " + names + " (see pathways describe MODEL)"
+                                        : "parameter '" + setting.name + "' is for effect model '" + setting.model +
+                                              "', which is not compared; expected one of " + names;
         found.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer, message);
     }
     if (found.has_errors()) throw input_error(found);

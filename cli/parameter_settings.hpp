@@ -20,6 +20,7 @@ std::vector<parameter_setting> read_settings(const parameter_options& options);
 
 /// For runs under several models: an error for each setting that pins nothing in any of `models` (a
 /// plain one no model declares, or one for a model not among them). Throws input_error.
-void check_settings_apply(const std::vector<parameter_setting>& settings, const std::vector<const model_handle*>& models);
+void check_settings_apply(const std::vector<parameter_setting>& settings,
+                          const std::vector<const model_handle*>& models);
 
 }  // namespace pathways::cli

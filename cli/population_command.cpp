@@ -46,8 +46,8 @@ text_table school_table(const loaded_district& loaded, const school_start_table&
 }
 
 text_table cell_table(const loaded_district& loaded) {
-    static const std::vector<std::string> races{"hispanic", "black", "white", "asian", "multiracial", "american_indian",
-                                                "pacific_islander"};
+    static const std::vector<std::string> races{"hispanic",    "black",           "white",           "asian",
+                                                "multiracial", "american_indian", "pacific_islander"};
     static const std::vector<std::string> ell{"non_ell", "ell", "exited"};
     static const std::vector<std::string> no_yes{"no", "yes"};
     static const std::vector<std::string> bands{"elementary", "middle", "high"};
@@ -97,13 +97,14 @@ std::string as_text(const text_table& table) {
 
 std::string as_json(const text_table& table, const loaded_district& loaded, const char* rows_name) {
     std::ostringstream out;
-    out << "{\n  \"district\": " << json_quote(loaded.district.id) << ",\n  \"model\": "
-        << json_quote(loaded.graph->definition().id) << ",\n  \"" << rows_name << "\": [";
+    out << "{\n  \"district\": " << json_quote(loaded.district.id)
+        << ",\n  \"model\": " << json_quote(loaded.graph->definition().id) << ",\n  \"" << rows_name << "\": [";
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
         out << (r ? "," : "") << "\n    {";
         for (std::size_t c = 0; c < table.header.size(); ++c) {
             const std::string& cell = table.rows[r][c];
-            out << (c ? ", " : "") << json_quote(table.header[c]) << ": " << (table.numeric[c] ? cell : json_quote(cell));
+            out << (c ? ", " : "") << json_quote(table.header[c]) << ": "
+                << (table.numeric[c] ? cell : json_quote(cell));
         }
         out << "}";
     }
@@ -117,7 +118,8 @@ int population_command(const population_options& options) {
     diagnostics found;
     const auto loaded = load_district(options.district_file, options.model_file, found);
     if (!loaded) throw input_error(found);
-    const text_table table = options.cells ? cell_table(*loaded) : school_table(*loaded, starting_level_table(*loaded, found));
+    const text_table table =
+        options.cells ? cell_table(*loaded) : school_table(*loaded, starting_level_table(*loaded, found));
     if (found.has_errors()) throw input_error(found);
     if (options.format == "csv") std::cout << as_csv(table);
     else if (options.format == "json") std::cout << as_json(table, *loaded, options.cells ? "cells" : "schools");

@@ -9,9 +9,9 @@ namespace pathways::cli {
 
 struct population_options {
     std::string district_file;
-    std::string model_file;        ///< empty: the embedded DPS model
-    std::string format = "text";   ///< text, csv or json
-    bool cells = false;            ///< the cell table instead of the school table
+    std::string model_file;       ///< empty: the embedded DPS model
+    std::string format = "text";  ///< text, csv or json
+    bool cells = false;           ///< the cell table instead of the school table
 };
 int population_command(const population_options& options);
 

@@ -12,14 +12,16 @@ namespace pathways::cli {
 
 int report_command(const report_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    const std::filesystem::path output =
-        options.output.empty() ? std::filesystem::path(options.results_dir) / "report.html" : std::filesystem::path(options.output);
+    const std::filesystem::path output = options.output.empty()
+                                             ? std::filesystem::path(options.results_dir) / "report.html"
+                                             : std::filesystem::path(options.output);
     diagnostics found;
     // The default report.html joins the results folder, which is then committed as a whole.
     std::optional<output_set> folder;
     if (options.output.empty()) {
         folder.emplace(options.results_dir, options.force);
-        for (const std::string& path : folder->conflicts({"report.html"})) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+        for (const std::string& path : folder->conflicts({"report.html"}))
+            found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
     } else if (std::filesystem::exists(output) && !options.force) {
         found.error(output.string(), 0, 0, "", "output exists; use --force to overwrite it");
     }

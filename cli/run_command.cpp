@@ -20,7 +20,8 @@ std::set<std::string> parse_formats(const std::string& text) {
     for (std::string item; std::getline(stream, item, ',');) {
         if (item != "csv" && item != "json") {
             diagnostics found;
-            found.error("<command line>", 0, 0, "", "unknown output format '" + item + "'; expected csv, json or csv,json");
+            found.error("<command line>", 0, 0, "",
+                        "unknown output format '" + item + "'; expected csv, json or csv,json");
             throw input_error(found);
         }
         formats.insert(item);
@@ -44,8 +45,9 @@ run_request request_of(const run_options& options) {
 }
 
 /// The files of a run, in the order they are written; the manifest comes last and lists the others.
-std::vector<std::pair<std::string, std::string>> result_files(const run_results& results, const std::set<std::string>& formats,
-                                                              bool report, const std::filesystem::path& folder,
+std::vector<std::pair<std::string, std::string>> result_files(const run_results& results,
+                                                              const std::set<std::string>& formats, bool report,
+                                                              const std::filesystem::path& folder,
                                                               run_manifest& manifest) {
     std::vector<std::pair<std::string, std::string>> files;
     if (formats.contains("csv")) files.emplace_back("projection.csv", projection_csv(results));
@@ -64,14 +66,15 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
 std::string summary_of(const run_results& results) {
     const finished_run& first = results.runs.front();
     const run_summary_context context{first.loaded->spec.name, first.loaded->model->name, headline_outcome(*first.sim),
-                                      first.result.cut, first.result.draws, results.for_release};
+                                      first.result.cut,        first.result.draws,        results.for_release};
     std::vector<summarized_run> runs;
     for (const finished_run& run : results.runs) runs.push_back(final_year_for_summary(run));
     return run_summary(runs, context);
 }
 
 /// What the terminal shows by default: the summary and the files written, by name.
-void print_summary(const run_results& results, const std::filesystem::path& folder, const std::vector<std::string>& written) {
+void print_summary(const run_results& results, const std::filesystem::path& folder,
+                   const std::vector<std::string>& written) {
     std::cout << summary_of(results) << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to "
               << folder.string() << ":";
     for (const std::string& name : written) std::cout << ' ' << name;
@@ -80,10 +83,12 @@ void print_summary(const run_results& results, const std::filesystem::path& fold
 
 /// What the terminal shows with --detail: each run's tables and the schools its waves reached, the
 /// variants side by side, the files written.
-void print_detail(const run_results& results, const std::filesystem::path& folder, const std::vector<std::string>& written) {
+void print_detail(const run_results& results, const std::filesystem::path& folder,
+                  const std::vector<std::string>& written) {
     std::vector<labelled_run> variant_draws;
     for (const finished_run& run : results.runs) {
-        std::cout << projection_summary(run.result, context_of(run, results.for_release)) << waves_text(waves_of(run)) << "\n";
+        std::cout << projection_summary(run.result, context_of(run, results.for_release)) << waves_text(waves_of(run))
+                  << "\n";
         if (run.draws) variant_draws.push_back(*run.draws);
     }
     if (variant_draws.size() > 1) std::cout << comparison_table(compare_runs(variant_draws)) << "\n";
@@ -110,7 +115,8 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     for (const std::string& format : formats) names.push_back("projection." + format);
     if (options.report) names.push_back("report.html");
     if (const auto existing = outputs.conflicts(names); !existing.empty()) {
-        for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+        for (const std::string& path : existing)
+            found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
         throw input_error(found);
     }
 

@@ -3,7 +3,8 @@
 namespace pathways::cli {
 
 run_request base_request(const std::string& scenario_file, const parameter_options& parameters,
-                         const std::optional<std::string>& draws, const std::optional<std::string>& seed, diagnostics& found) {
+                         const std::optional<std::string>& draws, const std::optional<std::string>& seed,
+                         diagnostics& found) {
     run_request request;
     request.scenario_file = scenario_file;
     try {

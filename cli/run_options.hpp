@@ -13,7 +13,8 @@ namespace pathways::cli {
 /// The request every projecting command starts from: the scenario file, --set/--set-file, and
 /// --draws and --seed read and range-checked like the scenario file's values (errors to `found`).
 run_request base_request(const std::string& scenario_file, const parameter_options& parameters,
-                         const std::optional<std::string>& draws, const std::optional<std::string>& seed, diagnostics& found);
+                         const std::optional<std::string>& draws, const std::optional<std::string>& seed,
+                         diagnostics& found);
 
 /// One progress line per run, labelled with the run's name; cleared when the runs are done.
 class progress_by_run {

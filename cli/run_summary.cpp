@@ -66,7 +66,8 @@ struct focal_gap {
 std::vector<focal_gap> focal_gaps(const labelled_run& run, const std::string& headline) {
     std::vector<focal_gap> gaps;
     for (const labelled_row& row : run.rows) {
-        if (row.key.outcome == headline && row.key.metric == metric::gap_sd) gaps.push_back({row.key.subgroup, row.key.reference});
+        if (row.key.outcome == headline && row.key.metric == metric::gap_sd)
+            gaps.push_back({row.key.subgroup, row.key.reference});
     }
     return gaps;
 }
@@ -74,15 +75,17 @@ std::vector<focal_gap> focal_gaps(const labelled_run& run, const std::string& he
 std::string header(const run_summary_context& context, int year, std::size_t runs) {
     std::ostringstream out;
     out << context.scenario << " \u2014 " << (runs > 1 ? std::to_string(runs) + " runs, " : "")
-        << (context.model.empty() ? std::string() : "effect model '" + context.model + "', ") << (context.draws == 1 ? std::string("one central run") : std::to_string(context.draws) + " draws")
-        << ", year " << year << "\n";
+        << (context.model.empty() ? std::string() : "effect model '" + context.model + "', ")
+        << (context.draws == 1 ? std::string("one central run") : std::to_string(context.draws) + " draws") << ", year "
+        << year << "\n";
     if (!context.for_release) out << "NOT FOR PUBLIC RELEASE: small groups are published\n";
     out << "Headline: " << context.headline << ", effect vs business as usual (SD): mean [90% interval]\n"
         << "with the district's program-cut risk; P(harm): share of draws below 0; gap change: - narrows\n";
     if (context.cut.annual_probability > 0.0) {
-        out << "Cut risk: " << percent_text(context.cut.annual_probability) << " a year from " << context.cut.first_year_at_risk
-            << ", " << percent_text(context.cut.by_horizon) << " by " << year << " (cut in " << context.cut.cut_draws << " of "
-            << context.draws << " draws); 'if sustained' = never cut\n";
+        out << "Cut risk: " << percent_text(context.cut.annual_probability) << " a year from "
+            << context.cut.first_year_at_risk << ", " << percent_text(context.cut.by_horizon) << " by " << year
+            << " (cut in " << context.cut.cut_draws << " of " << context.draws
+            << " draws); 'if sustained' = never cut\n";
     }
     return out.str();
 }
@@ -112,7 +115,9 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
                            padded(probability_text(share_below_zero(values)), probability_width);
         const auto if_sustained = sustained.find(group.focal, context.headline, metric::effect);
         if (two_courses) {
-            line += padded(if_sustained ? signed_fixed(stats::summarize(sustained.draws_of(*if_sustained)).mean, 3) : "", 14);
+            line +=
+                padded(if_sustained ? signed_fixed(stats::summarize(sustained.draws_of(*if_sustained)).mean, 3) : "",
+                       14);
         }
         const auto gap = cut.find(group.focal, context.headline, metric::gap_sd);
         const auto bau = cut.find(group.focal, context.headline, metric::gap_sd_bau);
@@ -129,13 +134,15 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
 /// Each run's effect for all students, paired with run 0; the best run and how sure.
 std::string variants_table(const std::vector<summarized_run>& runs, const std::string& headline) {
     std::vector<std::optional<std::size_t>> rows;
-    for (const summarized_run& run : runs) rows.push_back(row_index(run.with_cut_risk).find("all", headline, metric::effect));
+    for (const summarized_run& run : runs)
+        rows.push_back(row_index(run.with_cut_risk).find("all", headline, metric::effect));
     if (!rows[0]) return "";
     const std::vector<double> base = row_index(runs[0].with_cut_risk).draws_of(*rows[0]);
 
     std::ostringstream out;
     out << "\nAll students, each run on the same draws (difference paired with " << runs[0].with_cut_risk.name << ")\n"
-        << padded("  run", name_width + 2) << padded("effect [90%]", wide_interval_width) << padded("P(harm)", probability_width)
+        << padded("  run", name_width + 2) << padded("effect [90%]", wide_interval_width)
+        << padded("P(harm)", probability_width)
         << padded("vs " + runs[0].with_cut_risk.name + " [90%]", wide_interval_width) << "P(better)\n";
     std::vector<std::pair<double, std::size_t>> by_mean;  // (mean, run)
     for (std::size_t r = 0; r < runs.size(); ++r) {
@@ -150,7 +157,8 @@ std::string variants_table(const std::vector<summarized_run>& runs, const std::s
             std::vector<double> difference(values.size());
             for (std::size_t d = 0; d < values.size(); ++d) difference[d] = values[d] - base[d];
             const stats::summary paired = stats::summarize(difference);
-            line += padded(stats::interval_text(paired, 4), wide_interval_width) + probability_text(paired.prob_positive);
+            line +=
+                padded(stats::interval_text(paired, 4), wide_interval_width) + probability_text(paired.prob_positive);
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out << line << "\n";
@@ -169,8 +177,8 @@ std::string variants_table(const std::vector<summarized_run>& runs, const std::s
         equal += best_values[d] == next_values[d] ? 1 : 0;
     }
     const double n = static_cast<double>(best_values.size());
-    out << "Best for all students: " << runs[best].with_cut_risk.name << "; P(it beats " << runs[next].with_cut_risk.name
-        << ", the next best) " << probability_text(static_cast<double>(better) / n);
+    out << "Best for all students: " << runs[best].with_cut_risk.name << "; P(it beats "
+        << runs[next].with_cut_risk.name << ", the next best) " << probability_text(static_cast<double>(better) / n);
     if (equal > 0) out << ", equal in " << percent_text(static_cast<double>(equal) / n) << " of draws";
     out << "\n";
     return out.str();
@@ -185,7 +193,8 @@ std::string gap_lines(const std::vector<summarized_run>& runs, const std::string
     bool any = false;
     for (const gap_race& race : compared.gaps) {
         if (race.outcome != headline) continue;
-        if (!any) out << "\nWhich run closes each gap most by " << race.year << " (mean share of the starting gap closed)\n";
+        if (!any)
+            out << "\nWhich run closes each gap most by " << race.year << " (mean share of the starting gap closed)\n";
         any = true;
         out << "  " << padded(race.focal + " vs " + race.reference, 42) << compared.runs[race.best] << " "
             << signed_fixed(race.closed_pct[race.best], 2) << "%";
@@ -201,7 +210,8 @@ summarized_run final_year_for_summary(const finished_run& run) {
     if (!run.draws) throw std::invalid_argument("run '" + run.name + "' kept no draws to summarize");
     summarized_run out;
     out.with_cut_risk = final_year_rows(*run.draws);
-    out.sustained = run.sustained_draws ? final_year_rows(*run.sustained_draws) : labelled_run{run.name, {}, {}, run.draws->draws};
+    out.sustained =
+        run.sustained_draws ? final_year_rows(*run.sustained_draws) : labelled_run{run.name, {}, {}, run.draws->draws};
     return out;
 }
 

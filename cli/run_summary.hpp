@@ -16,8 +16,9 @@ namespace pathways::cli {
 
 /// One run (the base scenario or a variant) as the summary reads it: its final year, draw by draw.
 struct summarized_run {
-    labelled_run with_cut_risk;  ///< the rows comparisons use (comparable_rows): with the cut risk, and business as usual
-    labelled_run sustained;      ///< the "if the plan is sustained" course's rows; none without that course
+    labelled_run
+        with_cut_risk;       ///< the rows comparisons use (comparable_rows): with the cut risk, and business as usual
+    labelled_run sustained;  ///< the "if the plan is sustained" course's rows; none without that course
 };
 
 /// The rows `run` kept of its final year (execute with kept_draws::final_year), in both courses.
@@ -35,11 +36,11 @@ std::string headline_outcome(const model_graph& graph, const std::vector<std::st
 
 struct run_summary_context {
     std::string scenario;
-    std::string model;            ///< empty when the runs use different effect models
-    std::string headline;         ///< outcome id, see headline_outcome
-    pathways::cut_risk cut;       ///< the first run's program-cut risk
+    std::string model;       ///< empty when the runs use different effect models
+    std::string headline;    ///< outcome id, see headline_outcome
+    pathways::cut_risk cut;  ///< the first run's program-cut risk
     std::size_t draws = 0;
-    bool for_release = true;      ///< false adds the NOT FOR PUBLIC RELEASE line
+    bool for_release = true;  ///< false adds the NOT FOR PUBLIC RELEASE line
 };
 
 /// At most about 40 lines of at most 100 columns for the shipped scenarios: the headline outcome's

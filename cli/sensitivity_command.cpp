@@ -31,7 +31,8 @@ constexpr std::size_t shown_inputs = 10;
 void check_sizes(const sensitivity_command_options& options, std::size_t inputs) {
     diagnostics found;
     if (options.base_samples < 2) {
-        found.error("<command line>", 0, 0, "", "--n " + std::to_string(options.base_samples) + " is too small; expected at least 2");
+        found.error("<command line>", 0, 0, "",
+                    "--n " + std::to_string(options.base_samples) + " is too small; expected at least 2");
     } else if (options.base_samples > max_design_values / ((inputs + 2) * inputs)) {
         found.error("<command line>", 0, 0, "",
                     "--n " + std::to_string(options.base_samples) + " with " + std::to_string(inputs) +
@@ -39,8 +40,9 @@ void check_sizes(const sensitivity_command_options& options, std::size_t inputs)
                         std::to_string(max_design_values / ((inputs + 2) * inputs)));
     }
     if (options.bootstrap > max_bootstrap) {
-        found.error("<command line>", 0, 0, "", "--bootstrap " + std::to_string(options.bootstrap) + " is too large; expected at most " +
-                                                    std::to_string(max_bootstrap));
+        found.error("<command line>", 0, 0, "",
+                    "--bootstrap " + std::to_string(options.bootstrap) + " is too large; expected at most " +
+                        std::to_string(max_bootstrap));
     }
     if (found.has_errors()) throw input_error(found);
 }
@@ -58,11 +60,14 @@ void print_report(const sensitivity_report& report, const std::string& what) {
     const std::size_t shown = std::min(shown_inputs, order.size());
     std::size_t width = 20;
     for (std::size_t r = 0; r < shown; ++r) {
-        width = std::max({width, report.inputs[order[r]].name.size() + 2, report.inputs[report.tornado[r].input].name.size() + 2});
+        width = std::max(
+            {width, report.inputs[order[r]].name.size() + 2, report.inputs[report.tornado[r].input].name.size() + 2});
     }
-    std::cout << what << "\n" << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations
-              << " Sobol runs + " << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
-              << signed_fixed(report.central, 4) << ", Var(Y) " << fmt::format("{:.3g}", report.sobol.output_variance) << "\n\n";
+    std::cout << what << "\n"
+              << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations << " Sobol runs + "
+              << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
+              << signed_fixed(report.central, 4) << ", Var(Y) " << fmt::format("{:.3g}", report.sobol.output_variance)
+              << "\n\n";
 
     std::cout << "Tornado (each input at its p05 and p95, the others at their medians), top " << shown_inputs << ":\n  "
               << padded("input", width) << padded("p05 .. p95", 24) << padded("value at p05 .. p95", 24) << "swing\n";
@@ -74,8 +79,9 @@ void print_report(const sensitivity_report& report, const std::string& what) {
                   << fixed(bar.swing, 4) << "\n";
     }
 
-    std::cout << "\nSobol indices (Saltelli first-order and Jansen total estimators, 95% bootstrap intervals), top " << shown_inputs << " by total:\n  "
-              << padded("input", width) << padded("first order S_i", 28) << "total S_Ti\n";
+    std::cout << "\nSobol indices (Saltelli first-order and Jansen total estimators, 95% bootstrap intervals), top "
+              << shown_inputs << " by total:\n  " << padded("input", width) << padded("first order S_i", 28)
+              << "total S_Ti\n";
     for (std::size_t r = 0; r < shown; ++r) {
         const stats::input_sensitivity& s = report.sobol.inputs[order[r]];
         std::cout << "  " << padded(report.inputs[order[r]].name, width) << padded(interval_text(s.first_order), 28)
@@ -117,12 +123,13 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     if (!plan) throw input_error(found);
     const auto& loaded = plan->runs.front().loaded;
     const simulation& sim = *plan->runs.front().sim;
-    const auto target =
-        find_sensitivity_target(sim, loaded->spec, options.outcome, options.subgroup, options.year, options.metric, found);
+    const auto target = find_sensitivity_target(sim, loaded->spec, options.outcome, options.subgroup, options.year,
+                                                options.metric, found);
     if (!target) throw input_error(found);
     const std::size_t inputs = sim.uncertain_inputs().size();
     if (inputs == 0) {
-        found.error(loaded->spec.file, 0, 0, "", "the scenario has no uncertain input; expected edges or parameters with priors");
+        found.error(loaded->spec.file, 0, 0, "",
+                    "the scenario has no uncertain input; expected edges or parameters with priors");
         throw input_error(found);
     }
     check_sizes(options, inputs);
@@ -130,24 +137,26 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     std::optional<output_set> outputs;
     if (!options.out_dir.empty()) {
         outputs.emplace(options.out_dir, options.force);
-        if (const auto existing = outputs->conflicts({"sensitivity.csv", "sensitivity-manifest.json"}); !existing.empty()) {
-            for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+        if (const auto existing = outputs->conflicts({"sensitivity.csv", "sensitivity-manifest.json"});
+            !existing.empty()) {
+            for (const std::string& path : existing)
+                found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
             throw input_error(found);
         }
     }
 
     progress_display progress("sensitivity", options.quiet);
-    sensitivity_options analysis{options.base_samples, options.bootstrap, loaded->spec.seed, options.threads,
-                                 progress.callback(), &interrupted()};
+    sensitivity_options analysis{options.base_samples, options.bootstrap,   loaded->spec.seed,
+                                 options.threads,      progress.callback(), &interrupted()};
     const sensitivity_report report = analyse_sensitivity(sim, *target, analysis);
     if (report.cancelled || interrupted()) {
         return interrupted_exit();
     }
-    const std::string what = loaded->spec.name + " — " + std::string(to_string(target->metric)) + " of " +
-                             sim.outcomes()[target->outcome].id + " for " + sim.subgroups()[target->subgroup].group.name +
-                             " in " + std::to_string(loaded->spec.start_year + target->year) + " (effect model '" +
-                             loaded->model->name + "', N = " + std::to_string(options.base_samples) + ", seed " +
-                             std::to_string(loaded->spec.seed) + ")";
+    const std::string what =
+        loaded->spec.name + " — " + std::string(to_string(target->metric)) + " of " +
+        sim.outcomes()[target->outcome].id + " for " + sim.subgroups()[target->subgroup].group.name + " in " +
+        std::to_string(loaded->spec.start_year + target->year) + " (effect model '" + loaded->model->name +
+        "', N = " + std::to_string(options.base_samples) + ", seed " + std::to_string(loaded->spec.seed) + ")";
     if (outputs) {
         const std::string csv = sensitivity_csv(report);
         outputs->stage("sensitivity.csv", csv);

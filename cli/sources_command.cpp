@@ -15,8 +15,8 @@ namespace pathways::cli {
 namespace {
 
 nlohmann::ordered_json reference_json(const reference& r) {
-    nlohmann::ordered_json j{{"id", r.id}, {"short", r.short_form}, {"authors", r.authors}, {"year", r.year},
-                             {"title", r.title}};
+    nlohmann::ordered_json j{
+        {"id", r.id}, {"short", r.short_form}, {"authors", r.authors}, {"year", r.year}, {"title", r.title}};
     const auto add_if_set = [&j](const char* key, const std::string& value) {
         if (!value.empty()) j[key] = value;
     };

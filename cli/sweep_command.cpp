@@ -13,9 +13,9 @@
 #include "common/text_format.hpp"
 #include "report/output_files.hpp"
 #include "report/run_writers.hpp"
+#include "report/sqlite_store.hpp"
 #include "run/manifest.hpp"
 #include "run_options.hpp"
-#include "report/sqlite_store.hpp"
 #include "scenario/scenario_patch.hpp"
 
 namespace pathways::cli {
@@ -40,7 +40,8 @@ json::value grid_json(const grid_point& point) {
 /// stops the sweep up front. The same problem found at several points is reported once.
 /// `settings`, after checking that none pins a parameter a grid axis varies: the setting would win
 /// at every point and the axis would vary nothing.
-std::vector<parameter_setting> pinned_outside_grid(std::vector<parameter_setting> settings, const std::vector<grid_axis>& axes) {
+std::vector<parameter_setting> pinned_outside_grid(std::vector<parameter_setting> settings,
+                                                   const std::vector<grid_axis>& axes) {
     diagnostics found;
     for (const parameter_setting& setting : settings) {
         for (const grid_axis& axis : axes) {
@@ -126,7 +127,9 @@ point_summary summarize_point(const projection_result& result, const simulation&
         if (row.year + 1 != sim.years() || row.outcome != *outcome || row.suppressed) continue;
         const std::string& group = sim.subgroups()[row.subgroup].group.name;
         if (row.metric == metric::effect && group == "all") summary.effect_all = result.summaries[i];
-        if (row.reference.empty() || (!summary.gap_label.empty() && summary.gap_label != group + " vs " + row.reference)) continue;
+        if (row.reference.empty() ||
+            (!summary.gap_label.empty() && summary.gap_label != group + " vs " + row.reference))
+            continue;
         if (row.metric == metric::gap_sd) gap = result.summaries[i].mean;
         if (row.metric == metric::gap_sd_bau) gap_bau = result.summaries[i].mean;
         summary.gap_label = group + " vs " + row.reference;
@@ -156,7 +159,8 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
 }
 
 /// One point's manifest, stored with its rows in the SQLite database.
-std::string point_manifest(const sweep_options& options, const finished_run& run, const grid_point& point, unsigned threads) {
+std::string point_manifest(const sweep_options& options, const finished_run& run, const grid_point& point,
+                           unsigned threads) {
     run_manifest manifest = manifest_of(*run.loaded, options.command_line, threads, true);
     return manifest_json_text(manifest, json::value().set("variant", options.variant).set("grid", grid_json(point)));
 }
@@ -167,10 +171,15 @@ std::string sweep_manifest(const sweep_options& options, const std::vector<grid_
     add_output(manifest, "sweep.csv", csv);
     json::value::array grid;
     for (const grid_axis& axis : axes) {
-        grid.push_back(json::value().set("pointer", axis.pointer).set("values", json::value::array(axis.values.begin(), axis.values.end())));
+        grid.push_back(json::value()
+                           .set("pointer", axis.pointer)
+                           .set("values", json::value::array(axis.values.begin(), axis.values.end())));
     }
     json::value details;
-    details.set("variant", options.variant).set("grid", std::move(grid)).set("points", points).set("all_years", options.all_years);
+    details.set("variant", options.variant)
+        .set("grid", std::move(grid))
+        .set("points", points)
+        .set("all_years", options.all_years);
     return manifest_json_text(manifest, details);
 }
 
@@ -194,7 +203,8 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
                                 : std::filesystem::path(options.out_dir);
     output_set outputs(folder, options.force);
     if (const auto existing = conflicts(options, outputs); !existing.empty()) {
-        for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+        for (const std::string& path : existing)
+            found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
         throw input_error(found);
     }
 
@@ -226,11 +236,13 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
         context.variant = options.variant;
         std::string prefix = std::to_string(p + 1) + ",";
         for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
-        csv += prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context), prefix);
+        csv += prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context),
+                              prefix);
         const scenario& spec = run.loaded->spec;
         if (store) {
-            store->add_run({spec.name, options.variant, run.loaded->model->name, json::to_text(grid_json(points[p]), -1), spec.seed,
-                            spec.draws, point_manifest(options, run, points[p], options.threads)},
+            store->add_run({spec.name, options.variant, run.loaded->model->name,
+                            json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
+                            point_manifest(options, run, points[p], options.threads)},
                            run.result, context);
         }
         summaries.push_back(summarize_point(run.result, sim));

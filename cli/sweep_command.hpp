@@ -14,7 +14,7 @@ namespace pathways::cli {
 struct sweep_options {
     std::string scenario_file;
     std::vector<std::string> grid;  ///< `/json/pointer=v1,v2,...`, one per axis
-    parameter_options parameters;  ///< --set and --set-file
+    parameter_options parameters;   ///< --set and --set-file
     std::string variant = "base";
     std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)
     std::optional<std::string> seed;

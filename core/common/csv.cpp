@@ -74,8 +74,9 @@ private:
         std::string value;
         while (!at_end() && text_[pos_] != ',' && !at_line_break()) {
             if (text_[pos_] == '"') {
-                report(line_, "malformed csv: quote inside an unquoted field; quote the whole field and double the "
-                              "quotes inside it");
+                report(line_,
+                       "malformed csv: quote inside an unquoted field; quote the whole field and double the "
+                       "quotes inside it");
                 return std::nullopt;
             }
             value += text_[pos_++];

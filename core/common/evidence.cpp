@@ -12,9 +12,7 @@ const evidence_tag_meaning* find_tag(std::string_view tag) {
 }
 
 /// "assumption" from "assumption: a modelling default, ...": the meaning up to its first colon or comma.
-std::string_view short_meaning(std::string_view meaning) {
-    return meaning.substr(0, meaning.find_first_of(":,"));
-}
+std::string_view short_meaning(std::string_view meaning) { return meaning.substr(0, meaning.find_first_of(":,")); }
 
 }  // namespace
 

@@ -7,8 +7,8 @@ namespace pathways {
 namespace {
 
 constexpr std::array<std::string_view, 7> kind_names{
-    "condition", "foundational_practice", "primary_driver", "secondary_driver",
-    "student_outcome", "academic_outcome", "goal"};
+    "condition", "foundational_practice", "primary_driver", "secondary_driver", "student_outcome", "academic_outcome",
+    "goal"};
 
 }  // namespace
 
@@ -40,8 +40,9 @@ bool model_node::has_role(std::string_view role) const {
 }
 
 const std::vector<std::string>& node_role_names() {
-    static const std::vector<std::string> names{"achievement",           "headline",           "alignment", "community",
-                                                "value_feasibility_gap", "academic_optimism", "program_runway"};
+    static const std::vector<std::string> names{
+        "achievement",           "headline",          "alignment",     "community",
+        "value_feasibility_gap", "academic_optimism", "program_runway"};
     return names;
 }
 

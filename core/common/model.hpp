@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pathways/sdk/effect_model.hpp"
@@ -41,17 +41,17 @@ struct model_node {
     std::string id;
     std::string label;
     node_kind kind = node_kind::condition;
-    std::string scale;        ///< e.g. "level 0-3", "SD", "0-1"
-    std::string group;        ///< primary driver of a secondary driver, block of an outcome
+    std::string scale;  ///< e.g. "level 0-3", "SD", "0-1"
+    std::string group;  ///< primary driver of a secondary driver, block of an outcome
     std::string description;
-    std::string leap;         ///< LEAP alignment codes, where one applies
+    std::string leap;  ///< LEAP alignment codes, where one applies
     source_location where;
     /// Measured context with no quantified causal path: carried and shown, never evaluated.
     bool descriptive = false;
     /// What the engine does with the node beyond its kind (see `node_role`), so that no code knows a
     /// model's node ids.
     std::vector<std::string> roles{};
-    std::string subject{};    ///< for achievement nodes: the tested subject ("math", "ela", ...)
+    std::string subject{};                          ///< for achievement nodes: the tested subject ("math", "ela", ...)
     derived_metric derived = derived_metric::none;  ///< the file's "derived" attribute
 
     [[nodiscard]] bool has_role(std::string_view role) const;
@@ -86,15 +86,15 @@ struct model_edge {
     std::string from;
     std::string to;
     edge_role role = edge_role::effect;
-    double weight = 0.0;          ///< SD of the target per unit of the source
+    double weight = 0.0;  ///< SD of the target per unit of the source
     double range_low = 0.0;
     double range_high = 0.0;
-    prior uncertainty;            ///< fixed at `weight` when the file gives none
+    prior uncertainty;  ///< fixed at `weight` when the file gives none
     /// Grade bands in which the edge acts (bit `1 << grade_band`); all bands when the file names none.
     /// Evidence can hold for some ages only: self-efficacy predicts achievement in adolescents, not children.
     std::uint8_t grade_bands = all_grade_bands;
     std::string source;
-    std::string evidence;         ///< S, S2, R or A
+    std::string evidence;  ///< S, S2, R or A
     source_location where;
 };
 

@@ -32,10 +32,10 @@ struct national_marginals {
     std::array<double, sdk::race_count> race_shares{};  ///< of all students, indexed by sdk::race
     /// Per race, the direction of segregation by FRL band (positive: concentrated in high-FRL schools).
     std::array<double, sdk::race_count> race_tilt{};
-    std::vector<frl_band> frl_bands;          ///< their student shares sum to 1 (a "missing" band included)
-    double english_learner_share = 0.0;       ///< of all students
-    double disability_share = 0.0;            ///< students served under IDEA, of all students
-    double exited_ell_per_ell = 0.0;          ///< former English learners per current one
+    std::vector<frl_band> frl_bands;     ///< their student shares sum to 1 (a "missing" band included)
+    double english_learner_share = 0.0;  ///< of all students
+    double disability_share = 0.0;       ///< students served under IDEA, of all students
+    double exited_ell_per_ell = 0.0;     ///< former English learners per current one
     /// Shares of schools by level, indexed by school_level (elementary, middle, high, k8).
     std::array<double, 4> level_shares{};
     /// Median enrollment and log-scale spread of a school of each level, before all sizes are scaled

@@ -65,7 +65,7 @@ struct seed_associations {
 /// Baseline of one outcome node: additive subgroup offsets (SD), re-centred on the district.
 struct outcome_baseline {
     std::string node;
-    std::optional<double> proficient;  ///< district share proficient at baseline (academic outcomes)
+    std::optional<double> proficient;                     ///< district share proficient at baseline (academic outcomes)
     std::vector<std::pair<std::string, double>> offsets;  ///< subgroup term ("race:black") → SD
     std::string source;
     std::string evidence;
@@ -74,8 +74,8 @@ struct outcome_baseline {
 /// Business-as-usual secular trend of one outcome: the change per year (SD) of every student in
 /// a subgroup, whether or not the school runs PL.
 struct outcome_trend {
-    std::string node;                                       ///< outcome node id
-    std::vector<std::pair<std::string, double>> per_year;   ///< (subgroup term, SD per year), in file order
+    std::string node;                                      ///< outcome node id
+    std::vector<std::pair<std::string, double>> per_year;  ///< (subgroup term, SD per year), in file order
     std::string source;
     std::string evidence;
 };
@@ -94,7 +94,7 @@ struct district_profile {
     std::vector<level_rule> starting_levels;
     level_spread_settings level_spread;
     std::map<std::string, sourced_value> conditions;  ///< condition name (node id after the first dot) → value
-    std::vector<outcome_trend> trends;  ///< empty: no secular trend
+    std::vector<outcome_trend> trends;                ///< empty: no secular trend
     position_index where;
 };
 
@@ -128,7 +128,7 @@ struct fidelity_settings {
 };
 
 struct program_cut_settings {
-    double annual_probability = 0.0;  ///< 0.10–0.20 is plausible without institutional patience (assumed)
+    double annual_probability = 0.0;        ///< 0.10–0.20 is plausible without institutional patience (assumed)
     std::optional<double> protected_years;  ///< default: the district's institutional patience
 };
 

@@ -17,7 +17,8 @@ struct dimension_spelling {
 const std::vector<dimension_spelling>& spellings() {
     using dim = subgroup_term::dimension;
     static const std::vector<dimension_spelling> table{
-        {"race", dim::race,
+        {"race",
+         dim::race,
          {"hispanic", "black", "white", "asian", "multiracial", "american_indian", "pacific_islander"}},
         {"ell", dim::ell, {"non_ell", "ell", "exited"}},
         {"frl", dim::frl, {"no", "yes"}},
@@ -53,7 +54,8 @@ const std::vector<std::string>& subgroup_terms() {
     static const std::vector<std::string> terms = [] {
         std::vector<std::string> all{"all"};
         for (const auto& spelling : spellings()) {
-            for (std::string_view code : spelling.codes) all.push_back(std::string(spelling.name) + ":" + std::string(code));
+            for (std::string_view code : spelling.codes)
+                all.push_back(std::string(spelling.name) + ":" + std::string(code));
         }
         return all;
     }();
@@ -70,7 +72,8 @@ std::optional<subgroup> parse_subgroup(std::string_view expression, std::string&
         if (!term) return std::nullopt;
         for (const subgroup_term& seen : group.terms) {
             if (seen.dim == term->dim) {
-                error = "subgroup '" + std::string(expression) + "' names the same dimension twice; expected one term per dimension";
+                error = "subgroup '" + std::string(expression) +
+                        "' names the same dimension twice; expected one term per dimension";
                 return std::nullopt;
             }
         }

@@ -100,14 +100,16 @@ labelled_run label_draws(std::string name, const projection_draws& draws, const 
         const reported_outcome& outcome = sim.outcomes().at(row.outcome);
         run.rows.push_back({{start_year + row.year, sim.subgroups().at(row.subgroup).group.name, outcome.id, row.metric,
                              row.reference},
-                            outcome.academic, row.suppressed});
+                            outcome.academic,
+                            row.suppressed});
     }
     return run;
 }
 
 labelled_run final_year_rows(const labelled_run& run) {
     int last = 0;
-    for (std::size_t i = 0; i < run.rows.size(); ++i) last = i == 0 ? run.rows[i].key.year : std::max(last, run.rows[i].key.year);
+    for (std::size_t i = 0; i < run.rows.size(); ++i)
+        last = i == 0 ? run.rows[i].key.year : std::max(last, run.rows[i].key.year);
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < run.rows.size(); ++i) {
         if (run.rows[i].key.year == last) kept.push_back(i);
@@ -170,7 +172,8 @@ std::vector<double> mixture_weights(const std::vector<std::string>& names,
     std::vector<std::optional<double>> given(names.size());
     for (const auto& [name, weight] : weights) {
         const auto found = std::find(names.begin(), names.end(), name);
-        if (found == names.end()) throw std::invalid_argument("weight for '" + name + "', which is not a compared model");
+        if (found == names.end())
+            throw std::invalid_argument("weight for '" + name + "', which is not a compared model");
         auto& slot = given[static_cast<std::size_t>(found - names.begin())];
         if (slot) throw std::invalid_argument("weight for '" + name + "' is given twice");
         if (!std::isfinite(weight) || weight <= 0.0) {
@@ -180,7 +183,8 @@ std::vector<double> mixture_weights(const std::vector<std::string>& names,
     }
     double total = 0.0;
     for (std::size_t m = 0; m < names.size(); ++m) {
-        if (!given[m]) throw std::invalid_argument("no weight for '" + names[m] + "'; expected one for every compared model");
+        if (!given[m])
+            throw std::invalid_argument("no weight for '" + names[m] + "'; expected one for every compared model");
         total += *given[m];
     }
     std::vector<double> normalised;
@@ -203,9 +207,15 @@ model_comparison compare_models(const std::vector<labelled_run>& models, pathway
     for (std::size_t i = 0; i < compared.rows.size(); ++i) {
         const comparison_row& row = compared.rows[i];
         if (row.key.year != compared.final_year || row.key.metric != metric || !row.key.reference.empty()) continue;
-        model_row out{row.key.outcome, row.key.subgroup, row.suppressed, row.runs, mixture_of(models, aligned[i], result.weights), 0.0};
-        const auto [low, high] = std::minmax_element(out.models.begin(), out.models.end(),
-                                                     [](const stats::summary& a, const stats::summary& b) { return a.mean < b.mean; });
+        model_row out{row.key.outcome,
+                      row.key.subgroup,
+                      row.suppressed,
+                      row.runs,
+                      mixture_of(models, aligned[i], result.weights),
+                      0.0};
+        const auto [low, high] =
+            std::minmax_element(out.models.begin(), out.models.end(),
+                                [](const stats::summary& a, const stats::summary& b) { return a.mean < b.mean; });
         out.spread = high->mean - low->mean;
         result.rows.push_back(std::move(out));
     }

@@ -67,10 +67,10 @@ struct gap_race {
     std::string reference;
     std::string outcome;
     int year = 0;
-    std::vector<double> closed_pct;       ///< per run, mean over draws
+    std::vector<double> closed_pct;          ///< per run, mean over draws
     std::vector<double> closes_probability;  ///< per run: share of draws where the gap is closed
-    std::size_t best = 0;                 ///< run with the largest closed_pct (first on a tie)
-    stats::summary best_versus_first;     ///< paired difference of closed_pct, best run − run 0
+    std::size_t best = 0;                    ///< run with the largest closed_pct (first on a tie)
+    stats::summary best_versus_first;        ///< paired difference of closed_pct, best run − run 0
 };
 
 struct comparison {
@@ -97,19 +97,20 @@ struct model_row {
     std::string subgroup;
     bool suppressed = false;
     std::vector<stats::summary> models;  ///< per model
-    stats::summary mixture;               ///< the models' draws pooled with the mixture weights
-    double spread = 0.0;                  ///< max − min of the models' means
+    stats::summary mixture;              ///< the models' draws pooled with the mixture weights
+    double spread = 0.0;                 ///< max − min of the models' means
 };
 
 struct model_comparison {
     std::vector<std::string> models;
-    std::vector<double> weights;          ///< per model, summing to 1
+    std::vector<double> weights;  ///< per model, summing to 1
     bool equal_weights = true;
     std::size_t draws = 0;
     int year = 0;
     pathways::metric metric = pathways::metric::effect;
-    std::vector<model_row> rows;          ///< in the runs' row order
-    std::vector<std::size_t> by_spread;   ///< indices into `rows`, largest spread first (ties in row order), suppressed last
+    std::vector<model_row> rows;  ///< in the runs' row order
+    std::vector<std::size_t>
+        by_spread;  ///< indices into `rows`, largest spread first (ties in row order), suppressed last
 };
 
 /// The same scenario under several effect models with the same draws: `metric` in the final year
@@ -119,7 +120,8 @@ struct model_comparison {
 /// so its interval carries the models' disagreement as well as each model's own uncertainty; with one
 /// draw per model it is the spread of their central values. Throws std::invalid_argument when `models`
 /// is empty, the draw counts differ or the weights are invalid.
-model_comparison compare_models(const std::vector<labelled_run>& models, pathways::metric metric = pathways::metric::effect,
+model_comparison compare_models(const std::vector<labelled_run>& models,
+                                pathways::metric metric = pathways::metric::effect,
                                 const std::vector<std::pair<std::string, double>>& weights = {});
 
 }  // namespace pathways

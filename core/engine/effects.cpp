@@ -24,7 +24,8 @@ std::vector<std::size_t> nodes_of_kinds(const model_graph& graph, std::initializ
 /// The scenario with one source's target in wave i set to `levels[i]` (exact ids outrank patterns).
 scenario with_targets(const scenario& spec, const std::string& node_id, const std::vector<double>& levels) {
     scenario changed = spec;
-    for (std::size_t i = 0; i < changed.plan.waves.size(); ++i) changed.plan.waves[i].targets.push_back({node_id, levels[i], {}});
+    for (std::size_t i = 0; i < changed.plan.waves.size(); ++i)
+        changed.plan.waves[i].targets.push_back({node_id, levels[i], {}});
     return changed;
 }
 
@@ -100,7 +101,8 @@ effects_table linear_effects(const model_graph& graph, double scale) {
     for (const std::size_t s : table.sources) {
         const std::vector<double> direct = direct_from(graph, s, scale);
         const std::vector<double> total = total_from(graph, s, scale);
-        for (const std::size_t o : table.outcomes) table.entries.push_back({s, o, direct[o], total[o] - direct[o], total[o]});
+        for (const std::size_t o : table.outcomes)
+            table.entries.push_back({s, o, direct[o], total[o] - direct[o], total[o]});
     }
     return table;
 }
@@ -156,15 +158,17 @@ effects_table marginal_effects(const simulation_inputs& inputs, double step, dia
 
 namespace {
 
-std::vector<ranked_path> rank_paths(const model_graph& graph, std::vector<std::vector<std::size_t>> paths, std::size_t top) {
+std::vector<ranked_path> rank_paths(const model_graph& graph, std::vector<std::vector<std::size_t>> paths,
+                                    std::size_t top) {
     std::vector<ranked_path> ranked;
     for (auto& edges : paths) {
         double product = 1.0;
         for (const std::size_t e : edges) product *= graph.definition().edges[e].weight;
         ranked.push_back({std::move(edges), product});
     }
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
+    std::stable_sort(ranked.begin(), ranked.end(), [](const ranked_path& a, const ranked_path& b) {
+        return std::abs(a.strength) > std::abs(b.strength);
+    });
     if (ranked.size() > top) ranked.resize(top);
     return ranked;
 }
@@ -176,7 +180,8 @@ std::vector<ranked_path> strongest_paths(const model_graph& graph, std::size_t f
     return rank_paths(graph, graph.paths(from, to, max_enumerated), top);
 }
 
-std::vector<ranked_path> path_finder::strongest(std::size_t from, std::size_t to, std::size_t top, std::size_t max_enumerated) {
+std::vector<ranked_path> path_finder::strongest(std::size_t from, std::size_t to, std::size_t top,
+                                                std::size_t max_enumerated) {
     auto reaching = reaching_.find(to);
     if (reaching == reaching_.end()) reaching = reaching_.emplace(to, graph_.reaching_nodes(to)).first;
     return rank_paths(graph_, graph_.paths(from, to, max_enumerated, reaching->second), top);

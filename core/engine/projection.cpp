@@ -45,7 +45,8 @@ double level_at(const run_aggregates& run, const simulation& sim, int year, std:
 }
 
 double proficient_at(const run_aggregates& run, const simulation& sim, int year, std::size_t g, std::size_t p) {
-    return run.proficient[(static_cast<std::size_t>(year) * sim.subgroups().size() + g) * sim.proficiency_outcomes() + p];
+    return run
+        .proficient[(static_cast<std::size_t>(year) * sim.subgroups().size() + g) * sim.proficiency_outcomes() + p];
 }
 
 /// Reference minus focal group in `level(group, outcome)`; for a derived subgroup-gap outcome, the
@@ -55,7 +56,8 @@ double gap_between(const simulation& sim, std::size_t o, std::size_t reference, 
     const reported_outcome& outcome = sim.outcomes()[o];
     if (!outcome.derived_gap()) return level(reference, o) - level(focal, o);
     double gap = 0.0;
-    for (const auto& [component, weight] : outcome.gap_components) gap += weight * (level(reference, component) - level(focal, component));
+    for (const auto& [component, weight] : outcome.gap_components)
+        gap += weight * (level(reference, component) - level(focal, component));
     return gap;
 }
 
@@ -67,7 +69,8 @@ struct draw_runs {
 };
 
 /// The value of one row in one draw.
-double row_value(const metric_row& row, const simulation& sim, const draw_runs& runs, const std::vector<gap_pair>& pairs) {
+double row_value(const metric_row& row, const simulation& sim, const draw_runs& runs,
+                 const std::vector<gap_pair>& pairs) {
     const int y = row.year;
     const std::size_t g = row.subgroup;
     const std::size_t o = row.outcome;
@@ -91,20 +94,28 @@ double row_value(const metric_row& row, const simulation& sim, const draw_runs& 
     }
     const auto pair = std::find_if(pairs.begin(), pairs.end(), [&](const gap_pair& gp) { return gp.focal == g; });
     const std::size_t ref = pair->reference;
-    const auto baseline = [&](std::size_t group, std::size_t outcome_index) { return sim.baseline_level(group, outcome_index, y); };
-    const auto in_plan = [&](std::size_t group, std::size_t outcome_index) { return level_at(plan, sim, y, group, outcome_index); };
-    const auto in_bau = [&](std::size_t group, std::size_t outcome_index) { return level_at(bau, sim, y, group, outcome_index); };
+    const auto baseline = [&](std::size_t group, std::size_t outcome_index) {
+        return sim.baseline_level(group, outcome_index, y);
+    };
+    const auto in_plan = [&](std::size_t group, std::size_t outcome_index) {
+        return level_at(plan, sim, y, group, outcome_index);
+    };
+    const auto in_bau = [&](std::size_t group, std::size_t outcome_index) {
+        return level_at(bau, sim, y, group, outcome_index);
+    };
     const double baseline_gap = gap_between(sim, o, ref, g, baseline);
     const double gap = gap_between(sim, o, ref, g, in_plan);
     if (row.metric == metric::gap_sd) return gap;
     if (row.metric == metric::gap_sd_bau) return gap_between(sim, o, ref, g, in_bau);
-    if (row.metric == metric::gap_closed_pct) return baseline_gap != 0.0 ? 100.0 * (baseline_gap - gap) / baseline_gap : 0.0;
+    if (row.metric == metric::gap_closed_pct)
+        return baseline_gap != 0.0 ? 100.0 * (baseline_gap - gap) / baseline_gap : 0.0;
     if (row.metric == metric::gap_pp) {
         return 100.0 * (proficient_at(plan, sim, y, ref, p) - proficient_at(plan, sim, y, g, p));
     }
     if (row.metric == metric::gap_closes) return gap <= 0.0 ? 1.0 : 0.0;
     if (row.metric == metric::gap_narrows) return gap < baseline_gap ? 1.0 : 0.0;
-    if (row.metric == metric::gap_years_to_close) return years_to_close(baseline_gap, gap, y + 1).value_or(not_a_number);
+    if (row.metric == metric::gap_years_to_close)
+        return years_to_close(baseline_gap, gap, y + 1).value_or(not_a_number);
     throw std::logic_error("unhandled metric");
 }
 
@@ -237,7 +248,8 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
                         rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide, plan_course::none});
                         return;
                     }
-                    for (const plan_course course : courses) rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide, course});
+                    for (const plan_course course : courses)
+                        rows.push_back({y, g, o, m, reference, groups[g].students_in(y), hide, course});
                 };
                 // A derived gap outcome has no level of its own: only its gaps are reported.
                 if (!outcome.derived_gap()) {
@@ -254,10 +266,12 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
                     if (pair.focal != g) continue;
                     const bool hide = hidden[g] || hidden[pair.reference];
                     const std::string& reference = groups[pair.reference].group.name;
-                    for (metric m : {metric::gap_sd, metric::gap_sd_bau, metric::gap_closed_pct}) add(m, reference, hide);
+                    for (metric m : {metric::gap_sd, metric::gap_sd_bau, metric::gap_closed_pct})
+                        add(m, reference, hide);
                     if (outcome.proficiency_index) add(metric::gap_pp, reference, hide);
                     if (y + 1 == sim.years()) {
-                        for (metric m : {metric::gap_closes, metric::gap_narrows, metric::gap_years_to_close}) add(m, reference, hide);
+                        for (metric m : {metric::gap_closes, metric::gap_narrows, metric::gap_years_to_close})
+                            add(m, reference, hide);
                     }
                 }
             }
@@ -281,7 +295,8 @@ void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostic
         for (const auto dim : wanted) dims += (dims.empty() ? "" : " or ") + dimension_name(dim);
         std::string missing;
         for (const reported_outcome& outcome : sim.outcomes()) {
-            if (!outcome.academic || outcome.derived_gap()) continue;  // derived gaps are checked through their components
+            if (!outcome.academic || outcome.derived_gap())
+                continue;  // derived gaps are checked through their components
             const auto offered = offset_dimensions(sim.district(), outcome.id);
             if (std::none_of(wanted.begin(), wanted.end(), [&](auto dim) { return offered.contains(dim); })) {
                 missing += (missing.empty() ? "" : ", ") + outcome.id;
@@ -292,9 +307,10 @@ void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostic
         const std::string& reference = groups[pair.reference].group.name;
         spec.where.error(found, "/report/reference_groups/" + focal,
                          "the " + focal + " vs " + reference + " gap needs baseline offsets for " + dims +
-                             " in district profile '" + sim.district().file + "', which has none under baseline/<outcome>/offsets for " +
-                             missing + "; expected offsets such as \"" + focal + "\": -0.5 for those outcomes, or no reference group for " +
-                             focal);
+                             " in district profile '" + sim.district().file +
+                             "', which has none under baseline/<outcome>/offsets for " + missing +
+                             "; expected offsets such as \"" + focal +
+                             "\": -0.5 for those outcomes, or no reference group for " + focal);
     }
 }
 
@@ -348,7 +364,8 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
                     if (central) parameters[i] = sim.central_parameters();
                     else sim.sample_parameters(options.seed, first + i, parameters[i]);
                     // Only a draw whose program is cut differs when sustained; the others are not rerun.
-                    draws[i] = {&parameters[i], &outcomes[i], options.sustained_course ? &sustained[i] : nullptr, false};
+                    draws[i] = {&parameters[i], &outcomes[i], options.sustained_course ? &sustained[i] : nullptr,
+                                false};
                 }
                 sim.run_block(std::span(draws.data(), count), options.tile_cells);
                 for (std::size_t i = 0; i < count; ++i) {
@@ -357,7 +374,8 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
                     const draw_runs runs{draws[i].reran ? sustained[i] : outcome.scenario, outcome.scenario,
                                          outcome.business_as_usual};
                     double* out = result.values.data() + (first + i) * result.rows.size();
-                    for (std::size_t r = 0; r < result.rows.size(); ++r) out[r] = row_value(result.rows[r], sim, runs, pairs);
+                    for (std::size_t r = 0; r < result.rows.size(); ++r)
+                        out[r] = row_value(result.rows[r], sim, runs, pairs);
                 }
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);
@@ -386,7 +404,7 @@ projection_result summarize_draws(const projection_draws& draws) {
     for (std::size_t i = 0; i < draws.rows.size(); ++i) {
         for (std::size_t d = 0; d < draws.draws; ++d) column[d] = draws.values[d * draws.rows.size() + i];
         result.summaries.push_back(draws.rows[i].metric == metric::gap_years_to_close ? summarize_years_to_close(column)
-                                                                                       : stats::summarize(column));
+                                                                                      : stats::summarize(column));
     }
     return result;
 }

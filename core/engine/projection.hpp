@@ -29,7 +29,7 @@ enum class metric {
     gap_sd_bau,
     gap_closed_pct,
     gap_pp,
-    gap_closes,  ///< 1 when the gap is closed in that draw: its mean is the probability
+    gap_closes,   ///< 1 when the gap is closed in that draw: its mean is the probability
     gap_narrows,  ///< 1 when the gap is narrower than at baseline in that draw: its mean is the probability
     /// Years from the start to close the gap at its pace so far (final year); undefined (NaN, written
     /// empty or null) in a draw where the gap does not narrow. See summarize_draws.
@@ -58,7 +58,7 @@ struct metric_row {
     std::size_t subgroup = 0;
     std::size_t outcome = 0;
     pathways::metric metric = pathways::metric::level;
-    std::string reference;       ///< reference subgroup for gap metrics, else empty
+    std::string reference;  ///< reference subgroup for gap metrics, else empty
     double students = 0.0;
     bool suppressed = false;
     plan_course course = plan_course::with_cut_risk;  ///< none for business-as-usual rows
@@ -69,11 +69,11 @@ struct metric_row {
 inline constexpr double max_aggregate_bytes = 2.0 * (1ull << 30);
 
 struct projection_options {
-    std::int64_t draws = 0;      ///< 0: one central run with every quantity at its default
+    std::int64_t draws = 0;  ///< 0: one central run with every quantity at its default
     std::uint64_t seed = 0;
     unsigned threads = 1;
     std::int64_t min_n = 16;
-    bool suppress = true;        ///< RELIABILITY.md items 23–25
+    bool suppress = true;                                               ///< RELIABILITY.md items 23–25
     std::function<void(std::size_t done, std::size_t total)> progress;  ///< called from worker threads
     const std::atomic<bool>* cancel = nullptr;
     /// Also report the plan as if it were sustained (each draw rerun without its program cut), next

@@ -61,7 +61,8 @@ std::vector<std::string> node_ids(const model_graph& graph, bool outcomes_only) 
 std::map<std::string, double, std::less<>> condition_limits(const model_graph& graph) {
     std::map<std::string, double, std::less<>> limits;
     for (const model_node& node : graph.definition().nodes) {
-        if (is_settable_condition(node)) limits[condition_key(node)] = node.has_role("program_runway") ? max_runway_years : 1.0;
+        if (is_settable_condition(node))
+            limits[condition_key(node)] = node.has_role("program_runway") ? max_runway_years : 1.0;
     }
     return limits;
 }
@@ -98,12 +99,14 @@ void check_report(const scenario& spec, const model_graph& graph, diagnostics& o
         const std::string& id = spec.report.outcomes[i];
         if (std::find(outcomes.begin(), outcomes.end(), id) != outcomes.end()) continue;
         spec.where.error(out, "/report/outcomes/" + std::to_string(i),
-                         "unknown outcome '" + id + "'; expected an outcome or goal of model '" + graph.definition().id +
-                             "'" + did_you_mean(id, outcomes));
+                         "unknown outcome '" + id + "'; expected an outcome or goal of model '" +
+                             graph.definition().id + "'" + did_you_mean(id, outcomes));
     }
     for (const auto& [focal, reference] : spec.report.reference_groups) {
         for (const std::string& name : {focal, reference}) {
-            if (std::find(spec.report.subgroups.begin(), spec.report.subgroups.end(), name) != spec.report.subgroups.end()) continue;
+            if (std::find(spec.report.subgroups.begin(), spec.report.subgroups.end(), name) !=
+                spec.report.subgroups.end())
+                continue;
             spec.where.error(out, "/report/reference_groups",
                              "subgroup '" + name + "' of a gap is not reported; expected it in /report/subgroups");
         }
@@ -127,7 +130,8 @@ void check_baselines_cover_achievement(const district_profile& district, const m
         warn(district, "/baseline",
              "no baseline for '" + node.id + "' of model '" + graph.definition().id +
                  "': every student starts at 0 SD, so its proficiency share and starting gaps are not known; "
-                 "expected /baseline/" + node.id + " with proficient, offsets, source and evidence",
+                 "expected /baseline/" +
+                 node.id + " with proficient, offsets, source and evidence",
              out);
     }
 }
@@ -142,7 +146,8 @@ void check_district_nodes(const district_profile& district, const model_graph& g
                              "unknown node '" + baseline.node + "' in model '" + graph.definition().id +
                                  "'; expected a node of that model (a profile's baselines name the nodes of one "
                                  "model: pair the profile with the model it was written for, or use a profile "
-                                 "written for '" + graph.definition().id + "')" + did_you_mean(baseline.node, ids));
+                                 "written for '" +
+                                 graph.definition().id + "')" + did_you_mean(baseline.node, ids));
     }
     // Missing baselines are news only when the profile was written for this model.
     if (for_this_model) check_baselines_cover_achievement(district, graph, out);
@@ -207,7 +212,8 @@ seed_table to_seed_table(const seed_associations& seed) {
 bool setting_applies(const parameter_setting& setting, const model_handle& model, const scenario_overrides& overrides,
                      diagnostics& out) {
     if (overrides.skip_settings_of_other_models) {
-        const bool for_model = setting.model.empty() ? model.find_parameter(setting.name) != nullptr : setting.model == model.name;
+        const bool for_model =
+            setting.model.empty() ? model.find_parameter(setting.name) != nullptr : setting.model == model.name;
         return for_model;
     }
     if (setting.model.empty() || setting.model == model.name) return true;
@@ -267,7 +273,8 @@ std::optional<loaded_district> load_district(const std::filesystem::path& path, 
         out.append(found);
         return std::nullopt;
     }
-    loaded.cells = synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
+    loaded.cells =
+        synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
     loaded.district = std::move(*district);
     const bool failed = found.has_errors();
     out.append(found);
@@ -319,7 +326,8 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
         district = read_district(spec.district_path, found);
     } else {
         spec.where.error(found, "/district",
-                         "district file '" + spec.district_path.string() + "' does not exist; expected a district profile");
+                         "district file '" + spec.district_path.string() +
+                             "' does not exist; expected a district profile");
     }
     loaded.model = resolve_model(spec, plugins, overrides, found);
     if (district) loaded.schools = district_schools(*district, found);
@@ -335,7 +343,8 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
         out.append(found);
         return std::nullopt;
     }
-    loaded.cells = synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
+    loaded.cells =
+        synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
     loaded.spec = std::move(spec);
     loaded.district = std::move(*district);
     const bool failed = found.has_errors();

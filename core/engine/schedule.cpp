@@ -191,7 +191,8 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
     community_involvement_ = mean_condition(graph, district, plan, "community", 0.5);
     fidelity_reference_ = plan.fidelity.reference_schools;
     ramp_instant_ = plan.ramp.instant;
-    protected_years_ = plan.program_cut.protected_years.value_or(mean_condition(graph, district, plan, "program_runway", 3.0));
+    protected_years_ =
+        plan.program_cut.protected_years.value_or(mean_condition(graph, district, plan, "program_runway", 3.0));
     const auto& edges = graph.definition().edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
         if (edges[e].role != edge_role::moderator) continue;
@@ -221,7 +222,8 @@ double implementation_schedule::misaligned_floor(std::span<const double> edge_we
     return std::clamp(floor / static_cast<double>(alignment_edges_.size()), 0.0, 1.0);
 }
 
-void implementation_schedule::foundation_weights(std::span<const double> edge_weights, std::vector<double>& weights) const {
+void implementation_schedule::foundation_weights(std::span<const double> edge_weights,
+                                                 std::vector<double>& weights) const {
     weights.assign(driven_nodes_.size(), 0.0);
     for (const auto& [edge, k] : foundation_edges_) weights[k] += std::max(edge_weights[edge], 0.0);
 }
@@ -239,8 +241,8 @@ double implementation_schedule::speed_multiplier(std::size_t school, double misa
 }
 
 void implementation_schedule::ramp_school(std::size_t school, double progress_driver, double progress_foundation,
-                                          double ceiling,
-                                          std::span<const double> edge_weights, std::span<double> levels) const {
+                                          double ceiling, std::span<const double> edge_weights,
+                                          std::span<double> levels) const {
     const std::size_t driven = driven_nodes_.size();
     for (std::size_t k = 0; k < driven; ++k) {
         const double start = start_levels_[school * driven + k];

@@ -21,7 +21,7 @@ struct implementation_draw {
     double years_to_half = 2.0;
     double years_to_90 = 3.5;
     double decay_per_doubling = 0.85;
-    std::optional<int> cut_year;          ///< calendar year the district cuts the program, if it does
+    std::optional<int> cut_year;           ///< calendar year the district cuts the program, if it does
     std::span<const double> edge_weights;  ///< this draw's weight of every model edge
 };
 
@@ -75,20 +75,20 @@ private:
     int start_year_ = 0;
     int years_ = 0;
     std::vector<std::size_t> driven_nodes_;
-    std::vector<std::uint8_t> driven_kind_;           ///< node_kind of each driven node
-    std::vector<double> start_levels_;                ///< [school * driven + k]
-    std::vector<double> target_levels_;               ///< [school * driven + k]
+    std::vector<std::uint8_t> driven_kind_;  ///< node_kind of each driven node
+    std::vector<double> start_levels_;       ///< [school * driven + k]
+    std::vector<double> target_levels_;      ///< [school * driven + k]
     std::vector<int> wave_of_school_;
     std::vector<int> wave_start_;
-    std::vector<double> value_feasibility_gap_;       ///< per school, SD
-    double alignment_ = 0.5;                          ///< mean of the two alignment conditions
+    std::vector<double> value_feasibility_gap_;  ///< per school, SD
+    double alignment_ = 0.5;                     ///< mean of the two alignment conditions
     double protected_years_ = 3.0;
     double fidelity_reference_ = 6.0;
     bool ramp_instant_ = false;
     std::vector<std::pair<std::size_t, std::size_t>> community_edges_;  ///< (edge, driven index)
     double community_involvement_ = 0.5;
-    std::vector<std::size_t> gap_edges_;              ///< value–feasibility gap moderator edges
-    std::vector<std::size_t> alignment_edges_;        ///< accountability and central-office moderator edges
+    std::vector<std::size_t> gap_edges_;        ///< value–feasibility gap moderator edges
+    std::vector<std::size_t> alignment_edges_;  ///< accountability and central-office moderator edges
     std::vector<std::pair<std::size_t, std::size_t>> foundation_edges_;  ///< (edge, driven index of the practice)
 };
 

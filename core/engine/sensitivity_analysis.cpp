@@ -9,8 +9,8 @@
 #include "common/subgroup.hpp"
 #include "common/text_safety.hpp"
 #include "engine/suppression.hpp"
-#include "stats/distributions.hpp"
 #include "engine/worker_threads.hpp"
+#include "stats/distributions.hpp"
 #include "stats/normal.hpp"
 
 namespace pathways {
@@ -46,9 +46,9 @@ void check_publishable(const simulation& sim, const scenario& spec, const sensit
         if (!g || !hidden[*g]) continue;
         const reported_subgroup& group = sim.subgroups()[*g];
         found.error(command_line, 0, 0, "",
-                    "--subgroup '" + subgroup + "': '" + group.group.name + "' is withheld in this scenario's outputs (" +
-                        shortest_number(group.students_in(target.year)) + " students; groups under " +
-                        std::to_string(spec.report.min_n) +
+                    "--subgroup '" + subgroup + "': '" + group.group.name +
+                        "' is withheld in this scenario's outputs (" + shortest_number(group.students_in(target.year)) +
+                        " students; groups under " + std::to_string(spec.report.min_n) +
                         ", and groups whose numbers would give a withheld one away, are not published); expected a "
                         "published subgroup");
     }
@@ -155,8 +155,9 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
     const auto outcomes = outcome_names(sim);
     const auto o = std::find(outcomes.begin(), outcomes.end(), outcome);
     if (o == outcomes.end()) {
-        found.error(command_line, 0, 0, "", "--outcome '" + outcome + "' is not reported by the scenario; expected one of " +
-                                                joined(outcomes) + did_you_mean(outcome, outcomes));
+        found.error(command_line, 0, 0, "",
+                    "--outcome '" + outcome + "' is not reported by the scenario; expected one of " + joined(outcomes) +
+                        did_you_mean(outcome, outcomes));
     } else {
         target.outcome = static_cast<std::size_t>(o - outcomes.begin());
     }
@@ -164,14 +165,16 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
         target.subgroup = *g;
     } else {
         const auto names = subgroup_names(sim);
-        found.error(command_line, 0, 0, "", "--subgroup '" + subgroup + "' is not reported by the scenario; expected one of " +
-                                                joined(names) + did_you_mean(subgroup, names));
+        found.error(command_line, 0, 0, "",
+                    "--subgroup '" + subgroup + "' is not reported by the scenario; expected one of " + joined(names) +
+                        did_you_mean(subgroup, names));
     }
     const int last = spec.start_year + sim.years() - 1;
     const int chosen = year.value_or(last);
     if (chosen < spec.start_year || chosen > last) {
-        found.error(command_line, 0, 0, "", "--year " + std::to_string(chosen) + " is outside the horizon; expected " +
-                                                std::to_string(spec.start_year) + " to " + std::to_string(last));
+        found.error(command_line, 0, 0, "",
+                    "--year " + std::to_string(chosen) + " is outside the horizon; expected " +
+                        std::to_string(spec.start_year) + " to " + std::to_string(last));
     }
     target.year = chosen - spec.start_year;
     if (const auto m = find_metric(metric_name)) {
@@ -179,12 +182,13 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
     } else {
         std::vector<std::string> names;
         for (metric m2 : supported_metrics) names.emplace_back(to_string(m2));
-        found.error(command_line, 0, 0, "", "--metric '" + metric_name + "' is not supported; expected one of " +
-                                                joined(names) + did_you_mean(metric_name, names));
+        found.error(command_line, 0, 0, "",
+                    "--metric '" + metric_name + "' is not supported; expected one of " + joined(names) +
+                        did_you_mean(metric_name, names));
     }
     if (!found.has_errors() && target.metric == metric::percentile_shift && !sim.outcomes()[target.outcome].academic) {
-        found.error(command_line, 0, 0, "", "--metric percentile_shift needs an academic outcome; '" + outcome +
-                                                "' is not one");
+        found.error(command_line, 0, 0, "",
+                    "--metric percentile_shift needs an academic outcome; '" + outcome + "' is not one");
     }
     if (!found.has_errors() && target.metric == metric::gap_sd) {
         const std::string& focal = sim.subgroups()[target.subgroup].group.name;
@@ -192,8 +196,9 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
             if (f == focal) target.reference = find_subgroup(sim, reference);
         }
         if (!target.reference) {
-            found.error(command_line, 0, 0, "", "--metric gap_sd needs a subgroup with a reference group; '" + focal +
-                                                    "' has none in /report/reference_groups");
+            found.error(command_line, 0, 0, "",
+                        "--metric gap_sd needs a subgroup with a reference group; '" + focal +
+                            "' has none in /report/reference_groups");
         }
     }
     if (!found.has_errors() && sim.subgroups()[target.subgroup].students <= 0.0) {
@@ -210,7 +215,9 @@ double target_value(const simulation& sim, const sensitivity_target& target, con
     const std::size_t groups = sim.subgroups().size();
     const std::size_t outcomes = sim.outcomes().size();
     const std::size_t year = static_cast<std::size_t>(target.year);
-    const auto level = [&](const run_aggregates& r, std::size_t g) { return r.levels[(year * groups + g) * outcomes + target.outcome]; };
+    const auto level = [&](const run_aggregates& r, std::size_t g) {
+        return r.levels[(year * groups + g) * outcomes + target.outcome];
+    };
     const std::size_t g = target.subgroup;
     switch (target.metric) {
         case metric::level: return level(run.scenario, g);
@@ -221,7 +228,9 @@ double target_value(const simulation& sim, const sensitivity_target& target, con
             return stats::percentile_shift(p0, level(run.scenario, g) - level(run.business_as_usual, g));
         }
         case metric::gap_sd: return level(run.scenario, target.reference.value_or(g)) - level(run.scenario, g);
-        default: throw std::invalid_argument("sensitivity: unsupported metric '" + std::string(to_string(target.metric)) + "'");
+        default:
+            throw std::invalid_argument("sensitivity: unsupported metric '" + std::string(to_string(target.metric)) +
+                                        "'");
     }
 }
 

@@ -41,7 +41,7 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
 double target_value(const simulation& sim, const sensitivity_target& target, const draw_result& run);
 
 struct sensitivity_options {
-    std::size_t base_samples = 256;        ///< N of the Saltelli design
+    std::size_t base_samples = 256;  ///< N of the Saltelli design
     std::size_t bootstrap_resamples = 200;
     std::uint64_t seed = 0;
     unsigned threads = 1;
@@ -51,9 +51,9 @@ struct sensitivity_options {
 
 struct sensitivity_report {
     std::vector<uncertain_input> inputs;
-    double central = 0.0;                   ///< the value with every input at its median
+    double central = 0.0;                     ///< the value with every input at its median
     std::vector<stats::tornado_bar> tornado;  ///< largest swing first
-    stats::sobol_result sobol;              ///< indices in input order
+    stats::sobol_result sobol;                ///< indices in input order
     bool cancelled = false;
 };
 

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <tuple>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "plugin/checked_evaluation.hpp"
 #include "stats/distributions.hpp"
@@ -43,8 +43,8 @@ bool carries_dose(node_kind kind) {
 }
 
 /// `initial + factor[c] * (values - initial)`: a change since baseline, scaled cell by cell.
-PATHWAYS_VECTORISED void scale_change(std::span<const double> values, std::span<const double> initial, std::span<const double> factor,
-                  std::span<double> out) {
+PATHWAYS_VECTORISED void scale_change(std::span<const double> values, std::span<const double> initial,
+                                      std::span<const double> factor, std::span<double> out) {
     const auto n = static_cast<Eigen::Index>(out.size());
     const const_array_map base(initial.data(), n);
     array_map(out.data(), n) = base + const_array_map(factor.data(), n) * (const_array_map(values.data(), n) - base);
@@ -73,7 +73,8 @@ double dot(const double* w, const double* v, std::size_t n) {
 /// exactly as dot() adds them over the whole stratum (w[0] and v[0] are position `from`): a position
 /// below `count` rounded down to a multiple of 4 goes to acc[position % 4], the rest to acc[0]. A
 /// stratum cut by tile boundaries thus sums to dot()'s bits, whatever the tile size.
-PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const double* v, std::size_t from, std::size_t to, std::size_t count) {
+PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const double* v, std::size_t from, std::size_t to,
+                                        std::size_t count) {
     const std::size_t full = count & ~std::size_t{3};
     const std::size_t main_end = std::min(to, full);
     std::size_t j = from;
@@ -117,7 +118,8 @@ double solve_cut_score(std::span<const double> levels, std::span<const double> s
     for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
         const double cut = 0.5 * (low + high);
         double above = 0.0;
-        for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * stats::normal_cdf((levels[c] - cut) / sd);
+        for (std::size_t c = 0; c < levels.size(); ++c)
+            above += students[c] * stats::normal_cdf((levels[c] - cut) / sd);
         (above / total > proficient ? low : high) = cut;
     }
     return 0.5 * (low + high);
@@ -139,7 +141,7 @@ struct simulation::workspace {
     };
     std::vector<lane> lanes;
     std::vector<implementation_schedule::result> plans;  ///< [lane]; grows, never shrinks
-    std::vector<char> rewritten;       ///< per node: written every year before it is read
+    std::vector<char> rewritten;                         ///< per node: written every year before it is read
     bool lanes_are_bau = false;
     std::vector<double> edge_weights;  ///< [edge * lanes + lane]
     std::vector<double> parameters;    ///< [parameter * lanes + lane]
@@ -149,22 +151,22 @@ struct simulation::workspace {
     std::vector<double> previous;
     std::vector<double> view_current;  ///< scaled views of dose and age-bound parents
     std::vector<double> view_previous;
-    std::vector<char> view_ready;      ///< per view: computed this year for this tile
+    std::vector<char> view_ready;  ///< per view: computed this year for this tile
     std::vector<double> implementation;
     std::vector<double> foundations;
     std::vector<double> exposure;
-    std::vector<double> school_dose;   ///< this draw's multiplier on each cell's school's dose
-    std::vector<double> factor;        ///< scratch: grade mask times dose multiplier
-    std::vector<double> shares;        ///< share proficient per cell
+    std::vector<double> school_dose;  ///< this draw's multiplier on each cell's school's dose
+    std::vector<double> factor;       ///< scratch: grade mask times dose multiplier
+    std::vector<double> shares;       ///< share proficient per cell
     /// The four running sums of the stratum open across a tile boundary: [((lane * years + year) *
     /// sums_per_stratum + k) * 4 + j].
     std::vector<double> open_sums;
-    std::size_t next_stratum = 0;      ///< the first stratum not yet complete
+    std::size_t next_stratum = 0;  ///< the first stratum not yet complete
     /// Stratum sums, [((lane * years + year) * strata + s) * sums_per_stratum + k]: the scenario's,
     /// and business as usual's (by draw), which give the scenario its strata the plan never reaches.
     std::vector<double> sums;
     std::vector<double> bau_sums;
-    std::vector<double> group_sums;    ///< scratch: one subgroup's sums of one lane and year
+    std::vector<double> group_sums;  ///< scratch: one subgroup's sums of one lane and year
     std::vector<sdk::parent_values> parents;
 };
 
@@ -245,7 +247,8 @@ void simulation::prepare_baselines() {
         for (std::size_t m : members) {
             for (std::size_t c = 0; c < cell_count; ++c) values[c] += initial_values_[m * cell_count + c];
         }
-        if (!members.empty()) for (double& v : values) v /= static_cast<double>(members.size());
+        if (!members.empty())
+            for (double& v : values) v /= static_cast<double>(members.size());
     }
     baseline_achievement_.assign(cell_count, 0.0);
     double subjects = 0.0;
@@ -254,7 +257,8 @@ void simulation::prepare_baselines() {
         subjects += 1.0;
         for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += initial_values_[n * cell_count + c];
     }
-    if (subjects > 0.0) for (double& v : baseline_achievement_) v /= subjects;
+    if (subjects > 0.0)
+        for (double& v : baseline_achievement_) v /= subjects;
 }
 
 void simulation::prepare_parent_views() {
@@ -384,7 +388,8 @@ void simulation::prepare_streams() {
     for (const model_edge& edge : inputs_.graph.definition().edges) {
         edge_streams_.push_back(stats::stream_id("edge:" + edge.from + "->" + edge.to));
     }
-    for (const parameter_info& info : inputs_.model.parameters) parameter_streams_.push_back(stats::stream_id("parameter:" + info.name));
+    for (const parameter_info& info : inputs_.model.parameters)
+        parameter_streams_.push_back(stats::stream_id("parameter:" + info.name));
     for (const school& s : inputs_.schools) school_streams_.push_back(stats::stream_id("school-effect:" + s.id));
 }
 
@@ -414,7 +419,8 @@ void simulation::prepare_engine_order() {
     for (std::size_t c = 0; c < cell_count; ++c) keys[c][0] = reached[cells.school[c]];
     for (std::size_t y = 0; y < years; ++y) {
         for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-            for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y))) keys[c][1 + y * subgroups_.size() + g] = true;
+            for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y)))
+                keys[c][1 + y * subgroups_.size() + g] = true;
         }
     }
     std::vector<std::uint32_t> order(cell_count);
@@ -446,7 +452,8 @@ void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
     for (std::size_t i = 0; i < cell_count; ++i) {
         if (i == 0 || keys[i] != keys[i - 1]) stratum_begin_.push_back(i);
     }
-    const auto first_reached = std::find_if(keys.begin(), keys.end(), [](const std::vector<bool>& key) { return key[0]; });
+    const auto first_reached =
+        std::find_if(keys.begin(), keys.end(), [](const std::vector<bool>& key) { return key[0]; });
     const std::size_t reached_begin = static_cast<std::size_t>(first_reached - keys.begin());
     first_reached_stratum_ = static_cast<std::size_t>(
         std::lower_bound(stratum_begin_.begin(), stratum_begin_.end(), reached_begin) - stratum_begin_.begin());
@@ -501,9 +508,11 @@ void simulation::prepare_parameters(diagnostics& problems) {
     for (std::size_t k = 0; k < driven.size(); ++k) {
         if (inputs_.graph.definition().nodes[driven[k]].kind != node_kind::secondary_driver) continue;
         secondary += 1.0;
-        for (std::size_t c = 0; c < cell_count; ++c) baseline_implementation_[c] += initial_values_[driven[k] * cell_count + c];
+        for (std::size_t c = 0; c < cell_count; ++c)
+            baseline_implementation_[c] += initial_values_[driven[k] * cell_count + c];
     }
-    if (secondary > 0.0) for (double& v : baseline_implementation_) v /= secondary;
+    if (secondary > 0.0)
+        for (double& v : baseline_implementation_) v /= secondary;
 }
 
 void simulation::link_gap_components(diagnostics& problems) {
@@ -518,7 +527,8 @@ void simulation::link_gap_components(diagnostics& problems) {
         for (std::size_t e : inputs_.graph.incoming_edges(node)) {
             const model_edge& edge = definition.edges[e];
             const std::size_t parent = *inputs_.graph.find(edge.from);
-            auto at = std::find_if(outcomes_.begin(), outcomes_.end(), [&](const reported_outcome& r) { return r.node == parent; });
+            auto at = std::find_if(outcomes_.begin(), outcomes_.end(),
+                                   [&](const reported_outcome& r) { return r.node == parent; });
             // A gap is computed from the parents' subgroup means, so every parent is aggregated (and reported).
             if (at == outcomes_.end()) {
                 const node_kind kind = definition.nodes[parent].kind;
@@ -760,7 +770,8 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
     // values only as last year's at the start; the others keep them in both buffers.
     ws.rewritten.assign(nodes, 0);
     for (const std::size_t node : evaluated_) ws.rewritten[node] = 1;
-    for (const std::size_t node : schedule_.driven_nodes()) ws.rewritten[node] = !stays_initial(node, business_as_usual);
+    for (const std::size_t node : schedule_.driven_nodes())
+        ws.rewritten[node] = !stays_initial(node, business_as_usual);
     ws.next_stratum = business_as_usual ? 0 : first_reached_stratum_;
     for (std::size_t begin = 0; begin < range.size; begin += tile) {
         run_tile({range.begin + begin, std::min(tile, range.size - begin)}, business_as_usual, ws);
@@ -837,7 +848,8 @@ void simulation::set_driven_nodes(int year, const cell_range& tile, bool busines
                 for (std::size_t i = 0; i < n; ++i) foundations[i] += values[i];
             }
         }
-        if (secondary > 0.0) for (std::size_t i = 0; i < n; ++i) implementation[i] /= secondary;
+        if (secondary > 0.0)
+            for (std::size_t i = 0; i < n; ++i) implementation[i] /= secondary;
         if (foundational > 0.0) {
             for (std::size_t i = 0; i < n; ++i) foundations[i] /= foundational;
         } else {
@@ -887,7 +899,8 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
             const std::span<const double> initial(initial_of(parent), n);
             // A scaled view of an unchanged parent is the parent's initial values, in every draw.
             if (slot && stays_initial(parent, business_as_usual)) {
-                ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight, {initial.data(), 0}, {initial.data(), 0}, initial});
+                ws.parents.push_back(
+                    {nodes[parent].id, nodes[parent].kind, weight, {initial.data(), 0}, {initial.data(), 0}, initial});
                 continue;
             }
             if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, tile, ws);
@@ -956,7 +969,8 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
         scale_change({ws.current.data() + parent_row, n}, initial, {factor, n}, {ws.view_current.data() + view_row, n});
         // Later years' previous view is last year's current one (swapped in): same values, same factor.
         if (year == 0) {
-            scale_change({ws.previous.data() + parent_row, n}, initial, {factor, n}, {ws.view_previous.data() + view_row, n});
+            scale_change({ws.previous.data() + parent_row, n}, initial, {factor, n},
+                         {ws.view_previous.data() + view_row, n});
         }
     }
     ws.view_ready[slot] = 1;
@@ -1015,7 +1029,8 @@ void simulation::accumulate_strata(int year, const cell_range& tile, workspace& 
                 if (from == 0) std::fill_n(open, 4, 0.0);
                 accumulate_dot(open, students, values + (begin + from - tile.begin), from, to, end - begin);
                 if (begin + to == end) {
-                    sums[((l * years + y) * stratum_count() + s) * per_stratum + k] = (open[0] + open[1]) + (open[2] + open[3]);
+                    sums[((l * years + y) * stratum_count() + s) * per_stratum + k] =
+                        (open[0] + open[1]) + (open[2] + open[3]);
                 }
             }
         }
@@ -1033,9 +1048,11 @@ void simulation::finish_lanes(bool business_as_usual, workspace& ws) const {
     for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
         run_aggregates& out = *ws.lanes[l].out;
         for (std::size_t y = 0; y < years; ++y) {
-            const double* own = (business_as_usual ? ws.bau_sums : ws.sums).data() + (l * years + y) * stratum_count() * per_stratum;
+            const double* own =
+                (business_as_usual ? ws.bau_sums : ws.sums).data() + (l * years + y) * stratum_count() * per_stratum;
             // The scenario's strata the plan never reaches are business as usual's, in the same draw.
-            const double* unreached = ws.bau_sums.data() + (ws.lanes[l].draw * years + y) * stratum_count() * per_stratum;
+            const double* unreached =
+                ws.bau_sums.data() + (ws.lanes[l].draw * years + y) * stratum_count() * per_stratum;
             const auto stratum_sums = [&](std::size_t s) {
                 return (!business_as_usual && s < first_reached_stratum_ ? unreached : own) + s * per_stratum;
             };
@@ -1055,7 +1072,8 @@ void simulation::finish_lanes(bool business_as_usual, workspace& ws) const {
                     out.levels[at] = (group_sum[o] + trend_totals_[at]) / members;
                 }
                 for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
-                    out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] = group_sum[outcomes_.size() + p] / members;
+                    out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] =
+                        group_sum[outcomes_.size() + p] / members;
                 }
             }
         }

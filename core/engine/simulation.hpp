@@ -29,7 +29,7 @@ struct draw_parameters {
     double years_to_90 = 3.5;
     double decay_per_doubling = 0.85;
     std::optional<int> cut_year;
-    std::vector<double> school_doses;      ///< per school: multiplier on its PL dose (1 = the average school)
+    std::vector<double> school_doses;  ///< per school: multiplier on its PL dose (1 = the average school)
 };
 
 /// An uncertain quantity of a draw with its prior, as sensitivity analysis varies it.
@@ -193,8 +193,8 @@ private:
 
     simulation_inputs inputs_;
     implementation_schedule schedule_;
-    std::vector<std::size_t> evaluated_;        ///< nodes in topological order that are computed
-    std::vector<char> driven_;                  ///< per node: set by the plan (schedule_.driven_nodes())
+    std::vector<std::size_t> evaluated_;  ///< nodes in topological order that are computed
+    std::vector<char> driven_;            ///< per node: set by the plan (schedule_.driven_nodes())
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> parent_edges_;  ///< per evaluated: (edge, parent)
     /// A parent seen through a per-cell factor on its change: the school's dose multiplier (PL
     /// practice), a grade-band mask (edges that act at some ages only), or both.
@@ -221,8 +221,8 @@ private:
     std::vector<double> baseline_implementation_;  ///< per cell, engine order
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
-    std::vector<double> pinned_parameters_;     ///< NaN where the parameter is uncertain
-    std::vector<double> baseline_levels_;       ///< [(year * subgroups + subgroup) * outcomes + outcome]
+    std::vector<double> pinned_parameters_;  ///< NaN where the parameter is uncertain
+    std::vector<double> baseline_levels_;    ///< [(year * subgroups + subgroup) * outcomes + outcome]
     /// Business-as-usual secular trend (SD per year) per cell for each proficiency scale (engine
     /// order); empty where the profile gives none. Added to both runs, so never an effect.
     std::vector<std::vector<double>> proficiency_trends_;
@@ -245,8 +245,8 @@ private:
     };
     ordered_cells ordered_;
     cell_range all_cells_;
-    cell_range reached_cells_;                    ///< cells of schools a wave reaches within the horizon
-    std::vector<std::size_t> stratum_begin_;      ///< per stratum, and one past the last: first position
+    cell_range reached_cells_;                ///< cells of schools a wave reaches within the horizon
+    std::vector<std::size_t> stratum_begin_;  ///< per stratum, and one past the last: first position
     std::size_t first_reached_stratum_ = 0;
     std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
     /// Shares proficient at the baseline level plus the trend: [(p * years + year) * cells + position].

@@ -20,7 +20,8 @@ Eigen::MatrixXd group_patterns(const simulation& sim, int year) {
         for (const std::uint32_t c : groups[g].cells_in(year)) member_of[c][g] = true;
     }
     std::map<std::vector<bool>, Eigen::Index> pattern_index;
-    for (const auto& pattern : member_of) pattern_index.try_emplace(pattern, static_cast<Eigen::Index>(pattern_index.size()));
+    for (const auto& pattern : member_of)
+        pattern_index.try_emplace(pattern, static_cast<Eigen::Index>(pattern_index.size()));
     Eigen::MatrixXd incidence = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(groups.size()),
                                                       static_cast<Eigen::Index>(pattern_index.size()));
     for (const auto& [pattern, column] : pattern_index) {
@@ -40,7 +41,8 @@ Eigen::Index rank_of(const Eigen::MatrixXd& rows) {
 
 Eigen::MatrixXd rows_of(const Eigen::MatrixXd& incidence, const std::vector<std::size_t>& which) {
     Eigen::MatrixXd out(static_cast<Eigen::Index>(which.size()), incidence.cols());
-    for (std::size_t i = 0; i < which.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = incidence.row(static_cast<Eigen::Index>(which[i]));
+    for (std::size_t i = 0; i < which.size(); ++i)
+        out.row(static_cast<Eigen::Index>(i)) = incidence.row(static_cast<Eigen::Index>(which[i]));
     return out;
 }
 

@@ -13,7 +13,8 @@ std::vector<wave_schools> schools_of_waves(const implementation_schedule& schedu
     const std::vector<int>& wave_of_school = schedule.wave_of_school();
     for (std::size_t s = 0; s < wave_of_school.size() && s < schools.size(); ++s) {
         const int w = wave_of_school[s];
-        if (w >= 0 && static_cast<std::size_t>(w) < waves.size()) waves[static_cast<std::size_t>(w)].school_ids.push_back(schools[s].id);
+        if (w >= 0 && static_cast<std::size_t>(w) < waves.size())
+            waves[static_cast<std::size_t>(w)].school_ids.push_back(schools[s].id);
     }
     return waves;
 }

@@ -16,7 +16,8 @@ void run_on_threads(unsigned threads, const std::function<void()>& worker, std::
             pool.push_back(start ? start(worker) : std::thread(worker));
         } catch (const std::system_error& error) {
             failure = "cannot start worker thread " + std::to_string(t + 1) + " of " + std::to_string(threads) + ": " +
-                      error.code().message() + "; use fewer --threads or raise the process limit (ulimit -u, ulimit -v)";
+                      error.code().message() +
+                      "; use fewer --threads or raise the process limit (ulimit -u, ulimit -v)";
         }
     }
     // A joinable std::thread destroyed unjoined calls std::terminate: every started thread is joined,

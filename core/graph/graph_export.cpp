@@ -16,10 +16,13 @@ namespace pathways {
 namespace {
 
 /// Causal order, left to right: what the plan sets, then what it changes, then what follows.
-constexpr std::array<node_kind, 7> display_order{
-    node_kind::condition,       node_kind::foundational_practice, node_kind::secondary_driver,
-    node_kind::primary_driver,  node_kind::student_outcome,       node_kind::academic_outcome,
-    node_kind::goal};
+constexpr std::array<node_kind, 7> display_order{node_kind::condition,
+                                                 node_kind::foundational_practice,
+                                                 node_kind::secondary_driver,
+                                                 node_kind::primary_driver,
+                                                 node_kind::student_outcome,
+                                                 node_kind::academic_outcome,
+                                                 node_kind::goal};
 
 std::string short_number(double value) { return fmt::format("{:.3g}", value); }
 
@@ -41,8 +44,8 @@ std::string dot_string(std::string_view text) {
 double pen_width(double weight) { return std::min(1.0 + 8.0 * std::fabs(weight), 5.0); }
 
 std::string dot_edge_attributes(const model_edge& edge) {
-    std::string attributes = "label=" + dot_string(short_number(edge.weight)) + ", penwidth=" +
-                             short_number(pen_width(edge.weight));
+    std::string attributes =
+        "label=" + dot_string(short_number(edge.weight)) + ", penwidth=" + short_number(pen_width(edge.weight));
     if (edge.role == edge_role::moderator) attributes += ", style=dashed";
     if (edge.role == edge_role::composition) attributes += ", style=dotted";
     if (edge.weight < 0) attributes += ", color=firebrick";
@@ -85,8 +88,8 @@ void append_dot_members(const model_definition& def, const std::vector<std::size
     }
     for (const std::size_t node : members) {
         const std::string& group = def.nodes[node].group;
-        const bool blocked = std::any_of(def.groups.begin(), def.groups.end(),
-                                         [&](const model_group& g) { return g.id == group; });
+        const bool blocked =
+            std::any_of(def.groups.begin(), def.groups.end(), [&](const model_group& g) { return g.id == group; });
         if (!blocked) dot += "    " + dot_node(def.nodes[node]);
     }
 }
@@ -148,7 +151,8 @@ std::string json_edge(const model_edge& edge) {
     return "{\"from\": " + json_quote(edge.from) + ", \"to\": " + json_quote(edge.to) +
            ", \"role\": " + json_quote(to_string(edge.role)) + ", \"weight\": " + json_number(edge.weight) +
            ", \"range\": [" + json_number(edge.range_low) + ", " + json_number(edge.range_high) +
-           "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_quote(edge.source) + ", \"evidence\": " + json_quote(edge.evidence) + "}";
+           "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_quote(edge.source) +
+           ", \"evidence\": " + json_quote(edge.evidence) + "}";
 }
 
 /// What each edge's evidence tag means, so that a reader of the JSON alone can tell S from A.
@@ -175,8 +179,9 @@ std::string json_array(const std::vector<Item>& items, Render render) {
 std::string to_dot(const model_graph& graph) {
     const model_definition& def = graph.definition();
     // newrank lets `rank=same` inside clusters hold; the old ranker drops it for clustered nodes.
-    std::string dot = "digraph " + dot_string(def.id) + " {\n  rankdir=LR;\n  newrank=true;\n  label=" +
-                      dot_string(def.name) + ";\n  node [shape=box, style=rounded];\n";
+    std::string dot = "digraph " + dot_string(def.id) +
+                      " {\n  rankdir=LR;\n  newrank=true;\n  label=" + dot_string(def.name) +
+                      ";\n  node [shape=box, style=rounded];\n";
     for (const node_kind kind : display_order) {
         const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
         if (members.empty()) continue;
@@ -215,8 +220,10 @@ std::string to_mermaid(const model_graph& graph) {
 std::string to_json(const model_graph& graph) {
     const model_definition& def = graph.definition();
     return "{\n  \"id\": " + json_quote(def.id) + ",\n  \"name\": " + json_quote(def.name) +
-           ",\n  \"groups\": " + json_array(def.groups, json_group) + ",\n  \"nodes\": " + json_array(def.nodes, json_node) + ",\n  \"edges\": " +
-           json_array(def.edges, json_edge) + ",\n  \"evidence_tags\": " + json_evidence_tags() + "\n}\n";
+           ",\n  \"groups\": " + json_array(def.groups, json_group) +
+           ",\n  \"nodes\": " + json_array(def.nodes, json_node) +
+           ",\n  \"edges\": " + json_array(def.edges, json_edge) + ",\n  \"evidence_tags\": " + json_evidence_tags() +
+           "\n}\n";
 }
 
 }  // namespace pathways

@@ -163,8 +163,8 @@ private:
         const model_node& to = node_of(edge.to);
         const std::string what = "composition edge " + edge_name(edge);
         if (from.kind != node_kind::secondary_driver) {
-            report(edge.where, what + " starts at a " + std::string(to_string(from.kind)) +
-                                   "; expected a secondary driver");
+            report(edge.where,
+                   what + " starts at a " + std::string(to_string(from.kind)) + "; expected a secondary driver");
         } else if (to.kind != node_kind::primary_driver) {
             report(edge.where, what + " ends at a " + std::string(to_string(to.kind)) +
                                    "; expected the primary driver " + quoted(from.group));
@@ -269,7 +269,8 @@ namespace {
 std::string size_limit_problem(const model_definition& def) {
     const auto too_many = [](std::size_t count, std::string_view what, std::size_t limit) {
         return "the model has " + std::to_string(count) + " " + std::string(what) + "; at most " +
-               std::to_string(limit) + " are supported (a theory of change has tens; the limit bounds the memory "
+               std::to_string(limit) +
+               " are supported (a theory of change has tens; the limit bounds the memory "
                "a run needs)";
     };
     if (def.nodes.size() > max_model_nodes) return too_many(def.nodes.size(), "nodes", max_model_nodes);
@@ -385,7 +386,8 @@ std::vector<std::vector<std::size_t>> model_graph::paths(std::size_t from, std::
 
 std::vector<std::vector<std::size_t>> model_graph::paths(std::size_t from, std::size_t to, std::size_t max_paths,
                                                          const std::vector<bool>& leads_to_target) const {
-    if (from >= definition_.nodes.size() || to >= definition_.nodes.size() || leads_to_target.size() != definition_.nodes.size()) {
+    if (from >= definition_.nodes.size() || to >= definition_.nodes.size() ||
+        leads_to_target.size() != definition_.nodes.size()) {
         throw std::out_of_range("model_graph::paths: node index out of range");
     }
     // Walking only into nodes that can still reach `to` makes every step lead to a path, so

@@ -15,8 +15,8 @@ namespace pathways {
 namespace {
 
 std::string context(const model_handle& model, const sdk::evaluation& e, std::string_view operation) {
-    return "plugin '" + model.name + "' (" + model.file_name() + "): node '" + std::string(e.node_id) + "': " +
-           std::string(operation) + " in year " + std::to_string(e.year_index);
+    return "plugin '" + model.name + "' (" + model.file_name() + "): node '" + std::string(e.node_id) +
+           "': " + std::string(operation) + " in year " + std::to_string(e.year_index);
 }
 
 /// Whether no value is NaN or infinite: x - x is +0 (all bits clear) for every finite x and NaN

@@ -60,8 +60,7 @@ public:
     /// "ends past the end of the file" text for a range that does not fit.
     [[nodiscard]] std::string past_end(std::string_view what, std::uint64_t offset, std::uint64_t length) const {
         return std::string(corrupt) + std::string(what) + " (" + range_text(offset, length) +
-               ") ends past the end of the file (" + std::to_string(size()) + " bytes)" +
-               std::string(expected_library);
+               ") ends past the end of the file (" + std::to_string(size()) + " bytes)" + std::string(expected_library);
     }
 
 private:
@@ -96,7 +95,8 @@ std::string header_problem(const elf_bytes& file, const Elf64_Ehdr& header) {
     if (header.e_ident[EI_CLASS] != ELFCLASS64) return "not a 64-bit ELF file; expected a 64-bit shared library";
     if (header.e_ident[EI_DATA] != host_data_encoding) return "ELF byte order differs from this machine's";
     if (header.e_type != ET_DYN) {
-        return "ELF type " + std::to_string(header.e_type) + " is not a shared library (" + std::to_string(ET_DYN) + ")";
+        return "ELF type " + std::to_string(header.e_type) + " is not a shared library (" + std::to_string(ET_DYN) +
+               ")";
     }
     if (header.e_machine != host_machine) {
         return "built for ELF machine " + std::to_string(header.e_machine) + ", this machine is " +
@@ -109,10 +109,12 @@ std::string header_problem(const elf_bytes& file, const Elf64_Ehdr& header) {
         return std::string(corrupt) + "no usable section header table" + std::string(expected_library);
     }
     if (!file.fits(header.e_shoff, header.e_shnum, sizeof(Elf64_Shdr))) {
-        return file.past_end("section header table", header.e_shoff, std::uint64_t{header.e_shnum} * sizeof(Elf64_Shdr));
+        return file.past_end("section header table", header.e_shoff,
+                             std::uint64_t{header.e_shnum} * sizeof(Elf64_Shdr));
     }
     if (!file.fits(header.e_phoff, header.e_phnum, sizeof(Elf64_Phdr))) {
-        return file.past_end("program header table", header.e_phoff, std::uint64_t{header.e_phnum} * sizeof(Elf64_Phdr));
+        return file.past_end("program header table", header.e_phoff,
+                             std::uint64_t{header.e_phnum} * sizeof(Elf64_Phdr));
     }
     return {};
 }

@@ -36,10 +36,10 @@ struct model_handle {
     std::string name;
     std::string version;
     std::string description;
-    std::string file;  ///< absolute path of the plugin library
+    std::string file;                        ///< absolute path of the plugin library
     std::vector<parameter_info> parameters;  ///< in declaration order, as `evaluation::parameters` is
     void (*evaluate)(const sdk::evaluation&) = nullptr;
-    std::string calibration_parameter;  ///< a declared real parameter, or empty: not calibratable
+    std::string calibration_parameter;              ///< a declared real parameter, or empty: not calibratable
     std::shared_ptr<const plugin_library> library;  ///< the plugin that defines it, not loaded before use
 
     /// The declared parameter called `parameter_name`, or null.

@@ -39,8 +39,8 @@ std::string declaration_difference(const model_handle& declared, const model_han
     const bool same = declared.version == registered.version && declared.description == registered.description &&
                       declared.calibration_parameter == registered.calibration_parameter &&
                       declared.parameters.size() == registered.parameters.size() &&
-                      std::equal(declared.parameters.begin(), declared.parameters.end(),
-                                 registered.parameters.begin(), same_parameter);
+                      std::equal(declared.parameters.begin(), declared.parameters.end(), registered.parameters.begin(),
+                                 same_parameter);
     return same ? std::string() : "model " + single_quoted(declared.name) + " is registered with other declarations";
 }
 
@@ -63,7 +63,9 @@ struct plugin_library::state {
 
 plugin_library::plugin_library(std::filesystem::path file, std::filesystem::path target,
                                std::vector<model_handle> declared)
-    : file_(std::move(file)), target_(std::move(target)), declared_(std::move(declared)),
+    : file_(std::move(file)),
+      target_(std::move(target)),
+      declared_(std::move(declared)),
       state_(std::make_unique<state>()) {}
 
 plugin_library::~plugin_library() = default;

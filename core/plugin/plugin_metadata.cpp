@@ -173,11 +173,15 @@ sdk::effect_model_info declared_view(const declared_model& declared, std::vector
     const model_handle& m = declared.model;
     specs.clear();
     for (const parameter_info& p : m.parameters) {
-        specs.push_back({p.name, p.type, p.unit, p.default_value, p.min, p.max, p.uncertainty, p.description,
-                         p.source, p.evidence});
+        specs.push_back({p.name, p.type, p.unit, p.default_value, p.min, p.max, p.uncertainty, p.description, p.source,
+                         p.evidence});
     }
     // Only whether evaluate is null matters to validation; the real function is found when the plugin loads.
-    return {m.name, m.version, m.description, specs, declared.has_evaluate ? &declared_only : nullptr,
+    return {m.name,
+            m.version,
+            m.description,
+            specs,
+            declared.has_evaluate ? &declared_only : nullptr,
             m.calibration_parameter};
 }
 

@@ -80,15 +80,16 @@ private:
 
     void report_relative_entries() {
         for (const fs::path& entry : registry_.searched_.relative_entries()) {
-            const std::string what = std::string(plugin_path_variable) + " entry " + single_quoted(entry.string()) +
-                                     " is relative";
+            const std::string what =
+                std::string(plugin_path_variable) + " entry " + single_quoted(entry.string()) + " is relative";
             if (options_.allow_untrusted) {
                 problems_.add({entry.string(), 0, 0, "", severity::warning,
                                what + "; searching it from the current folder because untrusted plugins are allowed"});
             } else {
                 problems_.error(entry.string(), 0, 0, "",
-                                what + ", so what it finds depends on the current folder; expected an absolute "
-                                       "path, or allow untrusted plugins explicitly (--allow-untrusted-plugins)");
+                                what +
+                                    ", so what it finds depends on the current folder; expected an absolute "
+                                    "path, or allow untrusted plugins explicitly (--allow-untrusted-plugins)");
             }
         }
     }
@@ -221,16 +222,16 @@ private:
 
     void keep(const fs::path& file, model_handle model) {
         auto& models = registry_.models_;
-        const auto first = std::find_if(models.begin(), models.end(),
-                                        [&](const model_handle& m) { return m.name == model.name; });
+        const auto first =
+            std::find_if(models.begin(), models.end(), [&](const model_handle& m) { return m.name == model.name; });
         const auto first_file = first_files_.find(model.name);
         if (first == models.end() && first_file == first_files_.end()) {
             first_files_.emplace(model.name, file.string());
             models.push_back(std::move(model));
             return;
         }
-        const std::string reason = "defined in both " + single_quoted(first_files_.at(model.name)) + " and " +
-                                   single_quoted(file.string());
+        const std::string reason =
+            "defined in both " + single_quoted(first_files_.at(model.name)) + " and " + single_quoted(file.string());
         problems_.error(file.string(), 0, 0, "",
                         "effect model " + single_quoted(model.name) + " is " + reason +
                             "; expected each name once on the plugin search path (remove one of the files or "

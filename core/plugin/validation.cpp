@@ -124,8 +124,9 @@ bool is_parameter_name(std::string_view name) {
 std::vector<std::string> model_problems(const sdk::effect_model_info& info) {
     std::vector<std::string> problems;
     if (!is_bare_identifier(info.name)) {
-        problems.push_back("name is not a bare identifier; expected letters, digits, '_' or '-', starting with a "
-                           "letter or '_' (no '/', '\\', '.')");
+        problems.push_back(
+            "name is not a bare identifier; expected letters, digits, '_' or '-', starting with a "
+            "letter or '_' (no '/', '\\', '.')");
     }
     if (info.evaluate == nullptr) problems.push_back("evaluate is null; expected a function");
     std::set<std::string_view> seen;
@@ -151,8 +152,8 @@ model_handle copy_model(const sdk::effect_model_info& info, std::string file) {
     model.parameters.reserve(info.parameters.size());
     for (const sdk::parameter_spec& spec : info.parameters) {
         model.parameters.push_back({std::string(spec.name), std::string(spec.unit), std::string(spec.description),
-                                    std::string(spec.source), std::string(spec.evidence), spec.type,
-                                    spec.default_value, spec.min, spec.max, spec.uncertainty});
+                                    std::string(spec.source), std::string(spec.evidence), spec.type, spec.default_value,
+                                    spec.min, spec.max, spec.uncertainty});
     }
     return model;
 }

@@ -13,11 +13,12 @@ namespace pathways {
 namespace {
 
 constexpr int dimension_count = 4;  // race, ELL status, FRL, SPED
-constexpr std::array<int, dimension_count> category_counts{sdk::race_count, sdk::ell_status_count,
-                                                           frl_status_count, sped_status_count};
+constexpr std::array<int, dimension_count> category_counts{sdk::race_count, sdk::ell_status_count, frl_status_count,
+                                                           sped_status_count};
 constexpr std::array<std::string_view, dimension_count> dimension_names{"race", "ell", "frl", "sped"};
-constexpr std::array<std::string_view, sdk::race_count> race_names{
-    "hispanic", "black", "white", "asian", "multiracial", "american_indian", "pacific_islander"};
+constexpr std::array<std::string_view, sdk::race_count> race_names{"hispanic",        "black",       "white",
+                                                                   "asian",           "multiracial", "american_indian",
+                                                                   "pacific_islander"};
 constexpr std::array<std::string_view, sdk::ell_status_count> ell_names{"non_ell", "ell", "exited"};
 constexpr std::array<std::string_view, 2> yes_no_names{"no", "yes"};
 
@@ -133,8 +134,8 @@ public:
             const margin_array margin = margin_of(x, d);
             for (Eigen::Index k = 0; k < t.size(); ++k) {
                 if (t(k) > 0.0 && margin(k) <= 0.0) {
-                    report(std::string(dimension_names[static_cast<std::size_t>(d)]) + " share " +
-                           format_number(t(k)) + " for '" + std::string(category_name(d, static_cast<int>(k))) +
+                    report(std::string(dimension_names[static_cast<std::size_t>(d)]) + " share " + format_number(t(k)) +
+                           " for '" + std::string(category_name(d, static_cast<int>(k))) +
                            "' cannot be fitted: every seed cell that could hold it has weight 0 or lies in a "
                            "category whose share is 0; expected a seed table with positive weights there");
                     supported = false;

@@ -127,7 +127,8 @@ void assign_race_shares(std::vector<school>& schools, const national_marginals& 
     for (int iteration = 0; iteration < 100; ++iteration) {
         std::array<double, sdk::race_count> students{};
         for (const school& s : schools) {
-            for (int r = 0; r < sdk::race_count; ++r) students[r] += static_cast<double>(s.enrollment) * s.race_shares[r];
+            for (int r = 0; r < sdk::race_count; ++r)
+                students[r] += static_cast<double>(s.enrollment) * s.race_shares[r];
         }
         double worst = 0.0;
         std::array<double, sdk::race_count> factor{};
@@ -177,8 +178,9 @@ void assign_english_learners(std::vector<school>& schools, const national_margin
     for (std::size_t i = 0; i < schools.size(); ++i) {
         const auto& race = schools[i].race_shares;
         auto rng = school_rng(seed, i, "national.english_learners");
-        propensity[i] = (0.02 + race[static_cast<int>(sdk::race::hispanic)] + 0.6 * race[static_cast<int>(sdk::race::asian)]) *
-                        std::exp(school_ell_log_sd * stats::sample_standard_normal(rng));
+        propensity[i] =
+            (0.02 + race[static_cast<int>(sdk::race::hispanic)] + 0.6 * race[static_cast<int>(sdk::race::asian)]) *
+            std::exp(school_ell_log_sd * stats::sample_standard_normal(rng));
     }
     const auto shares = scaled_to_mean(propensity, schools, m.english_learner_share, max_english_learner_share);
     for (std::size_t i = 0; i < schools.size(); ++i) {
@@ -199,7 +201,8 @@ void assign_disabilities(std::vector<school>& schools, const national_marginals&
 
 std::string band_tag(const frl_band& band) {
     if (band.lower == band.upper) return "frl-unknown";
-    return "frl-" + std::to_string(std::lround(band.lower * 100.0)) + "-" + std::to_string(std::lround(band.upper * 100.0));
+    return "frl-" + std::to_string(std::lround(band.lower * 100.0)) + "-" +
+           std::to_string(std::lround(band.upper * 100.0));
 }
 
 std::string school_id(std::size_t index) {
@@ -233,7 +236,8 @@ std::vector<school> synthesize_national_schools(const national_marginals& m, std
 }
 
 std::vector<school> district_schools(const district_profile& district, diagnostics& found) {
-    if (district.synthesized_schools) return synthesize_national_schools(*district.synthesized_schools, district.synthesis_seed);
+    if (district.synthesized_schools)
+        return synthesize_national_schools(*district.synthesized_schools, district.synthesis_seed);
     return read_schools_csv(district.schools_csv, found);
 }
 

@@ -45,12 +45,26 @@ constexpr std::size_t column_count = 20;
 constexpr std::size_t first_optional_column = static_cast<std::size_t>(column::spf);
 
 const std::vector<std::string>& column_names() {
-    static const std::vector<std::string> names{
-        "school_id",         "name",           "level",           "enrollment",
-        "share_hispanic",    "share_black",    "share_white",     "share_asian",
-        "share_multiracial", "share_american_indian", "share_pacific_islander", "share_ell",
-        "share_exited_ell",  "share_frl",      "share_sped",      "spf",
-        "tags",              "start_level",    "academic_optimism", "value_feasibility_gap"};
+    static const std::vector<std::string> names{"school_id",
+                                                "name",
+                                                "level",
+                                                "enrollment",
+                                                "share_hispanic",
+                                                "share_black",
+                                                "share_white",
+                                                "share_asian",
+                                                "share_multiracial",
+                                                "share_american_indian",
+                                                "share_pacific_islander",
+                                                "share_ell",
+                                                "share_exited_ell",
+                                                "share_frl",
+                                                "share_sped",
+                                                "spf",
+                                                "tags",
+                                                "start_level",
+                                                "academic_optimism",
+                                                "value_feasibility_gap"};
     return names;
 }
 
@@ -279,8 +293,8 @@ private:
         s.ell_share = ell.value_or(0.0);
         s.exited_ell_share = exited.value_or(0.0);
         if (ell && exited && *ell + *exited > 1.0 + 1e-9) {
-            report(column::share_exited_ell, "share_ell + share_exited_ell = " + format_number(*ell + *exited) +
-                                                 "; expected at most 1");
+            report(column::share_exited_ell,
+                   "share_ell + share_exited_ell = " + format_number(*ell + *exited) + "; expected at most 1");
         }
     }
 
@@ -390,8 +404,9 @@ std::vector<school> read_schools_csv(const std::filesystem::path& path, diagnost
     std::error_code size_error;
     const auto size = std::filesystem::file_size(path, size_error);
     if (!size_error && size > max_schools_csv_bytes) {
-        found.error(file, 0, 0, "", "file is " + std::to_string(size) + " bytes; expected at most " +
-                                        std::to_string(max_schools_csv_bytes));
+        found.error(file, 0, 0, "",
+                    "file is " + std::to_string(size) + " bytes; expected at most " +
+                        std::to_string(max_schools_csv_bytes));
         return {};
     }
     if (std::filesystem::is_directory(path, size_error)) {

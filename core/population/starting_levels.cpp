@@ -31,7 +31,8 @@ std::vector<double> stratified_scores(const std::vector<double>& latent) {
 
 }  // namespace
 
-std::vector<std::vector<level_rule>> school_starting_levels(const district_profile& district, std::size_t school_count) {
+std::vector<std::vector<level_rule>> school_starting_levels(const district_profile& district,
+                                                            std::size_t school_count) {
     std::vector<std::vector<level_rule>> rules(school_count, district.starting_levels);
     const level_spread_settings& spread = district.level_spread;
     const double shared = std::sqrt(std::clamp(spread.correlation, 0.0, 1.0));

@@ -50,15 +50,16 @@ public:
             years_.insert(row.year);
         }
     }
-    [[nodiscard]] const std::map<int, const result_row*>* series(const std::string& subgroup, const std::string& outcome,
-                                                                 const std::string& metric,
+    [[nodiscard]] const std::map<int, const result_row*>* series(const std::string& subgroup,
+                                                                 const std::string& outcome, const std::string& metric,
                                                                  const std::string& course = with_cut_risk) const {
         auto it = series_.find({subgroup, outcome, metric, course});
         if (it == series_.end()) it = series_.find({subgroup, outcome, metric, ""});
         return it == series_.end() ? nullptr : &it->second;
     }
     [[nodiscard]] const result_row* final_row(const std::string& subgroup, const std::string& outcome,
-                                              const std::string& metric, const std::string& course = with_cut_risk) const {
+                                              const std::string& metric,
+                                              const std::string& course = with_cut_risk) const {
         const auto* rows = series(subgroup, outcome, metric, course);
         return rows == nullptr || rows->empty() ? nullptr : rows->rbegin()->second;
     }
@@ -119,7 +120,8 @@ std::string rule_text(const model_graph& graph, const level_rule& rule) {
     std::string what;
     if (rule.pattern == "*") what = "every practice and driver";
     else if (rule.pattern == "foundational.*") what = "foundational practices";
-    else if (rule.pattern.ends_with(".*")) what = "the " + node_label(graph, rule.pattern.substr(0, rule.pattern.size() - 2)) + " drivers";
+    else if (rule.pattern.ends_with(".*"))
+        what = "the " + node_label(graph, rule.pattern.substr(0, rule.pattern.size() - 2)) + " drivers";
     else what = node_label(graph, rule.pattern);
     return what + " to level " + number(rule.level, 2);
 }
@@ -133,7 +135,8 @@ std::string selector_text(const school_selector& s) {
     std::string text = s.count ? std::to_string(*s.count) + " randomly chosen" : std::string("all");
     if (!s.levels.empty()) {
         text += " ";
-        for (std::size_t i = 0; i < s.levels.size(); ++i) text += (i ? (i + 1 == s.levels.size() ? " or " : ", ") : "") + s.levels[i];
+        for (std::size_t i = 0; i < s.levels.size(); ++i)
+            text += (i ? (i + 1 == s.levels.size() ? " or " : ", ") : "") + s.levels[i];
     }
     text += " schools";
     if (!s.tag.empty()) text += " tagged \u2018" + s.tag + "\u2019";
@@ -214,7 +217,8 @@ public:
         const result_run& base = indexes_.front().run();
         out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
              << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
-             << escape(base.scenario) << " \u2014 pathways report</title>\n" << style_sheet() << "</head>\n<body>\n<main>\n";
+             << escape(base.scenario) << " \u2014 pathways report</title>\n"
+             << style_sheet() << "</head>\n<body>\n<main>\n";
         header();
         scenario_section();
         outcomes_section();
@@ -224,8 +228,8 @@ public:
         drivers_section();
         sensitivity_section();
         provenance_section();
-        out_ << "<footer>Made by pathways " << escape(in_.results.manifest.pathways_version)
-             << " from the results in " << escape(in_.results.folder.string())
+        out_ << "<footer>Made by pathways " << escape(in_.results.manifest.pathways_version) << " from the results in "
+             << escape(in_.results.folder.string())
              << ". A projection under stated assumptions, not a forecast.</footer>\n</main>\n</body>\n</html>\n";
         return out_.str();
     }
@@ -249,7 +253,8 @@ private:
     std::vector<std::string> level_outcomes() const {
         std::vector<std::string> kept;
         for (const std::string& outcome : outcomes()) {
-            if (base().series("all", outcome, "effect") != nullptr || base().series("all", outcome, "level") != nullptr) {
+            if (base().series("all", outcome, "effect") != nullptr ||
+                base().series("all", outcome, "level") != nullptr) {
                 kept.push_back(outcome);
                 continue;
             }
@@ -281,17 +286,20 @@ private:
 
     void header() {
         const result_run& run = base().run();
-        out_ << "<h1>" << escape(run.scenario) << "</h1>\n<p class=\"subtitle\">What-if projection, " << in_.spec.start_year
-             << "\u2013" << in_.spec.start_year + in_.spec.years - 1 << " \u00b7 effect model \u2018" << escape(run.model)
-             << "\u2019 \u00b7 " << run.draws << (run.draws == 1 ? " run" : " simulated draws") << " \u00b7 "
-             << indexes_.size() << (indexes_.size() == 1 ? " variant" : " variants") << "</p>\n";
+        out_ << "<h1>" << escape(run.scenario) << "</h1>\n<p class=\"subtitle\">What-if projection, "
+             << in_.spec.start_year << "\u2013" << in_.spec.start_year + in_.spec.years - 1
+             << " \u00b7 effect model \u2018" << escape(run.model) << "\u2019 \u00b7 " << run.draws
+             << (run.draws == 1 ? " run" : " simulated draws") << " \u00b7 " << indexes_.size()
+             << (indexes_.size() == 1 ? " variant" : " variants") << "</p>\n";
         if (!run.suppression) {
-            out_ << "<p class=\"warning\">NOT FOR PUBLIC RELEASE: small-group suppression was turned off for this run.</p>\n";
+            out_ << "<p class=\"warning\">NOT FOR PUBLIC RELEASE: small-group suppression was turned off for this "
+                    "run.</p>\n";
         }
         key_findings();
         out_ << "<nav aria-label=\"Contents\"><ol>"
              << "<li><a href=\"#scenario\">What this scenario does</a></li>"
-             << "<li><a href=\"#students\">What changes for students</a></li><li><a href=\"#gaps\">Opportunity gaps</a></li>";
+             << "<li><a href=\"#students\">What changes for students</a></li><li><a href=\"#gaps\">Opportunity "
+                "gaps</a></li>";
         if (indexes_.size() > 1) out_ << "<li><a href=\"#variants\">Comparing the variants</a></li>";
         out_ << "<li><a href=\"#model\">The theory of change</a></li>"
              << "<li><a href=\"#drivers\">Which practices move math, and through what</a></li>";
@@ -313,16 +321,19 @@ private:
                 out_ << suppressed_text(min_n_) << "</li>\n";
                 continue;
             }
-            if (const result_row* kept = base().final_row("all", outcome, "effect", sustained); kept && base().two_courses()) {
+            if (const result_row* kept = base().final_row("all", outcome, "effect", sustained);
+                kept && base().two_courses()) {
                 out_ << number(kept->mean, 3, true) << " standard deviations if the plan is sustained (90% range "
-                     << number(kept->p05, 3, true) << " to " << number(kept->p95, 3, true) << "); with the district\u2019s cut risk ";
+                     << number(kept->p05, 3, true) << " to " << number(kept->p95, 3, true)
+                     << "); with the district\u2019s cut risk ";
             }
             out_ << number(effect->mean, 3, true) << " standard deviations (90% range " << number(effect->p05, 3, true)
                  << " to " << number(effect->p95, 3, true) << ")";
             if (const result_row* pct = base().final_row("all", outcome, "percentile_shift"); pct && !pct->suppressed) {
                 out_ << ", about " << number(pct->mean, 1, true) << " percentile points";
             }
-            if (const result_row* prof = base().final_row("all", outcome, "proficient_change"); prof && !prof->suppressed) {
+            if (const result_row* prof = base().final_row("all", outcome, "proficient_change");
+                prof && !prof->suppressed) {
                 out_ << "; " << number(prof->mean, 1, true) << " points in the share proficient";
             }
             out_ << "</li>\n";
@@ -334,12 +345,14 @@ private:
     void scenario_section() {
         const scenario& s = in_.spec;
         out_ << "<h2 id=\"scenario\">What this scenario does</h2>\n<p>" << escape(s.description) << "</p>\n";
-        out_ << "<p>It follows " << (in_.district ? escape(in_.district->name) : escape(s.district_path.string())) << " for "
-             << s.years << " school years starting in " << s.start_year << ".</p>\n<h3>Which schools, when, and how far</h3>\n<ol>\n";
+        out_ << "<p>It follows " << (in_.district ? escape(in_.district->name) : escape(s.district_path.string()))
+             << " for " << s.years << " school years starting in " << s.start_year
+             << ".</p>\n<h3>Which schools, when, and how far</h3>\n<ol>\n";
         for (const wave& w : s.plan.waves) {
-            out_ << "<li><strong>" << escape(w.name.empty() ? "Wave" : w.name) << "</strong>, from " << w.start_year << ": "
-                 << escape(selector_text(w.schools)) << ". Targets: ";
-            for (std::size_t i = 0; i < w.targets.size(); ++i) out_ << (i ? "; " : "") << escape(rule_text(in_.graph, w.targets[i]));
+            out_ << "<li><strong>" << escape(w.name.empty() ? "Wave" : w.name) << "</strong>, from " << w.start_year
+                 << ": " << escape(selector_text(w.schools)) << ". Targets: ";
+            for (std::size_t i = 0; i < w.targets.size(); ++i)
+                out_ << (i ? "; " : "") << escape(rule_text(in_.graph, w.targets[i]));
             out_ << ".</li>\n";
         }
         out_ << "</ol>\n<p class=\"small\">Levels run from 0 (teacher-driven) to 3 (learner-driven); foundational "
@@ -350,8 +363,8 @@ private:
                               : "Schools get halfway to their targets after " + number(ramp.years_to_half, 1) +
                                     " years and 90% of the way after " + number(ramp.years_to_90, 1) + " years.")
              << "</li>\n<li>Quality thins as the program grows: each doubling of the number of schools beyond "
-             << number(s.plan.fidelity.reference_schools, 0) << " keeps " << number(s.plan.fidelity.decay_per_doubling * 100, 0)
-             << "% of the effect.</li>\n<li>";
+             << number(s.plan.fidelity.reference_schools, 0) << " keeps "
+             << number(s.plan.fidelity.decay_per_doubling * 100, 0) << "% of the effect.</li>\n<li>";
         if (s.plan.program_cut.annual_probability > 0) {
             out_ << "Each year there is a " << number(s.plan.program_cut.annual_probability * 100, 0)
                  << "% chance the district cuts the program";
@@ -368,14 +381,17 @@ private:
     }
 
     void conditions_table() {
-        out_ << table_open({"District condition", "Value used", "Where it comes from"}, "District conditions (0 = not at all, 1 = fully)");
+        out_ << table_open({"District condition", "Value used", "Where it comes from"},
+                           "District conditions (0 = not at all, 1 = fully)");
         std::set<std::string> names;
-        if (in_.district) for (const auto& [name, value] : in_.district->conditions) names.insert(name);
+        if (in_.district)
+            for (const auto& [name, value] : in_.district->conditions) names.insert(name);
         for (const auto& [name, value] : in_.spec.plan.conditions) names.insert(name);
         for (const std::string& name : names) {
             const std::string label = condition_label(in_.graph, name);
             if (const auto it = in_.spec.plan.conditions.find(name); it != in_.spec.plan.conditions.end()) {
-                out_ << cells({escape(label), "<span class=\"num\">" + number(it->second, 2) + "</span>", "set by this scenario"});
+                out_ << cells({escape(label), "<span class=\"num\">" + number(it->second, 2) + "</span>",
+                               "set by this scenario"});
                 continue;
             }
             const sourced_value& v = in_.district->conditions.at(name);
@@ -392,22 +408,25 @@ private:
         const auto& pinned = in_.results.manifest.pinned;
         if (pinned.empty()) out_ << "Every one of its parameters is at its default value";
         for (std::size_t i = 0; i < pinned.size(); ++i) {
-            out_ << (i ? ", " : "This scenario sets ") << "<span class=\"mono\">" << escape(pinned[i].first) << "</span> to "
-                 << number(pinned[i].second, 3);
+            out_ << (i ? ", " : "This scenario sets ") << "<span class=\"mono\">" << escape(pinned[i].first)
+                 << "</span> to " << number(pinned[i].second, 3);
         }
-        out_ << "; all of them, with their sources, are listed under <a href=\"#sources\">Where the numbers come from</a>.</p>\n";
+        out_ << "; all of them, with their sources, are listed under <a href=\"#sources\">Where the numbers come "
+                "from</a>.</p>\n";
     }
 
     void effect_model_table() {
         const result_run& run = base().run();
         out_ << "<h3>Effect model: \u2018" << escape(run.model) << "\u2019</h3>\n";
         if (in_.model == nullptr) {
-            out_ << "<p>The plugin for this effect model could not be loaded now, so its parameters are not listed.</p>\n";
+            out_ << "<p>The plugin for this effect model could not be loaded now, so its parameters are not "
+                    "listed.</p>\n";
             return;
         }
         out_ << "<p>" << escape(in_.model->description) << ".</p>\n";
         if (in_.model->parameters.empty()) return;
-        out_ << table_open({"Parameter", "Value used", "Unit", "Meaning", "Source (evidence)"}, "Effect-model parameters");
+        out_ << table_open({"Parameter", "Value used", "Unit", "Meaning", "Source (evidence)"},
+                           "Effect-model parameters");
         for (const parameter_info& p : in_.model->parameters) {
             double value = p.default_value;
             std::string how = "default";
@@ -417,16 +436,17 @@ private:
                     how = "set by the scenario";
                 }
             }
-            out_ << "<tr><td class=\"mono\">" << escape(p.name) << "</td><td class=\"num\">" << number(value, 3) << " <span class=\"small\">("
-                 << how << ")</span></td><td>" << escape(p.unit) << "</td><td>" << escape(p.description) << "</td><td>"
-                 << sourced(p.source, p.evidence) << "</td></tr>\n";
+            out_ << "<tr><td class=\"mono\">" << escape(p.name) << "</td><td class=\"num\">" << number(value, 3)
+                 << " <span class=\"small\">(" << how << ")</span></td><td>" << escape(p.unit) << "</td><td>"
+                 << escape(p.description) << "</td><td>" << sourced(p.source, p.evidence) << "</td></tr>\n";
         }
         out_ << "</tbody></table>\n";
     }
 
     void model_section() {
         out_ << "<h2 id=\"model\">The theory of change</h2>\n<p>How the model expects change to travel: district and "
-             << "school conditions and foundational practices shape how well the drivers are put in place; the drivers move "
+             << "school conditions and foundational practices shape how well the drivers are put in place; the drivers "
+                "move "
              << "student agency, engagement and skills, which move academic results and the district's goals.</p>\n"
              << "<div class=\"legend\"><span><span class=\"key\"></span>effect (thicker = stronger)</span>"
              << "<span><span class=\"key negative\"></span>negative effect</span>"
@@ -439,26 +459,32 @@ private:
         out_ << "<h2 id=\"students\">What changes for students</h2>\n";
         read_bands_note();
         for (const std::string& outcome : level_outcomes()) {
-            out_ << "<h3 id=\"outcome-" << slug(outcome) << "\">" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
+            out_ << "<h3 id=\"outcome-" << slug(outcome) << "\">" << escape(node_label(in_.graph, outcome))
+                 << "</h3>\n";
             trajectory_panels(outcome);
             final_year_table(outcome);
         }
     }
 
     void read_bands_note() {
-        out_ << "<div class=\"note\"><strong>How to read the bands.</strong> Each chart shows a group's average level "
-             << "(in standard deviations, 0 = the district average at the start) year by year. The <strong>solid blue "
-             << "line</strong> is the scenario's most likely path; the <strong>shaded band</strong> holds 90% of the "
-             << base().run().draws << " simulated futures (from the 5th to the 95th percentile), so the true path is "
-             << "likely, not certain, to stay inside it. The <strong>dashed orange line</strong> is business as usual. "
-             << "Where the blue line sits above the orange one, the plan helps; a band that crosses the orange line means "
-             << "the model cannot rule out no effect. Each chart has its own scale."
-             << (base().two_courses() ? " Charts show the plan with the district\u2019s cut risk; the tables also show it "
-                                        "if sustained. " + escape(cut_risk_sentence())
-                                      : std::string())
-             << "</div>\n"
-             << "<div class=\"legend\"><span><span class=\"key\"></span>scenario (mean)</span><span><span class=\"key band\"></span>"
-             << "90% band (p05\u2013p95)</span><span><span class=\"key dashed\"></span>business as usual</span></div>\n";
+        out_
+            << "<div class=\"note\"><strong>How to read the bands.</strong> Each chart shows a group's average level "
+            << "(in standard deviations, 0 = the district average at the start) year by year. The <strong>solid blue "
+            << "line</strong> is the scenario's most likely path; the <strong>shaded band</strong> holds 90% of the "
+            << base().run().draws << " simulated futures (from the 5th to the 95th percentile), so the true path is "
+            << "likely, not certain, to stay inside it. The <strong>dashed orange line</strong> is business as usual. "
+            << "Where the blue line sits above the orange one, the plan helps; a band that crosses the orange line "
+               "means "
+            << "the model cannot rule out no effect. Each chart has its own scale."
+            << (base().two_courses()
+                    ? " Charts show the plan with the district\u2019s cut risk; the tables also show it "
+                      "if sustained. " +
+                          escape(cut_risk_sentence())
+                    : std::string())
+            << "</div>\n"
+            << "<div class=\"legend\"><span><span class=\"key\"></span>scenario (mean)</span><span><span class=\"key "
+               "band\"></span>"
+            << "90% band (p05\u2013p95)</span><span><span class=\"key dashed\"></span>business as usual</span></div>\n";
     }
 
     html::band_chart chart_from(const std::map<int, const result_row*>& scenario,
@@ -469,7 +495,8 @@ private:
             chart.mean.push_back(row->mean);
             chart.low.push_back(row->p05);
             chart.high.push_back(row->p95);
-            if (comparison != nullptr && comparison->contains(year)) chart.comparison.push_back(comparison->at(year)->mean);
+            if (comparison != nullptr && comparison->contains(year))
+                chart.comparison.push_back(comparison->at(year)->mean);
         }
         return chart;
     }
@@ -479,7 +506,8 @@ private:
     }
 
     void suppressed_panel(const std::string& title) {
-        out_ << "<div class=\"panel-suppressed\"><strong>" << escape(title) << "</strong>" << suppressed_text(min_n_) << "</div>\n";
+        out_ << "<div class=\"panel-suppressed\"><strong>" << escape(title) << "</strong>" << suppressed_text(min_n_)
+             << "</div>\n";
     }
 
     void trajectory_panels(const std::string& outcome) {
@@ -498,8 +526,8 @@ private:
             chart.title = title;
             chart.y_label = "level (SD)";
             chart.description = outcome_label + ", " + title + ": from " + number(chart.mean.front(), 3) + " SD in " +
-                                std::to_string(chart.years.front()) + " to " + number(chart.mean.back(), 3) + " SD in " +
-                                std::to_string(chart.years.back()) + " under the scenario (90% range " +
+                                std::to_string(chart.years.front()) + " to " + number(chart.mean.back(), 3) +
+                                " SD in " + std::to_string(chart.years.back()) + " under the scenario (90% range " +
                                 number(chart.low.back(), 3) + " to " + number(chart.high.back(), 3) + "), against " +
                                 (chart.comparison.empty() ? std::string("n/a") : number(chart.comparison.back(), 3)) +
                                 " SD under business as usual.";
@@ -520,25 +548,29 @@ private:
             headings.push_back("Share proficient, change (points)");
         }
         const int last = base().years().back();
-        out_ << table_open(headings, node_label(in_.graph, outcome) + " in " + std::to_string(last) + ", every reported group");
+        out_ << table_open(headings,
+                           node_label(in_.graph, outcome) + " in " + std::to_string(last) + ", every reported group");
         for (const std::string& group : subgroups()) {
             const result_row* effect = base().final_row(group, outcome, "effect");
             if (effect == nullptr) continue;
             out_ << "<tr><td>" << escape(subgroup_label(group)) << "</td>";
             if (effect->suppressed) {
-                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_) << "</td></tr>\n";
+                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_)
+                     << "</td></tr>\n";
                 continue;
             }
             out_ << "<td class=\"num\">" << number(effect->n_students, 0) << "</td>";
             if (two) {
                 const result_row* kept = base().final_row(group, outcome, "effect", sustained);
-                out_ << "<td class=\"num\">" << (kept ? html::interval(kept->mean, kept->p05, kept->p95, 3) : std::string("n/a")) << "</td>";
+                out_ << "<td class=\"num\">"
+                     << (kept ? html::interval(kept->mean, kept->p05, kept->p95, 3) : std::string("n/a")) << "</td>";
             }
             out_ << "<td class=\"num\">" << html::interval(effect->mean, effect->p05, effect->p95, 3) << "</td>";
             if (academic) {
                 for (const char* metric : {"percentile_shift", "proficient_change"}) {
                     const result_row* row = base().final_row(group, outcome, metric);
-                    out_ << "<td class=\"num\">" << (row && !row->suppressed ? number(row->mean, 1, true) : std::string("n/a")) << "</td>";
+                    out_ << "<td class=\"num\">"
+                         << (row && !row->suppressed ? number(row->mean, 1, true) : std::string("n/a")) << "</td>";
                 }
             }
             out_ << "</tr>\n";
@@ -547,8 +579,10 @@ private:
     }
 
     void gaps_section() {
-        out_ << "<h2 id=\"gaps\">Opportunity gaps</h2>\n<p>The gap is how far a group's average is behind its comparison "
-             << "group, in standard deviations (a gap of 0.5 SD is roughly 19 percentile points for a student in the middle). "
+        out_ << "<h2 id=\"gaps\">Opportunity gaps</h2>\n<p>The gap is how far a group's average is behind its "
+                "comparison "
+             << "group, in standard deviations (a gap of 0.5 SD is roughly 19 percentile points for a student in the "
+                "middle). "
              << "<strong>Lower is better.</strong> The blue line and band are the gap under the scenario, the dashed "
              << "orange line the gap under business as usual.</p>\n";
         bool any = false;
@@ -577,7 +611,8 @@ private:
         const bool two = base().two_courses();
         std::vector<std::string> headings{"Group", "Business as usual (SD)"};
         if (two) headings.push_back("If the plan is sustained (SD) [90% range]");
-        headings.push_back(two ? "With the district\u2019s cut risk (SD) [90% range]" : "With the plan (SD) [90% range]");
+        headings.push_back(two ? "With the district\u2019s cut risk (SD) [90% range]"
+                               : "With the plan (SD) [90% range]");
         headings.push_back("Draws in which the gap narrows");
         headings.push_back("Years to close at this pace (median)");
         const int last = base().years().back();
@@ -587,18 +622,21 @@ private:
             if (gap == nullptr) continue;
             out_ << "<tr><td>" << escape(subgroup_label(group) + " vs " + subgroup_label(gap->reference)) << "</td>";
             if (gap->suppressed) {
-                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_) << "</td></tr>\n";
+                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_)
+                     << "</td></tr>\n";
                 continue;
             }
             const auto cell = [&](const result_row* row) {
-                return "<td class=\"num\">" + (row ? html::interval(row->mean, row->p05, row->p95, 3) : std::string("n/a")) + "</td>";
+                return "<td class=\"num\">" +
+                       (row ? html::interval(row->mean, row->p05, row->p95, 3) : std::string("n/a")) + "</td>";
             };
             const result_row* bau = base().final_row(group, outcome, "gap_sd_bau");
             out_ << "<td class=\"num\">" << (bau ? number(bau->mean, 3) : std::string("n/a")) << "</td>";
             if (two) out_ << cell(base().final_row(group, outcome, "gap_sd", sustained));
             out_ << cell(gap);
             const result_row* narrows = base().final_row(group, outcome, "gap_narrows");
-            out_ << "<td class=\"num\">" << (narrows ? number(100.0 * narrows->mean, 0) + "%" : std::string("n/a")) << "</td>";
+            out_ << "<td class=\"num\">" << (narrows ? number(100.0 * narrows->mean, 0) + "%" : std::string("n/a"))
+                 << "</td>";
             const result_row* years = base().final_row(group, outcome, "gap_years_to_close");
             out_ << "<td>" << (years ? escape(years_to_close_text(years->p50)) : std::string("n/a")) << "</td></tr>\n";
         }
@@ -621,9 +659,10 @@ private:
         chart.subtitle = "behind " + reference_label;
         chart.y_label = "gap (SD)";
         const double change = chart.comparison.empty() ? 0.0 : chart.mean.back() - chart.comparison.back();
-        chart.description = node_label(in_.graph, outcome) + " gap between " + title + ": " + number(chart.mean.back(), 3) +
-                            " SD in " + std::to_string(chart.years.back()) + " under the scenario (90% range " +
-                            number(chart.low.back(), 3) + " to " + number(chart.high.back(), 3) + ") against " +
+        chart.description = node_label(in_.graph, outcome) + " gap between " + title + ": " +
+                            number(chart.mean.back(), 3) + " SD in " + std::to_string(chart.years.back()) +
+                            " under the scenario (90% range " + number(chart.low.back(), 3) + " to " +
+                            number(chart.high.back(), 3) + ") against " +
                             (chart.comparison.empty() ? std::string("n/a") : number(chart.comparison.back(), 3)) +
                             " SD under business as usual, a change of " + number(change, 3, true) + " SD.";
         out_ << html::band_chart_svg(chart);
@@ -632,8 +671,10 @@ private:
     void variants_section() {
         if (indexes_.size() < 2) return;
         const int last = base().years().back();
-        out_ << "<h2 id=\"variants\">Comparing the variants</h2>\n<p>The same question asked of each variant of the scenario: "
-             << "the change for all students in " << last << " compared with business as usual, with its 90% range.</p>\n";
+        out_ << "<h2 id=\"variants\">Comparing the variants</h2>\n<p>The same question asked of each variant of the "
+                "scenario: "
+             << "the change for all students in " << last
+             << " compared with business as usual, with its 90% range.</p>\n";
         std::vector<std::string> headings{"Variant"};
         for (const std::string& outcome : outcomes()) headings.push_back(node_label(in_.graph, outcome) + " (SD)");
         out_ << table_open(headings, "Change for all students in " + std::to_string(last) + ", by variant");
@@ -643,8 +684,9 @@ private:
                 const result_row* row = index.final_row("all", outcome, "effect");
                 if (row == nullptr) out_ << "<td>n/a</td>";
                 else if (row->suppressed) out_ << "<td class=\"suppressed\">" << suppressed_text(min_n_) << "</td>";
-                else out_ << "<td class=\"num\">" << number(row->mean, 3, true) << "<br><span class=\"small\">["
-                          << number(row->p05, 3, true) << " to " << number(row->p95, 3, true) << "]</span></td>";
+                else
+                    out_ << "<td class=\"num\">" << number(row->mean, 3, true) << "<br><span class=\"small\">["
+                         << number(row->p05, 3, true) << " to " << number(row->p95, 3, true) << "]</span></td>";
             }
             out_ << "</tr>\n";
         }
@@ -660,8 +702,10 @@ private:
         }
         out_ << "<h2 id=\"drivers\">Which practices move " << escape(in_.graph.definition().nodes[*target].label)
              << ", and through what</h2>\n";
-        out_ << "<p>From the model's link weights alone (each link: SD of the next element per level point), summed over every "
-             << "route: the total effect on it of raising one practice or driver by one level, and the strongest routes it "
+        out_ << "<p>From the model's link weights alone (each link: SD of the next element per level point), summed "
+                "over every "
+             << "route: the total effect on it of raising one practice or driver by one level, and the strongest "
+                "routes it "
              << "takes. Longer routes multiply more weights, so they carry less.</p>\n";
         const effects_table table = linear_effects(in_.graph);
         const auto outcome_pos = static_cast<std::size_t>(
@@ -671,16 +715,19 @@ private:
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             return std::abs(table.at(a, outcome_pos).total) > std::abs(table.at(b, outcome_pos).total);
         });
-        out_ << table_open({"Practice or driver", "Total effect on math (SD per level)", "Direct", "Through other outcomes",
-                            "Strongest route"}, "Effects on math, strongest first");
+        out_ << table_open({"Practice or driver", "Total effect on math (SD per level)", "Direct",
+                            "Through other outcomes", "Strongest route"},
+                           "Effects on math, strongest first");
         const auto& nodes = in_.graph.definition().nodes;
         for (const std::size_t i : order) {
             const effect_entry& e = table.at(i, outcome_pos);
             if (e.total == 0.0) continue;
             const auto paths = strongest_paths(in_.graph, e.source, *target, 1);
-            out_ << cells({escape(nodes[e.source].label), number(e.total, 4), number(e.direct, 4), number(e.indirect, 4),
-                           paths.empty() ? "" : escape(describe_path(in_.graph, paths.front())) + " <span class=\"small\">(" +
-                                                    number(paths.front().strength, 4) + ")</span>"});
+            out_ << cells(
+                {escape(nodes[e.source].label), number(e.total, 4), number(e.direct, 4), number(e.indirect, 4),
+                 paths.empty() ? ""
+                               : escape(describe_path(in_.graph, paths.front())) + " <span class=\"small\">(" +
+                                     number(paths.front().strength, 4) + ")</span>"});
         }
         out_ << "</tbody></table>\n";
         top_paths(*target);
@@ -692,12 +739,14 @@ private:
             auto paths = strongest_paths(in_.graph, source, target, 10);
             all.insert(all.end(), paths.begin(), paths.end());
         }
-        std::stable_sort(all.begin(), all.end(),
-                         [](const ranked_path& a, const ranked_path& b) { return std::abs(a.strength) > std::abs(b.strength); });
+        std::stable_sort(all.begin(), all.end(), [](const ranked_path& a, const ranked_path& b) {
+            return std::abs(a.strength) > std::abs(b.strength);
+        });
         if (all.size() > 10) all.resize(10);
         out_ << table_open({"#", "Route to math", "Product of link weights"}, "The ten strongest routes to math");
         for (std::size_t i = 0; i < all.size(); ++i) {
-            out_ << cells({std::to_string(i + 1), escape(describe_path(in_.graph, all[i])), number(all[i].strength, 4)});
+            out_ << cells(
+                {std::to_string(i + 1), escape(describe_path(in_.graph, all[i])), number(all[i].strength, 4)});
         }
         out_ << "</tbody></table>\n";
     }
@@ -706,7 +755,8 @@ private:
         if (in_.sensitivity == nullptr && in_.sensitivity_problem.empty()) return;
         out_ << "<h2 id=\"sensitivity\">What the results are most sensitive to</h2>\n";
         if (in_.sensitivity == nullptr) {
-            out_ << "<p>sensitivity.csv is in the results folder but could not be read: " << escape(in_.sensitivity_problem) << "</p>\n";
+            out_ << "<p>sensitivity.csv is in the results folder but could not be read: "
+                 << escape(in_.sensitivity_problem) << "</p>\n";
             return;
         }
         out_ << "<p>Each bar moves one uncertain input from a low to a high value while every other input stays at its "
@@ -721,19 +771,22 @@ private:
             if (bars.size() > 15) bars.resize(15);
             std::vector<html::tornado_row> rows;
             for (const sensitivity_bar& bar : bars) rows.push_back({bar.input, bar.low, bar.high});
-            const std::string what = outcome.empty() ? std::string("the projected result") : node_label(in_.graph, outcome);
+            const std::string what =
+                outcome.empty() ? std::string("the projected result") : node_label(in_.graph, outcome);
             std::string description = "Tornado chart for " + what + ": ";
             for (std::size_t i = 0; i < std::min<std::size_t>(rows.size(), 3); ++i) {
-                description += (i ? "; " : "") + rows[i].label + " moves it from " + number(rows[i].low, 4) + " to " + number(rows[i].high, 4);
+                description += (i ? "; " : "") + rows[i].label + " moves it from " + number(rows[i].low, 4) + " to " +
+                               number(rows[i].high, 4);
             }
             out_ << "<h3>" << escape(what) << "</h3>\n"
-                 << html::tornado_svg(rows, bars.front().base, "tornado-" + std::to_string(chart++), "Sensitivity of " + what,
-                                      description + ".", what);
+                 << html::tornado_svg(rows, bars.front().base, "tornado-" + std::to_string(chart++),
+                                      "Sensitivity of " + what, description + ".", what);
         }
     }
 
     void provenance_section() {
-        out_ << "<h2 id=\"sources\">Where the numbers come from</h2>\n<p>Every default number the projection used, with its "
+        out_ << "<h2 id=\"sources\">Where the numbers come from</h2>\n<p>Every default number the projection used, "
+                "with its "
              << "source and an evidence tag. Bracketed numbers link to the full citations under "
              << "<a href=\"#references\">References</a>; web addresses are shown as text only.</p>\n";
         evidence_legend_list();
@@ -786,18 +839,20 @@ private:
         const district_profile& d = *in_.district;
         out_ << "<h3>District profile: " << escape(d.name) << "</h3>\n"
              << table_open({"Value", "Number", "Source (evidence)"}, "District defaults");
-        out_ << cells({"Enrollment", number(d.enrollment.value, 0), sourced(d.enrollment.source, d.enrollment.evidence)});
+        out_ << cells(
+            {"Enrollment", number(d.enrollment.value, 0), sourced(d.enrollment.source, d.enrollment.evidence)});
         for (const auto& [name, v] : d.conditions) {
-            out_ << cells({escape(condition_label(in_.graph, name)), number(v.value, 2),
-                           sourced(v.source, v.evidence)});
+            out_ << cells(
+                {escape(condition_label(in_.graph, name)), number(v.value, 2), sourced(v.source, v.evidence)});
         }
         for (const outcome_baseline& b : d.baselines) {
             std::string numbers = b.proficient ? number(*b.proficient * 100, 0) + "% proficient; " : std::string();
             for (std::size_t i = 0; i < b.offsets.size(); ++i) {
-                numbers += (i ? ", " : "") + subgroup_label(b.offsets[i].first) + " " + number(b.offsets[i].second, 2, true);
+                numbers +=
+                    (i ? ", " : "") + subgroup_label(b.offsets[i].first) + " " + number(b.offsets[i].second, 2, true);
             }
-            out_ << cells({"Starting point: " + escape(node_label(in_.graph, b.node)) + " (SD offsets by group)", escape(numbers),
-                           sourced(b.source, b.evidence)});
+            out_ << cells({"Starting point: " + escape(node_label(in_.graph, b.node)) + " (SD offsets by group)",
+                           escape(numbers), sourced(b.source, b.evidence)});
         }
         out_ << "</tbody></table>\n";
     }
@@ -809,8 +864,9 @@ private:
                            "Every link of the theory of change (weight: SD of the target per unit of the source)");
         for (const model_edge& e : def.edges) {
             const bool has_range = e.range_low != 0.0 || e.range_high != 0.0;
-            out_ << cells({escape(node_label(in_.graph, e.from)), escape(node_label(in_.graph, e.to)), std::string(to_string(e.role)),
-                           number(e.weight, 3), has_range ? number(e.range_low, 3) + " to " + number(e.range_high, 3) : "",
+            out_ << cells({escape(node_label(in_.graph, e.from)), escape(node_label(in_.graph, e.to)),
+                           std::string(to_string(e.role)), number(e.weight, 3),
+                           has_range ? number(e.range_low, 3) + " to " + number(e.range_high, 3) : "",
                            sourced(e.source, e.evidence)});
         }
         out_ << "</tbody></table>\n";
@@ -821,17 +877,22 @@ private:
         std::string command;
         for (const std::string& part : m.command_line) command += (command.empty() ? "" : " ") + part;
         out_ << "<h3>How these results were made (manifest)</h3>\n" << table_open({"Item", "Value"}, "Run manifest");
-        out_ << cells({"pathways version", escape(m.pathways_version)}) << cells({"build", "<span class=\"mono\">" + escape(m.build) + "</span>"})
+        out_ << cells({"pathways version", escape(m.pathways_version)})
+             << cells({"build", "<span class=\"mono\">" + escape(m.build) + "</span>"})
              << cells({"command", "<span class=\"mono\">" + escape(command) + "</span>"})
              << cells({"effect model", escape(m.effect_model + " " + m.effect_model_version)})
-             << cells({"random seed, draws, threads", std::to_string(m.seed) + ", " + std::to_string(m.draws) + ", " + std::to_string(m.threads)})
-             << cells({"small-group suppression", m.suppression ? "on, groups under " + std::to_string(m.min_n) + " students hidden" : "OFF"})
+             << cells({"random seed, draws, threads",
+                       std::to_string(m.seed) + ", " + std::to_string(m.draws) + ", " + std::to_string(m.threads)})
+             << cells({"small-group suppression",
+                       m.suppression ? "on, groups under " + std::to_string(m.min_n) + " students hidden" : "OFF"})
              << cells({"population", number(m.students, 0) + " students in " + number(m.cells, 0) + " cells"});
         for (const manifest_input& input : m.inputs) {
-            out_ << cells({"input: " + escape(input.role), "<span class=\"mono\">" + escape(input.path) +
-                                                          (input.sha256.empty() ? "" : "<br>sha256 " + escape(input.sha256)) + "</span>"});
+            out_ << cells({"input: " + escape(input.role),
+                           "<span class=\"mono\">" + escape(input.path) +
+                               (input.sha256.empty() ? "" : "<br>sha256 " + escape(input.sha256)) + "</span>"});
         }
-        for (const manifest_run& run : m.runs) out_ << cells({"run time: " + escape(run.name), number(run.seconds, 2) + " s"});
+        for (const manifest_run& run : m.runs)
+            out_ << cells({"run time: " + escape(run.name), number(run.seconds, 2) + " s"});
         for (const auto& [name, hash] : m.outputs) {
             out_ << cells({"output: " + escape(name), "<span class=\"mono\">sha256 " + escape(hash) + "</span>"});
         }
@@ -848,7 +909,8 @@ private:
 
 /// The first of `names` that the header has. Only whole names match: a part of a name would find
 /// Sobol interval bounds (first_order_low) where a tornado value is meant.
-std::optional<std::size_t> find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> names) {
+std::optional<std::size_t> find_column(const std::vector<std::string>& header,
+                                       std::initializer_list<std::string_view> names) {
     for (const std::string_view name : names) {
         const auto it = std::find(header.begin(), header.end(), name);
         if (it != header.end()) return static_cast<std::size_t>(it - header.begin());
@@ -880,7 +942,8 @@ std::optional<std::string> render_with_sensitivity(report_inputs inputs) {
 std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::filesystem::path& file, diagnostics& out) {
     const std::string name = file.string();
     if (!std::filesystem::is_regular_file(file)) {
-        out.error(name, 0, 0, "", "cannot read the file; expected a sensitivity table written by pathways sensitivity --out");
+        out.error(name, 0, 0, "",
+                  "cannot read the file; expected a sensitivity table written by pathways sensitivity --out");
         return std::nullopt;
     }
     diagnostics found;
@@ -900,7 +963,9 @@ std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::file
     const auto outcome = find_column(header, {"outcome", "output"});
     const auto base = find_column(header, {"base", "central", "output_base", "baseline"});
     if (!input || !low || !high) {
-        found.error(name, 1, 1, "", "header lacks an input, low or high column; expected e.g. input,value_at_p05,value_at_p95 as pathways sensitivity writes them");
+        found.error(name, 1, 1, "",
+                    "header lacks an input, low or high column; expected e.g. input,value_at_p05,value_at_p95 as "
+                    "pathways sensitivity writes them");
         out.append(found);
         return std::nullopt;
     }

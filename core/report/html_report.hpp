@@ -36,12 +36,12 @@ std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::file
 
 struct report_inputs {
     const results_folder& results;
-    const scenario& spec;                      ///< the base scenario
+    const scenario& spec;  ///< the base scenario
     const district_profile* district = nullptr;
     const model_graph& graph;
-    const model_handle* model = nullptr;       ///< the effect model, when its plugin could be loaded
+    const model_handle* model = nullptr;  ///< the effect model, when its plugin could be loaded
     const std::vector<sensitivity_bar>* sensitivity = nullptr;
-    std::string sensitivity_problem;           ///< why sensitivity.csv could not be shown, if it exists
+    std::string sensitivity_problem;  ///< why sensitivity.csv could not be shown, if it exists
 };
 
 /// The whole report as one HTML document.

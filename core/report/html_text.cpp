@@ -64,7 +64,8 @@ std::string number(double value, int decimals, bool sign) {
 }
 
 std::string interval(double mean, double low, double high, int decimals, bool sign) {
-    return number(mean, decimals, sign) + " [" + number(low, decimals, sign) + " to " + number(high, decimals, sign) + "]";
+    return number(mean, decimals, sign) + " [" + number(low, decimals, sign) + " to " + number(high, decimals, sign) +
+           "]";
 }
 
 std::string coordinate(double value) {

@@ -62,7 +62,8 @@ void sync_folder(const fs::path& folder) {
     const int rc = ::fsync(fd);
     const int error = errno;
     ::close(fd);
-    if (rc != 0 && error != EINVAL) throw os_error(folder, "sync", error);  // EINVAL: the file system cannot sync folders
+    if (rc != 0 && error != EINVAL)
+        throw os_error(folder, "sync", error);  // EINVAL: the file system cannot sync folders
 }
 
 void create_parent(const fs::path& target) {
@@ -73,7 +74,8 @@ void create_parent(const fs::path& target) {
 
 /// `.NAME.KIND-PID` beside `target`.
 fs::path sibling(const fs::path& target, std::string_view kind, long pid) {
-    return target.parent_path() / ("." + target.filename().string() + "." + std::string(kind) + "-" + std::to_string(pid));
+    return target.parent_path() /
+           ("." + target.filename().string() + "." + std::string(kind) + "-" + std::to_string(pid));
 }
 
 bool process_alive(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
@@ -124,15 +126,18 @@ void check_target_folder(const fs::path& target, const fs::path& shown) {
     const fs::file_status status = fs::symlink_status(target, ec);
     if (!fs::exists(status)) return;
     if (fs::is_symlink(status)) {
-        refuse(shown, "is a symbolic link; expected a real folder (pathways never writes through a link out of an output folder)");
+        refuse(shown,
+               "is a symbolic link; expected a real folder (pathways never writes through a link out of an output "
+               "folder)");
     }
     if (!fs::is_directory(status)) {
-        throw environment_error("cannot write results into '" + shown.string() + "': " + std::strerror(ENOTDIR) + " (it is " +
-                                kind_of(status.type()) + ")");
+        throw environment_error("cannot write results into '" + shown.string() + "': " + std::strerror(ENOTDIR) +
+                                " (it is " + kind_of(status.type()) + ")");
     }
     if (!is_empty_folder(target) && !is_results_folder(target)) {
-        refuse(shown, "is a folder that pathways did not write (no manifest.json); expected a new folder, an empty one "
-                      "or a results folder of pathways");
+        refuse(shown,
+               "is a folder that pathways did not write (no manifest.json); expected a new folder, an empty one "
+               "or a results folder of pathways");
     }
 }
 
@@ -160,7 +165,8 @@ void carry_over(const fs::path& from, const fs::path& to, const std::vector<std:
             carry_over(entry.path(), destination, {});
             sync_folder(destination);
         } else {
-            refuse(entry.path(), "is " + kind_of(status.type()) + "; pathways cannot carry it into the new results folder");
+            refuse(entry.path(),
+                   "is " + kind_of(status.type()) + "; pathways cannot carry it into the new results folder");
         }
     }
 }
@@ -207,7 +213,8 @@ void check_replaceable_file(const fs::path& path) {
     std::error_code ec;
     const fs::file_status status = fs::symlink_status(path, ec);
     if (fs::exists(status) && !fs::is_regular_file(status)) {
-        refuse(path, "exists and is " + kind_of(status.type()) + "; pathways replaces only regular files, even with --force");
+        refuse(path,
+               "exists and is " + kind_of(status.type()) + "; pathways replaces only regular files, even with --force");
     }
 }
 
@@ -226,13 +233,16 @@ output_lock::output_lock(const fs::path& target) {
             ::close(fd_);
             fd_ = -1;
             if (error != EWOULDBLOCK) throw os_error(path_, "lock", error);
-            refuse(target, "is being written by another pathways process (pid " + (n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "unknown") +
+            refuse(target, "is being written by another pathways process (pid " +
+                               (n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "unknown") +
                                "); expected one run per output folder");
         }
         // The previous holder removes the file when it is done; a lock on a removed file guards nothing.
         struct stat held {};
         struct stat named {};
-        if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 && held.st_ino == named.st_ino && held.st_dev == named.st_dev) break;
+        if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev)
+            break;
         ::close(fd_);
     }
     register_for_cleanup(path_);
@@ -284,7 +294,8 @@ void output_set::stage(const std::string& name, std::string_view content) {
     if (name.empty() || name.find('/') != std::string::npos || name.front() == '.') {
         throw std::logic_error("output_set::stage: '" + name + "' is not a plain file name");
     }
-    if (const auto existing = conflicts({name}); !existing.empty()) refuse(existing.front(), "output exists; use --force to overwrite it");
+    if (const auto existing = conflicts({name}); !existing.empty())
+        refuse(existing.front(), "output exists; use --force to overwrite it");
     const auto guard = output_guard();
     if (!temp_made_) {
         std::error_code ec;
@@ -327,7 +338,8 @@ void write_file_atomically(const fs::path& path, std::string_view content, bool 
     const output_lock lock(path);
     remove_leftovers(target);
     std::error_code ec;
-    if (fs::exists(fs::symlink_status(target, ec)) && !force) refuse(path, "output exists; use --force to overwrite it");
+    if (fs::exists(fs::symlink_status(target, ec)) && !force)
+        refuse(path, "output exists; use --force to overwrite it");
     check_replaceable_file(path);
     const fs::path temp = sibling(target, "tmp", ::getpid());
     const auto guard = output_guard();

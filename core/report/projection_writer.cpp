@@ -72,9 +72,10 @@ std::string cut_risk_text(double annual_probability, int first_year_at_risk, dou
         return "The district never cuts the program in this scenario, so both projections are the same.";
     }
     if (draws <= 1) {
-        return fmt::format("The district may cut the program ({:.0f}% a year from {}, so {:.0f}% by {}), but a single "
-                           "central run samples no cut: both projections show the plan sustained.",
-                           100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year);
+        return fmt::format(
+            "The district may cut the program ({:.0f}% a year from {}, so {:.0f}% by {}), but a single "
+            "central run samples no cut: both projections show the plan sustained.",
+            100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year);
     }
     return fmt::format(
         "The district may cut the program: {:.0f}% a year from {}, so {:.0f}% by {} (cut in {} of {} draws). "
@@ -107,8 +108,8 @@ std::string gap_text(const projection_result& result, const row_lookup& rows) {
     return text;
 }
 
-void outcome_lines(std::ostringstream& out, const projection_result& result, const table_context& context, std::size_t subgroup,
-                   const row_lookup& rows, bool two_courses) {
+void outcome_lines(std::ostringstream& out, const projection_result& result, const table_context& context,
+                   std::size_t subgroup, const row_lookup& rows, bool two_courses) {
     std::string line = "  " + padded(context.sim->subgroups()[subgroup].group.name, 22);
     const auto cut_effect = find_row(rows, metric::effect, plan_course::with_cut_risk);
     if (!cut_effect) return;
@@ -137,7 +138,8 @@ void derived_gap_lines(std::ostringstream& out, const projection_result& result,
     const auto cut_gap = find_row(rows, metric::gap_sd, plan_course::with_cut_risk);
     const auto bau = find_row(rows, metric::gap_sd_bau, plan_course::none);
     if (!cut_gap || !bau) return;
-    std::string line = "  " + padded(context.sim->subgroups()[subgroup].group.name + " vs " + result.rows[*cut_gap].reference, 32);
+    std::string line =
+        "  " + padded(context.sim->subgroups()[subgroup].group.name + " vs " + result.rows[*cut_gap].reference, 32);
     if (result.rows[*cut_gap].suppressed) {
         out << line << "suppressed (fewer than min_n students)\n";
         return;
@@ -178,7 +180,8 @@ std::string projection_summary(const projection_result& result, const table_cont
         << "\n";
     if (!context.suppression) out << not_for_release_note << "\n";
     const auto& groups = context.sim->subgroups();
-    if (std::any_of(groups.begin(), groups.end(), [](const reported_subgroup& g) { return uses_plan_reach(g.group); })) {
+    if (std::any_of(groups.begin(), groups.end(),
+                    [](const reported_subgroup& g) { return uses_plan_reach(g.group); })) {
         out << "all = district-wide; pl:yes = students in PL schools (those the plan has reached by that year); "
                "pl:no = students in the other schools\n";
     }
@@ -190,7 +193,8 @@ std::string projection_summary(const projection_result& result, const table_cont
         // district only, so the summary stays readable (every row is in the CSV and JSON).
         if (!info.academic && !info.derived_gap() && context.sim->subgroups()[subgroup].group.name != "all") continue;
         if (outcome != current_outcome) {
-            const std::string effect = two_courses ? "effect SD if sustained | effect SD with the cut risk" : "effect SD";
+            const std::string effect =
+                two_courses ? "effect SD if sustained | effect SD with the cut risk" : "effect SD";
             out << "\n" << info.id << "  (";
             if (info.derived_gap()) out << "gap SD, reference minus focal group: larger is wider";
             else if (info.academic) out << effect << " | percentile pts | proficient pp | gap change SD";

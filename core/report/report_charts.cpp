@@ -42,9 +42,11 @@ int decimals_for(double step) {
 std::string svg_open(const std::string& id, double width, double height, const std::string& title,
                      const std::string& description, const std::string& css_class) {
     return "<svg class=\"" + css_class + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
-           "-desc\" viewBox=\"0 0 " + coordinate(width) + " " + coordinate(height) + "\">\n"
-           "<title id=\"" + id + "-title\">" + escape(title) + "</title>\n<desc id=\"" + id + "-desc\">" +
-           escape(description) + "</desc>\n";
+           "-desc\" viewBox=\"0 0 " + coordinate(width) + " " + coordinate(height) +
+           "\">\n"
+           "<title id=\"" +
+           id + "-title\">" + escape(title) + "</title>\n<desc id=\"" + id + "-desc\">" + escape(description) +
+           "</desc>\n";
 }
 
 std::string polyline(const std::vector<double>& xs, const std::vector<double>& ys) {
@@ -82,19 +84,22 @@ std::string band_chart_svg(const band_chart& chart) {
     const axis y = nice_axis(low, high);
     const int first_year = chart.years.empty() ? 0 : chart.years.front();
     const int last_year = chart.years.empty() ? 1 : std::max(chart.years.back(), first_year + 1);
-    const auto x_of = [&](double year) { return left + (year - first_year) / (last_year - first_year) * (width - left - right); };
+    const auto x_of = [&](double year) {
+        return left + (year - first_year) / (last_year - first_year) * (width - left - right);
+    };
     const auto y_of = [&](double v) { return top + (y.high - v) / (y.high - y.low) * (height - top - bottom); };
 
     std::string svg = svg_open(chart.id, width, height, chart.title, chart.description, "chart band-chart");
     svg += "<text class=\"chart-title\" x=\"" + coordinate(left) + "\" y=\"16\">" + escape(chart.title) + "</text>\n";
     if (!chart.subtitle.empty()) {
-        svg += "<text class=\"chart-subtitle\" x=\"" + coordinate(left) + "\" y=\"31\">" + escape(chart.subtitle) + "</text>\n";
+        svg += "<text class=\"chart-subtitle\" x=\"" + coordinate(left) + "\" y=\"31\">" + escape(chart.subtitle) +
+               "</text>\n";
     }
     const int decimals = decimals_for(y.step);
     for (double v = y.low; v <= y.high + y.step * 0.5; v += y.step) {
         const std::string py = coordinate(y_of(v));
-        svg += "<line class=\"grid\" x1=\"" + coordinate(left) + "\" x2=\"" + coordinate(width - right) + "\" y1=\"" + py +
-               "\" y2=\"" + py + "\"/><text class=\"tick\" x=\"" + coordinate(left - 4) + "\" y=\"" + py +
+        svg += "<line class=\"grid\" x1=\"" + coordinate(left) + "\" x2=\"" + coordinate(width - right) + "\" y1=\"" +
+               py + "\" y2=\"" + py + "\"/><text class=\"tick\" x=\"" + coordinate(left - 4) + "\" y=\"" + py +
                "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + number(v, decimals) + "</text>\n";
     }
     const int year_step = last_year - first_year > 6 ? 2 : 1;
@@ -121,22 +126,32 @@ std::string band_chart_svg(const band_chart& chart) {
     std::vector<double> band_y = high_y;
     band_x.insert(band_x.end(), xs.rbegin(), xs.rend());
     band_y.insert(band_y.end(), low_y.rbegin(), low_y.rend());
-    svg += "<polygon class=\"band\" fill=\"" + std::string(palette::sky_blue) + "\" points=\"" + polyline(band_x, band_y) + "\"/>\n";
+    svg += "<polygon class=\"band\" fill=\"" + std::string(palette::sky_blue) + "\" points=\"" +
+           polyline(band_x, band_y) + "\"/>\n";
     if (comparison_y.size() == xs.size()) {
         svg += "<polyline class=\"comparison\" stroke=\"" + std::string(palette::orange) + "\" points=\"" +
                polyline(xs, comparison_y) + "\"/>\n";
     }
-    svg += "<polyline class=\"mean\" stroke=\"" + std::string(palette::blue) + "\" points=\"" + polyline(xs, mean_y) + "\"/>\n";
+    svg += "<polyline class=\"mean\" stroke=\"" + std::string(palette::blue) + "\" points=\"" + polyline(xs, mean_y) +
+           "\"/>\n";
     return svg + "</svg>\n";
 }
 
 std::string model_diagram_svg(const model_graph& graph, const std::string& id) {
-    static constexpr std::array<node_kind, 7> columns{
-        node_kind::condition,      node_kind::foundational_practice, node_kind::secondary_driver, node_kind::primary_driver,
-        node_kind::student_outcome, node_kind::academic_outcome,     node_kind::goal};
-    static constexpr std::array<std::string_view, 7> headings{
-        "Conditions", "Foundational practices", "Secondary drivers", "Primary drivers", "Student outcomes",
-        "Academic outcomes", "Goals"};
+    static constexpr std::array<node_kind, 7> columns{node_kind::condition,
+                                                      node_kind::foundational_practice,
+                                                      node_kind::secondary_driver,
+                                                      node_kind::primary_driver,
+                                                      node_kind::student_outcome,
+                                                      node_kind::academic_outcome,
+                                                      node_kind::goal};
+    static constexpr std::array<std::string_view, 7> headings{"Conditions",
+                                                              "Foundational practices",
+                                                              "Secondary drivers",
+                                                              "Primary drivers",
+                                                              "Student outcomes",
+                                                              "Academic outcomes",
+                                                              "Goals"};
     static constexpr std::array<std::string_view, 7> fills{"#EEEEEE", "#FBE3B0", "#CFE8F7", "#A6D3EE",
                                                            "#C2E8DC", "#F5D0E3", "#FFF6B8"};
     constexpr double box_w = 150, box_h = 34, gap_x = 56, row_h = 44, top = 40, left = 10;
@@ -159,14 +174,16 @@ std::string model_diagram_svg(const model_graph& graph, const std::string& id) {
     std::size_t effects = 0;
     for (const model_edge& e : def.edges) effects += e.role == edge_role::effect ? 1 : 0;
     const std::string description =
-        "Theory-of-change diagram of " + def.name + ": " + std::to_string(def.nodes.size()) + " elements in columns from " +
-        "conditions on the left to goals on the right, and " + std::to_string(def.edges.size()) + " links (" +
-        std::to_string(effects) + " effects). Thicker lines are stronger links; dashed lines are conditions and "
+        "Theory-of-change diagram of " + def.name + ": " + std::to_string(def.nodes.size()) +
+        " elements in columns from " + "conditions on the left to goals on the right, and " +
+        std::to_string(def.edges.size()) + " links (" + std::to_string(effects) +
+        " effects). Thicker lines are stronger links; dashed lines are conditions and "
         "practices that change how fast drivers are implemented; dotted lines make a primary driver the mean of "
         "its secondary drivers. The full list of links with their weights and sources is in the table 'Model links'.";
     std::string svg = svg_open(id, width, height, "Theory of change: " + def.name, description, "diagram");
     for (std::size_t c = 0; c < columns.size(); ++c) {
-        svg += "<text class=\"column-heading\" x=\"" + coordinate(left + static_cast<double>(c) * (box_w + gap_x) + box_w / 2) +
+        svg += "<text class=\"column-heading\" x=\"" +
+               coordinate(left + static_cast<double>(c) * (box_w + gap_x) + box_w / 2) +
                "\" y=\"22\" text-anchor=\"middle\">" + std::string(headings[c]) + "</text>\n";
     }
     svg += "<g class=\"edges\">\n";
@@ -180,21 +197,22 @@ std::string model_diagram_svg(const model_graph& graph, const std::string& id) {
         std::string path;
         if (column_of[from] == column_of[to]) {  // within a column: loop out to the right
             x2 = x[to] + box_w;
-            path = "M" + coordinate(x1) + "," + coordinate(y1) + " C" + coordinate(x1 + 30) + "," + coordinate(y1) + " " +
-                   coordinate(x2 + 30) + "," + coordinate(y2) + " " + coordinate(x2) + "," + coordinate(y2);
+            path = "M" + coordinate(x1) + "," + coordinate(y1) + " C" + coordinate(x1 + 30) + "," + coordinate(y1) +
+                   " " + coordinate(x2 + 30) + "," + coordinate(y2) + " " + coordinate(x2) + "," + coordinate(y2);
         } else {
             const double bend = (x2 - x1) / 2;
-            path = "M" + coordinate(x1) + "," + coordinate(y1) + " C" + coordinate(x1 + bend) + "," + coordinate(y1) + " " +
-                   coordinate(x2 - bend) + "," + coordinate(y2) + " " + coordinate(x2) + "," + coordinate(y2);
+            path = "M" + coordinate(x1) + "," + coordinate(y1) + " C" + coordinate(x1 + bend) + "," + coordinate(y1) +
+                   " " + coordinate(x2 - bend) + "," + coordinate(y2) + " " + coordinate(x2) + "," + coordinate(y2);
         }
         const double stroke = std::min(0.6 + 8.0 * std::abs(e.weight), 5.0);
         const std::string role = std::string(to_string(e.role));
         const std::string colour = e.role == edge_role::moderator ? "#999999"
-                                   : e.weight < 0             ? std::string(palette::vermillion)
-                                                              : std::string(palette::blue);
+                                   : e.weight < 0                 ? std::string(palette::vermillion)
+                                                                  : std::string(palette::blue);
         svg += "<path class=\"edge " + role + "\" d=\"" + path + "\" stroke=\"" + colour + "\" stroke-width=\"" +
-               coordinate(stroke) + "\"><title>" + escape(def.nodes[from].label + " \u2192 " + def.nodes[to].label + " (" +
-                                                         role + ", weight " + number(e.weight, 3) + ")") +
+               coordinate(stroke) + "\"><title>" +
+               escape(def.nodes[from].label + " \u2192 " + def.nodes[to].label + " (" + role + ", weight " +
+                      number(e.weight, 3) + ")") +
                "</title></path>\n";
     }
     svg += "</g>\n<g class=\"nodes\">\n";
@@ -235,18 +253,20 @@ std::string tornado_svg(const std::vector<tornado_row>& rows, std::optional<doub
                coordinate(axis_y) + "\"/><text class=\"tick\" x=\"" + px + "\" y=\"" + coordinate(axis_y + 14) +
                "\" text-anchor=\"middle\">" + number(v, decimals) + "</text>\n";
     }
-    svg += "<text class=\"axis-label\" x=\"" + coordinate((left + width - right) / 2) + "\" y=\"" + coordinate(axis_y + 34) +
-           "\" text-anchor=\"middle\">" + escape(x_label) + "</text>\n";
+    svg += "<text class=\"axis-label\" x=\"" + coordinate((left + width - right) / 2) + "\" y=\"" +
+           coordinate(axis_y + 34) + "\" text-anchor=\"middle\">" + escape(x_label) + "</text>\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const double row_y = top + static_cast<double>(i) * row_h;
         const double a = x_of(std::min(rows[i].low, rows[i].high));
         const double b = x_of(std::max(rows[i].low, rows[i].high));
         svg += "<text class=\"tick\" x=\"" + coordinate(left - 6) + "\" y=\"" + coordinate(row_y + bar_h / 2) +
                "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + escape(rows[i].label) + "</text>";
-        svg += "<rect x=\"" + coordinate(a) + "\" y=\"" + coordinate(row_y) + "\" width=\"" + coordinate(std::max(b - a, 1.0)) +
-               "\" height=\"" + coordinate(bar_h) + "\" fill=\"" + std::string(palette::blue) + "\"><title>" +
-               escape(rows[i].label + ": " + number(rows[i].low, 4) + " (low) to " + number(rows[i].high, 4) + " (high)") +
-               "</title></rect>\n";
+        svg +=
+            "<rect x=\"" + coordinate(a) + "\" y=\"" + coordinate(row_y) + "\" width=\"" +
+            coordinate(std::max(b - a, 1.0)) + "\" height=\"" + coordinate(bar_h) + "\" fill=\"" +
+            std::string(palette::blue) + "\"><title>" +
+            escape(rows[i].label + ": " + number(rows[i].low, 4) + " (low) to " + number(rows[i].high, 4) + " (high)") +
+            "</title></rect>\n";
     }
     if (base) {
         const std::string px = coordinate(x_of(*base));

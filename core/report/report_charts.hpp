@@ -13,15 +13,15 @@ namespace pathways::html {
 
 /// A quantity over the years: mean with its 90% band, and an optional comparison line.
 struct band_chart {
-    std::string id;           ///< unique in the page (used for aria ids)
+    std::string id;  ///< unique in the page (used for aria ids)
     std::string title;
     std::string subtitle;     ///< a second, smaller title line, or empty
     std::string description;  ///< what the chart shows, in words, for screen readers
     std::string y_label;
     std::vector<int> years;
     std::vector<double> mean;
-    std::vector<double> low;   ///< p05
-    std::vector<double> high;  ///< p95
+    std::vector<double> low;         ///< p05
+    std::vector<double> high;        ///< p95
     std::vector<double> comparison;  ///< business as usual (mean), same length as `years` or empty
 };
 

@@ -12,21 +12,26 @@ table_context context_of(const finished_run& run, bool for_release) {
 
 std::vector<result_run> result_runs(const run_results& results) {
     std::vector<result_run> runs;
-    for (const finished_run& run : results.runs) runs.push_back(result_run_of(run.result, context_of(run, results.for_release)));
+    for (const finished_run& run : results.runs)
+        runs.push_back(result_run_of(run.result, context_of(run, results.for_release)));
     return runs;
 }
 
-std::string projection_csv(const run_results& results) { return projection_csv_text(result_runs(results), results.for_release); }
+std::string projection_csv(const run_results& results) {
+    return projection_csv_text(result_runs(results), results.for_release);
+}
 
 std::string projection_json(const run_results& results) { return projection_json_text(result_runs(results)); }
 
-results_folder results_of(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder) {
+results_folder results_of(const run_results& results, const run_manifest& manifest,
+                          const std::filesystem::path& folder) {
     return {folder, result_runs(results), manifest};
 }
 
 std::string html_report(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder) {
     const loaded_scenario& first = *results.runs.front().loaded;
-    return *html_report_for_run(results_of(results, manifest, folder), first.spec, first.district, *first.graph, *first.model);
+    return *html_report_for_run(results_of(results, manifest, folder), first.spec, first.district, *first.graph,
+                                *first.model);
 }
 
 }  // namespace pathways

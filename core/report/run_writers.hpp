@@ -26,7 +26,8 @@ std::string projection_csv(const run_results& results);
 std::string projection_json(const run_results& results);
 
 /// The results folder that `folder` holds once the files are written with `manifest`.
-results_folder results_of(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder);
+results_folder results_of(const run_results& results, const run_manifest& manifest,
+                          const std::filesystem::path& folder);
 
 /// report.html of finished runs, from the results and the first run's scenario, district and model.
 std::string html_report(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder);

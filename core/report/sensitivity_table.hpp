@@ -30,9 +30,9 @@ inline constexpr std::string_view total_low = "total_low";
 inline constexpr std::string_view total_high = "total_high";
 
 /// In the order sensitivity.csv writes them.
-inline constexpr std::array all{input,        prior,       input_p05,       input_p95,        value_at_p05,
-                                value_at_p95, swing,       tornado_rank,    first_order,      first_order_low,
-                                first_order_high, total,   total_low,       total_high};
+inline constexpr std::array all{input,     prior,        input_p05,   input_p95,       value_at_p05,     value_at_p95,
+                                swing,     tornado_rank, first_order, first_order_low, first_order_high, total,
+                                total_low, total_high};
 }  // namespace sensitivity_columns
 
 /// sensitivity.csv of `report`: one row per uncertain input, in input order.

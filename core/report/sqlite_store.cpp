@@ -70,8 +70,8 @@ struct sqlite_store::connection {
     [[noreturn]] void fail(int rc, const std::string& what) const {
         const std::string message = "sqlite: cannot " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
         const int primary = rc & 0xff;
-        if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN ||
-            primary == SQLITE_PERM || primary == SQLITE_NOMEM) {
+        if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+            primary == SQLITE_CANTOPEN || primary == SQLITE_PERM || primary == SQLITE_NOMEM) {
             throw environment_error(message);
         }
         throw std::runtime_error(message);
@@ -79,13 +79,17 @@ struct sqlite_store::connection {
     void check(int rc, const std::string& what) const {
         if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) fail(rc, what);
     }
-    void execute(const char* sql, const std::string& what) const { check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), what); }
+    void execute(const char* sql, const std::string& what) const {
+        check(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), what);
+    }
 
     void bind_text(sqlite3_stmt* statement, int index, const std::string& text) const {
-        check(sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT), "bind a value");
+        check(sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT),
+              "bind a value");
     }
     void bind_real(sqlite3_stmt* statement, int index, double value, bool null) const {
-        check(null || !std::isfinite(value) ? sqlite3_bind_null(statement, index) : sqlite3_bind_double(statement, index, value),
+        check(null || !std::isfinite(value) ? sqlite3_bind_null(statement, index)
+                                            : sqlite3_bind_double(statement, index, value),
               "bind a value");
     }
     void bind_int(sqlite3_stmt* statement, int index, std::int64_t value) const {
@@ -98,7 +102,10 @@ struct sqlite_store::connection {
 };
 
 sqlite_store::sqlite_store(std::filesystem::path path, bool force)
-    : path_(std::move(path)), temp_(temp_path_for(output_target(path_))), force_(force), db_(std::make_unique<connection>()) {
+    : path_(std::move(path)),
+      temp_(temp_path_for(output_target(path_))),
+      force_(force),
+      db_(std::make_unique<connection>()) {
     check_replaceable_file(path_);  // never a device, FIFO or link, --force or not
     lock_ = std::make_unique<output_lock>(path_);
     check_replaceable_file(path_);  // again, now that no other pathways process can change it
@@ -115,8 +122,10 @@ sqlite_store::sqlite_store(std::filesystem::path path, bool force)
         // nothing; an in-memory journal still lets a failed run's transaction roll back.
         db_->execute("PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;", "configure the database");
         db_->execute(schema, "create the tables");
-        db_->check(sqlite3_prepare_v2(db_->db, insert_run_sql, -1, &db_->insert_run, nullptr), "prepare the run insert");
-        db_->check(sqlite3_prepare_v2(db_->db, insert_row_sql, -1, &db_->insert_row, nullptr), "prepare the row insert");
+        db_->check(sqlite3_prepare_v2(db_->db, insert_run_sql, -1, &db_->insert_run, nullptr),
+                   "prepare the run insert");
+        db_->check(sqlite3_prepare_v2(db_->db, insert_row_sql, -1, &db_->insert_row, nullptr),
+                   "prepare the row insert");
     } catch (...) {
         db_.reset();
         std::filesystem::remove(temp_, ec);
@@ -134,7 +143,8 @@ sqlite_store::~sqlite_store() {
     }
 }
 
-std::int64_t sqlite_store::add_run(const stored_run& run, const projection_result& result, const table_context& context) {
+std::int64_t sqlite_store::add_run(const stored_run& run, const projection_result& result,
+                                   const table_context& context) {
     if (!db_) throw std::logic_error("sqlite_store::add_run after commit");
     connection& c = *db_;
     c.execute("BEGIN", "begin a transaction");

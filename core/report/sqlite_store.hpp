@@ -27,7 +27,7 @@ struct stored_run {
     std::string scenario;
     std::string variant;
     std::string model;
-    std::string grid_json;      ///< the grid point, e.g. {"/implementation/waves/1/schools/count": 30}
+    std::string grid_json;  ///< the grid point, e.g. {"/implementation/waves/1/schools/count": 30}
     std::uint64_t seed = 0;
     std::int64_t draws = 0;
     std::string manifest_json;

@@ -12,16 +12,17 @@ std::vector<std::string> variants_of(const run_request& request, const scenario&
     return variants;
 }
 
-std::optional<loaded_scenario> load(const run_request& request, const std::string& variant, const plugin_registry& plugins,
-                                    diagnostics& out) {
+std::optional<loaded_scenario> load(const run_request& request, const std::string& variant,
+                                    const plugin_registry& plugins, diagnostics& out) {
     if (request.scenario_spec) return load_scenario(*request.scenario_spec, plugins, overrides_of(request), out);
     return load_scenario(request.scenario_file, variant, plugins, overrides_of(request), out);
 }
 
 std::unique_ptr<simulation> build(const loaded_scenario& loaded, diagnostics& out) {
     diagnostics found;
-    auto sim = std::make_unique<simulation>(
-        simulation_inputs{*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, found);
+    auto sim = std::make_unique<simulation>(simulation_inputs{*loaded.graph, loaded.district, loaded.schools,
+                                                              loaded.cells, loaded.spec, *loaded.model},
+                                            found);
     const bool failed = found.has_errors();
     out.append(found);
     return failed ? nullptr : std::move(sim);
@@ -102,8 +103,8 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         if (variant == first_variant && first) loaded.swap(first);
         else loaded = load(request, variant, plugins, found);
         if (!loaded) continue;
-        prepared_run run{request.label.empty() ? variant : request.label, std::make_unique<loaded_scenario>(std::move(*loaded)),
-                         nullptr};
+        prepared_run run{request.label.empty() ? variant : request.label,
+                         std::make_unique<loaded_scenario>(std::move(*loaded)), nullptr};
         run.sim = build(*run.loaded, found);
         if (run.sim) check_runnable(request, run, found);
         plan.runs.push_back(std::move(run));
@@ -123,8 +124,9 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
     for (prepared_run& run : plan.runs) {
         if (hooks.started) hooks.started(run.name);
         const scenario& spec = run.loaded->spec;
-        projection_options options{spec.draws, spec.seed, plan.request.threads, spec.report.min_n, plan.request.suppression,
-                                   hooks.progress, hooks.cancel};
+        projection_options options{
+            spec.draws,     spec.seed,   plan.request.threads, spec.report.min_n, plan.request.suppression,
+            hooks.progress, hooks.cancel};
         options.sustained_course = plan.request.sustained_course;
         const auto start = std::chrono::steady_clock::now();
         const projection_draws draws = run_draws(*run.sim, spec, options);

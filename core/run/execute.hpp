@@ -61,8 +61,8 @@ struct run_results {
 };
 
 struct run_hooks {
-    std::function<void(const std::string& run)> started;                  ///< before each run, on the calling thread
-    std::function<void(std::size_t done, std::size_t total)> progress;    ///< from worker threads
+    std::function<void(const std::string& run)> started;                ///< before each run, on the calling thread
+    std::function<void(std::size_t done, std::size_t total)> progress;  ///< from worker threads
     const std::atomic<bool>* cancel = nullptr;
     kept_draws keep = kept_draws::none;
 };

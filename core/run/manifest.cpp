@@ -63,7 +63,8 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
     manifest.public_release = suppression && spec.report.min_n >= publication_floor_min_n;
     manifest.inputs = {file_input("scenario", spec.file), file_input("district", spec.district_path)};
     // Synthesized schools are a function of the district profile (and its seed), which is hashed above.
-    if (!loaded.district.synthesized_schools) manifest.inputs.push_back(file_input("schools_csv", loaded.district.schools_csv));
+    if (!loaded.district.synthesized_schools)
+        manifest.inputs.push_back(file_input("schools_csv", loaded.district.schools_csv));
     manifest.inputs.push_back(spec.model_path.empty() ? manifest_input{"model", embedded_model, ""}
                                                       : file_input("model", spec.model_path));
     manifest.inputs.push_back(file_input("plugin", loaded.model->file));
@@ -75,7 +76,8 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
 }
 
 run_manifest manifest_of(const run_results& results, bool describe_each_run) {
-    run_manifest manifest = manifest_of(*results.runs.front().loaded, results.command_line, results.threads, results.suppression);
+    run_manifest manifest =
+        manifest_of(*results.runs.front().loaded, results.command_line, results.threads, results.suppression);
     for (const finished_run& run : results.runs) {
         manifest_run entry = describe_each_run ? described_run(run) : manifest_run{};
         entry.name = run.name;

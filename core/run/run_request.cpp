@@ -27,8 +27,8 @@ void check_range(const std::optional<setting<std::int64_t>>& value, integer_limi
 
 source_location option_origin(const std::string& option) { return {command_line_file, 0, 0, option}; }
 
-std::optional<setting<std::int64_t>> integer_option(const std::string& option, const std::string& text, integer_limits limits,
-                                                    diagnostics& out) {
+std::optional<setting<std::int64_t>> integer_option(const std::string& option, const std::string& text,
+                                                    integer_limits limits, diagnostics& out) {
     std::int64_t value = 0;
     const char* end = text.data() + text.size();
     const auto [stop, error] = std::from_chars(text.data(), end, value);

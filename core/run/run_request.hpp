@@ -38,8 +38,8 @@ inline constexpr integer_limits min_n_limits{1, 1'000'000};
 
 /// Reads an integer option's text (`--draws 2.5`, `--seed 18446744073709551616`); an error naming the
 /// option when it is not an integer or outside `limits`.
-std::optional<setting<std::int64_t>> integer_option(const std::string& option, const std::string& text, integer_limits limits,
-                                                    diagnostics& out);
+std::optional<setting<std::int64_t>> integer_option(const std::string& option, const std::string& text,
+                                                    integer_limits limits, diagnostics& out);
 
 struct run_request {
     std::filesystem::path scenario_file;
@@ -58,9 +58,9 @@ struct run_request {
     std::optional<setting<std::int64_t>> seed;
     std::optional<setting<std::int64_t>> min_n;
     unsigned threads = 1;
-    bool suppression = true;        ///< false: --no-suppression
-    bool sustained_course = true;   ///< also report the plan as if it were sustained
-    bool keep_draws = false;        ///< keep per-draw values of the comparable rows (compare)
+    bool suppression = true;       ///< false: --no-suppression
+    bool sustained_course = true;  ///< also report the plan as if it were sustained
+    bool keep_draws = false;       ///< keep per-draw values of the comparable rows (compare)
     std::vector<std::string> command_line;
 };
 

@@ -13,10 +13,10 @@ namespace {
 
 using json::object_reader;
 
-
 bool is_anchor_id(std::string_view id) {
     const auto allowed = [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.';
     };
     return !id.empty() && allowed(id.front()) && id.front() != '.' && id.front() != '-' && id.front() != '_' &&
            std::all_of(id.begin(), id.end(), allowed);
@@ -43,8 +43,9 @@ anchor read_anchor(object_reader& reader) {
     a.where = {reader.doc().file, where.line, where.column, reader.pointer()};
     a.id = reader.required_string("id").value_or("");
     if (reader.has("id") && !a.id.empty() && !is_anchor_id(a.id)) {
-        reader.error_at("id", "anchor id '" + a.id + "' is not a name; expected letters, digits, '_', '-' or '.', "
-                              "starting with a letter or digit");
+        reader.error_at("id", "anchor id '" + a.id +
+                                  "' is not a name; expected letters, digits, '_', '-' or '.', "
+                                  "starting with a letter or digit");
     } else if (reader.has("id") && a.id.empty()) {
         reader.error_at("id", "id is empty; expected a name such as rand2017-math");
     }

@@ -21,10 +21,10 @@ struct anchor {
     std::string id;
     std::string reference;  ///< full citation
     std::string design;
-    std::string outcome;    ///< outcome node, e.g. academic.achievement.math
-    int years = 1;          ///< years the effect is cumulative over
-    double effect = 0.0;    ///< SD
-    std::string evidence;   ///< tag of the effect: S, S2, R or A
+    std::string outcome;   ///< outcome node, e.g. academic.achievement.math
+    int years = 1;         ///< years the effect is cumulative over
+    double effect = 0.0;   ///< SD
+    std::string evidence;  ///< tag of the effect: S, S2, R or A
     double standard_error = 0.0;
     std::string standard_error_evidence;
     std::string note;

@@ -110,7 +110,8 @@ inferred_kinds infer_kinds(const std::vector<std::string>& ids, const std::vecto
     inferred_kinds result;
     for (const std::string& id : ids) {
         const bool has_cause = std::any_of(edges.begin(), edges.end(), [&](const model_edge& e) { return e.to == id; });
-        const bool has_effect = std::any_of(edges.begin(), edges.end(), [&](const model_edge& e) { return e.from == id; });
+        const bool has_effect =
+            std::any_of(edges.begin(), edges.end(), [&](const model_edge& e) { return e.from == id; });
         node_kind kind = node_kind::student_outcome;
         if (!has_cause && !has_effect) {
             kind = node_kind::condition;
@@ -141,7 +142,8 @@ model_node imported_node(const std::string& id, node_kind kind, const std::strin
     node.label = id;
     node.kind = kind;
     node.scale = kind == node_kind::foundational_practice ? "level 0-3" : "SD";
-    node.description = "Read from " + std::filesystem::path(file).filename().string() + "; its kind was inferred from the graph";
+    node.description =
+        "Read from " + std::filesystem::path(file).filename().string() + "; its kind was inferred from the graph";
     return node;
 }
 
@@ -159,7 +161,8 @@ constexpr const char* metadata_prefix = "#@";
 
 std::string lavaan_header(const model_definition& model) {
     return "# " + model.name + " (" + model.id + "): the theory of change as a lavaan model, written by pathways " +
-           version + ".\n"
+           version +
+           ".\n"
            "# Each regression fixes its coefficients to the edges' weights (SD of the node per unit of each\n"
            "# cause), so lavaan's implied total effects are those `pathways effects` prints. Moderator edges have\n"
            "# no lavaan form: they and the rest of the model (kinds, labels, sources, priors) are the model file\n"
@@ -210,12 +213,13 @@ std::vector<std::vector<token>> lavaan_statement_tokens(std::string_view text) {
                                                      open.back().text.find('~') != std::string::npos);
             in.advance();
             const std::size_t next = in.rest().find_first_not_of(" \t\r");
-            const bool next_continues = next != std::string_view::npos && (in.rest()[next] == '+' || in.rest()[next] == '*');
+            const bool next_continues =
+                next != std::string_view::npos && (in.rest()[next] == '+' || in.rest()[next] == '*');
             if (!continues && !next_continues) close();
         } else if (std::isspace(static_cast<unsigned char>(c)) != 0) {
             in.advance();
-        } else if (std::isdigit(static_cast<unsigned char>(c)) != 0 || (c == '.' && in.rest().size() > 1 &&
-                                                                        std::isdigit(static_cast<unsigned char>(in.rest()[1])) != 0)) {
+        } else if (std::isdigit(static_cast<unsigned char>(c)) != 0 ||
+                   (c == '.' && in.rest().size() > 1 && std::isdigit(static_cast<unsigned char>(in.rest()[1])) != 0)) {
             token t{token::type::number, "", in.line(), in.column()};
             while (!in.done() && (std::isalnum(static_cast<unsigned char>(in.peek())) != 0 || in.peek() == '.' ||
                                   ((in.peek() == '-' || in.peek() == '+') && !t.text.empty() &&
@@ -265,16 +269,20 @@ std::size_t read_lavaan_term(const std::vector<token>& tokens, std::size_t at, c
         const token& modifier = tokens[i];
         if (modifier.kind == token::type::number) {
             term.weight = parse_number(modifier.text);
-            if (!term.weight) error_at(out, file, modifier, "'" + modifier.text + "' is not a number; expected a fixed coefficient such as 0.15");
+            if (!term.weight)
+                error_at(out, file, modifier,
+                         "'" + modifier.text + "' is not a number; expected a fixed coefficient such as 0.15");
             else if (negative) term.weight = -*term.weight;
         } else if (modifier.kind == token::type::word && modifier.text != "NA") {
             term.label = modifier.text;
         } else if (modifier.text != "NA") {
-            error_at(out, file, modifier, "unsupported modifier '" + modifier.text + "'; expected a fixed number or a label");
+            error_at(out, file, modifier,
+                     "unsupported modifier '" + modifier.text + "'; expected a fixed number or a label");
         }
         i += 2;
     } else if (i + 1 < tokens.size() && tokens[i + 1].text == "(") {
-        error_at(out, file, tokens[i], "modifier '" + tokens[i].text + "(...)' has no pathways form; expected a fixed number, as in 0.15*x");
+        error_at(out, file, tokens[i],
+                 "modifier '" + tokens[i].text + "(...)' has no pathways form; expected a fixed number, as in 0.15*x");
         while (i < tokens.size() && tokens[i].text != "+") ++i;
         return i;
     }
@@ -296,7 +304,8 @@ std::size_t read_lavaan_term(const std::vector<token>& tokens, std::size_t at, c
     }
     ++i;
     if (i < tokens.size() && tokens[i].text != "+") {
-        error_at(out, file, tokens[i], "unexpected '" + tokens[i].text + "'; expected '+' or the end of the regression");
+        error_at(out, file, tokens[i],
+                 "unexpected '" + tokens[i].text + "'; expected '+' or the end of the regression");
         while (i < tokens.size() && tokens[i].text != "+") ++i;
     }
     return i;
@@ -340,7 +349,9 @@ lavaan_statements read_lavaan_statements(std::string_view text, const std::strin
         } else if (op->text == "~") {
             read_lavaan_regression(tokens, static_cast<std::size_t>(op - tokens.begin()), found, file, out);
         } else if (op->text == "=~") {
-            error_at(out, file, *op, "latent variable definition '=~' has no pathways form; expected regressions ('~') between observed nodes");
+            error_at(out, file, *op,
+                     "latent variable definition '=~' has no pathways form; expected regressions ('~') between "
+                     "observed nodes");
         } else {
             report(out, file, op->line, op->column, severity::note,
                    "'" + op->text + "' statement skipped: pathways reads regressions ('~') only");
@@ -382,7 +393,8 @@ void apply_regressions(model_definition& model, const lavaan_statements& found, 
             continue;
         }
         std::size_t t = 0;
-        while (t < found.terms.size() && (used[t] || found.terms[t].from != edge.from || found.terms[t].to != edge.to)) ++t;
+        while (t < found.terms.size() && (used[t] || found.terms[t].from != edge.from || found.terms[t].to != edge.to))
+            ++t;
         if (t == found.terms.size()) {
             report(out, file, edge.where.line, edge.where.column, severity::note,
                    "edge '" + edge.from + "' -> '" + edge.to + "' is in the #@ lines but in no regression; left out");
@@ -398,7 +410,8 @@ void apply_regressions(model_definition& model, const lavaan_statements& found, 
                     error_at(out, file, term.where,
                              "weight " + exact_number(*term.weight) + " of '" + edge.from + "' -> '" + edge.to +
                                  "' is outside its range [" + exact_number(edge.range_low) + ", " +
-                                 exact_number(edge.range_high) + "] in the #@ lines; expected a weight within it, or a wider range");
+                                 exact_number(edge.range_high) +
+                                 "] in the #@ lines; expected a weight within it, or a wider range");
                 }
             }
             if (edge.uncertainty.kind == prior_kind::fixed) edge.uncertainty.a = *term.weight;
@@ -414,12 +427,14 @@ void apply_regressions(model_definition& model, const lavaan_statements& found, 
             if (std::none_of(model.nodes.begin(), model.nodes.end(), [&](const model_node& n) { return n.id == id; })) {
                 std::vector<std::string> ids;
                 for (const model_node& n : model.nodes) ids.push_back(n.id);
-                error_at(out, file, term.where, "node '" + id + "' is not in the model of the #@ lines" + did_you_mean(id, ids));
+                error_at(out, file, term.where,
+                         "node '" + id + "' is not in the model of the #@ lines" + did_you_mean(id, ids));
             }
         }
         if (!term.weight) {
-            error_at(out, file, term.where, "free coefficient for new edge '" + term.from + "' -> '" + term.to +
-                                                "'; expected a fixed weight, as in 0.1*" + term.from);
+            error_at(out, file, term.where,
+                     "free coefficient for new edge '" + term.from + "' -> '" + term.to +
+                         "'; expected a fixed weight, as in 0.1*" + term.from);
             continue;
         }
         model_edge edge;
@@ -444,8 +459,9 @@ std::optional<model_definition> model_of_regressions(const lavaan_statements& fo
     model.description = "A lavaan model without pathways metadata; node kinds inferred from the graph";
     for (const lavaan_term& term : found.terms) {
         if (!term.weight) {
-            error_at(out, file, term.where, "free coefficient for '" + term.from + "' -> '" + term.to +
-                                                "'; expected a fixed weight, as in 0.1*" + term.from);
+            error_at(out, file, term.where,
+                     "free coefficient for '" + term.from + "' -> '" + term.to +
+                         "'; expected a fixed weight, as in 0.1*" + term.from);
             continue;
         }
         model_edge edge;
@@ -460,7 +476,8 @@ std::optional<model_definition> model_of_regressions(const lavaan_statements& fo
         model.edges.push_back(std::move(edge));
     }
     const inferred_kinds kinds = infer_kinds(found.names, model.edges);
-    for (std::size_t i = 0; i < found.names.size(); ++i) model.nodes.push_back(imported_node(found.names[i], kinds.kinds[i], file));
+    for (std::size_t i = 0; i < found.names.size(); ++i)
+        model.nodes.push_back(imported_node(found.names[i], kinds.kinds[i], file));
     if (has_errors_since(out, findings_before)) return model;  // the note would describe a model that is not made
     report(out, file, 1, 1, severity::note,
            "no pathways metadata (#@ lines): node kinds inferred from the graph, " + kinds_summary(kinds) +
@@ -471,10 +488,13 @@ std::optional<model_definition> model_of_regressions(const lavaan_statements& fo
 // ---------------------------------------------------------------------------------------------
 // DAGitty
 
-constexpr std::array<node_kind, 7> column_of_kind{
-    node_kind::condition,       node_kind::foundational_practice, node_kind::secondary_driver,
-    node_kind::primary_driver,  node_kind::student_outcome,       node_kind::academic_outcome,
-    node_kind::goal};
+constexpr std::array<node_kind, 7> column_of_kind{node_kind::condition,
+                                                  node_kind::foundational_practice,
+                                                  node_kind::secondary_driver,
+                                                  node_kind::primary_driver,
+                                                  node_kind::student_outcome,
+                                                  node_kind::academic_outcome,
+                                                  node_kind::goal};
 
 bool plan_sets(node_kind kind) {
     return kind == node_kind::secondary_driver || kind == node_kind::foundational_practice;
@@ -482,7 +502,8 @@ bool plan_sets(node_kind kind) {
 
 std::vector<bool> outcome_marks(const model_definition& model) {
     std::vector<bool> marks;
-    const bool any_headline = std::any_of(model.nodes.begin(), model.nodes.end(), [](const model_node& n) { return n.has_role("headline"); });
+    const bool any_headline =
+        std::any_of(model.nodes.begin(), model.nodes.end(), [](const model_node& n) { return n.has_role("headline"); });
     for (const model_node& node : model.nodes) {
         marks.push_back(any_headline ? node.has_role("headline") : node.kind == node_kind::academic_outcome);
     }
@@ -528,7 +549,8 @@ public:
 
 private:
     void tokenize(std::string_view text) {
-        scanner in(text, {"->", "<-", "<->", "--", "@->", "<-@", "--@", "@--", "@-@", "{", "}", "[", "]", "=", ",", ";"});
+        scanner in(text,
+                   {"->", "<-", "<->", "--", "@->", "<-@", "--@", "@--", "@-@", "{", "}", "[", "]", "=", ",", ";"});
         while (!in.done()) {
             const char c = in.peek();
             if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == ';') {
@@ -582,8 +604,9 @@ private:
             next();
             return true;
         }
-        error_at(out_, file_, peek(), "expected '" + std::string(word) + " { ... }', got '" + peek().text +
-                                          "'; pathways reads DAGitty's dag graphs only");
+        error_at(out_, file_, peek(),
+                 "expected '" + std::string(word) + " { ... }', got '" + peek().text +
+                     "'; pathways reads DAGitty's dag graphs only");
         return false;
     }
 
@@ -651,11 +674,13 @@ private:
         while (peek().kind == token::type::symbol && peek().text != "}" && peek().text != "[" && peek().text != "{") {
             const token arrow = next();
             if (arrow.text != "->" && arrow.text != "<-") {
-                error_at(out_, file_, arrow, "edge '" + arrow.text + "' has no pathways form; expected '->' or '<-' (a DAG)");
+                error_at(out_, file_, arrow,
+                         "edge '" + arrow.text + "' has no pathways form; expected '->' or '<-' (a DAG)");
             }
             const std::vector<std::size_t> right = endpoint();
             for (const std::size_t a : left) {
-                for (const std::size_t b : right) added.emplace_back(arrow.text == "<-" ? b : a, arrow.text == "<-" ? a : b);
+                for (const std::size_t b : right)
+                    added.emplace_back(arrow.text == "<-" ? b : a, arrow.text == "<-" ? a : b);
             }
             left = right;
         }
@@ -663,7 +688,9 @@ private:
         std::optional<double> beta;
         if (const auto it = marks.find("beta"); it != marks.end()) {
             beta = parse_number(it->second.text);
-            if (!beta) error_at(out_, file_, it->second, "beta '" + it->second.text + "' is not a number; expected an edge weight such as 0.15");
+            if (!beta)
+                error_at(out_, file_, it->second,
+                         "beta '" + it->second.text + "' is not a number; expected an edge weight such as 0.15");
         }
         for (const auto& [from, to] : added) {
             model_edge edge;
@@ -672,7 +699,8 @@ private:
             edge.weight = edge.range_low = edge.range_high = beta.value_or(0.0);
             edge.uncertainty = {prior_kind::fixed, edge.weight, 0.0, 0.0, 0.0};
             edge.where = {file_, graph_.nodes[to].name.line, graph_.nodes[to].name.column, ""};
-            edge.source = std::filesystem::path(file_).filename().string() + ", line " + std::to_string(edge.where.line);
+            edge.source =
+                std::filesystem::path(file_).filename().string() + ", line " + std::to_string(edge.where.line);
             edge.evidence = "A";
             graph_.edges.push_back(std::move(edge));
             graph_.has_beta.push_back(beta.has_value());
@@ -729,7 +757,8 @@ std::string to_dagitty(const model_definition& model) {
         text += node.id + " [" + attributes + "]\n";
     }
     for (const model_edge& edge : model.edges) {
-        if (carries_weight(edge)) text += edge.from + " -> " + edge.to + " [beta=" + dagitty_string(exact_number(edge.weight)) + "]\n";
+        if (carries_weight(edge))
+            text += edge.from + " -> " + edge.to + " [beta=" + dagitty_string(exact_number(edge.weight)) + "]\n";
     }
     return text + "}\n";
 }
@@ -768,7 +797,8 @@ std::optional<model_definition> read_dagitty(std::string_view text, const std::s
     }
     report(out, file, 1, 1, severity::note,
            "node kinds inferred from the graph (exposures as foundational practices, outcomes as academic outcomes): " +
-               kinds_summary(kinds) + "; every weight is sourced to its line in this file with evidence A (an assumption)");
+               kinds_summary(kinds) +
+               "; every weight is sourced to its line in this file with evidence A (an assumption)");
     return model;
 }
 

@@ -289,15 +289,13 @@ std::optional<double> object_reader::optional_number(std::string_view key, doubl
     return read_number(*doc_, *value, pointer_of(key), *out_, min, max);
 }
 
-std::optional<std::int64_t> object_reader::required_integer(std::string_view key, std::int64_t min,
-                                                            std::int64_t max) {
+std::optional<std::int64_t> object_reader::required_integer(std::string_view key, std::int64_t min, std::int64_t max) {
     const nlohmann::json* value = ask_required(key);
     if (value == nullptr) return std::nullopt;
     return read_integer(*doc_, *value, pointer_of(key), *out_, min, max);
 }
 
-std::optional<std::int64_t> object_reader::optional_integer(std::string_view key, std::int64_t min,
-                                                            std::int64_t max) {
+std::optional<std::int64_t> object_reader::optional_integer(std::string_view key, std::int64_t min, std::int64_t max) {
     const nlohmann::json* value = ask(key);
     if (value == nullptr) return std::nullopt;
     return read_integer(*doc_, *value, pointer_of(key), *out_, min, max);

@@ -17,9 +17,7 @@ namespace {
 constexpr std::size_t max_number_text = 40;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
-}
+bool is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'; }
 
 std::string shorten(std::string_view text) {
     if (text.size() <= max_number_text) return std::string(text);
@@ -306,8 +304,8 @@ private:
                 return std::nullopt;
             }
             const char c = peek();
-            const std::uint32_t digit = is_digit(c) ? static_cast<std::uint32_t>(c - '0')
-                                                    : static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+            const std::uint32_t digit =
+                is_digit(c) ? static_cast<std::uint32_t>(c - '0') : static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
             code = code * 16 + digit;
             advance();
         }
@@ -552,7 +550,8 @@ std::optional<std::string> read_text(const std::filesystem::path& path, diagnost
     }
     if (size > max_bytes) {
         out.error(file, 0, 0, "",
-                  "file is " + std::to_string(size) + " bytes; expected at most " + std::to_string(max_bytes) + " bytes");
+                  "file is " + std::to_string(size) + " bytes; expected at most " + std::to_string(max_bytes) +
+                      " bytes");
         return std::nullopt;
     }
     std::ifstream stream(path, std::ios::binary);

@@ -50,8 +50,8 @@ struct document {
 };
 
 struct limits {
-    std::size_t max_depth = 128;         ///< nested arrays and objects
-    std::size_t max_bytes = 32u << 20;   ///< checked before parsing starts
+    std::size_t max_depth = 128;        ///< nested arrays and objects
+    std::size_t max_bytes = 32u << 20;  ///< checked before parsing starts
 };
 
 /// Parses `text`, reporting problems to `out` as coming from `file`.

@@ -23,7 +23,6 @@ using json::object_reader;
 
 constexpr std::int64_t format_version = 1;
 
-
 const std::vector<std::string>& role_names() {
     static const std::vector<std::string> names{"effect", "composition", "moderator"};
     return names;
@@ -129,7 +128,8 @@ std::optional<model_node> read_node(const json::document& doc, const std::string
     node.roles = read_roles(reader);
     node.subject = reader.optional_string("subject").value_or("");
     if (!node.subject.empty() && !node.has_role("achievement")) {
-        reader.error_at("subject", "a subject on a node without the role 'achievement'; expected it on test scores only");
+        reader.error_at("subject",
+                        "a subject on a node without the role 'achievement'; expected it on test scores only");
     }
     if (const auto derived = reader.optional_string("derived")) {
         if (const auto parsed = derived_metric_from_string(*derived)) {
@@ -194,7 +194,8 @@ std::optional<std::uint8_t> read_grade_bands(object_reader& reader) {
         if (found == names.end()) {
             const std::string pointer = list->pointer_of(i);
             const json::location at = reader.doc().where(pointer);
-            reader.out().error(reader.doc().file, at.line, at.column, pointer, unknown_word("grade band", *name, names));
+            reader.out().error(reader.doc().file, at.line, at.column, pointer,
+                               unknown_word("grade band", *name, names));
             valid = false;
             continue;
         }
@@ -281,8 +282,9 @@ void check_derived_nodes(const model_definition& model, diagnostics& out) {
         }
         if (parents == 0) {
             out.error(node.where.file, node.where.line, node.where.column, node.where.pointer + "/derived",
-                      "subgroup_gap node '" + node.id + "' has no incoming edges; expected effect edges from the "
-                      "outcomes whose subgroup gaps it averages");
+                      "subgroup_gap node '" + node.id +
+                          "' has no incoming edges; expected effect edges from the "
+                          "outcomes whose subgroup gaps it averages");
         }
     }
 }
@@ -319,8 +321,9 @@ void report_duplicate_edges(const model_definition& model, diagnostics& out) {
         });
         if (overlapping != earlier.end()) {
             out.error(model.file, edge.where.line, edge.where.column, edge.where.pointer,
-                      "duplicate edge '" + edge.from + "' -> '" + edge.to + "' with role '" + std::string(to_string(edge.role)) +
-                          "'; first defined at line " + std::to_string(model.edges[*overlapping].where.line) +
+                      "duplicate edge '" + edge.from + "' -> '" + edge.to + "' with role '" +
+                          std::string(to_string(edge.role)) + "'; first defined at line " +
+                          std::to_string(model.edges[*overlapping].where.line) +
                           "; expected each edge once in a grade band");
         }
         earlier.push_back(e);

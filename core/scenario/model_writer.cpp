@@ -45,7 +45,8 @@ ordered edge_json(const model_edge& edge) {
     ordered out{{"from", edge.from}, {"to", edge.to}};
     if (edge.role != edge_role::effect) out["role"] = std::string(to_string(edge.role));
     out["weight"] = edge.weight;
-    if (edge.range_low != edge.weight || edge.range_high != edge.weight) out["range"] = {edge.range_low, edge.range_high};
+    if (edge.range_low != edge.weight || edge.range_high != edge.weight)
+        out["range"] = {edge.range_low, edge.range_high};
     if (!is_default_prior(edge)) out["prior"] = prior_json(edge.uncertainty);
     if (edge.grade_bands != all_grade_bands) {
         ordered bands = ordered::array();
@@ -73,12 +74,16 @@ std::string one_per_line(const std::vector<Item>& items, ToJson to_json) {
 
 std::string model_file_text(const model_definition& model) {
     const auto quoted = [](const std::string& text) { return ordered(text).dump(); };
-    std::string text = "{\n  \"pathways_model\": 1,\n  \"id\": " + quoted(model.id) + ",\n  \"name\": " + quoted(model.name) +
-                       ",\n  \"description\": " + quoted(model.description) + ",\n";
+    std::string text = "{\n  \"pathways_model\": 1,\n  \"id\": " + quoted(model.id) +
+                       ",\n  \"name\": " + quoted(model.name) + ",\n  \"description\": " + quoted(model.description) +
+                       ",\n";
     if (!model.groups.empty()) {
-        text += "  \"groups\": " + one_per_line(model.groups, [](const model_group& g) {
-                    return ordered{{"id", g.id}, {"label", g.label}};
-                }) + ",\n";
+        text += "  \"groups\": " +
+                one_per_line(model.groups,
+                             [](const model_group& g) {
+                                 return ordered{{"id", g.id}, {"label", g.label}};
+                             }) +
+                ",\n";
     }
     text += "  \"nodes\": " + one_per_line(model.nodes, node_json) + ",\n";
     text += "  \"edges\": " + one_per_line(model.edges, edge_json) + "\n}\n";

@@ -19,7 +19,8 @@ void read_format(object_reader& root) {
     const auto format = root.required_integer("pathways_parameters");
     if (format && *format != parameter_file_format) {
         root.error_at("pathways_parameters", "parameter file format " + std::to_string(*format) +
-                                                 " is not supported; expected " + std::to_string(parameter_file_format));
+                                                 " is not supported; expected " +
+                                                 std::to_string(parameter_file_format));
     }
 }
 
@@ -90,8 +91,8 @@ std::string parameter_file_json(const parameter_file& file) {
         out += (i ? ", " : "") + quoted(file.parameters[i].name) + ": " + json::format_number(file.parameters[i].value);
     }
     const parameter_provenance& p = file.provenance;
-    out += "},\n  \"provenance\": {\n    \"anchor\": " + quoted(p.anchor) + ",\n    \"reference\": " + quoted(p.reference) +
-           ",\n    \"outcome\": " + quoted(p.outcome);
+    out += "},\n  \"provenance\": {\n    \"anchor\": " + quoted(p.anchor) +
+           ",\n    \"reference\": " + quoted(p.reference) + ",\n    \"outcome\": " + quoted(p.outcome);
     if (p.target_effect) out += ",\n    \"target_effect\": " + json::format_number(*p.target_effect);
     if (p.achieved_effect) out += ",\n    \"achieved_effect\": " + json::format_number(*p.achieved_effect);
     out += ",\n    \"scenario\": " + quoted(p.scenario) + ",\n    \"pathways_version\": " + quoted(p.pathways_version) +

@@ -50,7 +50,7 @@ struct parameter_file {
     std::string model;                        ///< the effect model the values belong to
     std::vector<parameter_value> parameters;  ///< in the file's key order (sorted by name)
     parameter_provenance provenance;
-    source_location model_where;              ///< where `model` is given, for messages about it
+    source_location model_where;  ///< where `model` is given, for messages about it
 };
 
 /// Reads a parameter file; every problem is reported to `out` (file:line:col and pointer), and nullopt

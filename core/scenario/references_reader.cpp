@@ -27,8 +27,9 @@ reference read_reference(object_reader& reader) {
     reference r;
     r.id = required_text(reader, "id");
     if (!r.id.empty() && !is_reference_id(r.id)) {
-        reader.error_at("id", "reference id '" + r.id + "' is not a name; expected lowercase letters, digits or '-', "
-                              "starting with a letter, such as pane2017");
+        reader.error_at("id", "reference id '" + r.id +
+                                  "' is not a name; expected lowercase letters, digits or '-', "
+                                  "starting with a letter, such as pane2017");
     }
     r.short_form = required_text(reader, "short");
     r.authors = required_text(reader, "authors");
@@ -115,7 +116,8 @@ std::optional<std::vector<reference>> read_references_file(const std::filesystem
     return read_document(*doc, out);
 }
 
-std::optional<std::vector<reference>> read_references(std::string_view text, const std::string& file, diagnostics& out) {
+std::optional<std::vector<reference>> read_references(std::string_view text, const std::string& file,
+                                                      diagnostics& out) {
     const auto doc = json::parse(text, file, out);
     if (!doc) return std::nullopt;
     return read_document(*doc, out);
@@ -126,7 +128,8 @@ std::optional<std::vector<reference>> read_embedded_references(diagnostics& out)
 }
 
 const reference* find_reference(const std::vector<reference>& references, std::string_view id) {
-    const auto found = std::find_if(references.begin(), references.end(), [&](const reference& r) { return r.id == id; });
+    const auto found =
+        std::find_if(references.begin(), references.end(), [&](const reference& r) { return r.id == id; });
     return found == references.end() ? nullptr : &*found;
 }
 

@@ -18,19 +18,19 @@ inline constexpr int references_file_format = 1;
 inline constexpr std::string_view embedded_references_file = "<embedded:references>";
 
 struct reference {
-    std::string id;             ///< e.g. pane2017
-    std::string short_form;     ///< "Pane et al. 2017, Informing Progress": how sources cite it
-    std::string authors;        ///< "Pane, J. F., Steiner, E. D., ..." or an organisation
-    std::string year;           ///< "2017", or "c. 2018" when the date is approximate
+    std::string id;          ///< e.g. pane2017
+    std::string short_form;  ///< "Pane et al. 2017, Informing Progress": how sources cite it
+    std::string authors;     ///< "Pane, J. F., Steiner, E. D., ..." or an organisation
+    std::string year;        ///< "2017", or "c. 2018" when the date is approximate
     std::string title;
-    std::string journal;        ///< a journal article's journal; empty for reports and web pages
+    std::string journal;  ///< a journal article's journal; empty for reports and web pages
     std::string volume;
     std::string issue;
     std::string pages;
     std::string publisher;      ///< "Santa Monica, CA: RAND Corporation"
     std::string report_number;  ///< "RR-2042"
     std::string url;
-    std::string note;           ///< e.g. that the citation was recalled rather than copied
+    std::string note;  ///< e.g. that the citation was recalled rather than copied
 };
 
 /// Reads a references file; every problem is reported to `out` and nullopt returned when there was any.

@@ -28,8 +28,9 @@ inline constexpr std::string_view n_students = "n_students";
 inline constexpr std::string_view suppressed = "suppressed";
 
 /// projection.csv, in order: the run's labels, then the row's.
-inline constexpr std::array projection_csv{scenario, variant,   model, year, subgroup, outcome,       metric,     course,    reference,
-                                           mean,     sd,        p05,   p50,  p95,      prob_positive, n_students, suppressed};
+inline constexpr std::array projection_csv{scenario, variant, model,         year,       subgroup,  outcome,
+                                           metric,   course,  reference,     mean,       sd,        p05,
+                                           p50,      p95,     prob_positive, n_students, suppressed};
 
 /// The summary numbers of a row, in column order (null or empty when suppressed).
 inline constexpr std::array summary_numbers{mean, sd, p05, p50, p95, prob_positive};

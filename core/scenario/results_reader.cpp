@@ -44,7 +44,8 @@ result_row read_row(const document& doc, const std::string& pointer, diagnostics
     row.metric = reader.required_string(columns::metric).value_or("");
     row.course = reader.optional_string(columns::course).value_or("");
     if (row.course != "" && row.course != "sustained" && row.course != "with_cut_risk") {
-        reader.error_at(columns::course, "unknown course '" + row.course + "'; expected sustained, with_cut_risk or \"\"");
+        reader.error_at(columns::course,
+                        "unknown course '" + row.course + "'; expected sustained, with_cut_risk or \"\"");
     }
     row.reference = reader.optional_string(columns::reference).value_or("");
     const bool may_be_undefined = row.metric == "gap_years_to_close";
@@ -76,7 +77,8 @@ std::vector<result_run> read_projection(const document& doc, diagnostics& out) {
             cut->members();
             result_cut_risk risk;
             risk.annual_probability = cut->required_number("annual_probability").value_or(0.0);
-            risk.first_year_at_risk = static_cast<int>(cut->required_integer("first_year_at_risk", -100000, 100000).value_or(0));
+            risk.first_year_at_risk =
+                static_cast<int>(cut->required_integer("first_year_at_risk", -100000, 100000).value_or(0));
             risk.by_horizon = cut->required_number("by_horizon").value_or(0.0);
             risk.cut_draws = cut->required_integer("cut_draws", 0).value_or(0);
             run.cut_risk = risk;
@@ -94,7 +96,8 @@ std::vector<std::string> read_strings(object_reader& reader, std::string_view ke
     std::vector<std::string> items;
     if (const auto list = reader.optional_array(key)) {
         for (std::size_t i = 0; i < list->size(); ++i) {
-            items.push_back(json::read_string(reader.doc(), (*list)[i], list->pointer_of(i), reader.out()).value_or(""));
+            items.push_back(
+                json::read_string(reader.doc(), (*list)[i], list->pointer_of(i), reader.out()).value_or(""));
         }
     }
     return items;
@@ -125,8 +128,8 @@ void read_inputs(object_reader& root, run_manifest& manifest) {
     for (const std::string& role : inputs->members()) {
         object_reader entry = tolerant_reader(root.doc(), inputs->pointer_of(role), root.out());
         if (!entry.valid()) continue;
-        manifest.inputs.push_back({role, entry.required_string(key::path).value_or(""),
-                                   entry.optional_string(key::sha256).value_or("")});
+        manifest.inputs.push_back(
+            {role, entry.required_string(key::path).value_or(""), entry.optional_string(key::sha256).value_or("")});
     }
 }
 
@@ -145,7 +148,8 @@ std::vector<manifest_wave> read_waves(object_reader& run) {
         wave.seed = static_cast<std::uint64_t>(reader.required_integer(key::seed, 0).value_or(0));
         if (const auto ids = reader.array(key::schools)) {
             for (std::size_t s = 0; s < ids->size(); ++s) {
-                wave.schools.push_back(json::read_string(run.doc(), (*ids)[s], ids->pointer_of(s), run.out()).value_or(""));
+                wave.schools.push_back(
+                    json::read_string(run.doc(), (*ids)[s], ids->pointer_of(s), run.out()).value_or(""));
             }
         }
         waves.push_back(std::move(wave));
@@ -231,7 +235,8 @@ namespace {
 
 std::optional<results_folder> read_documents(const std::optional<json::document>& projection,
                                              const std::optional<json::document>& manifest,
-                                             const std::filesystem::path& folder, diagnostics& found, diagnostics& out) {
+                                             const std::filesystem::path& folder, diagnostics& found,
+                                             diagnostics& out) {
     results_folder results;
     results.folder = folder;
     if (projection) results.runs = read_projection(*projection, found);

@@ -65,15 +65,15 @@ struct manifest_input {
 struct manifest_wave {
     std::string name;
     int start_year = 0;
-    bool sampled = false;   ///< a seeded sample of the schools its selector matches
-    std::uint64_t seed = 0;  ///< the sample's seed; 0 when not sampled
+    bool sampled = false;              ///< a seeded sample of the schools its selector matches
+    std::uint64_t seed = 0;            ///< the sample's seed; 0 when not sampled
     std::vector<std::string> schools;  ///< school ids, in the order of the district's schools
     bool operator==(const manifest_wave&) const = default;
 };
 
 /// One run a manifest describes: a variant, a compared scenario or model, or a sweep point.
 struct manifest_run {
-    std::string name;     ///< how the command labels it (the variant for `run`)
+    std::string name;  ///< how the command labels it (the variant for `run`)
     std::string variant;
     std::string scenario;  ///< the scenario's name, where runs differ in it (compare)
     std::string file;      ///< the scenario file, with its hash, where runs differ in it (compare)

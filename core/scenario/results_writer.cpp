@@ -81,7 +81,10 @@ json::value effect_model_json(const std::string& name, const std::string& versio
                               const std::vector<std::pair<std::string, double>>& pinned) {
     json::value values = json::value::object{};
     for (const auto& [parameter, value] : pinned) values.set(parameter, value);
-    return json::value().set(key(manifest_keys::name), name).set(key(manifest_keys::version), version).set(key(manifest_keys::pinned), std::move(values));
+    return json::value()
+        .set(key(manifest_keys::name), name)
+        .set(key(manifest_keys::version), version)
+        .set(key(manifest_keys::pinned), std::move(values));
 }
 
 json::value manifest_wave_json(const manifest_wave& wave) {
@@ -101,7 +104,8 @@ json::value manifest_run_json(const manifest_run& run) {
     if (run.name != run.variant) out.set(key(k::name), run.name);
     if (!run.scenario.empty()) out.set(key(k::scenario), run.scenario);
     if (!run.file.empty()) out.set(key(k::file), run.file).set(key(k::sha256), run.sha256);
-    if (!run.effect_model.empty()) out.set(key(k::effect_model), effect_model_json(run.effect_model, run.effect_model_version, run.pinned));
+    if (!run.effect_model.empty())
+        out.set(key(k::effect_model), effect_model_json(run.effect_model, run.effect_model_version, run.pinned));
     if (run.min_n != 0) out.set(key(k::min_n), run.min_n);
     out.set(key(k::seconds), run.seconds);
     if (!run.waves.empty()) {
@@ -129,7 +133,8 @@ std::string projection_json_text(const std::vector<result_run>& runs) {
 
 std::string projection_csv_header_text() {
     std::string out;
-    for (std::size_t c = 0; c < columns::projection_csv.size(); ++c) out += (c ? "," : "") + key(columns::projection_csv[c]);
+    for (std::size_t c = 0; c < columns::projection_csv.size(); ++c)
+        out += (c ? "," : "") + key(columns::projection_csv[c]);
     return out;
 }
 
@@ -153,7 +158,8 @@ std::string manifest_json_text(const run_manifest& m, const json::value& details
     out.set(key(k::pathways_version), m.pathways_version).set(key(k::sdk_abi), m.sdk_abi).set(key(k::build), m.build);
     json::value::array command_line(m.command_line.begin(), m.command_line.end());
     out.set(key(k::command_line), std::move(command_line)).set(key(k::scenario), m.scenario);
-    if (!m.effect_model.empty()) out.set(key(k::effect_model), effect_model_json(m.effect_model, m.effect_model_version, m.pinned));
+    if (!m.effect_model.empty())
+        out.set(key(k::effect_model), effect_model_json(m.effect_model, m.effect_model_version, m.pinned));
     out.set(key(k::seed), m.seed)
         .set(key(k::draws), m.draws)
         .set(key(k::threads), m.threads)

@@ -20,7 +20,8 @@ std::optional<grid_axis> parse_axis(const std::string& argument, diagnostics& ou
     const auto equals = argument.rfind('=');
     if (equals == std::string::npos || equals == 0 || argument.front() != '/') {
         out.error(command_line, 0, 0, "",
-                  "--grid '" + argument + "' is malformed; expected /json/pointer=v1,v2,... (the pointer starts with '/')");
+                  "--grid '" + argument +
+                      "' is malformed; expected /json/pointer=v1,v2,... (the pointer starts with '/')");
         return std::nullopt;
     }
     grid_axis axis{argument.substr(0, equals), {}};
@@ -79,8 +80,8 @@ std::string type_phrase(const nlohmann::json& value) {
 nlohmann::json* resolve(nlohmann::json& root, const std::string& pointer, diagnostics& out) {
     const auto tokens = pointer.starts_with('/') ? pointer_tokens(pointer) : std::nullopt;
     if (!tokens) {
-        out.error(command_line, 0, 0, pointer, "not a JSON pointer; " + std::string(expected_number) +
-                                                   ", like /implementation/ramp/years_to_half");
+        out.error(command_line, 0, 0, pointer,
+                  "not a JSON pointer; " + std::string(expected_number) + ", like /implementation/ramp/years_to_half");
         return nullptr;
     }
     nlohmann::json* value = &root;
@@ -100,8 +101,9 @@ nlohmann::json* resolve(nlohmann::json& root, const std::string& pointer, diagno
         } else if (value->is_array()) {
             const auto index = array_index(token);
             if (!index || *index >= value->size()) {
-                const std::string range = value->empty() ? "the array is empty"
-                                                         : "expected an index from 0 to " + std::to_string(value->size() - 1);
+                const std::string range = value->empty()
+                                              ? "the array is empty"
+                                              : "expected an index from 0 to " + std::to_string(value->size() - 1);
                 out.error(command_line, 0, 0, pointer, "no element '" + token + "' in " + where + "; " + range);
                 return nullptr;
             }
@@ -136,9 +138,11 @@ std::vector<grid_axis> parse_grid(const std::vector<std::string>& arguments, dia
     for (const std::string& argument : arguments) {
         auto axis = parse_axis(argument, found);
         if (!axis) continue;
-        const bool repeated = std::any_of(axes.begin(), axes.end(), [&](const grid_axis& a) { return a.pointer == axis->pointer; });
+        const bool repeated =
+            std::any_of(axes.begin(), axes.end(), [&](const grid_axis& a) { return a.pointer == axis->pointer; });
         if (repeated) {
-            found.error(command_line, 0, 0, axis->pointer, "--grid gives this pointer twice; expected each pointer once");
+            found.error(command_line, 0, 0, axis->pointer,
+                        "--grid gives this pointer twice; expected each pointer once");
             continue;
         }
         axes.push_back(std::move(*axis));
@@ -146,8 +150,9 @@ std::vector<grid_axis> parse_grid(const std::vector<std::string>& arguments, dia
     std::size_t points = 1;
     for (const grid_axis& axis : axes) {
         if (points > max_grid_points / axis.values.size()) {
-            found.error(command_line, 0, 0, "", "--grid spans more than " + std::to_string(max_grid_points) +
-                                                    " points; expected a smaller grid");
+            found.error(command_line, 0, 0, "",
+                        "--grid spans more than " + std::to_string(max_grid_points) +
+                            " points; expected a smaller grid");
             break;
         }
         points *= axis.values.size();
@@ -179,7 +184,8 @@ std::optional<scenario> read_patched_scenario(const std::filesystem::path& path,
     const auto apply = [patches](json::document& doc, diagnostics& problems) {
         for (const scenario_patch& patch : patches) {
             if (!std::isfinite(patch.value)) {
-                problems.error(command_line, 0, 0, patch.pointer, "value is not a finite number; expected a finite number");
+                problems.error(command_line, 0, 0, patch.pointer,
+                               "value is not a finite number; expected a finite number");
                 continue;
             }
             if (nlohmann::json* value = resolve(doc.root, patch.pointer, problems)) *value = as_json(patch.value);
@@ -189,7 +195,8 @@ std::optional<scenario> read_patched_scenario(const std::filesystem::path& path,
     auto spec = read_scenario(path, variant, apply, found);
     // A value the grid put in is the command line's mistake, not the file's: say so.
     for (diagnostic d : found.items()) {
-        const bool patched = std::any_of(patches.begin(), patches.end(), [&](const scenario_patch& p) { return p.pointer == d.pointer; });
+        const bool patched = std::any_of(patches.begin(), patches.end(),
+                                         [&](const scenario_patch& p) { return p.pointer == d.pointer; });
         if (patched && d.file != command_line) {
             d = {command_line, 0, 0, d.pointer, d.level, "--grid value: " + d.message};
         }

@@ -16,8 +16,8 @@ using json::object_reader;
 
 const std::vector<std::string> school_levels{"elementary", "middle", "high", "k8"};
 const std::vector<std::string> spf_colours{"blue", "green", "yellow", "orange", "red"};
-const std::vector<std::string> race_names{"hispanic", "black", "white", "asian", "multiracial", "american_indian",
-                                          "pacific_islander"};
+const std::vector<std::string> race_names{"hispanic",    "black",           "white",           "asian",
+                                          "multiracial", "american_indian", "pacific_islander"};
 
 /// Condition names are the model's condition ids after the first dot, so snake_case words. Values are
 /// read up to the longest runway here; the loader holds each to its own range once it knows the model.
@@ -28,35 +28,35 @@ bool is_condition_name(const std::string& name) {
 }
 
 std::string not_a_condition_name(const std::string& name) {
-    return "'" + name + "' is not a condition name; expected the snake_case name of one of the model's conditions, "
+    return "'" + name +
+           "' is not a condition name; expected the snake_case name of one of the model's conditions, "
            "its node id after the first dot (e.g. 'accountability_flexibility')";
 }
 
 bool is_bare_identifier(const std::string& name) {
     if (name.empty() || name.front() == '.' || name.find("..") != std::string::npos) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-    });
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; });
 }
 
 bool is_level_pattern(const std::string& pattern) {
     if (pattern == "*") return true;
     const std::string body = pattern.ends_with(".*") ? pattern.substr(0, pattern.size() - 2) : pattern;
     if (body.empty() || body.front() == '.' || body.back() == '.') return false;
-    return std::all_of(body.begin(), body.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-    });
+    return std::all_of(body.begin(), body.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'; });
 }
 
 position_index positions_of(const json::document& doc) {
     position_index index{doc.file, {}};
-    for (const auto& [pointer, where] : doc.value_locations) index.positions.emplace(pointer, std::pair{where.line, where.column});
+    for (const auto& [pointer, where] : doc.value_locations)
+        index.positions.emplace(pointer, std::pair{where.line, where.column});
     return index;
 }
 
 /// Paths resolve relative to the file that names them and may not leave its folder.
 std::optional<std::filesystem::path> resolve_path(object_reader& reader, std::string_view key,
-                                                   const std::filesystem::path& base_file, bool required) {
+                                                  const std::filesystem::path& base_file, bool required) {
     const auto text = required ? reader.required_string(key) : reader.optional_string(key);
     if (!text) return std::nullopt;
     const std::filesystem::path relative = std::filesystem::path(*text).lexically_normal();
@@ -76,14 +76,17 @@ std::vector<level_rule> read_levels(object_reader& reader, std::string_view key,
     if (!levels || !levels->valid()) return rules;
     for (const std::string& pattern : levels->members()) {
         if (!is_level_pattern(pattern)) {
-            levels->error_at_key(pattern, "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
+            levels->error_at_key(pattern,
+                                 "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
             continue;
         }
         const json::location where = reader.doc().where(levels->pointer_of(pattern));
         const nlohmann::json* value = levels->optional_value(pattern);
         if (value == nullptr) continue;
         const auto level = json::read_number(reader.doc(), *value, levels->pointer_of(pattern), reader.out(), 0.0, 3.0);
-        if (level) rules.push_back({pattern, *level, {reader.doc().file, where.line, where.column, levels->pointer_of(pattern)}});
+        if (level)
+            rules.push_back(
+                {pattern, *level, {reader.doc().file, where.line, where.column, levels->pointer_of(pattern)}});
     }
     if (rules.empty() && levels->members().empty()) levels->error("no levels given; expected at least one pattern");
     return rules;
@@ -113,7 +116,9 @@ school_selector read_selector(object_reader schools) {
     const bool by_ids = schools.has("ids");
     const bool by_filter = schools.has("tag") || schools.has("level") || schools.has("spf") || schools.has("count");
     if (by_ids == by_filter) {
-        schools.error("expected exactly one way to choose schools: 'ids', or filters 'tag'/'level'/'spf' with an optional 'count'");
+        schools.error(
+            "expected exactly one way to choose schools: 'ids', or filters 'tag'/'level'/'spf' with an optional "
+            "'count'");
     }
     selector.ids = read_string_list(schools, "ids", nullptr);
     selector.tag = schools.optional_string("tag").value_or("");
@@ -141,14 +146,14 @@ void read_waves(object_reader& implementation, const scenario& sc, implementatio
             if (sc.start_year > 0 && w.start_year < sc.start_year) {
                 // The engine would start such a wave in the first year, so its schools would get years they never had.
                 item.error_at("start_year", "wave starts in " + std::to_string(w.start_year) +
-                                                 ", before the horizon starts in " + std::to_string(sc.start_year) +
-                                                 "; expected a year from " + std::to_string(sc.start_year) +
-                                                 " (or an earlier /horizon/start_year)");
+                                                ", before the horizon starts in " + std::to_string(sc.start_year) +
+                                                "; expected a year from " + std::to_string(sc.start_year) +
+                                                " (or an earlier /horizon/start_year)");
             }
             if (sc.start_year > 0 && sc.years > 0 && w.start_year > last_year) {
                 item.error_at("start_year", "wave starts in " + std::to_string(w.start_year) +
-                                                 ", after the horizon ends in " + std::to_string(last_year) +
-                                                 "; expected a year up to " + std::to_string(last_year));
+                                                ", after the horizon ends in " + std::to_string(last_year) +
+                                                "; expected a year up to " + std::to_string(last_year));
             }
         }
         w.schools = read_selector(item.child("schools"));
@@ -167,8 +172,8 @@ void read_conditions(object_reader& implementation, implementation_plan& plan) {
         }
         const nlohmann::json* value = conditions->optional_value(name);
         if (value == nullptr) continue;
-        if (const auto v = json::read_number(conditions->doc(), *value, conditions->pointer_of(name), conditions->out(), 0.0,
-                                             max_runway_years)) {
+        if (const auto v = json::read_number(conditions->doc(), *value, conditions->pointer_of(name), conditions->out(),
+                                             0.0, max_runway_years)) {
             plan.conditions[name] = *v;
         }
     }
@@ -227,7 +232,8 @@ void read_report(object_reader report, scenario& sc) {
         if (*min_n < publication_floor_min_n) {
             report.error_at("min_n", "min_n " + std::to_string(*min_n) + " is below the publication floor " +
                                          std::to_string(publication_floor_min_n) + "; expected " +
-                                         std::to_string(publication_floor_min_n) + " or more (a smaller threshold can only "
+                                         std::to_string(publication_floor_min_n) +
+                                         " or more (a smaller threshold can only "
                                          "be set with --min-n on the command line, which marks every output NOT FOR "
                                          "PUBLIC RELEASE)");
         } else {
@@ -242,7 +248,8 @@ void read_report(object_reader report, scenario& sc) {
             if (value == nullptr) continue;
             const auto reference = json::read_string(report.doc(), *value, references->pointer_of(focal), report.out());
             if (!reference) continue;
-            if (!parse_subgroup(*reference, error)) json::report_at(report.doc(), report.out(), references->pointer_of(focal), error);
+            if (!parse_subgroup(*reference, error))
+                json::report_at(report.doc(), report.out(), references->pointer_of(focal), error);
             sc.report.reference_groups.emplace_back(focal, *reference);
         }
     }
@@ -252,8 +259,9 @@ void read_effect_model(object_reader effect, scenario& sc) {
     if (!effect.valid()) return;
     if (const auto plugin = effect.required_string("plugin")) {
         if (!is_bare_identifier(*plugin)) {
-            effect.error_at("plugin", "plugin name '" + *plugin +
-                                          "' is not a bare name; expected letters, digits, '_' or '-' (no '/', '\\' or '..')");
+            effect.error_at("plugin",
+                            "plugin name '" + *plugin +
+                                "' is not a bare name; expected letters, digits, '_' or '-' (no '/', '\\' or '..')");
         }
         sc.effect_model = *plugin;
     }
@@ -324,16 +332,19 @@ std::vector<std::string> read_variant_names(const json::document& doc, diagnosti
     if (!variants.valid()) return names;
     for (const std::string& name : variants.members()) {
         if (name == "base" || !is_bare_identifier(name)) {
-            variants.error_at_key(name, "variant name '" + name + "' is reserved or not a bare name; expected letters, digits, '_' or '-'");
+            variants.error_at_key(name, "variant name '" + name +
+                                            "' is reserved or not a bare name; expected letters, digits, '_' or '-'");
         }
         if (!doc.root["variants"][name].is_object()) {
-            json::report_at(doc, out, variants.pointer_of(name), "expected an object (a merge patch on the scenario), got " +
-                                                                     json::json_type_name(doc.root["variants"][name]));
+            json::report_at(doc, out, variants.pointer_of(name),
+                            "expected an object (a merge patch on the scenario), got " +
+                                json::json_type_name(doc.root["variants"][name]));
             continue;
         }
         if (doc.root["variants"][name].contains("variants")) {
-            json::report_at(doc, out, variants.pointer_of(name) + "/variants",
-                            "a variant cannot hold variants (they would be ignored); expected changes to the base scenario");
+            json::report_at(
+                doc, out, variants.pointer_of(name) + "/variants",
+                "a variant cannot hold variants (they would be ignored); expected changes to the base scenario");
         }
         names.push_back(name);
     }
@@ -371,8 +382,8 @@ json::document without_variants(const json::document& doc) {
 
 struct scenario_file::contents {
     std::filesystem::path path;
-    json::document doc;          ///< the file as written
-    json::document base;         ///< the file without /variants
+    json::document doc;            ///< the file as written
+    json::document base;           ///< the file without /variants
     diagnostics variant_problems;  ///< problems of /variants itself, reported with every read
     std::vector<std::string> variant_names;
 };
@@ -390,7 +401,8 @@ std::optional<scenario_file> scenario_file::parse(const std::filesystem::path& p
 
 const std::vector<std::string>& scenario_file::variant_names() const { return contents_->variant_names; }
 
-std::optional<scenario> scenario_file::read(const std::string& variant, const scenario_edit& edit, diagnostics& out) const {
+std::optional<scenario> scenario_file::read(const std::string& variant, const scenario_edit& edit,
+                                            diagnostics& out) const {
     diagnostics found;
     found.append(contents_->variant_problems);
     scenario sc;
@@ -408,7 +420,8 @@ std::optional<scenario> scenario_file::read(const std::string& variant, const sc
         if (edited(doc)) read_scenario_body(doc, contents_->path, sc, found);
         sc.where = positions_of(doc);
     } else if (std::find(sc.variant_names.begin(), sc.variant_names.end(), variant) == sc.variant_names.end()) {
-        found.error(sc.file, 0, 0, "/variants", "unknown variant '" + variant + "'" + did_you_mean(variant, sc.variant_names));
+        found.error(sc.file, 0, 0, "/variants",
+                    "unknown variant '" + variant + "'" + did_you_mean(variant, sc.variant_names));
     } else {
         json::document merged = merge_variant(variant);
         if (edited(merged)) read_scenario_body(merged, contents_->path, sc, found);
@@ -522,7 +535,8 @@ void read_baselines(object_reader baseline, district_profile& district) {
                 }
                 const nlohmann::json* value = offsets->optional_value(term);
                 if (value == nullptr) continue;
-                if (const auto v = json::read_number(entry.doc(), *value, offsets->pointer_of(term), entry.out(), -5.0, 5.0)) {
+                if (const auto v =
+                        json::read_number(entry.doc(), *value, offsets->pointer_of(term), entry.out(), -5.0, 5.0)) {
                     b.offsets.emplace_back(term, *v);
                 }
             }
@@ -543,7 +557,8 @@ std::string read_evidence(object_reader& entry) {
 void read_starting_levels(object_reader& levels, district_profile& district) {
     for (const std::string& pattern : levels.members()) {
         if (!is_level_pattern(pattern)) {
-            levels.error_at_key(pattern, "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
+            levels.error_at_key(pattern,
+                                "'" + pattern + "' is not a node pattern; expected '*', '<group>.*' or a node id");
             continue;
         }
         object_reader entry = levels.child(pattern);
@@ -554,8 +569,10 @@ void read_starting_levels(object_reader& levels, district_profile& district) {
         const std::string evidence = read_evidence(entry);
         if (!value || !source || evidence.empty()) continue;
         const json::location where = levels.doc().where(levels.pointer_of(pattern));
-        district.starting_levels.push_back(
-            {pattern, *value, {levels.doc().file, where.line, where.column, levels.pointer_of(pattern)}, spread.value_or(0.0)});
+        district.starting_levels.push_back({pattern,
+                                            *value,
+                                            {levels.doc().file, where.line, where.column, levels.pointer_of(pattern)},
+                                            spread.value_or(0.0)});
     }
 }
 
@@ -603,7 +620,8 @@ void read_trend_rates(object_reader& rates, outcome_trend& trend) {
             trend.per_year.emplace_back(term, *v);
         }
     }
-    if (rates.valid() && rates.members().empty()) rates.error("no subgroup rates; expected at least one, e.g. \"all\": 0.0");
+    if (rates.valid() && rates.members().empty())
+        rates.error("no subgroup rates; expected at least one, e.g. \"all\": 0.0");
 }
 
 void read_trends(const json::document& doc, const json::array_ref& trends, district_profile& district,
@@ -613,8 +631,9 @@ void read_trends(const json::document& doc, const json::array_ref& trends, distr
         if (!entry.valid()) continue;
         outcome_trend trend;
         trend.node = entry.required_string("node").value_or("");
-        const auto first = std::find_if(district.trends.begin(), district.trends.end(),
-                                        [&](const outcome_trend& t) { return !trend.node.empty() && t.node == trend.node; });
+        const auto first = std::find_if(district.trends.begin(), district.trends.end(), [&](const outcome_trend& t) {
+            return !trend.node.empty() && t.node == trend.node;
+        });
         if (first != district.trends.end()) {
             entry.error_at("node", "second trend for '" + trend.node + "'; expected one entry per outcome node");
         }
@@ -680,14 +699,17 @@ void read_synthesized_schools(object_reader reader, district_profile& district) 
     const std::size_t findings_before = reader.out().items().size();
     national_marginals m;
     district.synthesis_seed = static_cast<std::uint64_t>(reader.required_integer("seed", 0).value_or(0));
-    m.schools = static_cast<std::int64_t>(read_sourced(reader, "schools", 1.0, 1e6, true).value_or(sourced_value{}).value);
-    m.students = static_cast<std::int64_t>(read_sourced(reader, "students", 1.0, 1e8, true).value_or(sourced_value{}).value);
+    m.schools =
+        static_cast<std::int64_t>(read_sourced(reader, "schools", 1.0, 1e6, true).value_or(sourced_value{}).value);
+    m.students =
+        static_cast<std::int64_t>(read_sourced(reader, "students", 1.0, 1e8, true).value_or(sourced_value{}).value);
     read_sourced_shares(reader.child("race_shares"), race_names, m.race_shares, 0.0, 1.0);
     read_sourced_shares(reader.child("race_lean"), race_names, m.race_tilt, -10.0, 10.0);
     read_frl_bands(reader.child("frl_bands"), m);
     m.english_learner_share = read_sourced(reader, "english_learners", 0.0, 0.89, true).value_or(sourced_value{}).value;
     m.disability_share = read_sourced(reader, "disabilities", 0.0, 0.59, true).value_or(sourced_value{}).value;
-    m.exited_ell_per_ell = read_sourced(reader, "exited_per_english_learner", 0.0, 10.0, true).value_or(sourced_value{}).value;
+    m.exited_ell_per_ell =
+        read_sourced(reader, "exited_per_english_learner", 0.0, 10.0, true).value_or(sourced_value{}).value;
     read_sourced_shares(reader.child("level_shares"), level_names, m.level_shares, 0.0, 1.0);
     read_school_sizes(reader.child("school_sizes"), m);
     if (reader.out().items().size() > findings_before) return;  // the check below would repeat them
@@ -703,7 +725,8 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
     object_reader root(doc, "", out);
     if (!root.valid()) return;
     if (const auto version = root.required_integer("pathways_district"); version && *version != 1) {
-        root.error_at("pathways_district", "unsupported district format version " + std::to_string(*version) + "; expected 1");
+        root.error_at("pathways_district",
+                      "unsupported district format version " + std::to_string(*version) + "; expected 1");
     }
     district.id = root.required_string("id").value_or("");
     district.name = root.required_string("name").value_or("");
@@ -711,7 +734,8 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
     if (auto synthesized = root.optional_child("synthesized_schools")) {
         read_synthesized_schools(std::move(*synthesized), district);
         if (root.has("schools_csv")) {
-            root.error_at("schools_csv", "a district's schools come from schools_csv or synthesized_schools; expected one, not both");
+            root.error_at("schools_csv",
+                          "a district's schools come from schools_csv or synthesized_schools; expected one, not both");
         }
     } else if (const auto csv = resolve_path(root, "schools_csv", path, true)) {
         district.schools_csv = *csv;
@@ -798,7 +822,8 @@ std::string json_schema_message(const std::filesystem::path& path) {
     if (doc && doc->root.is_object() && doc->root.contains("title") && doc->root["title"].is_string()) {
         title = "the JSON Schema '" + doc->root["title"].get<std::string>() + "'";
     }
-    return "this file is " + title + ", which describes input files but is not one; expected a scenario, model, "
+    return "this file is " + title +
+           ", which describes input files but is not one; expected a scenario, model, "
            "district profile, references, anchors or parameter file, or a schools CSV (check a file against a "
            "schema with a JSON Schema validator, or give that file to pathways validate)";
 }

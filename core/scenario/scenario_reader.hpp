@@ -6,8 +6,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <limits>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>

@@ -172,18 +172,18 @@ double beta_sd_unit(double a, double b) { return std::sqrt(a * b / ((a + b) * (a
 
 void validate_prior(const sdk::prior& p) {
     switch (p.kind) {
-    case sdk::prior_kind::fixed: require_finite(p.a, "fixed", "a (value)"); return;
-    case sdk::prior_kind::normal:
-        require_finite(p.a, "normal", "a (mean)");
-        check_sd(p.b, "normal");
-        return;
-    case sdk::prior_kind::truncated_normal: check_truncated_normal(p.a, p.b, p.lower, p.upper); return;
-    case sdk::prior_kind::lognormal:
-        require_finite(p.a, "lognormal", "a (meanlog)");
-        check_sd(p.b, "lognormal");
-        return;
-    case sdk::prior_kind::uniform: check_uniform(p.lower, p.upper); return;
-    case sdk::prior_kind::beta: check_beta(p.a, p.b, p.lower, p.upper); return;
+        case sdk::prior_kind::fixed: require_finite(p.a, "fixed", "a (value)"); return;
+        case sdk::prior_kind::normal:
+            require_finite(p.a, "normal", "a (mean)");
+            check_sd(p.b, "normal");
+            return;
+        case sdk::prior_kind::truncated_normal: check_truncated_normal(p.a, p.b, p.lower, p.upper); return;
+        case sdk::prior_kind::lognormal:
+            require_finite(p.a, "lognormal", "a (meanlog)");
+            check_sd(p.b, "lognormal");
+            return;
+        case sdk::prior_kind::uniform: check_uniform(p.lower, p.upper); return;
+        case sdk::prior_kind::beta: check_beta(p.a, p.b, p.lower, p.upper); return;
     }
     reject("unknown prior kind " + std::to_string(static_cast<int>(p.kind)));
 }
@@ -247,12 +247,12 @@ double regularized_incomplete_beta(double a, double b, double x) {
 
 double sample(const sdk::prior& p, counter_rng& rng) {
     switch (p.kind) {
-    case sdk::prior_kind::fixed: validate_prior(p); return p.a;
-    case sdk::prior_kind::normal: return sample_normal(p.a, p.b, rng);
-    case sdk::prior_kind::truncated_normal: return sample_truncated_normal(p.a, p.b, p.lower, p.upper, rng);
-    case sdk::prior_kind::lognormal: return sample_lognormal(p.a, p.b, rng);
-    case sdk::prior_kind::uniform: return sample_uniform(p.lower, p.upper, rng);
-    case sdk::prior_kind::beta: return sample_beta(p.a, p.b, p.lower, p.upper, rng);
+        case sdk::prior_kind::fixed: validate_prior(p); return p.a;
+        case sdk::prior_kind::normal: return sample_normal(p.a, p.b, rng);
+        case sdk::prior_kind::truncated_normal: return sample_truncated_normal(p.a, p.b, p.lower, p.upper, rng);
+        case sdk::prior_kind::lognormal: return sample_lognormal(p.a, p.b, rng);
+        case sdk::prior_kind::uniform: return sample_uniform(p.lower, p.upper, rng);
+        case sdk::prior_kind::beta: return sample_beta(p.a, p.b, p.lower, p.upper, rng);
     }
     validate_prior(p);  // throws for an unknown kind
     return p.a;
@@ -262,12 +262,12 @@ double prior_quantile(const sdk::prior& p, double q) {
     validate_prior(p);
     if (!(q >= 0.0 && q <= 1.0)) throw std::domain_error("quantile probability must be in [0, 1]; got " + number(q));
     switch (p.kind) {
-    case sdk::prior_kind::fixed: return p.a;
-    case sdk::prior_kind::normal: return p.b == 0.0 ? p.a : p.a + p.b * normal_quantile(q);
-    case sdk::prior_kind::truncated_normal: return truncated_normal_quantile(p.a, p.b, p.lower, p.upper, q);
-    case sdk::prior_kind::lognormal: return std::exp(p.b == 0.0 ? p.a : p.a + p.b * normal_quantile(q));
-    case sdk::prior_kind::uniform: return p.lower + (p.upper - p.lower) * q;
-    case sdk::prior_kind::beta: return p.lower + (p.upper - p.lower) * beta_quantile_unit(p.a, p.b, q);
+        case sdk::prior_kind::fixed: return p.a;
+        case sdk::prior_kind::normal: return p.b == 0.0 ? p.a : p.a + p.b * normal_quantile(q);
+        case sdk::prior_kind::truncated_normal: return truncated_normal_quantile(p.a, p.b, p.lower, p.upper, q);
+        case sdk::prior_kind::lognormal: return std::exp(p.b == 0.0 ? p.a : p.a + p.b * normal_quantile(q));
+        case sdk::prior_kind::uniform: return p.lower + (p.upper - p.lower) * q;
+        case sdk::prior_kind::beta: return p.lower + (p.upper - p.lower) * beta_quantile_unit(p.a, p.b, q);
     }
     return p.a;
 }
@@ -275,12 +275,12 @@ double prior_quantile(const sdk::prior& p, double q) {
 double prior_mean(const sdk::prior& p) {
     validate_prior(p);
     switch (p.kind) {
-    case sdk::prior_kind::fixed:
-    case sdk::prior_kind::normal: return p.a;
-    case sdk::prior_kind::truncated_normal: return truncated_normal_mean(p);
-    case sdk::prior_kind::lognormal: return std::exp(p.a + 0.5 * p.b * p.b);
-    case sdk::prior_kind::uniform: return 0.5 * (p.lower + p.upper);
-    case sdk::prior_kind::beta: return p.lower + (p.upper - p.lower) * p.a / (p.a + p.b);
+        case sdk::prior_kind::fixed:
+        case sdk::prior_kind::normal: return p.a;
+        case sdk::prior_kind::truncated_normal: return truncated_normal_mean(p);
+        case sdk::prior_kind::lognormal: return std::exp(p.a + 0.5 * p.b * p.b);
+        case sdk::prior_kind::uniform: return 0.5 * (p.lower + p.upper);
+        case sdk::prior_kind::beta: return p.lower + (p.upper - p.lower) * p.a / (p.a + p.b);
     }
     return p.a;
 }
@@ -288,12 +288,12 @@ double prior_mean(const sdk::prior& p) {
 double prior_sd(const sdk::prior& p) {
     validate_prior(p);
     switch (p.kind) {
-    case sdk::prior_kind::fixed: return 0.0;
-    case sdk::prior_kind::normal: return p.b;
-    case sdk::prior_kind::truncated_normal: return truncated_normal_sd(p);
-    case sdk::prior_kind::lognormal: return std::sqrt(std::expm1(p.b * p.b)) * std::exp(p.a + 0.5 * p.b * p.b);
-    case sdk::prior_kind::uniform: return (p.upper - p.lower) / std::sqrt(12.0);
-    case sdk::prior_kind::beta: return (p.upper - p.lower) * beta_sd_unit(p.a, p.b);
+        case sdk::prior_kind::fixed: return 0.0;
+        case sdk::prior_kind::normal: return p.b;
+        case sdk::prior_kind::truncated_normal: return truncated_normal_sd(p);
+        case sdk::prior_kind::lognormal: return std::sqrt(std::expm1(p.b * p.b)) * std::exp(p.a + 0.5 * p.b * p.b);
+        case sdk::prior_kind::uniform: return (p.upper - p.lower) / std::sqrt(12.0);
+        case sdk::prior_kind::beta: return (p.upper - p.lower) * beta_sd_unit(p.a, p.b);
     }
     return 0.0;
 }
@@ -308,7 +308,8 @@ std::string prior_text(const sdk::prior& p) {
             return "truncated_normal(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
         case sdk::prior_kind::lognormal: return "lognormal(" + v(p.a) + ", " + v(p.b) + ")";
         case sdk::prior_kind::uniform: return "uniform(" + v(p.lower) + ", " + v(p.upper) + ")";
-        case sdk::prior_kind::beta: return "beta(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
+        case sdk::prior_kind::beta:
+            return "beta(" + v(p.a) + ", " + v(p.b) + "; " + v(p.lower) + ", " + v(p.upper) + ")";
     }
     return "unknown";
 }

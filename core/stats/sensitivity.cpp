@@ -30,7 +30,8 @@ struct index_pair {
 
 double evaluate(const model_function& model, std::span<const double> row) {
     const double y = model(row);
-    if (!std::isfinite(y)) throw std::runtime_error("sensitivity model returned a non-finite value: " + std::to_string(y));
+    if (!std::isfinite(y))
+        throw std::runtime_error("sensitivity model returned a non-finite value: " + std::to_string(y));
     return y;
 }
 
@@ -38,7 +39,8 @@ void check_options(std::span<const sdk::prior> inputs, const sobol_options& opti
     if (inputs.empty()) throw std::invalid_argument("sensitivity analysis needs at least one input");
     if (options.base_samples < 2) throw std::invalid_argument("sensitivity analysis needs base_samples >= 2");
     if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
-        throw std::invalid_argument("bootstrap confidence must be in (0, 1); got " + std::to_string(options.confidence));
+        throw std::invalid_argument("bootstrap confidence must be in (0, 1); got " +
+                                    std::to_string(options.confidence));
     }
     for (const sdk::prior& p : inputs) validate_prior(p);
 }
@@ -191,7 +193,8 @@ std::vector<tornado_bar> tornado(std::span<const sdk::prior> inputs, const model
         bar.swing = std::fabs(bar.output_high - bar.output_low);
         bars.push_back(bar);
     }
-    std::stable_sort(bars.begin(), bars.end(), [](const tornado_bar& x, const tornado_bar& y) { return x.swing > y.swing; });
+    std::stable_sort(bars.begin(), bars.end(),
+                     [](const tornado_bar& x, const tornado_bar& y) { return x.swing > y.swing; });
     return bars;
 }
 

@@ -17,9 +17,9 @@ namespace pathways::stats {
 using model_function = std::function<double(std::span<const double> inputs)>;
 
 struct sobol_options {
-    std::size_t base_samples = 1024;       ///< N, rows of each of the matrices A and B (>= 2)
-    std::size_t bootstrap_resamples = 500; ///< B; 0 skips the bootstrap (interval = the estimate)
-    double confidence = 0.95;              ///< coverage of the percentile bootstrap interval, in (0, 1)
+    std::size_t base_samples = 1024;        ///< N, rows of each of the matrices A and B (>= 2)
+    std::size_t bootstrap_resamples = 500;  ///< B; 0 skips the bootstrap (interval = the estimate)
+    double confidence = 0.95;               ///< coverage of the percentile bootstrap interval, in (0, 1)
     std::uint64_t seed = 0;
 };
 
@@ -72,7 +72,7 @@ struct tornado_bar {
 /// Each input in turn at its low and high quantile with every other input at its median; bars
 /// sorted by swing, largest first (ties keep input order). Throws std::invalid_argument unless
 /// 0 < low_p < high_p < 1 and every prior is valid; std::runtime_error for a non-finite output.
-std::vector<tornado_bar> tornado(std::span<const sdk::prior> inputs, const model_function& model,
-                                 double low_p = 0.05, double high_p = 0.95);
+std::vector<tornado_bar> tornado(std::span<const sdk::prior> inputs, const model_function& model, double low_p = 0.05,
+                                 double high_p = 0.95);
 
 }  // namespace pathways::stats

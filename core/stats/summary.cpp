@@ -53,7 +53,8 @@ std::vector<weighted_value> sorted_weighted(std::span<const double> values, std:
     }
     if (!(total > 0.0)) throw std::invalid_argument("weights must not all be 0");
     for (weighted_value& pair : pairs) pair.weight /= total;
-    std::stable_sort(pairs.begin(), pairs.end(), [](const weighted_value& a, const weighted_value& b) { return a.value < b.value; });
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const weighted_value& a, const weighted_value& b) { return a.value < b.value; });
     return pairs;
 }
 
@@ -95,7 +96,8 @@ summary summarize_weighted(std::span<const double> values, std::span<const doubl
 
 double quantile_type7(std::span<const double> sorted, double p) {
     if (sorted.empty()) throw std::invalid_argument("quantile of an empty set of values");
-    if (!(p >= 0.0 && p <= 1.0)) throw std::domain_error("quantile probability must be in [0, 1]; got " + std::to_string(p));
+    if (!(p >= 0.0 && p <= 1.0))
+        throw std::domain_error("quantile probability must be in [0, 1]; got " + std::to_string(p));
     const double h = static_cast<double>(sorted.size() - 1) * p;
     const auto below = static_cast<std::size_t>(std::floor(h));
     if (below + 1 >= sorted.size()) return sorted.back();
@@ -127,15 +129,13 @@ void running_moments::add(double x) {
     sum_squares_ += delta * (x - mean_);
 }
 
-double running_moments::variance() const {
-    return count_ < 2 ? 0.0 : sum_squares_ / static_cast<double>(count_ - 1);
-}
+double running_moments::variance() const { return count_ < 2 ? 0.0 : sum_squares_ / static_cast<double>(count_ - 1); }
 
 double running_moments::sd() const { return std::sqrt(variance()); }
 
 std::string interval_text(const summary& s, int decimals) {
-    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " + signed_fixed(s.p95, decimals) +
-           "]";
+    return signed_fixed(s.mean, decimals) + " [" + signed_fixed(s.p05, decimals) + ", " +
+           signed_fixed(s.p95, decimals) + "]";
 }
 
 }  // namespace pathways::stats

@@ -11,7 +11,7 @@ namespace pathways::stats {
 /// The numbers every projection row carries.
 struct summary {
     double mean = 0.0;
-    double sd = 0.0;             ///< sample sd with n − 1 in the denominator; 0 when n = 1
+    double sd = 0.0;  ///< sample sd with n − 1 in the denominator; 0 when n = 1
     double p05 = 0.0;
     double p50 = 0.0;
     double p95 = 0.0;

@@ -57,7 +57,8 @@ constexpr std::array<sdk::parameter_spec, 6> parameters{{
                "schools in science, with no size given (Denver Public Schools 2017, Early Impact Report); the "
                "mean of the math and reading defaults is an assumption",
      .evidence = "A"},
-    pathways::plugins::persistence_spec("share of an achievement gain kept each year after implementation falls back to baseline"),
+    pathways::plugins::persistence_spec(
+        "share of an achievement gain kept each year after implementation falls back to baseline"),
     {.name = "scale_discount_per_doubling",
      .type = sdk::parameter_type::real,
      .unit = "ratio per doubling",
@@ -161,7 +162,8 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
 constexpr sdk::effect_model_info model{
     .name = "evidence",
     .version = "1.0.0",
-    .description = "achievement gains per year calibrated to Pane et al. 2017 (RAND), scaled by implementation; others linear",
+    .description =
+        "achievement gains per year calibrated to Pane et al. 2017 (RAND), scaled by implementation; others linear",
     .parameters = parameters,
     .evaluate = &evaluate,
     .calibration_parameter = "effect.math",

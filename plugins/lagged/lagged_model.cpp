@@ -23,7 +23,8 @@ constexpr std::array<sdk::parameter_spec, 3> parameters{{
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.25, .lower = 0.2, .upper = 1.5},
      .description = "time constant tau of students' response 1 - exp(-years/tau) to the practice their school has "
                     "reached; the ramp of the practice itself is the implementation plan's",
-     .source = "Fixsen et al. 2005, Implementation Research (NIRN): intended outcomes take 2 to 4 years, which the implementation ramp "
+     .source = "Fixsen et al. 2005, Implementation Research (NIRN): intended outcomes take 2 to 4 years, which the "
+               "implementation ramp "
                "already spends on practice; students' response to practice met within the year is an "
                "assumption: tau = 0.5 gives 86% of the response after one year of exposure",
      .evidence = "A"},

@@ -39,16 +39,17 @@ constexpr sdk::parameter_spec race_spec(std::string_view name) {
 
 // A multiplier of a group that the DPS pilot found on par or better: default `value`, 0.8..1.3.
 constexpr sdk::parameter_spec on_par_spec(std::string_view name, double value, std::string_view description) {
-    return {.name = name,
-            .type = sdk::parameter_type::real,
-            .unit = "ratio",
-            .default_value = value,
-            .min = 0.8,
-            .max = 1.3,
-            .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = value, .b = 0.1, .lower = 0.8, .upper = 1.3},
-            .description = description,
-            .source = on_par_source,
-            .evidence = "A"};
+    return {
+        .name = name,
+        .type = sdk::parameter_type::real,
+        .unit = "ratio",
+        .default_value = value,
+        .min = 0.8,
+        .max = 1.3,
+        .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = value, .b = 0.1, .lower = 0.8, .upper = 1.3},
+        .description = description,
+        .source = on_par_source,
+        .evidence = "A"};
 }
 
 // Race multipliers are declared in pathways::sdk::race order.
@@ -174,7 +175,8 @@ std::array<double, combinations> combination_table(const multipliers& m) {
         for (std::size_t e = 0; e < m.ell.size(); ++e) {
             for (std::size_t f = 0; f < 2; ++f) {
                 for (std::size_t s = 0; s < 2; ++s) {
-                    table[((r * sdk::ell_status_count + e) * 2 + f) * 2 + s] = m.race[r] * m.ell[e] * m.frl[f] * m.sped[s];
+                    table[((r * sdk::ell_status_count + e) * 2 + f) * 2 + s] =
+                        m.race[r] * m.ell[e] * m.frl[f] * m.sped[s];
                 }
             }
         }
@@ -207,7 +209,8 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         for (std::size_t i = 0; i < cells; ++i) combination(a, i);  // throws, naming the first bad cell
     }
     for (std::size_t i = 0; i < cells; ++i) {
-        code[i] = static_cast<std::uint8_t>(((a.race[i] * sdk::ell_status_count + a.ell[i]) * 2 + a.frl[i]) * 2 + a.sped[i]);
+        code[i] =
+            static_cast<std::uint8_t>(((a.race[i] * sdk::ell_status_count + a.ell[i]) * 2 + a.frl[i]) * 2 + a.sped[i]);
     }
     const double* baseline = a.baseline_achievement.data();
     for (std::size_t d = 0; d < e.draw_count; ++d) {

@@ -120,10 +120,12 @@ constexpr sdk::parameter_spec practice_scale_spec() {
             .min = 0.0,
             .max = 5.0,
             .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
-            .description = "multiplies the change PL practice causes where it enters the graph; 1 applies the edge "
-                           "weights as given; `pathways calibrate` solves for it to reproduce an anchor",
-            .source = "A calibration knob (an assumption): 1 is the identity, at which the shipped model reproduces "
-                      "Pane et al. 2017, Informing Progress",
+            .description =
+                "multiplies the change PL practice causes where it enters the graph; 1 applies the edge "
+                "weights as given; `pathways calibrate` solves for it to reproduce an anchor",
+            .source =
+                "A calibration knob (an assumption): 1 is the identity, at which the shipped model reproduces "
+                "Pane et al. 2017, Informing Progress",
             .evidence = "A"};
 }
 
@@ -144,8 +146,9 @@ constexpr sdk::parameter_spec persistence_spec(std::string_view description) {
             .max = 1.0,
             .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
             .description = description,
-            .source = "0.6 retained per year after exposure stops, plausible 0.3-0.9 (an assumption); math gains "
-                      "from extra class time decayed about half in one year (Taylor 2014, More Math Class)",
+            .source =
+                "0.6 retained per year after exposure stops, plausible 0.3-0.9 (an assumption); math gains "
+                "from extra class time decayed about half in one year (Taylor 2014, More Math Class)",
             .evidence = "A"};
 }
 

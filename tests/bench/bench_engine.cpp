@@ -5,6 +5,7 @@
 // Usage: pathways_bench [SCENARIO] [DRAWS] [TILE_CELLS] [BLOCK_DRAWS]
 //        (default: scenarios/denver-scale-up.json, 200, and projection_options' tile and block sizes)
 //        pathways_bench --export DIR SCENARIO (writes the linear model's case for the NumPy reference)
+#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -16,7 +17,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unistd.h>
 
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
@@ -47,8 +47,9 @@ std::optional<prepared> prepare(const std::string& file, const plugin_registry& 
     }
     prepared out{std::make_unique<loaded_scenario>(std::move(*loaded)), nullptr};
     const loaded_scenario& l = *out.loaded;
-    out.sim = std::make_unique<simulation>(simulation_inputs{*l.graph, l.district, l.schools, l.cells, l.spec, *l.model},
-                                           found);
+    out.sim =
+        std::make_unique<simulation>(simulation_inputs{*l.graph, l.district, l.schools, l.cells, l.spec, *l.model},
+                                     found);
     if (found.has_errors()) {
         for (const diagnostic& d : found.items()) std::cerr << format_diagnostic(d) << '\n';
         return std::nullopt;
@@ -87,8 +88,8 @@ engine_rates measure_engine(const prepared& p, std::int64_t draws, unsigned all,
     const double one = seconds_for(sim, p.loaded->spec, draws, 1);
     const double many = one_thread_only ? one : seconds_for(sim, p.loaded->spec, draws, all);
     // Each draw runs the scenario and business as usual: 2 runs × years × evaluated nodes × cells.
-    const double per_draw = 2.0 * sim.years() * static_cast<double>(sim.evaluated_node_count()) *
-                            static_cast<double>(sim.cell_count());
+    const double per_draw =
+        2.0 * sim.years() * static_cast<double>(sim.evaluated_node_count()) * static_cast<double>(sim.cell_count());
     return {static_cast<double>(draws) / one, static_cast<double>(draws) / many, per_draw};
 }
 
@@ -110,8 +111,8 @@ std::optional<double> numpy_seconds_per_draw(const std::filesystem::path& dir, s
         std::printf("numpy reference      skipped: no python3 with numpy (Debian: apt-get install python3-numpy)\n");
         return std::nullopt;
     }
-    const std::string command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 " + *python + " '" +
-                                numpy_script + "' '" + dir.string() + "' --draws " + std::to_string(draws) +
+    const std::string command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 " + *python +
+                                " '" + numpy_script + "' '" + dir.string() + "' --draws " + std::to_string(draws) +
                                 " --seed " + std::to_string(seed) + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
     if (!pipe) return std::nullopt;
@@ -197,14 +198,17 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir, ignored);
 
     const double numpy_draws = numpy ? 1.0 / *numpy : 0.0;
-    const auto vs_numpy = [&](double draws_per_s) { return numpy ? times(draws_per_s / numpy_draws) : std::string("skipped"); };
+    const auto vs_numpy = [&](double draws_per_s) {
+        return numpy ? times(draws_per_s / numpy_draws) : std::string("skipped");
+    };
     const auto vs_roof = [&](double updates_per_s) { return percent(updates_per_s / roof_rate); };
     std::printf("\n| what | draws/s | cell-node-year updates/s | × NumPy | %% of roofline |\n|---|---|---|---|---|\n");
     const std::string own_name = own->loaded->model->name;
     // NumPy computes the linear model only, so only the linear rows have a ratio to it.
     const auto row = [&](const std::string& what, const engine_rates& r, bool one, bool is_linear) {
         const double d = one ? r.draws_one : r.draws_all;
-        print_row(what.c_str(), d, d * r.updates_per_draw, is_linear ? vs_numpy(d) : "—", vs_roof(d * r.updates_per_draw));
+        print_row(what.c_str(), d, d * r.updates_per_draw, is_linear ? vs_numpy(d) : "—",
+                  vs_roof(d * r.updates_per_draw));
     };
     row("engine, " + own_name + " model (the scenario's), 1 thread", own_rates, true, false);
     row("engine, " + own_name + " model, " + std::to_string(all) + " threads", own_rates, false, false);
@@ -222,9 +226,11 @@ int main(int argc, char** argv) {
         print_row(what, rates.draws_one, rates.draws_one * rates.updates_per_draw, "—",
                   vs_roof(rates.draws_one * rates.updates_per_draw));
     }
-    if (numpy) print_row("NumPy reference, linear model, 1 thread", numpy_draws, numpy_draws * linear_rates.updates_per_draw,
-                         "1.0×", vs_roof(numpy_draws * linear_rates.updates_per_draw));
-    print_row("roofline kernel, linear arithmetic, 1 thread", roof_rate / linear_rates.updates_per_draw, roof_rate, "—", "100%");
+    if (numpy)
+        print_row("NumPy reference, linear model, 1 thread", numpy_draws, numpy_draws * linear_rates.updates_per_draw,
+                  "1.0×", vs_roof(numpy_draws * linear_rates.updates_per_draw));
+    print_row("roofline kernel, linear arithmetic, 1 thread", roof_rate / linear_rates.updates_per_draw, roof_rate, "—",
+              "100%");
     std::printf("\nparallel efficiency  %s (%s model), %s (linear model) on %u threads\n",
                 percent(own_rates.draws_all / (own_rates.draws_one * all)).c_str(), own_name.c_str(),
                 percent(linear_rates.draws_all / (linear_rates.draws_one * all)).c_str(), all);

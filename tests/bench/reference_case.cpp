@@ -93,7 +93,8 @@ void add_structure(const loaded_scenario& loaded, reference_case& ref) {
             const std::uint8_t bands = edges[e].grade_bands;
             int view = -1;
             if (dose || bands != all_grade_bands) {
-                const auto [it, inserted] = slots.try_emplace({parent, dose, bands}, static_cast<int>(ref.views.size()));
+                const auto [it, inserted] =
+                    slots.try_emplace({parent, dose, bands}, static_cast<int>(ref.views.size()));
                 if (inserted) {
                     reference_view added{parent, dose, std::vector<double>(ref.cells, 1.0)};
                     for (std::size_t c = 0; c < ref.cells; ++c) {
@@ -178,7 +179,8 @@ nlohmann::json structure_json(const reference_case& ref, const simulation& sim, 
     nlohmann::json evaluated = nlohmann::json::array();
     for (const reference_node& node : ref.evaluated) {
         nlohmann::json parents = nlohmann::json::array();
-        for (const reference_parent& p : node.parents) parents.push_back({{"node", p.node}, {"edge", p.edge}, {"view", p.view}});
+        for (const reference_parent& p : node.parents)
+            parents.push_back({{"node", p.node}, {"edge", p.edge}, {"view", p.view}});
         evaluated.push_back({{"node", node.node}, {"composes", node.composes}, {"parents", parents}});
     }
     nlohmann::json views = nlohmann::json::array();
@@ -192,11 +194,20 @@ nlohmann::json structure_json(const reference_case& ref, const simulation& sim, 
     for (const reported_outcome& outcome : sim.outcomes()) outcomes.push_back(outcome.node);
     nlohmann::json groups = nlohmann::json::array();
     for (const reported_subgroup& group : sim.subgroups()) groups.push_back(group.group.name);
-    return {{"scenario", loaded.spec.name},   {"model", loaded.model->name}, {"cells", ref.cells},
-            {"schools", ref.schools},         {"years", ref.years},          {"nodes", loaded.graph->definition().nodes.size()},
-            {"driven", ref.driven},           {"evaluated", evaluated},      {"views", views},
-            {"edges", edges},                 {"scale", ref.scale},          {"outcomes", outcomes},
-            {"subgroups", groups},            {"school_dose_sd", school_dose_sd}};
+    return {{"scenario", loaded.spec.name},
+            {"model", loaded.model->name},
+            {"cells", ref.cells},
+            {"schools", ref.schools},
+            {"years", ref.years},
+            {"nodes", loaded.graph->definition().nodes.size()},
+            {"driven", ref.driven},
+            {"evaluated", evaluated},
+            {"views", views},
+            {"edges", edges},
+            {"scale", ref.scale},
+            {"outcomes", outcomes},
+            {"subgroups", groups},
+            {"school_dose_sd", school_dose_sd}};
 }
 
 }  // namespace

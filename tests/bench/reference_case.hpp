@@ -41,19 +41,19 @@ struct reference_case {
     std::size_t cells = 0;
     std::size_t schools = 0;
     int years = 0;
-    std::vector<double> students;        ///< [cell]
-    std::vector<std::int64_t> school;    ///< [cell]
-    std::vector<double> initial;         ///< [node * cells + cell] baseline of every node
-    std::vector<std::size_t> driven;     ///< plan-driven nodes, in the schedule's order
-    std::vector<double> levels_scenario; ///< [(year * schools + school) * driven + k], central plan
-    std::vector<double> levels_bau;      ///< the same with no program
+    std::vector<double> students;           ///< [cell]
+    std::vector<std::int64_t> school;       ///< [cell]
+    std::vector<double> initial;            ///< [node * cells + cell] baseline of every node
+    std::vector<std::size_t> driven;        ///< plan-driven nodes, in the schedule's order
+    std::vector<double> levels_scenario;    ///< [(year * schools + school) * driven + k], central plan
+    std::vector<double> levels_bau;         ///< the same with no program
     std::vector<reference_node> evaluated;  ///< topological order
     std::vector<reference_view> views;
-    std::vector<double> central_weights;    ///< per model edge
-    double scale = 1.0;                     ///< the linear model's `scale`
-    std::vector<double> members;         ///< [(year * groups + g) * cells + cell] 1 for a member
-    std::vector<double> group_students;  ///< [year * groups + g]
-    std::vector<double> outcome_trend;   ///< [outcome * cells + cell] SD per year, 0 where none
+    std::vector<double> central_weights;  ///< per model edge
+    double scale = 1.0;                   ///< the linear model's `scale`
+    std::vector<double> members;          ///< [(year * groups + g) * cells + cell] 1 for a member
+    std::vector<double> group_students;   ///< [year * groups + g]
+    std::vector<double> outcome_trend;    ///< [outcome * cells + cell] SD per year, 0 where none
 };
 
 /// Rebuilds the arrays of `sim` (which must run the `linear` model) from `loaded`. Throws

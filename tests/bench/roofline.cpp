@@ -31,7 +31,8 @@ std::vector<kernel_node> kernel_nodes(const reference_case& ref) {
             kernel_parent added{parent.node, {}};
             for (std::size_t r = 0; r < runs_per_block; ++r) {
                 added.weight[r] = evaluated.composes ? 1.0 / static_cast<double>(evaluated.parents.size())
-                                                     : ref.scale * ref.central_weights[parent.edge] * (1.0 + 0.01 * static_cast<double>(r));
+                                                     : ref.scale * ref.central_weights[parent.edge] *
+                                                           (1.0 + 0.01 * static_cast<double>(r));
             }
             node.parents.push_back(added);
         }
@@ -43,7 +44,9 @@ std::vector<kernel_node> kernel_nodes(const reference_case& ref) {
 class kernel {
 public:
     explicit kernel(const reference_case& ref)
-        : ref_(ref), nodes_(kernel_nodes(ref)), node_count_(ref.initial.size() / ref.cells),
+        : ref_(ref),
+          nodes_(kernel_nodes(ref)),
+          node_count_(ref.initial.size() / ref.cells),
           state_(node_count_ * tile_cells * runs_per_block) {}
 
     /// One block of runs over cells [first, first + width): every year, every evaluated node.
@@ -91,7 +94,8 @@ private:
         const double* __restrict initial = ref_.initial.data() + node.node * ref_.cells + first;
         parents_.clear();
         for (const kernel_parent& parent : node.parents) {
-            parents_.push_back({slice(parent.node), ref_.initial.data() + parent.node * ref_.cells + first, parent.weight.data()});
+            parents_.push_back(
+                {slice(parent.node), ref_.initial.data() + parent.node * ref_.cells + first, parent.weight.data()});
         }
         for (std::size_t c = 0; c < width; ++c) {
             std::array<double, runs_per_block> sum{};

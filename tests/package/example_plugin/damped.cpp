@@ -10,8 +10,7 @@ namespace {
 using namespace pathways::sdk;
 
 constexpr std::array<parameter_spec, 1> parameters{{
-    {"damping", parameter_type::real, "ratio", 0.5, 0.0, 1.0,
-     prior{prior_kind::uniform, 0.0, 0.0, 0.25, 0.75},
+    {"damping", parameter_type::real, "ratio", 0.5, 0.0, 1.0, prior{prior_kind::uniform, 0.0, 0.0, 0.25, 0.75},
      "share of the linear path effect that survives (implementation dilution)",
      "illustrative value for the plugin author's guide", "A"},
 }};
@@ -19,7 +18,8 @@ constexpr std::array<parameter_spec, 1> parameters{{
 // out = initial + damping · Σ w · (parent − parent at baseline), for each draw of the block over the
 // tile's cells; the inner loops run over contiguous cells and vectorise.
 void evaluate(const evaluation& e) {
-    if (e.parameters.size() != parameters.size() * e.draw_count) throw std::invalid_argument("damped: expected 1 parameter");
+    if (e.parameters.size() != parameters.size() * e.draw_count)
+        throw std::invalid_argument("damped: expected 1 parameter");
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double damping = e.parameter(0)[d];
         double* out = e.out.row(d);
@@ -28,8 +28,9 @@ void evaluate(const evaluation& e) {
     }
 }
 
-constexpr effect_model_info model{"damped", "1.0.0", "linear path effects scaled by a damping factor (example plugin)",
-                                  parameters, &evaluate, "damping"};
+constexpr effect_model_info model{
+    "damped",   "1.0.0",   "linear path effects scaled by a damping factor (example plugin)",
+    parameters, &evaluate, "damping"};
 
 void register_models(registrar& r) { r.add(model); }
 

@@ -4,8 +4,8 @@
 
 #include <cmath>
 #include <fstream>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "cli_support.hpp"
 
@@ -27,7 +27,8 @@ double district_effect(const std::filesystem::path& folder, const std::string& o
     double value = std::nan("");
     int last_year = 0;
     for (const auto& row : results["runs"][0]["rows"]) {
-        if (row["subgroup"] == "all" && row["outcome"] == outcome && row["metric"] == "effect" && row["year"].get<int>() >= last_year) {
+        if (row["subgroup"] == "all" && row["outcome"] == outcome && row["metric"] == "effect" &&
+            row["year"].get<int>() >= last_year) {
             last_year = row["year"];
             value = row["mean"].get<double>();
         }
@@ -42,7 +43,8 @@ const std::string scenario = "scenarios/rand-2017-check.json";
 TEST_CASE("calibrate writes a parameter file that run --set-file reproduces the anchor with", "[cli][calibrate]") {
     scratch_folder out("calibrate-round-trip");
     const std::string file = (out.path() / "linear.json").string();
-    const auto calibrated = run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --out '" + file + "'");
+    const auto calibrated =
+        run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --out '" + file + "'");
     INFO(calibrated.output);
     REQUIRE(calibrated.exit_code == 0);
     CHECK(calibrated.output.find("--set scale=") != std::string::npos);
@@ -57,18 +59,20 @@ TEST_CASE("calibrate writes a parameter file that run --set-file reproduces the 
 
     // The same calibration again writes the same bytes (no date, no machine in the file).
     const std::string first_bytes = read_text(file);
-    REQUIRE(run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --force --out '" + file + "'").exit_code == 0);
+    REQUIRE(run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --force --out '" + file + "'")
+                .exit_code == 0);
     CHECK(read_text(file) == first_bytes);
 
-    const auto run = run_cli("run " + scenario + " --model linear --set-file '" + file + "' --draws 0 --quiet --format json --out '" +
-                             (out.path() / "run").string() + "'");
+    const auto run = run_cli("run " + scenario + " --model linear --set-file '" + file +
+                             "' --draws 0 --quiet --format json --out '" + (out.path() / "run").string() + "'");
     INFO(run.output);
     REQUIRE(run.exit_code == 0);
     CHECK(std::abs(district_effect(out.path() / "run", "academic.achievement.math") - 0.09) < 1e-6);
 
     // --set wins over the file: scale 0 leaves nothing of PL's effect.
-    const auto pinned = run_cli("run " + scenario + " --model linear --set-file '" + file +
-                                "' --set scale=0 --draws 0 --quiet --format json --out '" + (out.path() / "pinned").string() + "'");
+    const auto pinned =
+        run_cli("run " + scenario + " --model linear --set-file '" + file +
+                "' --set scale=0 --draws 0 --quiet --format json --out '" + (out.path() / "pinned").string() + "'");
     REQUIRE(pinned.exit_code == 0);
     CHECK(district_effect(out.path() / "pinned", "academic.achievement.math") == 0.0);
 }
@@ -102,10 +106,12 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
         CHECK(result.output.find("known anchors: rand2017-math, rand2017-reading, rand2015-math") != std::string::npos);
     }
     SECTION("a model without a calibration parameter") {
-        const auto result = run_cli("calibrate " + scenario + " --anchor rand2017-math --model fixture_throws --plugin-dir '" +
-                                    PATHWAYS_FIXTURE_PLUGIN_DIR + "/throws_in_evaluate'" + to);
+        const auto result =
+            run_cli("calibrate " + scenario + " --anchor rand2017-math --model fixture_throws --plugin-dir '" +
+                    PATHWAYS_FIXTURE_PLUGIN_DIR + "/throws_in_evaluate'" + to);
         CHECK(result.exit_code == 2);
-        CHECK(result.output.find("effect model 'fixture_throws' declares no calibration parameter") != std::string::npos);
+        CHECK(result.output.find("effect model 'fixture_throws' declares no calibration parameter") !=
+              std::string::npos);
         CHECK(result.output.find("linear (scale)") != std::string::npos);
     }
     SECTION("an effect the knob's range cannot reach, with the effect at both ends") {
@@ -113,58 +119,72 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
         write_text(anchors, R"({"pathways_anchors": 1, "anchors": [{"id": "harmful", "reference": "r", "design": "d",
             "outcome": "academic.achievement.math", "years": 1, "effect": -0.5, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
-        const auto result = run_cli("calibrate " + scenario + " --anchor harmful --model linear --anchors '" + anchors.string() + "'" + to);
+        const auto result = run_cli("calibrate " + scenario + " --anchor harmful --model linear --anchors '" +
+                                    anchors.string() + "'" + to);
         CHECK(result.exit_code == 2);
-        CHECK(result.output.find("no value of 'scale' in its declared range [0, 3] gives the anchor's effect -0.5: scale = 0 "
-                                 "gives +0.0000, scale = 3 gives +") != std::string::npos);
+        CHECK(result.output.find(
+                  "no value of 'scale' in its declared range [0, 3] gives the anchor's effect -0.5: scale = 0 "
+                  "gives +0.0000, scale = 3 gives +") != std::string::npos);
     }
     SECTION("a user anchor that reuses a shipped id, or an outcome the model lacks") {
         const auto anchors = out.path() / "mine.json";
-        write_text(anchors, R"({"pathways_anchors": 1, "anchors": [{"id": "rand2017-math", "reference": "r", "design": "d",
+        write_text(anchors,
+                   R"({"pathways_anchors": 1, "anchors": [{"id": "rand2017-math", "reference": "r", "design": "d",
             "outcome": "academic.achievement.math", "years": 1, "effect": 0.1, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}, {"id": "art", "reference": "r", "design": "d",
             "outcome": "academic.achievement.art", "years": 1, "effect": 0.1, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
-        const auto reused = run_cli("calibrate " + scenario + " --anchor art --anchors '" + anchors.string() + "'" + to);
+        const auto reused =
+            run_cli("calibrate " + scenario + " --anchor art --anchors '" + anchors.string() + "'" + to);
         CHECK(reused.exit_code == 2);
-        CHECK(reused.output.find(":1:37: error: /anchors/0/id: anchor id 'rand2017-math' is already a shipped anchor") !=
-              std::string::npos);
+        CHECK(
+            reused.output.find(":1:37: error: /anchors/0/id: anchor id 'rand2017-math' is already a shipped anchor") !=
+            std::string::npos);
         write_text(anchors, R"({"pathways_anchors": 1, "anchors": [{"id": "art", "reference": "r", "design": "d",
             "outcome": "academic.achievement.art", "years": 1, "effect": 0.1, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
-        const auto unknown = run_cli("calibrate " + scenario + " --anchor art --anchors '" + anchors.string() + "'" + to);
+        const auto unknown =
+            run_cli("calibrate " + scenario + " --anchor art --anchors '" + anchors.string() + "'" + to);
         CHECK(unknown.exit_code == 2);
-        CHECK(unknown.output.find("/anchors/0/outcome: anchor 'art': 'academic.achievement.art' is not an outcome of model") !=
+        CHECK(unknown.output.find(
+                  "/anchors/0/outcome: anchor 'art': 'academic.achievement.art' is not an outcome of model") !=
               std::string::npos);
     }
     SECTION("pinning the knob it solves for") {
-        const auto result = run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --set scale=1" + to);
+        const auto result =
+            run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --set scale=1" + to);
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("parameter 'scale' is the knob calibration solves for") != std::string::npos);
     }
     CHECK_FALSE(std::filesystem::exists(out.path() / "p.json"));
 }
 
-TEST_CASE("parameter files given with --set-file are checked like scenario values, at the file's line and column", "[cli][set-file]") {
+TEST_CASE("parameter files given with --set-file are checked like scenario values, at the file's line and column",
+          "[cli][set-file]") {
     scratch_folder out("set-file-errors");
     const auto file = out.path() / "params.json";
-    write_text(file, "{\"pathways_parameters\": 1, \"model\": \"linear\",\n \"parameters\": {\"scale\": 7, \"sclae\": 1}}");
-    const auto result = run_cli("run " + scenario + " --model linear --set-file '" + file.string() + "' --draws 0 --quiet --out '" +
-                                (out.path() / "run").string() + "'");
+    write_text(file,
+               "{\"pathways_parameters\": 1, \"model\": \"linear\",\n \"parameters\": {\"scale\": 7, \"sclae\": 1}}");
+    const auto result = run_cli("run " + scenario + " --model linear --set-file '" + file.string() +
+                                "' --draws 0 --quiet --out '" + (out.path() / "run").string() + "'");
     CHECK(result.exit_code == 2);
-    CHECK(result.output.find(file.string() + ":2:26: error: /parameters/scale: parameter 'scale' of effect model 'linear' is 7, "
-                                             "outside its valid range [0, 3]") != std::string::npos);
-    CHECK(result.output.find(file.string() + ":2:38: error: /parameters/sclae: unknown parameter 'sclae' of effect model 'linear'; "
-                                             "did you mean 'scale'?") != std::string::npos);
+    CHECK(result.output.find(file.string() +
+                             ":2:26: error: /parameters/scale: parameter 'scale' of effect model 'linear' is 7, "
+                             "outside its valid range [0, 3]") != std::string::npos);
+    CHECK(result.output.find(file.string() +
+                             ":2:38: error: /parameters/sclae: unknown parameter 'sclae' of effect model 'linear'; "
+                             "did you mean 'scale'?") != std::string::npos);
     // A file for another model than the run's.
     const auto other = run_cli("run " + scenario + " --set-file '" + file.string() + "' --draws 0 --quiet --out '" +
                                (out.path() / "run").string() + "'");
     CHECK(other.exit_code == 2);
-    CHECK(other.output.find("is for effect model 'linear', but this run uses 'evidence'; expected --model linear") != std::string::npos);
+    CHECK(other.output.find("is for effect model 'linear', but this run uses 'evidence'; expected --model linear") !=
+          std::string::npos);
     CHECK_FALSE(std::filesystem::exists(out.path() / "run"));
 }
 
-TEST_CASE("compare-models takes per-model settings and mixture weights, and refuses bad ones", "[cli][compare-models]") {
+TEST_CASE("compare-models takes per-model settings and mixture weights, and refuses bad ones",
+          "[cli][compare-models]") {
     const std::string base = "compare-models " + scenario + " --models linear,evidence --draws 0 --quiet ";
     const auto ok = run_cli(base + "--set linear:scale=0.5 --set persistence=0.5 --weights linear=3,evidence=1");
     INFO(ok.output);
@@ -173,7 +193,8 @@ TEST_CASE("compare-models takes per-model settings and mixture weights, and refu
 
     const auto missing = run_cli(base + "--weights linear=1");
     CHECK(missing.exit_code == 2);
-    CHECK(missing.output.find("--weights: no weight for 'evidence'; expected one for every compared model") != std::string::npos);
+    CHECK(missing.output.find("--weights: no weight for 'evidence'; expected one for every compared model") !=
+          std::string::npos);
     const auto malformed = run_cli(base + "--weights linear=x,evidence=1");
     CHECK(malformed.exit_code == 2);
     CHECK(malformed.output.find("--weights item 'linear=x' is malformed; expected MODEL=NUMBER") != std::string::npos);
@@ -185,10 +206,12 @@ TEST_CASE("compare-models takes per-model settings and mixture weights, and refu
     CHECK(nobody.output.find("no compared effect model declares parameter 'nosuch'") != std::string::npos);
     const auto elsewhere = run_cli(base + "--set lagged:annual_rate=1");
     CHECK(elsewhere.exit_code == 2);
-    CHECK(elsewhere.output.find("parameter 'annual_rate' is for effect model 'lagged', which is not compared") != std::string::npos);
+    CHECK(elsewhere.output.find("parameter 'annual_rate' is for effect model 'lagged', which is not compared") !=
+          std::string::npos);
     const auto typo = run_cli(base + "--set linear:scael=1");
     CHECK(typo.exit_code == 2);
-    CHECK(typo.output.find("unknown parameter 'scael' of effect model 'linear'; did you mean 'scale'?") != std::string::npos);
+    CHECK(typo.output.find("unknown parameter 'scael' of effect model 'linear'; did you mean 'scale'?") !=
+          std::string::npos);
 }
 
 TEST_CASE("validate checks anchors and parameter files too", "[cli][set-file]") {

@@ -135,7 +135,8 @@ TEST_CASE("a second writer of the same folder is refused with exit 2, naming the
     const auto second = run_cli(quick_run + " --out '" + (out.path() / "results").string() + "'");
     ::close(fd);
     CHECK(second.exit_code == 2);
-    CHECK(contains(second.output, "is being written by another pathways process (pid 4242); expected one run per output folder"));
+    CHECK(contains(second.output,
+                   "is being written by another pathways process (pid 4242); expected one run per output folder"));
     CHECK_FALSE(fs::exists(out.path() / "results"));
     CHECK(run_cli(quick_run + " --out '" + (out.path() / "results").string() + "'").exit_code == 0);  // free again
 }
@@ -144,16 +145,19 @@ TEST_CASE("a device, a link or a folder that is not ours is never replaced, even
     scratch_folder out("force");
     // A FIFO first: code that replaced it would, run as root, also replace /dev/full below.
     REQUIRE(::mkfifo((out.path() / "pipe.sqlite").c_str(), 0644) == 0);
-    const auto fifo = run_cli("sweep scenarios/rand-2017-check.json --grid /uncertainty/draws=0 --quiet --force --db '" +
-                              (out.path() / "pipe.sqlite").string() + "' --out '" + (out.path() / "sweep").string() + "'");
+    const auto fifo =
+        run_cli("sweep scenarios/rand-2017-check.json --grid /uncertainty/draws=0 --quiet --force --db '" +
+                (out.path() / "pipe.sqlite").string() + "' --out '" + (out.path() / "sweep").string() + "'");
     REQUIRE(fifo.exit_code == 2);
     REQUIRE(fs::is_fifo(out.path() / "pipe.sqlite"));
     CHECK(contains(fifo.output, "pipe.sqlite: error: exists and is a FIFO; pathways replaces only regular files"));
 
-    const auto device = run_cli("sweep scenarios/rand-2017-check.json --grid /uncertainty/draws=0 --quiet --force --db /dev/full --out '" +
-                                (out.path() / "sweep").string() + "'");
+    const auto device = run_cli(
+        "sweep scenarios/rand-2017-check.json --grid /uncertainty/draws=0 --quiet --force --db /dev/full --out '" +
+        (out.path() / "sweep").string() + "'");
     CHECK(device.exit_code == 2);
-    CHECK(contains(device.output, "/dev/full: error: exists and is a character device; pathways replaces only regular files"));
+    CHECK(contains(device.output,
+                   "/dev/full: error: exists and is a character device; pathways replaces only regular files"));
     CHECK_FALSE(fs::exists(out.path() / "sweep"));
     CHECK(fs::is_character_file("/dev/full"));
 
@@ -204,12 +208,12 @@ TEST_CASE("SIGTERM stops a command that never polls for it, with exit 143", "[cl
 
 TEST_CASE("SIGTERM stops a run with exit 143 and leaves nothing behind", "[cli][hardening][signals]") {
     scratch_folder out("sigterm");
-    auto [child, fd] = start_cli({"run", "scenarios/denver-scale-up.json", "--all-variants", "--draws", "2000", "--threads", "1",
-                                  "--quiet", "--out", (out.path() / "run").string()});
+    auto [child, fd] = start_cli({"run", "scenarios/denver-scale-up.json", "--all-variants", "--draws", "2000",
+                                  "--threads", "1", "--quiet", "--out", (out.path() / "run").string()});
     siginfo_t info{};
     // Until its output folder is claimed (or it ends early, which the checks below then report).
-    while (!fs::exists(out.path() / ".run.lock") && ::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == 0) {
+    while (!fs::exists(out.path() / ".run.lock") &&
+           ::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0) {
         std::this_thread::yield();
     }
     ::kill(child, SIGTERM);
@@ -222,7 +226,8 @@ namespace {
 
 /// `file` of the shipped scenarios, changed by `edit` and written into `folder` beside a copy of
 /// the shipped districts, so relative paths still resolve.
-fs::path edited_copy(const fs::path& folder, const std::string& file, const std::function<void(nlohmann::json&)>& edit) {
+fs::path edited_copy(const fs::path& folder, const std::string& file,
+                     const std::function<void(nlohmann::json&)>& edit) {
     fs::copy(fs::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / "districts", folder / "districts",
              fs::copy_options::recursive | fs::copy_options::skip_existing);
     auto value = nlohmann::json::parse(read_text(fs::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / file));

@@ -10,10 +10,10 @@
 
 #include "cli_support.hpp"
 
+using Catch::Matchers::Contains;
 using pathways::test::cli_result;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
-using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
@@ -28,7 +28,8 @@ cli_result run_with_markers(const scratch_folder& markers, const std::string& ar
     return result;
 }
 
-const std::string fixtures_on_path = " --plugin-dir '" + fixture("loud") + "' --plugin-dir '" + fixture("wrong_abi") + "'";
+const std::string fixtures_on_path =
+    " --plugin-dir '" + fixture("loud") + "' --plugin-dir '" + fixture("wrong_abi") + "'";
 
 }  // namespace
 
@@ -54,9 +55,10 @@ TEST_CASE("validate checks a scenario against plugin metadata without loading an
 TEST_CASE("run loads the plugin of the model it runs, and only that one", "[cli][plugins]") {
     const scratch_folder markers("plugin-markers-run");
     const scratch_folder out("plugin-run-out");
-    const cli_result result = run_with_markers(markers, "run scenarios/rand-2017-check.json --model fixture_loud "
-                                                        "--draws 2 --quiet --out '" + (out.path() / "r").string() +
-                                                        "'" + fixtures_on_path);
+    const cli_result result = run_with_markers(markers,
+                                               "run scenarios/rand-2017-check.json --model fixture_loud "
+                                               "--draws 2 --quiet --out '" +
+                                                   (out.path() / "r").string() + "'" + fixtures_on_path);
     CHECK(result.exit_code == 0);
     CHECK(fs::exists(markers.path() / "loud"));  // the positive control: markers do appear when code runs
     CHECK_FALSE(fs::exists(markers.path() / "wrong_abi"));

@@ -41,8 +41,9 @@ TEST_CASE("every shipped scenario and variant runs", "[cli][run]") {
     scratch_folder out("all-scenarios");
     for (const char* file : {"denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2017-check"}) {
         DYNAMIC_SECTION(file) {
-            const auto result = run_cli(std::string("run scenarios/") + file + ".json --all-variants --draws 4 --quiet --out '" +
-                                        (out.path() / file).string() + "'");
+            const auto result =
+                run_cli(std::string("run scenarios/") + file + ".json --all-variants --draws 4 --quiet --out '" +
+                        (out.path() / file).string() + "'");
             INFO(result.output);
             CHECK(result.exit_code == 0);
             CHECK(std::filesystem::exists(out.path() / file / "projection.csv"));
@@ -83,7 +84,8 @@ TEST_CASE("outputs are not overwritten without --force, and nothing is written o
 
 TEST_CASE("a run too large for memory is refused up front", "[cli][run]") {
     scratch_folder out("too-many");
-    const auto result = run_cli("run scenarios/denver-scale-up.json --draws 1000000 --quiet --out '" + out.path().string() + "/x'");
+    const auto result =
+        run_cli("run scenarios/denver-scale-up.json --draws 1000000 --quiet --out '" + out.path().string() + "/x'");
     CHECK(result.exit_code == 2);
     // Located where the draws were asked for: the option, not the scenario file's /uncertainty/draws.
     CHECK(result.output.find("<command line>: error: --draws: 1000000 draws of ") != std::string::npos);
@@ -94,9 +96,10 @@ TEST_CASE("a run too large for memory is refused up front", "[cli][run]") {
 
 TEST_CASE("Ctrl-C stops a run with exit 130 and leaves no file", "[cli][run]") {
     scratch_folder out("interrupt");
-    const std::string command = "cd '" PATHWAYS_SOURCE_ROOT "' && exec '" PATHWAYS_CLI
-                                "' run scenarios/denver-scale-up.json --all-variants --draws 2000 --threads 1 --quiet --out '" +
-                                out.path().string() + "/run' >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid";
+    const std::string command =
+        "cd '" PATHWAYS_SOURCE_ROOT "' && exec '" PATHWAYS_CLI
+        "' run scenarios/denver-scale-up.json --all-variants --draws 2000 --threads 1 --quiet --out '" +
+        out.path().string() + "/run' >/dev/null 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid";
     const int status = std::system(command.c_str());
     CHECK(WEXITSTATUS(status) == 130);
     CHECK_FALSE(std::filesystem::exists(out.path() / "run" / "projection.csv"));
@@ -105,15 +108,20 @@ TEST_CASE("Ctrl-C stops a run with exit 130 and leaves no file", "[cli][run]") {
 
 TEST_CASE("evidence model at the RAND 2017 setting: about 3 percentile points in math", "[cli][run][findings]") {
     scratch_folder out("rand");
-    REQUIRE(run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code == 0);
+    REQUIRE(
+        run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code ==
+        0);
     // Full implementation for one year: 0.09 SD (Pane et al. 2017), 100·(Φ(Φ⁻¹(p0) + 0.09) − p0) ≈ 3.6 at the median.
     CHECK(final_mean(out.path(), "all", "academic.achievement.math", "effect") == Approx(0.09).margin(1e-6));
     CHECK(final_mean(out.path(), "all", "academic.achievement.math", "percentile_shift") == Approx(3.5).margin(0.5));
 }
 
-TEST_CASE("subgroup model defaults: Black students gain less, ELL/FRL/SPED/Hispanic on par or better", "[cli][run][findings]") {
+TEST_CASE("subgroup model defaults: Black students gain less, ELL/FRL/SPED/Hispanic on par or better",
+          "[cli][run][findings]") {
     scratch_folder out("subgroup");
-    REQUIRE(run_cli("run scenarios/denver-scale-up.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code == 0);
+    REQUIRE(
+        run_cli("run scenarios/denver-scale-up.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code ==
+        0);
     const std::string math = "academic.achievement.math";
     const double district = final_mean(out.path(), "all", math, "effect");
     REQUIRE(district > 0.0);
@@ -128,7 +136,8 @@ TEST_CASE("gaps on a profile whose baselines have no race offsets are refused wi
     scratch_folder folder("no-race-baselines");
     std::filesystem::create_directories(folder.path() / "districts");
     const std::filesystem::path shipped = std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios";
-    std::filesystem::copy_file(shipped / "districts" / "denver-2018-schools.csv", folder.path() / "districts" / "denver-2018-schools.csv");
+    std::filesystem::copy_file(shipped / "districts" / "denver-2018-schools.csv",
+                               folder.path() / "districts" / "denver-2018-schools.csv");
     auto district = nlohmann::json::parse(read_text(shipped / "districts" / "denver-2018.json"));
     for (auto& [node, baseline] : district["baseline"].items()) {
         if (!baseline.contains("offsets")) continue;
@@ -147,7 +156,8 @@ TEST_CASE("gaps on a profile whose baselines have no race offsets are refused wi
     const auto result = run_cli("run gaps.json --draws 2 --quiet --out out", folder.path());
     INFO(result.output);
     CHECK(result.exit_code == 2);
-    CHECK(result.output.find("error: /report/reference_groups/race:black: the race:black vs race:white gap needs baseline "
-                             "offsets for race") != std::string::npos);
+    CHECK(result.output.find(
+              "error: /report/reference_groups/race:black: the race:black vs race:white gap needs baseline "
+              "offsets for race") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(folder.path() / "out" / "projection.csv"));
 }

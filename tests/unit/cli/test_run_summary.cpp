@@ -53,8 +53,8 @@ nlohmann::json final_row(const nlohmann::json& run, const std::string& subgroup,
     nlohmann::json found;
     int last_year = 0;
     for (const auto& row : run["rows"]) {
-        if (row["subgroup"] == subgroup && row["outcome"] == outcome && row["metric"] == metric && row["course"] == course &&
-            row["year"].get<int>() >= last_year) {
+        if (row["subgroup"] == subgroup && row["outcome"] == outcome && row["metric"] == metric &&
+            row["course"] == course && row["year"].get<int>() >= last_year) {
             last_year = row["year"];
             found = row;
         }
@@ -78,7 +78,8 @@ std::string summary_line(const std::string& output, const std::string& group) {
 
 }  // namespace
 
-TEST_CASE("run prints a one-screen summary led by the model's headline outcome, --detail every table", "[cli][run][summary]") {
+TEST_CASE("run prints a one-screen summary led by the model's headline outcome, --detail every table",
+          "[cli][run][summary]") {
     const scratch_folder out("summary");
     const auto summary = run_cli("run scenarios/denver-scale-up.json --all-variants --draws 40 --quiet --out '" +
                                  (out.path() / "a").string() + "'");
@@ -100,12 +101,13 @@ TEST_CASE("run prints a one-screen summary led by the model's headline outcome, 
         CHECK(summary_line(summary.output, focal).find(" vs " + reference.get<std::string>()) != std::string::npos);
     }
     CHECK(summary.output.find("Best for all students: ") != std::string::npos);
-    CHECK(summary.output.find("Wrote to " + (out.path() / "a").string() + ": projection.csv projection.json manifest.json") !=
-          std::string::npos);
+    CHECK(summary.output.find("Wrote to " + (out.path() / "a").string() +
+                              ": projection.csv projection.json manifest.json") != std::string::npos);
     CHECK(summary.output.find("Side by side") == std::string::npos);  // the full comparison is --detail's
 
-    const auto detail = run_cli("run scenarios/denver-scale-up.json --all-variants --draws 40 --quiet --detail --out '" +
-                                (out.path() / "b").string() + "'");
+    const auto detail =
+        run_cli("run scenarios/denver-scale-up.json --all-variants --draws 40 --quiet --detail --out '" +
+                (out.path() / "b").string() + "'");
     REQUIRE(detail.exit_code == 0);
     CHECK(detail.output.find("Side by side") != std::string::npos);
     CHECK(detail.output.find("(effect SD if sustained | effect SD with the cut risk") != std::string::npos);
@@ -125,8 +127,8 @@ TEST_CASE("the summary's numbers are the projection's: interval, course, best va
         const auto cut = final_row(runs[0], group, headline, "effect", "with_cut_risk");
         const auto sustained = final_row(runs[0], group, headline, "effect", "sustained");
         REQUIRE_FALSE(cut.is_null());
-        const std::string expected = three_decimals(cut["mean"]) + " [" + three_decimals(cut["p05"]) + ", " +
-                                     three_decimals(cut["p95"]) + "]";
+        const std::string expected =
+            three_decimals(cut["mean"]) + " [" + three_decimals(cut["p05"]) + ", " + three_decimals(cut["p95"]) + "]";
         const std::string line = summary_line(result.output, group);
         CHECK(line.find(expected) != std::string::npos);
         CHECK(line.find(three_decimals(sustained["mean"])) != std::string::npos);
@@ -152,12 +154,14 @@ TEST_CASE("one central run: P(harm) 0 and an interval of width 0, no variants se
     const auto run = nlohmann::json::parse(read_text(out.path() / "projection.json"))["runs"][0];
     const double mean = final_row(run, "all", headline_of_shipped_model(), "effect", "with_cut_risk")["mean"];
     const std::string value = three_decimals(mean);
-    CHECK(summary_line(result.output, "all").find(value + " [" + value + ", " + value + "]  0.00") != std::string::npos);
+    CHECK(summary_line(result.output, "all").find(value + " [" + value + ", " + value + "]  0.00") !=
+          std::string::npos);
     CHECK(result.output.find("one central run") != std::string::npos);
     CHECK(result.output.find("Best for all students") == std::string::npos);
 }
 
-TEST_CASE("the manifest and --detail list the schools each wave reached, sampled waves as chosen", "[cli][run][waves]") {
+TEST_CASE("the manifest and --detail list the schools each wave reached, sampled waves as chosen",
+          "[cli][run][waves]") {
     const scratch_folder out("waves");
     const auto result = run_cli("run scenarios/denver-scale-up.json --draws 0 --quiet --detail --out '" +
                                 (out.path() / "a").string() + "'");
@@ -209,7 +213,8 @@ TEST_CASE("the manifest and --detail list the schools each wave reached, sampled
 }
 
 TEST_CASE("compare prints the same one-screen summary, its numbers the --detail table's", "[cli][compare][summary]") {
-    const std::string args = "compare scenarios/denver-pilot-2015.json scenarios/denver-scale-up.json --draws 20 --quiet";
+    const std::string args =
+        "compare scenarios/denver-pilot-2015.json scenarios/denver-scale-up.json --draws 20 --quiet";
     const auto summary = run_cli(args);
     REQUIRE(summary.exit_code == 0);
     std::vector<std::string> printed;  // stdout: the notes and warnings on stderr start with "pathways: "

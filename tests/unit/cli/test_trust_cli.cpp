@@ -42,8 +42,8 @@ TEST_CASE("every shipped effect model reproduces the RAND 2017 anchor at its def
     for (const std::string model : {"linear", "saturating", "lagged", "subgroup", "evidence"}) {
         INFO("model " << model);
         const auto folder = out.path() / model;
-        const auto result = run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --format csv --model " + model +
-                                    " --out '" + folder.string() + "'");
+        const auto result = run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --format csv --model " +
+                                    model + " --out '" + folder.string() + "'");
         REQUIRE(result.exit_code == 0);
         const double math_points = mean_of(folder / "projection.csv", "academic.achievement.math", "percentile_shift");
         const double math = mean_of(folder / "projection.csv", "academic.achievement.math", "effect");
@@ -93,8 +93,9 @@ TEST_CASE("under the subgroup model, harm to Black students has real probability
     int checked = 0;
     for (const auto& row : csv_rows(file_text(out.path() / "projection.csv"))) {
         const std::string& group = row.at("subgroup");
-        if (row.at("year") != "2022" || row.at("outcome") != "academic.achievement.math" || row.at("metric") != "effect" ||
-            row.at("course") != "sustained" || (group != "race:black" && group != "pl:yes&race:black")) {
+        if (row.at("year") != "2022" || row.at("outcome") != "academic.achievement.math" ||
+            row.at("metric") != "effect" || row.at("course") != "sustained" ||
+            (group != "race:black" && group != "pl:yes&race:black")) {
             continue;
         }
         INFO(group);
@@ -119,15 +120,18 @@ TEST_CASE("a suppression threshold below the publication floor comes only from t
         const auto scenario = out.path() / "small-n.json";
         std::ofstream(scenario) << text;
         std::filesystem::create_directories(out.path() / "districts");
-        std::filesystem::copy(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios/districts", out.path() / "districts",
-                              std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::copy(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios/districts",
+                              out.path() / "districts",
+                              std::filesystem::copy_options::recursive |
+                                  std::filesystem::copy_options::overwrite_existing);
         const auto result = run_cli("validate '" + scenario.string() + "'");
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("/report/min_n: min_n 1 is below the publication floor 10") != std::string::npos);
     }
     SECTION("--min-n 1 runs, and every output says it is not for public release") {
         const auto folder = out.path() / "run";
-        const auto result = run_cli("run scenarios/rand-2017-check.json --draws 0 --min-n 1 --out '" + folder.string() + "'");
+        const auto result =
+            run_cli("run scenarios/rand-2017-check.json --draws 0 --min-n 1 --out '" + folder.string() + "'");
         REQUIRE(result.exit_code == 0);
         CHECK(result.output.find("NOT FOR PUBLIC RELEASE") != std::string::npos);
         std::ifstream csv(folder / "projection.csv");

@@ -100,7 +100,8 @@ TEST_CASE("all errors of a file come in one pass", "[cli][validate]") {
 TEST_CASE("pathological inputs are rejected without a crash", "[cli][validate]") {
     pathways::test::scratch_folder folder("pathological");
     std::ofstream(folder.path() / "deep.json") << std::string(100000, '[') << std::string(100000, ']');
-    std::ofstream(folder.path() / "big.json") << "{\"pathways\": 1, \"name\": \"" << std::string(10u << 20, 'x') << "\"}";
+    std::ofstream(folder.path() / "big.json")
+        << "{\"pathways\": 1, \"name\": \"" << std::string(10u << 20, 'x') << "\"}";
     std::ofstream(folder.path() / "empty.json") << "";
     std::ofstream(folder.path() / "binary.json") << std::string("\x00\xff\xfe{", 4);
     for (const char* file : {"deep.json", "big.json", "empty.json", "binary.json", "missing.json"}) {
@@ -131,8 +132,11 @@ nlohmann::json many_variants(int count) {
             variants[name] = {{"horizon", {{"years", 51}}}};
         } else {
             variants[name] = {{"implementation",
-                               {{"waves", {{{"name", "w"}, {"start_year", 2017}, {"schools", {{"ids", {"nope-" + name}}}},
-                                            {"targets", {{"*", 2.0}}}}}}}}};
+                               {{"waves",
+                                 {{{"name", "w"},
+                                   {"start_year", 2017},
+                                   {"schools", {{"ids", {"nope-" + name}}}},
+                                   {"targets", {{"*", 2.0}}}}}}}}};
         }
     }
     scenario["variants"] = variants;
@@ -155,23 +159,28 @@ TEST_CASE("validate finds every variant's own error among 10,000 variants, each 
         const std::string message = d["message"];
         REQUIRE(message.rfind("in variant 'v", 0) == 0);
         const int i = std::stoi(message.substr(std::string("in variant 'v").size()));
-        const bool own = i % 2 == 0 ? d["pointer"] == "/horizon/years" && message.find("51 is out of range") != std::string::npos
-                                    : message.find("school 'nope-v" + std::to_string(i) + "' is not in the district") != std::string::npos ||
-                                          message.find("wave 'w' selects no school") != std::string::npos;
+        const bool own =
+            i % 2 == 0 ? d["pointer"] == "/horizon/years" && message.find("51 is out of range") != std::string::npos
+                       : message.find("school 'nope-v" + std::to_string(i) + "' is not in the district") !=
+                                 std::string::npos ||
+                             message.find("wave 'w' selects no school") != std::string::npos;
         CHECK(own);
         ++errors_of[static_cast<std::size_t>(i)];
     }
     // Odd variants: the unknown id, and that the wave then selects no school.
     CHECK(found.size() == static_cast<std::size_t>(count / 2 * 3));
     for (int i = 0; i < count; ++i) {
-        if (errors_of[static_cast<std::size_t>(i)] != (i % 2 == 0 ? 1 : 2)) FAIL("variant v" << i << ": " << errors_of[static_cast<std::size_t>(i)] << " errors");
+        if (errors_of[static_cast<std::size_t>(i)] != (i % 2 == 0 ? 1 : 2))
+            FAIL("variant v" << i << ": " << errors_of[static_cast<std::size_t>(i)] << " errors");
     }
 
     // Text output shows 20 of each kind (three kinds) and counts the rest.
     const auto text = run_cli("validate many.json", folder.path());
     CHECK(text.exit_code == 2);
     std::size_t lines = 0;
-    for (std::size_t at = text.output.find(": error: "); at != std::string::npos; at = text.output.find(": error: ", at + 1)) ++lines;
+    for (std::size_t at = text.output.find(": error: "); at != std::string::npos;
+         at = text.output.find(": error: ", at + 1))
+        ++lines;
     CHECK(lines == 60);
     CHECK(text.output.find("... and 4980 more like this") != std::string::npos);
     CHECK(text.output.find("15000 errors in all") != std::string::npos);
@@ -193,7 +202,8 @@ TEST_CASE("an error every variant inherits from the base is reported once, for t
 }
 
 TEST_CASE("command-line draws and seeds are held to the scenario file's ranges, naming the option", "[cli][options]") {
-    for (const char* args : {"--draws -5", "--draws 100000000", "--draws 2.5", "--seed 18446744073709551616", "--seed -1"}) {
+    for (const char* args :
+         {"--draws -5", "--draws 100000000", "--draws 2.5", "--seed 18446744073709551616", "--seed -1"}) {
         DYNAMIC_SECTION(args) {
             const auto result = run_cli(std::string("run valid.json --out /nonexistent/never ") + args, malformed);
             INFO(result.output);
@@ -205,7 +215,8 @@ TEST_CASE("command-line draws and seeds are held to the scenario file's ranges, 
     }
     const auto sweep = run_cli("sweep valid.json --grid /implementation/ramp/years_to_half=1 --seed -1", malformed);
     CHECK(sweep.exit_code == 2);
-    CHECK(sweep.output.find("--seed: -1 is out of range; expected an integer from 0 to 9223372036854775807") != std::string::npos);
+    CHECK(sweep.output.find("--seed: -1 is out of range; expected an integer from 0 to 9223372036854775807") !=
+          std::string::npos);
 }
 
 TEST_CASE("an unknown command is named with a did-you-mean, every help shows examples", "[cli][options]") {
@@ -237,7 +248,8 @@ TEST_CASE("a wave before the horizon, an enrollment off its CSV and a semicolon 
     std::ofstream(folder.path() / "districts" / "off.json") << district.dump(1);
     const auto enrollment = run_cli("validate districts/off.json", folder.path());
     CHECK(enrollment.exit_code == 2);
-    CHECK(enrollment.output.find("/enrollment/value: enrollment 1551 disagrees with the 1550 students") != std::string::npos);
+    CHECK(enrollment.output.find("/enrollment/value: enrollment 1551 disagrees with the 1550 students") !=
+          std::string::npos);
 
     std::string csv = read_text(malformed / "districts" / "small-schools.csv");
     std::replace(csv.begin(), csv.end(), ',', ';');

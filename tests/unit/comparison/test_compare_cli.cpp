@@ -31,8 +31,10 @@ std::vector<std::string> csv_cells(const std::string& line) {
 
 TEST_CASE("compare of a scenario with itself writes zero paired differences", "[comparison][cli]") {
     scratch_folder out("compare-self");
-    const auto result = run_cli("compare scenarios/denver-scale-up.json scenarios/denver-scale-up.json --draws 4 --threads 2 "
-                                "--quiet --detail --out '" + out.path().string() + "'");
+    const auto result = run_cli(
+        "compare scenarios/denver-scale-up.json scenarios/denver-scale-up.json --draws 4 --threads 2 "
+        "--quiet --detail --out '" +
+        out.path().string() + "'");
     REQUIRE(result.exit_code == 0);
     CHECK(result.output.find("Side by side, year 2022") != std::string::npos);
     CHECK(result.output.find("denver-scale-up (2)") != std::string::npos);
@@ -57,9 +59,11 @@ TEST_CASE("compare of a scenario with itself writes zero paired differences", "[
 }
 
 TEST_CASE("compare pairs scenarios with different seeds on the first one's seed", "[comparison][cli]") {
-    const auto result = run_cli("compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 2 --quiet --detail");
+    const auto result =
+        run_cli("compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 2 --quiet --detail");
     REQUIRE(result.exit_code == 0);
-    CHECK(result.output.find("denver-pilot-2015 uses seed 2015; using denver-scale-up's seed 2017") != std::string::npos);
+    CHECK(result.output.find("denver-pilot-2015 uses seed 2015; using denver-scale-up's seed 2017") !=
+          std::string::npos);
     CHECK(result.output.find("Which run closes which gap most by") != std::string::npos);
 }
 
@@ -72,10 +76,13 @@ TEST_CASE("compare and compare-models refuse bad input with exit 2 and write not
         CHECK(result.output.find("scenarios/nope.json: error: cannot read file") != std::string::npos);
     }
     SECTION("an unknown variant, reported for every scenario") {
-        const auto result = run_cli("compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --variant nosuch" + to);
+        const auto result =
+            run_cli("compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --variant nosuch" + to);
         CHECK(result.exit_code == 2);
-        CHECK(result.output.find("denver-scale-up.json: error: /variants: unknown variant 'nosuch'") != std::string::npos);
-        CHECK(result.output.find("denver-pilot-2015.json: error: /variants: unknown variant 'nosuch'") != std::string::npos);
+        CHECK(result.output.find("denver-scale-up.json: error: /variants: unknown variant 'nosuch'") !=
+              std::string::npos);
+        CHECK(result.output.find("denver-pilot-2015.json: error: /variants: unknown variant 'nosuch'") !=
+              std::string::npos);
     }
     SECTION("an unknown model gets the registry's suggestion") {
         const auto result = run_cli("compare-models scenarios/denver-scale-up.json --models linear,saturatng" + to);
@@ -99,8 +106,9 @@ TEST_CASE("compare and compare-models refuse bad input with exit 2 and write not
 
 TEST_CASE("compare-models does not overwrite without --force", "[comparison][cli]") {
     scratch_folder out("compare-models-force");
-    const std::string args = "compare-models scenarios/denver-scale-up.json --models linear,saturating --draws 2 --quiet --out '" +
-                             out.path().string() + "'";
+    const std::string args =
+        "compare-models scenarios/denver-scale-up.json --models linear,saturating --draws 2 --quiet --out '" +
+        out.path().string() + "'";
     const auto first = run_cli(args);
     REQUIRE(first.exit_code == 0);
     CHECK(first.output.find("Where they disagree most") != std::string::npos);
@@ -117,8 +125,9 @@ TEST_CASE("compare-models does not overwrite without --force", "[comparison][cli
 
 TEST_CASE("run --all-variants --detail prints the variants side by side", "[comparison][cli]") {
     scratch_folder out("all-variants-compare");
-    const auto result = run_cli("run scenarios/denver-scale-up.json --all-variants --draws 2 --threads 2 --quiet --detail --out '" +
-                                out.path().string() + "'");
+    const auto result =
+        run_cli("run scenarios/denver-scale-up.json --all-variants --draws 2 --threads 2 --quiet --detail --out '" +
+                out.path().string() + "'");
     REQUIRE(result.exit_code == 0);
     CHECK(result.output.find("difference paired with base on the same draws") != std::string::npos);
     CHECK(result.output.find("foundations_first") != std::string::npos);

@@ -31,12 +31,15 @@ plugin_registry shipped_plugins() {
 
 labelled_run denver_run(const plugin_registry& plugins, const std::string& name, unsigned threads) {
     diagnostics found;
-    const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", plugins,
-                                      scenario_overrides{std::nullopt, {}, 6, 11}, found);
+    const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base",
+                                      plugins, scenario_overrides{std::nullopt, {}, 6, 11}, found);
     REQUIRE(loaded);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
     REQUIRE_FALSE(found.has_errors());
-    const projection_options options{loaded->spec.draws, loaded->spec.seed, threads, loaded->spec.report.min_n, true, {}, nullptr};
+    const projection_options options{
+        loaded->spec.draws, loaded->spec.seed, threads, loaded->spec.report.min_n, true, {}, nullptr};
     return label_draws(name, comparable_rows(run_draws(sim, loaded->spec, options)), sim, loaded->spec.start_year);
 }
 
@@ -78,14 +81,16 @@ TEST_CASE("a scenario compared with itself differs by exactly zero in every row 
 TEST_CASE("runs align by name and differ draw by draw", "[comparison]") {
     // Run a: (2020, all), (2020, race:black), (2021, all). Run b lists its rows in another order,
     // lacks (2020, race:black) and has (2020, race:white): only (2020, all) and (2021, all) align.
-    const labelled_run a = make_run("a", {row(2020, "all", metric::effect), row(2020, "race:black", metric::effect),
-                                          row(2021, "all", metric::effect)},
-                                    {1.0, 5.0, 2.0,     // draw 0
-                                     3.0, 6.0, 4.0});   // draw 1
-    const labelled_run b = make_run("b", {row(2021, "all", metric::effect), row(2020, "race:white", metric::effect),
-                                          row(2020, "all", metric::effect)},
-                                    {2.5, 9.0, 1.5,     // draw 0
-                                     3.0, 9.0, 4.0});   // draw 1
+    const labelled_run a = make_run("a",
+                                    {row(2020, "all", metric::effect), row(2020, "race:black", metric::effect),
+                                     row(2021, "all", metric::effect)},
+                                    {1.0, 5.0, 2.0,    // draw 0
+                                     3.0, 6.0, 4.0});  // draw 1
+    const labelled_run b = make_run("b",
+                                    {row(2021, "all", metric::effect), row(2020, "race:white", metric::effect),
+                                     row(2020, "all", metric::effect)},
+                                    {2.5, 9.0, 1.5,    // draw 0
+                                     3.0, 9.0, 4.0});  // draw 1
 
     const labelled_run difference = paired_differences(b, a);
     REQUIRE(difference.rows.size() == 2);
@@ -115,9 +120,10 @@ TEST_CASE("runs align by name and differ draw by draw", "[comparison]") {
 }
 
 TEST_CASE("a row suppressed in any run is suppressed in the comparison", "[comparison]") {
-    const labelled_run a = make_run("a", {row(2020, "all", metric::effect), row(2020, "sped:yes", metric::effect)}, {1, 2});
-    const labelled_run b = make_run("b", {row(2020, "all", metric::effect), row(2020, "sped:yes", metric::effect, "", true)},
-                                    {1, 2});
+    const labelled_run a =
+        make_run("a", {row(2020, "all", metric::effect), row(2020, "sped:yes", metric::effect)}, {1, 2});
+    const labelled_run b =
+        make_run("b", {row(2020, "all", metric::effect), row(2020, "sped:yes", metric::effect, "", true)}, {1, 2});
     const comparison compared = compare_runs({a, b});
     REQUIRE(compared.rows.size() == 2);
     CHECK_FALSE(compared.rows[0].suppressed);
@@ -169,12 +175,11 @@ TEST_CASE("the mixture pools the models' draws, so its interval holds every mode
     const std::vector<labelled_row> rows{row(2020, "all", metric::effect), row(2021, "all", metric::effect),
                                          row(2021, "race:black", metric::effect),
                                          row(2021, "race:white", metric::effect, "", true)};
-    const labelled_run linear = make_run("linear", rows, {0.0, 0.1, 0.2, 0.0,     // draw 0
-                                                          0.0, 0.3, 0.2, 0.0,     // draw 1
-                                                          0.0, 0.5, 0.2, 0.0});   // draw 2
-    const labelled_run lagged = make_run("lagged", rows, {0.0, 0.3, 0.1, 0.0,
-                                                          0.0, 0.1, 0.1, 0.0,
-                                                          0.0, 0.2, 0.1, 0.0});
+    const labelled_run linear = make_run("linear", rows,
+                                         {0.0, 0.1, 0.2, 0.0,    // draw 0
+                                          0.0, 0.3, 0.2, 0.0,    // draw 1
+                                          0.0, 0.5, 0.2, 0.0});  // draw 2
+    const labelled_run lagged = make_run("lagged", rows, {0.0, 0.3, 0.1, 0.0, 0.0, 0.1, 0.1, 0.0, 0.0, 0.2, 0.1, 0.0});
 
     const model_comparison compared = compare_models({linear, lagged});
     CHECK(compared.models == std::vector<std::string>{"linear", "lagged"});
@@ -218,8 +223,8 @@ TEST_CASE("the mixture pools the models' draws, so its interval holds every mode
 
 TEST_CASE("with one central value per model the mixture spans the models", "[comparison]") {
     const std::vector<labelled_row> rows{row(2021, "all", metric::effect)};
-    const model_comparison compared = compare_models(
-        {make_run("a", rows, {0.05}), make_run("b", rows, {0.09}), make_run("c", rows, {0.20})});
+    const model_comparison compared =
+        compare_models({make_run("a", rows, {0.05}), make_run("b", rows, {0.09}), make_run("c", rows, {0.20})});
     REQUIRE(compared.draws == 1);
     const stats::summary& mixture = compared.rows[0].mixture;
     // Three values at positions 1/6, 1/2, 5/6: p05 and p95 are the smallest and largest model.
@@ -272,8 +277,9 @@ TEST_CASE("models are ranked by how far apart their means are", "[comparison]") 
 }
 
 TEST_CASE("final_year_rows keeps the horizon's rows with their draws", "[comparison]") {
-    const labelled_run run = make_run("a", {row(2020, "all", metric::effect), row(2021, "all", metric::effect),
-                                            row(2021, "race:black", metric::effect)},
+    const labelled_run run = make_run("a",
+                                      {row(2020, "all", metric::effect), row(2021, "all", metric::effect),
+                                       row(2021, "race:black", metric::effect)},
                                       {1, 2, 3,    // draw 0
                                        4, 5, 6});  // draw 1
     const labelled_run last = final_year_rows(run);

@@ -16,9 +16,11 @@ using namespace pathways;
 
 struct denver {
     diagnostics found;
-    plugin_registry plugins = plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
+    plugin_registry plugins =
+        plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
     std::optional<loaded_scenario> loaded =
-        load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", plugins, scenario_overrides{}, found);
+        load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", plugins,
+                      scenario_overrides{}, found);
 };
 
 std::size_t subgroup_index(const simulation& sim, const std::string& name) {

@@ -7,11 +7,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
-#include <fstream>
-#include <sstream>
 
 #include "../cli/cli_support.hpp"
 #include "engine/projection.hpp"
@@ -40,10 +40,13 @@ void check_longer_run_extends_shorter(const std::string& scenario, std::int64_t 
     const auto loaded =
         load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/" + scenario, "base", plugins, scenario_overrides{}, found);
     REQUIRE(loaded);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
     REQUIRE_FALSE(found.has_errors());
     auto draws_of = [&](std::int64_t draws, unsigned threads) {
-        const projection_options options{draws, loaded->spec.seed, threads, loaded->spec.report.min_n, true, {}, nullptr};
+        const projection_options options{draws,  loaded->spec.seed, threads, loaded->spec.report.min_n, true, {},
+                                         nullptr};
         return run_draws(sim, loaded->spec, options);
     };
     const projection_draws short_run = draws_of(shorter, 1);
@@ -70,9 +73,12 @@ void check_same_bits_for_any_schedule(const std::string& scenario, const std::op
         plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
     scenario_overrides overrides;
     overrides.effect_model = model;
-    const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/" + scenario, "base", plugins, overrides, found);
+    const auto loaded =
+        load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/" + scenario, "base", plugins, overrides, found);
     REQUIRE(loaded);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
     REQUIRE_FALSE(found.has_errors());
     struct schedule {
         unsigned threads;
@@ -115,8 +121,8 @@ TEST_CASE("per-draw values are the same bytes for any thread count, block of dra
 TEST_CASE("projection files are byte-identical on 1, 2 and 8 threads", "[determinism][cli]") {
     scratch_folder out("threads");
     for (const char* threads : {"1", "2", "8"}) {
-        const auto result = run_cli("run scenarios/denver-scale-up.json --draws 24 --quiet --threads " + std::string(threads) +
-                                    " --out '" + (out.path() / threads).string() + "'");
+        const auto result = run_cli("run scenarios/denver-scale-up.json --draws 24 --quiet --threads " +
+                                    std::string(threads) + " --out '" + (out.path() / threads).string() + "'");
         REQUIRE(result.exit_code == 0);
     }
     for (const char* file : {"projection.csv", "projection.json"}) {

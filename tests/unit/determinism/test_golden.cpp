@@ -32,7 +32,8 @@ using namespace pathways;
 
 constexpr std::int64_t golden_draws = 12;  // enough that every cut-risk scenario has cut draws
 constexpr std::size_t sampled_rows = 24;
-const std::filesystem::path golden_file = std::filesystem::path(PATHWAYS_TEST_DATA) / "data/golden/projection_fingerprints.txt";
+const std::filesystem::path golden_file =
+    std::filesystem::path(PATHWAYS_TEST_DATA) / "data/golden/projection_fingerprints.txt";
 
 /// A fingerprint value with the scale its tolerance is relative to.
 struct fingerprint {
@@ -49,7 +50,8 @@ constexpr std::string_view national_scale[] = {"national-scale-up.json"};
 
 std::vector<std::filesystem::path> shipped_scenarios() {
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios")) {
         if (entry.path().extension() != ".json") continue;
         if (std::find(std::begin(national_scale), std::end(national_scale), entry.path().filename().string()) !=
             std::end(national_scale)) {
@@ -73,7 +75,8 @@ void add_fingerprints(const std::string& run, const projection_draws& draws, fin
     const std::size_t rows = draws.rows.size();
     for (std::size_t i = 0; i < rows; ++i) {
         const metric_row& row = draws.rows[i];
-        const std::string key = run + "|" + std::string(to_string(row.metric)) + "|" + std::string(to_string(row.course));
+        const std::string key =
+            run + "|" + std::string(to_string(row.metric)) + "|" + std::string(to_string(row.course));
         const bool sampled = i % std::max<std::size_t>(1, rows / sampled_rows) == 0;
         const bool ill_conditioned = row.metric == metric::gap_years_to_close;
         for (std::size_t d = 0; d < draws.draws; ++d) {
@@ -89,7 +92,8 @@ void add_fingerprints(const std::string& run, const projection_draws& draws, fin
             out[key + "|magnitude"].value += std::abs(x);
             out[key + "|magnitude"].scale += std::max(std::abs(x), 1.0);
             if (sampled && (d == 0 || d + 1 == draws.draws)) {
-                out[run + "|row " + std::to_string(i) + "|draw " + std::to_string(d)] = {x, std::max(std::abs(x), 1.0), ill_conditioned};
+                out[run + "|row " + std::to_string(i) + "|draw " + std::to_string(d)] = {x, std::max(std::abs(x), 1.0),
+                                                                                         ill_conditioned};
             }
         }
     }
@@ -108,10 +112,12 @@ fingerprints compute_fingerprints() {
         for (const std::string& variant : variants) {
             const auto loaded = load_scenario(file, variant, plugins, scenario_overrides{}, found);
             REQUIRE(loaded);
-            const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model},
+            const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                                  *loaded->model},
                                  found);
             REQUIRE_FALSE(found.has_errors());
-            projection_options options{golden_draws, loaded->spec.seed, 1, loaded->spec.report.min_n, true, {}, nullptr};
+            projection_options options{golden_draws, loaded->spec.seed, 1, loaded->spec.report.min_n, true, {},
+                                       nullptr};
             options.sustained_course = true;
             add_fingerprints(file.stem().string() + "|" + variant, run_draws(sim, loaded->spec, options), out);
         }

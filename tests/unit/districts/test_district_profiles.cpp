@@ -26,13 +26,16 @@ std::map<std::pair<std::string, std::string>, double> baseline_rates(const std::
     const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/" + scenario_file, "base", plugins,
                                       scenario_overrides{}, found);
     REQUIRE(loaded);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
     REQUIRE_FALSE(found.has_errors());
     std::map<std::pair<std::string, std::string>, double> rates;
     for (std::size_t g = 0; g < sim.subgroups().size(); ++g) {
         for (const reported_outcome& outcome : sim.outcomes()) {
             if (!outcome.proficiency_index) continue;
-            rates[{outcome.id, sim.subgroups()[g].group.name}] = 100.0 * sim.baseline_proficient(g, *outcome.proficiency_index);
+            rates[{outcome.id, sim.subgroups()[g].group.name}] =
+                100.0 * sim.baseline_proficient(g, *outcome.proficiency_index);
         }
     }
     return rates;
@@ -153,7 +156,9 @@ TEST_CASE("a plan never lowers a school that starts above the wave's target", "[
     const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/national-baseline.json", "base",
                                       plugins, scenario_overrides{}, found);
     REQUIRE(loaded);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec, *loaded->model}, found);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
     const implementation_schedule& schedule = sim.schedule();
     const draw_parameters central = sim.central_parameters();
     implementation_draw draw;
@@ -165,7 +170,8 @@ TEST_CASE("a plan never lowers a school that starts above the wave's target", "[
     for (std::size_t s = 0; s < schedule.school_count(); ++s) {
         for (std::size_t k = 0; k < driven; ++k) {
             const double start = schedule.start_level(s, k);
-            const bool driver = loaded->graph->definition().nodes[schedule.driven_nodes()[k]].kind == node_kind::secondary_driver;
+            const bool driver =
+                loaded->graph->definition().nodes[schedule.driven_nodes()[k]].kind == node_kind::secondary_driver;
             above_target += driver && start > 2.0 ? 1 : 0;
             for (const auto& year : planned.levels) CHECK(year[s * driven + k] >= start);
         }

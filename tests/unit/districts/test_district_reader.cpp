@@ -70,17 +70,19 @@ TEST_CASE("district trends: absent means no trend", "[districts][reader]") {
 }
 
 TEST_CASE("district trends: rates are read in file order with their source", "[districts][reader]") {
-    const written_profile file(profile_with(
-        "  \"trends\": [{\"node\": \"academic.achievement.math\",\n"
-        "              \"per_year\": {\"race:white\": 0.0, \"all\": 0.01, \"race:black\": 0.02},\n"
-        "              \"source\": \"NAEP long-term trend\", \"evidence\": \"R\"}]"));
+    const written_profile file(
+        profile_with("  \"trends\": [{\"node\": \"academic.achievement.math\",\n"
+                     "              \"per_year\": {\"race:white\": 0.0, \"all\": 0.01, \"race:black\": 0.02},\n"
+                     "              \"source\": \"NAEP long-term trend\", \"evidence\": \"R\"}]"));
     diagnostics found;
     const auto district = read_district(file.path, found);
     REQUIRE(district);
     REQUIRE(district->trends.size() == 1);
     const outcome_trend& trend = district->trends.front();
     CHECK(trend.node == "academic.achievement.math");
-    const std::vector<std::pair<std::string, double>> expected{{"race:white", 0.0}, {"all", 0.01}, {"race:black", 0.02}};
+    const std::vector<std::pair<std::string, double>> expected{{"race:white", 0.0},
+                                                               {"all", 0.01},
+                                                               {"race:black", 0.02}};
     CHECK(trend.per_year == expected);
     CHECK(trend.source == "NAEP long-term trend");
     CHECK(trend.evidence == "R");
@@ -90,10 +92,13 @@ TEST_CASE("district trends: every malformed entry is reported in one pass", "[di
     // Line 7 is the first line after the minimal profile's starting_levels.
     const auto found = read_errors(profile_with(
         "  \"trends\": [\n"
-        "    {\"node\": \"academic.achievement.ela\", \"per_year\": {\"race:purple\": 0.1}, \"source\": \"s\", \"evidence\": \"A\"},\n"
-        "    {\"node\": \"academic.achievement.ela\", \"per_year\": {\"race:black&frl:yes\": 0.1}, \"source\": \"s\", \"evidence\": \"A\"},\n"
+        "    {\"node\": \"academic.achievement.ela\", \"per_year\": {\"race:purple\": 0.1}, \"source\": \"s\", "
+        "\"evidence\": \"A\"},\n"
+        "    {\"node\": \"academic.achievement.ela\", \"per_year\": {\"race:black&frl:yes\": 0.1}, \"source\": \"s\", "
+        "\"evidence\": \"A\"},\n"
         "    {\"node\": \"self_efficacy\", \"per_year\": {\"all\": \"fast\", \"frl:yes\": 2.5}, \"evidence\": \"X\"},\n"
-        "    {\"node\": \"engagement.behavioral\", \"per_year\": {}, \"source\": \"s\", \"evidence\": \"A\", \"unit\": \"SD\"},\n"
+        "    {\"node\": \"engagement.behavioral\", \"per_year\": {}, \"source\": \"s\", \"evidence\": \"A\", \"unit\": "
+        "\"SD\"},\n"
         "    {\"per_year\": {\"all\": 0.0}, \"source\": \"s\", \"evidence\": \"A\"},\n"
         "    7\n"
         "  ]"));
@@ -118,9 +123,9 @@ TEST_CASE("district trends: not an array", "[districts][reader]") {
 }
 
 TEST_CASE("district trends: a node the model lacks is reported by the loader", "[districts][reader]") {
-    const written_profile file(profile_with(
-        "  \"trends\": [{\"node\": \"academic.achievement.maths\", \"per_year\": {\"all\": 0.0},\n"
-        "              \"source\": \"s\", \"evidence\": \"A\"}]"));
+    const written_profile file(
+        profile_with("  \"trends\": [{\"node\": \"academic.achievement.maths\", \"per_year\": {\"all\": 0.0},\n"
+                     "              \"source\": \"s\", \"evidence\": \"A\"}]"));
     diagnostics found;
     CHECK_FALSE(load_district(file.path, "", found));
     // The profile has no baselines and no enrollment, so warnings and a note come with the one error.
@@ -132,19 +137,22 @@ TEST_CASE("district trends: a node the model lacks is reported by the loader", "
 }
 
 TEST_CASE("pathways population: a bad profile exits 2 with compiler-style diagnostics", "[districts][reader][cli]") {
-    const written_profile file(profile_with(
-        "  \"trends\": [{\"node\": \"academic.achievement.maths\", \"per_year\": {\"all\": 0.0},\n"
-        "              \"source\": \"s\", \"evidence\": \"A\"}]"));
+    const written_profile file(
+        profile_with("  \"trends\": [{\"node\": \"academic.achievement.maths\", \"per_year\": {\"all\": 0.0},\n"
+                     "              \"source\": \"s\", \"evidence\": \"A\"}]"));
     const auto result = test::run_cli("population '" + file.path.string() + "'");
     CHECK(result.exit_code == 2);
-    CHECK(result.output.find(file.path.string() + ":7:23: error: /trends/0/node: unknown outcome") != std::string::npos);
+    CHECK(result.output.find(file.path.string() + ":7:23: error: /trends/0/node: unknown outcome") !=
+          std::string::npos);
 }
 
 TEST_CASE("between-school spread: read with its settings", "[districts][reader]") {
     const written_profile file(
         "{\"pathways_district\": 1, \"id\": \"t\", \"name\": \"T\", \"schools_csv\": \"schools.csv\",\n"
-        " \"starting_levels\": {\"competencies.*\": {\"value\": 0.6, \"between_school_sd\": 0.5, \"source\": \"s\", \"evidence\": \"A\"}},\n"
-        " \"starting_level_spread\": {\"seed\": 7, \"correlation\": 0.25, \"source\": \"why\", \"evidence\": \"A\"}}\n");
+        " \"starting_levels\": {\"competencies.*\": {\"value\": 0.6, \"between_school_sd\": 0.5, \"source\": \"s\", "
+        "\"evidence\": \"A\"}},\n"
+        " \"starting_level_spread\": {\"seed\": 7, \"correlation\": 0.25, \"source\": \"why\", \"evidence\": "
+        "\"A\"}}\n");
     diagnostics found;
     const auto district = read_district(file.path, found);
     REQUIRE(district);
@@ -160,14 +168,16 @@ TEST_CASE("between-school spread: errors", "[districts][reader]") {
     SECTION("a spread without its seed") {
         const auto found = read_errors(
             "{\"pathways_district\": 1, \"id\": \"t\", \"name\": \"T\", \"schools_csv\": \"schools.csv\",\n"
-            " \"starting_levels\": {\"*\": {\"value\": 0.6, \"between_school_sd\": 0.5, \"source\": \"s\", \"evidence\": \"A\"}}}\n");
+            " \"starting_levels\": {\"*\": {\"value\": 0.6, \"between_school_sd\": 0.5, \"source\": \"s\", "
+            "\"evidence\": \"A\"}}}\n");
         REQUIRE(found.items().size() == 1);
         require_error(found, 2, 63, "/starting_levels/*/between_school_sd", "needs /starting_level_spread");
     }
     SECTION("values out of range and missing fields") {
         const auto found = read_errors(
             "{\"pathways_district\": 1, \"id\": \"t\", \"name\": \"T\", \"schools_csv\": \"schools.csv\",\n"
-            " \"starting_levels\": {\"*\": {\"value\": 0.6, \"between_school_sd\": -1, \"source\": \"s\", \"evidence\": \"A\"}},\n"
+            " \"starting_levels\": {\"*\": {\"value\": 0.6, \"between_school_sd\": -1, \"source\": \"s\", "
+            "\"evidence\": \"A\"}},\n"
             " \"starting_level_spread\": {\"seed\": -3, \"correlation\": 1.5, \"evidence\": \"A\"}}\n");
         CHECK(found.items().size() == 4);
         require_error(found, 2, 63, "/starting_levels/*/between_school_sd", "-1 is out of range; expected 0 to 3");

@@ -11,7 +11,9 @@ using namespace pathways;
 
 district_profile spread_profile(double value, double sd, double correlation) {
     district_profile district;
-    district.starting_levels = {{"*", 1.0, {}, 0.0}, {"competencies.*", value, {}, sd}, {"learner_paths.*", value, {}, sd}};
+    district.starting_levels = {{"*", 1.0, {}, 0.0},
+                                {"competencies.*", value, {}, sd},
+                                {"learner_paths.*", value, {}, sd}};
     district.level_spread = {42, correlation, "test", "A"};
     return district;
 }

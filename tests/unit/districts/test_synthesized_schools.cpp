@@ -48,7 +48,8 @@ bool has_error(const diagnostics& found, const std::string& pointer, const std::
 
 }  // namespace
 
-TEST_CASE("synthesized schools: the national profile gives 98,469 schools and 50,438,000 students", "[districts][national]") {
+TEST_CASE("synthesized schools: the national profile gives 98,469 schools and 50,438,000 students",
+          "[districts][national]") {
     diagnostics found;
     const auto district = read_district(national_profile, found);
     REQUIRE(district);
@@ -70,11 +71,13 @@ TEST_CASE("synthesized schools: race shares that do not sum to 1 are refused", "
 }
 
 TEST_CASE("synthesized schools: a profile with a schools CSV as well is refused", "[districts][national]") {
-    const diagnostics found = read_changed("\"synthesized_schools\": {", "\"schools_csv\": \"x.csv\",\n  \"synthesized_schools\": {");
+    const diagnostics found =
+        read_changed("\"synthesized_schools\": {", "\"schools_csv\": \"x.csv\",\n  \"synthesized_schools\": {");
     CHECK(has_error(found, "/schools_csv", "expected one, not both"));
 }
 
-TEST_CASE("synthesized schools: a band whose upper bound is below its lower bound is refused", "[districts][national]") {
+TEST_CASE("synthesized schools: a band whose upper bound is below its lower bound is refused",
+          "[districts][national]") {
     const diagnostics found = read_changed("\"lower\": 0.25,", "\"lower\": 0.6,");
     CHECK(has_error(found, "/synthesized_schools/frl_bands/bands/1/upper", "upper bound below the lower bound"));
 }

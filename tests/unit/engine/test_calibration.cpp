@@ -26,10 +26,12 @@ struct watched {
 
 std::size_t index_of(const simulation& sim, const std::string& subgroup, const std::string& outcome, std::size_t& o) {
     const auto& groups = sim.subgroups();
-    const auto g = std::find_if(groups.begin(), groups.end(), [&](const reported_subgroup& s) { return s.group.name == subgroup; });
+    const auto g = std::find_if(groups.begin(), groups.end(),
+                                [&](const reported_subgroup& s) { return s.group.name == subgroup; });
     const auto& outcomes = sim.outcomes();
     o = static_cast<std::size_t>(
-        std::find_if(outcomes.begin(), outcomes.end(), [&](const reported_outcome& r) { return r.id == outcome; }) - outcomes.begin());
+        std::find_if(outcomes.begin(), outcomes.end(), [&](const reported_outcome& r) { return r.id == outcome; }) -
+        outcomes.begin());
     return static_cast<std::size_t>(g - groups.begin());
 }
 

@@ -90,7 +90,8 @@ TEST_CASE("the opportunity-gap goal is the mean of the subject gaps and grows wh
     }
     // Math gap 0.4 → 0.6, ELA 0.8 → 0.9: the goal's gap 0.6 → ½·0.6 + ½·0.9 = 0.75; unchanged (0.6) without the plan.
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd).mean == Approx(0.75).margin(1e-12));
-    CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd_bau, plan_course::none).mean == Approx(0.6).margin(1e-12));
+    CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd_bau, plan_course::none).mean ==
+          Approx(0.6).margin(1e-12));
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_closed_pct).mean == Approx(-25.0).margin(1e-9));
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_narrows).mean == 0.0);
     // A widening gap has no years to close: undefined, never a stand-in number.
@@ -111,7 +112,8 @@ TEST_CASE("a narrowing opportunity gap closes at its pace, by hand", "[engine][g
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_years_to_close).mean == Approx(8.0).margin(1e-9));
 }
 
-TEST_CASE("years to close a gap that does not narrow are empty in CSV, null in JSON and said in words", "[engine][gaps]") {
+TEST_CASE("years to close a gap that does not narrow are empty in CSV, null in JSON and said in words",
+          "[engine][gaps]") {
     gap_fixture f("s1");
     diagnostics problems;
     const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, linear(f)}, problems);
@@ -207,8 +209,9 @@ TEST_CASE("sustained and with-cut-risk projections on a plan cut for certain in 
     auto effect = [&](int year, plan_course course) {
         for (std::size_t i = 0; i < result.rows.size(); ++i) {
             const metric_row& row = result.rows[i];
-            if (row.year == year && row.subgroup == 0 && sim.outcomes()[row.outcome].id == "academic.achievement.math" &&
-                row.metric == metric::effect && row.course == course) {
+            if (row.year == year && row.subgroup == 0 &&
+                sim.outcomes()[row.outcome].id == "academic.achievement.math" && row.metric == metric::effect &&
+                row.course == course) {
                 return result.summaries[i];
             }
         }

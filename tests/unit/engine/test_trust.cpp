@@ -26,7 +26,8 @@ struct fixture : test::engine_fixture {
 };
 
 double level(const run_aggregates& run, const simulation& sim, int year, std::size_t group, std::size_t outcome) {
-    return run.levels[(static_cast<std::size_t>(year) * sim.subgroups().size() + group) * sim.outcomes().size() + outcome];
+    return run
+        .levels[(static_cast<std::size_t>(year) * sim.subgroups().size() + group) * sim.outcomes().size() + outcome];
 }
 
 // D moves 1 → 3, so O moves 0.5 × 2 = 1 in both cells; O → A acts in middle school only.
@@ -51,7 +52,8 @@ TEST_CASE("an edge restricted to grade bands moves only the cells of those bands
     // Outcomes o, math. Math: elementary 0, middle 0.2 × 1 = 0.2; all = 30 · 0.2 / 40 = 0.15.
     CHECK(level(result.scenario, sim, 0, 0, 0) == Approx(1.0));
     CHECK(level(result.scenario, sim, 0, 1, 1) - level(result.business_as_usual, sim, 0, 1, 1) == Approx(0.2));
-    CHECK(level(result.scenario, sim, 0, 2, 1) - level(result.business_as_usual, sim, 0, 2, 1) == Approx(0.0).margin(1e-12));
+    CHECK(level(result.scenario, sim, 0, 2, 1) - level(result.business_as_usual, sim, 0, 2, 1) ==
+          Approx(0.0).margin(1e-12));
     CHECK(level(result.scenario, sim, 0, 0, 1) - level(result.business_as_usual, sim, 0, 0, 1) == Approx(0.15));
 }
 
@@ -78,7 +80,8 @@ TEST_CASE("the between-school spread scales each school's dose, in every effect 
     SECTION("drawn multipliers have mean 1 and SD 0.10 / 0.09, so harm has real probability") {
         constexpr int draws = 20'000;
         std::vector<double> values;
-        for (int d = 0; d < draws; ++d) values.push_back(sim.sample_parameters(7, static_cast<std::uint64_t>(d)).school_doses[0]);
+        for (int d = 0; d < draws; ++d)
+            values.push_back(sim.sample_parameters(7, static_cast<std::uint64_t>(d)).school_doses[0]);
         const double mean = std::accumulate(values.begin(), values.end(), 0.0) / draws;
         double variance = 0.0;
         for (const double v : values) variance += (v - mean) * (v - mean);
@@ -164,7 +167,8 @@ TEST_CASE("a secular trend moves both runs by the same amount, so it is never re
     CHECK(shift(with_trend.business_as_usual, without_trend.business_as_usual, 1) == Approx(0.06));
     CHECK(shift(with_trend.business_as_usual, without_trend.business_as_usual, 2) == Approx(0.04));
     CHECK(shift(with_trend.scenario, without_trend.scenario, 0) == Approx((30 * 0.06 + 10 * 0.04) / 40));
-    const double effect_with = level(with_trend.scenario, sim, 1, 0, 1) - level(with_trend.business_as_usual, sim, 1, 0, 1);
+    const double effect_with =
+        level(with_trend.scenario, sim, 1, 0, 1) - level(with_trend.business_as_usual, sim, 1, 0, 1);
     const double effect_without =
         level(without_trend.scenario, reference, 1, 0, 1) - level(without_trend.business_as_usual, reference, 1, 0, 1);
     CHECK(effect_with == Approx(effect_without).margin(1e-12));

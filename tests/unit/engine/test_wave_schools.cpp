@@ -3,9 +3,9 @@
 
 #include <set>
 
+#include "../support/engine_fixture.hpp"
 #include "engine/schedule.hpp"
 #include "engine/wave_schools.hpp"
-#include "../support/engine_fixture.hpp"
 
 using namespace pathways;
 

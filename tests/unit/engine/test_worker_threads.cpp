@@ -12,7 +12,8 @@ using namespace pathways;
 TEST_CASE("all requested threads run the worker, the calling thread included") {
     std::atomic<int> runs{0};
     std::atomic<bool> stop{false};
-    run_on_threads(4, [&] { ++runs; }, stop);
+    run_on_threads(
+        4, [&] { ++runs; }, stop);
     CHECK(runs == 4);
     CHECK_FALSE(stop);
 }
@@ -33,9 +34,10 @@ TEST_CASE("a thread the machine refuses stops the others, joins them and names t
         return std::thread(std::move(work));
     };
     CHECK_THROWS_MATCHES(run_on_threads(8, worker, stop, refuse_third), resource_error,
-                         Catch::Matchers::Message("cannot start worker thread 4 of 8: Resource temporarily unavailable; "
-                                                  "use fewer --threads or raise the process limit (ulimit -u, "
-                                                  "ulimit -v)"));
+                         Catch::Matchers::Message(
+                             "cannot start worker thread 4 of 8: Resource temporarily unavailable; "
+                             "use fewer --threads or raise the process limit (ulimit -u, "
+                             "ulimit -v)"));
     CHECK(stop);
     CHECK(finished == 2);  // both started threads returned and were joined; the calling thread never ran it
 }

@@ -55,23 +55,23 @@ private:
 /// A small valid model shaped like the DPS one (node index: line 100 + i, edge index: line 200 + j).
 inline model_builder small_model() {
     model_builder b;
-    b.node("district.patience", node_kind::condition)                          // 0
-        .node("foundational.culture", node_kind::foundational_practice)        // 1
-        .node("learner_paths", node_kind::primary_driver)                      // 2
-        .node("learner_paths.profile", node_kind::secondary_driver, "learner_paths")  // 3
-        .node("learner_paths.goals", node_kind::secondary_driver, "learner_paths")    // 4
-        .node("agency.ownership", node_kind::student_outcome)                  // 5
-        .node("academic.math", node_kind::academic_outcome)                    // 6
-        .node("goal.whole_child", node_kind::goal);                            // 7
-    b.edge("district.patience", "learner_paths.profile", 0.3, edge_role::moderator)      // 0
-        .edge("foundational.culture", "learner_paths.profile", 0.5, edge_role::moderator) // 1
-        .edge("learner_paths.profile", "learner_paths", 1.0, edge_role::composition)     // 2
-        .edge("learner_paths.goals", "learner_paths", 1.0, edge_role::composition)       // 3
-        .edge("learner_paths.profile", "agency.ownership", 0.15)                          // 4
-        .edge("learner_paths.goals", "agency.ownership", 0.1)                             // 5
-        .edge("agency.ownership", "academic.math", 0.2)                                   // 6
-        .edge("learner_paths.goals", "academic.math", 0.05)                               // 7
-        .edge("academic.math", "goal.whole_child", 1.0);                                  // 8
+    b.node("district.patience", node_kind::condition)                                      // 0
+        .node("foundational.culture", node_kind::foundational_practice)                    // 1
+        .node("learner_paths", node_kind::primary_driver)                                  // 2
+        .node("learner_paths.profile", node_kind::secondary_driver, "learner_paths")       // 3
+        .node("learner_paths.goals", node_kind::secondary_driver, "learner_paths")         // 4
+        .node("agency.ownership", node_kind::student_outcome)                              // 5
+        .node("academic.math", node_kind::academic_outcome)                                // 6
+        .node("goal.whole_child", node_kind::goal);                                        // 7
+    b.edge("district.patience", "learner_paths.profile", 0.3, edge_role::moderator)        // 0
+        .edge("foundational.culture", "learner_paths.profile", 0.5, edge_role::moderator)  // 1
+        .edge("learner_paths.profile", "learner_paths", 1.0, edge_role::composition)       // 2
+        .edge("learner_paths.goals", "learner_paths", 1.0, edge_role::composition)         // 3
+        .edge("learner_paths.profile", "agency.ownership", 0.15)                           // 4
+        .edge("learner_paths.goals", "agency.ownership", 0.1)                              // 5
+        .edge("agency.ownership", "academic.math", 0.2)                                    // 6
+        .edge("learner_paths.goals", "academic.math", 0.05)                                // 7
+        .edge("academic.math", "goal.whole_child", 1.0);                                   // 8
     return b;
 }
 

@@ -41,8 +41,12 @@ TEST_CASE("dot output has every node, one ranked cluster per kind, in causal ord
     CHECK(dot.starts_with("digraph \"test-model\" {\n  rankdir=LR;\n  newrank=true;\n"));
     CHECK(dot.ends_with("}\n"));
 
-    const std::vector<std::string> clusters{"condition",       "foundational_practice", "secondary_driver",
-                                            "primary_driver",  "student_outcome",       "academic_outcome",
+    const std::vector<std::string> clusters{"condition",
+                                            "foundational_practice",
+                                            "secondary_driver",
+                                            "primary_driver",
+                                            "student_outcome",
+                                            "academic_outcome",
                                             "goal"};
     std::size_t previous = 0;
     for (const std::string& kind : clusters) {
@@ -75,11 +79,13 @@ TEST_CASE("dot edges show weight, role style and pen width", "[graph][export]") 
     const std::string dot = to_dot(built(b.build()));
     // penwidth = 1 + 8 * |w|, capped at 5: 0.15 -> 2.2, 0.3 -> 3.4, 1.0 -> 5, 0.123456 -> 1.987648 -> "1.99".
     CHECK(contains(dot, "  \"learner_paths.profile\" -> \"agency.ownership\" [label=\"0.15\", penwidth=2.2];\n"));
-    CHECK(contains(dot, "  \"district.patience\" -> \"learner_paths.profile\" [label=\"0.3\", penwidth=3.4, "
-                        "style=dashed];\n"));
+    CHECK(contains(dot,
+                   "  \"district.patience\" -> \"learner_paths.profile\" [label=\"0.3\", penwidth=3.4, "
+                   "style=dashed];\n"));
     CHECK(contains(dot, "  \"learner_paths.profile\" -> \"learner_paths\" [label=\"1\", penwidth=5, style=dotted];\n"));
-    CHECK(contains(dot, "  \"learner_paths.goals\" -> \"goal.whole_child\" [label=\"-0.123\", penwidth=1.99, "
-                        "color=firebrick];\n"));
+    CHECK(contains(dot,
+                   "  \"learner_paths.goals\" -> \"goal.whole_child\" [label=\"-0.123\", penwidth=1.99, "
+                   "color=firebrick];\n"));
 }
 
 TEST_CASE("dot escapes quotes and backslashes in labels", "[graph][export]") {
@@ -122,15 +128,17 @@ TEST_CASE("mermaid output has subgraphs per kind and labelled edges", "[graph][e
     model_builder b = small_model();
     b.definition().nodes[0].label = "District \"patience\"";
     const std::string text = to_mermaid(built(b.build()));
-    CHECK(text.starts_with("flowchart LR\n  subgraph cluster_condition [condition]\n"
-                           "    n0[\"District #quot;patience#quot;\"]\n  end\n"
-                           "  subgraph cluster_foundational_practice [foundational_practice]\n"));
+    CHECK(
+        text.starts_with("flowchart LR\n  subgraph cluster_condition [condition]\n"
+                         "    n0[\"District #quot;patience#quot;\"]\n  end\n"
+                         "  subgraph cluster_foundational_practice [foundational_practice]\n"));
     CHECK(text.find("subgraph cluster_secondary_driver") < text.find("subgraph cluster_primary_driver"));
-    CHECK(contains(text, "  subgraph cluster_secondary_driver [secondary_driver]\n"
-                         "    n3[\"learner_paths.profile\"]\n    n4[\"learner_paths.goals\"]\n  end\n"));
-    CHECK(contains(text, "  n0 -.->|\"0.3\"| n3\n"));   // moderator
-    CHECK(contains(text, "  n3 ==>|\"1\"| n2\n"));      // composition
-    CHECK(contains(text, "  n3 -->|\"0.15\"| n5\n"));   // effect
+    CHECK(contains(text,
+                   "  subgraph cluster_secondary_driver [secondary_driver]\n"
+                   "    n3[\"learner_paths.profile\"]\n    n4[\"learner_paths.goals\"]\n  end\n"));
+    CHECK(contains(text, "  n0 -.->|\"0.3\"| n3\n"));  // moderator
+    CHECK(contains(text, "  n3 ==>|\"1\"| n2\n"));     // composition
+    CHECK(contains(text, "  n3 -->|\"0.15\"| n5\n"));  // effect
     CHECK(text.ends_with("  n6 -->|\"1\"| n7\n"));
 }
 
@@ -161,7 +169,8 @@ TEST_CASE("json output escapes strings and prints round-trip numbers", "[graph][
         "\"range\": [0.1, 1e+21], \"grade_bands\": [\"elementary\", \"middle\", \"high\"], \"source\": \"test\", "
         "\"evidence\": \"A\"}\n"
         "  ],\n"
-        "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced second-hand: "
+        "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced "
+        "second-hand: "
         "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
         "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
         "}\n";
@@ -177,8 +186,9 @@ TEST_CASE("json output of a model without edges is still valid", "[graph][export
     b.definition().name = "n";
     CHECK(to_json(built(b.build())) ==
           "{\n  \"id\": \"empty\",\n  \"name\": \"n\",\n  \"groups\": [],\n  \"nodes\": [],\n  \"edges\": [],\n"
-          "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced second-hand: "
-        "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
-        "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
+          "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced "
+          "second-hand: "
+          "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
+          "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
           "}\n");
 }

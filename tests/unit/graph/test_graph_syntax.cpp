@@ -76,7 +76,8 @@ TEST_CASE("model writer: the DPS model written and read back is the same model",
     CHECK(model_file_text(*again) == text);
 }
 
-TEST_CASE("lavaan: the DPS model exported and read back is the same model, and exports the same text", "[graph][syntax]") {
+TEST_CASE("lavaan: the DPS model exported and read back is the same model, and exports the same text",
+          "[graph][syntax]") {
     const model_definition model = dps_model();
     const std::string lavaan = to_lavaan(model);
     diagnostics found;
@@ -116,7 +117,9 @@ TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term remo
     CHECK(edited->weight == 0.25);
     CHECK(edited->uncertainty.kind == prior_kind::truncated_normal);  // the prior is kept
     CHECK(find_edge(*model, "learner_paths.learner_profile_data", "agency.self_advocacy") == nullptr);
-    CHECK(has(found, severity::note, 0, 0, "'learner_paths.learner_profile_data' -> 'agency.self_advocacy' is in the #@ lines but in no regression"));
+    CHECK(
+        has(found, severity::note, 0, 0,
+            "'learner_paths.learner_profile_data' -> 'agency.self_advocacy' is in the #@ lines but in no regression"));
     const model_edge* added = find_edge(*model, "foundational.culture", "agency.self_direction");
     REQUIRE(added);
     CHECK(added->weight == 0.05);
@@ -124,14 +127,17 @@ TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term remo
     CHECK(added->source == "edited.lav, line " + std::to_string(line_of(lavaan, "agency.self_direction ~ 0.05*")));
 }
 
-TEST_CASE("lavaan: a coefficient outside the edge's range is an error at the coefficient's variable", "[graph][syntax]") {
-    const std::string lavaan = replaced(to_lavaan(dps_model()), "\nagency.ownership ~ 0.15*learner_paths.learner_profile_data",
-                                        "\nagency.ownership ~ 0.9*learner_paths.learner_profile_data");
+TEST_CASE("lavaan: a coefficient outside the edge's range is an error at the coefficient's variable",
+          "[graph][syntax]") {
+    const std::string lavaan =
+        replaced(to_lavaan(dps_model()), "\nagency.ownership ~ 0.15*learner_paths.learner_profile_data",
+                 "\nagency.ownership ~ 0.9*learner_paths.learner_profile_data");
     diagnostics found;
     CHECK_FALSE(read_lavaan(lavaan, "wide.lav", found));
     // "agency.ownership ~ 0.9*" is 23 characters: the variable starts in column 24.
-    CHECK(has(found, severity::error, line_of(lavaan, "agency.ownership ~ 0.9*"), 24,
-              "weight 0.9 of 'learner_paths.learner_profile_data' -> 'agency.ownership' is outside its range [-0.05, 0.3]"));
+    CHECK(has(
+        found, severity::error, line_of(lavaan, "agency.ownership ~ 0.9*"), 24,
+        "weight 0.9 of 'learner_paths.learner_profile_data' -> 'agency.ownership' is outside its range [-0.05, 0.3]"));
 }
 
 TEST_CASE("lavaan: an error in the #@ lines is reported at its line and column in the lavaan file", "[graph][syntax]") {
@@ -141,12 +147,14 @@ TEST_CASE("lavaan: an error in the #@ lines is reported at its line and column i
     CHECK(has(found, severity::error, line_of(lavaan, "\"evidence\":\"Q\""), 0, "unknown evidence tag 'Q'"));
 }
 
-TEST_CASE("lavaan: a model without #@ lines gets kinds from its graph and edges sourced to their lines", "[graph][syntax]") {
-    const std::string lavaan = "# tutoring, as a researcher wrote it\n"
-                               "attendance ~ 0.2*tutoring_dosage\n"
-                               "math_score ~ 0.3*tutoring_dosage +\n"
-                               "             0.1*attendance   # engagement pays off\n"
-                               "attendance ~~ math_score\n";
+TEST_CASE("lavaan: a model without #@ lines gets kinds from its graph and edges sourced to their lines",
+          "[graph][syntax]") {
+    const std::string lavaan =
+        "# tutoring, as a researcher wrote it\n"
+        "attendance ~ 0.2*tutoring_dosage\n"
+        "math_score ~ 0.3*tutoring_dosage +\n"
+        "             0.1*attendance   # engagement pays off\n"
+        "attendance ~~ math_score\n";
     diagnostics found;
     const auto model = read_lavaan(lavaan, "tutoring.lav", found);
     INFO(all_of(found));
@@ -160,7 +168,8 @@ TEST_CASE("lavaan: a model without #@ lines gets kinds from its graph and edges 
     CHECK(find_edge(*model, "attendance", "math_score")->weight == 0.1);
     CHECK(find_edge(*model, "attendance", "math_score")->source == "tutoring.lav, line 4");
     CHECK(has(found, severity::note, 5, 12, "'~~' statement skipped"));
-    CHECK(has(found, severity::note, 1, 1, "node kinds inferred from the graph, 1 without causes as foundational practices"));
+    CHECK(has(found, severity::note, 1, 1,
+              "node kinds inferred from the graph, 1 without causes as foundational practices"));
 }
 
 TEST_CASE("lavaan: what has no pathways form is an error at its line and column", "[graph][syntax]") {
@@ -202,19 +211,21 @@ TEST_CASE("DAGitty: the DPS model exported and read back keeps its edges, weight
     }
     CHECK(again->edges.size() == carried);
     for (const model_node& node : model.nodes) {
-        const bool set_by_plan = node.kind == node_kind::secondary_driver || node.kind == node_kind::foundational_practice;
+        const bool set_by_plan =
+            node.kind == node_kind::secondary_driver || node.kind == node_kind::foundational_practice;
         if (set_by_plan) CHECK(find_node(*again, node.id)->kind == node_kind::foundational_practice);
         if (node.has_role("headline")) CHECK(find_node(*again, node.id)->has_role("headline"));
     }
 }
 
 TEST_CASE("DAGitty: groups, reversed arrows, options and edges without beta", "[graph][syntax]") {
-    const std::string dag = "dag {\n"
-                            "bb=\"0,0,1,1\"\n"
-                            "practice [exposure]\n"
-                            "practice -> {engagement agency}\n"
-                            "score <- engagement [beta=\"0.2\"]; score [outcome]\n"
-                            "}\n";
+    const std::string dag =
+        "dag {\n"
+        "bb=\"0,0,1,1\"\n"
+        "practice [exposure]\n"
+        "practice -> {engagement agency}\n"
+        "score <- engagement [beta=\"0.2\"]; score [outcome]\n"
+        "}\n";
     diagnostics found;
     const auto model = read_dagitty(dag, "small.dag", found);
     INFO(all_of(found));

@@ -128,7 +128,7 @@ TEST_CASE("a cycle is printed node by node, at the edge that closes it", "[graph
 
 TEST_CASE("a cycle closed twice by parallel edges is reported once", "[graph]") {
     model_builder b = small_model();
-    b.edge("goal.whole_child", "agency.ownership", 0.1)                        // edge 9, line 209
+    b.edge("goal.whole_child", "agency.ownership", 0.1)                            // edge 9, line 209
         .edge("goal.whole_child", "agency.ownership", 0.2, edge_role::moderator);  // edge 10, same cycle
     const diagnostic d = only_finding(b.build());
     CHECK(d.message.starts_with("cycle: agency.ownership -> academic.math -> goal.whole_child -> agency.ownership"));
@@ -137,7 +137,7 @@ TEST_CASE("a cycle closed twice by parallel edges is reported once", "[graph]") 
 
 TEST_CASE("two distinct cycles are both reported, in line order", "[graph]") {
     model_builder b = small_model();
-    b.edge("goal.whole_child", "agency.ownership", 0.1)  // edge 9, line 209: closes 5 -> 6 -> 7 -> 5
+    b.edge("goal.whole_child", "agency.ownership", 0.1)   // edge 9, line 209: closes 5 -> 6 -> 7 -> 5
         .edge("academic.math", "agency.ownership", 0.1);  // edge 10, line 210: closes 5 -> 6 -> 5
     const std::vector<diagnostic> items = rejected(b.build());
     REQUIRE(items.size() == 2);
@@ -150,8 +150,8 @@ TEST_CASE("two distinct cycles are both reported, in line order", "[graph]") {
 
 TEST_CASE("an outcome no driver reaches is rejected, even if a condition reaches it", "[graph]") {
     model_builder b = small_model();
-    b.node("skills.creativity", node_kind::student_outcome)         // node 8, line 108
-        .edge("district.patience", "skills.creativity", 0.1)         // a condition is not a driver
+    b.node("skills.creativity", node_kind::student_outcome)                             // node 8, line 108
+        .edge("district.patience", "skills.creativity", 0.1)                            // a condition is not a driver
         .edge("foundational.culture", "skills.creativity", 0.1, edge_role::moderator);  // moderators carry no value
     const diagnostic d = only_finding(b.build());
     CHECK(d.message ==
@@ -163,8 +163,8 @@ TEST_CASE("an outcome no driver reaches is rejected, even if a condition reaches
 
 TEST_CASE("an outcome reached by a foundational practice or through other outcomes is accepted", "[graph]") {
     model_builder b = small_model();
-    b.node("skills.creativity", node_kind::student_outcome)     // node 8
-        .node("academic.growth", node_kind::academic_outcome)   // node 9
+    b.node("skills.creativity", node_kind::student_outcome)    // node 8
+        .node("academic.growth", node_kind::academic_outcome)  // node 9
         .edge("foundational.culture", "skills.creativity", 0.1)
         .edge("skills.creativity", "academic.growth", 0.1);
     CHECK(built(b.build()).definition().nodes.size() == 10);
@@ -206,10 +206,10 @@ TEST_CASE("a composition edge must go from a secondary driver to its own primary
         CHECK(d.line == 209);
     }
     SECTION("into another group's primary driver") {
-        b.node("competencies", node_kind::primary_driver)                                     // node 8
-            .node("competencies.progression", node_kind::secondary_driver, "competencies")      // node 9
-            .edge("competencies.progression", "competencies", 1.0, edge_role::composition)      // edge 9, valid
-            .edge("learner_paths.profile", "competencies", 1.0, edge_role::composition);        // edge 10, line 210
+        b.node("competencies", node_kind::primary_driver)                                   // node 8
+            .node("competencies.progression", node_kind::secondary_driver, "competencies")  // node 9
+            .edge("competencies.progression", "competencies", 1.0, edge_role::composition)  // edge 9, valid
+            .edge("learner_paths.profile", "competencies", 1.0, edge_role::composition);    // edge 10, line 210
         const diagnostic d = only_finding(b.build());
         CHECK(d.message ==
               "composition edge 'learner_paths.profile' -> 'competencies' ends outside the group of "
@@ -221,8 +221,8 @@ TEST_CASE("a composition edge must go from a secondary driver to its own primary
 TEST_CASE("an effect edge may not point at what the plan sets", "[graph]") {
     model_builder b = small_model();
     SECTION("a condition") {
-        b.node("district.alignment", node_kind::condition)                // node 8
-            .edge("learner_paths.goals", "district.alignment", 0.1);      // edge 9, line 209
+        b.node("district.alignment", node_kind::condition)            // node 8
+            .edge("learner_paths.goals", "district.alignment", 0.1);  // edge 9, line 209
         const diagnostic d = only_finding(b.build());
         CHECK(d.message ==
               "effect edge 'learner_paths.goals' -> 'district.alignment' points at a condition, which the "
@@ -267,11 +267,11 @@ TEST_CASE("a secondary driver's group must be a primary driver id", "[graph]") {
 
 TEST_CASE("every problem is reported in one pass, ordered by line", "[graph]") {
     model_builder b = small_model();
-    b.node("agency.ownership", node_kind::student_outcome)             // node 8, line 108: duplicate
-        .node("skills.creativity", node_kind::student_outcome)         // node 9, line 109: unreached
-        .edge("academic.math", "agency.ownership", 0.1)                // edge 9, line 209: cycle
-        .edge("agency.ownership", "agency.ownership", 0.1)             // edge 10, line 210: self-loop
-        .edge("learner_paths.goals", "skills.creativty", 0.1);         // edge 11, line 211: unknown
+    b.node("agency.ownership", node_kind::student_outcome)                     // node 8, line 108: duplicate
+        .node("skills.creativity", node_kind::student_outcome)                 // node 9, line 109: unreached
+        .edge("academic.math", "agency.ownership", 0.1)                        // edge 9, line 209: cycle
+        .edge("agency.ownership", "agency.ownership", 0.1)                     // edge 10, line 210: self-loop
+        .edge("learner_paths.goals", "skills.creativty", 0.1);                 // edge 11, line 211: unknown
     b.definition().edges[5].weight = std::numeric_limits<double>::infinity();  // line 205
     const std::vector<diagnostic> items = rejected(b.build());
     std::vector<std::size_t> lines;
@@ -300,13 +300,16 @@ TEST_CASE("topological order follows the documented tie-breaking", "[graph]") {
         //   s_x --> o_a --> o_c        s_x ==> p (composition)
         //            \--> o_b --/
         model_builder b;
-        b.node("o_c", node_kind::student_outcome)          // 0
-            .node("o_a", node_kind::student_outcome)       // 1
-            .node("s_x", node_kind::secondary_driver, "p") // 2
-            .node("p", node_kind::primary_driver)          // 3
-            .node("o_b", node_kind::student_outcome);      // 4
-        b.edge("s_x", "o_a", 0.1).edge("o_a", "o_c", 0.1).edge("s_x", "p", 1.0, edge_role::composition)
-            .edge("o_a", "o_b", 0.1).edge("o_b", "o_c", 0.1);
+        b.node("o_c", node_kind::student_outcome)           // 0
+            .node("o_a", node_kind::student_outcome)        // 1
+            .node("s_x", node_kind::secondary_driver, "p")  // 2
+            .node("p", node_kind::primary_driver)           // 3
+            .node("o_b", node_kind::student_outcome);       // 4
+        b.edge("s_x", "o_a", 0.1)
+            .edge("o_a", "o_c", 0.1)
+            .edge("s_x", "p", 1.0, edge_role::composition)
+            .edge("o_a", "o_b", 0.1)
+            .edge("o_b", "o_c", 0.1);
         // DFS over parents, roots and parents in index order, each node listed when it finishes:
         // root 0 (o_c): parents 1, 4 -> visit 1 (o_a): parent 2 (s_x) has none: list 2, then 1;
         //   visit 4 (o_b): parent 1 done: list 4; list 0.  Root 3 (p): parent 2 done: list 3.
@@ -321,8 +324,10 @@ TEST_CASE("topological order follows the documented tie-breaking", "[graph]") {
     }
     SECTION("a model declared parents-first keeps its declaration order") {
         model_builder b;
-        b.node("s", node_kind::secondary_driver, "p").node("p", node_kind::primary_driver)
-            .node("x", node_kind::student_outcome).node("y", node_kind::academic_outcome);
+        b.node("s", node_kind::secondary_driver, "p")
+            .node("p", node_kind::primary_driver)
+            .node("x", node_kind::student_outcome)
+            .node("y", node_kind::academic_outcome);
         b.edge("x", "y", 0.1).edge("s", "x", 0.1).edge("s", "p", 1.0, edge_role::composition);
         CHECK(as_vector(built(b.build()).topological_order()) == std::vector<std::size_t>{0, 1, 2, 3});
     }
@@ -389,22 +394,24 @@ TEST_CASE("a descriptive node carries no edge", "[graph]") {
     b.definition().nodes.back().descriptive = true;
     b.edge("school.teacher_self_efficacy", "agency.ownership", 0.1);  // edge 9, line 209
     const diagnostic d = only_finding(b.build());
-    CHECK(d.message == "edge 'school.teacher_self_efficacy' -> 'agency.ownership' touches "
-                       "'school.teacher_self_efficacy', which is marked descriptive; expected no edges at a "
-                       "descriptive node (remove \"descriptive\" to give it a causal role)");
+    CHECK(d.message ==
+          "edge 'school.teacher_self_efficacy' -> 'agency.ownership' touches "
+          "'school.teacher_self_efficacy', which is marked descriptive; expected no edges at a "
+          "descriptive node (remove \"descriptive\" to give it a causal role)");
     CHECK(d.line == 209);
 }
 
 TEST_CASE("roles sit on the kinds that can play them, and one outcome heads the reports", "[graph]") {
     model_builder b = small_model();
-    b.definition().nodes[0].roles = {"achievement"};                 // a condition as a test score
-    b.definition().nodes[6].roles = {"achievement", "headline"};     // academic.math
-    b.definition().nodes[5].roles = {"headline"};                    // agency.ownership: a second headline
+    b.definition().nodes[0].roles = {"achievement"};              // a condition as a test score
+    b.definition().nodes[6].roles = {"achievement", "headline"};  // academic.math
+    b.definition().nodes[5].roles = {"headline"};                 // agency.ownership: a second headline
     std::vector<std::string> messages;
     for (const diagnostic& d : rejected(b.build())) messages.push_back(d.message);
-    CHECK(messages == std::vector<std::string>{
-                          "node 'district.patience' is a condition with the role 'achievement'; expected that role on "
-                          "an outcome",
-                          "node 'academic.math' is a second headline outcome (the first is 'agency.ownership'); expected one",
-                      });
+    CHECK(messages ==
+          std::vector<std::string>{
+              "node 'district.patience' is a condition with the role 'achievement'; expected that role on "
+              "an outcome",
+              "node 'academic.math' is a second headline outcome (the first is 'agency.ownership'); expected one",
+          });
 }

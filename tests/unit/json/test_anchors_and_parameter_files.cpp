@@ -51,7 +51,8 @@ TEST_CASE("the shipped anchors hold the RAND and null-study effects with their t
     CHECK(math->effect == 0.09);
     CHECK(math->standard_error == 0.04);
     CHECK(math->standard_error_evidence == "A");
-    CHECK(math->reference.find("Pane, J. F., Steiner, E. D., Baird, M. D., Hamilton, L. S., & Pane, J. D. (2017)") == 0);
+    CHECK(math->reference.find("Pane, J. F., Steiner, E. D., Baird, M. D., Hamilton, L. S., & Pane, J. D. (2017)") ==
+          0);
     const anchor* reading = find_anchor(*anchors, "rand2017-reading");
     REQUIRE(reading != nullptr);
     CHECK(reading->outcome == "academic.achievement.ela");
@@ -82,7 +83,8 @@ TEST_CASE("an unknown anchor is named with a suggestion and the list", "[anchors
     REQUIRE(anchors);
     CHECK(find_anchor(*anchors, "mine") != nullptr);
     CHECK(find_anchor(*anchors, "nope") == nullptr);
-    CHECK(unknown_anchor_message(*anchors, "mien") == "unknown anchor 'mien'; did you mean 'mine'?; known anchors: mine");
+    CHECK(unknown_anchor_message(*anchors, "mien") ==
+          "unknown anchor 'mien'; did you mean 'mine'?; known anchors: mine");
 }
 
 TEST_CASE("every mistake in an anchors file is reported in one pass", "[anchors]") {
@@ -90,25 +92,31 @@ TEST_CASE("every mistake in an anchors file is reported in one pass", "[anchors]
     const std::string text =
         "{\"pathways_anchors\": 2,\n"
         " \"anchors\": [\n"
-        "  {\"id\": \"-bad\", \"reference\": \"\", \"design\": \"x\", \"outcome\": \"o\", \"years\": 0, \"effect\": 9,\n"
-        "   \"evidence\": \"B\", \"standard_error\": 0, \"standard_error_evidence\": \"A\", \"note\": \"\", \"extra\": 1},\n"
-        "  {\"id\": \"twice\", \"reference\": \"r\", \"design\": \"d\", \"outcome\": \"o\", \"years\": 1, \"effect\": 0,\n"
+        "  {\"id\": \"-bad\", \"reference\": \"\", \"design\": \"x\", \"outcome\": \"o\", \"years\": 0, \"effect\": "
+        "9,\n"
+        "   \"evidence\": \"B\", \"standard_error\": 0, \"standard_error_evidence\": \"A\", \"note\": \"\", \"extra\": "
+        "1},\n"
+        "  {\"id\": \"twice\", \"reference\": \"r\", \"design\": \"d\", \"outcome\": \"o\", \"years\": 1, \"effect\": "
+        "0,\n"
         "   \"evidence\": \"A\", \"standard_error\": 0.1, \"standard_error_evidence\": \"A\", \"note\": \"\"},\n"
-        "  {\"id\": \"twice\", \"reference\": \"r\", \"design\": \"d\", \"outcome\": \"o\", \"years\": 1, \"effect\": 0,\n"
+        "  {\"id\": \"twice\", \"reference\": \"r\", \"design\": \"d\", \"outcome\": \"o\", \"years\": 1, \"effect\": "
+        "0,\n"
         "   \"evidence\": \"A\", \"standard_error\": 0.1, \"note\": \"\"}\n"
         " ]}";
     CHECK_FALSE(read_anchors(text, "bad.json", found));
     found.sort();
     const std::vector<std::string> expected{
         "bad.json:1:22: error: /pathways_anchors: anchors file format 2 is not supported; expected 1",
-        "bad.json:3:10: error: /anchors/0/id: anchor id '-bad' is not a name; expected letters, digits, '_', '-' or '.', "
+        "bad.json:3:10: error: /anchors/0/id: anchor id '-bad' is not a name; expected letters, digits, '_', '-' or "
+        "'.', "
         "starting with a letter or digit",
         "bad.json:3:31: error: /anchors/0/reference: reference is empty; expected text",
     };
     const auto got = messages(found);
     for (const std::string& message : expected) CHECK(std::find(got.begin(), got.end(), message) != got.end());
     const auto has = [&](const std::string& part) {
-        return std::any_of(got.begin(), got.end(), [&](const std::string& m) { return m.find(part) != std::string::npos; });
+        return std::any_of(got.begin(), got.end(),
+                           [&](const std::string& m) { return m.find(part) != std::string::npos; });
     };
     CHECK(has("/anchors/0/years: "));
     CHECK(has("/anchors/0/effect: "));
@@ -123,8 +131,8 @@ TEST_CASE("every mistake in an anchors file is reported in one pass", "[anchors]
 TEST_CASE("an empty anchors list or a missing file is an error", "[anchors]") {
     diagnostics empty;
     CHECK_FALSE(read_anchors("{\"pathways_anchors\": 1, \"anchors\": []}", "e.json", empty));
-    CHECK(messages(empty) == std::vector<std::string>{
-                                 "e.json:1:36: error: /anchors: anchors is empty; expected at least one anchor"});
+    CHECK(messages(empty) ==
+          std::vector<std::string>{"e.json:1:36: error: /anchors: anchors is empty; expected at least one anchor"});
     diagnostics missing;
     CHECK_FALSE(read_anchors_file("/nonexistent/anchors.json", missing));
     CHECK(missing.has_errors());
@@ -134,8 +142,13 @@ TEST_CASE("a parameter file reads back what was written, keys sorted, numbers ex
     parameter_file file;
     file.model = "linear";
     file.parameters = {{"scale", 0.6560420611720957, {}}, {"z.other", 1.0 / 3.0, {}}};
-    file.provenance = {"rand2017-math", "Pane et al. (2017)", "academic.achievement.math", 0.09, 0.09000000000000001,
-                       "scenarios/x.json", "0.1.0"};
+    file.provenance = {"rand2017-math",
+                       "Pane et al. (2017)",
+                       "academic.achievement.math",
+                       0.09,
+                       0.09000000000000001,
+                       "scenarios/x.json",
+                       "0.1.0"};
     const std::string text = parameter_file_json(file);
     CHECK(text == parameter_file_json(file));  // nothing depends on the date or the machine
     const auto path = write_temp("params.json", text);
@@ -162,7 +175,8 @@ TEST_CASE("a malformed parameter file is reported in one pass", "[parameter-file
     CHECK_FALSE(read_parameter_file(path, found));
     const auto got = messages(found);
     const auto has = [&](const std::string& part) {
-        return std::any_of(got.begin(), got.end(), [&](const std::string& m) { return m.find(part) != std::string::npos; });
+        return std::any_of(got.begin(), got.end(),
+                           [&](const std::string& m) { return m.find(part) != std::string::npos; });
     };
     CHECK(has(":1:25: error: /pathways_parameters: parameter file format 3 is not supported; expected 1"));
     CHECK(has("/model: "));
@@ -171,7 +185,8 @@ TEST_CASE("a malformed parameter file is reported in one pass", "[parameter-file
     CHECK(found.items().size() == 4);
     std::filesystem::remove(path);
 
-    const auto empty = write_temp("empty-params.json", "{\"pathways_parameters\": 1, \"model\": \"linear\", \"parameters\": {}}");
+    const auto empty =
+        write_temp("empty-params.json", "{\"pathways_parameters\": 1, \"model\": \"linear\", \"parameters\": {}}");
     diagnostics none;
     CHECK_FALSE(read_parameter_file(empty, none));
     CHECK(messages(none).size() == 1);

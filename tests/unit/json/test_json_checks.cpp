@@ -71,18 +71,17 @@ TEST_CASE("object_reader reports each problem at its value") {
         CHECK(reader.required_integer("whole", 0, 10) == 3);
         reader.finish();
     }
-    CHECK(messages(found) ==
-          std::vector<std::string>{
-              "c.json:2:12: error: /count: expected an integer, got 2.5",
-              "c.json:3:10: error: /big: 1e40 is out of range; expected 0 to 3",
-              "c.json:4:10: error: /neg: -3 is out of range; expected at least 0",
-              "c.json:5:11: error: /name: expected a string, got a number",
-              "c.json:7:11: error: /flag: expected true or false, got a string",
-              "c.json:8:13: error: /nested: expected an object, got an array",
-              "c.json:1:1: error: missing required key 'missing'",
-              "c.json:10:17: error: /huge_count: 1e40 is out of range; expected 0 to 10",
-              "c.json:9:3: error: /nmae: unknown key 'nmae'; did you mean 'name'?",
-          });
+    CHECK(messages(found) == std::vector<std::string>{
+                                 "c.json:2:12: error: /count: expected an integer, got 2.5",
+                                 "c.json:3:10: error: /big: 1e40 is out of range; expected 0 to 3",
+                                 "c.json:4:10: error: /neg: -3 is out of range; expected at least 0",
+                                 "c.json:5:11: error: /name: expected a string, got a number",
+                                 "c.json:7:11: error: /flag: expected true or false, got a string",
+                                 "c.json:8:13: error: /nested: expected an object, got an array",
+                                 "c.json:1:1: error: missing required key 'missing'",
+                                 "c.json:10:17: error: /huge_count: 1e40 is out of range; expected 0 to 10",
+                                 "c.json:9:3: error: /nmae: unknown key 'nmae'; did you mean 'name'?",
+                             });
 }
 
 TEST_CASE("object_reader reports unknown keys in its destructor when finish() was not called") {
@@ -129,7 +128,8 @@ TEST_CASE("object_reader on a value that is not an object") {
     pathways::diagnostics missing;
     json::object_reader absent(doc, "/nothing/here", missing);
     CHECK_FALSE(absent.valid());
-    CHECK(messages(missing) == std::vector<std::string>{"c.json:1:1: error: /nothing/here: missing value; expected an object"});
+    CHECK(messages(missing) ==
+          std::vector<std::string>{"c.json:1:1: error: /nothing/here: missing value; expected an object"});
 }
 
 TEST_CASE("a missing required object is reported once, and its reader stays quiet") {
@@ -146,7 +146,8 @@ TEST_CASE("a missing required object is reported once, and its reader stays quie
 }
 
 TEST_CASE("arrays, members and raw values") {
-    const auto doc = parse_or_fail(R"({"range": [0.1, "x"], "targets": {"*": 2, "a.*": 4}, "n": 1, "s": "t", "b": true})");
+    const auto doc =
+        parse_or_fail(R"({"range": [0.1, "x"], "targets": {"*": 2, "a.*": 4}, "n": 1, "s": "t", "b": true})");
     pathways::diagnostics found;
     json::object_reader reader(doc, "", found);
     const auto range = reader.array("range");
@@ -212,29 +213,33 @@ TEST_CASE("values the parser already reported are not reported again") {
 }
 
 TEST_CASE("integers: a number too small for a double is not the integer 0, 2.0 and 0.0 stay whole numbers") {
-    const json::document doc = parse_or_fail(R"({"tiny": 1e-400, "negative_tiny": -2.5e-999, "two": 2.0, "zero": 0.0})");
+    const json::document doc =
+        parse_or_fail(R"({"tiny": 1e-400, "negative_tiny": -2.5e-999, "two": 2.0, "zero": 0.0})");
     pathways::diagnostics found;
     CHECK_FALSE(json::read_integer(doc, doc.root["tiny"], "/tiny", found));
     CHECK_FALSE(json::read_integer(doc, doc.root["negative_tiny"], "/negative_tiny", found));
     CHECK(json::read_integer(doc, doc.root["two"], "/two", found) == 2);
     CHECK(json::read_integer(doc, doc.root["zero"], "/zero", found) == 0);
     CHECK(json::read_number(doc, doc.root["tiny"], "/tiny", found) == 0.0);  // as a number it is 0, the nearest double
-    CHECK(messages(found) == std::vector<std::string>{
-                                 "c.json:1:10: error: /tiny: expected an integer, got 1e-400 (not a whole number)",
-                                 "c.json:1:35: error: /negative_tiny: expected an integer, got -2.5e-999 (not a whole number)",
-                             });
+    CHECK(messages(found) ==
+          std::vector<std::string>{
+              "c.json:1:10: error: /tiny: expected an integer, got 1e-400 (not a whole number)",
+              "c.json:1:35: error: /negative_tiny: expected an integer, got -2.5e-999 (not a whole number)",
+          });
 }
 
 TEST_CASE("text with a NUL character is rejected, so a path or an id cannot be cut short") {
-    const json::document doc = parse_or_fail(R"({"district": "districts/denver-2018.json\u0000.x", "id": "ab\u0000", "ok": "districts/a.json"})");
+    const json::document doc = parse_or_fail(
+        R"({"district": "districts/denver-2018.json\u0000.x", "id": "ab\u0000", "ok": "districts/a.json"})");
     pathways::diagnostics found;
     json::object_reader reader(doc, "", found);
     CHECK_FALSE(reader.required_string("district"));
     CHECK_FALSE(reader.required_string("id"));
     CHECK(reader.required_string("ok") == "districts/a.json");
     reader.finish();
-    CHECK(messages(found) == std::vector<std::string>{
-                                 "c.json:1:14: error: /district: text contains a NUL character (\\u0000); expected text without one",
-                                 "c.json:1:58: error: /id: text contains a NUL character (\\u0000); expected text without one",
-                             });
+    CHECK(messages(found) ==
+          std::vector<std::string>{
+              "c.json:1:14: error: /district: text contains a NUL character (\\u0000); expected text without one",
+              "c.json:1:58: error: /id: text contains a NUL character (\\u0000); expected text without one",
+          });
 }

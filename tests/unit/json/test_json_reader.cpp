@@ -101,8 +101,9 @@ TEST_CASE("string escapes decode to utf-8") {
 }
 
 TEST_CASE("bad strings are syntax errors at the offending character") {
-    CHECK(single_error(R"(["\ud800"])") ==
-          "t.json:1:3: error: unpaired high surrogate in \\u escape; expected a low surrogate \\udc00-\\udfff after it");
+    CHECK(
+        single_error(R"(["\ud800"])") ==
+        "t.json:1:3: error: unpaired high surrogate in \\u escape; expected a low surrogate \\udc00-\\udfff after it");
     CHECK(single_error(R"(["\udc00"])") ==
           "t.json:1:3: error: unpaired low surrogate in \\u escape; expected a high surrogate \\ud800-\\udbff first");
     CHECK(single_error(R"(["\ud800\u0041"])") ==
@@ -114,8 +115,10 @@ TEST_CASE("bad strings are syntax errors at the offending character") {
           "t.json:1:4: error: control character (byte 0x0a) in string; expected it escaped, for example \\n or \\t");
     CHECK(single_error("[\"a\xFF\"]") == "t.json:1:4: error: invalid utf-8 (byte 0xff) in string; expected utf-8 text");
     // C0 AF is an overlong encoding of '/'; ED A0 80 encodes a surrogate: both are invalid UTF-8.
-    CHECK(single_error("\"\xC0\xAF\"") == "t.json:1:2: error: invalid utf-8 (byte 0xc0) in string; expected utf-8 text");
-    CHECK(single_error("\"\xED\xA0\x80\"") == "t.json:1:2: error: invalid utf-8 (byte 0xed) in string; expected utf-8 text");
+    CHECK(single_error("\"\xC0\xAF\"") ==
+          "t.json:1:2: error: invalid utf-8 (byte 0xc0) in string; expected utf-8 text");
+    CHECK(single_error("\"\xED\xA0\x80\"") ==
+          "t.json:1:2: error: invalid utf-8 (byte 0xed) in string; expected utf-8 text");
     CHECK(single_error("[\n  \"abc") ==
           "t.json:2:3: error: unterminated string starting here; expected '\"' before end of input");
 }
@@ -236,8 +239,8 @@ TEST_CASE("numbers") {
     }
     SECTION("out of range numbers are reported at the value and parsing continues") {
         pathways::diagnostics found;
-        const auto doc = json::parse("{\"a\": 1e400,\n \"b\": 18446744073709551616, \"c\": -1e400, \"d\": 1}",
-                                     "t.json", found);
+        const auto doc =
+            json::parse("{\"a\": 1e400,\n \"b\": 18446744073709551616, \"c\": -1e400, \"d\": 1}", "t.json", found);
         REQUIRE(doc.has_value());
         CHECK(messages(found) ==
               std::vector<std::string>{
@@ -257,9 +260,9 @@ TEST_CASE("numbers") {
         pathways::diagnostics found;
         const auto doc = json::parse(std::string(60, '9'), "t.json", found);
         REQUIRE(found.items().size() == 1);
-        CHECK(found.items().front().message ==
-              "integer " + std::string(40, '9') + "... is out of range; expected -9223372036854775808 to "
-                                                  "9223372036854775807");
+        CHECK(found.items().front().message == "integer " + std::string(40, '9') +
+                                                   "... is out of range; expected -9223372036854775808 to "
+                                                   "9223372036854775807");
     }
     SECTION("1e308 fits, 1e309 does not; a huge mantissa with a negative exponent is still too big") {
         CHECK(parse_clean("1e308").root.get<double>() == 1e308);
@@ -281,7 +284,8 @@ TEST_CASE("syntax errors name line, column, what was found and what was expected
     CHECK(single_error("{\"a\":1 \"b\":2}") == "t.json:1:8: error: unexpected '\"'; expected ',' or '}'");
     CHECK(single_error("{a:1}") == "t.json:1:2: error: unexpected 'a'; expected a key in double quotes");
     CHECK(single_error("{'a':1}") == "t.json:1:2: error: unexpected '''; expected a key in double quotes");
-    CHECK(single_error("01") == "t.json:1:2: error: leading zero in number; expected '.', 'e' or the end of the number");
+    CHECK(single_error("01") ==
+          "t.json:1:2: error: leading zero in number; expected '.', 'e' or the end of the number");
     CHECK(single_error("1.") == "t.json:1:3: error: unexpected end of input; expected a digit after '.'");
     CHECK(single_error("1.e5") == "t.json:1:3: error: unexpected 'e'; expected a digit after '.'");
     CHECK(single_error("1e+") == "t.json:1:4: error: unexpected end of input; expected a digit in the exponent");
@@ -297,13 +301,15 @@ TEST_CASE("syntax errors name line, column, what was found and what was expected
     CHECK(single_error("{\"a\":1") == "t.json:1:7: error: unexpected end of input; expected ',' or '}'");
     CHECK(single_error("{\"a\":") == "t.json:1:6: error: unexpected end of input; expected a value");
     CHECK(single_error("[\x01]") == "t.json:1:2: error: unexpected byte 0x01; expected a value");
-    CHECK(single_error("[\xE2\x80\x9Cx\xE2\x80\x9D]") == "t.json:1:2: error: unexpected '\xE2\x80\x9C'; expected a value");
+    CHECK(single_error("[\xE2\x80\x9Cx\xE2\x80\x9D]") ==
+          "t.json:1:2: error: unexpected '\xE2\x80\x9C'; expected a value");
 }
 
 TEST_CASE("NaN and Infinity are not json") {
     CHECK(single_error("[NaN]") == "t.json:1:2: error: 'NaN' is not a json number; expected a finite number");
     CHECK(single_error("[Infinity]") == "t.json:1:2: error: 'Infinity' is not a json number; expected a finite number");
-    CHECK(single_error("[-Infinity]") == "t.json:1:2: error: '-Infinity' is not a json number; expected a finite number");
+    CHECK(single_error("[-Infinity]") ==
+          "t.json:1:2: error: '-Infinity' is not a json number; expected a finite number");
 }
 
 TEST_CASE("literals, byte order mark and whitespace") {

@@ -49,9 +49,7 @@ std::string model_with(const std::string& nodes, const std::string& edges) {
 }
 
 /// An edge a.b -> c with `extra` members appended (or replacing the defaults when `base` is given).
-std::string edge_with(const std::string& members) {
-    return R"({"from": "a.b", "to": "c", )" + members + "}";
-}
+std::string edge_with(const std::string& members) { return R"({"from": "a.b", "to": "c", )" + members + "}"; }
 
 std::vector<std::string> edge_findings(const std::string& members) {
     const auto r = read_text(model_with(valid_node + ", " + valid_target, edge_with(members)));
@@ -232,9 +230,9 @@ TEST_CASE("node ids are dotted snake_case") {
 TEST_CASE("edge problems") {
     SECTION("missing required fields") {
         CHECK(edge_findings(R"("weight": 0.1)") == std::vector<std::string>{
-                                                      "/edges/0: missing required key 'source'",
-                                                      "/edges/0: missing required key 'evidence'",
-                                                  });
+                                                       "/edges/0: missing required key 'source'",
+                                                       "/edges/0: missing required key 'evidence'",
+                                                   });
     }
     SECTION("role and evidence tags") {
         CHECK(edge_findings(R"("weight": 0.1, "role": "compositon", "source": "s", "evidence": "S")") ==
@@ -253,7 +251,8 @@ TEST_CASE("edge problems") {
     }
     SECTION("weights") {
         // 1e400 is reported once, by the parser, not again as a missing or wrong weight.
-        const auto r = read_text(model_with(valid_node, edge_with(R"("weight": 1e400, "source": "s", "evidence": "S")")));
+        const auto r =
+            read_text(model_with(valid_node, edge_with(R"("weight": 1e400, "source": "s", "evidence": "S")")));
         CHECK_FALSE(r.model);
         CHECK(findings(r.found) ==
               std::vector<std::string>{"/edges/0/weight: number 1e400 is out of range; expected a finite number"});
@@ -294,7 +293,8 @@ TEST_CASE("edge priors") {
               "lognormal, uniform, beta",
               "/edges/0/prior/shape: unknown key 'shape'",
           });
-    CHECK(prior_findings(R"({"mean": 0.1})") == std::vector<std::string>{"/edges/0/prior: missing required key 'dist'"});
+    CHECK(prior_findings(R"({"mean": 0.1})") ==
+          std::vector<std::string>{"/edges/0/prior: missing required key 'dist'"});
     CHECK(prior_findings(R"({"dist": "normal", "mean": 0.1})") ==
           std::vector<std::string>{"/edges/0/prior: missing required key 'sd'"});
     CHECK(prior_findings(R"({"dist": "normal", "mean": 0.1, "sd": -0.5, "sdd": 1})") ==
@@ -307,8 +307,9 @@ TEST_CASE("edge priors") {
     CHECK(prior_findings(R"({"dist": "uniform", "lower": 0.3, "upper": 0.3})") ==
           std::vector<std::string>{
               "/edges/0/prior/upper: upper 0.3 is not greater than lower 0.3; expected lower < upper"});
-    CHECK(prior_findings(R"({"dist": "truncated_normal", "mean": 0.1, "sd": 0.1, "lower": 1, "upper": 0})") ==
-          std::vector<std::string>{"/edges/0/prior/upper: upper 0 is not greater than lower 1; expected lower < upper"});
+    CHECK(
+        prior_findings(R"({"dist": "truncated_normal", "mean": 0.1, "sd": 0.1, "lower": 1, "upper": 0})") ==
+        std::vector<std::string>{"/edges/0/prior/upper: upper 0 is not greater than lower 1; expected lower < upper"});
     CHECK(prior_findings(R"({"dist": "beta", "beta": 2, "lower": 0, "upper": 1})") ==
           std::vector<std::string>{"/edges/0/prior: missing required key 'alpha'"});
     CHECK(prior_findings(R"({"dist": "fixed"})") ==
@@ -317,7 +318,8 @@ TEST_CASE("edge priors") {
 }
 
 TEST_CASE("embedded model") {
-    const auto shipped = std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / "models" / "dps-personalized-learning.json";
+    const auto shipped =
+        std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / "models" / "dps-personalized-learning.json";
     SECTION("the embedded copy is the shipped file byte for byte") {
         CHECK(pathways::embedded_dps_model() == read_bytes(shipped));
     }
@@ -334,9 +336,10 @@ TEST_CASE("embedded model") {
 
 TEST_CASE("edges acting in some grade bands only") {
     SECTION("named bands become a bit mask; absent means every band") {
-        const auto r = read_text(model_with(valid_node + ", " + valid_target,
-                                            edge_with(R"("weight": 0.1, "grade_bands": ["high", "middle"], "source": "s", "evidence": "S")") +
-                                                ", " + edge_with(R"("role": "moderator", "weight": 0.2, "source": "s", "evidence": "S")")));
+        const auto r = read_text(model_with(
+            valid_node + ", " + valid_target,
+            edge_with(R"("weight": 0.1, "grade_bands": ["high", "middle"], "source": "s", "evidence": "S")") + ", " +
+                edge_with(R"("role": "moderator", "weight": 0.2, "source": "s", "evidence": "S")")));
         REQUIRE(r.model);
         CHECK(r.model->edges[0].grade_bands == 0b110);
         CHECK(r.model->edges[1].grade_bands == pathways::all_grade_bands);
@@ -347,20 +350,23 @@ TEST_CASE("edges acting in some grade bands only") {
         CHECK(edge_findings(R"("weight": 0.1, "grade_bands": [], "source": "s", "evidence": "S")") ==
               std::vector<std::string>{
                   "/edges/0/grade_bands: empty list; expected one or more of elementary, middle, high"});
-        CHECK(edge_findings(R"("weight": 0.1, "role": "moderator", "grade_bands": ["high"], "source": "s", "evidence": "S")") ==
+        CHECK(edge_findings(
+                  R"("weight": 0.1, "role": "moderator", "grade_bands": ["high"], "source": "s", "evidence": "S")") ==
               std::vector<std::string>{
                   "/edges/0/grade_bands: grade bands on a moderator edge; expected them on effect edges only"});
     }
 }
 
 TEST_CASE("named node blocks and descriptive nodes") {
-    const auto r = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency", "label": "Student Agency"}],
+    const auto r =
+        read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency", "label": "Student Agency"}],
         "nodes": [{"id": "t", "label": "T", "kind": "condition", "descriptive": true}], "edges": []})");
     REQUIRE(r.model);
     REQUIRE(r.model->groups.size() == 1);
     CHECK(r.model->groups[0].label == "Student Agency");
     CHECK(r.model->nodes[0].descriptive);
-    const auto bad = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency"}], "nodes": [)" + valid_node + R"(], "edges": []})");
+    const auto bad = read_text(R"({"pathways_model": 1, "id": "m", "groups": [{"id": "agency"}], "nodes": [)" +
+                               valid_node + R"(], "edges": []})");
     CHECK(findings(bad.found) == std::vector<std::string>{"/groups/0: missing required key 'label'"});
 }
 
@@ -375,36 +381,43 @@ TEST_CASE("derived subgroup-gap nodes") {
     }
     SECTION("an unknown derived metric") {
         const auto r = read_text(model_with(R"({"id": "g", "label": "G", "kind": "goal", "derived": "gap"})", ""));
-        CHECK(findings(r.found) == std::vector<std::string>{"/nodes/0/derived: unknown derived metric 'gap'; expected subgroup_gap"});
+        CHECK(findings(r.found) ==
+              std::vector<std::string>{"/nodes/0/derived: unknown derived metric 'gap'; expected subgroup_gap"});
     }
     SECTION("no incoming edges") {
         const auto r = read_text(model_with(gap_goal, ""));
         CHECK_FALSE(r.model.has_value());
-        CHECK(findings(r.found) == std::vector<std::string>{
-                                       "/nodes/0/derived: subgroup_gap node 'g' has no incoming edges; expected effect edges "
-                                       "from the outcomes whose subgroup gaps it averages"});
+        CHECK(findings(r.found) ==
+              std::vector<std::string>{
+                  "/nodes/0/derived: subgroup_gap node 'g' has no incoming edges; expected effect edges "
+                  "from the outcomes whose subgroup gaps it averages"});
     }
     SECTION("an edge from a driver") {
-        const std::string driver_edge = R"({"from": "a.b", "to": "g", "weight": 1, "source": "definition", "evidence": "A"})";
+        const std::string driver_edge =
+            R"({"from": "a.b", "to": "g", "weight": 1, "source": "definition", "evidence": "A"})";
         const auto r = read_text(model_with(valid_node + ", " + gap_goal, driver_edge));
         CHECK_FALSE(r.model.has_value());
         REQUIRE(r.found.items().size() == 1);
         CHECK(r.found.items()[0].pointer == "/edges/0");
-        CHECK(r.found.items()[0].message.find("expected an effect edge from a student or academic outcome") != std::string::npos);
+        CHECK(r.found.items()[0].message.find("expected an effect edge from a student or academic outcome") !=
+              std::string::npos);
     }
     SECTION("the shipped goal is derived") {
         pathways::diagnostics found;
         const auto model = pathways::read_embedded_model(found);
         REQUIRE(model.has_value());
         bool derived = false;
-        for (const auto& node : model->nodes) derived = derived || (node.id == "goal.opportunity_gaps" && node.derived == pathways::derived_metric::subgroup_gap);
+        for (const auto& node : model->nodes)
+            derived = derived ||
+                      (node.id == "goal.opportunity_gaps" && node.derived == pathways::derived_metric::subgroup_gap);
         CHECK(derived);
     }
 }
 
 TEST_CASE("node roles and subjects") {
     const auto r = read_text(model_with(
-        R"({"id": "m", "label": "M", "kind": "academic_outcome", "roles": ["achievement", "headline"], "subject": "math"})", ""));
+        R"({"id": "m", "label": "M", "kind": "academic_outcome", "roles": ["achievement", "headline"], "subject": "math"})",
+        ""));
     REQUIRE(r.model);
     CHECK(r.model->nodes[0].has_role("achievement"));
     CHECK(r.model->nodes[0].has_role("headline"));
@@ -423,16 +436,20 @@ TEST_CASE("a model without nodes is rejected") {
     const auto r = read_text(R"({"pathways_model": 1, "id": "m", "nodes": [], "edges": []})");
     CHECK_FALSE(r.model.has_value());
     CHECK(messages(r.found) ==
-          std::vector<std::string>{"m.json:1:43: error: /nodes: the model has no nodes; expected at least a practice and an outcome"});
+          std::vector<std::string>{
+              "m.json:1:43: error: /nodes: the model has no nodes; expected at least a practice and an outcome"});
 }
 
-TEST_CASE("a duplicate edge (same ends, role and grade band) is rejected at the second one, another role or band is not") {
+TEST_CASE(
+    "a duplicate edge (same ends, role and grade band) is rejected at the second one, another role or band is not") {
     const std::string nodes = valid_node + ", " + valid_target;
     const std::string edge = edge_with(R"("weight": 0.1, "range": [0, 0.2], "source": "s", "evidence": "A")");
     const auto twice = read_text(model_with(nodes, edge + ",\n" + edge));
     CHECK_FALSE(twice.model.has_value());
     REQUIRE(twice.found.items().size() == 1);
-    CHECK(twice.found.items()[0].message == "duplicate edge 'a.b' -> 'c' with role 'effect'; first defined at line 1; expected each edge once in a grade band");
+    CHECK(twice.found.items()[0].message ==
+          "duplicate edge 'a.b' -> 'c' with role 'effect'; first defined at line 1; expected each edge once in a grade "
+          "band");
     CHECK(twice.found.items()[0].line == 2);
     CHECK(twice.found.items()[0].pointer == "/edges/1");
 
@@ -442,6 +459,7 @@ TEST_CASE("a duplicate edge (same ends, role and grade band) is rejected at the 
     CHECK(findings(roles.found).empty());
 
     const std::string high = edge_with(R"("weight": 0.1, "grade_bands": ["high"], "source": "s", "evidence": "A")");
-    const std::string younger = edge_with(R"("weight": 0.2, "grade_bands": ["elementary", "middle"], "source": "s", "evidence": "A")");
+    const std::string younger =
+        edge_with(R"("weight": 0.2, "grade_bands": ["elementary", "middle"], "source": "s", "evidence": "A")");
     CHECK(findings(read_text(model_with(nodes, high + ",\n" + younger)).found).empty());
 }

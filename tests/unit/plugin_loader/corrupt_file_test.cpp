@@ -17,9 +17,9 @@
 #include "plugin/registry.hpp"
 
 using namespace pathways;
+using Catch::Matchers::StartsWith;
 using pathways::testing::only;
 using pathways::testing::temp_folder;
-using Catch::Matchers::StartsWith;
 namespace fs = std::filesystem;
 
 namespace {
@@ -95,8 +95,8 @@ TEST_CASE("corrupt ELF headers and tables are refused with what is wrong") {
     const std::string prefix = "plugin 'libpathways_x.so': ";
 
     SECTION("empty file") {
-        CHECK(problems_with({}) == std::vector<std::string>{
-                                       prefix + "truncated or corrupt file: 0 bytes, shorter than an ELF header; "
+        CHECK(problems_with({}) ==
+              std::vector<std::string>{prefix + "truncated or corrupt file: 0 bytes, shorter than an ELF header; "
                                                 "expected a complete ELF shared library"});
     }
     SECTION("not ELF") {

@@ -18,15 +18,24 @@ namespace {
 void evaluate_nothing(const sdk::evaluation&) {}
 
 constexpr sdk::parameter_spec parameters[] = {
-    {"gain", sdk::parameter_type::real, "SD", 0.5, -1.0, 1.0, {sdk::prior_kind::beta, 2.0, 3.0, -0.5, 0.75},
-     "how much", "a source", "R"},
+    {"gain",
+     sdk::parameter_type::real,
+     "SD",
+     0.5,
+     -1.0,
+     1.0,
+     {sdk::prior_kind::beta, 2.0, 3.0, -0.5, 0.75},
+     "how much",
+     "a source",
+     "R"},
 };
 constexpr sdk::effect_model_info models[] = {
     {"alpha", "1.2.3", "first", parameters, &evaluate_nothing, "gain"},
     {"beta", "0.1", "", {}, nullptr, ""},
 };
-constexpr auto record = sdk::metadata::make_record<sdk::metadata::record_size(
-    sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, models)>(sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, models);
+constexpr auto record =
+    sdk::metadata::make_record<sdk::metadata::record_size(sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, models)>(
+        sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, models);
 
 std::vector<std::uint8_t> record_bytes() { return {std::begin(record.bytes), std::end(record.bytes)}; }
 
@@ -94,12 +103,14 @@ TEST_CASE("a foreign or damaged record is refused with what is wrong") {
     const std::vector<std::uint8_t> good = record_bytes();
     std::vector<std::uint8_t> bytes = good;
     bytes[0] = 'X';
-    CHECK(problem_with(bytes) == "malformed metadata record: it does not start with 'PATHWAYS'; expected a record "
-                                 "written by PATHWAYS_EFFECT_PLUGIN");
+    CHECK(problem_with(bytes) ==
+          "malformed metadata record: it does not start with 'PATHWAYS'; expected a record "
+          "written by PATHWAYS_EFFECT_PLUGIN");
     bytes = good;
     bytes[8] = 9;
-    CHECK(problem_with(bytes) == "metadata record version mismatch: got 9, supported 1; rebuild the plugin against "
-                                 "this pathways SDK");
+    CHECK(problem_with(bytes) ==
+          "metadata record version mismatch: got 9, supported 1; rebuild the plugin against "
+          "this pathways SDK");
     bytes = good;
     bytes.push_back(0);
     CHECK_THAT(problem_with(bytes), StartsWith("malformed metadata record: it says " + std::to_string(good.size()) +

@@ -10,12 +10,12 @@
 #include "plugin/registry.hpp"
 
 using namespace pathways;
+using Catch::Matchers::Contains;
 using pathways::testing::fixture_file;
 using pathways::testing::fixture_folder;
 using pathways::testing::messages;
 using pathways::testing::only;
 using pathways::testing::temp_folder;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -142,8 +142,9 @@ TEST_CASE("a library without a metadata section (an ABI 1 plugin) is refused wit
     setenv("PATHWAYS_FIXTURE_MARKER_DIR", markers.path().c_str(), 1);
     const diagnostic problem = single_problem("no_metadata");
     unsetenv("PATHWAYS_FIXTURE_MARKER_DIR");
-    CHECK(problem.message == "plugin 'libpathways_no_metadata.so': no '.pathways_meta' section; expected a plugin "
-                             "declared with PATHWAYS_EFFECT_PLUGIN of SDK ABI 3 or later (rebuild older plugins)");
+    CHECK(problem.message ==
+          "plugin 'libpathways_no_metadata.so': no '.pathways_meta' section; expected a plugin "
+          "declared with PATHWAYS_EFFECT_PLUGIN of SDK ABI 3 or later (rebuild older plugins)");
     CHECK_FALSE(std::filesystem::exists(markers.path() / "no_metadata"));
 }
 
@@ -245,8 +246,8 @@ TEST_CASE("malformed models are rejected one by one and the valid model of the s
 
 TEST_CASE("one model name in two files is an error naming both files, and neither is used") {
     diagnostics problems;
-    const plugin_registry registry = plugin_registry::discover(
-        only({fixture_folder("duplicate_a"), fixture_folder("duplicate_b")}), problems);
+    const plugin_registry registry =
+        plugin_registry::discover(only({fixture_folder("duplicate_a"), fixture_folder("duplicate_b")}), problems);
     const std::string a = fixture_file("duplicate_a").string();
     const std::string b = fixture_file("duplicate_b").string();
     REQUIRE(problems.items().size() == 1);
@@ -262,8 +263,8 @@ TEST_CASE("one model name in two files is an error naming both files, and neithe
 
 TEST_CASE("two plugins with the same internal symbol names each keep their own") {
     diagnostics problems;
-    const plugin_registry registry = plugin_registry::discover(
-        only({fixture_folder("same_symbols_a"), fixture_folder("same_symbols_b")}), problems);
+    const plugin_registry registry =
+        plugin_registry::discover(only({fixture_folder("same_symbols_a"), fixture_folder("same_symbols_b")}), problems);
     CHECK(problems.items().empty());
     std::vector<double> out(3);
     sdk::evaluation e;
@@ -337,8 +338,8 @@ TEST_CASE("plugin folders from the environment are searched after --plugin-dir")
     const plugin_registry registry = plugin_registry::discover(options, problems);
     unsetenv(plugin_path_variable);
     CHECK(registry.searched() == std::vector<std::filesystem::path>{fixture_folder("duplicate_a"),
-                                                                     fixture_folder("duplicate_b"),
-                                                                     fixture_folder("good")});
+                                                                    fixture_folder("duplicate_b"),
+                                                                    fixture_folder("good")});
     // duplicate_a comes first on the path, so the error is reported against duplicate_b.
     REQUIRE(problems.items().size() == 1);
     CHECK(problems.items().front().file == fixture_file("duplicate_b").string());

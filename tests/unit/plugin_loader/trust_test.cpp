@@ -46,9 +46,9 @@ TEST_CASE("a plugin in a world-writable folder is refused unless untrusted plugi
         CHECK_FALSE(problems.has_errors());
         REQUIRE(problems.items().size() == 1);
         CHECK(problems.items().front().level == severity::warning);
-        CHECK(problems.items().front().message ==
-              "plugin 'libpathways_good.so': loading although its folder '" + folder.path().string() +
-                  "' is world-writable, because untrusted plugins are allowed");
+        CHECK(problems.items().front().message == "plugin 'libpathways_good.so': loading although its folder '" +
+                                                      folder.path().string() +
+                                                      "' is world-writable, because untrusted plugins are allowed");
         CHECK(registry.find("fixture_good") != nullptr);
     }
 }

@@ -89,8 +89,7 @@ TEST_CASE("priors must be well formed") {
     const parameter_spec not_finite[] = {
         real_parameter(0.0, -1.0, 1.0, {prior_kind::normal, std::numeric_limits<double>::quiet_NaN(), 1.0, 0.0, 0.0})};
     CHECK(problems_of(not_finite) ==
-          std::vector<std::string>{
-              "parameter 'p': prior has a non-finite number; expected finite a, b, lower, upper"});
+          std::vector<std::string>{"parameter 'p': prior has a non-finite number; expected finite a, b, lower, upper"});
 }
 
 TEST_CASE("a copied model owns its strings") {
@@ -114,8 +113,8 @@ TEST_CASE("a copied model owns its strings") {
 }
 
 TEST_CASE("a calibration parameter must be a declared real parameter, or empty") {
-    const parameter_spec parameters[] = {
-        real_parameter(0.5, 0.0, 1.0), {"n", parameter_type::integer, "", 1.0, 0.0, 5.0, {}, "", "", ""}};
+    const parameter_spec parameters[] = {real_parameter(0.5, 0.0, 1.0),
+                                         {"n", parameter_type::integer, "", 1.0, 0.0, 5.0, {}, "", "", ""}};
     CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, ""}).empty());
     CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, "p"}).empty());
     CHECK(model_problems({"model", "1", "", parameters, &evaluate_nothing, "gain"}) ==

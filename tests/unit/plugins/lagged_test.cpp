@@ -14,8 +14,12 @@ namespace {
 // has risen by 0.2, cell 1's does not and its driver stays at baseline (business as usual).
 test::node_case practice_case(const sdk::effect_model_info& model) {
     test::node_case c(2);
-    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.5,
-                  {0.2, 0.0}, {0.2, 0.0}, {0.0, 0.0}}};
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  0.5,
+                  {0.2, 0.0},
+                  {0.2, 0.0},
+                  {0.0, 0.0}}};
     c.initial = {-0.5, 0.4};
     c.previous = c.initial;
     c.parameters = test::default_parameters(model);
@@ -68,8 +72,12 @@ TEST_CASE("lagged: the phase-in applies to the practice share of the dose only, 
     c.node_id = "agency.ownership";
     c.kind = sdk::node_kind::student_outcome;
     // driver w 0.4 risen by 0.5 (share 0.2), outcome w 0.3 risen by 0.2 (share 0.06), in both cells
-    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.4,
-                  {0.5, 0.5}, {0.5, 0.5}, {0.0, 0.0}},
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  0.4,
+                  {0.5, 0.5},
+                  {0.5, 0.5},
+                  {0.0, 0.0}},
                  {"engagement.cognitive", sdk::node_kind::student_outcome, 0.3, {0.2, 0.2}, {0.2, 0.2}, {0.0, 0.0}}};
     c.initial = {0.1, 0.1};
     c.previous = c.initial;
@@ -86,8 +94,8 @@ TEST_CASE("lagged: the phase-in applies to the practice share of the dose only, 
     // engagement: driver w 0.5 risen by 0.4, exposure 1: 0 + 0.8646647*0.2 = 0.1729329
     test::node_case engagement(1);
     engagement.node_id = "engagement.cognitive";
-    engagement.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.5,
-                           {0.4}, {0.4}, {0.0}}};
+    engagement.parents = {
+        {"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.5, {0.4}, {0.4}, {0.0}}};
     engagement.years_of_exposure = {1.0};
     engagement.parameters = test::default_parameters(model);
     const double engagement_change = engagement.run(model)[0];
@@ -97,8 +105,12 @@ TEST_CASE("lagged: the phase-in applies to the practice share of the dose only, 
     test::node_case growth(1);
     growth.node_id = "academic.growth";
     growth.kind = sdk::node_kind::academic_outcome;
-    growth.parents = {{"engagement.cognitive", sdk::node_kind::student_outcome, 0.1,
-                       {engagement_change}, {engagement_change}, {0.0}}};
+    growth.parents = {{"engagement.cognitive",
+                       sdk::node_kind::student_outcome,
+                       0.1,
+                       {engagement_change},
+                       {engagement_change},
+                       {0.0}}};
     growth.years_of_exposure = {1.0};
     growth.parameters = test::default_parameters(model);
     CHECK(growth.run(model)[0] == Approx(0.0172933));
@@ -109,8 +121,8 @@ TEST_CASE("lagged: every practice kind is phased in, outcome parents are not") {
     test::node_case c = practice_case(model);
     c.initial = {0.0, 0.0};
     c.years_of_exposure = {1.0, 1.0};
-    for (const sdk::node_kind practice : {sdk::node_kind::foundational_practice, sdk::node_kind::primary_driver,
-                                          sdk::node_kind::secondary_driver}) {
+    for (const sdk::node_kind practice :
+         {sdk::node_kind::foundational_practice, sdk::node_kind::primary_driver, sdk::node_kind::secondary_driver}) {
         c.parents[0].kind = practice;
         // 0.8646647*0.5*0.2 = 0.0864665
         CHECK(c.run(model)[0] == Approx(0.0864665));

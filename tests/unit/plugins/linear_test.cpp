@@ -9,10 +9,18 @@ namespace {
 // Two parents into one node over three cells: a driver (w 0.2) and a student outcome (w 0.3).
 test::node_case two_parent_case(const sdk::effect_model_info& model) {
     test::node_case c(3);
-    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.2,
-                  {1.5, 2.0, 0.8}, {1.0, 1.5, 0.8}, {0.5, 0.8, 0.8}},
-                 {"engagement.cognitive", sdk::node_kind::student_outcome, 0.3,
-                  {0.1, -0.2, 0.0}, {0.05, -0.1, 0.0}, {0.0, 0.0, 0.0}}};
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  0.2,
+                  {1.5, 2.0, 0.8},
+                  {1.0, 1.5, 0.8},
+                  {0.5, 0.8, 0.8}},
+                 {"engagement.cognitive",
+                  sdk::node_kind::student_outcome,
+                  0.3,
+                  {0.1, -0.2, 0.0},
+                  {0.05, -0.1, 0.0},
+                  {0.0, 0.0, 0.0}}};
     c.initial = {0.1, -0.3, 0.0};
     c.previous = {0.2, -0.2, 0.0};
     c.parameters = test::default_parameters(model);

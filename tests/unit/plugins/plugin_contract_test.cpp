@@ -23,8 +23,12 @@ test::node_case checked_case(const sdk::effect_model_info& model) {
     test::node_case c(2);
     c.node_id = "academic.achievement.math";
     c.kind = sdk::node_kind::academic_outcome;
-    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.2,
-                  {1.0, 2.0}, {1.0, 2.0}, {1.0, 1.0}},
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  0.2,
+                  {1.0, 2.0},
+                  {1.0, 2.0},
+                  {1.0, 1.0}},
                  {"engagement.cognitive", sdk::node_kind::student_outcome, 0.1, {0.1, 0.2}, {0.0, 0.1}, {0.0, 0.0}}};
     c.years_of_exposure = {1.0, 2.0};
     c.implementation = {1.5, 2.0};

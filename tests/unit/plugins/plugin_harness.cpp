@@ -94,14 +94,21 @@ std::vector<double> node_case::run(const sdk::effect_model_info& model) const {
     };
     std::vector<sdk::parent_values> views;
     for (const parent_series& p : parents) {
-        views.push_back({p.id, p.kind, std::span<const double>(&p.weight, 1), row(p.current), row(p.previous), p.initial});
+        views.push_back(
+            {p.id, p.kind, std::span<const double>(&p.weight, 1), row(p.current), row(p.previous), p.initial});
     }
-    const sdk::cell_attributes cells{race,         ell,
-                                     frl,          sped,
-                                     grade_band,   students,
-                                     baseline_achievement, baseline_implementation,
-                                     row(years_of_exposure), row(implementation),
-                                     row(foundations), row(school_effect)};
+    const sdk::cell_attributes cells{race,
+                                     ell,
+                                     frl,
+                                     sped,
+                                     grade_band,
+                                     students,
+                                     baseline_achievement,
+                                     baseline_implementation,
+                                     row(years_of_exposure),
+                                     row(implementation),
+                                     row(foundations),
+                                     row(school_effect)};
     // NaN marks any cell the model forgot to write.
     std::vector<double> out(out_cells, std::numeric_limits<double>::quiet_NaN());
     // Test scores carry the roles the DPS model file gives them: "academic.achievement.<subject>"
@@ -109,20 +116,13 @@ std::vector<double> node_case::run(const sdk::effect_model_info& model) const {
     constexpr std::string_view achievement = "academic.achievement.";
     const bool test_score = node_id.starts_with(achievement);
     const std::string subject = test_score ? node_id.substr(achievement.size()) : "";
-    const sdk::evaluation e{node_id,
-                            kind,
-                            year_index,
-                            1,
-                            out_cells,
-                            std::span<const double>(&pl_school_count, 1),
-                            views,
-                            row(previous),
-                            initial,
-                            with_cells ? &cells : nullptr,
-                            parameters,
-                            {out.data(), out_cells},
-                            test_score,
-                            subject};
+    const sdk::evaluation e{node_id,    kind,
+                            year_index, 1,
+                            out_cells,  std::span<const double>(&pl_school_count, 1),
+                            views,      row(previous),
+                            initial,    with_cells ? &cells : nullptr,
+                            parameters, {out.data(), out_cells},
+                            test_score, subject};
     model.evaluate(e);
     return out;
 }

@@ -66,8 +66,8 @@ struct node_case {
     std::vector<double> foundations;
     std::vector<double> school_effect;
 
-    std::size_t out_cells;     // the evaluation's cell count; differs from the vectors' only in error tests
-    bool with_cells = true;    // false passes a null cell_attributes pointer
+    std::size_t out_cells;   // the evaluation's cell count; differs from the vectors' only in error tests
+    bool with_cells = true;  // false passes a null cell_attributes pointer
 
     // Calls the model once and returns what it wrote.
     std::vector<double> run(const sdk::effect_model_info& model) const;

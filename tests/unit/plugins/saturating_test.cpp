@@ -13,10 +13,18 @@ namespace {
 // have foundational practices at 0, 1 and 3.
 test::node_case gated_case(const sdk::effect_model_info& model) {
     test::node_case c(3);
-    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 1.0,
-                  {1.5, 2.0, 0.8}, {1.5, 2.0, 0.8}, {0.5, 0.8, 0.8}},
-                 {"engagement.cognitive", sdk::node_kind::student_outcome, 1.0,
-                  {0.5, -0.2, 0.0}, {0.5, -0.2, 0.0}, {0.0, 0.0, 0.0}}};
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  1.0,
+                  {1.5, 2.0, 0.8},
+                  {1.5, 2.0, 0.8},
+                  {0.5, 0.8, 0.8}},
+                 {"engagement.cognitive",
+                  sdk::node_kind::student_outcome,
+                  1.0,
+                  {0.5, -0.2, 0.0},
+                  {0.5, -0.2, 0.0},
+                  {0.0, 0.0, 0.0}}};
     c.initial = {0.1, -0.3, 0.0};
     c.foundations = {0.0, 1.0, 3.0};
     c.parameters = test::default_parameters(model);
@@ -43,8 +51,8 @@ TEST_CASE("saturating: the student ceiling defaults to 2 SD, drawn from a trunca
     CHECK(spec_of(model, "emax.academic").default_value == 0.25);
 
     test::node_case c(1);
-    c.parents = {{"competencies.demonstration_of_learning", sdk::node_kind::secondary_driver, 1.0,
-                  {2.0}, {0.0}, {0.0}}};
+    c.parents = {
+        {"competencies.demonstration_of_learning", sdk::node_kind::secondary_driver, 1.0, {2.0}, {0.0}, {0.0}}};
     c.foundations = {3.0};
     c.parameters = test::default_parameters(model);
     // at the top of the range: 4*tanh(2/4) = 4*0.4621172 = 1.8484686
@@ -71,8 +79,12 @@ TEST_CASE("saturating: foundations gate the drivers' share of the dose, then tan
 TEST_CASE("saturating: slope 1 near zero, ceiling emax for large doses, academic ceiling for academic nodes") {
     const sdk::effect_model_info& model = test::load_model("saturating");
     test::node_case c(3);
-    c.parents = {{"competencies.demonstration_of_learning", sdk::node_kind::secondary_driver, 1.0,
-                  {0.01, 12.0, 0.1}, {0.0, 0.0, 0.0}, {0.0, 0.0, 0.0}}};
+    c.parents = {{"competencies.demonstration_of_learning",
+                  sdk::node_kind::secondary_driver,
+                  1.0,
+                  {0.01, 12.0, 0.1},
+                  {0.0, 0.0, 0.0},
+                  {0.0, 0.0, 0.0}}};
     c.foundations = {3.0, 3.0, 3.0};
     c.parameters = test::default_parameters(model);
     std::vector<double> out = c.run(model);
@@ -95,8 +107,12 @@ TEST_CASE("saturating: slope 1 near zero, ceiling emax for large doses, academic
 TEST_CASE("saturating: negative doses saturate symmetrically") {
     const sdk::effect_model_info& model = test::load_model("saturating");
     test::node_case c(2);
-    c.parents = {{"competencies.demonstration_of_learning", sdk::node_kind::secondary_driver, 1.0,
-                  {-3.0, 3.0}, {0.0, 0.0}, {0.0, 0.0}}};
+    c.parents = {{"competencies.demonstration_of_learning",
+                  sdk::node_kind::secondary_driver,
+                  1.0,
+                  {-3.0, 3.0},
+                  {0.0, 0.0},
+                  {0.0, 0.0}}};
     c.foundations = {2.0, 2.0};
     c.parameters = test::default_parameters(model);
     const std::vector<double> out = c.run(model);

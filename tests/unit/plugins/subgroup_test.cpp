@@ -53,8 +53,8 @@ TEST_CASE("subgroup: with defaults Black students gain less than average, ELL/FR
     // Only the driver parent, so each cell's change is 0.2 times its multiplier.
     test::node_case c = subgroup_case(model, 6);
     c.parents.pop_back();
-    c.race = {code(sdk::race::white), code(sdk::race::black), code(sdk::race::white), code(sdk::race::white),
-              code(sdk::race::white), code(sdk::race::hispanic)};
+    c.race = {code(sdk::race::white), code(sdk::race::black), code(sdk::race::white),
+              code(sdk::race::white), code(sdk::race::white), code(sdk::race::hispanic)};
     c.ell = {0, 0, code(sdk::ell_status::ell), 0, 0, 0};
     c.frl = {0, 0, 0, 1, 0, 0};
     c.sped = {0, 0, 0, 0, 1, 0};

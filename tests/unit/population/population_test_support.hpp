@@ -14,11 +14,26 @@
 namespace pathways::test {
 
 inline const std::vector<std::string>& schools_csv_columns() {
-    static const std::vector<std::string> columns{
-        "school_id",  "name",         "level",      "enrollment",        "share_hispanic",
-        "share_black", "share_white", "share_asian", "share_multiracial", "share_american_indian",
-        "share_pacific_islander", "share_ell", "share_exited_ell", "share_frl", "share_sped",
-        "spf",        "tags",         "start_level", "academic_optimism", "value_feasibility_gap"};
+    static const std::vector<std::string> columns{"school_id",
+                                                  "name",
+                                                  "level",
+                                                  "enrollment",
+                                                  "share_hispanic",
+                                                  "share_black",
+                                                  "share_white",
+                                                  "share_asian",
+                                                  "share_multiracial",
+                                                  "share_american_indian",
+                                                  "share_pacific_islander",
+                                                  "share_ell",
+                                                  "share_exited_ell",
+                                                  "share_frl",
+                                                  "share_sped",
+                                                  "spf",
+                                                  "tags",
+                                                  "start_level",
+                                                  "academic_optimism",
+                                                  "value_feasibility_gap"};
     return columns;
 }
 
@@ -29,8 +44,9 @@ struct schools_csv_builder {
 
     /// Race shares sum to 0.5 + 0.2 + 0.2 + 0.04 + 0.03 + 0.02 + 0.01 = 1.
     std::vector<std::string>& add_row(const std::string& id) {
-        rows.push_back({id, "School " + id, "elementary", "400", "0.5", "0.2", "0.2", "0.04", "0.03", "0.02", "0.01",
-                        "0.3", "0.1", "0.7", "0.12", "green", "pl-pilot", "", "", ""});
+        rows.push_back({id,     "School " + id, "elementary", "400",  "0.5", "0.2", "0.2",
+                        "0.04", "0.03",         "0.02",       "0.01", "0.3", "0.1", "0.7",
+                        "0.12", "green",        "pl-pilot",   "",     "",    ""});
         return rows.back();
     }
 
@@ -66,13 +82,13 @@ private:
 /// A seed with strong associations, in the spirit of the Denver district profile.
 inline seed_table denver_like_seed() {
     seed_table seed;
-    seed.ell_given_race = {{{1.0, 3.0, 1.5},     // hispanic
-                            {1.0, 0.3, 0.1},     // black
-                            {1.0, 0.05, 0.02},   // white
-                            {1.0, 1.5, 0.8},     // asian
-                            {1.0, 0.2, 0.1},     // multiracial
-                            {1.0, 0.5, 0.3},     // american_indian
-                            {1.0, 0.8, 0.4}}};   // pacific_islander
+    seed.ell_given_race = {{{1.0, 3.0, 1.5},    // hispanic
+                            {1.0, 0.3, 0.1},    // black
+                            {1.0, 0.05, 0.02},  // white
+                            {1.0, 1.5, 0.8},    // asian
+                            {1.0, 0.2, 0.1},    // multiracial
+                            {1.0, 0.5, 0.3},    // american_indian
+                            {1.0, 0.8, 0.4}}};  // pacific_islander
     seed.frl_odds = {2.5, 2.2, 0.35, 1.0, 1.0, 1.0, 1.0};
     seed.sped_odds = {1.0, 1.3, 1.0, 1.0, 1.0, 1.0, 1.0};
     return seed;

@@ -95,8 +95,7 @@ TEST_CASE("cells: ties go to the lower cell index", "[population][cells]") {
     // index, FRL 0 (joint_index(hispanic, non_ell, 0, 0) < joint_index(hispanic, non_ell, 1, 0)).
     diagnostics found;
     population_report report;
-    const auto cells =
-        synthesize_population({simple_school("a", school_level::middle, 3, 0.5)}, {}, {}, report, found);
+    const auto cells = synthesize_population({simple_school("a", school_level::middle, 3, 0.5)}, {}, {}, report, found);
     REQUIRE(cells.size() == 2);
     CHECK(cells.frl[0] == 0);
     CHECK(cells.students[0] == 2.0);
@@ -186,8 +185,8 @@ TEST_CASE("cells: a district of 207 schools keeps every school's enrollment", "[
     for (std::uint32_t i = 0; i < 207; ++i) {
         const std::int64_t enrollment = 200 + static_cast<std::int64_t>(i) * 7;
         enrolled += enrollment;
-        schools.push_back(test::realistic_school("s" + std::to_string(i), static_cast<school_level>(i % 4),
-                                                 enrollment));
+        schools.push_back(
+            test::realistic_school("s" + std::to_string(i), static_cast<school_level>(i % 4), enrollment));
     }
     diagnostics found;
     population_report report;

@@ -21,8 +21,11 @@ national_marginals us_2019() {
     m.students = 50'438'000;
     m.race_shares = {0.276, 0.150, 0.465, 0.053, 0.043, 0.009, 0.004};
     m.race_tilt = {1.0, 1.0, -1.0, -0.3, 0.0, 0.5, 0.5};
-    m.frl_bands = {{0.0, 0.25, 0.205, -1.5}, {0.25, 0.50, 0.286, -0.5}, {0.50, 0.75, 0.255, 0.5},
-                   {0.75, 1.0, 0.243, 1.5}, {0.52, 0.52, 0.011, 0.0}};
+    m.frl_bands = {{0.0, 0.25, 0.205, -1.5},
+                   {0.25, 0.50, 0.286, -0.5},
+                   {0.50, 0.75, 0.255, 0.5},
+                   {0.75, 1.0, 0.243, 1.5},
+                   {0.52, 0.52, 0.011, 0.0}};
     m.english_learner_share = 0.104;
     m.disability_share = 0.14;
     m.exited_ell_per_ell = 0.5;
@@ -87,7 +90,8 @@ TEST_CASE("national synthesis: school counts by level follow the level shares ex
     }
 }
 
-TEST_CASE("national synthesis: Black and Hispanic students are concentrated in high-FRL schools", "[population][national]") {
+TEST_CASE("national synthesis: Black and Hispanic students are concentrated in high-FRL schools",
+          "[population][national]") {
     const totals t = add_up(synthesize_national_schools(us_2019(), 2019));
     const auto share = [&](const std::string& band, sdk::race r) {
         return t.band_race.at(band)[static_cast<int>(r)] / t.band_students.at(band);

@@ -93,8 +93,7 @@ TEST_CASE("schools csv: a valid file gives every field", "[population][csv]") {
     CHECK(b.where.line == 3);
 }
 
-TEST_CASE("schools csv: BOM, CRLF, blank lines, free column order and absent optional columns",
-          "[population][csv]") {
+TEST_CASE("schools csv: BOM, CRLF, blank lines, free column order and absent optional columns", "[population][csv]") {
     const std::string text =
         "\xEF\xBB\xBF"
         "level,school_id,enrollment,name,share_hispanic,share_black,share_white,share_asian,share_multiracial,"

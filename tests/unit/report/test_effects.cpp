@@ -34,10 +34,11 @@ model_edge edge(const std::string& from, const std::string& to, double weight, e
 model_graph hand_solved_graph(double a_to_c = 0.1) {
     model_definition def;
     def.id = "hand";
-    def.nodes = {node("learner_paths", node_kind::primary_driver), node("learner_paths.a", node_kind::secondary_driver, "learner_paths"),
+    def.nodes = {node("learner_paths", node_kind::primary_driver),
+                 node("learner_paths.a", node_kind::secondary_driver, "learner_paths"),
                  node("b", node_kind::student_outcome), node("c", node_kind::academic_outcome)};
-    def.edges = {edge("learner_paths.a", "learner_paths", 1.0, edge_role::composition), edge("learner_paths.a", "b", 0.5),
-                 edge("b", "c", 0.4), edge("learner_paths.a", "c", a_to_c)};
+    def.edges = {edge("learner_paths.a", "learner_paths", 1.0, edge_role::composition),
+                 edge("learner_paths.a", "b", 0.5), edge("b", "c", 0.4), edge("learner_paths.a", "c", a_to_c)};
     diagnostics problems;
     auto graph = model_graph::build(def, problems);
     REQUIRE(graph.has_value());
@@ -131,8 +132,10 @@ TEST_CASE("on the DPS model total = direct + indirect for every pair") {
             for (const std::size_t e : path) product *= graph->definition().edges[e].weight;
             summed += product;
         }
-        const auto s = static_cast<std::size_t>(std::find(table.sources.begin(), table.sources.end(), source) - table.sources.begin());
-        const auto o = static_cast<std::size_t>(std::find(table.outcomes.begin(), table.outcomes.end(), math) - table.outcomes.begin());
+        const auto s = static_cast<std::size_t>(std::find(table.sources.begin(), table.sources.end(), source) -
+                                                table.sources.begin());
+        const auto o = static_cast<std::size_t>(std::find(table.outcomes.begin(), table.outcomes.end(), math) -
+                                                table.outcomes.begin());
         CHECK(table.at(s, o).total == Approx(summed).margin(1e-12));
     }
 }

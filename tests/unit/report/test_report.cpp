@@ -3,21 +3,21 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
 #include <limits>
+#include <map>
 #include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "../cli/cli_support.hpp"
-#include "engine/scenario_loader.hpp"
 #include "common/csv.hpp"
-#include "report/html_report.hpp"
 #include "common/text_format.hpp"
+#include "engine/scenario_loader.hpp"
+#include "report/html_report.hpp"
 #include "report/html_text.hpp"
-#include "report/sensitivity_table.hpp"
 #include "report/projection_writer.hpp"
+#include "report/sensitivity_table.hpp"
 #include "scenario/results_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 
@@ -91,10 +91,12 @@ TEST_CASE("the report of each shipped scenario is generated and loads nothing fr
         const auto& path = entry.path();
         // Scenario files only: the folder also holds schemas, anchors and references. The national
         // scenario (3.5 million cells, gigabytes) is a benchmark, not a unit test.
-        if (path.extension() != ".json" || !is_scenario_file(path) || path.filename() == "national-scale-up.json") continue;
+        if (path.extension() != ".json" || !is_scenario_file(path) || path.filename() == "national-scale-up.json")
+            continue;
         DYNAMIC_SECTION(path.filename().string()) {
             scratch_folder out("report-" + path.stem().string());
-            const auto result = run_cli("run '" + path.string() + "' --draws 8 --quiet --report --out '" + out.path().string() + "'");
+            const auto result =
+                run_cli("run '" + path.string() + "' --draws 8 --quiet --report --out '" + out.path().string() + "'");
             INFO(result.output);
             REQUIRE(result.exit_code == 0);
             const std::string html = read_file(out.path() / "report.html");
@@ -127,7 +129,8 @@ TEST_CASE("the report of each shipped scenario is generated and loads nothing fr
 TEST_CASE("pathways report renders a results folder and refuses to overwrite without --force") {
     scratch_folder out("report-command");
     const std::string scenario = std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json";
-    REQUIRE(run_cli("run '" + scenario + "' --draws 8 --quiet --all-variants --out '" + out.path().string() + "'").exit_code == 0);
+    REQUIRE(run_cli("run '" + scenario + "' --draws 8 --quiet --all-variants --out '" + out.path().string() + "'")
+                .exit_code == 0);
     write_file(out.path() / "sensitivity.csv",
                "input,outcome,input_low,input_high,output_low,output_high\n"
                "edge weight Strategic Space -> Emotional Engagement,academic.achievement.math,0.1,0.3,0.004,0.011\n"
@@ -152,7 +155,9 @@ TEST_CASE("pathways report renders a results folder and refuses to overwrite wit
 TEST_CASE("the tornado section is left out when there is no sensitivity run") {
     scratch_folder out("report-no-sensitivity");
     const std::string scenario = std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-pilot-2015.json";
-    REQUIRE(run_cli("run '" + scenario + "' --draws 8 --quiet --report --out '" + out.path().string() + "'").exit_code == 0);
+    REQUIRE(
+        run_cli("run '" + scenario + "' --draws 8 --quiet --report --out '" + out.path().string() + "'").exit_code ==
+        0);
     const std::string html = read_file(out.path() / "report.html");
     CHECK(html.find("most sensitive to") == std::string::npos);
     CHECK(html.find("Comparing the variants") == std::string::npos);  // one run only
@@ -168,7 +173,8 @@ TEST_CASE("pathways report explains a folder that holds no results") {
 
 TEST_CASE("suppressed groups are shown as suppressed, never as numbers") {
     diagnostics problems;
-    const auto spec = read_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", problems);
+    const auto spec =
+        read_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", problems);
     REQUIRE(spec);
     const auto district = read_district(spec->district_path, problems);
     const auto graph = load_model_graph("", problems);
@@ -192,10 +198,10 @@ TEST_CASE("suppressed groups are shown as suppressed, never as numbers") {
     }
     results.runs.push_back(run);
     const std::string html = render_html_report({results, *spec, &*district, *graph, nullptr, nullptr, {}});
-    CHECK(html.find("<td>Pacific Islander</td><td class=\"suppressed\" colspan=\"4\">suppressed (fewer than 16 students)</td>") !=
-          std::string::npos);
+    CHECK(html.find("<td>Pacific Islander</td><td class=\"suppressed\" colspan=\"4\">suppressed (fewer than 16 "
+                    "students)</td>") != std::string::npos);
     CHECK(html.find("<strong>Pacific Islander</strong>suppressed (fewer than 16 students)") != std::string::npos);
-    CHECK(html.find("+0.125 [+0.115 to +0.135]") != std::string::npos);  // the group that is shown: 0.125 ± 0.01
+    CHECK(html.find("+0.125 [+0.115 to +0.135]") != std::string::npos);    // the group that is shown: 0.125 ± 0.01
     CHECK(html.find("<td class=\"num\">5000</td>") != std::string::npos);  // the head count of the group shown
     CHECK(html.find("<td class=\"num\">7</td>") == std::string::npos);     // never the suppressed group's
 }
@@ -289,8 +295,9 @@ TEST_CASE("pathways effects prints linear and finite-difference effects") {
         // Strategic Space has no direct link to math: its whole total effect is indirect. By hand:
         // via emotional and cognitive engagement 0.1 × 0.028 twice, via self-advocacy 0.15 × 0.067 × 0.028
         // (cognitive engagement) + 0.15 × 0.067 × 0.071 (self-efficacy, middle and high school) = 0.00659495.
-        CHECK(result.output.find("strategic_resources.space,academic.achievement.math,0,0.00659495,0.00659495,linear,") !=
-              std::string::npos);
+        CHECK(
+            result.output.find("strategic_resources.space,academic.achievement.math,0,0.00659495,0.00659495,linear,") !=
+            std::string::npos);
     }
     SECTION("a scenario with a non-linear model: central finite differences, totals only") {
         const auto result = run_cli("effects --scenario scenarios/denver-scale-up.json --format json");
@@ -298,20 +305,21 @@ TEST_CASE("pathways effects prints linear and finite-difference effects") {
         CHECK(result.output.find("finite differences") != std::string::npos);
         const auto json = nlohmann::json::parse(result.output);
         REQUIRE_FALSE(json["effects"].empty());
-        for (const auto& effect : json["effects"]) {  // totals only: the decomposition is not defined off the linear model
+        for (const auto& effect :
+             json["effects"]) {  // totals only: the decomposition is not defined off the linear model
             CHECK(effect["direct"].is_null());
             CHECK(effect["indirect"].is_null());
             CHECK(effect["total"].is_number());
         }
     }
     SECTION("--model and --scenario together are refused") {
-        const auto result = run_cli("effects --model scenarios/models/dps-personalized-learning.json --scenario scenarios/denver-scale-up.json");
+        const auto result = run_cli(
+            "effects --model scenarios/models/dps-personalized-learning.json --scenario "
+            "scenarios/denver-scale-up.json");
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("--model and --scenario both given") != std::string::npos);
     }
-    SECTION("an unknown format is refused") {
-        CHECK(run_cli("effects --format xml").exit_code == 2);
-    }
+    SECTION("an unknown format is refused") { CHECK(run_cli("effects --format xml").exit_code == 2); }
 }
 
 /// The tornado bars of the report: label, low and high as each bar's tooltip states them.
@@ -328,13 +336,16 @@ std::map<std::string, std::pair<std::string, std::string>> tornado_bars(const st
     return bars;
 }
 
-TEST_CASE("the tornado chart plots the tornado values of sensitivity.csv as pathways sensitivity writes it", "[report][tornado]") {
+TEST_CASE("the tornado chart plots the tornado values of sensitivity.csv as pathways sensitivity writes it",
+          "[report][tornado]") {
     scratch_folder out("report-tornado");
     const std::string scenario = std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/rand-2017-check.json";
     const std::string folder = out.path().string();
     REQUIRE(run_cli("run '" + scenario + "' --draws 4 --quiet --out '" + folder + "'").exit_code == 0);
-    const auto sensitivity = run_cli("sensitivity '" + scenario + "' --outcome academic.achievement.math --subgroup all "
-                                     "--n 8 --bootstrap 10 --quiet --force --out '" + folder + "'");
+    const auto sensitivity = run_cli("sensitivity '" + scenario +
+                                     "' --outcome academic.achievement.math --subgroup all "
+                                     "--n 8 --bootstrap 10 --quiet --force --out '" +
+                                     folder + "'");
     INFO(sensitivity.output);
     REQUIRE(sensitivity.exit_code == 0);
     REQUIRE(run_cli("report '" + folder + "'").exit_code == 0);
@@ -354,7 +365,8 @@ TEST_CASE("the tornado chart plots the tornado values of sensitivity.csv as path
     const std::size_t sobol_low = column("first_order_low");
     REQUIRE(at_p95 < header.size());
     std::size_t compared = 0;
-    std::size_t telling = 0;  // bars whose tornado values differ from the Sobol bounds, so the check can tell them apart
+    std::size_t telling =
+        0;  // bars whose tornado values differ from the Sobol bounds, so the check can tell them apart
     for (std::size_t r = 1; r < records.size(); ++r) {
         const auto& fields = records[r].fields;
         const auto shown = bars.find(fields[input]);

@@ -32,10 +32,13 @@ std::vector<std::string> messages(const diagnostics& found) {
 }
 
 bool contains(const std::vector<std::string>& lines, const std::string& text) {
-    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.find(text) != std::string::npos; });
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& line) { return line.find(text) != std::string::npos; });
 }
 
-void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write_text(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
 
 /// Equal numbers, or both undefined (NaN: suppressed or not closing at this pace).
 bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
@@ -55,11 +58,11 @@ void require_same_rows(const result_run& read, const result_run& written) {
     for (std::size_t i = 0; i < read.rows.size(); ++i) {
         const result_row& a = read.rows[i];
         const result_row& b = written.rows[i];
-        const bool equal = a.year == b.year && a.subgroup == b.subgroup && a.outcome == b.outcome && a.metric == b.metric &&
-                           a.course == b.course && a.reference == b.reference && same(a.mean, b.mean) && same(a.sd, b.sd) &&
-                           same(a.p05, b.p05) && same(a.p50, b.p50) && same(a.p95, b.p95) &&
-                           same(a.prob_positive, b.prob_positive) && same(a.n_students, b.n_students) &&
-                           a.suppressed == b.suppressed;
+        const bool equal = a.year == b.year && a.subgroup == b.subgroup && a.outcome == b.outcome &&
+                           a.metric == b.metric && a.course == b.course && a.reference == b.reference &&
+                           same(a.mean, b.mean) && same(a.sd, b.sd) && same(a.p05, b.p05) && same(a.p50, b.p50) &&
+                           same(a.p95, b.p95) && same(a.prob_positive, b.prob_positive) &&
+                           same(a.n_students, b.n_students) && a.suppressed == b.suppressed;
         if (!equal) ++differing;
     }
     CHECK(differing == 0);
@@ -67,20 +70,22 @@ void require_same_rows(const result_run& read, const result_run& written) {
 
 }  // namespace
 
-TEST_CASE("command-line integers are read and held to the scenario file's ranges, naming the option", "[run][request]") {
+TEST_CASE("command-line integers are read and held to the scenario file's ranges, naming the option",
+          "[run][request]") {
     SECTION("text that is not an integer, or beyond any integer") {
         diagnostics found;
         CHECK_FALSE(integer_option("--draws", "2.5", draws_limits, found));
         CHECK_FALSE(integer_option("--seed", "18446744073709551616", seed_limits, found));
         CHECK_FALSE(integer_option("--seed", "-1", seed_limits, found));
         CHECK_FALSE(integer_option("--min-n", "", min_n_limits, found));
-        CHECK(messages(found) == std::vector<std::string>{
-                                     "<command line>: error: --draws: '2.5' is not an integer; expected an integer from 0 to 1000000",
-                                     "<command line>: error: --seed: 18446744073709551616 is out of range; expected an integer "
-                                     "from 0 to 9223372036854775807",
-                                     "<command line>: error: --seed: -1 is out of range; expected an integer from 0 to "
-                                     "9223372036854775807",
-                                     "<command line>: error: --min-n: '' is not an integer; expected an integer from 1 to 1000000"});
+        CHECK(messages(found) ==
+              std::vector<std::string>{
+                  "<command line>: error: --draws: '2.5' is not an integer; expected an integer from 0 to 1000000",
+                  "<command line>: error: --seed: 18446744073709551616 is out of range; expected an integer "
+                  "from 0 to 9223372036854775807",
+                  "<command line>: error: --seed: -1 is out of range; expected an integer from 0 to "
+                  "9223372036854775807",
+                  "<command line>: error: --min-n: '' is not an integer; expected an integer from 1 to 1000000"});
     }
     SECTION("a value in range keeps its option as its origin") {
         diagnostics found;
@@ -106,7 +111,9 @@ TEST_CASE("check reports every bad setting of a request at its origin, all in on
     const auto lines = messages(found);
     REQUIRE(lines.size() == 4);
     CHECK(contains(lines, "<command line>: error: --draws: -5 is out of range; expected an integer from 0 to 1000000"));
-    CHECK(contains(lines, "settings.json:3:9: error: /seed: -1 is out of range; expected an integer from 0 to 9223372036854775807"));
+    CHECK(contains(
+        lines,
+        "settings.json:3:9: error: /seed: -1 is out of range; expected an integer from 0 to 9223372036854775807"));
     CHECK(contains(lines, "<command line>: error: --min-n: 0 is out of range; expected an integer from 1 to 1000000"));
     CHECK(contains(lines, "<command line>: error: --model: unknown effect model 'linaer'"));
 
@@ -218,7 +225,8 @@ TEST_CASE("a results folder reads back into exactly what the writers were given"
         CHECK_FALSE(wave.sampled);
         CHECK(wave.seed == 0);
         // The schools tagged pl-pilot in denver-2018-schools.csv, in its order.
-        CHECK(wave.schools == std::vector<std::string>{"den-e020", "den-e038", "den-e098", "den-k012", "den-m009", "den-m026"});
+        CHECK(wave.schools ==
+              std::vector<std::string>{"den-e020", "den-e038", "den-e098", "den-k012", "den-m009", "den-m026"});
         CHECK(m.runs[r].waves == manifest.runs[r].waves);
     }
     CHECK(m.outputs == manifest.outputs);
@@ -226,15 +234,18 @@ TEST_CASE("a results folder reads back into exactly what the writers were given"
 }
 
 TEST_CASE("a manifest's waves are read with their types checked, each problem at its place", "[run][round-trip]") {
-    const std::string projection = R"({"runs": [{"scenario": "s", "variant": "base", "model": "linear", "draws": 1, "rows": []}]})";
+    const std::string projection =
+        R"({"runs": [{"scenario": "s", "variant": "base", "model": "linear", "draws": 1, "rows": []}]})";
     const auto manifest_with = [](const std::string& wave) {
         return R"({"scenario": "s", "inputs": {"scenario": {"path": "a.json"}},
-                   "runs": [{"variant": "base", "seconds": 1, "waves": [)" + wave + "]}]}";
+                   "runs": [{"variant": "base", "seconds": 1, "waves": [)" +
+               wave + "]}]}";
     };
     SECTION("a complete wave") {
         diagnostics found;
         const auto read = read_results_text(
-            projection, manifest_with(R"({"name": "w", "start_year": 2019, "sampled": true, "seed": 7, "schools": ["a", "b"]})"),
+            projection,
+            manifest_with(R"({"name": "w", "start_year": 2019, "sampled": true, "seed": 7, "schools": ["a", "b"]})"),
             "out", found);
         REQUIRE(read);
         REQUIRE(read->manifest.runs.size() == 1);
@@ -242,11 +253,12 @@ TEST_CASE("a manifest's waves are read with their types checked, each problem at
     }
     SECTION("a mistyped flag, a missing school list and a school id that is not text") {
         diagnostics found;
-        CHECK_FALSE(read_results_text(
-            projection,
-            manifest_with(R"({"name": "w", "start_year": 2019, "sampled": "yes", "seed": 7}, )"
-                          R"({"name": "v", "start_year": 2020, "sampled": false, "seed": 0, "schools": [3]})"),
-            "out", found));
+        CHECK_FALSE(
+            read_results_text(projection,
+                              manifest_with(
+                                  R"({"name": "w", "start_year": 2019, "sampled": "yes", "seed": 7}, )"
+                                  R"({"name": "v", "start_year": 2020, "sampled": false, "seed": 0, "schools": [3]})"),
+                              "out", found));
         const auto& items = found.items();
         REQUIRE(items.size() == 3);
         CHECK(items[0].pointer == "/runs/0/waves/0/sampled");
@@ -261,14 +273,16 @@ TEST_CASE("projection.csv has the columns the JSON rows have, from one definitio
     run.scenario = "s, with a comma";
     run.variant = "base";
     run.model = "linear";
-    run.rows.push_back({2020, "all", "academic.achievement.math", "effect", "with_cut_risk", "", 0.1234567, 0.5, -0.25, 0.125,
-                        0.75, 1.0, 1000.0, false});
-    run.rows.push_back({2020, "race:tiny", "academic.achievement.math", "effect", "with_cut_risk", "", NAN, NAN, NAN, NAN, NAN,
-                        NAN, NAN, true});
+    run.rows.push_back({2020, "all", "academic.achievement.math", "effect", "with_cut_risk", "", 0.1234567, 0.5, -0.25,
+                        0.125, 0.75, 1.0, 1000.0, false});
+    run.rows.push_back({2020, "race:tiny", "academic.achievement.math", "effect", "with_cut_risk", "", NAN, NAN, NAN,
+                        NAN, NAN, NAN, NAN, true});
     CHECK(projection_csv_text({run}, true) ==
-          "scenario,variant,model,year,subgroup,outcome,metric,course,reference,mean,sd,p05,p50,p95,prob_positive,n_students,"
+          "scenario,variant,model,year,subgroup,outcome,metric,course,reference,mean,sd,p05,p50,p95,prob_positive,n_"
+          "students,"
           "suppressed\n"
-          "\"s, with a comma\",base,linear,2020,all,academic.achievement.math,effect,with_cut_risk,,0.123457,0.5,-0.25,0.125,"
+          "\"s, with a "
+          "comma\",base,linear,2020,all,academic.achievement.math,effect,with_cut_risk,,0.123457,0.5,-0.25,0.125,"
           "0.75,1,1000,0\n"
           "\"s, with a comma\",base,linear,2020,race:tiny,academic.achievement.math,effect,with_cut_risk,,,,,,,,,1\n");
     CHECK(projection_csv_text({run}, false).starts_with("# NOT FOR PUBLIC RELEASE"));
@@ -282,18 +296,21 @@ TEST_CASE("run, compare and sweep write manifests of one shape", "[run][manifest
     const std::string scale_up = std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json";
     const std::string o = out.path().string();
     REQUIRE(run_cli("run '" + pilot + "' --draws 2 --quiet --out '" + o + "/run'").exit_code == 0);
-    REQUIRE(run_cli("compare '" + pilot + "' '" + scale_up + "' --draws 2 --quiet --out '" + o + "/compare'").exit_code == 0);
-    REQUIRE(run_cli("sweep '" + pilot + "' --grid /implementation/ramp/years_to_half=1,2 --draws 2 --quiet --out '" + o +
-                    "/sweep'").exit_code == 0);
+    REQUIRE(
+        run_cli("compare '" + pilot + "' '" + scale_up + "' --draws 2 --quiet --out '" + o + "/compare'").exit_code ==
+        0);
+    REQUIRE(run_cli("sweep '" + pilot + "' --grid /implementation/ramp/years_to_half=1,2 --draws 2 --quiet --out '" +
+                    o + "/sweep'")
+                .exit_code == 0);
     for (const auto& [folder, file] : std::vector<std::pair<std::string, std::string>>{
              {"run", "manifest.json"}, {"compare", "manifest.json"}, {"sweep", "sweep-manifest.json"}}) {
         DYNAMIC_SECTION(folder) {
             std::ifstream in(out.path() / folder / file);
             const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
             const auto manifest = nlohmann::json::parse(text);
-            for (const char* key : {"pathways_version", "sdk_abi", "build", "command_line", "scenario", "effect_model", "seed",
-                                    "draws", "threads", "suppression", "min_n", "public_release", "inputs", "population",
-                                    "runs", "outputs"}) {
+            for (const char* key :
+                 {"pathways_version", "sdk_abi", "build", "command_line", "scenario", "effect_model", "seed", "draws",
+                  "threads", "suppression", "min_n", "public_release", "inputs", "population", "runs", "outputs"}) {
                 INFO(key);
                 CHECK(manifest.contains(key));
             }

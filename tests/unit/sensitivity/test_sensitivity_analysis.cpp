@@ -55,7 +55,8 @@ struct prepared {
 
 sensitivity_target effect_on_a(const prepared& p, int year = 1) {
     diagnostics found;
-    const auto target = find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "all", 2020 + year, "effect", found);
+    const auto target =
+        find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "all", 2020 + year, "effect", found);
     REQUIRE(target);
     return *target;
 }
@@ -209,8 +210,8 @@ TEST_CASE("the target is checked against what the scenario reports", "[sensitivi
           "and groups whose numbers would give a withheld one away, are not published); expected a published subgroup");
 
     diagnostics found;
-    const auto final_year = find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "all", std::nullopt,
-                                                    "level", found);
+    const auto final_year =
+        find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "all", std::nullopt, "level", found);
     REQUIRE(final_year);
     CHECK(final_year->year == 1);
     CHECK(final_year->subgroup == 0);

@@ -53,8 +53,10 @@ TEST_CASE("a source is linked to the references whose short form it contains", "
     diagnostics found;
     const auto refs = read_references(two_references, "refs.json", found);
     REQUIRE(refs);
-    const auto both = cited_references("Pane et al. 2017, Informing Progress: 0.09; Kraft 2020, Interpreting Effect "
-                                       "Sizes: 0.25", *refs);
+    const auto both = cited_references(
+        "Pane et al. 2017, Informing Progress: 0.09; Kraft 2020, Interpreting Effect "
+        "Sizes: 0.25",
+        *refs);
     REQUIRE(both.size() == 2);
     CHECK(both[0]->id == "kraft2020");  // in file order
     CHECK(both[1]->id == "pane2017");
@@ -166,12 +168,14 @@ TEST_CASE("pathways validate checks a references file", "[references][cli]") {
     CHECK(run_cli("validate scenarios/references.json").output == "1 file valid\n");
     const pathways::test::scratch_folder folder("validate-references");
     const auto bad = folder.path() / "refs.json";
-    std::ofstream(bad) << R"({"pathways_references": 1, "references": [{"id": "x1", "short": "X 2020, T", "authors": "X",
+    std::ofstream(bad)
+        << R"({"pathways_references": 1, "references": [{"id": "x1", "short": "X 2020, T", "authors": "X",
  "year": "2020", "title": "T"}]})";
     const auto result = run_cli("validate '" + bad.string() + "'");
     CHECK(result.exit_code == 2);
-    CHECK(result.output == bad.string() + ":1:43: error: /references/0: reference 'x1' names neither a journal nor a "
-                                          "publisher; expected one of them\n");
+    CHECK(result.output == bad.string() +
+                               ":1:43: error: /references/0: reference 'x1' names neither a journal nor a "
+                               "publisher; expected one of them\n");
 }
 
 TEST_CASE("pathways sources works from any folder", "[references][cli]") {

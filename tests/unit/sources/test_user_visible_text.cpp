@@ -25,8 +25,8 @@ const std::vector<std::string> bundled_plugins{"linear", "saturating", "lagged",
 
 /// What users must not read: the internal brief, its seed numbering, section signs (also as a JSON
 /// escape), and evidence tags written into text instead of their own field.
-const std::vector<std::string> internal_marks{"DOMAIN.md", "DOMAIN ", "seed 00", "§", "\\u00a7", "\\u00A7",
-                                              "[S]",       "[S2]",    "[R]",     "[A]", "[S,",   "[A,", "[S/"};
+const std::vector<std::string> internal_marks{"DOMAIN.md", "DOMAIN ", "seed 00", "§",   "\\u00a7", "\\u00A7", "[S]",
+                                              "[S2]",      "[R]",     "[A]",     "[S,", "[A,",     "[S/"};
 
 std::string read_all(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -95,15 +95,16 @@ TEST_CASE("describe, graph and sources print no internal citation", "[sources][u
         REQUIRE(described.exit_code == 0);
         check_clean(described.output, "describe " + plugin);
         // The tags are explained in words once per output.
-        CHECK(described.output.find("A = assumption: a modelling default, not a research finding") != std::string::npos);
+        CHECK(described.output.find("A = assumption: a modelling default, not a research finding") !=
+              std::string::npos);
     }
     for (const std::string format : {"json", "dot", "mermaid"}) {
         const auto graph = run_cli("graph --format " + format);
         REQUIRE(graph.exit_code == 0);
         check_clean(graph.output, "graph --format " + format);
     }
-    CHECK(run_cli("graph --format json").output.find("\"A\": \"assumption: a modelling default, not a research finding\"") !=
-          std::string::npos);
+    CHECK(run_cli("graph --format json")
+              .output.find("\"A\": \"assumption: a modelling default, not a research finding\"") != std::string::npos);
     check_clean(run_cli("sources --format json").output, "sources --format json");
 }
 
@@ -134,11 +135,10 @@ TEST_CASE("every sourced number cites a study in the references file, and every 
     const std::vector<reference> refs = shipped_references();
     const fs::path root = PATHWAYS_SOURCE_ROOT;
     std::string all_text;
-    for (const fs::path& file : {root / "scenarios/models/dps-personalized-learning.json",
-                                 root / "scenarios/models/high-dosage-tutoring.json",
-                                 root / "scenarios/districts/denver-2018.json",
-                                 root / "scenarios/districts/denver-2018-tutoring.json",
-                                 root / "scenarios/districts/national-baseline.json"}) {
+    for (const fs::path& file :
+         {root / "scenarios/models/dps-personalized-learning.json", root / "scenarios/models/high-dosage-tutoring.json",
+          root / "scenarios/districts/denver-2018.json", root / "scenarios/districts/denver-2018-tutoring.json",
+          root / "scenarios/districts/national-baseline.json"}) {
         const std::string text = read_all(file);
         all_text += text;
         std::vector<std::pair<std::string, std::string>> sources;
@@ -153,8 +153,8 @@ TEST_CASE("every sourced number cites a study in the references file, and every 
     for (const std::string& plugin : bundled_plugins) {
         all_text += run_cli("describe " + plugin).output + read_all(root / "plugins" / plugin / "README.md");
     }
-    for (const char* scenario : {"denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2017-check",
-                                 "tutoring-scale-up"}) {
+    for (const char* scenario :
+         {"denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2017-check", "tutoring-scale-up"}) {
         all_text += read_all(root / "scenarios" / (std::string(scenario) + ".json"));
     }
     for (const reference& r : refs) {

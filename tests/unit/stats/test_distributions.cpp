@@ -68,12 +68,14 @@ TEST_CASE("truncated normal moments, body and far tail", "[distributions]") {
     const prior body = make(prior_kind::truncated_normal, 1.0, 2.0, 0.0, 3.0);
     CHECK(prior_mean(body) == Approx(1.41326243612307).epsilon(1e-12));
     CHECK(prior_sd(body) == Approx(0.831320056504096).epsilon(1e-12));
-    check_moments([&](counter_rng& r) { return sample(body, r); }, 1.41326243612307, 0.831320056504096 * 0.831320056504096);
+    check_moments([&](counter_rng& r) { return sample(body, r); }, 1.41326243612307,
+                  0.831320056504096 * 0.831320056504096);
     // standard normal above 8 SD (Φ(−8) = 6.2e-16, beyond a naive 1 − Φ): mean 8.12136811223611, sd 0.119686605112428
     const prior tail = make(prior_kind::truncated_normal, 0.0, 1.0, 8.0, std::numeric_limits<double>::infinity());
     CHECK(prior_mean(tail) == Approx(8.12136811223611).epsilon(1e-12));
     CHECK(prior_sd(tail) == Approx(0.119686605112428).epsilon(1e-9));
-    check_moments([&](counter_rng& r) { return sample(tail, r); }, 8.12136811223611, 0.119686605112428 * 0.119686605112428);
+    check_moments([&](counter_rng& r) { return sample(tail, r); }, 8.12136811223611,
+                  0.119686605112428 * 0.119686605112428);
 }
 
 TEST_CASE("lognormal and uniform moments", "[distributions]") {
@@ -121,12 +123,14 @@ TEST_CASE("fixed priors", "[distributions]") {
 
 TEST_CASE("prior_quantile reference values", "[distributions]") {
     // Φ⁻¹(0.95) = 1.64485362695147
-    CHECK(prior_quantile(make(prior_kind::normal, 0.2, 0.1), 0.95) == Approx(0.2 + 0.1 * 1.64485362695147).epsilon(1e-14));
+    CHECK(prior_quantile(make(prior_kind::normal, 0.2, 0.1), 0.95) ==
+          Approx(0.2 + 0.1 * 1.64485362695147).epsilon(1e-14));
     CHECK(prior_quantile(make(prior_kind::normal, 0.2, 0.0), 0.95) == 0.2);
     CHECK(prior_quantile(make(prior_kind::lognormal, 0.1, 0.4), 0.5) == Approx(std::exp(0.1)).epsilon(1e-15));
     CHECK(prior_quantile(make(prior_kind::uniform, 0, 0, -1.0, 3.0), 0.25) == 0.0);  // −1 + 0.25·4
     // mpmath: truncated normal(1, 2) on [0, 3] median 1.37793646441155; normal above 8 median 8.08491100739154
-    CHECK(prior_quantile(make(prior_kind::truncated_normal, 1.0, 2.0, 0.0, 3.0), 0.5) == Approx(1.37793646441155).epsilon(1e-12));
+    CHECK(prior_quantile(make(prior_kind::truncated_normal, 1.0, 2.0, 0.0, 3.0), 0.5) ==
+          Approx(1.37793646441155).epsilon(1e-12));
     const prior tail = make(prior_kind::truncated_normal, 0.0, 1.0, 8.0, std::numeric_limits<double>::infinity());
     CHECK(prior_quantile(tail, 0.5) == Approx(8.08491100739154).epsilon(1e-12));
     CHECK(prior_quantile(tail, 0.0) == 8.0);

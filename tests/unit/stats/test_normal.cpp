@@ -31,7 +31,7 @@ TEST_CASE("normal_quantile (AS241) reference values", "[normal]") {
     CHECK(normal_quantile(0.5) == 0.0);
     CHECK(normal_quantile(0.975) == Approx(1.959963984540054).epsilon(1e-15));
     CHECK(normal_quantile(0.025) == Approx(-1.959963984540054).epsilon(1e-15));
-    CHECK(normal_quantile(0.3) == Approx(-0.5244005127080408).epsilon(1e-15));  // central region
+    CHECK(normal_quantile(0.3) == Approx(-0.5244005127080408).epsilon(1e-15));   // central region
     CHECK(normal_quantile(1e-10) == Approx(-6.361340902404056).epsilon(1e-15));  // r <= 5 tail
     CHECK(normal_quantile(1e-20) == Approx(-9.262340089798408).epsilon(1e-14));  // r > 5 tail
     CHECK(normal_quantile(1e-300) == Approx(-37.04709629936120).epsilon(1e-14));
@@ -74,13 +74,14 @@ TEST_CASE("shifted_share matches the normal-model proficiency table", "[normal]"
     // Φ(Φ⁻¹(0.44) + 0.09) = 0.475691862951991 (47.6%)
     CHECK(shifted_share(0.44, 0.09) == Approx(0.475691862951991).epsilon(1e-12));
     // Table rows, in percentage points 100·(p1 − p0), against the table's one-decimal values:
-    struct row { double p0, d, pp; };
+    struct row {
+        double p0, d, pp;
+    };
     const row table[] = {
-        {0.44, 0.05, 2.0}, {0.44, 0.09, 3.6}, {0.44, 0.20, 8.0}, {0.44, 0.27, 10.7},
-        {0.33, 0.05, 1.8}, {0.33, 0.09, 3.3}, {0.33, 0.20, 7.5}, {0.33, 0.27, 10.3},
-        {0.25, 0.05, 1.6}, {0.25, 0.09, 2.9}, {0.25, 0.20, 6.8}, {0.25, 0.27, 9.3},
-        {0.28, 0.05, 1.7}, {0.28, 0.09, 3.1}, {0.28, 0.20, 7.1}, {0.28, 0.27, 9.7},
-        {0.75, 0.05, 1.6}, {0.75, 0.09, 2.8}, {0.75, 0.20, 5.9}, {0.75, 0.27, 7.8},
+        {0.44, 0.05, 2.0}, {0.44, 0.09, 3.6}, {0.44, 0.20, 8.0},  {0.44, 0.27, 10.7}, {0.33, 0.05, 1.8},
+        {0.33, 0.09, 3.3}, {0.33, 0.20, 7.5}, {0.33, 0.27, 10.3}, {0.25, 0.05, 1.6},  {0.25, 0.09, 2.9},
+        {0.25, 0.20, 6.8}, {0.25, 0.27, 9.3}, {0.28, 0.05, 1.7},  {0.28, 0.09, 3.1},  {0.28, 0.20, 7.1},
+        {0.28, 0.27, 9.7}, {0.75, 0.05, 1.6}, {0.75, 0.09, 2.8},  {0.75, 0.20, 5.9},  {0.75, 0.27, 7.8},
     };
     for (const row& r : table) {
         INFO("p0 = " << r.p0 << ", d = " << r.d);

@@ -55,7 +55,8 @@ TEST_CASE("seeds, draws and streams give different numbers", "[random]") {
     std::set<std::uint64_t> seen;
     for (std::uint64_t seed = 0; seed < 4; ++seed) {
         for (std::uint64_t draw = 0; draw < 4; ++draw) {
-            for (std::uint64_t stream = 0; stream < 4; ++stream) seen.insert(counter_rng(seed, draw, stream).next_u64());
+            for (std::uint64_t stream = 0; stream < 4; ++stream)
+                seen.insert(counter_rng(seed, draw, stream).next_u64());
         }
     }
     CHECK(seen.size() == 64);

@@ -62,7 +62,8 @@ TEST_CASE("interactions make total effects exceed first-order effects", "[sensit
     options.base_samples = 20000;
     options.bootstrap_resamples = 200;
     options.seed = 5;
-    const sobol_result r = sobol_indices(inputs, [](std::span<const double> x) { return x[0] * x[1]; }, options);
+    const sobol_result r = sobol_indices(
+        inputs, [](std::span<const double> x) { return x[0] * x[1]; }, options);
     for (const input_sensitivity& s : r.inputs) {
         CHECK(s.first_order.estimate == Approx(1.0 / 3.0).margin(0.05));
         CHECK(s.total.estimate == Approx(2.0 / 3.0).margin(0.05));
@@ -97,7 +98,8 @@ TEST_CASE("a constant model has zero indices", "[sensitivity]") {
     const std::vector<prior> inputs{normal(0.0, 1.0)};
     sobol_options options;
     options.base_samples = 10;
-    const sobol_result r = sobol_indices(inputs, [](std::span<const double>) { return 2.0; }, options);
+    const sobol_result r = sobol_indices(
+        inputs, [](std::span<const double>) { return 2.0; }, options);
     CHECK(r.output_variance == 0.0);
     CHECK(r.inputs[0].first_order.estimate == 0.0);
     CHECK(r.inputs[0].total.high == 0.0);

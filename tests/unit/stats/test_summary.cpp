@@ -109,7 +109,8 @@ TEST_CASE("summarize_weighted errors", "[summary]") {
     CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{-1.0, 2.0}), std::invalid_argument);
     CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{0.0, 0.0}), std::invalid_argument);
     CHECK_THROWS_AS(summarize_weighted(two, std::vector<double>{INFINITY, 1.0}), std::invalid_argument);
-    CHECK_THROWS_AS(summarize_weighted(std::vector<double>{NAN, 1.0}, std::vector<double>{1.0, 1.0}), std::invalid_argument);
+    CHECK_THROWS_AS(summarize_weighted(std::vector<double>{NAN, 1.0}, std::vector<double>{1.0, 1.0}),
+                    std::invalid_argument);
 }
 
 TEST_CASE("an interval reads mean [p05, p95], signed, with the decimals asked for", "[summary][text]") {

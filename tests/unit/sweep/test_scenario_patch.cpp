@@ -125,7 +125,8 @@ TEST_CASE("a grid value goes through the format's checks and is blamed on the co
     }
     SECTION("not finite") {
         diagnostics found;
-        const std::vector<scenario_patch> patches{{"/implementation/ramp/years_to_half", std::numeric_limits<double>::infinity()}};
+        const std::vector<scenario_patch> patches{
+            {"/implementation/ramp/years_to_half", std::numeric_limits<double>::infinity()}};
         CHECK_FALSE(read_patched_scenario(scale_up, "base", patches, found));
         CHECK(only(found).message == "value is not a finite number; expected a finite number");
     }
@@ -145,12 +146,13 @@ TEST_CASE("grid arguments are parsed with every problem reported", "[sweep]") {
     CHECK(parse_grid({"a=1", "/x=1,,2", "/y=nan", "/z=1", "/z=2", "/w"}, bad).empty());
     std::vector<std::string> messages;
     for (const diagnostic& d : bad.items()) messages.push_back(d.pointer + " | " + d.message);
-    CHECK(messages == std::vector<std::string>{
-                          " | --grid 'a=1' is malformed; expected /json/pointer=v1,v2,... (the pointer starts with '/')",
-                          "/x | --grid value '' is not a finite number; expected numbers separated by commas",
-                          "/y | --grid value 'nan' is not a finite number; expected numbers separated by commas",
-                          "/z | --grid gives this pointer twice; expected each pointer once",
-                          " | --grid '/w' is malformed; expected /json/pointer=v1,v2,... (the pointer starts with '/')"});
+    CHECK(messages ==
+          std::vector<std::string>{
+              " | --grid 'a=1' is malformed; expected /json/pointer=v1,v2,... (the pointer starts with '/')",
+              "/x | --grid value '' is not a finite number; expected numbers separated by commas",
+              "/y | --grid value 'nan' is not a finite number; expected numbers separated by commas",
+              "/z | --grid gives this pointer twice; expected each pointer once",
+              " | --grid '/w' is malformed; expected /json/pointer=v1,v2,... (the pointer starts with '/')"});
 }
 
 TEST_CASE("a grid of more than max_grid_points points is refused", "[sweep]") {
@@ -170,7 +172,8 @@ TEST_CASE("the grid varies the first axis slowest", "[sweep]") {
     const std::vector<grid_axis> axes{{"/count", {15, 30, 45}}, {"/target", {1.5, 2.5}}};
     const auto points = expand_grid(axes);
     // Nested loops, first axis outermost: (15,1.5) (15,2.5) (30,1.5) (30,2.5) (45,1.5) (45,2.5).
-    const std::vector<std::pair<double, double>> expected{{15, 1.5}, {15, 2.5}, {30, 1.5}, {30, 2.5}, {45, 1.5}, {45, 2.5}};
+    const std::vector<std::pair<double, double>> expected{{15, 1.5}, {15, 2.5}, {30, 1.5},
+                                                          {30, 2.5}, {45, 1.5}, {45, 2.5}};
     REQUIRE(points.size() == expected.size());
     for (std::size_t i = 0; i < points.size(); ++i) {
         REQUIRE(points[i].size() == 2);

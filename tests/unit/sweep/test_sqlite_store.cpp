@@ -3,9 +3,9 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "../support/engine_fixture.hpp"
 #include "engine/projection.hpp"
@@ -74,17 +74,22 @@ TEST_CASE("two runs are stored and read back with SQLite", "[sweep][sqlite]") {
     CHECK(query(db_path, "SELECT grid_json FROM runs WHERE run_id = 2") == R"({"/x": 2})");
     CHECK(query(db_path, "SELECT manifest_json || seed || draws FROM runs WHERE run_id = 1") == R"({"m": 1}70)");
     // D moves 1 → 3 at once: O changes by 0.5·2 = 1.0 against business as usual, in both years.
-    const std::string effect_o = "SELECT mean FROM rows WHERE run_id = 2 AND year = 2021 AND subgroup = 'all' "
-                                 "AND outcome = 'o' AND metric = 'effect'";
+    const std::string effect_o =
+        "SELECT mean FROM rows WHERE run_id = 2 AND year = 2021 AND subgroup = 'all' "
+        "AND outcome = 'o' AND metric = 'effect'";
     CHECK(std::stod(query(db_path, effect_o)) == Approx(1.0).margin(1e-12));
     // A changes by 0.2·1.0 = 0.2.
-    CHECK(std::stod(query(db_path, "SELECT mean FROM rows WHERE run_id = 1 AND year = 2020 AND subgroup = 'all' AND "
-                                   "outcome = 'academic.achievement.math' AND metric = 'effect'")) ==
-          Approx(0.2).margin(1e-12));
+    CHECK(std::stod(query(db_path,
+                          "SELECT mean FROM rows WHERE run_id = 1 AND year = 2020 AND subgroup = 'all' AND "
+                          "outcome = 'academic.achievement.math' AND metric = 'effect'")) == Approx(0.2).margin(1e-12));
     // Hispanic (10 students < min_n 16) is suppressed: labels kept, values NULL.
-    CHECK(query(db_path, "SELECT count(*) FROM rows WHERE subgroup = 'race:hispanic' AND (suppressed = 0 OR mean IS NOT NULL)") == "0");
+    CHECK(
+        query(db_path,
+              "SELECT count(*) FROM rows WHERE subgroup = 'race:hispanic' AND (suppressed = 0 OR mean IS NOT NULL)") ==
+        "0");
     CHECK(query(db_path, "SELECT count(*) FROM rows WHERE subgroup = 'race:hispanic'") != "0");
-    CHECK(query(db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'rows_by_outcome'") == "1");
+    CHECK(query(db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'rows_by_outcome'") ==
+          "1");
 }
 
 TEST_CASE("the store refuses to overwrite without force, and leaves nothing when not committed", "[sweep][sqlite]") {

@@ -53,12 +53,14 @@ nlohmann::json central_full_implementation() {
     scenario.erase("variants");
     scenario["uncertainty"] = {{"draws", 0}, {"seed", 1}};
     scenario["horizon"] = {{"start_year", 2024}, {"years", 2}};
-    scenario["implementation"] = {
-        {"ramp", {{"instant", true}}},
-        {"fidelity", {{"decay_per_doubling", 1.0}, {"reference_schools", 10}}},
-        {"program_cut", {{"annual_probability", 0.0}}},
-        {"waves", {{{"name", "all middle schools"}, {"start_year", 2024},
-                    {"schools", {{"level", {"middle"}}}}, {"targets", {{"*", 3.0}}}}}}};
+    scenario["implementation"] = {{"ramp", {{"instant", true}}},
+                                  {"fidelity", {{"decay_per_doubling", 1.0}, {"reference_schools", 10}}},
+                                  {"program_cut", {{"annual_probability", 0.0}}},
+                                  {"waves",
+                                   {{{"name", "all middle schools"},
+                                     {"start_year", 2024},
+                                     {"schools", {{"level", {"middle"}}}},
+                                     {"targets", {{"*", 3.0}}}}}}};
     return scenario;
 }
 
@@ -96,8 +98,9 @@ constexpr double engagement_to_score = 0.08;
 }  // namespace
 
 TEST_CASE("the tutoring scenario, its model and its district profile validate", "[tutoring][validate]") {
-    const auto result = run_cli("validate scenarios/tutoring-scale-up.json scenarios/models/high-dosage-tutoring.json "
-                                "scenarios/districts/denver-2018-tutoring.json");
+    const auto result = run_cli(
+        "validate scenarios/tutoring-scale-up.json scenarios/models/high-dosage-tutoring.json "
+        "scenarios/districts/denver-2018-tutoring.json");
     INFO(result.output);
     CHECK(result.exit_code == 0);
     CHECK(result.output.find("3 files valid") != std::string::npos);
@@ -127,7 +130,8 @@ TEST_CASE("every variant of the tutoring scenario runs", "[tutoring][run]") {
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     const std::string csv = read_text(out.path() / "all" / "projection.csv");
-    for (const char* variant : {"base", "large_groups", "full_fidelity", "pilot_only", "no_cut", "after_school", "tutor_corps"}) {
+    for (const char* variant :
+         {"base", "large_groups", "full_fidelity", "pilot_only", "no_cut", "after_school", "tutor_corps"}) {
         CHECK(csv.find(std::string(",") + variant + ",linear,") != std::string::npos);
     }
 }
@@ -151,8 +155,8 @@ TEST_CASE("a fully implemented tutored school's effect is the sum over paths of 
           "[tutoring][run][hand]") {
     tutoring_folder folder("tutoring-hand");
     const fs::path out = run_scenario(folder, "full", central_full_implementation());
-    const double engagement = features * full_steps * to_engagement;                           // 0.15
-    const double math = features * full_steps * (to_math + to_engagement * engagement_to_score);  // 0.264
+    const double engagement = features * full_steps * to_engagement;                                    // 0.15
+    const double math = features * full_steps * (to_math + to_engagement * engagement_to_score);        // 0.264
     const double reading = features * full_steps * (to_reading + to_engagement * engagement_to_score);  // 0.288
     for (const int year : {2024, 2025}) {  // linear: the level holds while the program does
         CHECK(effect(out, year, "pl:yes", "achievement.math") == Approx(math).margin(1e-9));
@@ -226,7 +230,8 @@ TEST_CASE("a district profile written for another model is refused with the way 
     CHECK(result.output.find("no baseline for") == std::string::npos);  // not news for a profile of another model
 }
 
-TEST_CASE("a profile without baselines is warned about, and without enrollment takes the CSV's", "[tutoring][districts]") {
+TEST_CASE("a profile without baselines is warned about, and without enrollment takes the CSV's",
+          "[tutoring][districts]") {
     tutoring_folder folder("tutoring-bare-profile");
     auto profile = nlohmann::json::parse(read_text(folder.path() / "districts/denver-2018-tutoring.json"));
     profile.erase("baseline");
@@ -240,11 +245,13 @@ TEST_CASE("a profile without baselines is warned about, and without enrollment t
     const auto with_model = run_cli("validate bare.json", folder.path());
     INFO(with_model.output);
     CHECK(with_model.exit_code == 0);
-    CHECK(with_model.output.find("warning: /baseline: no baseline for 'achievement.math' of model 'high-dosage-tutoring'")
-          != std::string::npos);
+    CHECK(with_model.output.find(
+              "warning: /baseline: no baseline for 'achievement.math' of model 'high-dosage-tutoring'") !=
+          std::string::npos);
     CHECK(with_model.output.find("no baseline for 'achievement.reading'") != std::string::npos);
-    CHECK(with_model.output.find("note: /enrollment: no enrollment given; using the 93356 students of the 207 schools in "
-                                 "denver-2018-schools.csv") != std::string::npos);
+    CHECK(
+        with_model.output.find("note: /enrollment: no enrollment given; using the 93356 students of the 207 schools in "
+                               "denver-2018-schools.csv") != std::string::npos);
 
     const auto alone = run_cli("validate districts/bare.json", folder.path());
     INFO(alone.output);

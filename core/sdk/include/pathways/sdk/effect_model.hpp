@@ -66,17 +66,17 @@ enum class parameter_type : std::uint8_t { real, integer, boolean };
 /// A parameter a model declares; the host validates scenario values against it, draws it
 /// from `uncertainty` per draw, and prints it in `pathways describe`.
 struct parameter_spec {
-    std::string_view name;        ///< dotted identifier, e.g. "multiplier.race.black"
+    std::string_view name;  ///< dotted identifier, e.g. "multiplier.race.black"
     parameter_type type = parameter_type::real;
-    std::string_view unit;        ///< e.g. "SD/year", "ratio"
+    std::string_view unit;  ///< e.g. "SD/year", "ratio"
     double default_value = 0.0;
-    double min = 0.0;             ///< valid range, inclusive
+    double min = 0.0;  ///< valid range, inclusive
     double max = 0.0;
-    prior uncertainty;            ///< prior used in Monte Carlo runs
+    prior uncertainty;  ///< prior used in Monte Carlo runs
     std::string_view description;
-    std::string_view source;      ///< where the default comes from: the study by authors, year and short title
-                                  ///< ("Pane et al. 2017, Informing Progress"), as `pathways sources` lists them
-    std::string_view evidence;    ///< evidence tag, kept out of `source`: "S", "S2", "R" or "A"
+    std::string_view source;    ///< where the default comes from: the study by authors, year and short title
+                                ///< ("Pane et al. 2017, Informing Progress"), as `pathways sources` lists them
+    std::string_view evidence;  ///< evidence tag, kept out of `source`: "S", "S2", "R" or "A"
 };
 
 /// Subgroup codes carried by every population cell.
@@ -111,17 +111,19 @@ struct block_output {
 /// Attributes of the tile's cells. Spans hold one entry per cell and are the same in every draw;
 /// `block_values` differ per draw.
 struct cell_attributes {
-    std::span<const std::uint8_t> race;        ///< pathways::sdk::race
-    std::span<const std::uint8_t> ell;         ///< pathways::sdk::ell_status
-    std::span<const std::uint8_t> frl;         ///< 1 = eligible for free/reduced-price lunch
-    std::span<const std::uint8_t> sped;        ///< 1 = has an IEP
-    std::span<const std::uint8_t> grade_band;  ///< pathways::sdk::grade_band
-    std::span<const double> students;          ///< head count (weights for any aggregate)
+    std::span<const std::uint8_t> race;               ///< pathways::sdk::race
+    std::span<const std::uint8_t> ell;                ///< pathways::sdk::ell_status
+    std::span<const std::uint8_t> frl;                ///< 1 = eligible for free/reduced-price lunch
+    std::span<const std::uint8_t> sped;               ///< 1 = has an IEP
+    std::span<const std::uint8_t> grade_band;         ///< pathways::sdk::grade_band
+    std::span<const double> students;                 ///< head count (weights for any aggregate)
     std::span<const double> baseline_achievement;     ///< mean achievement at baseline, SD vs district
     std::span<const double> baseline_implementation;  ///< mean secondary-driver level at baseline
-    block_values years_of_exposure;  ///< per draw: years the cell's school has run PL (0 = none)
-    block_values implementation;     ///< per draw: mean secondary-driver level this year, its change scaled by `school_effect`
-    block_values foundations;        ///< per draw: mean foundational-practice level this year, 0..3 (3 when the model has none)
+    block_values years_of_exposure;                   ///< per draw: years the cell's school has run PL (0 = none)
+    block_values
+        implementation;  ///< per draw: mean secondary-driver level this year, its change scaled by `school_effect`
+    block_values
+        foundations;  ///< per draw: mean foundational-practice level this year, 0..3 (3 when the model has none)
     /// Per draw: the multiplier on the cell's school's PL dose (1 = the average school; below 0 = PL harms
     /// there). The host has already applied it to `implementation` and to every driver parent's change.
     block_values school_effect;
@@ -147,22 +149,22 @@ struct parent_values {
 struct evaluation {
     std::string_view node_id;
     node_kind kind = node_kind::student_outcome;
-    int year_index = 0;                        ///< 0 = first projected year
-    std::size_t draw_count = 0;                ///< draws in the block
-    std::size_t cell_count = 0;                ///< cells in the tile
-    std::span<const double> pl_school_count;   ///< per draw: schools running PL this year (for scale effects)
+    int year_index = 0;                       ///< 0 = first projected year
+    std::size_t draw_count = 0;               ///< draws in the block
+    std::size_t cell_count = 0;               ///< cells in the tile
+    std::span<const double> pl_school_count;  ///< per draw: schools running PL this year (for scale effects)
     std::span<const parent_values> parents;
-    block_values previous;                     ///< per draw: this node last year
-    std::span<const double> initial;           ///< per cell: this node at baseline
+    block_values previous;            ///< per draw: this node last year
+    std::span<const double> initial;  ///< per cell: this node at baseline
     const cell_attributes* cells = nullptr;
     /// The block's parameter values, in declaration order, each for every draw:
     /// `parameters[slot * draw_count + draw]`; `parameter(slot)` gives one parameter's span.
     std::span<const double> parameters;
-    block_output out;                          ///< write this year's value for every draw and cell
+    block_output out;  ///< write this year's value for every draw and cell
     /// The node is a test score whose level carries over from year to year (role "achievement" in
     /// the model file): effects on it may accumulate. Other outcomes respond to this year's dose.
     bool accumulates = false;
-    std::string_view subject;                  ///< an achievement node's tested subject ("math", "ela", ...)
+    std::string_view subject;  ///< an achievement node's tested subject ("math", "ela", ...)
 
     /// One parameter's value for every draw of the block (empty when `slot` is out of range).
     [[nodiscard]] std::span<const double> parameter(std::size_t slot) const {
@@ -181,7 +183,7 @@ struct evaluation {
 /// `evaluate` reports failure by throwing a std::exception; the host names plugin, node and
 /// operation in the message it shows.
 struct effect_model_info {
-    std::string_view name;         ///< bare identifier, unique across the search path
+    std::string_view name;  ///< bare identifier, unique across the search path
     std::string_view version;
     std::string_view description;  ///< one line
     std::span<const parameter_spec> parameters;
@@ -394,7 +396,8 @@ PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, 
         pending = nullptr;
     }
     if (pending != nullptr) add_change(dose, cells, started, *pending, draw);
-    else if (!started) for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
+    else if (!started)
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
 }
 
 }  // namespace detail
@@ -414,10 +417,10 @@ constexpr bool is_academic(node_kind kind) { return kind == node_kind::academic_
 /// Writes the metadata record for `abi`, `fingerprint` and the constexpr `effect_model_info` objects
 /// that follow into the `.pathways_meta` section. Used by `PATHWAYS_EFFECT_PLUGIN`; call it directly
 /// only to build a test plugin that lies about itself.
-#define PATHWAYS_PLUGIN_METADATA(abi, fingerprint, ...)                                             \
-    static constexpr ::pathways::sdk::effect_model_info pathways_declared_models_[] = {__VA_ARGS__};  \
+#define PATHWAYS_PLUGIN_METADATA(abi, fingerprint, ...)                                                \
+    static constexpr ::pathways::sdk::effect_model_info pathways_declared_models_[] = {__VA_ARGS__};   \
     __attribute__((section(".pathways_meta"), used)) static constexpr auto pathways_metadata_record_ = \
-        ::pathways::sdk::metadata::make_record<::pathways::sdk::metadata::record_size(                  \
+        ::pathways::sdk::metadata::make_record<::pathways::sdk::metadata::record_size(                 \
             abi, fingerprint, pathways_declared_models_)>(abi, fingerprint, pathways_declared_models_);
 
 /// Declares the plugin: its entry point and its metadata record. `register_fn` is
@@ -425,11 +428,11 @@ constexpr bool is_academic(node_kind kind) { return kind == node_kind::academic_
 /// constexpr `effect_model_info`, e.g. `PATHWAYS_EFFECT_PLUGIN(register_models, model)`. The host
 /// reads the listed models from the file without loading it, and after loading refuses a plugin
 /// whose registration does not match them.
-#define PATHWAYS_EFFECT_PLUGIN(register_fn, ...)                                                \
-    PATHWAYS_PLUGIN_METADATA(::pathways::sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, __VA_ARGS__)  \
-    extern "C" __attribute__((visibility("default"))) const ::pathways::sdk::plugin_entry*       \
-    pathways_plugin_entry_v1() {                                                                \
-        static const ::pathways::sdk::plugin_entry entry{::pathways::sdk::abi_version,          \
-                                                        PATHWAYS_BUILD_FINGERPRINT, &register_fn}; \
-        return &entry;                                                                          \
+#define PATHWAYS_EFFECT_PLUGIN(register_fn, ...)                                                                   \
+    PATHWAYS_PLUGIN_METADATA(::pathways::sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, __VA_ARGS__)                \
+    extern "C" __attribute__((visibility("default"))) const ::pathways::sdk::plugin_entry*                         \
+    pathways_plugin_entry_v1() {                                                                                   \
+        static const ::pathways::sdk::plugin_entry entry{::pathways::sdk::abi_version, PATHWAYS_BUILD_FINGERPRINT, \
+                                                         &register_fn};                                            \
+        return &entry;                                                                                             \
     }

@@ -2,6 +2,7 @@
 /// \file
 /// A theory-of-change model as plain data, independent of the file format and of Boost.Graph.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,16 @@ namespace pathways {
 using sdk::node_kind;
 using sdk::prior;
 using sdk::prior_kind;
+
+/// The kinds in causal order, left to right as diagrams draw them: what the plan sets, then what it
+/// changes, then what follows.
+inline constexpr std::array<node_kind, 7> causal_order{node_kind::condition,
+                                                       node_kind::foundational_practice,
+                                                       node_kind::secondary_driver,
+                                                       node_kind::primary_driver,
+                                                       node_kind::student_outcome,
+                                                       node_kind::academic_outcome,
+                                                       node_kind::goal};
 
 /// Every kind's spelling in files and output.
 std::string_view to_string(node_kind kind);

@@ -15,15 +15,6 @@
 namespace pathways {
 namespace {
 
-/// Causal order, left to right: what the plan sets, then what it changes, then what follows.
-constexpr std::array<node_kind, 7> display_order{node_kind::condition,
-                                                 node_kind::foundational_practice,
-                                                 node_kind::secondary_driver,
-                                                 node_kind::primary_driver,
-                                                 node_kind::student_outcome,
-                                                 node_kind::academic_outcome,
-                                                 node_kind::goal};
-
 std::string short_number(double value) { return fmt::format("{:.3g}", value); }
 
 std::string dot_string(std::string_view text) {
@@ -56,7 +47,7 @@ std::string dot_edge_attributes(const model_edge& edge) {
 void append_dot_kind_order(const model_graph& graph, std::string& dot) {
     const model_definition& def = graph.definition();
     const model_node* previous = nullptr;
-    for (const node_kind kind : display_order) {
+    for (const node_kind kind : causal_order) {
         const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
         if (members.empty()) continue;
         const model_node& first = def.nodes[members.front()];
@@ -182,7 +173,7 @@ std::string to_dot(const model_graph& graph) {
     std::string dot = "digraph " + dot_string(def.id) +
                       " {\n  rankdir=LR;\n  newrank=true;\n  label=" + dot_string(def.name) +
                       ";\n  node [shape=box, style=rounded];\n";
-    for (const node_kind kind : display_order) {
+    for (const node_kind kind : causal_order) {
         const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
         if (members.empty()) continue;
         const std::string name(to_string(kind));
@@ -200,7 +191,7 @@ std::string to_dot(const model_graph& graph) {
 std::string to_mermaid(const model_graph& graph) {
     const model_definition& def = graph.definition();
     std::string text = "flowchart LR\n";
-    for (const node_kind kind : display_order) {
+    for (const node_kind kind : causal_order) {
         const std::vector<std::size_t> members = graph.nodes_of_kind(kind);
         if (members.empty()) continue;
         const std::string name(to_string(kind));

@@ -138,13 +138,7 @@ std::string band_chart_svg(const band_chart& chart) {
 }
 
 std::string model_diagram_svg(const model_graph& graph, const std::string& id) {
-    static constexpr std::array<node_kind, 7> columns{node_kind::condition,
-                                                      node_kind::foundational_practice,
-                                                      node_kind::secondary_driver,
-                                                      node_kind::primary_driver,
-                                                      node_kind::student_outcome,
-                                                      node_kind::academic_outcome,
-                                                      node_kind::goal};
+    const auto& columns = causal_order;
     static constexpr std::array<std::string_view, 7> headings{"Conditions",
                                                               "Foundational practices",
                                                               "Secondary drivers",

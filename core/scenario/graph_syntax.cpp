@@ -147,6 +147,21 @@ model_node imported_node(const std::string& id, node_kind kind, const std::strin
     return node;
 }
 
+/// An edge read from a lavaan or DAGitty file: a fixed weight, sourced to its line (evidence A).
+model_edge imported_edge(const std::string& from, const std::string& to, double weight, const std::string& file,
+                         const token& where, const std::string& label = "") {
+    model_edge edge;
+    edge.from = from;
+    edge.to = to;
+    edge.weight = edge.range_low = edge.range_high = weight;
+    edge.uncertainty = {prior_kind::fixed, weight, 0.0, 0.0, 0.0};
+    edge.source = std::filesystem::path(file).filename().string() + ", line " + std::to_string(where.line) +
+                  (label.empty() ? "" : " (label " + label + ")");
+    edge.evidence = "A";
+    edge.where = {file, where.line, where.column, ""};
+    return edge;
+}
+
 void check_node_id(diagnostics& out, const std::string& file, const token& t) {
     if (!is_valid_node_id(t.text)) {
         error_at(out, file, t,
@@ -437,15 +452,7 @@ void apply_regressions(model_definition& model, const lavaan_statements& found, 
                          "'; expected a fixed weight, as in 0.1*" + term.from);
             continue;
         }
-        model_edge edge;
-        edge.from = term.from;
-        edge.to = term.to;
-        edge.weight = edge.range_low = edge.range_high = *term.weight;
-        edge.uncertainty = {prior_kind::fixed, *term.weight, 0.0, 0.0, 0.0};
-        edge.source = std::filesystem::path(file).filename().string() + ", line " + std::to_string(term.where.line);
-        edge.evidence = "A";
-        edge.where = {file, term.where.line, term.where.column, ""};
-        model.edges.push_back(std::move(edge));
+        model.edges.push_back(imported_edge(term.from, term.to, *term.weight, file, term.where));
     }
 }
 
@@ -464,16 +471,7 @@ std::optional<model_definition> model_of_regressions(const lavaan_statements& fo
                          "'; expected a fixed weight, as in 0.1*" + term.from);
             continue;
         }
-        model_edge edge;
-        edge.from = term.from;
-        edge.to = term.to;
-        edge.weight = edge.range_low = edge.range_high = *term.weight;
-        edge.uncertainty = {prior_kind::fixed, *term.weight, 0.0, 0.0, 0.0};
-        edge.source = std::filesystem::path(file).filename().string() + ", line " + std::to_string(term.where.line) +
-                      (term.label.empty() ? "" : " (label " + term.label + ")");
-        edge.evidence = "A";
-        edge.where = {file, term.where.line, term.where.column, ""};
-        model.edges.push_back(std::move(edge));
+        model.edges.push_back(imported_edge(term.from, term.to, *term.weight, file, term.where, term.label));
     }
     const inferred_kinds kinds = infer_kinds(found.names, model.edges);
     for (std::size_t i = 0; i < found.names.size(); ++i)
@@ -487,14 +485,6 @@ std::optional<model_definition> model_of_regressions(const lavaan_statements& fo
 
 // ---------------------------------------------------------------------------------------------
 // DAGitty
-
-constexpr std::array<node_kind, 7> column_of_kind{node_kind::condition,
-                                                  node_kind::foundational_practice,
-                                                  node_kind::secondary_driver,
-                                                  node_kind::primary_driver,
-                                                  node_kind::student_outcome,
-                                                  node_kind::academic_outcome,
-                                                  node_kind::goal};
 
 bool plan_sets(node_kind kind) {
     return kind == node_kind::secondary_driver || kind == node_kind::foundational_practice;
@@ -693,16 +683,8 @@ private:
                          "beta '" + it->second.text + "' is not a number; expected an edge weight such as 0.15");
         }
         for (const auto& [from, to] : added) {
-            model_edge edge;
-            edge.from = graph_.nodes[from].name.text;
-            edge.to = graph_.nodes[to].name.text;
-            edge.weight = edge.range_low = edge.range_high = beta.value_or(0.0);
-            edge.uncertainty = {prior_kind::fixed, edge.weight, 0.0, 0.0, 0.0};
-            edge.where = {file_, graph_.nodes[to].name.line, graph_.nodes[to].name.column, ""};
-            edge.source =
-                std::filesystem::path(file_).filename().string() + ", line " + std::to_string(edge.where.line);
-            edge.evidence = "A";
-            graph_.edges.push_back(std::move(edge));
+            graph_.edges.push_back(imported_edge(graph_.nodes[from].name.text, graph_.nodes[to].name.text,
+                                                 beta.value_or(0.0), file_, graph_.nodes[to].name));
             graph_.has_beta.push_back(beta.has_value());
         }
     }
@@ -746,12 +728,12 @@ std::optional<model_definition> read_lavaan(std::string_view text, const std::st
 
 std::string to_dagitty(const model_definition& model) {
     const std::vector<bool> outcomes = outcome_marks(model);
-    std::array<int, column_of_kind.size()> rows{};
+    std::array<int, causal_order.size()> rows{};
     std::string text = "dag {\n";
     for (std::size_t i = 0; i < model.nodes.size(); ++i) {
         const model_node& node = model.nodes[i];
-        const auto column = static_cast<std::size_t>(
-            std::find(column_of_kind.begin(), column_of_kind.end(), node.kind) - column_of_kind.begin());
+        const auto column = static_cast<std::size_t>(std::find(causal_order.begin(), causal_order.end(), node.kind) -
+                                                     causal_order.begin());
         std::string attributes = plan_sets(node.kind) ? "exposure," : outcomes[i] ? "outcome," : "";
         attributes += "pos=\"" + std::to_string(column) + "," + std::to_string(rows[column]++) + "\"";
         text += node.id + " [" + attributes + "]\n";

@@ -409,11 +409,10 @@ projection_result summarize_draws(const projection_draws& draws) {
     return result;
 }
 
-projection_draws comparable_rows(const projection_draws& draws) {
+projection_draws rows_where(const projection_draws& draws, const std::function<bool(const metric_row&)>& keep) {
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < draws.rows.size(); ++i) {
-        const metric_row& row = draws.rows[i];
-        if (row.course != plan_course::sustained && row.metric != metric::gap_years_to_close) kept.push_back(i);
+        if (keep(draws.rows[i])) kept.push_back(i);
     }
     projection_draws out;
     out.draws = draws.draws;
@@ -425,6 +424,12 @@ projection_draws comparable_rows(const projection_draws& draws) {
         for (const std::size_t i : kept) out.values.push_back(draws.values[d * draws.rows.size() + i]);
     }
     return out;
+}
+
+projection_draws comparable_rows(const projection_draws& draws) {
+    return rows_where(draws, [](const metric_row& row) {
+        return row.course != plan_course::sustained && row.metric != metric::gap_years_to_close;
+    });
 }
 
 projection_draws paired_difference(const projection_draws& a, const projection_draws& b) {

@@ -123,6 +123,9 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
 /// null in JSON and "not closing at this pace" in text.
 projection_result summarize_draws(const projection_draws& draws);
 
+/// The rows of `draws` that `keep` accepts, with every draw's values for them, in the same order.
+projection_draws rows_where(const projection_draws& draws, const std::function<bool(const metric_row&)>& keep);
+
 /// The rows paired comparisons across runs use: the with-cut-risk course, without
 /// `gap_years_to_close` (undefined in some draws, so it has no paired difference).
 projection_draws comparable_rows(const projection_draws& draws);

@@ -54,20 +54,9 @@ void check_runnable(const run_request& request, const prepared_run& run, diagnos
 /// The rows of the "if the plan is sustained" course, without the years-to-close metric (undefined
 /// in some draws), as comparable_rows keeps those of the other course.
 projection_draws sustained_rows(const projection_draws& draws) {
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 0; i < draws.rows.size(); ++i) {
-        const metric_row& row = draws.rows[i];
-        if (row.course == plan_course::sustained && row.metric != metric::gap_years_to_close) rows.push_back(i);
-    }
-    projection_draws out;
-    out.draws = draws.draws;
-    out.cut = draws.cut;
-    for (const std::size_t i : rows) out.rows.push_back(draws.rows[i]);
-    out.values.reserve(draws.draws * rows.size());
-    for (std::size_t d = 0; d < draws.draws; ++d) {
-        for (const std::size_t i : rows) out.values.push_back(draws.values[d * draws.rows.size() + i]);
-    }
-    return out;
+    return rows_where(draws, [](const metric_row& row) {
+        return row.course == plan_course::sustained && row.metric != metric::gap_years_to_close;
+    });
 }
 
 std::optional<labelled_run> kept(const run_hooks& hooks, const prepared_run& run, const projection_draws& rows) {

@@ -16,6 +16,7 @@
 #include "report/sqlite_store.hpp"
 #include "run/manifest.hpp"
 #include "run_options.hpp"
+#include "scenario/results_writer.hpp"
 #include "scenario/scenario_patch.hpp"
 
 namespace pathways::cli {
@@ -94,7 +95,7 @@ std::string prefixed_lines(const std::string& lines, const std::string& prefix) 
 std::string sweep_csv_header(const std::vector<grid_axis>& axes) {
     std::string header = "point";
     for (const grid_axis& axis : axes) header += "," + csv_field(axis.pointer);
-    return header + "," + projection_csv_header() + "\n";
+    return header + "," + projection_csv_header_text() + "\n";
 }
 
 /// What the compact table shows of one point: the final-year headline effect for "all" (with its 90%

@@ -27,8 +27,6 @@ const std::string& outcome_name(const table_context& context, const metric_row& 
 
 }  // namespace
 
-std::string projection_csv_header() { return projection_csv_header_text(); }
-
 result_run result_run_of(const projection_result& result, const table_context& context) {
     result_run run;
     run.scenario = context.scenario;

@@ -21,9 +21,6 @@ struct table_context {
     bool suppression = true;  ///< false stamps the output "not for public release"
 };
 
-/// Header line of the tidy CSV (no trailing newline).
-std::string projection_csv_header();
-
 /// Rows of the tidy CSV, one per line; suppressed rows keep their labels and leave values empty.
 std::string projection_csv_rows(const projection_result& result, const table_context& context);
 

@@ -14,6 +14,7 @@
 #include "common/text_format.hpp"
 #include "engine/effects.hpp"
 #include "engine/scenario_loader.hpp"
+#include "report/decision.hpp"
 #include "report/html_text.hpp"
 #include "report/projection_writer.hpp"
 #include "report/report_charts.hpp"
@@ -187,7 +188,11 @@ td.suppressed{color:var(--muted);font-style:italic}
 .panel-suppressed strong{font-style:normal;color:var(--ink)}
 svg{display:block;width:100%;height:auto;font-family:inherit}
 svg .chart-title{font-size:12px;font-weight:600}svg .chart-subtitle{font-size:10.5px;fill:#555}svg .tick{font-size:10px;fill:#444}svg .axis-label{font-size:10px;fill:#444}
-svg .grid{stroke:#e3e3e3;stroke-width:1}svg .band{opacity:.35;stroke:none}
+svg .grid{stroke:#e3e3e3;stroke-width:1}svg .band{opacity:.35;stroke:none}svg .zero{stroke:#000;stroke-width:1.3}
+svg .whisker{stroke-width:2.5}svg .tick.best{font-weight:700;fill:#000}
+details{margin:.6em 0}details>summary{cursor:pointer;font-weight:600;color:var(--blue)}
+ol.references{columns:2;font-size:.85rem}ol.references details{margin:0;break-inside:avoid}ol.references summary{font-weight:400}
+.decision{background:#eef6fb;border-left:5px solid var(--blue);padding:.7em 1.1em;margin:1em 0}.decision p{margin:.4em 0}
 svg .mean{fill:none;stroke-width:2.2}svg .comparison{fill:none;stroke-width:2;stroke-dasharray:5 4}
 svg .edge{fill:none;opacity:.55}svg .edge.moderator{stroke-dasharray:4 3;opacity:.35}svg .edge.composition{stroke-dasharray:1 3}
 svg .node-label{font-size:10.5px}svg .column-heading{font-size:12px;font-weight:700}
@@ -195,10 +200,10 @@ svg .node-label{font-size:10.5px}svg .column-heading{font-size:12px;font-weight:
 .legend{display:flex;flex-wrap:wrap;gap:1.2em;font-size:.9rem;margin:.4em 0}
 .key{display:inline-block;width:28px;height:0;vertical-align:middle;margin-right:.4em;border-top:3px solid var(--blue)}
 .key.band{height:12px;border:none;background:var(--sky);opacity:.5}.key.dashed{border-top:3px dashed var(--orange)}
-.key.moderator{border-top:2px dashed #999}.key.composition{border-top:3px dotted var(--blue)}.key.negative{border-top-color:var(--verm)}
+.key.zero{border-top:2px solid #000}.key.moderator{border-top:2px dashed #999}.key.composition{border-top:3px dotted var(--blue)}.key.negative{border-top-color:var(--verm)}
 footer{margin-top:3em;color:var(--muted);font-size:.85rem}
 @media print{body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}nav{display:none}
-h2{break-before:page;border-top:none}h2:first-of-type{break-before:auto}.panels>*{break-inside:avoid}svg,table,tr{break-inside:avoid}
+details{display:block}details>*{display:block}h2{break-before:page;border-top:none}h2:first-of-type{break-before:auto}.panels>*{break-inside:avoid}svg,table,tr{break-inside:avoid}
 .diagram-wrap{overflow:visible;border:none}a{color:inherit;text-decoration:none}}
 </style>
 )";
@@ -220,10 +225,12 @@ public:
              << escape(base.scenario) << " \u2014 pathways report</title>\n"
              << style_sheet() << "</head>\n<body>\n<main>\n";
         header();
-        scenario_section();
+        decision_section();
+        // The costs block (what the plan costs, cost per 0.1 SD and per point of a gap closed) belongs here,
+        // right after the decision it prices.
         outcomes_section();
         gaps_section();
-        variants_section();
+        scenario_section();
         model_section();
         drivers_section();
         sensitivity_section();
@@ -268,22 +275,6 @@ private:
         return kept;
     }
 
-    /// "all" and the focal groups of the scenario's gap comparisons, at most six.
-    std::vector<std::string> key_subgroups() const {
-        const auto present = subgroups();
-        std::vector<std::string> keys;
-        const auto add = [&](const std::string& g) {
-            if (keys.size() < 6 && std::find(present.begin(), present.end(), g) != present.end() &&
-                std::find(keys.begin(), keys.end(), g) == keys.end()) {
-                keys.push_back(g);
-            }
-        };
-        add("all");
-        for (const auto& [focal, reference] : in_.spec.report.reference_groups) add(focal);
-        for (const std::string& g : present) add(g);
-        return keys;
-    }
-
     void header() {
         const result_run& run = base().run();
         out_ << "<h1>" << escape(run.scenario) << "</h1>\n<p class=\"subtitle\">What-if projection, "
@@ -295,13 +286,13 @@ private:
             out_ << "<p class=\"warning\">NOT FOR PUBLIC RELEASE: small-group suppression was turned off for this "
                     "run.</p>\n";
         }
-        key_findings();
         out_ << "<nav aria-label=\"Contents\"><ol>"
-             << "<li><a href=\"#scenario\">What this scenario does</a></li>"
+             << "<li><a href=\"#decision\">" << (several_runs() ? "Which variant to choose" : "The decision")
+             << "</a></li>"
              << "<li><a href=\"#students\">What changes for students</a></li><li><a href=\"#gaps\">Opportunity "
-                "gaps</a></li>";
-        if (indexes_.size() > 1) out_ << "<li><a href=\"#variants\">Comparing the variants</a></li>";
-        out_ << "<li><a href=\"#model\">The theory of change</a></li>"
+                "gaps</a></li>"
+             << "<li><a href=\"#scenario\">What this scenario does</a></li>"
+             << "<li><a href=\"#model\">The theory of change</a></li>"
              << "<li><a href=\"#drivers\">Which practices move math, and through what</a></li>";
         if (in_.sensitivity != nullptr || !in_.sensitivity_problem.empty()) {
             out_ << "<li><a href=\"#sensitivity\">What the results are most sensitive to</a></li>";
@@ -309,37 +300,249 @@ private:
         out_ << "<li><a href=\"#sources\">Where the numbers come from</a></li></ol></nav>\n";
     }
 
-    void key_findings() {
-        const int last = base().years().empty() ? 0 : base().years().back();
-        out_ << "<div class=\"finding\"><strong>In short, by " << last << " compared with business as usual "
-             << "(the same district without this plan), for all students:</strong><ul>\n";
-        for (const std::string& outcome : outcomes()) {
-            const result_row* effect = base().final_row("all", outcome, "effect");
-            if (effect == nullptr) continue;
-            out_ << "<li>" << escape(node_label(in_.graph, outcome)) << ": ";
-            if (effect->suppressed) {
-                out_ << suppressed_text(min_n_) << "</li>\n";
+    bool several_runs() const { return indexes_.size() > 1; }
+
+    /// A run as the decision names it: its variant, or "the plan" when there is only one.
+    std::string run_label(std::size_t run) const {
+        return several_runs() ? indexes_[run].run().variant : std::string("the plan");
+    }
+
+    /// "all" and the focal group of every gap the scenario reports, in the scenario's order.
+    std::vector<std::string> decision_groups() const {
+        const auto present = subgroups();
+        std::vector<std::string> groups;
+        const auto add = [&](const std::string& g) {
+            if (std::find(present.begin(), present.end(), g) != present.end() &&
+                std::find(groups.begin(), groups.end(), g) == groups.end()) {
+                groups.push_back(g);
+            }
+        };
+        add("all");
+        for (const auto& [focal, reference] : in_.spec.report.reference_groups) add(focal);
+        return groups;
+    }
+
+    /// The outcome the report leads with: the model's headline outcome when the run reports it, else the
+    /// first outcome with a level.
+    std::string lead_outcome() const {
+        const auto levels = level_outcomes();
+        if (const auto headline = headline_outcome(in_.graph)) {
+            const std::string& id = in_.graph.definition().nodes[*headline].id;
+            if (std::find(levels.begin(), levels.end(), id) != levels.end()) return id;
+        }
+        return levels.empty() ? std::string() : levels.front();
+    }
+
+    std::optional<group_decision> decision_for(const std::string& outcome, const std::string& group) const {
+        return decide(in_.results.runs, in_.draws, outcome, group);
+    }
+
+    static std::string percent(double share) { return number(100.0 * share, 0) + "%"; }
+
+    static std::string sd_interval(const stats::summary& s) { return html::interval(s.mean, s.p05, s.p95, 3); }
+
+    void decision_section() {
+        const std::string outcome = lead_outcome();
+        out_ << "<h2 id=\"decision\">" << (several_runs() ? "Which variant to choose" : "The decision: the plan "
+                                                                                        "against business as usual")
+             << "</h2>\n";
+        if (outcome.empty()) {
+            out_ << "<p>The results hold no effect against business as usual to decide on.</p>\n";
+            return;
+        }
+        std::vector<group_decision> by_group;
+        for (const std::string& group : decision_groups()) {
+            if (auto decision = decision_for(outcome, group)) by_group.push_back(*decision);
+        }
+        if (by_group.empty()) {
+            out_ << "<p>The results hold no effect against business as usual to decide on.</p>\n";
+            return;
+        }
+        lead_paragraph(by_group.front());
+        out_ << "<h3>For whom</h3>\n";
+        decision_table(by_group, "Group", [](const group_decision& d) { return escape(subgroup_label(d.subgroup)); },
+                       escape(node_label(in_.graph, outcome)) + " in " + std::to_string(base().years().back()) +
+                           ", against business as usual");
+        decision_charts(by_group, outcome);
+        other_outcomes(outcome);
+        decision_notes();
+    }
+
+    /// The decision for all students in two or three sentences a board member reads in half a minute.
+    void lead_paragraph(const group_decision& d) {
+        const std::string outcome = node_label(in_.graph, d.outcome);
+        const int last = base().years().back();
+        out_ << "<div class=\"decision\">\n";
+        if (d.suppressed) {
+            out_ << "<p>" << escape(subgroup_label(d.subgroup)) << ": " << suppressed_text(min_n_) << ".</p></div>\n";
+            return;
+        }
+        const run_effect& best = d.runs[d.best];
+        const std::size_t draws = static_cast<std::size_t>(base().run().draws);
+        out_ << "<p><strong>";
+        if (several_runs()) {
+            out_ << escape(subgroup_label(d.subgroup)) << ": " << escape(run_label(best.run)) << " does best</strong> on "
+                 << escape(outcome) << " by " << last << ", ";
+        } else {
+            out_ << escape(subgroup_label(d.subgroup)) << ", " << escape(outcome) << " by " << last << ":</strong> ";
+        }
+        out_ << number(best.effect.mean, 3, true) << " SD against business as usual (90% range "
+             << number(best.effect.p05, 3, true) << " to " << number(best.effect.p95, 3, true) << "). "
+             << (several_runs() ? "It is" : "The plan is") << " better than business as usual in "
+             << percent(best.p_better) << " of " << draws << " simulated futures";
+        if (best.p_harm) out_ << " and worse in " << percent(*best.p_harm);
+        out_ << ": " << escape(how_sure(best.p_better)) << ".</p>\n";
+        if (d.runner_up) {
+            const run_effect& next = d.runs[*d.runner_up];
+            out_ << "<p>Its lead over " << escape(run_label(next.run)) << ", the runner-up, is "
+                 << number(d.margin, 3, true) << " SD";
+            if (d.paired_margin) {
+                out_ << " (90% range " << number(d.paired_margin->p05, 3, true) << " to "
+                     << number(d.paired_margin->p95, 3, true) << "); it comes out ahead in "
+                     << percent(*d.p_best_beats_runner_up) << " of the same futures: "
+                     << escape(how_sure(*d.p_best_beats_runner_up)) << ".";
+            } else {
+                out_ << " in the mean; how often it comes out ahead needs every run's draws, which "
+                        "<span class=\"mono\">pathways run --report</span> has.";
+            }
+            out_ << "</p>\n";
+        }
+        out_ << "<p class=\"small\">For scale: in education research an effect of 0.05 SD is small and one of "
+                "0.20 SD is large. "
+             << escape(cut_risk_sentence()) << "</p>\n</div>\n";
+    }
+
+    /// One row per decision: the best run, its effect against business as usual and how sure, and its lead
+    /// over the runner-up.
+    template <class Label>
+    void decision_table(const std::vector<group_decision>& decisions, const std::string& first_heading,
+                        Label label, const std::string& caption) {
+        std::vector<std::string> headings{first_heading};
+        if (several_runs()) headings.push_back("Best variant");
+        for (const char* h : {"Against business as usual (SD) [90% range]", "Better in", "Worse in"})
+            headings.emplace_back(h);
+        if (several_runs()) {
+            for (const char* h : {"Runner-up", "Lead over the runner-up (SD) [90% range]", "Ahead in"})
+                headings.emplace_back(h);
+        }
+        out_ << table_open(headings, caption);
+        for (const group_decision& d : decisions) {
+            out_ << "<tr><td>" << label(d) << "</td>";
+            if (d.suppressed) {
+                out_ << "<td class=\"suppressed\" colspan=\"" << headings.size() - 1 << "\">" << suppressed_text(min_n_)
+                     << "</td></tr>\n";
                 continue;
             }
-            if (const result_row* kept = base().final_row("all", outcome, "effect", sustained);
-                kept && base().two_courses()) {
-                out_ << number(kept->mean, 3, true) << " standard deviations if the plan is sustained (90% range "
-                     << number(kept->p05, 3, true) << " to " << number(kept->p95, 3, true)
-                     << "); with the district\u2019s cut risk ";
+            const run_effect& best = d.runs[d.best];
+            if (several_runs()) out_ << "<td><strong>" << escape(run_label(best.run)) << "</strong></td>";
+            out_ << "<td class=\"num\">" << sd_interval(best.effect) << "</td><td class=\"num\">"
+                 << percent(best.p_better) << "</td><td class=\"num\">"
+                 << (best.p_harm ? percent(*best.p_harm) : std::string("n/a")) << "</td>";
+            if (several_runs()) {
+                if (!d.runner_up) {
+                    out_ << "<td colspan=\"3\">no other variant reports this group</td></tr>\n";
+                    continue;
+                }
+                out_ << "<td>" << escape(run_label(d.runs[*d.runner_up].run)) << "</td><td class=\"num\">"
+                     << (d.paired_margin ? sd_interval(*d.paired_margin) : number(d.margin, 3, true))
+                     << "</td><td class=\"num\">"
+                     << (d.p_best_beats_runner_up ? percent(*d.p_best_beats_runner_up) : std::string("n/a"))
+                     << "</td>";
             }
-            out_ << number(effect->mean, 3, true) << " standard deviations (90% range " << number(effect->p05, 3, true)
-                 << " to " << number(effect->p95, 3, true) << ")";
-            if (const result_row* pct = base().final_row("all", outcome, "percentile_shift"); pct && !pct->suppressed) {
-                out_ << ", about " << number(pct->mean, 1, true) << " percentile points";
-            }
-            if (const result_row* prof = base().final_row("all", outcome, "proficient_change");
-                prof && !prof->suppressed) {
-                out_ << "; " << number(prof->mean, 1, true) << " points in the share proficient";
-            }
-            out_ << "</li>\n";
+            out_ << "</tr>\n";
         }
-        out_ << "</ul>Effects are in standard deviations (SD) of student scores: 0.05 SD is small, 0.20 SD is large "
-             << "for an education program. " << escape(cut_risk_sentence()) << "</div>\n";
+        out_ << "</tbody></table>\n";
+    }
+
+    /// Dots with 90% whiskers on one shared scale: per group with a row per variant, or with one run a
+    /// row per group.
+    void decision_charts(const std::vector<group_decision>& decisions, const std::string& outcome) {
+        std::vector<double> values;
+        for (const group_decision& d : decisions) {
+            for (const run_effect& r : d.runs) values.insert(values.end(), {r.effect.p05, r.effect.p95});
+        }
+        const html::value_range range = html::shared_range(values, html::min_effect_half_span);
+        const std::string outcome_label = node_label(in_.graph, outcome);
+        const auto chart_of = [&](const std::string& id, const std::string& title) {
+            html::interval_chart chart;
+            chart.id = id;
+            chart.title = title;
+            chart.x_label = "effect on " + outcome_label + " (SD)";
+            chart.range = range;
+            return chart;
+        };
+        const auto describe = [](html::interval_chart& chart) {
+            chart.description = chart.title + ", effect against business as usual with 90% range: ";
+            for (std::size_t i = 0; i < chart.rows.size(); ++i) {
+                const html::interval_row& row = chart.rows[i];
+                chart.description += (i ? "; " : "") + row.label + " " + html::interval(row.mean, row.low, row.high, 3);
+            }
+            chart.description += " SD.";
+        };
+        out_ << "<div class=\"panels\">\n";
+        if (!several_runs()) {
+            html::interval_chart chart = chart_of("decision-groups", "The plan, by group");
+            for (const group_decision& d : decisions) {
+                if (d.suppressed) continue;
+                const stats::summary& e = d.runs[d.best].effect;
+                chart.rows.push_back({subgroup_label(d.subgroup), e.mean, e.p05, e.p95, false});
+            }
+            describe(chart);
+            out_ << html::interval_chart_svg(chart);
+        }
+        for (std::size_t g = 0; several_runs() && g < decisions.size(); ++g) {
+            const group_decision& d = decisions[g];
+            if (d.suppressed) {
+                suppressed_panel(subgroup_label(d.subgroup));
+                continue;
+            }
+            html::interval_chart chart = chart_of("decision-" + slug(d.subgroup), subgroup_label(d.subgroup));
+            for (std::size_t r = 0; r < d.runs.size(); ++r) {
+                const stats::summary& e = d.runs[r].effect;
+                chart.rows.push_back({run_label(d.runs[r].run), e.mean, e.p05, e.p95, r == d.best});
+            }
+            describe(chart);
+            out_ << html::interval_chart_svg(chart);
+        }
+        out_ << "</div>\n";
+    }
+
+    /// The same decision for all students on every other outcome with a level.
+    void other_outcomes(const std::string& lead) {
+        std::vector<group_decision> decisions;
+        for (const std::string& outcome : level_outcomes()) {
+            if (outcome == lead) continue;
+            if (auto decision = decision_for(outcome, "all")) decisions.push_back(*decision);
+        }
+        if (decisions.empty()) return;
+        out_ << "<h3>On the other outcomes, for all students</h3>\n";
+        decision_table(
+            decisions, "Outcome", [&](const group_decision& d) { return escape(node_label(in_.graph, d.outcome)); },
+            "All students in " + std::to_string(base().years().back()) + ", against business as usual");
+    }
+
+    void decision_notes() {
+        out_ << "<p class=\"small\">Effects are in standard deviations (SD) of student scores in the final year, "
+                "with the district\u2019s program-cut risk. \u201cBetter in\u201d and \u201cworse in\u201d are the "
+                "shares of the "
+             << base().run().draws
+             << " simulated futures in which the effect is above or below zero (the rest are exactly zero: the plan "
+                "has not reached those students yet or was cut); the 90% range holds 90% of them. ";
+        if (several_runs()) {
+            out_ << (in_.draws != nullptr
+                         ? "Variants are compared on the same simulated futures (common random numbers), so "
+                           "\u201cahead in\u201d is the share of futures in which the best variant beats the "
+                           "runner-up. "
+                         : "This report was made from a results folder, which keeps summaries only: the lead over "
+                           "the runner-up is a difference of means. ");
+        }
+        out_ << "All charts share one scale, at least \u2212" << number(html::min_effect_half_span, 1) << " to +"
+             << number(html::min_effect_half_span, 1) << " SD, with the zero line marking business as usual.</p>\n";
+        if (several_runs()) {
+            out_ << "<details><summary>Every variant on every outcome, for all students</summary>\n";
+            variants_table();
+            out_ << "</details>\n";
+        }
     }
 
     void scenario_section() {
@@ -347,7 +550,7 @@ private:
         out_ << "<h2 id=\"scenario\">What this scenario does</h2>\n<p>" << escape(s.description) << "</p>\n";
         out_ << "<p>It follows " << (in_.district ? escape(in_.district->name) : escape(s.district_path.string()))
              << " for " << s.years << " school years starting in " << s.start_year
-             << ".</p>\n<h3>Which schools, when, and how far</h3>\n<ol>\n";
+             << ". Which schools, when, and how far:</p>\n<ol>\n";
         for (const wave& w : s.plan.waves) {
             out_ << "<li><strong>" << escape(w.name.empty() ? "Wave" : w.name) << "</strong>, from " << w.start_year
                  << ": " << escape(selector_text(w.schools)) << ". Targets: ";
@@ -358,7 +561,7 @@ private:
         out_ << "</ol>\n<p class=\"small\">Levels run from 0 (teacher-driven) to 3 (learner-driven); foundational "
              << "practices from 0 (beginning) to 3 (advanced).</p>\n";
         const auto& ramp = s.plan.ramp;
-        out_ << "<h3>How implementation unfolds</h3>\n<ul>\n<li>"
+        out_ << "<ul>\n<li>"
              << (ramp.instant ? std::string("Schools reach their targets in their first year.")
                               : "Schools get halfway to their targets after " + number(ramp.years_to_half, 1) +
                                     " years and 90% of the way after " + number(ramp.years_to_90, 1) + " years.")
@@ -376,8 +579,10 @@ private:
             out_ << "The program is never cut.";
         }
         out_ << "</li>\n</ul>\n";
-        conditions_table();
         effect_model_summary();
+        out_ << "<details><summary>District conditions used</summary>\n";
+        conditions_table();
+        out_ << "</details>\n";
     }
 
     void conditions_table() {
@@ -402,7 +607,7 @@ private:
 
     void effect_model_summary() {
         const result_run& run = base().run();
-        out_ << "<h3>How practices turn into results</h3>\n<p>The \u2018" << escape(run.model) << "\u2019 effect model";
+        out_ << "<p>The \u2018" << escape(run.model) << "\u2019 effect model";
         if (in_.model != nullptr) out_ << " (" << escape(in_.model->description) << ")";
         out_ << " turns implementation into student results. ";
         const auto& pinned = in_.results.manifest.pinned;
@@ -458,33 +663,38 @@ private:
     void outcomes_section() {
         out_ << "<h2 id=\"students\">What changes for students</h2>\n";
         read_bands_note();
+        const std::string lead = lead_outcome();
+        outcome_block(lead);
+        out_ << "<details><summary>Other outcomes over time, and every reported group in numbers</summary>\n";
+        final_year_table(lead);
         for (const std::string& outcome : level_outcomes()) {
-            out_ << "<h3 id=\"outcome-" << slug(outcome) << "\">" << escape(node_label(in_.graph, outcome))
-                 << "</h3>\n";
-            trajectory_panels(outcome);
+            if (outcome == lead) continue;
+            outcome_block(outcome);
             final_year_table(outcome);
         }
+        out_ << "</details>\n";
+    }
+
+    void outcome_block(const std::string& outcome) {
+        out_ << "<h3 id=\"outcome-" << slug(outcome) << "\">" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
+        trajectory_panels(outcome);
     }
 
     void read_bands_note() {
-        out_
-            << "<div class=\"note\"><strong>How to read the bands.</strong> Each chart shows a group's average level "
-            << "(in standard deviations, 0 = the district average at the start) year by year. The <strong>solid blue "
-            << "line</strong> is the scenario's most likely path; the <strong>shaded band</strong> holds 90% of the "
-            << base().run().draws << " simulated futures (from the 5th to the 95th percentile), so the true path is "
-            << "likely, not certain, to stay inside it. The <strong>dashed orange line</strong> is business as usual. "
-            << "Where the blue line sits above the orange one, the plan helps; a band that crosses the orange line "
-               "means "
-            << "the model cannot rule out no effect. Each chart has its own scale."
-            << (base().two_courses()
-                    ? " Charts show the plan with the district\u2019s cut risk; the tables also show it "
-                      "if sustained. " +
-                          escape(cut_risk_sentence())
-                    : std::string())
-            << "</div>\n"
-            << "<div class=\"legend\"><span><span class=\"key\"></span>scenario (mean)</span><span><span class=\"key "
-               "band\"></span>"
-            << "90% band (p05\u2013p95)</span><span><span class=\"key dashed\"></span>business as usual</span></div>\n";
+        out_ << "<div class=\"note\"><strong>How to read the bands.</strong> Each chart shows, year by year, how far "
+             << "a group is ahead of business as usual (the black zero line): the <strong>solid blue line</strong> is "
+             << "the scenario's most likely path, the <strong>shaded band</strong> holds 90% of the "
+             << base().run().draws << " simulated futures. A band that reaches below zero means the model cannot rule "
+             << "out no effect or harm. The charts of one outcome share one scale, at least \u2212"
+             << number(html::min_effect_half_span, 1) << " to +" << number(html::min_effect_half_span, 1)
+             << " SD, so a small effect looks small."
+             << (base().two_courses() ? " Charts show the plan with the district\u2019s cut risk; the tables also "
+                                        "show it if sustained."
+                                      : std::string())
+             << "</div>\n"
+             << "<div class=\"legend\"><span><span class=\"key\"></span>scenario against business as usual "
+                "(mean)</span><span><span class=\"key band\"></span>90% band (p05\u2013p95)</span><span><span "
+                "class=\"key zero\"></span>business as usual (no change)</span></div>\n";
     }
 
     html::band_chart chart_from(const std::map<int, const result_row*>& scenario,
@@ -510,27 +720,39 @@ private:
              << "</div>\n";
     }
 
+    /// The lows and highs of every series, for the range their charts share.
+    static void collect(const std::map<int, const result_row*>* rows, std::vector<double>& values) {
+        if (rows == nullptr || any_suppressed(*rows)) return;
+        for (const auto& [year, row] : *rows) values.insert(values.end(), {row->p05, row->p95, row->mean});
+    }
+
+    /// The effect against business as usual over the years for "all" and the focal groups, on one shared scale.
     void trajectory_panels(const std::string& outcome) {
+        const auto groups = decision_groups();
+        std::vector<double> values;
+        for (const std::string& group : groups) collect(base().series(group, outcome, "effect"), values);
+        const html::value_range range = html::shared_range(values, html::min_effect_half_span);
         out_ << "<div class=\"panels\">\n";
         const std::string outcome_label = node_label(in_.graph, outcome);
-        for (const std::string& group : key_subgroups()) {
-            const auto* level = base().series(group, outcome, "level");
-            if (level == nullptr) continue;
+        for (const std::string& group : groups) {
+            const auto* effect = base().series(group, outcome, "effect");
+            if (effect == nullptr) continue;
             const std::string title = subgroup_label(group);
-            if (any_suppressed(*level)) {
+            if (any_suppressed(*effect)) {
                 suppressed_panel(title);
                 continue;
             }
-            html::band_chart chart = chart_from(*level, base().series(group, outcome, "bau_level"));
+            html::band_chart chart = chart_from(*effect, nullptr);
             chart.id = "traj-" + slug(outcome) + "-" + slug(group);
             chart.title = title;
-            chart.y_label = "level (SD)";
-            chart.description = outcome_label + ", " + title + ": from " + number(chart.mean.front(), 3) + " SD in " +
-                                std::to_string(chart.years.front()) + " to " + number(chart.mean.back(), 3) +
-                                " SD in " + std::to_string(chart.years.back()) + " under the scenario (90% range " +
-                                number(chart.low.back(), 3) + " to " + number(chart.high.back(), 3) + "), against " +
-                                (chart.comparison.empty() ? std::string("n/a") : number(chart.comparison.back(), 3)) +
-                                " SD under business as usual.";
+            chart.y_label = "effect (SD)";
+            chart.range = range;
+            chart.zero_line = true;
+            chart.description = outcome_label + ", " + title + ": " + number(chart.mean.front(), 3, true) +
+                                " SD against business as usual in " + std::to_string(chart.years.front()) + ", " +
+                                number(chart.mean.back(), 3, true) + " SD in " + std::to_string(chart.years.back()) +
+                                " (90% range " + number(chart.low.back(), 3, true) + " to " +
+                                number(chart.high.back(), 3, true) + ").";
             out_ << html::band_chart_svg(chart);
         }
         out_ << "</div>\n";
@@ -584,26 +806,55 @@ private:
              << "group, in standard deviations (a gap of 0.5 SD is roughly 19 percentile points for a student in the "
                 "middle). "
              << "<strong>Lower is better.</strong> The blue line and band are the gap under the scenario, the dashed "
-             << "orange line the gap under business as usual.</p>\n";
-        bool any = false;
+             << "orange line the gap under business as usual, the black line a gap closed. The charts of one outcome "
+                "share one scale from zero, so a gap that barely moves looks flat.</p>\n";
+        std::vector<std::string> with_gaps;
         for (const std::string& outcome : outcomes()) {
-            std::vector<std::string> focal_groups;
-            for (const std::string& group : subgroups()) {
-                if (base().series(group, outcome, "gap_sd") != nullptr) focal_groups.push_back(group);
-            }
-            if (focal_groups.empty()) continue;
-            any = true;
-            out_ << "<h3>" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
-            const auto level_ones = level_outcomes();
-            if (std::find(level_ones.begin(), level_ones.end(), outcome) == level_ones.end()) {
-                out_ << "<p>" << escape(node_description(in_.graph, outcome)) << "</p>\n";
-            }
-            out_ << "<div class=\"panels\">\n";
-            for (const std::string& group : focal_groups) gap_panel(outcome, group);
-            out_ << "</div>\n";
-            gap_table(outcome, focal_groups);
+            if (!focal_groups(outcome).empty()) with_gaps.push_back(outcome);
         }
-        if (!any) out_ << "<p>This scenario names no comparison groups, so no gaps were computed.</p>\n";
+        if (with_gaps.empty()) {
+            out_ << "<p>This scenario names no comparison groups, so no gaps were computed.</p>\n";
+            return;
+        }
+        // The lead outcome's gaps are shown; the other outcomes' wait behind one click.
+        const std::string lead = lead_outcome();
+        const auto lead_has_gaps = std::find(with_gaps.begin(), with_gaps.end(), lead) != with_gaps.end();
+        if (lead_has_gaps) gap_block(lead);
+        if (with_gaps.size() > (lead_has_gaps ? 1U : 0U)) {
+            out_ << "<details><summary>The gaps on the other outcomes</summary>\n";
+            for (const std::string& outcome : with_gaps) {
+                if (outcome != lead) gap_block(outcome);
+            }
+            out_ << "</details>\n";
+        }
+    }
+
+    std::vector<std::string> focal_groups(const std::string& outcome) const {
+        std::vector<std::string> groups;
+        for (const std::string& group : subgroups()) {
+            if (base().series(group, outcome, "gap_sd") != nullptr) groups.push_back(group);
+        }
+        return groups;
+    }
+
+    /// One outcome's gap charts, on one scale that includes 0 (the gap closed), and its table.
+    void gap_block(const std::string& outcome) {
+        const auto groups = focal_groups(outcome);
+        out_ << "<h3>" << escape(node_label(in_.graph, outcome)) << "</h3>\n";
+        const auto level_ones = level_outcomes();
+        if (std::find(level_ones.begin(), level_ones.end(), outcome) == level_ones.end()) {
+            out_ << "<p>" << escape(node_description(in_.graph, outcome)) << "</p>\n";
+        }
+        std::vector<double> values;
+        for (const std::string& group : groups) {
+            collect(base().series(group, outcome, "gap_sd"), values);
+            collect(base().series(group, outcome, "gap_sd_bau"), values);
+        }
+        const html::value_range range = html::shared_range(values, 0.0);
+        out_ << "<div class=\"panels\">\n";
+        for (const std::string& group : groups) gap_panel(outcome, group, range);
+        out_ << "</div>\n";
+        gap_table(outcome, groups);
     }
 
     /// The final-year gaps in each projection, how many draws narrow them, and the years to close.
@@ -643,7 +894,7 @@ private:
         out_ << "</tbody></table>\n";
     }
 
-    void gap_panel(const std::string& outcome, const std::string& group) {
+    void gap_panel(const std::string& outcome, const std::string& group, const html::value_range& range) {
         const auto& gap = *base().series(group, outcome, "gap_sd");
         const std::string reference = gap.begin()->second->reference;
         const std::string title = subgroup_label(group) + " vs " + subgroup_label(reference);
@@ -658,6 +909,8 @@ private:
         if (reference_label.starts_with("Not ")) reference_label[0] = 'n';
         chart.subtitle = "behind " + reference_label;
         chart.y_label = "gap (SD)";
+        chart.range = range;
+        chart.zero_line = true;
         const double change = chart.comparison.empty() ? 0.0 : chart.mean.back() - chart.comparison.back();
         chart.description = node_label(in_.graph, outcome) + " gap between " + title + ": " +
                             number(chart.mean.back(), 3) + " SD in " + std::to_string(chart.years.back()) +
@@ -668,13 +921,8 @@ private:
         out_ << html::band_chart_svg(chart);
     }
 
-    void variants_section() {
-        if (indexes_.size() < 2) return;
+    void variants_table() {
         const int last = base().years().back();
-        out_ << "<h2 id=\"variants\">Comparing the variants</h2>\n<p>The same question asked of each variant of the "
-                "scenario: "
-             << "the change for all students in " << last
-             << " compared with business as usual, with its 90% range.</p>\n";
         std::vector<std::string> headings{"Variant"};
         for (const std::string& outcome : outcomes()) headings.push_back(node_label(in_.graph, outcome) + " (SD)");
         out_ << table_open(headings, "Change for all students in " + std::to_string(last) + ", by variant");
@@ -715,10 +963,17 @@ private:
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             return std::abs(table.at(a, outcome_pos).total) > std::abs(table.at(b, outcome_pos).total);
         });
-        out_ << table_open({"Practice or driver", "Total effect on math (SD per level)", "Direct",
+        const auto& nodes = in_.graph.definition().nodes;
+        out_ << "<p>Strongest: ";
+        for (std::size_t i = 0; i < std::min<std::size_t>(order.size(), 3); ++i) {
+            const effect_entry& e = table.at(order[i], outcome_pos);
+            out_ << (i ? "; " : "") << escape(nodes[e.source].label) << " (" << number(e.total, 3, true)
+                 << " SD per level)";
+        }
+        out_ << ".</p>\n<details><summary>Every practice and driver, and the ten strongest routes</summary>\n"
+             << table_open({"Practice or driver", "Total effect on math (SD per level)", "Direct",
                             "Through other outcomes", "Strongest route"},
                            "Effects on math, strongest first");
-        const auto& nodes = in_.graph.definition().nodes;
         for (const std::size_t i : order) {
             const effect_entry& e = table.at(i, outcome_pos);
             if (e.total == 0.0) continue;
@@ -731,6 +986,7 @@ private:
         }
         out_ << "</tbody></table>\n";
         top_paths(*target);
+        out_ << "</details>\n";
     }
 
     void top_paths(std::size_t target) {
@@ -785,16 +1041,27 @@ private:
     }
 
     void provenance_section() {
-        out_ << "<h2 id=\"sources\">Where the numbers come from</h2>\n<p>Every default number the projection used, "
-                "with its "
-             << "source and an evidence tag. Bracketed numbers link to the full citations under "
+        out_ << "<h2 id=\"sources\">Where the numbers come from</h2>\n<p>Every default number the projection used "
+                "has a source and an evidence tag, listed behind the links below. Bracketed numbers link to the "
+                "studies under "
              << "<a href=\"#references\">References</a>; web addresses are shown as text only.</p>\n";
         evidence_legend_list();
-        district_provenance();
-        effect_model_table();
-        model_provenance();
+        behind_a_click("source-district", "District profile: the defaults and their sources",
+                       [this] { district_provenance(); });
+        behind_a_click("source-effect-model", "Effect model: its parameters and their sources",
+                       [this] { effect_model_table(); });
+        behind_a_click("source-model", "Theory of change: every link, its weight and its source",
+                       [this] { model_provenance(); });
+        behind_a_click("source-manifest", "How these results were made (manifest)", [this] { manifest_table(); });
         references_list();
-        manifest_table();
+    }
+
+    /// A collapsed block a reader opens when they want the detail: `write` renders its content.
+    template <class Write>
+    void behind_a_click(const std::string& id, const std::string& summary, Write write) {
+        out_ << "<details id=\"" << id << "\"><summary>" << escape(summary) << "</summary>\n";
+        write();
+        out_ << "</details>\n";
     }
 
     void evidence_legend_list() {
@@ -825,11 +1092,13 @@ private:
             out_ << "<p>No source above cites a published study.</p>\n";
             return;
         }
-        out_ << "<ol>\n";
+        // A short citation each, in two columns; the full citation (to look the study up) opens on a click.
+        out_ << "<ol class=\"references\">\n";
         for (const reference* r : cited_) {
-            out_ << "<li id=\"ref-" << escape(r->id) << "\">" << escape(full_citation(*r));
+            out_ << "<li id=\"ref-" << escape(r->id) << "\"><details><summary>" << escape(r->short_form)
+                 << "</summary>" << escape(full_citation(*r));
             if (!r->note.empty()) out_ << " <span class=\"small\">" << escape(r->note) << "</span>";
-            out_ << "</li>\n";
+            out_ << "</details></li>\n";
         }
         out_ << "</ol>\n";
     }
@@ -996,8 +1265,8 @@ std::string render_html_report(const report_inputs& inputs) {
 
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
                                                const district_profile& district, const model_graph& graph,
-                                               const model_handle& model) {
-    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}});
+                                               const model_handle& model, const std::vector<labelled_run>* draws) {
+    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}, draws});
 }
 
 std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,

@@ -1,9 +1,11 @@
 #pragma once
 /// \file
-/// One self-contained HTML file a district strategist can read: what the scenario does, the
-/// theory of change, what changes for students (with 90% bands), opportunity gaps, variants,
-/// sensitivity where a run exists, which practices move math and through what, and where every
-/// number comes from. Inline CSS and SVG only: no script, font or address is loaded.
+/// One self-contained HTML file a school board reads from the top: first the decision (which variant
+/// does best for whom, by how much against business as usual and the runner-up, and how sure), then
+/// what changes for students over the years and the opportunity gaps on honest scales (a zero line,
+/// one scale per comparison), what the scenario does, the theory of change, sensitivity where a run
+/// exists, and where every number comes from, the detail behind collapsed links. Inline CSS and SVG
+/// only: no script, font or address is loaded.
 
 #include <filesystem>
 #include <optional>
@@ -12,6 +14,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/scenario_types.hpp"
+#include "engine/comparison.hpp"
 #include "graph/model_graph.hpp"
 #include "plugin/registry.hpp"
 #include "scenario/results_reader.hpp"
@@ -42,6 +45,9 @@ struct report_inputs {
     const model_handle* model = nullptr;  ///< the effect model, when its plugin could be loaded
     const std::vector<sensitivity_bar>* sensitivity = nullptr;
     std::string sensitivity_problem;  ///< why sensitivity.csv could not be shown, if it exists
+    /// Each run's final-year draws, in the order of `results.runs`, for comparisons paired draw by draw
+    /// (common random numbers); without them the report compares summaries.
+    const std::vector<labelled_run>* draws = nullptr;
 };
 
 /// The whole report as one HTML document.
@@ -53,9 +59,10 @@ std::string render_html_report(const report_inputs& inputs);
 std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,
                                                   diagnostics& out);
 
-/// The report for results that are not on disk yet (`pathways run --report`).
+/// The report for results that are not on disk yet (`pathways run --report`), with each run's
+/// final-year draws when the run kept them (null otherwise).
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
                                                const district_profile& district, const model_graph& graph,
-                                               const model_handle& model);
+                                               const model_handle& model, const std::vector<labelled_run>* draws);
 
 }  // namespace pathways

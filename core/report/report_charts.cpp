@@ -5,16 +5,13 @@
 #include <cmath>
 #include <map>
 
+#include "common/text_format.hpp"
 #include "report/html_text.hpp"
 
 namespace pathways::html {
 namespace {
 
-struct axis {
-    double low = 0.0;
-    double high = 1.0;
-    double step = 0.25;
-};
+using axis = value_range;
 
 /// Round-number ticks (1, 2 or 5 × 10^k) covering [low, high], about four of them.
 axis nice_axis(double low, double high) {
@@ -39,11 +36,17 @@ int decimals_for(double step) {
     return std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), 0, 6);
 }
 
+/// ` data-axis-min="…" data-axis-max="…"`: the range a chart's values are drawn on, for readers and tests.
+std::string axis_attributes(const axis& a) {
+    return " data-axis-min=\"" + fixed(a.low, 6) + "\" data-axis-max=\"" + fixed(a.high, 6) + "\"";
+}
+
 std::string svg_open(const std::string& id, double width, double height, const std::string& title,
-                     const std::string& description, const std::string& css_class) {
+                     const std::string& description, const std::string& css_class,
+                     const std::string& attributes = "") {
     return "<svg class=\"" + css_class + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
-           "-desc\" viewBox=\"0 0 " + coordinate(width) + " " + coordinate(height) +
-           "\">\n"
+           "-desc\" viewBox=\"0 0 " + coordinate(width) + " " + coordinate(height) + "\"" + attributes +
+           ">\n"
            "<title id=\"" +
            id + "-title\">" + escape(title) + "</title>\n<desc id=\"" + id + "-desc\">" + escape(description) +
            "</desc>\n";
@@ -66,7 +69,61 @@ std::vector<std::string> wrap_label(const std::string& text, std::size_t width) 
     return {first, rest};
 }
 
+/// The horizontal line at 0 of an effect or gap chart.
+std::string zero_line(double x1, double x2, double y) {
+    return "<line class=\"zero\" x1=\"" + coordinate(x1) + "\" x2=\"" + coordinate(x2) + "\" y1=\"" + coordinate(y) +
+           "\" y2=\"" + coordinate(y) + "\"/>\n";
+}
+
 }  // namespace
+
+value_range shared_range(const std::vector<double>& values, double min_half_span) {
+    double low = -min_half_span;
+    double high = min_half_span;
+    for (const double v : values) {
+        if (!std::isfinite(v)) continue;
+        low = std::min(low, v);
+        high = std::max(high, v);
+    }
+    return nice_axis(low, high);
+}
+
+std::string interval_chart_svg(const interval_chart& chart) {
+    constexpr double width = 360, left = 118, right = 22, top = 24, row_h = 20, bottom = 34;
+    const double height = top + static_cast<double>(chart.rows.size()) * row_h + bottom;
+    const axis& x = chart.range;
+    const auto x_of = [&](double v) { return left + (v - x.low) / (x.high - x.low) * (width - left - right); };
+    std::string svg = svg_open(chart.id, width, height, chart.title, chart.description, "chart interval-chart",
+                               axis_attributes(x));
+    svg += "<text class=\"chart-title\" x=\"4\" y=\"15\">" + escape(chart.title) + "</text>\n";
+    const double axis_y = top + static_cast<double>(chart.rows.size()) * row_h;
+    const int decimals = decimals_for(x.step);
+    for (double v = x.low; v <= x.high + x.step * 0.5; v += x.step) {
+        const std::string px = coordinate(x_of(v));
+        svg += "<line class=\"grid\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + coordinate(top) + "\" y2=\"" +
+               coordinate(axis_y) + "\"/><text class=\"tick\" x=\"" + px + "\" y=\"" + coordinate(axis_y + 13) +
+               "\" text-anchor=\"middle\">" + number(v, decimals, true) + "</text>\n";
+    }
+    svg += "<text class=\"axis-label\" x=\"" + coordinate((left + width - right) / 2) + "\" y=\"" +
+           coordinate(axis_y + 28) + "\" text-anchor=\"middle\">" + escape(chart.x_label) + "</text>\n";
+    const std::string zero_x = coordinate(x_of(0.0));
+    svg += "<line class=\"zero\" x1=\"" + zero_x + "\" x2=\"" + zero_x + "\" y1=\"" + coordinate(top - 4) +
+           "\" y2=\"" + coordinate(axis_y) + "\"/>\n";
+    for (std::size_t i = 0; i < chart.rows.size(); ++i) {
+        const interval_row& row = chart.rows[i];
+        const std::string cy = coordinate(top + (static_cast<double>(i) + 0.5) * row_h);
+        const std::string colour(row.highlight ? palette::vermillion : palette::blue);
+        svg += "<g><title>" +
+               escape(row.label + ": " + interval(row.mean, row.low, row.high, 3) + " SD") + "</title><text class=\"tick" +
+               (row.highlight ? " best" : "") + "\" x=\"" + coordinate(left - 6) + "\" y=\"" + cy +
+               "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + escape(row.label) +
+               "</text><line class=\"whisker\" x1=\"" + coordinate(x_of(row.low)) + "\" x2=\"" +
+               coordinate(x_of(row.high)) + "\" y1=\"" + cy + "\" y2=\"" + cy + "\" stroke=\"" + colour +
+               "\"/><circle cx=\"" + coordinate(x_of(row.mean)) + "\" cy=\"" + cy + "\" r=\"4\" fill=\"" + colour +
+               "\"/></g>\n";
+    }
+    return svg + "</svg>\n";
+}
 
 std::string band_chart_svg(const band_chart& chart) {
     constexpr double width = 320, left = 52, right = 12, bottom = 30;
@@ -81,7 +138,7 @@ std::string band_chart_svg(const band_chart& chart) {
             high = std::max(high, v);
         }
     }
-    const axis y = nice_axis(low, high);
+    const axis y = chart.range.value_or(nice_axis(low, high));
     const int first_year = chart.years.empty() ? 0 : chart.years.front();
     const int last_year = chart.years.empty() ? 1 : std::max(chart.years.back(), first_year + 1);
     const auto x_of = [&](double year) {
@@ -89,7 +146,8 @@ std::string band_chart_svg(const band_chart& chart) {
     };
     const auto y_of = [&](double v) { return top + (y.high - v) / (y.high - y.low) * (height - top - bottom); };
 
-    std::string svg = svg_open(chart.id, width, height, chart.title, chart.description, "chart band-chart");
+    std::string svg =
+        svg_open(chart.id, width, height, chart.title, chart.description, "chart band-chart", axis_attributes(y));
     svg += "<text class=\"chart-title\" x=\"" + coordinate(left) + "\" y=\"16\">" + escape(chart.title) + "</text>\n";
     if (!chart.subtitle.empty()) {
         svg += "<text class=\"chart-subtitle\" x=\"" + coordinate(left) + "\" y=\"31\">" + escape(chart.subtitle) +
@@ -126,6 +184,7 @@ std::string band_chart_svg(const band_chart& chart) {
     std::vector<double> band_y = high_y;
     band_x.insert(band_x.end(), xs.rbegin(), xs.rend());
     band_y.insert(band_y.end(), low_y.rbegin(), low_y.rend());
+    if (chart.zero_line && y.low <= 0.0 && y.high >= 0.0) svg += zero_line(left, width - right, y_of(0.0));
     svg += "<polygon class=\"band\" fill=\"" + std::string(palette::sky_blue) + "\" points=\"" +
            polyline(band_x, band_y) + "\"/>\n";
     if (comparison_y.size() == xs.size()) {

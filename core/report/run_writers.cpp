@@ -30,8 +30,14 @@ results_folder results_of(const run_results& results, const run_manifest& manife
 
 std::string html_report(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder) {
     const loaded_scenario& first = *results.runs.front().loaded;
+    // Paired comparisons need every run's draws; a run that kept none leaves the report on summaries.
+    std::vector<labelled_run> draws;
+    for (const finished_run& run : results.runs) {
+        if (run.draws) draws.push_back(*run.draws);
+    }
+    const bool paired = draws.size() == results.runs.size();
     return *html_report_for_run(results_of(results, manifest, folder), first.spec, first.district, *first.graph,
-                                *first.model);
+                                *first.model, paired ? &draws : nullptr);
 }
 
 }  // namespace pathways

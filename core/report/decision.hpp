@@ -1,0 +1,54 @@
+#pragma once
+/// \file
+/// The decision the report leads with: for one outcome and one group of students in the final year,
+/// which run (the base scenario or a variant) does best against business as usual, by how much, and
+/// how sure, against business as usual and against the runner-up. With every run's draws on common
+/// random numbers the comparisons are paired draw by draw; from the summaries alone (a results
+/// folder) the runner-up comparison is the difference of means without an interval.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/comparison.hpp"
+#include "scenario/results_reader.hpp"
+#include "stats/summary.hpp"
+
+namespace pathways {
+
+/// One run's final-year effect against business as usual.
+struct run_effect {
+    std::size_t run = 0;  ///< index into the runs
+    stats::summary effect;
+    double p_better = 0.0;                 ///< share of draws where the effect is above 0
+    std::optional<double> p_harm;          ///< share of draws where it is below 0; unknown from summaries
+};
+
+/// The decision for one (outcome, group).
+struct group_decision {
+    std::string outcome;
+    std::string subgroup;
+    bool suppressed = false;        ///< suppressed in some run: nothing below is filled in
+    std::vector<run_effect> runs;   ///< every run with the row, in run order
+    std::size_t best = 0;           ///< index into `runs`: the largest mean effect (the earlier run on a tie)
+    std::optional<std::size_t> runner_up;  ///< index into `runs`: the second largest mean; none with one run
+    /// best − runner-up: paired per draw when the draws are known, else the difference of means only
+    /// (interval and probability empty).
+    double margin = 0.0;
+    std::optional<stats::summary> paired_margin;
+    std::optional<double> p_best_beats_runner_up;  ///< share of draws where best > runner-up
+};
+
+/// The decision for `outcome` and `subgroup` from the runs' final-year "effect" rows of the
+/// with-cut-risk course. `draws`, when given, holds each run's final-year per-draw rows, in the
+/// order of `runs` (execute with kept_draws::final_year); it is used only when every run has the row
+/// and the draw counts agree. nullopt when no run reports the row.
+std::optional<group_decision> decide(const std::vector<result_run>& runs, const std::vector<labelled_run>* draws,
+                                     const std::string& outcome, const std::string& subgroup);
+
+/// How the report words a probability of being better: "very likely" (at least 0.95), "likely" (at
+/// least 0.75), "more likely than not" (above 0.55), "about a coin flip" (0.45 to 0.55), "unlikely" (below 0.45).
+std::string how_sure(double probability);
+
+}  // namespace pathways

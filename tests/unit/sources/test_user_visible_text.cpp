@@ -126,7 +126,8 @@ TEST_CASE("a run's CSV, JSON, manifest and report cite no internal document", "[
     // Sources link to a references section that holds the full citation.
     CHECK(report.find("<h3 id=\"references\">References</h3>") != std::string::npos);
     CHECK(report.find("<a href=\"#ref-pane2017\"") != std::string::npos);
-    CHECK(report.find("<li id=\"ref-pane2017\">Pane, J. F., Steiner, E. D.") != std::string::npos);
+    CHECK(report.find("<li id=\"ref-pane2017\"><details><summary>Pane et al. 2017, Informing Progress</summary>Pane, "
+                      "J. F., Steiner, E. D.") != std::string::npos);
     CHECK(report.find("assumption: a modelling default, not a research finding") != std::string::npos);
 }
 

@@ -89,7 +89,12 @@ value_range shared_range(const std::vector<double>& values, double min_half_span
 }
 
 std::string interval_chart_svg(const interval_chart& chart) {
-    constexpr double width = 360, left = 118, right = 22, top = 24, row_h = 20, bottom = 34;
+    constexpr double plot_width = 220, right = 22, top = 24, row_h = 20, bottom = 34;
+    // Room for the longest label at about 5.8 px a character of the 10 px tick font.
+    std::size_t longest = 0;
+    for (const interval_row& row : chart.rows) longest = std::max(longest, row.label.size());
+    const double left = std::max(118.0, 10.0 + 5.8 * static_cast<double>(longest));
+    const double width = left + plot_width + right;
     const double height = top + static_cast<double>(chart.rows.size()) * row_h + bottom;
     const axis& x = chart.range;
     const auto x_of = [&](double v) { return left + (v - x.low) / (x.high - x.low) * (width - left - right); };

@@ -22,7 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$cli" run "$root/scenarios/denver-scale-up.json" --draws 8 --quiet --report --out "$work/out" >/dev/null \
+"$cli" run "$root/scenarios/denver-scale-up.json" --all-variants --draws 8 --quiet --report --out "$work/out" >/dev/null \
   || fail "pathways run --report failed"
 report="$work/out/report.html"
 [[ -s "$report" ]] || fail "no report.html written"
@@ -40,7 +40,8 @@ if grep -E "Uncaught|ERROR:CONSOLE|Failed to load resource" "$work/console.log";
 fi
 svgs=$(grep -o "<svg" "$work/dom.html" | wc -l)
 (( svgs >= 10 )) || fail "expected at least 10 SVG charts in the DOM, found $svgs"
-for marker in 'class="diagram"' 'class="chart band-chart"' '<title id=' 'What changes for students' 'Opportunity gaps'; do
+for marker in 'class="diagram"' 'class="chart band-chart"' 'class="chart interval-chart"' '<h2 id="decision">' \
+              'class="zero"' '<title id=' 'What changes for students' 'Opportunity gaps'; do
   grep -q -- "$marker" "$work/dom.html" || fail "the DOM lacks $marker"
 done
 

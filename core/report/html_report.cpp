@@ -533,8 +533,9 @@ private:
                          ? "Variants are compared on the same simulated futures (common random numbers), so "
                            "\u201cahead in\u201d is the share of futures in which the best variant beats the "
                            "runner-up. "
-                         : "This report was made from a results folder, which keeps summaries only: the lead over "
-                           "the runner-up is a difference of means. ");
+                         : "The runs\u2019 draws were not at hand (a results folder keeps summaries only, and the "
+                           "runs could not be repeated exactly), so the lead over the runner-up is a difference of "
+                           "means. ");
         }
         out_ << "All charts share one scale, at least \u2212" << number(html::min_effect_half_span, 1) << " to +"
              << number(html::min_effect_half_span, 1) << " SD, with the zero line marking business as usual.</p>\n";
@@ -1273,16 +1274,21 @@ std::optional<std::string> html_report_for_folder(const std::filesystem::path& f
                                                   diagnostics& out) {
     const auto results = read_results(folder, out);
     if (!results) return std::nullopt;
-    if (results->runs.empty()) return std::nullopt;
-    const manifest_input* scenario_file = results->manifest.input("scenario");
+    return html_report_for_results(*results, plugins, nullptr, out);
+}
+
+std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
+                                                   const std::vector<labelled_run>* draws, diagnostics& out) {
+    if (results.runs.empty()) return std::nullopt;
+    const manifest_input* scenario_file = results.manifest.input("scenario");
     std::filesystem::path path = scenario_file->path;
     const auto spec = read_scenario(path, "base", out);
     if (!spec) return std::nullopt;
     const auto district = read_district(spec->district_path, out);
     const auto graph = load_model_graph(spec->model_path, out);
     if (!district || !graph) return std::nullopt;
-    const model_handle* model = plugins.find(results->runs.front().model);
-    return render_with_sensitivity({*results, *spec, &*district, *graph, model, nullptr, {}});
+    const model_handle* model = plugins.find(results.runs.front().model);
+    return render_with_sensitivity({results, *spec, &*district, *graph, model, nullptr, {}, draws});
 }
 
 }  // namespace pathways

@@ -59,6 +59,11 @@ std::string render_html_report(const report_inputs& inputs);
 std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,
                                                   diagnostics& out);
 
+/// The same for results read already, with each run's final-year draws in the order of `results.runs`
+/// when they are known (null otherwise).
+std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
+                                                   const std::vector<labelled_run>* draws, diagnostics& out);
+
 /// The report for results that are not on disk yet (`pathways run --report`), with each run's
 /// final-year draws when the run kept them (null otherwise).
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,

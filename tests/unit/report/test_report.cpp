@@ -141,8 +141,9 @@ TEST_CASE("pathways report renders a results folder and refuses to overwrite wit
     REQUIRE(first.exit_code == 0);
     const std::string html = read_file(target);
     CHECK(html.find("Which variant to choose") != std::string::npos);  // five runs
-    // From a results folder the runs' draws are gone: the lead over the runner-up is a difference of means.
-    CHECK(html.find("in the mean; how often it comes out ahead needs every run") != std::string::npos);
+    // The runs are repeated from the manifest, so the variants are paired draw by draw as in `run --report`.
+    CHECK(html.find("of the same futures") != std::string::npos);
+    CHECK(html.find("Variants are compared on the same simulated futures") != std::string::npos);
     CHECK(html.find("foundations_first") != std::string::npos);
     CHECK(html.find("What the results are most sensitive to") != std::string::npos);
     CHECK(html.find("class=\"chart tornado\"") != std::string::npos);
@@ -152,6 +153,28 @@ TEST_CASE("pathways report renders a results folder and refuses to overwrite wit
     CHECK(again.exit_code == 2);
     CHECK(again.output.find("output exists; use --force to overwrite it") != std::string::npos);
     CHECK(run_cli("report '" + out.path().string() + "' -o '" + target + "' --force").exit_code == 0);
+}
+
+TEST_CASE("pathways report compares summaries when the runs do not reproduce the results") {
+    scratch_folder out("report-not-reproduced");
+    const std::string scenario = std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json";
+    REQUIRE(run_cli("run '" + scenario + "' --draws 8 --quiet --all-variants --out '" + out.path().string() + "'")
+                .exit_code == 0);
+    // Another seed gives other draws, as a changed input would: they must not be paired with these results.
+    std::string manifest = read_file(out.path() / "manifest.json");
+    const std::string recorded = "\"seed\": 2017";
+    const std::size_t seed = manifest.find(recorded);
+    REQUIRE(seed != std::string::npos);
+    manifest.replace(seed, recorded.size(), "\"seed\": 2018");
+    write_file(out.path() / "manifest.json", manifest);
+    const auto result = run_cli("report '" + out.path().string() + "'");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.output.find("the runs were not repeated, so the report compares the variants' summaries") !=
+          std::string::npos);
+    const std::string html = read_file(out.path() / "report.html");
+    CHECK(html.find("in the mean; how often it comes out ahead needs every run") != std::string::npos);
+    CHECK(html.find("a results folder keeps summaries only") != std::string::npos);
 }
 
 TEST_CASE("the tornado section is left out when there is no sensitivity run") {

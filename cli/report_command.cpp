@@ -25,8 +25,8 @@ run_request repeat_request(const run_manifest& manifest, const manifest_run& run
     request.scenario_file = manifest.input("scenario")->path;
     request.variant = run.variant;
     const source_location origin = option_origin("manifest.json");
-    request.effect_model = setting<std::string>{run.effect_model.empty() ? manifest.effect_model : run.effect_model,
-                                                origin};
+    request.effect_model =
+        setting<std::string>{run.effect_model.empty() ? manifest.effect_model : run.effect_model, origin};
     for (const auto& [name, value] : run.pinned.empty() ? manifest.pinned : run.pinned)
         request.parameters.push_back({"", name, value, origin});
     request.draws = setting<std::int64_t>{manifest.draws, origin};

@@ -21,17 +21,17 @@ namespace pathways {
 struct run_effect {
     std::size_t run = 0;  ///< index into the runs
     stats::summary effect;
-    double p_better = 0.0;                 ///< share of draws where the effect is above 0
-    std::optional<double> p_harm;          ///< share of draws where it is below 0; unknown from summaries
+    double p_better = 0.0;         ///< share of draws where the effect is above 0
+    std::optional<double> p_harm;  ///< share of draws where it is below 0; unknown from summaries
 };
 
 /// The decision for one (outcome, group).
 struct group_decision {
     std::string outcome;
     std::string subgroup;
-    bool suppressed = false;        ///< suppressed in some run: nothing below is filled in
-    std::vector<run_effect> runs;   ///< every run with the row, in run order
-    std::size_t best = 0;           ///< index into `runs`: the largest mean effect (the earlier run on a tie)
+    bool suppressed = false;               ///< suppressed in some run: nothing below is filled in
+    std::vector<run_effect> runs;          ///< every run with the row, in run order
+    std::size_t best = 0;                  ///< index into `runs`: the largest mean effect (the earlier run on a tie)
     std::optional<std::size_t> runner_up;  ///< index into `runs`: the second largest mean; none with one run
     /// best − runner-up: paired per draw when the draws are known, else the difference of means only
     /// (interval and probability empty).

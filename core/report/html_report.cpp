@@ -343,8 +343,10 @@ private:
 
     void decision_section() {
         const std::string outcome = lead_outcome();
-        out_ << "<h2 id=\"decision\">" << (several_runs() ? "Which variant to choose" : "The decision: the plan "
-                                                                                        "against business as usual")
+        out_ << "<h2 id=\"decision\">"
+             << (several_runs() ? "Which variant to choose"
+                                : "The decision: the plan "
+                                  "against business as usual")
              << "</h2>\n";
         if (outcome.empty()) {
             out_ << "<p>The results hold no effect against business as usual to decide on.</p>\n";
@@ -360,9 +362,10 @@ private:
         }
         lead_paragraph(by_group.front());
         out_ << "<h3>For whom</h3>\n";
-        decision_table(by_group, "Group", [](const group_decision& d) { return escape(subgroup_label(d.subgroup)); },
-                       escape(node_label(in_.graph, outcome)) + " in " + std::to_string(base().years().back()) +
-                           ", against business as usual");
+        decision_table(
+            by_group, "Group", [](const group_decision& d) { return escape(subgroup_label(d.subgroup)); },
+            escape(node_label(in_.graph, outcome)) + " in " + std::to_string(base().years().back()) +
+                ", against business as usual");
         decision_charts(by_group, outcome);
         other_outcomes(outcome);
         decision_notes();
@@ -381,8 +384,10 @@ private:
         const std::size_t draws = static_cast<std::size_t>(base().run().draws);
         out_ << "<p><strong>";
         if (several_runs()) {
-            out_ << escape(subgroup_label(d.subgroup)) << ": " << escape(run_label(best.run)) << " does best</strong> on "
-                 << escape(outcome) << " by " << last << ", ";
+            // When every variant does harm, the best of them is the least harmful, and the words say so.
+            out_ << escape(subgroup_label(d.subgroup)) << ": " << escape(run_label(best.run))
+                 << (best.effect.mean < 0.0 ? " does least harm" : " does best") << "</strong> on " << escape(outcome)
+                 << " by " << last << ", ";
         } else {
             out_ << escape(subgroup_label(d.subgroup)) << ", " << escape(outcome) << " by " << last << ":</strong> ";
         }
@@ -399,8 +404,8 @@ private:
             if (d.paired_margin) {
                 out_ << " (90% range " << number(d.paired_margin->p05, 3, true) << " to "
                      << number(d.paired_margin->p95, 3, true) << "); it comes out ahead in "
-                     << percent(*d.p_best_beats_runner_up) << " of the same futures: "
-                     << escape(how_sure(*d.p_best_beats_runner_up)) << ".";
+                     << percent(*d.p_best_beats_runner_up)
+                     << " of the same futures: " << escape(how_sure(*d.p_best_beats_runner_up)) << ".";
             } else {
                 out_ << " in the mean; how often it comes out ahead needs every run's draws, which "
                         "<span class=\"mono\">pathways run --report</span> has.";
@@ -415,8 +420,8 @@ private:
     /// One row per decision: the best run, its effect against business as usual and how sure, and its lead
     /// over the runner-up.
     template <class Label>
-    void decision_table(const std::vector<group_decision>& decisions, const std::string& first_heading,
-                        Label label, const std::string& caption) {
+    void decision_table(const std::vector<group_decision>& decisions, const std::string& first_heading, Label label,
+                        const std::string& caption) {
         std::vector<std::string> headings{first_heading};
         if (several_runs()) headings.push_back("Best variant");
         for (const char* h : {"Against business as usual (SD) [90% range]", "Better in", "Worse in"})
@@ -446,8 +451,7 @@ private:
                 out_ << "<td>" << escape(run_label(d.runs[*d.runner_up].run)) << "</td><td class=\"num\">"
                      << (d.paired_margin ? sd_interval(*d.paired_margin) : number(d.margin, 3, true))
                      << "</td><td class=\"num\">"
-                     << (d.p_best_beats_runner_up ? percent(*d.p_best_beats_runner_up) : std::string("n/a"))
-                     << "</td>";
+                     << (d.p_best_beats_runner_up ? percent(*d.p_best_beats_runner_up) : std::string("n/a")) << "</td>";
             }
             out_ << "</tr>\n";
         }
@@ -1096,8 +1100,8 @@ private:
         // A short citation each, in two columns; the full citation (to look the study up) opens on a click.
         out_ << "<ol class=\"references\">\n";
         for (const reference* r : cited_) {
-            out_ << "<li id=\"ref-" << escape(r->id) << "\"><details><summary>" << escape(r->short_form)
-                 << "</summary>" << escape(full_citation(*r));
+            out_ << "<li id=\"ref-" << escape(r->id) << "\"><details><summary>" << escape(r->short_form) << "</summary>"
+                 << escape(full_citation(*r));
             if (!r->note.empty()) out_ << " <span class=\"small\">" << escape(r->note) << "</span>";
             out_ << "</details></li>\n";
         }

@@ -68,6 +68,7 @@ std::optional<std::string> html_report_for_results(const results_folder& results
 /// final-year draws when the run kept them (null otherwise).
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
                                                const district_profile& district, const model_graph& graph,
-                                               const model_handle& model, const std::vector<labelled_run>* draws);
+                                               const model_handle& model,
+                                               const std::vector<labelled_run>* draws = nullptr);
 
 }  // namespace pathways

@@ -42,8 +42,7 @@ std::string axis_attributes(const axis& a) {
 }
 
 std::string svg_open(const std::string& id, double width, double height, const std::string& title,
-                     const std::string& description, const std::string& css_class,
-                     const std::string& attributes = "") {
+                     const std::string& description, const std::string& css_class, const std::string& attributes = "") {
     return "<svg class=\"" + css_class + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
            "-desc\" viewBox=\"0 0 " + coordinate(width) + " " + coordinate(height) + "\"" + attributes +
            ">\n"
@@ -98,8 +97,8 @@ std::string interval_chart_svg(const interval_chart& chart) {
     const double height = top + static_cast<double>(chart.rows.size()) * row_h + bottom;
     const axis& x = chart.range;
     const auto x_of = [&](double v) { return left + (v - x.low) / (x.high - x.low) * (width - left - right); };
-    std::string svg = svg_open(chart.id, width, height, chart.title, chart.description, "chart interval-chart",
-                               axis_attributes(x));
+    std::string svg =
+        svg_open(chart.id, width, height, chart.title, chart.description, "chart interval-chart", axis_attributes(x));
     svg += "<text class=\"chart-title\" x=\"4\" y=\"15\">" + escape(chart.title) + "</text>\n";
     const double axis_y = top + static_cast<double>(chart.rows.size()) * row_h;
     const int decimals = decimals_for(x.step);
@@ -112,16 +111,15 @@ std::string interval_chart_svg(const interval_chart& chart) {
     svg += "<text class=\"axis-label\" x=\"" + coordinate((left + width - right) / 2) + "\" y=\"" +
            coordinate(axis_y + 28) + "\" text-anchor=\"middle\">" + escape(chart.x_label) + "</text>\n";
     const std::string zero_x = coordinate(x_of(0.0));
-    svg += "<line class=\"zero\" x1=\"" + zero_x + "\" x2=\"" + zero_x + "\" y1=\"" + coordinate(top - 4) +
-           "\" y2=\"" + coordinate(axis_y) + "\"/>\n";
+    svg += "<line class=\"zero\" x1=\"" + zero_x + "\" x2=\"" + zero_x + "\" y1=\"" + coordinate(top - 4) + "\" y2=\"" +
+           coordinate(axis_y) + "\"/>\n";
     for (std::size_t i = 0; i < chart.rows.size(); ++i) {
         const interval_row& row = chart.rows[i];
         const std::string cy = coordinate(top + (static_cast<double>(i) + 0.5) * row_h);
         const std::string colour(row.highlight ? palette::vermillion : palette::blue);
-        svg += "<g><title>" +
-               escape(row.label + ": " + interval(row.mean, row.low, row.high, 3) + " SD") + "</title><text class=\"tick" +
-               (row.highlight ? " best" : "") + "\" x=\"" + coordinate(left - 6) + "\" y=\"" + cy +
-               "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + escape(row.label) +
+        svg += "<g><title>" + escape(row.label + ": " + interval(row.mean, row.low, row.high, 3) + " SD") +
+               "</title><text class=\"tick" + (row.highlight ? " best" : "") + "\" x=\"" + coordinate(left - 6) +
+               "\" y=\"" + cy + "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + escape(row.label) +
                "</text><line class=\"whisker\" x1=\"" + coordinate(x_of(row.low)) + "\" x2=\"" +
                coordinate(x_of(row.high)) + "\" y1=\"" + cy + "\" y2=\"" + cy + "\" stroke=\"" + colour +
                "\"/><circle cx=\"" + coordinate(x_of(row.mean)) + "\" cy=\"" + cy + "\" r=\"4\" fill=\"" + colour +

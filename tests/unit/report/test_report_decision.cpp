@@ -109,7 +109,8 @@ std::vector<std::string> svg_tags(const std::string& html, const std::string& pr
     std::vector<std::string> tags;
     for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) {
         const std::string tag = html.substr(at, html.find('>', at) - at);
-        if (tag.find("aria-labelledby=\"" + prefix) != std::string::npos) tags.push_back(html.substr(at, html.find("</svg>", at) - at));
+        if (tag.find("aria-labelledby=\"" + prefix) != std::string::npos)
+            tags.push_back(html.substr(at, html.find("</svg>", at) - at));
     }
     return tags;
 }
@@ -245,7 +246,8 @@ TEST_CASE("the Denver report: shared scales with a zero line, half the old lengt
 
     SECTION("every chart of one comparison has the same axis, at least ±0.1 SD, and a zero line") {
         // The decision's charts (one per group, a row per variant), the math effects over time, the math gaps.
-        for (const std::string prefix : {"decision-", "traj-academic-achievement-math-", "gap-academic-achievement-math-"}) {
+        for (const std::string prefix :
+             {"decision-", "traj-academic-achievement-math-", "gap-academic-achievement-math-"}) {
             INFO(prefix);
             const auto charts = svg_tags(html, prefix);
             REQUIRE(charts.size() >= 7);  // all students and the seven focal groups of the gaps

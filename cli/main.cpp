@@ -182,6 +182,9 @@ int main(int argc, char** argv) {
     add_run_options(*run_cmd, run);
     add_plugin_options(*run_cmd, plugins);
     run_cmd->add_flag("--report", run.report, "Also write report.html, a self-contained report to read in a browser");
+    run_cmd->add_flag("--per-draw", run.per_draw,
+                      "Also write draws.csv (every row's value in every draw, suppressed rows left out) and "
+                      "inputs.csv (what every draw sampled)");
 
     // report and effects (issue 6)
     report_options report;

@@ -24,13 +24,13 @@ for i in range(len(table["mean"])):
     if (table["year"][i] == final and table["outcome"][i] == "academic.achievement.math"
             and table["metric"][i] == "effect" and table["course"][i] == "with_cut_risk"):
         shown = "suppressed" if table["suppressed"][i] else f"{table['mean'][i]:+.3f} SD"
-        print(f"  {table['subgroup'][i]:<20} {shown}")
+        print(f"  {table['subgroup'][i]:<22} {shown}")
 
 # Every draw of one row: a question the summary does not answer, e.g. how likely an effect of at
-# least 0.05 SD is, or the interval one's own analysis prefers.
+# least 0.005 SD is, or the interval one's own analysis prefers.
 effect = results.draws("academic.achievement.math", "all", "effect")
 print(f"\nDistrict-wide math effect: mean {effect.mean():+.3f} SD, "
-      f"P(effect >= 0.05 SD) = {np.mean(effect >= 0.05):.2f}, "
+      f"P(effect >= 0.005 SD) = {np.mean(effect >= 0.005):.2f}, "
       f"80% interval {np.percentile(effect, 10):+.3f} .. {np.percentile(effect, 90):+.3f}")
 
 # What each draw sampled, beside the draw's result: which input moves the effect most?

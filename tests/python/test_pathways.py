@@ -29,7 +29,8 @@ def column(table, name):
 def cli_projection(*args):
     """projection.csv of `pathways run PILOT ARGS`: its header and rows."""
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([CLI, "run", PILOT, *args, "--quiet", "--format", "csv", "--out", folder], check=True)
+        subprocess.run([CLI, "run", PILOT, *args, "--quiet", "--format", "csv", "--out", folder], check=True,
+                       stdout=subprocess.DEVNULL)
         with open(os.path.join(folder, "projection.csv"), encoding="utf-8") as f:
             lines = [line for line in f if not line.startswith("#")]
     reader = csv.reader(io.StringIO("".join(lines)))
@@ -128,7 +129,7 @@ class SameErrors(unittest.TestCase):
 
 class SameSuppression(unittest.TestCase):
     def test_suppressed_rows_have_no_values_and_no_draws(self):
-        results = pathways.load(PILOT).run(draws=2, min_n=300)
+        results = pathways.load(PILOT).run(draws=2, min_n=10000)
         table = results.table()
         suppressed = [i for i, s in enumerate(table["suppressed"]) if s]
         self.assertTrue(suppressed)
@@ -149,30 +150,27 @@ class SameSuppression(unittest.TestCase):
 
 class SetOverrides(unittest.TestCase):
     def test_set_changes_the_run_as_the_cli_set_does(self):
-        results = pathways.load(PILOT).run(draws=2, seed=1, set={"persistence": 0.9})
-        header, rows = cli_projection("--draws", "2", "--seed", "1", "--set", "persistence=0.9")
+        results = pathways.load(PILOT).run(draws=2, seed=1, set={"phase_in_years": 2.0})
+        header, rows = cli_projection("--draws", "2", "--seed", "1", "--set", "phase_in_years=2")
         means = [float(v) for v in results.table()["mean"] if not math.isnan(v)]
         cli_means = [float(r[header.index("mean")]) for r in rows if r[header.index("mean")] != ""]
         self.assertEqual(means, cli_means)
         default = [float(v) for v in pathways.load(PILOT).run(draws=2, seed=1).table()["mean"] if not math.isnan(v)]
         self.assertNotEqual(means, default)
 
-    def test_linear_scale_doubles_every_effect(self):
-        # The linear model multiplies every node's change by `scale`: a central run's effects double with it.
-        scenario = pathways.load(PILOT)
-        one = scenario.run(draws=0, model="linear", set={"scale": 1.0})
-        two = scenario.run(draws=0, model="linear", set={"scale": 2.0})
-        a = one.draws("academic.achievement.math", "all", "effect")
-        b = two.draws("academic.achievement.math", "all", "effect")
-        self.assertNotEqual(a[0], 0.0)
-        self.assertAlmostEqual(b[0], 2.0 * a[0], delta=1e-12)
+    def test_linear_scale_zero_removes_every_effect(self):
+        # The linear model multiplies every node's change by `scale`: at 0 nothing the plan does moves anything.
+        table = pathways.load(PILOT).run(draws=0, model="linear", set={"scale": 0.0}).table()
+        effects = [float(m) for m, metric in zip(table["mean"], table["metric"]) if metric == "effect"]
+        self.assertTrue(effects)
+        self.assertEqual(set(effects), {0.0})
 
 
 class RunsLikeTheCli(unittest.TestCase):
     def test_variants_and_metadata(self):
         scenario = pathways.load("scenarios/denver-scale-up.json")
         self.assertIn("base", scenario.variants)
-        self.assertEqual(scenario.model, "lagged")
+        self.assertEqual(scenario.model, "subgroup")
         other = scenario.variants[-1]
         results = scenario.run(draws=2, variant=other)
         self.assertEqual(results.variants, [other])
@@ -198,10 +196,11 @@ class RunsLikeTheCli(unittest.TestCase):
         self.assertGreater(len(ticks), 0)
 
     def test_ctrl_c_interrupts_a_run(self):
+        # 2,000 draws of the scale-up take several seconds; the interrupt comes while they run.
         scenario = pathways.load("scenarios/denver-scale-up.json")
-        threading.Timer(0.2, _thread.interrupt_main).start()
+        threading.Timer(0.5, _thread.interrupt_main).start()
         with self.assertRaises(KeyboardInterrupt):
-            scenario.run(draws=100000)
+            scenario.run(draws=2000)
 
 
 class OtherCommands(unittest.TestCase):

@@ -78,8 +78,8 @@ TEST_CASE("run --per-draw: each row's draws average to its projection.csv mean",
 }
 
 TEST_CASE("run --per-draw: suppressed rows have no draws, and unsuppressed output says so", "[cli][run][per-draw]") {
-    // At min_n 300 the small groups of the pilot schools are withheld; the district-wide rows are not.
-    per_draw_run run("per-draw-suppressed", "scenarios/denver-pilot-2015.json --draws 2 --min-n 300");
+    // At min_n 10,000 the smaller groups are withheld; the district-wide rows are not.
+    per_draw_run run("per-draw-suppressed", "scenarios/denver-pilot-2015.json --draws 2 --min-n 10000");
     std::set<std::string> drawn;
     for (const auto& line : run.draws) drawn.insert(row_key(line));
     std::size_t suppressed = 0;

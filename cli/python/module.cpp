@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/subgroup_codes.hpp"
 #include "common/version.hpp"
 #include "engine/effects.hpp"
 #include "engine/sensitivity_analysis.hpp"
@@ -142,9 +143,9 @@ struct row_query {
     std::string outcome;
     std::string subgroup;
     std::string metric;
-    std::optional<int> year;                ///< default: the final year
-    std::optional<std::string> course;      ///< default: with_cut_risk (or none, for business-as-usual rows)
-    std::optional<std::string> reference;   ///< default: any (an error when several match)
+    std::optional<int> year;               ///< default: the final year
+    std::optional<std::string> course;     ///< default: with_cut_risk (or none, for business-as-usual rows)
+    std::optional<std::string> reference;  ///< default: any (an error when several match)
 };
 
 bool matches(const result_row& row, const row_query& query, int year) {
@@ -182,8 +183,9 @@ py::array_t<double> row_draws(const results_object& self, const row_query& query
     const result_run labelled = result_run_of(run.result, context_of(run, self.results->for_release));
     const std::size_t r = row_index(labelled, query);
     if (labelled.rows[r].suppressed) {
-        throw suppressed_row("the row is suppressed (a group below the run's min_n): its draws are withheld as "
-                             "projection.csv withholds its summaries; run with suppression=False for internal use");
+        throw suppressed_row(
+            "the row is suppressed (a group below the run's min_n): its draws are withheld as "
+            "projection.csv withholds its summaries; run with suppression=False for internal use");
     }
     const projection_draws& every = run.every_draw.value();
     py::array_t<double> values(static_cast<py::ssize_t>(every.draws));
@@ -281,27 +283,14 @@ py::object compare_models_table(const scenario_object& self, const std::vector<s
 
 /// Direct, indirect and total effects of each practice and driver on each outcome (`pathways effects`).
 py::object effects_table_of(const scenario_object& self) {
-    // The step `pathways effects` takes for a nonlinear model's finite differences.
-    constexpr double difference_step = 0.25;
     const loaded_scenario& loaded = self.loaded();
+    diagnostics found;
     effects_table table;
-    if (loaded.model->name == "linear") {
-        double scale = 1.0;
-        if (const parameter_info* p = loaded.model->find_parameter("scale")) scale = p->default_value;
-        for (const auto& [name, value] : loaded.spec.parameters) {
-            if (name == "scale") scale = value;
-        }
-        table = linear_effects(*loaded.graph, scale);
-    } else {
-        diagnostics found;
-        const simulation_inputs inputs{*loaded.graph, loaded.district, loaded.schools,
-                                       loaded.cells,  loaded.spec,     *loaded.model};
-        {
-            py::gil_scoped_release unlocked;
-            table = marginal_effects(inputs, difference_step, found);
-        }
-        if (found.has_errors()) throw input_error(found);
+    {
+        py::gil_scoped_release unlocked;
+        table = scenario_effects(loaded, found);
     }
+    if (found.has_errors()) throw input_error(found);
     const auto& nodes = loaded.graph->definition().nodes;
     std::vector<std::string> source, outcome;
     std::vector<double> direct, indirect, total;
@@ -365,21 +354,17 @@ py::object schools_table(const scenario_object& self) {
 
 /// The population cells (school × race × ELL × FRL × SPED × grade band), as `pathways population --cells`.
 py::object cells_table(const scenario_object& self) {
-    static const std::vector<std::string> races{"hispanic",    "black",           "white",           "asian",
-                                                "multiracial", "american_indian", "pacific_islander"};
-    static const std::vector<std::string> ell_statuses{"non_ell", "ell", "exited"};
-    static const std::vector<std::string> no_yes{"no", "yes"};
-    static const std::vector<std::string> bands{"elementary", "middle", "high"};
+    using dimension = subgroup_term::dimension;
     const loaded_scenario& loaded = self.loaded();
     const population_cells& cells = loaded.cells;
     std::vector<std::string> school_id, race, ell, frl, sped, band;
     for (std::size_t c = 0; c < cells.size(); ++c) {
         school_id.push_back(loaded.schools[cells.school[c]].id);
-        race.push_back(races[cells.race[c]]);
-        ell.push_back(ell_statuses[cells.ell[c]]);
-        frl.push_back(no_yes[cells.frl[c]]);
-        sped.push_back(no_yes[cells.sped[c]]);
-        band.push_back(bands[cells.grade_band[c]]);
+        race.emplace_back(code_name(dimension::race, cells.race[c]));
+        ell.emplace_back(code_name(dimension::ell, cells.ell[c]));
+        frl.emplace_back(code_name(dimension::frl, cells.frl[c]));
+        sped.emplace_back(code_name(dimension::sped, cells.sped[c]));
+        band.emplace_back(code_name(dimension::grade, cells.grade_band[c]));
     }
     table_builder table;
     table.text("school_id", school_id);
@@ -410,13 +395,17 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
     const auto plan = prepare_interruptibly(request_of(self.path, arguments));
     const prepared_run& prepared = plan->runs.front();
     diagnostics found;
-    const auto target = find_sensitivity_target(*prepared.sim, prepared.loaded->spec, target_arguments.outcome,
-                                                target_arguments.subgroup, target_arguments.year,
-                                                target_arguments.metric, found);
+    const auto target =
+        find_sensitivity_target(*prepared.sim, prepared.loaded->spec, target_arguments.outcome,
+                                target_arguments.subgroup, target_arguments.year, target_arguments.metric, found);
     if (!target) throw input_error(found);
     std::atomic<bool> cancel{false};
-    sensitivity_options options{target_arguments.samples, target_arguments.bootstrap, target_arguments.seed,
-                                request_of(self.path, arguments).threads, {}, &cancel};
+    sensitivity_options options{target_arguments.samples,
+                                target_arguments.bootstrap,
+                                target_arguments.seed,
+                                request_of(self.path, arguments).threads,
+                                {},
+                                &cancel};
     sensitivity_report report;
     run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
     std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);
@@ -460,8 +449,9 @@ run_arguments arguments_of(std::optional<std::int64_t> draws, std::optional<std:
                            std::optional<std::string> model, std::string variant,
                            std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
                            bool suppression, unsigned threads) {
-    return {draws, seed, std::move(model), std::move(variant), settings.value_or(std::map<std::string, double>{}),
-            min_n, suppression, threads};
+    return {
+        draws, seed,        std::move(model), std::move(variant), settings.value_or(std::map<std::string, double>{}),
+        min_n, suppression, threads};
 }
 
 void bind_results(py::module_& m) {
@@ -503,32 +493,34 @@ void bind_results(py::module_& m) {
 
 void bind_scenario(py::module_& m) {
     py::class_<scenario_object>(m, "Scenario", "A scenario file, loaded and checked (pathways.load).")
-        .def("run", [](const scenario_object& self, std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
-                       std::optional<std::string> model, std::string variant,
-                       std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
-                       bool suppression, unsigned threads) {
-            return run(self, arguments_of(draws, seed, std::move(model), std::move(variant), std::move(settings),
-                                          min_n, suppression, threads));
-        },
-             py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(), py::arg("model") = py::none(),
-             py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("min_n") = py::none(),
-             py::arg("suppression") = true, py::arg("threads") = 0,
-             "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value")
-        .def("compare_models",
-             [](const scenario_object& self, std::vector<std::string> models, std::optional<std::int64_t> draws,
-                std::optional<std::int64_t> seed, std::string variant,
-                std::optional<std::map<std::string, double>> settings, std::optional<std::map<std::string, double>> weights,
-                std::string metric, unsigned threads) {
-                 return compare_models_table(
-                     self, models,
-                     arguments_of(draws, seed, std::nullopt, std::move(variant), std::move(settings), std::nullopt,
-                                  true, threads),
-                     weights.value_or(std::map<std::string, double>{}), metric);
-             },
-             py::arg("models"), py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(),
-             py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("weights") = py::none(),
-             py::arg("metric") = "effect", py::arg("threads") = 0,
-             "The scenario under each effect model with the same draws, and their mixture (`pathways compare-models`)")
+        .def(
+            "run",
+            [](const scenario_object& self, std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
+               std::optional<std::string> model, std::string variant,
+               std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
+               bool suppression, unsigned threads) {
+                return run(self, arguments_of(draws, seed, std::move(model), std::move(variant), std::move(settings),
+                                              min_n, suppression, threads));
+            },
+            py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(), py::arg("model") = py::none(),
+            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("min_n") = py::none(),
+            py::arg("suppression") = true, py::arg("threads") = 0,
+            "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value")
+        .def(
+            "compare_models",
+            [](const scenario_object& self, std::vector<std::string> models, std::optional<std::int64_t> draws,
+               std::optional<std::int64_t> seed, std::string variant,
+               std::optional<std::map<std::string, double>> settings,
+               std::optional<std::map<std::string, double>> weights, std::string metric, unsigned threads) {
+                return compare_models_table(self, models,
+                                            arguments_of(draws, seed, std::nullopt, std::move(variant),
+                                                         std::move(settings), std::nullopt, true, threads),
+                                            weights.value_or(std::map<std::string, double>{}), metric);
+            },
+            py::arg("models"), py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(),
+            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("weights") = py::none(),
+            py::arg("metric") = "effect", py::arg("threads") = 0,
+            "The scenario under each effect model with the same draws, and their mixture (`pathways compare-models`)")
         .def("effects", &effects_table_of,
              "Direct, indirect and total effects of each practice and driver on each outcome (`pathways effects`)")
         .def(

@@ -126,8 +126,9 @@ void run_interruptibly(const std::function<void()>& work, std::atomic<bool>& can
 void register_input_error(py::module_& module) {
     // Kept (never released) for the life of the process: the translator may run until the interpreter ends.
     static const py::handle type = py::exception<input_error>(module, "InputError", PyExc_ValueError).release();
-    static const py::handle diagnostic_type =
-        py::module_::import("collections").attr("namedtuple")("Diagnostic", "file line column pointer message").release();
+    static const py::handle diagnostic_type = py::module_::import("collections")
+                                                  .attr("namedtuple")("Diagnostic", "file line column pointer message")
+                                                  .release();
     module.attr("Diagnostic") = diagnostic_type;
     py::register_exception_translator([](std::exception_ptr thrown) {
         try {

@@ -58,10 +58,11 @@ std::pair<double, double> dose_spread(const std::vector<double>& doses) {
 
 std::vector<sampled_input> sampled_inputs(const finished_run& run, std::size_t draw) {
     const scenario& spec = run.loaded->spec;
-    const draw_parameters p = spec.draws <= 0 ? run.sim->central_parameters()
-                                              : run.sim->sample_parameters(spec.seed, draw);
+    const draw_parameters p =
+        spec.draws <= 0 ? run.sim->central_parameters() : run.sim->sample_parameters(spec.seed, draw);
     std::vector<sampled_input> inputs;
-    for (const uncertain_input& input : run.sim->uncertain_inputs()) inputs.push_back({input.name, input_value(input, p)});
+    for (const uncertain_input& input : run.sim->uncertain_inputs())
+        inputs.push_back({input.name, input_value(input, p)});
     if (spec.plan.program_cut.annual_probability > 0.0)
         inputs.push_back({"program:cut_year", p.cut_year ? static_cast<double>(*p.cut_year) : undefined});
     if (!p.school_doses.empty()) {
@@ -95,7 +96,8 @@ std::string inputs_csv(const run_results& results) {
         const std::string labels = run_labels(labelled);
         for (std::size_t d = 0; d < run.result.draws; ++d) {
             for (const sampled_input& input : sampled_inputs(run, d))
-                out += labels + std::to_string(d) + "," + csv_field(input.name) + "," + format_value(input.value) + "\n";
+                out +=
+                    labels + std::to_string(d) + "," + csv_field(input.name) + "," + format_value(input.value) + "\n";
         }
     }
     return out;

@@ -8,6 +8,7 @@ import math
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -89,6 +90,36 @@ class TableMatchesProjectionCsv(unittest.TestCase):
         self.assertEqual(list(inputs["draw"]), [0, 1, 2, 3])
         self.assertIn("schools:dose_mean", list(inputs.keys()))
         self.assertTrue(any(name.startswith("edge:") for name in inputs.keys()))
+
+
+class TableKinds(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.results = pathways.load(PILOT).run(draws=0)
+
+    def test_a_dict_of_numpy_arrays_without_pandas(self):
+        saved = sys.modules.get("pandas")
+        sys.modules["pandas"] = None  # `import pandas` now raises ImportError
+        try:
+            table = self.results.table()
+        finally:
+            if saved is None:
+                del sys.modules["pandas"]
+            else:
+                sys.modules["pandas"] = saved
+        self.assertIs(type(table), dict)
+        self.assertEqual(table["mean"].dtype, np.float64)
+        self.assertEqual(table["year"].dtype, np.int64)
+        self.assertEqual(table["suppressed"].dtype, np.bool_)
+        self.assertEqual(table["subgroup"].dtype, np.dtype("O"))
+        self.assertEqual(len({len(values) for values in table.values()}), 1)
+
+    def test_a_dataframe_with_pandas(self):
+        try:
+            import pandas
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        self.assertIsInstance(self.results.table(), pandas.DataFrame)
 
 
 class SameErrors(unittest.TestCase):

@@ -392,7 +392,8 @@ struct sensitivity_arguments {
 py::object sensitivity_table(const scenario_object& self, const sensitivity_arguments& target_arguments,
                              const run_arguments& arguments) {
     if (target_arguments.samples < 2) throw py::value_error("samples must be at least 2");
-    const auto plan = prepare_interruptibly(request_of(self.path, arguments));
+    const run_request request = request_of(self.path, arguments);
+    const auto plan = prepare_interruptibly(request);
     const prepared_run& prepared = plan->runs.front();
     diagnostics found;
     const auto target =
@@ -400,12 +401,8 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
                                 target_arguments.subgroup, target_arguments.year, target_arguments.metric, found);
     if (!target) throw input_error(found);
     std::atomic<bool> cancel{false};
-    sensitivity_options options{target_arguments.samples,
-                                target_arguments.bootstrap,
-                                target_arguments.seed,
-                                request_of(self.path, arguments).threads,
-                                {},
-                                &cancel};
+    sensitivity_options options{
+        target_arguments.samples, target_arguments.bootstrap, target_arguments.seed, request.threads, {}, &cancel};
     sensitivity_report report;
     run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
     std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);

@@ -125,3 +125,20 @@ TEST_CASE("run --per-draw: inputs.csv holds what each draw sampled, keyed by see
         CHECK(line->at("value") == row.at("mean"));
     }
 }
+
+TEST_CASE("sweep --per-draw needs --db, where it stores every draw", "[cli][sweep][per-draw]") {
+    scratch_folder folder("sweep-per-draw");
+    const std::string sweep =
+        "sweep scenarios/denver-pilot-2015.json --grid /uncertainty/seed=1,2 --draws 2 --quiet --out '" +
+        (folder.path() / "out").string() + "'";
+    const auto refused = run_cli(sweep + " --per-draw");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output.find("--per-draw stores the draws in the database; expected --db FILE too") !=
+          std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(folder.path() / "out"));
+
+    const auto stored = run_cli(sweep + " --per-draw --db '" + (folder.path() / "points.sqlite").string() + "'");
+    INFO(stored.output);
+    CHECK(stored.exit_code == 0);
+    CHECK(std::filesystem::exists(folder.path() / "points.sqlite"));
+}

@@ -38,7 +38,8 @@ struct results_object {
     std::shared_ptr<const run_results> results;
 };
 
-std::optional<run_plan> prepare_interruptibly(const run_request& request) {
+/// prepare() on a worker thread; input_error with every problem of the inputs.
+run_plan prepare_interruptibly(const run_request& request) {
     const plugin_registry& plugins = registry();
     std::atomic<bool> cancel{false};
     std::optional<run_plan> plan;
@@ -49,9 +50,10 @@ std::optional<run_plan> prepare_interruptibly(const run_request& request) {
             if (!plan) throw input_error(found);
         },
         cancel);
-    return plan;
+    return std::move(*plan);
 }
 
+/// execute() on a worker thread, stopped by Ctrl-C.
 run_results execute_interruptibly(const run_request& request, run_hooks hooks) {
     const plugin_registry& plugins = registry();
     std::atomic<bool> cancel{false};
@@ -62,8 +64,7 @@ run_results execute_interruptibly(const run_request& request, run_hooks hooks) {
 }
 
 scenario_object load(const std::string& path) {
-    auto plan = prepare_interruptibly(request_of(path, {}));
-    return {path, std::make_shared<const run_plan>(std::move(*plan))};
+    return {path, std::make_shared<const run_plan>(prepare_interruptibly(request_of(path, {})))};
 }
 
 results_object run(const scenario_object& scenario, const run_arguments& arguments) {
@@ -393,8 +394,8 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
                              const run_arguments& arguments) {
     if (target_arguments.samples < 2) throw py::value_error("samples must be at least 2");
     const run_request request = request_of(self.path, arguments);
-    const auto plan = prepare_interruptibly(request);
-    const prepared_run& prepared = plan->runs.front();
+    const run_plan plan = prepare_interruptibly(request);
+    const prepared_run& prepared = plan.runs.front();
     diagnostics found;
     const auto target =
         find_sensitivity_target(*prepared.sim, prepared.loaded->spec, target_arguments.outcome,

@@ -53,6 +53,7 @@ struct run_options {
     bool no_suppression = false;
     std::optional<std::string> min_n;  ///< --min-n: overrides the scenario's; below the floor, not for release
     bool report = false;               ///< also write report.html
+    bool per_draw = false;             ///< also write draws.csv and inputs.csv
     bool detail = false;               ///< --detail: every table, not the one-screen summary
     std::vector<std::string> command_line;
 };

@@ -18,9 +18,6 @@
 namespace pathways::cli {
 namespace {
 
-/// Step of the central differences, in level points: small against the 0..3 scale, large enough
-/// that the engine's rounding does not dominate.
-constexpr double difference_step = 0.25;
 constexpr std::size_t paths_per_pair = 3;
 
 std::string method_text(const effects_table& table) {
@@ -101,15 +98,6 @@ void print_json(const model_graph& graph, const effects_table& table) {
                                    .set("effects", std::move(effects)));
 }
 
-double linear_scale(const loaded_scenario& loaded) {
-    double scale = 1.0;
-    if (const parameter_info* p = loaded.model->find_parameter("scale")) scale = p->default_value;
-    for (const auto& [name, value] : loaded.spec.parameters) {
-        if (name == "scale") scale = value;
-    }
-    return scale;
-}
-
 }  // namespace
 
 int effects_command(const effects_options& options, const plugin_options& plugins) {
@@ -140,15 +128,8 @@ int effects_command(const effects_options& options, const plugin_options& plugin
         if (!found.items().empty()) print_diagnostics(found, diagnostic_format::text);  // notes on an imported graph
     }
     const model_graph& graph = loaded ? *loaded->graph : *own_graph;
-    effects_table table;
-    if (!loaded || loaded->model->name == "linear") {
-        table = linear_effects(graph, loaded ? linear_scale(*loaded) : 1.0);
-    } else {
-        const simulation_inputs inputs{graph,         loaded->district, loaded->schools,
-                                       loaded->cells, loaded->spec,     *loaded->model};
-        table = marginal_effects(inputs, difference_step, found);
-        if (found.has_errors()) throw input_error(found);
-    }
+    const effects_table table = loaded ? scenario_effects(*loaded, found) : linear_effects(graph);
+    if (found.has_errors()) throw input_error(found);
     if (options.format == "csv") print_csv(graph, table);
     else if (options.format == "json") print_json(graph, table);
     else print_table(graph, table);

@@ -182,6 +182,9 @@ int main(int argc, char** argv) {
     add_run_options(*run_cmd, run);
     add_plugin_options(*run_cmd, plugins);
     run_cmd->add_flag("--report", run.report, "Also write report.html, a self-contained report to read in a browser");
+    run_cmd->add_flag("--per-draw", run.per_draw,
+                      "Also write draws.csv (every row's value in every draw, suppressed rows left out) and "
+                      "inputs.csv (what every draw sampled)");
 
     // report and effects (issue 6)
     report_options report;
@@ -216,6 +219,8 @@ int main(int argc, char** argv) {
     sweep_cmd->add_option("--out", sweep.out_dir, "Output folder for sweep.csv (default: out/<scenario name>)");
     sweep_cmd->add_option("--db", sweep.db, "Also store every point's rows and manifest in this SQLite file");
     sweep_cmd->add_flag("--all-years", sweep.all_years, "Every year in sweep.csv, not only the final one");
+    sweep_cmd->add_flag("--per-draw", sweep.per_draw,
+                        "With --db, also store every draw's value of every unsuppressed row (table draws)");
     sweep_cmd->add_flag("--force", sweep.force, "Overwrite existing outputs");
     sweep_cmd->add_flag("--quiet", sweep.quiet, "No progress display");
     add_plugin_options(*sweep_cmd, plugins);

@@ -8,6 +8,7 @@
 
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
+#include "common/subgroup_codes.hpp"
 #include "common/text_format.hpp"
 #include "engine/population_table.hpp"
 #include "engine/scenario_loader.hpp"
@@ -46,19 +47,17 @@ text_table school_table(const loaded_district& loaded, const school_start_table&
 }
 
 text_table cell_table(const loaded_district& loaded) {
-    static const std::vector<std::string> races{"hispanic",    "black",           "white",           "asian",
-                                                "multiracial", "american_indian", "pacific_islander"};
-    static const std::vector<std::string> ell{"non_ell", "ell", "exited"};
-    static const std::vector<std::string> no_yes{"no", "yes"};
-    static const std::vector<std::string> bands{"elementary", "middle", "high"};
+    using dimension = subgroup_term::dimension;
     text_table table{{"school_id", "race", "ell", "frl", "sped", "grade_band", "students"},
                      {false, false, false, false, false, false, true},
                      {}};
     const population_cells& cells = loaded.cells;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-        table.rows.push_back({loaded.schools[cells.school[c]].id, races[cells.race[c]], ell[cells.ell[c]],
-                              no_yes[cells.frl[c]], no_yes[cells.sped[c]], bands[cells.grade_band[c]],
-                              fixed(cells.students[c], 0)});
+        table.rows.push_back(
+            {loaded.schools[cells.school[c]].id, std::string(code_name(dimension::race, cells.race[c])),
+             std::string(code_name(dimension::ell, cells.ell[c])), std::string(code_name(dimension::frl, cells.frl[c])),
+             std::string(code_name(dimension::sped, cells.sped[c])),
+             std::string(code_name(dimension::grade, cells.grade_band[c])), fixed(cells.students[c], 0)});
     }
     return table;
 }

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "compare_command.hpp"
+#include "report/draw_writers.hpp"
 #include "report/output_files.hpp"
 #include "report/run_writers.hpp"
 #include "run/manifest.hpp"
@@ -46,15 +47,20 @@ run_request request_of(const run_options& options) {
 
 /// The files of a run, in the order they are written; the manifest comes last and lists the others.
 std::vector<std::pair<std::string, std::string>> result_files(const run_results& results,
-                                                              const std::set<std::string>& formats, bool report,
+                                                              const std::set<std::string>& formats,
+                                                              const run_options& options,
                                                               const std::filesystem::path& folder,
                                                               run_manifest& manifest) {
     std::vector<std::pair<std::string, std::string>> files;
     if (formats.contains("csv")) files.emplace_back("projection.csv", projection_csv(results));
     if (formats.contains("json")) files.emplace_back("projection.json", projection_json(results));
+    if (options.per_draw) {
+        files.emplace_back("draws.csv", draws_csv(results));
+        files.emplace_back("inputs.csv", inputs_csv(results));
+    }
     for (const auto& [name, content] : files) add_output(manifest, name, content);
     // The report shows the manifest as it stands before the report's own hash is added to it.
-    if (report) {
+    if (options.report) {
         files.emplace_back("report.html", html_report(results, manifest, folder));
         add_output(manifest, "report.html", files.back().second);
     }
@@ -114,6 +120,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     std::vector<std::string> names{"manifest.json"};
     for (const std::string& format : formats) names.push_back("projection." + format);
     if (options.report) names.push_back("report.html");
+    if (options.per_draw) names.insert(names.end(), {"draws.csv", "inputs.csv"});
     if (const auto existing = outputs.conflicts(names); !existing.empty()) {
         for (const std::string& path : existing)
             found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
@@ -122,12 +129,14 @@ int run_command(const run_options& options, const plugin_options& plugins) {
 
     progress_by_run progress(options.quiet);
     // The summary reads every run's final year, draw by draw, as the side-by-side table of variants does.
-    const run_results results = execute(std::move(*plan), progress.hooks(kept_draws::final_year));
+    run_hooks hooks = progress.hooks(kept_draws::final_year);
+    hooks.keep_every_draw = options.per_draw;
+    const run_results results = execute(std::move(*plan), hooks);
     progress.finish();
     if (results.cancelled) return interrupted_exit();
 
     run_manifest manifest = manifest_of(results);
-    const auto files = result_files(results, formats, options.report, folder, manifest);
+    const auto files = result_files(results, formats, options, folder, manifest);
     for (const auto& [name, content] : files) outputs.stage(name, content);
     outputs.stage("manifest.json", manifest_json_text(manifest));
     if (interrupted()) return interrupted_exit();

@@ -217,6 +217,10 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     request.threads = options.threads;
     request.sustained_course = false;
     request.command_line = options.command_line;
+    if (options.per_draw && options.db.empty()) {
+        found.error("<command line>", 0, 0, "", "--per-draw stores the draws in the database; expected --db FILE too");
+        throw input_error(found);
+    }
     std::optional<sqlite_store> store;
     if (!options.db.empty()) store.emplace(options.db, options.force);
 
@@ -226,10 +230,12 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     std::string headline;
     int final_year = 0;
     progress_by_run progress(options.quiet);
+    run_hooks hooks = progress.hooks();
+    hooks.keep_every_draw = options.per_draw;
     for (std::size_t p = 0; p < points.size(); ++p) {
         request.scenario_spec = specs[p];
         request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(points.size());
-        run_results results = execute(request, registry, progress.hooks());
+        run_results results = execute(request, registry, hooks);
         if (results.cancelled || interrupted()) return interrupted_exit();
         finished_run& run = results.runs.front();
         const simulation& sim = *run.sim;
@@ -241,10 +247,11 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
                               prefix);
         const scenario& spec = run.loaded->spec;
         if (store) {
-            store->add_run({spec.name, options.variant, run.loaded->model->name,
-                            json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
-                            point_manifest(options, run, points[p], options.threads)},
-                           run.result, context);
+            const std::int64_t run_id = store->add_run({spec.name, options.variant, run.loaded->model->name,
+                                                        json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
+                                                        point_manifest(options, run, points[p], options.threads)},
+                                                       run.result, context);
+            if (run.every_draw) store->add_draws(run_id, *run.every_draw, context);
         }
         summaries.push_back(summarize_point(run.result, sim));
         if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;

@@ -23,6 +23,7 @@ struct sweep_options {
     bool force = false;
     std::string db;
     bool all_years = false;
+    bool per_draw = false;  ///< also store every draw of every unsuppressed row in the database (--db)
     bool quiet = false;
     std::vector<std::string> command_line;
 };

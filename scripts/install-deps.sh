@@ -19,6 +19,8 @@ packages=(
   python3-jsonschema
   # R's lavaan: the test that it parses the lavaan export and implies the same total effects.
   r-cran-lavaan
+  # The Python module (cli/python) and its tests, built for Debian's python3; pandas for its DataFrames.
+  python3-dev python3-pybind11 python3-pandas
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

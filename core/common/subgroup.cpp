@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/diagnostics.hpp"
+#include "common/subgroup_codes.hpp"
 
 namespace pathways {
 namespace {
@@ -81,6 +82,13 @@ std::optional<subgroup> parse_subgroup(std::string_view expression, std::string&
         begin = end + 1;
     }
     return group;
+}
+
+std::string_view code_name(subgroup_term::dimension dim, std::uint8_t code) {
+    for (const auto& spelling : spellings()) {
+        if (spelling.dim == dim) return code < spelling.codes.size() ? spelling.codes[code] : std::string_view{};
+    }
+    return {};
 }
 
 bool uses_plan_reach(const subgroup& group) {

@@ -198,4 +198,18 @@ std::string describe_path(const model_graph& graph, const ranked_path& path) {
     return text;
 }
 
+effects_table scenario_effects(const loaded_scenario& loaded, diagnostics& problems) {
+    if (loaded.model->name != "linear") {
+        const simulation_inputs inputs{*loaded.graph, loaded.district, loaded.schools,
+                                       loaded.cells,  loaded.spec,     *loaded.model};
+        return marginal_effects(inputs, effects_difference_step, problems);
+    }
+    double scale = 1.0;
+    if (const parameter_info* p = loaded.model->find_parameter("scale")) scale = p->default_value;
+    for (const auto& [name, value] : loaded.spec.parameters) {
+        if (name == "scale") scale = value;
+    }
+    return linear_effects(*loaded.graph, scale);
+}
+
 }  // namespace pathways

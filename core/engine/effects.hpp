@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/diagnostics.hpp"
+#include "engine/scenario_loader.hpp"
 #include "engine/simulation.hpp"
 #include "graph/model_graph.hpp"
 
@@ -59,6 +60,15 @@ effects_table linear_effects(const model_graph& graph, double scale = 1.0);
 /// bounds). The unit is SD of the outcome, district-wide, per level point
 /// of the source's target in the plan's schools. Problems of the runs go to `problems`.
 effects_table marginal_effects(const simulation_inputs& inputs, double step, diagnostics& problems);
+
+/// The step of `scenario_effects`' central differences, in level points: small against the 0..3
+/// scale, large enough that the engine's rounding does not dominate.
+inline constexpr double effects_difference_step = 0.25;
+
+/// The effects of a loaded scenario's model: linear_effects at the scenario's `scale` (set in the
+/// scenario, else the model's default) for the `linear` model, else marginal_effects with
+/// `effects_difference_step`. Problems of the runs go to `problems`.
+effects_table scenario_effects(const loaded_scenario& loaded, diagnostics& problems);
 
 /// A path from a source to an outcome over value-carrying edges, with the product of its weights.
 struct ranked_path {

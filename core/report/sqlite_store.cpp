@@ -24,6 +24,9 @@ CREATE TABLE rows(run_id INTEGER NOT NULL REFERENCES runs(run_id), year INTEGER 
                   outcome TEXT NOT NULL, metric TEXT NOT NULL, reference TEXT NOT NULL, mean REAL, sd REAL, p05 REAL,
                   p50 REAL, p95 REAL, prob_positive REAL, n_students REAL, suppressed INTEGER NOT NULL);
 CREATE INDEX rows_by_outcome ON rows(outcome, subgroup, metric);
+CREATE TABLE draws(run_id INTEGER NOT NULL REFERENCES runs(run_id), year INTEGER NOT NULL, subgroup TEXT NOT NULL,
+                   outcome TEXT NOT NULL, metric TEXT NOT NULL, reference TEXT NOT NULL, draw INTEGER NOT NULL,
+                   value REAL);
 )sql";
 
 constexpr const char* insert_run_sql =
@@ -31,6 +34,9 @@ constexpr const char* insert_run_sql =
 constexpr const char* insert_row_sql =
     "INSERT INTO rows(run_id, year, subgroup, outcome, metric, reference, mean, sd, p05, p50, p95, prob_positive, "
     "n_students, suppressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* insert_draw_sql =
+    "INSERT INTO draws(run_id, year, subgroup, outcome, metric, reference, draw, value) VALUES (?, ?, ?, ?, ?, ?, ?, "
+    "?)";
 
 std::filesystem::path temp_path_for(const std::filesystem::path& final_path) {
     return final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-" + std::to_string(::getpid()));
@@ -48,11 +54,12 @@ void sync_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-/// The open database and its two prepared statements.
+/// The open database and its prepared statements.
 struct sqlite_store::connection {
     sqlite3* db = nullptr;
     sqlite3_stmt* insert_run = nullptr;
     sqlite3_stmt* insert_row = nullptr;
+    sqlite3_stmt* insert_draw = nullptr;
 
     ~connection() { close(); }
 
@@ -60,7 +67,8 @@ struct sqlite_store::connection {
     int close() {
         sqlite3_finalize(insert_run);
         sqlite3_finalize(insert_row);
-        insert_run = insert_row = nullptr;
+        sqlite3_finalize(insert_draw);
+        insert_run = insert_row = insert_draw = nullptr;
         const int rc = sqlite3_close(db);
         db = nullptr;
         return rc;
@@ -126,6 +134,8 @@ sqlite_store::sqlite_store(std::filesystem::path path, bool force)
                    "prepare the run insert");
         db_->check(sqlite3_prepare_v2(db_->db, insert_row_sql, -1, &db_->insert_row, nullptr),
                    "prepare the row insert");
+        db_->check(sqlite3_prepare_v2(db_->db, insert_draw_sql, -1, &db_->insert_draw, nullptr),
+                   "prepare the draw insert");
     } catch (...) {
         db_.reset();
         std::filesystem::remove(temp_, ec);
@@ -181,6 +191,34 @@ std::int64_t sqlite_store::add_run(const stored_run& run, const projection_resul
     } catch (...) {
         sqlite3_reset(c.insert_run);
         sqlite3_reset(c.insert_row);
+        sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void sqlite_store::add_draws(std::int64_t run_id, const projection_draws& draws, const table_context& context) {
+    if (!db_) throw std::logic_error("sqlite_store::add_draws after commit");
+    connection& c = *db_;
+    c.execute("BEGIN", "begin a transaction");
+    try {
+        for (std::size_t r = 0; r < draws.rows.size(); ++r) {
+            const metric_row& row = draws.rows[r];
+            if (row.suppressed) continue;  // withheld as its summaries are
+            c.bind_int(c.insert_draw, 1, run_id);
+            c.bind_int(c.insert_draw, 2, context.start_year + row.year);
+            c.bind_text(c.insert_draw, 3, context.sim->subgroups()[row.subgroup].group.name);
+            c.bind_text(c.insert_draw, 4, context.sim->outcomes()[row.outcome].id);
+            c.bind_text(c.insert_draw, 5, std::string(to_string(row.metric)));
+            c.bind_text(c.insert_draw, 6, row.reference);
+            for (std::size_t d = 0; d < draws.draws; ++d) {
+                c.bind_int(c.insert_draw, 7, static_cast<std::int64_t>(d));
+                c.bind_real(c.insert_draw, 8, draws.values[d * draws.rows.size() + r], false);
+                c.step(c.insert_draw, "store a draw");
+            }
+        }
+        c.execute("COMMIT", "commit a run's draws");
+    } catch (...) {
+        sqlite3_reset(c.insert_draw);
         sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }

@@ -5,9 +5,10 @@
 ///     runs(run_id INTEGER PRIMARY KEY, scenario, variant, model, grid_json, seed, draws, manifest_json)
 ///     rows(run_id, year, subgroup, outcome, metric, reference, mean, sd, p05, p50, p95,
 ///          prob_positive, n_students, suppressed)      -- index rows_by_outcome on (outcome, subgroup, metric)
+///     draws(run_id, year, subgroup, outcome, metric, reference, draw, value)   -- `sweep --per-draw` only
 ///
 /// `year` is the calendar year; suppressed rows keep their labels with NULL values, as in the JSON
-/// output. A seed above 2^63 − 1 is stored as its decimal text. The database is built in a temp
+/// output, and have no draws. A seed above 2^63 − 1 is stored as its decimal text. The database is built in a temp
 /// file beside its final path and only renamed into place by `commit()`, so a failed or
 /// interrupted sweep leaves no database (RELIABILITY.md items 20–21).
 
@@ -46,6 +47,11 @@ public:
     /// Stores one run and every row of `result` in one transaction; returns its run_id (1, 2, ...).
     /// Throws std::runtime_error on failure, after rolling the transaction back.
     std::int64_t add_run(const stored_run& run, const projection_result& result, const table_context& context);
+
+    /// Stores every draw's value of every unsuppressed row of `draws` (a run's per-draw values, the
+    /// rows of its result) for run `run_id`, in one transaction; an undefined value is NULL. Throws
+    /// std::runtime_error on failure, after rolling the transaction back.
+    void add_draws(std::int64_t run_id, const projection_draws& draws, const table_context& context);
 
     /// Closes the database, syncs it to disk and renames it into place. Throws std::runtime_error
     /// on failure (the temp file is then removed by the destructor).

@@ -118,7 +118,7 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             hooks.progress, hooks.cancel};
         options.sustained_course = plan.request.sustained_course;
         const auto start = std::chrono::steady_clock::now();
-        const projection_draws draws = run_draws(*run.sim, spec, options);
+        projection_draws draws = run_draws(*run.sim, spec, options);
         if (draws.cancelled || (hooks.cancel != nullptr && hooks.cancel->load())) {
             results.cancelled = true;
             return results;
@@ -131,6 +131,7 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             done.draws = kept(hooks, run, comparable_rows(draws));
             done.sustained_draws = kept(hooks, run, sustained_rows(draws));  // none without that course
         }
+        if (hooks.keep_every_draw) done.every_draw = std::move(draws);
         done.loaded = std::move(run.loaded);
         done.sim = std::move(run.sim);
         results.runs.push_back(std::move(done));

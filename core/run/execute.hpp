@@ -48,6 +48,8 @@ struct finished_run {
     /// The same rows of the "if the plan is sustained" course (the summary's second column), kept
     /// with `draws` when the request reports that course.
     std::optional<labelled_run> sustained_draws;
+    /// Every row's value in every draw (the rows of `result`, in its order), when the hooks ask for it.
+    std::optional<projection_draws> every_draw;
     double seconds = 0.0;
 };
 
@@ -65,6 +67,7 @@ struct run_hooks {
     std::function<void(std::size_t done, std::size_t total)> progress;  ///< from worker threads
     const std::atomic<bool>* cancel = nullptr;
     kept_draws keep = kept_draws::none;
+    bool keep_every_draw = false;  ///< keep every row's per-draw values (`run --per-draw`, the Python module)
 };
 
 /// The schools each wave of the run's plan reached, sampled waves as their seed chose them.

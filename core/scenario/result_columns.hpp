@@ -32,6 +32,17 @@ inline constexpr std::array projection_csv{scenario, variant, model,         yea
                                            metric,   course,  reference,     mean,       sd,        p05,
                                            p50,      p95,     prob_positive, n_students, suppressed};
 
+inline constexpr std::string_view draw = "draw";
+inline constexpr std::string_view value = "value";
+inline constexpr std::string_view input = "input";
+
+/// draws.csv (`run --per-draw`), in order: a row's labels as projection.csv has them, the draw, its value.
+inline constexpr std::array draws_csv{scenario, variant, model,     year, subgroup, outcome,
+                                      metric,   course,  reference, draw, value};
+
+/// inputs.csv (`run --per-draw`): every sampled input of every draw.
+inline constexpr std::array inputs_csv{scenario, variant, model, draw, input, value};
+
 /// The summary numbers of a row, in column order (null or empty when suppressed).
 inline constexpr std::array summary_numbers{mean, sd, p05, p50, p95, prob_positive};
 

@@ -121,3 +121,39 @@ TEST_CASE("a database in a folder that cannot be created is an error", "[sweep][
     { std::ofstream(folder.path / "file") << "x"; }
     CHECK_THROWS_AS(sqlite_store(folder.path / "file" / "runs.sqlite", false), std::runtime_error);
 }
+
+TEST_CASE("every draw of every unsuppressed row is stored, and averages to the row's mean", "[sweep][sqlite]") {
+    fixture f;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    projection_options options;
+    options.draws = 3;
+    options.seed = 5;
+    options.min_n = 16;
+    const projection_draws draws = run_draws(sim, f.spec, options);
+    const projection_result result = summarize_draws(draws);
+    const table_context context{"tiny", "base", "linear", 2020, &sim, true};
+
+    temp_folder folder;
+    const auto db_path = folder.path / "runs.sqlite";
+    {
+        sqlite_store store(db_path, false);
+        const std::int64_t run_id = store.add_run({"tiny", "base", "linear", "{}", 5, 3, "{}"}, result, context);
+        store.add_draws(run_id, draws, context);
+        store.commit();
+    }
+    std::size_t unsuppressed = 0;
+    for (const metric_row& row : draws.rows) unsuppressed += row.suppressed ? 0 : 1;
+    REQUIRE(unsuppressed < draws.rows.size());  // the fixture has a suppressed group
+    CHECK(query(db_path, "SELECT count(*) FROM draws") == std::to_string(3 * unsuppressed));
+    CHECK(query(db_path, "SELECT count(DISTINCT draw) || min(draw) || max(draw) FROM draws") == "302");
+    // Hispanic (10 students < min_n 16) is suppressed: no draws at all.
+    CHECK(query(db_path, "SELECT count(*) FROM draws WHERE subgroup = 'race:hispanic'") == "0");
+    // The mean of a row's draws is the mean stored for the row.
+    const std::string where =
+        " WHERE year = 2021 AND subgroup = 'all' AND outcome = 'academic.achievement.math' AND "
+        "metric = 'effect'";
+    CHECK(std::stod(query(db_path, "SELECT avg(value) FROM draws" + where)) ==
+          Approx(std::stod(query(db_path, "SELECT mean FROM rows" + where))).margin(1e-12));
+}

@@ -1,0 +1,573 @@
+// The Python module `pathways`: load a scenario, run it through the same run layer as `pathways run`
+// (request, prepare, execute), and read the results as tables and NumPy arrays. See README "Python".
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/subgroup_codes.hpp"
+#include "common/version.hpp"
+#include "engine/effects.hpp"
+#include "engine/sensitivity_analysis.hpp"
+#include "python_run.hpp"
+#include "python_tables.hpp"
+#include "report/draw_writers.hpp"
+#include "report/run_writers.hpp"
+
+namespace py = pybind11;
+
+namespace pathways::python {
+namespace {
+
+/// A row asked for by Results.draws that the run suppresses: its draws are withheld as its summaries are.
+struct suppressed_row : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// A scenario file, loaded and checked once with its own settings (names, population, effects).
+struct scenario_object {
+    std::string path;
+    std::shared_ptr<const run_plan> base;
+    [[nodiscard]] const loaded_scenario& loaded() const { return *base->runs.front().loaded; }
+};
+
+/// The finished runs of Scenario.run, every draw of every row kept.
+struct results_object {
+    std::shared_ptr<const run_results> results;
+};
+
+/// prepare() on a worker thread; input_error with every problem of the inputs.
+run_plan prepare_interruptibly(const run_request& request) {
+    const plugin_registry& plugins = registry();
+    std::atomic<bool> cancel{false};
+    std::optional<run_plan> plan;
+    run_interruptibly(
+        [&] {
+            diagnostics found;
+            plan = prepare(request, plugins, found);
+            if (!plan) throw input_error(found);
+        },
+        cancel);
+    return std::move(*plan);
+}
+
+/// execute() on a worker thread, stopped by Ctrl-C.
+run_results execute_interruptibly(const run_request& request, run_hooks hooks) {
+    const plugin_registry& plugins = registry();
+    std::atomic<bool> cancel{false};
+    hooks.cancel = &cancel;
+    run_results results;
+    run_interruptibly([&] { results = execute(request, plugins, hooks); }, cancel);
+    return results;
+}
+
+scenario_object load(const std::string& path) {
+    return {path, std::make_shared<const run_plan>(prepare_interruptibly(request_of(path, {})))};
+}
+
+results_object run(const scenario_object& scenario, const run_arguments& arguments) {
+    run_hooks hooks;
+    hooks.keep_every_draw = true;
+    return {std::make_shared<const run_results>(execute_interruptibly(request_of(scenario.path, arguments), hooks))};
+}
+
+metric metric_named(const std::string& name) {
+    for (int m = 0; m <= static_cast<int>(metric::gap_years_to_close); ++m) {
+        if (to_string(static_cast<metric>(m)) == name) return static_cast<metric>(m);
+    }
+    throw py::value_error("unknown metric '" + name + "'; expected a metric of projection.csv, e.g. effect");
+}
+
+// --- Results -------------------------------------------------------------------------------------
+
+const finished_run& run_named(const run_results& results, const std::optional<std::string>& variant) {
+    if (!variant) return results.runs.front();
+    std::string names;
+    for (const finished_run& run : results.runs) {
+        if (run.name == *variant) return run;
+        names += (names.empty() ? "" : ", ") + run.name;
+    }
+    throw py::key_error("no run named '" + *variant + "'; the results hold " + names);
+}
+
+/// projection.csv as a table: the same columns in the same order, suppressed values NaN.
+py::object projection_table(const results_object& self) {
+    std::vector<std::string> scenario, variant, model, subgroup, outcome, metric_names, course, reference;
+    std::vector<long long> year;
+    std::vector<double> mean, sd, p05, p50, p95, prob_positive, n_students;
+    std::vector<bool> suppressed;
+    for (const result_run& run : result_runs(*self.results)) {
+        for (const result_row& row : run.rows) {
+            scenario.push_back(run.scenario);
+            variant.push_back(run.variant);
+            model.push_back(run.model);
+            year.push_back(row.year);
+            subgroup.push_back(row.subgroup);
+            outcome.push_back(row.outcome);
+            metric_names.push_back(row.metric);
+            course.push_back(row.course);
+            reference.push_back(row.reference);
+            mean.push_back(row.mean);
+            sd.push_back(row.sd);
+            p05.push_back(row.p05);
+            p50.push_back(row.p50);
+            p95.push_back(row.p95);
+            prob_positive.push_back(row.prob_positive);
+            n_students.push_back(row.n_students);
+            suppressed.push_back(row.suppressed);
+        }
+    }
+    table_builder table;
+    table.text("scenario", scenario);
+    table.text("variant", variant);
+    table.text("model", model);
+    table.integers("year", year);
+    table.text("subgroup", subgroup);
+    table.text("outcome", outcome);
+    table.text("metric", metric_names);
+    table.text("course", course);
+    table.text("reference", reference);
+    table.numbers("mean", mean);
+    table.numbers("sd", sd);
+    table.numbers("p05", p05);
+    table.numbers("p50", p50);
+    table.numbers("p95", p95);
+    table.numbers("prob_positive", prob_positive);
+    table.numbers("n_students", n_students);
+    table.flags("suppressed", suppressed);
+    return table.build();
+}
+
+struct row_query {
+    std::string outcome;
+    std::string subgroup;
+    std::string metric;
+    std::optional<int> year;               ///< default: the final year
+    std::optional<std::string> course;     ///< default: with_cut_risk (or none, for business-as-usual rows)
+    std::optional<std::string> reference;  ///< default: any (an error when several match)
+};
+
+bool matches(const result_row& row, const row_query& query, int year) {
+    const bool course_ok = query.course ? row.course == *query.course : row.course != "sustained";
+    return row.outcome == query.outcome && row.subgroup == query.subgroup && row.metric == query.metric &&
+           row.year == year && course_ok && (!query.reference || row.reference == *query.reference);
+}
+
+/// The index of the one row `query` names; KeyError when none does, ValueError when several do.
+std::size_t row_index(const result_run& run, const row_query& query) {
+    int last_year = 0;
+    for (const result_row& row : run.rows) last_year = std::max(last_year, row.year);
+    const int year = query.year.value_or(last_year);
+    std::vector<std::size_t> found;
+    for (std::size_t r = 0; r < run.rows.size(); ++r) {
+        if (matches(run.rows[r], query, year)) found.push_back(r);
+    }
+    if (found.empty()) {
+        throw py::key_error("no row for outcome '" + query.outcome + "', subgroup '" + query.subgroup + "', metric '" +
+                            query.metric + "' in " + std::to_string(year) +
+                            "; see results.table() for the rows this run reports");
+    }
+    if (found.size() > 1) {
+        std::string references;
+        for (const std::size_t r : found) references += (references.empty() ? "" : ", ") + run.rows[r].reference;
+        throw py::value_error("several rows match (references " + references + "); pass reference=");
+    }
+    return found.front();
+}
+
+/// Every draw's value of one row, in draw order; SuppressedError for a suppressed row.
+py::array_t<double> row_draws(const results_object& self, const row_query& query,
+                              const std::optional<std::string>& variant) {
+    const finished_run& run = run_named(*self.results, variant);
+    const result_run labelled = result_run_of(run.result, context_of(run, self.results->for_release));
+    const std::size_t r = row_index(labelled, query);
+    if (labelled.rows[r].suppressed) {
+        throw suppressed_row(
+            "the row is suppressed (a group below the run's min_n): its draws are withheld as "
+            "projection.csv withholds its summaries; run with suppression=False for internal use");
+    }
+    const projection_draws& every = run.every_draw.value();
+    py::array_t<double> values(static_cast<py::ssize_t>(every.draws));
+    for (std::size_t d = 0; d < every.draws; ++d)
+        values.mutable_at(static_cast<py::ssize_t>(d)) = every.values[d * every.rows.size() + r];
+    return values;
+}
+
+/// What each draw sampled: a `draw` column, then one column per input (draw_writers.hpp).
+py::object sampled_table(const results_object& self, const std::optional<std::string>& variant) {
+    const finished_run& run = run_named(*self.results, variant);
+    std::vector<long long> draws;
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> values;
+    for (std::size_t d = 0; d < run.result.draws; ++d) {
+        const std::vector<sampled_input> inputs = sampled_inputs(run, d);
+        if (d == 0) {
+            for (const sampled_input& input : inputs) names.push_back(input.name);
+            values.resize(names.size());
+        }
+        draws.push_back(static_cast<long long>(d));
+        for (std::size_t i = 0; i < inputs.size(); ++i) values[i].push_back(inputs[i].value);
+    }
+    table_builder table;
+    table.integers("draw", draws);
+    for (std::size_t i = 0; i < names.size(); ++i) table.numbers(names[i], values[i]);
+    return table.build();
+}
+
+// --- Scenario: model comparison, effects, population, sensitivity ------------------------------
+
+void add_summary(table_builder& table, const std::vector<stats::summary>& summaries) {
+    const auto column = [&](const char* name, double stats::summary::*field) {
+        std::vector<double> values;
+        for (const stats::summary& s : summaries) values.push_back(s.*field);
+        table.numbers(name, values);
+    };
+    column("mean", &stats::summary::mean);
+    column("sd", &stats::summary::sd);
+    column("p05", &stats::summary::p05);
+    column("p50", &stats::summary::p50);
+    column("p95", &stats::summary::p95);
+}
+
+/// The scenario under each model with the same draws (`pathways compare-models`): one row per model
+/// and (outcome, subgroup) of the final year, then the models' mixture as model "mixture".
+py::object compare_models_table(const scenario_object& self, const std::vector<std::string>& models,
+                                run_arguments arguments, const std::map<std::string, double>& weights,
+                                const std::string& metric_name) {
+    if (models.empty()) throw py::value_error("no models; expected a list of effect model names");
+    const metric chosen = metric_named(metric_name);
+    std::vector<labelled_run> runs;
+    for (const std::string& model : models) {
+        arguments.model = model;
+        run_request request = request_of(self.path, arguments);
+        request.label = model;
+        request.skip_settings_of_other_models = true;
+        request.sustained_course = false;
+        run_hooks hooks;
+        hooks.keep = kept_draws::all;
+        run_results results = execute_interruptibly(request, hooks);
+        runs.push_back(std::move(*results.runs.front().draws));
+    }
+    const model_comparison compared =
+        compare_models(runs, chosen, std::vector<std::pair<std::string, double>>(weights.begin(), weights.end()));
+    std::vector<std::string> model, outcome, subgroup;
+    std::vector<double> spread, weight;
+    std::vector<bool> suppressed;
+    std::vector<stats::summary> summaries;
+    for (std::size_t m = 0; m <= compared.models.size(); ++m) {
+        const bool mixture = m == compared.models.size();
+        for (const model_row& row : compared.rows) {
+            model.push_back(mixture ? "mixture" : compared.models[m]);
+            weight.push_back(mixture ? 1.0 : compared.weights[m]);
+            outcome.push_back(row.outcome);
+            subgroup.push_back(row.subgroup);
+            summaries.push_back(mixture ? row.mixture : row.models[m]);
+            spread.push_back(row.spread);
+            suppressed.push_back(row.suppressed);
+        }
+    }
+    if (compared.rows.empty()) return table_builder().build();
+    table_builder table;
+    table.text("model", model);
+    table.numbers("weight", weight);
+    table.integers("year", std::vector<long long>(model.size(), compared.year));
+    table.text("outcome", outcome);
+    table.text("subgroup", subgroup);
+    table.text("metric", std::vector<std::string>(model.size(), metric_name));
+    add_summary(table, summaries);
+    table.numbers("spread", spread);
+    table.flags("suppressed", suppressed);
+    return table.build();
+}
+
+/// Direct, indirect and total effects of each practice and driver on each outcome (`pathways effects`).
+py::object effects_table_of(const scenario_object& self) {
+    const loaded_scenario& loaded = self.loaded();
+    diagnostics found;
+    effects_table table;
+    {
+        py::gil_scoped_release unlocked;
+        table = scenario_effects(loaded, found);
+    }
+    if (found.has_errors()) throw input_error(found);
+    const auto& nodes = loaded.graph->definition().nodes;
+    std::vector<std::string> source, outcome;
+    std::vector<double> direct, indirect, total;
+    for (const effect_entry& entry : table.entries) {
+        source.push_back(nodes[entry.source].id);
+        outcome.push_back(nodes[entry.outcome].id);
+        direct.push_back(entry.direct);
+        indirect.push_back(entry.indirect);
+        total.push_back(entry.total);
+    }
+    table_builder out;
+    out.text("source", source);
+    out.text("outcome", outcome);
+    out.numbers("direct", direct);
+    out.numbers("indirect", indirect);
+    out.numbers("total", total);
+    out.text("method", std::vector<std::string>(source.size(), table.method == effects_method::linear_algebra
+                                                                   ? "linear algebra"
+                                                                   : "finite differences"));
+    out.text("unit", std::vector<std::string>(source.size(), table.unit));
+    return out.build();
+}
+
+std::string joined_tags(const school& s) {
+    std::string text;
+    for (const std::string& tag : s.tags) text += (text.empty() ? "" : ";") + tag;
+    return text;
+}
+
+/// The district's schools as the scenario loads them (`pathways population`).
+py::object schools_table(const scenario_object& self) {
+    const loaded_scenario& loaded = self.loaded();
+    std::vector<std::string> id, name, level, spf, tags;
+    std::vector<long long> enrollment;
+    std::vector<double> ell, exited_ell, frl, sped;
+    for (const school& s : loaded.schools) {
+        id.push_back(s.id);
+        name.push_back(s.name);
+        level.emplace_back(to_string(s.level));
+        enrollment.push_back(s.enrollment);
+        ell.push_back(s.ell_share);
+        exited_ell.push_back(s.exited_ell_share);
+        frl.push_back(s.frl_share);
+        sped.push_back(s.sped_share);
+        spf.push_back(s.spf);
+        tags.push_back(joined_tags(s));
+    }
+    table_builder table;
+    table.text("school_id", id);
+    table.text("name", name);
+    table.text("level", level);
+    table.integers("enrollment", enrollment);
+    table.numbers("ell_share", ell);
+    table.numbers("exited_ell_share", exited_ell);
+    table.numbers("frl_share", frl);
+    table.numbers("sped_share", sped);
+    table.text("spf", spf);
+    table.text("tags", tags);
+    return table.build();
+}
+
+/// The population cells (school × race × ELL × FRL × SPED × grade band), as `pathways population --cells`.
+py::object cells_table(const scenario_object& self) {
+    using dimension = subgroup_term::dimension;
+    const loaded_scenario& loaded = self.loaded();
+    const population_cells& cells = loaded.cells;
+    std::vector<std::string> school_id, race, ell, frl, sped, band;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        school_id.push_back(loaded.schools[cells.school[c]].id);
+        race.emplace_back(code_name(dimension::race, cells.race[c]));
+        ell.emplace_back(code_name(dimension::ell, cells.ell[c]));
+        frl.emplace_back(code_name(dimension::frl, cells.frl[c]));
+        sped.emplace_back(code_name(dimension::sped, cells.sped[c]));
+        band.emplace_back(code_name(dimension::grade, cells.grade_band[c]));
+    }
+    table_builder table;
+    table.text("school_id", school_id);
+    table.text("race", race);
+    table.text("ell", ell);
+    table.text("frl", frl);
+    table.text("sped", sped);
+    table.text("grade_band", band);
+    table.numbers("students", cells.students);
+    return table.build();
+}
+
+struct sensitivity_arguments {
+    std::string outcome;
+    std::string subgroup;
+    std::string metric = "effect";
+    std::optional<int> year;
+    std::size_t samples = 256;
+    std::size_t bootstrap = 200;
+    std::uint64_t seed = 0;
+};
+
+/// Tornado swings and Sobol indices of one projected value (`pathways sensitivity`), one row per input
+/// in input order.
+py::object sensitivity_table(const scenario_object& self, const sensitivity_arguments& target_arguments,
+                             const run_arguments& arguments) {
+    if (target_arguments.samples < 2) throw py::value_error("samples must be at least 2");
+    const run_request request = request_of(self.path, arguments);
+    const run_plan plan = prepare_interruptibly(request);
+    const prepared_run& prepared = plan.runs.front();
+    diagnostics found;
+    const auto target =
+        find_sensitivity_target(*prepared.sim, prepared.loaded->spec, target_arguments.outcome,
+                                target_arguments.subgroup, target_arguments.year, target_arguments.metric, found);
+    if (!target) throw input_error(found);
+    std::atomic<bool> cancel{false};
+    sensitivity_options options{
+        target_arguments.samples, target_arguments.bootstrap, target_arguments.seed, request.threads, {}, &cancel};
+    sensitivity_report report;
+    run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
+    std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);
+    for (const stats::tornado_bar& bar : report.tornado) {
+        low[bar.input] = bar.input_low;
+        high[bar.input] = bar.input_high;
+        at_low[bar.input] = bar.output_low;
+        at_high[bar.input] = bar.output_high;
+        swing[bar.input] = bar.swing;
+    }
+    std::vector<std::string> names;
+    std::vector<double> first, first_low, first_high, total, total_low, total_high;
+    for (std::size_t i = 0; i < report.inputs.size(); ++i) {
+        names.push_back(report.inputs[i].name);
+        const stats::input_sensitivity& s = report.sobol.inputs[i];
+        first.push_back(s.first_order.estimate);
+        first_low.push_back(s.first_order.low);
+        first_high.push_back(s.first_order.high);
+        total.push_back(s.total.estimate);
+        total_low.push_back(s.total.low);
+        total_high.push_back(s.total.high);
+    }
+    table_builder table;
+    table.text("input", names);
+    table.numbers("p05", low);
+    table.numbers("p95", high);
+    table.numbers("value_at_p05", at_low);
+    table.numbers("value_at_p95", at_high);
+    table.numbers("swing", swing);
+    table.numbers("first_order", first);
+    table.numbers("first_order_low", first_low);
+    table.numbers("first_order_high", first_high);
+    table.numbers("total_order", total);
+    table.numbers("total_order_low", total_low);
+    table.numbers("total_order_high", total_high);
+    table.numbers("value_at_medians", std::vector<double>(names.size(), report.central));
+    return table.build();
+}
+
+run_arguments arguments_of(std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
+                           std::optional<std::string> model, std::string variant,
+                           std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
+                           bool suppression, unsigned threads) {
+    return {
+        draws, seed,        std::move(model), std::move(variant), settings.value_or(std::map<std::string, double>{}),
+        min_n, suppression, threads};
+}
+
+void bind_results(py::module_& m) {
+    py::class_<results_object>(m, "Results", "The finished runs of Scenario.run, every draw of every row kept.")
+        .def("table", &projection_table,
+             "projection.csv as a table: a pandas DataFrame when pandas is installed, else a dict of NumPy arrays "
+             "(the same columns; suppressed rows have NaN values)")
+        .def(
+            "draws",
+            [](const results_object& self, std::string outcome, std::string subgroup, std::string metric,
+               std::optional<int> year, std::optional<std::string> course, std::optional<std::string> reference,
+               std::optional<std::string> variant) {
+                return row_draws(self, {outcome, subgroup, metric, year, course, reference}, variant);
+            },
+            py::arg("outcome"), py::arg("subgroup") = "all", py::arg("metric") = "effect", py::kw_only(),
+            py::arg("year") = py::none(), py::arg("course") = py::none(), py::arg("reference") = py::none(),
+            py::arg("variant") = py::none(),
+            "Every draw's value of one row (default: the final year, the with-cut-risk course) as a NumPy array")
+        .def("inputs", &sampled_table, py::arg("variant") = py::none(),
+             "What each draw sampled: a draw column and one column per uncertain input")
+        .def_property_readonly("variants",
+                               [](const results_object& self) {
+                                   std::vector<std::string> names;
+                                   for (const finished_run& run : self.results->runs) names.push_back(run.name);
+                                   return names;
+                               })
+        .def_property_readonly("draw_count",
+                               [](const results_object& self) { return self.results->runs.front().result.draws; })
+        .def_property_readonly("seed",
+                               [](const results_object& self) { return self.results->runs.front().loaded->spec.seed; })
+        .def_property_readonly("for_release", [](const results_object& self) { return self.results->for_release; })
+        .def("__repr__", [](const results_object& self) {
+            const finished_run& first = self.results->runs.front();
+            return "<pathways.Results " + first.loaded->spec.name + ", variant " + first.name + ", " +
+                   std::to_string(first.result.draws) + " draws, " + std::to_string(first.result.rows.size()) +
+                   " rows>";
+        });
+}
+
+void bind_scenario(py::module_& m) {
+    py::class_<scenario_object>(m, "Scenario", "A scenario file, loaded and checked (pathways.load).")
+        .def(
+            "run",
+            [](const scenario_object& self, std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
+               std::optional<std::string> model, std::string variant,
+               std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
+               bool suppression, unsigned threads) {
+                return run(self, arguments_of(draws, seed, std::move(model), std::move(variant), std::move(settings),
+                                              min_n, suppression, threads));
+            },
+            py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(), py::arg("model") = py::none(),
+            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("min_n") = py::none(),
+            py::arg("suppression") = true, py::arg("threads") = 0,
+            "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value")
+        .def(
+            "compare_models",
+            [](const scenario_object& self, std::vector<std::string> models, std::optional<std::int64_t> draws,
+               std::optional<std::int64_t> seed, std::string variant,
+               std::optional<std::map<std::string, double>> settings,
+               std::optional<std::map<std::string, double>> weights, std::string metric, unsigned threads) {
+                return compare_models_table(self, models,
+                                            arguments_of(draws, seed, std::nullopt, std::move(variant),
+                                                         std::move(settings), std::nullopt, true, threads),
+                                            weights.value_or(std::map<std::string, double>{}), metric);
+            },
+            py::arg("models"), py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(),
+            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("weights") = py::none(),
+            py::arg("metric") = "effect", py::arg("threads") = 0,
+            "The scenario under each effect model with the same draws, and their mixture (`pathways compare-models`)")
+        .def("effects", &effects_table_of,
+             "Direct, indirect and total effects of each practice and driver on each outcome (`pathways effects`)")
+        .def(
+            "population",
+            [](const scenario_object& self, bool cells) { return cells ? cells_table(self) : schools_table(self); },
+            py::arg("cells") = false, "The district's schools, or with cells=True its population cells")
+        .def(
+            "sensitivity",
+            [](const scenario_object& self, std::string outcome, std::string subgroup, std::string metric,
+               std::optional<int> year, std::size_t samples, std::size_t bootstrap, std::uint64_t sobol_seed,
+               std::optional<std::string> model, std::string variant,
+               std::optional<std::map<std::string, double>> settings, unsigned threads) {
+                return sensitivity_table(self, {outcome, subgroup, metric, year, samples, bootstrap, sobol_seed},
+                                         arguments_of(std::nullopt, std::nullopt, std::move(model), std::move(variant),
+                                                      std::move(settings), std::nullopt, true, threads));
+            },
+            py::arg("outcome"), py::arg("subgroup") = "all", py::arg("metric") = "effect", py::kw_only(),
+            py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200, py::arg("seed") = 0,
+            py::arg("model") = py::none(), py::arg("variant") = "base", py::arg("set") = py::none(),
+            py::arg("threads") = 0, "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`)")
+        .def_readonly("path", &scenario_object::path)
+        .def_property_readonly("name", [](const scenario_object& self) { return self.loaded().spec.name; })
+        .def_property_readonly("model", [](const scenario_object& self) { return self.loaded().model->name; })
+        .def_property_readonly("draws", [](const scenario_object& self) { return self.loaded().spec.draws; })
+        .def_property_readonly("seed", [](const scenario_object& self) { return self.loaded().spec.seed; })
+        .def_property_readonly("start_year", [](const scenario_object& self) { return self.loaded().spec.start_year; })
+        .def_property_readonly("years", [](const scenario_object& self) { return self.loaded().spec.years; })
+        .def_property_readonly("variants",
+                               [](const scenario_object& self) {
+                                   std::vector<std::string> names{"base"};
+                                   const auto& declared = self.loaded().spec.variant_names;
+                                   names.insert(names.end(), declared.begin(), declared.end());
+                                   return names;
+                               })
+        .def("__repr__", [](const scenario_object& self) {
+            return "<pathways.Scenario " + self.loaded().spec.name + " from " + self.path + ">";
+        });
+}
+
+}  // namespace
+}  // namespace pathways::python
+
+PYBIND11_MODULE(pathways, m) {
+    using namespace pathways::python;
+    m.doc() = "pathways: what-if projections of theories of change in schools (the engine of the pathways CLI)";
+    m.attr("__version__") = pathways::version;
+    register_input_error(m);
+    py::register_exception<suppressed_row>(m, "SuppressedError", PyExc_ValueError);
+    bind_scenario(m);
+    bind_results(m);
+    m.def("load", &load, py::arg("path"), "Load and check a scenario file; raises pathways.InputError");
+}

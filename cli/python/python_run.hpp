@@ -1,0 +1,49 @@
+#pragma once
+// What the Python module shares with the CLI's way of running: the plugin registry (found next to
+// the module as the CLI finds it next to its executable), requests built from keyword arguments
+// with the CLI's checks, and runs on a worker thread that Ctrl-C can stop.
+
+#include <pybind11/pybind11.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "run/execute.hpp"
+
+namespace pathways::python {
+
+/// The effect models of every plugin folder: next to the module (the build tree's or the install's
+/// plugin folder) and in PATHWAYS_PLUGIN_PATH. Loaded on first use and kept until the process ends,
+/// since loaded scenarios point into it. Problems with plugin files are issued as Python warnings.
+const plugin_registry& registry();
+
+/// The keyword arguments of Scenario.run and its siblings.
+struct run_arguments {
+    std::optional<std::int64_t> draws;
+    std::optional<std::int64_t> seed;
+    std::optional<std::string> model;
+    std::string variant = "base";
+    std::map<std::string, double> settings;  ///< set={"NAME": value, "MODEL:NAME": value}
+    std::optional<std::int64_t> min_n;
+    bool suppression = true;
+    unsigned threads = 0;  ///< 0: every hardware thread
+};
+
+/// A request for `scenario_file` as the CLI builds one from the same options; errors of the
+/// arguments (out of range, malformed) are located at "<python>" and the argument's name.
+run_request request_of(const std::string& scenario_file, const run_arguments& arguments);
+
+/// Runs `work` on a worker thread with the GIL released, checking for signals on the calling thread
+/// every 50 ms. On Ctrl-C (a signal handler that raises) `cancel` is set, the worker is waited for,
+/// and the Python exception is raised. Exceptions of `work` are rethrown here.
+void run_interruptibly(const std::function<void()>& work, std::atomic<bool>& cancel);
+
+/// Registers pathways.InputError (a ValueError) on `module` and translates input_error to it: its
+/// message is the compiler-style diagnostics, one a line, and its `diagnostics` attribute the list of
+/// (file, line, column, pointer, message) tuples.
+void register_input_error(pybind11::module_& module);
+
+}  // namespace pathways::python

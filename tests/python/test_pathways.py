@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""The Python module against the CLI it sits beside: the same table as projection.csv, the same
+draws, the same suppression and the same errors. Run with Debian's python3 and PYTHONPATH naming the
+module's folder (build/python); PATHWAYS_CLI names the pathways executable. Run from the source root."""
+import csv
+import io
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import numpy as np
+
+import pathways
+
+PILOT = "scenarios/denver-pilot-2015.json"
+CLI = os.environ["PATHWAYS_CLI"]
+
+
+def column(table, name):
+    """A column of a table as a list, whether the table is a DataFrame or a dict of arrays."""
+    return list(table[name])
+
+
+def cli_projection(*args):
+    """projection.csv of `pathways run PILOT ARGS`: its header and rows."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([CLI, "run", PILOT, *args, "--quiet", "--format", "csv", "--out", folder], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(folder, "projection.csv"), encoding="utf-8") as f:
+            lines = [line for line in f if not line.startswith("#")]
+    reader = csv.reader(io.StringIO("".join(lines)))
+    header = next(reader)
+    return header, list(reader)
+
+
+class TableMatchesProjectionCsv(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scenario = pathways.load(PILOT)
+        cls.results = cls.scenario.run(draws=4, seed=3)
+        cls.table = cls.results.table()
+        cls.header, cls.rows = cli_projection("--draws", "4", "--seed", "3")
+
+    def test_columns_are_projection_csv_header(self):
+        self.assertEqual(list(self.table.keys()), self.header)
+
+    def test_every_row_and_value_as_the_cli_writes_it(self):
+        self.assertEqual(len(column(self.table, "mean")), len(self.rows))
+        for i, row in enumerate(self.rows):
+            record = dict(zip(self.header, row))
+            for name in ("scenario", "variant", "model", "subgroup", "outcome", "metric", "course", "reference"):
+                self.assertEqual(self.table[name][i], record[name])
+            self.assertEqual(int(self.table["year"][i]), int(record["year"]))
+            self.assertEqual(bool(self.table["suppressed"][i]), record["suppressed"] == "1")
+            for name in ("mean", "sd", "p05", "p95"):
+                value = float(self.table[name][i])
+                if record[name] == "":
+                    self.assertTrue(math.isnan(value), (i, name))
+                else:
+                    self.assertEqual(value, float(record[name]), (i, name))  # both read back at 6 digits
+
+    def test_draws_average_to_the_table_mean(self):
+        values = self.results.draws("academic.achievement.math", "all", "effect")
+        self.assertEqual(values.shape, (4,))
+        self.assertEqual(values.dtype, np.float64)
+        final = max(int(y) for y in self.table["year"])
+        rows = [i for i in range(len(self.table["mean"]))
+                if self.table["outcome"][i] == "academic.achievement.math" and self.table["subgroup"][i] == "all"
+                and self.table["metric"][i] == "effect" and int(self.table["year"][i]) == final
+                and self.table["course"][i] == "with_cut_risk"]
+        self.assertEqual(len(rows), 1)
+        self.assertAlmostEqual(values.mean(), float(self.table["mean"][rows[0]]), delta=1e-5 * max(1, abs(values.mean())))
+
+    def test_sustained_course_and_years(self):
+        first_year = min(int(y) for y in self.table["year"])
+        self.assertEqual(self.results.draws("academic.achievement.math", "all", "effect", year=first_year).shape, (4,))
+        sustained = self.results.draws("academic.achievement.math", "all", "effect", course="sustained")
+        self.assertEqual(sustained.shape, (4,))
+        with self.assertRaises(KeyError):
+            self.results.draws("no.such.outcome", "all", "effect")
+
+    def test_inputs_are_per_draw(self):
+        inputs = self.results.inputs()
+        self.assertEqual(list(inputs["draw"]), [0, 1, 2, 3])
+        self.assertIn("schools:dose_mean", list(inputs.keys()))
+        self.assertTrue(any(name.startswith("edge:") for name in inputs.keys()))
+
+
+class TableKinds(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.results = pathways.load(PILOT).run(draws=0)
+
+    def test_a_dict_of_numpy_arrays_without_pandas(self):
+        saved = sys.modules.get("pandas")
+        sys.modules["pandas"] = None  # `import pandas` now raises ImportError
+        try:
+            table = self.results.table()
+        finally:
+            if saved is None:
+                del sys.modules["pandas"]
+            else:
+                sys.modules["pandas"] = saved
+        self.assertIs(type(table), dict)
+        self.assertEqual(table["mean"].dtype, np.float64)
+        self.assertEqual(table["year"].dtype, np.int64)
+        self.assertEqual(table["suppressed"].dtype, np.bool_)
+        self.assertEqual(table["subgroup"].dtype, np.dtype("O"))
+        self.assertEqual(len({len(values) for values in table.values()}), 1)
+
+    def test_a_dataframe_with_pandas(self):
+        try:
+            import pandas
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        self.assertIsInstance(self.results.table(), pandas.DataFrame)
+
+
+class SameErrors(unittest.TestCase):
+    def test_file_errors_carry_file_line_and_pointer(self):
+        path = "tests/data/malformed/16-unknown-parameter.json"
+        with self.assertRaises(pathways.InputError) as caught:
+            pathways.load(path)
+        error = caught.exception
+        self.assertIsInstance(error, ValueError)
+        self.assertTrue(error.diagnostics)
+        first = error.diagnostics[0]
+        self.assertEqual(first.file, path)
+        self.assertEqual(first.line, 7)
+        self.assertGreater(first.column, 0)
+        self.assertIn("persistance", first.message)
+        # The message is the compiler-style text the CLI prints: file:line:col: error: ...
+        self.assertTrue(str(error).startswith(f"{path}:7:"), str(error))
+        file, line, col, pointer, message = first  # a plain 5-tuple too
+        self.assertTrue(pointer.startswith("/effect_model"), pointer)
+
+    def test_argument_errors_name_the_argument(self):
+        scenario = pathways.load(PILOT)
+        with self.assertRaises(pathways.InputError) as caught:
+            scenario.run(draws=-1)
+        self.assertEqual(caught.exception.diagnostics[0].file, "<python>")
+        self.assertEqual(caught.exception.diagnostics[0].pointer, "draws")
+        with self.assertRaises(pathways.InputError) as caught:
+            scenario.run(draws=2, set={"no_such_parameter": 1.0})
+        self.assertIn("no_such_parameter", str(caught.exception))
+        with self.assertRaises(pathways.InputError) as caught:
+            scenario.run(draws=2, model="no-such-model")
+        self.assertEqual(caught.exception.diagnostics[0].pointer, "model")
+
+    def test_missing_file(self):
+        with self.assertRaises(pathways.InputError):
+            pathways.load("scenarios/no-such-scenario.json")
+
+
+class SameSuppression(unittest.TestCase):
+    def test_suppressed_rows_have_no_values_and_no_draws(self):
+        results = pathways.load(PILOT).run(draws=2, min_n=10000)
+        table = results.table()
+        suppressed = [i for i, s in enumerate(table["suppressed"]) if s]
+        self.assertTrue(suppressed)
+        for i in suppressed:
+            self.assertTrue(math.isnan(float(table["mean"][i])))
+            self.assertTrue(math.isnan(float(table["n_students"][i])))
+        i = suppressed[0]
+        with self.assertRaises(pathways.SuppressedError):
+            results.draws(table["outcome"][i], table["subgroup"][i], table["metric"][i], year=int(table["year"][i]),
+                          course=table["course"][i], reference=table["reference"][i])
+        self.assertTrue(results.for_release)
+
+    def test_suppression_off_is_not_for_release(self):
+        results = pathways.load(PILOT).run(draws=2, suppression=False)
+        self.assertFalse(results.for_release)
+        self.assertFalse(any(results.table()["suppressed"]))
+
+
+class SetOverrides(unittest.TestCase):
+    def test_set_changes_the_run_as_the_cli_set_does(self):
+        results = pathways.load(PILOT).run(draws=2, seed=1, set={"phase_in_years": 2.0})
+        header, rows = cli_projection("--draws", "2", "--seed", "1", "--set", "phase_in_years=2")
+        means = [float(v) for v in results.table()["mean"] if not math.isnan(v)]
+        cli_means = [float(r[header.index("mean")]) for r in rows if r[header.index("mean")] != ""]
+        self.assertEqual(means, cli_means)
+        default = [float(v) for v in pathways.load(PILOT).run(draws=2, seed=1).table()["mean"] if not math.isnan(v)]
+        self.assertNotEqual(means, default)
+
+    def test_linear_scale_zero_removes_every_effect(self):
+        # The linear model multiplies every node's change by `scale`: at 0 nothing the plan does moves anything.
+        table = pathways.load(PILOT).run(draws=0, model="linear", set={"scale": 0.0}).table()
+        effects = [float(m) for m, metric in zip(table["mean"], table["metric"]) if metric == "effect"]
+        self.assertTrue(effects)
+        self.assertEqual(set(effects), {0.0})
+
+
+class RunsLikeTheCli(unittest.TestCase):
+    def test_variants_and_metadata(self):
+        scenario = pathways.load("scenarios/denver-scale-up.json")
+        self.assertIn("base", scenario.variants)
+        self.assertEqual(scenario.model, "subgroup")
+        other = scenario.variants[-1]
+        results = scenario.run(draws=2, variant=other)
+        self.assertEqual(results.variants, [other])
+        self.assertEqual(results.draw_count, 2)
+        self.assertEqual(set(results.table()["variant"]), {other})
+
+    def test_gil_released_while_running(self):
+        ticks = []
+        stop = threading.Event()
+
+        def tick():
+            while not stop.is_set():
+                ticks.append(1)
+                time.sleep(0.001)
+
+        ticker = threading.Thread(target=tick)
+        ticker.start()
+        try:
+            pathways.load("scenarios/denver-scale-up.json").run(draws=64)
+        finally:
+            stop.set()
+            ticker.join()
+        self.assertGreater(len(ticks), 0)
+
+    def test_ctrl_c_interrupts_a_run(self):
+        # A real SIGINT, as Ctrl-C sends, while 2,000 draws of the scale-up run (several seconds). The
+        # handler is set explicitly: a process started in the background may inherit SIGINT ignored.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            scenario = pathways.load("scenarios/denver-scale-up.json")
+            threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+            with self.assertRaises(KeyboardInterrupt):
+                scenario.run(draws=2000)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+class OtherCommands(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scenario = pathways.load(PILOT)
+
+    def test_compare_models(self):
+        table = self.scenario.compare_models(["linear", "lagged"], draws=3, seed=2)
+        models = list(table["model"])
+        self.assertEqual(set(models), {"linear", "lagged", "mixture"})
+        self.assertEqual(models.count("linear"), models.count("mixture"))
+        self.assertAlmostEqual(sum(set(float(w) for m, w in zip(models, table["weight"]) if m != "mixture")), 0.5)
+
+    def test_effects_match_the_cli(self):
+        table = self.scenario.effects()
+        output = subprocess.run([CLI, "effects", "--scenario", PILOT, "--format", "csv"], check=True,
+                                capture_output=True, text=True).stdout
+        cli_rows = list(csv.DictReader(io.StringIO(output)))
+        self.assertEqual(len(column(table, "total")), len(cli_rows))
+
+    def test_population(self):
+        schools = self.scenario.population()
+        cells = self.scenario.population(cells=True)
+        self.assertEqual(set(cells["school_id"]), set(schools["school_id"]))
+        self.assertEqual(int(sum(cells["students"])), int(sum(schools["enrollment"])))
+
+    def test_sensitivity(self):
+        table = self.scenario.sensitivity("academic.achievement.math", "all", samples=8, bootstrap=10)
+        names = list(table["input"])
+        self.assertTrue(names)
+        inputs = self.scenario.run(draws=1).inputs()
+        self.assertTrue(set(names) <= set(inputs.keys()))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -15,6 +15,7 @@
 #include "report/run_writers.hpp"
 #include "report/sqlite_store.hpp"
 #include "run/manifest.hpp"
+#include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "scenario/results_writer.hpp"
 #include "scenario/scenario_patch.hpp"
@@ -184,8 +185,9 @@ std::string sweep_manifest(const sweep_options& options, const std::vector<grid_
     return manifest_json_text(manifest, details);
 }
 
-std::vector<std::string> conflicts(const sweep_options& options, const output_set& outputs) {
-    std::vector<std::string> existing = outputs.conflicts({"sweep.csv", "sweep-manifest.json"});
+std::vector<std::string> conflicts(const sweep_options& options, const std::optional<output_set>& outputs) {
+    if (!outputs) return {};
+    std::vector<std::string> existing = outputs->conflicts({"sweep.csv", "sweep-manifest.json"});
     if (!options.db.empty() && !options.force && std::filesystem::exists(options.db)) existing.push_back(options.db);
     return existing;
 }
@@ -202,7 +204,9 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     const std::filesystem::path folder =
         options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
                                 : std::filesystem::path(options.out_dir);
-    output_set outputs(folder, options.force);
+    // Only rank 0 writes (under MPI the other ranks run their share of each point's draws).
+    std::optional<output_set> outputs;
+    if (is_root_rank()) outputs.emplace(folder, options.force);
     if (const auto existing = conflicts(options, outputs); !existing.empty()) {
         for (const std::string& path : existing)
             found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
@@ -218,7 +222,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     request.sustained_course = false;
     request.command_line = options.command_line;
     std::optional<sqlite_store> store;
-    if (!options.db.empty()) store.emplace(options.db, options.force);
+    if (!options.db.empty() && is_root_rank()) store.emplace(options.db, options.force);
 
     std::string csv = sweep_csv_header(axes);
     std::vector<point_summary> summaries;
@@ -231,6 +235,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
         request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(points.size());
         run_results results = execute(request, registry, progress.hooks());
         if (results.cancelled || interrupted()) return interrupted_exit();
+        if (!is_root_rank()) continue;  // the point's draws are on rank 0
         finished_run& run = results.runs.front();
         const simulation& sim = *run.sim;
         table_context context = context_of(run, true);
@@ -252,14 +257,15 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
         if (!first) first = std::move(run);
     }
     progress.finish();
+    if (!outputs) return exit_ok;
 
-    outputs.stage("sweep.csv", csv);
-    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
+    outputs->stage("sweep.csv", csv);
+    outputs->stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
     if (interrupted()) {
         return interrupted_exit();
     }
     if (store) store->commit();
-    outputs.commit();
+    outputs->commit();
     print_table(axes, points, summaries, headline, final_year);
     std::cout << "Wrote " << (folder / "sweep.csv").string() << ' ' << (folder / "sweep-manifest.json").string();
     if (store) std::cout << ' ' << store->path().string();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "run/ranks.hpp"
+
 namespace pathways {
 namespace {
 
@@ -67,6 +69,23 @@ std::optional<labelled_run> kept(const run_hooks& hooks, const prepared_run& run
     return labelled;
 }
 
+/// This rank's share of the run's draws; on rank 0, every rank's draws in draw order (the values
+/// gathered in rank order, each rank's share contiguous) and the draws cut over all ranks.
+/// Every rank first agrees that all are well, so a failed rank stops the others here.
+projection_draws run_share(const simulation& sim, const scenario& spec, projection_options options) {
+    const std::size_t total = spec.draws > 0 ? static_cast<std::size_t>(spec.draws) : 1;
+    const work_share share = share_of(total, this_rank(), rank_count());
+    options.first_draw = share.first;
+    options.draw_count = share.count;
+    projection_draws draws = run_draws(sim, spec, options);
+    if (rank_count() == 1 || draws.cancelled) return draws;
+    all_ranks_well();
+    draws.values = gather_on_root(draws.values);
+    draws.cut.cut_draws = sum_on_root(draws.cut.cut_draws);
+    draws.draws = total;
+    return draws;
+}
+
 }  // namespace
 
 std::vector<wave_schools> waves_of(const finished_run& run) {
@@ -118,11 +137,12 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             hooks.progress, hooks.cancel};
         options.sustained_course = plan.request.sustained_course;
         const auto start = std::chrono::steady_clock::now();
-        const projection_draws draws = run_draws(*run.sim, spec, options);
+        const projection_draws draws = run_share(*run.sim, spec, options);
         if (draws.cancelled || (hooks.cancel != nullptr && hooks.cancel->load())) {
             results.cancelled = true;
             return results;
         }
+        if (!is_root_rank()) continue;  // rank 0 holds every draw, summarizes and writes
         finished_run done;
         done.name = run.name;
         done.result = summarize_draws(draws);

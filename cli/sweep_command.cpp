@@ -192,6 +192,21 @@ std::vector<std::string> conflicts(const sweep_options& options, const std::opti
     return existing;
 }
 
+/// Points [begin, end) of the grid, each loaded and built, as one plan.
+run_plan points_plan(run_request request, const std::vector<scenario>& specs, std::size_t begin, std::size_t end,
+                     const plugin_registry& registry) {
+    run_plan plan{request, {}};
+    for (std::size_t p = begin; p < end; ++p) {
+        request.scenario_spec = specs[p];
+        request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(specs.size());
+        diagnostics found;
+        auto point = prepare(request, registry, found);
+        if (!point) throw input_error(found);
+        plan.runs.push_back(std::move(point->runs.front()));
+    }
+    return plan;
+}
+
 }  // namespace
 
 int sweep_command(const sweep_options& options, const plugin_options& plugins) {
@@ -230,31 +245,36 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     std::string headline;
     int final_year = 0;
     progress_by_run progress(options.quiet);
-    for (std::size_t p = 0; p < points.size(); ++p) {
-        request.scenario_spec = specs[p];
-        request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(points.size());
-        run_results results = execute(request, registry, progress.hooks());
+    // As many points at a time as there are ranks (one without MPI): their draws, end to end, are
+    // split over the ranks, so a sweep of few draws a point keeps every rank busy.
+    const auto points_at_a_time = static_cast<std::size_t>(rank_count());
+    for (std::size_t begin = 0; begin < points.size(); begin += points_at_a_time) {
+        const std::size_t end = std::min(points.size(), begin + points_at_a_time);
+        run_results results = execute(points_plan(request, specs, begin, end, registry), progress.hooks());
         if (results.cancelled || interrupted()) return interrupted_exit();
-        if (!is_root_rank()) continue;  // the point's draws are on rank 0
-        finished_run& run = results.runs.front();
-        const simulation& sim = *run.sim;
-        table_context context = context_of(run, true);
-        context.variant = options.variant;
-        std::string prefix = std::to_string(p + 1) + ",";
-        for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
-        csv += prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context),
-                              prefix);
-        const scenario& spec = run.loaded->spec;
-        if (store) {
-            store->add_run({spec.name, options.variant, run.loaded->model->name,
-                            json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
-                            point_manifest(options, run, points[p], options.threads)},
-                           run.result, context);
+        // The points' draws are on rank 0: the other ranks' results hold no runs.
+        for (std::size_t p = begin; p < begin + results.runs.size(); ++p) {
+            finished_run& run = results.runs[p - begin];
+            const simulation& sim = *run.sim;
+            table_context context = context_of(run, true);
+            context.variant = options.variant;
+            std::string prefix = std::to_string(p + 1) + ",";
+            for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
+            csv +=
+                prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context),
+                               prefix);
+            const scenario& spec = run.loaded->spec;
+            if (store) {
+                store->add_run({spec.name, options.variant, run.loaded->model->name,
+                                json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
+                                point_manifest(options, run, points[p], options.threads)},
+                               run.result, context);
+            }
+            summaries.push_back(summarize_point(run.result, sim));
+            if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
+            final_year = spec.start_year + sim.years() - 1;
+            if (!first) first = std::move(run);
         }
-        summaries.push_back(summarize_point(run.result, sim));
-        if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
-        final_year = spec.start_year + sim.years() - 1;
-        if (!first) first = std::move(run);
     }
     progress.finish();
     if (!outputs) return exit_ok;

@@ -71,9 +71,9 @@ struct run_hooks {
 std::vector<wave_schools> waves_of(const finished_run& run);
 
 /// Runs every prepared run's draws in order; stops early (`cancelled`) when `hooks.cancel` is set.
-/// Under MPI each rank runs its share of the draws and rank 0 gathers them: only rank 0's results
-/// hold runs (the other ranks' are empty), with the same bytes as one process. Throws rank_failed
-/// (run/ranks.hpp) when another rank failed.
+/// Under MPI the draws of every run, end to end, are split over the ranks; when all are done and well,
+/// rank 0 gathers them in draw order: only its results hold runs, the same bytes as one process.
+/// Throws rank_failed (run/ranks.hpp) when another rank failed.
 run_results execute(run_plan plan, const run_hooks& hooks);
 
 /// prepare, then execute; throws input_error with every problem of the inputs.

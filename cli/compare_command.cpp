@@ -20,6 +20,7 @@
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 #include "run/manifest.hpp"
+#include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "run_summary.hpp"
 #include "thread_count.hpp"
@@ -409,12 +410,13 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     note_differences(plans, names);
 
     std::optional<output_set> outputs;
-    if (!options.out_dir.empty()) {
+    if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
         outputs.emplace(options.out_dir, options.force);
         check_outputs(*outputs, {"comparison.csv", "manifest.json"});
     }
     const run_results results = run_all(std::move(plans), options.quiet);
     if (results.cancelled) return interrupted_exit();
+    if (!is_root_rank()) return exit_ok;  // its draws are on rank 0
     const comparison compared = compare_runs(labelled_runs(results));
     if (outputs && !write_outputs(*outputs, "comparison.csv", comparison_csv(compared), results))
         return interrupted_exit();
@@ -451,12 +453,13 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     check_settings_apply(requests.front().parameters, handles);
     std::vector<run_plan> plans = prepare_all(requests, registry);
     std::optional<output_set> outputs;
-    if (!options.out_dir.empty()) {
+    if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
         outputs.emplace(options.out_dir, options.force);
         check_outputs(*outputs, {"models.csv", "manifest.json"});
     }
     const run_results results = run_all(std::move(plans), options.quiet);
     if (results.cancelled) return interrupted_exit();
+    if (!is_root_rank()) return exit_ok;  // its draws are on rank 0
     const model_comparison compared = compare_models(labelled_runs(results), metric::effect, weights);
     if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), results)) return interrupted_exit();
     std::cout << models_table(compared, results.runs.front().loaded->spec.name, options.top);

@@ -13,6 +13,7 @@
 
 #include "common/json_text.hpp"
 #include "common/text_safety.hpp"
+#include "run/ranks.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -146,7 +147,7 @@ void print_diagnostics(diagnostics found, diagnostic_format format) {
 
 progress_display::progress_display(std::string label, bool quiet)
     : label_(std::move(label)),
-      enabled_(!quiet && ::isatty(STDERR_FILENO) != 0),
+      enabled_(!quiet && ::isatty(STDERR_FILENO) != 0 && is_root_rank()),
       start_(std::chrono::steady_clock::now()) {}
 
 progress_display::~progress_display() {

@@ -16,7 +16,9 @@
 #include "engine/worker_threads.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
+#include "rank_output.hpp"
 #include "report_command.hpp"
+#include "run/ranks.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "sensitivity_command.hpp"
 #include "sources_command.hpp"
@@ -139,8 +141,7 @@ int unless_interrupted(int code) { return code == exit_ok && interrupted() ? int
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    install_signal_handling();  // first: the signal mask is inherited by every thread started later
+int run_pathways(int argc, char** argv) {
     escape_control_characters_on_terminal();
     CLI::App app{"pathways: project every student subgroup's outcomes under a theory of change"};
     app.require_subcommand(1);
@@ -328,6 +329,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_ok : exit_invalid_input;
     }
+    // Under MPI the commands that project split their draws over the ranks; any other runs on rank 0 alone.
+    const bool projects = *run_cmd || *sweep_cmd || *sensitivity_cmd || *compare_cmd || *compare_models_cmd;
+    if (!pathways::is_root_rank() && !projects) return exit_ok;
     run.threads = worker_threads(run.threads);
     run.command_line.assign(argv, argv + argc);
     validate.format = validate_format == "json" ? diagnostic_format::json : diagnostic_format::text;
@@ -362,6 +366,8 @@ int main(int argc, char** argv) {
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));
         if (*population_cmd) return unless_interrupted(population_command(population));
+    } catch (const pathways::rank_failed&) {
+        throw;  // rank 0 reported it; every rank leaves with the failed rank's code
     } catch (const pathways::input_error& e) {
         print_diagnostics(e.found(), diagnostic_format::text);
         return exit_invalid_input;
@@ -384,4 +390,16 @@ int main(int argc, char** argv) {
         return exit_internal;
     }
     return exit_internal;
+}
+
+int main(int argc, char** argv) {
+    install_signal_handling();  // first: the signal mask is inherited by every thread started later, MPI's too
+    const pathways::rank_session ranks(argc, argv);
+    quiet_unless_rank_0();
+    try {
+        const int code = run_pathways(argc, argv);
+        return pathways::conclude(code, captured_errors());
+    } catch (const pathways::rank_failed& failed) {
+        return failed.exit_code();
+    }
 }

@@ -9,6 +9,7 @@
 #include "report/output_files.hpp"
 #include "report/run_writers.hpp"
 #include "run/manifest.hpp"
+#include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "run_summary.hpp"
 
@@ -116,12 +117,14 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     const std::filesystem::path folder =
         options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
                                 : std::filesystem::path(options.out_dir);
-    output_set outputs(folder, options.force);
     std::vector<std::string> names{"manifest.json"};
     for (const std::string& format : formats) names.push_back("projection." + format);
     if (options.report) names.push_back("report.html");
     if (options.per_draw) names.insert(names.end(), {"draws.csv", "inputs.csv"});
-    if (const auto existing = outputs.conflicts(names); !existing.empty()) {
+    // Only rank 0 writes (under MPI the other ranks run their draws and hand them over).
+    std::optional<output_set> outputs;
+    if (is_root_rank()) outputs.emplace(folder, options.force);
+    if (const auto existing = outputs ? outputs->conflicts(names) : std::vector<std::string>{}; !existing.empty()) {
         for (const std::string& path : existing)
             found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
         throw input_error(found);
@@ -134,13 +137,14 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     const run_results results = execute(std::move(*plan), hooks);
     progress.finish();
     if (results.cancelled) return interrupted_exit();
+    if (!outputs) return exit_ok;
 
     run_manifest manifest = manifest_of(results);
     const auto files = result_files(results, formats, options, folder, manifest);
-    for (const auto& [name, content] : files) outputs.stage(name, content);
-    outputs.stage("manifest.json", manifest_json_text(manifest));
+    for (const auto& [name, content] : files) outputs->stage(name, content);
+    outputs->stage("manifest.json", manifest_json_text(manifest));
     if (interrupted()) return interrupted_exit();
-    outputs.commit();
+    outputs->commit();
     std::vector<std::string> written;
     for (const auto& [name, content] : files) written.push_back(name);
     written.emplace_back("manifest.json");

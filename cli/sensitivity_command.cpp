@@ -17,6 +17,7 @@
 #include "report/projection_writer.hpp"
 #include "report/sensitivity_table.hpp"
 #include "run/manifest.hpp"
+#include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "stats/distributions.hpp"
 
@@ -135,7 +136,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     check_sizes(options, inputs);
 
     std::optional<output_set> outputs;
-    if (!options.out_dir.empty()) {
+    if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
         outputs.emplace(options.out_dir, options.force);
         if (const auto existing = outputs->conflicts({"sensitivity.csv", "sensitivity-manifest.json"});
             !existing.empty()) {
@@ -146,12 +147,13 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     }
 
     progress_display progress("sensitivity", options.quiet);
-    sensitivity_options analysis{options.base_samples, options.bootstrap,   loaded->spec.seed,
-                                 options.threads,      progress.callback(), &interrupted()};
+    sensitivity_options analysis{options.base_samples, options.bootstrap, loaded->spec.seed, options.threads,
+                                 progress.callback(),  &interrupted(),    spread_over_ranks};
     const sensitivity_report report = analyse_sensitivity(sim, *target, analysis);
     if (report.cancelled || interrupted()) {
         return interrupted_exit();
     }
+    if (!is_root_rank()) return exit_ok;  // every rank has the values; rank 0 prints and writes
     const std::string what =
         loaded->spec.name + " — " + std::string(to_string(target->metric)) + " of " +
         sim.outcomes()[target->outcome].id + " for " + sim.subgroups()[target->subgroup].group.name + " in " +

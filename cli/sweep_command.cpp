@@ -15,6 +15,7 @@
 #include "report/run_writers.hpp"
 #include "report/sqlite_store.hpp"
 #include "run/manifest.hpp"
+#include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "scenario/results_writer.hpp"
 #include "scenario/scenario_patch.hpp"
@@ -184,10 +185,26 @@ std::string sweep_manifest(const sweep_options& options, const std::vector<grid_
     return manifest_json_text(manifest, details);
 }
 
-std::vector<std::string> conflicts(const sweep_options& options, const output_set& outputs) {
-    std::vector<std::string> existing = outputs.conflicts({"sweep.csv", "sweep-manifest.json"});
+std::vector<std::string> conflicts(const sweep_options& options, const std::optional<output_set>& outputs) {
+    if (!outputs) return {};
+    std::vector<std::string> existing = outputs->conflicts({"sweep.csv", "sweep-manifest.json"});
     if (!options.db.empty() && !options.force && std::filesystem::exists(options.db)) existing.push_back(options.db);
     return existing;
+}
+
+/// Points [begin, end) of the grid, each loaded and built, as one plan.
+run_plan points_plan(run_request request, const std::vector<scenario>& specs, std::size_t begin, std::size_t end,
+                     const plugin_registry& registry) {
+    run_plan plan{request, {}};
+    for (std::size_t p = begin; p < end; ++p) {
+        request.scenario_spec = specs[p];
+        request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(specs.size());
+        diagnostics found;
+        auto point = prepare(request, registry, found);
+        if (!point) throw input_error(found);
+        plan.runs.push_back(std::move(point->runs.front()));
+    }
+    return plan;
 }
 
 }  // namespace
@@ -202,7 +219,9 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     const std::filesystem::path folder =
         options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
                                 : std::filesystem::path(options.out_dir);
-    output_set outputs(folder, options.force);
+    // Only rank 0 writes (under MPI the other ranks run their share of each point's draws).
+    std::optional<output_set> outputs;
+    if (is_root_rank()) outputs.emplace(folder, options.force);
     if (const auto existing = conflicts(options, outputs); !existing.empty()) {
         for (const std::string& path : existing)
             found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
@@ -222,7 +241,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
         throw input_error(found);
     }
     std::optional<sqlite_store> store;
-    if (!options.db.empty()) store.emplace(options.db, options.force);
+    if (!options.db.empty() && is_root_rank()) store.emplace(options.db, options.force);
 
     std::string csv = sweep_csv_header(axes);
     std::vector<point_summary> summaries;
@@ -232,41 +251,49 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     progress_by_run progress(options.quiet);
     run_hooks hooks = progress.hooks();
     hooks.keep_every_draw = options.per_draw;
-    for (std::size_t p = 0; p < points.size(); ++p) {
-        request.scenario_spec = specs[p];
-        request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(points.size());
-        run_results results = execute(request, registry, hooks);
+    // As many points at a time as there are ranks (one without MPI): their draws, end to end, are
+    // split over the ranks, so a sweep of few draws a point keeps every rank busy.
+    const auto points_at_a_time = static_cast<std::size_t>(rank_count());
+    for (std::size_t begin = 0; begin < points.size(); begin += points_at_a_time) {
+        const std::size_t end = std::min(points.size(), begin + points_at_a_time);
+        run_results results = execute(points_plan(request, specs, begin, end, registry), hooks);
         if (results.cancelled || interrupted()) return interrupted_exit();
-        finished_run& run = results.runs.front();
-        const simulation& sim = *run.sim;
-        table_context context = context_of(run, true);
-        context.variant = options.variant;
-        std::string prefix = std::to_string(p + 1) + ",";
-        for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
-        csv += prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context),
-                              prefix);
-        const scenario& spec = run.loaded->spec;
-        if (store) {
-            const std::int64_t run_id = store->add_run({spec.name, options.variant, run.loaded->model->name,
-                                                        json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
-                                                        point_manifest(options, run, points[p], options.threads)},
-                                                       run.result, context);
-            if (run.every_draw) store->add_draws(run_id, *run.every_draw, context);
+        // The points' draws are on rank 0: the other ranks' results hold no runs.
+        for (std::size_t p = begin; p < begin + results.runs.size(); ++p) {
+            finished_run& run = results.runs[p - begin];
+            const simulation& sim = *run.sim;
+            table_context context = context_of(run, true);
+            context.variant = options.variant;
+            std::string prefix = std::to_string(p + 1) + ",";
+            for (const scenario_patch& patch : points[p]) prefix += exact_number(patch.value) + ",";
+            csv +=
+                prefixed_lines(projection_csv_rows(reported_rows(run.result, sim.years(), options.all_years), context),
+                               prefix);
+            const scenario& spec = run.loaded->spec;
+            if (store) {
+                const std::int64_t run_id =
+                    store->add_run({spec.name, options.variant, run.loaded->model->name,
+                                    json::to_text(grid_json(points[p]), -1), spec.seed, spec.draws,
+                                    point_manifest(options, run, points[p], options.threads)},
+                                   run.result, context);
+                if (run.every_draw) store->add_draws(run_id, *run.every_draw, context);
+            }
+            summaries.push_back(summarize_point(run.result, sim));
+            if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
+            final_year = spec.start_year + sim.years() - 1;
+            if (!first) first = std::move(run);
         }
-        summaries.push_back(summarize_point(run.result, sim));
-        if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
-        final_year = spec.start_year + sim.years() - 1;
-        if (!first) first = std::move(run);
     }
     progress.finish();
+    if (!outputs) return exit_ok;
 
-    outputs.stage("sweep.csv", csv);
-    outputs.stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
+    outputs->stage("sweep.csv", csv);
+    outputs->stage("sweep-manifest.json", sweep_manifest(options, axes, points.size(), *first, csv, options.threads));
     if (interrupted()) {
         return interrupted_exit();
     }
     if (store) store->commit();
-    outputs.commit();
+    outputs->commit();
     print_table(axes, points, summaries, headline, final_year);
     std::cout << "Wrote " << (folder / "sweep.csv").string() << ' ' << (folder / "sweep-manifest.json").string();
     if (store) std::cout << ' ' << store->path().string();

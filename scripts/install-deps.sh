@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-graph-dev libboost-filesystem-dev
+  # Boost.MPI over Open MPI: `mpirun -np N pathways run ...` splits draws across ranks (core/run).
+  libboost-mpi-dev openmpi-bin
   libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev libfmt-dev
   graphviz
   clang  # libFuzzer targets (scripts/fuzz.sh); Debian's clang ships the fuzzer runtime

@@ -321,6 +321,8 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     const std::vector<gap_pair> pairs = gap_pairs(sim, spec);
     const bool central = options.draws <= 0;
     result.draws = central ? 1 : static_cast<std::size_t>(options.draws);
+    const std::size_t first_draw = std::min(options.first_draw, result.draws);
+    const std::size_t range = std::min(options.draw_count.value_or(result.draws), result.draws - first_draw);
     diagnostics found;
     check_gap_baselines(sim, spec, found);
     // Exact quantiles need every draw's row values (never per-cell trajectories); refuse runs whose
@@ -335,6 +337,7 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
                              " MiB: use fewer draws or report fewer subgroups and outcomes");
     }
     if (found.has_errors()) throw input_error(found);
+    result.draws = range;
     result.values.assign(result.draws * result.rows.size(), not_a_number);
 
     // Threads take blocks of draws in turn (dynamic scheduling); each draw's values land at its own
@@ -362,7 +365,7 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
             try {
                 for (std::size_t i = 0; i < count; ++i) {
                     if (central) parameters[i] = sim.central_parameters();
-                    else sim.sample_parameters(options.seed, first + i, parameters[i]);
+                    else sim.sample_parameters(options.seed, first_draw + first + i, parameters[i]);
                     // Only a draw whose program is cut differs when sustained; the others are not rerun.
                     draws[i] = {&parameters[i], &outcomes[i], options.sustained_course ? &sustained[i] : nullptr,
                                 false};

@@ -83,6 +83,11 @@ struct projection_options {
     /// results. 8 draws of 256 cells keep a tile of every node in a core's L2 cache.
     std::size_t block_draws = 8;
     std::size_t tile_cells = simulation::default_tile_cells;
+    /// Run only draws [first_draw, first_draw + draw_count) of the `draws` (one rank's share; each
+    /// draw's parameters are keyed by seed and draw, so any range gives the same values as a whole
+    /// run). No count: every draw from first_draw on.
+    std::size_t first_draw = 0;
+    std::optional<std::size_t> draw_count = std::nullopt;
 };
 
 /// Per-draw metric values, `values[draw * rows.size() + row]`, plus the row descriptions.
@@ -112,7 +117,8 @@ struct projection_result {
 /// The metric rows a simulation reports, with suppression decided (subgroup head counts).
 std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spec, const projection_options& options);
 
-/// Runs every draw and computes each row's value per draw.
+/// Runs every draw (or the options' range of draws: then `draws` and `values` hold that range only)
+/// and computes each row's value per draw.
 projection_draws run_draws(const simulation& sim, const scenario& spec, const projection_options& options);
 
 /// Summaries across draws for every row, in row order. `gap_years_to_close` is undefined in draws

@@ -122,6 +122,18 @@ std::vector<double> evaluate_all(const simulation& sim, const sensitivity_target
     return values;
 }
 
+/// evaluate_all over the points, or over this process's share of them when the options spread them.
+std::vector<double> evaluate_spread(const simulation& sim, const sensitivity_target& target,
+                                    const std::vector<std::vector<double>>& points, const sensitivity_options& options,
+                                    std::size_t done_before, std::size_t total, bool& cancelled) {
+    if (!options.spread) return evaluate_all(sim, target, points, options, done_before, total, cancelled);
+    return options.spread(points.size(), [&](std::size_t first, std::size_t count) {
+        const auto begin = points.begin() + static_cast<std::ptrdiff_t>(first);
+        const std::vector<std::vector<double>> share(begin, begin + static_cast<std::ptrdiff_t>(count));
+        return evaluate_all(sim, target, share, options, done_before, total, cancelled);
+    });
+}
+
 /// A model function that records the input vectors it is asked for and answers 0.
 stats::model_function recorder(std::vector<std::vector<double>>& points) {
     return [&points](std::span<const double> inputs) {
@@ -252,10 +264,10 @@ sensitivity_report analyse_sensitivity(const simulation& sim, const sensitivity_
 
     const std::size_t total = tornado_points.size() + sobol_points.size();
     const std::vector<double> tornado_values =
-        evaluate_all(sim, target, tornado_points, options, 0, total, report.cancelled);
+        evaluate_spread(sim, target, tornado_points, options, 0, total, report.cancelled);
     if (report.cancelled) return report;
     const std::vector<double> sobol_values =
-        evaluate_all(sim, target, sobol_points, options, tornado_points.size(), total, report.cancelled);
+        evaluate_spread(sim, target, sobol_points, options, tornado_points.size(), total, report.cancelled);
     if (report.cancelled) return report;
 
     report.central = tornado_values.front();

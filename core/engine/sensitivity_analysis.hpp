@@ -47,6 +47,11 @@ struct sensitivity_options {
     unsigned threads = 1;
     std::function<void(std::size_t done, std::size_t total)> progress;  ///< called from worker threads
     const std::atomic<bool>* cancel = nullptr;
+    /// Evaluates `count` input vectors by calling `evaluate(first, count)` for this process's share
+    /// and returns every value in order (run/ranks.hpp spreads them over MPI ranks). Unset: all here.
+    std::function<std::vector<double>(
+        std::size_t count, const std::function<std::vector<double>(std::size_t first, std::size_t count)>& evaluate)>
+        spread;
 };
 
 struct sensitivity_report {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "run/ranks.hpp"
+
 namespace pathways {
 namespace {
 
@@ -67,6 +69,52 @@ std::optional<labelled_run> kept(const run_hooks& hooks, const prepared_run& run
     return labelled;
 }
 
+std::size_t draws_of(const scenario& spec) { return spec.draws > 0 ? static_cast<std::size_t>(spec.draws) : 1; }
+
+/// Where this rank's share of the plan's draws (every run's draws end to end, split over the ranks in
+/// contiguous ranges) falls in each run: runs with few draws each, such as sweep points or variants,
+/// still keep every rank busy. One rank: every draw of every run.
+std::vector<work_share> shares_in_runs(const run_plan& plan) {
+    std::size_t all = 0;
+    for (const prepared_run& run : plan.runs) all += draws_of(run.loaded->spec);
+    const work_share mine = share_of(all, this_rank(), rank_count());
+    std::vector<work_share> shares;
+    std::size_t offset = 0;
+    for (const prepared_run& run : plan.runs) {
+        const std::size_t draws = draws_of(run.loaded->spec);
+        const std::size_t begin = std::clamp(mine.first, offset, offset + draws);
+        const std::size_t end = std::clamp(mine.first + mine.count, offset, offset + draws);
+        shares.push_back({begin - offset, end - begin});
+        offset += draws;
+    }
+    return shares;
+}
+
+/// Every rank's values of a run on rank 0, in draw order (the ranks' shares are contiguous and in
+/// rank order), with the draws cut over all ranks.
+void gather_run(projection_draws& draws, std::size_t total) {
+    draws.values = gather_on_root(draws.values);
+    draws.cut.cut_draws = sum_on_root(draws.cut.cut_draws);
+    draws.draws = total;
+}
+
+/// The run summarized, with the draws `hooks` keeps; `seconds` spent on its draws before.
+finished_run finish(prepared_run& run, projection_draws draws, const run_hooks& hooks, double seconds) {
+    const auto start = std::chrono::steady_clock::now();
+    finished_run done;
+    done.name = run.name;
+    done.result = summarize_draws(draws);
+    if (hooks.keep != kept_draws::none) {
+        done.draws = kept(hooks, run, comparable_rows(draws));
+        done.sustained_draws = kept(hooks, run, sustained_rows(draws));  // none without that course
+    }
+    if (hooks.keep_every_draw) done.every_draw = std::move(draws);
+    done.seconds = seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    done.loaded = std::move(run.loaded);
+    done.sim = std::move(run.sim);
+    return done;
+}
+
 }  // namespace
 
 std::vector<wave_schools> waves_of(const finished_run& run) {
@@ -110,31 +158,41 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
     results.for_release = for_public_release(plan.request);
     results.threads = plan.request.threads;
     results.command_line = plan.request.command_line;
-    for (prepared_run& run : plan.runs) {
+    const std::vector<work_share> shares = shares_in_runs(plan);
+    std::vector<projection_draws> parts;  // under MPI: this rank's draws of each run, exchanged at the end
+    std::vector<double> seconds;
+    for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+        prepared_run& run = plan.runs[i];
         if (hooks.started) hooks.started(run.name);
         const scenario& spec = run.loaded->spec;
         projection_options options{
             spec.draws,     spec.seed,   plan.request.threads, spec.report.min_n, plan.request.suppression,
             hooks.progress, hooks.cancel};
         options.sustained_course = plan.request.sustained_course;
+        options.first_draw = shares[i].first;
+        options.draw_count = shares[i].count;
         const auto start = std::chrono::steady_clock::now();
         projection_draws draws = run_draws(*run.sim, spec, options);
         if (draws.cancelled || (hooks.cancel != nullptr && hooks.cancel->load())) {
             results.cancelled = true;
             return results;
         }
-        finished_run done;
-        done.name = run.name;
-        done.result = summarize_draws(draws);
-        done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (hooks.keep != kept_draws::none) {
-            done.draws = kept(hooks, run, comparable_rows(draws));
-            done.sustained_draws = kept(hooks, run, sustained_rows(draws));  // none without that course
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (rank_count() == 1) {
+            results.runs.push_back(finish(run, std::move(draws), hooks, elapsed));
+            continue;
         }
-        if (hooks.keep_every_draw) done.every_draw = std::move(draws);
-        done.loaded = std::move(run.loaded);
-        done.sim = std::move(run.sim);
-        results.runs.push_back(std::move(done));
+        parts.push_back(std::move(draws));
+        seconds.push_back(elapsed);
+    }
+    if (rank_count() == 1) return results;
+    // Every rank's draws are done: a failed rank stops the others here, before any values move.
+    all_ranks_well();
+    for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+        gather_run(parts[i], draws_of(plan.runs[i].loaded->spec));
+        // Rank 0 holds every draw, summarizes and writes; the other ranks' results hold no runs.
+        if (is_root_rank()) results.runs.push_back(finish(plan.runs[i], std::move(parts[i]), hooks, seconds[i]));
+        parts[i] = projection_draws{};  // release this run's draws before the next is gathered
     }
     return results;
 }

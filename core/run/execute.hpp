@@ -58,7 +58,7 @@ struct run_results {
     bool cancelled = false;
     bool suppression = true;
     bool for_release = true;  ///< small groups withheld at the publication floor or above
-    unsigned threads = 1;
+    unsigned threads = 1;     ///< per rank
     std::vector<std::string> command_line;
 };
 
@@ -74,6 +74,9 @@ struct run_hooks {
 std::vector<wave_schools> waves_of(const finished_run& run);
 
 /// Runs every prepared run's draws in order; stops early (`cancelled`) when `hooks.cancel` is set.
+/// Under MPI the draws of every run, end to end, are split over the ranks; when all are done and well,
+/// rank 0 gathers them in draw order: only its results hold runs, the same bytes as one process.
+/// Throws rank_failed (run/ranks.hpp) when another rank failed.
 run_results execute(run_plan plan, const run_hooks& hooks);
 
 /// prepare, then execute; throws input_error with every problem of the inputs.

@@ -4,6 +4,7 @@
 #include "common/version.hpp"
 #include "pathways/sdk/build_config.hpp"
 #include "pathways/sdk/effect_model.hpp"
+#include "run/ranks.hpp"
 
 namespace pathways {
 namespace {
@@ -44,6 +45,7 @@ run_manifest manifest_header(const std::vector<std::string>& command_line) {
     manifest.sdk_abi = sdk::abi_version;
     manifest.build = PATHWAYS_BUILD_FINGERPRINT;
     manifest.command_line = command_line;
+    manifest.ranks = rank_count();
     return manifest;
 }
 

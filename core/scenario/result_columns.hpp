@@ -64,6 +64,7 @@ inline constexpr std::string_view pinned = "pinned";
 inline constexpr std::string_view seed = "seed";
 inline constexpr std::string_view draws = "draws";
 inline constexpr std::string_view threads = "threads";
+inline constexpr std::string_view ranks = "ranks";
 inline constexpr std::string_view suppression = "suppression";
 inline constexpr std::string_view min_n = "min_n";
 inline constexpr std::string_view public_release = "public_release";

@@ -210,6 +210,7 @@ run_manifest read_manifest(const document& doc, diagnostics& out) {
     manifest.seed = static_cast<std::uint64_t>(root.optional_integer(key::seed, 0).value_or(0));
     manifest.draws = root.optional_integer(key::draws, 0).value_or(0);
     manifest.threads = root.optional_integer(key::threads, 0).value_or(0);
+    manifest.ranks = root.optional_integer(key::ranks, 1).value_or(1);
     manifest.suppression = root.optional_bool(key::suppression).value_or(true);
     manifest.min_n = root.optional_integer(key::min_n, 0).value_or(16);
     manifest.public_release = root.optional_bool(key::public_release).value_or(false);

@@ -99,7 +99,8 @@ struct run_manifest {
     std::vector<std::pair<std::string, double>> pinned;  ///< parameters pinned by the scenario or --set
     std::uint64_t seed = 0;
     std::int64_t draws = 0;
-    std::int64_t threads = 0;
+    std::int64_t threads = 0;  ///< per rank
+    std::int64_t ranks = 1;    ///< MPI ranks the draws were split over; 1 without MPI
     bool suppression = true;
     std::int64_t min_n = 16;
     bool public_release = false;

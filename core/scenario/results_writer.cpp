@@ -163,6 +163,7 @@ std::string manifest_json_text(const run_manifest& m, const json::value& details
     out.set(key(k::seed), m.seed)
         .set(key(k::draws), m.draws)
         .set(key(k::threads), m.threads)
+        .set(key(k::ranks), m.ranks)
         .set(key(k::suppression), m.suppression)
         .set(key(k::min_n), m.min_n)
         .set(key(k::public_release), m.public_release);

@@ -17,6 +17,7 @@
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
 #include "plugin/registry.hpp"
+#include "run/ranks.hpp"
 
 namespace {
 
@@ -107,6 +108,59 @@ void check_same_bits_for_any_schedule(const std::string& scenario, const std::op
 }
 
 }  // namespace
+
+TEST_CASE("MPI ranks' shares of the draws are contiguous, in rank order, and cover every draw once",
+          "[determinism][mpi]") {
+    // 7 draws on 2 ranks: 4 + 3; on 3 ranks: 3 + 2 + 2; 2 draws on 3 ranks: 1 + 1 + 0.
+    CHECK(share_of(7, 0, 2).first == 0);
+    CHECK(share_of(7, 0, 2).count == 4);
+    CHECK(share_of(7, 1, 2).first == 4);
+    CHECK(share_of(7, 1, 2).count == 3);
+    CHECK(share_of(7, 0, 3).count == 3);
+    CHECK(share_of(7, 1, 3).first == 3);
+    CHECK(share_of(7, 1, 3).count == 2);
+    CHECK(share_of(7, 2, 3).first == 5);
+    CHECK(share_of(7, 2, 3).count == 2);
+    CHECK(share_of(2, 2, 3).first == 2);
+    CHECK(share_of(2, 2, 3).count == 0);
+    CHECK(share_of(5, 0, 1).count == 5);
+}
+
+TEST_CASE("the ranks' ranges of draws, put together in rank order, are the whole run's bytes", "[determinism][mpi]") {
+    diagnostics found;
+    const plugin_registry plugins =
+        plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
+    const auto loaded = load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base",
+                                      plugins, scenario_overrides{}, found);
+    REQUIRE(loaded);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
+    REQUIRE_FALSE(found.has_errors());
+    constexpr std::int64_t draws = 11;
+    projection_options options{draws, loaded->spec.seed, 2, loaded->spec.report.min_n, true, {}, nullptr};
+    options.sustained_course = true;
+    const projection_draws whole = run_draws(sim, loaded->spec, options);
+    REQUIRE(whole.draws == 11);
+    for (const int ranks : {2, 3, 4}) {
+        INFO(ranks << " ranks");
+        std::vector<double> joined;
+        std::size_t cut_draws = 0;
+        for (int rank = 0; rank < ranks; ++rank) {
+            const work_share share = share_of(whole.draws, rank, ranks);
+            options.first_draw = share.first;
+            options.draw_count = share.count;
+            const projection_draws part = run_draws(sim, loaded->spec, options);
+            CHECK(part.draws == share.count);
+            CHECK(part.rows.size() == whole.rows.size());
+            joined.insert(joined.end(), part.values.begin(), part.values.end());
+            cut_draws += part.cut.cut_draws;
+        }
+        REQUIRE(joined.size() == whole.values.size());
+        CHECK(std::memcmp(joined.data(), whole.values.data(), joined.size() * sizeof(double)) == 0);
+        CHECK(cut_draws == whole.cut.cut_draws);
+    }
+}
 
 TEST_CASE("per-draw values are the same bytes for any thread count, block of draws and tile of cells",
           "[determinism]") {

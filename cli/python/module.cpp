@@ -402,8 +402,9 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
                                 target_arguments.subgroup, target_arguments.year, target_arguments.metric, found);
     if (!target) throw input_error(found);
     std::atomic<bool> cancel{false};
+    // The module runs in one process: every Sobol row is evaluated here (no spread over ranks).
     sensitivity_options options{
-        target_arguments.samples, target_arguments.bootstrap, target_arguments.seed, request.threads, {}, &cancel};
+        target_arguments.samples, target_arguments.bootstrap, target_arguments.seed, request.threads, {}, &cancel, {}};
     sensitivity_report report;
     run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
     std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);

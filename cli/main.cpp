@@ -13,8 +13,8 @@
 #include "common/environment_error.hpp"
 #include "common/version.hpp"
 #include "compare_command.hpp"
-#include "observed_commands.hpp"
 #include "engine/worker_threads.hpp"
+#include "observed_commands.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "report_command.hpp"
@@ -117,7 +117,13 @@ void add_examples(CLI::App& app) {
          "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "
          "--subgroup all --n 64"},
         {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
-        {"calibrate", "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear"},
+        {"calibrate",
+         "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear\n"
+         "  pathways calibrate scenarios/denver-scale-up.json "
+         "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
+        {"monitor",
+         "pathways monitor scenarios/denver-scale-up.json "
+         "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
         {"compare",
          "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
          "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
@@ -272,7 +278,8 @@ int main(int argc, char** argv) {
                               "of solving for an anchor");
     calibrate_cmd->add_option("--discrepancy-sd", discrepancy_sd,
                               "With --observed: model discrepancy SD added to every cell's standard error (default 0)");
-    calibrate_cmd->add_option("--variant", calibrate_observed.variant, "With --observed: variant to run (default: base)");
+    calibrate_cmd->add_option("--variant", calibrate_observed.variant,
+                              "With --observed: variant to run (default: base)");
     add_draws_option(*calibrate_cmd, calibrate_observed.draws, "With --observed: prior draws (default: 2000)");
     add_seed_option(*calibrate_cmd, calibrate_observed.seed, "With --observed: random seed; overrides the scenario");
     calibrate_cmd->add_option("--threads", calibrate_observed.threads, "Worker threads (default: all cores)");
@@ -288,7 +295,8 @@ int main(int argc, char** argv) {
     add_draws_option(*monitor_cmd, monitor.draws, "Monte Carlo draws; overrides the scenario");
     add_seed_option(*monitor_cmd, monitor.seed, "Random seed; overrides the scenario");
     monitor_cmd->add_option("--threads", monitor.threads, "Worker threads (default: all cores)");
-    monitor_cmd->add_option("--out", monitor.out, "Folder for monitor.csv and monitor.html (default: out/<scenario>/monitor)");
+    monitor_cmd->add_option("--out", monitor.out,
+                            "Folder for monitor.csv and monitor.html (default: out/<scenario>/monitor)");
     monitor_cmd->add_flag("--force", monitor.force, "Overwrite existing outputs");
     monitor_cmd->add_flag("--quiet", monitor.quiet, "No progress display");
     add_plugin_options(*monitor_cmd, plugins);

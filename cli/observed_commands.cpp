@@ -54,7 +54,8 @@ void report_observed_only(scenario& spec, const observed_data& data) {
         if (std::find(subgroups.begin(), subgroups.end(), cell.subgroup) == subgroups.end()) {
             subgroups.push_back(cell.subgroup);
         }
-        if (std::find(outcomes.begin(), outcomes.end(), cell.outcome) == outcomes.end()) outcomes.push_back(cell.outcome);
+        if (std::find(outcomes.begin(), outcomes.end(), cell.outcome) == outcomes.end())
+            outcomes.push_back(cell.outcome);
     }
     spec.report.subgroups = std::move(subgroups);
     spec.report.outcomes = std::move(outcomes);
@@ -129,8 +130,8 @@ void print_monitor_table(const monitor_table& table) {
         }
         std::cout << cell(stats::interval_text(row.projected, 3), 30)
                   << cell(signed_fixed(row.predictive_p05, 3) + ", " + signed_fixed(row.predictive_p95, 3), 18)
-                  << cell(fixed(row.percentile, 0), 7)
-                  << cell(row.inside ? "yes" : "NO", 7) << signed_fixed(row.standardised_residual, 2) << "\n";
+                  << cell(fixed(row.percentile, 0), 7) << cell(row.inside ? "yes" : "NO", 7)
+                  << signed_fixed(row.standardised_residual, 2) << "\n";
     }
 }
 
@@ -142,7 +143,8 @@ void print_coverage(const monitor_table& table) {
     std::cout << "\nCoverage: " << table.inside << " of " << table.compared
               << " observed cells inside their 90% predictive interval (" << fixed(100.0 * table.coverage(), 0)
               << "%; an honest projection covers about 90%).\nThe predictive interval is the projection's draws plus "
-                 "each cell's measurement error: where the observed value should fall.\nStandardised residuals (actual - mean) / sqrt(sd^2 + "
+                 "each cell's measurement error: where the observed value should fall.\nStandardised residuals (actual "
+                 "- mean) / sqrt(sd^2 + "
                  "se^2): root mean square "
               << fixed(table.rms_residual, 2) << " (about 1 when honest; well above 1: overconfident or off).\n";
 }
@@ -156,7 +158,8 @@ void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force
     if (force) return;
     diagnostics found;
     for (const auto& path : paths) {
-        if (std::filesystem::exists(path)) found.error(path.string(), 0, 0, "", "output exists; use --force to overwrite it");
+        if (std::filesystem::exists(path))
+            found.error(path.string(), 0, 0, "", "output exists; use --force to overwrite it");
     }
     if (found.has_errors()) throw input_error(found);
 }
@@ -171,14 +174,14 @@ int monitor_command(const observed_options& options, const plugin_options& plugi
     if (observed.results.cancelled) return interrupted_exit();
     const monitor_table table = compare_observed(observed.matches, observed.draws);
 
-    std::cout << "Projected vs actual: " << run_description(observed, options) << "\nObserved: "
-              << options.observed_file << " (" << observed.data.cells.size()
+    std::cout << "Projected vs actual: " << run_description(observed, options)
+              << "\nObserved: " << options.observed_file << " (" << observed.data.cells.size()
               << " cells), compared with the plan's course with its cut risk, level metric\n\n";
     print_monitor_table(table);
     print_coverage(table);
 
     const loaded_scenario& loaded = *observed.run().loaded;
-    const monitor_context context{loaded.spec.name, options.variant,  loaded.model->name,     options.observed_file,
+    const monitor_context context{loaded.spec.name, options.variant,  loaded.model->name,      options.observed_file,
                                   observed.sha256,  loaded.spec.seed, loaded.spec.report.min_n};
     std::filesystem::create_directories(folder);
     write_file_atomically(folder / "monitor.csv", monitor_csv(table), options.force);
@@ -189,24 +192,31 @@ int monitor_command(const observed_options& options, const plugin_options& plugi
 
 namespace {
 
-/// The posterior as a prior `run` can sample: a normal with the posterior's mean and SD, a lognormal
-/// with them (moment-matched) for an input whose prior is lognormal, and a normal truncated to the
-/// prior's bounds for a bounded prior. A posterior without spread (every weight on one draw) is fixed.
+/// The posterior as a prior `run` can sample. A normal or truncated-normal prior keeps its family and
+/// bounds, its location moved by the shift of the draws' mean and its scale by the ratio of their SDs
+/// (posterior over prior draws): with data that say nothing the prior comes back unchanged, even where
+/// truncation or clamping make the draws' moments differ from the prior's parameters. A lognormal is
+/// moment-matched to the posterior; a uniform or beta prior becomes a normal truncated to its bounds
+/// with the posterior's mean and SD. A posterior without spread (all weight on one draw) is fixed.
 sdk::prior prior_from(const input_posterior& p) {
     const double mean = p.posterior.mean;
     const double sd = p.posterior.sd;
     const sdk::prior& prior = p.input.prior;
-    if (!(sd > 0.0)) return {sdk::prior_kind::fixed, mean, 0.0, 0.0, 0.0};
+    if (!(sd > 0.0) || !(p.prior.sd > 0.0)) return {sdk::prior_kind::fixed, mean, 0.0, 0.0, 0.0};
+    const double scale = sd / p.prior.sd;
     switch (prior.kind) {
+        case sdk::prior_kind::normal:
+        case sdk::prior_kind::truncated_normal:
+            return {prior.kind, prior.a + (mean - p.prior.mean), prior.b * scale, prior.lower, prior.upper};
         case sdk::prior_kind::lognormal: {
             const double sigma2 = std::log1p(sd * sd / (mean * mean));
             return {sdk::prior_kind::lognormal, std::log(mean) - sigma2 / 2.0, std::sqrt(sigma2), 0.0, 0.0};
         }
-        case sdk::prior_kind::truncated_normal:
         case sdk::prior_kind::uniform:
         case sdk::prior_kind::beta: return {sdk::prior_kind::truncated_normal, mean, sd, prior.lower, prior.upper};
-        default: return {sdk::prior_kind::normal, mean, sd, 0.0, 0.0};
+        case sdk::prior_kind::fixed: break;
     }
+    return {sdk::prior_kind::fixed, mean, 0.0, 0.0, 0.0};
 }
 
 bool writable_input(const uncertain_input& input) {
@@ -214,15 +224,31 @@ bool writable_input(const uncertain_input& input) {
            input.applies_to == uncertain_input::target::model_parameter;
 }
 
-void print_posterior(const std::vector<input_posterior>& posterior) {
+/// How far the data moved an input: the shift of its mean and the shrinking of its SD, both in prior SDs.
+double movement(const input_posterior& p) {
+    if (!(p.prior.sd > 0.0)) return 0.0;
+    return std::fabs(p.posterior.mean - p.prior.mean) / p.prior.sd + std::fabs(1.0 - p.posterior.sd / p.prior.sd);
+}
+
+/// The inputs the data moved most, at most `shown` of them; the file holds them all.
+void print_posterior(std::vector<input_posterior> posterior, std::size_t shown) {
+    std::stable_sort(posterior.begin(), posterior.end(),
+                     [](const auto& a, const auto& b) { return movement(a) > movement(b); });
+    const std::size_t rows = std::min(shown, posterior.size());
     std::size_t width = 10;
-    for (const input_posterior& p : posterior) width = std::max(width, p.input.name.size() + 2);
-    std::cout << "  " << cell("input", width) << cell("prior mean [90% interval]", 30)
-              << cell("posterior mean [90% interval]", 30) << "posterior SD / prior SD\n";
-    for (const input_posterior& p : posterior) {
+    for (std::size_t i = 0; i < rows; ++i) width = std::max(width, posterior[i].input.name.size() + 2);
+    std::cout << "  " << cell("input (the " + std::to_string(rows) + " the data moved most)", width)
+              << cell("prior mean [90% interval]", 30) << cell("posterior mean [90% interval]", 30)
+              << "posterior SD / prior SD\n";
+    for (std::size_t i = 0; i < rows; ++i) {
+        const input_posterior& p = posterior[i];
         const double ratio = p.prior.sd > 0.0 ? p.posterior.sd / p.prior.sd : 1.0;
         std::cout << "  " << cell(p.input.name, width) << cell(stats::interval_text(p.prior, 3), 30)
                   << cell(stats::interval_text(p.posterior, 3), 30) << fixed(ratio, 2) << "\n";
+    }
+    if (posterior.size() > rows) {
+        std::cout << "  ... and " << posterior.size() - rows
+                  << " more inputs, moved less (every edge and parameter is in the parameter file)\n";
     }
 }
 
@@ -252,6 +278,8 @@ parameter_file calibrated_file(const observed_run& observed, const std::vector<i
     for (const input_posterior& p : posterior) {
         if (writable_input(p.input)) file.priors.push_back({p.input.name, prior_from(p), {}});
     }
+    // In name order, as the file reads back (JSON object keys are read sorted).
+    std::sort(file.priors.begin(), file.priors.end(), [](const auto& a, const auto& b) { return a.input < b.input; });
     parameter_provenance& provenance = file.provenance;
     provenance.scenario = options.scenario_file;
     provenance.pathways_version = version;
@@ -298,12 +326,12 @@ int calibrate_observed_command(const observed_options& options, double discrepan
         std::cout << "The scenario has no uncertain input: nothing to calibrate.\n";
         return exit_ok;
     }
-    print_posterior(posterior);
+    print_posterior(posterior, 15);
     std::cout << "\nEffective sample size (Kish): " << fixed(weights.effective_sample_size, 1) << " of "
               << observed.draws << " draws\n";
     if (effective_sample_collapsed(weights.effective_sample_size, observed.draws)) {
-        std::cerr << "pathways: warning: the effective sample size collapsed (" << fixed(weights.effective_sample_size, 1)
-                  << " of " << observed.draws
+        std::cerr << "pathways: warning: the effective sample size collapsed ("
+                  << fixed(weights.effective_sample_size, 1) << " of " << observed.draws
                   << " draws, below 50 or 1%): a few draws carry almost all the weight, so the posterior above is "
                      "unreliable and its intervals too narrow. Run more draws (--draws), or, if more draws do not "
                      "help, the observed data disagree with every draw: check the data, or allow for model "
@@ -315,8 +343,8 @@ int calibrate_observed_command(const observed_options& options, double discrepan
         std::cout << "Implementation inputs (ramp, fidelity) are reported only: their priors belong to the "
                      "scenario's plan, so the file does not replace them.\n";
     }
-    const parameter_file file = calibrated_file(observed, posterior, options, discrepancy_sd,
-                                                weights.effective_sample_size);
+    const parameter_file file =
+        calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size);
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";

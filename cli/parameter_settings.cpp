@@ -57,7 +57,8 @@ std::vector<prior_setting> read_prior_settings(const parameter_options& options)
     for (const std::string& path : options.set_files) {
         const auto file = read_parameter_file(path, found);
         if (!file) continue;
-        for (const prior_value& value : file->priors) priors.push_back({file->model, value.input, value.prior, value.where});
+        for (const prior_value& value : file->priors)
+            priors.push_back({file->model, value.input, value.prior, value.where});
     }
     if (found.has_errors()) throw input_error(found);
     return priors;

@@ -318,7 +318,8 @@ std::shared_ptr<const model_handle> with_parameter_priors(const model_handle& mo
         if (!copy) copy = std::make_shared<model_handle>(model);
         parameter_info& info = copy->parameters[*index];
         info.uncertainty = setting.prior;
-        if (const auto central = central_value(setting.prior)) info.default_value = std::clamp(*central, info.min, info.max);
+        if (const auto central = central_value(setting.prior))
+            info.default_value = std::clamp(*central, info.min, info.max);
     }
     return copy;
 }

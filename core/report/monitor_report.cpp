@@ -105,8 +105,9 @@ std::string table_html(const monitor_table& table) {
         }
         out += "<td>" + html::interval(row.projected.mean, row.projected.p05, row.projected.p95, 3) + "</td><td>" +
                html::number(row.predictive_p05, 3, true) + " to " + html::number(row.predictive_p95, 3, true) +
-               "</td><td>" + html::number(row.percentile, 0) + "</td><td>" + (row.inside ? "yes" : "<strong>no</strong>") +
-               "</td><td>" + html::number(row.standardised_residual, 2, true) + "</td></tr>";
+               "</td><td>" + html::number(row.percentile, 0) + "</td><td>" +
+               (row.inside ? "yes" : "<strong>no</strong>") + "</td><td>" +
+               html::number(row.standardised_residual, 2, true) + "</td></tr>";
     }
     return out + "</tbody></table>";
 }
@@ -114,8 +115,7 @@ std::string table_html(const monitor_table& table) {
 std::string coverage_sentence(const monitor_table& table) {
     if (table.compared == 0) return "No observed cell could be compared: every one is withheld.";
     return std::to_string(table.inside) + " of " + std::to_string(table.compared) +
-           " observed cells fall inside their 90% predictive interval (" +
-           html::number(100.0 * table.coverage(), 0) +
+           " observed cells fall inside their 90% predictive interval (" + html::number(100.0 * table.coverage(), 0) +
            "%; an honest projection covers about 90%). The root mean square standardised residual is " +
            html::number(table.rms_residual, 2) +
            " (about 1 when the projection's uncertainty and the data's standard errors are right; well above 1 "
@@ -152,13 +152,14 @@ std::string monitor_html(const monitor_table& table, const monitor_context& cont
                       "line-height:1.4}table{border-collapse:collapse}td,th{padding:.2rem .5rem;border-bottom:1px "
                       "solid #ddd;text-align:left}</style></head><body>\n<h1>" +
                       html::escape(title) + "</h1>\n<p>" + html::escape(coverage_sentence(table)) + "</p>\n";
-    out += "<p>Each observed cell (subgroup, outcome, year) against the projection of the plan with the district's "
-           "program-cut risk, the course the district actually lives through. The blue band is the projection's "
-           "90% interval of the true mean over " +
-           std::to_string(table.draws) +
-           " draws and the blue tick its mean; the pale band around it is the 90% predictive interval, where the "
-           "observed value should fall once its measurement error (its standard error) is added; the dot is the "
-           "observed value, black inside the predictive interval, vermillion outside.</p>\n";
+    out +=
+        "<p>Each observed cell (subgroup, outcome, year) against the projection of the plan with the district's "
+        "program-cut risk, the course the district actually lives through. The blue band is the projection's "
+        "90% interval of the true mean over " +
+        std::to_string(table.draws) +
+        " draws and the blue tick its mean; the pale band around it is the 90% predictive interval, where the "
+        "observed value should fall once its measurement error (its standard error) is added; the dot is the "
+        "observed value, black inside the predictive interval, vermillion outside.</p>\n";
     out += chart_svg(table) + "\n" + table_html(table) + "\n";
     out += "<p>Scenario " + html::escape(context.scenario) + ", variant " + html::escape(context.variant) +
            ", effect model " + html::escape(context.model) + ", seed " + std::to_string(context.seed) +

@@ -28,7 +28,8 @@ std::vector<observed_match> match_observed(const observed_data& data, const labe
         }
         observed_match match{cell, run.rows[found->second].suppressed, {}};
         match.values.reserve(run.draws);
-        for (std::size_t d = 0; d < run.draws; ++d) match.values.push_back(run.values[d * run.rows.size() + found->second]);
+        for (std::size_t d = 0; d < run.draws; ++d)
+            match.values.push_back(run.values[d * run.rows.size() + found->second]);
         matches.push_back(std::move(match));
     }
     return matches;
@@ -99,7 +100,8 @@ importance_weights weigh_draws(const std::vector<observed_match>& matches, doubl
         const double se = match.cell.standard_error();
         const double variance = se * se + discrepancy_sd * discrepancy_sd;
         for (std::size_t d = 0; d < draws; ++d) {
-            if (!std::isfinite(match.values[d])) throw std::invalid_argument("weigh_draws: a draw's value is not finite");
+            if (!std::isfinite(match.values[d]))
+                throw std::invalid_argument("weigh_draws: a draw's value is not finite");
             const double miss = match.cell.mean - match.values[d];
             log_likelihood[d] -= 0.5 * miss * miss / variance;  // constants cancel in the normalisation
         }

@@ -88,8 +88,7 @@ using column_index = std::array<std::optional<std::size_t>, column_count>;
 
 class observed_parser {
 public:
-    observed_parser(std::string_view text, const std::string& file, const observed_context& context,
-                    diagnostics& found)
+    observed_parser(std::string_view text, const std::string& file, const observed_context& context, diagnostics& found)
         : lines_(lines_of(text)), file_(file), context_(context), found_(found) {}
 
     observed_data read(const std::vector<csv_record>& records) {
@@ -176,9 +175,8 @@ private:
 
     void read_year(std::pair<std::string_view, std::size_t> f, std::size_t line, observed_cell& cell) {
         const auto value = parse_number(f.first);
-        const std::string horizon =
-            "expected a year of the scenario's horizon, " + std::to_string(context_.first_year) + " to " +
-            std::to_string(context_.last_year);
+        const std::string horizon = "expected a year of the scenario's horizon, " +
+                                    std::to_string(context_.first_year) + " to " + std::to_string(context_.last_year);
         if (!value || *value != std::floor(*value) || std::fabs(*value) > 1e6) {
             error(line, f.second, "year", "'" + std::string(f.first) + "' is not a whole year; " + horizon);
             return;
@@ -271,6 +269,8 @@ private:
 std::optional<observed_data> read_observed_text(std::string_view text, const std::string& file,
                                                 const observed_context& context, diagnostics& out) {
     diagnostics found;
+    constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+    if (text.starts_with(byte_order_mark)) text.remove_prefix(byte_order_mark.size());
     const std::string content = without_comments(text);
     const std::vector<csv_record> records = parse_csv(content, file, found);
     observed_parser parser(content, file, context, found);

@@ -4,8 +4,8 @@
 
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
-#include "scenario/scenario_reader.hpp"
 #include "scenario/prior_reader.hpp"
+#include "scenario/scenario_reader.hpp"
 
 namespace pathways {
 namespace {
@@ -34,8 +34,9 @@ void read_priors(object_reader& root, parameter_file& file) {
     for (const std::string& name : names) {
         const std::string pointer = priors->pointer_of(name);
         if (!is_prior_input_name(name)) {
-            priors->error_at_key(name, "'" + name + "' names no uncertain input; expected \"edge:FROM->TO\" or "
-                                                    "\"parameter:NAME\", as pathways sensitivity names them");
+            priors->error_at_key(name, "'" + name +
+                                           "' names no uncertain input; expected \"edge:FROM->TO\" or "
+                                           "\"parameter:NAME\", as pathways sensitivity names them");
             continue;
         }
         if (const auto prior = json::read_prior(priors->doc(), pointer, priors->out())) {
@@ -112,9 +113,9 @@ std::string prior_json(const sdk::prior& prior) {
 
 std::string observed_provenance(const parameter_provenance& p) {
     if (p.observed.empty()) return "";
-    std::string out = ",\n    \"observed\": " + quoted(p.observed) + ",\n    \"observed_sha256\": " +
-                      quoted(p.observed_sha256) + ",\n    \"method\": " + quoted(p.method) +
-                      ",\n    \"created\": " + quoted(p.created);
+    std::string out = ",\n    \"observed\": " + quoted(p.observed) +
+                      ",\n    \"observed_sha256\": " + quoted(p.observed_sha256) +
+                      ",\n    \"method\": " + quoted(p.method) + ",\n    \"created\": " + quoted(p.created);
     if (p.draws) out += ",\n    \"draws\": " + std::to_string(*p.draws);
     if (p.effective_sample_size) {
         out += ",\n    \"effective_sample_size\": " + json::format_number(*p.effective_sample_size);
@@ -166,7 +167,8 @@ std::string parameter_file_json(const parameter_file& file) {
     if (!file.priors.empty()) {
         out += ",\n  \"priors\": {";
         for (std::size_t i = 0; i < file.priors.size(); ++i) {
-            out += std::string(i ? "," : "") + "\n    " + quoted(file.priors[i].input) + ": " + prior_json(file.priors[i].prior);
+            out += std::string(i ? "," : "") + "\n    " + quoted(file.priors[i].input) + ": " +
+                   prior_json(file.priors[i].prior);
         }
         out += "\n  }";
     }

@@ -25,9 +25,9 @@
 /// }
 /// ```
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -32,20 +32,22 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 TEST_CASE("monitor compares every observed cell with the projection and writes monitor.csv and monitor.html",
           "[cli][monitor]") {
     scratch_folder out("monitor");
-    const auto result = run_cli("monitor " + scenario + " --observed " + observed +
-                                " --draws 40 --quiet --out '" + out.path().string() + "'");
+    const auto result = run_cli("monitor " + scenario + " --observed " + observed + " --draws 40 --quiet --out '" +
+                                out.path().string() + "'");
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
-    CHECK(contains(result.output, "Projected vs actual: Denver: from 15 PL schools to 60 (variant base, effect model "
-                                  "subgroup, 40 draws, seed 2017)"));
+    CHECK(contains(result.output,
+                   "Projected vs actual: Denver: from 15 PL schools to 60 (variant base, effect model "
+                   "subgroup, 40 draws, seed 2017)"));
     CHECK(contains(result.output, "Coverage: "));
-    CHECK(contains(result.output, "observed cells inside the projection's 90% interval"));
+    CHECK(contains(result.output, "observed cells inside their 90% predictive interval"));
     const auto rows = csv_rows(read_file(out.path() / "monitor.csv"));
     REQUIRE(rows.size() == 48);  // 8 subgroups x 2 outcomes x 3 years
     CHECK(rows.front().at("subgroup") == "all");
     CHECK(rows.front().at("year") == "2017");
     CHECK(rows.front().at("suppressed") == "0");
     CHECK_FALSE(rows.front().at("projected_p05").empty());
+    CHECK(std::stod(rows.front().at("predictive_p05")) < std::stod(rows.front().at("projected_p05")));
     const std::string html = read_file(out.path() / "monitor.html");
     CHECK(contains(html, "<svg"));
     CHECK(contains(html, "Projected and actual: Denver: from 15 PL schools to 60"));
@@ -60,8 +62,8 @@ TEST_CASE("monitor compares every observed cell with the projection and writes m
 TEST_CASE("calibrate --observed writes a parameter file of posterior priors that run accepts", "[cli][calibrate]") {
     scratch_folder out("calibrate-observed");
     const std::string file = (out.path() / "calibrated.json").string();
-    const auto result = run_cli("calibrate " + scenario + " --observed " + observed + " --draws 200 --quiet --out '" +
-                                file + "'");
+    const auto result =
+        run_cli("calibrate " + scenario + " --observed " + observed + " --draws 200 --quiet --out '" + file + "'");
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     CHECK(contains(result.output, "posterior mean [90% interval]"));
@@ -82,8 +84,7 @@ TEST_CASE("calibrate --observed writes a parameter file of posterior priors that
     CHECK(run.exit_code == 0);
 }
 
-TEST_CASE("monitor and calibrate --observed refuse bad input with exit 2 and write nothing",
-          "[cli][monitor][errors]") {
+TEST_CASE("monitor and calibrate --observed refuse bad input with exit 2 and write nothing", "[cli][monitor][errors]") {
     scratch_folder out("monitor-errors");
     const auto bad = out.path() / "bad.csv";
     std::ofstream(bad) << "subgroup,year,outcome,mean,n\nall,2016,academic.achievement.math,0.1,100\n"

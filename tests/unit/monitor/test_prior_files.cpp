@@ -34,8 +34,8 @@ TEST_CASE("a parameter file of priors round-trips with its observed provenance",
     parameter_file file;
     file.model = "lagged";
     file.parameters = {{"persistence", 0.6, {}}};
-    file.priors = {{"edge:self_efficacy->academic.achievement.math", {sdk::prior_kind::normal, 0.05, 0.02, 0, 0}, {}},
-                   {"edge:a->b", {sdk::prior_kind::truncated_normal, 0.1, 0.03, 0.0, 0.2}, {}},
+    file.priors = {{"edge:a->b", {sdk::prior_kind::truncated_normal, 0.1, 0.03, 0.0, 0.2}, {}},
+                   {"edge:self_efficacy->academic.achievement.math", {sdk::prior_kind::normal, 0.05, 0.02, 0, 0}, {}},
                    {"parameter:scale", {sdk::prior_kind::lognormal, -0.1, 0.2, 0, 0}, {}}};
     file.provenance.scenario = "scenarios/denver-pilot-2015.json";
     file.provenance.pathways_version = "0.1.0";
@@ -50,14 +50,16 @@ TEST_CASE("a parameter file of priors round-trips with its observed provenance",
     const auto read = read_parameter_file(path, found);
     REQUIRE(read);
     CHECK(found.items().empty());
-    REQUIRE(read->priors.size() == 3);
-    CHECK(read->priors[0].input == "edge:self_efficacy->academic.achievement.math");
-    CHECK(read->priors[0].prior.kind == sdk::prior_kind::normal);
-    CHECK(read->priors[0].prior.a == 0.05);
-    CHECK(read->priors[0].prior.b == 0.02);
-    CHECK(read->priors[0].where.pointer == "/priors/edge:self_efficacy->academic.achievement.math");
-    CHECK(read->priors[1].prior.kind == sdk::prior_kind::truncated_normal);
-    CHECK(read->priors[1].prior.upper == 0.2);
+    REQUIRE(read->priors.size() == 3);  // in key order
+    CHECK(read->priors[0].input == "edge:a->b");
+    CHECK(read->priors[0].prior.kind == sdk::prior_kind::truncated_normal);
+    CHECK(read->priors[0].prior.upper == 0.2);
+    CHECK(read->priors[1].input == "edge:self_efficacy->academic.achievement.math");
+    CHECK(read->priors[1].prior.kind == sdk::prior_kind::normal);
+    CHECK(read->priors[1].prior.a == 0.05);
+    CHECK(read->priors[1].prior.b == 0.02);
+    CHECK(read->priors[1].where.line == 7);
+    CHECK(read->priors[1].where.pointer == "/priors/edge:self_efficacy->academic.achievement.math");
     CHECK(read->priors[2].prior.kind == sdk::prior_kind::lognormal);
     CHECK(read->provenance.observed_sha256 == std::string(64, 'a'));
     CHECK(read->provenance.draws == 2000);
@@ -88,10 +90,12 @@ TEST_CASE("a file of priors alone may leave parameters empty; every prior error 
     CHECK_FALSE(read_parameter_file(bad, found));
     const auto got = messages(found);
     const auto has = [&](const std::string& part) {
-        return std::any_of(got.begin(), got.end(), [&](const std::string& m) { return m.find(part) != std::string::npos; });
+        return std::any_of(got.begin(), got.end(),
+                           [&](const std::string& m) { return m.find(part) != std::string::npos; });
     };
-    CHECK(has(":2:13: error: /priors/scale: 'scale' names no uncertain input; expected \"edge:FROM->TO\" or "
-              "\"parameter:NAME\", as pathways sensitivity names them"));
+    CHECK(
+        has(":2:13: error: /priors/scale: 'scale' names no uncertain input; expected \"edge:FROM->TO\" or "
+            "\"parameter:NAME\", as pathways sensitivity names them"));
     CHECK(has("/priors/edge:a->b/sd: "));
     CHECK(has("/priors/parameter:x/dist: unknown distribution 'gauss'"));
     std::filesystem::remove(bad);
@@ -159,11 +163,14 @@ TEST_CASE("the loader reports priors of unknown edges, unknown parameters and ot
     CHECK_FALSE(load_scenario(pilot, "base", registry, overrides, found));
     const auto got = messages(found);
     REQUIRE(got.size() == 3);
-    CHECK(got[0] == "p.json:3:5: error: /priors/a: 'edge:self_efficacy->academic.achievement.mth' is no edge of model "
-                    "'dps-personalized-learning'; expected an edge the model file declares; did you mean "
-                    "'edge:self_efficacy->academic.achievement.math'?");
-    CHECK(got[1].starts_with("p.json:4:5: error: /priors/b: effect model 'linear' declares no parameter 'scal'; "
-                             "expected one of 'scale'"));
-    CHECK(got[2] == "p.json:5:5: error: /priors/c: the prior of 'persistence' is for effect model 'lagged', but this "
-                    "run uses 'linear'; expected --model lagged");
+    CHECK(got[0] ==
+          "p.json:3:5: error: /priors/a: 'edge:self_efficacy->academic.achievement.mth' is no edge of model "
+          "'dps-personalized-learning'; expected an edge the model file declares; did you mean "
+          "'edge:self_efficacy->academic.achievement.math'?");
+    CHECK(
+        got[1].starts_with("p.json:4:5: error: /priors/b: effect model 'linear' declares no parameter 'scal'; "
+                           "expected one of 'scale'"));
+    CHECK(got[2] ==
+          "p.json:5:5: error: /priors/c: the prior of 'persistence' is for effect model 'lagged', but this "
+          "run uses 'linear'; expected --model lagged");
 }

@@ -259,8 +259,9 @@ int main(int argc, char** argv) {
     add_plugin_options(*anchors_cmd, plugins);
 
     calibrate_options calibrate;
-    auto* calibrate_cmd =
-        app.add_subcommand("calibrate", "Solve an effect model's knob so a scenario reproduces a published effect");
+    auto* calibrate_cmd = app.add_subcommand("calibrate",
+                                             "Solve an effect model's knob so a scenario reproduces a published effect "
+                                             "(--anchor), or update its priors from observed outcomes (--observed)");
     calibrate_cmd->add_option("scenario", calibrate.scenario_file, "Scenario file (JSON, format v1)")->required();
     calibrate_cmd->add_option("--anchor", calibrate.anchor, "Anchor to reproduce, e.g. rand2017-math");
     calibrate_cmd->add_option("--model", calibrate.model, "Effect model to calibrate instead of the scenario's");
@@ -296,7 +297,7 @@ int main(int argc, char** argv) {
     add_seed_option(*monitor_cmd, monitor.seed, "Random seed; overrides the scenario");
     monitor_cmd->add_option("--threads", monitor.threads, "Worker threads (default: all cores)");
     monitor_cmd->add_option("--out", monitor.out,
-                            "Folder for monitor.csv and monitor.html (default: out/<scenario>/monitor)");
+                            "Folder for monitor.csv and monitor.html (default: out/<scenario>-monitor)");
     monitor_cmd->add_flag("--force", monitor.force, "Overwrite existing outputs");
     monitor_cmd->add_flag("--quiet", monitor.quiet, "No progress display");
     add_plugin_options(*monitor_cmd, plugins);

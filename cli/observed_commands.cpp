@@ -37,6 +37,8 @@ struct observed_run {
 observed_context context_of(const model_graph& graph, const scenario& spec) {
     observed_context context{graph.definition().id, {}, spec.start_year, spec.start_year + spec.years - 1};
     for (const model_node& node : graph.definition().nodes) {
+        // A derived gap has no level of its own to observe; descriptive nodes are never evaluated.
+        if (node.derived != derived_metric::none || node.descriptive) continue;
         if (node.kind == node_kind::academic_outcome || node.kind == node_kind::student_outcome ||
             node.kind == node_kind::goal) {
             context.outcomes.push_back(node.id);
@@ -151,7 +153,8 @@ void print_coverage(const monitor_table& table) {
 
 std::filesystem::path monitor_folder(const observed_options& options) {
     if (!options.out.empty()) return options.out;
-    return std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem() / "monitor";
+    // Beside the run's results folder, not in it: a folder pathways' run did not write would be refused by run.
+    return std::filesystem::path("out") / (std::filesystem::path(options.scenario_file).stem().string() + "-monitor");
 }
 
 void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force) {
@@ -309,12 +312,19 @@ int calibrate_observed_command(const observed_options& options, double discrepan
         throw input_error(found);
     }
     const plugin_registry registry = load_plugins(plugins);
+    {
+        // Before the draws run: a file that exists without --force is refused at once (the scenario's
+        // own errors are reported with the others by run_observed).
+        diagnostics ignored;
+        if (const auto spec = read_scenario(options.scenario_file, options.variant, ignored)) {
+            refuse_existing({calibration_path(options, options.model.value_or(spec->effect_model))}, options.force);
+        }
+    }
     const observed_run observed =
         run_observed(options, default_calibration_draws, 100, "an importance-weighted posterior", registry);
     if (observed.results.cancelled) return interrupted_exit();
     const loaded_scenario& loaded = *observed.run().loaded;
     const std::filesystem::path out = calibration_path(options, loaded.model->name);
-    refuse_existing({out}, options.force);
 
     const importance_weights weights = weigh_draws(observed.matches, discrepancy_sd);
     const std::vector<input_posterior> posterior =

@@ -13,12 +13,14 @@ namespace {
 
 std::string number_cell(double value) { return std::isfinite(value) ? shortest_number(value) : std::string(); }
 
+/// "Black, math, 2018": the outcome by the last part of its id, so that labels fit beside the chart.
 std::string cell_label(const observed_cell& cell) {
-    return html::subgroup_label(cell.subgroup) + ", " + cell.outcome + ", " + std::to_string(cell.year);
+    const std::string outcome = cell.outcome.substr(cell.outcome.rfind('.') + 1);
+    return html::subgroup_label(cell.subgroup) + ", " + outcome + ", " + std::to_string(cell.year);
 }
 
 // Chart geometry: one band per cell, a label column on the left and a scale shared by every cell.
-constexpr double label_width = 330.0;
+constexpr double label_width = 360.0;
 constexpr double plot_width = 420.0;
 constexpr double row_height = 22.0;
 constexpr double top = 30.0;

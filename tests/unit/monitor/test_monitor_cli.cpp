@@ -68,9 +68,13 @@ TEST_CASE("calibrate --observed writes a parameter file of posterior priors that
     REQUIRE(result.exit_code == 0);
     CHECK(contains(result.output, "posterior mean [90% interval]"));
     CHECK(contains(result.output, "Effective sample size (Kish): "));
-    CHECK(contains(result.output, "edge:self_efficacy->academic.achievement.math"));
+    CHECK(contains(result.output, "input (the 15 the data moved most)"));
+    CHECK(contains(result.output, " more inputs, moved less (every edge and parameter is in the parameter file)"));
     const std::string text = read_file(file);
     CHECK(contains(text, "\"priors\": {"));
+    // A truncated-normal prior stays one, with its bounds.
+    CHECK(contains(text, "\"edge:self_efficacy->academic.achievement.math\": {\"dist\": \"truncated_normal\""));
+    CHECK(contains(text, "\"lower\": 0, \"upper\": 0.15}"));
     CHECK(contains(text, "\"observed\": \"" + observed + "\""));
     CHECK(contains(text, "\"observed_sha256\": \"" +
                              *pathways::sha256_file(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / observed) + "\""));

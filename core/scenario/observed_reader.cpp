@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <tuple>
 
@@ -182,13 +183,17 @@ private:
             return;
         }
         cell.year = static_cast<int>(*value);
-        if (cell.year < context_.first_year || cell.year > context_.last_year) {
+        if (context_.scenario_known && (cell.year < context_.first_year || cell.year > context_.last_year)) {
             error(line, f.second, "year", std::to_string(cell.year) + " is outside the projection; " + horizon);
         }
     }
 
     void read_outcome(std::pair<std::string_view, std::size_t> f, std::size_t line, observed_cell& cell) {
         cell.outcome = std::string(f.first);
+        if (!context_.scenario_known) {
+            if (cell.outcome.empty()) error(line, f.second, "outcome", "is empty; expected an outcome node id");
+            return;
+        }
         if (std::find(context_.outcomes.begin(), context_.outcomes.end(), cell.outcome) != context_.outcomes.end()) {
             return;
         }
@@ -280,6 +285,24 @@ std::optional<observed_data> read_observed_text(std::string_view text, const std
     out.append(found);
     if (failed) return std::nullopt;
     return data;
+}
+
+bool is_observed_csv(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+        if (trim(line).empty() || trim(line).starts_with('#')) continue;
+        diagnostics ignored;
+        const auto records = parse_csv(line, "", ignored);
+        if (records.empty()) return false;
+        const auto& fields = records.front().fields;
+        const auto has = [&](std::string_view name) {
+            return std::any_of(fields.begin(), fields.end(), [&](const std::string& f) { return trim(f) == name; });
+        };
+        return has("subgroup") && has("outcome");
+    }
+    return false;
 }
 
 std::optional<observed_data> read_observed_csv(const std::filesystem::path& path, const observed_context& context,

@@ -47,6 +47,9 @@ struct observed_context {
     std::vector<std::string> outcomes;  ///< ids of the outcomes a row may name
     int first_year = 0;                 ///< the scenario's start year
     int last_year = 0;                  ///< its last projected year
+    /// False when there is no scenario to check against (`pathways validate` on the file alone):
+    /// any outcome id and any year are then accepted.
+    bool scenario_known = true;
 };
 
 struct observed_data {
@@ -65,6 +68,10 @@ inline constexpr std::size_t max_observed_csv_bytes = 16u * 1024u * 1024u;
 /// cell given twice, and a file with no rows. nullopt when there was any error.
 std::optional<observed_data> read_observed_csv(const std::filesystem::path& path, const observed_context& context,
                                                diagnostics& out);
+
+/// Whether `path` looks like an observed-data CSV rather than a schools CSV: its first line that is
+/// not a comment names a `subgroup` and an `outcome` column.
+bool is_observed_csv(const std::filesystem::path& path);
 
 /// The same on text in memory; `file` names it in messages.
 std::optional<observed_data> read_observed_text(std::string_view text, const std::string& file,

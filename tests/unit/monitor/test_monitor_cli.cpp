@@ -121,3 +121,15 @@ TEST_CASE("monitor and calibrate --observed refuse bad input with exit 2 and wri
     CHECK(missing.exit_code == 2);
     CHECK(contains(missing.output, "--observed is required"));
 }
+
+TEST_CASE("validate checks an observed-data CSV on its own: its format, not its scenario", "[cli][monitor]") {
+    const auto fine = run_cli("validate " + observed);
+    CHECK(fine.exit_code == 0);
+    CHECK(contains(fine.output, "1 file valid"));
+    scratch_folder out("validate-observed");
+    const auto bad = out.path() / "observed.csv";
+    std::ofstream(bad) << "subgroup,year,outcome,mean,n\nall,2017,academic.achievement.math,0.1,0\n";
+    const auto result = run_cli("validate '" + bad.string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, bad.string() + ":2:40: error: column 'n': '0' is not a student count"));
+}

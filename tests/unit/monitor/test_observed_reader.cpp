@@ -150,3 +150,29 @@ TEST_CASE("observed data: a file that is missing or a folder is reported", "[obs
     REQUIRE(folder.items().size() == 1);
     CHECK(folder.items()[0].message == "is a directory; expected a comma-separated observed-data file");
 }
+
+TEST_CASE("observed data without a scenario: any outcome and year, everything else checked", "[observed]") {
+    const observed_context open{"", {}, 0, 0, false};
+    diagnostics found;
+    const auto data = read_observed_text(header + "all,1999,anything.at_all,0.1,10,\n", "obs.csv", open, found);
+    REQUIRE(data);
+    CHECK(data->cells[0].year == 1999);
+    diagnostics bad;
+    CHECK_FALSE(read_observed_text(header + "all,1999,,0.1,10,\n", "obs.csv", open, bad));
+    REQUIRE(bad.items().size() == 1);
+    CHECK(format_diagnostic(bad.items()[0]) ==
+          "obs.csv:2:10: error: column 'outcome': is empty; expected an outcome node id");
+}
+
+TEST_CASE("an observed-data CSV is told from a schools CSV by its header", "[observed]") {
+    const auto folder = std::filesystem::temp_directory_path();
+    const auto observed = folder / "pathways-observed-kind.csv";
+    std::ofstream(observed) << "# comment\n\nsubgroup,year,outcome,mean,n\n";
+    CHECK(is_observed_csv(observed));
+    const auto schools = folder / "pathways-schools-kind.csv";
+    std::ofstream(schools) << "school_id,name,level,enrollment\n";
+    CHECK_FALSE(is_observed_csv(schools));
+    CHECK_FALSE(is_observed_csv(folder / "pathways-no-such-file.csv"));
+    std::filesystem::remove(observed);
+    std::filesystem::remove(schools);
+}

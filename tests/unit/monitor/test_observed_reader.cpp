@@ -55,7 +55,7 @@ TEST_CASE("observed data: cells are read with canonical subgroups, comments skip
     CHECK(data->cells[1].where.line == 5);
 }
 
-TEST_CASE("observed data: optional school and note columns; a blank school is a district row", "[observed]") {
+TEST_CASE("observed data: optional school and note columns, a blank school being a district row", "[observed]") {
     diagnostics found;
     const auto data =
         read_observed_text("note,school,outcome,subgroup,year,n,mean\nfrom the state file,,o,all,2020,50,0.1\n",

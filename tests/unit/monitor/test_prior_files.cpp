@@ -69,7 +69,7 @@ TEST_CASE("a parameter file of priors round-trips with its observed provenance",
     std::filesystem::remove(path);
 }
 
-TEST_CASE("a file of priors alone may leave parameters empty; every prior error is reported",
+TEST_CASE("a file of priors alone may leave parameters empty, and every prior error is reported",
           "[parameter-file][priors][errors]") {
     const auto fine = write_temp("priors-only.json",
                                  "{\"pathways_parameters\": 1, \"model\": \"linear\", \"parameters\": {},\n"

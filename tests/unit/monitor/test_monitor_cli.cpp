@@ -133,3 +133,20 @@ TEST_CASE("validate checks an observed-data CSV on its own: its format, not its 
     CHECK(result.exit_code == 2);
     CHECK(contains(result.output, bad.string() + ":2:40: error: column 'n': '0' is not a student count"));
 }
+
+TEST_CASE("calibrate --observed warns when the effective sample size collapses, and says what to do",
+          "[cli][calibrate]") {
+    scratch_folder out("ess-collapse");
+    const auto precise = out.path() / "precise.csv";
+    // Far from every draw and measured to a ten-thousandth of an SD: one draw takes nearly all the weight.
+    std::ofstream(precise) << "subgroup,year,outcome,mean,n,se\n"
+                              "pl:yes,2018,academic.achievement.math,0.5,5965,0.0001\n"
+                              "pl:yes,2018,academic.achievement.ela,0.5,5965,0.0001\n";
+    const auto result = run_cli("calibrate " + scenario + " --observed '" + precise.string() +
+                                "' --draws 100 --quiet --out '" + (out.path() / "p.json").string() + "'");
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.output, "pathways: warning: the effective sample size collapsed ("));
+    CHECK(contains(result.output, "Run more draws (--draws)"));
+    CHECK(contains(result.output, "(--discrepancy-sd)"));
+}

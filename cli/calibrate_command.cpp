@@ -124,6 +124,10 @@ void print_anchor(const anchor& a) {
 }  // namespace
 
 int calibrate_command(const calibrate_options& options, const plugin_options& plugins) {
+    if (options.anchor.empty()) {
+        fail(command_line,
+             "nothing to calibrate against; expected --anchor ID (see pathways anchors) or --observed FILE");
+    }
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<anchor> anchors = load_anchors(options.anchors_file);
     const anchor* target = find_anchor(anchors, options.anchor);

@@ -20,6 +20,7 @@
 #include "scenario/anchor_reader.hpp"
 #include "scenario/graph_syntax.hpp"
 #include "scenario/model_reader.hpp"
+#include "scenario/observed_reader.hpp"
 #include "scenario/parameter_file.hpp"
 #include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -163,7 +164,12 @@ int validate_command(const validate_options& options, const plugin_options& plug
             case input_file_kind::anchors: read_anchors_file(file, found); break;
             case input_file_kind::parameters: validate_parameter_file(file, registry, found); break;
             case input_file_kind::json_schema: found.error(file, 0, 0, "", json_schema_message(file)); break;
-            case input_file_kind::schools_csv: read_schools_csv(file, found); break;
+            case input_file_kind::schools_csv:
+                // An observed-data CSV is checked against its scenario by monitor and calibrate --observed;
+                // on its own, everything but its outcomes and years.
+                if (is_observed_csv(file)) read_observed_csv(file, observed_context{"", {}, 0, 0, false}, found);
+                else read_schools_csv(file, found);
+                break;
         }
     }
     const bool failed = found.has_errors();

@@ -14,6 +14,7 @@
 #include "common/version.hpp"
 #include "compare_command.hpp"
 #include "engine/worker_threads.hpp"
+#include "observed_commands.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "rank_output.hpp"
@@ -118,7 +119,13 @@ void add_examples(CLI::App& app) {
          "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "
          "--subgroup all --n 64"},
         {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
-        {"calibrate", "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear"},
+        {"calibrate",
+         "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear\n"
+         "  pathways calibrate scenarios/denver-scale-up.json "
+         "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
+        {"monitor",
+         "pathways monitor scenarios/denver-scale-up.json "
+         "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
         {"compare",
          "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
          "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
@@ -258,10 +265,11 @@ int run_pathways(int argc, char** argv) {
     add_plugin_options(*anchors_cmd, plugins);
 
     calibrate_options calibrate;
-    auto* calibrate_cmd =
-        app.add_subcommand("calibrate", "Solve an effect model's knob so a scenario reproduces a published effect");
+    auto* calibrate_cmd = app.add_subcommand("calibrate",
+                                             "Solve an effect model's knob so a scenario reproduces a published effect "
+                                             "(--anchor), or update its priors from observed outcomes (--observed)");
     calibrate_cmd->add_option("scenario", calibrate.scenario_file, "Scenario file (JSON, format v1)")->required();
-    calibrate_cmd->add_option("--anchor", calibrate.anchor, "Anchor to reproduce, e.g. rand2017-math")->required();
+    calibrate_cmd->add_option("--anchor", calibrate.anchor, "Anchor to reproduce, e.g. rand2017-math");
     calibrate_cmd->add_option("--model", calibrate.model, "Effect model to calibrate instead of the scenario's");
     calibrate_cmd->add_option("--anchors", calibrate.anchors_file, "More anchors (JSON) besides the shipped ones");
     add_parameter_options(*calibrate_cmd, calibrate.parameters);
@@ -269,6 +277,36 @@ int run_pathways(int argc, char** argv) {
                               "Parameter file to write (default: out/<scenario>/calibration-<anchor>-<model>.json)");
     calibrate_cmd->add_flag("--force", calibrate.force, "Overwrite an existing parameter file");
     add_plugin_options(*calibrate_cmd, plugins);
+    // calibrate --observed and monitor (issue 14): the projection against observed outcomes.
+    observed_options calibrate_observed;
+    double discrepancy_sd = 0.0;
+    calibrate_cmd->add_option("--observed", calibrate_observed.observed_file,
+                              "Observed outcomes (CSV): update the priors of every uncertain input from them instead "
+                              "of solving for an anchor");
+    calibrate_cmd->add_option("--discrepancy-sd", discrepancy_sd,
+                              "With --observed: model discrepancy SD added to every cell's standard error (default 0)");
+    calibrate_cmd->add_option("--variant", calibrate_observed.variant,
+                              "With --observed: variant to run (default: base)");
+    add_draws_option(*calibrate_cmd, calibrate_observed.draws, "With --observed: prior draws (default: 2000)");
+    add_seed_option(*calibrate_cmd, calibrate_observed.seed, "With --observed: random seed; overrides the scenario");
+    calibrate_cmd->add_option("--threads", calibrate_observed.threads, "Worker threads (default: all cores)");
+    calibrate_cmd->add_flag("--quiet", calibrate_observed.quiet, "No progress display");
+    observed_options monitor;
+    auto* monitor_cmd =
+        app.add_subcommand("monitor", "Compare a scenario's projection with observed outcomes, cell by cell");
+    monitor_cmd->add_option("scenario", monitor.scenario_file, "Scenario file (JSON, format v1)")->required();
+    monitor_cmd->add_option("--observed", monitor.observed_file, "Observed outcomes (CSV)")->required();
+    monitor_cmd->add_option("--variant", monitor.variant, "Variant to compare (default: base)");
+    monitor_cmd->add_option("--model", monitor.model, "Effect model to use instead of the scenario's");
+    add_parameter_options(*monitor_cmd, monitor.parameters);
+    add_draws_option(*monitor_cmd, monitor.draws, "Monte Carlo draws; overrides the scenario");
+    add_seed_option(*monitor_cmd, monitor.seed, "Random seed; overrides the scenario");
+    monitor_cmd->add_option("--threads", monitor.threads, "Worker threads (default: all cores)");
+    monitor_cmd->add_option("--out", monitor.out,
+                            "Folder for monitor.csv and monitor.html (default: out/<scenario>-monitor)");
+    monitor_cmd->add_flag("--force", monitor.force, "Overwrite existing outputs");
+    monitor_cmd->add_flag("--quiet", monitor.quiet, "No progress display");
+    add_plugin_options(*monitor_cmd, plugins);
 
     // compare and compare-models (issue 5)
     compare_options compare;
@@ -361,7 +399,27 @@ int run_pathways(int argc, char** argv) {
             compare_models.command_line.assign(argv, argv + argc);
             return compare_models_command(compare_models, plugins);
         }
+        if (*calibrate_cmd && !calibrate_observed.observed_file.empty()) {
+            if (!calibrate.anchor.empty()) {
+                pathways::diagnostics found;
+                found.error("<command line>", 0, 0, "",
+                            "--anchor and --observed both given; expected one: an anchor to solve a knob for, or "
+                            "observed outcomes to update the priors from");
+                throw pathways::input_error(found);
+            }
+            calibrate_observed.scenario_file = calibrate.scenario_file;
+            calibrate_observed.model = calibrate.model;
+            calibrate_observed.parameters = calibrate.parameters;
+            calibrate_observed.out = calibrate.out;
+            calibrate_observed.force = calibrate.force;
+            calibrate_observed.threads = worker_threads(calibrate_observed.threads);
+            return calibrate_observed_command(calibrate_observed, discrepancy_sd, plugins);
+        }
         if (*calibrate_cmd) return unless_interrupted(calibrate_command(calibrate, plugins));
+        if (*monitor_cmd) {
+            monitor.threads = worker_threads(monitor.threads);
+            return monitor_command(monitor, plugins);
+        }
         if (*anchors_cmd) return unless_interrupted(anchors_command(anchors, plugins));
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));

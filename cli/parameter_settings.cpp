@@ -51,6 +51,19 @@ std::vector<parameter_setting> read_settings(const parameter_options& options) {
     return settings;
 }
 
+std::vector<prior_setting> read_prior_settings(const parameter_options& options) {
+    std::vector<prior_setting> priors;
+    diagnostics found;
+    for (const std::string& path : options.set_files) {
+        const auto file = read_parameter_file(path, found);
+        if (!file) continue;
+        for (const prior_value& value : file->priors)
+            priors.push_back({file->model, value.input, value.prior, value.where});
+    }
+    if (found.has_errors()) throw input_error(found);
+    return priors;
+}
+
 void check_settings_apply(const std::vector<parameter_setting>& settings,
                           const std::vector<const model_handle*>& models) {
     diagnostics found;

@@ -1,7 +1,9 @@
 #include "engine/scenario_loader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -249,6 +251,79 @@ const model_handle* resolve_model(scenario& spec, const plugin_registry& plugins
     return model;
 }
 
+/// The central value of a replaced prior, which central runs (--draws 0) use: its mean where a prior
+/// is given by it (fixed, normal, truncated normal as pathways writes posteriors, lognormal); none for
+/// uniform and beta priors, whose central value stays the model's.
+std::optional<double> central_value(const sdk::prior& prior) {
+    switch (prior.kind) {
+        case sdk::prior_kind::fixed:
+        case sdk::prior_kind::normal:
+        case sdk::prior_kind::truncated_normal: return prior.a;
+        case sdk::prior_kind::lognormal: return std::exp(prior.a + prior.b * prior.b / 2.0);
+        default: return std::nullopt;
+    }
+}
+
+/// The graph with every `edge:` prior of `priors` in place, rebuilt; unknown edges are errors.
+std::unique_ptr<model_graph> with_edge_priors(std::unique_ptr<model_graph> graph,
+                                              const std::vector<prior_setting>& priors, diagnostics& out) {
+    model_definition definition = graph->definition();
+    bool changed = false;
+    for (const prior_setting& setting : priors) {
+        if (!setting.input.starts_with("edge:")) continue;
+        std::vector<std::string> names;
+        bool found = false;
+        for (model_edge& edge : definition.edges) {
+            const std::string name = "edge:" + edge.from + "->" + edge.to;
+            names.push_back(name);
+            if (name != setting.input) continue;
+            edge.uncertainty = setting.prior;
+            if (const auto central = central_value(setting.prior)) edge.weight = *central;
+            found = changed = true;
+        }
+        if (!found) {
+            out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
+                      "'" + setting.input + "' is no edge of model '" + definition.id +
+                          "'; expected an edge the model file declares" + did_you_mean(setting.input, names));
+        }
+    }
+    if (!changed) return graph;
+    auto rebuilt = model_graph::build(std::move(definition), out);
+    return rebuilt ? std::make_unique<model_graph>(std::move(*rebuilt)) : nullptr;
+}
+
+/// The run's model with every `parameter:` prior of the overrides in place; null when none applies.
+std::shared_ptr<const model_handle> with_parameter_priors(const model_handle& model,
+                                                          const scenario_overrides& overrides, diagnostics& out) {
+    std::shared_ptr<model_handle> copy;
+    for (const prior_setting& setting : overrides.priors) {
+        if (!setting.input.starts_with("parameter:")) continue;
+        const std::string name = setting.input.substr(std::string_view("parameter:").size());
+        if (!setting.model.empty() && setting.model != model.name) {
+            if (overrides.skip_settings_of_other_models) continue;
+            out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
+                      "the prior of '" + name + "' is for effect model '" + setting.model + "', but this run uses '" +
+                          model.name + "'; expected --model " + setting.model);
+            continue;
+        }
+        const auto index = model.parameter_index(name);
+        if (!index) {
+            std::vector<std::string> names;
+            for (const parameter_info& info : model.parameters) names.push_back(info.name);
+            out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
+                      "effect model '" + model.name + "' declares no parameter '" + name + "'; expected one of " +
+                          quoted_list(names) + did_you_mean(name, names));
+            continue;
+        }
+        if (!copy) copy = std::make_shared<model_handle>(model);
+        parameter_info& info = copy->parameters[*index];
+        info.uncertainty = setting.prior;
+        if (const auto central = central_value(setting.prior))
+            info.default_value = std::clamp(*central, info.min, info.max);
+    }
+    return copy;
+}
+
 }  // namespace
 
 std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path, diagnostics& out) {
@@ -330,6 +405,9 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
                              "' does not exist; expected a district profile");
     }
     loaded.model = resolve_model(spec, plugins, overrides, found);
+    if (loaded.graph) loaded.graph = with_edge_priors(std::move(loaded.graph), overrides.priors, found);
+    if (loaded.model) loaded.model_with_priors = with_parameter_priors(*loaded.model, overrides, found);
+    if (loaded.model_with_priors) loaded.model = loaded.model_with_priors.get();
     if (district) loaded.schools = district_schools(*district, found);
     if (district) check_enrollment(*district, loaded.schools, found);
     if (district) fill_enrollment(*district, loaded.schools, found);

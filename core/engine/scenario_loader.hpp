@@ -29,6 +29,16 @@ struct parameter_setting {
     source_location where;  ///< the parameter file's line:col, or "<command line>"
 };
 
+/// A prior replaced from outside the scenario: the `priors` of a parameter file (`--set-file`), e.g.
+/// the posterior `pathways calibrate --observed` wrote. Draws sample the input from it instead of
+/// from the model file's or the plugin's prior; a value pinned with --set or in the scenario still wins.
+struct prior_setting {
+    std::string model;  ///< the effect model a `parameter:` prior is for; empty: whichever model runs
+    std::string input;  ///< `edge:FROM->TO` or `parameter:NAME`, as sensitivity analysis names inputs
+    sdk::prior prior;
+    source_location where;  ///< the parameter file's line:col
+};
+
 /// Command-line changes to a scenario: `--model`, `--set`, `--set-file`, `--draws`, `--seed`.
 struct scenario_overrides {
     std::optional<std::string> effect_model;
@@ -41,6 +51,7 @@ struct scenario_overrides {
     bool skip_settings_of_other_models = false;
     /// A suppression threshold from the command line; the only way below the publication floor.
     std::optional<std::int64_t> min_n{};
+    std::vector<prior_setting> priors{};  ///< replaced priors (--set-file); a later one wins over an earlier one
 };
 
 struct loaded_scenario {
@@ -50,7 +61,9 @@ struct loaded_scenario {
     std::vector<school> schools;
     population_cells cells;
     population_report population;
-    const model_handle* model = nullptr;  ///< owned by the registry, which must outlive this
+    const model_handle* model = nullptr;  ///< owned by the registry (which must outlive this), or by the next
+    /// A copy of the registry's model with replaced parameter priors, when overrides replace any.
+    std::shared_ptr<const model_handle> model_with_priors;
 };
 
 /// A district profile with what pathways builds from it: its schools and population cells.

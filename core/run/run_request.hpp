@@ -52,6 +52,7 @@ struct run_request {
     std::string label;
     std::optional<setting<std::string>> effect_model;  ///< --model
     std::vector<parameter_setting> parameters;         ///< --set and --set-file, later ones winning
+    std::vector<prior_setting> priors;                 ///< the `priors` of --set-file files
     /// compare-models: settings for other models are skipped rather than errors.
     bool skip_settings_of_other_models = false;
     std::optional<setting<std::int64_t>> draws;

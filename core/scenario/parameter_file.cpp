@@ -4,6 +4,8 @@
 
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/prior_reader.hpp"
+#include "scenario/scenario_reader.hpp"
 
 namespace pathways {
 namespace {
@@ -24,11 +26,32 @@ void read_format(object_reader& root) {
     }
 }
 
+void read_priors(object_reader& root, parameter_file& file) {
+    auto priors = root.optional_child("priors");
+    if (!priors || !priors->valid()) return;
+    const std::vector<std::string> names = priors->members();
+    if (names.empty()) priors->error("no priors; expected at least one \"edge:FROM->TO\" or \"parameter:NAME\": prior");
+    for (const std::string& name : names) {
+        const std::string pointer = priors->pointer_of(name);
+        if (!is_prior_input_name(name)) {
+            priors->error_at_key(name, "'" + name +
+                                           "' names no uncertain input; expected \"edge:FROM->TO\" or "
+                                           "\"parameter:NAME\", as pathways sensitivity names them");
+            continue;
+        }
+        if (const auto prior = json::read_prior(priors->doc(), pointer, priors->out())) {
+            file.priors.push_back({name, *prior, location_of(priors->doc(), pointer)});
+        }
+    }
+}
+
 void read_values(object_reader& root, parameter_file& file) {
     object_reader values = root.child("parameters");
     if (!values.valid()) return;
     const std::vector<std::string> names = values.members();
-    if (names.empty()) values.error("no parameters; expected at least one \"name\": number");
+    if (names.empty() && file.priors.empty()) {
+        values.error("no parameters; expected at least one \"name\": number (or a \"priors\" object)");
+    }
     for (const std::string& name : names) {
         const nlohmann::json* value = values.optional_value(name);
         if (value == nullptr) continue;
@@ -54,11 +77,60 @@ void read_provenance(object_reader& root, parameter_file& file) {
     p.achieved_effect = provenance->optional_number("achieved_effect");
     p.scenario = optional_text(*provenance, "scenario");
     p.pathways_version = optional_text(*provenance, "pathways_version");
+    p.observed = optional_text(*provenance, "observed");
+    p.observed_sha256 = optional_text(*provenance, "observed_sha256");
+    p.method = optional_text(*provenance, "method");
+    p.created = optional_text(*provenance, "created");
+    p.draws = provenance->optional_integer("draws", 0, max_draws);
+    p.effective_sample_size = provenance->optional_number("effective_sample_size", 0.0);
 }
 
 std::string quoted(const std::string& text) { return nlohmann::json(text).dump(); }
 
+std::string number_member(const char* key, double value) {
+    return ", " + quoted(key) + ": " + json::format_number(value);
+}
+
+/// A prior as model files write it: `{"dist": "normal", "mean": 0.2, "sd": 0.05}`.
+std::string prior_json(const sdk::prior& prior) {
+    const std::string bounds = number_member("lower", prior.lower) + number_member("upper", prior.upper);
+    switch (prior.kind) {
+        case sdk::prior_kind::fixed: return "{\"dist\": \"fixed\"" + number_member("value", prior.a) + "}";
+        case sdk::prior_kind::normal:
+            return "{\"dist\": \"normal\"" + number_member("mean", prior.a) + number_member("sd", prior.b) + "}";
+        case sdk::prior_kind::truncated_normal:
+            return "{\"dist\": \"truncated_normal\"" + number_member("mean", prior.a) + number_member("sd", prior.b) +
+                   bounds + "}";
+        case sdk::prior_kind::lognormal:
+            return "{\"dist\": \"lognormal\"" + number_member("mu", prior.a) + number_member("sigma", prior.b) + "}";
+        case sdk::prior_kind::uniform: return "{\"dist\": \"uniform\"" + bounds + "}";
+        case sdk::prior_kind::beta:
+            return "{\"dist\": \"beta\"" + number_member("alpha", prior.a) + number_member("beta", prior.b) + bounds +
+                   "}";
+    }
+    return "{}";
+}
+
+std::string observed_provenance(const parameter_provenance& p) {
+    if (p.observed.empty()) return "";
+    std::string out = ",\n    \"observed\": " + quoted(p.observed) +
+                      ",\n    \"observed_sha256\": " + quoted(p.observed_sha256) +
+                      ",\n    \"method\": " + quoted(p.method) + ",\n    \"created\": " + quoted(p.created);
+    if (p.draws) out += ",\n    \"draws\": " + std::to_string(*p.draws);
+    if (p.effective_sample_size) {
+        out += ",\n    \"effective_sample_size\": " + json::format_number(*p.effective_sample_size);
+    }
+    return out;
+}
+
 }  // namespace
+
+bool is_prior_input_name(std::string_view input) {
+    if (input.starts_with("parameter:")) return input.size() > std::string_view("parameter:").size();
+    if (!input.starts_with("edge:")) return false;
+    const auto arrow = input.find("->");
+    return arrow != std::string_view::npos && arrow > 5 && arrow + 2 < input.size();
+}
 
 std::optional<parameter_file> read_parameter_file(const std::filesystem::path& path, diagnostics& out) {
     diagnostics found;
@@ -75,6 +147,7 @@ std::optional<parameter_file> read_parameter_file(const std::filesystem::path& p
             file.model = *model;
             file.model_where = location_of(*doc, "/model");
         }
+        read_priors(root, file);
         read_values(root, file);
         read_provenance(root, file);
     }
@@ -90,13 +163,22 @@ std::string parameter_file_json(const parameter_file& file) {
     for (std::size_t i = 0; i < file.parameters.size(); ++i) {
         out += (i ? ", " : "") + quoted(file.parameters[i].name) + ": " + json::format_number(file.parameters[i].value);
     }
+    out += "}";
+    if (!file.priors.empty()) {
+        out += ",\n  \"priors\": {";
+        for (std::size_t i = 0; i < file.priors.size(); ++i) {
+            out += std::string(i ? "," : "") + "\n    " + quoted(file.priors[i].input) + ": " +
+                   prior_json(file.priors[i].prior);
+        }
+        out += "\n  }";
+    }
     const parameter_provenance& p = file.provenance;
-    out += "},\n  \"provenance\": {\n    \"anchor\": " + quoted(p.anchor) +
+    out += ",\n  \"provenance\": {\n    \"anchor\": " + quoted(p.anchor) +
            ",\n    \"reference\": " + quoted(p.reference) + ",\n    \"outcome\": " + quoted(p.outcome);
     if (p.target_effect) out += ",\n    \"target_effect\": " + json::format_number(*p.target_effect);
     if (p.achieved_effect) out += ",\n    \"achieved_effect\": " + json::format_number(*p.achieved_effect);
     out += ",\n    \"scenario\": " + quoted(p.scenario) + ",\n    \"pathways_version\": " + quoted(p.pathways_version) +
-           "\n  }\n}\n";
+           observed_provenance(p) + "\n  }\n}\n";
     return out;
 }
 

@@ -4,6 +4,16 @@
 /// `pathways calibrate` and read by `--set-file`. The `parameters` object has the same shape as a
 /// scenario's `effect_model.parameters`, so its keys can be pasted there.
 ///
+/// A file may also replace priors (`pathways calibrate --observed` writes the posterior so): `priors`
+/// maps an uncertain input, named as sensitivity analysis names it (`edge:FROM->TO` or
+/// `parameter:NAME`), to a prior in the model file's syntax. `parameters` may then be `{}`.
+///
+/// ```json
+///   "priors": {"edge:practice.x->outcome.y": {"dist": "normal", "mean": 0.21, "sd": 0.04}},
+///   "provenance": {"observed": "scenarios/observed/x.csv", "observed_sha256": "…", "method": "…",
+///                  "created": "2026-11-24T19:00:00Z", "draws": 2000, "effective_sample_size": 412.5, …}
+/// ```
+///
 /// ```json
 /// {
 ///   "pathways_parameters": 1,
@@ -15,13 +25,16 @@
 /// }
 /// ```
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/diagnostics.hpp"
 #include "common/model.hpp"
+#include "pathways/sdk/effect_model.hpp"
 
 namespace pathways {
 
@@ -34,8 +47,16 @@ struct parameter_value {
     source_location where;
 };
 
+/// A replaced prior of one uncertain input and where the file gives it.
+struct prior_value {
+    std::string input;  ///< `edge:FROM->TO` or `parameter:NAME`
+    sdk::prior prior;
+    source_location where;
+};
+
 /// Where calibrated values came from. Every field is optional in a file a person writes; `calibrate`
-/// fills them all. Nothing here depends on the date, so the same calibration writes the same bytes.
+/// fills the anchor's fields, `calibrate --observed` the observed data's. Only `created` depends on
+/// the date, and only an observed calibration writes it.
 struct parameter_provenance {
     std::string anchor;
     std::string reference;
@@ -44,14 +65,24 @@ struct parameter_provenance {
     std::optional<double> achieved_effect;
     std::string scenario;
     std::string pathways_version;
+    std::string observed{};         ///< the observed-data file the posterior was fitted to
+    std::string observed_sha256{};  ///< its bytes' SHA-256
+    std::string method{};           ///< how the posterior was computed
+    std::string created{};          ///< when, UTC, ISO 8601
+    std::optional<std::int64_t> draws{};
+    std::optional<double> effective_sample_size{};
 };
 
 struct parameter_file {
     std::string model;                        ///< the effect model the values belong to
     std::vector<parameter_value> parameters;  ///< in the file's key order (sorted by name)
+    std::vector<prior_value> priors;          ///< in the file's key order
     parameter_provenance provenance;
     source_location model_where;  ///< where `model` is given, for messages about it
 };
+
+/// Whether `input` names an input a prior can replace: `edge:FROM->TO` or `parameter:NAME`.
+bool is_prior_input_name(std::string_view input);
 
 /// Reads a parameter file; every problem is reported to `out` (file:line:col and pointer), and nullopt
 /// is returned when there was any. Values are only checked to be numbers here: the effect model they are

@@ -1,0 +1,39 @@
+#pragma once
+// monitor and calibrate --observed: a scenario's projection against observed outcomes, and the
+// priors of its uncertain inputs updated from them.
+
+#include <optional>
+#include <string>
+
+#include "commands.hpp"
+
+namespace pathways::cli {
+
+/// What both commands run: a scenario's draws against an observed-data file.
+struct observed_options {
+    std::string scenario_file;
+    std::string observed_file;
+    std::string variant = "base";
+    std::optional<std::string> model;  ///< instead of the scenario's effect model
+    parameter_options parameters;      ///< --set and --set-file
+    std::optional<std::string> draws;  ///< default: the scenario's (monitor), 2000 (calibrate)
+    std::optional<std::string> seed;
+    unsigned threads = 0;
+    bool quiet = false;
+    std::string out;  ///< monitor: a folder; calibrate: the parameter file
+    bool force = false;
+};
+
+/// `pathways monitor`: every observed cell against the projection (terminal, monitor.csv, monitor.html).
+int monitor_command(const observed_options& options, const plugin_options& plugins);
+
+/// `pathways calibrate --observed`: an importance-weighted posterior of every uncertain input, with its
+/// effective sample size, written as a parameter file of priors. `discrepancy_sd` is the model
+/// discrepancy added to every cell's variance.
+int calibrate_observed_command(const observed_options& options, double discrepancy_sd, const plugin_options& plugins);
+
+/// Draws calibrate --observed runs when --draws is not given: enough for an effective sample of
+/// some hundreds when the data are moderately informative.
+inline constexpr std::int64_t default_calibration_draws = 2000;
+
+}  // namespace pathways::cli

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -37,6 +38,9 @@ sdk::prior ramp_shift_prior() { return {sdk::prior_kind::truncated_normal, 0.0, 
 sdk::prior fidelity_prior(double decay) { return {sdk::prior_kind::truncated_normal, decay, decay_sd, 0.7, 1.0}; }
 
 /// Nodes whose change is the PL "dose": what the plan sets, and the primary drivers built from it.
+/// The exposure of every cell in business as usual, as a row every lane shares.
+constexpr std::array<double, sdk::max_tile_cells> no_exposure{};
+
 bool carries_dose(node_kind kind) {
     return kind == node_kind::secondary_driver || kind == node_kind::primary_driver ||
            kind == node_kind::foundational_practice;
@@ -141,7 +145,6 @@ struct simulation::workspace {
     };
     std::vector<lane> lanes;
     std::vector<implementation_schedule::result> plans;  ///< [lane]; grows, never shrinks
-    std::vector<char> rewritten;                         ///< per node: written every year before it is read
     bool lanes_are_bau = false;
     std::vector<double> edge_weights;  ///< [edge * lanes + lane]
     std::vector<double> parameters;    ///< [parameter * lanes + lane]
@@ -190,6 +193,7 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     driven_.assign(nodes.size(), 0);
     for (std::size_t n : schedule_.driven_nodes()) driven_[n] = 1;
     prepare_baselines();
+    prepare_constant_nodes();
     prepare_parent_views();
     prepare_reporting(problems);
     prepare_parameters(problems);
@@ -436,6 +440,7 @@ void simulation::prepare_engine_order() {
     initial_values_ = in_engine_order(initial_values_, order);
     baseline_achievement_ = in_engine_order(baseline_achievement_, order);
     baseline_implementation_ = in_engine_order(baseline_implementation_, order);
+    baseline_foundations_ = in_engine_order(baseline_foundations_, order);
     for (parent_view& view : parent_views_) view.grade_mask = in_engine_order(view.grade_mask, order);
     for (std::vector<double>& trend : proficiency_trends_) trend = in_engine_order(trend, order);
 
@@ -513,6 +518,24 @@ void simulation::prepare_parameters(diagnostics& problems) {
     }
     if (secondary > 0.0)
         for (double& v : baseline_implementation_) v /= secondary;
+    prepare_baseline_foundations();
+}
+
+void simulation::prepare_baseline_foundations() {
+    // The same additions, in the same order, as set_driven_nodes makes for a school at its start.
+    const std::size_t cell_count = inputs_.cells.students.size();
+    const auto& driven = schedule_.driven_nodes();
+    baseline_foundations_.assign(cell_count, 0.0);
+    double foundational = 0.0;
+    for (std::size_t k = 0; k < driven.size(); ++k) {
+        if (inputs_.graph.definition().nodes[driven[k]].kind != node_kind::foundational_practice) continue;
+        foundational += 1.0;
+        for (std::size_t c = 0; c < cell_count; ++c)
+            baseline_foundations_[c] += initial_values_[driven[k] * cell_count + c];
+    }
+    if (foundational > 0.0)
+        for (double& v : baseline_foundations_) v /= foundational;
+    else std::fill(baseline_foundations_.begin(), baseline_foundations_.end(), 3.0);
 }
 
 void simulation::link_gap_components(diagnostics& problems) {
@@ -766,12 +789,6 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
     std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
     sums.resize(lanes * years * stratum_count() * per_stratum);
     ws.lanes_are_bau = business_as_usual;
-    // A node that every year rewrites (an evaluated node, or one the plan moves) needs its initial
-    // values only as last year's at the start; the others keep them in both buffers.
-    ws.rewritten.assign(nodes, 0);
-    for (const std::size_t node : evaluated_) ws.rewritten[node] = 1;
-    for (const std::size_t node : schedule_.driven_nodes())
-        ws.rewritten[node] = !stays_initial(node, business_as_usual);
     ws.next_stratum = business_as_usual ? 0 : first_reached_stratum_;
     for (std::size_t begin = 0; begin < range.size; begin += tile) {
         run_tile({range.begin + begin, std::min(tile, range.size - begin)}, business_as_usual, ws);
@@ -784,12 +801,13 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
     const std::size_t stride = ws.stride;
     const std::size_t cell_count = all_cells_.size;
     const std::size_t nodes = inputs_.graph.definition().nodes.size();
+    // Every node that moves is rewritten each year before it is read, so it needs its initial
+    // values only as last year's at the start; the others are read from the initial values.
     for (std::size_t n = 0; n < nodes; ++n) {
+        if (stays_initial(n, business_as_usual)) continue;
         const double* initial = initial_values_.data() + n * cell_count + tile.begin;
-        for (std::size_t l = 0; l < lanes; ++l) {
-            if (!ws.rewritten[n]) std::copy(initial, initial + tile.size, ws.current.data() + (n * lanes + l) * stride);
+        for (std::size_t l = 0; l < lanes; ++l)
             std::copy(initial, initial + tile.size, ws.previous.data() + (n * lanes + l) * stride);
-        }
     }
     const std::uint32_t* school = ordered_.school.data() + tile.begin;
     for (std::size_t l = 0; l < lanes; ++l) {
@@ -803,19 +821,53 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
             std::swap(ws.current, ws.previous);
             std::swap(ws.view_current, ws.view_previous);
         }
-        set_driven_nodes(y, tile, business_as_usual, ws);
+        // Business as usual keeps every school at its start: its drivers, implementation and
+        // foundations are the initial values and its exposure none, the same in every lane and year.
+        if (!business_as_usual) set_driven_nodes(y, tile, ws);
         evaluate_year(y, tile, business_as_usual, ws);
         accumulate_strata(y, tile, ws);
     }
 }
 
-bool simulation::stays_initial(std::size_t node, bool business_as_usual) const {
-    // Business as usual keeps every school at its start levels, and a condition never ramps (its
-    // target is its start): such a node keeps the initial values run_tile put in both buffers.
-    return driven_[node] && (business_as_usual || inputs_.graph.definition().nodes[node].kind == node_kind::condition);
+void simulation::prepare_constant_nodes() {
+    const auto& nodes = inputs_.graph.definition().nodes;
+    const std::size_t cell_count = inputs_.cells.students.size();
+    std::vector<char> evaluated(nodes.size(), 0);
+    for (const std::size_t node : evaluated_) evaluated[node] = 1;
+    constant_in_bau_.assign(nodes.size(), 0);
+    constant_in_scenario_.assign(nodes.size(), 0);
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const bool rewritten = evaluated[n] || driven_[n];
+        constant_in_bau_[n] = !rewritten || driven_[n];
+        constant_in_scenario_[n] = !rewritten || (driven_[n] && nodes[n].kind == node_kind::condition);
+    }
+    // A primary driver is the mean of its members (compose_primary_driver); where they all stay at
+    // their start, so does it, provided the mean of their starts is its start to the bit (it is
+    // when the model lists the members in the same order as their composition edges).
+    for (std::size_t e = 0; e < evaluated_.size(); ++e) {
+        if (nodes[evaluated_[e]].kind != node_kind::primary_driver) continue;
+        const auto& parents = parent_edges_[e];
+        if (!std::all_of(parents.begin(), parents.end(), [&](const auto& p) { return constant_in_bau_[p.second]; }))
+            continue;
+        const double* initial = initial_values_.data() + evaluated_[e] * cell_count;
+        bool same = true;
+        for (std::size_t c = 0; c < cell_count && same; ++c) {
+            double mean = 0.0;
+            for (const auto& parent : parents) mean += initial_values_[parent.second * cell_count + c];
+            if (!parents.empty()) mean /= static_cast<double>(parents.size());
+            same = std::bit_cast<std::uint64_t>(mean) == std::bit_cast<std::uint64_t>(initial[c]);
+        }
+        constant_in_bau_[evaluated_[e]] = same;
+    }
 }
 
-void simulation::set_driven_nodes(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const {
+const double* simulation::this_year(std::size_t node, std::size_t lane, const cell_range& tile, bool business_as_usual,
+                                    const workspace& ws) const {
+    if (stays_initial(node, business_as_usual)) return initial_values_.data() + node * all_cells_.size + tile.begin;
+    return ws.current.data() + (node * ws.lanes.size() + lane) * ws.stride;
+}
+
+void simulation::set_driven_nodes(int year, const cell_range& tile, workspace& ws) const {
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto& driven = schedule_.driven_nodes();
     const std::size_t lanes = ws.lanes.size();
@@ -835,17 +887,31 @@ void simulation::set_driven_nodes(int year, const cell_range& tile, bool busines
         double secondary = 0.0;
         double foundational = 0.0;
         for (std::size_t k = 0; k < driven.size(); ++k) {
-            double* values = ws.current.data() + (driven[k] * lanes + l) * stride;
-            if (!stays_initial(driven[k], business_as_usual)) {
-                for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
-            }
             const node_kind kind = nodes[driven[k]].kind;
+            double* total = nullptr;  // the mean this node counts towards, if any
             if (kind == node_kind::secondary_driver) {
                 secondary += 1.0;
-                for (std::size_t i = 0; i < n; ++i) implementation[i] += values[i];
+                total = implementation;
             } else if (kind == node_kind::foundational_practice) {
                 foundational += 1.0;
-                for (std::size_t i = 0; i < n; ++i) foundations[i] += values[i];
+                total = foundations;
+            }
+            if (stays_initial(driven[k], false)) {
+                const double* values = this_year(driven[k], l, tile, false, ws);
+                if (total != nullptr)
+                    for (std::size_t i = 0; i < n; ++i) total[i] += values[i];
+                continue;
+            }
+            // The school's level is written and counted in one pass over the tile.
+            double* row = ws.current.data() + (driven[k] * lanes + l) * stride;
+            const double* level = levels.data() + k;
+            if (total == nullptr) {
+                for (std::size_t i = 0; i < n; ++i) row[i] = level[school[i] * driven.size()];
+            } else {
+                for (std::size_t i = 0; i < n; ++i) {
+                    row[i] = level[school[i] * driven.size()];
+                    total[i] += row[i];
+                }
             }
         }
         if (secondary > 0.0)
@@ -875,30 +941,38 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
         return sdk::block_values{values.data() + slot * lanes * stride, stride};
     };
     const auto part = [&](const auto& values) { return std::span(values.data() + tile.begin, n); };
-    const sdk::cell_attributes attributes{part(ordered_.race),
-                                          part(ordered_.ell),
-                                          part(ordered_.frl),
-                                          part(ordered_.sped),
-                                          part(ordered_.grade_band),
-                                          part(ordered_.students),
-                                          part(baseline_achievement_),
-                                          part(baseline_implementation_),
-                                          {ws.exposure.data(), stride},
-                                          {ws.implementation.data(), stride},
-                                          {ws.foundations.data(), stride},
-                                          {ws.school_dose.data(), stride}};
+    sdk::cell_attributes attributes{part(ordered_.race),
+                                    part(ordered_.ell),
+                                    part(ordered_.frl),
+                                    part(ordered_.sped),
+                                    part(ordered_.grade_band),
+                                    part(ordered_.students),
+                                    part(baseline_achievement_),
+                                    part(baseline_implementation_),
+                                    {ws.exposure.data(), stride},
+                                    {ws.implementation.data(), stride},
+                                    {ws.foundations.data(), stride},
+                                    {ws.school_dose.data(), stride}};
+    // In business as usual every lane's implementation is its baseline (a change of 0 scaled by any
+    // dose), its foundations their start and its exposure none: rows shared by the lanes.
+    if (business_as_usual) {
+        attributes.years_of_exposure = {no_exposure.data(), 0};
+        attributes.implementation = {baseline_implementation_.data() + tile.begin, 0};
+        attributes.foundations = {baseline_foundations_.data() + tile.begin, 0};
+    }
     const std::span<const double> pl_schools(ws.pl_schools.data() + y * lanes, lanes);
 
     for (std::size_t e = 0; e < evaluated_.size(); ++e) {
         const std::size_t node = evaluated_[e];
+        if (stays_initial(node, business_as_usual)) continue;
         ws.parents.clear();
         for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
             const auto [edge, parent] = parent_edges_[e][k];
             const auto slot = parent_view_slot_[e][k];
             const std::span<const double> weight(ws.edge_weights.data() + edge * lanes, lanes);
             const std::span<const double> initial(initial_of(parent), n);
-            // A scaled view of an unchanged parent is the parent's initial values, in every draw.
-            if (slot && stays_initial(parent, business_as_usual)) {
+            // An unchanged parent, and a scaled view of one, is the parent's initial values, in every draw.
+            if (stays_initial(parent, business_as_usual)) {
                 ws.parents.push_back(
                     {nodes[parent].id, nodes[parent].kind, weight, {initial.data(), 0}, {initial.data(), 0}, initial});
                 continue;
@@ -988,7 +1062,7 @@ void simulation::compute_shares(int year, const cell_range& tile, workspace& ws)
         const std::vector<double>& trend = proficiency_trends_[p];
         const double years_of_trend = static_cast<double>(y + 1);
         for (std::size_t l = 0; l < lanes; ++l) {
-            const double* values = ws.current.data() + (scale.node * lanes + l) * stride;
+            const double* values = this_year(scale.node, l, tile, ws.lanes_are_bau, ws);
             double* share = ws.shares.data() + (p * lanes + l) * stride;
             for (std::size_t i = 0; i < tile.size; ++i) {
                 // A cell still at its baseline reads its share instead of evaluating the CDF.
@@ -1023,7 +1097,7 @@ void simulation::accumulate_strata(int year, const cell_range& tile, workspace& 
         for (std::size_t l = 0; l < lanes; ++l) {
             for (std::size_t k = 0; k < per_stratum; ++k) {
                 const double* values = k < outcomes_.size()
-                                           ? ws.current.data() + (outcomes_[k].node * lanes + l) * stride
+                                           ? this_year(outcomes_[k].node, l, tile, ws.lanes_are_bau, ws)
                                            : ws.shares.data() + ((k - outcomes_.size()) * lanes + l) * stride;
                 double* open = ws.open_sums.data() + ((l * years + y) * per_stratum + k) * 4;
                 if (from == 0) std::fill_n(open, 4, 0.0);

@@ -181,10 +181,23 @@ private:
     /// Runs every lane of `ws` over `range`, tile by tile, and writes their aggregates.
     void run_lanes(bool business_as_usual, const cell_range& range, std::size_t tile, workspace& ws) const;
     void run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const;
-    void set_driven_nodes(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
+    /// The plan's levels of this year in the scenario's lanes, and the implementation and foundations they make.
+    void set_driven_nodes(int year, const cell_range& tile, workspace& ws) const;
     void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
-    [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const;
+    /// Whether a node keeps its initial values in every lane and year of a run: a node nothing
+    /// rewrites, a plan-driven node in business as usual (every school stays at its start) or a
+    /// condition (its target is its start), and in business as usual a primary driver whose members
+    /// all stay initial and whose mean of them is its initial value. Such a node is read from the
+    /// initial values, shared by every lane, and never written.
+    [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const {
+        return (business_as_usual ? constant_in_bau_ : constant_in_scenario_)[node] != 0;
+    }
+    /// Lane `lane`'s values of `node` this year over `tile`.
+    [[nodiscard]] const double* this_year(std::size_t node, std::size_t lane, const cell_range& tile,
+                                          bool business_as_usual, const workspace& ws) const;
+    void prepare_constant_nodes();
+    void prepare_baseline_foundations();
     void compute_shares(int year, const cell_range& tile, workspace& ws) const;
     /// Adds the tile's cells to the stratum sums of every lane (fixed order: dot()'s, whatever the tile).
     void accumulate_strata(int year, const cell_range& tile, workspace& ws) const;
@@ -219,6 +232,11 @@ private:
     };
     std::vector<proficiency_scale> proficiency_cuts_;
     std::vector<double> baseline_implementation_;  ///< per cell, engine order
+    /// Per cell, engine order: the mean foundational-practice level at the start (3 when the model has
+    /// none), which is every lane's `foundations` in business as usual.
+    std::vector<double> baseline_foundations_;
+    std::vector<char> constant_in_bau_;       ///< per node: see stays_initial
+    std::vector<char> constant_in_scenario_;  ///< per node: see stays_initial
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;  ///< NaN where the parameter is uncertain

@@ -102,6 +102,13 @@ PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const doub
     for (; j < to; ++j) acc[0] += w[j - from] * v[j - from];
 }
 
+/// Whether any of the first `n` values of `a` and `b` differ, in one pass that vectorises.
+PATHWAYS_VECTORISED bool any_differ(const double* a, const double* b, std::size_t n) {
+    unsigned differ = 0;
+    for (std::size_t i = 0; i < n; ++i) differ |= static_cast<unsigned>(a[i] != b[i]);
+    return differ != 0;
+}
+
 bool is_evaluated(node_kind kind) {
     return kind == node_kind::student_outcome || kind == node_kind::academic_outcome || kind == node_kind::goal;
 }
@@ -161,6 +168,7 @@ struct simulation::workspace {
     std::vector<double> school_dose;  ///< this draw's multiplier on each cell's school's dose
     std::vector<double> factor;       ///< scratch: grade mask times dose multiplier
     std::vector<double> shares;       ///< share proficient per cell
+    std::vector<double> scores;       ///< scratch: one lane's z-scores of the cell means against a cut
     /// The four running sums of the stratum open across a tile boundary: [((lane * years + year) *
     /// sums_per_stratum + k) * 4 + j].
     std::vector<double> open_sums;
@@ -485,10 +493,12 @@ void simulation::prepare_baseline_shares() {
         for (std::size_t y = 0; y < years; ++y) {
             const double years_of_trend = static_cast<double>(y + 1);
             double* shares = baseline_shares_.data() + (p * years + y) * cell_count;
+            // Through the batch CDF, as compute_shares takes a moved cell's share.
             for (std::size_t i = 0; i < cell_count; ++i) {
                 const double level = initial[i] + (trend.empty() ? 0.0 : trend[i] * years_of_trend);
-                shares[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+                shares[i] = (level - scale.cut) / scale.within_cell_sd;
             }
+            stats::normal_cdf({shares, cell_count}, {shares, cell_count});
         }
     }
 }
@@ -785,6 +795,7 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
         v->resize(lanes * tile);
     }
     ws.shares.resize(proficiency_cuts_.size() * lanes * tile);
+    ws.scores.resize(tile);
     ws.open_sums.resize(lanes * years * per_stratum * 4);
     std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
     sums.resize(lanes * years * stratum_count() * per_stratum);
@@ -1064,15 +1075,23 @@ void simulation::compute_shares(int year, const cell_range& tile, workspace& ws)
         for (std::size_t l = 0; l < lanes; ++l) {
             const double* values = this_year(scale.node, l, tile, ws.lanes_are_bau, ws);
             double* share = ws.shares.data() + (p * lanes + l) * stride;
-            for (std::size_t i = 0; i < tile.size; ++i) {
-                // A cell still at its baseline reads its share instead of evaluating the CDF.
-                if (values[i] == initial[i]) {
-                    share[i] = at_baseline[i];
-                    continue;
-                }
-                const double level = values[i] + (trend.empty() ? 0.0 : trend[tile.begin + i] * years_of_trend);
-                share[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+            // A cell still at its baseline reads its share instead of evaluating the CDF; a tile whose
+            // cells all are (every tile of business as usual with the shipped models) evaluates none.
+            if (!any_differ(values, initial, tile.size)) {
+                std::copy_n(at_baseline, tile.size, share);
+                continue;
             }
+            double* score = ws.scores.data();
+            if (trend.empty()) {
+                for (std::size_t i = 0; i < tile.size; ++i)
+                    score[i] = (values[i] + 0.0 - scale.cut) / scale.within_cell_sd;
+            } else {
+                const double* rate = trend.data() + tile.begin;
+                for (std::size_t i = 0; i < tile.size; ++i)
+                    score[i] = (values[i] + rate[i] * years_of_trend - scale.cut) / scale.within_cell_sd;
+            }
+            stats::normal_cdf({score, tile.size}, {share, tile.size});
+            for (std::size_t i = 0; i < tile.size; ++i) share[i] = values[i] == initial[i] ? at_baseline[i] : share[i];
         }
     }
 }

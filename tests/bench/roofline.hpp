@@ -2,8 +2,9 @@
 /// \file
 /// A roofline for the engine's propagation: the same arithmetic as the `linear` model, with none of
 /// the engine's generality. For each evaluated node, out[c] = initial[c] + Σ_parents w·(cur[c] − ini[c])
-/// over contiguous arrays, cells × nodes × years, with the cells in tiles that stay in cache and a
-/// block of runs side by side (each its own edge weights) so the baselines are read once per block.
+/// over contiguous arrays, cells × nodes × years, in the engine's shape: blocks of 8 runs (each its
+/// own edge weights), tiles of 256 cells, a row per node and run, every year of a tile before the next
+/// tile, and the arithmetic built for AVX2 (with a baseline x86-64 fallback) as the engine's is.
 
 #include <cstdint>
 

@@ -126,17 +126,46 @@ double solve_cut_score(std::span<const double> levels, std::span<const double> s
     double low = -10.0;
     double high = 10.0;
     const double total = const_array_map(students.data(), static_cast<Eigen::Index>(students.size())).sum();
+    std::vector<double> shares(levels.size());
     for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
         const double cut = 0.5 * (low + high);
+        for (std::size_t c = 0; c < levels.size(); ++c) shares[c] = (levels[c] - cut) / sd;
+        stats::normal_cdf(shares, shares);  // the engine's CDF (one of a national population's costs at start)
         double above = 0.0;
-        for (std::size_t c = 0; c < levels.size(); ++c)
-            above += students[c] * stats::normal_cdf((levels[c] - cut) / sd);
+        for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * shares[c];
         (above / total > proficient ? low : high) = cut;
     }
     return 0.5 * (low + high);
 }
 
 }  // namespace
+
+/// Per cell, a row of bits (whether the plan reaches its school, then its membership of every
+/// reported subgroup in every year), packed 64 to a word: a national population has millions of cells.
+struct simulation::cell_keys {
+    std::size_t words = 0;
+    std::vector<std::uint64_t> bits;  ///< [cell * words + word]
+
+    cell_keys(std::size_t cells, std::size_t bit_count) : words((bit_count + 63) / 64), bits(cells * words, 0) {}
+    void set(std::size_t cell, std::size_t bit) { bits[cell * words + bit / 64] |= std::uint64_t{1} << (bit % 64); }
+    [[nodiscard]] bool test(std::size_t cell, std::size_t bit) const {
+        return (bits[cell * words + bit / 64] >> (bit % 64)) & 1u;
+    }
+    [[nodiscard]] bool equal(std::size_t a, std::size_t b) const {
+        return std::equal(bits.begin() + static_cast<std::ptrdiff_t>(a * words),
+                          bits.begin() + static_cast<std::ptrdiff_t>((a + 1) * words),
+                          bits.begin() + static_cast<std::ptrdiff_t>(b * words));
+    }
+    /// Lexicographic by bit, a clear bit first (as std::vector<bool> compares): the cell whose bit is
+    /// clear where the rows first differ comes first.
+    [[nodiscard]] bool less(std::size_t a, std::size_t b) const {
+        for (std::size_t w = 0; w < words; ++w) {
+            const std::uint64_t differ = bits[a * words + w] ^ bits[b * words + w];
+            if (differ != 0) return (bits[a * words + w] & (differ & (~differ + 1))) == 0;
+        }
+        return false;
+    }
+};
 
 /// Scratch of one thread for a group of lanes (the draws of a block, business as usual or the
 /// scenario, plus a lane per cut draw's sustained course) over one tile of cells, reused from block to
@@ -407,15 +436,24 @@ void simulation::prepare_streams() {
 
 namespace {
 
-/// `values` (per input cell, in blocks of `cells`) in engine order: position i holds cell order[i].
+/// Puts `values` (per input cell, in blocks of `cells`) in engine order, position i holding cell
+/// order[i], a block at a time through one block of scratch: the initial values of every node of a
+/// national population are over a gigabyte, too much to hold twice.
 template <class T>
-std::vector<T> in_engine_order(const std::vector<T>& values, const std::vector<std::uint32_t>& order) {
-    std::vector<T> out(values.size());
+void put_in_engine_order(std::vector<T>& values, const std::vector<std::uint32_t>& order) {
     const std::size_t cells = order.size();
+    std::vector<T> block_values(cells);
     for (std::size_t block = 0; cells > 0 && block < values.size() / cells; ++block) {
-        for (std::size_t i = 0; i < cells; ++i) out[block * cells + i] = values[block * cells + order[i]];
+        T* at = values.data() + block * cells;
+        std::copy_n(at, cells, block_values.begin());
+        for (std::size_t i = 0; i < cells; ++i) at[i] = block_values[order[i]];
     }
-    return out;
+}
+
+template <class T>
+std::vector<T> in_engine_order(std::vector<T> values, const std::vector<std::uint32_t>& order) {
+    put_in_engine_order(values, order);
+    return values;
 }
 
 }  // namespace
@@ -427,17 +465,19 @@ void simulation::prepare_engine_order() {
     // A cell's key: whether the plan reaches its school within the horizon, then its membership of
     // every reported subgroup in every year. Cells with equal keys form a stratum.
     const std::vector<bool> reached = schedule_.reached_by(inputs_.spec.years - 1);
-    std::vector<std::vector<bool>> keys(cell_count, std::vector<bool>(1 + years * subgroups_.size(), false));
-    for (std::size_t c = 0; c < cell_count; ++c) keys[c][0] = reached[cells.school[c]];
+    cell_keys keys(cell_count, 1 + years * subgroups_.size());
+    for (std::size_t c = 0; c < cell_count; ++c) {
+        if (reached[cells.school[c]]) keys.set(c, 0);
+    }
     for (std::size_t y = 0; y < years; ++y) {
         for (std::size_t g = 0; g < subgroups_.size(); ++g) {
             for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y)))
-                keys[c][1 + y * subgroups_.size() + g] = true;
+                keys.set(c, 1 + y * subgroups_.size() + g);
         }
     }
     std::vector<std::uint32_t> order(cell_count);
     for (std::size_t c = 0; c < cell_count; ++c) order[c] = static_cast<std::uint32_t>(c);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys.less(a, b); });
     engine_position_.assign(cell_count, 0);
     for (std::size_t i = 0; i < cell_count; ++i) engine_position_[order[i]] = static_cast<std::uint32_t>(i);
 
@@ -445,29 +485,26 @@ void simulation::prepare_engine_order() {
                 in_engine_order(cells.frl, order),        in_engine_order(cells.sped, order),
                 in_engine_order(cells.grade_band, order), in_engine_order(cells.students, order),
                 in_engine_order(cells.school, order)};
-    initial_values_ = in_engine_order(initial_values_, order);
-    baseline_achievement_ = in_engine_order(baseline_achievement_, order);
-    baseline_implementation_ = in_engine_order(baseline_implementation_, order);
-    baseline_foundations_ = in_engine_order(baseline_foundations_, order);
-    for (parent_view& view : parent_views_) view.grade_mask = in_engine_order(view.grade_mask, order);
-    for (std::vector<double>& trend : proficiency_trends_) trend = in_engine_order(trend, order);
-
-    std::vector<std::vector<bool>> sorted_keys(cell_count);
-    for (std::size_t i = 0; i < cell_count; ++i) sorted_keys[i] = std::move(keys[order[i]]);
-    prepare_strata(sorted_keys);
+    put_in_engine_order(initial_values_, order);
+    put_in_engine_order(baseline_achievement_, order);
+    put_in_engine_order(baseline_implementation_, order);
+    put_in_engine_order(baseline_foundations_, order);
+    for (parent_view& view : parent_views_) put_in_engine_order(view.grade_mask, order);
+    for (std::vector<double>& trend : proficiency_trends_) put_in_engine_order(trend, order);
+    prepare_strata(keys, order);
 }
 
-void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
-    const std::size_t cell_count = keys.size();
+void simulation::prepare_strata(const cell_keys& keys, const std::vector<std::uint32_t>& order) {
+    const std::size_t cell_count = order.size();
     const std::size_t groups = subgroups_.size();
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     stratum_begin_.clear();
     for (std::size_t i = 0; i < cell_count; ++i) {
-        if (i == 0 || keys[i] != keys[i - 1]) stratum_begin_.push_back(i);
+        if (i == 0 || !keys.equal(order[i], order[i - 1])) stratum_begin_.push_back(i);
     }
     const auto first_reached =
-        std::find_if(keys.begin(), keys.end(), [](const std::vector<bool>& key) { return key[0]; });
-    const std::size_t reached_begin = static_cast<std::size_t>(first_reached - keys.begin());
+        std::find_if(order.begin(), order.end(), [&](std::uint32_t c) { return keys.test(c, 0); });
+    const std::size_t reached_begin = static_cast<std::size_t>(first_reached - order.begin());
     first_reached_stratum_ = static_cast<std::size_t>(
         std::lower_bound(stratum_begin_.begin(), stratum_begin_.end(), reached_begin) - stratum_begin_.begin());
     stratum_begin_.push_back(cell_count);
@@ -475,9 +512,9 @@ void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
     reached_cells_ = {reached_begin, cell_count - reached_begin};
     group_strata_.assign(years * groups, {});
     for (std::size_t s = 0; s < stratum_count(); ++s) {
-        const std::vector<bool>& key = keys[stratum_begin_[s]];
+        const std::uint32_t first = order[stratum_begin_[s]];
         for (std::size_t k = 0; k < years * groups; ++k) {
-            if (key[1 + k]) group_strata_[k].push_back(static_cast<std::uint32_t>(s));
+            if (keys.test(first, 1 + k)) group_strata_[k].push_back(static_cast<std::uint32_t>(s));
         }
     }
 }
@@ -1118,13 +1155,15 @@ void simulation::accumulate_strata(int year, const cell_range& tile, workspace& 
                 const double* values = k < outcomes_.size()
                                            ? this_year(outcomes_[k].node, l, tile, ws.lanes_are_bau, ws)
                                            : ws.shares.data() + ((k - outcomes_.size()) * lanes + l) * stride;
+                double& sum = sums[((l * years + y) * stratum_count() + s) * per_stratum + k];
+                if (from == 0 && begin + to == end) {  // the whole stratum in this tile: dot()'s bits directly
+                    sum = dot(students, values + (begin - tile.begin), end - begin);
+                    continue;
+                }
                 double* open = ws.open_sums.data() + ((l * years + y) * per_stratum + k) * 4;
                 if (from == 0) std::fill_n(open, 4, 0.0);
                 accumulate_dot(open, students, values + (begin + from - tile.begin), from, to, end - begin);
-                if (begin + to == end) {
-                    sums[((l * years + y) * stratum_count() + s) * per_stratum + k] =
-                        (open[0] + open[1]) + (open[2] + open[3]);
-                }
+                if (begin + to == end) sum = (open[0] + open[1]) + (open[2] + open[3]);
             }
         }
     }

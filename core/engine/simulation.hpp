@@ -170,7 +170,9 @@ private:
     void link_gap_components(diagnostics& problems);
     void prepare_streams();
     void prepare_engine_order();
-    void prepare_strata(const std::vector<std::vector<bool>>& keys);
+    struct cell_keys;
+    /// Strata of cells with equal keys, from the keys of the input cells and the engine order.
+    void prepare_strata(const cell_keys& keys, const std::vector<std::uint32_t>& order);
     void prepare_trend_totals();
     void prepare_baseline_shares();
     void set_central(draw_parameters& p) const;

@@ -847,16 +847,8 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
 void simulation::run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const {
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
-    const std::size_t cell_count = all_cells_.size;
-    const std::size_t nodes = inputs_.graph.definition().nodes.size();
-    // Every node that moves is rewritten each year before it is read, so it needs its initial
-    // values only as last year's at the start; the others are read from the initial values.
-    for (std::size_t n = 0; n < nodes; ++n) {
-        if (stays_initial(n, business_as_usual)) continue;
-        const double* initial = initial_values_.data() + n * cell_count + tile.begin;
-        for (std::size_t l = 0; l < lanes; ++l)
-            std::copy(initial, initial + tile.size, ws.previous.data() + (n * lanes + l) * stride);
-    }
+    // Every node that moves is rewritten each year before it is read; the first year reads last
+    // year's values from the initial values (evaluate_year), so nothing is copied per lane.
     const std::uint32_t* school = ordered_.school.data() + tile.begin;
     for (std::size_t l = 0; l < lanes; ++l) {
         const std::vector<double>& doses = ws.lanes[l].parameters->school_doses;
@@ -1027,9 +1019,12 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
             }
             if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, tile, ws);
             const std::size_t row = slot ? *slot : parent;
+            // Before the first year, last year's value of a node is its initial value, in every draw.
+            const sdk::block_values previous = slot    ? rows(ws.view_previous, row)
+                                               : year == 0 ? sdk::block_values{initial.data(), 0}
+                                                           : rows(ws.previous, row);
             ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight,
-                                  rows(slot ? ws.view_current : ws.current, row),
-                                  rows(slot ? ws.view_previous : ws.previous, row), initial});
+                                  rows(slot ? ws.view_current : ws.current, row), previous, initial});
         }
         double* out = ws.current.data() + node * lanes * stride;
         if (nodes[node].kind == node_kind::primary_driver) {
@@ -1043,7 +1038,7 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
                                          n,
                                          pl_schools,
                                          ws.parents,
-                                         rows(ws.previous, node),
+                                         year == 0 ? sdk::block_values{initial_of(node), 0} : rows(ws.previous, node),
                                          {initial_of(node), n},
                                          &attributes,
                                          ws.parameters,
@@ -1090,10 +1085,7 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
         const std::size_t view_row = (slot * lanes + l) * stride;
         scale_change({ws.current.data() + parent_row, n}, initial, {factor, n}, {ws.view_current.data() + view_row, n});
         // Later years' previous view is last year's current one (swapped in): same values, same factor.
-        if (year == 0) {
-            scale_change({ws.previous.data() + parent_row, n}, initial, {factor, n},
-                         {ws.view_previous.data() + view_row, n});
-        }
+        if (year == 0) scale_change(initial, initial, {factor, n}, {ws.view_previous.data() + view_row, n});
     }
     ws.view_ready[slot] = 1;
 }

@@ -198,6 +198,7 @@ struct simulation::workspace {
     std::vector<double> factor;       ///< scratch: grade mask times dose multiplier
     std::vector<double> shares;       ///< share proficient per cell
     std::vector<double> scores;       ///< scratch: one lane's z-scores of the cell means against a cut
+    std::vector<double> tile_starts;  ///< [k * stride + i]: driven node k's start over the tile (initial_of)
     /// The four running sums of the stratum open across a tile boundary: [((lane * years + year) *
     /// sums_per_stratum + k) * 4 + j].
     std::vector<double> open_sums;
@@ -244,22 +245,66 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
 
 simulation::~simulation() = default;
 
+void simulation::prepare_initial_rows() {
+    // A plan-driven node starts at its school's start level (schedule_.start_level) unless the district
+    // gives it a baseline: those need no row of their own, only a tile's worth, filled per tile. The
+    // rows of a national population's 22 driven nodes alone would take over half a gigabyte.
+    const auto& nodes = inputs_.graph.definition().nodes;
+    const auto& driven = schedule_.driven_nodes();
+    std::vector<char> has_baseline(nodes.size(), 0);
+    for (const outcome_baseline& baseline : inputs_.district.baselines) {
+        if (const auto node = inputs_.graph.find(baseline.node)) has_baseline[*node] = 1;
+    }
+    driven_index_.assign(nodes.size(), no_row);
+    for (std::size_t k = 0; k < driven.size(); ++k) driven_index_[driven[k]] = k;
+    initial_row_.assign(nodes.size(), no_row);
+    stored_initial_rows_ = 0;
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        if (driven_index_[n] == no_row || has_baseline[n]) initial_row_[n] = stored_initial_rows_++;
+    }
+}
+
+double simulation::start_value(std::size_t node, std::size_t cell) const {
+    if (initial_row_[node] != no_row) return initial_values_[initial_row_[node] * inputs_.cells.students.size() + cell];
+    return schedule_.start_level(inputs_.cells.school[cell], driven_index_[node]);
+}
+
+const double* simulation::stored_initial(std::size_t node) const {
+    if (initial_row_[node] == no_row) throw std::logic_error("node without a row of initial values");
+    return initial_values_.data() + initial_row_[node] * all_cells_.size;
+}
+
+const double* simulation::initial_of(std::size_t node, const cell_range& tile, const workspace& ws) const {
+    if (initial_row_[node] == no_row) return ws.tile_starts.data() + driven_index_[node] * ws.stride;
+    return initial_values_.data() + initial_row_[node] * all_cells_.size + tile.begin;
+}
+
+void simulation::fill_tile_starts(const cell_range& tile, workspace& ws) const {
+    const std::uint32_t* school = ordered_.school.data() + tile.begin;
+    const auto& driven = schedule_.driven_nodes();
+    for (std::size_t k = 0; k < driven.size(); ++k) {
+        if (initial_row_[driven[k]] != no_row) continue;
+        double* starts = ws.tile_starts.data() + k * ws.stride;
+        for (std::size_t i = 0; i < tile.size; ++i) starts[i] = schedule_.start_level(school[i], k);
+    }
+}
+
 void simulation::prepare_baselines() {
     const auto& nodes = inputs_.graph.definition().nodes;
     const population_cells& cells = inputs_.cells;
     const std::size_t cell_count = cells.students.size();
-    initial_values_.assign(nodes.size() * cell_count, 0.0);
-
+    prepare_initial_rows();
+    initial_values_.assign(stored_initial_rows_ * cell_count, 0.0);
     const auto& driven = schedule_.driven_nodes();
     for (std::size_t k = 0; k < driven.size(); ++k) {
-        for (std::size_t c = 0; c < cell_count; ++c) {
-            initial_values_[driven[k] * cell_count + c] = schedule_.start_level(cells.school[c], k);
-        }
+        if (initial_row_[driven[k]] == no_row) continue;
+        for (std::size_t c = 0; c < cell_count; ++c)
+            initial_values_[initial_row_[driven[k]] * cell_count + c] = schedule_.start_level(cells.school[c], k);
     }
     for (const outcome_baseline& baseline : inputs_.district.baselines) {
         const auto node = inputs_.graph.find(baseline.node);
         if (!node) continue;
-        std::span<double> values(initial_values_.data() + *node * cell_count, cell_count);
+        std::span<double> values(initial_values_.data() + initial_row_[*node] * cell_count, cell_count);
         for (const auto& [term_text, offset] : baseline.offsets) {
             std::string error;
             const auto term = parse_subgroup(term_text, error);
@@ -283,10 +328,10 @@ void simulation::prepare_baselines() {
     }
     for (std::size_t n : inputs_.graph.topological_order()) {
         if (nodes[n].kind != node_kind::primary_driver) continue;
-        std::span<double> values(initial_values_.data() + n * cell_count, cell_count);
+        std::span<double> values(initial_values_.data() + initial_row_[n] * cell_count, cell_count);
         const auto members = inputs_.graph.members_of_group(nodes[n].id);
         for (std::size_t m : members) {
-            for (std::size_t c = 0; c < cell_count; ++c) values[c] += initial_values_[m * cell_count + c];
+            for (std::size_t c = 0; c < cell_count; ++c) values[c] += start_value(m, c);
         }
         if (!members.empty())
             for (double& v : values) v /= static_cast<double>(members.size());
@@ -296,7 +341,7 @@ void simulation::prepare_baselines() {
     for (std::size_t n = 0; n < nodes.size(); ++n) {
         if (!nodes[n].has_role("achievement")) continue;
         subjects += 1.0;
-        for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += initial_values_[n * cell_count + c];
+        for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += start_value(n, c);
     }
     if (subjects > 0.0)
         for (double& v : baseline_achievement_) v /= subjects;
@@ -522,14 +567,22 @@ void simulation::prepare_strata(const cell_keys& keys, const std::vector<std::ui
 void simulation::prepare_baseline_shares() {
     const std::size_t cell_count = all_cells_.size;
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
-    baseline_shares_.assign(proficiency_cuts_.size() * years * cell_count, 0.0);
+    // Without a trend a cell's baseline share is the same every year: one row, not one a year (a
+    // national population's rows a year take hundreds of megabytes).
+    std::size_t rows = 0;
+    baseline_share_row_.clear();
+    for (const std::vector<double>& trend : proficiency_trends_) {
+        baseline_share_row_.push_back(rows);
+        rows += trend.empty() ? 1 : years;
+    }
+    baseline_shares_.assign(rows * cell_count, 0.0);
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* initial = initial_values_.data() + scale.node * cell_count;
+        const double* initial = stored_initial(scale.node);
         const std::vector<double>& trend = proficiency_trends_[p];
-        for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t y = 0; y < (trend.empty() ? 1 : years); ++y) {
             const double years_of_trend = static_cast<double>(y + 1);
-            double* shares = baseline_shares_.data() + (p * years + y) * cell_count;
+            double* shares = baseline_shares_.data() + (baseline_share_row_[p] + y) * cell_count;
             // Through the batch CDF, as compute_shares takes a moved cell's share.
             for (std::size_t i = 0; i < cell_count; ++i) {
                 const double level = initial[i] + (trend.empty() ? 0.0 : trend[i] * years_of_trend);
@@ -560,8 +613,7 @@ void simulation::prepare_parameters(diagnostics& problems) {
     for (std::size_t k = 0; k < driven.size(); ++k) {
         if (inputs_.graph.definition().nodes[driven[k]].kind != node_kind::secondary_driver) continue;
         secondary += 1.0;
-        for (std::size_t c = 0; c < cell_count; ++c)
-            baseline_implementation_[c] += initial_values_[driven[k] * cell_count + c];
+        for (std::size_t c = 0; c < cell_count; ++c) baseline_implementation_[c] += start_value(driven[k], c);
     }
     if (secondary > 0.0)
         for (double& v : baseline_implementation_) v /= secondary;
@@ -577,8 +629,7 @@ void simulation::prepare_baseline_foundations() {
     for (std::size_t k = 0; k < driven.size(); ++k) {
         if (inputs_.graph.definition().nodes[driven[k]].kind != node_kind::foundational_practice) continue;
         foundational += 1.0;
-        for (std::size_t c = 0; c < cell_count; ++c)
-            baseline_foundations_[c] += initial_values_[driven[k] * cell_count + c];
+        for (std::size_t c = 0; c < cell_count; ++c) baseline_foundations_[c] += start_value(driven[k], c);
     }
     if (foundational > 0.0)
         for (double& v : baseline_foundations_) v /= foundational;
@@ -833,6 +884,7 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
     }
     ws.shares.resize(proficiency_cuts_.size() * lanes * tile);
     ws.scores.resize(tile);
+    ws.tile_starts.resize(schedule_.driven_nodes().size() * tile);
     ws.open_sums.resize(lanes * years * per_stratum * 4);
     std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
     sums.resize(lanes * years * stratum_count() * per_stratum);
@@ -849,6 +901,7 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
     const std::size_t stride = ws.stride;
     // Every node that moves is rewritten each year before it is read; the first year reads last
     // year's values from the initial values (evaluate_year), so nothing is copied per lane.
+    fill_tile_starts(tile, ws);
     const std::uint32_t* school = ordered_.school.data() + tile.begin;
     for (std::size_t l = 0; l < lanes; ++l) {
         const std::vector<double>& doses = ws.lanes[l].parameters->school_doses;
@@ -889,13 +942,12 @@ void simulation::prepare_constant_nodes() {
         const auto& parents = parent_edges_[e];
         if (!std::all_of(parents.begin(), parents.end(), [&](const auto& p) { return constant_in_bau_[p.second]; }))
             continue;
-        const double* initial = initial_values_.data() + evaluated_[e] * cell_count;
         bool same = true;
         for (std::size_t c = 0; c < cell_count && same; ++c) {
             double mean = 0.0;
-            for (const auto& parent : parents) mean += initial_values_[parent.second * cell_count + c];
+            for (const auto& parent : parents) mean += start_value(parent.second, c);
             if (!parents.empty()) mean /= static_cast<double>(parents.size());
-            same = std::bit_cast<std::uint64_t>(mean) == std::bit_cast<std::uint64_t>(initial[c]);
+            same = std::bit_cast<std::uint64_t>(mean) == std::bit_cast<std::uint64_t>(start_value(evaluated_[e], c));
         }
         constant_in_bau_[evaluated_[e]] = same;
     }
@@ -903,7 +955,7 @@ void simulation::prepare_constant_nodes() {
 
 const double* simulation::this_year(std::size_t node, std::size_t lane, const cell_range& tile, bool business_as_usual,
                                     const workspace& ws) const {
-    if (stays_initial(node, business_as_usual)) return initial_values_.data() + node * all_cells_.size + tile.begin;
+    if (stays_initial(node, business_as_usual)) return initial_of(node, tile, ws);
     return ws.current.data() + (node * ws.lanes.size() + lane) * ws.stride;
 }
 
@@ -972,11 +1024,10 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
     const std::size_t n = tile.size;
-    const std::size_t cell_count = all_cells_.size;
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto y = static_cast<std::size_t>(year);
     ws.view_ready.assign(parent_views_.size(), 0);
-    const auto initial_of = [&](std::size_t node) { return initial_values_.data() + node * cell_count + tile.begin; };
+    const auto initial_of_node = [&](std::size_t node) { return initial_of(node, tile, ws); };
     const auto rows = [&](const std::vector<double>& values, std::size_t slot) {
         return sdk::block_values{values.data() + slot * lanes * stride, stride};
     };
@@ -1010,7 +1061,7 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
             const auto [edge, parent] = parent_edges_[e][k];
             const auto slot = parent_view_slot_[e][k];
             const std::span<const double> weight(ws.edge_weights.data() + edge * lanes, lanes);
-            const std::span<const double> initial(initial_of(parent), n);
+            const std::span<const double> initial(initial_of_node(parent), n);
             // An unchanged parent, and a scaled view of one, is the parent's initial values, in every draw.
             if (stays_initial(parent, business_as_usual)) {
                 ws.parents.push_back(
@@ -1020,7 +1071,7 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
             if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, tile, ws);
             const std::size_t row = slot ? *slot : parent;
             // Before the first year, last year's value of a node is its initial value, in every draw.
-            const sdk::block_values previous = slot    ? rows(ws.view_previous, row)
+            const sdk::block_values previous = slot        ? rows(ws.view_previous, row)
                                                : year == 0 ? sdk::block_values{initial.data(), 0}
                                                            : rows(ws.previous, row);
             ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight,
@@ -1038,8 +1089,9 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
                                          n,
                                          pl_schools,
                                          ws.parents,
-                                         year == 0 ? sdk::block_values{initial_of(node), 0} : rows(ws.previous, node),
-                                         {initial_of(node), n},
+                                         year == 0 ? sdk::block_values{initial_of_node(node), 0}
+                                                   : rows(ws.previous, node),
+                                         {initial_of_node(node), n},
                                          &attributes,
                                          ws.parameters,
                                          {out, stride},
@@ -1072,7 +1124,7 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
     const std::size_t n = tile.size;
     const parent_view& view = parent_views_[slot];
     const double* mask = view.grade_mask.empty() ? nullptr : view.grade_mask.data() + tile.begin;
-    const std::span<const double> initial(initial_values_.data() + view.node * all_cells_.size + tile.begin, n);
+    const std::span<const double> initial(initial_of(view.node, tile, ws), n);
     for (std::size_t l = 0; l < lanes; ++l) {
         const double* dose = ws.school_dose.data() + l * stride;
         const double* factor = mask == nullptr ? dose : mask;
@@ -1093,13 +1145,13 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
 void simulation::compute_shares(int year, const cell_range& tile, workspace& ws) const {
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
-    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const auto y = static_cast<std::size_t>(year);
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* initial = initial_values_.data() + scale.node * all_cells_.size + tile.begin;
-        const double* at_baseline = baseline_shares_.data() + (p * years + y) * all_cells_.size + tile.begin;
+        const double* initial = initial_of(scale.node, tile, ws);
         const std::vector<double>& trend = proficiency_trends_[p];
+        const std::size_t row = baseline_share_row_[p] + (trend.empty() ? 0 : y);
+        const double* at_baseline = baseline_shares_.data() + row * all_cells_.size + tile.begin;
         const double years_of_trend = static_cast<double>(y + 1);
         for (std::size_t l = 0; l < lanes; ++l) {
             const double* values = this_year(scale.node, l, tile, ws.lanes_are_bau, ws);
@@ -1214,7 +1266,6 @@ double simulation::baseline_level(std::size_t subgroup, std::size_t outcome, int
 void simulation::prepare_baseline_levels() {
     // Summed stratum by stratum exactly as a run's means are, so a run whose values are still the
     // baseline reproduces the baseline means bit for bit: its gaps neither narrow nor widen.
-    const std::size_t cell_count = all_cells_.size;
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t groups = subgroups_.size();
     std::vector<double> sums(stratum_count() * outcomes_.size());
@@ -1222,7 +1273,7 @@ void simulation::prepare_baseline_levels() {
         const std::size_t begin = stratum_begin_[s];
         const std::size_t count = stratum_begin_[s + 1] - begin;
         for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-            const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
+            const double* values = stored_initial(outcomes_[o].node);
             sums[s * outcomes_.size() + o] = dot(ordered_.students.data() + begin, values + begin, count);
         }
     }
@@ -1246,8 +1297,7 @@ double simulation::baseline_proficient(std::size_t subgroup, std::size_t profici
     const double members = group.students_in(y);
     if (members <= 0.0) return 0.0;
     const proficiency_scale& scale = proficiency_cuts_[proficiency_index];
-    const std::size_t cell_count = inputs_.cells.students.size();
-    const double* values = initial_values_.data() + scale.node * cell_count;
+    const double* values = stored_initial(scale.node);
     double sum = 0.0;
     for (std::uint32_t c : group.cells_in(y)) {
         const double value = values[engine_position_[c]];

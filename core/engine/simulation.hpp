@@ -224,7 +224,21 @@ private:
     [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
     [[nodiscard]] int year_or_final(int year) const;
     void fill_parent_view(std::size_t slot, int year, const cell_range& tile, workspace& ws) const;
-    std::vector<double> initial_values_;        ///< [node * cells + position] baseline of every node, engine order
+    /// [initial_row_[node] * cells + position]: baseline of every node that has a row, engine order.
+    std::vector<double> initial_values_;
+    static constexpr std::size_t no_row = static_cast<std::size_t>(-1);
+    std::vector<std::size_t>
+        initial_row_;  ///< per node: its row of initial_values_, or no_row (see prepare_initial_rows)
+    std::vector<std::size_t> driven_index_;  ///< per node: its index among the driven nodes, or no_row
+    std::size_t stored_initial_rows_ = 0;
+    void prepare_initial_rows();
+    /// A node's initial value in an input cell (before the engine order is taken).
+    [[nodiscard]] double start_value(std::size_t node, std::size_t cell) const;
+    /// The initial values of a node that has a row, engine order; throws std::logic_error for one without.
+    [[nodiscard]] const double* stored_initial(std::size_t node) const;
+    /// A node's initial values over `tile`, from its row or from the tile's start levels.
+    [[nodiscard]] const double* initial_of(std::size_t node, const cell_range& tile, const workspace& ws) const;
+    void fill_tile_starts(const cell_range& tile, workspace& ws) const;
     std::vector<double> baseline_achievement_;  ///< per cell, engine order
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
     struct proficiency_scale {
@@ -269,9 +283,11 @@ private:
     std::vector<std::size_t> stratum_begin_;  ///< per stratum, and one past the last: first position
     std::size_t first_reached_stratum_ = 0;
     std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
-    /// Shares proficient at the baseline level plus the trend: [(p * years + year) * cells + position].
+    /// Shares proficient at the baseline level plus the trend: [(baseline_share_row_[p] + year) * cells +
+    /// position], one row only (year 0) for a scale without a trend.
     /// A cell whose value is still its baseline reads its share here instead of evaluating the CDF.
     std::vector<double> baseline_shares_;
+    std::vector<std::size_t> baseline_share_row_;  ///< per proficiency scale: its first row (one a year with a trend)
     [[nodiscard]] std::size_t sums_per_stratum() const { return outcomes_.size() + proficiency_cuts_.size(); }
     [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
 

@@ -84,11 +84,16 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         sdk::weighted_change_since_baseline(e, d, dose);
         pathways::plugins::weighted_change_from(e, d, pathways::plugins::is_practice, practice_dose);
         pathways::plugins::weighted_change_from(e, d, is_driver, driver_dose);
+        double* scaled = dose;  // the dose over emax, in place: a vectorised pass before the scalar tanh
         for (std::size_t i = 0; i < cells; ++i) {
             const double gate = std::clamp(foundations[i] / foundation_full, 0.0, 1.0);
             const double gated_practice = practice_dose[i] - (1.0 - gate) * driver_dose[i];
             const double gated_dose = (dose[i] - practice_dose[i]) + practice_scale * gated_practice;
-            out[i] = initial[i] + emax * std::tanh(gated_dose / emax);
+            scaled[i] = gated_dose / emax;
+        }
+        // tanh(±0) is ±0: a cell with no dose (every cell of business as usual) skips the libm call.
+        for (std::size_t i = 0; i < cells; ++i) {
+            out[i] = initial[i] + emax * (scaled[i] == 0.0 ? scaled[i] : std::tanh(scaled[i]));
         }
     }
 }

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -37,6 +38,9 @@ sdk::prior ramp_shift_prior() { return {sdk::prior_kind::truncated_normal, 0.0, 
 sdk::prior fidelity_prior(double decay) { return {sdk::prior_kind::truncated_normal, decay, decay_sd, 0.7, 1.0}; }
 
 /// Nodes whose change is the PL "dose": what the plan sets, and the primary drivers built from it.
+/// The exposure of every cell in business as usual, as a row every lane shares.
+constexpr std::array<double, sdk::max_tile_cells> no_exposure{};
+
 bool carries_dose(node_kind kind) {
     return kind == node_kind::secondary_driver || kind == node_kind::primary_driver ||
            kind == node_kind::foundational_practice;
@@ -98,6 +102,13 @@ PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const doub
     for (; j < to; ++j) acc[0] += w[j - from] * v[j - from];
 }
 
+/// Whether any of the first `n` values of `a` and `b` differ, in one pass that vectorises.
+PATHWAYS_VECTORISED bool any_differ(const double* a, const double* b, std::size_t n) {
+    unsigned differ = 0;
+    for (std::size_t i = 0; i < n; ++i) differ |= static_cast<unsigned>(a[i] != b[i]);
+    return differ != 0;
+}
+
 bool is_evaluated(node_kind kind) {
     return kind == node_kind::student_outcome || kind == node_kind::academic_outcome || kind == node_kind::goal;
 }
@@ -115,17 +126,46 @@ double solve_cut_score(std::span<const double> levels, std::span<const double> s
     double low = -10.0;
     double high = 10.0;
     const double total = const_array_map(students.data(), static_cast<Eigen::Index>(students.size())).sum();
+    std::vector<double> shares(levels.size());
     for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
         const double cut = 0.5 * (low + high);
+        for (std::size_t c = 0; c < levels.size(); ++c) shares[c] = (levels[c] - cut) / sd;
+        stats::normal_cdf(shares, shares);  // the engine's CDF (one of a national population's costs at start)
         double above = 0.0;
-        for (std::size_t c = 0; c < levels.size(); ++c)
-            above += students[c] * stats::normal_cdf((levels[c] - cut) / sd);
+        for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * shares[c];
         (above / total > proficient ? low : high) = cut;
     }
     return 0.5 * (low + high);
 }
 
 }  // namespace
+
+/// Per cell, a row of bits (whether the plan reaches its school, then its membership of every
+/// reported subgroup in every year), packed 64 to a word: a national population has millions of cells.
+struct simulation::cell_keys {
+    std::size_t words = 0;
+    std::vector<std::uint64_t> bits;  ///< [cell * words + word]
+
+    cell_keys(std::size_t cells, std::size_t bit_count) : words((bit_count + 63) / 64), bits(cells * words, 0) {}
+    void set(std::size_t cell, std::size_t bit) { bits[cell * words + bit / 64] |= std::uint64_t{1} << (bit % 64); }
+    [[nodiscard]] bool test(std::size_t cell, std::size_t bit) const {
+        return (bits[cell * words + bit / 64] >> (bit % 64)) & 1u;
+    }
+    [[nodiscard]] bool equal(std::size_t a, std::size_t b) const {
+        return std::equal(bits.begin() + static_cast<std::ptrdiff_t>(a * words),
+                          bits.begin() + static_cast<std::ptrdiff_t>((a + 1) * words),
+                          bits.begin() + static_cast<std::ptrdiff_t>(b * words));
+    }
+    /// Lexicographic by bit, a clear bit first (as std::vector<bool> compares): the cell whose bit is
+    /// clear where the rows first differ comes first.
+    [[nodiscard]] bool less(std::size_t a, std::size_t b) const {
+        for (std::size_t w = 0; w < words; ++w) {
+            const std::uint64_t differ = bits[a * words + w] ^ bits[b * words + w];
+            if (differ != 0) return (bits[a * words + w] & (differ & (~differ + 1))) == 0;
+        }
+        return false;
+    }
+};
 
 /// Scratch of one thread for a group of lanes (the draws of a block, business as usual or the
 /// scenario, plus a lane per cut draw's sustained course) over one tile of cells, reused from block to
@@ -141,7 +181,6 @@ struct simulation::workspace {
     };
     std::vector<lane> lanes;
     std::vector<implementation_schedule::result> plans;  ///< [lane]; grows, never shrinks
-    std::vector<char> rewritten;                         ///< per node: written every year before it is read
     bool lanes_are_bau = false;
     std::vector<double> edge_weights;  ///< [edge * lanes + lane]
     std::vector<double> parameters;    ///< [parameter * lanes + lane]
@@ -158,6 +197,8 @@ struct simulation::workspace {
     std::vector<double> school_dose;  ///< this draw's multiplier on each cell's school's dose
     std::vector<double> factor;       ///< scratch: grade mask times dose multiplier
     std::vector<double> shares;       ///< share proficient per cell
+    std::vector<double> scores;       ///< scratch: one lane's z-scores of the cell means against a cut
+    std::vector<double> tile_starts;  ///< [k * stride + i]: driven node k's start over the tile (initial_of)
     /// The four running sums of the stratum open across a tile boundary: [((lane * years + year) *
     /// sums_per_stratum + k) * 4 + j].
     std::vector<double> open_sums;
@@ -190,6 +231,7 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     driven_.assign(nodes.size(), 0);
     for (std::size_t n : schedule_.driven_nodes()) driven_[n] = 1;
     prepare_baselines();
+    prepare_constant_nodes();
     prepare_parent_views();
     prepare_reporting(problems);
     prepare_parameters(problems);
@@ -203,22 +245,66 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
 
 simulation::~simulation() = default;
 
+void simulation::prepare_initial_rows() {
+    // A plan-driven node starts at its school's start level (schedule_.start_level) unless the district
+    // gives it a baseline: those need no row of their own, only a tile's worth, filled per tile. The
+    // rows of a national population's 22 driven nodes alone would take over half a gigabyte.
+    const auto& nodes = inputs_.graph.definition().nodes;
+    const auto& driven = schedule_.driven_nodes();
+    std::vector<char> has_baseline(nodes.size(), 0);
+    for (const outcome_baseline& baseline : inputs_.district.baselines) {
+        if (const auto node = inputs_.graph.find(baseline.node)) has_baseline[*node] = 1;
+    }
+    driven_index_.assign(nodes.size(), no_row);
+    for (std::size_t k = 0; k < driven.size(); ++k) driven_index_[driven[k]] = k;
+    initial_row_.assign(nodes.size(), no_row);
+    stored_initial_rows_ = 0;
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        if (driven_index_[n] == no_row || has_baseline[n]) initial_row_[n] = stored_initial_rows_++;
+    }
+}
+
+double simulation::start_value(std::size_t node, std::size_t cell) const {
+    if (initial_row_[node] != no_row) return initial_values_[initial_row_[node] * inputs_.cells.students.size() + cell];
+    return schedule_.start_level(inputs_.cells.school[cell], driven_index_[node]);
+}
+
+const double* simulation::stored_initial(std::size_t node) const {
+    if (initial_row_[node] == no_row) throw std::logic_error("node without a row of initial values");
+    return initial_values_.data() + initial_row_[node] * all_cells_.size;
+}
+
+const double* simulation::initial_of(std::size_t node, const cell_range& tile, const workspace& ws) const {
+    if (initial_row_[node] == no_row) return ws.tile_starts.data() + driven_index_[node] * ws.stride;
+    return initial_values_.data() + initial_row_[node] * all_cells_.size + tile.begin;
+}
+
+void simulation::fill_tile_starts(const cell_range& tile, workspace& ws) const {
+    const std::uint32_t* school = ordered_.school.data() + tile.begin;
+    const auto& driven = schedule_.driven_nodes();
+    for (std::size_t k = 0; k < driven.size(); ++k) {
+        if (initial_row_[driven[k]] != no_row) continue;
+        double* starts = ws.tile_starts.data() + k * ws.stride;
+        for (std::size_t i = 0; i < tile.size; ++i) starts[i] = schedule_.start_level(school[i], k);
+    }
+}
+
 void simulation::prepare_baselines() {
     const auto& nodes = inputs_.graph.definition().nodes;
     const population_cells& cells = inputs_.cells;
     const std::size_t cell_count = cells.students.size();
-    initial_values_.assign(nodes.size() * cell_count, 0.0);
-
+    prepare_initial_rows();
+    initial_values_.assign(stored_initial_rows_ * cell_count, 0.0);
     const auto& driven = schedule_.driven_nodes();
     for (std::size_t k = 0; k < driven.size(); ++k) {
-        for (std::size_t c = 0; c < cell_count; ++c) {
-            initial_values_[driven[k] * cell_count + c] = schedule_.start_level(cells.school[c], k);
-        }
+        if (initial_row_[driven[k]] == no_row) continue;
+        for (std::size_t c = 0; c < cell_count; ++c)
+            initial_values_[initial_row_[driven[k]] * cell_count + c] = schedule_.start_level(cells.school[c], k);
     }
     for (const outcome_baseline& baseline : inputs_.district.baselines) {
         const auto node = inputs_.graph.find(baseline.node);
         if (!node) continue;
-        std::span<double> values(initial_values_.data() + *node * cell_count, cell_count);
+        std::span<double> values(initial_values_.data() + initial_row_[*node] * cell_count, cell_count);
         for (const auto& [term_text, offset] : baseline.offsets) {
             std::string error;
             const auto term = parse_subgroup(term_text, error);
@@ -242,10 +328,10 @@ void simulation::prepare_baselines() {
     }
     for (std::size_t n : inputs_.graph.topological_order()) {
         if (nodes[n].kind != node_kind::primary_driver) continue;
-        std::span<double> values(initial_values_.data() + n * cell_count, cell_count);
+        std::span<double> values(initial_values_.data() + initial_row_[n] * cell_count, cell_count);
         const auto members = inputs_.graph.members_of_group(nodes[n].id);
         for (std::size_t m : members) {
-            for (std::size_t c = 0; c < cell_count; ++c) values[c] += initial_values_[m * cell_count + c];
+            for (std::size_t c = 0; c < cell_count; ++c) values[c] += start_value(m, c);
         }
         if (!members.empty())
             for (double& v : values) v /= static_cast<double>(members.size());
@@ -255,7 +341,7 @@ void simulation::prepare_baselines() {
     for (std::size_t n = 0; n < nodes.size(); ++n) {
         if (!nodes[n].has_role("achievement")) continue;
         subjects += 1.0;
-        for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += initial_values_[n * cell_count + c];
+        for (std::size_t c = 0; c < cell_count; ++c) baseline_achievement_[c] += start_value(n, c);
     }
     if (subjects > 0.0)
         for (double& v : baseline_achievement_) v /= subjects;
@@ -395,15 +481,24 @@ void simulation::prepare_streams() {
 
 namespace {
 
-/// `values` (per input cell, in blocks of `cells`) in engine order: position i holds cell order[i].
+/// Puts `values` (per input cell, in blocks of `cells`) in engine order, position i holding cell
+/// order[i], a block at a time through one block of scratch: the initial values of every node of a
+/// national population are over a gigabyte, too much to hold twice.
 template <class T>
-std::vector<T> in_engine_order(const std::vector<T>& values, const std::vector<std::uint32_t>& order) {
-    std::vector<T> out(values.size());
+void put_in_engine_order(std::vector<T>& values, const std::vector<std::uint32_t>& order) {
     const std::size_t cells = order.size();
+    std::vector<T> block_values(cells);
     for (std::size_t block = 0; cells > 0 && block < values.size() / cells; ++block) {
-        for (std::size_t i = 0; i < cells; ++i) out[block * cells + i] = values[block * cells + order[i]];
+        T* at = values.data() + block * cells;
+        std::copy_n(at, cells, block_values.begin());
+        for (std::size_t i = 0; i < cells; ++i) at[i] = block_values[order[i]];
     }
-    return out;
+}
+
+template <class T>
+std::vector<T> in_engine_order(std::vector<T> values, const std::vector<std::uint32_t>& order) {
+    put_in_engine_order(values, order);
+    return values;
 }
 
 }  // namespace
@@ -415,17 +510,19 @@ void simulation::prepare_engine_order() {
     // A cell's key: whether the plan reaches its school within the horizon, then its membership of
     // every reported subgroup in every year. Cells with equal keys form a stratum.
     const std::vector<bool> reached = schedule_.reached_by(inputs_.spec.years - 1);
-    std::vector<std::vector<bool>> keys(cell_count, std::vector<bool>(1 + years * subgroups_.size(), false));
-    for (std::size_t c = 0; c < cell_count; ++c) keys[c][0] = reached[cells.school[c]];
+    cell_keys keys(cell_count, 1 + years * subgroups_.size());
+    for (std::size_t c = 0; c < cell_count; ++c) {
+        if (reached[cells.school[c]]) keys.set(c, 0);
+    }
     for (std::size_t y = 0; y < years; ++y) {
         for (std::size_t g = 0; g < subgroups_.size(); ++g) {
             for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y)))
-                keys[c][1 + y * subgroups_.size() + g] = true;
+                keys.set(c, 1 + y * subgroups_.size() + g);
         }
     }
     std::vector<std::uint32_t> order(cell_count);
     for (std::size_t c = 0; c < cell_count; ++c) order[c] = static_cast<std::uint32_t>(c);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys.less(a, b); });
     engine_position_.assign(cell_count, 0);
     for (std::size_t i = 0; i < cell_count; ++i) engine_position_[order[i]] = static_cast<std::uint32_t>(i);
 
@@ -433,28 +530,26 @@ void simulation::prepare_engine_order() {
                 in_engine_order(cells.frl, order),        in_engine_order(cells.sped, order),
                 in_engine_order(cells.grade_band, order), in_engine_order(cells.students, order),
                 in_engine_order(cells.school, order)};
-    initial_values_ = in_engine_order(initial_values_, order);
-    baseline_achievement_ = in_engine_order(baseline_achievement_, order);
-    baseline_implementation_ = in_engine_order(baseline_implementation_, order);
-    for (parent_view& view : parent_views_) view.grade_mask = in_engine_order(view.grade_mask, order);
-    for (std::vector<double>& trend : proficiency_trends_) trend = in_engine_order(trend, order);
-
-    std::vector<std::vector<bool>> sorted_keys(cell_count);
-    for (std::size_t i = 0; i < cell_count; ++i) sorted_keys[i] = std::move(keys[order[i]]);
-    prepare_strata(sorted_keys);
+    put_in_engine_order(initial_values_, order);
+    put_in_engine_order(baseline_achievement_, order);
+    put_in_engine_order(baseline_implementation_, order);
+    put_in_engine_order(baseline_foundations_, order);
+    for (parent_view& view : parent_views_) put_in_engine_order(view.grade_mask, order);
+    for (std::vector<double>& trend : proficiency_trends_) put_in_engine_order(trend, order);
+    prepare_strata(keys, order);
 }
 
-void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
-    const std::size_t cell_count = keys.size();
+void simulation::prepare_strata(const cell_keys& keys, const std::vector<std::uint32_t>& order) {
+    const std::size_t cell_count = order.size();
     const std::size_t groups = subgroups_.size();
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     stratum_begin_.clear();
     for (std::size_t i = 0; i < cell_count; ++i) {
-        if (i == 0 || keys[i] != keys[i - 1]) stratum_begin_.push_back(i);
+        if (i == 0 || !keys.equal(order[i], order[i - 1])) stratum_begin_.push_back(i);
     }
     const auto first_reached =
-        std::find_if(keys.begin(), keys.end(), [](const std::vector<bool>& key) { return key[0]; });
-    const std::size_t reached_begin = static_cast<std::size_t>(first_reached - keys.begin());
+        std::find_if(order.begin(), order.end(), [&](std::uint32_t c) { return keys.test(c, 0); });
+    const std::size_t reached_begin = static_cast<std::size_t>(first_reached - order.begin());
     first_reached_stratum_ = static_cast<std::size_t>(
         std::lower_bound(stratum_begin_.begin(), stratum_begin_.end(), reached_begin) - stratum_begin_.begin());
     stratum_begin_.push_back(cell_count);
@@ -462,9 +557,9 @@ void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
     reached_cells_ = {reached_begin, cell_count - reached_begin};
     group_strata_.assign(years * groups, {});
     for (std::size_t s = 0; s < stratum_count(); ++s) {
-        const std::vector<bool>& key = keys[stratum_begin_[s]];
+        const std::uint32_t first = order[stratum_begin_[s]];
         for (std::size_t k = 0; k < years * groups; ++k) {
-            if (key[1 + k]) group_strata_[k].push_back(static_cast<std::uint32_t>(s));
+            if (keys.test(first, 1 + k)) group_strata_[k].push_back(static_cast<std::uint32_t>(s));
         }
     }
 }
@@ -472,18 +567,28 @@ void simulation::prepare_strata(const std::vector<std::vector<bool>>& keys) {
 void simulation::prepare_baseline_shares() {
     const std::size_t cell_count = all_cells_.size;
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
-    baseline_shares_.assign(proficiency_cuts_.size() * years * cell_count, 0.0);
+    // Without a trend a cell's baseline share is the same every year: one row, not one a year (a
+    // national population's rows a year take hundreds of megabytes).
+    std::size_t rows = 0;
+    baseline_share_row_.clear();
+    for (const std::vector<double>& trend : proficiency_trends_) {
+        baseline_share_row_.push_back(rows);
+        rows += trend.empty() ? 1 : years;
+    }
+    baseline_shares_.assign(rows * cell_count, 0.0);
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* initial = initial_values_.data() + scale.node * cell_count;
+        const double* initial = stored_initial(scale.node);
         const std::vector<double>& trend = proficiency_trends_[p];
-        for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t y = 0; y < (trend.empty() ? 1 : years); ++y) {
             const double years_of_trend = static_cast<double>(y + 1);
-            double* shares = baseline_shares_.data() + (p * years + y) * cell_count;
+            double* shares = baseline_shares_.data() + (baseline_share_row_[p] + y) * cell_count;
+            // Through the batch CDF, as compute_shares takes a moved cell's share.
             for (std::size_t i = 0; i < cell_count; ++i) {
                 const double level = initial[i] + (trend.empty() ? 0.0 : trend[i] * years_of_trend);
-                shares[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+                shares[i] = (level - scale.cut) / scale.within_cell_sd;
             }
+            stats::normal_cdf({shares, cell_count}, {shares, cell_count});
         }
     }
 }
@@ -508,11 +613,27 @@ void simulation::prepare_parameters(diagnostics& problems) {
     for (std::size_t k = 0; k < driven.size(); ++k) {
         if (inputs_.graph.definition().nodes[driven[k]].kind != node_kind::secondary_driver) continue;
         secondary += 1.0;
-        for (std::size_t c = 0; c < cell_count; ++c)
-            baseline_implementation_[c] += initial_values_[driven[k] * cell_count + c];
+        for (std::size_t c = 0; c < cell_count; ++c) baseline_implementation_[c] += start_value(driven[k], c);
     }
     if (secondary > 0.0)
         for (double& v : baseline_implementation_) v /= secondary;
+    prepare_baseline_foundations();
+}
+
+void simulation::prepare_baseline_foundations() {
+    // The same additions, in the same order, as set_driven_nodes makes for a school at its start.
+    const std::size_t cell_count = inputs_.cells.students.size();
+    const auto& driven = schedule_.driven_nodes();
+    baseline_foundations_.assign(cell_count, 0.0);
+    double foundational = 0.0;
+    for (std::size_t k = 0; k < driven.size(); ++k) {
+        if (inputs_.graph.definition().nodes[driven[k]].kind != node_kind::foundational_practice) continue;
+        foundational += 1.0;
+        for (std::size_t c = 0; c < cell_count; ++c) baseline_foundations_[c] += start_value(driven[k], c);
+    }
+    if (foundational > 0.0)
+        for (double& v : baseline_foundations_) v /= foundational;
+    else std::fill(baseline_foundations_.begin(), baseline_foundations_.end(), 3.0);
 }
 
 void simulation::link_gap_components(diagnostics& problems) {
@@ -762,16 +883,12 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
         v->resize(lanes * tile);
     }
     ws.shares.resize(proficiency_cuts_.size() * lanes * tile);
+    ws.scores.resize(tile);
+    ws.tile_starts.resize(schedule_.driven_nodes().size() * tile);
     ws.open_sums.resize(lanes * years * per_stratum * 4);
     std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
     sums.resize(lanes * years * stratum_count() * per_stratum);
     ws.lanes_are_bau = business_as_usual;
-    // A node that every year rewrites (an evaluated node, or one the plan moves) needs its initial
-    // values only as last year's at the start; the others keep them in both buffers.
-    ws.rewritten.assign(nodes, 0);
-    for (const std::size_t node : evaluated_) ws.rewritten[node] = 1;
-    for (const std::size_t node : schedule_.driven_nodes())
-        ws.rewritten[node] = !stays_initial(node, business_as_usual);
     ws.next_stratum = business_as_usual ? 0 : first_reached_stratum_;
     for (std::size_t begin = 0; begin < range.size; begin += tile) {
         run_tile({range.begin + begin, std::min(tile, range.size - begin)}, business_as_usual, ws);
@@ -782,15 +899,9 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
 void simulation::run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const {
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
-    const std::size_t cell_count = all_cells_.size;
-    const std::size_t nodes = inputs_.graph.definition().nodes.size();
-    for (std::size_t n = 0; n < nodes; ++n) {
-        const double* initial = initial_values_.data() + n * cell_count + tile.begin;
-        for (std::size_t l = 0; l < lanes; ++l) {
-            if (!ws.rewritten[n]) std::copy(initial, initial + tile.size, ws.current.data() + (n * lanes + l) * stride);
-            std::copy(initial, initial + tile.size, ws.previous.data() + (n * lanes + l) * stride);
-        }
-    }
+    // Every node that moves is rewritten each year before it is read; the first year reads last
+    // year's values from the initial values (evaluate_year), so nothing is copied per lane.
+    fill_tile_starts(tile, ws);
     const std::uint32_t* school = ordered_.school.data() + tile.begin;
     for (std::size_t l = 0; l < lanes; ++l) {
         const std::vector<double>& doses = ws.lanes[l].parameters->school_doses;
@@ -803,19 +914,52 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
             std::swap(ws.current, ws.previous);
             std::swap(ws.view_current, ws.view_previous);
         }
-        set_driven_nodes(y, tile, business_as_usual, ws);
+        // Business as usual keeps every school at its start: its drivers, implementation and
+        // foundations are the initial values and its exposure none, the same in every lane and year.
+        if (!business_as_usual) set_driven_nodes(y, tile, ws);
         evaluate_year(y, tile, business_as_usual, ws);
         accumulate_strata(y, tile, ws);
     }
 }
 
-bool simulation::stays_initial(std::size_t node, bool business_as_usual) const {
-    // Business as usual keeps every school at its start levels, and a condition never ramps (its
-    // target is its start): such a node keeps the initial values run_tile put in both buffers.
-    return driven_[node] && (business_as_usual || inputs_.graph.definition().nodes[node].kind == node_kind::condition);
+void simulation::prepare_constant_nodes() {
+    const auto& nodes = inputs_.graph.definition().nodes;
+    const std::size_t cell_count = inputs_.cells.students.size();
+    std::vector<char> evaluated(nodes.size(), 0);
+    for (const std::size_t node : evaluated_) evaluated[node] = 1;
+    constant_in_bau_.assign(nodes.size(), 0);
+    constant_in_scenario_.assign(nodes.size(), 0);
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const bool rewritten = evaluated[n] || driven_[n];
+        constant_in_bau_[n] = !rewritten || driven_[n];
+        constant_in_scenario_[n] = !rewritten || (driven_[n] && nodes[n].kind == node_kind::condition);
+    }
+    // A primary driver is the mean of its members (compose_primary_driver); where they all stay at
+    // their start, so does it, provided the mean of their starts is its start to the bit (it is
+    // when the model lists the members in the same order as their composition edges).
+    for (std::size_t e = 0; e < evaluated_.size(); ++e) {
+        if (nodes[evaluated_[e]].kind != node_kind::primary_driver) continue;
+        const auto& parents = parent_edges_[e];
+        if (!std::all_of(parents.begin(), parents.end(), [&](const auto& p) { return constant_in_bau_[p.second]; }))
+            continue;
+        bool same = true;
+        for (std::size_t c = 0; c < cell_count && same; ++c) {
+            double mean = 0.0;
+            for (const auto& parent : parents) mean += start_value(parent.second, c);
+            if (!parents.empty()) mean /= static_cast<double>(parents.size());
+            same = std::bit_cast<std::uint64_t>(mean) == std::bit_cast<std::uint64_t>(start_value(evaluated_[e], c));
+        }
+        constant_in_bau_[evaluated_[e]] = same;
+    }
 }
 
-void simulation::set_driven_nodes(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const {
+const double* simulation::this_year(std::size_t node, std::size_t lane, const cell_range& tile, bool business_as_usual,
+                                    const workspace& ws) const {
+    if (stays_initial(node, business_as_usual)) return initial_of(node, tile, ws);
+    return ws.current.data() + (node * ws.lanes.size() + lane) * ws.stride;
+}
+
+void simulation::set_driven_nodes(int year, const cell_range& tile, workspace& ws) const {
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto& driven = schedule_.driven_nodes();
     const std::size_t lanes = ws.lanes.size();
@@ -835,17 +979,31 @@ void simulation::set_driven_nodes(int year, const cell_range& tile, bool busines
         double secondary = 0.0;
         double foundational = 0.0;
         for (std::size_t k = 0; k < driven.size(); ++k) {
-            double* values = ws.current.data() + (driven[k] * lanes + l) * stride;
-            if (!stays_initial(driven[k], business_as_usual)) {
-                for (std::size_t i = 0; i < n; ++i) values[i] = levels[school[i] * driven.size() + k];
-            }
             const node_kind kind = nodes[driven[k]].kind;
+            double* total = nullptr;  // the mean this node counts towards, if any
             if (kind == node_kind::secondary_driver) {
                 secondary += 1.0;
-                for (std::size_t i = 0; i < n; ++i) implementation[i] += values[i];
+                total = implementation;
             } else if (kind == node_kind::foundational_practice) {
                 foundational += 1.0;
-                for (std::size_t i = 0; i < n; ++i) foundations[i] += values[i];
+                total = foundations;
+            }
+            if (stays_initial(driven[k], false)) {
+                const double* values = this_year(driven[k], l, tile, false, ws);
+                if (total != nullptr)
+                    for (std::size_t i = 0; i < n; ++i) total[i] += values[i];
+                continue;
+            }
+            // The school's level is written and counted in one pass over the tile.
+            double* row = ws.current.data() + (driven[k] * lanes + l) * stride;
+            const double* level = levels.data() + k;
+            if (total == nullptr) {
+                for (std::size_t i = 0; i < n; ++i) row[i] = level[school[i] * driven.size()];
+            } else {
+                for (std::size_t i = 0; i < n; ++i) {
+                    row[i] = level[school[i] * driven.size()];
+                    total[i] += row[i];
+                }
             }
         }
         if (secondary > 0.0)
@@ -866,48 +1024,58 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
     const std::size_t n = tile.size;
-    const std::size_t cell_count = all_cells_.size;
     const auto& nodes = inputs_.graph.definition().nodes;
     const auto y = static_cast<std::size_t>(year);
     ws.view_ready.assign(parent_views_.size(), 0);
-    const auto initial_of = [&](std::size_t node) { return initial_values_.data() + node * cell_count + tile.begin; };
+    const auto initial_of_node = [&](std::size_t node) { return initial_of(node, tile, ws); };
     const auto rows = [&](const std::vector<double>& values, std::size_t slot) {
         return sdk::block_values{values.data() + slot * lanes * stride, stride};
     };
     const auto part = [&](const auto& values) { return std::span(values.data() + tile.begin, n); };
-    const sdk::cell_attributes attributes{part(ordered_.race),
-                                          part(ordered_.ell),
-                                          part(ordered_.frl),
-                                          part(ordered_.sped),
-                                          part(ordered_.grade_band),
-                                          part(ordered_.students),
-                                          part(baseline_achievement_),
-                                          part(baseline_implementation_),
-                                          {ws.exposure.data(), stride},
-                                          {ws.implementation.data(), stride},
-                                          {ws.foundations.data(), stride},
-                                          {ws.school_dose.data(), stride}};
+    sdk::cell_attributes attributes{part(ordered_.race),
+                                    part(ordered_.ell),
+                                    part(ordered_.frl),
+                                    part(ordered_.sped),
+                                    part(ordered_.grade_band),
+                                    part(ordered_.students),
+                                    part(baseline_achievement_),
+                                    part(baseline_implementation_),
+                                    {ws.exposure.data(), stride},
+                                    {ws.implementation.data(), stride},
+                                    {ws.foundations.data(), stride},
+                                    {ws.school_dose.data(), stride}};
+    // In business as usual every lane's implementation is its baseline (a change of 0 scaled by any
+    // dose), its foundations their start and its exposure none: rows shared by the lanes.
+    if (business_as_usual) {
+        attributes.years_of_exposure = {no_exposure.data(), 0};
+        attributes.implementation = {baseline_implementation_.data() + tile.begin, 0};
+        attributes.foundations = {baseline_foundations_.data() + tile.begin, 0};
+    }
     const std::span<const double> pl_schools(ws.pl_schools.data() + y * lanes, lanes);
 
     for (std::size_t e = 0; e < evaluated_.size(); ++e) {
         const std::size_t node = evaluated_[e];
+        if (stays_initial(node, business_as_usual)) continue;
         ws.parents.clear();
         for (std::size_t k = 0; k < parent_edges_[e].size(); ++k) {
             const auto [edge, parent] = parent_edges_[e][k];
             const auto slot = parent_view_slot_[e][k];
             const std::span<const double> weight(ws.edge_weights.data() + edge * lanes, lanes);
-            const std::span<const double> initial(initial_of(parent), n);
-            // A scaled view of an unchanged parent is the parent's initial values, in every draw.
-            if (slot && stays_initial(parent, business_as_usual)) {
+            const std::span<const double> initial(initial_of_node(parent), n);
+            // An unchanged parent, and a scaled view of one, is the parent's initial values, in every draw.
+            if (stays_initial(parent, business_as_usual)) {
                 ws.parents.push_back(
                     {nodes[parent].id, nodes[parent].kind, weight, {initial.data(), 0}, {initial.data(), 0}, initial});
                 continue;
             }
             if (slot && !ws.view_ready[*slot]) fill_parent_view(*slot, year, tile, ws);
             const std::size_t row = slot ? *slot : parent;
+            // Before the first year, last year's value of a node is its initial value, in every draw.
+            const sdk::block_values previous = slot        ? rows(ws.view_previous, row)
+                                               : year == 0 ? sdk::block_values{initial.data(), 0}
+                                                           : rows(ws.previous, row);
             ws.parents.push_back({nodes[parent].id, nodes[parent].kind, weight,
-                                  rows(slot ? ws.view_current : ws.current, row),
-                                  rows(slot ? ws.view_previous : ws.previous, row), initial});
+                                  rows(slot ? ws.view_current : ws.current, row), previous, initial});
         }
         double* out = ws.current.data() + node * lanes * stride;
         if (nodes[node].kind == node_kind::primary_driver) {
@@ -921,8 +1089,9 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
                                          n,
                                          pl_schools,
                                          ws.parents,
-                                         rows(ws.previous, node),
-                                         {initial_of(node), n},
+                                         year == 0 ? sdk::block_values{initial_of_node(node), 0}
+                                                   : rows(ws.previous, node),
+                                         {initial_of_node(node), n},
                                          &attributes,
                                          ws.parameters,
                                          {out, stride},
@@ -955,7 +1124,7 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
     const std::size_t n = tile.size;
     const parent_view& view = parent_views_[slot];
     const double* mask = view.grade_mask.empty() ? nullptr : view.grade_mask.data() + tile.begin;
-    const std::span<const double> initial(initial_values_.data() + view.node * all_cells_.size + tile.begin, n);
+    const std::span<const double> initial(initial_of(view.node, tile, ws), n);
     for (std::size_t l = 0; l < lanes; ++l) {
         const double* dose = ws.school_dose.data() + l * stride;
         const double* factor = mask == nullptr ? dose : mask;
@@ -968,10 +1137,7 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
         const std::size_t view_row = (slot * lanes + l) * stride;
         scale_change({ws.current.data() + parent_row, n}, initial, {factor, n}, {ws.view_current.data() + view_row, n});
         // Later years' previous view is last year's current one (swapped in): same values, same factor.
-        if (year == 0) {
-            scale_change({ws.previous.data() + parent_row, n}, initial, {factor, n},
-                         {ws.view_previous.data() + view_row, n});
-        }
+        if (year == 0) scale_change(initial, initial, {factor, n}, {ws.view_previous.data() + view_row, n});
     }
     ws.view_ready[slot] = 1;
 }
@@ -979,26 +1145,34 @@ void simulation::fill_parent_view(std::size_t slot, int year, const cell_range& 
 void simulation::compute_shares(int year, const cell_range& tile, workspace& ws) const {
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
-    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const auto y = static_cast<std::size_t>(year);
     for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
         const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* initial = initial_values_.data() + scale.node * all_cells_.size + tile.begin;
-        const double* at_baseline = baseline_shares_.data() + (p * years + y) * all_cells_.size + tile.begin;
+        const double* initial = initial_of(scale.node, tile, ws);
         const std::vector<double>& trend = proficiency_trends_[p];
+        const std::size_t row = baseline_share_row_[p] + (trend.empty() ? 0 : y);
+        const double* at_baseline = baseline_shares_.data() + row * all_cells_.size + tile.begin;
         const double years_of_trend = static_cast<double>(y + 1);
         for (std::size_t l = 0; l < lanes; ++l) {
-            const double* values = ws.current.data() + (scale.node * lanes + l) * stride;
+            const double* values = this_year(scale.node, l, tile, ws.lanes_are_bau, ws);
             double* share = ws.shares.data() + (p * lanes + l) * stride;
-            for (std::size_t i = 0; i < tile.size; ++i) {
-                // A cell still at its baseline reads its share instead of evaluating the CDF.
-                if (values[i] == initial[i]) {
-                    share[i] = at_baseline[i];
-                    continue;
-                }
-                const double level = values[i] + (trend.empty() ? 0.0 : trend[tile.begin + i] * years_of_trend);
-                share[i] = stats::normal_cdf((level - scale.cut) / scale.within_cell_sd);
+            // A cell still at its baseline reads its share instead of evaluating the CDF; a tile whose
+            // cells all are (every tile of business as usual with the shipped models) evaluates none.
+            if (!any_differ(values, initial, tile.size)) {
+                std::copy_n(at_baseline, tile.size, share);
+                continue;
             }
+            double* score = ws.scores.data();
+            if (trend.empty()) {
+                for (std::size_t i = 0; i < tile.size; ++i)
+                    score[i] = (values[i] + 0.0 - scale.cut) / scale.within_cell_sd;
+            } else {
+                const double* rate = trend.data() + tile.begin;
+                for (std::size_t i = 0; i < tile.size; ++i)
+                    score[i] = (values[i] + rate[i] * years_of_trend - scale.cut) / scale.within_cell_sd;
+            }
+            stats::normal_cdf({score, tile.size}, {share, tile.size});
+            for (std::size_t i = 0; i < tile.size; ++i) share[i] = values[i] == initial[i] ? at_baseline[i] : share[i];
         }
     }
 }
@@ -1023,15 +1197,17 @@ void simulation::accumulate_strata(int year, const cell_range& tile, workspace& 
         for (std::size_t l = 0; l < lanes; ++l) {
             for (std::size_t k = 0; k < per_stratum; ++k) {
                 const double* values = k < outcomes_.size()
-                                           ? ws.current.data() + (outcomes_[k].node * lanes + l) * stride
+                                           ? this_year(outcomes_[k].node, l, tile, ws.lanes_are_bau, ws)
                                            : ws.shares.data() + ((k - outcomes_.size()) * lanes + l) * stride;
+                double& sum = sums[((l * years + y) * stratum_count() + s) * per_stratum + k];
+                if (from == 0 && begin + to == end) {  // the whole stratum in this tile: dot()'s bits directly
+                    sum = dot(students, values + (begin - tile.begin), end - begin);
+                    continue;
+                }
                 double* open = ws.open_sums.data() + ((l * years + y) * per_stratum + k) * 4;
                 if (from == 0) std::fill_n(open, 4, 0.0);
                 accumulate_dot(open, students, values + (begin + from - tile.begin), from, to, end - begin);
-                if (begin + to == end) {
-                    sums[((l * years + y) * stratum_count() + s) * per_stratum + k] =
-                        (open[0] + open[1]) + (open[2] + open[3]);
-                }
+                if (begin + to == end) sum = (open[0] + open[1]) + (open[2] + open[3]);
             }
         }
     }
@@ -1090,7 +1266,6 @@ double simulation::baseline_level(std::size_t subgroup, std::size_t outcome, int
 void simulation::prepare_baseline_levels() {
     // Summed stratum by stratum exactly as a run's means are, so a run whose values are still the
     // baseline reproduces the baseline means bit for bit: its gaps neither narrow nor widen.
-    const std::size_t cell_count = all_cells_.size;
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t groups = subgroups_.size();
     std::vector<double> sums(stratum_count() * outcomes_.size());
@@ -1098,7 +1273,7 @@ void simulation::prepare_baseline_levels() {
         const std::size_t begin = stratum_begin_[s];
         const std::size_t count = stratum_begin_[s + 1] - begin;
         for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-            const double* values = initial_values_.data() + outcomes_[o].node * cell_count;
+            const double* values = stored_initial(outcomes_[o].node);
             sums[s * outcomes_.size() + o] = dot(ordered_.students.data() + begin, values + begin, count);
         }
     }
@@ -1122,8 +1297,7 @@ double simulation::baseline_proficient(std::size_t subgroup, std::size_t profici
     const double members = group.students_in(y);
     if (members <= 0.0) return 0.0;
     const proficiency_scale& scale = proficiency_cuts_[proficiency_index];
-    const std::size_t cell_count = inputs_.cells.students.size();
-    const double* values = initial_values_.data() + scale.node * cell_count;
+    const double* values = stored_initial(scale.node);
     double sum = 0.0;
     for (std::uint32_t c : group.cells_in(y)) {
         const double value = values[engine_position_[c]];

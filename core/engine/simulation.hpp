@@ -170,7 +170,9 @@ private:
     void link_gap_components(diagnostics& problems);
     void prepare_streams();
     void prepare_engine_order();
-    void prepare_strata(const std::vector<std::vector<bool>>& keys);
+    struct cell_keys;
+    /// Strata of cells with equal keys, from the keys of the input cells and the engine order.
+    void prepare_strata(const cell_keys& keys, const std::vector<std::uint32_t>& order);
     void prepare_trend_totals();
     void prepare_baseline_shares();
     void set_central(draw_parameters& p) const;
@@ -181,10 +183,23 @@ private:
     /// Runs every lane of `ws` over `range`, tile by tile, and writes their aggregates.
     void run_lanes(bool business_as_usual, const cell_range& range, std::size_t tile, workspace& ws) const;
     void run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const;
-    void set_driven_nodes(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
+    /// The plan's levels of this year in the scenario's lanes, and the implementation and foundations they make.
+    void set_driven_nodes(int year, const cell_range& tile, workspace& ws) const;
     void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
-    [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const;
+    /// Whether a node keeps its initial values in every lane and year of a run: a node nothing
+    /// rewrites, a plan-driven node in business as usual (every school stays at its start) or a
+    /// condition (its target is its start), and in business as usual a primary driver whose members
+    /// all stay initial and whose mean of them is its initial value. Such a node is read from the
+    /// initial values, shared by every lane, and never written.
+    [[nodiscard]] bool stays_initial(std::size_t node, bool business_as_usual) const {
+        return (business_as_usual ? constant_in_bau_ : constant_in_scenario_)[node] != 0;
+    }
+    /// Lane `lane`'s values of `node` this year over `tile`.
+    [[nodiscard]] const double* this_year(std::size_t node, std::size_t lane, const cell_range& tile,
+                                          bool business_as_usual, const workspace& ws) const;
+    void prepare_constant_nodes();
+    void prepare_baseline_foundations();
     void compute_shares(int year, const cell_range& tile, workspace& ws) const;
     /// Adds the tile's cells to the stratum sums of every lane (fixed order: dot()'s, whatever the tile).
     void accumulate_strata(int year, const cell_range& tile, workspace& ws) const;
@@ -209,7 +224,21 @@ private:
     [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
     [[nodiscard]] int year_or_final(int year) const;
     void fill_parent_view(std::size_t slot, int year, const cell_range& tile, workspace& ws) const;
-    std::vector<double> initial_values_;        ///< [node * cells + position] baseline of every node, engine order
+    /// [initial_row_[node] * cells + position]: baseline of every node that has a row, engine order.
+    std::vector<double> initial_values_;
+    static constexpr std::size_t no_row = static_cast<std::size_t>(-1);
+    std::vector<std::size_t>
+        initial_row_;  ///< per node: its row of initial_values_, or no_row (see prepare_initial_rows)
+    std::vector<std::size_t> driven_index_;  ///< per node: its index among the driven nodes, or no_row
+    std::size_t stored_initial_rows_ = 0;
+    void prepare_initial_rows();
+    /// A node's initial value in an input cell (before the engine order is taken).
+    [[nodiscard]] double start_value(std::size_t node, std::size_t cell) const;
+    /// The initial values of a node that has a row, engine order; throws std::logic_error for one without.
+    [[nodiscard]] const double* stored_initial(std::size_t node) const;
+    /// A node's initial values over `tile`, from its row or from the tile's start levels.
+    [[nodiscard]] const double* initial_of(std::size_t node, const cell_range& tile, const workspace& ws) const;
+    void fill_tile_starts(const cell_range& tile, workspace& ws) const;
     std::vector<double> baseline_achievement_;  ///< per cell, engine order
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
     struct proficiency_scale {
@@ -219,6 +248,11 @@ private:
     };
     std::vector<proficiency_scale> proficiency_cuts_;
     std::vector<double> baseline_implementation_;  ///< per cell, engine order
+    /// Per cell, engine order: the mean foundational-practice level at the start (3 when the model has
+    /// none), which is every lane's `foundations` in business as usual.
+    std::vector<double> baseline_foundations_;
+    std::vector<char> constant_in_bau_;       ///< per node: see stays_initial
+    std::vector<char> constant_in_scenario_;  ///< per node: see stays_initial
     std::vector<reported_subgroup> subgroups_;
     std::vector<reported_outcome> outcomes_;
     std::vector<double> pinned_parameters_;  ///< NaN where the parameter is uncertain
@@ -249,9 +283,11 @@ private:
     std::vector<std::size_t> stratum_begin_;  ///< per stratum, and one past the last: first position
     std::size_t first_reached_stratum_ = 0;
     std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
-    /// Shares proficient at the baseline level plus the trend: [(p * years + year) * cells + position].
+    /// Shares proficient at the baseline level plus the trend: [(baseline_share_row_[p] + year) * cells +
+    /// position], one row only (year 0) for a scale without a trend.
     /// A cell whose value is still its baseline reads its share here instead of evaluating the CDF.
     std::vector<double> baseline_shares_;
+    std::vector<std::size_t> baseline_share_row_;  ///< per proficiency scale: its first row (one a year with a trend)
     [[nodiscard]] std::size_t sums_per_stratum() const { return outcomes_.size() + proficiency_cuts_.size(); }
     [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
 

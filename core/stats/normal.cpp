@@ -1,11 +1,16 @@
 #include "stats/normal.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numbers>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "pathways/sdk/effect_model.hpp"  // PATHWAYS_VECTORISED
 
 namespace pathways::stats {
 
@@ -55,6 +60,81 @@ constexpr double far_den[] = {1.0,
                               1.4215117583164458887e-7,
                               2.04426310338993978564e-15};
 
+// Adding and then subtracting 1.5·2^52 rounds a double below 2^51 in magnitude to a whole number.
+constexpr double shifter = 0x1.8p52;
+
+// Cody (1969), erf(y) = y·A(y²)/B(y²) for y <= 0.46875 (A from the constant term up, B monic).
+constexpr double erf_num[] = {3.20937758913846947e03, 3.77485237685302021e02, 1.13864154151050156e02,
+                              3.16112374387056560e00, 1.85777706184603153e-1};
+constexpr double erf_den[] = {2.84423683343917062e03, 1.28261652607737228e03, 2.44024637934444173e02,
+                              2.36012909523441209e01, 1.0};
+// Cody (1969), erfc(y) = exp(−y²)·C(y)/D(y) for 0.46875 < y <= 4.
+constexpr double erfc_num[] = {1.23033935479799725e03, 2.05107837782607147e03, 1.71204761263407058e03,
+                               8.81952221241769090e02, 2.98635138197400131e02, 6.61191906371416295e01,
+                               8.88314979438837594e00, 5.64188496988670089e-1, 2.15311535474403846e-8};
+constexpr double erfc_den[] = {1.23033935480374942e03, 3.43936767414372164e03, 4.36261909014324716e03,
+                               3.29079923573345963e03, 1.62138957456669019e03, 5.37181101862009858e02,
+                               1.17693950891312499e02, 1.57449261107098347e01, 1.0};
+constexpr double erf_limit = 0.46875;
+constexpr double erfc_limit = 4.0;
+
+// Horner evaluation of a fixed array (constant term first) written out term by term, with no inner
+// loop left for the compiler to keep it from vectorising the loop over values at -O2.
+template <std::size_t N, std::size_t... I>
+[[gnu::always_inline]] inline double horner_terms(const double (&c)[N], double x, std::index_sequence<I...>) {
+    double sum = c[N - 1];
+    ((sum = sum * x + c[N - 2 - I]), ...);
+    return sum;
+}
+
+template <std::size_t N>
+[[gnu::always_inline]] inline double horner(const double (&c)[N], double x) {
+    return horner_terms(c, x, std::make_index_sequence<N - 1>{});
+}
+
+/// exp(x) for |x| <= 40 to about 1 ulp, without branches so a loop of it vectorises: x = k·ln2 + r
+/// with k whole and |r| <= ln2/2; exp(r) by its Taylor series to r^13 (the rest is below 1e-17 of it);
+/// 2^k written into the exponent bits. k is rounded by adding 1.5·2^52, which leaves it in the low
+/// bits of the sum (no double-to-integer conversion, which AVX2 lacks).
+[[gnu::always_inline]] inline double exp_small(double x) {
+    constexpr double log2e = 1.44269504088896340736;
+    constexpr double ln2_hi = 6.93147180369123816490e-01;  // k·ln2_hi is exact for |k| < 2^20
+    constexpr double ln2_lo = 1.90821492927058770002e-10;
+    const double shifted = x * log2e + shifter;
+    const double k = shifted - shifter;
+    const double r = (x - k * ln2_hi) - k * ln2_lo;
+    constexpr double taylor[] = {
+        1.0,        1.0,         1.0 / 2,      1.0 / 6,       1.0 / 24,       1.0 / 120,       1.0 / 720,
+        1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800};
+    const std::int64_t whole = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shifter);
+    return horner(taylor, r) * std::bit_cast<double>((whole + 1023) << 52);
+}
+
+/// Φ(x) by Cody's approximations; correct for |x|/√2 <= erfc_limit only (the caller replaces the rest).
+/// Both intervals are computed and one chosen, as a vector loop must; one division serves both.
+[[gnu::always_inline]] inline double normal_cdf_near(double x) {
+    const double y = std::fabs(x) / std::numbers::sqrt2;
+    const double y2 = y * y;
+    const bool small = y <= erf_limit;
+    const double ratio = (small ? y * horner(erf_num, y2) : horner(erfc_num, y)) /
+                         (small ? horner(erf_den, y2) : horner(erfc_den, y));  // erf(y), or erfc(y)·exp(y²)
+    // exp(−y²) = exp(−t²)·exp(−(y − t)(y + t)) with t = y rounded to sixteenths: t² and y − t are
+    // exact, so the rounding of y² is not amplified by the exponential.
+    const double t = ((y * 16.0 + shifter) - shifter) / 16.0;
+    const double decay = exp_small(-t * t) * exp_small(-(y - t) * (y + t));
+    const double half_erfc = small ? 0.5 - 0.5 * ratio : 0.5 * (decay * ratio);  // Φ(−|x|)
+    return x > 0.0 ? 1.0 - half_erfc : half_erfc;
+}
+
+PATHWAYS_VECTORISED bool normal_cdf_near_all(const double* x, double* out, std::size_t n) {
+    unsigned far = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = normal_cdf_near(x[i]);
+        far |= static_cast<unsigned>(!(std::fabs(x[i]) / std::numbers::sqrt2 <= erfc_limit));  // also NaN
+    }
+    return far == 0;
+}
+
 double tail_quantile(double r) {
     if (r <= 5.0) return polynomial(middle_num, r - 1.6) / polynomial(middle_den, r - 1.6);
     return polynomial(far_num, r - 5.0) / polynomial(far_den, r - 5.0);
@@ -69,6 +149,18 @@ void check_probability(double p, const char* what) {
 }  // namespace
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+
+void normal_cdf(std::span<const double> x, std::span<double> out) {
+    if (x.size() != out.size()) {
+        throw std::invalid_argument("normal_cdf: " + std::to_string(x.size()) + " values for " +
+                                    std::to_string(out.size()) + " results");
+    }
+    if (normal_cdf_near_all(x.data(), out.data(), x.size())) return;
+    // The tails (below about 1e-8 or above 1 − 1e-8), infinities and NaN, rare here: one at a time.
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!(std::fabs(x[i]) / std::numbers::sqrt2 <= erfc_limit)) out[i] = normal_cdf(x[i]);
+    }
+}
 
 double normal_pdf(double x) {
     constexpr double inv_sqrt_2pi = 0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2;

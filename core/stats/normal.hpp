@@ -2,10 +2,19 @@
 /// \file
 /// The standard normal distribution and the effect-size conversions of the normal model (percentile shift, share above a cut score).
 
+#include <span>
+
 namespace pathways::stats {
 
 /// Φ(x) = 0.5·erfc(−x/√2). Accurate in both tails (no cancellation); Φ(±inf) = 1 or 0; NaN gives NaN.
 double normal_cdf(double x);
+
+/// Φ of every value of `x` into `out` (the same size), in a loop that vectorises: the rational
+/// approximations of erf and erfc of Cody (1969, "Rational Chebyshev approximations for the error
+/// function", Math. Comp. 23:631–637) up to |x|/√2 = 4, with exp(−y²) in two factors so the rounding of
+/// y² is not amplified, and the scalar normal_cdf beyond. Within about 1e-15 of normal_cdf relative to
+/// Φ(x) (tested); the same bits with or without AVX2. Throws std::invalid_argument when the sizes differ.
+void normal_cdf(std::span<const double> x, std::span<double> out);
 
 /// Standard normal density φ(x); φ(±inf) = 0.
 double normal_pdf(double x);

@@ -2,8 +2,12 @@
 /// \file
 /// A roofline for the engine's propagation: the same arithmetic as the `linear` model, with none of
 /// the engine's generality. For each evaluated node, out[c] = initial[c] + Σ_parents w·(cur[c] − ini[c])
-/// over contiguous arrays, cells × nodes × years, with the cells in tiles that stay in cache and a
-/// block of runs side by side (each its own edge weights) so the baselines are read once per block.
+/// over contiguous arrays, cells × nodes × years, in the engine's shape: blocks of 8 runs (each its
+/// own edge weights), tiles of 256 cells, a row per node and run, every year of a tile before the next
+/// tile, and the arithmetic built for AVX2 (with a baseline x86-64 fallback) as the engine's is. It
+/// skips what the engine skips: business as usual keeps the driven nodes at their start (read from
+/// the initial values, as every node nothing rewrites), and the scenario runs only over the cells of
+/// schools the plan reaches; its updates are counted as the engine's are (both runs, every cell).
 
 #include <cstdint>
 

@@ -168,7 +168,7 @@ std::int64_t sqlite_store::add_run(const stored_run& run, const projection_resul
             c.bind_int(c.insert_row, 1, run_id);
             c.bind_int(c.insert_row, 2, context.start_year + row.year);
             c.bind_text(c.insert_row, 3, context.sim->subgroups()[row.subgroup].group.name);
-            c.bind_text(c.insert_row, 4, context.sim->outcomes()[row.outcome].id);
+            c.bind_text(c.insert_row, 4, row.outcome == no_outcome ? "" : context.sim->outcomes()[row.outcome].id);
             c.bind_text(c.insert_row, 5, std::string(to_string(row.metric)));
             c.bind_text(c.insert_row, 6, row.reference);
             const double values[] = {s.mean, s.sd, s.p05, s.p50, s.p95, s.prob_positive, row.students};

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/costs.hpp"
+
 namespace pathways {
 namespace {
 
@@ -55,7 +57,8 @@ void check_runnable(const run_request& request, const prepared_run& run, diagnos
 /// in some draws), as comparable_rows keeps those of the other course.
 projection_draws sustained_rows(const projection_draws& draws) {
     return rows_where(draws, [](const metric_row& row) {
-        return row.course == plan_course::sustained && row.metric != metric::gap_years_to_close;
+        return row.course == plan_course::sustained && row.metric != metric::gap_years_to_close &&
+               !is_cost_metric(row.metric);
     });
 }
 
@@ -118,7 +121,8 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             hooks.progress, hooks.cancel};
         options.sustained_course = plan.request.sustained_course;
         const auto start = std::chrono::steady_clock::now();
-        const projection_draws draws = run_draws(*run.sim, spec, options);
+        projection_draws draws = run_draws(*run.sim, spec, options);
+        append_cost_rows(draws, {*run.sim, spec, run.loaded->schools, options});
         if (draws.cancelled || (hooks.cancel != nullptr && hooks.cancel->load())) {
             results.cancelled = true;
             return results;

@@ -20,6 +20,7 @@
 #include "scenario/scenario_reader.hpp"
 #include "sensitivity_command.hpp"
 #include "sources_command.hpp"
+#include "plan_next_command.hpp"
 #include "sweep_command.hpp"
 #include "thread_count.hpp"
 
@@ -316,6 +317,23 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
+    // plan-next (issue 15): where to scale next
+    plan_next_command_options plan_next;
+    auto* plan_next_cmd = app.add_subcommand(
+        "plan-next", "Choose the schools a next wave should add to raise an objective (common random numbers)");
+    plan_next_cmd->add_option("scenario", plan_next.scenario_file, "Scenario file (JSON, format v1)")->required();
+    plan_next_cmd->add_option("--schools", plan_next.schools, "Schools to add (K)")->required();
+    plan_next_cmd->add_option("--budget", plan_next.budget, "Most the added schools may cost over the horizon");
+    plan_next_cmd->add_option("--objective", plan_next.objective, "all (default), gap:<reference>-<focal> or per-dollar");
+    plan_next_cmd->add_option("--variant", plan_next.variant, "Variant to extend (default: base)");
+    add_draws_option(*plan_next_cmd, plan_next.draws, "Draws of the final evaluation; overrides the scenario");
+    add_seed_option(*plan_next_cmd, plan_next.seed, "Random seed of every evaluation; overrides the scenario");
+    plan_next_cmd->add_option("--random-sets", plan_next.random_sets, "Random K-sets the choice is compared with");
+    plan_next_cmd->add_option("--threads", plan_next.threads, "Worker threads (default: all cores)");
+    plan_next_cmd->add_option("--out", plan_next.out_dir, "Folder for plan-next.json (default: out/plan-next)");
+    plan_next_cmd->add_flag("--force", plan_next.force, "Overwrite an existing plan-next.json");
+    add_plugin_options(*plan_next_cmd, plugins);
+
     add_examples(app);
     if (refuse_unknown_command(app, argc, argv)) return exit_invalid_input;
     try {
@@ -334,6 +352,11 @@ int main(int argc, char** argv) {
         if (*describe_cmd) return unless_interrupted(describe_command(describe_model, plugins));
         if (*sources_cmd) return unless_interrupted(sources_command(sources));
         if (*run_cmd) return run_command(run, plugins);
+        if (*plan_next_cmd) {
+            plan_next.command_line.assign(argv, argv + argc);
+            plan_next.threads = worker_threads(plan_next.threads);
+            return plan_next_command(plan_next, plugins);
+        }
         if (*sweep_cmd) {
             sweep.command_line.assign(argv, argv + argc);
             sweep.threads = worker_threads(sweep.threads);

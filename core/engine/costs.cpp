@@ -17,6 +17,9 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double million = 1e6;
 /// The z of a two-sided 90% interval: a factor f puts 90% of draws within [amount / f, amount × f].
 constexpr double z_90 = 1.6448536269514722;
+/// The smallest gain a cost per effect divides by: a group the plan does not reach differs from
+/// business as usual by rounding alone (about 1e-12), which must not read as a gain at a vast cost.
+constexpr double min_gain = 1e-9;
 
 double factor_of(std::span<const double> factors, std::size_t item) {
     return factors.empty() ? 1.0 : factors[item];
@@ -136,7 +139,7 @@ double recipe_value(const cost_row_recipe& recipe, const metric_row& row, std::s
         gain = (draw_values[recipe.reference_bau] - draw_values[recipe.focal_bau]) - draw_values[recipe.effect];
     }
     if (recipe.per_million) return total > 0.0 ? gain / (total / million) : not_a_number;
-    return gain > 0.0 ? total / (gain / recipe.unit) : not_a_number;
+    return gain > min_gain ? total / (gain / recipe.unit) : not_a_number;
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ bool is_cost_metric(metric m);
 bool is_cost_per_effect(metric m);
 
 /// Summary of a cost per unit of effect across draws. Cost per effect is undefined where a draw has no
-/// gain (its denominator is 0 or below), and a mean over draws near 0 would be dominated by a few
+/// gain (its denominator is at most 1e-9, the rounding of two runs that do not differ), and a mean over draws near 0 would be dominated by a few
 /// huge ratios; so `prob_positive` is the share of all draws with a gain, and the mean, SD and
 /// quantiles are over those draws only (all NaN when no draw gains). Effect per million, the
 /// well-defined reciprocal, is reported next to it.

@@ -12,8 +12,10 @@
 #include "common/csv.hpp"
 #include "common/evidence.hpp"
 #include "common/text_format.hpp"
+#include "engine/costs.hpp"
 #include "engine/effects.hpp"
 #include "engine/scenario_loader.hpp"
+#include "report/cost_summary.hpp"
 #include "report/html_text.hpp"
 #include "report/projection_writer.hpp"
 #include "report/report_charts.hpp"
@@ -222,6 +224,7 @@ public:
         header();
         scenario_section();
         outcomes_section();
+        if (in_.district) out_ << costs_html_section(base, headline_id(), plan_costs(*in_.district, in_.spec));
         gaps_section();
         variants_section();
         model_section();
@@ -236,6 +239,10 @@ public:
 
 private:
     const run_index& base() const { return indexes_.front(); }
+    std::string headline_id() const {
+        const auto n = headline_outcome(in_.graph);
+        return n ? in_.graph.definition().nodes[*n].id : std::string();
+    }
     std::vector<std::string> subgroups() const { return ordered_unique(base().run().rows, &result_row::subgroup); }
     std::vector<std::string> outcomes() const { return ordered_unique(base().run().rows, &result_row::outcome); }
 

@@ -330,7 +330,7 @@ int main(int argc, char** argv) {
     add_seed_option(*plan_next_cmd, plan_next.seed, "Random seed of every evaluation; overrides the scenario");
     plan_next_cmd->add_option("--random-sets", plan_next.random_sets, "Random K-sets the choice is compared with");
     plan_next_cmd->add_option("--threads", plan_next.threads, "Worker threads (default: all cores)");
-    plan_next_cmd->add_option("--out", plan_next.out_dir, "Folder for plan-next.json (default: out/plan-next)");
+    plan_next_cmd->add_option("--out", plan_next.out_dir, "Folder for plan-next.json (default: out/<scenario>-next)");
     plan_next_cmd->add_flag("--force", plan_next.force, "Overwrite an existing plan-next.json");
     add_plugin_options(*plan_next_cmd, plugins);
 

@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/csv.hpp"
+#include "engine/costs.hpp"
 #include "engine/plan_next.hpp"
+#include "report/cost_summary.hpp"
 #include "run/execute.hpp"
 #include "run_options.hpp"
 #include "scenario/json_reader.hpp"
@@ -89,6 +91,7 @@ std::string candidates_csv(const plan_next_result& result, const std::vector<sch
 void print_result(const plan_next_result& result, const plan_next_command_options& options,
                   const loaded_scenario& loaded, std::size_t candidates) {
     const auto& schools = loaded.schools;
+    const std::string currency = plan_costs(loaded.district, loaded.spec).currency;
     const int final_year = loaded.spec.start_year + loaded.spec.years - 1;
     std::cout << loaded.spec.name << ": where next\n"
               << "Objective: " << options.objective << " on " << result.outcome << " in " << final_year
@@ -101,14 +104,14 @@ void print_result(const plan_next_result& result, const plan_next_command_option
     for (const std::size_t s : result.chosen) {
         const auto it = std::find_if(result.ranked.begin(), result.ranked.end(),
                                      [&](const candidate_score& c) { return c.school == s; });
-        std::cout << fmt::format("  {:<10} {:<40} {:+.5f} {}  cost {:.0f}\n", schools[s].id, schools[s].name,
-                                 it->gain, result.unit, it->cost);
+        std::cout << fmt::format("  {:<10} {:<34} {:+.5f} {}", schools[s].id, schools[s].name, it->gain, result.unit)
+                  << (currency.empty() ? "" : "  cost " + money_text(it->cost, currency)) << "\n";
     }
     std::cout << fmt::format("\nExpected gain of the wave: {:+.5f} {} [90% interval {:+.5f}, {:+.5f}]\n",
                              result.gain.mean, result.unit, result.gain.p05, result.gain.p95);
-    if (result.added_cost > 0.0)
-        std::cout << fmt::format("Cost of the wave to {}: {:.0f} (central prices, if sustained)\n", final_year,
-                                 result.added_cost);
+    if (!currency.empty())
+        std::cout << "Cost of the wave to " << final_year << ": " << money_text(result.added_cost, currency)
+                  << " (central prices, if sustained)\n";
     std::cout << fmt::format(
         "Beats a random choice of {} schools in {:.0f}% of draws and random sets, ties in {:.0f}% (draws where "
         "the program is cut before the wave starts gain nothing either way); random sets gain {:+.5f} on average\n",
@@ -123,7 +126,10 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
     const auto objective = parse_objective(options.objective, error);
     if (!objective) fail("<command line>", "--objective: " + error);
     const std::filesystem::path folder =
-        options.out_dir.empty() ? std::filesystem::path("out") / "plan-next" : std::filesystem::path(options.out_dir);
+        // Not out/plan-next: that is where `pathways run` of the written plan-next.json writes its results.
+        options.out_dir.empty()
+            ? std::filesystem::path("out") / (std::filesystem::path(options.scenario_file).stem().string() + "-next")
+            : std::filesystem::path(options.out_dir);
     const std::filesystem::path plan_path = folder / "plan-next.json";
     if (std::filesystem::exists(plan_path) && !options.force)
         fail(plan_path.string(), "output exists; use --force to overwrite it");

@@ -113,9 +113,11 @@ void print_result(const plan_next_result& result, const plan_next_command_option
         std::cout << "Cost of the wave to " << final_year << ": " << money_text(result.added_cost, currency)
                   << " (central prices, if sustained)\n";
     std::cout << fmt::format(
-        "Beats a random choice of {} schools in {:.0f}% of draws and random sets, ties in {:.0f}% (draws where "
-        "the program is cut before the wave starts gain nothing either way); random sets gain {:+.5f} on average\n",
-        options.schools, 100.0 * result.beats_random, 100.0 * result.ties_random, result.random_mean_gain);
+        "Beats a random choice of {} school{} in {:.0f}% of draws and random sets, ties in {:.0f}% (the same gain: "
+        "a random set that is the choice, or a draw that cuts the program before the wave starts); random sets "
+        "gain {:+.5f} on average\n",
+        options.schools, options.schools == 1 ? "" : "s", 100.0 * result.beats_random, 100.0 * result.ties_random,
+        result.random_mean_gain);
 }
 
 }  // namespace

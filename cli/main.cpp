@@ -14,13 +14,13 @@
 #include "common/version.hpp"
 #include "compare_command.hpp"
 #include "engine/worker_threads.hpp"
+#include "plan_next_command.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "report_command.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "sensitivity_command.hpp"
 #include "sources_command.hpp"
-#include "plan_next_command.hpp"
 #include "sweep_command.hpp"
 #include "thread_count.hpp"
 
@@ -319,12 +319,14 @@ int main(int argc, char** argv) {
 
     // plan-next (issue 15): where to scale next
     plan_next_command_options plan_next;
-    auto* plan_next_cmd = app.add_subcommand(
-        "plan-next", "Choose the schools a next wave should add to raise an objective (common random numbers)");
+    auto* plan_next_cmd =
+        app.add_subcommand("plan-next",
+                           "Choose the schools a next wave should add to raise an objective (common random numbers)");
     plan_next_cmd->add_option("scenario", plan_next.scenario_file, "Scenario file (JSON, format v1)")->required();
     plan_next_cmd->add_option("--schools", plan_next.schools, "Schools to add (K)")->required();
     plan_next_cmd->add_option("--budget", plan_next.budget, "Most the added schools may cost over the horizon");
-    plan_next_cmd->add_option("--objective", plan_next.objective, "all (default), gap:<reference>-<focal> or per-dollar");
+    plan_next_cmd->add_option("--objective", plan_next.objective,
+                              "all (default), gap:<reference>-<focal> or per-dollar");
     plan_next_cmd->add_option("--variant", plan_next.variant, "Variant to extend (default: base)");
     add_draws_option(*plan_next_cmd, plan_next.draws, "Draws of the final evaluation; overrides the scenario");
     add_seed_option(*plan_next_cmd, plan_next.seed, "Random seed of every evaluation; overrides the scenario");

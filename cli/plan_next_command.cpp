@@ -71,7 +71,8 @@ std::string plan_file(const plan_next_command_options& options, const loaded_sce
                           std::to_string(added.schools.ids.size()) + " more schools from " +
                           std::to_string(added.start_year) + ", chosen for the objective " + options.objective + ".";
     plan["district"] = copy_district(spec, loaded.district, folder);
-    if (!spec.model_path.empty()) plan["model"] = copy_into(spec.model_path, folder, spec.model_path.filename().string());
+    if (!spec.model_path.empty())
+        plan["model"] = copy_into(spec.model_path, folder, spec.model_path.filename().string());
     auto& waves = plan["implementation"]["waves"];
     const nlohmann::json targets = waves.empty() ? nlohmann::json{{"*", 2.0}} : waves.back()["targets"];
     waves.push_back(wave_json(added, targets));
@@ -98,8 +99,8 @@ void print_result(const plan_next_result& result, const plan_next_command_option
               << ", the plan with the new wave minus the plan without it (" << result.unit << ")\n"
               << "Screened " << candidates << " schools the plan does not reach, each alone as a wave from "
               << result.added.start_year << " (central run); evaluated the choice on " << result.draws
-              << (result.draws == 1 ? " run" : " draws") << " and " << options.random_sets
-              << " random sets of " << options.schools << " schools on the same draws.\n\n";
+              << (result.draws == 1 ? " run" : " draws") << " and " << options.random_sets << " random sets of "
+              << options.schools << " schools on the same draws.\n\n";
     std::cout << "Chosen schools (screening gain each alone):\n";
     for (const std::size_t s : result.chosen) {
         const auto it = std::find_if(result.ranked.begin(), result.ranked.end(),
@@ -154,8 +155,8 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
     settings.seed = loaded.spec.seed;
     settings.random_sets = options.random_sets;
     settings.threads = options.threads;
-    const plan_next_result result = plan_next(
-        {*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, settings);
+    const plan_next_result result =
+        plan_next({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, settings);
 
     std::filesystem::create_directories(folder);
     std::ofstream(plan_path) << plan_file(options, loaded, result.added, folder);

@@ -78,14 +78,16 @@ std::string summary_of(const run_results& results) {
 std::string costs_of(const run_results& results) {
     const finished_run& first = results.runs.front();
     const std::vector<result_run> runs = result_runs(results);
-    return costs_text(runs.front(), headline_outcome(*first.sim), plan_costs(first.loaded->district, first.loaded->spec));
+    return costs_text(runs.front(), headline_outcome(*first.sim),
+                      plan_costs(first.loaded->district, first.loaded->spec));
 }
 
 /// What the terminal shows by default: the summary and the files written, by name.
 void print_summary(const run_results& results, const std::filesystem::path& folder,
                    const std::vector<std::string>& written) {
-    std::cout << summary_of(results) << costs_of(results) << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to "
-              << folder.string() << ":";
+    std::cout << summary_of(results) << costs_of(results)
+              << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to " << folder.string()
+              << ":";
     for (const std::string& name : written) std::cout << ' ' << name;
     std::cout << '\n';
 }

@@ -21,9 +21,7 @@ constexpr double z_90 = 1.6448536269514722;
 /// business as usual by rounding alone (about 1e-12), which must not read as a gain at a vast cost.
 constexpr double min_gain = 1e-9;
 
-double factor_of(std::span<const double> factors, std::size_t item) {
-    return factors.empty() ? 1.0 : factors[item];
-}
+double factor_of(std::span<const double> factors, std::size_t item) { return factors.empty() ? 1.0 : factors[item]; }
 
 /// A row of run_draws' table by what it measures, for the cost rows to read their denominators.
 using row_key = std::tuple<int, std::size_t, std::size_t, metric, plan_course, std::string>;
@@ -83,17 +81,17 @@ void add_gap_rows(planned_rows& out, const projection_draws& draws, const std::m
         if (gap.year != last || gap.metric != metric::gap_pp || gap.course != course) continue;
         const auto reference = subgroup_named(sim, gap.reference);
         if (!reference) continue;
-        const auto reference_bau = index.find({last, *reference, gap.outcome, metric::proficient_bau,
-                                               plan_course::none, ""});
-        const auto focal_bau = index.find({last, gap.subgroup, gap.outcome, metric::proficient_bau,
-                                           plan_course::none, ""});
+        const auto reference_bau =
+            index.find({last, *reference, gap.outcome, metric::proficient_bau, plan_course::none, ""});
+        const auto focal_bau =
+            index.find({last, gap.subgroup, gap.outcome, metric::proficient_bau, plan_course::none, ""});
         if (reference_bau == index.end() || focal_bau == index.end()) continue;
         for (const bool per_million : {false, true}) {
             metric_row row = gap;
             row.metric = per_million ? metric::gap_pp_per_million : metric::cost_per_gap_pp;
             out.rows.push_back(row);
-            out.recipes.push_back({cost_row_recipe::kind::gap_per_effect, i, reference_bau->second,
-                                   focal_bau->second, per_million, 1.0});
+            out.recipes.push_back(
+                {cost_row_recipe::kind::gap_per_effect, i, reference_bau->second, focal_bau->second, per_million, 1.0});
         }
     }
 }
@@ -125,8 +123,8 @@ planned_rows plan_cost_rows(const projection_draws& draws, const simulation& sim
 }
 
 /// One draw's value of a cost row from its cost (cumulative, [year]) and students reached.
-double recipe_value(const cost_row_recipe& recipe, const metric_row& row, std::span<const double> cost,
-                    double reached, const double* draw_values) {
+double recipe_value(const cost_row_recipe& recipe, const metric_row& row, std::span<const double> cost, double reached,
+                    const double* draw_values) {
     const double total = cost[static_cast<std::size_t>(row.year)];
     switch (recipe.what) {
         case cost_row_recipe::kind::total: return total;
@@ -300,10 +298,10 @@ void append_cost_rows(projection_draws& draws, const cost_inputs& inputs) {
         }
         const std::vector<double> factors = cost_factors(costs.items, inputs.options.seed, d, central);
         const int start = inputs.spec.start_year;
-        const auto with_cut = cumulative_costs(costs.items, inputs.schools, first_years, start, sim.years(), cut_year,
-                                               factors);
-        const auto sustained = cut_year ? cumulative_costs(costs.items, inputs.schools, first_years, start,
-                                                           sim.years(), std::nullopt, factors)
+        const auto with_cut =
+            cumulative_costs(costs.items, inputs.schools, first_years, start, sim.years(), cut_year, factors);
+        const auto sustained = cut_year ? cumulative_costs(costs.items, inputs.schools, first_years, start, sim.years(),
+                                                           std::nullopt, factors)
                                         : with_cut;
         const double reached_with_cut = students_reached(inputs.schools, first_years, start, cut_year);
         const double reached_sustained = students_reached(inputs.schools, first_years, start, std::nullopt);

@@ -191,13 +191,13 @@ std::vector<std::size_t> choose(const std::vector<candidate_score>& ranked, cons
         std::vector<double> costs;
         for (const candidate_score& c : ranked) costs.push_back(c.cost);
         std::sort(costs.begin(), costs.end());
-        const double cheapest = std::accumulate(costs.begin(), costs.begin() + static_cast<std::ptrdiff_t>(options.schools), 0.0);
-        option_error("--budget", "a budget of " + std::to_string(static_cast<long long>(*options.budget)) +
-                                     " buys " + std::to_string(chosen.size()) + " of the " +
-                                     std::to_string(options.schools) + " schools asked for; expected at least " +
-                                     std::to_string(static_cast<long long>(std::ceil(cheapest))) +
-                                     " (the cheapest " + std::to_string(options.schools) +
-                                     " schools) or fewer --schools");
+        const double cheapest =
+            std::accumulate(costs.begin(), costs.begin() + static_cast<std::ptrdiff_t>(options.schools), 0.0);
+        option_error("--budget", "a budget of " + std::to_string(static_cast<long long>(*options.budget)) + " buys " +
+                                     std::to_string(chosen.size()) + " of the " + std::to_string(options.schools) +
+                                     " schools asked for; expected at least " +
+                                     std::to_string(static_cast<long long>(std::ceil(cheapest))) + " (the cheapest " +
+                                     std::to_string(options.schools) + " schools) or fewer --schools");
     }
     return chosen;
 }
@@ -294,7 +294,8 @@ plan_next_result plan_next(const plan_next_inputs& in, const plan_next_options& 
     double random_total = 0.0;
     for (const auto& set : random_sets(candidates, options.schools, options.random_sets, options.seed)) {
         const scenario spec = evaluation_spec(in.spec, next_wave(in.spec, in.schools, set), objective, result.outcome);
-        const std::vector<double> gain = gains(evaluate(in, spec, options, options.draws, options.threads), base, objective);
+        const std::vector<double> gain =
+            gains(evaluate(in, spec, options, options.draws, options.threads), base, objective);
         for (std::size_t d = 0; d < gain.size(); ++d) {
             beaten += chosen_gain[d] > gain[d] ? 1 : 0;
             tied += chosen_gain[d] == gain[d] ? 1 : 0;

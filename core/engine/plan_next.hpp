@@ -31,7 +31,7 @@ struct plan_objective {
 std::optional<plan_objective> parse_objective(const std::string& text, std::string& error);
 
 struct plan_next_options {
-    std::size_t schools = 0;      ///< K, the schools to add
+    std::size_t schools = 0;       ///< K, the schools to add
     std::optional<double> budget;  ///< the most the added schools may cost over the horizon (central prices)
     plan_objective objective;
     std::int64_t draws = 50;  ///< draws of the final evaluation (0: central run only)
@@ -48,17 +48,17 @@ struct candidate_score {
 };
 
 struct plan_next_result {
-    wave added;                          ///< the next wave: the chosen schools by id
-    std::vector<std::size_t> chosen;     ///< schools, best first
+    wave added;                           ///< the next wave: the chosen schools by id
+    std::vector<std::size_t> chosen;      ///< schools, best first
     std::vector<candidate_score> ranked;  ///< every candidate, best first
-    std::string outcome;                 ///< the headline outcome the objective reads
-    std::string unit;                    ///< of the gain: "SD", "SD narrower" or "SD per million"
-    std::size_t draws = 0;               ///< of the final evaluation (1: central run)
-    stats::summary gain;                 ///< per draw: objective with the wave minus without it
-    double added_cost = 0.0;             ///< the chosen schools' cost (central prices, if sustained)
-    double random_mean_gain = 0.0;       ///< mean gain over the random K-sets and draws
-    double beats_random = 0.0;           ///< share of (draw, random set) pairs the choice gains more in
-    double ties_random = 0.0;            ///< share of pairs with the same gain (e.g. both 0 after a cut)
+    std::string outcome;                  ///< the headline outcome the objective reads
+    std::string unit;                     ///< of the gain: "SD", "SD narrower" or "SD per million"
+    std::size_t draws = 0;                ///< of the final evaluation (1: central run)
+    stats::summary gain;                  ///< per draw: objective with the wave minus without it
+    double added_cost = 0.0;              ///< the chosen schools' cost (central prices, if sustained)
+    double random_mean_gain = 0.0;        ///< mean gain over the random K-sets and draws
+    double beats_random = 0.0;            ///< share of (draw, random set) pairs the choice gains more in
+    double ties_random = 0.0;             ///< share of pairs with the same gain (e.g. both 0 after a cut)
 };
 
 /// The inputs a plan is evaluated with: those of its simulation, all outliving the call.

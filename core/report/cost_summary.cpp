@@ -119,11 +119,12 @@ std::string costs_text(const result_run& run, const std::string& headline, const
 std::string costs_html_section(const result_run& run, const std::string& headline, const cost_settings& costs) {
     const std::vector<cost_figure> figures = cost_figures(run, headline, costs);
     if (figures.empty()) return "";
-    std::string out = "<h2 id=\"costs\">What it costs</h2>\n<p>In " + html::escape(costs.currency) + " at " +
-                      std::to_string(costs.price_year) + " prices; effects on " + html::escape(headline) +
-                      ". Cost per effect is summarised over the draws with a gain (how often there is one is "
-                      "given); effect per million is defined in every draw. Each cost item's source is in the "
-                      "district profile.</p>\n<table>\n<tr><th></th><th>with the cut risk</th><th>if sustained</th></tr>\n";
+    std::string out =
+        "<h2 id=\"costs\">What it costs</h2>\n<p>In " + html::escape(costs.currency) + " at " +
+        std::to_string(costs.price_year) + " prices; effects on " + html::escape(headline) +
+        ". Cost per effect is summarised over the draws with a gain (how often there is one is "
+        "given); effect per million is defined in every draw. Each cost item's source is in the "
+        "district profile.</p>\n<table>\n<tr><th></th><th>with the cut risk</th><th>if sustained</th></tr>\n";
     for (const cost_figure& f : figures) {
         out += "<tr><td>" + html::escape(f.label) + "</td><td>" + html::escape(f.with_cut_risk) + "</td><td>" +
                html::escape(f.if_sustained) + "</td></tr>\n";

@@ -58,8 +58,7 @@ TEST_CASE("costs by hand: three schools, two years, one-time and recurring, per 
     CHECK(students_reached(schools, first_years, 2020, std::nullopt) == 50.0);
 }
 
-TEST_CASE("recurring costs stop at a program cut, and a school whose wave starts after it costs nothing",
-          "[costs]") {
+TEST_CASE("recurring costs stop at a program cut, and a school whose wave starts after it costs nothing", "[costs]") {
     // Cut in 2021 (year 1): nothing is spent that year; b never starts, so only a's 20 students are reached.
     CHECK(cumulative_costs(items, schools, first_years, 2020, 2, 2021) == std::vector<double>{320.0, 320.0});
     CHECK(students_reached(schools, first_years, 2020, 2021) == 20.0);
@@ -220,8 +219,7 @@ struct sized_schools : test::engine_fixture {
         spec.years = 3;
         district.costs = {"USD", 2018, {item("devices", 0, 100, true)}};
     }
-    plan_next_result choose(std::size_t k, std::optional<double> budget = std::nullopt,
-                            plan_objective objective = {}) {
+    plan_next_result choose(std::size_t k, std::optional<double> budget = std::nullopt, plan_objective objective = {}) {
         plan_next_options options;
         options.schools = k;
         options.budget = budget;
@@ -279,7 +277,9 @@ TEST_CASE("plan-next refuses more schools than the plan leaves, a budget too sma
     CHECK_THAT(message_of([&] { f.choose(2, 100.0); }),
                Contains("--budget: a budget of 100 buys 0 of the 2 schools") && Contains("at least 8000"));
     f.district.costs = {};
-    CHECK_THAT(message_of([&] { f.choose(1, std::nullopt, {plan_objective::kind::per_dollar, "", ""}); }),
+    CHECK_THAT(message_of([&] {
+                   f.choose(1, std::nullopt, {plan_objective::kind::per_dollar, "", ""});
+               }),
                Contains("--objective: the plan has no costs"));
 }
 

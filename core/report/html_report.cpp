@@ -244,7 +244,12 @@ private:
         return n ? in_.graph.definition().nodes[*n].id : std::string();
     }
     std::vector<std::string> subgroups() const { return ordered_unique(base().run().rows, &result_row::subgroup); }
-    std::vector<std::string> outcomes() const { return ordered_unique(base().run().rows, &result_row::outcome); }
+    /// Outcomes of the rows, without the empty one of rows that measure none (costs).
+    std::vector<std::string> outcomes() const {
+        std::vector<std::string> found = ordered_unique(base().run().rows, &result_row::outcome);
+        std::erase(found, std::string());
+        return found;
+    }
 
     /// What the district's cut risk does to the lower bounds, as the run recorded it.
     std::string cut_risk_sentence() const {

@@ -111,6 +111,7 @@ void add_examples(CLI::App& app) {
          "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
         {"report", "pathways report out/denver-scale-up"},
         {"effects", "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv"},
+        {"plan-next", "pathways plan-next scenarios/denver-scale-up.json --schools 5 --budget 10000000 --draws 50"},
         {"sweep",
          "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50"},
         {"sensitivity",

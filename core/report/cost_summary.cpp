@@ -14,12 +14,15 @@ namespace {
 
 constexpr const char* sustained = "sustained";
 constexpr const char* with_cut_risk = "with_cut_risk";
-constexpr std::size_t max_terminal_gaps = 3;
 
 std::string with_thousands(double amount) {
-    std::string digits = fmt::format("{:.0f}", std::abs(amount));
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-    return (amount < 0 ? "-" : "") + digits;
+    const std::string digits = fmt::format("{:.0f}", std::abs(amount));
+    std::string out = amount < 0 ? "-" : "";
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
 }
 
 /// The final-year row of `metric` for `subgroup`, `outcome`, `course` and `reference`.
@@ -55,6 +58,15 @@ std::string per_million_text(const result_row* row, const std::string& unit) {
     if (row == nullptr) return "";
     if (row->suppressed) return "withheld (small group)";
     return fmt::format("{:+.3g} [{:+.3g}, {:+.3g}] {}", row->mean, row->p05, row->p95, unit);
+}
+
+/// An amount in a narrow column: "48.5M", "1.18B", "2,082".
+std::string short_money_text(double amount) {
+    if (!std::isfinite(amount)) return "undefined";
+    const double size = std::abs(amount);
+    if (size >= 1e9) return fmt::format("{:.3g}B", amount / 1e9);
+    if (size >= 1e6) return fmt::format("{:.3g}M", amount / 1e6);
+    return with_thousands(amount);
 }
 
 }  // namespace
@@ -99,20 +111,31 @@ std::vector<cost_figure> cost_figures(const result_run& run, const std::string& 
 }
 
 std::string costs_text(const result_run& run, const std::string& headline, const cost_settings& costs) {
-    const std::vector<cost_figure> figures = cost_figures(run, headline, costs);
-    if (figures.empty()) return "";
-    std::string out = fmt::format("\nCosts ({}, {} prices; {} for effects): mean or median [90% interval]\n",
+    const result_row* total = find_row(run, "all", "", "cost_total", with_cut_risk);
+    const result_row* per_student = find_row(run, "all", "", "cost_per_student", with_cut_risk);
+    if (total == nullptr || per_student == nullptr) return "";
+    const auto interval = [](const result_row* row, const result_row* if_sustained) {
+        const std::string sustained_mean = if_sustained ? " (" + short_money_text(if_sustained->mean) + ")" : "";
+        return fmt::format("{} [{}, {}]{}", short_money_text(row->mean), short_money_text(row->p05),
+                           short_money_text(row->p95), sustained_mean);
+    };
+    std::string out = fmt::format("\nCosts in {} at {} prices, with the cut risk (if sustained); effects on {}\n",
                                   costs.currency, costs.price_year, headline);
-    std::size_t gaps = 0;
-    for (const cost_figure& f : figures) {
-        // The terminal stays one screen: the first gaps only (every gap is in the files and the report).
-        if (f.label.starts_with("Per pp") && ++gaps > max_terminal_gaps) continue;
-        out += "  " + padded(f.label, 48) + " " + f.with_cut_risk + "\n";
-        if (f.if_sustained != f.with_cut_risk && !f.if_sustained.empty())
-            out += "  " + padded("  if sustained", 48) + " " + f.if_sustained + "\n";
+    out += fmt::format("  total {}; per student reached {}\n",
+                       interval(total, find_row(run, "all", "", "cost_total", sustained)),
+                       interval(per_student, find_row(run, "all", "", "cost_per_student", sustained)));
+    for (const auto& [group, label] : {std::pair<const char*, const char*>{"all", "all students"},
+                                       std::pair<const char*, const char*>{"pl:yes", "PL schools"}}) {
+        const result_row* row = find_row(run, group, headline, "cost_per_tenth_sd", with_cut_risk);
+        if (row == nullptr || row->suppressed) continue;
+        if (!std::isfinite(row->p50)) {
+            out += fmt::format("  per 0.1 SD, {}: no gain in any draw\n", label);
+            continue;
+        }
+        out += fmt::format("  per 0.1 SD, {}: {} median [{}, {}] over the {:.0f}% of draws with a gain\n", label,
+                           short_money_text(row->p50), short_money_text(row->p05), short_money_text(row->p95),
+                           100.0 * row->prob_positive);
     }
-    if (gaps > max_terminal_gaps) out += "  Every gap: projection.csv (metric cost_per_gap_pp) or the report.\n";
-    out += "  Cost per effect is over the draws with a gain only; effect per million is over every draw.\n";
     return out;
 }
 

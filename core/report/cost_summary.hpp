@@ -27,7 +27,9 @@ std::string money_text(double amount, const std::string& currency);
 /// The figures of `run`'s final year on outcome `headline`; empty when the run has no cost rows.
 std::vector<cost_figure> cost_figures(const result_run& run, const std::string& headline, const cost_settings& costs);
 
-/// The terminal block (empty when the run has no cost rows).
+/// The terminal block, 4 lines of at most 100 columns: total and per student reached, cost per 0.1 SD
+/// for all students and in PL schools (empty when the run has no cost rows; every figure is in the
+/// files and the report).
 std::string costs_text(const result_run& run, const std::string& headline, const cost_settings& costs);
 
 /// The report's "What it costs" section, as HTML (empty when the run has no cost rows).

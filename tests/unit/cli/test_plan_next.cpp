@@ -68,7 +68,7 @@ TEST_CASE("a run of the Denver scale-up has its costs in projection.csv and a co
         run_cli("run scenarios/denver-scale-up.json --draws 2 --out '" + (folder.path() / "run").string() + "'");
     INFO(ran.output);
     REQUIRE(ran.exit_code == 0);
-    CHECK_THAT(ran.output, Contains("Costs (USD, 2018 prices") && Contains("Total cost to the horizon"));
+    CHECK_THAT(ran.output, Contains("Costs in USD at 2018 prices") && Contains("per student reached"));
     const std::string csv = read_all(folder.path() / "run" / "projection.csv");
     for (const char* metric :
          {",,cost_total,", ",,cost_per_student,", ",cost_per_tenth_sd,", ",effect_per_million,", ",cost_per_gap_pp,"}) {

@@ -66,7 +66,7 @@ TEST_CASE("recurring costs stop at a program cut, and a school whose wave starts
     CHECK(cumulative_costs(items, schools, first_years, 2020, 2, 2020) == std::vector<double>{0.0, 0.0});
 }
 
-TEST_CASE("cost factors scale each item; certain items and central runs use 1", "[costs]") {
+TEST_CASE("cost factors scale each item, and certain items and central runs use 1", "[costs]") {
     const std::vector<double> factors{2.0, 0.5};
     // a in year 0: coaching 2·100 + devices 0.5·20·11 = 310
     CHECK(school_cost_in_year(items, schools[0], 0, 0, factors) == 310.0);
@@ -123,7 +123,7 @@ TEST_CASE("plan costs in another currency or price year, or without one where th
     CHECK_THAT(none_given.items()[0].message, Contains("expected \"currency\""));
 }
 
-TEST_CASE("a cost per effect is summarised over the draws with a gain; prob_positive is how often there is one",
+TEST_CASE("a cost per effect is summarised over the draws with a gain, and prob_positive is how often there is one",
           "[costs]") {
     const std::vector<double> values{undefined, 10.0, 20.0, undefined};
     const stats::summary s = summarize_cost_per_effect(values);

@@ -15,6 +15,7 @@
 #include "compare_command.hpp"
 #include "engine/worker_threads.hpp"
 #include "observed_commands.hpp"
+#include "plan_next_command.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "rank_output.hpp"
@@ -113,6 +114,7 @@ void add_examples(CLI::App& app) {
          "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
         {"report", "pathways report out/denver-scale-up"},
         {"effects", "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv"},
+        {"plan-next", "pathways plan-next scenarios/denver-scale-up.json --schools 5 --budget 10000000 --draws 50"},
         {"sweep",
          "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50"},
         {"sensitivity",
@@ -360,6 +362,25 @@ int run_pathways(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
+    // plan-next (issue 15): where to scale next
+    plan_next_command_options plan_next;
+    auto* plan_next_cmd =
+        app.add_subcommand("plan-next",
+                           "Choose the schools a next wave should add to raise an objective (common random numbers)");
+    plan_next_cmd->add_option("scenario", plan_next.scenario_file, "Scenario file (JSON, format v1)")->required();
+    plan_next_cmd->add_option("--schools", plan_next.schools, "Schools to add (K)")->required();
+    plan_next_cmd->add_option("--budget", plan_next.budget, "Most the added schools may cost over the horizon");
+    plan_next_cmd->add_option("--objective", plan_next.objective,
+                              "all (default), gap:<reference>-<focal> or per-dollar");
+    plan_next_cmd->add_option("--variant", plan_next.variant, "Variant to extend (default: base)");
+    add_draws_option(*plan_next_cmd, plan_next.draws, "Draws of the final evaluation; overrides the scenario");
+    add_seed_option(*plan_next_cmd, plan_next.seed, "Random seed of every evaluation; overrides the scenario");
+    plan_next_cmd->add_option("--random-sets", plan_next.random_sets, "Random K-sets the choice is compared with");
+    plan_next_cmd->add_option("--threads", plan_next.threads, "Worker threads (default: all cores)");
+    plan_next_cmd->add_option("--out", plan_next.out_dir, "Folder for plan-next.json (default: out/<scenario>-next)");
+    plan_next_cmd->add_flag("--force", plan_next.force, "Overwrite an existing plan-next.json");
+    add_plugin_options(*plan_next_cmd, plugins);
+
     add_examples(app);
     if (refuse_unknown_command(app, argc, argv)) return exit_invalid_input;
     try {
@@ -381,6 +402,11 @@ int run_pathways(int argc, char** argv) {
         if (*describe_cmd) return unless_interrupted(describe_command(describe_model, plugins));
         if (*sources_cmd) return unless_interrupted(sources_command(sources));
         if (*run_cmd) return run_command(run, plugins);
+        if (*plan_next_cmd) {
+            plan_next.command_line.assign(argv, argv + argc);
+            plan_next.threads = worker_threads(plan_next.threads);
+            return plan_next_command(plan_next, plugins);
+        }
         if (*sweep_cmd) {
             sweep.command_line.assign(argv, argv + argc);
             sweep.threads = worker_threads(sweep.threads);

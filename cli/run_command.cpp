@@ -5,6 +5,8 @@
 
 #include "commands.hpp"
 #include "compare_command.hpp"
+#include "engine/costs.hpp"
+#include "report/cost_summary.hpp"
 #include "report/draw_writers.hpp"
 #include "report/output_files.hpp"
 #include "report/run_writers.hpp"
@@ -79,11 +81,20 @@ std::string summary_of(const run_results& results) {
     return run_summary(runs, context);
 }
 
+/// The base run's costs block, when its plan has costs.
+std::string costs_of(const run_results& results) {
+    const finished_run& first = results.runs.front();
+    const std::vector<result_run> runs = result_runs(results);
+    return costs_text(runs.front(), headline_outcome(*first.sim),
+                      plan_costs(first.loaded->district, first.loaded->spec));
+}
+
 /// What the terminal shows by default: the summary and the files written, by name.
 void print_summary(const run_results& results, const std::filesystem::path& folder,
                    const std::vector<std::string>& written) {
-    std::cout << summary_of(results) << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to "
-              << folder.string() << ":";
+    std::cout << summary_of(results) << costs_of(results)
+              << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to " << folder.string()
+              << ":";
     for (const std::string& name : written) std::cout << ' ' << name;
     std::cout << '\n';
 }

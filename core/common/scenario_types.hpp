@@ -80,6 +80,27 @@ struct outcome_trend {
     std::string evidence;
 };
 
+/// One cost of running the program, per school or per student of a school the plan reaches: a
+/// one-time amount in the school's first program year and/or a recurring amount every year the
+/// school runs the program (none after a program cut).
+struct cost_item {
+    std::string name;
+    double one_time = 0.0;
+    double per_year = 0.0;
+    bool per_student = false;  ///< amounts per enrolled student of the school; else per school
+    /// 90% of draws lie within [amount / factor, amount × factor] (lognormal, median the amount); 1: certain.
+    double uncertainty_factor = 1.0;
+    std::string source;
+    std::string evidence;
+};
+
+/// What a district pays for the program, in one currency and price year.
+struct cost_settings {
+    std::string currency;  ///< empty: the profile gives no costs
+    int price_year = 0;
+    std::vector<cost_item> items;
+};
+
 struct district_profile {
     std::string id;
     std::string name;
@@ -95,6 +116,7 @@ struct district_profile {
     level_spread_settings level_spread;
     std::map<std::string, sourced_value> conditions;  ///< condition name (node id after the first dot) → value
     std::vector<outcome_trend> trends;                ///< empty: no secular trend
+    cost_settings costs;
     position_index where;
 };
 
@@ -142,6 +164,9 @@ struct implementation_plan {
     fidelity_settings fidelity;
     program_cut_settings program_cut;
     std::vector<wave> waves;
+    /// Cost items of this plan: each replaces the district's item of the same name or adds one. Its
+    /// currency and price year, when given, must be the district's (needed when the district has none).
+    cost_settings costs;
 };
 
 /// Files may not set a suppression threshold below this: a smaller one can only come from the command

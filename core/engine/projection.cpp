@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/costs.hpp"
 #include "engine/suppression.hpp"
 #include "engine/worker_threads.hpp"
 #include "stats/normal.hpp"
@@ -227,6 +228,12 @@ std::string_view to_string(metric m) {
         case metric::gap_closes: return "gap_closes";
         case metric::gap_narrows: return "gap_narrows";
         case metric::gap_years_to_close: return "gap_years_to_close";
+        case metric::cost_total: return "cost_total";
+        case metric::cost_per_student: return "cost_per_student";
+        case metric::cost_per_tenth_sd: return "cost_per_tenth_sd";
+        case metric::effect_per_million: return "effect_per_million";
+        case metric::cost_per_gap_pp: return "cost_per_gap_pp";
+        case metric::gap_pp_per_million: return "gap_pp_per_million";
     }
     return "level";
 }
@@ -406,8 +413,10 @@ projection_result summarize_draws(const projection_draws& draws) {
     std::vector<double> column(draws.draws);
     for (std::size_t i = 0; i < draws.rows.size(); ++i) {
         for (std::size_t d = 0; d < draws.draws; ++d) column[d] = draws.values[d * draws.rows.size() + i];
-        result.summaries.push_back(draws.rows[i].metric == metric::gap_years_to_close ? summarize_years_to_close(column)
-                                                                                      : stats::summarize(column));
+        const metric m = draws.rows[i].metric;
+        if (m == metric::gap_years_to_close) result.summaries.push_back(summarize_years_to_close(column));
+        else if (is_cost_per_effect(m)) result.summaries.push_back(summarize_cost_per_effect(column));
+        else result.summaries.push_back(stats::summarize(column));
     }
     return result;
 }
@@ -431,7 +440,8 @@ projection_draws rows_where(const projection_draws& draws, const std::function<b
 
 projection_draws comparable_rows(const projection_draws& draws) {
     return rows_where(draws, [](const metric_row& row) {
-        return row.course != plan_course::sustained && row.metric != metric::gap_years_to_close;
+        return row.course != plan_course::sustained && row.metric != metric::gap_years_to_close &&
+               !is_cost_metric(row.metric);
     });
 }
 

@@ -34,6 +34,15 @@ enum class metric {
     /// Years from the start to close the gap at its pace so far (final year); undefined (NaN, written
     /// empty or null) in a draw where the gap does not narrow. See summarize_draws.
     gap_years_to_close,
+    // Costs (engine/costs.hpp), in the district's currency: cumulative spending through the year, per
+    // student reached, per 0.1 SD of effect and per percentage point of a proficiency gap narrowed
+    // (undefined in a draw without a gain), and the effect per million spent.
+    cost_total,
+    cost_per_student,
+    cost_per_tenth_sd,
+    effect_per_million,
+    cost_per_gap_pp,
+    gap_pp_per_million,
 };
 std::string_view to_string(metric m);
 
@@ -51,6 +60,9 @@ bool depends_on_plan(metric m);
 /// − gap). 0 when the focal group starts level or ahead; nullopt when the gap has not narrowed, since
 /// it does not close at that pace (no cap and no stand-in number).
 std::optional<double> years_to_close(double baseline_gap, double gap, int years_elapsed);
+
+/// The outcome of a row that measures no outcome (the cost of a plan): written as an empty outcome.
+inline constexpr std::size_t no_outcome = static_cast<std::size_t>(-1);
 
 /// One row of the projection table; `year` counts from 0 at the scenario's start year.
 struct metric_row {
@@ -133,7 +145,8 @@ projection_result summarize_draws(const projection_draws& draws);
 projection_draws rows_where(const projection_draws& draws, const std::function<bool(const metric_row&)>& keep);
 
 /// The rows paired comparisons across runs use: the with-cut-risk course, without
-/// `gap_years_to_close` (undefined in some draws, so it has no paired difference).
+/// `gap_years_to_close` (undefined in some draws, so it has no paired difference) and without the
+/// cost rows (no outcome, or undefined in some draws).
 projection_draws comparable_rows(const projection_draws& draws);
 
 /// Errors (to `found`) for every reported gap whose groups have no baseline offsets in the

@@ -10,6 +10,7 @@
 
 #include "common/subgroup.hpp"
 #include "common/text_safety.hpp"
+#include "engine/costs.hpp"
 #include "engine/schedule.hpp"
 #include "plugin/parameter_check.hpp"
 #include "population/national_synthesis.hpp"
@@ -375,6 +376,7 @@ const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& bas
     for (const wave& w : spec.plan.waves) check_levels(w.targets, *base.graph, spec.where, found);
     check_plan_conditions(spec, *base.graph, found);
     check_report(spec, *base.graph, found);
+    check_plan_costs(spec, base.district, found);
     const bool failed = found.has_errors();
     out.append(found);
     return failed ? nullptr : model;
@@ -410,6 +412,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     if (loaded.model_with_priors) loaded.model = loaded.model_with_priors.get();
     if (district) loaded.schools = district_schools(*district, found);
     if (district) check_enrollment(*district, loaded.schools, found);
+    if (district) check_plan_costs(spec, *district, found);
     if (district) fill_enrollment(*district, loaded.schools, found);
     if (loaded.graph) {
         for (const wave& w : spec.plan.waves) check_levels(w.targets, *loaded.graph, spec.where, found);

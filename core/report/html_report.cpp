@@ -12,8 +12,10 @@
 #include "common/csv.hpp"
 #include "common/evidence.hpp"
 #include "common/text_format.hpp"
+#include "engine/costs.hpp"
 #include "engine/effects.hpp"
 #include "engine/scenario_loader.hpp"
+#include "report/cost_summary.hpp"
 #include "report/decision.hpp"
 #include "report/html_text.hpp"
 #include "report/projection_writer.hpp"
@@ -226,8 +228,8 @@ public:
              << style_sheet() << "</head>\n<body>\n<main>\n";
         header();
         decision_section();
-        // The costs block (what the plan costs, cost per 0.1 SD and per point of a gap closed) belongs here,
-        // right after the decision it prices.
+        // What the plan costs, per 0.1 SD and per point of a gap closed, right after the decision it prices.
+        if (in_.district) out_ << costs_html_section(base, headline_id(), plan_costs(*in_.district, in_.spec));
         outcomes_section();
         gaps_section();
         scenario_section();
@@ -243,8 +245,17 @@ public:
 
 private:
     const run_index& base() const { return indexes_.front(); }
+    std::string headline_id() const {
+        const auto n = headline_outcome(in_.graph);
+        return n ? in_.graph.definition().nodes[*n].id : std::string();
+    }
     std::vector<std::string> subgroups() const { return ordered_unique(base().run().rows, &result_row::subgroup); }
-    std::vector<std::string> outcomes() const { return ordered_unique(base().run().rows, &result_row::outcome); }
+    /// Outcomes of the rows, without the empty one of rows that measure none (costs).
+    std::vector<std::string> outcomes() const {
+        std::vector<std::string> found = ordered_unique(base().run().rows, &result_row::outcome);
+        std::erase(found, std::string());
+        return found;
+    }
 
     /// What the district's cut risk does to the lower bounds, as the run recorded it.
     std::string cut_risk_sentence() const {

@@ -22,7 +22,8 @@ const std::string& subgroup_name(const table_context& context, const metric_row&
 }
 
 const std::string& outcome_name(const table_context& context, const metric_row& row) {
-    return context.sim->outcomes()[row.outcome].id;
+    static const std::string none;
+    return row.outcome == no_outcome ? none : context.sim->outcomes()[row.outcome].id;
 }
 
 }  // namespace
@@ -164,7 +165,8 @@ std::string projection_summary(const projection_result& result, const table_cont
     for (std::size_t i = 0; i < result.rows.size(); ++i) {
         const metric_row& row = result.rows[i];
         two_courses = two_courses || row.course == plan_course::sustained;
-        if (row.year == last_year) final_rows[{row.outcome, row.subgroup}][{row.metric, row.course}] = i;
+        if (row.year == last_year && row.outcome != no_outcome)
+            final_rows[{row.outcome, row.subgroup}][{row.metric, row.course}] = i;
     }
     // With no cut risk both projections are the same numbers: one column is enough.
     two_courses = two_courses && result.cut.annual_probability > 0.0;

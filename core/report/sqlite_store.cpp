@@ -17,6 +17,11 @@
 namespace pathways {
 namespace {
 
+/// A row's outcome id; empty for rows of the whole plan (costs), which measure no outcome.
+std::string outcome_id(const table_context& context, const metric_row& row) {
+    return row.outcome == no_outcome ? std::string() : context.sim->outcomes()[row.outcome].id;
+}
+
 constexpr const char* schema = R"sql(
 CREATE TABLE runs(run_id INTEGER PRIMARY KEY, scenario TEXT NOT NULL, variant TEXT NOT NULL, model TEXT NOT NULL,
                   grid_json TEXT NOT NULL, seed INTEGER NOT NULL, draws INTEGER NOT NULL, manifest_json TEXT NOT NULL);
@@ -178,7 +183,7 @@ std::int64_t sqlite_store::add_run(const stored_run& run, const projection_resul
             c.bind_int(c.insert_row, 1, run_id);
             c.bind_int(c.insert_row, 2, context.start_year + row.year);
             c.bind_text(c.insert_row, 3, context.sim->subgroups()[row.subgroup].group.name);
-            c.bind_text(c.insert_row, 4, context.sim->outcomes()[row.outcome].id);
+            c.bind_text(c.insert_row, 4, outcome_id(context, row));
             c.bind_text(c.insert_row, 5, std::string(to_string(row.metric)));
             c.bind_text(c.insert_row, 6, row.reference);
             const double values[] = {s.mean, s.sd, s.p05, s.p50, s.p95, s.prob_positive, row.students};
@@ -207,7 +212,7 @@ void sqlite_store::add_draws(std::int64_t run_id, const projection_draws& draws,
             c.bind_int(c.insert_draw, 1, run_id);
             c.bind_int(c.insert_draw, 2, context.start_year + row.year);
             c.bind_text(c.insert_draw, 3, context.sim->subgroups()[row.subgroup].group.name);
-            c.bind_text(c.insert_draw, 4, context.sim->outcomes()[row.outcome].id);
+            c.bind_text(c.insert_draw, 4, outcome_id(context, row));
             c.bind_text(c.insert_draw, 5, std::string(to_string(row.metric)));
             c.bind_text(c.insert_draw, 6, row.reference);
             for (std::size_t d = 0; d < draws.draws; ++d) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/costs.hpp"
 #include "run/ranks.hpp"
 
 namespace pathways {
@@ -57,7 +58,8 @@ void check_runnable(const run_request& request, const prepared_run& run, diagnos
 /// in some draws), as comparable_rows keeps those of the other course.
 projection_draws sustained_rows(const projection_draws& draws) {
     return rows_where(draws, [](const metric_row& row) {
-        return row.course == plan_course::sustained && row.metric != metric::gap_years_to_close;
+        return row.course == plan_course::sustained && row.metric != metric::gap_years_to_close &&
+               !is_cost_metric(row.metric);
     });
 }
 
@@ -173,6 +175,7 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
         options.draw_count = shares[i].count;
         const auto start = std::chrono::steady_clock::now();
         projection_draws draws = run_draws(*run.sim, spec, options);
+        append_cost_rows(draws, {*run.sim, spec, run.loaded->schools, options});
         if (draws.cancelled || (hooks.cancel != nullptr && hooks.cancel->load())) {
             results.cancelled = true;
             return results;

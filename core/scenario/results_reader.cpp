@@ -48,7 +48,9 @@ result_row read_row(const document& doc, const std::string& pointer, diagnostics
                         "unknown course '" + row.course + "'; expected sustained, with_cut_risk or \"\"");
     }
     row.reference = reader.optional_string(columns::reference).value_or("");
-    const bool may_be_undefined = row.metric == "gap_years_to_close";
+    // A cost per unit of effect is undefined when no draw gains (engine/costs.hpp).
+    const bool may_be_undefined =
+        row.metric == "gap_years_to_close" || row.metric == "cost_per_tenth_sd" || row.metric == "cost_per_gap_pp";
     row.mean = nullable_number(reader, columns::mean, row.suppressed, may_be_undefined);
     row.sd = nullable_number(reader, columns::sd, row.suppressed, may_be_undefined);
     row.p05 = nullable_number(reader, columns::p05, row.suppressed, may_be_undefined);

@@ -179,6 +179,44 @@ void read_conditions(object_reader& implementation, implementation_plan& plan) {
     }
 }
 
+/// The `items` of a `costs` object: each a one-time and/or a per-year amount, per school or per
+/// student, with its source and evidence tag.
+std::vector<cost_item> read_cost_items(object_reader& costs) {
+    std::vector<cost_item> items;
+    auto entries = costs.child("items");
+    if (!entries.valid()) return items;
+    for (const std::string& name : entries.members()) {
+        if (!is_condition_name(name)) {
+            entries.error_at_key(name, "cost item name '" + name + "' is not snake_case; expected e.g. coaching");
+            continue;
+        }
+        object_reader entry(entries.doc(), entries.pointer_of(name), entries.out());
+        if (!entry.valid()) continue;
+        cost_item item;
+        item.name = name;
+        const auto one_time = entry.optional_number("one_time", 0.0, 1e12);
+        const auto per_year = entry.optional_number("per_year", 0.0, 1e12);
+        if (!entry.has("one_time") && !entry.has("per_year")) {
+            entry.error("cost item '" + name + "' has no amount; expected one_time, per_year or both");
+        }
+        item.one_time = one_time.value_or(0.0);
+        item.per_year = per_year.value_or(0.0);
+        const std::string per = entry.optional_string("per").value_or("school");
+        if (per != "school" && per != "student") {
+            entry.error_at("per", "unknown basis '" + per + "'; expected school or student");
+        }
+        item.per_student = per == "student";
+        item.uncertainty_factor = entry.optional_number("uncertainty_factor", 1.0, 100.0).value_or(1.0);
+        item.source = entry.required_string("source").value_or("");
+        item.evidence = entry.required_string("evidence").value_or("");
+        if (!item.evidence.empty() && !is_evidence_tag(item.evidence)) {
+            entry.error_at("evidence", "unknown evidence tag '" + item.evidence + "'; " + expected_evidence_tags());
+        }
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
 void read_implementation(object_reader implementation, scenario& sc) {
     if (!implementation.valid()) return;
     implementation_plan& plan = sc.plan;
@@ -202,6 +240,11 @@ void read_implementation(object_reader implementation, scenario& sc) {
         plan.program_cut.protected_years = cut->optional_number("protected_years", 0.0, max_runway_years);
     }
     read_waves(implementation, sc, plan);
+    if (auto costs = implementation.optional_child("costs"); costs && costs->valid()) {
+        plan.costs.currency = costs->optional_string("currency").value_or("");
+        plan.costs.price_year = static_cast<int>(costs->optional_integer("price_year", 1900, 2200).value_or(0));
+        plan.costs.items = read_cost_items(*costs);
+    }
 }
 
 /// District-wide numbers dilute an effect over students the plan never reached, so "students in PL
@@ -769,6 +812,11 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
         }
     }
     if (const auto trends = root.optional_array("trends")) read_trends(doc, *trends, district, out);
+    if (auto costs = root.optional_child("costs"); costs && costs->valid()) {
+        district.costs.currency = costs->required_string("currency").value_or("");
+        district.costs.price_year = static_cast<int>(costs->required_integer("price_year", 1900, 2200).value_or(0));
+        district.costs.items = read_cost_items(*costs);
+    }
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // the count of undefined values; and sampled rows' values), compared within 1e-12 relative (1e-12
 // absolute below 1, where a difference of two levels may be all rounding). Years to close a gap
 // divide by how far the gap narrowed, which can be a millionth of the levels it is the difference
-// of: their rounding is amplified as much, so they are compared within 1e-8.
+// of: their rounding is amplified as much, so they are compared within 1e-8, as are the cost rows (costs
+// per effect divide by an effect). Cost rows are fingerprinted under "<run>|costs".
 //
 // After a change that is meant to change results, rewrite the file and review its diff:
 //   PATHWAYS_WRITE_GOLDEN=1 build/bin/test_determinism "[golden]"
@@ -22,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/costs.hpp"
 #include "engine/projection.hpp"
 #include "engine/scenario_loader.hpp"
 #include "plugin/registry.hpp"
@@ -78,7 +80,8 @@ void add_fingerprints(const std::string& run, const projection_draws& draws, fin
         const std::string key =
             run + "|" + std::string(to_string(row.metric)) + "|" + std::string(to_string(row.course));
         const bool sampled = i % std::max<std::size_t>(1, rows / sampled_rows) == 0;
-        const bool ill_conditioned = row.metric == metric::gap_years_to_close;
+        // Years to close a gap and costs per effect divide by a difference of levels.
+        const bool ill_conditioned = row.metric == metric::gap_years_to_close || is_cost_metric(row.metric);
         for (std::size_t d = 0; d < draws.draws; ++d) {
             const double x = draws.values[d * rows + i];
             if (std::isnan(x)) {
@@ -119,7 +122,12 @@ fingerprints compute_fingerprints() {
             projection_options options{golden_draws, loaded->spec.seed, 1, loaded->spec.report.min_n, true, {},
                                        nullptr};
             options.sustained_course = true;
-            add_fingerprints(file.stem().string() + "|" + variant, run_draws(sim, loaded->spec, options), out);
+            projection_draws draws = run_draws(sim, loaded->spec, options);
+            add_fingerprints(file.stem().string() + "|" + variant, draws, out);
+            // Cost rows under their own key, so that the fingerprints of the other rows stay as they were.
+            append_cost_rows(draws, {sim, loaded->spec, loaded->schools, options});
+            add_fingerprints(file.stem().string() + "|" + variant + "|costs",
+                             rows_where(draws, [](const metric_row& row) { return is_cost_metric(row.metric); }), out);
         }
     }
     return out;

@@ -1,0 +1,170 @@
+// plan-next: screen every school the plan does not reach (central run), choose the best K within the
+// budget, evaluate the choice and random K-sets on the same draws, and write the plan with the new
+// wave as a scenario file that `pathways run` takes unchanged.
+#include "plan_next_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/csv.hpp"
+#include "engine/costs.hpp"
+#include "engine/plan_next.hpp"
+#include "report/cost_summary.hpp"
+#include "run/execute.hpp"
+#include "run_options.hpp"
+#include "scenario/json_reader.hpp"
+
+namespace pathways::cli {
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const std::string& message) {
+    diagnostics found;
+    found.error(file, 0, 0, "", message);
+    throw input_error(found);
+}
+
+/// Copies `file` to `folder`/`name` (paths in files must stay inside the scenario's folder) and
+/// returns `name`.
+std::string copy_into(const std::filesystem::path& file, const std::filesystem::path& folder, const std::string& name) {
+    const std::filesystem::path target = folder / name;
+    std::filesystem::create_directories(target.parent_path());
+    std::filesystem::copy_file(file, target, std::filesystem::copy_options::overwrite_existing);
+    return name;
+}
+
+/// The district profile (and its schools CSV) copied into `folder`/districts; returns the profile's
+/// path as the written scenario names it.
+std::string copy_district(const scenario& spec, const district_profile& district, const std::filesystem::path& folder) {
+    const std::string name = "districts/" + spec.district_path.filename().string();
+    copy_into(spec.district_path, folder, name);
+    if (!district.schools_csv.empty())
+        copy_into(district.schools_csv, folder, "districts/" + district.schools_csv.filename().string());
+    return name;
+}
+
+nlohmann::json wave_json(const wave& added, const nlohmann::json& targets) {
+    return {{"name", added.name},
+            {"start_year", added.start_year},
+            {"schools", {{"ids", added.schools.ids}}},
+            {"targets", targets}};
+}
+
+/// The scenario file with the variant merged in, the variants dropped, the next wave appended and
+/// the district (and a model file) copied into `folder`, next to it.
+std::string plan_file(const plan_next_command_options& options, const loaded_scenario& loaded, const wave& added,
+                      const std::filesystem::path& folder) {
+    const scenario& spec = loaded.spec;
+    diagnostics found;
+    const auto doc = json::parse_file(options.scenario_file, found);
+    if (!doc) throw input_error(found);
+    nlohmann::json plan = doc->root;
+    if (options.variant != "base") plan.merge_patch(plan["variants"][options.variant]);
+    plan.erase("variants");
+    plan["name"] = spec.name + " + next wave";
+    plan["description"] = "Written by pathways plan-next from " + options.scenario_file +
+                          (options.variant == "base" ? "" : " (variant " + options.variant + ")") + ": the plan with " +
+                          std::to_string(added.schools.ids.size()) + " more schools from " +
+                          std::to_string(added.start_year) + ", chosen for the objective " + options.objective + ".";
+    plan["district"] = copy_district(spec, loaded.district, folder);
+    if (!spec.model_path.empty())
+        plan["model"] = copy_into(spec.model_path, folder, spec.model_path.filename().string());
+    auto& waves = plan["implementation"]["waves"];
+    const nlohmann::json targets = waves.empty() ? nlohmann::json{{"*", 2.0}} : waves.back()["targets"];
+    waves.push_back(wave_json(added, targets));
+    return plan.dump(2) + "\n";
+}
+
+std::string candidates_csv(const plan_next_result& result, const std::vector<school>& schools) {
+    std::string out = "rank,school_id,school_name,gain,unit,cost\n";
+    for (std::size_t i = 0; i < result.ranked.size(); ++i) {
+        const candidate_score& c = result.ranked[i];
+        out += fmt::format("{},{},{},{:.6g},{},{:.0f}\n", i + 1, csv_field(schools[c.school].id),
+                           csv_field(schools[c.school].name), c.gain, result.unit, c.cost);
+    }
+    return out;
+}
+
+void print_result(const plan_next_result& result, const plan_next_command_options& options,
+                  const loaded_scenario& loaded, std::size_t candidates) {
+    const auto& schools = loaded.schools;
+    const std::string currency = plan_costs(loaded.district, loaded.spec).currency;
+    const int final_year = loaded.spec.start_year + loaded.spec.years - 1;
+    std::cout << loaded.spec.name << ": where next\n"
+              << "Objective: " << options.objective << " on " << result.outcome << " in " << final_year
+              << ", the plan with the new wave minus the plan without it (" << result.unit << ")\n"
+              << "Screened " << candidates << " schools the plan does not reach, each alone as a wave from "
+              << result.added.start_year << " (central run); evaluated the choice on " << result.draws
+              << (result.draws == 1 ? " run" : " draws") << " and " << options.random_sets << " random sets of "
+              << options.schools << " schools on the same draws.\n\n";
+    std::cout << "Chosen schools (screening gain each alone):\n";
+    for (const std::size_t s : result.chosen) {
+        const auto it = std::find_if(result.ranked.begin(), result.ranked.end(),
+                                     [&](const candidate_score& c) { return c.school == s; });
+        std::cout << fmt::format("  {:<10} {:<34} {:+.5f} {}", schools[s].id, schools[s].name, it->gain, result.unit)
+                  << (currency.empty() ? "" : "  cost " + money_text(it->cost, currency)) << "\n";
+    }
+    std::cout << fmt::format("\nExpected gain of the wave: {:+.5f} {} [90% interval {:+.5f}, {:+.5f}]\n",
+                             result.gain.mean, result.unit, result.gain.p05, result.gain.p95);
+    if (!currency.empty())
+        std::cout << "Cost of the wave to " << final_year << ": " << money_text(result.added_cost, currency)
+                  << " (central prices, if sustained)\n";
+    std::cout << fmt::format(
+        "Beats a random choice of {} school{} in {:.0f}% of draws and random sets, ties in {:.0f}% (the same gain: "
+        "a random set that is the choice, or a draw that cuts the program before the wave starts); random sets "
+        "gain {:+.5f} on average\n",
+        options.schools, options.schools == 1 ? "" : "s", 100.0 * result.beats_random, 100.0 * result.ties_random,
+        result.random_mean_gain);
+}
+
+}  // namespace
+
+int plan_next_command(const plan_next_command_options& options, const plugin_options& plugins) {
+    diagnostics found;
+    std::string error;
+    const auto objective = parse_objective(options.objective, error);
+    if (!objective) fail("<command line>", "--objective: " + error);
+    const std::filesystem::path folder =
+        // Not out/plan-next: that is where `pathways run` of the written plan-next.json writes its results.
+        options.out_dir.empty()
+            ? std::filesystem::path("out") / (std::filesystem::path(options.scenario_file).stem().string() + "-next")
+            : std::filesystem::path(options.out_dir);
+    const std::filesystem::path plan_path = folder / "plan-next.json";
+    if (std::filesystem::exists(plan_path) && !options.force)
+        fail(plan_path.string(), "output exists; use --force to overwrite it");
+
+    const plugin_registry registry = load_plugins(plugins);
+    run_request request = base_request(options.scenario_file, {}, options.draws, options.seed, found);
+    if (found.has_errors()) throw input_error(found);
+    request.variant = options.variant;
+    request.threads = options.threads;
+    request.command_line = options.command_line;
+    auto prepared = prepare(request, registry, found);
+    if (!prepared) throw input_error(found);
+    const loaded_scenario& loaded = *prepared->runs.front().loaded;
+
+    plan_next_options settings;
+    settings.schools = options.schools;
+    settings.budget = options.budget;
+    settings.objective = *objective;
+    settings.draws = loaded.spec.draws;
+    settings.seed = loaded.spec.seed;
+    settings.random_sets = options.random_sets;
+    settings.threads = options.threads;
+    const plan_next_result result =
+        plan_next({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, settings);
+
+    std::filesystem::create_directories(folder);
+    std::ofstream(plan_path) << plan_file(options, loaded, result.added, folder);
+    std::ofstream(folder / "plan-next-candidates.csv") << candidates_csv(result, loaded.schools);
+    print_result(result, options, loaded, result.ranked.size());
+    std::cout << "\nWrote " << plan_path.string() << " (run it: pathways run " << plan_path.string() << ") and "
+              << (folder / "plan-next-candidates.csv").string() << "\n";
+    return 0;
+}
+
+}  // namespace pathways::cli

@@ -19,6 +19,8 @@ packages=(
   python3-jsonschema
   # R's lavaan: the test that it parses the lavaan export and implies the same total effects.
   r-cran-lavaan
+  # pathways serve: the explorer's web server (core/serve owns it; found through pkg-config).
+  libcpp-httplib-dev
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -131,7 +131,8 @@ std::optional<run_query> read_run_query(const query_parameters& query, const exp
     return options;
 }
 
-/// Sets `cancel` once `limit` has passed, unless the run ends first.
+/// Sets `cancel` once `limit` has passed, unless the run ends first; a limit of zero stops the run
+/// before its first draw.
 class run_deadline {
 public:
     run_deadline(std::chrono::milliseconds limit, std::atomic<bool>& cancel)
@@ -141,7 +142,12 @@ public:
                   expired_ = true;
                   cancel = true;
               }
-          }) {}
+          }) {
+        if (limit.count() > 0) return;
+        std::lock_guard lock(mutex_);  // not left to the watcher, which may start after the run
+        expired_ = true;
+        cancel = true;
+    }
     run_deadline(const run_deadline&) = delete;
     run_deadline& operator=(const run_deadline&) = delete;
     ~run_deadline() {

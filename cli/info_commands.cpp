@@ -77,7 +77,8 @@ int validate_command(const validate_options& options, const plugin_options& plug
                 break;
             case input_file_kind::references: read_references_file(file, found); break;
             case input_file_kind::scenario:
-                if (const auto scenario = scenario_file::parse(file, found)) validate_scenario(*scenario, registry, found);
+                if (const auto scenario = scenario_file::parse(file, found))
+                    validate_scenario(*scenario, registry, found);
                 break;
             case input_file_kind::anchors: read_anchors_file(file, found); break;
             case input_file_kind::parameters: validate_parameter_file(file, registry, found); break;

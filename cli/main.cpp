@@ -125,7 +125,8 @@ void add_examples(CLI::App& app) {
         {"population",
          "pathways population scenarios/districts/denver-2018.json\n"
          "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
-        {"serve", "pathways serve scenarios/denver-scale-up.json\n  pathways serve scenarios/denver-scale-up.json --port 0"},
+        {"serve",
+         "pathways serve scenarios/denver-scale-up.json\n  pathways serve scenarios/denver-scale-up.json --port 0"},
     };
     for (const auto& [name, text] : examples) app.get_subcommand(name)->footer("\nExamples:\n  " + text + "\n");
     app.footer(
@@ -320,7 +321,8 @@ int main(int argc, char** argv) {
 
     // serve (issue 15): the explorer in the browser
     serve_options serve;
-    auto* serve_cmd = app.add_subcommand("serve", "Explore a scenario's plan in the browser: a local web page and JSON API");
+    auto* serve_cmd =
+        app.add_subcommand("serve", "Explore a scenario's plan in the browser: a local web page and JSON API");
     serve_cmd->add_option("scenario", serve.scenario_file, "Scenario file to explore (JSON, format v1)");
     serve_cmd->add_option("--port", serve.port, "Port to listen on (default 8321; 0: any free port)")
         ->check(CLI::Range(0, 65535));

@@ -28,11 +28,10 @@ int serve_command(const serve_options& options, const plugin_options& plugins) {
                      "projections on this machine and read the served scenario\n";
     }
     explorer_api api(options.scenario_file, registry, explorer_limits{}, options.threads);
-    const std::string failed =
-        serve_explorer(api, {options.bind, options.port}, interrupted(), [&options](int port) {
-            const std::string host = options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
-            std::cout << "pathways serve: http://" << host << ":" << port << "/ (Ctrl-C to stop)" << std::endl;
-        });
+    const std::string failed = serve_explorer(api, {options.bind, options.port}, interrupted(), [&options](int port) {
+        const std::string host = options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
+        std::cout << "pathways serve: http://" << host << ":" << port << "/ (Ctrl-C to stop)" << std::endl;
+    });
     if (!failed.empty()) throw environment_error(failed);
     return interrupted_exit();
 }

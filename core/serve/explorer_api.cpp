@@ -1,9 +1,9 @@
 #include "serve/explorer_api.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <condition_variable>
-#include <algorithm>
 #include <optional>
 #include <set>
 #include <thread>
@@ -55,8 +55,9 @@ json::value diagnostics_json(diagnostics found) {
 
 /// 400 with every problem of the document, as `pathways validate --format json` lists them.
 api_reply invalid_document(const diagnostics& found) {
-    return json_reply(status_bad_request,
-                      json::value().set("error", "the scenario is not valid").set("diagnostics", diagnostics_json(found)));
+    return json_reply(
+        status_bad_request,
+        json::value().set("error", "the scenario is not valid").set("diagnostics", diagnostics_json(found)));
 }
 
 /// The options of POST /api/run, read from its query.
@@ -195,8 +196,8 @@ api_reply error_reply(int status, const std::string& message) {
     return json_reply(status, json::value().set("error", message));
 }
 
-explorer_api::explorer_api(std::filesystem::path scenario_file, const plugin_registry& plugins,
-                           explorer_limits limits, unsigned threads)
+explorer_api::explorer_api(std::filesystem::path scenario_file, const plugin_registry& plugins, explorer_limits limits,
+                           unsigned threads)
     : scenario_file_(std::move(scenario_file)), plugins_(plugins), limits_(limits), threads_(threads) {}
 
 std::filesystem::path explorer_api::posted_path() const {
@@ -260,8 +261,8 @@ api_reply explorer_api::plugins() const {
 
 api_reply explorer_api::validate(std::string_view body) const {
     if (body.size() > limits_.max_body_bytes)
-        return error_reply(status_too_large, "the document is larger than " +
-                                                 std::to_string(limits_.max_body_bytes) + " bytes");
+        return error_reply(status_too_large,
+                           "the document is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
     diagnostics found;
     if (const auto file = scenario_file::parse_text(body, posted_path(), found))
         validate_scenario(*file, plugins_, found);
@@ -272,8 +273,8 @@ api_reply explorer_api::validate(std::string_view body) const {
 api_reply explorer_api::run(std::string_view body, const query_parameters& query) {
     const auto start = std::chrono::steady_clock::now();
     if (body.size() > limits_.max_body_bytes)
-        return error_reply(status_too_large, "the document is larger than " +
-                                                 std::to_string(limits_.max_body_bytes) + " bytes");
+        return error_reply(status_too_large,
+                           "the document is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
     std::string problem;
     const auto options = read_run_query(query, limits_, problem);
     if (!options) return error_reply(status_bad_request, problem);

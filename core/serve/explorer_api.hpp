@@ -34,8 +34,8 @@ using query_parameters = std::multimap<std::string, std::string>;
 
 /// What a request may ask for.
 struct explorer_limits {
-    std::size_t max_body_bytes = 1u << 20;        ///< larger documents are refused with 413
-    std::int64_t max_draws = 2000;                ///< draws a run may ask for
+    std::size_t max_body_bytes = 1u << 20;           ///< larger documents are refused with 413
+    std::int64_t max_draws = 2000;                   ///< draws a run may ask for
     std::chrono::milliseconds max_run_time{30'000};  ///< a longer run is cancelled (503)
 };
 

@@ -73,12 +73,10 @@ void add_routes(httplib::Server& server, explorer_api& api) {
     server.Get("/api/plugins", [&api](const httplib::Request&, httplib::Response& r) { send(api.plugins(), r); });
     server.Post("/api/validate",
                 [&api](const httplib::Request& q, httplib::Response& r) { send(api.validate(q.body), r); });
-    server.Post("/api/run", [&api](const httplib::Request& q, httplib::Response& r) {
-        send(api.run(q.body, query_of(q)), r);
-    });
-    server.Post("/api/cancel", [&api](const httplib::Request& q, httplib::Response& r) {
-        send(api.cancel(query_of(q)), r);
-    });
+    server.Post("/api/run",
+                [&api](const httplib::Request& q, httplib::Response& r) { send(api.run(q.body, query_of(q)), r); });
+    server.Post("/api/cancel",
+                [&api](const httplib::Request& q, httplib::Response& r) { send(api.cancel(query_of(q)), r); });
 }
 
 /// httplib gives each connection a thread of its pool for as long as the connection is kept alive,

@@ -128,7 +128,7 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
         chrome.send(domain + ".enable", session=session)
     chrome.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
     chrome.send("Emulation.setDeviceMetricsOverride",
-                {"width": 1400, "height": 2300, "deviceScaleFactor": 1, "mobile": False}, session=session)
+                {"width": 1400, "height": 2040, "deviceScaleFactor": 1, "mobile": False}, session=session)
 
     def evaluate(expression):
         result = chrome.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)

@@ -130,7 +130,8 @@ TEST_CASE_METHOD(served_pilot, "a run over the time limit is stopped with 503") 
 }
 
 TEST_CASE_METHOD(served_pilot, "POST /api/cancel says whether a run with the token was running") {
-    CHECK(nlohmann::json::parse(api.cancel({{"token", "none"}}).body) == nlohmann::json::parse(R"({"cancelled": false})"));
+    CHECK(nlohmann::json::parse(api.cancel({{"token", "none"}}).body) ==
+          nlohmann::json::parse(R"({"cancelled": false})"));
     CHECK(api.cancel({}).status == 400);
 }
 

@@ -1,6 +1,7 @@
 #include "serve/http_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <exception>
@@ -87,6 +88,13 @@ constexpr time_t keep_alive_seconds = 1;
 
 void configure(httplib::Server& server, explorer_api& api, bool loopback_only) {
     server.new_task_queue = [] { return new httplib::ThreadPool(connection_threads); };
+    // httplib's default also sets SO_REUSEPORT, with which a second server on the same port starts
+    // and silently shares it; a port in use must be an error. SO_REUSEADDR alone lets a restarted
+    // server bind while the last one's connections wind down.
+    server.set_socket_options([](socket_t socket) {
+        const int yes = 1;
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server.set_keep_alive_timeout(keep_alive_seconds);
     server.set_payload_max_length(api.limits().max_body_bytes);
     server.set_default_headers({{"Content-Security-Policy", content_security_policy},

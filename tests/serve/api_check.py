@@ -167,6 +167,10 @@ def main():
         check(status == 200 and json.loads(body) == {"cancelled": False}, "cancelling no run says so")
         status, _, body = request(s.url + "api/validate", denver_text)
         check(status == 200 and json.loads(body)["valid"] is True, "POST /api/validate accepts the shipped scenario")
+        second = subprocess.run([cli, "serve", denver, "--port", str(s.port)], capture_output=True, text=True,
+                                timeout=60)
+        check(second.returncode == 3 and f"cannot listen on 127.0.0.1:{s.port}" in second.stderr,
+              f"a second server on the same port is refused (exit 3): {second.stderr.strip()}")
 
     with served(cli, [broken], cwd=work) as s:
         status, _, body = request(s.url + "api/validate", broken_text)

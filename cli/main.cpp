@@ -23,6 +23,7 @@
 #include "run/ranks.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "sensitivity_command.hpp"
+#include "serve_command.hpp"
 #include "sources_command.hpp"
 #include "sweep_command.hpp"
 #include "thread_count.hpp"
@@ -135,6 +136,8 @@ void add_examples(CLI::App& app) {
         {"population",
          "pathways population scenarios/districts/denver-2018.json\n"
          "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
+        {"serve",
+         "pathways serve scenarios/denver-scale-up.json\n  pathways serve scenarios/denver-scale-up.json --port 0"},
     };
     for (const auto& [name, text] : examples) app.get_subcommand(name)->footer("\nExamples:\n  " + text + "\n");
     app.footer(
@@ -380,6 +383,18 @@ int run_pathways(int argc, char** argv) {
     plan_next_cmd->add_option("--out", plan_next.out_dir, "Folder for plan-next.json (default: out/<scenario>-next)");
     plan_next_cmd->add_flag("--force", plan_next.force, "Overwrite an existing plan-next.json");
     add_plugin_options(*plan_next_cmd, plugins);
+    // serve (issue 15): the explorer in the browser
+    serve_options serve;
+    auto* serve_cmd =
+        app.add_subcommand("serve", "Explore a scenario's plan in the browser: a local web page and JSON API");
+    serve_cmd->add_option("scenario", serve.scenario_file, "Scenario file to explore (JSON, format v1)");
+    serve_cmd->add_option("--port", serve.port, "Port to listen on (default 8321; 0: any free port)")
+        ->check(CLI::Range(0, 65535));
+    serve_cmd->add_option("--bind", serve.bind,
+                          "Address to listen on (default 127.0.0.1, this machine only; another address is "
+                          "reachable from other machines)");
+    serve_cmd->add_option("--threads", serve.threads, "Worker threads per run (default: all cores)");
+    add_plugin_options(*serve_cmd, plugins);
 
     add_examples(app);
     if (refuse_unknown_command(app, argc, argv)) return exit_invalid_input;
@@ -450,6 +465,10 @@ int run_pathways(int argc, char** argv) {
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));
         if (*population_cmd) return unless_interrupted(population_command(population));
+        if (*serve_cmd) {
+            serve.threads = worker_threads(serve.threads);
+            return serve_command(serve, plugins);
+        }
     } catch (const pathways::rank_failed&) {
         throw;  // rank 0 reported it; every rank leaves with the failed rank's code
     } catch (const pathways::input_error& e) {

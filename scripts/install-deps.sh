@@ -23,6 +23,8 @@ packages=(
   r-cran-lavaan
   # The Python module (cli/python) and its tests, built for Debian's python3; pandas for its DataFrames.
   python3-dev python3-pybind11 python3-pandas
+  # pathways serve: the explorer's web server (core/serve owns it; found through pkg-config).
+  libcpp-httplib-dev
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -434,11 +434,22 @@ struct scenario_file::contents {
 std::optional<scenario_file> scenario_file::parse(const std::filesystem::path& path, diagnostics& out) {
     auto doc = json::parse_file(path, out);
     if (!doc) return std::nullopt;
+    return from_document(std::move(*doc), path);
+}
+
+std::optional<scenario_file> scenario_file::parse_text(std::string_view text, const std::filesystem::path& path,
+                                                       diagnostics& out) {
+    auto doc = json::parse(text, path.string(), out);
+    if (!doc) return std::nullopt;
+    return from_document(std::move(*doc), path);
+}
+
+scenario_file scenario_file::from_document(json::document doc, const std::filesystem::path& path) {
     auto parsed = std::make_shared<contents>();
     parsed->path = path;
-    parsed->variant_names = read_variant_names(*doc, parsed->variant_problems);
-    parsed->base = without_variants(*doc);
-    parsed->doc = std::move(*doc);
+    parsed->variant_names = read_variant_names(doc, parsed->variant_problems);
+    parsed->base = without_variants(doc);
+    parsed->doc = std::move(doc);
     return scenario_file(std::move(parsed));
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/diagnostics.hpp"
@@ -47,6 +48,10 @@ class scenario_file {
 public:
     /// Parses `path`; nullopt, with the problem in `out`, when it is not readable JSON.
     static std::optional<scenario_file> parse(const std::filesystem::path& path, diagnostics& out);
+    /// Parses `text` as if it were the file at `path`: diagnostics name `path`, and the paths the
+    /// scenario names resolve against its folder (a document posted to `pathways serve`).
+    static std::optional<scenario_file> parse_text(std::string_view text, const std::filesystem::path& path,
+                                                   diagnostics& out);
 
     /// Every variant the file declares, in the file's key order.
     [[nodiscard]] const std::vector<std::string>& variant_names() const;
@@ -57,6 +62,7 @@ public:
 private:
     struct contents;
     explicit scenario_file(std::shared_ptr<const contents> parsed) : contents_(std::move(parsed)) {}
+    static scenario_file from_document(json::document doc, const std::filesystem::path& path);
     [[nodiscard]] json::document merge_variant(const std::string& variant) const;
 
     std::shared_ptr<const contents> contents_;

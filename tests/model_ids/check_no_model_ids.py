@@ -13,8 +13,8 @@ import os
 import re
 import sys
 
-FOLDERS = ("core/engine", "core/report", "cli", "plugins")
-SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".in", ".txt", ".cmake")
+FOLDERS = ("core/engine", "core/report", "core/serve", "cli", "plugins")
+SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".in", ".txt", ".cmake", ".js", ".html")
 
 # (file, node id): why that file may name the id.
 ALLOWED = {

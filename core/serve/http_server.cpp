@@ -1,0 +1,164 @@
+#include "serve/http_server.hpp"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <exception>
+#include <thread>
+
+#include "serve/explorer_assets.hpp"
+
+namespace pathways {
+namespace {
+
+/// The page may load only what this server serves, and talk only to it: no other host is reachable
+/// from it whatever its script does, and it cannot be framed by another site.
+constexpr const char* content_security_policy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+void send(const api_reply& reply, httplib::Response& response) {
+    response.status = reply.status;
+    for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+    response.set_content(reply.body, reply.content_type);
+}
+
+/// The parameters of the URL's query only: httplib also adds those of a form-encoded body to
+/// `params`, and a scenario posted as a form (curl --data) would be read as query parameters.
+query_parameters query_of(const httplib::Request& request) {
+    query_parameters query;
+    const auto mark = request.target.find('?');
+    if (mark != std::string::npos) httplib::detail::parse_query_text(request.target.substr(mark + 1), query);
+    return query;
+}
+
+std::string host_name(const std::string& host_header) {
+    if (host_header.starts_with('[')) return host_header.substr(0, host_header.find(']') + 1);
+    return host_header.substr(0, host_header.find(':'));
+}
+
+/// A page on another site may send requests to a local server, and a DNS name rebound to 127.0.0.1
+/// may read its answers: on loopback only loopback host names are answered, and a request sent from
+/// a page names this server as its origin.
+std::string refused_because(const httplib::Request& request, bool loopback_only) {
+    const std::string host = request.get_header_value("Host");
+    const std::string name = host_name(host);
+    if (loopback_only && name != "127.0.0.1" && name != "localhost" && name != "[::1]")
+        return "host '" + host + "' is not this machine; expected 127.0.0.1 or localhost";
+    const std::string origin = request.get_header_value("Origin");
+    if (!origin.empty() && origin != "http://" + host)
+        return "origin '" + origin + "' is another site; the API answers only its own page";
+    return {};
+}
+
+const char* status_meaning(int status) {
+    switch (status) {
+        case 400: return "bad request";
+        case 403: return "forbidden";
+        case 404: return "not found";
+        case 405: return "method not allowed";
+        case 413: return "the request is larger than the limit";
+        default: return "request failed";
+    }
+}
+
+void add_routes(httplib::Server& server, explorer_api& api) {
+    for (const explorer_asset& asset : explorer_assets()) {
+        server.Get(std::string(asset.path), [&asset](const httplib::Request&, httplib::Response& response) {
+            response.set_content(asset.bytes.data(), asset.bytes.size(), std::string(asset.content_type).c_str());
+        });
+    }
+    server.Get("/api/scenario", [&api](const httplib::Request&, httplib::Response& r) { send(api.scenario(), r); });
+    server.Get("/api/graph", [&api](const httplib::Request&, httplib::Response& r) { send(api.graph(), r); });
+    server.Get("/api/plugins", [&api](const httplib::Request&, httplib::Response& r) { send(api.plugins(), r); });
+    server.Post("/api/validate",
+                [&api](const httplib::Request& q, httplib::Response& r) { send(api.validate(q.body), r); });
+    server.Post("/api/run",
+                [&api](const httplib::Request& q, httplib::Response& r) { send(api.run(q.body, query_of(q)), r); });
+    server.Post("/api/cancel",
+                [&api](const httplib::Request& q, httplib::Response& r) { send(api.cancel(query_of(q)), r); });
+}
+
+/// httplib gives each connection a thread of its pool for as long as the connection is kept alive,
+/// and a browser keeps up to six open: with its default pool of eight, a page that cancels and
+/// restarts runs waited seconds for a free thread. More threads, and idle connections closed soon.
+constexpr std::size_t connection_threads = 32;
+constexpr time_t keep_alive_seconds = 1;
+
+void configure(httplib::Server& server, explorer_api& api, bool loopback_only) {
+    server.new_task_queue = [] { return new httplib::ThreadPool(connection_threads); };
+    // httplib's default also sets SO_REUSEPORT, with which a second server on the same port starts
+    // and silently shares it; a port in use must be an error. SO_REUSEADDR alone lets a restarted
+    // server bind while the last one's connections wind down.
+    server.set_socket_options([](socket_t socket) {
+        const int yes = 1;
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    server.set_keep_alive_timeout(keep_alive_seconds);
+    server.set_payload_max_length(api.limits().max_body_bytes);
+    server.set_default_headers({{"Content-Security-Policy", content_security_policy},
+                                {"X-Content-Type-Options", "nosniff"},
+                                {"Referrer-Policy", "no-referrer"},
+                                {"Cache-Control", "no-store"}});
+    server.set_pre_routing_handler([loopback_only](const httplib::Request& request, httplib::Response& response) {
+        // Debian's httplib compresses every text answer with Brotli at its slowest setting when the
+        // client accepts it (browsers do): seconds for a projection on loopback, where size costs
+        // nothing. httplib has no switch for it, so the request forgets what it accepts; the
+        // Request is httplib's own non-const object, handed to this handler as const.
+        const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+        const std::string refused = refused_because(request, loopback_only);
+        if (refused.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        send(error_reply(403, refused), response);
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+        if (!response.body.empty()) return;
+        const int status = response.status;
+        send(error_reply(status, std::string(status_meaning(status)) + ": " + request.method + " " + request.path),
+             response);
+    });
+    server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown error";
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        send(error_reply(500, "the server failed: " + what), response);
+    });
+    add_routes(server, api);
+}
+
+}  // namespace
+
+bool is_loopback_address(const std::string& address) {
+    return address == "localhost" || address == "::1" || address.starts_with("127.");
+}
+
+std::string serve_explorer(explorer_api& api, const server_options& options, const std::atomic<bool>& stop,
+                           const std::function<void(int port)>& listening) {
+    httplib::Server server;
+    configure(server, api, is_loopback_address(options.address));
+    const int port = options.port == 0 ? server.bind_to_any_port(options.address)
+                                       : (server.bind_to_port(options.address, options.port) ? options.port : -1);
+    if (port < 0) {
+        return "cannot listen on " + options.address + ":" + std::to_string(options.port) +
+               ": the port is in use or the address is not one of this machine's; expected a free port "
+               "(--port 0 picks one)";
+    }
+    std::atomic<bool> ended{false};  // listen_after_bind returned on its own (the socket failed)
+    std::thread stopper([&server, &stop, &ended] {
+        while (!stop.load() && !ended.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        server.stop();
+    });
+    listening(port);
+    const bool served = server.listen_after_bind();
+    ended = true;
+    stopper.join();
+    if (!served && !stop.load()) return "the server on " + options.address + ":" + std::to_string(port) + " failed";
+    return {};
+}
+
+}  // namespace pathways

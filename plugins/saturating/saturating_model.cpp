@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
 
 #include "pathways/sdk/effect_model.hpp"
@@ -114,17 +113,15 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         const double* foundations = attributes.foundations.row(d);
         double* out = e.out.row(d);
         doses_by_share(e, d, cells, dose, practice_dose, driver_dose);
-        double* scaled = dose;  // the dose over emax, in place: a vectorised pass before the scalar tanh
+        // Two passes: the tanh one vectorises (GCC keeps the clamp a branch and a loop with it scalar).
+        double* scaled = dose;  // the dose over emax, in place
         for (std::size_t i = 0; i < cells; ++i) {
             const double gate = std::clamp(foundations[i] / foundation_full, 0.0, 1.0);
             const double gated_practice = practice_dose[i] - (1.0 - gate) * driver_dose[i];
             const double gated_dose = (dose[i] - practice_dose[i]) + practice_scale * gated_practice;
             scaled[i] = gated_dose / emax;
         }
-        // tanh(±0) is ±0: a cell with no dose (every cell of business as usual) skips the libm call.
-        for (std::size_t i = 0; i < cells; ++i) {
-            out[i] = initial[i] + emax * (scaled[i] == 0.0 ? scaled[i] : std::tanh(scaled[i]));
-        }
+        for (std::size_t i = 0; i < cells; ++i) out[i] = initial[i] + emax * sdk::tanh_vectorisable(scaled[i]);
     }
 }
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
 
 #include "pathways/sdk/effect_model.hpp"
@@ -107,6 +106,7 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     double dose[sdk::max_tile_cells];
     double practice_dose[sdk::max_tile_cells];
     double driver_dose[sdk::max_tile_cells];
+    double gate[sdk::max_tile_cells];
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double emax = e.parameter(sdk::is_academic(e.kind) ? emax_academic_slot : emax_student_slot)[d];
         const double foundation_full = e.parameter(foundation_full_slot)[d];
@@ -114,16 +114,17 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         const double* foundations = attributes.foundations.row(d);
         double* out = e.out.row(d);
         doses_by_share(e, d, cells, dose, practice_dose, driver_dose);
-        double* scaled = dose;  // the dose over emax, in place: a vectorised pass before the scalar tanh
+        // Four passes, each of which vectorises: GCC turns a clamp followed by more arithmetic, or
+        // preceded by a division, into branches and leaves such a loop scalar.
+        for (std::size_t i = 0; i < cells; ++i) gate[i] = foundations[i] / foundation_full;
+        for (std::size_t i = 0; i < cells; ++i) gate[i] = std::clamp(gate[i], 0.0, 1.0);
+        double* gated_dose = dose;  // in place
         for (std::size_t i = 0; i < cells; ++i) {
-            const double gate = std::clamp(foundations[i] / foundation_full, 0.0, 1.0);
-            const double gated_practice = practice_dose[i] - (1.0 - gate) * driver_dose[i];
-            const double gated_dose = (dose[i] - practice_dose[i]) + practice_scale * gated_practice;
-            scaled[i] = gated_dose / emax;
+            const double gated_practice = practice_dose[i] - (1.0 - gate[i]) * driver_dose[i];
+            gated_dose[i] = (dose[i] - practice_dose[i]) + practice_scale * gated_practice;
         }
-        // tanh(±0) is ±0: a cell with no dose (every cell of business as usual) skips the libm call.
         for (std::size_t i = 0; i < cells; ++i) {
-            out[i] = initial[i] + emax * (scaled[i] == 0.0 ? scaled[i] : std::tanh(scaled[i]));
+            out[i] = initial[i] + emax * sdk::tanh_vectorisable(gated_dose[i] / emax);
         }
     }
 }

@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <string_view>
+#include <vector>
 
 #include "plugin_harness.hpp"
 
@@ -126,4 +132,62 @@ TEST_CASE("saturating: a missing foundations block is rejected") {
     test::node_case c = gated_case(model);
     c.foundations.clear();
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("foundations is missing"));
+}
+
+namespace {
+
+// Distance in units in the last place between two finite doubles of the same sign.
+std::int64_t ulps_apart(double a, double b) {
+    const std::int64_t difference = std::bit_cast<std::int64_t>(a) - std::bit_cast<std::int64_t>(b);
+    return difference < 0 ? -difference : difference;
+}
+
+// A loop the compiler vectorises (in its AVX2 clone) with a scalar tail, as in a model's evaluate.
+PATHWAYS_VECTORISED void tanh_all(const double* x, double* out, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = sdk::tanh_vectorisable(x[i]);
+}
+
+}  // namespace
+
+TEST_CASE("sdk::tanh_vectorisable: within 4 ulp of std::tanh from subnormal to saturated arguments") {
+    // Magnitudes 2^-1074 .. 2^6 (past 19.1 tanh rounds to 1): 64 mantissas per binade, both signs.
+    std::int64_t worst = 0;
+    for (int exponent = -1074; exponent <= 6; ++exponent) {
+        for (int m = 0; m < 64; ++m) {
+            const double x = std::ldexp(1.0 + m / 64.0, exponent);
+            worst = std::max(worst, ulps_apart(sdk::tanh_vectorisable(x), std::tanh(x)));
+            worst = std::max(worst, ulps_apart(sdk::tanh_vectorisable(-x), std::tanh(-x)));
+        }
+    }
+    CHECK(worst <= 4);
+}
+
+TEST_CASE("sdk::tanh_vectorisable: zeros, subnormals, saturation, infinities and NaN as std::tanh gives them") {
+    CHECK(std::bit_cast<std::uint64_t>(sdk::tanh_vectorisable(0.0)) == std::bit_cast<std::uint64_t>(0.0));
+    CHECK(std::bit_cast<std::uint64_t>(sdk::tanh_vectorisable(-0.0)) == std::bit_cast<std::uint64_t>(-0.0));
+    const double smallest = std::numeric_limits<double>::denorm_min();
+    CHECK(sdk::tanh_vectorisable(smallest) == smallest);  // tanh x = x - x^3/3: x itself below 1e-8
+    CHECK(sdk::tanh_vectorisable(-1e-300) == -1e-300);
+    CHECK(sdk::tanh_vectorisable(19.0) == std::tanh(19.0));  // 1 - 2^-53, the last value below 1
+    CHECK(sdk::tanh_vectorisable(20.0) == 1.0);
+    CHECK(sdk::tanh_vectorisable(-1e300) == -1.0);
+    CHECK(sdk::tanh_vectorisable(std::numeric_limits<double>::infinity()) == 1.0);
+    CHECK(sdk::tanh_vectorisable(-std::numeric_limits<double>::infinity()) == -1.0);
+    CHECK(std::isnan(sdk::tanh_vectorisable(std::numeric_limits<double>::quiet_NaN())));
+    // tanh(0.5) = 0.46211715726000974 (e^1 - 1)/(e^1 + 1)
+    CHECK(sdk::tanh_vectorisable(0.5) == Approx(0.46211715726000974).epsilon(1e-15));
+}
+
+TEST_CASE("sdk::tanh_vectorisable: a value's bits do not depend on its position in a vectorised loop") {
+    std::vector<double> x(37);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = (static_cast<double>(i) - 18.0) * 0.37;
+    std::vector<double> whole(x.size());
+    tanh_all(x.data(), whole.data(), x.size());
+    for (std::size_t offset = 1; offset < 5; ++offset) {
+        std::vector<double> shifted(x.size() - offset);
+        tanh_all(x.data() + offset, shifted.data(), shifted.size());
+        for (std::size_t i = 0; i < shifted.size(); ++i) {
+            CHECK(std::bit_cast<std::uint64_t>(shifted[i]) == std::bit_cast<std::uint64_t>(whole[i + offset]));
+        }
+    }
 }

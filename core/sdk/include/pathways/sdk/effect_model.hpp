@@ -10,6 +10,7 @@
 /// corrupt library never runs and listing or validating loads no plugin at all.
 
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -407,6 +408,53 @@ PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, 
 /// the same way; the loops over cells are contiguous and vectorise. `dose` holds `e.cell_count` values.
 PATHWAYS_SDK_INLINE void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* dose) {
     detail::weighted_change(e, draw, dose, [](node_kind) { return true; });
+}
+
+namespace detail {
+
+/// expm1(y) for 0 <= y <= 40 (NaN stays NaN), without branches or library calls: y = k·ln2 + r with k
+/// whole and |r| <= ln2/2, expm1(r) = r + r²·(1/2! + r/3! + ... + r^12/14!) (the rest is below 1e-17
+/// of it), then expm1(y) = 2^k·expm1(r) + (2^k − 1), where 2^k − 1 is exact and k >= 0 keeps the sum
+/// from cancelling. k is rounded by adding 1.5·2^52 (no double-to-integer conversion, which AVX2 lacks).
+PATHWAYS_SDK_INLINE double expm1_nonnegative(double y) {
+    constexpr double shifter = 0x1.8p52;
+    constexpr double log2e = 1.44269504088896340736;
+    constexpr double ln2_hi = 6.93147180369123816490e-01;  // k·ln2_hi is exact for k < 2^20
+    constexpr double ln2_lo = 1.90821492927058770002e-10;
+    const double shifted = y * log2e + shifter;
+    const double k = shifted - shifter;
+    const double r = (y - k * ln2_hi) - k * ln2_lo;
+    constexpr double c2 = 1.0 / 2, c3 = 1.0 / 6, c4 = 1.0 / 24, c5 = 1.0 / 120, c6 = 1.0 / 720, c7 = 1.0 / 5040,
+                     c8 = 1.0 / 40320, c9 = 1.0 / 362880, c10 = 1.0 / 3628800, c11 = 1.0 / 39916800,
+                     c12 = 1.0 / 479001600, c13 = 1.0 / 6227020800, c14 = 1.0 / 87178291200;
+    const double tail =
+        c2 +
+        r * (c3 +
+             r * (c4 +
+                  r * (c5 +
+                       r * (c6 + r * (c7 + r * (c8 + r * (c9 + r * (c10 +
+                                                                    r * (c11 + r * (c12 + r * (c13 + r * c14)))))))))));
+    const double expm1_r = r + r * (r * tail);
+    const std::int64_t whole = std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(shifter);
+    const double power = std::bit_cast<double>((whole + 1023) << 52);  // 2^k
+    return power * expm1_r + (power - 1.0);
+}
+
+}  // namespace detail
+
+/// tanh(x) within 3 ulp of the exact value for every double, ±0, ±inf and NaN as std::tanh gives them,
+/// without branches or library calls, so that a loop of it in a PATHWAYS_VECTORISED function
+/// vectorises (std::tanh is a libm call per value). tanh|x| = e/(e + 2) with e = expm1(2|x|), which has
+/// no cancellation at small |x|; beyond |x| = 20 tanh rounds to 1, so |x| is capped there (a NaN fails
+/// the comparison and stays NaN). The same IEEE operations in a vector lane and in a scalar tail, so a
+/// value's bits do not depend on where in a loop it falls.
+PATHWAYS_SDK_INLINE double tanh_vectorisable(double x) {
+    const double magnitude = std::fabs(x);
+    const double e = detail::expm1_nonnegative(2.0 * magnitude);
+    const std::uint64_t ratio = std::bit_cast<std::uint64_t>(e / (e + 2.0));
+    const std::uint64_t beyond = std::uint64_t{0} - static_cast<std::uint64_t>(magnitude > 20.0);  // all ones
+    const std::uint64_t one = std::bit_cast<std::uint64_t>(1.0);
+    return std::copysign(std::bit_cast<double>((ratio & ~beyond) | (one & beyond)), x);
 }
 
 /// True for the nodes whose value accumulates across years (achievement by subject).

@@ -4,9 +4,10 @@ websocket library).
 
 Starts `pathways serve scenarios/denver-scale-up.json`, opens the page, waits for the projected
 effect for all students, raises the scale-up wave's target for every practice from 2 to 3, waits for
-the number to change, waits for the Monte Carlo bands, saves a screenshot, clicks "Save scenario",
-and runs the downloaded file with the CLI: it validates, carries the new target, and projects the
-number the page showed. Fails on any console error or exception, and on any request the page makes
+the number to change, waits for the Monte Carlo bands and the costs panel's figures, saves a
+screenshot, clicks "Save scenario", and runs the downloaded file with the CLI: it validates, carries
+the new target, and projects the number the page showed. Then adds 15 schools to the scale-up wave
+and waits for the total cost to rise. Fails on any console error or exception, and on any request the page makes
 to another host.
 
 Usage: explorer_in_chromium.py PATHWAYS_CLI SOURCE_ROOT ARTIFACT_DIR
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from serve_process import served  # noqa: E402
 
 TARGET_CONTROL = "implementation/waves/1/targets/*"
+SCHOOLS_CONTROL = "implementation/waves/1/schools/count"
 
 
 class devtools:
@@ -171,6 +173,7 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
         fail(f"a higher target should raise the effect: {before} -> {after}")
     wait_for(f"{headline}.state === 'bands'", "the Monte Carlo bands of the changed plan")
     print("status: " + evaluate("document.getElementById('run-status').textContent"))
+    check_costs_panel(evaluate, wait_for)
     wait_for("document.querySelectorAll('#variants-table tr').length > 1", "the variants side by side")
     if not evaluate("document.querySelectorAll('#diagram .node').length > 10"):
         fail("the theory-of-change diagram has no nodes")
@@ -189,6 +192,7 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
     if not os.path.exists(saved):
         fail(f"no scenario downloaded: {os.listdir(downloads)}")
     check_saved_scenario(cli, root, work, saved, after)
+    check_costs_follow_schools(evaluate, wait_for)
 
     problems = [e for e in chrome.events if e.get("method") == "Runtime.exceptionThrown"
                 or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")
@@ -201,6 +205,48 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
         fail(f"the page requested other hosts: {elsewhere}")
     print(f"{len(requested)} requests, all to {server.url}; screenshot: {png}")
     return 0
+
+
+COSTS = "document.getElementById('costs')"
+COST_TOTAL = "document.getElementById('cost-total-value')"
+
+
+def check_costs_panel(evaluate, wait_for):
+    """The costs panel shows amounts, and with the draws the total's interval and the share of draws with a gain."""
+    wait_for(f"!{COSTS}.hidden && {COSTS}.dataset.state === 'bands'", "the costs panel with the Monte Carlo draws")
+    shown = evaluate("[...document.querySelectorAll('#costs .cost-value, #costs .cost-band')]"
+                     ".map((e) => e.id + ': ' + e.textContent).join(' | ')")
+    print("costs: " + shown)
+    total = float(evaluate(f"{COST_TOTAL}.dataset.value") or "nan")
+    if not total > 0:
+        fail(f"the costs panel shows no total cost: {shown}")
+    for element in ("cost-total-value", "cost-per-student-value"):
+        if not any(c.isdigit() for c in evaluate(f"document.getElementById('{element}').textContent")):
+            fail(f"#{element} shows no number: {shown}")
+    if "90% interval" not in evaluate("document.getElementById('cost-total-band').textContent"):
+        fail(f"the total cost has no 90% interval once the draws are in: {shown}")
+    if "draws with a gain" not in evaluate("document.getElementById('cost-per-tenth-sd-band').textContent"):
+        fail(f"the cost per 0.1 SD does not say how many draws gain: {shown}")
+
+
+def check_costs_follow_schools(evaluate, wait_for):
+    """More schools in the scale-up wave cost more: the total follows the plan like the effect does."""
+    before = float(evaluate(f"{COST_TOTAL}.dataset.value"))
+    moved = evaluate(f"""(() => {{
+        const input = document.querySelector('input[data-path="{SCHOOLS_CONTROL}"]');
+        if (!input) return null;
+        input.value = '60';
+        input.dispatchEvent(new Event('change', {{bubbles: true}}));
+        return input.value;
+    }})()""")
+    if moved != "60":
+        fail(f"no control {SCHOOLS_CONTROL} on the page")
+    wait_for(f"{COST_TOTAL}.dataset.value !== '' && Number({COST_TOTAL}.dataset.value) !== {before!r}",
+             "the total cost to change with the number of schools")
+    after = float(evaluate(f"{COST_TOTAL}.dataset.value"))
+    print(f"total cost with 45 schools in the scale-up wave: {before:.0f}; with 60: {after:.0f}")
+    if not after > before:
+        fail(f"15 more schools should cost more: {before} -> {after}")
 
 
 def check_saved_scenario(cli, root, work, saved, shown_effect):

@@ -121,6 +121,13 @@ def main():
         check(served_run["rows"] == cli_run["rows"] and len(served_run["rows"]) > 100,
               f"POST /api/run?draws=0 gives the rows pathways run --draws 0 writes ({len(cli_run['rows'])} rows)")
         check("Server-Timing" in headers, "a run says how long it took (Server-Timing)")
+        # The page's filter: several metrics at once (effects and costs), on one course.
+        status, _, body = request(s.url + "api/run?draws=0&metric=effect,cost_total&course=with_cut_risk", denver_text)
+        expected = [r for r in cli_run["rows"] if r["metric"] in ("effect", "cost_total")
+                    and r["course"] == "with_cut_risk"]
+        check(status == 200 and json.loads(body)["runs"][0]["rows"] == expected
+              and any(r["metric"] == "cost_total" for r in expected),
+              f"metric=effect,cost_total&course=with_cut_risk gives just those rows ({len(expected)})")
         status, _, body = request(s.url + "api/run?draws=8&variant=pilot_only", denver_text)
         run = json.loads(body)["runs"][0]
         effect_rows = [r for r in run["rows"] if r["metric"] == "effect" and not r["suppressed"]]

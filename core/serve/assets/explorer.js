@@ -64,10 +64,13 @@ async function call(path, options = {}) {
   return {body, response};
 }
 
-/// Only the rows the page shows: effects on the chosen course (the full projection is ten times larger).
+/// The metrics the page shows: effects, and what the plan costs.
+const shown_metrics = ['effect', 'cost_total', 'cost_per_student', 'cost_per_tenth_sd'];
+
+/// Only the rows the page shows, on the chosen course (the full projection is ten times larger).
 function run_path(draws, variant, extra = {}) {
-  const query = new URLSearchParams({draws: String(draws), variant, metric: 'effect', course: $('course').value,
-                                     ...extra});
+  const query = new URLSearchParams({draws: String(draws), variant, metric: shown_metrics.join(','),
+                                     course: $('course').value, ...extra});
   return '/api/run?' + query.toString();
 }
 
@@ -381,13 +384,15 @@ function final_year(rows) {
 }
 
 /// The central run's rows (the number shown), each with the 90% interval of the Monte Carlo run of
-/// the same plan once it is in (`band`: {p05, p95, prob_positive}).
-function shown_rows(outcome, course) {
-  const rows = rows_of(state.central.runs[0], outcome, 'effect', course);
+/// the same plan once it is in (`band`: {mean, p05, p95, prob_positive}).
+function shown_rows(outcome, course, metric = 'effect') {
+  const rows = rows_of(state.central.runs[0], outcome, metric, course);
   const bands = new Map();
   if (state.bands) {
-    for (const r of rows_of(state.bands.runs[0], outcome, 'effect', course)) {
-      if (r.p05 !== null) bands.set(r.year + '|' + r.subgroup, {p05: r.p05, p95: r.p95, prob_positive: r.prob_positive});
+    for (const r of rows_of(state.bands.runs[0], outcome, metric, course)) {
+      // A cost per effect with no gain in any draw has no quantiles, only its share of draws (zero).
+      if (r.p05 !== null || (metric === 'cost_per_tenth_sd' && r.prob_positive !== null))
+        bands.set(r.year + '|' + r.subgroup, {mean: r.mean, p05: r.p05, p95: r.p95, prob_positive: r.prob_positive});
     }
   }
   return rows.map((r) => ({...r, band: bands.get(r.year + '|' + r.subgroup) || null}));
@@ -422,8 +427,50 @@ function render() {
       `${Math.round(all.band.prob_positive * 100)}% of draws above zero`
     : '';
   set_status();
+  render_costs(outcome, course);
   draw_subgroups(rows.filter((r) => r.year === year));
   draw_trend(rows.filter((r) => r.subgroup === 'all').sort((a, b) => a.year - b.year));
+}
+
+/// An amount as the run's costs summary writes it in a narrow column: "48.5M", "1.28B", "2,021".
+function format_money(amount) {
+  if (amount === null || !Number.isFinite(amount)) return '–';
+  const size = Math.abs(amount);
+  if (size >= 1e9) return Number((amount / 1e9).toPrecision(3)) + 'B';
+  if (size >= 1e6) return Number((amount / 1e6).toPrecision(3)) + 'M';
+  return Math.round(amount).toLocaleString('en-US');
+}
+
+/// The final-year row of a metric for all students, with its Monte Carlo band once it is in.
+function final_cost_row(outcome, course, metric) {
+  const rows = shown_rows(outcome, course, metric).filter((r) => r.subgroup === 'all');
+  const year = final_year(rows);
+  return rows.find((r) => r.year === year) || null;
+}
+
+function show_cost(id, row, band_text) {
+  const value = $(id + '-value');
+  value.textContent = !row ? '–' : row.suppressed ? 'withheld' : row.mean === null ? 'no gain' : format_money(row.mean);
+  value.dataset.value = row && row.mean !== null ? String(row.mean) : '';
+  $(id + '-band').textContent = row && row.band ? band_text(row.band) : '';
+}
+
+/// What the plan costs: the central run's figures, and once the draws are in, the 90% interval of the
+/// totals and, for the cost per 0.1 SD, its mean over the draws with a gain (a ratio is undefined
+/// in a draw without one) and how many draws gain.
+function render_costs(outcome, course) {
+  const total = final_cost_row('', course, 'cost_total');
+  $('costs').hidden = !total;
+  if (!total) return;
+  $('costs').dataset.state = state.bands ? 'bands' : 'central';
+  $('cost-total-label').textContent = `Total cost to ${total.year}`;
+  const interval = (band) => `90% interval ${format_money(band.p05)} to ${format_money(band.p95)}`;
+  show_cost('cost-total', total, interval);
+  show_cost('cost-per-student', final_cost_row('', course, 'cost_per_student'), interval);
+  show_cost('cost-per-tenth-sd', final_cost_row(outcome, course, 'cost_per_tenth_sd'), (band) =>
+    band.prob_positive === 0 || band.mean === null
+      ? 'no gain in any draw'
+      : `mean ${format_money(band.mean)} over the ${Math.round(band.prob_positive * 100)}% of draws with a gain`);
 }
 
 function show_failure(error) {

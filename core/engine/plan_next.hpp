@@ -62,14 +62,7 @@ struct plan_next_result {
 };
 
 /// The inputs a plan is evaluated with: those of its simulation, all outliving the call.
-struct plan_next_inputs {
-    const model_graph& graph;
-    const district_profile& district;
-    const std::vector<school>& schools;
-    const population_cells& cells;
-    const scenario& spec;
-    const model_handle& model;
-};
+using plan_next_inputs = simulation_inputs;
 
 /// Chooses the next wave. Throws input_error (errors located at the command line's options) when K
 /// is 0 or more than the schools the plan does not reach, when the budget buys fewer than K schools,

@@ -15,6 +15,7 @@
 #include "graph/graph_export.hpp"
 #include "report/run_writers.hpp"
 #include "run/execute.hpp"
+#include "run/manifest.hpp"
 #include "run/validate_scenario.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/json_writer.hpp"
@@ -112,10 +113,10 @@ std::optional<run_query> read_run_query(const query_parameters& query, const exp
             }
         } else if (name == "variant") {
             options.variant = value;
-        } else if (name == "format" && (value == "json" || value == "csv")) {
+        } else if (name == "format" && (value == "json" || value == "csv" || value == "html")) {
             options.format = value;
         } else if (name == "format") {
-            problem = "format: '" + value + "' is not an output format; expected json or csv";
+            problem = "format: '" + value + "' is not an output format; expected json, csv or html";
             return std::nullopt;
         } else if (name == "token") {
             options.token = value;
@@ -305,6 +306,8 @@ api_reply explorer_api::run(std::string_view body, const query_parameters& query
         run_deadline deadline(limits_.max_run_time, *cancel);
         run_hooks hooks;
         hooks.cancel = cancel.get();
+        // The report compares variants draw by draw at the horizon, as `pathways run --report` does.
+        if (options->format == "html") hooks.keep = kept_draws::final_year;
         results = execute(std::move(*plan), hooks);
         expired = deadline.expired();
     }
@@ -320,6 +323,11 @@ api_reply explorer_api::run(std::string_view body, const query_parameters& query
     if (options->format == "csv") {
         reply.content_type = "text/csv; charset=utf-8";
         reply.body = projection_csv_text(runs, results.for_release);
+    } else if (options->format == "html") {
+        // The whole report of the run (every row, whatever `metric` and `course` select), as
+        // `pathways run --report` writes it.
+        reply.content_type = "text/html; charset=utf-8";
+        reply.body = html_report(results, manifest_of(results), posted_path().parent_path());
     } else {
         reply.body = projection_json_text(runs);
     }

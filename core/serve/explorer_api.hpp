@@ -56,9 +56,9 @@ public:
     [[nodiscard]] api_reply plugins() const;
     /// POST /api/validate: `{"valid": bool, "diagnostics": [...]}` (200 either way).
     [[nodiscard]] api_reply validate(std::string_view body) const;
-    /// POST /api/run?draws=N&variant=NAME&seed=S&format=json|csv&metric=M,...&course=C,...&token=T:
+    /// POST /api/run?draws=N&variant=NAME&seed=S&format=json|csv|html&metric=M,...&course=C,...&token=T:
     /// the projection as projection.json (or projection.csv) holds it, only the rows of the metrics
-    /// and courses named when `metric` or `course` is given. A request with a token is cancelled by
+    /// and courses named when `metric` or `course` is given; `html`: the run's whole report. A request with a token is cancelled by
     /// POST /api/cancel?token=T (409), a run over the time limit is cancelled too (503).
     [[nodiscard]] api_reply run(std::string_view body, const query_parameters& query);
     /// POST /api/cancel?token=T: `{"cancelled": true}` when a run with that token was running.

@@ -691,6 +691,17 @@ async function download_csv() {
   }
 }
 
+async function download_report() {
+  try {
+    const draws = state.bands ? background_draws : 0;
+    const query = new URLSearchParams({draws: String(draws), variant: $('variant').value, format: 'html'});
+    const {body} = await post_document('/api/run?' + query.toString());
+    download(state.file_name.replace(/\.json$/, '') + '-report.html', 'text/html', body);
+  } catch (error) {
+    show_failure(error);
+  }
+}
+
 function load_document(text, name) {
   state.original = text;
   state.doc = JSON.parse(text);
@@ -717,6 +728,7 @@ async function start() {
   $('open-file').addEventListener('change', open_file);
   $('save-scenario').addEventListener('click', save_scenario);
   $('download-csv').addEventListener('click', download_csv);
+  $('download-report').addEventListener('click', download_report);
   $('reset-plan').addEventListener('click', () => load_document(state.original, state.file_name));
   $('variant').addEventListener('change', plan_changed);
   $('outcome').addEventListener('change', plan_changed);

@@ -96,6 +96,17 @@ TEST_CASE_METHOD(served_pilot, "POST /api/run gives the projection of the posted
     CHECK(effects.headers.at(0).first == "Server-Timing");
 }
 
+TEST_CASE_METHOD(served_pilot, "POST /api/run with format=html gives the run's report, as run --report writes it") {
+    const api_reply report = api.run(document, {{"draws", "4"}, {"format", "html"}, {"metric", "effect"}});
+    REQUIRE(report.status == 200);
+    CHECK(report.content_type == "text/html; charset=utf-8");
+    CHECK(report.body.starts_with("<!DOCTYPE html>"));
+    // The whole report, not the rows a metric filter selects: it leads with the decision and prices it.
+    CHECK(report.body.find("id=\"decision\"") != std::string::npos);
+    CHECK(report.body.find("the six 2015 PL pilot schools") != std::string::npos);
+    CHECK(report.body.find("src=\"http") == std::string::npos);  // loads nothing from elsewhere
+}
+
 TEST_CASE_METHOD(served_pilot, "POST /api/run refuses options out of range, unknown ones and oversized documents") {
     CHECK(error_of(api.run(document, {{"draws", "2001"}})) ==
           "draws: '2001' is not an integer from 0 to 2000; expected 0 for one central run, or up to 2000 Monte Carlo "
@@ -103,7 +114,7 @@ TEST_CASE_METHOD(served_pilot, "POST /api/run refuses options out of range, unkn
     CHECK(api.run(document, {{"draws", "1.5"}}).status == 400);
     CHECK(api.run(document, {{"seed", "-1"}}).status == 400);
     CHECK(error_of(api.run(document, {{"format", "xml"}})) ==
-          "format: 'xml' is not an output format; expected json or csv");
+          "format: 'xml' is not an output format; expected json, csv or html");
     CHECK(error_of(api.run(document, {{"min_n", "1"}})).starts_with("unknown query parameter 'min_n'"));
     const api_reply unknown_variant = api.run(document, {{"variant", "nope"}});
     CHECK(unknown_variant.status == 400);

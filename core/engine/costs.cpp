@@ -286,18 +286,14 @@ void append_cost_rows(projection_draws& draws, const cost_inputs& inputs) {
     const std::size_t new_width = old_width + planned.rows.size();
     const bool central = inputs.options.draws <= 0;
     std::vector<double> values(draws.draws * new_width);
-    draw_parameters parameters;
     for (std::size_t d = 0; d < draws.draws; ++d) {
         const double* old_values = draws.values.data() + d * old_width;
         double* out = values.data() + d * new_width;
         std::copy(old_values, old_values + old_width, out);
-        // Under MPI this process holds draws [first_draw, first_draw + draws.draws): sample by whole-run number.
+        // Under MPI this process holds draws [first_draw, first_draw + draws.draws): cost factors are
+        // keyed by the whole run's draw number.
         const std::uint64_t draw = inputs.options.first_draw + d;
-        std::optional<int> cut_year;
-        if (!central) {
-            sim.sample_parameters(inputs.options.seed, draw, parameters);
-            cut_year = parameters.cut_year;
-        }
+        const std::optional<int> cut_year = central ? std::nullopt : draws.cut_years[d];
         const std::vector<double> factors = cost_factors(costs.items, inputs.options.seed, draw, central);
         const int start = inputs.spec.start_year;
         const auto with_cut =

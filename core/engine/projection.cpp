@@ -346,6 +346,7 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     if (found.has_errors()) throw input_error(found);
     result.draws = range;
     result.values.assign(result.draws * result.rows.size(), not_a_number);
+    result.cut_years.assign(result.draws, std::nullopt);
 
     // Threads take blocks of draws in turn (dynamic scheduling); each draw's values land at its own
     // rows, and a draw's bits depend neither on its block nor on its thread.
@@ -380,6 +381,7 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
                 sim.run_block(std::span(draws.data(), count), options.tile_cells);
                 for (std::size_t i = 0; i < count; ++i) {
                     if (parameters[i].cut_year) ++cut_draws;
+                    result.cut_years[first + i] = parameters[i].cut_year;
                     const draw_result& outcome = outcomes[i];
                     const draw_runs runs{draws[i].reran ? sustained[i] : outcome.scenario, outcome.scenario,
                                          outcome.business_as_usual};

@@ -115,6 +115,9 @@ struct projection_draws {
     std::vector<metric_row> rows;
     std::vector<double> values;
     std::size_t draws = 0;
+    /// Each draw's sampled program cut (calendar year; none: not cut), as run_draws ran it, so that
+    /// what follows from the cut (costs stop) needs no second sampling of the draw.
+    std::vector<std::optional<int>> cut_years;
     bool cancelled = false;
     pathways::cut_risk cut;
 };

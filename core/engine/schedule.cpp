@@ -159,6 +159,16 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
         for (std::size_t s : candidates) wave_of_school_[s] = static_cast<int>(w);
     }
 
+    planned_index_.assign(schools.size(), 0);
+    for (std::size_t s = 0; s < schools.size(); ++s) {
+        if (wave_of_school_[s] < 0) continue;
+        planned_index_[s] = static_cast<std::uint32_t>(planned_schools_.size());
+        planned_schools_.push_back(static_cast<std::uint32_t>(s));
+    }
+    for (std::size_t s = 0; s < schools.size(); ++s) {
+        if (wave_of_school_[s] < 0) planned_index_[s] = static_cast<std::uint32_t>(planned_schools_.size());
+    }
+
     start_levels_.assign(schools.size() * driven, 0.0);
     target_levels_.assign(schools.size() * driven, 0.0);
     value_feasibility_gap_.assign(schools.size(), 0.0);
@@ -241,70 +251,95 @@ double implementation_schedule::speed_multiplier(std::size_t school, double misa
 }
 
 void implementation_schedule::ramp_school(std::size_t school, double progress_driver, double progress_foundation,
-                                          double ceiling, std::span<const double> edge_weights,
+                                          double ceiling, std::span<const std::pair<std::size_t, double>> community,
                                           std::span<double> levels) const {
     const std::size_t driven = driven_nodes_.size();
     for (std::size_t k = 0; k < driven; ++k) {
         const double start = start_levels_[school * driven + k];
         const double target = target_levels_[school * driven + k];
-        const auto kind = static_cast<node_kind>(driven_kind_[k]);
-        const double progress = kind == node_kind::foundational_practice ? progress_foundation : progress_driver;
+        const double progress = ramps_as_foundation(k) ? progress_foundation : progress_driver;
         levels[k] = start + (target - start) * progress * ceiling;
     }
-    // Community involvement caps the practices that depend on families and partners (Trickett, Learnings from Implementing PL in DPS).
-    for (const auto& [edge, k] : community_edges_) {
+    for (const auto& [k, factor] : community) {
         const double start = start_levels_[school * driven + k];
-        levels[k] = start + (levels[k] - start) * (1.0 - edge_weights[edge] * (1.0 - community_involvement_));
+        levels[k] = start + (levels[k] - start) * factor;
     }
 }
 
+bool implementation_schedule::ramps_as_foundation(std::size_t k) const {
+    return static_cast<node_kind>(driven_kind_[k]) == node_kind::foundational_practice;
+}
+
 void implementation_schedule::compute(const implementation_draw& draw, bool business_as_usual, result& out) const {
-    const std::size_t schools = wave_of_school_.size();
-    const std::size_t driven = driven_nodes_.size();
-    out.levels.resize(static_cast<std::size_t>(years_));
-    out.exposure.resize(static_cast<std::size_t>(years_));
+    const std::size_t planned = planned_schools_.size();
+    const std::size_t rows = static_cast<std::size_t>(years_) * (planned + 1);
     out.pl_schools.assign(static_cast<std::size_t>(years_), 0.0);
-    std::vector<double>& foundation_years = out.foundation_years;
-    std::vector<double>& driver_years = out.driver_years;
-    foundation_years.assign(schools, 0.0);
-    driver_years.assign(schools, 0.0);
+    out.ceiling.assign(static_cast<std::size_t>(years_), 1.0);
+    out.community.clear();
+    // Community involvement caps the practices that depend on families and partners (Trickett, Learnings from Implementing PL in DPS).
+    for (const auto& [edge, k] : community_edges_)
+        out.community.emplace_back(k, 1.0 - draw.edge_weights[edge] * (1.0 - community_involvement_));
+    for (std::vector<double>* row : {&out.exposure, &out.foundation_progress, &out.driver_progress}) {
+        if (business_as_usual) row->clear();
+        else row->assign(rows, 0.0);
+    }
+    if (business_as_usual) return;
+    out.foundation_years.assign(planned, 0.0);
+    out.driver_years.assign(planned, 0.0);
+    out.school_levels.resize(driven_nodes_.size());
     const double floor = misaligned_floor(draw.edge_weights);
     foundation_weights(draw.edge_weights, out.gate_weights);
-    const std::vector<double>& gate_weights = out.gate_weights;
     for (int y = 0; y < years_; ++y) {
         const int calendar = start_year_ + y;
         const bool cut = draw.cut_year && calendar >= *draw.cut_year;
-        auto& levels = out.levels[static_cast<std::size_t>(y)];
-        auto& exposure = out.exposure[static_cast<std::size_t>(y)];
-        levels.assign(start_levels_.begin(), start_levels_.end());
-        exposure.assign(schools, 0.0);
-        for (std::size_t s = 0; s < schools; ++s) {
-            const int w = wave_of_school_[s];
-            if (!business_as_usual && !cut && w >= 0 && calendar >= wave_start_[static_cast<std::size_t>(w)]) {
-                exposure[s] = calendar - wave_start_[static_cast<std::size_t>(w)] + 1;
-                out.pl_schools[static_cast<std::size_t>(y)] += 1.0;
-            }
+        double* exposure = out.exposure.data() + out.row(y, 0, planned);
+        for (std::size_t p = 0; p < planned && !cut; ++p) {
+            const int start = wave_start_[static_cast<std::size_t>(wave_of_school_[planned_schools_[p]])];
+            if (calendar < start) continue;
+            exposure[p] = calendar - start + 1;
+            out.pl_schools[static_cast<std::size_t>(y)] += 1.0;
         }
         const double pl = out.pl_schools[static_cast<std::size_t>(y)];
         const double doublings = pl > 0.0 ? std::max(0.0, std::log2(pl / fidelity_reference_)) : 0.0;
-        const double ceiling = std::pow(draw.decay_per_doubling, doublings);
-        for (std::size_t s = 0; s < schools; ++s) {
-            if (exposure[s] <= 0.0) {
-                foundation_years[s] = driver_years[s] = 0.0;
-                continue;
-            }
-            const double speed = speed_multiplier(s, floor, draw.edge_weights);
-            foundation_years[s] += speed;
-            const double foundation_progress =
-                ramp_instant_ ? 1.0 : ramp_progress(foundation_years[s], draw.years_to_half, draw.years_to_90);
-            std::span<double> school_levels(levels.data() + s * driven, driven);
-            ramp_school(s, 0.0, foundation_progress, ceiling, draw.edge_weights, school_levels);
-            driver_years[s] += speed * foundation_gate(school_levels, gate_weights);
-            const double driver_progress =
-                ramp_instant_ ? 1.0 : ramp_progress(driver_years[s], draw.years_to_half, draw.years_to_90);
-            ramp_school(s, driver_progress, foundation_progress, ceiling, draw.edge_weights, school_levels);
-        }
+        out.ceiling[static_cast<std::size_t>(y)] = std::pow(draw.decay_per_doubling, doublings);
+        ramp_year(draw, y, floor, out);
     }
+}
+
+void implementation_schedule::ramp_year(const implementation_draw& draw, int year, double misaligned_floor,
+                                        result& out) const {
+    const std::size_t planned = planned_schools_.size();
+    const std::size_t first = out.row(year, 0, planned);
+    const double ceiling = out.ceiling[static_cast<std::size_t>(year)];
+    for (std::size_t p = 0; p < planned; ++p) {
+        if (out.exposure[first + p] <= 0.0) {
+            out.foundation_years[p] = out.driver_years[p] = 0.0;
+            continue;
+        }
+        const std::size_t s = planned_schools_[p];
+        const double speed = speed_multiplier(s, misaligned_floor, draw.edge_weights);
+        out.foundation_years[p] += speed;
+        const double foundation_progress =
+            ramp_instant_ ? 1.0 : ramp_progress(out.foundation_years[p], draw.years_to_half, draw.years_to_90);
+        // The drivers ramp at a pace their school's foundational practices allow this year.
+        ramp_school(s, 0.0, foundation_progress, ceiling, out.community, out.school_levels);
+        out.driver_years[p] += speed * foundation_gate(out.school_levels, out.gate_weights);
+        out.foundation_progress[first + p] = foundation_progress;
+        out.driver_progress[first + p] =
+            ramp_instant_ ? 1.0 : ramp_progress(out.driver_years[p], draw.years_to_half, draw.years_to_90);
+    }
+}
+
+double implementation_schedule::level(const result& plan, int year, std::size_t school, std::size_t k) const {
+    const std::size_t at = plan.row(year, planned_index_[school], planned_schools_.size());
+    const double start = start_level(school, k);
+    if (plan.exposure.empty() || plan.exposure[at] <= 0.0) return start;
+    const double progress = ramps_as_foundation(k) ? plan.foundation_progress[at] : plan.driver_progress[at];
+    double levels = start + (target_level(school, k) - start) * progress * plan.ceiling[static_cast<std::size_t>(year)];
+    for (const auto& [community_k, factor] : plan.community) {
+        if (community_k == k) levels = start + (levels - start) * factor;
+    }
+    return levels;
 }
 
 std::vector<bool> implementation_schedule::reached_by(int year_index) const {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/diagnostics.hpp"
@@ -47,17 +48,46 @@ public:
         return start_levels_[school * driven_nodes_.size() + k];
     }
 
-    /// Output of `compute`: [year][school * driven + k] levels and per-school exposure.
+    /// Target level of driven node `k` in `school`: its start, or the target of the wave that reaches it.
+    [[nodiscard]] double target_level(std::size_t school, std::size_t k) const {
+        return target_levels_[school * driven_nodes_.size() + k];
+    }
+    /// Schools some wave reaches (within the horizon or later), in school order: the only schools whose
+    /// levels a plan moves. `planned_index(school)` is a school's position among them, or
+    /// `planned_schools().size()` for a school no wave reaches.
+    [[nodiscard]] const std::vector<std::uint32_t>& planned_schools() const { return planned_schools_; }
+    [[nodiscard]] std::uint32_t planned_index(std::size_t school) const { return planned_index_[school]; }
+
+    /// Output of `compute`: how far each planned school has ramped in every year of one draw, a few
+    /// numbers per school and year rather than a level per driven node, so that a national plan of
+    /// 50,000 schools costs megabytes, not hundreds of them, per draw. Rows are
+    /// [year * (planned + 1) + p]; the last slot of each year is a school no wave reaches (zeros).
+    /// Business as usual leaves the rows empty: every school stays at its start.
     struct result {
-        std::vector<std::vector<double>> levels;
-        std::vector<std::vector<double>> exposure;  ///< [year][school] years running PL, 0 if none
-        std::vector<double> pl_schools;             ///< [year] schools running PL
+        std::vector<double> pl_schools;           ///< [year] schools running PL
+        std::vector<double> ceiling;              ///< [year] share of its target a school can reach, given the scale
+        std::vector<double> exposure;             ///< years the school has run PL, 0 when it does not this year
+        std::vector<double> foundation_progress;  ///< how far its foundational practices have ramped (0..1)
+        std::vector<double> driver_progress;      ///< how far its drivers have ramped (0..1)
+        /// (driven index, factor) in model order: community involvement caps the practices that depend on
+        /// families and partners, keeping `factor` of their change.
+        std::vector<std::pair<std::size_t, double>> community;
         /// Scratch of `compute`, kept here so a reused result allocates nothing per draw.
-        std::vector<double> foundation_years, driver_years, gate_weights;
+        std::vector<double> foundation_years, driver_years, gate_weights, school_levels;
+
+        [[nodiscard]] std::size_t row(int year, std::size_t planned_slot, std::size_t planned_count) const {
+            return static_cast<std::size_t>(year) * (planned_count + 1) + planned_slot;
+        }
     };
 
-    /// Levels for every year. With `business_as_usual` every school stays at its start.
+    /// Ramps every planned school through every year of one draw. With `business_as_usual` every
+    /// school stays at its start.
     void compute(const implementation_draw& draw, bool business_as_usual, result& out) const;
+    /// Level of driven node `k` in `school` in `year` under a computed plan: the start plus the ramped
+    /// share of the way to the target, capped by the scale ceiling and community involvement.
+    [[nodiscard]] double level(const result& plan, int year, std::size_t school, std::size_t k) const;
+    /// Whether driven node `k` is a foundational practice (it ramps at the foundation pace).
+    [[nodiscard]] bool ramps_as_foundation(std::size_t k) const;
 
 private:
     /// Ramp speed of a school in a fully misaligned district (both alignment conditions 0): the mean
@@ -67,8 +97,12 @@ private:
     /// drivers this draw (nonzero only for foundational practices).
     void foundation_weights(std::span<const double> edge_weights, std::vector<double>& weights) const;
     double speed_multiplier(std::size_t school, double misaligned_floor, std::span<const double> edge_weights) const;
+    /// The school's levels with its drivers at `progress_driver` and practices at `progress_foundation`.
     void ramp_school(std::size_t school, double progress_driver, double progress_foundation, double ceiling,
-                     std::span<const double> edge_weights, std::span<double> levels) const;
+                     std::span<const std::pair<std::size_t, double>> community, std::span<double> levels) const;
+    /// Advances every planned school running PL in `year` by one year of ramp (out.exposure and
+    /// out.ceiling of the year already set).
+    void ramp_year(const implementation_draw& draw, int year, double misaligned_floor, result& out) const;
     double foundation_gate(std::span<const double> school_levels, std::span<const double> weights) const;
 
     const model_graph& graph_;
@@ -79,6 +113,8 @@ private:
     std::vector<double> start_levels_;       ///< [school * driven + k]
     std::vector<double> target_levels_;      ///< [school * driven + k]
     std::vector<int> wave_of_school_;
+    std::vector<std::uint32_t> planned_schools_;
+    std::vector<std::uint32_t> planned_index_;  ///< per school
     std::vector<int> wave_start_;
     std::vector<double> value_feasibility_gap_;  ///< per school, SD
     double alignment_ = 0.5;                     ///< mean of the two alignment conditions

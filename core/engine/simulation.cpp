@@ -199,6 +199,14 @@ struct simulation::workspace {
     std::vector<double> shares;       ///< share proficient per cell
     std::vector<double> scores;       ///< scratch: one lane's z-scores of the cell means against a cut
     std::vector<double> tile_starts;  ///< [k * stride + i]: driven node k's start over the tile (initial_of)
+    /// Scenario tiles: [k * stride + i] the plan's start of driven node k in the cell's school and the
+    /// way from there to its target, filled for the nodes the plan moves; the cell's school's place
+    /// among the planned schools; and scratch for one lane's ramp of the cells' schools this year.
+    std::vector<double> plan_start;
+    std::vector<double> plan_delta;
+    std::vector<std::uint32_t> planned_slot;
+    std::vector<double> foundation_progress;
+    std::vector<double> driver_progress;
     /// The four running sums of the stratum open across a tile boundary: [((lane * years + year) *
     /// sums_per_stratum + k) * 4 + j].
     std::vector<double> open_sums;
@@ -279,13 +287,24 @@ const double* simulation::initial_of(std::size_t node, const cell_range& tile, c
     return initial_values_.data() + initial_row_[node] * all_cells_.size + tile.begin;
 }
 
-void simulation::fill_tile_starts(const cell_range& tile, workspace& ws) const {
+void simulation::fill_tile_starts(const cell_range& tile, bool business_as_usual, workspace& ws) const {
     const std::uint32_t* school = ordered_.school.data() + tile.begin;
     const auto& driven = schedule_.driven_nodes();
     for (std::size_t k = 0; k < driven.size(); ++k) {
         if (initial_row_[driven[k]] != no_row) continue;
         double* starts = ws.tile_starts.data() + k * ws.stride;
         for (std::size_t i = 0; i < tile.size; ++i) starts[i] = schedule_.start_level(school[i], k);
+    }
+    if (business_as_usual) return;
+    for (std::size_t i = 0; i < tile.size; ++i) ws.planned_slot[i] = schedule_.planned_index(school[i]);
+    for (std::size_t k = 0; k < driven.size(); ++k) {
+        if (stays_initial(driven[k], false)) continue;
+        double* start = ws.plan_start.data() + k * ws.stride;
+        double* delta = ws.plan_delta.data() + k * ws.stride;
+        for (std::size_t i = 0; i < tile.size; ++i) {
+            start[i] = schedule_.start_level(school[i], k);
+            delta[i] = schedule_.target_level(school[i], k) - start[i];
+        }
     }
 }
 
@@ -885,6 +904,12 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
     ws.shares.resize(proficiency_cuts_.size() * lanes * tile);
     ws.scores.resize(tile);
     ws.tile_starts.resize(schedule_.driven_nodes().size() * tile);
+    if (!business_as_usual) {
+        for (std::vector<double>* v : {&ws.plan_start, &ws.plan_delta})
+            v->resize(schedule_.driven_nodes().size() * tile);
+        for (std::vector<double>* v : {&ws.foundation_progress, &ws.driver_progress}) v->resize(tile);
+        ws.planned_slot.resize(tile);
+    }
     ws.open_sums.resize(lanes * years * per_stratum * 4);
     std::vector<double>& sums = business_as_usual ? ws.bau_sums : ws.sums;
     sums.resize(lanes * years * stratum_count() * per_stratum);
@@ -901,7 +926,7 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
     const std::size_t stride = ws.stride;
     // Every node that moves is rewritten each year before it is read; the first year reads last
     // year's values from the initial values (evaluate_year), so nothing is copied per lane.
-    fill_tile_starts(tile, ws);
+    fill_tile_starts(tile, business_as_usual, ws);
     const std::uint32_t* school = ordered_.school.data() + tile.begin;
     for (std::size_t l = 0; l < lanes; ++l) {
         const std::vector<double>& doses = ws.lanes[l].parameters->school_doses;
@@ -960,51 +985,33 @@ const double* simulation::this_year(std::size_t node, std::size_t lane, const ce
 }
 
 void simulation::set_driven_nodes(int year, const cell_range& tile, workspace& ws) const {
-    const auto& nodes = inputs_.graph.definition().nodes;
     const auto& driven = schedule_.driven_nodes();
     const std::size_t lanes = ws.lanes.size();
     const std::size_t stride = ws.stride;
     const std::size_t n = tile.size;
-    const auto y = static_cast<std::size_t>(year);
-    const std::uint32_t* school = ordered_.school.data() + tile.begin;
     const double* baseline_implementation = baseline_implementation_.data() + tile.begin;
     for (std::size_t l = 0; l < lanes; ++l) {
-        const std::vector<double>& levels = ws.plans[l].levels[y];
-        const std::vector<double>& exposure_by_school = ws.plans[l].exposure[y];
+        const implementation_schedule::result& plan = ws.plans[l];
         double* implementation = ws.implementation.data() + l * stride;
         double* foundations = ws.foundations.data() + l * stride;
-        double* exposure = ws.exposure.data() + l * stride;
         std::fill_n(implementation, n, 0.0);
         std::fill_n(foundations, n, 0.0);
+        ramp_of_cells(year, n, plan, l, ws);
         double secondary = 0.0;
         double foundational = 0.0;
         for (std::size_t k = 0; k < driven.size(); ++k) {
-            const node_kind kind = nodes[driven[k]].kind;
             double* total = nullptr;  // the mean this node counts towards, if any
-            if (kind == node_kind::secondary_driver) {
+            if (inputs_.graph.definition().nodes[driven[k]].kind == node_kind::secondary_driver) {
                 secondary += 1.0;
                 total = implementation;
-            } else if (kind == node_kind::foundational_practice) {
+            } else if (schedule_.ramps_as_foundation(k)) {
                 foundational += 1.0;
                 total = foundations;
             }
-            if (stays_initial(driven[k], false)) {
-                const double* values = this_year(driven[k], l, tile, false, ws);
-                if (total != nullptr)
-                    for (std::size_t i = 0; i < n; ++i) total[i] += values[i];
-                continue;
-            }
-            // The school's level is written and counted in one pass over the tile.
-            double* row = ws.current.data() + (driven[k] * lanes + l) * stride;
-            const double* level = levels.data() + k;
-            if (total == nullptr) {
-                for (std::size_t i = 0; i < n; ++i) row[i] = level[school[i] * driven.size()];
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    row[i] = level[school[i] * driven.size()];
-                    total[i] += row[i];
-                }
-            }
+            const double* values = stays_initial(driven[k], false) ? this_year(driven[k], l, tile, false, ws)
+                                                                   : plan_level(year, k, n, plan, l, ws);
+            if (total != nullptr)
+                for (std::size_t i = 0; i < n; ++i) total[i] += values[i];
         }
         if (secondary > 0.0)
             for (std::size_t i = 0; i < n; ++i) implementation[i] /= secondary;
@@ -1014,10 +1021,41 @@ void simulation::set_driven_nodes(int year, const cell_range& tile, workspace& w
             // A model without foundational practices has nothing to gate its drivers: report the top level (3).
             std::fill_n(foundations, n, 3.0);
         }
-        for (std::size_t i = 0; i < n; ++i) exposure[i] = exposure_by_school[school[i]];
         const double* dose = ws.school_dose.data() + l * stride;
         scale_change({implementation, n}, {baseline_implementation, n}, {dose, n}, {implementation, n});
     }
+}
+
+void simulation::ramp_of_cells(int year, std::size_t n, const implementation_schedule::result& plan, std::size_t lane,
+                               workspace& ws) const {
+    const std::size_t first = plan.row(year, 0, schedule_.planned_schools().size());
+    const std::uint32_t* slot = ws.planned_slot.data();
+    double* exposure = ws.exposure.data() + lane * ws.stride;
+    for (std::size_t i = 0; i < n; ++i) exposure[i] = plan.exposure[first + slot[i]];
+    for (std::size_t i = 0; i < n; ++i) ws.foundation_progress[i] = plan.foundation_progress[first + slot[i]];
+    for (std::size_t i = 0; i < n; ++i) ws.driver_progress[i] = plan.driver_progress[first + slot[i]];
+}
+
+const double* simulation::plan_level(int year, std::size_t k, std::size_t n,
+                                     const implementation_schedule::result& plan, std::size_t lane,
+                                     workspace& ws) const {
+    // implementation_schedule::level over a tile, in the same operations, so the same bits.
+    const std::size_t stride = ws.stride;
+    double* row = ws.current.data() + (schedule_.driven_nodes()[k] * ws.lanes.size() + lane) * stride;
+    const double* start = ws.plan_start.data() + k * stride;
+    const double* delta = ws.plan_delta.data() + k * stride;
+    const double* progress =
+        schedule_.ramps_as_foundation(k) ? ws.foundation_progress.data() : ws.driver_progress.data();
+    const double ceiling = plan.ceiling[static_cast<std::size_t>(year)];
+    for (std::size_t i = 0; i < n; ++i) row[i] = start[i] + delta[i] * progress[i] * ceiling;
+    for (const auto& [community_k, factor] : plan.community) {
+        if (community_k != k) continue;
+        for (std::size_t i = 0; i < n; ++i) row[i] = start[i] + (row[i] - start[i]) * factor;
+    }
+    // A school not running PL this year stays at its start.
+    const double* exposure = ws.exposure.data() + lane * stride;
+    for (std::size_t i = 0; i < n; ++i) row[i] = exposure[i] > 0.0 ? row[i] : start[i];
+    return row;
 }
 
 void simulation::evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const {

@@ -185,6 +185,12 @@ private:
     void run_tile(const cell_range& tile, bool business_as_usual, workspace& ws) const;
     /// The plan's levels of this year in the scenario's lanes, and the implementation and foundations they make.
     void set_driven_nodes(int year, const cell_range& tile, workspace& ws) const;
+    /// One lane's exposure and ramp of the tile's cells' schools this year, from its plan.
+    void ramp_of_cells(int year, std::size_t n, const implementation_schedule::result& plan, std::size_t lane,
+                       workspace& ws) const;
+    /// Lane `lane`'s level of plan-moved driven node `k` over the tile this year, written to its row.
+    const double* plan_level(int year, std::size_t k, std::size_t n, const implementation_schedule::result& plan,
+                             std::size_t lane, workspace& ws) const;
     void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
     /// Whether a node keeps its initial values in every lane and year of a run: a node nothing
@@ -238,7 +244,7 @@ private:
     [[nodiscard]] const double* stored_initial(std::size_t node) const;
     /// A node's initial values over `tile`, from its row or from the tile's start levels.
     [[nodiscard]] const double* initial_of(std::size_t node, const cell_range& tile, const workspace& ws) const;
-    void fill_tile_starts(const cell_range& tile, workspace& ws) const;
+    void fill_tile_starts(const cell_range& tile, bool business_as_usual, workspace& ws) const;
     std::vector<double> baseline_achievement_;  ///< per cell, engine order
     /// A fixed cut score (SD) and the within-cell SD that turn cell means into shares proficient.
     struct proficiency_scale {

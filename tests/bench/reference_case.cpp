@@ -115,8 +115,14 @@ std::vector<double> plan_levels(const simulation& sim, const draw_parameters& ce
                                    central.cut_year, central.edge_weights};
     implementation_schedule::result result;
     sim.schedule().compute(plan, business_as_usual, result);
+    const implementation_schedule& schedule = sim.schedule();
     std::vector<double> flat;
-    for (const auto& year : result.levels) flat.insert(flat.end(), year.begin(), year.end());
+    for (int year = 0; year < schedule.years(); ++year) {
+        for (std::size_t s = 0; s < schedule.school_count(); ++s) {
+            for (std::size_t k = 0; k < schedule.driven_nodes().size(); ++k)
+                flat.push_back(schedule.level(result, year, s, k));
+        }
+    }
     return flat;
 }
 

@@ -67,7 +67,8 @@ std::vector<double> driver_levels_by_year(fixture& f) {
     implementation_schedule::result plan;
     sim.schedule().compute({2.0, 3.5, 0.85, std::nullopt, central.edge_weights}, false, plan);
     std::vector<double> levels;
-    for (const auto& year : plan.levels) levels.push_back(year[static_cast<std::size_t>(d - driven.begin())]);
+    for (int year = 0; year < f.spec.years; ++year)
+        levels.push_back(sim.schedule().level(plan, year, 0, static_cast<std::size_t>(d - driven.begin())));
     return levels;
 }
 
@@ -122,10 +123,11 @@ TEST_CASE("a logistic ramp reaches half its target at years_to_half", "[engine]"
     // years progress is exactly one half of the way from 1 to 3, so D = 2.
     const std::size_t d = 1;  // driven nodes in model order: p.d is the only plan-driven node
     REQUIRE(sim.schedule().driven_nodes().size() == d);
-    CHECK(plan.levels[1][0] == Approx(2.0).margin(1e-12));
-    CHECK(plan.levels[0][0] > 1.0);
-    CHECK(plan.levels[0][0] < 2.0);
-    CHECK(plan.levels[3][0] > 2.0);
+    const implementation_schedule& schedule = sim.schedule();
+    CHECK(schedule.level(plan, 1, 0, 0) == Approx(2.0).margin(1e-12));
+    CHECK(schedule.level(plan, 0, 0, 0) > 1.0);
+    CHECK(schedule.level(plan, 0, 0, 0) < 2.0);
+    CHECK(schedule.level(plan, 3, 0, 0) > 2.0);
 }
 
 TEST_CASE("a misaligned district ramps at the floor its moderator edges carry", "[engine]") {

@@ -217,6 +217,8 @@ struct simulation::workspace {
     std::vector<double> bau_sums;
     std::vector<double> group_sums;  ///< scratch: one subgroup's sums of one lane and year
     std::vector<sdk::parent_values> parents;
+    bool checking_rest = false;  ///< running business as usual once to see whether it stays at rest
+    bool moved_at_rest = false;  ///< a node left its initial values in that run
 };
 
 simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
@@ -844,11 +846,15 @@ bool simulation::run(const draw_parameters& parameters, draw_result& out, run_ag
 void simulation::run_block(std::span<block_draw> draws, std::size_t tile_cells) const {
     workspace& ws = thread_workspace();
     const std::size_t tile = std::clamp<std::size_t>(tile_cells, 1, sdk::max_tile_cells);
-    ws.lanes.clear();
-    for (std::size_t d = 0; d < draws.size(); ++d) {
-        add_lane(ws, *draws[d].parameters, true, draws[d].parameters->cut_year, draws[d].out->business_as_usual, d);
+    if (business_as_usual_at_rest()) {
+        reuse_resting_run(draws, ws);
+    } else {
+        ws.lanes.clear();
+        for (std::size_t d = 0; d < draws.size(); ++d) {
+            add_lane(ws, *draws[d].parameters, true, draws[d].parameters->cut_year, draws[d].out->business_as_usual, d);
+        }
+        run_lanes(true, all_cells_, tile, ws);
     }
-    run_lanes(true, all_cells_, tile, ws);
     ws.lanes.clear();
     for (std::size_t d = 0; d < draws.size(); ++d) {
         add_lane(ws, *draws[d].parameters, false, draws[d].parameters->cut_year, draws[d].out->scenario, d);
@@ -860,6 +866,59 @@ void simulation::run_block(std::span<block_draw> draws, std::size_t tile_cells) 
         if (draws[d].reran) add_lane(ws, *draws[d].parameters, false, std::nullopt, *draws[d].sustained, d);
     }
     run_lanes(false, reached_cells_, tile, ws);
+}
+
+// Business as usual moves nothing the model reads: no school runs PL, every driver stays at its start.
+// Under the SDK's at-rest contract every node then keeps its initial values whatever the draw's
+// parameters and weights, so every draw's business as usual is the central one, to the bit. The
+// central run checks that it did stay at rest (a model that drifts on its own is run every draw).
+bool simulation::business_as_usual_at_rest() const {
+    std::call_once(resting_once_, [this] { prepare_resting_run(); });
+    return resting_.at_rest;
+}
+
+void simulation::prepare_resting_run() const {
+    workspace& ws = thread_workspace();
+    const draw_parameters central = central_parameters();
+    resting_run run;
+    ws.lanes.clear();
+    add_lane(ws, central, true, std::nullopt, run.aggregates, 0);
+    ws.checking_rest = true;
+    ws.moved_at_rest = false;
+    try {
+        run_lanes(true, all_cells_, default_tile_cells, ws);
+    } catch (...) {
+        ws.checking_rest = false;
+        throw;
+    }
+    ws.checking_rest = false;
+    run.at_rest = !ws.moved_at_rest;
+    run.sums.assign(ws.bau_sums.begin(),
+                    ws.bau_sums.begin() +
+                        static_cast<std::ptrdiff_t>(inputs_.spec.years * stratum_count() * sums_per_stratum()));
+    resting_ = std::move(run);
+}
+
+bool simulation::moved_at_rest(const cell_range& tile, const workspace& ws) const {
+    for (const std::size_t node : evaluated_) {
+        if (stays_initial(node, true)) continue;
+        const double* values = ws.current.data() + node * ws.lanes.size() * ws.stride;
+        const double* initial = initial_of(node, tile, ws);
+        for (std::size_t i = 0; i < tile.size; ++i) {
+            if (values[i] != initial[i]) return true;
+        }
+    }
+    return false;
+}
+
+void simulation::reuse_resting_run(std::span<block_draw> draws, workspace& ws) const {
+    const std::size_t per_lane = resting_.sums.size();
+    ws.bau_sums.resize(draws.size() * per_lane);
+    for (std::size_t d = 0; d < draws.size(); ++d) {
+        draws[d].out->business_as_usual = resting_.aggregates;
+        std::copy(resting_.sums.begin(), resting_.sums.end(),
+                  ws.bau_sums.begin() + static_cast<std::ptrdiff_t>(d * per_lane));
+    }
 }
 
 void simulation::add_lane(workspace& ws, const draw_parameters& parameters, bool business_as_usual,
@@ -943,6 +1002,7 @@ void simulation::run_tile(const cell_range& tile, bool business_as_usual, worksp
         // foundations are the initial values and its exposure none, the same in every lane and year.
         if (!business_as_usual) set_driven_nodes(y, tile, ws);
         evaluate_year(y, tile, business_as_usual, ws);
+        if (ws.checking_rest && !ws.moved_at_rest) ws.moved_at_rest = moved_at_rest(tile, ws);
         accumulate_strata(y, tile, ws);
     }
 }

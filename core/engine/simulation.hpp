@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -154,6 +155,10 @@ public:
     [[nodiscard]] std::size_t evaluated_node_count() const { return evaluated_.size(); }
     [[nodiscard]] const implementation_schedule& schedule() const { return schedule_; }
     [[nodiscard]] const model_graph& graph() const { return inputs_.graph; }
+    /// Whether business as usual stays at rest: every node the model evaluates keeps its initial values
+    /// when the plan moves nothing (the SDK's at-rest contract), checked under the central parameters.
+    /// Then business as usual is run once and every draw reuses it. Runs it if no run has yet.
+    [[nodiscard]] bool business_as_usual_at_rest() const;
     [[nodiscard]] const district_profile& district() const { return inputs_.district; }
 
 private:
@@ -288,6 +293,21 @@ private:
     cell_range reached_cells_;                ///< cells of schools a wave reaches within the horizon
     std::vector<std::size_t> stratum_begin_;  ///< per stratum, and one past the last: first position
     std::size_t first_reached_stratum_ = 0;
+    /// Business as usual run once, under the central parameters, with its stratum sums
+    /// [(year * strata + s) * sums_per_stratum + k]; used for every draw when `at_rest`.
+    struct resting_run {
+        bool at_rest = false;
+        run_aggregates aggregates;
+        std::vector<double> sums;
+    };
+    mutable std::once_flag resting_once_;
+    mutable resting_run resting_;
+    /// Runs business as usual under the central parameters and records whether it stayed at rest.
+    void prepare_resting_run() const;
+    /// Every draw's business as usual from the resting run: its aggregates and, by draw, its stratum sums.
+    void reuse_resting_run(std::span<block_draw> draws, workspace& ws) const;
+    /// Whether any node the model evaluated this year left its initial values in lane 0 of the tile.
+    [[nodiscard]] bool moved_at_rest(const cell_range& tile, const workspace& ws) const;
     std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
     /// Shares proficient at the baseline level plus the trend: [(baseline_share_row_[p] + year) * cells +
     /// position], one row only (year 0) for a scale without a trend.

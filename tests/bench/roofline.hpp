@@ -5,9 +5,9 @@
 /// over contiguous arrays, cells × nodes × years, in the engine's shape: blocks of 8 runs (each its
 /// own edge weights), tiles of 256 cells, a row per node and run, every year of a tile before the next
 /// tile, and the arithmetic built for AVX2 (with a baseline x86-64 fallback) as the engine's is. It
-/// skips what the engine skips: business as usual keeps the driven nodes at their start (read from
-/// the initial values, as every node nothing rewrites), and the scenario runs only over the cells of
-/// schools the plan reaches; its updates are counted as the engine's are (both runs, every cell).
+/// skips what the engine skips: business as usual stays at rest (the SDK's at-rest contract), so it
+/// runs once, untimed, before the draws, and each draw's scenario runs only over the cells of schools
+/// the plan reaches; its updates are counted as the engine's are (both runs, every cell).
 
 #include <cstdint>
 
@@ -21,7 +21,7 @@ struct roofline_result {
     double checksum = 0.0;  ///< sum of the final values, so the work cannot be optimised away
 };
 
-/// Runs the kernel for `draws` draws of 2 runs each (scenario and business as usual), one thread.
+/// Runs the kernel for `draws` draws (business as usual once, then the scenario per draw), one thread.
 roofline_result run_roofline(const reference_case& ref, std::int64_t draws);
 
 }  // namespace pathways::bench

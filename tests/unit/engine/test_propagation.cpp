@@ -259,3 +259,64 @@ TEST_CASE("years to close are reported for each gap in the final year only", "[e
     }
     CHECK(years == std::vector<int>{1});  // one gap (hispanic vs white) of one academic outcome, final year
 }
+
+namespace {
+
+// Moves a node where nothing has moved, against the at-rest contract: each year adds a tenth of the
+// node's first edge weight to last year's value.
+void drifting_evaluate(const sdk::evaluation& e) {
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double drift = 0.1 * e.parents.front().weight[d];
+        const double* previous = e.previous.row(d);
+        double* out = e.out.row(d);
+        for (std::size_t i = 0; i < e.cell_count; ++i) out[i] = previous[i] + drift;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("business as usual at rest is the baseline in every draw, to the bit", "[engine]") {
+    for (const char* model : {"linear", "lagged", "saturating", "evidence", "subgroup"}) {
+        INFO(model);
+        fixture f;
+        diagnostics problems;
+        const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find(model)}, problems);
+        REQUIRE_FALSE(problems.has_errors());
+        CHECK(sim.business_as_usual_at_rest());
+        std::vector<run_aggregates> business_as_usual;
+        for (std::uint64_t draw = 0; draw < 3; ++draw) {
+            draw_result r;
+            sim.run(sim.sample_parameters(7, draw), r);
+            // Nothing moves without the plan: O stays at 0, A at its re-centred baseline.
+            CHECK(level(r.business_as_usual, 1, 0, 0) == 0.0);
+            CHECK(level(r.business_as_usual, 1, 1, 1) == Approx(0.1).margin(1e-15));
+            CHECK(level(r.business_as_usual, 1, 2, 1) == Approx(-0.3).margin(1e-15));
+            business_as_usual.push_back(r.business_as_usual);
+        }
+        CHECK(business_as_usual[1].levels == business_as_usual[0].levels);
+        CHECK(business_as_usual[2].proficient == business_as_usual[0].proficient);
+    }
+}
+
+TEST_CASE("a model that moves a node at rest has business as usual run in every draw", "[engine]") {
+    fixture f;
+    model_handle drifting;
+    drifting.name = "drifting";
+    drifting.file = "/nowhere/libpathways_drifting.so";
+    drifting.evaluate = &drifting_evaluate;
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, drifting}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    CHECK_FALSE(sim.business_as_usual_at_rest());
+    draw_parameters doubled = sim.central_parameters();
+    for (double& weight : doubled.edge_weights) weight *= 2.0;
+    draw_result central;
+    draw_result with_doubled_weights;
+    sim.run(sim.central_parameters(), central);
+    sim.run(doubled, with_doubled_weights);
+    // O drifts by 0.1 x its edge weight (0.5) a year: 0.05, 0.10; with the weights doubled 0.10, 0.20.
+    CHECK(level(central.business_as_usual, 0, 0, 0) == Approx(0.05).margin(1e-12));
+    CHECK(level(central.business_as_usual, 1, 0, 0) == Approx(0.10).margin(1e-12));
+    CHECK(level(with_doubled_weights.business_as_usual, 0, 0, 0) == Approx(0.10).margin(1e-12));
+    CHECK(level(with_doubled_weights.business_as_usual, 1, 0, 0) == Approx(0.20).margin(1e-12));
+}

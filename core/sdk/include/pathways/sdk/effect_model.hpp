@@ -181,6 +181,13 @@ struct evaluation {
 /// `pl_school_count` may change only cells of schools running PL. The host relies on it to cut cells
 /// and draws into tiles and blocks of any size, and to evaluate cells the plan never reaches once,
 /// for business as usual, reusing them in the scenario.
+/// The at-rest contract: a model says how drivers move outcomes, so where nothing has moved (every
+/// parent's current and previous values equal to its initial ones, the node's previous values equal
+/// to its initial ones, no exposure, implementation at its baseline) it returns the node's initial
+/// values, whatever the parameters, edge weights, year and `pl_school_count`. Trends the district
+/// expects without PL belong in its profile, not in a model. The host relies on it to run business as
+/// usual once instead of once a draw; it checks it under the central parameters and, if a model moves
+/// a node at rest there, runs business as usual in every draw instead.
 /// `evaluate` reports failure by throwing a std::exception; the host names plugin, node and
 /// operation in the message it shows.
 struct effect_model_info {

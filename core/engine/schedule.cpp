@@ -192,7 +192,8 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
                 // A plan raises practice: a school already past the wave's target keeps its level.
                 target = std::max(start, resolve_level(targets, node).value_or(start));
             }
-            start_levels_[s * driven + k] = start;
+            // + 0.0 turns a -0 into +0, so that a level that has not moved (start + 0·progress) is its start to the bit.
+            start_levels_[s * driven + k] = start + 0.0;
             target_levels_[s * driven + k] = target;
         }
     }
@@ -333,7 +334,8 @@ void implementation_schedule::ramp_year(const implementation_draw& draw, int yea
 double implementation_schedule::level(const result& plan, int year, std::size_t school, std::size_t k) const {
     const std::size_t at = plan.row(year, planned_index_[school], planned_schools_.size());
     const double start = start_level(school, k);
-    if (plan.exposure.empty() || plan.exposure[at] <= 0.0) return start;
+    if (plan.exposure.empty()) return start;
+    // A school not running PL this year has progress 0: its start, to the bit.
     const double progress = ramps_as_foundation(k) ? plan.foundation_progress[at] : plan.driver_progress[at];
     double levels = start + (target_level(school, k) - start) * progress * plan.ceiling[static_cast<std::size_t>(year)];
     for (const auto& [community_k, factor] : plan.community) {

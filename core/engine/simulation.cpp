@@ -1068,8 +1068,11 @@ void simulation::set_driven_nodes(int year, const cell_range& tile, workspace& w
                 foundational += 1.0;
                 total = foundations;
             }
-            const double* values = stays_initial(driven[k], false) ? this_year(driven[k], l, tile, false, ws)
-                                                                   : plan_level(year, k, n, plan, l, ws);
+            if (!stays_initial(driven[k], false)) {
+                plan_level(year, k, n, plan, l, total, ws);
+                continue;
+            }
+            const double* values = this_year(driven[k], l, tile, false, ws);
             if (total != nullptr)
                 for (std::size_t i = 0; i < n; ++i) total[i] += values[i];
         }
@@ -1096,10 +1099,10 @@ void simulation::ramp_of_cells(int year, std::size_t n, const implementation_sch
     for (std::size_t i = 0; i < n; ++i) ws.driver_progress[i] = plan.driver_progress[first + slot[i]];
 }
 
-const double* simulation::plan_level(int year, std::size_t k, std::size_t n,
-                                     const implementation_schedule::result& plan, std::size_t lane,
-                                     workspace& ws) const {
-    // implementation_schedule::level over a tile, in the same operations, so the same bits.
+void simulation::plan_level(int year, std::size_t k, std::size_t n, const implementation_schedule::result& plan,
+                            std::size_t lane, double* total, workspace& ws) const {
+    // implementation_schedule::level over a tile, in the same operations, so the same bits. A school not
+    // running PL this year has progress 0, so its level is its start.
     const std::size_t stride = ws.stride;
     double* row = ws.current.data() + (schedule_.driven_nodes()[k] * ws.lanes.size() + lane) * stride;
     const double* start = ws.plan_start.data() + k * stride;
@@ -1107,15 +1110,22 @@ const double* simulation::plan_level(int year, std::size_t k, std::size_t n,
     const double* progress =
         schedule_.ramps_as_foundation(k) ? ws.foundation_progress.data() : ws.driver_progress.data();
     const double ceiling = plan.ceiling[static_cast<std::size_t>(year)];
+    const bool capped = std::any_of(plan.community.begin(), plan.community.end(),
+                                    [&](const auto& community) { return community.first == k; });
+    if (!capped && total != nullptr) {
+        for (std::size_t i = 0; i < n; ++i) {
+            row[i] = start[i] + delta[i] * progress[i] * ceiling;
+            total[i] += row[i];
+        }
+        return;
+    }
     for (std::size_t i = 0; i < n; ++i) row[i] = start[i] + delta[i] * progress[i] * ceiling;
     for (const auto& [community_k, factor] : plan.community) {
         if (community_k != k) continue;
         for (std::size_t i = 0; i < n; ++i) row[i] = start[i] + (row[i] - start[i]) * factor;
     }
-    // A school not running PL this year stays at its start.
-    const double* exposure = ws.exposure.data() + lane * stride;
-    for (std::size_t i = 0; i < n; ++i) row[i] = exposure[i] > 0.0 ? row[i] : start[i];
-    return row;
+    if (total != nullptr)
+        for (std::size_t i = 0; i < n; ++i) total[i] += row[i];
 }
 
 void simulation::evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const {

@@ -193,9 +193,10 @@ private:
     /// One lane's exposure and ramp of the tile's cells' schools this year, from its plan.
     void ramp_of_cells(int year, std::size_t n, const implementation_schedule::result& plan, std::size_t lane,
                        workspace& ws) const;
-    /// Lane `lane`'s level of plan-moved driven node `k` over the tile this year, written to its row.
-    const double* plan_level(int year, std::size_t k, std::size_t n, const implementation_schedule::result& plan,
-                             std::size_t lane, workspace& ws) const;
+    /// Lane `lane`'s level of plan-moved driven node `k` over the tile this year, written to its row
+    /// and, unless `total` is null, added to `total`.
+    void plan_level(int year, std::size_t k, std::size_t n, const implementation_schedule::result& plan,
+                    std::size_t lane, double* total, workspace& ws) const;
     void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
     /// Whether a node keeps its initial values in every lane and year of a run: a node nothing

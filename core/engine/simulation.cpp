@@ -122,17 +122,34 @@ double weighted_mean(std::span<const double> values, std::span<const double> wei
 
 /// The cut score (SD) at which a share `proficient` of students in cells with means `levels` and
 /// within-cell SD `sd` score above it; bisection because the share falls monotonically with the cut.
+/// Cells share a few distinct levels (a baseline is a sum of subgroup offsets), so each step takes the
+/// normal CDF of the distinct levels only and adds the cells' shares in cell order: the same sum, to
+/// the bit, as taking it cell by cell, for a national population in a fraction of the time.
 double solve_cut_score(std::span<const double> levels, std::span<const double> students, double sd, double proficient) {
+    std::vector<double> distinct(levels.begin(), levels.end());
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end(),
+                               [](double a, double b) {
+                                   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+                               }),
+                   distinct.end());
+    std::vector<std::uint32_t> level_of(levels.size());
+    for (std::size_t c = 0; c < levels.size(); ++c) {
+        level_of[c] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), levels[c]) -
+                                                 distinct.begin());
+        while (std::bit_cast<std::uint64_t>(distinct[level_of[c]]) != std::bit_cast<std::uint64_t>(levels[c]))
+            ++level_of[c];
+    }
     double low = -10.0;
     double high = 10.0;
     const double total = const_array_map(students.data(), static_cast<Eigen::Index>(students.size())).sum();
-    std::vector<double> shares(levels.size());
+    std::vector<double> shares(distinct.size());
     for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
         const double cut = 0.5 * (low + high);
-        for (std::size_t c = 0; c < levels.size(); ++c) shares[c] = (levels[c] - cut) / sd;
-        stats::normal_cdf(shares, shares);  // the engine's CDF (one of a national population's costs at start)
+        for (std::size_t k = 0; k < distinct.size(); ++k) shares[k] = (distinct[k] - cut) / sd;
+        stats::normal_cdf(shares, shares);
         double above = 0.0;
-        for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * shares[c];
+        for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * shares[level_of[c]];
         (above / total > proficient ? low : high) = cut;
     }
     return 0.5 * (low + high);

@@ -103,6 +103,26 @@ PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const doub
     for (; j < to; ++j) acc[0] += w[j - from] * v[j - from];
 }
 
+/// target[i] = (((0 + m0[i]) + m1[i]) + ...) / members over the members' rows of `lane`: the sum of
+/// one member at a time from 0, then the division, in as few passes as that order allows (the first
+/// member's pass writes, the last one's divides).
+PATHWAYS_VECTORISED void compose_mean(double* target, std::size_t n, std::span<const sdk::parent_values> members,
+                                      std::size_t lane) {
+    const double count = static_cast<double>(members.size());
+    const double* first = members.front().current.row(lane);
+    if (members.size() == 1) {
+        for (std::size_t i = 0; i < n; ++i) target[i] = (0.0 + first[i]) / count;
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) target[i] = 0.0 + first[i];
+    for (std::size_t m = 1; m + 1 < members.size(); ++m) {
+        const double* member = members[m].current.row(lane);
+        for (std::size_t i = 0; i < n; ++i) target[i] += member[i];
+    }
+    const double* last = members.back().current.row(lane);
+    for (std::size_t i = 0; i < n; ++i) target[i] = (target[i] + last[i]) / count;
+}
+
 /// Whether any of the first `n` values of `a` and `b` differ (by value), a block of 64 at a time: each
 /// block's test vectorises (a 64-bit mask per value, as the comparison makes it), and the first block
 /// that differs ends the search.
@@ -1127,16 +1147,14 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
 void simulation::compose_primary_driver(double* out, std::size_t n, workspace& ws) const {
     // A primary driver is the mean of its secondary drivers (a modelling choice for the Driver Model's 0–3 encoding).
     const std::size_t stride = ws.stride;
+    const std::size_t members = ws.parents.size();
     for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
         double* target = out + l * stride;
-        std::fill_n(target, n, 0.0);
-        for (const sdk::parent_values& parent : ws.parents) {
-            const double* current = parent.current.row(l);
-            for (std::size_t i = 0; i < n; ++i) target[i] += current[i];
+        if (members == 0) {
+            std::fill_n(target, n, 0.0);
+            continue;
         }
-        if (ws.parents.empty()) continue;
-        const auto count = static_cast<double>(ws.parents.size());
-        for (std::size_t i = 0; i < n; ++i) target[i] /= count;
+        compose_mean(target, n, ws.parents, l);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -102,10 +103,41 @@ PATHWAYS_VECTORISED void accumulate_dot(double* acc, const double* w, const doub
     for (; j < to; ++j) acc[0] += w[j - from] * v[j - from];
 }
 
-/// Whether any of the first `n` values of `a` and `b` differ, in one pass that vectorises.
+/// target[i] = (((0 + m0[i]) + m1[i]) + ...) / members over the members' rows of `lane`: the sum of
+/// one member at a time from 0, then the division, in as few passes as that order allows (the first
+/// member's pass writes, the last one's divides).
+PATHWAYS_VECTORISED void compose_mean(double* target, std::size_t n, std::span<const sdk::parent_values> members,
+                                      std::size_t lane) {
+    const double count = static_cast<double>(members.size());
+    const double* first = members.front().current.row(lane);
+    if (members.size() == 1) {
+        for (std::size_t i = 0; i < n; ++i) target[i] = (0.0 + first[i]) / count;
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) target[i] = 0.0 + first[i];
+    for (std::size_t m = 1; m + 1 < members.size(); ++m) {
+        const double* member = members[m].current.row(lane);
+        for (std::size_t i = 0; i < n; ++i) target[i] += member[i];
+    }
+    const double* last = members.back().current.row(lane);
+    for (std::size_t i = 0; i < n; ++i) target[i] = (target[i] + last[i]) / count;
+}
+
+/// Whether any of the first `n` values of `a` and `b` differ (by value), a block of 64 at a time: each
+/// block's test vectorises (a 64-bit mask per value, as the comparison makes it), and the first block
+/// that differs ends the search.
 PATHWAYS_VECTORISED bool any_differ(const double* a, const double* b, std::size_t n) {
-    unsigned differ = 0;
-    for (std::size_t i = 0; i < n; ++i) differ |= static_cast<unsigned>(a[i] != b[i]);
+    if (a == b) return false;
+    constexpr std::size_t block = 64;
+    std::size_t i = 0;
+    for (; i + block <= n; i += block) {
+        std::uint64_t differ = 0;
+        for (std::size_t j = i; j < i + block; ++j)
+            differ |= std::uint64_t{0} - static_cast<std::uint64_t>(a[j] != b[j]);
+        if (differ != 0) return true;
+    }
+    std::uint64_t differ = 0;
+    for (; i < n; ++i) differ |= std::uint64_t{0} - static_cast<std::uint64_t>(a[i] != b[i]);
     return differ != 0;
 }
 
@@ -232,7 +264,7 @@ struct simulation::workspace {
     /// and business as usual's (by draw), which give the scenario its strata the plan never reaches.
     std::vector<double> sums;
     std::vector<double> bau_sums;
-    std::vector<double> group_sums;  ///< scratch: one subgroup's sums of one lane and year
+    std::vector<double> group_sums;  ///< scratch: one subgroup's sums of every lane in one year
     std::vector<sdk::parent_values> parents;
     bool checking_rest = false;  ///< running business as usual once to see whether it stays at rest
     bool moved_at_rest = false;  ///< a node left its initial values in that run
@@ -628,6 +660,17 @@ void simulation::prepare_baseline_shares() {
             }
             stats::normal_cdf({shares, cell_count}, {shares, cell_count});
         }
+    }
+    baseline_share_sums_.assign(rows * stratum_count(), 0.0);
+    for (std::size_t row = 0; row < rows; ++row) {
+        stratum_sums(baseline_shares_.data() + row * cell_count, baseline_share_sums_.data() + row * stratum_count());
+    }
+}
+
+void simulation::stratum_sums(const double* values, double* sums) const {
+    for (std::size_t s = 0; s < stratum_count(); ++s) {
+        const std::size_t begin = stratum_begin_[s];
+        sums[s] = dot(ordered_.students.data() + begin, values + begin, stratum_begin_[s + 1] - begin);
     }
 }
 
@@ -1229,16 +1272,14 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
 void simulation::compose_primary_driver(double* out, std::size_t n, workspace& ws) const {
     // A primary driver is the mean of its secondary drivers (a modelling choice for the Driver Model's 0–3 encoding).
     const std::size_t stride = ws.stride;
+    const std::size_t members = ws.parents.size();
     for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
         double* target = out + l * stride;
-        std::fill_n(target, n, 0.0);
-        for (const sdk::parent_values& parent : ws.parents) {
-            const double* current = parent.current.row(l);
-            for (std::size_t i = 0; i < n; ++i) target[i] += current[i];
+        if (members == 0) {
+            std::fill_n(target, n, 0.0);
+            continue;
         }
-        if (ws.parents.empty()) continue;
-        const auto count = static_cast<double>(ws.parents.size());
-        for (std::size_t i = 0; i < n; ++i) target[i] /= count;
+        compose_mean(target, n, ws.parents, l);
     }
 }
 
@@ -1302,6 +1343,22 @@ void simulation::compute_shares(int year, const cell_range& tile, workspace& ws)
     }
 }
 
+const double* simulation::baseline_sums_if_unmoved(std::size_t quantity, std::size_t lane, int year,
+                                                   const cell_range& tile, const workspace& ws) const {
+    const bool is_level = quantity < outcomes_.size();
+    const std::size_t node = is_level ? outcomes_[quantity].node : proficiency_cuts_[quantity - outcomes_.size()].node;
+    const double* values = this_year(node, lane, tile, ws.lanes_are_bau, ws);
+    // compute_shares' own test: a share row is the baseline's exactly when its node's row is, by value.
+    // A level row equal by value has the baseline's sums to the bit: it can differ only in the sign of
+    // a zero, and dot() adds every product to a sum that starts at +0.
+    if (any_differ(values, initial_of(node, tile, ws), tile.size)) return nullptr;
+    if (is_level) return baseline_level_sums_.data() + quantity * stratum_count();
+    const std::size_t p = quantity - outcomes_.size();
+    const std::size_t row =
+        baseline_share_row_[p] + (proficiency_trends_[p].empty() ? 0 : static_cast<std::size_t>(year));
+    return baseline_share_sums_.data() + row * stratum_count();
+}
+
 void simulation::accumulate_strata(int year, const cell_range& tile, workspace& ws) const {
     compute_shares(year, tile, ws);
     const std::size_t lanes = ws.lanes.size();
@@ -1311,27 +1368,32 @@ void simulation::accumulate_strata(int year, const cell_range& tile, workspace& 
     const auto y = static_cast<std::size_t>(year);
     const std::size_t tile_end = tile.begin + tile.size;
     std::vector<double>& sums = ws.lanes_are_bau ? ws.bau_sums : ws.sums;
-    // Strata are contiguous and tiles run in order, so at most one stratum is open across a tile
-    // boundary: its four running sums per lane, year and quantity wait in `open_sums`.
-    for (std::size_t s = ws.next_stratum; s < stratum_count() && stratum_begin_[s] < tile_end; ++s) {
-        const std::size_t begin = stratum_begin_[s];
-        const std::size_t end = stratum_begin_[s + 1];
-        const std::size_t from = std::max(begin, tile.begin) - begin;
-        const std::size_t to = std::min(end, tile_end) - begin;
-        const double* students = ordered_.students.data() + begin + from;
-        for (std::size_t l = 0; l < lanes; ++l) {
-            for (std::size_t k = 0; k < per_stratum; ++k) {
-                const double* values = k < outcomes_.size()
-                                           ? this_year(outcomes_[k].node, l, tile, ws.lanes_are_bau, ws)
-                                           : ws.shares.data() + ((k - outcomes_.size()) * lanes + l) * stride;
-                double& sum = sums[((l * years + y) * stratum_count() + s) * per_stratum + k];
+    for (std::size_t l = 0; l < lanes; ++l) {
+        for (std::size_t k = 0; k < per_stratum; ++k) {
+            const double* values = k < outcomes_.size()
+                                       ? this_year(outcomes_[k].node, l, tile, ws.lanes_are_bau, ws)
+                                       : ws.shares.data() + ((k - outcomes_.size()) * lanes + l) * stride;
+            // Every row of business as usual with the shipped models: its strata's sums are known.
+            const double* baseline = baseline_sums_if_unmoved(k, l, year, tile, ws);
+            double* lane_sums = sums.data() + (l * years + y) * stratum_count() * per_stratum + k;
+            // Strata are contiguous and tiles run in order, so at most one stratum is open across a tile
+            // boundary: its four running sums per lane, year and quantity wait in `open_sums`.
+            for (std::size_t s = ws.next_stratum; s < stratum_count() && stratum_begin_[s] < tile_end; ++s) {
+                const std::size_t begin = stratum_begin_[s];
+                const std::size_t end = stratum_begin_[s + 1];
+                const std::size_t from = std::max(begin, tile.begin) - begin;
+                const std::size_t to = std::min(end, tile_end) - begin;
+                double& sum = lane_sums[s * per_stratum];
                 if (from == 0 && begin + to == end) {  // the whole stratum in this tile: dot()'s bits directly
-                    sum = dot(students, values + (begin - tile.begin), end - begin);
+                    sum = baseline != nullptr
+                              ? baseline[s]
+                              : dot(ordered_.students.data() + begin, values + (begin - tile.begin), end - begin);
                     continue;
                 }
                 double* open = ws.open_sums.data() + ((l * years + y) * per_stratum + k) * 4;
                 if (from == 0) std::fill_n(open, 4, 0.0);
-                accumulate_dot(open, students, values + (begin + from - tile.begin), from, to, end - begin);
+                accumulate_dot(open, ordered_.students.data() + begin + from, values + (begin + from - tile.begin),
+                               from, to, end - begin);
                 if (begin + to == end) sum = (open[0] + open[1]) + (open[2] + open[3]);
             }
         }
@@ -1345,36 +1407,39 @@ void simulation::finish_lanes(bool business_as_usual, workspace& ws) const {
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t per_stratum = sums_per_stratum();
     const std::size_t groups = subgroups_.size();
-    ws.group_sums.resize(per_stratum);
-    for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
-        run_aggregates& out = *ws.lanes[l].out;
-        for (std::size_t y = 0; y < years; ++y) {
-            const double* own =
-                (business_as_usual ? ws.bau_sums : ws.sums).data() + (l * years + y) * stratum_count() * per_stratum;
-            // The scenario's strata the plan never reaches are business as usual's, in the same draw.
-            const double* unreached =
-                ws.bau_sums.data() + (ws.lanes[l].draw * years + y) * stratum_count() * per_stratum;
-            const auto stratum_sums = [&](std::size_t s) {
-                return (!business_as_usual && s < first_reached_stratum_ ? unreached : own) + s * per_stratum;
-            };
-            for (std::size_t g = 0; g < groups; ++g) {
-                const double members = subgroups_[g].students_in(static_cast<int>(y));
-                if (members <= 0.0) continue;
-                // Each quantity sums its strata in ascending order; the loop over quantities is innermost
-                // so it runs over a stratum's contiguous sums.
-                double* group_sum = ws.group_sums.data();
-                std::fill_n(group_sum, per_stratum, 0.0);
-                for (std::uint32_t s : group_strata_[y * groups + g]) {
-                    const double* stratum = stratum_sums(s);
-                    for (std::size_t k = 0; k < per_stratum; ++k) group_sum[k] += stratum[k];
+    const std::size_t lanes = ws.lanes.size();
+    const std::size_t year_sums = stratum_count() * per_stratum;
+    ws.group_sums.resize(lanes * per_stratum);
+    for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t g = 0; g < groups; ++g) {
+            const double members = subgroups_[g].students_in(static_cast<int>(y));
+            if (members <= 0.0) continue;
+            // Each lane's quantity sums its strata in ascending order. The lanes are interleaved
+            // stratum by stratum: each running sum is added to once per stratum and lane, so the
+            // additions do not wait on one another.
+            double* group_sum = ws.group_sums.data();
+            std::fill_n(group_sum, lanes * per_stratum, 0.0);
+            for (std::uint32_t s : group_strata_[y * groups + g]) {
+                // The scenario's strata the plan never reaches are business as usual's, in the same draw.
+                const bool unreached = !business_as_usual && s < first_reached_stratum_;
+                const double* sums = business_as_usual || unreached ? ws.bau_sums.data() : ws.sums.data();
+                for (std::size_t l = 0; l < lanes; ++l) {
+                    const std::size_t row = unreached ? ws.lanes[l].draw : l;
+                    const double* stratum = sums + (row * years + y) * year_sums + s * per_stratum;
+                    double* lane_sum = group_sum + l * per_stratum;
+                    for (std::size_t k = 0; k < per_stratum; ++k) lane_sum[k] += stratum[k];
                 }
+            }
+            for (std::size_t l = 0; l < lanes; ++l) {
+                run_aggregates& out = *ws.lanes[l].out;
+                const double* lane_sum = group_sum + l * per_stratum;
                 for (std::size_t o = 0; o < outcomes_.size(); ++o) {
                     const std::size_t at = (y * groups + g) * outcomes_.size() + o;
-                    out.levels[at] = (group_sum[o] + trend_totals_[at]) / members;
+                    out.levels[at] = (lane_sum[o] + trend_totals_[at]) / members;
                 }
                 for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
                     out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] =
-                        group_sum[outcomes_.size() + p] / members;
+                        lane_sum[outcomes_.size() + p] / members;
                 }
             }
         }
@@ -1393,14 +1458,10 @@ void simulation::prepare_baseline_levels() {
     // baseline reproduces the baseline means bit for bit: its gaps neither narrow nor widen.
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t groups = subgroups_.size();
-    std::vector<double> sums(stratum_count() * outcomes_.size());
-    for (std::size_t s = 0; s < stratum_count(); ++s) {
-        const std::size_t begin = stratum_begin_[s];
-        const std::size_t count = stratum_begin_[s + 1] - begin;
-        for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-            const double* values = stored_initial(outcomes_[o].node);
-            sums[s * outcomes_.size() + o] = dot(ordered_.students.data() + begin, values + begin, count);
-        }
+    const std::size_t strata = stratum_count();
+    baseline_level_sums_.assign(outcomes_.size() * strata, 0.0);
+    for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+        stratum_sums(stored_initial(outcomes_[o].node), baseline_level_sums_.data() + o * strata);
     }
     baseline_levels_.assign(years * groups * outcomes_.size(), 0.0);
     for (std::size_t y = 0; y < years; ++y) {
@@ -1409,7 +1470,7 @@ void simulation::prepare_baseline_levels() {
             if (members <= 0.0) continue;
             for (std::size_t o = 0; o < outcomes_.size(); ++o) {
                 double sum = 0.0;
-                for (std::uint32_t s : group_strata_[y * groups + g]) sum += sums[s * outcomes_.size() + o];
+                for (std::uint32_t s : group_strata_[y * groups + g]) sum += baseline_level_sums_[o * strata + s];
                 baseline_levels_[(y * groups + g) * outcomes_.size() + o] = sum / members;
             }
         }

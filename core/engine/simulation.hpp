@@ -180,6 +180,8 @@ private:
     void prepare_strata(const cell_keys& keys, const std::vector<std::uint32_t>& order);
     void prepare_trend_totals();
     void prepare_baseline_shares();
+    /// sums[s] = the students-weighted sum of `values` (every cell, engine order) over stratum s, for each stratum.
+    void stratum_sums(const double* values, double* sums) const;
     void set_central(draw_parameters& p) const;
     static workspace& thread_workspace();
     /// Adds a lane (one run of one draw) to the group `ws` runs next, with its plan.
@@ -199,6 +201,10 @@ private:
                     std::size_t lane, double* total, workspace& ws) const;
     void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
+    /// Per-stratum sums of quantity `quantity` (an outcome's level, then each share proficient) at the
+    /// baseline, when lane `lane`'s row of it over `tile` this year is the baseline's; else null.
+    [[nodiscard]] const double* baseline_sums_if_unmoved(std::size_t quantity, std::size_t lane, int year,
+                                                         const cell_range& tile, const workspace& ws) const;
     /// Whether a node keeps its initial values in every lane and year of a run: a node nothing
     /// rewrites, a plan-driven node in business as usual (every school stays at its start) or a
     /// condition (its target is its start), and in business as usual a primary driver whose members
@@ -315,6 +321,11 @@ private:
     /// A cell whose value is still its baseline reads its share here instead of evaluating the CDF.
     std::vector<double> baseline_shares_;
     std::vector<std::size_t> baseline_share_row_;  ///< per proficiency scale: its first row (one a year with a trend)
+    /// Per-stratum sums (dot(), as a run sums a whole stratum) of the baseline values: [outcome * strata +
+    /// stratum] of each outcome's initial values, [share row * strata + stratum] of baseline_shares_.
+    /// A lane whose row over a tile is still the baseline takes its strata's sums from here.
+    std::vector<double> baseline_level_sums_;
+    std::vector<double> baseline_share_sums_;
     [[nodiscard]] std::size_t sums_per_stratum() const { return outcomes_.size() + proficiency_cuts_.size(); }
     [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
 

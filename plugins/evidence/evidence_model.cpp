@@ -153,9 +153,9 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     }
     const double* initial = e.initial.data();
     for (std::size_t d = 0; d < e.draw_count; ++d) {
-        double* out = e.out.row(d);
-        sdk::weighted_change_since_baseline(e, d, out);  // the dose, turned into the level in place
-        for (std::size_t i = 0; i < cells; ++i) out[i] = initial[i] + out[i];
+        // The dose, turned into the level as its last parent is added.
+        sdk::weighted_change_since_baseline(e, d, e.out.row(d),
+                                            [&](std::size_t i, double dose) { return initial[i] + dose; });
     }
 }
 

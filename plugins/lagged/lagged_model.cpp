@@ -1,9 +1,11 @@
 // The `lagged` effect model: outcomes respond to PL practice gradually as a school gains years of
 // exposure; achievement gains build up year on year and fade once exposure stops.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include "pathways/sdk/effect_model.hpp"
 #include "support/plugin_support.hpp"
@@ -46,6 +48,39 @@ constexpr std::size_t phase_in_slot = parameter_slot(parameters, "phase_in_years
 constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
 constexpr std::size_t annual_rate_slot = parameter_slot(parameters, "annual_rate");
 
+// Years of exposure below this whole number take 1 - exp(-years/tau) from a table made once a draw.
+constexpr std::size_t tabulated_years = 32;
+
+// phase_in[i] = 1 - exp(-exposure[i] / tau) where the school has exposure, else 0. The engine's
+// exposures are whole years, whose values come from a table of the same expressions (the same bits,
+// one exp a year rather than one a cell); any other value is computed where it stands.
+// Forced inline into the vectorised evaluate, where its first test vectorises.
+PATHWAYS_SDK_INLINE void phase_in_of(const double* exposure, std::size_t cells, double tau, double* phase_in) {
+    std::uint64_t exposed = 0;
+    for (std::size_t i = 0; i < cells; ++i) exposed |= std::uint64_t{0} - static_cast<std::uint64_t>(exposure[i] > 0.0);
+    if (exposed == 0) {  // business as usual, and schools no wave has reached yet
+        std::fill_n(phase_in, cells, 0.0);
+        return;
+    }
+    std::array<double, tabulated_years> by_year{};
+    std::size_t tabulated = 1;  // by_year[0] is unused: no exposure has no phase-in
+    for (std::size_t i = 0; i < cells; ++i) {
+        const double years = exposure[i];
+        if (!(years > 0.0)) {
+            phase_in[i] = 0.0;
+            continue;
+        }
+        const auto whole = static_cast<std::size_t>(years < static_cast<double>(tabulated_years) ? years : 0.0);
+        if (whole == 0 || static_cast<double>(whole) != years) {
+            phase_in[i] = 1.0 - std::exp(-years / tau);
+            continue;
+        }
+        for (; tabulated <= whole; ++tabulated)
+            by_year[tabulated] = 1.0 - std::exp(-static_cast<double>(tabulated) / tau);
+        phase_in[i] = by_year[whole];
+    }
+}
+
 PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
@@ -55,6 +90,7 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const double* initial = e.initial.data();
     double practice[sdk::max_tile_cells];
     double dose[sdk::max_tile_cells];
+    double phase_in[sdk::max_tile_cells];
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double tau = e.parameter(phase_in_slot)[d];
         const double persistence = e.parameter(persistence_slot)[d];
@@ -66,16 +102,17 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         // phase-in of the practice that moved it, so phasing it in again would compound the lag.
         pathways::plugins::weighted_change_from(e, d, pathways::plugins::is_practice, practice);
         sdk::weighted_change_since_baseline(e, d, dose);
-        for (std::size_t i = 0; i < cells; ++i) {
-            const bool exposed = exposure[i] > 0.0;
-            const double phase_in = exposed ? 1.0 - std::exp(-exposure[i] / tau) : 0.0;
-            const double response = phase_in * practice[i] + (dose[i] - practice[i]);
-            if (accumulates) {
-                // Gains are kept while the school runs PL and decay geometrically once it stops.
-                const double kept = exposed ? 1.0 : persistence;
+        phase_in_of(exposure, cells, tau, phase_in);
+        if (accumulates) {
+            // Gains are kept while the school runs PL and decay geometrically once it stops.
+            for (std::size_t i = 0; i < cells; ++i) {
+                const double response = phase_in[i] * practice[i] + (dose[i] - practice[i]);
+                const double kept = exposure[i] > 0.0 ? 1.0 : persistence;
                 out[i] = initial[i] + kept * (previous[i] - initial[i]) + annual_rate * response;
-            } else {
-                out[i] = initial[i] + response;
+            }
+        } else {
+            for (std::size_t i = 0; i < cells; ++i) {
+                out[i] = initial[i] + (phase_in[i] * practice[i] + (dose[i] - practice[i]));
             }
         }
     }

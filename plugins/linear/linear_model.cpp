@@ -30,13 +30,14 @@ constexpr std::array<sdk::parameter_spec, 1> parameters{{
 constexpr std::size_t scale_slot = parameter_slot(parameters, "scale");
 
 PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
-    const std::size_t cells = pathways::plugins::checked_cell_count(e, parameters);
+    pathways::plugins::checked_cell_count(e, parameters);  // the cells are e.cell_count, checked
     const std::span<const double> scale = e.parameter(scale_slot);
     const double* initial = e.initial.data();
     for (std::size_t d = 0; d < e.draw_count; ++d) {
-        double* out = e.out.row(d);
-        sdk::weighted_change_since_baseline(e, d, out);  // the dose, turned into the level in place
-        for (std::size_t i = 0; i < cells; ++i) out[i] = initial[i] + scale[d] * out[i];
+        const double s = scale[d];
+        // The dose, turned into the level as its last parent is added.
+        sdk::weighted_change_since_baseline(e, d, e.out.row(d),
+                                            [&](std::size_t i, double dose) { return initial[i] + s * dose; });
     }
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "plugin_harness.hpp"
 
@@ -196,4 +197,35 @@ TEST_CASE("lagged: a missing years_of_exposure block is rejected") {
     test::node_case c = practice_case(model);
     c.years_of_exposure.clear();
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("years_of_exposure is missing"));
+}
+
+TEST_CASE("lagged: whole and fractional years of exposure, zero and beyond the table, phase in to the formula's bits") {
+    // Whole years below 32 take 1 - exp(-years/tau) from a table made once a draw; other values are
+    // computed where they stand. Either way each cell must be the formula's value to the bit.
+    const sdk::effect_model_info& model = test::load_model("lagged");
+    const std::vector<double> years = {0.0, 1.0, 2.0, 1.0, 0.5, 3.0, 31.0, 32.0, 40.0, 2.5, 0.0, 6.0, -1.0};
+    const std::size_t n = years.size();
+    test::node_case c(n);
+    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.5, {}, {}, {}},
+                 {"engagement.cognitive", sdk::node_kind::student_outcome, 0.25, {}, {}, {}}};
+    for (std::size_t i = 0; i < n; ++i) {
+        for (test::parent_series& p : c.parents) {
+            p.initial.push_back(0.1);
+            p.current.push_back(0.1 + 0.07 * static_cast<double>(i + 1));
+        }
+    }
+    for (test::parent_series& p : c.parents) p.previous = p.current;
+    c.initial.assign(n, 0.2);
+    c.previous = c.initial;
+    c.years_of_exposure = years;
+    c.parameters = test::default_parameters(model);
+    test::set_parameter(c.parameters, model, "phase_in_years", 0.7);
+    const std::vector<double> out = c.run(model);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double practice = 0.0 + 0.5 * (c.parents[0].current[i] - c.parents[0].initial[i]);
+        const double dose = practice + 0.25 * (c.parents[1].current[i] - c.parents[1].initial[i]);
+        const double phase_in = years[i] > 0.0 ? 1.0 - std::exp(-years[i] / 0.7) : 0.0;
+        INFO("cell " << i << ", " << years[i] << " years");
+        CHECK(out[i] == c.initial[i] + (phase_in * practice + (dose - practice)));
+    }
 }

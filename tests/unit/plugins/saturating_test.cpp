@@ -127,6 +127,88 @@ TEST_CASE("saturating: negative doses saturate symmetrically") {
     CHECK(out[1] == Approx(1.8102965));
 }
 
+TEST_CASE("saturating: where no parent moved, every cell keeps its initial value, signed zeros included") {
+    // The model skips the gate and tanh for such a row; the values must be the formula's:
+    // initial + emax * tanh(+0 / emax) = initial + 0, so -0 becomes +0 and NaN stays NaN.
+    const sdk::effect_model_info& model = test::load_model("saturating");
+    test::node_case c(4);
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  -1.0,
+                  {1.5, 2.0, 0.8, 0.0},
+                  {1.5, 2.0, 0.8, 0.0},
+                  {1.5, 2.0, 0.8, 0.0}},
+                 {"engagement.cognitive",
+                  sdk::node_kind::student_outcome,
+                  1.0,
+                  {0.5, -0.2, 0.0, 0.0},
+                  {0.5, -0.2, 0.0, 0.0},
+                  {0.5, -0.2, 0.0, 0.0}}};
+    c.initial = {0.1, -0.0, -2.5, std::numeric_limits<double>::quiet_NaN()};
+    c.foundations = {0.0, 1.0, 3.0, 2.0};
+    c.parameters = test::default_parameters(model);
+    const std::vector<double> out = c.run(model);
+    CHECK(out[0] == 0.1);
+    CHECK(std::bit_cast<std::uint64_t>(out[1]) == std::bit_cast<std::uint64_t>(0.0));
+    CHECK(out[2] == -2.5);
+    CHECK(std::isnan(out[3]));
+}
+
+TEST_CASE("saturating: a NaN foundation still poisons its cell where no driver moved") {
+    // gate = NaN / 2 is NaN, and (1 - gate) * 0 is NaN: skipping the gate must not hide it.
+    const sdk::effect_model_info& model = test::load_model("saturating");
+    test::node_case c(2);
+    c.parents = {{"learner_paths.learner_profile_data",
+                  sdk::node_kind::secondary_driver,
+                  1.0,
+                  {1.0, 1.0},
+                  {1.0, 1.0},
+                  {1.0, 1.0}}};
+    c.initial = {0.1, 0.2};
+    c.foundations = {std::numeric_limits<double>::quiet_NaN(), 1.0};
+    c.parameters = test::default_parameters(model);
+    const std::vector<double> out = c.run(model);
+    CHECK(std::isnan(out[0]));
+    CHECK(out[1] == 0.2);
+}
+
+TEST_CASE("saturating: every cell of a tile has the formula's bits, in chunks of 16 and in the remainder") {
+    // 37 cells: two chunks whose sums stay in registers and a remainder of 5; a driver, a foundational
+    // practice and a student outcome as parents; some cells at baseline, some gated, some saturated.
+    const sdk::effect_model_info& model = test::load_model("saturating");
+    constexpr std::size_t n = 37;
+    test::node_case c(n);
+    c.parents = {{"learner_paths.learner_profile_data", sdk::node_kind::secondary_driver, 0.7, {}, {}, {}},
+                 {"foundations.culture", sdk::node_kind::foundational_practice, 0.4, {}, {}, {}},
+                 {"engagement.cognitive", sdk::node_kind::student_outcome, 1.3, {}, {}, {}}};
+    c.initial.assign(n, 0.0);
+    c.foundations.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = static_cast<double>(i);
+        for (std::size_t p = 0; p < c.parents.size(); ++p) {
+            c.parents[p].initial.push_back(0.1 * x);
+            // every seventh cell at baseline in every parent
+            c.parents[p].current.push_back(i % 7 == 0 ? 0.1 * x : 0.1 * x + 0.03 * x * static_cast<double>(p + 1));
+        }
+        c.initial[i] = -0.5 + 0.02 * x;
+        c.foundations[i] = 0.1 * x;  // gates from 0 to 1, clamped above 2
+    }
+    for (test::parent_series& p : c.parents) p.previous = p.current;
+    c.parameters = test::default_parameters(model);
+    const std::vector<double> out = c.run(model);
+    // emax 2, foundation_full 2, practice_scale 1 (the defaults)
+    for (std::size_t i = 0; i < n; ++i) {
+        const double driver = 0.0 + 0.7 * (c.parents[0].current[i] - c.parents[0].initial[i]);
+        const double practice = driver + 0.4 * (c.parents[1].current[i] - c.parents[1].initial[i]);
+        const double dose = practice + 1.3 * (c.parents[2].current[i] - c.parents[2].initial[i]);
+        const double gate = std::clamp(c.foundations[i] / 2.0, 0.0, 1.0);
+        const double gated = (dose - practice) + 1.0 * (practice - (1.0 - gate) * driver);
+        const double expected = c.initial[i] + 2.0 * sdk::tanh_vectorisable(gated / 2.0);
+        INFO("cell " << i);
+        CHECK(std::bit_cast<std::uint64_t>(out[i]) == std::bit_cast<std::uint64_t>(expected));
+    }
+}
+
 TEST_CASE("saturating: a missing foundations block is rejected") {
     const sdk::effect_model_info& model = test::load_model("saturating");
     test::node_case c = gated_case(model);

@@ -356,22 +356,29 @@ namespace detail {
 #define PATHWAYS_SDK_INLINE inline
 #endif
 
-/// dose[i] = (started ? dose[i] : 0) + weight * (current[i] - initial[i]) for one parent and draw.
+/// Leaves a finished dose as it is.
+struct unchanged {
+    PATHWAYS_SDK_INLINE double operator()(std::size_t, double dose) const { return dose; }
+};
+
+/// dose[i] = finish(i, (started ? dose[i] : 0) + weight * (current[i] - initial[i])) for one parent and draw.
+template <class Finish>
 PATHWAYS_SDK_INLINE void add_change(double* dose, std::size_t cells, bool started, const parent_values& a,
-                                    std::size_t draw) {
+                                    std::size_t draw, Finish finish) {
     const double wa = a.weight[draw];
     const double* ca = a.current.row(draw);
     const double* ia = a.initial.data();
     if (started) {
-        for (std::size_t i = 0; i < cells; ++i) dose[i] = dose[i] + wa * (ca[i] - ia[i]);
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = finish(i, dose[i] + wa * (ca[i] - ia[i]));
     } else {
-        for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0 + wa * (ca[i] - ia[i]);
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = finish(i, 0.0 + wa * (ca[i] - ia[i]));
     }
 }
 
 /// The same for two parents in one pass: a's change is added before b's, as one at a time.
+template <class Finish>
 PATHWAYS_SDK_INLINE void add_two_changes(double* dose, std::size_t cells, bool started, const parent_values& a,
-                                         const parent_values& b, std::size_t draw) {
+                                         const parent_values& b, std::size_t draw, Finish finish) {
     const double wa = a.weight[draw];
     const double* ca = a.current.row(draw);
     const double* ia = a.initial.data();
@@ -379,33 +386,51 @@ PATHWAYS_SDK_INLINE void add_two_changes(double* dose, std::size_t cells, bool s
     const double* cb = b.current.row(draw);
     const double* ib = b.initial.data();
     if (started) {
-        for (std::size_t i = 0; i < cells; ++i) dose[i] = (dose[i] + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+        for (std::size_t i = 0; i < cells; ++i)
+            dose[i] = finish(i, (dose[i] + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]));
     } else {
-        for (std::size_t i = 0; i < cells; ++i) dose[i] = (0.0 + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]);
+        for (std::size_t i = 0; i < cells; ++i)
+            dose[i] = finish(i, (0.0 + wa * (ca[i] - ia[i])) + wb * (cb[i] - ib[i]));
     }
 }
 
-/// `dose[i]` = 0 + the sum over the parents `keep` accepts, in order, of weight[draw] * (current[draw][i]
-/// - initial[i]), two parents per pass over the tile: the same additions in the same order as one
-/// parent at a time, with half the loads and stores of `dose`.
-template <class Keep>
-PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep) {
+/// `dose[i]` = finish(i, 0 + the sum over the parents `keep` accepts, in order, of weight[draw] *
+/// (current[draw][i] - initial[i])), two parents per pass over the tile: the same additions in the
+/// same order as one parent at a time, with half the loads and stores of `dose`; `finish` is applied
+/// in the last pass, which saves a model that transforms the dose cell by cell a pass of its own.
+template <class Keep, class Finish>
+PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep,
+                                         Finish finish) {
     const std::size_t cells = e.cell_count;
+    std::size_t remaining = 0;  // kept parents not yet added
+    for (const parent_values& p : e.parents) remaining += keep(p.kind) ? 1 : 0;
+    if (remaining == 0) {
+        for (std::size_t i = 0; i < cells; ++i) dose[i] = finish(i, 0.0);
+        return;
+    }
     bool started = false;  // dose holds a partial sum (else the sum starts from 0)
     const parent_values* pending = nullptr;
     for (const parent_values& p : e.parents) {
         if (!keep(p.kind)) continue;
+        if (remaining == 1) {  // the last parent
+            if (pending == nullptr) add_change(dose, cells, started, p, draw, finish);
+            else add_two_changes(dose, cells, started, *pending, p, draw, finish);
+            return;
+        }
+        --remaining;
         if (pending == nullptr) {
             pending = &p;
             continue;
         }
-        add_two_changes(dose, cells, started, *pending, p, draw);
+        add_two_changes(dose, cells, started, *pending, p, draw, unchanged{});
         started = true;
         pending = nullptr;
     }
-    if (pending != nullptr) add_change(dose, cells, started, *pending, draw);
-    else if (!started)
-        for (std::size_t i = 0; i < cells; ++i) dose[i] = 0.0;
+}
+
+template <class Keep>
+PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, double* dose, Keep keep) {
+    weighted_change(e, draw, dose, keep, unchanged{});
 }
 
 }  // namespace detail
@@ -415,6 +440,15 @@ PATHWAYS_SDK_INLINE void weighted_change(const evaluation& e, std::size_t draw, 
 /// the same way; the loops over cells are contiguous and vectorise. `dose` holds `e.cell_count` values.
 PATHWAYS_SDK_INLINE void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* dose) {
     detail::weighted_change(e, draw, dose, [](node_kind) { return true; });
+}
+
+/// The same dose turned into `out[i]` = finish(i, dose) cell by cell as it is summed (no pass of its
+/// own), e.g. `[&](std::size_t i, double dose) { return initial[i] + scale * dose; }`.
+template <class Finish>
+PATHWAYS_SDK_INLINE void weighted_change_since_baseline(const evaluation& e, std::size_t draw, double* out,
+                                                        Finish finish) {
+    detail::weighted_change(
+        e, draw, out, [](node_kind) { return true; }, finish);
 }
 
 namespace detail {

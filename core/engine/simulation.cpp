@@ -940,9 +940,14 @@ bool simulation::business_as_usual_at_rest() const {
 void simulation::prepare_resting_run() const {
     workspace& ws = thread_workspace();
     const draw_parameters central = central_parameters();
+    // A second lane with drawn parameters (a fixed draw, whatever the run's seed) also catches a model
+    // that stays at rest only at its defaults.
+    const draw_parameters drawn = sample_parameters(0, 0);
     resting_run run;
+    run_aggregates drawn_run;
     ws.lanes.clear();
     add_lane(ws, central, true, std::nullopt, run.aggregates, 0);
+    add_lane(ws, drawn, true, std::nullopt, drawn_run, 1);
     ws.checking_rest = true;
     ws.moved_at_rest = false;
     try {
@@ -962,10 +967,12 @@ void simulation::prepare_resting_run() const {
 bool simulation::moved_at_rest(const cell_range& tile, const workspace& ws) const {
     for (const std::size_t node : evaluated_) {
         if (stays_initial(node, true)) continue;
-        const double* values = ws.current.data() + node * ws.lanes.size() * ws.stride;
         const double* initial = initial_of(node, tile, ws);
-        for (std::size_t i = 0; i < tile.size; ++i) {
-            if (values[i] != initial[i]) return true;
+        for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
+            const double* values = ws.current.data() + (node * ws.lanes.size() + l) * ws.stride;
+            for (std::size_t i = 0; i < tile.size; ++i) {
+                if (values[i] != initial[i]) return true;
+            }
         }
     }
     return false;

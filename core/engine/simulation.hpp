@@ -156,7 +156,8 @@ public:
     [[nodiscard]] const implementation_schedule& schedule() const { return schedule_; }
     [[nodiscard]] const model_graph& graph() const { return inputs_.graph; }
     /// Whether business as usual stays at rest: every node the model evaluates keeps its initial values
-    /// when the plan moves nothing (the SDK's at-rest contract), checked under the central parameters.
+    /// when the plan moves nothing (the SDK's at-rest contract), checked under the central parameters
+    /// and one drawn set.
     /// Then business as usual is run once and every draw reuses it. Runs it if no run has yet.
     [[nodiscard]] bool business_as_usual_at_rest() const;
     [[nodiscard]] const district_profile& district() const { return inputs_.district; }
@@ -309,11 +310,12 @@ private:
     };
     mutable std::once_flag resting_once_;
     mutable resting_run resting_;
-    /// Runs business as usual under the central parameters and records whether it stayed at rest.
+    /// Runs business as usual under the central parameters and one drawn set, and records whether both
+    /// stayed at rest (the central run is the one reused).
     void prepare_resting_run() const;
     /// Every draw's business as usual from the resting run: its aggregates and, by draw, its stratum sums.
     void reuse_resting_run(std::span<block_draw> draws, workspace& ws) const;
-    /// Whether any node the model evaluated this year left its initial values in lane 0 of the tile.
+    /// Whether any node the model evaluated this year left its initial values in any lane of the tile.
     [[nodiscard]] bool moved_at_rest(const cell_range& tile, const workspace& ws) const;
     std::vector<std::vector<std::uint32_t>> group_strata_;  ///< [year * subgroups + g]: its strata
     /// Shares proficient at the baseline level plus the trend: [(baseline_share_row_[p] + year) * cells +

@@ -273,6 +273,16 @@ void drifting_evaluate(const sdk::evaluation& e) {
     }
 }
 
+// At rest only at its default: adds its drawn "drift" parameter to last year's value.
+void drifting_when_drawn(const sdk::evaluation& e) {
+    for (std::size_t d = 0; d < e.draw_count; ++d) {
+        const double drift = e.parameter(0)[d];
+        const double* previous = e.previous.row(d);
+        double* out = e.out.row(d);
+        for (std::size_t i = 0; i < e.cell_count; ++i) out[i] = previous[i] + drift;
+    }
+}
+
 }  // namespace
 
 TEST_CASE("business as usual at rest is the baseline in every draw, to the bit", "[engine]") {
@@ -319,4 +329,28 @@ TEST_CASE("a model that moves a node at rest has business as usual run in every 
     CHECK(level(central.business_as_usual, 1, 0, 0) == Approx(0.10).margin(1e-12));
     CHECK(level(with_doubled_weights.business_as_usual, 0, 0, 0) == Approx(0.10).margin(1e-12));
     CHECK(level(with_doubled_weights.business_as_usual, 1, 0, 0) == Approx(0.20).margin(1e-12));
+}
+
+TEST_CASE("a model at rest only at its default parameters has business as usual run in every draw", "[engine]") {
+    fixture f;
+    model_handle drifting;
+    drifting.name = "drifting_when_drawn";
+    drifting.file = "/nowhere/libpathways_drifting.so";
+    drifting.evaluate = &drifting_when_drawn;
+    parameter_info drift;
+    drift.name = "drift";
+    drift.min = -1.0;
+    drift.max = 1.0;
+    drift.uncertainty = {sdk::prior_kind::normal, 0.0, 0.1, 0.0, 0.0};
+    drifting.parameters = {drift};
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, drifting}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    CHECK_FALSE(sim.business_as_usual_at_rest());
+    const draw_parameters drawn = sim.sample_parameters(11, 3);
+    REQUIRE(drawn.model_parameters.front() != 0.0);
+    draw_result r;
+    sim.run(drawn, r);
+    // O starts at 0 and gains the draw's drift each year.
+    CHECK(level(r.business_as_usual, 1, 0, 0) == Approx(2.0 * drawn.model_parameters.front()).margin(1e-12));
 }

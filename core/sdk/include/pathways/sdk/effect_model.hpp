@@ -186,7 +186,7 @@ struct evaluation {
 /// to its initial ones, no exposure, implementation at its baseline) it returns the node's initial
 /// values, whatever the parameters, edge weights, year and `pl_school_count`. Trends the district
 /// expects without PL belong in its profile, not in a model. The host relies on it to run business as
-/// usual once instead of once a draw; it checks it under the central parameters and, if a model moves
+/// usual once instead of once a draw; it checks it under the central parameters and one drawn set and, if a model moves
 /// a node at rest there, runs business as usual in every draw instead.
 /// `evaluate` reports failure by throwing a std::exception; the host names plugin, node and
 /// operation in the message it shows.

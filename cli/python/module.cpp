@@ -448,9 +448,16 @@ run_arguments arguments_of(std::optional<std::int64_t> draws, std::optional<std:
                            std::optional<std::string> model, std::string variant,
                            std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
                            bool suppression, unsigned threads) {
-    return {
-        draws, seed,        std::move(model), std::move(variant), settings.value_or(std::map<std::string, double>{}),
-        min_n, suppression, threads};
+    run_arguments arguments;
+    arguments.draws = draws;
+    arguments.seed = seed;
+    arguments.model = std::move(model);
+    arguments.variant = std::move(variant);
+    arguments.settings = settings.value_or(std::map<std::string, double>{});
+    arguments.min_n = min_n;
+    arguments.suppression = suppression;
+    arguments.threads = threads;
+    return arguments;
 }
 
 void bind_results(py::module_& m) {
@@ -495,16 +502,19 @@ void bind_scenario(py::module_& m) {
         .def(
             "run",
             [](const scenario_object& self, std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
-               std::optional<std::string> model, std::string variant,
+               std::optional<std::string> model, std::string variant, bool all_variants,
                std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
                bool suppression, unsigned threads) {
-                return run(self, arguments_of(draws, seed, std::move(model), std::move(variant), std::move(settings),
-                                              min_n, suppression, threads));
+                run_arguments arguments = arguments_of(draws, seed, std::move(model), std::move(variant),
+                                                       std::move(settings), min_n, suppression, threads);
+                arguments.all_variants = all_variants;
+                return run(self, arguments);
             },
             py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(), py::arg("model") = py::none(),
-            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("min_n") = py::none(),
-            py::arg("suppression") = true, py::arg("threads") = 0,
-            "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value")
+            py::arg("variant") = "base", py::arg("all_variants") = false, py::arg("set") = py::none(),
+            py::arg("min_n") = py::none(), py::arg("suppression") = true, py::arg("threads") = 0,
+            "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value, "
+            "all_variants=True is --all-variants (every variant on the same draws, one Results)")
         .def(
             "compare_models",
             [](const scenario_object& self, std::vector<std::string> models, std::optional<std::int64_t> draws,

@@ -76,6 +76,7 @@ run_request request_of(const std::string& scenario_file, const run_arguments& ar
     run_request request;
     request.scenario_file = scenario_file;
     request.variant = arguments.variant;
+    request.all_variants = arguments.all_variants;
     request.draws = integer_argument("draws", arguments.draws);
     request.seed = integer_argument("seed", arguments.seed);
     request.min_n = integer_argument("min_n", arguments.min_n);

@@ -26,6 +26,7 @@ struct run_arguments {
     std::optional<std::int64_t> seed;
     std::optional<std::string> model;
     std::string variant = "base";
+    bool all_variants = false;               ///< every variant of the scenario, as `pathways run --all-variants`
     std::map<std::string, double> settings;  ///< set={"NAME": value, "MODEL:NAME": value}
     std::optional<std::int64_t> min_n;
     bool suppression = true;

@@ -208,6 +208,17 @@ class RunsLikeTheCli(unittest.TestCase):
         self.assertEqual(results.draw_count, 2)
         self.assertEqual(set(results.table()["variant"]), {other})
 
+    def test_all_variants_in_one_results(self):
+        scenario = pathways.load("scenarios/denver-scale-up.json")
+        results = scenario.run(draws=2, all_variants=True)
+        self.assertEqual(results.variants, ["base", *[v for v in scenario.variants if v != "base"]])
+        self.assertEqual(list(dict.fromkeys(results.table()["variant"])), results.variants)
+        # Each variant's draws are its own run's, the same as running that variant alone.
+        other = results.variants[-1]
+        alone = scenario.run(draws=2, variant=other)
+        np.testing.assert_array_equal(results.draws("academic.achievement.math", variant=other),
+                                      alone.draws("academic.achievement.math"))
+
     def test_gil_released_while_running(self):
         ticks = []
         stop = threading.Event()

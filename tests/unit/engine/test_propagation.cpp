@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "../support/engine_fixture.hpp"
 #include "engine/projection.hpp"
@@ -38,6 +39,15 @@ struct fixture : test::engine_fixture {
     explicit fixture(model_definition model = tiny_model()) : engine_fixture(std::move(model)) {
         // White +0.4 before re-centring: mean = (30·0.4)/40 = 0.3, so white 0.1 and hispanic -0.3.
         district.baselines = {{"academic.achievement.math", std::nullopt, {{"race:white", 0.4}}, "test", "A"}};
+    }
+
+    /// A simulation of the fixture under `model` (which must outlive it), built without problems.
+    std::unique_ptr<simulation> simulate(const model_handle& model) {
+        diagnostics problems;
+        auto sim =
+            std::make_unique<simulation>(simulation_inputs{graph, district, schools, cells, spec, model}, problems);
+        REQUIRE_FALSE(problems.has_errors());
+        return sim;
     }
 
     draw_result run(const std::string& model) {
@@ -262,25 +272,31 @@ TEST_CASE("years to close are reported for each gap in the final year only", "[e
 
 namespace {
 
-// Moves a node where nothing has moved, against the at-rest contract: each year adds a tenth of the
-// node's first edge weight to last year's value.
+// Against the at-rest contract wherever its "drift" parameter is not 0: each year adds the draw's
+// drift to last year's value, whether or not anything moved.
 void drifting_evaluate(const sdk::evaluation& e) {
-    for (std::size_t d = 0; d < e.draw_count; ++d) {
-        const double drift = 0.1 * e.parents.front().weight[d];
-        const double* previous = e.previous.row(d);
-        double* out = e.out.row(d);
-        for (std::size_t i = 0; i < e.cell_count; ++i) out[i] = previous[i] + drift;
-    }
-}
-
-// At rest only at its default: adds its drawn "drift" parameter to last year's value.
-void drifting_when_drawn(const sdk::evaluation& e) {
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double drift = e.parameter(0)[d];
         const double* previous = e.previous.row(d);
         double* out = e.out.row(d);
         for (std::size_t i = 0; i < e.cell_count; ++i) out[i] = previous[i] + drift;
     }
+}
+
+/// The drifting model, made in the test itself, with its drift's default and prior.
+model_handle drifting_model(double default_drift, sdk::prior prior) {
+    model_handle drifting;
+    drifting.name = "drifting";
+    drifting.file = "/nowhere/libpathways_drifting.so";
+    drifting.evaluate = &drifting_evaluate;
+    parameter_info drift;
+    drift.name = "drift";
+    drift.default_value = default_drift;
+    drift.min = -1.0;
+    drift.max = 1.0;
+    drift.uncertainty = prior;
+    drifting.parameters = {drift};
+    return drifting;
 }
 
 }  // namespace
@@ -310,42 +326,28 @@ TEST_CASE("business as usual at rest is the baseline in every draw, to the bit",
 
 TEST_CASE("a model that moves a node at rest has business as usual run in every draw", "[engine]") {
     fixture f;
-    model_handle drifting;
-    drifting.name = "drifting";
-    drifting.file = "/nowhere/libpathways_drifting.so";
-    drifting.evaluate = &drifting_evaluate;
-    diagnostics problems;
-    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, drifting}, problems);
-    REQUIRE_FALSE(problems.has_errors());
+    const model_handle drifting = drifting_model(0.05, {sdk::prior_kind::fixed, 0.05, 0.0, 0.0, 0.0});
+    const auto simulated = f.simulate(drifting);
+    const simulation& sim = *simulated;
     CHECK_FALSE(sim.business_as_usual_at_rest());
     draw_parameters doubled = sim.central_parameters();
-    for (double& weight : doubled.edge_weights) weight *= 2.0;
+    doubled.model_parameters.front() *= 2.0;
     draw_result central;
-    draw_result with_doubled_weights;
+    draw_result with_doubled_drift;
     sim.run(sim.central_parameters(), central);
-    sim.run(doubled, with_doubled_weights);
-    // O drifts by 0.1 x its edge weight (0.5) a year: 0.05, 0.10; with the weights doubled 0.10, 0.20.
+    sim.run(doubled, with_doubled_drift);
+    // O starts at 0 and drifts 0.05 a year: 0.05, 0.10; with the drift doubled 0.10, 0.20.
     CHECK(level(central.business_as_usual, 0, 0, 0) == Approx(0.05).margin(1e-12));
     CHECK(level(central.business_as_usual, 1, 0, 0) == Approx(0.10).margin(1e-12));
-    CHECK(level(with_doubled_weights.business_as_usual, 0, 0, 0) == Approx(0.10).margin(1e-12));
-    CHECK(level(with_doubled_weights.business_as_usual, 1, 0, 0) == Approx(0.20).margin(1e-12));
+    CHECK(level(with_doubled_drift.business_as_usual, 0, 0, 0) == Approx(0.10).margin(1e-12));
+    CHECK(level(with_doubled_drift.business_as_usual, 1, 0, 0) == Approx(0.20).margin(1e-12));
 }
 
 TEST_CASE("a model at rest only at its default parameters has business as usual run in every draw", "[engine]") {
     fixture f;
-    model_handle drifting;
-    drifting.name = "drifting_when_drawn";
-    drifting.file = "/nowhere/libpathways_drifting.so";
-    drifting.evaluate = &drifting_when_drawn;
-    parameter_info drift;
-    drift.name = "drift";
-    drift.min = -1.0;
-    drift.max = 1.0;
-    drift.uncertainty = {sdk::prior_kind::normal, 0.0, 0.1, 0.0, 0.0};
-    drifting.parameters = {drift};
-    diagnostics problems;
-    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, drifting}, problems);
-    REQUIRE_FALSE(problems.has_errors());
+    const model_handle drifting = drifting_model(0.0, {sdk::prior_kind::normal, 0.0, 0.1, 0.0, 0.0});
+    const auto simulated = f.simulate(drifting);
+    const simulation& sim = *simulated;
     CHECK_FALSE(sim.business_as_usual_at_rest());
     const draw_parameters drawn = sim.sample_parameters(11, 3);
     REQUIRE(drawn.model_parameters.front() != 0.0);

@@ -969,10 +969,8 @@ bool simulation::moved_at_rest(const cell_range& tile, const workspace& ws) cons
         if (stays_initial(node, true)) continue;
         const double* initial = initial_of(node, tile, ws);
         for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
-            const double* values = ws.current.data() + (node * ws.lanes.size() + l) * ws.stride;
-            for (std::size_t i = 0; i < tile.size; ++i) {
-                if (values[i] != initial[i]) return true;
-            }
+            if (any_differ(ws.current.data() + (node * ws.lanes.size() + l) * ws.stride, initial, tile.size))
+                return true;
         }
     }
     return false;

@@ -55,6 +55,8 @@ struct run_options {
     bool report = false;               ///< also write report.html
     bool per_draw = false;             ///< also write draws.csv and inputs.csv
     bool detail = false;               ///< --detail: every table, not the one-screen summary
+    std::string split = "draws";       ///< --split: what MPI ranks split, draws or schools
+    std::optional<std::string> schools_per_block;  ///< checked by the run layer
     std::vector<std::string> command_line;
 };
 int run_command(const run_options& options, const plugin_options& plugins);

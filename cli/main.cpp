@@ -79,6 +79,16 @@ void add_run_options(CLI::App& command, run_options& options) {
         ->type_name("INT");
     command.add_flag("--no-suppression", options.no_suppression,
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
+    command
+        .add_option("--split", options.split,
+                    "Under MPI, what the ranks split: draws (default) or schools (each rank holds and runs only its "
+                    "blocks of schools, for populations larger than one machine's memory)")
+        ->check(CLI::IsMember({"draws", "schools"}));
+    command
+        .add_option("--schools-per-block", options.schools_per_block,
+                    "Schools per block, the unit in which the population is summed and split (default: 2048); "
+                    "results depend on it in the last digits only")
+        ->type_name("INT");
 }
 
 /// "unknown command 'rn'; did you mean 'run'?" for a first argument that names no command (exit 2);

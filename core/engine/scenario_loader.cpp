@@ -325,6 +325,43 @@ std::shared_ptr<const model_handle> with_parameter_priors(const model_handle& mo
     return copy;
 }
 
+
+/// The school blocks a run holds: every block, or its part of them under `--split schools`.
+school_blocks blocks_to_hold(std::size_t schools, const scenario_overrides& overrides, const scenario& spec,
+                             diagnostics& found) {
+    school_blocks blocks;
+    blocks.schools_per_block = overrides.schools_per_block;
+    const std::size_t population_blocks = block_count(schools, blocks.schools_per_block);
+    blocks.count = population_blocks;
+    if (!overrides.split) return blocks;
+    const work_share share = share_of(population_blocks, overrides.split->part, overrides.split->parts);
+    if (share.count == 0) {
+        spec.where.error(found, "/district",
+                         std::to_string(overrides.split->parts) + " ranks for the " + std::to_string(population_blocks) +
+                             " school blocks of " + std::to_string(blocks.schools_per_block) +
+                             " schools this district has; expected at most one rank a block with --split schools "
+                             "(fewer ranks, a smaller --schools-per-block, or --split draws)");
+    }
+    blocks.first = share.first;
+    blocks.count = share.count;
+    return blocks;
+}
+
+/// The cells of the schools in `blocks`, each cell's school its index among all `schools`.
+population_cells cells_of_blocks(const std::vector<school>& schools, const school_blocks& blocks,
+                                 const seed_table& seed, population_report& report, diagnostics& found) {
+    const std::size_t first = std::min(schools.size(), blocks.first * blocks.schools_per_block);
+    const std::size_t last = std::min(schools.size(), (blocks.first + blocks.count) * blocks.schools_per_block);
+    if (first == 0 && last == schools.size()) return synthesize_population(schools, seed, ipf_options{}, report, found);
+    const std::vector<school> held(schools.begin() + static_cast<std::ptrdiff_t>(first),
+                                   schools.begin() + static_cast<std::ptrdiff_t>(last));
+    population_cells cells = synthesize_population(held, seed, ipf_options{}, report, found);
+    for (std::uint32_t& s : cells.school) s += static_cast<std::uint32_t>(first);
+    for (school_fit_summary& fit : report.schools) fit.school += static_cast<std::uint32_t>(first);
+    report.worst_school += static_cast<std::uint32_t>(first);
+    return cells;
+}
+
 }  // namespace
 
 std::unique_ptr<model_graph> load_model_graph(const std::filesystem::path& path, diagnostics& out) {
@@ -424,8 +461,11 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
         out.append(found);
         return std::nullopt;
     }
-    loaded.cells =
-        synthesize_population(loaded.schools, to_seed_table(district->seed), ipf_options{}, loaded.population, found);
+    loaded.blocks = blocks_to_hold(loaded.schools.size(), overrides, spec, found);
+    if (!found.has_errors()) {
+        loaded.cells = cells_of_blocks(loaded.schools, loaded.blocks, to_seed_table(district->seed),
+                                       loaded.population, found);
+    }
     loaded.spec = std::move(spec);
     loaded.district = std::move(*district);
     const bool failed = found.has_errors();

@@ -15,6 +15,7 @@
 #include "common/scenario_types.hpp"
 #include "graph/model_graph.hpp"
 #include "plugin/registry.hpp"
+#include "engine/school_blocks.hpp"
 #include "population/cells.hpp"
 #include "population/school.hpp"
 
@@ -52,6 +53,15 @@ struct scenario_overrides {
     /// A suppression threshold from the command line; the only way below the publication floor.
     std::optional<std::int64_t> min_n{};
     std::vector<prior_setting> priors{};  ///< replaced priors (--set-file); a later one wins over an earlier one
+    /// Schools per block (engine/school_blocks.hpp): the unit in which the population is summed.
+    std::size_t schools_per_block = default_schools_per_block;
+    /// `--split schools`: hold the cells of part `part` of `parts` of the school blocks only (the
+    /// schools of the others get none here). Unset: every school's cells.
+    struct school_split {
+        std::size_t part = 0;
+        std::size_t parts = 1;
+    };
+    std::optional<school_split> split{};
 };
 
 struct loaded_scenario {
@@ -61,6 +71,7 @@ struct loaded_scenario {
     std::vector<school> schools;
     population_cells cells;
     population_report population;
+    school_blocks blocks;  ///< the school blocks `cells` hold (no exchange: the run layer sets it)
     const model_handle* model = nullptr;  ///< owned by the registry (which must outlive this), or by the next
     /// A copy of the registry's model with replaced parameter priors, when overrides replace any.
     std::shared_ptr<const model_handle> model_with_priors;

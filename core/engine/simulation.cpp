@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -145,48 +146,6 @@ bool is_evaluated(node_kind kind) {
     return kind == node_kind::student_outcome || kind == node_kind::academic_outcome || kind == node_kind::goal;
 }
 
-double weighted_mean(std::span<const double> values, std::span<const double> weights) {
-    const const_array_map v(values.data(), static_cast<Eigen::Index>(values.size()));
-    const const_array_map w(weights.data(), static_cast<Eigen::Index>(weights.size()));
-    const double total = w.sum();
-    return total > 0.0 ? (v * w).sum() / total : 0.0;
-}
-
-/// The cut score (SD) at which a share `proficient` of students in cells with means `levels` and
-/// within-cell SD `sd` score above it; bisection because the share falls monotonically with the cut.
-/// Cells share a few distinct levels (a baseline is a sum of subgroup offsets), so each step takes the
-/// normal CDF of the distinct levels only and adds the cells' shares in cell order: the same sum, to
-/// the bit, as taking it cell by cell, for a national population in a fraction of the time.
-double solve_cut_score(std::span<const double> levels, std::span<const double> students, double sd, double proficient) {
-    std::vector<double> distinct(levels.begin(), levels.end());
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end(),
-                               [](double a, double b) {
-                                   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-                               }),
-                   distinct.end());
-    std::vector<std::uint32_t> level_of(levels.size());
-    for (std::size_t c = 0; c < levels.size(); ++c) {
-        level_of[c] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), levels[c]) -
-                                                 distinct.begin());
-        while (std::bit_cast<std::uint64_t>(distinct[level_of[c]]) != std::bit_cast<std::uint64_t>(levels[c]))
-            ++level_of[c];
-    }
-    double low = -10.0;
-    double high = 10.0;
-    const double total = const_array_map(students.data(), static_cast<Eigen::Index>(students.size())).sum();
-    std::vector<double> shares(distinct.size());
-    for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
-        const double cut = 0.5 * (low + high);
-        for (std::size_t k = 0; k < distinct.size(); ++k) shares[k] = (distinct[k] - cut) / sd;
-        stats::normal_cdf(shares, shares);
-        double above = 0.0;
-        for (std::size_t c = 0; c < levels.size(); ++c) above += students[c] * shares[level_of[c]];
-        (above / total > proficient ? low : high) = cut;
-    }
-    return 0.5 * (low + high);
-}
-
 }  // namespace
 
 /// Per cell, a row of bits (whether the plan reaches its school, then its membership of every
@@ -272,6 +231,7 @@ struct simulation::workspace {
 
 simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     : inputs_(inputs), schedule_(inputs.graph, inputs.district, inputs.schools, inputs.spec, problems) {
+    prepare_blocks();
     const auto& nodes = inputs.graph.definition().nodes;
     const auto& edges = inputs.graph.definition().edges;
     for (std::size_t n : inputs.graph.topological_order()) {
@@ -298,8 +258,99 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     for (const proficiency_scale& scale : proficiency_cuts_) proficiency_trends_.push_back(trend_per_cell(scale.node));
     prepare_streams();
     prepare_engine_order();
+    prepare_membership_patterns();
     prepare_baseline_levels();
+    prepare_baseline_proficient();
     prepare_baseline_shares();
+}
+
+void simulation::prepare_blocks() {
+    blocks_ = inputs_.blocks;
+    blocks_.schools_per_block = std::max<std::size_t>(1, blocks_.schools_per_block);
+    population_blocks_ = block_count(inputs_.schools.size(), blocks_.schools_per_block);
+    if (blocks_.count == 0) blocks_.count = population_blocks_ - blocks_.first;
+    const population_cells& cells = inputs_.cells;
+    block_cell_begin_.assign(blocks_.count + 1, cells.size());
+    std::size_t c = 0;
+    for (std::size_t b = 0; b < blocks_.count; ++b) {
+        block_cell_begin_[b] = c;
+        while (c < cells.size() && block_of_cell(c) == b) ++c;
+    }
+    if (c != cells.size()) throw std::logic_error("simulation: cells are not in the order of their schools' blocks");
+    std::vector<double> partials(2 * blocks_.count, 0.0);  // [b * 2]: cells, then students
+    for (std::size_t b = 0; b < blocks_.count; ++b) {
+        partials[2 * b] = static_cast<double>(block_cell_begin_[b + 1] - block_cell_begin_[b]);
+        for (std::size_t i = block_cell_begin_[b]; i < block_cell_begin_[b + 1]; ++i)
+            partials[2 * b + 1] += cells.students[i];
+    }
+    const std::vector<double> totals = over_blocks(partials, 2);
+    population_cells_ = totals[0];
+    population_students_ = totals[1];
+}
+
+std::vector<double> simulation::over_blocks(std::span<const double> partials, std::size_t per_block) const {
+    std::vector<double> every_block;
+    if (blocks_.exchange != nullptr) {
+        every_block = blocks_.exchange->gather(partials);
+        partials = every_block;
+    }
+    std::vector<double> totals(per_block, 0.0);
+    if (partials.empty()) return totals;
+    std::copy_n(partials.begin(), per_block, totals.begin());
+    for (std::size_t b = 1; b * per_block < partials.size(); ++b) {
+        for (std::size_t i = 0; i < per_block; ++i) totals[i] += partials[b * per_block + i];
+    }
+    return totals;
+}
+
+bool simulation::on_every_holder(bool mine) const {
+    if (blocks_.exchange == nullptr) return mine;
+    const std::vector<double> every = blocks_.exchange->gather(std::vector<double>{mine ? 1.0 : 0.0});
+    return std::all_of(every.begin(), every.end(), [](double v) { return v != 0.0; });
+}
+
+double simulation::population_sum(std::span<const double> values) const {
+    std::vector<double> partials(blocks_.count);
+    for (std::size_t b = 0; b < blocks_.count; ++b) {
+        const std::size_t begin = block_cell_begin_[b];
+        partials[b] = dot(inputs_.cells.students.data() + begin, values.data() + begin, block_cell_begin_[b + 1] - begin);
+    }
+    return over_blocks(partials, 1).front();
+}
+
+/// Bisection, because the share falls monotonically with the cut. Cells share a few distinct levels (a
+/// baseline is a sum of subgroup offsets), so each step takes the normal CDF of the distinct levels
+/// only and adds the cells' shares block by block in cell order: the same sum, to the bit, as taking
+/// it cell by cell, for a national population in a fraction of the time.
+double simulation::solve_cut_score(std::span<const double> levels, double sd, double proficient) const {
+    const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+    std::vector<double> distinct(levels.begin(), levels.end());
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end(), [&](double a, double b) { return bits(a) == bits(b); }),
+                   distinct.end());
+    std::vector<std::uint32_t> level_of(levels.size());
+    for (std::size_t c = 0; c < levels.size(); ++c) {
+        level_of[c] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), levels[c]) -
+                                                 distinct.begin());
+        while (bits(distinct[level_of[c]]) != bits(levels[c])) ++level_of[c];
+    }
+    const std::vector<double>& students = inputs_.cells.students;
+    double low = -10.0;
+    double high = 10.0;
+    std::vector<double> shares(distinct.size());
+    std::vector<double> above(blocks_.count);
+    for (int i = 0; i < 64; ++i) {  // 20 / 2^64: far below double resolution
+        const double cut = 0.5 * (low + high);
+        for (std::size_t k = 0; k < distinct.size(); ++k) shares[k] = (distinct[k] - cut) / sd;
+        stats::normal_cdf(shares, shares);
+        std::fill(above.begin(), above.end(), 0.0);
+        for (std::size_t b = 0; b < blocks_.count; ++b) {
+            for (std::size_t c = block_cell_begin_[b]; c < block_cell_begin_[b + 1]; ++c)
+                above[b] += students[c] * shares[level_of[c]];
+        }
+        (over_blocks(above, 1).front() / population_students_ > proficient ? low : high) = cut;
+    }
+    return 0.5 * (low + high);
 }
 
 simulation::~simulation() = default;
@@ -384,16 +435,15 @@ void simulation::prepare_baselines() {
             }
         }
         // Offsets are partial effects; re-centring makes every outcome relative to the district mean.
-        const double mean = weighted_mean(values, cells.students);
+        const double mean = population_sum(values) / population_students_;
         for (double& v : values) v -= mean;
         if (baseline.proficient) {
-            double variance = 0.0;
-            for (std::size_t c = 0; c < cell_count; ++c) variance += cells.students[c] * values[c] * values[c];
-            variance /= const_array_map(cells.students.data(), static_cast<Eigen::Index>(cell_count)).sum();
+            std::vector<double> squares(values.begin(), values.end());
+            for (double& v : squares) v *= v;
+            const double variance = population_sum(squares) / population_students_;
             // Student-level SD is 1 (outcomes are in student-level SD units): what the cells do not explain is within-cell spread.
             const double within = std::sqrt(std::max(0.1, 1.0 - variance));
-            proficiency_cuts_.push_back(
-                {*node, solve_cut_score(values, cells.students, within, *baseline.proficient), within});
+            proficiency_cuts_.push_back({*node, solve_cut_score(values, within, *baseline.proficient), within});
         }
     }
     for (std::size_t n : inputs_.graph.topological_order()) {
@@ -450,24 +500,37 @@ void simulation::prepare_parent_views() {
 }
 
 reported_subgroup simulation::select_reported(const subgroup& group) const {
-    const auto head_count = [&](const std::vector<std::uint32_t>& cells) {
-        double students = 0.0;
-        for (std::uint32_t c : cells) students += inputs_.cells.students[c];
-        return students;
-    };
     reported_subgroup reported{group, {}, 0.0, {}, {}};
     if (uses_plan_reach(group)) {
         for (int y = 0; y < inputs_.spec.years; ++y) {
             const std::vector<bool> reached = schedule_.reached_by(y);
             reported.cells_by_year.push_back(select_cells(group, inputs_.cells, &reached));
-            reported.students_by_year.push_back(head_count(reported.cells_by_year.back()));
         }
         reported.cells = reported.cells_by_year.back();
     } else {
         reported.cells = select_cells(group, inputs_.cells);
     }
-    reported.students = head_count(reported.cells);
     return reported;
+}
+
+void simulation::prepare_head_counts() {
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    const std::size_t per_block = subgroups_.size() * years;
+    std::vector<double> partials(blocks_.count * per_block, 0.0);  // [b][g * years + y]
+    for (std::size_t g = 0; g < subgroups_.size(); ++g) {
+        for (std::size_t y = 0; y < years; ++y) {
+            for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y)))
+                partials[block_of_cell(c) * per_block + g * years + y] += inputs_.cells.students[c];
+        }
+    }
+    const std::vector<double> totals = over_blocks(partials, per_block);
+    for (std::size_t g = 0; g < subgroups_.size(); ++g) {
+        reported_subgroup& group = subgroups_[g];
+        if (!group.cells_by_year.empty())
+            group.students_by_year.assign(totals.begin() + static_cast<std::ptrdiff_t>(g * years),
+                                          totals.begin() + static_cast<std::ptrdiff_t>((g + 1) * years));
+        group.students = years > 0 ? totals[g * years + years - 1] : 0.0;
+    }
 }
 
 void simulation::prepare_reporting(diagnostics& problems) {
@@ -481,6 +544,7 @@ void simulation::prepare_reporting(diagnostics& problems) {
         }
         subgroups_.push_back(select_reported(*group));
     }
+    prepare_head_counts();
     const auto& nodes = inputs_.graph.definition().nodes;
     auto add_outcome = [&](std::size_t n) {
         reported_outcome outcome{n, nodes[n].id, nodes[n].kind == node_kind::academic_outcome, std::nullopt, {}};
@@ -524,20 +588,22 @@ std::vector<double> simulation::trend_per_cell(std::size_t node) const {
 
 void simulation::prepare_trend_totals() {
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
-    trend_totals_.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
+    const std::size_t per_block = years * subgroups_.size() * outcomes_.size();
+    std::vector<double> partials(blocks_.count * per_block, 0.0);  // [b][(y * subgroups + g) * outcomes + o]
     for (std::size_t o = 0; o < outcomes_.size(); ++o) {
         const std::vector<double> trend = trend_per_cell(outcomes_[o].node);
         if (trend.empty()) continue;
         for (std::size_t y = 0; y < years; ++y) {
             for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-                double sum = 0.0;
+                const std::size_t at = (y * subgroups_.size() + g) * outcomes_.size() + o;
                 for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y))) {
-                    sum += inputs_.cells.students[c] * trend[c] * static_cast<double>(y + 1);
+                    partials[block_of_cell(c) * per_block + at] +=
+                        inputs_.cells.students[c] * trend[c] * static_cast<double>(y + 1);
                 }
-                trend_totals_[(y * subgroups_.size() + g) * outcomes_.size() + o] = sum;
             }
         }
     }
+    trend_totals_ = over_blocks(partials, per_block);
 }
 
 void simulation::prepare_streams() {
@@ -592,7 +658,12 @@ void simulation::prepare_engine_order() {
     }
     std::vector<std::uint32_t> order(cell_count);
     for (std::size_t c = 0; c < cell_count; ++c) order[c] = static_cast<std::uint32_t>(c);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys.less(a, b); });
+    // Unreached before reached, then by block, then by key: a block's strata are its own, so a subgroup
+    // sums its strata block by block, as a holder of that block alone would.
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (keys.test(a, 0) != keys.test(b, 0) || block_of_cell(a) == block_of_cell(b)) return keys.less(a, b);
+        return block_of_cell(a) < block_of_cell(b);
+    });
     engine_position_.assign(cell_count, 0);
     for (std::size_t i = 0; i < cell_count; ++i) engine_position_[order[i]] = static_cast<std::uint32_t>(i);
 
@@ -614,8 +685,12 @@ void simulation::prepare_strata(const cell_keys& keys, const std::vector<std::ui
     const std::size_t groups = subgroups_.size();
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     stratum_begin_.clear();
+    stratum_block_.clear();
     for (std::size_t i = 0; i < cell_count; ++i) {
-        if (i == 0 || !keys.equal(order[i], order[i - 1])) stratum_begin_.push_back(i);
+        if (i == 0 || !keys.equal(order[i], order[i - 1]) || block_of_cell(order[i]) != block_of_cell(order[i - 1])) {
+            stratum_begin_.push_back(i);
+            stratum_block_.push_back(static_cast<std::uint32_t>(block_of_cell(order[i])));
+        }
     }
     const auto first_reached =
         std::find_if(order.begin(), order.end(), [&](std::uint32_t c) { return keys.test(c, 0); });
@@ -957,7 +1032,7 @@ void simulation::prepare_resting_run() const {
         throw;
     }
     ws.checking_rest = false;
-    run.at_rest = !ws.moved_at_rest;
+    run.at_rest = on_every_holder(!ws.moved_at_rest);
     run.sums.assign(ws.bau_sums.begin(),
                     ws.bau_sums.begin() +
                         static_cast<std::ptrdiff_t>(inputs_.spec.years * stratum_count() * sums_per_stratum()));
@@ -1099,7 +1174,7 @@ void simulation::prepare_constant_nodes() {
             if (!parents.empty()) mean /= static_cast<double>(parents.size());
             same = std::bit_cast<std::uint64_t>(mean) == std::bit_cast<std::uint64_t>(start_value(evaluated_[e], c));
         }
-        constant_in_bau_[evaluated_[e]] = same;
+        constant_in_bau_[evaluated_[e]] = on_every_holder(same);
     }
 }
 
@@ -1414,41 +1489,96 @@ void simulation::finish_lanes(bool business_as_usual, workspace& ws) const {
     const std::size_t groups = subgroups_.size();
     const std::size_t lanes = ws.lanes.size();
     const std::size_t year_sums = stratum_count() * per_stratum;
-    ws.group_sums.resize(lanes * per_stratum);
+    const std::size_t per_block = sums_per_block();
+    const std::size_t per_lane = blocks_.count * per_block;
+    ws.group_sums.assign(lanes * per_lane, 0.0);
     for (std::size_t y = 0; y < years; ++y) {
         for (std::size_t g = 0; g < groups; ++g) {
-            const double members = subgroups_[g].students_in(static_cast<int>(y));
-            if (members <= 0.0) continue;
-            // Each lane's quantity sums its strata in ascending order. The lanes are interleaved
-            // stratum by stratum: each running sum is added to once per stratum and lane, so the
-            // additions do not wait on one another.
-            double* group_sum = ws.group_sums.data();
-            std::fill_n(group_sum, lanes * per_stratum, 0.0);
+            if (subgroups_[g].students_in(static_cast<int>(y)) <= 0.0) continue;
+            const std::size_t at = (y * groups + g) * per_stratum;
+            // Each lane's quantity sums its strata in ascending order into its stratum's block. The
+            // lanes are interleaved stratum by stratum: each running sum is added to once per stratum
+            // and lane, so the additions do not wait on one another.
             for (std::uint32_t s : group_strata_[y * groups + g]) {
                 // The scenario's strata the plan never reaches are business as usual's, in the same draw.
                 const bool unreached = !business_as_usual && s < first_reached_stratum_;
                 const double* sums = business_as_usual || unreached ? ws.bau_sums.data() : ws.sums.data();
+                double* block_sum = ws.group_sums.data() + stratum_block_[s] * per_block + at;
                 for (std::size_t l = 0; l < lanes; ++l) {
                     const std::size_t row = unreached ? ws.lanes[l].draw : l;
                     const double* stratum = sums + (row * years + y) * year_sums + s * per_stratum;
-                    double* lane_sum = group_sum + l * per_stratum;
+                    double* lane_sum = block_sum + l * per_lane;
                     for (std::size_t k = 0; k < per_stratum; ++k) lane_sum[k] += stratum[k];
-                }
-            }
-            for (std::size_t l = 0; l < lanes; ++l) {
-                run_aggregates& out = *ws.lanes[l].out;
-                const double* lane_sum = group_sum + l * per_stratum;
-                for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-                    const std::size_t at = (y * groups + g) * outcomes_.size() + o;
-                    out.levels[at] = (lane_sum[o] + trend_totals_[at]) / members;
-                }
-                for (std::size_t p = 0; p < proficiency_cuts_.size(); ++p) {
-                    out.proficient[(y * groups + g) * proficiency_cuts_.size() + p] =
-                        lane_sum[outcomes_.size() + p] / members;
                 }
             }
         }
     }
+    for (std::size_t l = 0; l < lanes; ++l) {
+        const std::span<const double> lane_sums(ws.group_sums.data() + l * per_lane, per_lane);
+        run_aggregates& out = *ws.lanes[l].out;
+        if (holds_every_block()) finish_from_blocks(lane_sums, out);
+        else out.block_sums.assign(lane_sums.begin(), lane_sums.end());
+    }
+}
+
+std::size_t simulation::sums_per_block() const {
+    return static_cast<std::size_t>(inputs_.spec.years) * subgroups_.size() * sums_per_stratum();
+}
+
+void simulation::finish_from_blocks(std::span<const double> sums, run_aggregates& out) const {
+    const std::size_t per_block = sums_per_block();
+    if (sums.size() != population_blocks_ * per_block) {
+        throw std::invalid_argument("finish_from_blocks: " + std::to_string(sums.size()) + " sums for " +
+                                    std::to_string(population_blocks_) + " blocks of " + std::to_string(per_block));
+    }
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    const std::size_t groups = subgroups_.size();
+    const std::size_t outcomes = outcomes_.size();
+    const std::size_t scales = proficiency_cuts_.size();
+    out.levels.assign(years * groups * outcomes, 0.0);
+    out.proficient.assign(years * groups * scales, 0.0);
+    for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t g = 0; g < groups; ++g) {
+            const double members = subgroups_[g].students_in(static_cast<int>(y));
+            if (members <= 0.0) continue;
+            const std::size_t at = (y * groups + g) * (outcomes + scales);
+            for (std::size_t k = 0; k < outcomes + scales; ++k) {
+                double total = sums[at + k];
+                for (std::size_t b = 1; b < population_blocks_; ++b) total += sums[b * per_block + at + k];
+                if (k < outcomes) {
+                    const std::size_t level = (y * groups + g) * outcomes + k;
+                    out.levels[level] = (total + trend_totals_[level]) / members;
+                } else {
+                    out.proficient[(y * groups + g) * scales + (k - outcomes)] = total / members;
+                }
+            }
+        }
+    }
+}
+
+bool simulation::finish_across_holders(std::span<run_aggregates* const> runs) const {
+    const std::size_t per_block = sums_per_block();
+    // Block-major, so that the holders' values concatenated in holder order are in block order.
+    std::vector<double> mine(blocks_.count * runs.size() * per_block);
+    for (std::size_t b = 0; b < blocks_.count; ++b) {
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+            const auto from = runs[r]->block_sums.begin() + static_cast<std::ptrdiff_t>(b * per_block);
+            std::copy(from, from + static_cast<std::ptrdiff_t>(per_block),
+                      mine.begin() + static_cast<std::ptrdiff_t>((b * runs.size() + r) * per_block));
+        }
+    }
+    const std::vector<double> every = blocks_.exchange->gather_on_first(mine);
+    if (!blocks_.exchange->is_first()) return false;
+    std::vector<double> run_sums(population_blocks_ * per_block);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        for (std::size_t b = 0; b < population_blocks_; ++b) {
+            const auto from = every.begin() + static_cast<std::ptrdiff_t>((b * runs.size() + r) * per_block);
+            std::copy(from, from + static_cast<std::ptrdiff_t>(per_block),
+                      run_sums.begin() + static_cast<std::ptrdiff_t>(b * per_block));
+        }
+        finish_from_blocks(run_sums, *runs[r]);
+    }
+    return true;
 }
 
 int simulation::year_or_final(int year) const { return year < 0 ? inputs_.spec.years - 1 : year; }
@@ -1468,33 +1598,90 @@ void simulation::prepare_baseline_levels() {
     for (std::size_t o = 0; o < outcomes_.size(); ++o) {
         stratum_sums(stored_initial(outcomes_[o].node), baseline_level_sums_.data() + o * strata);
     }
-    baseline_levels_.assign(years * groups * outcomes_.size(), 0.0);
+    const std::size_t per_block = years * groups * outcomes_.size();
+    std::vector<double> partials(blocks_.count * per_block, 0.0);  // [b][(y * groups + g) * outcomes + o]
+    for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t g = 0; g < groups; ++g) {
+            for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+                const std::size_t at = (y * groups + g) * outcomes_.size() + o;
+                for (std::uint32_t s : group_strata_[y * groups + g])
+                    partials[stratum_block_[s] * per_block + at] += baseline_level_sums_[o * strata + s];
+            }
+        }
+    }
+    baseline_levels_ = over_blocks(partials, per_block);
     for (std::size_t y = 0; y < years; ++y) {
         for (std::size_t g = 0; g < groups; ++g) {
             const double members = subgroups_[g].students_in(static_cast<int>(y));
-            if (members <= 0.0) continue;
             for (std::size_t o = 0; o < outcomes_.size(); ++o) {
-                double sum = 0.0;
-                for (std::uint32_t s : group_strata_[y * groups + g]) sum += baseline_level_sums_[o * strata + s];
-                baseline_levels_[(y * groups + g) * outcomes_.size() + o] = sum / members;
+                double& level = baseline_levels_[(y * groups + g) * outcomes_.size() + o];
+                level = members > 0.0 ? level / members : 0.0;
             }
         }
     }
 }
 
 double simulation::baseline_proficient(std::size_t subgroup, std::size_t proficiency_index, int year) const {
-    const reported_subgroup& group = subgroups_[subgroup];
-    const int y = year_or_final(year);
-    const double members = group.students_in(y);
-    if (members <= 0.0) return 0.0;
-    const proficiency_scale& scale = proficiency_cuts_[proficiency_index];
-    const double* values = stored_initial(scale.node);
-    double sum = 0.0;
-    for (std::uint32_t c : group.cells_in(y)) {
-        const double value = values[engine_position_[c]];
-        sum += inputs_.cells.students[c] * stats::normal_cdf((value - scale.cut) / scale.within_cell_sd);
+    const auto y = static_cast<std::size_t>(year_or_final(year));
+    return baseline_proficient_[(y * subgroups_.size() + subgroup) * proficiency_cuts_.size() + proficiency_index];
+}
+
+void simulation::prepare_baseline_proficient() {
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    const std::size_t groups = subgroups_.size();
+    const std::size_t scales = proficiency_cuts_.size();
+    const std::size_t per_block = years * groups * scales;
+    std::vector<double> partials(blocks_.count * per_block, 0.0);  // [b][(y * groups + g) * scales + p]
+    for (std::size_t p = 0; p < scales; ++p) {
+        const proficiency_scale& scale = proficiency_cuts_[p];
+        const double* values = stored_initial(scale.node);
+        for (std::size_t y = 0; y < years; ++y) {
+            for (std::size_t g = 0; g < groups; ++g) {
+                const std::size_t at = (y * groups + g) * scales + p;
+                for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y))) {
+                    const double value = values[engine_position_[c]];
+                    partials[block_of_cell(c) * per_block + at] +=
+                        inputs_.cells.students[c] * stats::normal_cdf((value - scale.cut) / scale.within_cell_sd);
+                }
+            }
+        }
     }
-    return sum / members;
+    baseline_proficient_ = over_blocks(partials, per_block);
+    for (std::size_t y = 0; y < years; ++y) {
+        for (std::size_t g = 0; g < groups; ++g) {
+            const double members = subgroups_[g].students_in(static_cast<int>(y));
+            for (std::size_t p = 0; p < scales; ++p) {
+                double& share = baseline_proficient_[(y * groups + g) * scales + p];
+                share = members > 0.0 ? share / members : 0.0;
+            }
+        }
+    }
+}
+
+void simulation::prepare_membership_patterns() {
+    // Cells of a stratum share every membership in every year, so the strata show every pattern.
+    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+    const std::size_t groups = subgroups_.size();
+    membership_patterns_.assign(years, {});
+    for (std::size_t y = 0; y < years; ++y) {
+        std::vector<std::vector<bool>> of_stratum(stratum_count(), std::vector<bool>(groups, false));
+        for (std::size_t g = 0; g < groups; ++g) {
+            for (std::uint32_t s : group_strata_[y * groups + g]) of_stratum[s][g] = true;
+        }
+        std::set<std::vector<bool>> patterns(of_stratum.begin(), of_stratum.end());
+        if (blocks_.exchange != nullptr && groups > 0) {
+            std::vector<double> mine;
+            for (const std::vector<bool>& pattern : patterns)
+                for (const bool member : pattern) mine.push_back(member ? 1.0 : 0.0);
+            const std::vector<double> every = blocks_.exchange->gather(mine);
+            for (std::size_t at = 0; at < every.size(); at += groups) {
+                std::vector<bool> pattern(groups);
+                for (std::size_t g = 0; g < groups; ++g) pattern[g] = every[at + g] != 0.0;
+                patterns.insert(std::move(pattern));
+            }
+        }
+        membership_patterns_[y].assign(patterns.begin(), patterns.end());
+    }
 }
 
 }  // namespace pathways

@@ -14,6 +14,7 @@
 #include "common/diagnostics.hpp"
 #include "common/scenario_types.hpp"
 #include "engine/schedule.hpp"
+#include "engine/school_blocks.hpp"
 #include "engine/subgroups.hpp"
 #include "graph/model_graph.hpp"
 #include "plugin/registry.hpp"
@@ -48,6 +49,10 @@ struct run_aggregates {
     std::vector<double> levels;
     std::vector<double> proficient;
     std::vector<double> pl_schools;  ///< [year]
+    /// Where the cells hold only some school blocks (a rank of `--split schools`), the run's sums of
+    /// them instead of `levels` and `proficient`: [b * simulation::sums_per_block() + i] for each
+    /// block held, which simulation::finish_across_holders turns into means. Empty otherwise.
+    std::vector<double> block_sums;
 };
 
 struct draw_result {
@@ -100,6 +105,8 @@ struct simulation_inputs {
     const population_cells& cells;
     const scenario& spec;
     const model_handle& model;
+    /// The school blocks the cells hold (default: every block at the default size).
+    school_blocks blocks{};
 };
 
 class simulation {
@@ -161,6 +168,30 @@ public:
     /// Then business as usual is run once and every draw reuses it. Runs it if no run has yet.
     [[nodiscard]] bool business_as_usual_at_rest() const;
     [[nodiscard]] const district_profile& district() const { return inputs_.district; }
+
+    /// Whether these cells hold every school block; else other holders (ranks) hold the rest, and
+    /// runs leave their sums in run_aggregates::block_sums.
+    [[nodiscard]] bool holds_every_block() const { return blocks_.exchange == nullptr; }
+    /// Blocks of the whole population.
+    [[nodiscard]] std::size_t population_blocks() const { return population_blocks_; }
+    /// Sums a run keeps per block: [(year * subgroups + g) * (outcomes + proficiency outcomes) + k].
+    [[nodiscard]] std::size_t sums_per_block() const;
+    /// A run's aggregates from every block's sums, [b * sums_per_block() + i] in block order: each
+    /// sum over the blocks in order, plus the trend, over the subgroup's students.
+    void finish_from_blocks(std::span<const double> sums, run_aggregates& out) const;
+    /// For cells that hold some blocks only: every holder's block sums of `runs` (the same runs, in
+    /// the same order, on every holder) meet on the first holder, which finishes each run's means
+    /// there (finish_from_blocks). Returns whether this is the first holder; on the others the runs
+    /// keep their own block sums only. Every holder must call it alike.
+    bool finish_across_holders(std::span<run_aggregates* const> runs) const;
+    /// The distinct memberships of the reported subgroups that the population's cells have in
+    /// `year` (one entry per subgroup), sorted: what a published subgroup mean can tell apart.
+    [[nodiscard]] const std::vector<std::vector<bool>>& membership_patterns(int year) const {
+        return membership_patterns_[static_cast<std::size_t>(year_or_final(year))];
+    }
+    /// Cells and students of the whole population (every holder's).
+    [[nodiscard]] double cells_in_population() const { return population_cells_; }
+    [[nodiscard]] double students_in_population() const { return population_students_; }
 
 private:
     struct workspace;
@@ -242,6 +273,35 @@ private:
     void prepare_parent_views();
     [[nodiscard]] reported_subgroup select_reported(const subgroup& group) const;
     [[nodiscard]] int year_or_final(int year) const;
+
+    // School blocks (engine/school_blocks.hpp). The input cells come school by school, so each block's
+    // cells are a contiguous range of them.
+    school_blocks blocks_;
+    std::size_t population_blocks_ = 1;
+    std::vector<std::size_t> block_cell_begin_;  ///< per block held, and one past the last: its first input cell
+    std::vector<std::uint32_t> stratum_block_;   ///< per stratum: the block (among those held) of its cells
+    double population_cells_ = 0.0;
+    double population_students_ = 0.0;
+    void prepare_blocks();
+    [[nodiscard]] std::size_t block_of_cell(std::size_t cell) const {
+        return inputs_.cells.school[cell] / blocks_.schools_per_block - blocks_.first;
+    }
+    /// Per-block partial sums of the blocks held, [b * per_block + i], summed over every block of the
+    /// population in block order (with the other holders' blocks when there are other holders).
+    [[nodiscard]] std::vector<double> over_blocks(std::span<const double> partials, std::size_t per_block) const;
+    /// Whether `mine` holds on every holder.
+    [[nodiscard]] bool on_every_holder(bool mine) const;
+    /// The students-weighted sum of `values` (per input cell) over the population, block by block.
+    [[nodiscard]] double population_sum(std::span<const double> values) const;
+    /// The cut score (SD) at which a share `proficient` of the population's students, in cells with
+    /// means `levels` (per input cell) and within-cell SD `sd`, score above it.
+    [[nodiscard]] double solve_cut_score(std::span<const double> levels, double sd, double proficient) const;
+    void prepare_head_counts();
+    void prepare_membership_patterns();
+    std::vector<std::vector<std::vector<bool>>> membership_patterns_;  ///< per year: see membership_patterns
+    /// Baseline shares proficient, [(year * subgroups + g) * proficiency outcomes + p].
+    std::vector<double> baseline_proficient_;
+    void prepare_baseline_proficient();
     void fill_parent_view(std::size_t slot, int year, const cell_range& tile, workspace& ws) const;
     /// [initial_row_[node] * cells + position]: baseline of every node that has a row, engine order.
     std::vector<double> initial_values_;

@@ -2,7 +2,6 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <map>
 #include <optional>
 
 #include "engine/simulation.hpp"
@@ -15,18 +14,12 @@ namespace {
 /// the audit works over patterns, not cells.
 Eigen::MatrixXd group_patterns(const simulation& sim, int year) {
     const auto& groups = sim.subgroups();
-    std::vector<std::vector<bool>> member_of(sim.cell_count(), std::vector<bool>(groups.size(), false));
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-        for (const std::uint32_t c : groups[g].cells_in(year)) member_of[c][g] = true;
-    }
-    std::map<std::vector<bool>, Eigen::Index> pattern_index;
-    for (const auto& pattern : member_of)
-        pattern_index.try_emplace(pattern, static_cast<Eigen::Index>(pattern_index.size()));
+    const auto& patterns = sim.membership_patterns(year);
     Eigen::MatrixXd incidence = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(groups.size()),
-                                                      static_cast<Eigen::Index>(pattern_index.size()));
-    for (const auto& [pattern, column] : pattern_index) {
+                                                      static_cast<Eigen::Index>(patterns.size()));
+    for (std::size_t column = 0; column < patterns.size(); ++column) {
         for (std::size_t g = 0; g < groups.size(); ++g) {
-            if (pattern[g]) incidence(static_cast<Eigen::Index>(g), column) = 1.0;
+            if (patterns[column][g]) incidence(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(column)) = 1.0;
         }
     }
     return incidence;

@@ -21,14 +21,35 @@ std::optional<loaded_scenario> load(const run_request& request, const std::strin
     return load_scenario(request.scenario_file, variant, plugins, overrides_of(request), out);
 }
 
-std::unique_ptr<simulation> build(const loaded_scenario& loaded, diagnostics& out) {
+std::unique_ptr<simulation> build(const run_request& request, const loaded_scenario& loaded, diagnostics& out) {
     diagnostics found;
+    school_blocks blocks = loaded.blocks;
+    if (request.split_schools) blocks.exchange = &rank_exchange();
     auto sim = std::make_unique<simulation>(simulation_inputs{*loaded.graph, loaded.district, loaded.schools,
-                                                              loaded.cells, loaded.spec, *loaded.model},
+                                                              loaded.cells, loaded.spec, *loaded.model, blocks},
                                             found);
     const bool failed = found.has_errors();
     out.append(found);
     return failed ? nullptr : std::move(sim);
+}
+
+/// Under `--split schools` each rank fitted its own schools: the population's report over every rank
+/// (most IPF cycles, the worst fit and its school, the students), the same on every rank.
+void report_every_rank(population_report& report) {
+    const std::vector<double> every = rank_exchange().gather(std::vector<double>{
+        static_cast<double>(report.max_iterations), report.worst_max_error, static_cast<double>(report.worst_school),
+        report.total_students});
+    report.max_iterations = 0;
+    report.worst_max_error = 0.0;
+    report.total_students = 0.0;
+    for (std::size_t at = 0; at < every.size(); at += 4) {
+        report.max_iterations = std::max(report.max_iterations, static_cast<int>(every[at]));
+        if (at == 0 || every[at + 1] > report.worst_max_error) {
+            report.worst_max_error = every[at + 1];
+            report.worst_school = static_cast<std::uint32_t>(every[at + 2]);
+        }
+        report.total_students += every[at + 3];
+    }
 }
 
 /// Input errors the engine would otherwise raise once the draws start, found here with the other
@@ -77,10 +98,14 @@ std::size_t draws_of(const scenario& spec) { return spec.draws > 0 ? static_cast
 /// contiguous ranges) falls in each run: runs with few draws each, such as sweep points or variants,
 /// still keep every rank busy. One rank: every draw of every run.
 std::vector<work_share> shares_in_runs(const run_plan& plan) {
+    std::vector<work_share> shares;
+    if (plan.request.split_schools) {  // every rank runs every draw over its school blocks
+        for (const prepared_run& run : plan.runs) shares.push_back({0, draws_of(run.loaded->spec)});
+        return shares;
+    }
     std::size_t all = 0;
     for (const prepared_run& run : plan.runs) all += draws_of(run.loaded->spec);
-    const work_share mine = share_of(all, this_rank(), rank_count());
-    std::vector<work_share> shares;
+    const work_share mine = share_of_this_rank(all);
     std::size_t offset = 0;
     for (const prepared_run& run : plan.runs) {
         const std::size_t draws = draws_of(run.loaded->spec);
@@ -144,7 +169,8 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         if (!loaded) continue;
         prepared_run run{request.label.empty() ? variant : request.label,
                          std::make_unique<loaded_scenario>(std::move(*loaded)), nullptr};
-        run.sim = build(*run.loaded, found);
+        run.sim = build(request, *run.loaded, found);
+        if (run.sim && request.split_schools) report_every_rank(run.loaded->population);
         if (run.sim) check_runnable(request, run, found);
         plan.runs.push_back(std::move(run));
     }
@@ -181,6 +207,11 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             return results;
         }
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (plan.request.split_schools) {
+            // Rank 0 finished every draw's means from every rank's blocks; the others hold no runs.
+            if (is_root_rank()) results.runs.push_back(finish(run, std::move(draws), hooks, elapsed));
+            continue;
+        }
         if (rank_count() == 1) {
             results.runs.push_back(finish(run, std::move(draws), hooks, elapsed));
             continue;
@@ -188,7 +219,7 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
         parts.push_back(std::move(draws));
         seconds.push_back(elapsed);
     }
-    if (rank_count() == 1) return results;
+    if (rank_count() == 1 || plan.request.split_schools) return results;
     // Every rank's draws are done: a failed rank stops the others here, before any values move.
     all_ranks_well();
     for (std::size_t i = 0; i < plan.runs.size(); ++i) {

@@ -80,6 +80,8 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
 run_manifest manifest_of(const run_results& results, bool describe_each_run) {
     run_manifest manifest =
         manifest_of(*results.runs.front().loaded, results.command_line, results.threads, results.suppression);
+    // The population of every rank: under `--split schools` this rank's cells are its blocks' only.
+    manifest.cells = results.runs.front().sim->cells_in_population();
     for (const finished_run& run : results.runs) {
         manifest_run entry = describe_each_run ? described_run(run) : manifest_run{};
         entry.name = run.name;

@@ -71,12 +71,8 @@ std::vector<int> offsets_of(const std::vector<int>& counts) {
 
 }  // namespace
 
-work_share share_of(std::size_t items, int rank, int ranks) {
-    const auto r = static_cast<std::size_t>(rank);
-    const auto n = static_cast<std::size_t>(ranks);
-    const std::size_t base = items / n;
-    const std::size_t extra = items % n;
-    return {r * base + std::min(r, extra), base + (r < extra ? 1 : 0)};
+work_share share_of_this_rank(std::size_t items) {
+    return share_of(items, static_cast<std::size_t>(this_rank()), static_cast<std::size_t>(rank_count()));
 }
 
 bool launched_by_mpi() {
@@ -156,10 +152,27 @@ std::vector<double> gather_on_all(const std::vector<double>& mine) {
 
 std::vector<double> spread_over_ranks(std::size_t items,
                                       const std::function<std::vector<double>(std::size_t, std::size_t)>& evaluate) {
-    const work_share share = share_of(items, this_rank(), rank_count());
+    const work_share share = share_of_this_rank(items);
     const std::vector<double> mine = evaluate(share.first, share.count);
     all_ranks_well();
     return gather_on_all(mine);
+}
+
+const block_exchange& rank_exchange() {
+    class ranks_as_holders final : public block_exchange {
+    public:
+        std::vector<double> gather(std::span<const double> mine) const override {
+            all_ranks_well();
+            return gather_on_all(std::vector<double>(mine.begin(), mine.end()));
+        }
+        std::vector<double> gather_on_first(std::span<const double> mine) const override {
+            all_ranks_well();
+            return gather_on_root(std::vector<double>(mine.begin(), mine.end()));
+        }
+        bool is_first() const override { return is_root_rank(); }
+    };
+    static const ranks_as_holders exchange;
+    return exchange;
 }
 
 std::size_t sum_on_root(std::size_t mine) {

@@ -16,17 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/school_blocks.hpp"
+
 namespace pathways {
 
-/// A contiguous range of items (draws, sample rows) one rank works on.
-struct work_share {
-    std::size_t first = 0;
-    std::size_t count = 0;
-};
-
-/// Rank `rank`'s share of `items` split over `ranks`: contiguous ranges in rank order, the first
-/// `items % ranks` ranks one item more.
-work_share share_of(std::size_t items, int rank, int ranks);
+/// This rank's share of `items` split over the ranks (engine/school_blocks.hpp's share_of).
+work_share share_of_this_rank(std::size_t items);
 
 /// True when an MPI launcher started this process (Open MPI's OMPI_COMM_WORLD_SIZE, PMIx's
 /// PMIX_RANK or Slurm/MPICH's PMI_SIZE is set): only then is MPI initialised.
@@ -84,5 +79,10 @@ std::vector<double> spread_over_ranks(std::size_t items,
 
 /// The sum over ranks of a count, on rank 0 (the rank's own count elsewhere).
 std::size_t sum_on_root(std::size_t mine);
+
+/// The ranks as holders of school blocks (`--split schools`): rank r holds the r-th share of the
+/// blocks, rank 0 is the first holder. Each exchange first agrees that every rank is well, so a
+/// failed rank stops the others there (rank_failed) instead of leaving them waiting.
+const block_exchange& rank_exchange();
 
 }  // namespace pathways

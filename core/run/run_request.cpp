@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "run/ranks.hpp"
+
 namespace pathways {
 namespace {
 
@@ -51,6 +53,7 @@ bool check(const run_request& request, const plugin_registry& plugins, diagnosti
     check_range(request.draws, draws_limits, found);
     check_range(request.seed, seed_limits, found);
     check_range(request.min_n, min_n_limits, found);
+    check_range(request.schools_per_block, schools_per_block_limits, found);
     if (request.effect_model && plugins.find(request.effect_model->value) == nullptr) {
         error_at(found, request.effect_model->origin, plugins.unknown_model_message(request.effect_model->value));
     }
@@ -69,6 +72,10 @@ scenario_overrides overrides_of(const run_request& request) {
     if (request.seed) overrides.seed = static_cast<std::uint64_t>(request.seed->value);
     overrides.skip_settings_of_other_models = request.skip_settings_of_other_models;
     if (request.min_n) overrides.min_n = request.min_n->value;
+    if (request.schools_per_block)
+        overrides.schools_per_block = static_cast<std::size_t>(request.schools_per_block->value);
+    if (request.split_schools) overrides.split = scenario_overrides::school_split{
+        static_cast<std::size_t>(this_rank()), static_cast<std::size_t>(rank_count())};
     return overrides;
 }
 

@@ -35,6 +35,7 @@ struct integer_limits {
 inline constexpr integer_limits draws_limits{0, max_draws};
 inline constexpr integer_limits seed_limits{0, max_seed};
 inline constexpr integer_limits min_n_limits{1, 1'000'000};
+inline constexpr integer_limits schools_per_block_limits{1, 1'000'000'000};
 
 /// Reads an integer option's text (`--draws 2.5`, `--seed 18446744073709551616`); an error naming the
 /// option when it is not an integer or outside `limits`.
@@ -62,6 +63,10 @@ struct run_request {
     bool suppression = true;       ///< false: --no-suppression
     bool sustained_course = true;  ///< also report the plan as if it were sustained
     bool keep_draws = false;       ///< keep per-draw values of the comparable rows (compare)
+    /// `--split schools`: ranks split the population's school blocks (each holds only its blocks'
+    /// cells and runs every draw over them) instead of the draws. Only `run` offers it.
+    bool split_schools = false;
+    std::optional<setting<std::int64_t>> schools_per_block;  ///< --schools-per-block
     std::vector<std::string> command_line;
 };
 

@@ -260,8 +260,8 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     prepare_engine_order();
     prepare_membership_patterns();
     prepare_baseline_levels();
-    prepare_baseline_proficient();
     prepare_baseline_shares();
+    prepare_baseline_proficient();
 }
 
 void simulation::prepare_blocks() {
@@ -518,7 +518,9 @@ void simulation::prepare_head_counts() {
     const std::size_t per_block = subgroups_.size() * years;
     std::vector<double> partials(blocks_.count * per_block, 0.0);  // [b][g * years + y]
     for (std::size_t g = 0; g < subgroups_.size(); ++g) {
-        for (std::size_t y = 0; y < years; ++y) {
+        // A group whose members stay the same is counted once, in the final year's slot.
+        const bool by_year = !subgroups_[g].cells_by_year.empty();
+        for (std::size_t y = by_year ? 0 : years - 1; y < years; ++y) {
             for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y)))
                 partials[block_of_cell(c) * per_block + g * years + y] += inputs_.cells.students[c];
         }
@@ -664,8 +666,6 @@ void simulation::prepare_engine_order() {
         if (keys.test(a, 0) != keys.test(b, 0) || block_of_cell(a) == block_of_cell(b)) return keys.less(a, b);
         return block_of_cell(a) < block_of_cell(b);
     });
-    engine_position_.assign(cell_count, 0);
-    for (std::size_t i = 0; i < cell_count; ++i) engine_position_[order[i]] = static_cast<std::uint32_t>(i);
 
     ordered_ = {in_engine_order(cells.race, order),       in_engine_order(cells.ell, order),
                 in_engine_order(cells.frl, order),        in_engine_order(cells.sped, order),
@@ -1630,19 +1630,29 @@ void simulation::prepare_baseline_proficient() {
     const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
     const std::size_t groups = subgroups_.size();
     const std::size_t scales = proficiency_cuts_.size();
+    const std::size_t strata = stratum_count();
     const std::size_t per_block = years * groups * scales;
     std::vector<double> partials(blocks_.count * per_block, 0.0);  // [b][(y * groups + g) * scales + p]
+    std::vector<double> shares;
+    std::vector<double> sums(strata);
     for (std::size_t p = 0; p < scales; ++p) {
-        const proficiency_scale& scale = proficiency_cuts_[p];
-        const double* values = stored_initial(scale.node);
+        // The share at the baseline level itself: the first baseline share row where the scale has no
+        // trend, else the CDF of the initial values (the rows add the trend).
+        const double* stratum_shares = baseline_share_sums_.data() + baseline_share_row_[p] * strata;
+        if (!proficiency_trends_[p].empty()) {
+            const proficiency_scale& scale = proficiency_cuts_[p];
+            const double* initial = stored_initial(scale.node);
+            shares.resize(all_cells_.size);
+            for (std::size_t i = 0; i < shares.size(); ++i) shares[i] = (initial[i] - scale.cut) / scale.within_cell_sd;
+            stats::normal_cdf(shares, shares);
+            stratum_sums(shares.data(), sums.data());
+            stratum_shares = sums.data();
+        }
         for (std::size_t y = 0; y < years; ++y) {
             for (std::size_t g = 0; g < groups; ++g) {
                 const std::size_t at = (y * groups + g) * scales + p;
-                for (std::uint32_t c : subgroups_[g].cells_in(static_cast<int>(y))) {
-                    const double value = values[engine_position_[c]];
-                    partials[block_of_cell(c) * per_block + at] +=
-                        inputs_.cells.students[c] * stats::normal_cdf((value - scale.cut) / scale.within_cell_sd);
-                }
+                for (std::uint32_t s : group_strata_[y * groups + g])
+                    partials[stratum_block_[s] * per_block + at] += stratum_shares[s];
             }
         }
     }

@@ -350,7 +350,6 @@ private:
     // evaluate the reached cells alone as one contiguous range; within each part, cells that belong
     // to the same reported subgroups in every year (a stratum) are adjacent, so a subgroup mean is a
     // sum of a few contiguous per-stratum sums.
-    std::vector<std::uint32_t> engine_position_;  ///< per input cell: its position in engine order
     struct ordered_cells {
         std::vector<std::uint8_t> race, ell, frl, sped, grade_band;
         std::vector<double> students;

@@ -448,8 +448,13 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
         });
     } else {
         // Every rank runs every draw over its school blocks; a chunk of draws at a time, their block
-        // sums meet on rank 0, which finishes the means and computes the rows.
-        const std::size_t chunk = block * std::max(1u, options.threads) * 4;
+        // sums meet on rank 0, which finishes the means and computes the rows. A chunk keeps every
+        // thread busy with a few blocks of draws, unless rank 0 would receive over 64 MiB of sums:
+        // then a block of draws a thread.
+        const std::size_t busy = block * std::max(1u, options.threads);
+        const double sums_a_draw = 3.0 * static_cast<double>(sim.population_blocks() * sim.sums_per_block()) * 8.0;
+        const auto fit = static_cast<std::size_t>(64.0 * (1 << 20) / sums_a_draw) / block * block;
+        const std::size_t chunk = std::max(busy, std::min(4 * busy, fit));
         drawn_block kept(chunk);
         for (std::size_t chunk_first = 0; chunk_first < result.draws && !cancelled.load(); chunk_first += chunk) {
             const std::size_t count = std::min(chunk, result.draws - chunk_first);

@@ -325,7 +325,6 @@ std::shared_ptr<const model_handle> with_parameter_priors(const model_handle& mo
     return copy;
 }
 
-
 /// The school blocks a run holds: every block, or its part of them under `--split schools`.
 school_blocks blocks_to_hold(std::size_t schools, const scenario_overrides& overrides, const scenario& spec,
                              diagnostics& found) {
@@ -337,8 +336,9 @@ school_blocks blocks_to_hold(std::size_t schools, const scenario_overrides& over
     const work_share share = share_of(population_blocks, overrides.split->part, overrides.split->parts);
     if (share.count == 0) {
         spec.where.error(found, "/district",
-                         std::to_string(overrides.split->parts) + " ranks for the " + std::to_string(population_blocks) +
-                             " school blocks of " + std::to_string(blocks.schools_per_block) +
+                         std::to_string(overrides.split->parts) + " ranks for the " +
+                             std::to_string(population_blocks) + " school blocks of " +
+                             std::to_string(blocks.schools_per_block) +
                              " schools this district has; expected at most one rank a block with --split schools "
                              "(fewer ranks, a smaller --schools-per-block, or --split draws)");
     }
@@ -463,8 +463,8 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     }
     loaded.blocks = blocks_to_hold(loaded.schools.size(), overrides, spec, found);
     if (!found.has_errors()) {
-        loaded.cells = cells_of_blocks(loaded.schools, loaded.blocks, to_seed_table(district->seed),
-                                       loaded.population, found);
+        loaded.cells =
+            cells_of_blocks(loaded.schools, loaded.blocks, to_seed_table(district->seed), loaded.population, found);
     }
     loaded.spec = std::move(spec);
     loaded.district = std::move(*district);

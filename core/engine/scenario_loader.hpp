@@ -13,9 +13,9 @@
 
 #include "common/diagnostics.hpp"
 #include "common/scenario_types.hpp"
+#include "engine/school_blocks.hpp"
 #include "graph/model_graph.hpp"
 #include "plugin/registry.hpp"
-#include "engine/school_blocks.hpp"
 #include "population/cells.hpp"
 #include "population/school.hpp"
 
@@ -71,7 +71,7 @@ struct loaded_scenario {
     std::vector<school> schools;
     population_cells cells;
     population_report population;
-    school_blocks blocks;  ///< the school blocks `cells` hold (no exchange: the run layer sets it)
+    school_blocks blocks;                 ///< the school blocks `cells` hold (no exchange: the run layer sets it)
     const model_handle* model = nullptr;  ///< owned by the registry (which must outlive this), or by the next
     /// A copy of the registry's model with replaced parameter priors, when overrides replace any.
     std::shared_ptr<const model_handle> model_with_priors;

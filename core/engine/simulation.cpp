@@ -313,7 +313,8 @@ double simulation::population_sum(std::span<const double> values) const {
     std::vector<double> partials(blocks_.count);
     for (std::size_t b = 0; b < blocks_.count; ++b) {
         const std::size_t begin = block_cell_begin_[b];
-        partials[b] = dot(inputs_.cells.students.data() + begin, values.data() + begin, block_cell_begin_[b + 1] - begin);
+        partials[b] =
+            dot(inputs_.cells.students.data() + begin, values.data() + begin, block_cell_begin_[b + 1] - begin);
     }
     return over_blocks(partials, 1).front();
 }
@@ -326,7 +327,8 @@ double simulation::solve_cut_score(std::span<const double> levels, double sd, do
     const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
     std::vector<double> distinct(levels.begin(), levels.end());
     std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end(), [&](double a, double b) { return bits(a) == bits(b); }),
+    distinct.erase(std::unique(distinct.begin(), distinct.end(),
+                               [&](double a, double b) { return bits(a) == bits(b); }),
                    distinct.end());
     std::vector<std::uint32_t> level_of(levels.size());
     for (std::size_t c = 0; c < levels.size(); ++c) {

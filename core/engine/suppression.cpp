@@ -15,8 +15,8 @@ namespace {
 Eigen::MatrixXd group_patterns(const simulation& sim, int year) {
     const auto& groups = sim.subgroups();
     const auto& patterns = sim.membership_patterns(year);
-    Eigen::MatrixXd incidence = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(groups.size()),
-                                                      static_cast<Eigen::Index>(patterns.size()));
+    Eigen::MatrixXd incidence =
+        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(groups.size()), static_cast<Eigen::Index>(patterns.size()));
     for (std::size_t column = 0; column < patterns.size(); ++column) {
         for (std::size_t g = 0; g < groups.size(); ++g) {
             if (patterns[column][g]) incidence(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(column)) = 1.0;

@@ -36,9 +36,9 @@ std::unique_ptr<simulation> build(const run_request& request, const loaded_scena
 /// Under `--split schools` each rank fitted its own schools: the population's report over every rank
 /// (most IPF cycles, the worst fit and its school, the students), the same on every rank.
 void report_every_rank(population_report& report) {
-    const std::vector<double> every = rank_exchange().gather(std::vector<double>{
-        static_cast<double>(report.max_iterations), report.worst_max_error, static_cast<double>(report.worst_school),
-        report.total_students});
+    const std::vector<double> every =
+        rank_exchange().gather(std::vector<double>{static_cast<double>(report.max_iterations), report.worst_max_error,
+                                                   static_cast<double>(report.worst_school), report.total_students});
     report.max_iterations = 0;
     report.worst_max_error = 0.0;
     report.total_students = 0.0;

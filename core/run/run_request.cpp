@@ -74,8 +74,9 @@ scenario_overrides overrides_of(const run_request& request) {
     if (request.min_n) overrides.min_n = request.min_n->value;
     if (request.schools_per_block)
         overrides.schools_per_block = static_cast<std::size_t>(request.schools_per_block->value);
-    if (request.split_schools) overrides.split = scenario_overrides::school_split{
-        static_cast<std::size_t>(this_rank()), static_cast<std::size_t>(rank_count())};
+    if (request.split_schools)
+        overrides.split = scenario_overrides::school_split{static_cast<std::size_t>(this_rank()),
+                                                           static_cast<std::size_t>(rank_count())};
     return overrides;
 }
 

@@ -161,3 +161,25 @@ TEST_CASE("gaps on a profile whose baselines have no race offsets are refused wi
               "offsets for race") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(folder.path() / "out" / "projection.csv"));
 }
+
+TEST_CASE("run --split schools in one process writes the bytes of a run that splits nothing", "[cli][run]") {
+    scratch_folder out("split-schools");
+    const std::string common = "run scenarios/denver-scale-up.json --draws 9 --schools-per-block 16 --quiet --out '";
+    REQUIRE(run_cli(common + (out.path() / "plain").string() + "'").exit_code == 0);
+    REQUIRE(run_cli(common + (out.path() / "split").string() + "' --split schools").exit_code == 0);
+    CHECK(read_text(out.path() / "plain" / "projection.csv") == read_text(out.path() / "split" / "projection.csv"));
+    CHECK(read_text(out.path() / "plain" / "projection.json") == read_text(out.path() / "split" / "projection.json"));
+}
+
+TEST_CASE("run refuses an unknown --split and a block of no schools, naming the option", "[cli][run]") {
+    scratch_folder out("split-refused");
+    const std::string common =
+        "run scenarios/denver-scale-up.json --draws 2 --quiet --out '" + out.path().string() + "'";
+    const auto unknown = run_cli(common + " --split cells");
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.output, Catch::Contains("--split"));
+    const auto empty_block = run_cli(common + " --schools-per-block 0");
+    CHECK(empty_block.exit_code == 2);
+    CHECK_THAT(empty_block.output, Catch::Contains("--schools-per-block: 0 is out of range"));
+    CHECK_FALSE(std::filesystem::exists(out.path() / "projection.csv"));
+}

@@ -137,7 +137,8 @@ TEST_CASE("school blocks: work shares are contiguous, in order, the first ones a
     CHECK(share_of(1, 1, 2).count == 0);
 }
 
-TEST_CASE("school blocks: three holders of Denver's 13 blocks give the bits of one simulation holding all", "[blocks]") {
+TEST_CASE("school blocks: three holders of Denver's 13 blocks give the bits of one simulation holding all",
+          "[blocks]") {
     const denver d(16);
     diagnostics found;
     const simulation whole(d.inputs(d.loaded->cells, d.loaded->blocks), found);

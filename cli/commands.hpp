@@ -37,6 +37,12 @@ int graph_command(const graph_options& options);
 int plugins_command(const plugin_options& plugins);
 int describe_command(const std::string& model, const plugin_options& plugins);
 
+/// `--split` and `--schools-per-block`: what MPI ranks split, and the population's blocks of schools.
+struct split_options {
+    std::string split = "draws";                   ///< draws or schools
+    std::optional<std::string> schools_per_block;  ///< checked by the run layer (run_request.hpp)
+};
+
 struct run_options {
     std::string scenario_file;
     std::string variant = "base";
@@ -55,8 +61,7 @@ struct run_options {
     bool report = false;               ///< also write report.html
     bool per_draw = false;             ///< also write draws.csv and inputs.csv
     bool detail = false;               ///< --detail: every table, not the one-screen summary
-    std::string split = "draws";       ///< --split: what MPI ranks split, draws or schools
-    std::optional<std::string> schools_per_block;  ///< checked by the run layer
+    split_options split;
     std::vector<std::string> command_line;
 };
 int run_command(const run_options& options, const plugin_options& plugins);

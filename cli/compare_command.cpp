@@ -402,6 +402,7 @@ int compare_command(const compare_options& options, const plugin_options& plugin
         request.threads = threads;
         request.sustained_course = false;
         request.command_line = options.command_line;
+        apply_split(options.split, request, found);
         requests.push_back(std::move(request));
         if (found.has_errors()) throw input_error(found);
     }
@@ -446,6 +447,8 @@ int compare_models_command(const compare_models_options& options, const plugin_o
         request.threads = threads;
         request.sustained_course = false;
         request.command_line = options.command_line;
+        apply_split(options.split, request, found);
+        if (found.has_errors()) throw input_error(found);
         requests.push_back(std::move(request));
     }
     std::vector<const model_handle*> handles;

@@ -22,6 +22,7 @@ struct compare_options {
     bool force = false;
     bool quiet = false;
     bool detail = false;  ///< --detail: the full side-by-side table, not the one-screen summary
+    split_options split;
     std::vector<std::string> command_line;
 };
 int compare_command(const compare_options& options, const plugin_options& plugins);
@@ -39,6 +40,7 @@ struct compare_models_options {
     bool force = false;
     bool quiet = false;
     std::size_t top = 10;  ///< rows shown under "where they disagree most"
+    split_options split;
     std::vector<std::string> command_line;
 };
 int compare_models_command(const compare_models_options& options, const plugin_options& plugins);

@@ -57,6 +57,19 @@ void add_parameter_options(CLI::App& command, parameter_options& options) {
                        "Pin the parameters of a parameter file, e.g. one `pathways calibrate` wrote (repeatable)");
 }
 
+void add_split_options(CLI::App& command, split_options& options) {
+    command
+        .add_option("--split", options.split,
+                    "Under MPI, what the ranks split: draws (default) or schools (each rank holds and runs only its "
+                    "blocks of schools, for populations larger than one machine's memory)")
+        ->check(CLI::IsMember({"draws", "schools"}));
+    command
+        .add_option("--schools-per-block", options.schools_per_block,
+                    "Schools per block, the unit in which the population is summed and split (default: 2048); "
+                    "results depend on it in the last digits only")
+        ->type_name("INT");
+}
+
 void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("scenario", options.scenario_file, "Scenario file (JSON, format v1)")->required();
     command.add_option("--variant", options.variant, "Variant to run (default: base)");
@@ -79,16 +92,7 @@ void add_run_options(CLI::App& command, run_options& options) {
         ->type_name("INT");
     command.add_flag("--no-suppression", options.no_suppression,
                      "Publish small groups too; stamps every output NOT FOR PUBLIC RELEASE");
-    command
-        .add_option("--split", options.split,
-                    "Under MPI, what the ranks split: draws (default) or schools (each rank holds and runs only its "
-                    "blocks of schools, for populations larger than one machine's memory)")
-        ->check(CLI::IsMember({"draws", "schools"}));
-    command
-        .add_option("--schools-per-block", options.schools_per_block,
-                    "Schools per block, the unit in which the population is summed and split (default: 2048); "
-                    "results depend on it in the last digits only")
-        ->type_name("INT");
+    add_split_options(command, options.split);
 }
 
 /// "unknown command 'rn'; did you mean 'run'?" for a first argument that names no command (exit 2);
@@ -246,6 +250,7 @@ int run_pathways(int argc, char** argv) {
                         "With --db, also store every draw's value of every unsuppressed row (table draws)");
     sweep_cmd->add_flag("--force", sweep.force, "Overwrite existing outputs");
     sweep_cmd->add_flag("--quiet", sweep.quiet, "No progress display");
+    add_split_options(*sweep_cmd, sweep.split);
     add_plugin_options(*sweep_cmd, plugins);
     sensitivity_command_options sensitivity;
     auto* sensitivity_cmd =
@@ -342,6 +347,7 @@ int run_pathways(int argc, char** argv) {
     compare_cmd->add_flag("--quiet", compare.quiet, "No progress display");
     compare_cmd->add_flag("--detail", compare.detail,
                           "Print every subgroup and outcome side by side, not the one-screen summary");
+    add_split_options(*compare_cmd, compare.split);
     add_plugin_options(*compare_cmd, plugins);
     compare_models_options compare_models;
     auto* compare_models_cmd =
@@ -363,6 +369,7 @@ int run_pathways(int argc, char** argv) {
                                    "Folder for models.csv and manifest.json (default: print only)");
     compare_models_cmd->add_flag("--force", compare_models.force, "Overwrite existing outputs");
     compare_models_cmd->add_flag("--quiet", compare_models.quiet, "No progress display");
+    add_split_options(*compare_models_cmd, compare_models.split);
     add_plugin_options(*compare_models_cmd, plugins);
 
     population_options population;

@@ -40,11 +40,7 @@ run_request request_of(const run_options& options) {
     request.all_variants = options.all_variants;
     if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};
     if (options.min_n) request.min_n = integer_option("--min-n", *options.min_n, min_n_limits, found);
-    if (options.schools_per_block) {
-        request.schools_per_block =
-            integer_option("--schools-per-block", *options.schools_per_block, schools_per_block_limits, found);
-    }
-    request.split_schools = options.split == "schools";
+    apply_split(options.split, request, found);
     request.threads = options.threads;
     request.suppression = !options.no_suppression;
     request.sustained_course = true;  // every run reports the plan sustained and with the district's cut risk

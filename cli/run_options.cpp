@@ -18,6 +18,14 @@ run_request base_request(const std::string& scenario_file, const parameter_optio
     return request;
 }
 
+void apply_split(const split_options& options, run_request& request, diagnostics& found) {
+    if (options.schools_per_block) {
+        request.schools_per_block =
+            integer_option("--schools-per-block", *options.schools_per_block, schools_per_block_limits, found);
+    }
+    request.split_schools = options.split == "schools";
+}
+
 run_hooks progress_by_run::hooks(kept_draws keep) {
     run_hooks hooks;
     hooks.started = [this](const std::string& run) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "commands.hpp"
 #include "console.hpp"
 #include "parameter_settings.hpp"
 #include "run/execute.hpp"
@@ -15,6 +16,9 @@ namespace pathways::cli {
 run_request base_request(const std::string& scenario_file, const parameter_options& parameters,
                          const std::optional<std::string>& draws, const std::optional<std::string>& seed,
                          diagnostics& found);
+
+/// `--split` and `--schools-per-block` into the request (errors to `found`).
+void apply_split(const split_options& options, run_request& request, diagnostics& found);
 
 /// One progress line per run, labelled with the run's name; cleared when the runs are done.
 class progress_by_run {

@@ -236,6 +236,8 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     request.threads = options.threads;
     request.sustained_course = false;
     request.command_line = options.command_line;
+    apply_split(options.split, request, found);
+    if (found.has_errors()) throw input_error(found);
     if (options.per_draw && options.db.empty()) {
         found.error("<command line>", 0, 0, "", "--per-draw stores the draws in the database; expected --db FILE too");
         throw input_error(found);
@@ -252,8 +254,9 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     run_hooks hooks = progress.hooks();
     hooks.keep_every_draw = options.per_draw;
     // As many points at a time as there are ranks (one without MPI): their draws, end to end, are
-    // split over the ranks, so a sweep of few draws a point keeps every rank busy.
-    const auto points_at_a_time = static_cast<std::size_t>(rank_count());
+    // split over the ranks, so a sweep of few draws a point keeps every rank busy. Ranks that split
+    // the schools run every draw of a point together, one point at a time.
+    const auto points_at_a_time = request.split_schools ? 1 : static_cast<std::size_t>(rank_count());
     for (std::size_t begin = 0; begin < points.size(); begin += points_at_a_time) {
         const std::size_t end = std::min(points.size(), begin + points_at_a_time);
         run_results results = execute(points_plan(request, specs, begin, end, registry), hooks);

@@ -25,6 +25,7 @@ struct sweep_options {
     bool all_years = false;
     bool per_draw = false;  ///< also store every draw of every unsuppressed row in the database (--db)
     bool quiet = false;
+    split_options split;
     std::vector<std::string> command_line;
 };
 int sweep_command(const sweep_options& options, const plugin_options& plugins);

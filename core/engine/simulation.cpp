@@ -277,15 +277,11 @@ void simulation::prepare_blocks() {
         while (c < cells.size() && block_of_cell(c) == b) ++c;
     }
     if (c != cells.size()) throw std::logic_error("simulation: cells are not in the order of their schools' blocks");
-    std::vector<double> partials(2 * blocks_.count, 0.0);  // [b * 2]: cells, then students
+    std::vector<double> students(blocks_.count, 0.0);
     for (std::size_t b = 0; b < blocks_.count; ++b) {
-        partials[2 * b] = static_cast<double>(block_cell_begin_[b + 1] - block_cell_begin_[b]);
-        for (std::size_t i = block_cell_begin_[b]; i < block_cell_begin_[b + 1]; ++i)
-            partials[2 * b + 1] += cells.students[i];
+        for (std::size_t i = block_cell_begin_[b]; i < block_cell_begin_[b + 1]; ++i) students[b] += cells.students[i];
     }
-    const std::vector<double> totals = over_blocks(partials, 2);
-    population_cells_ = totals[0];
-    population_students_ = totals[1];
+    population_students_ = over_blocks(students, 1).front();
 }
 
 std::vector<double> simulation::over_blocks(std::span<const double> partials, std::size_t per_block) const {

@@ -189,9 +189,6 @@ public:
     [[nodiscard]] const std::vector<std::vector<bool>>& membership_patterns(int year) const {
         return membership_patterns_[static_cast<std::size_t>(year_or_final(year))];
     }
-    /// Cells and students of the whole population (every holder's).
-    [[nodiscard]] double cells_in_population() const { return population_cells_; }
-    [[nodiscard]] double students_in_population() const { return population_students_; }
 
 private:
     struct workspace;
@@ -280,8 +277,7 @@ private:
     std::size_t population_blocks_ = 1;
     std::vector<std::size_t> block_cell_begin_;  ///< per block held, and one past the last: its first input cell
     std::vector<std::uint32_t> stratum_block_;   ///< per stratum: the block (among those held) of its cells
-    double population_cells_ = 0.0;
-    double population_students_ = 0.0;
+    double population_students_ = 0.0;           ///< every holder's
     void prepare_blocks();
     [[nodiscard]] std::size_t block_of_cell(std::size_t cell) const {
         return inputs_.cells.school[cell] / blocks_.schools_per_block - blocks_.first;

@@ -106,6 +106,7 @@ population_cells synthesize_population(const std::vector<school>& schools, const
         append_cells(s, index, fit->shares, cells);
         report.total_students += static_cast<double>(s.enrollment);
     }
+    report.cells = cells.size();
     return cells;
 }
 

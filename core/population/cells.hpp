@@ -40,6 +40,7 @@ struct population_report {
     double worst_max_error = 0.0;             ///< largest marginal error of any school
     std::uint32_t worst_school = 0;           ///< the school with that error (0 when there are none)
     double total_students = 0.0;              ///< sum of all cells' students
+    std::size_t cells = 0;                    ///< cells made
 };
 
 /// Turns schools into cells. For each school, in order:

@@ -34,21 +34,25 @@ std::unique_ptr<simulation> build(const run_request& request, const loaded_scena
 }
 
 /// Under `--split schools` each rank fitted its own schools: the population's report over every rank
-/// (most IPF cycles, the worst fit and its school, the students), the same on every rank.
+/// (most IPF cycles, the worst fit and its school, the students and cells), the same on every rank.
 void report_every_rank(population_report& report) {
+    constexpr std::size_t fields = 5;
     const std::vector<double> every =
         rank_exchange().gather(std::vector<double>{static_cast<double>(report.max_iterations), report.worst_max_error,
-                                                   static_cast<double>(report.worst_school), report.total_students});
+                                                   static_cast<double>(report.worst_school), report.total_students,
+                                                   static_cast<double>(report.cells)});
     report.max_iterations = 0;
     report.worst_max_error = 0.0;
     report.total_students = 0.0;
-    for (std::size_t at = 0; at < every.size(); at += 4) {
+    report.cells = 0;
+    for (std::size_t at = 0; at < every.size(); at += fields) {
         report.max_iterations = std::max(report.max_iterations, static_cast<int>(every[at]));
         if (at == 0 || every[at + 1] > report.worst_max_error) {
             report.worst_max_error = every[at + 1];
             report.worst_school = static_cast<std::uint32_t>(every[at + 2]);
         }
         report.total_students += every[at + 3];
+        report.cells += static_cast<std::size_t>(every[at + 4]);
     }
 }
 

@@ -70,7 +70,7 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
     manifest.inputs.push_back(spec.model_path.empty() ? manifest_input{"model", embedded_model, ""}
                                                       : file_input("model", spec.model_path));
     manifest.inputs.push_back(file_input("plugin", loaded.model->file));
-    manifest.cells = static_cast<double>(loaded.cells.size());
+    manifest.cells = static_cast<double>(loaded.population.cells);
     manifest.students = loaded.population.total_students;
     manifest.ipf_max_iterations = static_cast<std::int64_t>(loaded.population.max_iterations);
     manifest.ipf_worst_error = loaded.population.worst_max_error;
@@ -80,8 +80,6 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
 run_manifest manifest_of(const run_results& results, bool describe_each_run) {
     run_manifest manifest =
         manifest_of(*results.runs.front().loaded, results.command_line, results.threads, results.suppression);
-    // The population of every rank: under `--split schools` this rank's cells are its blocks' only.
-    manifest.cells = results.runs.front().sim->cells_in_population();
     for (const finished_run& run : results.runs) {
         manifest_run entry = describe_each_run ? described_run(run) : manifest_run{};
         entry.name = run.name;

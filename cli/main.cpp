@@ -273,6 +273,7 @@ int run_pathways(int argc, char** argv) {
     sensitivity_cmd->add_option("--out", sensitivity.out_dir, "Folder for sensitivity.csv (default: print only)");
     sensitivity_cmd->add_flag("--force", sensitivity.force, "Overwrite an existing sensitivity.csv");
     sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "No progress display");
+    add_split_options(*sensitivity_cmd, sensitivity.split);
     add_plugin_options(*sensitivity_cmd, plugins);
 
     anchors_options anchors;

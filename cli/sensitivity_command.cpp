@@ -120,6 +120,8 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     if (found.has_errors()) throw input_error(found);
     request.variant = options.variant;
     request.threads = options.threads;
+    apply_split(options.split, request, found);
+    if (found.has_errors()) throw input_error(found);
     auto plan = prepare(request, registry, found);
     if (!plan) throw input_error(found);
     const auto& loaded = plan->runs.front().loaded;
@@ -147,8 +149,13 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     }
 
     progress_display progress("sensitivity", options.quiet);
-    sensitivity_options analysis{options.base_samples, options.bootstrap, loaded->spec.seed, options.threads,
-                                 progress.callback(),  &interrupted(),    spread_over_ranks};
+    sensitivity_options analysis{options.base_samples,
+                                 options.bootstrap,
+                                 loaded->spec.seed,
+                                 options.threads,
+                                 progress.callback(),
+                                 &interrupted(),
+                                 request.split_schools ? values_of_first_rank : spread_over_ranks};
     const sensitivity_report report = analyse_sensitivity(sim, *target, analysis);
     if (report.cancelled || interrupted()) {
         return interrupted_exit();

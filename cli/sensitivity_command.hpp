@@ -27,6 +27,7 @@ struct sensitivity_command_options {
     std::string out_dir;
     bool force = false;
     bool quiet = false;
+    split_options split;
 };
 int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins);
 

@@ -4,14 +4,12 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "engine/costs.hpp"
+#include "engine/draw_runner.hpp"
 #include "engine/suppression.hpp"
-#include "engine/worker_threads.hpp"
 #include "stats/normal.hpp"
 
 namespace pathways {
@@ -321,51 +319,6 @@ void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostic
     }
 }
 
-namespace {
-
-/// A block of draws with their parameters and outcomes, reused from block to block.
-struct drawn_block {
-    std::vector<draw_parameters> parameters;
-    std::vector<draw_result> outcomes;
-    std::vector<run_aggregates> sustained;
-    std::vector<block_draw> draws;
-
-    explicit drawn_block(std::size_t size) : parameters(size), outcomes(size), sustained(size), draws(size) {}
-
-    /// Samples draws [first_draw, first_draw + count) (the central one when `central`) and runs them.
-    void run(const simulation& sim, const projection_options& options, bool central, std::size_t first_draw,
-             std::size_t count) {
-        for (std::size_t i = 0; i < count; ++i) {
-            if (central) parameters[i] = sim.central_parameters();
-            else sim.sample_parameters(options.seed, first_draw + i, parameters[i]);
-            // Only a draw whose program is cut differs when sustained; the others are not rerun.
-            draws[i] = {&parameters[i], &outcomes[i], options.sustained_course ? &sustained[i] : nullptr, false};
-        }
-        sim.run_block(std::span(draws.data(), count), options.tile_cells);
-    }
-    /// Draw i's runs as the metric rows read them.
-    [[nodiscard]] draw_runs runs_of(std::size_t i) const {
-        return {draws[i].reran ? sustained[i] : outcomes[i].scenario, outcomes[i].scenario,
-                outcomes[i].business_as_usual};
-    }
-    /// Swaps `from`'s first `count` draws into this block's draws from `at` on (storage goes back and forth).
-    void take(std::size_t at, drawn_block& from, std::size_t count) {
-        for (std::size_t i = 0; i < count; ++i) {
-            std::swap(outcomes[at + i], from.outcomes[i]);
-            std::swap(sustained[at + i], from.sustained[i]);
-            draws[at + i].reran = from.draws[i].reran;
-        }
-    }
-    /// Draw i's runs, each once: business as usual, the scenario and, when rerun, its sustained course.
-    void add_runs(std::size_t i, std::vector<run_aggregates*>& runs) {
-        runs.push_back(&outcomes[i].business_as_usual);
-        runs.push_back(&outcomes[i].scenario);
-        if (draws[i].reran) runs.push_back(&sustained[i]);
-    }
-};
-
-}  // namespace
-
 projection_draws run_draws(const simulation& sim, const scenario& spec, const projection_options& options) {
     projection_draws result;
     result.rows = describe_rows(sim, spec, options);
@@ -393,82 +346,24 @@ projection_draws run_draws(const simulation& sim, const scenario& spec, const pr
     result.values.assign(result.draws * result.rows.size(), not_a_number);
     result.cut_years.assign(result.draws, std::nullopt);
 
-    // Business as usual's one resting run happens here, on the calling thread: with school blocks
-    // split over ranks it meets the other ranks, which only the calling thread may do.
-    (void)sim.business_as_usual_at_rest();
-    std::atomic<std::size_t> done{0};
+    draw_run_options run_options{options.threads,          options.block_draws, options.tile_cells,
+                                 options.sustained_course, options.cancel,      options.progress};
     std::atomic<std::size_t> cut_draws{0};
-    std::atomic<bool> cancelled{false};
-    const auto row_values = [&](std::size_t draw, const draw_runs& runs) {
-        double* out = result.values.data() + draw * result.rows.size();
-        for (std::size_t r = 0; r < result.rows.size(); ++r) out[r] = row_value(result.rows[r], sim, runs, pairs);
-    };
-    // Runs draws [first, first + count) of the range, threads taking blocks of draws in turn (dynamic
-    // scheduling); `finished(first, count, block)` takes each block's outcomes on its thread. A draw's
-    // bits depend neither on its block nor on its thread.
-    const std::size_t block = std::max<std::size_t>(1, options.block_draws);
-    const auto run_range = [&](std::size_t range_first, std::size_t range_count, const auto& finished) {
-        const std::size_t blocks = (range_count + block - 1) / block;
-        std::atomic<std::size_t> next{0};
-        std::exception_ptr failure;
-        std::mutex failure_mutex;
-        auto worker = [&] {
-            drawn_block drawn(block);
-            for (std::size_t b = next++; b < blocks; b = next++) {
-                if ((options.cancel && options.cancel->load()) || cancelled.load()) {
-                    cancelled = true;
-                    return;
-                }
-                const std::size_t first = range_first + b * block;
-                const std::size_t count = std::min(block, range_first + range_count - first);
-                try {
-                    drawn.run(sim, options, central, first_draw + first, count);
-                    for (std::size_t i = 0; i < count; ++i) {
-                        if (drawn.parameters[i].cut_year) ++cut_draws;
-                        result.cut_years[first + i] = drawn.parameters[i].cut_year;
-                    }
-                    finished(first, count, drawn);
-                } catch (...) {
-                    const std::lock_guard lock(failure_mutex);
-                    if (!failure) failure = std::current_exception();
-                    cancelled = true;
-                    return;
-                }
-                const std::size_t finished_draws = done += count;
-                if (options.progress) options.progress(finished_draws, result.draws);
-            }
-        };
-        const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(blocks)));
-        run_on_threads(threads, worker, cancelled);
-        if (failure) std::rethrow_exception(failure);
-    };
-    if (sim.holds_every_block()) {
-        run_range(0, result.draws, [&](std::size_t first, std::size_t count, drawn_block& drawn) {
-            for (std::size_t i = 0; i < count; ++i) row_values(first + i, drawn.runs_of(i));
+    const bool completed = run_draws_of(
+        sim, result.draws, run_options,
+        [&](std::size_t i, draw_parameters& parameters) {
+            if (central) parameters = sim.central_parameters();
+            else sim.sample_parameters(options.seed, first_draw + i, parameters);
+        },
+        [&](std::size_t i, const finished_draw& draw) {
+            if (draw.parameters.cut_year) ++cut_draws;
+            result.cut_years[i] = draw.parameters.cut_year;
+            const draw_runs runs{draw.sustained != nullptr ? *draw.sustained : draw.runs.scenario, draw.runs.scenario,
+                                 draw.runs.business_as_usual};
+            double* out = result.values.data() + i * result.rows.size();
+            for (std::size_t r = 0; r < result.rows.size(); ++r) out[r] = row_value(result.rows[r], sim, runs, pairs);
         });
-    } else {
-        // Every rank runs every draw over its school blocks; a chunk of draws at a time, their block
-        // sums meet on rank 0, which finishes the means and computes the rows. A chunk keeps every
-        // thread busy with a few blocks of draws, unless rank 0 would receive over 64 MiB of sums:
-        // then a block of draws a thread.
-        const std::size_t busy = block * std::max(1u, options.threads);
-        const double sums_a_draw = 3.0 * static_cast<double>(sim.population_blocks() * sim.sums_per_block()) * 8.0;
-        const auto fit = static_cast<std::size_t>(64.0 * (1 << 20) / sums_a_draw) / block * block;
-        const std::size_t chunk = std::max(busy, std::min(4 * busy, fit));
-        drawn_block kept(chunk);
-        for (std::size_t chunk_first = 0; chunk_first < result.draws && !cancelled.load(); chunk_first += chunk) {
-            const std::size_t count = std::min(chunk, result.draws - chunk_first);
-            run_range(chunk_first, count, [&](std::size_t first, std::size_t n, drawn_block& drawn) {
-                kept.take(first - chunk_first, drawn, n);
-            });
-            if (cancelled.load()) break;
-            std::vector<run_aggregates*> runs;
-            for (std::size_t i = 0; i < count; ++i) kept.add_runs(i, runs);
-            if (!sim.finish_across_holders(runs)) continue;
-            for (std::size_t i = 0; i < count; ++i) row_values(chunk_first + i, kept.runs_of(i));
-        }
-    }
-    result.cancelled = cancelled.load();
+    result.cancelled = !completed;
     result.cut.cut_draws = cut_draws.load();
     return result;
 }

@@ -1,15 +1,12 @@
 #include "engine/sensitivity_analysis.hpp"
 
 #include <algorithm>
-#include <exception>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "common/subgroup.hpp"
 #include "common/text_safety.hpp"
+#include "engine/draw_runner.hpp"
 #include "engine/suppression.hpp"
-#include "engine/worker_threads.hpp"
 #include "stats/distributions.hpp"
 #include "stats/normal.hpp"
 
@@ -74,51 +71,20 @@ std::optional<metric> find_metric(const std::string& name) {
 }
 
 /// Evaluates the target at every input vector, in blocks of draws spread over threads; results land
-/// by index, so the outcome does not depend on which thread ran what.
+/// by index, so the outcome does not depend on which thread ran what. Where ranks hold the school
+/// blocks, the values are on the first holder only.
 std::vector<double> evaluate_all(const simulation& sim, const sensitivity_target& target,
                                  const std::vector<std::vector<double>>& points, const sensitivity_options& options,
                                  std::size_t done_before, std::size_t total, bool& cancelled) {
     std::vector<double> values(points.size());
-    constexpr std::size_t block = 8;
-    const std::size_t blocks = (points.size() + block - 1) / block;
-    std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> done{done_before};
-    std::atomic<bool> stop{false};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-        std::vector<draw_parameters> parameters(block);
-        std::vector<draw_result> runs(block);
-        std::vector<block_draw> draws(block);
-        for (std::size_t b = next++; b < blocks; b = next++) {
-            if (stop.load() || (options.cancel && options.cancel->load())) {
-                stop = true;
-                return;
-            }
-            const std::size_t first = b * block;
-            const std::size_t count = std::min(block, points.size() - first);
-            try {
-                for (std::size_t i = 0; i < count; ++i) {
-                    parameters[i] = sim.parameters_with(points[first + i]);
-                    draws[i] = {&parameters[i], &runs[i], nullptr, false};
-                }
-                sim.run_block(std::span(draws.data(), count));
-                for (std::size_t i = 0; i < count; ++i) values[first + i] = target_value(sim, target, runs[i]);
-            } catch (...) {
-                const std::lock_guard lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-                stop = true;
-                return;
-            }
-            const std::size_t finished = done += count;
-            if (options.progress) options.progress(finished, total);
-        }
-    };
-    const unsigned threads =
-        std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(std::max<std::size_t>(blocks, 1))));
-    run_on_threads(threads, worker, stop);
-    if (failure) std::rethrow_exception(failure);
-    cancelled = stop.load();
+    draw_run_options run_options{
+        options.threads, 8,    simulation::default_tile_cells, false, options.cancel, options.progress,
+        done_before,     total};
+    const bool completed = run_draws_of(
+        sim, points.size(), run_options,
+        [&](std::size_t i, draw_parameters& parameters) { parameters = sim.parameters_with(points[i]); },
+        [&](std::size_t i, const finished_draw& draw) { values[i] = target_value(sim, target, draw.runs); });
+    cancelled = !completed;
     return values;
 }
 

@@ -305,6 +305,10 @@ bool simulation::on_every_holder(bool mine) const {
     return std::all_of(every.begin(), every.end(), [](double v) { return v != 0.0; });
 }
 
+double simulation::population_mean(std::span<const double> values) const {
+    return population_students_ > 0.0 ? population_sum(values) / population_students_ : 0.0;
+}
+
 double simulation::population_sum(std::span<const double> values) const {
     std::vector<double> partials(blocks_.count);
     for (std::size_t b = 0; b < blocks_.count; ++b) {
@@ -433,12 +437,12 @@ void simulation::prepare_baselines() {
             }
         }
         // Offsets are partial effects; re-centring makes every outcome relative to the district mean.
-        const double mean = population_sum(values) / population_students_;
+        const double mean = population_mean(values);
         for (double& v : values) v -= mean;
         if (baseline.proficient) {
             std::vector<double> squares(values.begin(), values.end());
             for (double& v : squares) v *= v;
-            const double variance = population_sum(squares) / population_students_;
+            const double variance = population_mean(squares);
             // Student-level SD is 1 (outcomes are in student-level SD units): what the cells do not explain is within-cell spread.
             const double within = std::sqrt(std::max(0.1, 1.0 - variance));
             proficiency_cuts_.push_back({*node, solve_cut_score(values, within, *baseline.proficient), within});

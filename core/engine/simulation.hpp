@@ -289,6 +289,8 @@ private:
     [[nodiscard]] bool on_every_holder(bool mine) const;
     /// The students-weighted sum of `values` (per input cell) over the population, block by block.
     [[nodiscard]] double population_sum(std::span<const double> values) const;
+    /// The same over the population's students (0 when it has none).
+    [[nodiscard]] double population_mean(std::span<const double> values) const;
     /// The cut score (SD) at which a share `proficient` of the population's students, in cells with
     /// means `levels` (per input cell) and within-cell SD `sd`, score above it.
     [[nodiscard]] double solve_cut_score(std::span<const double> levels, double sd, double proficient) const;

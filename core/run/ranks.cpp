@@ -175,6 +175,13 @@ const block_exchange& rank_exchange() {
     return exchange;
 }
 
+std::vector<double> values_of_first_rank(std::size_t items,
+                                         const std::function<std::vector<double>(std::size_t, std::size_t)>& evaluate) {
+    const std::vector<double> values = evaluate(0, items);
+    all_ranks_well();
+    return gather_on_all(is_root_rank() ? values : std::vector<double>{});
+}
+
 std::size_t sum_on_root(std::size_t mine) {
     if (!multiple_ranks()) return mine;
     std::size_t total = mine;

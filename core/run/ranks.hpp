@@ -77,6 +77,12 @@ std::vector<double> gather_on_all(const std::vector<double>& mine);
 std::vector<double> spread_over_ranks(std::size_t items,
                                       const std::function<std::vector<double>(std::size_t, std::size_t)>& evaluate);
 
+/// `evaluate(0, items)` on every rank, each over its school blocks (`--split schools`: the first rank
+/// gets the values), then, once every rank is well, the first rank's values on every rank: what
+/// sensitivity_options::spread asks for when the ranks split the schools.
+std::vector<double> values_of_first_rank(std::size_t items,
+                                         const std::function<std::vector<double>(std::size_t, std::size_t)>& evaluate);
+
 /// The sum over ranks of a count, on rank 0 (the rank's own count elsewhere).
 std::size_t sum_on_root(std::size_t mine);
 

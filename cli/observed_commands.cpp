@@ -222,11 +222,6 @@ sdk::prior prior_from(const input_posterior& p) {
     return {sdk::prior_kind::fixed, mean, 0.0, 0.0, 0.0};
 }
 
-bool writable_input(const uncertain_input& input) {
-    return input.applies_to == uncertain_input::target::edge_weight ||
-           input.applies_to == uncertain_input::target::model_parameter;
-}
-
 /// How far the data moved an input: the shift of its mean and the shrinking of its SD, both in prior SDs.
 double movement(const input_posterior& p) {
     if (!(p.prior.sd > 0.0)) return 0.0;
@@ -251,7 +246,7 @@ void print_posterior(std::vector<input_posterior> posterior, std::size_t shown) 
     }
     if (posterior.size() > rows) {
         std::cout << "  ... and " << posterior.size() - rows
-                  << " more inputs, moved less (every edge and parameter is in the parameter file)\n";
+                  << " more inputs, moved less (every input is in the parameter file)\n";
     }
 }
 
@@ -278,9 +273,7 @@ parameter_file calibrated_file(const observed_run& observed, const std::vector<i
     for (const auto& [name, value] : loaded.spec.parameters) file.parameters.push_back({name, value, {}});
     std::sort(file.parameters.begin(), file.parameters.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
-    for (const input_posterior& p : posterior) {
-        if (writable_input(p.input)) file.priors.push_back({p.input.name, prior_from(p), {}});
-    }
+    for (const input_posterior& p : posterior) file.priors.push_back({p.input.name, prior_from(p), {}});
     // In name order, as the file reads back (JSON object keys are read sorted).
     std::sort(file.priors.begin(), file.priors.end(), [](const auto& a, const auto& b) { return a.input < b.input; });
     parameter_provenance& provenance = file.provenance;
@@ -346,12 +339,6 @@ int calibrate_observed_command(const observed_options& options, double discrepan
                      "unreliable and its intervals too narrow. Run more draws (--draws), or, if more draws do not "
                      "help, the observed data disagree with every draw: check the data, or allow for model "
                      "discrepancy (--discrepancy-sd)\n";
-    }
-    const bool implementation_inputs =
-        std::any_of(posterior.begin(), posterior.end(), [](const auto& p) { return !writable_input(p.input); });
-    if (implementation_inputs) {
-        std::cout << "Implementation inputs (ramp, fidelity) are reported only: their priors belong to the "
-                     "scenario's plan, so the file does not replace them.\n";
     }
     const parameter_file file =
         calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size);

@@ -138,15 +138,24 @@ struct wave {
     source_location where;
 };
 
+/// The soonest a drawn ramp reaches half way (years): draws below it are held there.
+inline constexpr double minimum_years_to_half = 0.5;
+
 struct ramp_settings {
     bool instant = false;
     double years_to_half = 2.0;  ///< logistic, 50% at year 2 (Fixsen et al. 2005, NIRN)
     double years_to_90 = 3.5;    ///< 90% at year 3.5 (Fixsen et al. 2005, NIRN)
+    /// A prior of years_to_half itself, from a parameter file's `implementation:years_to_half` (the
+    /// posterior `pathways calibrate --observed` writes); unset: years_to_half plus a drawn shift.
+    std::optional<prior> years_to_half_prior{};
 };
 
 struct fidelity_settings {
     double decay_per_doubling = 0.85;  ///< each doubling of PL schools × 0.85 (Cheung & Slavin 2016; assumed)
     double reference_schools = 6.0;    ///< the six 2015 Denver pilot schools (Early Impact Report)
+    /// A prior of the decay, from a parameter file's `implementation:decay_per_doubling`; unset: a
+    /// truncated normal about decay_per_doubling.
+    std::optional<prior> decay_prior{};
 };
 
 struct program_cut_settings {

@@ -325,6 +325,40 @@ std::shared_ptr<const model_handle> with_parameter_priors(const model_handle& mo
     return copy;
 }
 
+/// The scenario's plan with every `implementation:` prior of `priors` in place, each with its central
+/// value; a prior of a ramp the scenario made instant, or of a fidelity loss it turned off, is an error.
+void with_implementation_priors(scenario& spec, const std::vector<prior_setting>& priors, diagnostics& out) {
+    const auto refuse = [&](const prior_setting& setting, const std::string& why) {
+        out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
+                  "'" + setting.input + "' has nothing to replace: " + why);
+    };
+    for (const prior_setting& setting : priors) {
+        const std::optional<double> central = central_value(setting.prior);
+        if (setting.input == "implementation:years_to_half") {
+            ramp_settings& ramp = spec.plan.ramp;
+            if (ramp.instant) {
+                refuse(setting, "the scenario's ramp is instant; expected a scenario whose schools ramp up");
+                continue;
+            }
+            ramp.years_to_half_prior = setting.prior;
+            if (central) {
+                const double to_90 = ramp.years_to_90 - ramp.years_to_half;
+                ramp.years_to_half = std::max(minimum_years_to_half, *central);
+                ramp.years_to_90 = ramp.years_to_half + to_90;
+            }
+        } else if (setting.input == "implementation:decay_per_doubling") {
+            fidelity_settings& fidelity = spec.plan.fidelity;
+            if (!(fidelity.decay_per_doubling < 1.0)) {
+                refuse(setting,
+                       "the scenario turned fidelity loss off (decay_per_doubling 1); expected a decay below 1");
+                continue;
+            }
+            fidelity.decay_prior = setting.prior;
+            if (central) fidelity.decay_per_doubling = std::clamp(*central, 0.0, 1.0);
+        }
+    }
+}
+
 /// The school blocks a run holds: every block, or its part of them under `--split schools`.
 school_blocks blocks_to_hold(std::size_t schools, const scenario_overrides& overrides, const scenario& spec,
                              diagnostics& found) {
@@ -445,6 +479,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     }
     loaded.model = resolve_model(spec, plugins, overrides, found);
     if (loaded.graph) loaded.graph = with_edge_priors(std::move(loaded.graph), overrides.priors, found);
+    with_implementation_priors(spec, overrides.priors, found);
     if (loaded.model) loaded.model_with_priors = with_parameter_priors(*loaded.model, overrides, found);
     if (loaded.model_with_priors) loaded.model = loaded.model_with_priors.get();
     if (district) loaded.schools = district_schools(*district, found);

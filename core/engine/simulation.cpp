@@ -37,7 +37,28 @@ constexpr double decay_sd = 0.075;
 
 /// The shift of years_to_half around the scenario's value, and the fidelity decay around its own.
 sdk::prior ramp_shift_prior() { return {sdk::prior_kind::truncated_normal, 0.0, years_to_half_sd, -1.0, 1.5}; }
-sdk::prior fidelity_prior(double decay) { return {sdk::prior_kind::truncated_normal, decay, decay_sd, 0.7, 1.0}; }
+
+/// The prior of a draw's years to half way: a parameter file's, else the scenario's value plus the shift.
+sdk::prior years_to_half_prior(const ramp_settings& ramp) {
+    if (ramp.years_to_half_prior) return *ramp.years_to_half_prior;
+    sdk::prior prior = ramp_shift_prior();
+    prior.a += ramp.years_to_half;
+    prior.lower += ramp.years_to_half;
+    prior.upper += ramp.years_to_half;
+    return prior;
+}
+
+/// A decay of 1 means the scenario turned fidelity loss off: only a real decay, or one a parameter
+/// file gives a prior, is uncertain.
+bool decay_is_uncertain(const fidelity_settings& fidelity) {
+    return fidelity.decay_prior || fidelity.decay_per_doubling < 1.0;
+}
+
+/// The prior of a draw's decay: a parameter file's, else a truncated normal about the scenario's value.
+sdk::prior decay_prior(const fidelity_settings& fidelity) {
+    return fidelity.decay_prior.value_or(
+        sdk::prior{sdk::prior_kind::truncated_normal, fidelity.decay_per_doubling, decay_sd, 0.7, 1.0});
+}
 
 /// Nodes whose change is the PL "dose": what the plan sets, and the primary drivers built from it.
 /// The exposure of every cell in business as usual, as a row every lane shares.
@@ -878,15 +899,16 @@ void simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_
     if (!plan.ramp.instant) {
         static const std::uint64_t ramp_stream = stats::stream_id("implementation:ramp");
         stats::counter_rng ramp(seed, draw, ramp_stream);
-        const double shift = stats::sample(ramp_shift_prior(), ramp);
-        p.years_to_half = std::max(0.5, plan.ramp.years_to_half + shift);
+        const double years = plan.ramp.years_to_half_prior
+                                 ? stats::sample(*plan.ramp.years_to_half_prior, ramp)
+                                 : plan.ramp.years_to_half + stats::sample(ramp_shift_prior(), ramp);
+        p.years_to_half = std::max(minimum_years_to_half, years);
         p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
     }
-    // A decay of 1 means the scenario turned fidelity loss off; only a real decay is uncertain.
-    if (plan.fidelity.decay_per_doubling < 1.0) {
+    if (decay_is_uncertain(plan.fidelity)) {
         static const std::uint64_t fidelity_stream = stats::stream_id("implementation:fidelity");
         stats::counter_rng fidelity(seed, draw, fidelity_stream);
-        p.decay_per_doubling = stats::sample(fidelity_prior(plan.fidelity.decay_per_doubling), fidelity);
+        p.decay_per_doubling = std::clamp(stats::sample(decay_prior(plan.fidelity), fidelity), 0.0, 1.0);
     }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
         stats::counter_rng rng(seed, draw, school_streams_[s]);
@@ -917,15 +939,11 @@ std::vector<uncertain_input> simulation::uncertain_inputs() const {
     }
     const implementation_plan& plan = inputs_.spec.plan;
     if (!plan.ramp.instant) {
-        sdk::prior ramp = ramp_shift_prior();
-        ramp.a += plan.ramp.years_to_half;
-        ramp.lower += plan.ramp.years_to_half;
-        ramp.upper += plan.ramp.years_to_half;
-        inputs.push_back({"implementation:years_to_half", ramp, target::years_to_half, 0});
+        inputs.push_back({"implementation:years_to_half", years_to_half_prior(plan.ramp), target::years_to_half, 0});
     }
-    if (plan.fidelity.decay_per_doubling < 1.0) {
-        inputs.push_back({"implementation:decay_per_doubling", fidelity_prior(plan.fidelity.decay_per_doubling),
-                          target::decay_per_doubling, 0});
+    if (decay_is_uncertain(plan.fidelity)) {
+        inputs.push_back(
+            {"implementation:decay_per_doubling", decay_prior(plan.fidelity), target::decay_per_doubling, 0});
     }
     return inputs;
 }
@@ -949,10 +967,10 @@ draw_parameters simulation::parameters_with(std::span<const double> values) cons
                 break;
             }
             case target::years_to_half:
-                p.years_to_half = std::max(0.5, values[i]);
+                p.years_to_half = std::max(minimum_years_to_half, values[i]);
                 p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
                 break;
-            case target::decay_per_doubling: p.decay_per_doubling = values[i]; break;
+            case target::decay_per_doubling: p.decay_per_doubling = std::clamp(values[i], 0.0, 1.0); break;
         }
     }
     return p;

@@ -30,13 +30,19 @@ void read_priors(object_reader& root, parameter_file& file) {
     auto priors = root.optional_child("priors");
     if (!priors || !priors->valid()) return;
     const std::vector<std::string> names = priors->members();
-    if (names.empty()) priors->error("no priors; expected at least one \"edge:FROM->TO\" or \"parameter:NAME\": prior");
+    if (names.empty()) {
+        priors->error(
+            "no priors; expected at least one \"edge:FROM->TO\", \"parameter:NAME\" or \"implementation:FIELD\": "
+            "prior");
+    }
     for (const std::string& name : names) {
         const std::string pointer = priors->pointer_of(name);
         if (!is_prior_input_name(name)) {
             priors->error_at_key(name, "'" + name +
-                                           "' names no uncertain input; expected \"edge:FROM->TO\" or "
-                                           "\"parameter:NAME\", as pathways sensitivity names them");
+                                           "' names no uncertain input; expected \"edge:FROM->TO\", "
+                                           "\"parameter:NAME\", \"implementation:years_to_half\" or "
+                                           "\"implementation:decay_per_doubling\", as pathways sensitivity names "
+                                           "them");
             continue;
         }
         if (const auto prior = json::read_prior(priors->doc(), pointer, priors->out())) {
@@ -126,6 +132,7 @@ std::string observed_provenance(const parameter_provenance& p) {
 }  // namespace
 
 bool is_prior_input_name(std::string_view input) {
+    if (input == "implementation:years_to_half" || input == "implementation:decay_per_doubling") return true;
     if (input.starts_with("parameter:")) return input.size() > std::string_view("parameter:").size();
     if (!input.starts_with("edge:")) return false;
     const auto arrow = input.find("->");

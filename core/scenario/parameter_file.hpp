@@ -81,7 +81,8 @@ struct parameter_file {
     source_location model_where;  ///< where `model` is given, for messages about it
 };
 
-/// Whether `input` names an input a prior can replace: `edge:FROM->TO` or `parameter:NAME`.
+/// Whether `input` names an input a prior can replace: `edge:FROM->TO`, `parameter:NAME`,
+/// `implementation:years_to_half` or `implementation:decay_per_doubling`.
 bool is_prior_input_name(std::string_view input);
 
 /// Reads a parameter file; every problem is reported to `out` (file:line:col and pointer), and nullopt

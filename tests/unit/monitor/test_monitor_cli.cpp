@@ -69,7 +69,7 @@ TEST_CASE("calibrate --observed writes a parameter file of posterior priors that
     CHECK(contains(result.output, "posterior mean [90% interval]"));
     CHECK(contains(result.output, "Effective sample size (Kish): "));
     CHECK(contains(result.output, "input (the 15 the data moved most)"));
-    CHECK(contains(result.output, " more inputs, moved less (every edge and parameter is in the parameter file)"));
+    CHECK(contains(result.output, " more inputs, moved less (every input is in the parameter file)"));
     const std::string text = read_file(file);
     CHECK(contains(text, "\"priors\": {"));
     // A truncated-normal prior stays one, with its bounds.
@@ -81,6 +81,9 @@ TEST_CASE("calibrate --observed writes a parameter file of posterior priors that
     CHECK(contains(text, "\"draws\": 200"));
     CHECK(contains(text, "\"effective_sample_size\": "));
     CHECK(contains(text, "\"created\": \"20"));
+    // The ramp and the fidelity decay too, each a truncated normal with its prior's bounds.
+    CHECK(contains(text, "\"implementation:years_to_half\": {\"dist\": \"truncated_normal\""));
+    CHECK(contains(text, "\"implementation:decay_per_doubling\": {\"dist\": \"truncated_normal\""));
 
     const auto run = run_cli("run " + scenario + " --set-file '" + file + "' --draws 4 --quiet --out '" +
                              (out.path() / "run").string() + "'");

@@ -94,8 +94,9 @@ TEST_CASE("a file of priors alone may leave parameters empty, and every prior er
                            [&](const std::string& m) { return m.find(part) != std::string::npos; });
     };
     CHECK(
-        has(":2:13: error: /priors/scale: 'scale' names no uncertain input; expected \"edge:FROM->TO\" or "
-            "\"parameter:NAME\", as pathways sensitivity names them"));
+        has(":2:13: error: /priors/scale: 'scale' names no uncertain input; expected \"edge:FROM->TO\", "
+            "\"parameter:NAME\", \"implementation:years_to_half\" or \"implementation:decay_per_doubling\", as "
+            "pathways sensitivity names them"));
     CHECK(has("/priors/edge:a->b/sd: "));
     CHECK(has("/priors/parameter:x/dist: unknown distribution 'gauss'"));
     std::filesystem::remove(bad);
@@ -112,14 +113,18 @@ TEST_CASE("a file of priors alone may leave parameters empty, and every prior er
     std::filesystem::remove(empty);
 }
 
-TEST_CASE("prior input names are edge:FROM->TO or parameter:NAME", "[parameter-file][priors]") {
+TEST_CASE("prior input names are edge:FROM->TO, parameter:NAME or the ramp and fidelity inputs",
+          "[parameter-file][priors]") {
     CHECK(is_prior_input_name("edge:a->b"));
     CHECK(is_prior_input_name("parameter:scale"));
+    CHECK(is_prior_input_name("implementation:years_to_half"));
+    CHECK(is_prior_input_name("implementation:decay_per_doubling"));
     CHECK_FALSE(is_prior_input_name("edge:a-b"));
     CHECK_FALSE(is_prior_input_name("edge:->b"));
     CHECK_FALSE(is_prior_input_name("edge:a->"));
     CHECK_FALSE(is_prior_input_name("parameter:"));
-    CHECK_FALSE(is_prior_input_name("implementation:years_to_half"));
+    CHECK_FALSE(is_prior_input_name("implementation:years_to_90"));
+    CHECK_FALSE(is_prior_input_name("implementation:program_cut"));
 }
 
 TEST_CASE("the loader replaces edge and parameter priors, and their central values", "[parameter-file][priors]") {
@@ -173,4 +178,60 @@ TEST_CASE("the loader reports priors of unknown edges, unknown parameters and ot
     CHECK(got[2] ==
           "p.json:5:5: error: /priors/c: the prior of 'persistence' is for effect model 'lagged', but this "
           "run uses 'linear'; expected --model lagged");
+}
+
+TEST_CASE("the loader replaces the ramp's and the fidelity decay's priors, and the draws sample them",
+          "[parameter-file][priors]") {
+    const plugin_registry registry = test::shipped_plugins();
+    scenario_overrides overrides;
+    const source_location where{"p.json", 3, 5, "/priors/x"};
+    // Far from the scenario's own values (2 years; 0.85), so that draws from the defaults could not pass.
+    overrides.priors = {
+        {"", "implementation:years_to_half", {sdk::prior_kind::truncated_normal, 4.0, 0.1, 3.8, 4.2}, where},
+        {"", "implementation:decay_per_doubling", {sdk::prior_kind::truncated_normal, 0.75, 0.01, 0.72, 0.78}, where}};
+    diagnostics found;
+    const auto loaded = load_scenario(pilot, "base", registry, overrides, found);
+    REQUIRE(loaded);
+    const ramp_settings& ramp = loaded->spec.plan.ramp;
+    CHECK(ramp.years_to_half == 4.0);  // a central run uses the replaced prior's mean
+    CHECK(ramp.years_to_90 == 5.5);    // as far after half way as the scenario had it (2 → 3.5)
+    CHECK(loaded->spec.plan.fidelity.decay_per_doubling == 0.75);
+    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                          *loaded->model},
+                         found);
+    REQUIRE_FALSE(found.has_errors());
+    for (std::uint64_t draw = 0; draw < 50; ++draw) {
+        const draw_parameters p = sim.sample_parameters(3, draw);
+        CHECK(p.years_to_half >= 3.8);
+        CHECK(p.years_to_half <= 4.2);
+        CHECK(p.years_to_90 == Approx(p.years_to_half + 1.5));
+        CHECK(p.decay_per_doubling >= 0.72);
+        CHECK(p.decay_per_doubling <= 0.78);
+    }
+    const std::vector<uncertain_input> inputs = sim.uncertain_inputs();
+    const auto input = [&](const std::string& name) {
+        return *std::find_if(inputs.begin(), inputs.end(), [&](const uncertain_input& i) { return i.name == name; });
+    };
+    CHECK(input("implementation:years_to_half").prior.a == 4.0);
+    CHECK(input("implementation:decay_per_doubling").prior.upper == 0.78);
+}
+
+TEST_CASE("a ramp or fidelity prior for a scenario without that uncertainty is an error", "[parameter-file][priors]") {
+    const plugin_registry registry = test::shipped_plugins();
+    scenario_overrides overrides;
+    const sdk::prior prior{sdk::prior_kind::normal, 1.0, 0.1, 0, 0};
+    overrides.priors = {{"", "implementation:years_to_half", prior, {"p.json", 3, 5, "/priors/a"}},
+                        {"", "implementation:decay_per_doubling", prior, {"p.json", 4, 5, "/priors/b"}}};
+    // The RAND check's schools start at full implementation and keep their fidelity.
+    diagnostics found;
+    CHECK_FALSE(load_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/rand-2017-check.json", "base", registry,
+                              overrides, found));
+    const auto got = messages(found);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0] ==
+          "p.json:3:5: error: /priors/a: 'implementation:years_to_half' has nothing to replace: the scenario's ramp "
+          "is instant; expected a scenario whose schools ramp up");
+    CHECK(got[1] ==
+          "p.json:4:5: error: /priors/b: 'implementation:decay_per_doubling' has nothing to replace: the scenario "
+          "turned fidelity loss off (decay_per_doubling 1); expected a decay below 1");
 }

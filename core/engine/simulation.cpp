@@ -1088,9 +1088,7 @@ void simulation::add_lane(workspace& ws, const draw_parameters& parameters, bool
     const implementation_draw plan_draw{parameters.years_to_half, parameters.years_to_90, parameters.decay_per_doubling,
                                         cut_year, parameters.edge_weights};
     schedule_.compute(plan_draw, business_as_usual, ws.plans[lane]);
-    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
-    out.levels.assign(years * subgroups_.size() * outcomes_.size(), 0.0);
-    out.proficient.assign(years * subgroups_.size() * proficiency_cuts_.size(), 0.0);
+    // Its levels and shares are written once, when the lane's sums are finished (finish_from_blocks).
     out.pl_schools = ws.plans[lane].pl_schools;
     ws.lanes.push_back({&parameters, &out, draw});
 }

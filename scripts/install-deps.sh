@@ -25,6 +25,10 @@ packages=(
   python3-dev python3-pybind11 python3-pandas
   # pathways serve: the explorer's web server (core/serve owns it; found through pkg-config).
   libcpp-httplib-dev
+  # Programs README.md runs that a minimal Debian lacks (tests/readme/check_programs.py checks the list):
+  # sqlite3 queries a sweep's --db, curl calls the explorer's JSON API, /usr/bin/time (GNU time) times
+  # whole commands.
+  sqlite3 curl time
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -37,7 +37,8 @@ void fail_at(const source_location& where, const std::string& message) {
     throw input_error(found);
 }
 
-/// The shipped anchors, then the user's; a user anchor may not reuse a shipped id.
+}  // namespace
+
 std::vector<anchor> load_anchors(const std::string& user_file) {
     diagnostics found;
     auto anchors = read_embedded_anchors(found);
@@ -55,6 +56,8 @@ std::vector<anchor> load_anchors(const std::string& user_file) {
     anchors->insert(anchors->end(), added->begin(), added->end());
     return *anchors;
 }
+
+namespace {
 
 /// The scenario as calibration runs it: one central run that reports the whole district on the anchor's outcome.
 scenario calibration_scenario(const calibrate_options& options, const anchor& target) {
@@ -83,6 +86,8 @@ scenario calibration_scenario(const calibrate_options& options, const anchor& ta
     return std::move(*spec);
 }
 
+}  // namespace
+
 std::size_t subgroup_index(const simulation& sim, const std::string& name) {
     const auto& groups = sim.subgroups();
     const auto found =
@@ -96,6 +101,8 @@ std::size_t outcome_index(const simulation& sim, const std::string& id) {
         std::find_if(outcomes.begin(), outcomes.end(), [&](const reported_outcome& o) { return o.id == id; });
     return static_cast<std::size_t>(found - outcomes.begin());
 }
+
+namespace {
 
 std::string calibratable_models(const plugin_registry& registry) {
     std::string text;
@@ -124,9 +131,17 @@ void print_anchor(const anchor& a) {
 }  // namespace
 
 int calibrate_command(const calibrate_options& options, const plugin_options& plugins) {
+    if (!options.anchor_selection.empty()) {
+        if (!options.anchor.empty()) {
+            fail(command_line, "--anchor and --anchors both given; expected one anchor (--anchor ID) or several "
+                               "fitted at once (--anchors all, or --anchors ID,ID)");
+        }
+        return calibrate_to_anchors(options, plugins);
+    }
     if (options.anchor.empty()) {
         fail(command_line,
-             "nothing to calibrate against; expected --anchor ID (see pathways anchors) or --observed FILE");
+             "nothing to calibrate against; expected --anchor ID, --anchors all (see pathways anchors) or "
+             "--observed FILE");
     }
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<anchor> anchors = load_anchors(options.anchors_file);
@@ -217,95 +232,6 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
-    return exit_ok;
-}
-
-namespace {
-
-/// Final-year effects for all students on each of `outcomes`, from one central run.
-std::vector<double> central_effects_of(const loaded_scenario& loaded, const std::vector<std::string>& outcomes) {
-    diagnostics found;
-    const simulation sim({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model},
-                         found);
-    if (found.has_errors()) throw input_error(found);
-    draw_result result;
-    sim.run(sim.central_parameters(), result);
-    std::vector<double> effects;
-    for (const std::string& outcome : outcomes) {
-        effects.push_back(final_year_effect(sim, result, subgroup_index(sim, "all"), outcome_index(sim, outcome)));
-    }
-    return effects;
-}
-
-void print_anchor_list(const std::vector<anchor>& anchors) {
-    std::cout << padded("anchor", 22) << padded("outcome", 28) << padded("years", 7) << padded("effect (SD)", 26)
-              << "reference\n";
-    for (const anchor& a : anchors) {
-        const std::string effect = signed_fixed(a.effect, 3) + " " + a.evidence + ", SE " +
-                                   json::format_number(a.standard_error) + " " + a.standard_error_evidence;
-        std::cout << padded(a.id, 22) << padded(a.outcome, 28) << padded(std::to_string(a.years), 7)
-                  << padded(effect, 26) << a.reference.substr(0, a.reference.find(')') + 1) << "\n";
-    }
-    std::cout << "\nEvidence tags (of the effect, then of its standard error):";
-    for (const std::string_view tag : {"S", "S2", "R", "A"}) std::cout << "\n  " << evidence_with_meaning(tag);
-    std::cout << "\n";
-}
-
-void check_scenario(const std::string& file, const std::vector<anchor>& anchors, const plugin_registry& registry) {
-    diagnostics found;
-    auto spec = read_scenario(file, "base", found);
-    if (!spec) throw input_error(found);
-    std::vector<const anchor*> matching;
-    for (const anchor& a : anchors) {
-        if (a.years == spec->years) matching.push_back(&a);
-    }
-    std::cout << "\n"
-              << spec->name << " (" << file << ", " << spec->years << (spec->years == 1 ? " year" : " years")
-              << "): each model at its defaults, central run, all students, final year; z = (model - anchor) / SE\n";
-    if (matching.empty()) {
-        std::cout << "  no anchor covers " << spec->years << " years\n";
-        return;
-    }
-    std::cout << "  " << padded("anchor", 22) << padded("published", 12);
-    for (const model_handle& model : registry.models()) std::cout << padded(model.name, 18);
-    std::cout << "\n";
-    std::vector<std::vector<double>> effects(matching.size());
-    for (const model_handle& model : registry.models()) {
-        scenario copy = *spec;
-        copy.report.subgroups = {"all"};
-        copy.report.outcomes.clear();
-        for (const anchor* a : matching) copy.report.outcomes.push_back(a->outcome);
-        std::sort(copy.report.outcomes.begin(), copy.report.outcomes.end());
-        copy.report.outcomes.erase(std::unique(copy.report.outcomes.begin(), copy.report.outcomes.end()),
-                                   copy.report.outcomes.end());
-        auto loaded = load_scenario(std::move(copy), registry, {model.name, {}, 0, std::nullopt}, found);
-        if (!loaded) throw input_error(found);
-        std::vector<std::string> outcomes;
-        for (const anchor* a : matching) outcomes.push_back(a->outcome);
-        const std::vector<double> model_effects = central_effects_of(*loaded, outcomes);
-        for (std::size_t i = 0; i < matching.size(); ++i) effects[i].push_back(model_effects[i]);
-    }
-    for (std::size_t i = 0; i < matching.size(); ++i) {
-        const anchor& a = *matching[i];
-        std::cout << "  " << padded(a.id, 22) << padded(signed_fixed(a.effect, 3), 12);
-        for (const double effect : effects[i]) {
-            const double distance = (effect - a.effect) / a.standard_error;
-            // A model calibrated to the anchor lands within rounding of it: print +0.0, never -0.0.
-            const std::string z = " (z " + signed_fixed(std::fabs(distance) < 0.05 ? 0.0 : distance, 1) + ")";
-            std::cout << padded(signed_fixed(effect, 3) + z, 18);
-        }
-        std::cout << "\n";
-    }
-}
-
-}  // namespace
-
-int anchors_command(const anchors_options& options, const plugin_options& plugins) {
-    const std::vector<anchor> anchors = load_anchors(options.anchors_file);
-    print_anchor_list(anchors);
-    if (options.check_scenarios.empty()) return exit_ok;
-    const plugin_registry registry = load_plugins(plugins);
-    for (const std::string& file : options.check_scenarios) check_scenario(file, anchors, registry);
     return exit_ok;
 }
 

@@ -6,12 +6,15 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "engine/simulation.hpp"
+#include "scenario/anchor_reader.hpp"
 
 namespace pathways::cli {
 
 struct calibrate_options {
     std::string scenario_file;
     std::string anchor;
+    std::string anchor_selection;      ///< --anchors: "all" or ids, comma-separated, fitted at once
     std::optional<std::string> model;  ///< instead of the scenario's effect model
     std::string anchors_file;          ///< more anchors besides the shipped ones
     parameter_options parameters;      ///< other parameters pinned while solving
@@ -19,6 +22,14 @@ struct calibrate_options {
     bool force = false;
 };
 int calibrate_command(const calibrate_options& options, const plugin_options& plugins);
+/// calibrate --anchors: the knob fitted to several anchors at once (anchor_commands.cpp).
+int calibrate_to_anchors(const calibrate_options& options, const plugin_options& plugins);
+
+/// The shipped anchors, then those of `user_file` (none when empty); a user anchor may not reuse a shipped id.
+std::vector<anchor> load_anchors(const std::string& user_file);
+/// Position of a reported subgroup (by name) and of a reported outcome (by id) in a simulation's results.
+std::size_t subgroup_index(const simulation& sim, const std::string& name);
+std::size_t outcome_index(const simulation& sim, const std::string& id);
 
 struct anchors_options {
     std::string anchors_file;                  ///< more anchors besides the shipped ones

@@ -22,6 +22,7 @@
 #include "run/manifest.hpp"
 #include "run/ranks.hpp"
 #include "run_options.hpp"
+#include "report/evidence_caveat.hpp"
 #include "run_summary.hpp"
 #include "thread_count.hpp"
 
@@ -383,7 +384,8 @@ std::string compare_summary(const comparison& compared, const run_results& resul
                                       headline_outcome(*first.sim),
                                       {},
                                       compared.draws,
-                                      results.for_release};
+                                      results.for_release,
+                                      evidence_caveat_text(first.sim->graph().definition())};
     return run_summary(summarized, context) +
            "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
 }

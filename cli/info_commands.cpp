@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "report/evidence_caveat.hpp"
 #include "commands.hpp"
 #include "common/evidence.hpp"
 #include "engine/projection.hpp"
@@ -145,6 +146,11 @@ int describe_command(const std::string& name, const plugin_options& plugins) {
     }
     if (model->parameters.empty()) std::cout << "(no parameters)\n";
     else std::cout << "\n" << evidence_legend() << "\nFull citations: pathways sources\n";
+    diagnostics found;
+    if (const auto graph = load_model_graph("", found)) {
+        std::cout << "\nWhat the shipped theory of change's numbers rest on: "
+                  << evidence_caveat_text(graph->definition()) << "\n";
+    }
     return exit_ok;
 }
 

@@ -137,7 +137,8 @@ void add_examples(CLI::App& app) {
          "--subgroup all --n 64"},
         {"anchors", "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json"},
         {"calibrate",
-         "pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear\n"
+         "pathways calibrate scenarios/rand-2017-check.json --anchors all --model linear\n"
+         "  pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear\n"
          "  pathways calibrate scenarios/denver-scale-up.json "
          "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
         {"monitor",
@@ -280,19 +281,21 @@ int run_pathways(int argc, char** argv) {
     auto* anchors_cmd = app.add_subcommand("anchors",
                                            "List the published effects models are checked against; "
                                            "--check compares every model with them");
-    anchors_cmd->add_option("--anchors", anchors.anchors_file, "More anchors (JSON) besides the shipped ones");
+    anchors_cmd->add_option("--anchors-file", anchors.anchors_file, "More anchors (JSON) besides the shipped ones");
     anchors_cmd->add_option("--check", anchors.check_scenarios,
                             "Scenario to run every installed model on at its defaults (repeatable)");
     add_plugin_options(*anchors_cmd, plugins);
 
     calibrate_options calibrate;
     auto* calibrate_cmd = app.add_subcommand("calibrate",
-                                             "Solve an effect model's knob so a scenario reproduces a published effect "
-                                             "(--anchor), or update its priors from observed outcomes (--observed)");
+                                             "Fit an effect model's knob to published effects (--anchors all, or one "
+                                             "--anchor), or update its priors from observed outcomes (--observed)");
     calibrate_cmd->add_option("scenario", calibrate.scenario_file, "Scenario file (JSON, format v1)")->required();
     calibrate_cmd->add_option("--anchor", calibrate.anchor, "Anchor to reproduce, e.g. rand2017-math");
+    calibrate_cmd->add_option("--anchors", calibrate.anchor_selection,
+                              "Anchors to fit at once: all, or ids separated by commas");
     calibrate_cmd->add_option("--model", calibrate.model, "Effect model to calibrate instead of the scenario's");
-    calibrate_cmd->add_option("--anchors", calibrate.anchors_file, "More anchors (JSON) besides the shipped ones");
+    calibrate_cmd->add_option("--anchors-file", calibrate.anchors_file, "More anchors (JSON) besides the shipped ones");
     add_parameter_options(*calibrate_cmd, calibrate.parameters);
     calibrate_cmd->add_option("--out", calibrate.out,
                               "Parameter file to write (default: out/<scenario>/calibration-<anchor>-<model>.json)");

@@ -13,6 +13,7 @@
 #include "run/manifest.hpp"
 #include "run/ranks.hpp"
 #include "run_options.hpp"
+#include "report/evidence_caveat.hpp"
 #include "run_summary.hpp"
 
 namespace pathways::cli {
@@ -75,8 +76,13 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
 /// headline outcome and cut risk.
 std::string summary_of(const run_results& results) {
     const finished_run& first = results.runs.front();
-    const run_summary_context context{first.loaded->spec.name, first.loaded->model->name, headline_outcome(*first.sim),
-                                      first.result.cut,        first.result.draws,        results.for_release};
+    const run_summary_context context{first.loaded->spec.name,
+                                      first.loaded->model->name,
+                                      headline_outcome(*first.sim),
+                                      first.result.cut,
+                                      first.result.draws,
+                                      results.for_release,
+                                      evidence_caveat_text(first.sim->graph().definition())};
     std::vector<summarized_run> runs;
     for (const finished_run& run : results.runs) runs.push_back(final_year_for_summary(run));
     return run_summary(runs, context);

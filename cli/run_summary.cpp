@@ -55,6 +55,23 @@ double share_below_zero(const std::vector<double>& values) {
 
 std::string probability_text(double p) { return fixed(p, 2); }
 
+/// `text` broken into lines of at most `width` columns at spaces, each ending in a newline.
+std::string wrapped(const std::string& text, std::size_t width) {
+    std::string out;
+    std::string line;
+    std::istringstream words(text);
+    std::string word;
+    while (words >> word) {
+        if (!line.empty() && line.size() + 1 + word.size() > width) {
+            out += line + "\n";
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    if (!line.empty()) out += line + "\n";
+    return out;
+}
+
 std::string percent_text(double share) { return fixed(100.0 * share, 0) + "%"; }
 
 /// A focal group of a reported gap on the headline outcome, and its reference group.
@@ -80,7 +97,9 @@ std::string header(const run_summary_context& context, int year, std::size_t run
         << year << "\n";
     if (!context.for_release) out << "NOT FOR PUBLIC RELEASE: small groups are published\n";
     out << "Headline: " << context.headline << ", effect vs business as usual (SD): mean [90% interval]\n"
-        << "with the district's program-cut risk; P(harm): share of draws below 0; gap change: - narrows\n";
+        << "with the district's program-cut risk; P(harm): share of draws below 0"
+        << (context.cut.annual_probability > 0.0 ? ", with the cut risk and if sustained" : "")
+        << "; gap change: - narrows\n";
     if (context.cut.annual_probability > 0.0) {
         out << "Cut risk: " << percent_text(context.cut.annual_probability) << " a year from "
             << context.cut.first_year_at_risk << ", " << percent_text(context.cut.by_horizon) << " by " << year
@@ -101,7 +120,8 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
     const bool two_courses = context.cut.annual_probability > 0.0;
     std::ostringstream out;
     out << padded(run.with_cut_risk.name, name_width + 2) << padded("effect [90%]", interval_width)
-        << padded("P(harm)", probability_width) << (two_courses ? padded("if sustained", 14) : "") << "gap change\n";
+        << padded("P(harm)", probability_width) << (two_courses ? padded("if sustained [P(harm)]", 23) : "")
+        << "gap change\n";
     for (const focal_gap& group : groups) {
         const auto effect = cut.find(group.focal, context.headline, metric::effect);
         if (!effect) continue;
@@ -115,9 +135,13 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
                            padded(probability_text(share_below_zero(values)), probability_width);
         const auto if_sustained = sustained.find(group.focal, context.headline, metric::effect);
         if (two_courses) {
-            line +=
-                padded(if_sustained ? signed_fixed(stats::summarize(sustained.draws_of(*if_sustained)).mean, 3) : "",
-                       14);
+            std::string sustained_text;
+            if (if_sustained) {
+                const std::vector<double> kept = sustained.draws_of(*if_sustained);
+                sustained_text = signed_fixed(stats::summarize(kept).mean, 3) + " [" +
+                                 probability_text(share_below_zero(kept)) + "]";
+            }
+            line += padded(sustained_text, 23);
         }
         const auto gap = cut.find(group.focal, context.headline, metric::gap_sd);
         const auto bau = cut.find(group.focal, context.headline, metric::gap_sd_bau);
@@ -274,6 +298,7 @@ std::string run_summary(const std::vector<summarized_run>& runs, const run_summa
     const int year = first.rows.empty() ? 0 : first.rows.front().key.year;
     std::string text = header(context, year, runs.size()) + "\n" + headline_table(runs[0], context);
     if (runs.size() > 1) text += variants_table(runs, context.headline) + gap_lines(runs, context.headline);
+    if (!context.evidence.empty()) text += "\n" + wrapped("What these numbers rest on: " + context.evidence, 100);
     return text;
 }
 

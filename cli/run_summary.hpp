@@ -41,6 +41,7 @@ struct run_summary_context {
     pathways::cut_risk cut;  ///< the first run's program-cut risk
     std::size_t draws = 0;
     bool for_release = true;  ///< false adds the NOT FOR PUBLIC RELEASE line
+    std::string evidence;     ///< what kind of evidence the numbers rest on (evidence_caveat_text)
 };
 
 /// At most about 40 lines of at most 100 columns for the shipped scenarios: the headline outcome's

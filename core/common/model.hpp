@@ -109,6 +109,16 @@ struct model_edge {
     source_location where;
 };
 
+/// How uncertain the program's average effect is in a district that adopts it, relative to the
+/// model's central effect: each draw multiplies every school's PL dose by one common factor with mean 1
+/// and this SD, on top of the schools' own spread, so that a draw can be one in which the program does
+/// nothing or harms on average. Without it the model's own priors carry all of the uncertainty.
+struct average_effect_uncertainty {
+    double relative_sd = 0.0;
+    std::string source;
+    std::string evidence;  ///< S, S2, R or A
+};
+
 struct model_definition {
     std::string id;
     std::string name;
@@ -116,6 +126,10 @@ struct model_definition {
     std::vector<model_group> groups;
     std::vector<model_node> nodes;
     std::vector<model_edge> edges;
+    std::optional<average_effect_uncertainty> average_effect;
+    /// One or two plain sentences on what kind of evidence the model's numbers rest on, shown wherever
+    /// its results are read.
+    std::string evidence_summary;
     std::string file;  ///< where it was read from ("<embedded>" for the shipped copy)
 };
 

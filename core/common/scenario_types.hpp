@@ -161,6 +161,16 @@ struct fidelity_settings {
 struct program_cut_settings {
     double annual_probability = 0.0;        ///< 0.10–0.20 is plausible without institutional patience (assumed)
     std::optional<double> protected_years;  ///< default: the district's institutional patience
+    /// After a cut, practices fall back half way to their starting levels in this many years: no study
+    /// measures de-implementation; "half way within 1 to 2 years" is an assumption (tag A).
+    double practices_years_to_half = 1.5;
+    /// Share of an achievement gain kept a year after the program stops: about one fifth, and above one
+    /// third ruled out, for teacher-induced gains (Jacob, Lefgren & Sims 2010, tag S).
+    double gain_persistence = 0.2;
+    /// Priors of the two, from a parameter file's `implementation:practices_years_to_half` and
+    /// `implementation:gain_persistence`; unset: truncated normals about the values above.
+    std::optional<prior> practices_years_to_half_prior{};
+    std::optional<prior> gain_persistence_prior{};
 };
 
 /// The longest program runway in years (the condition with role program_runway, and protected_years);
@@ -172,6 +182,9 @@ struct implementation_plan {
     ramp_settings ramp;
     fidelity_settings fidelity;
     program_cut_settings program_cut;
+    /// A prior of the draw's factor on every school's dose (the program's average effect), from a
+    /// parameter file's `effect:average`; unset: normal with mean 1 and the model's `average_effect` SD.
+    std::optional<prior> average_effect_prior{};
     std::vector<wave> waves;
     /// Cost items of this plan: each replaces the district's item of the same name or adds one. Its
     /// currency and price year, when given, must be the district's (needed when the district has none).

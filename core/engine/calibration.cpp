@@ -9,10 +9,14 @@ namespace pathways {
 central_effect::central_effect(const simulation& sim, std::size_t parameter, std::size_t subgroup, std::size_t outcome)
     : sim_(sim), central_(sim.central_parameters()), parameter_(parameter), subgroup_(subgroup), outcome_(outcome) {}
 
-double final_year_effect(const simulation& sim, const draw_result& run, std::size_t subgroup, std::size_t outcome) {
-    const auto final_year = static_cast<std::size_t>(sim.years() - 1);
-    const std::size_t at = (final_year * sim.subgroups().size() + subgroup) * sim.outcomes().size() + outcome;
+double effect_in_year(const simulation& sim, const draw_result& run, std::size_t year, std::size_t subgroup,
+                      std::size_t outcome) {
+    const std::size_t at = (year * sim.subgroups().size() + subgroup) * sim.outcomes().size() + outcome;
     return run.scenario.levels.at(at) - run.business_as_usual.levels.at(at);
+}
+
+double final_year_effect(const simulation& sim, const draw_result& run, std::size_t subgroup, std::size_t outcome) {
+    return effect_in_year(sim, run, static_cast<std::size_t>(sim.years() - 1), subgroup, outcome);
 }
 
 double central_effect::operator()(double knob) const {

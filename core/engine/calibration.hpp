@@ -11,7 +11,11 @@
 
 namespace pathways {
 
-/// Final-year effect (scenario minus business-as-usual level) of one reported subgroup and outcome in a run.
+/// Effect (scenario minus business-as-usual level) in projected year `year` (0 = the first) of one reported
+/// subgroup and outcome in a run.
+double effect_in_year(const simulation& sim, const draw_result& run, std::size_t year, std::size_t subgroup,
+                      std::size_t outcome);
+/// The same in the final projected year.
 double final_year_effect(const simulation& sim, const draw_result& run, std::size_t subgroup, std::size_t outcome);
 
 /// The effect a knob value gives: final-year scenario minus business-as-usual level of one reported

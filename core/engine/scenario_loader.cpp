@@ -355,6 +355,22 @@ void with_implementation_priors(scenario& spec, const std::vector<prior_setting>
             }
             fidelity.decay_prior = setting.prior;
             if (central) fidelity.decay_per_doubling = std::clamp(*central, 0.0, 1.0);
+        } else if (setting.input == "implementation:practices_years_to_half" ||
+                   setting.input == "implementation:gain_persistence") {
+            program_cut_settings& cut = spec.plan.program_cut;
+            if (!(cut.annual_probability > 0.0)) {
+                refuse(setting, "the scenario has no program-cut risk; expected an annual_probability above 0");
+                continue;
+            }
+            if (setting.input == "implementation:gain_persistence") {
+                cut.gain_persistence_prior = setting.prior;
+                if (central) cut.gain_persistence = std::clamp(*central, 0.0, 1.0);
+            } else {
+                cut.practices_years_to_half_prior = setting.prior;
+                if (central) cut.practices_years_to_half = std::max(0.1, *central);
+            }
+        } else if (setting.input == "effect:average") {
+            spec.plan.average_effect_prior = setting.prior;
         }
     }
 }

@@ -303,18 +303,28 @@ void implementation_schedule::compute(const implementation_draw& draw, bool busi
         const double pl = out.pl_schools[static_cast<std::size_t>(y)];
         const double doublings = pl > 0.0 ? std::max(0.0, std::log2(pl / fidelity_reference_)) : 0.0;
         out.ceiling[static_cast<std::size_t>(y)] = std::pow(draw.decay_per_doubling, doublings);
-        ramp_year(draw, y, floor, out);
+        ramp_year(draw, y, cut, floor, out);
     }
 }
 
-void implementation_schedule::ramp_year(const implementation_draw& draw, int year, double misaligned_floor,
+void implementation_schedule::ramp_year(const implementation_draw& draw, int year, bool cut, double misaligned_floor,
                                         result& out) const {
     const std::size_t planned = planned_schools_.size();
     const std::size_t first = out.row(year, 0, planned);
     const double ceiling = out.ceiling[static_cast<std::size_t>(year)];
+    // A cut program's practices do not vanish overnight: each year they keep 2^(-1/h) of last year's
+    // distance from the start, h the draw's years to half way. The scale ceiling of last year is folded
+    // in, since a cut year has no PL schools and so a ceiling of 1.
+    const double kept = std::exp2(-1.0 / draw.practices_years_to_half);
     for (std::size_t p = 0; p < planned; ++p) {
         if (out.exposure[first + p] <= 0.0) {
             out.foundation_years[p] = out.driver_years[p] = 0.0;
+            if (cut && year > 0) {
+                const std::size_t last = out.row(year - 1, p, planned);
+                const double carried = out.ceiling[static_cast<std::size_t>(year - 1)] * kept;
+                out.foundation_progress[first + p] = out.foundation_progress[last] * carried;
+                out.driver_progress[first + p] = out.driver_progress[last] * carried;
+            }
             continue;
         }
         const std::size_t s = planned_schools_[p];

@@ -24,6 +24,7 @@ struct implementation_draw {
     double decay_per_doubling = 0.85;
     std::optional<int> cut_year;           ///< calendar year the district cuts the program, if it does
     std::span<const double> edge_weights;  ///< this draw's weight of every model edge
+    double practices_years_to_half = 1.5;  ///< after a cut, years for practices to fall half way back to the start
 };
 
 /// Levels of the plan-driven nodes (conditions, foundational practices, secondary drivers).
@@ -101,8 +102,9 @@ private:
     void ramp_school(std::size_t school, double progress_driver, double progress_foundation, double ceiling,
                      std::span<const std::pair<std::size_t, double>> community, std::span<double> levels) const;
     /// Advances every planned school running PL in `year` by one year of ramp (out.exposure and
-    /// out.ceiling of the year already set).
-    void ramp_year(const implementation_draw& draw, int year, double misaligned_floor, result& out) const;
+    /// out.ceiling of the year already set); after a cut, lets the practices of the schools that ran PL
+    /// fall back towards their start instead.
+    void ramp_year(const implementation_draw& draw, int year, bool cut, double misaligned_floor, result& out) const;
     double foundation_gate(std::span<const double> school_levels, std::span<const double> weights) const;
 
     const model_graph& graph_;

@@ -48,6 +48,32 @@ sdk::prior years_to_half_prior(const ramp_settings& ramp) {
     return prior;
 }
 
+// The spread of the after-cut assumptions when they are drawn [A]: practices' years to half way about
+// the scenario's value (1 to 2 years in nine draws of ten at the default 1.5), and the persistence of
+// gains about its value (above one third in about 3% of draws at the default 0.2, the bound Jacob,
+// Lefgren & Sims 2010 give).
+constexpr double practices_years_to_half_sd = 0.3;
+constexpr double gain_persistence_sd = 0.07;
+
+sdk::prior practices_years_to_half_prior(const program_cut_settings& cut) {
+    return cut.practices_years_to_half_prior.value_or(
+        sdk::prior{sdk::prior_kind::truncated_normal, cut.practices_years_to_half, practices_years_to_half_sd,
+                   0.5 * cut.practices_years_to_half, 2.0 * cut.practices_years_to_half});
+}
+
+sdk::prior gain_persistence_prior(const program_cut_settings& cut) {
+    return cut.gain_persistence_prior.value_or(
+        sdk::prior{sdk::prior_kind::truncated_normal, cut.gain_persistence, gain_persistence_sd, 0.0, 1.0});
+}
+
+/// The prior of a draw's factor on every school's dose: a parameter file's, else normal about 1 with
+/// the model's SD; nullopt when the model declares no spread of its average effect.
+std::optional<sdk::prior> average_effect_prior(const implementation_plan& plan, const model_definition& model) {
+    if (plan.average_effect_prior) return plan.average_effect_prior;
+    if (!model.average_effect || !(model.average_effect->relative_sd > 0.0)) return std::nullopt;
+    return sdk::prior{sdk::prior_kind::normal, 1.0, model.average_effect->relative_sd, 0.0, 0.0};
+}
+
 /// A decay of 1 means the scenario turned fidelity loss off: only a real decay, or one a parameter
 /// file gives a prior, is uncertain.
 bool decay_is_uncertain(const fidelity_settings& fidelity) {
@@ -207,6 +233,7 @@ struct simulation::workspace {
         const draw_parameters* parameters = nullptr;
         run_aggregates* out = nullptr;
         std::size_t draw = 0;  ///< its draw's position in the block (its business-as-usual lane)
+        std::optional<int> cut_year;  ///< the cut this lane runs (none on a sustained course)
     };
     std::vector<lane> lanes;
     std::vector<implementation_schedule::result> plans;  ///< [lane]; grows, never shrinks
@@ -225,6 +252,7 @@ struct simulation::workspace {
     std::vector<double> exposure;
     std::vector<double> school_dose;  ///< this draw's multiplier on each cell's school's dose
     std::vector<double> factor;       ///< scratch: grade mask times dose multiplier
+    std::vector<double> faded;        ///< scratch: an achievement node's last year, gains faded after a cut
     std::vector<double> shares;       ///< share proficient per cell
     std::vector<double> scores;       ///< scratch: one lane's z-scores of the cell means against a cut
     std::vector<double> tile_starts;  ///< [k * stride + i]: driven node k's start over the tile (initial_of)
@@ -873,6 +901,9 @@ void simulation::set_central(draw_parameters& p) const {
     p.years_to_90 = plan.ramp.years_to_90;
     p.decay_per_doubling = plan.fidelity.decay_per_doubling;
     p.cut_year.reset();
+    p.practices_years_to_half = plan.program_cut.practices_years_to_half;
+    p.gain_persistence = plan.program_cut.gain_persistence;
+    p.average_effect = 1.0;
     p.school_doses.assign(inputs_.schools.size(), 1.0);
 }
 
@@ -910,18 +941,34 @@ void simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_
         stats::counter_rng fidelity(seed, draw, fidelity_stream);
         p.decay_per_doubling = std::clamp(stats::sample(decay_prior(plan.fidelity), fidelity), 0.0, 1.0);
     }
+    const std::optional<sdk::prior> average = average_effect_prior(plan, inputs_.graph.definition());
+    if (average) {
+        static const std::uint64_t average_stream = stats::stream_id("effect:average");
+        stats::counter_rng rng(seed, draw, average_stream);
+        p.average_effect = stats::sample(*average, rng);
+    }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
         stats::counter_rng rng(seed, draw, school_streams_[s]);
-        p.school_doses[s] = stats::sample({sdk::prior_kind::normal, 1.0, school_dose_sd, 0.0, 0.0}, rng);
+        const double school = stats::sample({sdk::prior_kind::normal, 1.0, school_dose_sd, 0.0, 0.0}, rng);
+        // A school's deviation from the average school adds to the draw's average effect, so a draw in
+        // which the program harms on average still has schools where it helps (and the reverse).
+        p.school_doses[s] = average ? p.average_effect + (school - 1.0) : school;
     }
-    if (plan.program_cut.annual_probability > 0.0) {
-        static const std::uint64_t cut_stream = stats::stream_id("implementation:program-cut");
-        stats::counter_rng rng(seed, draw, cut_stream);
-        const int first_at_risk = inputs_.spec.start_year + static_cast<int>(std::ceil(schedule_.protected_years()));
-        for (int year = first_at_risk; year < inputs_.spec.start_year + inputs_.spec.years && !p.cut_year; ++year) {
-            if (rng.next_uniform() < plan.program_cut.annual_probability) p.cut_year = year;
-        }
+    if (plan.program_cut.annual_probability > 0.0) sample_program_cut(seed, draw, p);
+}
+
+void simulation::sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const {
+    const program_cut_settings& cut = inputs_.spec.plan.program_cut;
+    static const std::uint64_t cut_stream = stats::stream_id("implementation:program-cut");
+    stats::counter_rng rng(seed, draw, cut_stream);
+    const int first_at_risk = inputs_.spec.start_year + static_cast<int>(std::ceil(schedule_.protected_years()));
+    for (int year = first_at_risk; year < inputs_.spec.start_year + inputs_.spec.years && !p.cut_year; ++year) {
+        if (rng.next_uniform() < cut.annual_probability) p.cut_year = year;
     }
+    static const std::uint64_t after_cut_stream = stats::stream_id("implementation:after-cut");
+    stats::counter_rng after(seed, draw, after_cut_stream);
+    p.practices_years_to_half = std::max(0.1, stats::sample(practices_years_to_half_prior(cut), after));
+    p.gain_persistence = std::clamp(stats::sample(gain_persistence_prior(cut), after), 0.0, 1.0);
 }
 
 std::vector<uncertain_input> simulation::uncertain_inputs() const {
@@ -945,7 +992,30 @@ std::vector<uncertain_input> simulation::uncertain_inputs() const {
         inputs.push_back(
             {"implementation:decay_per_doubling", decay_prior(plan.fidelity), target::decay_per_doubling, 0});
     }
+    if (plan.program_cut.annual_probability > 0.0) {
+        inputs.push_back({"implementation:practices_years_to_half", practices_years_to_half_prior(plan.program_cut),
+                          target::practices_years_to_half, 0});
+        inputs.push_back({"implementation:gain_persistence", gain_persistence_prior(plan.program_cut),
+                          target::gain_persistence, 0});
+    }
+    if (const auto average = average_effect_prior(plan, inputs_.graph.definition())) {
+        inputs.push_back({"effect:average", *average, target::average_effect, 0});
+    }
     return inputs;
+}
+
+double input_value(const draw_parameters& parameters, const uncertain_input& input) {
+    using target = uncertain_input::target;
+    switch (input.applies_to) {
+        case target::edge_weight: return parameters.edge_weights.at(input.index);
+        case target::model_parameter: return parameters.model_parameters.at(input.index);
+        case target::years_to_half: return parameters.years_to_half;
+        case target::decay_per_doubling: return parameters.decay_per_doubling;
+        case target::practices_years_to_half: return parameters.practices_years_to_half;
+        case target::gain_persistence: return parameters.gain_persistence;
+        case target::average_effect: return parameters.average_effect;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
 }
 
 draw_parameters simulation::parameters_with(std::span<const double> values) const {
@@ -971,6 +1041,12 @@ draw_parameters simulation::parameters_with(std::span<const double> values) cons
                 p.years_to_90 = p.years_to_half + (plan.ramp.years_to_90 - plan.ramp.years_to_half);
                 break;
             case target::decay_per_doubling: p.decay_per_doubling = std::clamp(values[i], 0.0, 1.0); break;
+            case target::practices_years_to_half: p.practices_years_to_half = std::max(0.1, values[i]); break;
+            case target::gain_persistence: p.gain_persistence = std::clamp(values[i], 0.0, 1.0); break;
+            case target::average_effect:
+                p.average_effect = values[i];
+                std::fill(p.school_doses.begin(), p.school_doses.end(), values[i]);
+                break;
         }
     }
     return p;
@@ -1085,12 +1161,13 @@ void simulation::add_lane(workspace& ws, const draw_parameters& parameters, bool
                           std::optional<int> cut_year, run_aggregates& out, std::size_t draw) const {
     const std::size_t lane = ws.lanes.size();
     if (ws.plans.size() <= lane) ws.plans.resize(lane + 1);
-    const implementation_draw plan_draw{parameters.years_to_half, parameters.years_to_90, parameters.decay_per_doubling,
-                                        cut_year, parameters.edge_weights};
+    const implementation_draw plan_draw{parameters.years_to_half,  parameters.years_to_90,
+                                        parameters.decay_per_doubling, cut_year,
+                                        parameters.edge_weights,       parameters.practices_years_to_half};
     schedule_.compute(plan_draw, business_as_usual, ws.plans[lane]);
     // Its levels and shares are written once, when the lane's sums are finished (finish_from_blocks).
     out.pl_schools = ws.plans[lane].pl_schools;
-    ws.lanes.push_back({&parameters, &out, draw});
+    ws.lanes.push_back({&parameters, &out, draw, cut_year});
 }
 
 void simulation::run_lanes(bool business_as_usual, const cell_range& range, std::size_t tile, workspace& ws) const {
@@ -1115,7 +1192,8 @@ void simulation::run_lanes(bool business_as_usual, const cell_range& range, std:
     ws.previous.resize(nodes * lanes * tile);
     ws.view_current.resize(parent_views_.size() * lanes * tile);
     ws.view_previous.resize(parent_views_.size() * lanes * tile);
-    for (std::vector<double>* v : {&ws.implementation, &ws.foundations, &ws.exposure, &ws.school_dose, &ws.factor}) {
+    for (std::vector<double>* v :
+         {&ws.implementation, &ws.foundations, &ws.exposure, &ws.school_dose, &ws.factor, &ws.faded}) {
         v->resize(lanes * tile);
     }
     ws.shares.resize(proficiency_cuts_.size() * lanes * tile);
@@ -1348,6 +1426,12 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
             compose_primary_driver(out, n, ws);
             continue;
         }
+        const bool achievement = nodes[node].has_role("achievement");
+        const sdk::block_values previous =
+            year == 0 ? sdk::block_values{initial_of_node(node), 0}
+            : achievement && !business_as_usual
+                ? faded_after_cut(year, rows(ws.previous, node), initial_of_node(node), n, ws)
+                : rows(ws.previous, node);
         const sdk::evaluation evaluation{nodes[node].id,
                                          nodes[node].kind,
                                          year,
@@ -1355,16 +1439,36 @@ void simulation::evaluate_year(int year, const cell_range& tile, bool business_a
                                          n,
                                          pl_schools,
                                          ws.parents,
-                                         year == 0 ? sdk::block_values{initial_of_node(node), 0}
-                                                   : rows(ws.previous, node),
+                                         previous,
                                          {initial_of_node(node), n},
                                          &attributes,
                                          ws.parameters,
                                          {out, stride},
-                                         nodes[node].has_role("achievement"),
+                                         achievement,
                                          nodes[node].subject};
         evaluate_checked(inputs_.model, evaluation, "evaluate");
     }
+}
+
+sdk::block_values simulation::faded_after_cut(int year, const sdk::block_values& previous, const double* initial,
+                                              std::size_t n, workspace& ws) const {
+    const int calendar = inputs_.spec.start_year + year;
+    const auto cut_by_now = [&](const workspace::lane& lane) { return lane.cut_year && *lane.cut_year <= calendar; };
+    if (std::none_of(ws.lanes.begin(), ws.lanes.end(), cut_by_now)) return previous;
+    // Once the program is cut, a gain already made fades: a year later the node keeps only the draw's
+    // persistence of its distance from the start (Jacob, Lefgren & Sims 2010), whatever the effect model
+    // then adds for the practices that linger. Lanes still running the program keep last year as it was.
+    for (std::size_t l = 0; l < ws.lanes.size(); ++l) {
+        const double* last = previous.row(l);
+        double* faded = ws.faded.data() + l * ws.stride;
+        if (!cut_by_now(ws.lanes[l])) {
+            std::copy_n(last, n, faded);
+            continue;
+        }
+        const double kept = ws.lanes[l].parameters->gain_persistence;
+        for (std::size_t i = 0; i < n; ++i) faded[i] = initial[i] + kept * (last[i] - initial[i]);
+    }
+    return {ws.faded.data(), ws.stride};
 }
 
 void simulation::compose_primary_driver(double* out, std::size_t n, workspace& ws) const {

@@ -31,17 +31,31 @@ struct draw_parameters {
     double years_to_90 = 3.5;
     double decay_per_doubling = 0.85;
     std::optional<int> cut_year;
+    double practices_years_to_half = 1.5;  ///< after a cut: years for practices to fall half way back
+    double gain_persistence = 0.2;         ///< after a cut: share of an achievement gain kept each year
+    double average_effect = 1.0;  ///< the draw's factor on every school's dose: the program's average effect
     std::vector<double> school_doses;  ///< per school: multiplier on its PL dose (1 = the average school)
 };
 
 /// An uncertain quantity of a draw with its prior, as sensitivity analysis varies it.
 struct uncertain_input {
-    enum class target : std::uint8_t { edge_weight, model_parameter, years_to_half, decay_per_doubling };
+    enum class target : std::uint8_t {
+        edge_weight,
+        model_parameter,
+        years_to_half,
+        decay_per_doubling,
+        practices_years_to_half,
+        gain_persistence,
+        average_effect,
+    };
     std::string name;  ///< "edge:<from>-><to>", "parameter:<name>", "implementation:<field>"
     sdk::prior prior;
     target applies_to = target::edge_weight;
     std::size_t index = 0;  ///< the edge or parameter it sets
 };
+
+/// The value a draw gives an uncertain input.
+double input_value(const draw_parameters& parameters, const uncertain_input& input);
 
 /// Student-weighted subgroup means of one run (scenario or business as usual).
 /// `levels[(year * subgroups + g) * outcomes + o]`, `proficient` likewise over academic outcomes.
@@ -128,8 +142,9 @@ public:
 
     /// The inputs `sample_parameters` draws that vary smoothly, in a fixed order: edges with a
     /// non-fixed prior (model order), effect-model parameters neither pinned nor fixed, then the
-    /// ramp's years_to_half and the fidelity decay when they are drawn. School random effects and
-    /// the program cut are left at their central values.
+    /// ramp's years_to_half and the fidelity decay when they are drawn, the after-cut assumptions
+    /// when the plan has a cut risk, and the program's average effect when the model declares its
+    /// spread. School random effects and the cut year are left at their central values.
     [[nodiscard]] std::vector<uncertain_input> uncertain_inputs() const;
     /// Central parameters with input i of `uncertain_inputs()` set to `values[i]`, transformed and
     /// clamped as `sample_parameters` does. Throws std::invalid_argument when the sizes differ.
@@ -230,6 +245,12 @@ private:
                     std::size_t lane, double* total, workspace& ws) const;
     void evaluate_year(int year, const cell_range& tile, bool business_as_usual, workspace& ws) const;
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
+    /// An achievement node's last-year rows as the effect model receives them: faded by the lane's gain
+    /// persistence in the lanes whose program has been cut by `year`, as they were in the others.
+    [[nodiscard]] sdk::block_values faded_after_cut(int year, const sdk::block_values& previous,
+                                                    const double* initial, std::size_t n, workspace& ws) const;
+    /// The cut year and the after-cut assumptions of draw `draw` into `p`.
+    void sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
     /// Per-stratum sums of quantity `quantity` (an outcome's level, then each share proficient) at the
     /// baseline, when lane `lane`'s row of it over `tile` this year is the baseline's; else null.
     [[nodiscard]] const double* baseline_sums_if_unmoved(std::size_t quantity, std::size_t lane, int year,

@@ -106,12 +106,5 @@ std::optional<group_decision> decide(const std::vector<result_run>& runs, const 
     return decision;
 }
 
-std::string how_sure(double probability) {
-    if (probability >= 0.95) return "very likely";
-    if (probability >= 0.75) return "likely";
-    if (probability > 0.55) return "more likely than not";
-    if (probability >= 0.45) return "about a coin flip";
-    return "unlikely";
-}
 
 }  // namespace pathways

@@ -49,6 +49,5 @@ std::optional<group_decision> decide(const std::vector<result_run>& runs, const 
 
 /// How the report words a probability of being better: "very likely" (at least 0.95), "likely" (at
 /// least 0.75), "more likely than not" (above 0.55), "about a coin flip" (0.45 to 0.55), "unlikely" (below 0.45).
-std::string how_sure(double probability);
 
 }  // namespace pathways

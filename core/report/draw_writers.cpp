@@ -33,16 +33,6 @@ std::string row_labels(const result_row& row) {
            "," + row.course + "," + csv_field(row.reference) + ",";
 }
 
-double input_value(const uncertain_input& input, const draw_parameters& p) {
-    switch (input.applies_to) {
-        case uncertain_input::target::edge_weight: return p.edge_weights[input.index];
-        case uncertain_input::target::model_parameter: return p.model_parameters[input.index];
-        case uncertain_input::target::years_to_half: return p.years_to_half;
-        case uncertain_input::target::decay_per_doubling: return p.decay_per_doubling;
-    }
-    return undefined;
-}
-
 /// The mean and SD (over schools, unweighted) of a draw's school dose multipliers.
 std::pair<double, double> dose_spread(const std::vector<double>& doses) {
     double sum = 0.0;
@@ -62,7 +52,7 @@ std::vector<sampled_input> sampled_inputs(const finished_run& run, std::size_t d
         spec.draws <= 0 ? run.sim->central_parameters() : run.sim->sample_parameters(spec.seed, draw);
     std::vector<sampled_input> inputs;
     for (const uncertain_input& input : run.sim->uncertain_inputs())
-        inputs.push_back({input.name, input_value(input, p)});
+        inputs.push_back({input.name, input_value(p, input)});
     if (spec.plan.program_cut.annual_probability > 0.0)
         inputs.push_back({"program:cut_year", p.cut_year ? static_cast<double>(*p.cut_year) : undefined});
     if (!p.school_doses.empty()) {

@@ -1,4 +1,6 @@
 #include "report/html_report.hpp"
+
+#include "report/evidence_caveat.hpp"
 #include "report/sensitivity_table.hpp"
 
 #include <algorithm>
@@ -178,6 +180,7 @@ nav ol{columns:2;margin:.4em 0 1em;padding-left:1.2em}a{color:var(--blue)}
 .finding ul{margin:.3em 0;padding-left:1.2em}
 .note{background:#fff8e6;border-left:5px solid var(--orange);padding:.6em 1em;margin:1em 0;font-size:.95rem}
 .warning{background:#fde8dc;border-left:5px solid var(--verm);padding:.6em 1em;font-weight:600}
+.caveat{background:#f4f4f6;border-left:5px solid var(--muted);padding:.2em 1em;margin:1em 0}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.88rem;width:100%}
 caption{text-align:left;font-weight:600;padding:.3em 0;color:var(--muted)}
 th,td{border-bottom:1px solid var(--rule);padding:.3em .55em;text-align:left;vertical-align:top}
@@ -297,6 +300,10 @@ private:
             out_ << "<p class=\"warning\">NOT FOR PUBLIC RELEASE: small-group suppression was turned off for this "
                     "run.</p>\n";
         }
+        // Before any number: what kind of evidence every number below rests on.
+        out_ << "<aside class=\"caveat\" aria-label=\"What these numbers rest on\"><p><strong>What these numbers "
+                "rest on.</strong> "
+             << escape(evidence_caveat_text(in_.graph.definition())) << "</p></aside>\n";
         out_ << "<nav aria-label=\"Contents\"><ol>"
              << "<li><a href=\"#decision\">" << (several_runs() ? "Which variant to choose" : "The decision")
              << "</a></li>"
@@ -407,7 +414,7 @@ private:
              << (several_runs() ? "It is" : "The plan is") << " better than business as usual in "
              << percent(best.p_better) << " of " << draws << " simulated futures";
         if (best.p_harm) out_ << " and worse in " << percent(*best.p_harm);
-        out_ << ": " << escape(how_sure(best.p_better)) << ".</p>\n";
+        out_ << ".</p>\n";
         if (d.runner_up) {
             const run_effect& next = d.runs[*d.runner_up];
             out_ << "<p>Its lead over " << escape(run_label(next.run)) << ", the runner-up, is "
@@ -415,8 +422,7 @@ private:
             if (d.paired_margin) {
                 out_ << " (90% range " << number(d.paired_margin->p05, 3, true) << " to "
                      << number(d.paired_margin->p95, 3, true) << "); it comes out ahead in "
-                     << percent(*d.p_best_beats_runner_up)
-                     << " of the same futures: " << escape(how_sure(*d.p_best_beats_runner_up)) << ".";
+                     << percent(*d.p_best_beats_runner_up) << " of the same simulated futures.";
             } else {
                 out_ << " in the mean; how often it comes out ahead needs every run's draws, which "
                         "<span class=\"mono\">pathways run --report</span> has.";
@@ -699,7 +705,7 @@ private:
     void read_bands_note() {
         out_ << "<div class=\"note\"><strong>How to read the bands.</strong> Each chart shows, year by year, how far "
              << "a group is ahead of business as usual (the black zero line): the <strong>solid blue line</strong> is "
-             << "the scenario's most likely path, the <strong>shaded band</strong> holds 90% of the "
+             << "the average over the simulated futures, the <strong>shaded band</strong> holds 90% of the "
              << base().run().draws << " simulated futures. A band that reaches below zero means the model cannot rule "
              << "out no effect or harm. The charts of one outcome share one scale, at least \u2212"
              << number(html::min_effect_half_span, 1) << " to +" << number(html::min_effect_half_span, 1)
@@ -980,7 +986,7 @@ private:
             return std::abs(table.at(a, outcome_pos).total) > std::abs(table.at(b, outcome_pos).total);
         });
         const auto& nodes = in_.graph.definition().nodes;
-        out_ << "<p>Strongest: ";
+        out_ << "<p>" << escape(assumed_links_sentence(in_.graph.definition())) << "</p>\n<p>Strongest: ";
         for (std::size_t i = 0; i < std::min<std::size_t>(order.size(), 3); ++i) {
             const effect_entry& e = table.at(order[i], outcome_pos);
             out_ << (i ? "; " : "") << escape(nodes[e.source].label) << " (" << number(e.total, 3, true)

@@ -123,17 +123,6 @@ bool effective_sample_collapsed(double effective_sample_size, std::size_t draws)
     return effective_sample_size < 50.0 || effective_sample_size < 0.01 * static_cast<double>(draws);
 }
 
-double input_value(const draw_parameters& parameters, const uncertain_input& input) {
-    using target = uncertain_input::target;
-    switch (input.applies_to) {
-        case target::edge_weight: return parameters.edge_weights.at(input.index);
-        case target::model_parameter: return parameters.model_parameters.at(input.index);
-        case target::years_to_half: return parameters.years_to_half;
-        case target::decay_per_doubling: return parameters.decay_per_doubling;
-    }
-    return std::numeric_limits<double>::quiet_NaN();
-}
-
 std::vector<input_posterior> posterior_of_inputs(const simulation& sim, std::uint64_t seed,
                                                  std::span<const double> weights) {
     const std::vector<uncertain_input> inputs = sim.uncertain_inputs();

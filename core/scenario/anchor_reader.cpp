@@ -37,6 +37,62 @@ std::string evidence_tag(object_reader& reader, std::string_view key) {
     return *tag;
 }
 
+std::optional<std::string> one_of(object_reader& reader, std::string_view key,
+                                  std::initializer_list<std::string_view> allowed) {
+    const auto value = reader.optional_string(key);
+    if (!value) return std::nullopt;
+    if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+        std::vector<std::string> words(allowed.begin(), allowed.end());
+        std::string expected;
+        for (const std::string& word : words) expected += (expected.empty() ? "'" : ", '") + word + "'";
+        reader.error_at(key, "unknown " + std::string(key) + " '" + *value + "'" + did_you_mean(*value, words) +
+                                 "; expected " + expected);
+        return std::nullopt;
+    }
+    return value;
+}
+
+/// A published effect: one outcome, the effect and its standard error.
+void read_point(object_reader& reader, anchor& a) {
+    a.outcome = required_text(reader, "outcome");
+    a.effect = reader.required_number("effect", -3.0, 3.0).value_or(0.0);
+    if (const auto se = reader.required_number("standard_error", 0.0, 3.0)) {
+        if (*se <= 0.0) reader.error_at("standard_error", "standard_error is 0; expected a positive number of SD");
+        a.standard_error = *se;
+    }
+    a.standard_error_evidence = evidence_tag(reader, "standard_error_evidence");
+}
+
+/// A published bound: the outcomes it covers and the largest change in SD it allows.
+void read_bound(object_reader& reader, anchor& a) {
+    if (const auto bound = reader.required_number("bound", 0.0, 3.0)) {
+        if (*bound <= 0.0) reader.error_at("bound", "bound is 0; expected a positive number of SD");
+        a.bound = *bound;
+    }
+    const auto list = reader.array("outcomes");
+    if (!list) return;
+    if (list->size() == 0) reader.error_at("outcomes", "outcomes is empty; expected the outcome nodes the bound covers");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto& item = (*list)[i];
+        if (!item.is_string() || item.get<std::string>().empty()) {
+            diagnostics& out = reader.out();
+            const json::location at = reader.doc().where(list->pointer_of(i));
+            out.error(reader.doc().file, at.line, at.column, list->pointer_of(i),
+                      "expected an outcome node id such as \"agency.ownership\"");
+            continue;
+        }
+        a.outcomes.push_back(item.get<std::string>());
+    }
+    for (const std::string_view point_key : {"outcome", "effect", "standard_error", "standard_error_evidence"}) {
+        if (reader.has(point_key)) {
+            reader.allow(point_key);
+            reader.error_at(point_key, std::string(point_key) +
+                                           " in a bound anchor; expected either a bound with outcomes or an "
+                                           "effect with outcome and standard_error");
+        }
+    }
+}
+
 anchor read_anchor(object_reader& reader) {
     anchor a;
     const json::location where = reader.doc().where(reader.pointer());
@@ -51,15 +107,15 @@ anchor read_anchor(object_reader& reader) {
     }
     a.reference = required_text(reader, "reference");
     a.design = required_text(reader, "design");
-    a.outcome = required_text(reader, "outcome");
+    a.design_type = one_of(reader, "design_type", {"quasi-experimental", "randomised"}).value_or(a.design_type);
+    a.use = one_of(reader, "use", {"fit", "context"}).value_or(a.use);
     a.years = static_cast<int>(reader.required_integer("years", 1, 50).value_or(1));
-    a.effect = reader.required_number("effect", -3.0, 3.0).value_or(0.0);
     a.evidence = evidence_tag(reader, "evidence");
-    if (const auto se = reader.required_number("standard_error", 0.0, 3.0)) {
-        if (*se <= 0.0) reader.error_at("standard_error", "standard_error is 0; expected a positive number of SD");
-        a.standard_error = *se;
+    if (reader.has("bound")) {
+        read_bound(reader, a);
+    } else {
+        read_point(reader, a);
     }
-    a.standard_error_evidence = evidence_tag(reader, "standard_error_evidence");
     a.note = reader.required_string("note").value_or("");
     return a;
 }

@@ -245,6 +245,22 @@ std::optional<model_edge> read_edge(const json::document& doc, const std::string
     return edge;
 }
 
+average_effect_uncertainty read_average_effect(object_reader& reader) {
+    average_effect_uncertainty average;
+    average.relative_sd = reader.required_number("relative_sd", 0.0, 10.0).value_or(0.0);
+    if (const auto source = non_empty_string(reader, "source", "where the spread comes from")) {
+        average.source = *source;
+    }
+    if (const auto evidence = reader.required_string("evidence")) {
+        if (!is_evidence_tag(*evidence)) {
+            reader.error_at("evidence", "unknown evidence tag '" + *evidence + "'; " + expected_evidence_tags());
+        }
+        average.evidence = *evidence;
+    }
+    reader.finish();
+    return average;
+}
+
 template <typename Item, typename Read>
 std::vector<Item> read_list(object_reader& reader, std::string_view key, Read read) {
     std::vector<Item> items;
@@ -345,9 +361,13 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
         if (const auto id = non_empty_string(reader, "id", "the model's name in scenario files")) model.id = *id;
         model.name = reader.optional_string("name").value_or(model.id);
         model.description = reader.optional_string("description").value_or("");
+        model.evidence_summary = reader.optional_string("evidence_summary").value_or("");
         if (reader.has("groups")) model.groups = read_list<model_group>(reader, "groups", read_group);
         model.nodes = read_list<model_node>(reader, "nodes", read_node);
         model.edges = read_list<model_edge>(reader, "edges", read_edge);
+        if (auto average = reader.optional_child("average_effect"); average && average->valid()) {
+            model.average_effect = read_average_effect(*average);
+        }
         if (reader.has("nodes") && doc.root["nodes"].is_array() && doc.root["nodes"].empty()) {
             reader.error_at("nodes", "the model has no nodes; expected at least a practice and an outcome");
         }

@@ -38,11 +38,12 @@ void read_priors(object_reader& root, parameter_file& file) {
     for (const std::string& name : names) {
         const std::string pointer = priors->pointer_of(name);
         if (!is_prior_input_name(name)) {
-            priors->error_at_key(name, "'" + name +
-                                           "' names no uncertain input; expected \"edge:FROM->TO\", "
-                                           "\"parameter:NAME\", \"implementation:years_to_half\" or "
-                                           "\"implementation:decay_per_doubling\", as pathways sensitivity names "
-                                           "them");
+            std::string expected = "\"edge:FROM->TO\", \"parameter:NAME\"";
+            for (const std::string_view engine_input : engine_input_names) {
+                expected += ", \"" + std::string(engine_input) + "\"";
+            }
+            priors->error_at_key(name, "'" + name + "' names no uncertain input; expected one of " + expected +
+                                           ", as pathways sensitivity names them");
             continue;
         }
         if (const auto prior = json::read_prior(priors->doc(), pointer, priors->out())) {
@@ -132,7 +133,9 @@ std::string observed_provenance(const parameter_provenance& p) {
 }  // namespace
 
 bool is_prior_input_name(std::string_view input) {
-    if (input == "implementation:years_to_half" || input == "implementation:decay_per_doubling") return true;
+    for (const std::string_view engine_input : engine_input_names) {
+        if (input == engine_input) return true;
+    }
     if (input.starts_with("parameter:")) return input.size() > std::string_view("parameter:").size();
     if (!input.starts_with("edge:")) return false;
     const auto arrow = input.find("->");

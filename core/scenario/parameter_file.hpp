@@ -25,6 +25,7 @@
 /// }
 /// ```
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -81,8 +82,13 @@ struct parameter_file {
     source_location model_where;  ///< where `model` is given, for messages about it
 };
 
-/// Whether `input` names an input a prior can replace: `edge:FROM->TO`, `parameter:NAME`,
-/// `implementation:years_to_half` or `implementation:decay_per_doubling`.
+/// The engine's own uncertain inputs, as `pathways sensitivity` and parameter files name them.
+inline constexpr std::array<std::string_view, 5> engine_input_names{
+    "implementation:years_to_half", "implementation:decay_per_doubling", "implementation:practices_years_to_half",
+    "implementation:gain_persistence", "effect:average"};
+
+/// Whether `input` names an input a prior can replace: `edge:FROM->TO`, `parameter:NAME` or one of
+/// `engine_input_names`.
 bool is_prior_input_name(std::string_view input);
 
 /// Reads a parameter file; every problem is reported to `out` (file:line:col and pointer), and nullopt

@@ -238,6 +238,10 @@ void read_implementation(object_reader implementation, scenario& sc) {
     if (auto cut = implementation.optional_child("program_cut"); cut && cut->valid()) {
         plan.program_cut.annual_probability = cut->optional_number("annual_probability", 0.0, 1.0).value_or(0.0);
         plan.program_cut.protected_years = cut->optional_number("protected_years", 0.0, max_runway_years);
+        plan.program_cut.practices_years_to_half = cut->optional_number("practices_years_to_half", 0.1, 20.0)
+                                                       .value_or(plan.program_cut.practices_years_to_half);
+        plan.program_cut.gain_persistence =
+            cut->optional_number("gain_persistence", 0.0, 1.0).value_or(plan.program_cut.gain_persistence);
     }
     read_waves(implementation, sc, plan);
     if (auto costs = implementation.optional_child("costs"); costs && costs->valid()) {

@@ -1,3 +1,4 @@
+#include "report/evidence_caveat.hpp"
 #include "serve/explorer_api.hpp"
 
 #include <algorithm>
@@ -233,7 +234,11 @@ api_reply explorer_api::graph() const {
     for (const model_node& node : graph->definition().nodes)
         if (node.has_role("headline")) headline = node.id;
     // The model's JSON as `pathways graph --format json` writes it, inside the answer.
-    std::string body = json::to_text(json::value().set("causal_order", std::move(order)).set("headline", headline), -1);
+    std::string body = json::to_text(json::value()
+                                         .set("causal_order", std::move(order))
+                                         .set("headline", headline)
+                                         .set("evidence", evidence_caveat_text(graph->definition())),
+                                     -1);
     body.pop_back();  // the closing brace
     return {status_ok, json_type, body + ", \"model\": " + to_json(*graph) + "}\n"};
 }

@@ -1,5 +1,5 @@
 // The `lagged` effect model: outcomes respond to PL practice gradually as a school gains years of
-// exposure; achievement gains build up year on year and fade once exposure stops.
+// exposure; achievement gains build up year on year (the host fades them once the program is cut).
 
 #include <algorithm>
 #include <array>
@@ -15,7 +15,7 @@ namespace {
 namespace sdk = pathways::sdk;
 using pathways::plugins::parameter_slot;
 
-constexpr std::array<sdk::parameter_spec, 3> parameters{{
+constexpr std::array<sdk::parameter_spec, 2> parameters{{
     {.name = "phase_in_years",
      .type = sdk::parameter_type::real,
      .unit = "years",
@@ -30,22 +30,22 @@ constexpr std::array<sdk::parameter_spec, 3> parameters{{
                "already spends on practice; students' response to practice met within the year is an "
                "assumption: tau = 0.5 gives 86% of the response after one year of exposure",
      .evidence = "A"},
-    pathways::plugins::persistence_spec("share of an achievement gain kept each year after the school stops PL"),
     {.name = "annual_rate",
      .type = sdk::parameter_type::real,
      .unit = "1/year",
-     .default_value = 1.0,
+     .default_value = 1.131,
      .min = 0.0,
      .max = 3.0,
-     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.131},
      .description = "achievement gained per year per unit of phased-in dose; 1 adds the dose once a year",
-     .source = "The model's engagement and self-efficacy -> achievement weights are read as annual effects; the "
-               "rate 1 is an assumption",
+     .source = "The model's engagement, self-efficacy and direct-practice -> achievement weights are read as annual "
+               "effects; the rate is a calibration knob (an assumption) fitted to every anchor at once (Pane et al. "
+               "2017, Informing Progress; Pane et al. 2015, Continued Progress; the null studies; Ready et al. 2019, "
+               "Teach to One i3) by pathways calibrate --anchors all",
      .evidence = "A"},
 }};
 
 constexpr std::size_t phase_in_slot = parameter_slot(parameters, "phase_in_years");
-constexpr std::size_t persistence_slot = parameter_slot(parameters, "persistence");
 constexpr std::size_t annual_rate_slot = parameter_slot(parameters, "annual_rate");
 
 // Years of exposure below this whole number take 1 - exp(-years/tau) from a table made once a draw.
@@ -93,7 +93,6 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     double phase_in[sdk::max_tile_cells];
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double tau = e.parameter(phase_in_slot)[d];
-        const double persistence = e.parameter(persistence_slot)[d];
         const double annual_rate = e.parameter(annual_rate_slot)[d];
         const double* exposure = attributes.years_of_exposure.row(d);
         const double* previous = e.previous.row(d);
@@ -104,11 +103,10 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         sdk::weighted_change_since_baseline(e, d, dose);
         phase_in_of(exposure, cells, tau, phase_in);
         if (accumulates) {
-            // Gains are kept while the school runs PL and decay geometrically once it stops.
+            // Gains add up year on year; once the program is cut the host fades those already made.
             for (std::size_t i = 0; i < cells; ++i) {
                 const double response = phase_in[i] * practice[i] + (dose[i] - practice[i]);
-                const double kept = exposure[i] > 0.0 ? 1.0 : persistence;
-                out[i] = initial[i] + kept * (previous[i] - initial[i]) + annual_rate * response;
+                out[i] = previous[i] + annual_rate * response;
             }
         } else {
             for (std::size_t i = 0; i < cells; ++i) {
@@ -121,7 +119,7 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
 constexpr sdk::effect_model_info model{
     .name = "lagged",
     .version = "1.0.0",
-    .description = "effects phase in with years of PL exposure; achievement accumulates and fades after PL stops",
+    .description = "effects phase in with years of PL exposure; achievement accumulates",
     .parameters = parameters,
     .evaluate = &evaluate,
     .calibration_parameter = "annual_rate",

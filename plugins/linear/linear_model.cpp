@@ -1,5 +1,6 @@
 // The `linear` effect model: edge weights are standardized path coefficients, so a node moves by
-// the weighted sum of its parents' moves since baseline.
+// the weighted sum of its parents' moves since baseline; an achievement node, whose level carries over
+// from year to year, gains that sum each year instead.
 
 #include <array>
 #include <cstddef>
@@ -17,13 +18,15 @@ constexpr std::array<sdk::parameter_spec, 1> parameters{{
     {.name = "scale",
      .type = sdk::parameter_type::real,
      .unit = "ratio",
-     .default_value = 1.0,
+     .default_value = 1.001,
      .min = 0.0,
      .max = 3.0,
-     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+     .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.001},
      .description = "multiplies every node's change; 1 applies the edge weights as given",
-     .source = "The model's edge weights are standardized path coefficients (SD of the target per unit of the "
-               "source); 1 is the identity, other values are a sensitivity knob (an assumption)",
+     .source = "A calibration knob (an assumption): the model's edge weights are standardized path coefficients "
+               "(SD of the target per unit of the source) and the default is fitted to every anchor at once (Pane "
+               "et al. 2017, Informing Progress; Pane et al. 2015, Continued Progress; the null studies; Ready et "
+               "al. 2019, Teach to One i3) by pathways calibrate --anchors all",
      .evidence = "A"},
 }};
 
@@ -32,19 +35,21 @@ constexpr std::size_t scale_slot = parameter_slot(parameters, "scale");
 PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     pathways::plugins::checked_cell_count(e, parameters);  // the cells are e.cell_count, checked
     const std::span<const double> scale = e.parameter(scale_slot);
-    const double* initial = e.initial.data();
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double s = scale[d];
+        // The level the dose adds to: the baseline, or last year's level where gains accumulate.
+        const double* from = e.accumulates ? e.previous.row(d) : e.initial.data();
         // The dose, turned into the level as its last parent is added.
         sdk::weighted_change_since_baseline(e, d, e.out.row(d),
-                                            [&](std::size_t i, double dose) { return initial[i] + s * dose; });
+                                            [&](std::size_t i, double dose) { return from[i] + s * dose; });
     }
 }
 
 constexpr sdk::effect_model_info model{
     .name = "linear",
     .version = "1.0.0",
-    .description = "standardized path coefficients: a node's change is the weighted sum of its parents' changes",
+    .description = "standardized path coefficients: a node's change (an achievement node's yearly gain) is the "
+                   "weighted sum of its parents' changes",
     .parameters = parameters,
     .evaluate = &evaluate,
     .calibration_parameter = "scale",

@@ -19,17 +19,16 @@ constexpr std::array<sdk::parameter_spec, 4> parameters{{
     {.name = "emax.student",
      .type = sdk::parameter_type::real,
      .unit = "SD",
-     .default_value = 2.0,
+     .default_value = 0.5,
      .min = 0.05,
      .max = 4.0,
-     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 2.0, .b = 0.5, .lower = 1.0, .upper = 3.0},
+     .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.5, .b = 0.15, .lower = 0.25, .upper = 1.0},
      .description = "largest change a student outcome or goal can reach, however large the dose; at full "
-                    "implementation the model's edges move engagement by about 1.3 SD, so 2 bends that change "
-                    "without capping it, and lower values express doubt that practice moves engagement more than "
-                    "social-emotional learning programmes do",
-     .source = "Durlak et al. 2011, SEL Meta-analysis: about 0.57 SD on social-emotional skills; a ceiling of "
-               "2 SD, above any mean effect reported for non-academic outcomes, is an assumption; at 0.5 the "
-               "model misses Pane et al. 2017, Informing Progress (RAND RR-2042) by half",
+                    "implementation the model's edges move agency and engagement by about 0.2 SD, which 0.5 "
+                    "bends a little",
+     .source = "Social-emotional learning programmes move social-emotional skills about 0.57 SD and attitudes "
+               "about 0.23 SD (Durlak et al. 2011, SEL Meta-analysis); a ceiling of 0.5 SD for a whole-school "
+               "model that is not a social-emotional curriculum is an assumption",
      .evidence = "A"},
     {.name = "emax.academic",
      .type = sdk::parameter_type::real,
@@ -38,7 +37,8 @@ constexpr std::array<sdk::parameter_spec, 4> parameters{{
      .min = 0.05,
      .max = 1.0,
      .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.25, .b = 0.08, .lower = 0.1, .upper = 0.5},
-     .description = "largest change an academic outcome can reach, however large the dose",
+     .description = "largest change an academic outcome can reach in a year (an achievement node's yearly gain), "
+                    "however large the dose",
      .source = "Kraft 2020, Interpreting Effect Sizes: the 75th percentile of causal effects on standardized "
                "tests is 0.25 SD (quoted second-hand); using it as the ceiling is an assumption",
      .evidence = "A"},
@@ -53,7 +53,7 @@ constexpr std::array<sdk::parameter_spec, 4> parameters{{
      .source = "Foundational practices gate the drivers: \"if a foundational practice is missing ... plan to "
                "improve\" (Denver Public Schools 2017, Driver Model; qualitative); the level 2 is an assumption",
      .evidence = "A"},
-    pathways::plugins::practice_scale_spec(),
+    pathways::plugins::practice_scale_spec(1.046),
 }};
 
 constexpr std::size_t emax_student_slot = parameter_slot(parameters, "emax.student");
@@ -159,13 +159,14 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
     const sdk::cell_attributes& attributes = pathways::plugins::required_cells(e);
     pathways::plugins::require_block(attributes.foundations, "foundations");
 
-    const double* initial = e.initial.data();
     double dose[sdk::max_tile_cells];
     double practice_dose[sdk::max_tile_cells];
     double driver_dose[sdk::max_tile_cells];
     double gate[sdk::max_tile_cells];
     for (std::size_t d = 0; d < e.draw_count; ++d) {
         const double emax = e.parameter(sdk::is_academic(e.kind) ? emax_academic_slot : emax_student_slot)[d];
+        // The level the dose adds to: the baseline, or last year's level where gains accumulate.
+        const double* from = e.accumulates ? e.previous.row(d) : e.initial.data();
         double* out = e.out.row(d);
         doses_by_share(e, d, cells, dose, practice_dose, driver_dose);
         double* gated_dose = dose;  // in place
@@ -174,11 +175,11 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
         if (all_zero(gated_dose, cells)) {
             // Most rows: emax > 0 (a checked parameter), so emax * tanh(±0 / emax) is the very zero of
             // the dose, and the sum below has the same bits as the one after it.
-            for (std::size_t i = 0; i < cells; ++i) out[i] = initial[i] + gated_dose[i];
+            for (std::size_t i = 0; i < cells; ++i) out[i] = from[i] + gated_dose[i];
             continue;
         }
         for (std::size_t i = 0; i < cells; ++i) {
-            out[i] = initial[i] + emax * sdk::tanh_vectorisable(gated_dose[i] / emax);
+            out[i] = from[i] + emax * sdk::tanh_vectorisable(gated_dose[i] / emax);
         }
     }
 }

@@ -112,23 +112,24 @@ PATHWAYS_SDK_INLINE void weighted_change_from(const sdk::evaluation& e, std::siz
 // outcomes (growth, acceleration) are rates, so they respond to this year's dose only.
 inline bool is_achievement(const sdk::evaluation& e) { return e.accumulates; }
 
-/// The knob `pathways calibrate` solves for in the models whose effect it scales linearly: a factor on
-/// the share of every node's dose that comes straight from PL practice (drivers and foundational
-/// practices), so the effect on every outcome is proportional to it.
-constexpr sdk::parameter_spec practice_scale_spec() {
+/// The knob `pathways calibrate` solves for in the models whose effect it scales: a factor on the share
+/// of every node's dose that comes straight from PL practice (drivers and foundational practices).
+/// `fitted` is the value `pathways calibrate --anchors all` found for the model at its other defaults.
+constexpr sdk::parameter_spec practice_scale_spec(double fitted) {
     return {.name = "practice_scale",
             .type = sdk::parameter_type::real,
             .unit = "ratio",
-            .default_value = 1.0,
+            .default_value = fitted,
             .min = 0.0,
             .max = 5.0,
-            .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
+            .uncertainty = {.kind = sdk::prior_kind::fixed, .a = fitted},
             .description =
                 "multiplies the change PL practice causes where it enters the graph; 1 applies the edge "
-                "weights as given; `pathways calibrate` solves for it to reproduce an anchor",
+                "weights as given; `pathways calibrate` solves for it",
             .source =
-                "A calibration knob (an assumption): 1 is the identity, at which the shipped model reproduces "
-                "Pane et al. 2017, Informing Progress",
+                "A calibration knob (an assumption): the default is fitted to every anchor at once (Pane et al. "
+                "2017, Informing Progress; Pane et al. 2015, Continued Progress; the null studies; Ready et al. "
+                "2019, Teach to One i3) by pathways calibrate --anchors all",
             .evidence = "A"};
 }
 
@@ -136,23 +137,6 @@ constexpr sdk::parameter_spec practice_scale_spec() {
 constexpr bool is_practice(sdk::node_kind kind) {
     return kind == sdk::node_kind::primary_driver || kind == sdk::node_kind::secondary_driver ||
            kind == sdk::node_kind::foundational_practice;
-}
-
-/// The `persistence` parameter shared by the models that let gains fade after PL stops
-/// (Taylor 2014 fade-out; 0.6 assumed); `description` says when the fading starts in that model.
-constexpr sdk::parameter_spec persistence_spec(std::string_view description) {
-    return {.name = "persistence",
-            .type = sdk::parameter_type::real,
-            .unit = "ratio per year",
-            .default_value = 0.6,
-            .min = 0.0,
-            .max = 1.0,
-            .uncertainty = {.kind = sdk::prior_kind::truncated_normal, .a = 0.6, .b = 0.15, .lower = 0.3, .upper = 0.9},
-            .description = description,
-            .source =
-                "0.6 retained per year after exposure stops, plausible 0.3-0.9 (an assumption); math gains "
-                "from extra class time decayed about half in one year (Taylor 2014, More Math Class)",
-            .evidence = "A"};
 }
 
 }  // namespace pathways::plugins

@@ -280,6 +280,8 @@ function fill_result_options() {
   const outcome = $('outcome');
   const outcomes = (state.doc.report && state.doc.report.outcomes) || [];
   const headline = state.graph && state.graph.headline;
+  $('evidence').textContent = state.graph && state.graph.evidence
+    ? `What these numbers rest on: ${state.graph.evidence}` : '';
   outcome.replaceChildren();
   for (const id of outcomes) {
     const node = state.graph && state.graph.model.nodes.find((n) => n.id === id);

@@ -119,7 +119,7 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
         write_text(anchors, R"({"pathways_anchors": 1, "anchors": [{"id": "harmful", "reference": "r", "design": "d",
             "outcome": "academic.achievement.math", "years": 1, "effect": -0.5, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
-        const auto result = run_cli("calibrate " + scenario + " --anchor harmful --model linear --anchors '" +
+        const auto result = run_cli("calibrate " + scenario + " --anchor harmful --model linear --anchors-file '" +
                                     anchors.string() + "'" + to);
         CHECK(result.exit_code == 2);
         CHECK(result.output.find(
@@ -135,7 +135,7 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
             "outcome": "academic.achievement.art", "years": 1, "effect": 0.1, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
         const auto reused =
-            run_cli("calibrate " + scenario + " --anchor art --anchors '" + anchors.string() + "'" + to);
+            run_cli("calibrate " + scenario + " --anchor art --anchors-file '" + anchors.string() + "'" + to);
         CHECK(reused.exit_code == 2);
         CHECK(
             reused.output.find(":1:37: error: /anchors/0/id: anchor id 'rand2017-math' is already a shipped anchor") !=
@@ -144,7 +144,7 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
             "outcome": "academic.achievement.art", "years": 1, "effect": 0.1, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
         const auto unknown =
-            run_cli("calibrate " + scenario + " --anchor art --anchors '" + anchors.string() + "'" + to);
+            run_cli("calibrate " + scenario + " --anchor art --anchors-file '" + anchors.string() + "'" + to);
         CHECK(unknown.exit_code == 2);
         CHECK(unknown.output.find(
                   "/anchors/0/outcome: anchor 'art': 'academic.achievement.art' is not an outcome of model") !=
@@ -186,7 +186,7 @@ TEST_CASE("parameter files given with --set-file are checked like scenario value
 TEST_CASE("compare-models takes per-model settings and mixture weights, and refuses bad ones",
           "[cli][compare-models]") {
     const std::string base = "compare-models " + scenario + " --models linear,evidence --draws 0 --quiet ";
-    const auto ok = run_cli(base + "--set linear:scale=0.5 --set persistence=0.5 --weights linear=3,evidence=1");
+    const auto ok = run_cli(base + "--set linear:scale=0.5 --set effect.reading=0.05 --weights linear=3,evidence=1");
     INFO(ok.output);
     CHECK(ok.exit_code == 0);
     CHECK(ok.output.find("mixture of models (weights linear=0.75, evidence=0.25)") != std::string::npos);

@@ -94,9 +94,10 @@ TEST_CASE("a file of priors alone may leave parameters empty, and every prior er
                            [&](const std::string& m) { return m.find(part) != std::string::npos; });
     };
     CHECK(
-        has(":2:13: error: /priors/scale: 'scale' names no uncertain input; expected \"edge:FROM->TO\", "
-            "\"parameter:NAME\", \"implementation:years_to_half\" or \"implementation:decay_per_doubling\", as "
-            "pathways sensitivity names them"));
+        has(":2:13: error: /priors/scale: 'scale' names no uncertain input; expected one of \"edge:FROM->TO\", "
+            "\"parameter:NAME\", \"implementation:years_to_half\", \"implementation:decay_per_doubling\", "
+            "\"implementation:practices_years_to_half\", \"implementation:gain_persistence\", \"effect:average\", "
+            "as pathways sensitivity names them"));
     CHECK(has("/priors/edge:a->b/sd: "));
     CHECK(has("/priors/parameter:x/dist: unknown distribution 'gauss'"));
     std::filesystem::remove(bad);
@@ -163,7 +164,7 @@ TEST_CASE("the loader reports priors of unknown edges, unknown parameters and ot
     const sdk::prior prior{sdk::prior_kind::normal, 1.0, 0.1, 0, 0};
     overrides.priors = {{"", "edge:self_efficacy->academic.achievement.mth", prior, {"p.json", 3, 5, "/priors/a"}},
                         {"linear", "parameter:scal", prior, {"p.json", 4, 5, "/priors/b"}},
-                        {"lagged", "parameter:persistence", prior, {"p.json", 5, 5, "/priors/c"}}};
+                        {"lagged", "parameter:phase_in_years", prior, {"p.json", 5, 5, "/priors/c"}}};
     diagnostics found;
     CHECK_FALSE(load_scenario(pilot, "base", registry, overrides, found));
     const auto got = messages(found);
@@ -176,7 +177,7 @@ TEST_CASE("the loader reports priors of unknown edges, unknown parameters and ot
         got[1].starts_with("p.json:4:5: error: /priors/b: effect model 'linear' declares no parameter 'scal'; "
                            "expected one of 'scale'"));
     CHECK(got[2] ==
-          "p.json:5:5: error: /priors/c: the prior of 'persistence' is for effect model 'lagged', but this "
+          "p.json:5:5: error: /priors/c: the prior of 'phase_in_years' is for effect model 'lagged', but this "
           "run uses 'linear'; expected --model lagged");
 }
 

@@ -30,73 +30,63 @@ double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 }  // namespace
 
-TEST_CASE("evidence: one year at full implementation gives the RAND 2017 math effect, ≈3.6 percentile points") {
+TEST_CASE("evidence: one year at full implementation gives the fitted math effect, about 3.2 percentile points") {
     const sdk::effect_model_info& model = test::load_model("evidence");
     test::node_case c = math_case(model);
     c.initial = {0.0, 0.0};
     c.previous = c.initial;
     const std::vector<double> out = c.run(model);
-    // f = (3-1)/(3-1) = 1: 0 + 1*0.09 = 0.09 SD; at the median 100*(Phi(0.09) - 0.5) = 3.586 points
-    CHECK(out[0] == Approx(0.09));
-    CHECK(100.0 * (normal_cdf(out[0]) - 0.5) == Approx(3.586).margin(0.001));
-    // baseline already 3: f = 0, 0 + 0*0.09 = 0
+    // f = (3-1)/(3-1) = 1: 0 + 1*0.08 = 0.08 SD; at the median 100*(Phi(0.08) - 0.5) = 3.188 points
+    CHECK(out[0] == Approx(0.08));
+    CHECK(100.0 * (normal_cdf(out[0]) - 0.5) == Approx(3.188).margin(0.001));
+    // baseline already 3: f = 0, 0 + 0*0.08 = 0
     CHECK(out[1] == Approx(0.0).margin(1e-15));
 }
 
-TEST_CASE("evidence: achievement accumulates while the school is exposed and fades once exposure stops") {
+TEST_CASE("evidence: each year adds the effect times how far practice has come, whatever the exposure") {
     const sdk::effect_model_info& model = test::load_model("evidence");
     test::node_case c = math_case(model);
 
-    // year 1: exposed, f = 1: -0.5 + 1*0.09 = -0.41; cell 1: f = 0, 0.3 + 0 = 0.3
+    // year 1: f = 1: -0.5 + 1*0.08 = -0.42; cell 1: f = 0, 0.3 + 0 = 0.3
     std::vector<double> out = c.run(model);
-    CHECK(out[0] == Approx(-0.41));
+    CHECK(out[0] == Approx(-0.42));
     CHECK(out[1] == Approx(0.3));
 
-    // year 2: exposed, level 2, f = (2-1)/(3-1) = 0.5: -0.41 + 0.5*0.09 = -0.365
+    // year 2: level 2, f = (2-1)/(3-1) = 0.5: -0.42 + 0.5*0.08 = -0.38
     c.previous = out;
     c.years_of_exposure = {2.0, 2.0};
     c.implementation = {2.0, 3.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(-0.365));
+    CHECK(out[0] == Approx(-0.38));
 
-    // year 3: still exposed but back at the baseline level, f = (1-1)/2 = 0: the gain is kept,
-    // nothing added and nothing faded: -0.365 + 0*0.09 = -0.365
+    // year 3: back at the baseline level, f = 0: the gain is kept, nothing added: -0.38
     c.previous = out;
     c.years_of_exposure = {3.0, 3.0};
     c.implementation = {1.0, 3.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(-0.365));
+    CHECK(out[0] == Approx(-0.38));
 
-    // year 4: exposure stopped, so the gain fades: -0.5 + 0.6*(-0.365 + 0.5) = -0.5 + 0.6*0.135 = -0.419;
-    // cell 1: 0.3 + 0.6*(0.3 - 0.3) = 0.3
+    // year 4: the program was cut (no exposure) but practice lingers half way, f = 0.5: -0.38 + 0.04 = -0.34.
+    // Fading the gains already made is the host's work: the model adds to the previous value it is given.
     c.previous = out;
     c.years_of_exposure = {0.0, 0.0};
+    c.implementation = {2.0, 3.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(-0.419));
-    CHECK(out[1] == Approx(0.3));
-
-    // year 5: -0.5 + 0.6*(-0.419 + 0.5) = -0.5 + 0.6*0.081 = -0.4514
-    c.previous = out;
-    out = c.run(model);
-    CHECK(out[0] == Approx(-0.4514));
+    CHECK(out[0] == Approx(-0.34));
     CHECK(out[1] == Approx(0.3));
 }
 
-TEST_CASE("evidence: exposure, not the implementation level, decides between accumulating and fading") {
+TEST_CASE("evidence: a school at its baseline level gains nothing, to the bit") {
     const sdk::effect_model_info& model = test::load_model("evidence");
     test::node_case c = math_case(model);
     c.initial = {0.0, 0.0};
     c.previous = {0.1, 0.1};
-    // cell 0: the school is above its baseline level but has no years of PL (exposure 0);
-    // cell 1: the school runs PL (exposure 1) but has not moved from its baseline level.
     c.years_of_exposure = {0.0, 1.0};
     c.baseline_implementation = {1.0, 1.0};
-    c.implementation = {3.0, 1.0};
+    c.implementation = {1.0, 1.0};
     const std::vector<double> out = c.run(model);
-    // cell 0: fades despite f = 1: 0 + 0.6*(0.1 - 0) = 0.06
-    CHECK(out[0] == Approx(0.06));
-    // cell 1: exposed with f = (1-1)/2 = 0: 0.1 + 0*0.09 = 0.1, kept
-    CHECK(out[1] == Approx(0.1));
+    CHECK(out[0] == 0.1);
+    CHECK(out[1] == 0.1);
 }
 
 TEST_CASE("evidence: a harmful school's negative fraction and a strong school's fraction above 1 are not clamped") {
@@ -110,18 +100,18 @@ TEST_CASE("evidence: a harmful school's negative fraction and a strong school's 
     c.school_effect = {-0.5, 1.5};
     c.implementation = {0.0, 4.0};
     std::vector<double> out = c.run(model);
-    // cell 0: f = (0-1)/(3-1) = -0.5: 0 + (-0.5)*0.09 = -0.045
-    CHECK(out[0] == Approx(-0.045));
-    // cell 1: f = (4-1)/(3-1) = 1.5: 0 + 1.5*0.09 = 0.135
-    CHECK(out[1] == Approx(0.135));
+    // cell 0: f = (0-1)/(3-1) = -0.5: 0 + (-0.5)*0.08 = -0.04
+    CHECK(out[0] == Approx(-0.04));
+    // cell 1: f = (4-1)/(3-1) = 1.5: 0 + 1.5*0.08 = 0.12
+    CHECK(out[1] == Approx(0.12));
 
     // a second exposed year at the same levels accumulates the loss and the gain:
-    // -0.045 + (-0.045) = -0.09 and 0.135 + 0.135 = 0.27
+    // -0.04 + (-0.04) = -0.08 and 0.12 + 0.12 = 0.24
     c.previous = out;
     c.years_of_exposure = {2.0, 2.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(-0.09));
-    CHECK(out[1] == Approx(0.27));
+    CHECK(out[0] == Approx(-0.08));
+    CHECK(out[1] == Approx(0.24));
 }
 
 TEST_CASE("evidence: ELA and science use their own effects, and the host's school multiplier is not applied again") {
@@ -133,23 +123,23 @@ TEST_CASE("evidence: ELA and science use their own effects, and the host's schoo
     c.implementation = {2.0, 1.5};  // f = (2-1)/(3-1) = 0.5 and (1.5-0)/(3-0) = 0.5
     c.node_id = "academic.achievement.ela";
     std::vector<double> out = c.run(model);
-    CHECK(out[0] == Approx(0.03));  // 0.5*0.06
-    CHECK(out[1] == Approx(0.03));  // 0.5*0.06
+    CHECK(out[0] == Approx(0.03875));  // 0.5*0.0775
+    CHECK(out[1] == Approx(0.03875));  // 0.5*0.0775
     c.node_id = "academic.achievement.science";
     out = c.run(model);
-    CHECK(out[0] == Approx(0.0375));  // 0.5*0.075
-    CHECK(out[1] == Approx(0.0375));  // 0.5*0.075
+    CHECK(out[0] == Approx(0.03875));  // 0.5*0.0775
+    CHECK(out[1] == Approx(0.03875));  // 0.5*0.0775
 
     // school_effect is informational: the host has already scaled `implementation` by it, so the
     // same implementation gives the same output whatever the multiplier.
     c.school_effect = {-0.5, 2.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(0.0375));  // still 0.5*0.075
-    CHECK(out[1] == Approx(0.0375));
+    CHECK(out[0] == Approx(0.03875));  // still 0.5*0.0775
+    CHECK(out[1] == Approx(0.03875));
     c.school_effect = {0.0, 0.0};
     out = c.run(model);
-    CHECK(out[0] == Approx(0.0375));
-    CHECK(out[1] == Approx(0.0375));
+    CHECK(out[0] == Approx(0.03875));
+    CHECK(out[1] == Approx(0.03875));
 }
 
 TEST_CASE("evidence: the scale discount applies per doubling beyond the reference school count") {
@@ -158,14 +148,14 @@ TEST_CASE("evidence: the scale discount applies per doubling beyond the referenc
     c.initial = {0.0, 0.0};
     c.previous = c.initial;
     c.pl_school_count = 24.0;
-    // default discount 1: no change at any scale, 1*0.09 = 0.09
-    CHECK(c.run(model)[0] == Approx(0.09));
+    // default discount 1: no change at any scale, 1*0.08 = 0.08
+    CHECK(c.run(model)[0] == Approx(0.08));
     test::set_parameter(c.parameters, model, "scale_discount_per_doubling", 0.85);
-    // 24 schools = log2(24/6) = 2 doublings of 6: 0.09*0.85^2 = 0.09*0.7225 = 0.065025
-    CHECK(c.run(model)[0] == Approx(0.065025));
+    // 24 schools = log2(24/6) = 2 doublings of 6: 0.08*0.85^2 = 0.08*0.7225 = 0.0578
+    CHECK(c.run(model)[0] == Approx(0.0578));
     c.pl_school_count = 6.0;
-    // at the reference count: 0.09*1 = 0.09
-    CHECK(c.run(model)[0] == Approx(0.09));
+    // at the reference count: 0.08*1 = 0.08
+    CHECK(c.run(model)[0] == Approx(0.08));
 }
 
 TEST_CASE("evidence: other nodes follow their edges linearly") {
@@ -195,9 +185,6 @@ TEST_CASE("evidence: impossible inputs are rejected") {
     c = valid;
     test::set_parameter(c.parameters, model, "scale_reference_schools", 6.5);
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("'scale_reference_schools' is 6.5; expected a whole number"));
-    c = valid;
-    c.years_of_exposure.clear();
-    CHECK_THROWS_WITH(c.run(model), Catch::Contains("years_of_exposure is missing"));
     c = valid;
     c.implementation.clear();
     CHECK_THROWS_WITH(c.run(model), Catch::Contains("implementation is missing"));

@@ -43,17 +43,17 @@ const sdk::parameter_spec& spec_of(const sdk::effect_model_info& model, std::str
 
 }  // namespace
 
-TEST_CASE("saturating: the student ceiling defaults to 2 SD, drawn from a truncated normal on [1, 3]") {
+TEST_CASE("saturating: the student ceiling defaults to 0.5 SD, drawn from a truncated normal on [0.25, 1]") {
     const sdk::effect_model_info& model = test::load_model("saturating");
     const sdk::parameter_spec& emax = spec_of(model, "emax.student");
-    CHECK(emax.default_value == 2.0);
+    CHECK(emax.default_value == 0.5);
     CHECK(emax.min == 0.05);
     CHECK(emax.max == 4.0);
     CHECK(emax.uncertainty.kind == sdk::prior_kind::truncated_normal);
-    CHECK(emax.uncertainty.a == 2.0);
-    CHECK(emax.uncertainty.b == 0.5);
-    CHECK(emax.uncertainty.lower == 1.0);
-    CHECK(emax.uncertainty.upper == 3.0);
+    CHECK(emax.uncertainty.a == 0.5);
+    CHECK(emax.uncertainty.b == 0.15);
+    CHECK(emax.uncertainty.lower == 0.25);
+    CHECK(emax.uncertainty.upper == 1.0);
     CHECK(spec_of(model, "emax.academic").default_value == 0.25);
 
     test::node_case c(1);
@@ -195,8 +195,10 @@ TEST_CASE("saturating: every cell of a tile has the formula's bits, in chunks of
     }
     for (test::parent_series& p : c.parents) p.previous = p.current;
     c.parameters = test::default_parameters(model);
+    test::set_parameter(c.parameters, model, "emax.student", 2.0);
+    test::set_parameter(c.parameters, model, "practice_scale", 1.0);
     const std::vector<double> out = c.run(model);
-    // emax 2, foundation_full 2, practice_scale 1 (the defaults)
+    // emax 2, foundation_full 2 (the default), practice_scale 1
     for (std::size_t i = 0; i < n; ++i) {
         const double driver = 0.0 + 0.7 * (c.parents[0].current[i] - c.parents[0].initial[i]);
         const double practice = driver + 0.4 * (c.parents[1].current[i] - c.parents[1].initial[i]);

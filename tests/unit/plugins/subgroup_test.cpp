@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "plugin_harness.hpp"
 
@@ -21,6 +23,8 @@ test::node_case subgroup_case(const sdk::effect_model_info& model, std::size_t c
                  {"agency.ownership", sdk::node_kind::student_outcome, 0.3, std::vector<double>(cells, 0.1),
                   std::vector<double>(cells, 0.1), std::vector<double>(cells, 0.0)}};
     c.parameters = test::default_parameters(model);
+    // The fitted default of practice_scale is pinned to 1 so the hand computations read plainly.
+    test::set_parameter(c.parameters, model, "practice_scale", 1.0);
     return c;
 }
 
@@ -38,12 +42,12 @@ TEST_CASE("subgroup: the cell's multiplier scales the PL-practice dose, mediated
     c.baseline_achievement = {0.0, -1.0, -0.5, -0.7};
     const std::vector<double> out = c.run(model);
     // cell 0 white, at the mean:              m = 1                      0.1 + 0.03 + 1*0.2      = 0.33
-    // cell 1 black, FRL, low starter (-1):    m = 0.5*1*1*1*1.3 = 0.65   -0.8 + 0.03 + 0.65*0.2  = -0.64
+    // cell 1 black, FRL, low starter (-1):    m = 0.1*1*1*1*1.3 = 0.13   -0.8 + 0.03 + 0.13*0.2  = -0.744
     // cell 2 hispanic ELL FRL SPED, -0.5 is above the -0.674 cutoff:
     //                                         m = 1.05*1.05*1*1 = 1.1025 -0.6 + 0.03 + 0.2205    = -0.3495
     // cell 3 asian, exited ELL, low starter:  m = 1*1*1.3 = 1.3          0.2 + 0.03 + 0.26       = 0.49
     CHECK(out[0] == Approx(0.33));
-    CHECK(out[1] == Approx(-0.64));
+    CHECK(out[1] == Approx(-0.744));
     CHECK(out[2] == Approx(-0.3495));
     CHECK(out[3] == Approx(0.49));
 }
@@ -61,17 +65,38 @@ TEST_CASE("subgroup: with defaults Black students gain less than average, ELL/FR
     const std::vector<double> out = c.run(model);
     const double reference = out[0];
     CHECK(reference == Approx(0.2));
-    CHECK(out[1] == Approx(0.1));  // 0.5*0.2
+    CHECK(out[1] == Approx(0.02));  // Black students' multiplier 0.1: 0.1*0.2
     for (std::size_t i = 2; i < out.size(); ++i) CHECK(out[i] >= reference);
 
-    // Even a Black ELL low starter (0.5*1.05*1.3 = 0.6825) stays below the reference.
+    // Even a Black ELL low starter (0.1*1.05*1.3 = 0.1365) stays below the reference.
     test::node_case worst_case = subgroup_case(model, 1);
     worst_case.parents.pop_back();
     worst_case.race = {code(sdk::race::black)};
     worst_case.ell = {code(sdk::ell_status::ell)};
     worst_case.baseline_achievement = {-1.0};
-    CHECK(worst_case.run(model)[0] == Approx(0.1365));
+    CHECK(worst_case.run(model)[0] == Approx(0.0273));  // 0.1365*0.2
     CHECK(worst_case.run(model)[0] < reference);
+}
+
+TEST_CASE("subgroup: Black students' multiplier reflects Denver's pilot: median at most 0.25, below 0 in a third") {
+    const sdk::effect_model_info& model = test::load_model("subgroup");
+    const sdk::parameter_spec* black = nullptr;
+    for (const sdk::parameter_spec& p : model.parameters) {
+        if (p.name == "multiplier.race.black") black = &p;
+    }
+    REQUIRE(black != nullptr);
+    REQUIRE(black->uncertainty.kind == sdk::prior_kind::truncated_normal);
+    const auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+    const sdk::prior& p = black->uncertainty;
+    const auto truncated_cdf = [&](double x) {
+        return (cdf((x - p.a) / p.b) - cdf((p.lower - p.a) / p.b)) / (cdf((p.upper - p.a) / p.b) - cdf((p.lower - p.a) / p.b));
+    };
+    // TN(0.1, 0.5; -1, 1): P(< 0) = (Phi(-0.2) - Phi(-2.2)) / (Phi(1.8) - Phi(-2.2)) = 0.4068 / 0.9502 = 0.428
+    CHECK(truncated_cdf(0.0) == Approx(0.428).margin(0.001));
+    CHECK(truncated_cdf(0.0) >= 1.0 / 3.0);
+    CHECK(truncated_cdf(0.25) >= 0.5);  // the median is at most 0.25
+    CHECK(black->default_value <= 0.25);
+    CHECK(std::string(black->source).find("underperformed") != std::string::npos);
 }
 
 TEST_CASE("subgroup: a changed multiplier changes only its group") {

@@ -15,6 +15,7 @@
 #include "engine/anchor_fit.hpp"
 #include "engine/calibration.hpp"
 #include "engine/scenario_loader.hpp"
+#include "engine/schedule.hpp"
 #include "report/output_files.hpp"
 #include "run/execute.hpp"
 #include "scenario/json_checks.hpp"
@@ -300,7 +301,82 @@ std::filesystem::path fit_output_path(const calibrate_options& options, const st
            ("calibration-" + which + "-" + model + ".json");
 }
 
+/// The scenario as the anchors' studies ran: every school of the district at full implementation from the
+/// first year, its alignment and community conditions at their best, an instant ramp, no fidelity loss and
+/// no cut, for `years` years.
+scenario anchor_check_of(scenario spec, const model_graph& graph, int years) {
+    spec.years = years;
+    for (const model_node& node : graph.definition().nodes) {
+        if (node.has_role("alignment") || node.has_role("community")) spec.plan.conditions[condition_key(node)] = 1.0;
+    }
+    spec.plan.ramp = {};
+    spec.plan.ramp.instant = true;
+    spec.plan.fidelity.decay_per_doubling = 1.0;
+    spec.plan.program_cut = {};
+    wave every_school;
+    every_school.name = "every school, full implementation";
+    every_school.start_year = spec.start_year;
+    every_school.targets = {{"*", 3.0, {}, 0.0}};
+    spec.plan.waves = {every_school};
+    spec.variant_names.clear();
+    return spec;
+}
+
 }  // namespace
+
+std::optional<model_weights> anchor_likelihood_weights(const std::string& scenario_file,
+                                                      const std::vector<std::string>& models,
+                                                      const plugin_registry& registry) {
+    diagnostics found;
+    const std::vector<anchor> anchors = load_anchors("");
+    auto spec = read_scenario(scenario_file, "base", found);
+    if (!spec) throw input_error(found);
+    const auto graph = load_model_graph(spec->model_path, found);
+    if (!graph) throw input_error(found);
+    std::vector<const anchor*> points;
+    int years = 1;
+    for (const anchor& a : anchors) {
+        if (a.is_bound() || !a.is_fitted() || !graph->find(a.outcome)) continue;
+        points.push_back(&a);
+        years = std::max(years, a.years);
+    }
+    if (points.empty()) return std::nullopt;  // no anchor speaks to this theory of change
+    const scenario check = anchor_check_of(*spec, *graph, years);
+    model_weights out;
+    std::vector<double> log_likelihood;
+    for (const std::string& model : models) {
+        // Each anchor's effect in the year its exposure ends, from one central run of every year.
+        scenario copy = check;
+        copy.report.subgroups = {"all"};
+        copy.report.outcomes = anchor_outcomes(points);
+        auto loaded = load_scenario(std::move(copy), registry, {model, {}, 0, std::nullopt}, found);
+        if (!loaded) throw input_error(found);
+        const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
+                              *loaded->model},
+                             found);
+        if (found.has_errors()) throw input_error(found);
+        draw_result result;
+        sim.run(sim.central_parameters(), result);
+        double sum = 0.0;
+        for (const anchor* a : points) {
+            const double effect = effect_in_year(sim, result, static_cast<std::size_t>(a->years - 1),
+                                                 subgroup_index(sim, "all"), outcome_index(sim, a->outcome));
+            const double z = anchor_z(effect, observation_of(*a));
+            sum += -0.5 * z * z;
+        }
+        log_likelihood.push_back(sum);
+    }
+    // Weights proportional to each model's likelihood of the anchors, computed from the largest down so
+    // that exp() cannot underflow to all zeros.
+    const double top = *std::max_element(log_likelihood.begin(), log_likelihood.end());
+    double total = 0.0;
+    for (const double l : log_likelihood) total += std::exp(l - top);
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        out.weights.emplace_back(models[m], std::exp(log_likelihood[m] - top) / total);
+    }
+    out.anchors = points.size();
+    return out;
+}
 
 int anchors_command(const anchors_options& options, const plugin_options& plugins) {
     const std::vector<anchor> anchors = load_anchors(options.anchors_file);

@@ -23,6 +23,7 @@
 #include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "report/evidence_caveat.hpp"
+#include "calibrate_command.hpp"
 #include "run_summary.hpp"
 #include "thread_count.hpp"
 
@@ -434,7 +435,23 @@ int compare_command(const compare_options& options, const plugin_options& plugin
 int compare_models_command(const compare_models_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<std::string> models = split_models(options.models, registry);
-    const auto weights = checked_weights(options.weights, models);
+    // The mixture weighs each model by how well it reproduces the anchors unless told otherwise.
+    std::vector<std::pair<std::string, double>> weights;
+    std::string weights_basis = "equal weights, as asked";
+    if (options.weights.empty()) {
+        if (const auto fitted = anchor_likelihood_weights(options.scenario_file, models, registry)) {
+            weights = fitted->weights;
+            weights_basis = "weights proportional to each model's likelihood of the " +
+                            std::to_string(fitted->anchors) +
+                            " published anchors (exp(-z^2/2) summed, each model at its defaults, every school fully "
+                            "implementing); --weights equal for equal weights";
+        } else {
+            weights_basis = "equal weights: no published anchor names an outcome of this theory of change";
+        }
+    } else if (options.weights != "equal") {
+        weights = checked_weights(options.weights, models);
+        weights_basis = "weights as given by --weights";
+    }
     const unsigned threads = worker_threads(options.threads);
     diagnostics found;
     std::vector<run_request> requests;
@@ -467,7 +484,8 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     if (!is_root_rank()) return exit_ok;  // its draws are on rank 0
     const model_comparison compared = compare_models(labelled_runs(results), metric::effect, weights);
     if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), results)) return interrupted_exit();
-    std::cout << models_table(compared, results.runs.front().loaded->spec.name, options.top);
+    std::cout << models_table(compared, results.runs.front().loaded->spec.name, options.top)
+              << "Mixture weights: " << weights_basis << ".\n";
     if (outputs)
         std::cout << "Wrote " << (outputs->folder() / "models.csv").string() << ' '
                   << (outputs->folder() / "manifest.json").string() << '\n';

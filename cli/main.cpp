@@ -363,7 +363,8 @@ int run_pathways(int argc, char** argv) {
         "Effect models, comma-separated (default: linear,saturating,lagged,subgroup,evidence)");
     compare_models_cmd->add_option(
         "--weights", compare_models.weights,
-        "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5 (default: equal)");
+        "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5, or equal (default: each model's "
+        "likelihood of the published anchors)");
     add_parameter_options(*compare_models_cmd, compare_models.parameters);
     compare_models_cmd->add_option("--variant", compare_models.variant, "Variant to run (default: base)");
     add_draws_option(*compare_models_cmd, compare_models.draws, "Monte Carlo draws; overrides the scenario");

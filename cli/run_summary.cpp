@@ -97,14 +97,12 @@ std::string header(const run_summary_context& context, int year, std::size_t run
         << year << "\n";
     if (!context.for_release) out << "NOT FOR PUBLIC RELEASE: small groups are published\n";
     out << "Headline: " << context.headline << ", effect vs business as usual (SD): mean [90% interval]\n"
-        << "with the district's program-cut risk; P(harm): share of draws below 0"
-        << (context.cut.annual_probability > 0.0 ? ", with the cut risk and if sustained" : "")
-        << "; gap change: - narrows\n";
+        << "with the district's program-cut risk; P(harm): share of draws below 0; gap change: - narrows\n";
     if (context.cut.annual_probability > 0.0) {
         out << "Cut risk: " << percent_text(context.cut.annual_probability) << " a year from "
             << context.cut.first_year_at_risk << ", " << percent_text(context.cut.by_horizon) << " by " << year
             << " (cut in " << context.cut.cut_draws << " of " << context.draws
-            << " draws); 'if sustained' = never cut\n";
+            << " draws)\n'if sustained' = never cut: mean [P(harm)]\n";
     }
     return out.str();
 }
@@ -120,7 +118,7 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
     const bool two_courses = context.cut.annual_probability > 0.0;
     std::ostringstream out;
     out << padded(run.with_cut_risk.name, name_width + 2) << padded("effect [90%]", interval_width)
-        << padded("P(harm)", probability_width) << (two_courses ? padded("if sustained [P(harm)]", 23) : "")
+        << padded("P(harm)", probability_width) << (two_courses ? padded("if sustained", 14) : "")
         << "gap change\n";
     for (const focal_gap& group : groups) {
         const auto effect = cut.find(group.focal, context.headline, metric::effect);
@@ -141,7 +139,7 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
                 sustained_text = signed_fixed(stats::summarize(kept).mean, 3) + " [" +
                                  probability_text(share_below_zero(kept)) + "]";
             }
-            line += padded(sustained_text, 23);
+            line += padded(sustained_text, 14);
         }
         const auto gap = cut.find(group.focal, context.headline, metric::gap_sd);
         const auto bau = cut.find(group.focal, context.headline, metric::gap_sd_bau);

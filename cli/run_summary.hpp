@@ -44,12 +44,12 @@ struct run_summary_context {
     std::string evidence;     ///< what kind of evidence the numbers rest on (evidence_caveat_text)
 };
 
-/// At most about 40 lines of at most 100 columns for the shipped scenarios: the headline outcome's
-/// final-year effect (with the cut risk) with its 90% interval, P(effect < 0) and the effect if the
+/// At most about 50 lines of at most 100 columns for the shipped scenarios: the headline outcome's
+/// final-year effect (with the cut risk) with its 90% interval, P(effect < 0) and the effect and P(effect < 0) if the
 /// plan is sustained, for all students and every focal group of a reported gap, with that gap's change
 /// against business as usual; with several runs, each run's effect for all students against run 0, the
 /// best run and the probability that it beats the next best on the same draws, and which run closes
-/// each focal gap most. Run 0 is the base scenario. Throws std::invalid_argument when `runs` is empty
+/// each focal gap most; then what the numbers rest on (context.evidence). Run 0 is the base scenario. Throws std::invalid_argument when `runs` is empty
 /// or their draw counts differ.
 std::string run_summary(const std::vector<summarized_run>& runs, const run_summary_context& context);
 

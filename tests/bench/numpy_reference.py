@@ -71,7 +71,9 @@ def run(case, arrays, weights, levels, school_dose, agg):
                 p, view = parent["node"], parent["view"]
                 delta = current[p] - initial[p]
                 change += weights[parent["edge"]] * (factors[view] * delta if view >= 0 else delta)
-            current[n] = initial[n] + scale * change
+            # An achievement node gains the change each year on last year's level (still in current[n]).
+            base = current[n] if node["accumulates"] else initial[n]
+            current[n] = base + scale * change
         values = current[outcomes] + arrays["outcome_trend"] * (year + 1)
         means[year] = agg[year] @ values.T
     return means

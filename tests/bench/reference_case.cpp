@@ -84,7 +84,8 @@ void add_structure(const loaded_scenario& loaded, reference_case& ref) {
     std::map<std::tuple<std::size_t, bool, std::uint8_t>, int> slots;
     for (std::size_t node : graph.topological_order()) {
         if (!is_evaluated(nodes[node].kind) || nodes[node].derived != derived_metric::none) continue;
-        reference_node evaluated{node, nodes[node].kind == node_kind::primary_driver, {}};
+        reference_node evaluated{node, nodes[node].kind == node_kind::primary_driver,
+                                 nodes[node].has_role("achievement"), {}};
         const edge_role wanted = evaluated.composes ? edge_role::composition : edge_role::effect;
         for (std::size_t e : graph.incoming_edges(node)) {
             if (edges[e].role != wanted) continue;
@@ -187,7 +188,10 @@ nlohmann::json structure_json(const reference_case& ref, const simulation& sim, 
         nlohmann::json parents = nlohmann::json::array();
         for (const reference_parent& p : node.parents)
             parents.push_back({{"node", p.node}, {"edge", p.edge}, {"view", p.view}});
-        evaluated.push_back({{"node", node.node}, {"composes", node.composes}, {"parents", parents}});
+        evaluated.push_back({{"node", node.node},
+                             {"composes", node.composes},
+                             {"accumulates", node.accumulates},
+                             {"parents", parents}});
     }
     nlohmann::json views = nlohmann::json::array();
     for (const reference_view& view : ref.views) views.push_back({{"node", view.node}, {"dose", view.dose}});

@@ -25,7 +25,8 @@ struct reference_parent {
 
 struct reference_node {
     std::size_t node = 0;
-    bool composes = false;  ///< a primary driver: the mean of its parents
+    bool composes = false;     ///< a primary driver: the mean of its parents
+    bool accumulates = false;  ///< an achievement node: each year's change adds to last year's level
     std::vector<reference_parent> parents;
 };
 

@@ -134,7 +134,7 @@ class SameErrors(unittest.TestCase):
         self.assertEqual(first.file, path)
         self.assertEqual(first.line, 7)
         self.assertGreater(first.column, 0)
-        self.assertIn("persistance", first.message)
+        self.assertIn("phase_in_year", first.message)
         # The message is the compiler-style text the CLI prints: file:line:col: error: ...
         self.assertTrue(str(error).startswith(f"{path}:7:"), str(error))
         file, line, col, pointer, message = first  # a plain 5-tuple too

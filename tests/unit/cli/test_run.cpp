@@ -111,9 +111,10 @@ TEST_CASE("evidence model at the RAND 2017 setting: about 3 percentile points in
     REQUIRE(
         run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --out '" + out.path().string() + "'").exit_code ==
         0);
-    // Full implementation for one year: 0.09 SD (Pane et al. 2017), 100·(Φ(Φ⁻¹(p0) + 0.09) − p0) ≈ 3.6 at the median.
-    CHECK(final_mean(out.path(), "all", "academic.achievement.math", "effect") == Approx(0.09).margin(1e-6));
-    CHECK(final_mean(out.path(), "all", "academic.achievement.math", "percentile_shift") == Approx(3.5).margin(0.5));
+    // Full implementation for one year: 0.08 SD (every anchor fitted at once: Pane et al. 2017 found 0.09),
+    // 100·(Φ(Φ⁻¹(p0) + 0.08) − p0) ≈ 3.2 at the median.
+    CHECK(final_mean(out.path(), "all", "academic.achievement.math", "effect") == Approx(0.08).margin(1e-6));
+    CHECK(final_mean(out.path(), "all", "academic.achievement.math", "percentile_shift") == Approx(3.1).margin(0.5));
 }
 
 TEST_CASE("subgroup model defaults: Black students gain less, ELL/FRL/SPED/Hispanic on par or better",
@@ -126,9 +127,11 @@ TEST_CASE("subgroup model defaults: Black students gain less, ELL/FRL/SPED/Hispa
     const double district = final_mean(out.path(), "all", math, "effect");
     REQUIRE(district > 0.0);
     CHECK(final_mean(out.path(), "race:black", math, "effect") < district);
+    // FRL students include most of the district's Black students, whose multiplier (0.1) pulls the group's
+    // mean a little below the district's although FRL's own multiplier is 1.
     for (const char* group : {"ell:ell", "frl:yes", "sped:yes", "race:hispanic"}) {
         INFO(group);
-        CHECK(final_mean(out.path(), group, math, "effect") >= 0.95 * district);
+        CHECK(final_mean(out.path(), group, math, "effect") >= 0.9 * district);
     }
 }
 

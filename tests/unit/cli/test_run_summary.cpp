@@ -85,7 +85,7 @@ TEST_CASE("run prints a one-screen summary led by the model's headline outcome, 
                                  (out.path() / "a").string() + "'");
     REQUIRE(summary.exit_code == 0);
     const auto lines = lines_of(summary.output);
-    CHECK(lines.size() <= 40);
+    CHECK(lines.size() <= 52);
     for (const std::string& line : lines) {
         INFO(line);
         CHECK(columns(line) <= 100);
@@ -221,7 +221,7 @@ TEST_CASE("compare prints the same one-screen summary, its numbers the --detail 
     for (const std::string& line : lines_of(summary.output)) {
         if (line.rfind("pathways: ", 0) != 0) printed.push_back(line);
     }
-    CHECK(printed.size() <= 40);
+    CHECK(printed.size() <= 52);
     for (const std::string& line : printed) {
         INFO(line);
         CHECK(columns(line) <= 100);

@@ -80,15 +80,16 @@ TEST_CASE("calibrating the linear model on the tiny district recovers the hand-c
     std::size_t outcome = 0;
     const std::size_t all = index_of(sim, "all", "academic.achievement.math", outcome);
     const central_effect effect(sim, *linear.parameter_index("scale"), all, outcome);
-    // D moves 1 → 3; linear scales every node's change by s: O moves s·0.5·2 = s, A moves s·0.2·s = 0.2·s².
-    CHECK(effect(1.0) == Approx(0.2).margin(1e-12));
-    CHECK(effect(2.0) == Approx(0.8).margin(1e-12));
-    // 0.2·s² = 0.09 → s = sqrt(0.45).
+    // D moves 1 → 3; linear scales every node's change by s: O moves s·0.5·2 = s, and A, an achievement
+    // node, gains s·0.2·s = 0.2·s² a year, 0.4·s² over the fixture's two years.
+    CHECK(effect(1.0) == Approx(0.4).margin(1e-12));
+    CHECK(effect(2.0) == Approx(1.6).margin(1e-12));
+    // 0.4·s² = 0.09 → s = sqrt(0.225).
     const knob_search search = solve_knob(effect, 0.09, 0.0, 3.0);
     REQUIRE(search.solution);
-    CHECK(search.solution->value == Approx(std::sqrt(0.45)).epsilon(1e-10));
+    CHECK(search.solution->value == Approx(std::sqrt(0.225)).epsilon(1e-10));
     CHECK(search.solution->achieved == Approx(0.09).margin(1e-12));
-    CHECK(search.at_upper == Approx(0.2 * 9.0).margin(1e-12));
+    CHECK(search.at_upper == Approx(0.4 * 9.0).margin(1e-12));
 }
 
 TEST_CASE("calibrating the evidence model recovers the annual effect behind a two-year anchor", "[calibration]") {

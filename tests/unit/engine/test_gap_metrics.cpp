@@ -88,11 +88,12 @@ TEST_CASE("the opportunity-gap goal is the mean of the subject gaps and grows wh
     for (const metric_row& row : result.rows) {
         if (row.outcome == 0) CHECK(row.reference == "race:white");
     }
-    // Math gap 0.4 → 0.6, ELA 0.8 → 0.9: the goal's gap 0.6 → ½·0.6 + ½·0.9 = 0.75; unchanged (0.6) without the plan.
-    CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd).mean == Approx(0.75).margin(1e-12));
+    // Math, an achievement node, gains 0.2 a year: its gap 0.4 → 0.8 in two years; ELA, a level, 0.8 → 0.9: the
+    // goal's gap 0.6 → ½·0.8 + ½·0.9 = 0.85; unchanged (0.6) without the plan.
+    CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd).mean == Approx(0.85).margin(1e-12));
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd_bau, plan_course::none).mean ==
           Approx(0.6).margin(1e-12));
-    CHECK(final_value(result, sim, "goal.gaps", metric::gap_closed_pct).mean == Approx(-25.0).margin(1e-9));
+    CHECK(final_value(result, sim, "goal.gaps", metric::gap_closed_pct).mean == Approx(-25.0 / 0.6).margin(1e-9));
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_narrows).mean == 0.0);
     // A widening gap has no years to close: undefined, never a stand-in number.
     const stats::summary& years = final_value(result, sim, "goal.gaps", metric::gap_years_to_close);
@@ -106,10 +107,11 @@ TEST_CASE("a narrowing opportunity gap closes at its pace, by hand", "[engine][g
     const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, linear(f)}, problems);
     REQUIRE_FALSE(problems.has_errors());
     const projection_result result = f.central(sim);
-    // Math gap 0.4 → 0.2, ELA 0.8 → 0.7: the goal's gap 0.6 → 0.45 in 2 years, 0.075 a year: 0.6 / 0.075 = 8 years.
-    CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd).mean == Approx(0.45).margin(1e-12));
+    // Math gap 0.4 → 0.0 (0.2 a year), ELA 0.8 → 0.7: the goal's gap 0.6 → 0.35 in 2 years, 0.125 a year:
+    // 0.6 / 0.125 = 4.8 years.
+    CHECK(final_value(result, sim, "goal.gaps", metric::gap_sd).mean == Approx(0.35).margin(1e-12));
     CHECK(final_value(result, sim, "goal.gaps", metric::gap_narrows).mean == 1.0);
-    CHECK(final_value(result, sim, "goal.gaps", metric::gap_years_to_close).mean == Approx(8.0).margin(1e-9));
+    CHECK(final_value(result, sim, "goal.gaps", metric::gap_years_to_close).mean == Approx(4.8).margin(1e-9));
 }
 
 TEST_CASE("years to close a gap that does not narrow are empty in CSV, null in JSON and said in words",
@@ -218,17 +220,29 @@ TEST_CASE("sustained and with-cut-risk projections on a plan cut for certain in 
         FAIL("no effect row");
         throw;
     };
-    // Sustained: D stays at 3, O = 0.5·2·m = m, math +0.2·m every year, where m is the draw's multiplier
-    // on the school's dose. With the cut from 2021 the school is back at its starting level and the
-    // linear model keeps nothing: 0 in 2021 and 2022.
+    // Sustained: D stays at 3, O = 0.5·2·m = m and math gains 0.2·m a year, m the draw's multiplier on the
+    // school's dose: 0.2·m·(year + 1). Cut from 2021: the practices keep k = 2^(-1/h) of their change each
+    // year (h the draw's years to half way), so O = m·k, then m·k²; math keeps the draw's persistence p of
+    // last year's gain and adds 0.2·O: 0.2·m·(p + k) in 2021 and 0.2·m·(p² + p·k + k²) in 2022, never 0.
     double mean_multiplier = 0.0;
-    for (std::uint64_t d = 0; d < 4; ++d) mean_multiplier += sim.sample_parameters(3, d).school_doses[0] / 4.0;
+    double cut_year_mean = 0.0;
+    double year_after_mean = 0.0;
+    for (std::uint64_t d = 0; d < 4; ++d) {
+        const draw_parameters p = sim.sample_parameters(3, d);
+        const double m = p.school_doses[0];
+        const double k = std::exp2(-1.0 / p.practices_years_to_half);
+        const double kept = p.gain_persistence;
+        mean_multiplier += m / 4.0;
+        cut_year_mean += 0.2 * m * (kept + k) / 4.0;
+        year_after_mean += 0.2 * m * (kept * kept + kept * k + k * k) / 4.0;
+    }
     for (int year = 0; year < 3; ++year) {
-        CHECK(effect(year, plan_course::sustained).mean == Approx(0.2 * mean_multiplier).margin(1e-12));
+        CHECK(effect(year, plan_course::sustained).mean == Approx(0.2 * mean_multiplier * (year + 1)).margin(1e-12));
     }
     CHECK(effect(0, plan_course::with_cut_risk).mean == Approx(0.2 * mean_multiplier).margin(1e-12));
-    CHECK(effect(2, plan_course::with_cut_risk).mean == Approx(0.0).margin(1e-12));
-    CHECK(effect(2, plan_course::with_cut_risk).prob_positive == 0.0);
+    CHECK(effect(1, plan_course::with_cut_risk).mean == Approx(cut_year_mean).margin(1e-12));
+    CHECK(effect(2, plan_course::with_cut_risk).mean == Approx(year_after_mean).margin(1e-12));
+    CHECK(effect(2, plan_course::with_cut_risk).mean != 0.0);
     // Business-as-usual rows belong to neither projection and appear once.
     std::size_t bau_rows = 0;
     for (const metric_row& row : result.rows) {

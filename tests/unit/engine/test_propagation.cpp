@@ -93,12 +93,14 @@ TEST_CASE("linear propagation through the graph is exact", "[engine]") {
     fixture f;
     const draw_result r = f.run("linear");
     // D moves 1 → 3 at once (instant ramp): O = 0 + 0.5·2 = 1.0 in every cell.
-    // A = baseline + 0.2·1.0: white 0.1 + 0.2 = 0.3, hispanic -0.3 + 0.2 = -0.1, all (0.3·30 - 0.1·10)/40 = 0.2.
+    // A, an achievement node, gains 0.2·1.0 a year: after year y (0-based) white 0.1 + 0.2·(y + 1), hispanic
+    // -0.3 + 0.2·(y + 1), all the student-weighted mean (30 white, 10 hispanic): -0.0 + 0.2·(y + 1).
     for (int year = 0; year < 2; ++year) {
+        const double gain = 0.2 * (year + 1);
         CHECK(level(r.scenario, year, 0, 0) == Approx(1.0).margin(1e-12));
-        CHECK(level(r.scenario, year, 1, 1) == Approx(0.3).margin(1e-12));
-        CHECK(level(r.scenario, year, 2, 1) == Approx(-0.1).margin(1e-12));
-        CHECK(level(r.scenario, year, 0, 1) == Approx(0.2).margin(1e-12));
+        CHECK(level(r.scenario, year, 1, 1) == Approx(0.1 + gain).margin(1e-12));
+        CHECK(level(r.scenario, year, 2, 1) == Approx(-0.3 + gain).margin(1e-12));
+        CHECK(level(r.scenario, year, 0, 1) == Approx((0.1 * 30 - 0.3 * 10) / 40 + gain).margin(1e-12));
         // Business as usual keeps D at 1: nothing moves from baseline.
         CHECK(level(r.business_as_usual, year, 0, 0) == Approx(0.0).margin(1e-12));
         CHECK(level(r.business_as_usual, year, 1, 1) == Approx(0.1).margin(1e-12));
@@ -110,12 +112,12 @@ TEST_CASE("linear propagation through the graph is exact", "[engine]") {
 TEST_CASE("evidence model accumulates achievement year over year", "[engine]") {
     fixture f;
     const draw_result r = f.run("evidence");
-    // Full implementation (f = (3-1)/(3-1) = 1) adds E_math = 0.09 SD a year: after year 1 white is
-    // 0.1 + 0.09 = 0.19, after year 2 0.1 + 0.18 = 0.28; hispanic -0.3 + 0.09 and -0.3 + 0.18.
-    CHECK(level(r.scenario, 0, 1, 1) == Approx(0.19).margin(1e-12));
-    CHECK(level(r.scenario, 1, 1, 1) == Approx(0.28).margin(1e-12));
-    CHECK(level(r.scenario, 0, 2, 1) == Approx(-0.21).margin(1e-12));
-    CHECK(level(r.scenario, 1, 2, 1) == Approx(-0.12).margin(1e-12));
+    // Full implementation (f = (3-1)/(3-1) = 1) adds E_math = 0.08 SD a year: after year 1 white is
+    // 0.1 + 0.08 = 0.18, after year 2 0.1 + 0.16 = 0.26; hispanic -0.3 + 0.08 and -0.3 + 0.16.
+    CHECK(level(r.scenario, 0, 1, 1) == Approx(0.18).margin(1e-12));
+    CHECK(level(r.scenario, 1, 1, 1) == Approx(0.26).margin(1e-12));
+    CHECK(level(r.scenario, 0, 2, 1) == Approx(-0.22).margin(1e-12));
+    CHECK(level(r.scenario, 1, 2, 1) == Approx(-0.14).margin(1e-12));
     CHECK(level(r.business_as_usual, 1, 1, 1) == Approx(0.1).margin(1e-12));
 }
 

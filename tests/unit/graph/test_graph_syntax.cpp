@@ -94,7 +94,7 @@ TEST_CASE("lavaan: one regression per node with every coefficient fixed to its e
     // Hand-checked against the model file: the composition edges of Learner Paths, half each.
     CHECK(lavaan.find("\nlearner_paths ~ 0.5*learner_paths.learner_profile_data + "
                       "0.5*learner_paths.goal_setting_progress_monitoring\n") != std::string::npos);
-    CHECK(lavaan.find("\nagency.ownership ~ 0.15*learner_paths.learner_profile_data + ") != std::string::npos);
+    CHECK(lavaan.find("\nagency.ownership ~ 0.025*learner_paths.learner_profile_data + ") != std::string::npos);
     // Moderator edges have no lavaan form: no regression names a condition.
     CHECK(lavaan.find("*district.accountability_flexibility") == std::string::npos);
     CHECK(lavaan.find("#@ ") != std::string::npos);
@@ -103,9 +103,9 @@ TEST_CASE("lavaan: one regression per node with every coefficient fixed to its e
 TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term removes the edge, a new term adds one",
           "[graph][syntax]") {
     std::string lavaan = to_lavaan(dps_model());
-    lavaan = replaced(lavaan, "\nagency.ownership ~ 0.15*learner_paths.learner_profile_data + ",
-                      "\nagency.ownership ~ 0.25*learner_paths.learner_profile_data + ");
-    lavaan = replaced(lavaan, "\nagency.self_advocacy ~ 0.15*learner_paths.learner_profile_data + ",
+    lavaan = replaced(lavaan, "\nagency.ownership ~ 0.025*learner_paths.learner_profile_data + ",
+                      "\nagency.ownership ~ 0.04*learner_paths.learner_profile_data + ");
+    lavaan = replaced(lavaan, "\nagency.self_advocacy ~ 0.025*learner_paths.learner_profile_data + ",
                       "\nagency.self_advocacy ~ ");
     lavaan += "agency.self_direction ~ 0.05*foundational.culture\n";
     diagnostics found;
@@ -114,7 +114,7 @@ TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term remo
     REQUIRE(model);
     const model_edge* edited = find_edge(*model, "learner_paths.learner_profile_data", "agency.ownership");
     REQUIRE(edited);
-    CHECK(edited->weight == 0.25);
+    CHECK(edited->weight == 0.04);
     CHECK(edited->uncertainty.kind == prior_kind::truncated_normal);  // the prior is kept
     CHECK(find_edge(*model, "learner_paths.learner_profile_data", "agency.self_advocacy") == nullptr);
     CHECK(
@@ -130,18 +130,18 @@ TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term remo
 TEST_CASE("lavaan: a coefficient outside the edge's range is an error at the coefficient's variable",
           "[graph][syntax]") {
     const std::string lavaan =
-        replaced(to_lavaan(dps_model()), "\nagency.ownership ~ 0.15*learner_paths.learner_profile_data",
+        replaced(to_lavaan(dps_model()), "\nagency.ownership ~ 0.025*learner_paths.learner_profile_data",
                  "\nagency.ownership ~ 0.9*learner_paths.learner_profile_data");
     diagnostics found;
     CHECK_FALSE(read_lavaan(lavaan, "wide.lav", found));
     // "agency.ownership ~ 0.9*" is 23 characters: the variable starts in column 24.
     CHECK(has(
         found, severity::error, line_of(lavaan, "agency.ownership ~ 0.9*"), 24,
-        "weight 0.9 of 'learner_paths.learner_profile_data' -> 'agency.ownership' is outside its range [-0.05, 0.3]"));
+        "weight 0.9 of 'learner_paths.learner_profile_data' -> 'agency.ownership' is outside its range [-0.01, 0.05]"));
 }
 
 TEST_CASE("lavaan: an error in the #@ lines is reported at its line and column in the lavaan file", "[graph][syntax]") {
-    const std::string lavaan = replaced(to_lavaan(dps_model()), "\"evidence\":\"S\"", "\"evidence\":\"Q\"");
+    const std::string lavaan = replaced(to_lavaan(dps_model()), "\"evidence\":\"A\"", "\"evidence\":\"Q\"");
     diagnostics found;
     CHECK_FALSE(read_lavaan(lavaan, "bad.lav", found));
     CHECK(has(found, severity::error, line_of(lavaan, "\"evidence\":\"Q\""), 0, "unknown evidence tag 'Q'"));
@@ -195,7 +195,7 @@ TEST_CASE("DAGitty: the DPS model exported and read back keeps its edges, weight
     const std::string dag = to_dagitty(model);
     CHECK(dag.rfind("dag {\n", 0) == 0);
     CHECK(dag.find("learner_paths.learner_profile_data [exposure,pos=\"2,0\"]") != std::string::npos);
-    CHECK(dag.find("learner_paths.learner_profile_data -> agency.ownership [beta=\"0.15\"]") != std::string::npos);
+    CHECK(dag.find("learner_paths.learner_profile_data -> agency.ownership [beta=\"0.025\"]") != std::string::npos);
     diagnostics found;
     const auto again = read_dagitty(dag, "dps.dag", found);
     INFO(all_of(found));

@@ -123,8 +123,8 @@ TEST_CASE("evidence: ELA and science use their own effects, and the host's schoo
     c.implementation = {2.0, 1.5};  // f = (2-1)/(3-1) = 0.5 and (1.5-0)/(3-0) = 0.5
     c.node_id = "academic.achievement.ela";
     std::vector<double> out = c.run(model);
-    CHECK(out[0] == Approx(0.03875));  // 0.5*0.0775
-    CHECK(out[1] == Approx(0.03875));  // 0.5*0.0775
+    CHECK(out[0] == Approx(0.0375));  // 0.5*0.075
+    CHECK(out[1] == Approx(0.0375));  // 0.5*0.075
     c.node_id = "academic.achievement.science";
     out = c.run(model);
     CHECK(out[0] == Approx(0.03875));  // 0.5*0.0775

@@ -24,6 +24,8 @@ test::node_case two_parent_case(const sdk::effect_model_info& model) {
     c.initial = {0.1, -0.3, 0.0};
     c.previous = {0.2, -0.2, 0.0};
     c.parameters = test::default_parameters(model);
+    // The fitted default of scale is pinned to 1 so the hand computations read plainly.
+    test::set_parameter(c.parameters, model, "scale", 1.0);
     return c;
 }
 
@@ -49,6 +51,19 @@ TEST_CASE("linear: scale multiplies the change, not the baseline") {
     // cell 0: 0.1 + 0.5*0.23 = 0.215; cell 1: -0.3 + 0.5*0.18 = -0.21
     CHECK(out[0] == Approx(0.215));
     CHECK(out[1] == Approx(-0.21));
+}
+
+TEST_CASE("linear: an achievement node gains the dose each year on top of last year's level") {
+    const sdk::effect_model_info& model = test::load_model("linear");
+    test::node_case c = two_parent_case(model);
+    c.node_id = "academic.achievement.math";
+    c.kind = sdk::node_kind::academic_outcome;
+    const std::vector<double> out = c.run(model);
+    // cell 0: 0.2 + (0.2*1 + 0.3*0.1) = 0.43; cell 1: -0.2 + (0.2*1.2 - 0.3*0.2) = -0.02;
+    // cell 2: nothing moved, so last year's 0 stays
+    CHECK(out[0] == Approx(0.43));
+    CHECK(out[1] == Approx(-0.02));
+    CHECK(out[2] == 0.0);
 }
 
 TEST_CASE("linear: a node without parents stays at its baseline") {

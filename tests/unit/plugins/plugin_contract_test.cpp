@@ -147,6 +147,7 @@ TEST_CASE("the linear model does not need cell attributes") {
     const sdk::effect_model_info& model = test::load_model("linear");
     test::node_case c = checked_case(model);
     c.with_cells = false;
+    test::set_parameter(c.parameters, model, "scale", 1.0);
     // d = 0.2*(1-1) + 0.1*(0.1-0) = 0.01; d = 0.2*(2-1) + 0.1*(0.2-0) = 0.22
     const std::vector<double> out = c.run(model);
     CHECK(out[0] == Approx(0.01));

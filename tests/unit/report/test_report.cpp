@@ -142,7 +142,7 @@ TEST_CASE("pathways report renders a results folder and refuses to overwrite wit
     const std::string html = read_file(target);
     CHECK(html.find("Which variant to choose") != std::string::npos);  // five runs
     // The runs are repeated from the manifest, so the variants are paired draw by draw as in `run --report`.
-    CHECK(html.find("of the same futures") != std::string::npos);
+    CHECK(html.find("of the same simulated futures") != std::string::npos);
     CHECK(html.find("Variants are compared on the same simulated futures") != std::string::npos);
     CHECK(html.find("foundations_first") != std::string::npos);
     CHECK(html.find("What the results are most sensitive to") != std::string::npos);
@@ -323,10 +323,10 @@ TEST_CASE("pathways effects prints linear and finite-difference effects") {
         REQUIRE(result.exit_code == 0);
         CHECK(result.output.starts_with("source,outcome,direct,indirect,total,method,strongest_path,path_strength\n"));
         // Strategic Space has no direct link to math: its whole total effect is indirect. By hand:
-        // via emotional and cognitive engagement 0.1 × 0.028 twice, via self-advocacy 0.15 × 0.067 × 0.028
-        // (cognitive engagement) + 0.15 × 0.067 × 0.071 (self-efficacy, middle and high school) = 0.00659495.
+        // via emotional and cognitive engagement 0.018 × 0.028 twice, via self-advocacy 0.025 × 0.067 × 0.028
+        // (cognitive engagement) + 0.025 × 0.067 × 0.071 (self-efficacy, middle and high school) = 0.00117383.
         CHECK(
-            result.output.find("strategic_resources.space,academic.achievement.math,0,0.00659495,0.00659495,linear,") !=
+            result.output.find("strategic_resources.space,academic.achievement.math,0,0.00117383,0.00117383,linear,") !=
             std::string::npos);
     }
     SECTION("a scenario with a non-linear model: central finite differences, totals only") {

@@ -139,7 +139,7 @@ TEST_CASE("every sourced number cites a study in the references file, and every 
     for (const fs::path& file :
          {root / "scenarios/models/dps-personalized-learning.json", root / "scenarios/models/high-dosage-tutoring.json",
           root / "scenarios/districts/denver-2018.json", root / "scenarios/districts/denver-2018-tutoring.json",
-          root / "scenarios/districts/national-baseline.json"}) {
+          root / "scenarios/districts/national-baseline.json", root / "scenarios/districts/us-public-schools-2019.json"}) {
         const std::string text = read_all(file);
         all_text += text;
         std::vector<std::pair<std::string, std::string>> sources;
@@ -154,6 +154,7 @@ TEST_CASE("every sourced number cites a study in the references file, and every 
     for (const std::string& plugin : bundled_plugins) {
         all_text += run_cli("describe " + plugin).output + read_all(root / "plugins" / plugin / "README.md");
     }
+    all_text += read_all(root / "scenarios/anchors.json");
     for (const char* scenario :
          {"denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2017-check", "tutoring-scale-up"}) {
         all_text += read_all(root / "scenarios" / (std::string(scenario) + ".json"));

@@ -158,9 +158,10 @@ TEST_CASE("a fully implemented tutored school's effect is the sum over paths of 
     const double engagement = features * full_steps * to_engagement;                                    // 0.15
     const double math = features * full_steps * (to_math + to_engagement * engagement_to_score);        // 0.264
     const double reading = features * full_steps * (to_reading + to_engagement * engagement_to_score);  // 0.288
-    for (const int year : {2024, 2025}) {  // linear: the level holds while the program does
-        CHECK(effect(out, year, "pl:yes", "achievement.math") == Approx(math).margin(1e-9));
-        CHECK(effect(out, year, "pl:yes", "achievement.reading") == Approx(reading).margin(1e-9));
+    for (const int year : {2024, 2025}) {  // linear: achievement gains the same each year the program runs
+        const double years = year - 2023;
+        CHECK(effect(out, year, "pl:yes", "achievement.math") == Approx(years * math).margin(1e-9));
+        CHECK(effect(out, year, "pl:yes", "achievement.reading") == Approx(years * reading).margin(1e-9));
         CHECK(effect(out, year, "pl:yes", "student.attendance_engagement") == Approx(engagement).margin(1e-9));
         CHECK(effect(out, year, "pl:no", "achievement.math") == 0.0);
     }
@@ -171,9 +172,10 @@ TEST_CASE("a fully implemented tutored school's effect is the sum over paths of 
 TEST_CASE("saturating: a model without foundational practices does not gate its drivers", "[tutoring][run][hand]") {
     tutoring_folder folder("tutoring-saturating");
     auto scenario = central_full_implementation();
-    scenario["effect_model"] = {{"plugin", "saturating"}, {"parameters", nlohmann::json::object()}};
+    scenario["effect_model"] = {{"plugin", "saturating"},
+                                {"parameters", {{"emax.student", 2.0}, {"practice_scale", 1.0}}}};
     const fs::path out = run_scenario(folder, "saturating", scenario);
-    // Defaults: emax.student 2, emax.academic 0.25, practice_scale 1; gate 1 (nothing to gate).
+    // emax.student 2, emax.academic 0.25 (the default), practice_scale 1; gate 1 (nothing to gate).
     const double engagement = 2.0 * std::tanh(features * full_steps * to_engagement / 2.0);
     const double dose = features * full_steps * to_math + engagement_to_score * engagement;
     CHECK(effect(out, 2024, "pl:yes", "student.attendance_engagement") == Approx(engagement).margin(1e-9));
@@ -186,18 +188,19 @@ TEST_CASE("alignment conditions of a second model slow its ramp by their moderat
     scenario["implementation"]["ramp"] = {{"years_to_half", 1.0}, {"years_to_90", 2.0}};
     const double full = features * full_steps * (to_math + to_engagement * engagement_to_score);
     // Speed = floor + (1 - floor) x mean condition, floor = the alignment edges' mean weight 0.5. The
-    // logistic ramp reaches 0.25 of the target after half a year, 0.5 after one, 0.9 after two.
+    // logistic ramp reaches 0.25 of the target after half a year, 0.5 after one, 0.9 after two; math gains
+    // the ramped share of the full effect each year, so the second year adds to the first.
     SECTION("both conditions at 0: half speed") {
         scenario["implementation"]["conditions"] = {{"tutor_recruitment", 0.0}, {"school_day_schedule", 0.0}};
         const fs::path out = run_scenario(folder, "slow", scenario);
         CHECK(effect(out, 2024, "pl:yes", "achievement.math") == Approx(0.25 * full).margin(1e-9));
-        CHECK(effect(out, 2025, "pl:yes", "achievement.math") == Approx(0.5 * full).margin(1e-9));
+        CHECK(effect(out, 2025, "pl:yes", "achievement.math") == Approx((0.25 + 0.5) * full).margin(1e-9));
     }
     SECTION("both conditions at 1: full speed") {
         scenario["implementation"]["conditions"] = {{"tutor_recruitment", 1.0}, {"school_day_schedule", 1.0}};
         const fs::path out = run_scenario(folder, "fast", scenario);
         CHECK(effect(out, 2024, "pl:yes", "achievement.math") == Approx(0.5 * full).margin(1e-9));
-        CHECK(effect(out, 2025, "pl:yes", "achievement.math") == Approx(0.9 * full).margin(1e-9));
+        CHECK(effect(out, 2025, "pl:yes", "achievement.math") == Approx((0.5 + 0.9) * full).margin(1e-9));
     }
     SECTION("a model whose conditions play no role runs at full speed: the moderators are absent") {
         auto model = nlohmann::json::parse(read_text(folder.path() / "models/high-dosage-tutoring.json"));
@@ -209,6 +212,7 @@ TEST_CASE("alignment conditions of a second model slow its ramp by their moderat
         scenario["model"] = "models/no-roles.json";
         scenario["implementation"]["conditions"] = {{"tutor_recruitment", 0.0}, {"school_day_schedule", 0.0}};
         const fs::path out = run_scenario(folder, "no-roles", scenario);
+        // Without its role math is a level, not an achievement node that accumulates: 0.9 of full in 2025.
         CHECK(effect(out, 2024, "pl:yes", "achievement.math") == Approx(0.5 * full).margin(1e-9));
         CHECK(effect(out, 2025, "pl:yes", "achievement.math") == Approx(0.9 * full).margin(1e-9));
     }

@@ -66,7 +66,8 @@ void print_synthesis(const std::vector<anchor>& anchors) {
         std::cout << "  " << padded(outcome, 28) << "mean " << signed_fixed(s.mean_per_year, 3) << " SD a year (SE "
                   << fixed(s.mean_se, 3) << "), between studies SD " << fixed(s.between_sd, 3)
                   << "; a new district's average " << signed_fixed(s.mean_per_year, 3) << " +/- "
-                  << fixed(s.predictive_sd, 3) << " (" << fixed(s.relative_sd(), 2) << " of the mean): at or below 0 with "
+                  << fixed(s.predictive_sd, 3) << " (" << fixed(s.relative_sd(), 2)
+                  << " of the mean): at or below 0 with "
                   << "probability " << fixed(s.probability_at_or_below_zero, 2) << " (" << s.studies << " anchors)\n";
     }
 }
@@ -75,14 +76,15 @@ void print_anchor_list(const std::vector<anchor>& anchors) {
     std::cout << padded("anchor", 28) << padded("outcome", 28) << padded("years", 7) << padded("effect (SD)", 26)
               << "reference\n";
     for (const anchor& a : anchors) {
-        const std::string effect =
-            a.is_bound() ? "at most " + fixed(*a.bound, 2) + " " + a.evidence
-                         : signed_fixed(a.effect, 3) + " " + a.evidence + ", SE " +
-                               json::format_number(a.standard_error) + " " + a.standard_error_evidence;
-        const std::string outcome = a.is_bound() ? std::to_string(a.outcomes.size()) + " non-academic outcomes" : a.outcome;
-        std::cout << padded(a.id, 28) << padded(outcome, 28) << padded(std::to_string(a.years), 7)
-                  << padded(effect, 26) << a.reference.substr(0, a.reference.find(')') + 1)
-                  << (a.is_fitted() ? "" : " [context: not fitted]") << "\n";
+        const std::string effect = a.is_bound()
+                                       ? "at most " + fixed(*a.bound, 2) + " " + a.evidence
+                                       : signed_fixed(a.effect, 3) + " " + a.evidence + ", SE " +
+                                             json::format_number(a.standard_error) + " " + a.standard_error_evidence;
+        const std::string outcome =
+            a.is_bound() ? std::to_string(a.outcomes.size()) + " non-academic outcomes" : a.outcome;
+        std::cout << padded(a.id, 28) << padded(outcome, 28) << padded(std::to_string(a.years), 7) << padded(effect, 26)
+                  << a.reference.substr(0, a.reference.find(')') + 1) << (a.is_fitted() ? "" : " [context: not fitted]")
+                  << "\n";
     }
     std::cout << "\nEvidence tags (of the effect, then of its standard error):";
     for (const std::string_view tag : {"S", "S2", "R", "A"}) std::cout << "\n  " << evidence_with_meaning(tag);
@@ -133,6 +135,7 @@ std::map<std::string, double> model_effects(const scenario& spec, const std::vec
     diagnostics found;
     scenario copy = spec;
     copy.report.subgroups = {"all"};
+    copy.report.reference_groups.clear();
     copy.report.outcomes = outcomes;
     auto loaded = load_scenario(std::move(copy), registry, {model, {}, 0, std::nullopt}, found);
     if (!loaded) throw input_error(found);
@@ -325,8 +328,8 @@ scenario anchor_check_of(scenario spec, const model_graph& graph, int years) {
 }  // namespace
 
 std::optional<model_weights> anchor_likelihood_weights(const std::string& scenario_file,
-                                                      const std::vector<std::string>& models,
-                                                      const plugin_registry& registry) {
+                                                       const std::vector<std::string>& models,
+                                                       const plugin_registry& registry) {
     diagnostics found;
     const std::vector<anchor> anchors = load_anchors("");
     auto spec = read_scenario(scenario_file, "base", found);
@@ -348,6 +351,7 @@ std::optional<model_weights> anchor_likelihood_weights(const std::string& scenar
         // Each anchor's effect in the year its exposure ends, from one central run of every year.
         scenario copy = check;
         copy.report.subgroups = {"all"};
+        copy.report.reference_groups.clear();
         copy.report.outcomes = anchor_outcomes(points);
         auto loaded = load_scenario(std::move(copy), registry, {model, {}, 0, std::nullopt}, found);
         if (!loaded) throw input_error(found);
@@ -433,7 +437,8 @@ int calibrate_to_anchors(const calibrate_options& options, const plugin_options&
     }
     const std::map<std::string, double> tau = between_sds(anchors);
     std::vector<double> weights;
-    for (const anchor_observation& p : points) weights.push_back(anchor_weight(p, tau.count(p.outcome) ? tau.at(p.outcome) : 0.0));
+    for (const anchor_observation& p : points)
+        weights.push_back(anchor_weight(p, tau.count(p.outcome) ? tau.at(p.outcome) : 0.0));
     const std::size_t knob_index = *model->parameter_index(knob);
     const parameter_info& info = model->parameters[knob_index];
     const anchor_predictions predict(sim, knob_index, chosen);

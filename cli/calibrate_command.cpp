@@ -133,8 +133,9 @@ void print_anchor(const anchor& a) {
 int calibrate_command(const calibrate_options& options, const plugin_options& plugins) {
     if (!options.anchor_selection.empty()) {
         if (!options.anchor.empty()) {
-            fail(command_line, "--anchor and --anchors both given; expected one anchor (--anchor ID) or several "
-                               "fitted at once (--anchors all, or --anchors ID,ID)");
+            fail(command_line,
+                 "--anchor and --anchors both given; expected one anchor (--anchor ID) or several "
+                 "fitted at once (--anchors all, or --anchors ID,ID)");
         }
         return calibrate_to_anchors(options, plugins);
     }

@@ -2,8 +2,8 @@
 // calibrate: solve an effect model's knob so that a scenario reproduces a published effect (an anchor).
 
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -36,8 +36,8 @@ struct model_weights {
 /// standard error), each model run on `scenario_file`'s district with every school at full implementation
 /// for as many years as the longest anchor; nullopt when no anchor names an outcome of its model.
 std::optional<model_weights> anchor_likelihood_weights(const std::string& scenario_file,
-                                                      const std::vector<std::string>& models,
-                                                      const plugin_registry& registry);
+                                                       const std::vector<std::string>& models,
+                                                       const plugin_registry& registry);
 
 /// The shipped anchors, then those of `user_file` (none when empty); a user anchor may not reuse a shipped id.
 std::vector<anchor> load_anchors(const std::string& user_file);

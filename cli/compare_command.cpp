@@ -14,16 +14,16 @@
 #include <sstream>
 #include <thread>
 
+#include "calibrate_command.hpp"
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
+#include "report/evidence_caveat.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 #include "run/manifest.hpp"
 #include "run/ranks.hpp"
 #include "run_options.hpp"
-#include "report/evidence_caveat.hpp"
-#include "calibrate_command.hpp"
 #include "run_summary.hpp"
 #include "thread_count.hpp"
 
@@ -435,23 +435,10 @@ int compare_command(const compare_options& options, const plugin_options& plugin
 int compare_models_command(const compare_models_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     const std::vector<std::string> models = split_models(options.models, registry);
-    // The mixture weighs each model by how well it reproduces the anchors unless told otherwise.
+    // Given weights are checked before anything runs; by default the mixture weighs each model by how
+    // well it reproduces the anchors.
     std::vector<std::pair<std::string, double>> weights;
-    std::string weights_basis = "equal weights, as asked";
-    if (options.weights.empty()) {
-        if (const auto fitted = anchor_likelihood_weights(options.scenario_file, models, registry)) {
-            weights = fitted->weights;
-            weights_basis = "weights proportional to each model's likelihood of the " +
-                            std::to_string(fitted->anchors) +
-                            " published anchors (exp(-z^2/2) summed, each model at its defaults, every school fully "
-                            "implementing); --weights equal for equal weights";
-        } else {
-            weights_basis = "equal weights: no published anchor names an outcome of this theory of change";
-        }
-    } else if (options.weights != "equal") {
-        weights = checked_weights(options.weights, models);
-        weights_basis = "weights as given by --weights";
-    }
+    if (!options.weights.empty() && options.weights != "equal") weights = checked_weights(options.weights, models);
     const unsigned threads = worker_threads(options.threads);
     diagnostics found;
     std::vector<run_request> requests;
@@ -482,6 +469,19 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     const run_results results = run_all(std::move(plans), options.quiet);
     if (results.cancelled) return interrupted_exit();
     if (!is_root_rank()) return exit_ok;  // its draws are on rank 0
+    std::string weights_basis = "weights as given by --weights";
+    if (options.weights == "equal") {
+        weights_basis = "equal weights, as asked";
+    } else if (options.weights.empty()) {
+        if (const auto fitted = anchor_likelihood_weights(options.scenario_file, models, registry)) {
+            weights = fitted->weights;
+            weights_basis = "proportional to each model's likelihood of the " + std::to_string(fitted->anchors) +
+                            " published anchors (exp(-z^2/2) summed; each model at its defaults with every school "
+                            "fully implementing); --weights equal for equal weights";
+        } else {
+            weights_basis = "equal: no published anchor names an outcome of this theory of change";
+        }
+    }
     const model_comparison compared = compare_models(labelled_runs(results), metric::effect, weights);
     if (outputs && !write_outputs(*outputs, "models.csv", models_csv(compared), results)) return interrupted_exit();
     std::cout << models_table(compared, results.runs.front().loaded->spec.name, options.top)

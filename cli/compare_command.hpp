@@ -30,7 +30,7 @@ int compare_command(const compare_options& options, const plugin_options& plugin
 struct compare_models_options {
     std::string scenario_file;
     std::string models = "linear,saturating,lagged,subgroup,evidence";
-    std::string weights;  ///< `--weights linear=0.5,evidence=0.5`, or `equal`; empty: by fit to the anchors
+    std::string weights;           ///< `--weights linear=0.5,evidence=0.5`, or `equal`; empty: by fit to the anchors
     parameter_options parameters;  ///< --set [MODEL:]NAME=VALUE and --set-file, each for the models it names
     std::string variant = "base";
     std::optional<std::string> draws;  ///< checked by the run layer (run_request.hpp)

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "report/evidence_caveat.hpp"
 #include "commands.hpp"
 #include "common/evidence.hpp"
 #include "engine/projection.hpp"
@@ -13,6 +12,7 @@
 #include "graph/graph_export.hpp"
 #include "plugin/parameter_check.hpp"
 #include "population/schools_csv.hpp"
+#include "report/evidence_caveat.hpp"
 #include "report/output_files.hpp"
 #include "run/validate_scenario.hpp"
 #include "scenario/anchor_reader.hpp"

@@ -8,12 +8,12 @@
 #include "engine/costs.hpp"
 #include "report/cost_summary.hpp"
 #include "report/draw_writers.hpp"
+#include "report/evidence_caveat.hpp"
 #include "report/output_files.hpp"
 #include "report/run_writers.hpp"
 #include "run/manifest.hpp"
 #include "run/ranks.hpp"
 #include "run_options.hpp"
-#include "report/evidence_caveat.hpp"
 #include "run_summary.hpp"
 
 namespace pathways::cli {

@@ -118,8 +118,7 @@ std::string headline_table(const summarized_run& run, const run_summary_context&
     const bool two_courses = context.cut.annual_probability > 0.0;
     std::ostringstream out;
     out << padded(run.with_cut_risk.name, name_width + 2) << padded("effect [90%]", interval_width)
-        << padded("P(harm)", probability_width) << (two_courses ? padded("if sustained", 14) : "")
-        << "gap change\n";
+        << padded("P(harm)", probability_width) << (two_courses ? padded("if sustained", 14) : "") << "gap change\n";
     for (const focal_gap& group : groups) {
         const auto effect = cut.find(group.focal, context.headline, metric::effect);
         if (!effect) continue;

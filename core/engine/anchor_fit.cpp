@@ -10,9 +10,7 @@
 
 namespace pathways {
 
-double design_inflation(std::string_view design_type) {
-    return design_type == "randomised" ? 1.0 : std::sqrt(2.0);
-}
+double design_inflation(std::string_view design_type) { return design_type == "randomised" ? 1.0 : std::sqrt(2.0); }
 
 random_effects_synthesis synthesise(std::span<const anchor_observation> anchors) {
     if (anchors.size() < 2) throw std::invalid_argument("a synthesis needs at least two anchors");
@@ -35,7 +33,8 @@ random_effects_synthesis synthesise(std::span<const anchor_observation> anchors)
     }
     const double fixed_mean = weighted / total;
     double q = 0.0;
-    for (std::size_t i = 0; i < effect.size(); ++i) q += (effect[i] - fixed_mean) * (effect[i] - fixed_mean) / variance[i];
+    for (std::size_t i = 0; i < effect.size(); ++i)
+        q += (effect[i] - fixed_mean) * (effect[i] - fixed_mean) / variance[i];
     const double degrees = static_cast<double>(effect.size() - 1);
     const double between_variance = std::max(0.0, (q - degrees) / (total - total_squared / total));
     double random_total = 0.0;

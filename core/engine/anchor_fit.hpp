@@ -17,10 +17,10 @@ namespace pathways {
 struct anchor_observation {
     std::string id;
     std::string outcome;
-    int years = 1;               ///< years the effect is cumulative over
-    double effect = 0.0;         ///< SD, cumulative
-    double standard_error = 0.0; ///< as published
-    double inflation = 1.0;      ///< the design's factor on the standard error
+    int years = 1;                ///< years the effect is cumulative over
+    double effect = 0.0;          ///< SD, cumulative
+    double standard_error = 0.0;  ///< as published
+    double inflation = 1.0;       ///< the design's factor on the standard error
     [[nodiscard]] double weighed_standard_error() const { return inflation * standard_error; }
 };
 
@@ -33,10 +33,10 @@ double design_inflation(std::string_view design_type);
 /// effect over `years` years counts as years × a yearly effect).
 struct random_effects_synthesis {
     std::size_t studies = 0;
-    double mean_per_year = 0.0;    ///< the random-effects mean
-    double mean_se = 0.0;          ///< its standard error
-    double between_sd = 0.0;       ///< tau, the spread of true yearly effects between studies
-    double predictive_sd = 0.0;    ///< sqrt(tau² + se²): a new district's average effect about the mean
+    double mean_per_year = 0.0;                 ///< the random-effects mean
+    double mean_se = 0.0;                       ///< its standard error
+    double between_sd = 0.0;                    ///< tau, the spread of true yearly effects between studies
+    double predictive_sd = 0.0;                 ///< sqrt(tau² + se²): a new district's average effect about the mean
     double probability_at_or_below_zero = 0.0;  ///< of a new district's average effect, under normality
     /// The predictive SD relative to the mean: the spread of a draw's factor on every school's dose.
     [[nodiscard]] double relative_sd() const { return predictive_sd / mean_per_year; }
@@ -56,8 +56,8 @@ double anchor_weight(const anchor_observation& anchor, double between_sd);
 /// What fitting a knob found.
 struct anchor_fit {
     double knob = 0.0;
-    double objective = 0.0;            ///< the weighted sum of squares at the knob
-    std::vector<double> predictions;   ///< per anchor, at the knob
+    double objective = 0.0;           ///< the weighted sum of squares at the knob
+    std::vector<double> predictions;  ///< per anchor, at the knob
     int evaluations = 0;
 };
 

@@ -232,7 +232,7 @@ struct simulation::workspace {
     struct lane {
         const draw_parameters* parameters = nullptr;
         run_aggregates* out = nullptr;
-        std::size_t draw = 0;  ///< its draw's position in the block (its business-as-usual lane)
+        std::size_t draw = 0;         ///< its draw's position in the block (its business-as-usual lane)
         std::optional<int> cut_year;  ///< the cut this lane runs (none on a sustained course)
     };
     std::vector<lane> lanes;
@@ -995,8 +995,8 @@ std::vector<uncertain_input> simulation::uncertain_inputs() const {
     if (plan.program_cut.annual_probability > 0.0) {
         inputs.push_back({"implementation:practices_years_to_half", practices_years_to_half_prior(plan.program_cut),
                           target::practices_years_to_half, 0});
-        inputs.push_back({"implementation:gain_persistence", gain_persistence_prior(plan.program_cut),
-                          target::gain_persistence, 0});
+        inputs.push_back(
+            {"implementation:gain_persistence", gain_persistence_prior(plan.program_cut), target::gain_persistence, 0});
     }
     if (const auto average = average_effect_prior(plan, inputs_.graph.definition())) {
         inputs.push_back({"effect:average", *average, target::average_effect, 0});
@@ -1161,7 +1161,7 @@ void simulation::add_lane(workspace& ws, const draw_parameters& parameters, bool
                           std::optional<int> cut_year, run_aggregates& out, std::size_t draw) const {
     const std::size_t lane = ws.lanes.size();
     if (ws.plans.size() <= lane) ws.plans.resize(lane + 1);
-    const implementation_draw plan_draw{parameters.years_to_half,  parameters.years_to_90,
+    const implementation_draw plan_draw{parameters.years_to_half,      parameters.years_to_90,
                                         parameters.decay_per_doubling, cut_year,
                                         parameters.edge_weights,       parameters.practices_years_to_half};
     schedule_.compute(plan_draw, business_as_usual, ws.plans[lane]);

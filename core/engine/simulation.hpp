@@ -33,8 +33,8 @@ struct draw_parameters {
     std::optional<int> cut_year;
     double practices_years_to_half = 1.5;  ///< after a cut: years for practices to fall half way back
     double gain_persistence = 0.2;         ///< after a cut: share of an achievement gain kept each year
-    double average_effect = 1.0;  ///< the draw's factor on every school's dose: the program's average effect
-    std::vector<double> school_doses;  ///< per school: multiplier on its PL dose (1 = the average school)
+    double average_effect = 1.0;           ///< the draw's factor on every school's dose: the program's average effect
+    std::vector<double> school_doses;      ///< per school: multiplier on its PL dose (1 = the average school)
 };
 
 /// An uncertain quantity of a draw with its prior, as sensitivity analysis varies it.
@@ -183,6 +183,8 @@ public:
     /// Then business as usual is run once and every draw reuses it. Runs it if no run has yet.
     [[nodiscard]] bool business_as_usual_at_rest() const;
     [[nodiscard]] const district_profile& district() const { return inputs_.district; }
+    /// The scenario the simulation runs (its plan, horizon, seed and report settings).
+    [[nodiscard]] const scenario& spec() const { return inputs_.spec; }
 
     /// Whether these cells hold every school block; else other holders (ranks) hold the rest, and
     /// runs leave their sums in run_aggregates::block_sums.
@@ -247,8 +249,8 @@ private:
     void compose_primary_driver(double* out, std::size_t n, workspace& ws) const;
     /// An achievement node's last-year rows as the effect model receives them: faded by the lane's gain
     /// persistence in the lanes whose program has been cut by `year`, as they were in the others.
-    [[nodiscard]] sdk::block_values faded_after_cut(int year, const sdk::block_values& previous,
-                                                    const double* initial, std::size_t n, workspace& ws) const;
+    [[nodiscard]] sdk::block_values faded_after_cut(int year, const sdk::block_values& previous, const double* initial,
+                                                    std::size_t n, workspace& ws) const;
     /// The cut year and the after-cut assumptions of draw `draw` into `p`.
     void sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
     /// Per-stratum sums of quantity `quantity` (an outcome's level, then each share proficient) at the

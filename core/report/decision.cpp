@@ -106,5 +106,4 @@ std::optional<group_decision> decide(const std::vector<result_run>& runs, const 
     return decision;
 }
 
-
 }  // namespace pathways

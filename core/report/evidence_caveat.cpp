@@ -31,10 +31,12 @@ std::vector<std::string> evidence_caveat(const model_definition& model) {
     if (model.average_effect && model.average_effect->relative_sd > 0.0) {
         // A district's average effect is the model's central effect times a factor with mean 1 and this SD.
         const double harm = stats::normal_cdf(-1.0 / model.average_effect->relative_sd);
-        sentences.push_back("Weighing those studies together, a district's average effect is at or below zero with "
-                            "probability " + fixed(harm, 2) +
-                            "; the effect models agree on the first year by construction and differ in how effects "
-                            "build up and fade (pathways compare-models).");
+        sentences.push_back(
+            "Weighing those studies together, a district's average effect is at or below zero with "
+            "probability " +
+            fixed(harm, 2) +
+            "; the effect models agree on the first year by construction and differ in how effects "
+            "build up and fade (pathways compare-models).");
     }
     return sentences;
 }

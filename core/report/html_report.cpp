@@ -267,7 +267,7 @@ private:
         const result_cut_risk& cut = *run.cut_risk;
         return cut_risk_text(cut.annual_probability, cut.first_year_at_risk, cut.by_horizon,
                              static_cast<std::size_t>(cut.cut_draws), static_cast<std::size_t>(run.draws),
-                             base().years().empty() ? 0 : base().years().back());
+                             base().years().empty() ? 0 : base().years().back(), in_.spec.plan.program_cut);
     }
 
     /// Outcomes with a level of their own (derived gap outcomes have only gap rows).

@@ -66,7 +66,7 @@ std::string years_to_close_text(double years) {
 }
 
 std::string cut_risk_text(double annual_probability, int first_year_at_risk, double by_horizon, std::size_t cut_draws,
-                          std::size_t draws, int last_year) {
+                          std::size_t draws, int last_year, const program_cut_settings& after_cut) {
     if (annual_probability <= 0.0) {
         return "The district never cuts the program in this scenario, so both projections are the same.";
     }
@@ -78,10 +78,11 @@ std::string cut_risk_text(double annual_probability, int first_year_at_risk, dou
     }
     return fmt::format(
         "The district may cut the program: {:.0f}% a year from {}, so {:.0f}% by {} (cut in {} of {} draws). "
-        "Where the program is cut, its effect fades, so with the cut risk a lower bound near 0 means the "
-        "program was cut early in at least 1 draw in 20, not that the plan does nothing; the sustained "
-        "projection shows what the plan does where it lasts.",
-        100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year, cut_draws, draws);
+        "Where the program is cut, its practices fall back half way in about {:.1f} years and gains already "
+        "made keep about {:.0f}% a year, so the effect fades; the sustained projection shows what the plan "
+        "does where it lasts.",
+        100.0 * annual_probability, first_year_at_risk, 100.0 * by_horizon, last_year, cut_draws, draws,
+        after_cut.practices_years_to_half, 100.0 * after_cut.gain_persistence);
 }
 
 namespace {
@@ -176,7 +177,7 @@ std::string projection_summary(const projection_result& result, const table_cont
     out << "Year " << horizon << ", effect vs business as usual: mean [90% interval] over " << result.draws
         << (result.draws == 1 ? " run" : " draws") << "\n";
     out << cut_risk_text(result.cut.annual_probability, result.cut.first_year_at_risk, result.cut.by_horizon,
-                         result.cut.cut_draws, result.draws, horizon)
+                         result.cut.cut_draws, result.draws, horizon, context.sim->spec().plan.program_cut)
         << "\n";
     if (!context.suppression) out << not_for_release_note << "\n";
     const auto& groups = context.sim->subgroups();

@@ -38,8 +38,9 @@ std::string projection_summary(const projection_result& result, const table_cont
 /// pace", "closed from the start", or, when undefined (the gap does not narrow), "not closing at this pace".
 std::string years_to_close_text(double years);
 
-/// One or two sentences on the district's program-cut risk and what it does to the lower bound.
+/// One or two sentences on the district's program-cut risk and what a cut does (`after_cut`'s central
+/// years to half way for practices and persistence of gains).
 std::string cut_risk_text(double annual_probability, int first_year_at_risk, double by_horizon, std::size_t cut_draws,
-                          std::size_t draws, int last_year);
+                          std::size_t draws, int last_year, const program_cut_settings& after_cut);
 
 }  // namespace pathways

@@ -71,7 +71,8 @@ void read_bound(object_reader& reader, anchor& a) {
     }
     const auto list = reader.array("outcomes");
     if (!list) return;
-    if (list->size() == 0) reader.error_at("outcomes", "outcomes is empty; expected the outcome nodes the bound covers");
+    if (list->size() == 0)
+        reader.error_at("outcomes", "outcomes is empty; expected the outcome nodes the bound covers");
     for (std::size_t i = 0; i < list->size(); ++i) {
         const auto& item = (*list)[i];
         if (!item.is_string() || item.get<std::string>().empty()) {

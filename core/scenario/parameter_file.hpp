@@ -83,9 +83,11 @@ struct parameter_file {
 };
 
 /// The engine's own uncertain inputs, as `pathways sensitivity` and parameter files name them.
-inline constexpr std::array<std::string_view, 5> engine_input_names{
-    "implementation:years_to_half", "implementation:decay_per_doubling", "implementation:practices_years_to_half",
-    "implementation:gain_persistence", "effect:average"};
+inline constexpr std::array<std::string_view, 5> engine_input_names{"implementation:years_to_half",
+                                                                    "implementation:decay_per_doubling",
+                                                                    "implementation:practices_years_to_half",
+                                                                    "implementation:gain_persistence",
+                                                                    "effect:average"};
 
 /// Whether `input` names an input a prior can replace: `edge:FROM->TO`, `parameter:NAME` or one of
 /// `engine_input_names`.

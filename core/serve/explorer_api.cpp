@@ -1,5 +1,5 @@
-#include "report/evidence_caveat.hpp"
 #include "serve/explorer_api.hpp"
+#include "report/evidence_caveat.hpp"
 
 #include <algorithm>
 #include <cctype>

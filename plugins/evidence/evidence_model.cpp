@@ -157,8 +157,7 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
 constexpr sdk::effect_model_info model{
     .name = "evidence",
     .version = "1.0.0",
-    .description =
-        "achievement gains per year fitted to the anchors, scaled by implementation; others linear",
+    .description = "achievement gains per year fitted to the anchors, scaled by implementation; others linear",
     .parameters = parameters,
     .evaluate = &evaluate,
     .calibration_parameter = "effect.math",

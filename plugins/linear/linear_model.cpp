@@ -23,11 +23,12 @@ constexpr std::array<sdk::parameter_spec, 1> parameters{{
      .max = 3.0,
      .uncertainty = {.kind = sdk::prior_kind::fixed, .a = 1.0},
      .description = "multiplies every node's change; 1 applies the edge weights as given",
-     .source = "A calibration knob (an assumption): the model's edge weights are standardized path coefficients "
-               "(SD of the target per unit of the source) and the default is fitted to every anchor at once (Pane "
-               "et al. 2017, Informing Progress; Pane et al. 2015, Continued Progress; the null studies; Ready et "
-               "al. 2019, Teach to One i3): pathways calibrate --anchors all gives 1.001, and the default 1 is within 0.1% "
-               "of it",
+     .source =
+         "A calibration knob (an assumption): the model's edge weights are standardized path coefficients "
+         "(SD of the target per unit of the source) and the default is fitted to every anchor at once (Pane "
+         "et al. 2017, Informing Progress; Pane et al. 2015, Continued Progress; the null studies; Ready et "
+         "al. 2019, Teach to One i3): pathways calibrate --anchors all gives 1.001, and the default 1 is within 0.1% "
+         "of it",
      .evidence = "A"},
 }};
 
@@ -49,8 +50,9 @@ PATHWAYS_VECTORISED void evaluate(const sdk::evaluation& e) {
 constexpr sdk::effect_model_info model{
     .name = "linear",
     .version = "1.0.0",
-    .description = "standardized path coefficients: a node's change (an achievement node's yearly gain) is the "
-                   "weighted sum of its parents' changes",
+    .description =
+        "standardized path coefficients: a node's change (an achievement node's yearly gain) is the "
+        "weighted sum of its parents' changes",
     .parameters = parameters,
     .evaluate = &evaluate,
     .calibration_parameter = "scale",

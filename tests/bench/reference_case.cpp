@@ -84,8 +84,10 @@ void add_structure(const loaded_scenario& loaded, reference_case& ref) {
     std::map<std::tuple<std::size_t, bool, std::uint8_t>, int> slots;
     for (std::size_t node : graph.topological_order()) {
         if (!is_evaluated(nodes[node].kind) || nodes[node].derived != derived_metric::none) continue;
-        reference_node evaluated{node, nodes[node].kind == node_kind::primary_driver,
-                                 nodes[node].has_role("achievement"), {}};
+        reference_node evaluated{node,
+                                 nodes[node].kind == node_kind::primary_driver,
+                                 nodes[node].has_role("achievement"),
+                                 {}};
         const edge_role wanted = evaluated.composes ? edge_role::composition : edge_role::effect;
         for (std::size_t e : graph.incoming_edges(node)) {
             if (edges[e].role != wanted) continue;

@@ -21,10 +21,12 @@ using pathways::test::run_cli;
 using pathways::test::scratch_folder;
 
 const std::vector<std::string> shipped_models{"evidence", "lagged", "linear", "saturating", "subgroup"};
-const std::vector<std::string> non_academic{
-    "agency.ownership",      "agency.self_advocacy", "agency.self_direction",    "engagement.behavioral",
-    "engagement.emotional",  "engagement.cognitive", "skills.collaboration",     "skills.critical_thinking",
-    "skills.creativity",     "self_efficacy",        "goal.whole_child"};
+const std::vector<std::string> non_academic{"agency.ownership",      "agency.self_advocacy",
+                                            "agency.self_direction", "engagement.behavioral",
+                                            "engagement.emotional",  "engagement.cognitive",
+                                            "skills.collaboration",  "skills.critical_thinking",
+                                            "skills.creativity",     "self_efficacy",
+                                            "goal.whole_child"};
 
 std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -106,7 +108,8 @@ TEST_CASE("anchors --check: every model within |z| <= 2 of every fitted anchor, 
         if (line.find("(z ") != std::string::npos && line.find("[context]") == std::string::npos) {
             ++fitted_rows;
             int models = 0;
-            for (auto it = std::sregex_iterator(line.begin(), line.end(), z_value); it != std::sregex_iterator(); ++it) {
+            for (auto it = std::sregex_iterator(line.begin(), line.end(), z_value); it != std::sregex_iterator();
+                 ++it) {
                 INFO(line);
                 CHECK(std::fabs(std::stod((*it)[1])) <= 2.0);
                 ++models;
@@ -129,10 +132,11 @@ TEST_CASE("anchors --check: every model within |z| <= 2 of every fitted anchor, 
 
 TEST_CASE("calibrate --anchors all fits each model's knob to its shipped default", "[cli][anchors][numbers]") {
     scratch_folder folder("fit-all");
-    const std::map<std::string, std::pair<std::string, double>> defaults{
-        {"evidence", {"effect.math", 0.08}},   {"lagged", {"annual_rate", 1.131}},
-        {"linear", {"scale", 1.0}},            {"saturating", {"practice_scale", 1.046}},
-        {"subgroup", {"practice_scale", 1.062}}};
+    const std::map<std::string, std::pair<std::string, double>> defaults{{"evidence", {"effect.math", 0.08}},
+                                                                         {"lagged", {"annual_rate", 1.131}},
+                                                                         {"linear", {"scale", 1.0}},
+                                                                         {"saturating", {"practice_scale", 1.046}},
+                                                                         {"subgroup", {"practice_scale", 1.062}}};
     for (const auto& [model, knob] : defaults) {
         INFO(model);
         const std::filesystem::path file = folder.path() / (model + ".json");
@@ -155,13 +159,14 @@ TEST_CASE("calibrate --anchors all fits each model's knob to its shipped default
     CHECK(unknown.output.find("did you mean 'rand2017-math'") != std::string::npos);
 }
 
-TEST_CASE("the Denver scale-up: harm as likely as the anchors imply, Black students' as the pilot suggests, and a "
-          "cut that fades",
-          "[cli][numbers][harm]") {
+TEST_CASE(
+    "the Denver scale-up: harm as likely as the anchors imply, Black students' as the pilot suggests, and a "
+    "cut that fades",
+    "[cli][numbers][harm]") {
     scratch_folder folder("scale-up-harm");
     const std::filesystem::path out = folder.path() / "run";
-    const auto result = run_cli("run scenarios/denver-scale-up.json --per-draw --quiet --format csv --out '" +
-                                out.string() + "'");
+    const auto result =
+        run_cli("run scenarios/denver-scale-up.json --per-draw --quiet --format csv --out '" + out.string() + "'");
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     // P(harm) = share of the 200 draws whose final-year effect is below 0, on the sustained course.

@@ -112,10 +112,16 @@ TEST_CASE("compare-models does not overwrite without --force", "[comparison][cli
     const auto first = run_cli(args);
     REQUIRE(first.exit_code == 0);
     CHECK(first.output.find("Where they disagree most") != std::string::npos);
-    CHECK(first.output.find("mixture of models (equal weights)") != std::string::npos);
+    // By default the models are weighed by their likelihood of the published anchors.
+    CHECK(first.output.find("mixture of models (weights linear=") != std::string::npos);
+    CHECK(first.output.find("Mixture weights: proportional to each model's likelihood of the 7 published anchors") !=
+          std::string::npos);
     const std::string csv = read_text(out.path() / "models.csv");
     CHECK(csv.rfind("year,subgroup,outcome,metric,model,mean,sd,p05,p50,p95,prob_positive,spread,rank\n", 0) == 0);
-    CHECK(csv.find(",effect,mixture of models (equal weights),") != std::string::npos);
+    CHECK(csv.find(",effect,mixture of models (weights linear=") != std::string::npos);
+    const auto equal = run_cli(args + "/equal --weights equal");
+    CHECK(equal.output.find("mixture of models (equal weights)") != std::string::npos);
+    CHECK(equal.output.find("Mixture weights: equal weights, as asked.") != std::string::npos);
     const auto second = run_cli(args);
     CHECK(second.exit_code == 2);
     CHECK(second.output.find("models.csv: error: output exists; use --force to overwrite it") != std::string::npos);

@@ -64,16 +64,23 @@ TEST_CASE("the shipped math anchors give the model file's spread of the average 
 
 TEST_CASE("fit_knob minimises the weighted squares: exact for a linear model, within its range otherwise",
           "[anchors]") {
-    const std::vector<anchor_observation> anchors{{"one", "math", 1, 0.1, 0.05, 1.0}, {"two", "math", 2, 0.3, 0.05, 1.0}};
+    const std::vector<anchor_observation> anchors{{"one", "math", 1, 0.1, 0.05, 1.0},
+                                                  {"two", "math", 2, 0.3, 0.05, 1.0}};
     // predictions c and 2c, weights 1 and 3: minimise (c − 0.1)² + 3(2c − 0.3)² → c = (0.1 + 3·2·0.3)/(1 + 3·4) = 0.1462
     const std::vector<double> weights{1.0, 3.0};
-    const anchor_fit fit =
-        fit_knob([](double c) { return std::vector<double>{c, 2.0 * c}; }, anchors, weights, 0.0, 1.0);
+    const anchor_fit fit = fit_knob(
+        [](double c) {
+            return std::vector<double>{c, 2.0 * c};
+        },
+        anchors, weights, 0.0, 1.0);
     CHECK(fit.knob == Approx(1.9 / 13.0).epsilon(1e-8));
     CHECK(fit.predictions == std::vector<double>{fit.knob, 2.0 * fit.knob});
     CHECK(fit.objective == Approx(std::pow(fit.knob - 0.1, 2) + 3.0 * std::pow(2.0 * fit.knob - 0.3, 2)));
     // The minimum outside the range: the fit stops at the nearer end.
-    const anchor_fit capped =
-        fit_knob([](double c) { return std::vector<double>{c, 2.0 * c}; }, anchors, weights, 0.0, 0.05);
+    const anchor_fit capped = fit_knob(
+        [](double c) {
+            return std::vector<double>{c, 2.0 * c};
+        },
+        anchors, weights, 0.0, 0.05);
     CHECK(capped.knob == Approx(0.05).margin(1e-6));
 }

@@ -89,7 +89,8 @@ TEST_CASE("subgroup: Black students' multiplier reflects Denver's pilot: median 
     const auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
     const sdk::prior& p = black->uncertainty;
     const auto truncated_cdf = [&](double x) {
-        return (cdf((x - p.a) / p.b) - cdf((p.lower - p.a) / p.b)) / (cdf((p.upper - p.a) / p.b) - cdf((p.lower - p.a) / p.b));
+        return (cdf((x - p.a) / p.b) - cdf((p.lower - p.a) / p.b)) /
+               (cdf((p.upper - p.a) / p.b) - cdf((p.lower - p.a) / p.b));
     };
     // TN(0.1, 0.5; -1, 1): P(< 0) = (Phi(-0.2) - Phi(-2.2)) / (Phi(1.8) - Phi(-2.2)) = 0.4068 / 0.9502 = 0.428
     CHECK(truncated_cdf(0.0) == Approx(0.428).margin(0.001));

@@ -139,7 +139,8 @@ TEST_CASE("every sourced number cites a study in the references file, and every 
     for (const fs::path& file :
          {root / "scenarios/models/dps-personalized-learning.json", root / "scenarios/models/high-dosage-tutoring.json",
           root / "scenarios/districts/denver-2018.json", root / "scenarios/districts/denver-2018-tutoring.json",
-          root / "scenarios/districts/national-baseline.json", root / "scenarios/districts/us-public-schools-2019.json"}) {
+          root / "scenarios/districts/national-baseline.json",
+          root / "scenarios/districts/us-public-schools-2019.json"}) {
         const std::string text = read_all(file);
         all_text += text;
         std::vector<std::pair<std::string, std::string>> sources;

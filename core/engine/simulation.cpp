@@ -279,7 +279,8 @@ struct simulation::workspace {
 };
 
 simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
-    : inputs_(inputs), schedule_(inputs.graph, inputs.district, inputs.schools, inputs.spec, problems) {
+    : inputs_(checked_horizon(inputs)),
+      schedule_(inputs.graph, inputs.district, inputs.schools, inputs.spec, problems) {
     prepare_blocks();
     const auto& nodes = inputs.graph.definition().nodes;
     const auto& edges = inputs.graph.definition().edges;
@@ -885,6 +886,16 @@ draw_parameters simulation::central_parameters() const {
     draw_parameters p;
     set_central(p);
     return p;
+}
+
+const simulation_inputs& simulation::checked_horizon(const simulation_inputs& inputs) {
+    // Callers stop at a scenario's read errors; a horizon of no year reaching here is a caller's bug,
+    // refused before any per-year array is sized from it.
+    if (inputs.spec.years < 1) {
+        throw std::invalid_argument("a simulation needs a horizon of at least one year, got " +
+                                    std::to_string(inputs.spec.years));
+    }
+    return inputs;
 }
 
 void simulation::set_central(draw_parameters& p) const {

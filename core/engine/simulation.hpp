@@ -253,6 +253,8 @@ private:
                                                     std::size_t n, workspace& ws) const;
     /// The cut year and the after-cut assumptions of draw `draw` into `p`.
     void sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
+    /// `inputs`, or std::invalid_argument when its scenario's horizon has no year.
+    static const simulation_inputs& checked_horizon(const simulation_inputs& inputs);
     /// Per-stratum sums of quantity `quantity` (an outcome's level, then each share proficient) at the
     /// baseline, when lane `lane`'s row of it over `tile` this year is the baseline's; else null.
     [[nodiscard]] const double* baseline_sums_if_unmoved(std::size_t quantity, std::size_t lane, int year,

@@ -58,6 +58,8 @@ using loaded_inputs = std::map<std::pair<std::filesystem::path, std::filesystem:
 /// file is checked against what was loaded for them, and its waves against the schools alone
 /// unless it changes what is reported.
 void check_variant(scenario spec, loaded_inputs& loaded, const plugin_registry& registry, diagnostics& found) {
+    // A horizon that failed to read (its error is already reported) leaves nothing to build a run on.
+    if (spec.years < 1) return;
     const auto key = std::pair{spec.district_path, spec.model_path};
     const auto known = loaded.find(key);
     if (known == loaded.end()) {

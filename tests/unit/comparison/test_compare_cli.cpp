@@ -118,7 +118,7 @@ TEST_CASE("compare-models does not overwrite without --force", "[comparison][cli
           std::string::npos);
     const std::string csv = read_text(out.path() / "models.csv");
     CHECK(csv.rfind("year,subgroup,outcome,metric,model,mean,sd,p05,p50,p95,prob_positive,spread,rank\n", 0) == 0);
-    CHECK(csv.find(",effect,mixture of models (weights linear=") != std::string::npos);
+    CHECK(csv.find(",effect,\"mixture of models (weights linear=") != std::string::npos);  // quoted: it holds a comma
     const auto equal = run_cli(args + "/equal --weights equal");
     CHECK(equal.output.find("mixture of models (equal weights)") != std::string::npos);
     CHECK(equal.output.find("Mixture weights: equal weights, as asked.") != std::string::npos);

@@ -130,8 +130,35 @@ void require_outcomes(const model_graph& graph, const std::vector<const anchor*>
 }
 
 /// One model's effects at its defaults on each outcome, by outcome id.
-std::map<std::string, double> model_effects(const scenario& spec, const std::vector<std::string>& outcomes,
-                                            const plugin_registry& registry, const std::string& model) {
+/// One model's central effects on the anchors' outcomes, and how much of each achievement outcome's
+/// effect comes through the other outcomes rather than straight from practice.
+struct model_check {
+    std::map<std::string, double> effects;  ///< by outcome id
+    /// By achievement outcome: the share of its effect left with every edge from practice into it at 0;
+    /// absent where the model does not move the outcome through its edges at all.
+    std::map<std::string, double> mediated_share;
+};
+
+bool is_practice(node_kind kind) {
+    return kind == node_kind::secondary_driver || kind == node_kind::primary_driver ||
+           kind == node_kind::foundational_practice;
+}
+
+/// The central run's effects with the edges that `zeroed` accepts set to 0.
+template <class Zeroed>
+std::vector<double> effects_with(const simulation& sim, const std::vector<std::string>& outcomes, Zeroed zeroed) {
+    draw_parameters parameters = sim.central_parameters();
+    const auto& edges = sim.graph().definition().edges;
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        if (zeroed(edges[e])) parameters.edge_weights[e] = 0.0;
+    }
+    draw_result result;
+    sim.run(parameters, result);
+    return effects_in_year(sim, result, static_cast<std::size_t>(sim.years() - 1), outcomes);
+}
+
+model_check check_model(const scenario& spec, const std::vector<std::string>& outcomes, const plugin_registry& registry,
+                        const std::string& model) {
     diagnostics found;
     scenario copy = spec;
     copy.report.subgroups = {"all"};
@@ -143,13 +170,25 @@ std::map<std::string, double> model_effects(const scenario& spec, const std::vec
                           *loaded->model},
                          found);
     if (found.has_errors()) throw input_error(found);
-    draw_result result;
-    sim.run(sim.central_parameters(), result);
-    const std::vector<double> effects =
-        effects_in_year(sim, result, static_cast<std::size_t>(sim.years() - 1), outcomes);
-    std::map<std::string, double> by_outcome;
-    for (std::size_t i = 0; i < outcomes.size(); ++i) by_outcome[outcomes[i]] = effects[i];
-    return by_outcome;
+    const model_definition& graph = sim.graph().definition();
+    const auto node = [&](const std::string& id) -> const model_node& { return graph.nodes[*sim.graph().find(id)]; };
+    const auto into_achievement = [&](const model_edge& e) {
+        return e.role == edge_role::effect && node(e.to).has_role("achievement");
+    };
+    const std::vector<double> total = effects_with(sim, outcomes, [](const model_edge&) { return false; });
+    const std::vector<double> mediated = effects_with(sim, outcomes, [&](const model_edge& e) {
+        return into_achievement(e) && is_practice(node(e.from).kind);
+    });
+    const std::vector<double> no_edges = effects_with(sim, outcomes, into_achievement);
+    model_check check;
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        check.effects[outcomes[i]] = total[i];
+        // A model that ignores the edges into an outcome (one fitted to it directly) has no split to show.
+        if (node(outcomes[i]).has_role("achievement") && no_edges[i] != total[i] && total[i] != 0.0) {
+            check.mediated_share[outcomes[i]] = mediated[i] / total[i];
+        }
+    }
+    return check;
 }
 
 std::string z_cell(double effect, const anchor& a) {
@@ -159,12 +198,13 @@ std::string z_cell(double effect, const anchor& a) {
 }
 
 void print_check_rows(const std::vector<const anchor*>& matching, const std::vector<std::string>& models,
-                      const std::vector<std::map<std::string, double>>& effects) {
+                      const std::vector<model_check>& checks) {
     for (const anchor* a : matching) {
         if (a->is_bound()) continue;
         std::cout << "  " << padded(a->id + (a->is_fitted() ? "" : " [context]"), 38)
                   << padded(signed_fixed(a->effect, 3), 12);
-        for (std::size_t m = 0; m < models.size(); ++m) std::cout << padded(z_cell(effects[m].at(a->outcome), *a), 18);
+        for (std::size_t m = 0; m < models.size(); ++m)
+            std::cout << padded(z_cell(checks[m].effects.at(a->outcome), *a), 18);
         std::cout << "\n";
     }
     for (const anchor* a : matching) {
@@ -172,11 +212,23 @@ void print_check_rows(const std::vector<const anchor*>& matching, const std::vec
         for (const std::string& outcome : a->outcomes) {
             std::cout << "  " << padded(outcome, 38) << padded("<= " + fixed(*a->bound, 2), 12);
             for (std::size_t m = 0; m < models.size(); ++m) {
-                const double effect = effects[m].at(outcome);
+                const double effect = checks[m].effects.at(outcome);
                 std::cout << padded(signed_fixed(effect, 3) + (std::fabs(effect) <= *a->bound ? " ok" : " OVER"), 18);
             }
             std::cout << "\n";
         }
+    }
+    std::set<std::string> split;
+    for (const model_check& check : checks) {
+        for (const auto& [outcome, share] : check.mediated_share) split.insert(outcome);
+    }
+    for (const std::string& outcome : split) {
+        std::cout << "  " << padded("mediated share: " + outcome, 50);
+        for (const model_check& check : checks) {
+            const auto share = check.mediated_share.find(outcome);
+            std::cout << padded(share == check.mediated_share.end() ? "n/a" : fixed(share->second, 2), 18);
+        }
+        std::cout << "\n";
     }
 }
 
@@ -205,9 +257,12 @@ void check_scenario(const std::string& file, const std::vector<anchor>& anchors,
     }
     std::cout << "\n";
     const std::vector<std::string> outcomes = anchor_outcomes(matching);
-    std::vector<std::map<std::string, double>> effects;
-    for (const std::string& model : models) effects.push_back(model_effects(*spec, outcomes, registry, model));
-    print_check_rows(matching, models, effects);
+    std::vector<model_check> checks;
+    for (const std::string& model : models) checks.push_back(check_model(*spec, outcomes, registry, model));
+    print_check_rows(matching, models, checks);
+    std::cout << "  (mediated share: of the effect, the part that passes through other outcomes such as agency and "
+                 "engagement,\n  the rest coming straight from practice; n/a where a model fits the outcome "
+                 "directly)\n";
 }
 
 /// The anchors `selection` names: "all" (every fitted anchor, bounds included), or ids, comma-separated.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -123,6 +124,19 @@ TEST_CASE("anchors --check: every model within |z| <= 2 of every fitted anchor, 
         }
     }
     CHECK(fitted_rows == 7);  // RAND 2017 (2), Teach to One, the null studies (2), RAND 2015 (2)
+    // Most of the one-year math effect comes straight from practice; agency and engagement carry a share
+    // inside the 0.1-0.6 an assumption allows (evidence fits math directly: n/a).
+    const std::size_t mediated = result.output.find("mediated share: academic.achievement.math");
+    REQUIRE(mediated != std::string::npos);
+    std::istringstream shares(result.output.substr(mediated + 42, result.output.find('\n', mediated) - mediated - 42));
+    std::vector<std::string> values{std::istream_iterator<std::string>(shares), std::istream_iterator<std::string>()};
+    REQUIRE(values.size() == 5);
+    CHECK(values[0] == "n/a");
+    for (std::size_t m = 1; m < values.size(); ++m) {
+        INFO(values[m]);
+        CHECK(std::stod(values[m]) >= 0.1);
+        CHECK(std::stod(values[m]) <= 0.6);
+    }
     CHECK(bound_rows == 11);
     // The synthesis behind the chance of harm, as the README states it.
     CHECK(result.output.find("academic.achievement.math   mean +0.080 SD a year (SE 0.041), between studies SD "

@@ -155,6 +155,10 @@ TEST_CASE_METHOD(served_pilot, "GET /api/scenario, /api/graph and /api/plugins d
         "primary_driver", "student_outcome", "academic_outcome", "goal"])"));
     CHECK(graph["model"]["nodes"].size() > 10);
     CHECK(!graph["headline"].get<std::string>().empty());
+    // The explorer shows what the numbers rest on above its big number, as the terminal and report do.
+    const std::string evidence = graph["evidence"].get<std::string>();
+    CHECK(evidence.starts_with("Every study of personalized learning's effect on test scores"));
+    CHECK(evidence.find("at or below zero with probability 0.11") != std::string::npos);
     const auto models = nlohmann::json::parse(api.plugins().body)["models"];
     CHECK(std::any_of(models.begin(), models.end(), [](const auto& m) { return m["name"] == "linear"; }));
 

@@ -71,12 +71,24 @@ void align_draws(std::vector<run_plan>& plans, const std::vector<std::string>& n
 
 /// Paired differences of scenarios with other horizons or effect models mix what the plan changes
 /// with what the model or the calendar changes; that may be the point, but it should not go unnoticed.
+/// Scenarios whose horizons share no year have nothing to pair: refused before anything runs.
 void note_differences(const std::vector<run_plan>& plans, const std::vector<std::string>& names) {
     const loaded_scenario& first_run = *plans.front().runs.front().loaded;
     const scenario& first = first_run.spec;
+    diagnostics disjoint;
     for (std::size_t i = 1; i < plans.size(); ++i) {
         const loaded_scenario& run = *plans[i].runs.front().loaded;
         const scenario& spec = run.spec;
+        const int last = spec.start_year + spec.years - 1;
+        const int first_last = first.start_year + first.years - 1;
+        if (spec.start_year > first_last || last < first.start_year) {
+            disjoint.error(names[i], 0, 0, "",
+                           "projects " + std::to_string(spec.start_year) + "-" + std::to_string(last) + " and " +
+                               names[0] + " projects " + std::to_string(first.start_year) + "-" +
+                               std::to_string(first_last) +
+                               ": no year in common to compare; expected scenarios whose horizons overlap");
+            continue;
+        }
         if (spec.start_year != first.start_year || spec.years != first.years) {
             std::cerr << "pathways: warning: " << names[i] << " projects " << spec.start_year << " for " << spec.years
                       << " years but " << names[0] << " projects " << first.start_year << " for " << first.years
@@ -88,6 +100,7 @@ void note_differences(const std::vector<run_plan>& plans, const std::vector<std:
                       << "'; differences mix the plans with the models (compare-models compares models on one plan)\n";
         }
     }
+    if (disjoint.has_errors()) throw input_error(disjoint);
 }
 
 void check_outputs(const output_set& outputs, const std::vector<std::string>& names) {

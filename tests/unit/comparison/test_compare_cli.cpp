@@ -139,3 +139,29 @@ TEST_CASE("run --all-variants --detail prints the variants side by side", "[comp
     CHECK(result.output.find("foundations_first") != std::string::npos);
     CHECK(result.output.find("Which run closes which gap most by 2022") != std::string::npos);
 }
+
+TEST_CASE("compare refuses scenarios whose horizons share no year, naming both, and writes nothing",
+          "[comparison][cli]") {
+    scratch_folder folder("compare-disjoint");
+    const std::filesystem::path root = PATHWAYS_SOURCE_ROOT;
+    std::filesystem::create_directories(folder.path() / "districts");
+    for (const char* file : {"denver-2018.json", "denver-2018-schools.csv"}) {
+        std::filesystem::copy_file(root / "scenarios/districts" / file, folder.path() / "districts" / file);
+    }
+    // The RAND check projects 2017 only; the same plan moved to 2030 shares no year with it.
+    std::string later = read_text(root / "scenarios/rand-2017-check.json");
+    const std::string from = "\"start_year\": 2017";
+    for (std::size_t at = later.find(from); at != std::string::npos; at = later.find(from, at)) {
+        later.replace(at, from.size(), "\"start_year\": 2030");
+    }
+    std::ofstream(folder.path() / "later.json") << later;
+    std::filesystem::copy_file(root / "scenarios/rand-2017-check.json", folder.path() / "now.json");
+    const std::filesystem::path out = folder.path() / "out";
+    const auto result = run_cli("compare '" + (folder.path() / "now.json").string() + "' '" +
+                                (folder.path() / "later.json").string() + "' --draws 0 --out '" + out.string() + "'");
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("projects 2030-2030 and") != std::string::npos);
+    CHECK(result.output.find("projects 2017-2017: no year in common to compare") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+}

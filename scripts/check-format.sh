@@ -9,6 +9,10 @@ if ! command -v clang-format >/dev/null; then
   echo "check-format: clang-format not found; scripts/install-deps.sh installs it" >&2
   exit 2
 fi
+if [[ $# -eq 0 ]] && ! command -v git >/dev/null; then
+  echo "check-format: git not found, so the tracked files cannot be listed; scripts/install-deps.sh installs it" >&2
+  exit 2
+fi
 if [[ $# -gt 0 ]]; then
   files=("$@")
 else

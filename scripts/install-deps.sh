@@ -29,6 +29,8 @@ packages=(
   # sqlite3 queries a sweep's --db, curl calls the explorer's JSON API, /usr/bin/time (GNU time) times
   # whole commands.
   sqlite3 curl time
+  # scripts/check-format.sh lists the tracked sources with git (a minimal Debian has none).
+  git
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -96,9 +96,4 @@ bool uses_plan_reach(const subgroup& group) {
                        [](const subgroup_term& term) { return term.dim == subgroup_term::dimension::pl; });
 }
 
-std::optional<subgroup_term::dimension> partition_of(const subgroup& group) {
-    if (group.terms.size() != 1) return std::nullopt;
-    return group.terms.front().dim;
-}
-
 }  // namespace pathways

@@ -34,8 +34,4 @@ const std::vector<std::string>& subgroup_terms();
 /// Whether the expression selects by plan reach (`pl:yes`, `pl:no`), so its members depend on the year.
 bool uses_plan_reach(const subgroup& group);
 
-/// Index of the partition ("race", "ell", ...) a single-term subgroup belongs to; nullopt for
-/// "all" and intersections. Complementary suppression works within a partition.
-std::optional<subgroup_term::dimension> partition_of(const subgroup& group);
-
 }  // namespace pathways

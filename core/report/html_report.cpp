@@ -1291,13 +1291,6 @@ std::optional<std::string> html_report_for_run(const results_folder& results, co
     return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}, draws});
 }
 
-std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,
-                                                  diagnostics& out) {
-    const auto results = read_results(folder, out);
-    if (!results) return std::nullopt;
-    return html_report_for_results(*results, plugins, nullptr, out);
-}
-
 std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
                                                    const std::vector<labelled_run>* draws, diagnostics& out) {
     if (results.runs.empty()) return std::nullopt;

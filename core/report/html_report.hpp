@@ -53,14 +53,9 @@ struct report_inputs {
 /// The whole report as one HTML document.
 std::string render_html_report(const report_inputs& inputs);
 
-/// Reads a results folder (projection.json, manifest.json, sensitivity.csv if present), the
-/// scenario, district and model the manifest names, and renders the report. Problems go to
-/// `out`; nullopt when any was an error.
-std::optional<std::string> html_report_for_folder(const std::filesystem::path& folder, const plugin_registry& plugins,
-                                                  diagnostics& out);
-
-/// The same for results read already, with each run's final-year draws in the order of `results.runs`
-/// when they are known (null otherwise).
+/// Reads the scenario, district and model the manifest of `results` names and renders the report, with
+/// each run's final-year draws in the order of `results.runs` when they are known (null otherwise).
+/// Problems go to `out`; nullopt when any was an error.
 std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
                                                    const std::vector<labelled_run>* draws, diagnostics& out);
 

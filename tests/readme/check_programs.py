@@ -30,6 +30,8 @@ import shutil
 import subprocess
 import sys
 
+from markdown_blocks import fenced_blocks, prompt_commands
+
 SHELL_LANGUAGES = {"sh", "bash", "shell"}
 PROMPT_LANGUAGES = {"console", ""}  # only the `$ ` lines are commands
 
@@ -54,32 +56,11 @@ def shell_blocks(path):
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
     pieces = []
-    i = 0
-    while i < len(lines):
-        fence = re.match(r"^\s*```\s*([\w+-]*)[^`]*$", lines[i])
-        if not fence:
-            i += 1
-            continue
-        language = fence.group(1).lower()
-        start = i + 1
-        end = start
-        while end < len(lines) and not lines[end].lstrip().startswith("```"):
-            end += 1
-        body = lines[start:end]
-        i = end + 1
+    for _, language, start, body in fenced_blocks(lines):
         if language in SHELL_LANGUAGES:
             pieces.append((start + 1, "\n".join(body)))
         elif language in PROMPT_LANGUAGES:
-            j = 0
-            while j < len(body):
-                if body[j].startswith("$ "):
-                    first = j
-                    command = [body[j][2:]]
-                    while command[-1].endswith("\\") and j + 1 < len(body):
-                        j += 1
-                        command.append(body[j])
-                    pieces.append((start + first + 1, "\n".join(command)))
-                j += 1
+            pieces.extend(prompt_commands(body, start))
     return pieces
 
 

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 
+from markdown_blocks import fenced_blocks, prompt_commands
+
 MARKER = re.compile(r"^<!--\s*readme-test:\s*(skip|from)\b\s*(.*?)\s*-->\s*$")
 
 
@@ -26,20 +28,8 @@ def commands_of(readme):
     """(line number, command) pairs in document order."""
     commands = []
     lines = readme.splitlines()
-    i = 0
-    while i < len(lines):
-        fence = re.match(r"^```(\w*)\s*$", lines[i])
-        if not fence:
-            i += 1
-            continue
-        language = fence.group(1)
-        marker = MARKER.match(lines[i - 1]) if i > 0 else None
-        start = i + 1
-        end = start
-        while end < len(lines) and not lines[end].startswith("```"):
-            end += 1
-        body = lines[start:end]
-        i = end + 1
+    for fence, language, start, body in fenced_blocks(lines):
+        marker = MARKER.match(lines[fence - 1]) if fence > 0 else None
         if marker and marker.group(1) == "skip":
             continue
         if language == "sh":
@@ -51,16 +41,7 @@ def commands_of(readme):
                 text = text[at:]
             commands.append((start + 1, text))
         elif language == "":
-            j = 0
-            while j < len(body):
-                if body[j].startswith("$ "):
-                    command = [body[j][2:]]
-                    line_number = start + j + 1
-                    while command[-1].endswith("\\") and j + 1 < len(body):
-                        j += 1
-                        command.append(body[j])
-                    commands.append((line_number, "\n".join(command)))
-                j += 1
+            commands.extend(prompt_commands(body, start))
     return commands
 
 

@@ -11,7 +11,9 @@ packages=(
   libboost-mpi-dev openmpi-bin
   libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev libfmt-dev
   graphviz
-  clang  # libFuzzer targets (scripts/fuzz.sh); Debian's clang ships the fuzzer runtime
+  # libFuzzer targets (scripts/fuzz.sh): clang, and its fuzzer and sanitizer runtimes, which clang only
+  # recommends (a fresh Debian 12 without them fails to link the fuzz targets).
+  clang libclang-rt-14-dev
   # scripts/check-format.sh and .clang-tidy; the format is defined by this version (Debian 12: 14).
   clang-format clang-tidy
   # The benchmark's NumPy reference and the test that checks it against the engine; OpenBLAS, as numpy's

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -157,19 +158,34 @@ std::vector<double> effects_with(const simulation& sim, const std::vector<std::s
     return effects_in_year(sim, result, static_cast<std::size_t>(sim.years() - 1), outcomes);
 }
 
+/// A scenario loaded with one effect model, reporting all students on some outcomes only, and its
+/// simulation (which refers to the loaded inputs, so the two stay together where they were made).
+struct all_students_model {
+    loaded_scenario loaded;
+    std::unique_ptr<simulation> sim;
+};
+
+std::unique_ptr<all_students_model> all_students(scenario spec, const std::vector<std::string>& outcomes,
+                                                 const plugin_registry& registry, const std::string& model) {
+    diagnostics found;
+    spec.report.subgroups = {"all"};
+    spec.report.reference_groups.clear();
+    spec.report.outcomes = outcomes;
+    auto loaded = load_scenario(std::move(spec), registry, {model, {}, 0, std::nullopt}, found);
+    if (!loaded) throw input_error(found);
+    auto made = std::make_unique<all_students_model>(all_students_model{std::move(*loaded), nullptr});
+    const loaded_scenario& in = made->loaded;
+    made->sim = std::make_unique<simulation>(simulation_inputs{*in.graph, in.district, in.schools, in.cells, in.spec,
+                                                               *in.model},
+                                             found);
+    if (found.has_errors()) throw input_error(found);
+    return made;
+}
+
 model_check check_model(const scenario& spec, const std::vector<std::string>& outcomes, const plugin_registry& registry,
                         const std::string& model) {
-    diagnostics found;
-    scenario copy = spec;
-    copy.report.subgroups = {"all"};
-    copy.report.reference_groups.clear();
-    copy.report.outcomes = outcomes;
-    auto loaded = load_scenario(std::move(copy), registry, {model, {}, 0, std::nullopt}, found);
-    if (!loaded) throw input_error(found);
-    const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
-                          *loaded->model},
-                         found);
-    if (found.has_errors()) throw input_error(found);
+    const auto prepared = all_students(spec, outcomes, registry, model);
+    const simulation& sim = *prepared->sim;
     const model_definition& graph = sim.graph().definition();
     const auto node = [&](const std::string& id) -> const model_node& { return graph.nodes[*sim.graph().find(id)]; };
     const auto into_achievement = [&](const model_edge& e) {
@@ -404,16 +420,8 @@ std::optional<model_weights> anchor_likelihood_weights(const std::string& scenar
     std::vector<double> log_likelihood;
     for (const std::string& model : models) {
         // Each anchor's effect in the year its exposure ends, from one central run of every year.
-        scenario copy = check;
-        copy.report.subgroups = {"all"};
-        copy.report.reference_groups.clear();
-        copy.report.outcomes = anchor_outcomes(points);
-        auto loaded = load_scenario(std::move(copy), registry, {model, {}, 0, std::nullopt}, found);
-        if (!loaded) throw input_error(found);
-        const simulation sim({*loaded->graph, loaded->district, loaded->schools, loaded->cells, loaded->spec,
-                              *loaded->model},
-                             found);
-        if (found.has_errors()) throw input_error(found);
+        const auto prepared = all_students(check, anchor_outcomes(points), registry, model);
+        const simulation& sim = *prepared->sim;
         draw_result result;
         sim.run(sim.central_parameters(), result);
         double sum = 0.0;

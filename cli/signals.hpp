@@ -1,5 +1,5 @@
 #pragma once
-// SIGINT and SIGTERM for every command (RELIABILITY.md item 33). The signals are blocked in every
+// SIGINT and SIGTERM for every command, which stops cleanly (exit 130, or 143 for SIGTERM). The signals are blocked in every
 // thread and taken by one watcher thread, so no code runs in a signal handler. On a signal the
 // watcher sets `interrupted()`, which long work polls to stop cleanly (the engine's `cancel`);
 // a command that has not ended half a second later (validate, effects, a blocked read) is ended

@@ -198,7 +198,7 @@ inline constexpr std::int64_t publication_floor_min_n = 10;
 struct report_settings {
     std::vector<std::string> subgroups{"all"};
     std::vector<std::string> outcomes;  ///< empty: every student and academic outcome
-    std::int64_t min_n = 16;            ///< groups with fewer students are withheld (RELIABILITY.md item 23)
+    std::int64_t min_n = 16;            ///< groups with fewer students are withheld (README "Privacy")
     std::vector<std::pair<std::string, std::string>> reference_groups;  ///< focal → reference
 };
 

@@ -85,7 +85,7 @@ struct projection_options {
     std::uint64_t seed = 0;
     unsigned threads = 1;
     std::int64_t min_n = 16;
-    bool suppress = true;                                               ///< RELIABILITY.md items 23–25
+    bool suppress = true;  ///< withhold groups below min_n and their complements (README "Privacy")
     std::function<void(std::size_t done, std::size_t total)> progress;  ///< called from worker threads
     const std::atomic<bool>* cancel = nullptr;
     /// Also report the plan as if it were sustained (each draw rerun without its program cut), next

@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// Results folders committed as a whole (RELIABILITY.md items 20, 21, 29–31).
+/// Results folders committed as a whole: written beside their final place and renamed into it, so a
+/// failed or interrupted command leaves no partial folder (README "Reliability").
 ///
 /// Every file goes into a temporary folder beside the target, `.NAME.tmp-PID`, and is fsynced; on
 /// commit the files of the target that are not rewritten are carried over (hard links), the

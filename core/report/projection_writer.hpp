@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// The projection as people and tools read it: tidy CSV and JSON (DESIGN.md "Output
-/// conventions"), and a short summary for the terminal.
+/// The projection as people and tools read it: tidy CSV and JSON (one row per scenario, variant,
+/// model, year, subgroup, outcome, metric and course), and a short summary for the terminal.
 
 #include <string>
 #include <vector>

@@ -10,7 +10,7 @@
 /// `year` is the calendar year; suppressed rows keep their labels with NULL values, as in the JSON
 /// output, and have no draws. A seed above 2^63 − 1 is stored as its decimal text. The database is built in a temp
 /// file beside its final path and only renamed into place by `commit()`, so a failed or
-/// interrupted sweep leaves no database (RELIABILITY.md items 20–21).
+/// interrupted sweep leaves no database.
 
 #include <cstdint>
 #include <filesystem>

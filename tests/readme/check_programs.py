@@ -331,9 +331,9 @@ class Dpkg:
 
     def closure(self, roots):
         """The installed packages among roots and everything they depend on."""
-        seen, todo = set(), [p for p in roots]
-        while todo:
-            package = self.installed(todo.pop())
+        seen, pending = set(), list(roots)
+        while pending:
+            package = self.installed(pending.pop())
             if package is None or package in seen:
                 continue
             seen.add(package)
@@ -341,7 +341,7 @@ class Dpkg:
             for group in self.names(values["Depends"] + "," + values["Pre-Depends"]):
                 found = next((self.installed(n) for n in group if self.installed(n)), None)
                 if found:
-                    todo.append(found)
+                    pending.append(found)
         return seen
 
     def in_minbase(self, package):

@@ -34,7 +34,8 @@ inline namespace abi_v3 {
 /// Bumped whenever a type in this header changes layout or meaning.
 inline constexpr std::uint32_t abi_version = 3;
 
-/// The kinds of theory-of-change node (DESIGN.md "Concepts").
+/// The kinds of theory-of-change node, in causal order: conditions and foundational practices enable
+/// the drivers, which move student outcomes, then academic outcomes and the district's goals.
 enum class node_kind : std::uint8_t {
     condition,
     foundational_practice,

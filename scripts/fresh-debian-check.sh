@@ -19,7 +19,7 @@ mirror=${FRESH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 log=${FRESH_DEBIAN_LOG:-$dir.log}
 used=$dir/root/.fresh-debian-check-ran
 # README.md's commands, exactly as written there (checked against it below).
-first='scripts/install-deps.sh && cmake -S . -B build -G Ninja && cmake --build build -j2 && build/bin/pathways run scenarios/denver-scale-up.json --all-variants --force'
+first='scripts/install-deps.sh && cmake -S . -B build -G Ninja && cmake --build build -j2 --target pathways pathways_all_plugins && build/bin/pathways run scenarios/denver-scale-up.json --all-variants --force'
 second='scripts/test.sh'
 
 if [[ $(id -u) -ne 0 ]]; then

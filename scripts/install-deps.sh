@@ -33,6 +33,8 @@ packages=(
   sqlite3 curl time
   # scripts/check-format.sh lists the tracked sources with git (a minimal Debian has none).
   git
+  # The documentation site (mkdocs.yml, docs/): built offline by a test, `mkdocs build --strict`.
+  mkdocs
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

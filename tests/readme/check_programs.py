@@ -4,8 +4,8 @@ Debian 12 machine once scripts/install-deps.sh has run.
 
 The commands are those of every fenced ```sh, ```bash, ```shell block, and the `$ ` lines (with their `\\`
 continuation lines) of ```console blocks and of unmarked ``` blocks, which is how README.md shows a
-command with its output (tests/readme/run_readme.py runs those too). Blocks marked readme-test skip are
-checked as well: they are not run by the README test, but readers run them. The program of a command is
+command with its output (scripts/update-docs.py runs those too). Blocks marked readme-test skip are
+checked as well: they are not run by the doc test, but readers run them. The program of a command is
 the first word of each stage (split at newlines, `;`, `&&`, `||`, `|`, `&`, and inside `$(...)`), after
 assignments (`FOO=1 cmd`) and the wrappers sudo, env, time, nice, nohup, exec, command; shell keywords
 and builtins are not programs. A program named by an expansion (`"$X"`, `$(...)`) cannot be checked and is

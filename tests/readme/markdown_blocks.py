@@ -1,5 +1,5 @@
 """The fenced code blocks of a Markdown file and the `$ ` commands of session blocks, for the README tests
-(run_readme.py runs the commands, check_programs.py checks that every program they name is installed)."""
+(doc_pages.py and scripts/update-docs.py run the commands, check_programs.py checks that every program they name is installed)."""
 import re
 
 FENCE = re.compile(r"^\s*```\s*([\w+-]*)[^`]*$")

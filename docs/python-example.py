@@ -2,7 +2,7 @@
 """A worked example of the pathways Python module: project the Denver scale-up, read the summary
 table, then do an uncertainty analysis of one's own from the draws.
 
-Run it from the repository root after building (README "Build"):
+Run it from the repository root once the module is built (docs/how-to/use-from-python.md):
 
     PYTHONPATH=build/python /usr/bin/python3 docs/python-example.py
 """

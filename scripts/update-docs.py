@@ -99,7 +99,7 @@ def run_commands(run, build_dir, page_list, parsed):
     try:
         repo = os.path.join(scratch, "repo")
         shutil.copytree(run.root, repo, symlinks=True,
-                        ignore=shutil.ignore_patterns(".git", "build*", "out", "damped-build", "fuzz-corpus", "site"))
+                        ignore=shutil.ignore_patterns(".git", "build*", "out", "damped-build", "my-model", "my-model-build", "fuzz-corpus", "site"))
         os.symlink(build_dir, os.path.join(repo, "build"))
         home = os.path.join(scratch, "home")
         os.mkdir(home)
@@ -153,6 +153,10 @@ def main():
             run.errors.append(f"{problem}")
             parsed[page] = ([], [])
         texts[page] = lines
+
+    for page in page_list:
+        for line, message in doc_pages.link_problems(run.root, page, texts[page]):
+            run.error(page, line, message)
 
     outputs = {}
     if not args.no_run:

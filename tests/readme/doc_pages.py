@@ -216,3 +216,52 @@ def updated_output(documented, actual):
     if not any(line.strip() == ELLIPSIS for line in documented) or len(actual) <= len(documented):
         return actual, False
     return actual[:len(documented) - 1] + [ELLIPSIS], False
+
+
+# ---- links between pages
+
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def slug(heading):
+    """The anchor GitHub (and mkdocs' toc) gives a heading."""
+    text = re.sub(r"[`*_]", "", heading).strip().lower()
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors_of(lines):
+    found, inside = set(), False
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            inside = not inside
+            continue
+        match = None if inside else HEADING.match(line)
+        if match:
+            found.add(slug(match.group(1)))
+    return found
+
+
+def link_problems(root, page, lines):
+    """(line, message) for each relative link of the page whose file or heading does not exist."""
+    problems, inside = [], False
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith("```"):
+            inside = not inside
+            continue
+        if inside:
+            continue
+        for target in LINK.findall(re.sub(r"`[^`]*`", "", line)):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            file = os.path.normpath(os.path.join(root, os.path.dirname(page), path)) if path else os.path.join(root, page)
+            if not os.path.exists(file):
+                problems.append((number, f"link to {target}: no file {os.path.relpath(file, root)}"))
+                continue
+            if anchor and file.endswith(".md"):
+                with open(file, encoding="utf-8") as f:
+                    if anchor not in anchors_of(f.read().split("\n")):
+                        problems.append((number, f"link to {target}: no heading with anchor #{anchor}"))
+    return problems

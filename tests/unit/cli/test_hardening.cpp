@@ -1,5 +1,5 @@
 // Results folders, locks, --force, environment failures and signals, as a user meets them
-// (RELIABILITY.md items 20, 21, 29–31 and 33).
+// (docs/explanation/reliability-and-privacy.md: results folders, one writer, --force, machine failures, signals).
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 // `pathways run` as a user runs it: outputs, determinism, overwrite protection, interruption,
-// and the findings the seed documents report.
+// and the published findings the shipped defaults reproduce (tagged [findings]).
 #include <catch2/catch.hpp>
 
 #include <csignal>

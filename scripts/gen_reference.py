@@ -149,6 +149,9 @@ def limits_of(schema, root):
                       ("minProperties", "at least {} entries"), ("default", "default {}")):
         if key in schema:
             value = schema[key]
+            if key in ("minLength", "minItems", "minProperties") and value == 1:
+                parts.append("not empty")
+                continue
             parts.append(text.format(json.dumps(value) if key == "default" else value))
     if schema.get("uniqueItems"):
         parts.append("no repeats")

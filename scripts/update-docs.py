@@ -98,8 +98,10 @@ def run_commands(run, build_dir, page_list, parsed):
     scratch = tempfile.mkdtemp(prefix="pathways-docs-")
     try:
         repo = os.path.join(scratch, "repo")
+        skipped = shutil.ignore_patterns(".git", "build*", "out", "damped-build", "my-model*", "fuzz-corpus", "site")
+        # Only at the top: docs/how-to/build-and-test.md is a page, not a build folder.
         shutil.copytree(run.root, repo, symlinks=True,
-                        ignore=shutil.ignore_patterns(".git", "build*", "out", "damped-build", "my-model", "my-model-build", "fuzz-corpus", "site"))
+                        ignore=lambda folder, names: skipped(folder, names) if folder == run.root else set())
         os.symlink(build_dir, os.path.join(repo, "build"))
         home = os.path.join(scratch, "home")
         os.mkdir(home)

@@ -106,7 +106,10 @@ observed_run run_observed(const observed_options& options, std::int64_t default_
     if (out.results.cancelled) return out;
     const finished_run& run = out.results.runs.front();
     out.draws = run.draws ? run.draws->draws : 0;
-    if (run.draws) out.matches = match_observed(*data, *run.draws, found);
+    // Observed means of small groups are data about few students: withheld like projected ones,
+    // at the run's threshold (with --no-suppression, nothing is withheld and outputs say so).
+    const std::int64_t min_n = out.results.suppression ? run.loaded->spec.report.min_n : 0;
+    if (run.draws) out.matches = match_observed(*data, *run.draws, min_n, found);
     if (found.has_errors() || !run.draws) throw input_error(found);
     out.data = std::move(*data);
     return out;
@@ -124,12 +127,12 @@ void print_monitor_table(const monitor_table& table) {
               << cell("inside", 7) << "z\n";
     for (const monitor_row& row : table.rows) {
         const observed_cell& c = row.cell;
-        std::cout << "  " << cell(c.subgroup, 22) << cell(std::to_string(c.year), 5) << cell(c.outcome, 28)
-                  << cell(signed_fixed(c.mean, 3) + " (" + fixed(c.standard_error(), 3) + ")", 17);
+        std::cout << "  " << cell(c.subgroup, 22) << cell(std::to_string(c.year), 5) << cell(c.outcome, 28);
         if (row.suppressed) {
-            std::cout << "withheld: fewer students than the reporting minimum\n";
+            std::cout << cell("withheld", 17) << "withheld: fewer students than the reporting minimum\n";
             continue;
         }
+        std::cout << cell(signed_fixed(c.mean, 3) + " (" + fixed(c.standard_error(), 3) + ")", 17);
         std::cout << cell(stats::interval_text(row.projected, 3), 30)
                   << cell(signed_fixed(row.predictive_p05, 3) + ", " + signed_fixed(row.predictive_p95, 3), 18)
                   << cell(fixed(row.percentile, 0), 7) << cell(row.inside ? "yes" : "NO", 7)

@@ -11,6 +11,7 @@
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
+#include "engine/suppression.hpp"
 #include "report/output_files.hpp"
 #include "report/run_writers.hpp"
 #include "report/sqlite_store.hpp"
@@ -192,9 +193,28 @@ std::vector<std::string> conflicts(const sweep_options& options, const std::opti
     return existing;
 }
 
-/// Points [begin, end) of the grid, each loaded and built, as one plan.
+/// The sweep's CSV and database publish every point together, so they are audited as one
+/// publication (engine/suppression.hpp): each point is built once here for its strata, then let go.
+std::vector<std::vector<std::vector<bool>>> audit_points(run_request request, const std::vector<scenario>& specs,
+                                                         const plugin_registry& registry) {
+    std::vector<std::vector<std::vector<bool>>> verdicts(specs.size());
+    if (!request.suppression) return verdicts;
+    publication_audit audit;
+    for (const scenario& spec : specs) {
+        request.scenario_spec = spec;
+        diagnostics found;
+        auto point = prepare(request, registry, found);
+        if (!point) throw input_error(found);
+        const prepared_run& run = point->runs.front();
+        audit.add(*run.sim, run.loaded->spec.report.min_n);
+    }
+    for (std::size_t p = 0; p < specs.size(); ++p) verdicts[p] = audit.withheld(p);
+    return verdicts;
+}
+
+/// Points [begin, end) of the grid, each loaded and built, as one plan, with the sweep's verdicts.
 run_plan points_plan(run_request request, const std::vector<scenario>& specs, std::size_t begin, std::size_t end,
-                     const plugin_registry& registry) {
+                     const plugin_registry& registry, const std::vector<std::vector<std::vector<bool>>>& verdicts) {
     run_plan plan{request, {}};
     for (std::size_t p = begin; p < end; ++p) {
         request.scenario_spec = specs[p];
@@ -202,6 +222,7 @@ run_plan points_plan(run_request request, const std::vector<scenario>& specs, st
         diagnostics found;
         auto point = prepare(request, registry, found);
         if (!point) throw input_error(found);
+        point->runs.front().withheld = verdicts[p];
         plan.runs.push_back(std::move(point->runs.front()));
     }
     return plan;
@@ -245,6 +266,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     std::optional<sqlite_store> store;
     if (!options.db.empty() && is_root_rank()) store.emplace(options.db, options.force);
 
+    const auto verdicts = audit_points(request, specs, registry);
     std::string csv = sweep_csv_header(axes);
     std::vector<point_summary> summaries;
     std::optional<finished_run> first;  // described by the manifest
@@ -259,7 +281,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     const auto points_at_a_time = request.split_schools ? 1 : static_cast<std::size_t>(rank_count());
     for (std::size_t begin = 0; begin < points.size(); begin += points_at_a_time) {
         const std::size_t end = std::min(points.size(), begin + points_at_a_time);
-        run_results results = execute(points_plan(request, specs, begin, end, registry), hooks);
+        run_results results = execute(points_plan(request, specs, begin, end, registry, verdicts), hooks);
         if (results.cancelled || interrupted()) return interrupted_exit();
         // The points' draws are on rank 0: the other ranks' results hold no runs.
         for (std::size_t p = begin; p < begin + results.runs.size(); ++p) {

@@ -10,6 +10,7 @@
 #include "common/subgroup.hpp"
 #include "engine/costs.hpp"
 #include "engine/projection.hpp"
+#include "engine/suppression.hpp"
 #include "engine/worker_threads.hpp"
 #include "stats/random.hpp"
 
@@ -243,6 +244,31 @@ void check_options(const plan_next_inputs& in, const plan_next_options& options,
     }
 }
 
+/// plan-next publishes its gain for the objective's groups and names the schools that raise it most,
+/// so it optimises only for groups the scenario's outputs may publish: each as the publication audit
+/// decides for the scenario reporting the objective's groups (engine/suppression.hpp), at the
+/// scenario's threshold, in every year.
+void check_publishable(const plan_next_inputs& in, const plan_objective& objective, const std::string& outcome) {
+    if (objective.what != plan_objective::kind::gap) return;
+    scenario spec = evaluation_spec(in.spec, std::nullopt, objective, outcome);
+    spec.report.min_n = in.spec.report.min_n;
+    diagnostics found;
+    const simulation sim({in.graph, in.district, in.schools, in.cells, spec, in.model}, found);
+    if (found.has_errors()) throw input_error(found);
+    publication_audit audit;
+    audit.add(sim, spec.report.min_n);
+    for (const std::vector<bool>& hidden : audit.withheld(0)) {
+        for (std::size_t g = 1; g < hidden.size(); ++g) {
+            if (!hidden[g]) continue;
+            option_error("--objective", "the gap's group '" + sim.subgroups()[g].group.name +
+                                            "' is withheld from this scenario's outputs (fewer than " +
+                                            std::to_string(spec.report.min_n) +
+                                            " students, or given away by the groups published with it); expected "
+                                            "an objective whose groups may be published");
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<plan_objective> parse_objective(const std::string& text, std::string& error) {
@@ -264,6 +290,7 @@ plan_next_result plan_next(const plan_next_inputs& in, const plan_next_options& 
     check_options(in, options, candidates.size());
     plan_next_result result;
     result.outcome = headline_outcome(in.graph);
+    check_publishable(in, options.objective, result.outcome);
     const plan_objective& objective = options.objective;
     result.unit = objective.what == plan_objective::kind::gap          ? "SD narrower"
                   : objective.what == plan_objective::kind::per_dollar ? "SD per million"

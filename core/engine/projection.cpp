@@ -241,10 +241,18 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
     const auto& groups = sim.subgroups();
     std::vector<plan_course> courses{plan_course::with_cut_risk};
     if (options.sustained_course) courses.insert(courses.begin(), plan_course::sustained);
+    std::optional<publication_audit> alone;
+    const std::vector<std::vector<bool>>* verdict = options.withheld;
+    if (options.suppress && verdict == nullptr) {
+        alone.emplace();
+        alone->add(sim, options.min_n);
+        verdict = &alone->withheld(0);
+    }
+    if (!options.suppress) verdict = nullptr;
     std::vector<metric_row> rows;
     for (int y = 0; y < sim.years(); ++y) {
         const std::vector<bool> hidden =
-            options.suppress ? suppressed_subgroups(sim, y, options.min_n) : std::vector<bool>(groups.size(), false);
+            verdict != nullptr ? verdict->at(static_cast<std::size_t>(y)) : std::vector<bool>(groups.size(), false);
         for (std::size_t g = 0; g < groups.size(); ++g) {
             for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
                 const reported_outcome& outcome = sim.outcomes()[o];

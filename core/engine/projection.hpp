@@ -100,6 +100,9 @@ struct projection_options {
     /// run). No count: every draw from first_draw on.
     std::size_t first_draw = 0;
     std::optional<std::size_t> draw_count = std::nullopt;
+    /// The publication audit's verdict for this run, [year][subgroup], when it is published with other
+    /// runs (engine/suppression.hpp); null: the run is audited alone.
+    const std::vector<std::vector<bool>>* withheld = nullptr;
 };
 
 /// Per-draw metric values, `values[draw * rows.size() + row]`, plus the row descriptions.

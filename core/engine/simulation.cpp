@@ -308,7 +308,6 @@ simulation::simulation(const simulation_inputs& inputs, diagnostics& problems)
     for (const proficiency_scale& scale : proficiency_cuts_) proficiency_trends_.push_back(trend_per_cell(scale.node));
     prepare_streams();
     prepare_engine_order();
-    prepare_membership_patterns();
     prepare_baseline_levels();
     prepare_baseline_shares();
     prepare_baseline_proficient();
@@ -750,6 +749,11 @@ void simulation::prepare_strata(const cell_keys& keys, const std::vector<std::ui
     first_reached_stratum_ = static_cast<std::size_t>(
         std::lower_bound(stratum_begin_.begin(), stratum_begin_.end(), reached_begin) - stratum_begin_.begin());
     stratum_begin_.push_back(cell_count);
+    stratum_of_cell_.assign(cell_count, 0);
+    for (std::size_t s = 0; s < stratum_count(); ++s) {
+        for (std::size_t i = stratum_begin_[s]; i < stratum_begin_[s + 1]; ++i)
+            stratum_of_cell_[order[i]] = static_cast<std::uint32_t>(s);
+    }
     all_cells_ = {0, cell_count};
     reached_cells_ = {reached_begin, cell_count - reached_begin};
     group_strata_.assign(years * groups, {});
@@ -1801,30 +1805,13 @@ void simulation::prepare_baseline_proficient() {
     }
 }
 
-void simulation::prepare_membership_patterns() {
-    // Cells of a stratum share every membership in every year, so the strata show every pattern.
-    const std::size_t years = static_cast<std::size_t>(inputs_.spec.years);
+std::vector<std::vector<bool>> simulation::stratum_memberships(int year) const {
     const std::size_t groups = subgroups_.size();
-    membership_patterns_.assign(years, {});
-    for (std::size_t y = 0; y < years; ++y) {
-        std::vector<std::vector<bool>> of_stratum(stratum_count(), std::vector<bool>(groups, false));
-        for (std::size_t g = 0; g < groups; ++g) {
-            for (std::uint32_t s : group_strata_[y * groups + g]) of_stratum[s][g] = true;
-        }
-        std::set<std::vector<bool>> patterns(of_stratum.begin(), of_stratum.end());
-        if (blocks_.exchange != nullptr && groups > 0) {
-            std::vector<double> mine;
-            for (const std::vector<bool>& pattern : patterns)
-                for (const bool member : pattern) mine.push_back(member ? 1.0 : 0.0);
-            const std::vector<double> every = blocks_.exchange->gather(mine);
-            for (std::size_t at = 0; at < every.size(); at += groups) {
-                std::vector<bool> pattern(groups);
-                for (std::size_t g = 0; g < groups; ++g) pattern[g] = every[at + g] != 0.0;
-                patterns.insert(std::move(pattern));
-            }
-        }
-        membership_patterns_[y].assign(patterns.begin(), patterns.end());
+    std::vector<std::vector<bool>> of_stratum(stratum_count(), std::vector<bool>(groups, false));
+    for (std::size_t g = 0; g < groups; ++g) {
+        for (std::uint32_t s : group_strata_[static_cast<std::size_t>(year) * groups + g]) of_stratum[s][g] = true;
     }
+    return of_stratum;
 }
 
 }  // namespace pathways

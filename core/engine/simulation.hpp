@@ -201,11 +201,15 @@ public:
     /// there (finish_from_blocks). Returns whether this is the first holder; on the others the runs
     /// keep their own block sums only. Every holder must call it alike.
     bool finish_across_holders(std::span<run_aggregates* const> runs) const;
-    /// The distinct memberships of the reported subgroups that the population's cells have in
-    /// `year` (one entry per subgroup), sorted: what a published subgroup mean can tell apart.
-    [[nodiscard]] const std::vector<std::vector<bool>>& membership_patterns(int year) const {
-        return membership_patterns_[static_cast<std::size_t>(year_or_final(year))];
-    }
+    /// What the publication audit (engine/suppression.hpp) needs of the population: each cell's stratum
+    /// (cells of a stratum share every membership in every year), in the input cells' order, and per
+    /// stratum its membership of each reported subgroup in `year`.
+    [[nodiscard]] const std::vector<std::uint32_t>& stratum_of_cells() const { return stratum_of_cell_; }
+    [[nodiscard]] std::vector<std::vector<bool>> stratum_memberships(int year) const;
+    [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
+    [[nodiscard]] const std::vector<double>& cell_students() const { return inputs_.cells.students; }
+    /// How these cells meet the other blocks' holders; null when they hold every block.
+    [[nodiscard]] const block_exchange* exchange() const { return blocks_.exchange; }
 
 private:
     struct workspace;
@@ -320,8 +324,7 @@ private:
     /// means `levels` (per input cell) and within-cell SD `sd`, score above it.
     [[nodiscard]] double solve_cut_score(std::span<const double> levels, double sd, double proficient) const;
     void prepare_head_counts();
-    void prepare_membership_patterns();
-    std::vector<std::vector<std::vector<bool>>> membership_patterns_;  ///< per year: see membership_patterns
+    std::vector<std::uint32_t> stratum_of_cell_;  ///< per input cell: its stratum
     /// Baseline shares proficient, [(year * subgroups + g) * proficiency outcomes + p].
     std::vector<double> baseline_proficient_;
     void prepare_baseline_proficient();
@@ -411,7 +414,6 @@ private:
     std::vector<double> baseline_level_sums_;
     std::vector<double> baseline_share_sums_;
     [[nodiscard]] std::size_t sums_per_stratum() const { return outcomes_.size() + proficiency_cuts_.size(); }
-    [[nodiscard]] std::size_t stratum_count() const { return stratum_begin_.size() - 1; }
 
     // Random stream of every drawn quantity, hashed once rather than per draw.
     std::vector<std::uint64_t> edge_streams_;

@@ -99,12 +99,13 @@ std::string table_html(const monitor_table& table) {
         "<th>standardised residual</th></tr></thead><tbody>";
     for (const monitor_row& row : table.rows) {
         out += "<tr><td>" + html::escape(html::subgroup_label(row.cell.subgroup)) + "</td><td>" +
-               std::to_string(row.cell.year) + "</td><td>" + html::escape(row.cell.outcome) + "</td><td>" +
-               html::number(row.cell.mean, 3, true) + " (" + html::number(row.cell.standard_error(), 3) + ")</td>";
+               std::to_string(row.cell.year) + "</td><td>" + html::escape(row.cell.outcome) + "</td>";
         if (row.suppressed) {
-            out += "<td colspan=\"5\">withheld: fewer students than the reporting minimum</td></tr>";
+            out += "<td colspan=\"6\">withheld: fewer students than the reporting minimum</td></tr>";
             continue;
         }
+        out += "<td>" + html::number(row.cell.mean, 3, true) + " (" + html::number(row.cell.standard_error(), 3) +
+               ")</td>";
         out += "<td>" + html::interval(row.projected.mean, row.projected.p05, row.projected.p95, 3) + "</td><td>" +
                html::number(row.predictive_p05, 3, true) + " to " + html::number(row.predictive_p95, 3, true) +
                "</td><td>" + html::number(row.percentile, 0) + "</td><td>" +
@@ -132,12 +133,12 @@ std::string monitor_csv(const monitor_table& table) {
         "predictive_p95,percentile,inside_90,standardised_residual,suppressed\n";
     for (const monitor_row& row : table.rows) {
         const observed_cell& c = row.cell;
-        out += csv_field(c.subgroup) + "," + std::to_string(c.year) + "," + csv_field(c.outcome) + "," +
-               number_cell(c.mean) + "," + std::to_string(c.n) + "," + number_cell(c.standard_error()) + ",";
-        if (row.suppressed) {
-            out += ",,,,,,,,,1\n";
+        out += csv_field(c.subgroup) + "," + std::to_string(c.year) + "," + csv_field(c.outcome) + ",";
+        if (row.suppressed) {  // neither the observed numbers nor the projection's
+            out += ",,,,,,,,,,,,1\n";
             continue;
         }
+        out += number_cell(c.mean) + "," + std::to_string(c.n) + "," + number_cell(c.standard_error()) + ",";
         out += number_cell(row.projected.mean) + "," + number_cell(row.projected.sd) + "," +
                number_cell(row.projected.p05) + "," + number_cell(row.projected.p95) + "," +
                number_cell(row.predictive_p05) + "," + number_cell(row.predictive_p95) + "," +

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "engine/costs.hpp"
+#include "engine/suppression.hpp"
 #include "run/ranks.hpp"
 
 namespace pathways {
@@ -64,6 +65,7 @@ void check_runnable(const run_request& request, const prepared_run& run, diagnos
     check_gap_baselines(*run.sim, spec, out);
     projection_options options;
     options.sustained_course = request.sustained_course;
+    options.suppress = false;  // only the number of rows matters here
     const double rows = static_cast<double>(describe_rows(*run.sim, spec, options).size());
     const double draws = static_cast<double>(std::max<std::int64_t>(spec.draws, 1));
     const double bytes = draws * rows * sizeof(double);
@@ -148,6 +150,19 @@ finished_run finish(prepared_run& run, projection_draws draws, const run_hooks& 
 
 }  // namespace
 
+void audit_together(std::span<run_plan> plans) {
+    publication_audit audit;
+    std::vector<prepared_run*> audited;
+    for (run_plan& plan : plans) {
+        for (prepared_run& run : plan.runs) {
+            if (!plan.request.suppression || !run.sim) continue;
+            audit.add(*run.sim, run.loaded->spec.report.min_n);
+            audited.push_back(&run);
+        }
+    }
+    for (std::size_t i = 0; i < audited.size(); ++i) audited[i]->withheld = audit.withheld(i);
+}
+
 std::vector<wave_schools> waves_of(const finished_run& run) {
     return schools_of_waves(run.sim->schedule(), run.loaded->schools, run.loaded->spec.plan);
 }
@@ -172,7 +187,7 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         else loaded = load(request, variant, plugins, found);
         if (!loaded) continue;
         prepared_run run{request.label.empty() ? variant : request.label,
-                         std::make_unique<loaded_scenario>(std::move(*loaded)), nullptr};
+                         std::make_unique<loaded_scenario>(std::move(*loaded)), nullptr, {}};
         run.sim = build(request, *run.loaded, found);
         if (run.sim && request.split_schools) report_every_rank(run.loaded->population);
         if (run.sim) check_runnable(request, run, found);
@@ -181,6 +196,7 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
     const bool failed = found.has_errors();
     out.append(found);
     if (failed) return std::nullopt;
+    audit_together(std::span<run_plan>(&plan, 1));
     return plan;
 }
 
@@ -201,6 +217,7 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
             spec.draws,     spec.seed,   plan.request.threads, spec.report.min_n, plan.request.suppression,
             hooks.progress, hooks.cancel};
         options.sustained_course = plan.request.sustained_course;
+        if (!run.withheld.empty()) options.withheld = &run.withheld;
         options.first_draw = shares[i].first;
         options.draw_count = shares[i].count;
         const auto start = std::chrono::steady_clock::now();

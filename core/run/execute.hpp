@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct prepared_run {
     std::string name;  ///< the request's label, else the variant
     std::unique_ptr<loaded_scenario> loaded;
     std::unique_ptr<simulation> sim;
+    /// The publication audit's verdict, [year][subgroup]: decided over every run published with this
+    /// one (engine/suppression.hpp); empty when suppression is off.
+    std::vector<std::vector<bool>> withheld;
 };
 
 /// Everything a request names, loaded and checked; nothing has run yet.
@@ -33,6 +37,10 @@ struct run_plan {
     run_request request;
     std::vector<prepared_run> runs;  ///< one per variant asked for
 };
+
+/// Audits the runs of `plans` as one publication (every variant, compared scenario or sweep point
+/// written together) and gives each run its verdict; prepare() audits a plan's own runs together.
+void audit_together(std::span<run_plan> plans);
 
 /// Loads the scenario (once per variant) and builds each simulation. Problems go to `out`;
 /// nullopt when anything was an error, so that a command can check all its inputs before it runs.

@@ -11,7 +11,8 @@
 
 namespace pathways {
 
-std::vector<observed_match> match_observed(const observed_data& data, const labelled_run& run, diagnostics& out) {
+std::vector<observed_match> match_observed(const observed_data& data, const labelled_run& run, std::int64_t min_n,
+                                           diagnostics& out) {
     std::map<std::tuple<int, std::string, std::string>, std::size_t> level_rows;
     for (std::size_t r = 0; r < run.rows.size(); ++r) {
         const row_key& key = run.rows[r].key;
@@ -26,7 +27,7 @@ std::vector<observed_match> match_observed(const observed_data& data, const labe
                           std::to_string(cell.year) + "; expected observed data for the scenario that was run");
             continue;
         }
-        observed_match match{cell, run.rows[found->second].suppressed, {}};
+        observed_match match{cell, run.rows[found->second].suppressed || cell.n < min_n, {}};
         match.values.reserve(run.draws);
         for (std::size_t d = 0; d < run.draws; ++d)
             match.values.push_back(run.values[d * run.rows.size() + found->second]);

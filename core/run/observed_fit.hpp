@@ -21,14 +21,18 @@ namespace pathways {
 /// with-cut-risk course (what the district will see, cuts included), year and subgroup as observed.
 struct observed_match {
     observed_cell cell;
-    bool suppressed = false;     ///< the subgroup is too small to publish: no numbers are shown or used
+    /// Too few students to publish — the projection's group or the observed cell (n below min_n): none of
+    /// its numbers, observed or projected, is shown or used.
+    bool suppressed = false;
     std::vector<double> values;  ///< per draw
 };
 
 /// The rows of `run` for every cell of `data`, in the data's order. A cell the run does not report is
 /// an error at the cell's row (the caller reports every observed subgroup and outcome, so this
-/// means a run of another scenario). Returns what matched.
-std::vector<observed_match> match_observed(const observed_data& data, const labelled_run& run, diagnostics& out);
+/// means a run of another scenario). A cell is suppressed when its run row is, or when fewer than
+/// `min_n` students stand behind the observed mean. Returns what matched.
+std::vector<observed_match> match_observed(const observed_data& data, const labelled_run& run, std::int64_t min_n,
+                                           diagnostics& out);
 
 /// One observed cell against the projection. An observed mean is the true mean plus measurement
 /// error, so it is compared with the *predictive* distribution: each draw's projected level plus

@@ -204,7 +204,7 @@ recovery recover(const simulation& sim, const scenario& spec, const std::vector<
     recovery out{std::vector<std::size_t>(inputs.size(), 0), std::vector<double>(inputs.size(), 0.0), {}, 1e300};
     for (std::size_t r = 0; r < replications; ++r) {
         diagnostics found;
-        const auto matches = match_observed(observe(truths, r, cells, se, r), prior, found);
+        const auto matches = match_observed(observe(truths, r, cells, se, r), prior, 0, found);
         REQUIRE_FALSE(found.has_errors());
         const importance_weights w = weigh_draws(matches, 0.0);
         out.smallest_ess = std::min(out.smallest_ess, w.effective_sample_size);

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -202,6 +203,24 @@ struct report_settings {
     std::vector<std::pair<std::string, std::string>> reference_groups;  ///< focal → reference
 };
 
+/// What a variant of a scenario stands for. A plan is something the district chooses (schools, waves,
+/// targets, supports, a commitment such as protecting the program); an assumption is how the world
+/// might be (effect sizes, pace) with the base scenario's plan. Decisions rank plans against one
+/// another and show assumptions as "if ..." rows beside the plan they change.
+enum class variant_kind : std::uint8_t { plan, assumption };
+
+/// "plan" or "assumption", as scenario files spell it.
+std::string_view variant_kind_name(variant_kind kind);
+
+/// One variant as the scenario file declares it (the base scenario is the plan "base").
+struct variant_info {
+    std::string name;
+    variant_kind kind = variant_kind::plan;
+    /// One line a board member reads beside the name; empty when the file gives none.
+    std::string description;
+    bool labelled = false;  ///< whether the file says its kind (an unlabelled variant counts as a plan)
+};
+
 /// One runnable scenario: the base file with at most one variant merged in.
 struct scenario {
     std::string file;
@@ -221,6 +240,10 @@ struct scenario {
     implementation_plan plan;
     report_settings report;
     std::vector<std::string> variant_names;  ///< every variant the file declares
+    /// What every variant the file declares stands for, in the order of `variant_names`.
+    std::vector<variant_info> variants;
+    /// The variant this scenario runs ("base": the plan as written).
+    [[nodiscard]] variant_info variant_of(std::string_view name) const;
     position_index where;
 };
 

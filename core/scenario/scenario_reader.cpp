@@ -370,8 +370,50 @@ void read_scenario_body(const json::document& doc, const std::filesystem::path& 
     root.allow("variants");
 }
 
+/// The longest one-line description of a variant: it stands beside the variant's name in tables.
+constexpr std::size_t max_variant_description = 200;
+
+/// A variant's "kind" and "description": what it stands for, not changes to the scenario.
+variant_info read_variant_label(const json::document& doc, const std::string& pointer, const std::string& name,
+                                diagnostics& out) {
+    variant_info info;
+    info.name = name;
+    const nlohmann::json& patch = doc.root["variants"][name];
+    if (const auto kind = patch.find("kind"); kind != patch.end()) {
+        const std::string text = kind->is_string() ? kind->get<std::string>() : std::string();
+        if (text == "plan" || text == "assumption") {
+            info.kind = text == "plan" ? variant_kind::plan : variant_kind::assumption;
+            info.labelled = true;
+        } else {
+            json::report_at(doc, out, pointer + "/kind",
+                            "variant kind " + (kind->is_string() ? "'" + text + "'" : json::json_type_name(*kind)) +
+                                " is not one; expected \"plan\" (something the district chooses) or \"assumption\" "
+                                "(how the world might be)" +
+                                (kind->is_string() ? did_you_mean(text, {"plan", "assumption"}) : std::string()));
+        }
+    }
+    if (const auto description = patch.find("description"); description != patch.end()) {
+        if (!description->is_string()) {
+            json::report_at(doc, out, pointer + "/description",
+                            "expected a string (one line saying what the variant stands for), got " +
+                                json::json_type_name(*description));
+        } else {
+            info.description = description->get<std::string>();
+            if (info.description.empty() || info.description.find('\n') != std::string::npos ||
+                info.description.size() > max_variant_description) {
+                json::report_at(doc, out, pointer + "/description",
+                                "description is empty, longer than " + std::to_string(max_variant_description) +
+                                    " characters or more than one line; expected one line saying what the variant "
+                                    "stands for");
+            }
+        }
+    }
+    return info;
+}
+
 /// Variant names, checked; the variants' contents are checked when they are merged.
-std::vector<std::string> read_variant_names(const json::document& doc, diagnostics& out) {
+std::vector<std::string> read_variant_names(const json::document& doc, diagnostics& out,
+                                            std::vector<variant_info>& labels) {
     std::vector<std::string> names;
     const auto it = doc.root.find("variants");
     if (it == doc.root.end()) return names;
@@ -393,6 +435,7 @@ std::vector<std::string> read_variant_names(const json::document& doc, diagnosti
                 doc, out, variants.pointer_of(name) + "/variants",
                 "a variant cannot hold variants (they would be ignored); expected changes to the base scenario");
         }
+        labels.push_back(read_variant_label(doc, variants.pointer_of(name), name, out));
         names.push_back(name);
     }
     return names;
@@ -433,6 +476,7 @@ struct scenario_file::contents {
     json::document base;           ///< the file without /variants
     diagnostics variant_problems;  ///< problems of /variants itself, reported with every read
     std::vector<std::string> variant_names;
+    std::vector<variant_info> variants;  ///< what each variant stands for, in the order of variant_names
 };
 
 std::optional<scenario_file> scenario_file::parse(const std::filesystem::path& path, diagnostics& out) {
@@ -451,7 +495,7 @@ std::optional<scenario_file> scenario_file::parse_text(std::string_view text, co
 scenario_file scenario_file::from_document(json::document doc, const std::filesystem::path& path) {
     auto parsed = std::make_shared<contents>();
     parsed->path = path;
-    parsed->variant_names = read_variant_names(doc, parsed->variant_problems);
+    parsed->variant_names = read_variant_names(doc, parsed->variant_problems, parsed->variants);
     parsed->base = without_variants(doc);
     parsed->doc = std::move(doc);
     return scenario_file(std::move(parsed));
@@ -466,6 +510,7 @@ std::optional<scenario> scenario_file::read(const std::string& variant, const sc
     scenario sc;
     sc.file = contents_->doc.file;
     sc.variant_names = contents_->variant_names;
+    sc.variants = contents_->variants;
     const auto edited = [&](json::document& target) {
         if (!edit) return true;
         diagnostics edit_problems;
@@ -499,7 +544,11 @@ json::document scenario_file::merge_variant(const std::string& variant) const {
     const json::document& doc = contents_->doc;
     json::document merged = contents_->base;
     const std::string prefix = "/variants/" + json::pointer_append("", variant).substr(1);
-    merged.root.merge_patch(doc.root.at("variants").at(variant));
+    // "kind" and "description" say what the variant stands for; they do not change the scenario.
+    nlohmann::json patch = doc.root.at("variants").at(variant);
+    patch.erase("kind");
+    patch.erase("description");
+    merged.root.merge_patch(patch);
     move_under(doc.value_locations, prefix, merged.value_locations);
     move_under(doc.key_locations, prefix, merged.key_locations);
     move_under(doc.underflowed, prefix, merged.underflowed);

@@ -13,6 +13,7 @@
 #include "common/environment_error.hpp"
 #include "common/version.hpp"
 #include "compare_command.hpp"
+#include "costs_command.hpp"
 #include "engine/worker_threads.hpp"
 #include "observed_commands.hpp"
 #include "plan_next_command.hpp"
@@ -148,6 +149,7 @@ void add_examples(CLI::App& app) {
          "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
          "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
         {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
+        {"costs", "pathways costs scenarios/denver-scale-up.json\n  pathways costs scenarios/denver-scale-up.json --format csv"},
         {"population",
          "pathways population scenarios/districts/denver-2018.json\n"
          "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
@@ -387,6 +389,13 @@ int run_pathways(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
+    costs_options costs;
+    auto* costs_cmd = app.add_subcommand(
+        "costs", "Show every plan's cost ingredients: quantities, prices, what they follow, present value");
+    costs_cmd->add_option("scenario", costs.scenario_file, "Scenario file (JSON, format v1)")->required();
+    costs_cmd->add_option("--format", costs.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
+    add_plugin_options(*costs_cmd, plugins);
+
     // plan-next (issue 15): where to scale next
     plan_next_command_options plan_next;
     auto* plan_next_cmd =
@@ -487,6 +496,7 @@ int run_pathways(int argc, char** argv) {
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));
         if (*population_cmd) return unless_interrupted(population_command(population));
+        if (*costs_cmd) return unless_interrupted(costs_command(costs, plugins));
         if (*serve_cmd) {
             serve.threads = worker_threads(serve.threads);
             return serve_command(serve, plugins);

@@ -18,6 +18,16 @@ void position_index::error(diagnostics& out, std::string_view pointer, std::stri
     out.error(where.file, where.line, where.column, where.pointer, std::move(message));
 }
 
+std::string_view cost_basis_name(cost_basis basis) {
+    switch (basis) {
+        case cost_basis::student: return "student";
+        case cost_basis::teacher: return "teacher";
+        case cost_basis::district: return "district";
+        case cost_basis::school: break;
+    }
+    return "school";
+}
+
 std::string_view variant_kind_name(variant_kind kind) {
     return kind == variant_kind::assumption ? "assumption" : "plan";
 }

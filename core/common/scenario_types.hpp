@@ -81,25 +81,51 @@ struct outcome_trend {
     std::string evidence;
 };
 
-/// One cost of running the program, per school or per student of a school the plan reaches: a
-/// one-time amount in the school's first program year and/or a recurring amount every year the
-/// school runs the program (none after a program cut).
+/// What one unit of an ingredient is counted per: a school the plan reaches, each of its students or
+/// teachers, or the district (once while any school runs the program: a central PL office).
+enum class cost_basis : std::uint8_t { school, student, teacher, district };
+
+/// "school", "student", "teacher" or "district", as files spell it.
+std::string_view cost_basis_name(cost_basis basis);
+
+/// What an ingredient's quantity follows beyond its basis: nothing, how far the plan moves a school's
+/// practices (mean levels climbed from its start to the wave's targets: all practices and drivers, the
+/// foundational practices only, or the drivers only), or how far the plan raises a district condition
+/// above the district's own value (alignment and community work).
+enum class cost_scaling : std::uint8_t { none, practice_change, foundation_change, driver_change, condition_change };
+
+/// One ingredient of the program (Levin & McEwan's ingredients method): per school, student, teacher
+/// or the district, a one-time amount in the first program year and/or a recurring amount every year
+/// the program runs (none after a program cut); given as amounts, or as quantities of `quantity_unit`
+/// at `price` each. With a scaling, the amounts are for a change of `reference` and scale in proportion.
 struct cost_item {
     std::string name;
-    double one_time = 0.0;
+    double one_time = 0.0;  ///< amount per basis unit (quantity × price when priced)
     double per_year = 0.0;
-    bool per_student = false;  ///< amounts per enrolled student of the school; else per school
+    cost_basis basis = cost_basis::school;
+    /// Priced ingredients: `one_time` and `per_year` are `one_time_quantity` and `per_year_quantity`
+    /// units at `price`; 0: given as amounts.
+    double price = 0.0;
+    double one_time_quantity = 0.0;
+    double per_year_quantity = 0.0;
+    std::string quantity_unit;  ///< e.g. "teacher-day", "FTE"
+    cost_scaling scales_with = cost_scaling::none;
+    std::string condition;   ///< condition_change: the condition's name
+    double reference = 1.0;  ///< the change the amounts are for (levels, or condition points)
     /// 90% of draws lie within [amount / factor, amount × factor] (lognormal, median the amount); 1: certain.
     double uncertainty_factor = 1.0;
     std::string source;
     std::string evidence;
 };
 
-/// What a district pays for the program, in one currency and price year.
+/// What a district pays for the program, in one currency and price year, discounted to the plan's first
+/// year at `discount_rate` a year.
 struct cost_settings {
     std::string currency;  ///< empty: the profile gives no costs
     int price_year = 0;
     std::vector<cost_item> items;
+    sourced_value discount_rate;                       ///< 0: no discounting
+    std::optional<sourced_value> students_per_teacher;  ///< needed by items per teacher
 };
 
 struct district_profile {

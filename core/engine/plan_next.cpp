@@ -128,13 +128,6 @@ wave next_wave(const scenario& spec, const std::vector<school>& all, const std::
     return w;
 }
 
-/// What a school costs if it joins in `first_year` (index) and runs to the horizon, at central prices.
-double school_cost(const std::vector<cost_item>& items, const school& s, int first_year, int years) {
-    double cost = 0.0;
-    for (int y = first_year; y < years; ++y) cost += school_cost_in_year(items, s, first_year, y);
-    return cost;
-}
-
 std::vector<std::size_t> unreached_schools(const plan_next_inputs& in) {
     diagnostics found;
     const implementation_schedule schedule(in.graph, in.district, in.schools, in.spec, found);
@@ -164,7 +157,7 @@ std::vector<candidate_score> screen(const plan_next_inputs& in, const plan_next_
                 const evaluation with = evaluate(in, spec, options, 0, 1);
                 const int first_year = added.start_year - in.spec.start_year;
                 scores[i] = {candidates[i], gains(with, base, options.objective).front(),
-                             school_cost(costs.items, in.schools[candidates[i]], first_year, in.spec.years)};
+                             added_school_cost(costs, in.schools[candidates[i]], first_year, in.spec.years)};
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure) failure = std::current_exception();

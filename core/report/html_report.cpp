@@ -232,8 +232,8 @@ public:
              << style_sheet() << "</head>\n<body>\n<main>\n";
         header();
         decision_section();
-        // What the plan costs, per 0.1 SD and per point of a gap closed, right after the decision it prices.
-        if (in_.district) out_ << costs_html_section(base, headline_id(), plan_costs(*in_.district, in_.spec));
+        // What the plans cost and what they buy, right after the decision it prices.
+        if (in_.district) costs_section(base);
         outcomes_section();
         gaps_section();
         scenario_section();
@@ -320,6 +320,30 @@ private:
     }
 
     bool several_runs() const { return indexes_.size() > 1; }
+
+    /// "What it costs": every run's total and per student reached, the plans against what they cost
+    /// (when the runs' draws are at hand), each plan's ingredients, and the base run's figures per gap.
+    void costs_section(const result_run& base_run) {
+        const cost_settings costs = plan_costs(*in_.district, in_.spec);
+        std::vector<costed_run> runs;
+        for (std::size_t r = 0; r < indexes_.size(); ++r)
+            runs.push_back({&indexes_[r].run(), in_.spec.variant_of(indexes_[r].run().variant)});
+        const std::string totals = runs_costs_html(runs, costs);
+        if (totals.empty()) return;
+        out_ << "<h2 id=\"costs\">What it costs</h2>\n" << totals;
+        if (in_.costs != nullptr) {
+            out_ << cost_effectiveness_html(in_.costs->analysis, in_.costs->plans.variants, costs.currency,
+                                            node_label(in_.graph, headline_id()))
+                 << ingredients_html(in_.costs->ingredients);
+        } else {
+            out_ << "<p>Each plan\u2019s cost-effectiveness and ingredients need the runs themselves: "
+                    "<span class=\"mono\">pathways run --report</span> shows them, and "
+                    "<span class=\"mono\">pathways costs</span> prints the ingredients.</p>\n";
+        }
+        const std::string gaps = costs_html_section(base_run, headline_id(), costs);
+        if (!gaps.empty()) out_ << "<details><summary>The base plan\u2019s cost per effect, per group and gap</summary>\n"
+                                << gaps << "</details>\n";
+    }
     bool is_plan(std::size_t run) const { return kinds_[run] == variant_kind::plan; }
     std::size_t plan_count() const { return static_cast<std::size_t>(std::count(kinds_.begin(), kinds_.end(), variant_kind::plan)); }
 
@@ -1367,8 +1391,9 @@ std::string render_html_report(const report_inputs& inputs) {
 
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
                                                const district_profile& district, const model_graph& graph,
-                                               const model_handle& model, const std::vector<labelled_run>* draws) {
-    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}, draws});
+                                               const model_handle& model, const std::vector<labelled_run>* draws,
+                                               const report_costs* costs) {
+    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}, draws, costs});
 }
 
 std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
@@ -1382,7 +1407,7 @@ std::optional<std::string> html_report_for_results(const results_folder& results
     const auto graph = load_model_graph(spec->model_path, out);
     if (!district || !graph) return std::nullopt;
     const model_handle* model = plugins.find(results.runs.front().model);
-    return render_with_sensitivity({results, *spec, &*district, *graph, model, nullptr, {}, draws});
+    return render_with_sensitivity({results, *spec, &*district, *graph, model, nullptr, {}, draws, nullptr});
 }
 
 }  // namespace pathways

@@ -179,8 +179,49 @@ void read_conditions(object_reader& implementation, implementation_plan& plan) {
     }
 }
 
-/// The `items` of a `costs` object: each a one-time and/or a per-year amount, per school or per
-/// student, with its source and evidence tag.
+/// An ingredient's basis: what one unit of it is counted per.
+std::optional<cost_basis> read_cost_basis(object_reader& entry) {
+    const std::string per = entry.optional_string("per").value_or("school");
+    for (const cost_basis basis : {cost_basis::school, cost_basis::student, cost_basis::teacher, cost_basis::district}) {
+        if (per == cost_basis_name(basis)) return basis;
+    }
+    entry.error_at("per", "unknown basis '" + per + "'; expected school, student, teacher or district" +
+                              did_you_mean(per, {"school", "student", "teacher", "district"}));
+    return std::nullopt;
+}
+
+/// What an ingredient's quantity follows (`scales_with`) and the change its amounts are for (`reference`).
+void read_cost_scaling(object_reader& entry, cost_item& item) {
+    const auto scales_with = entry.optional_string("scales_with");
+    const auto reference = entry.optional_number("reference", 1e-6, 1e6);
+    if (!scales_with) {
+        if (reference) entry.error_at("reference", "reference without scales_with; expected both or neither");
+        return;
+    }
+    const std::string& text = *scales_with;
+    if (text == "practice_change") item.scales_with = cost_scaling::practice_change;
+    else if (text == "foundation_change") item.scales_with = cost_scaling::foundation_change;
+    else if (text == "driver_change") item.scales_with = cost_scaling::driver_change;
+    else if (text.starts_with("condition:") && is_condition_name(text.substr(10))) {
+        item.scales_with = cost_scaling::condition_change;
+        item.condition = text.substr(10);
+    } else {
+        entry.error_at("scales_with", "unknown scaling '" + text +
+                                          "'; expected practice_change, foundation_change, driver_change or "
+                                          "condition:<name> (e.g. condition:central_office_alignment)");
+        return;
+    }
+    if (!reference) {
+        entry.error("cost item '" + item.name + "' scales with " + text +
+                    " but gives no reference; expected \"reference\": the change its amounts are for (e.g. 1.5 "
+                    "levels, or 0.4 of a condition)");
+        return;
+    }
+    item.reference = *reference;
+}
+
+/// The `items` of a `costs` object: each ingredient a one-time and/or a per-year amount (or quantity at a
+/// price), per school, student, teacher or the district, with what it follows, its source and evidence tag.
 std::vector<cost_item> read_cost_items(object_reader& costs) {
     std::vector<cost_item> items;
     auto entries = costs.child("items");
@@ -201,11 +242,19 @@ std::vector<cost_item> read_cost_items(object_reader& costs) {
         }
         item.one_time = one_time.value_or(0.0);
         item.per_year = per_year.value_or(0.0);
-        const std::string per = entry.optional_string("per").value_or("school");
-        if (per != "school" && per != "student") {
-            entry.error_at("per", "unknown basis '" + per + "'; expected school or student");
+        item.basis = read_cost_basis(entry).value_or(cost_basis::school);
+        if (const auto price = entry.optional_number("price", 0.0, 1e12)) {
+            item.price = *price;
+            item.one_time_quantity = item.one_time;
+            item.per_year_quantity = item.per_year;
+            item.one_time *= *price;
+            item.per_year *= *price;
+            item.quantity_unit = entry.required_string("unit").value_or("");
+        } else if (entry.has("unit")) {
+            entry.error_at("unit", "unit without price; expected a price per unit, or amounts without a unit");
+            entry.allow("unit");
         }
-        item.per_student = per == "student";
+        read_cost_scaling(entry, item);
         item.uncertainty_factor = entry.optional_number("uncertainty_factor", 1.0, 100.0).value_or(1.0);
         item.source = entry.required_string("source").value_or("");
         item.evidence = entry.required_string("evidence").value_or("");
@@ -587,6 +636,19 @@ std::optional<sourced_value> read_sourced(object_reader& parent, std::string_vie
     return sourced_value{*value, *source, *evidence};
 }
 
+/// The discount rate (present value in the plan's first year) and the students per teacher that
+/// items per teacher are counted by, each with its source.
+void read_cost_rates(object_reader& costs, cost_settings& out) {
+    if (auto rate = read_sourced(costs, "discount_rate", 0.0, 0.2, false)) out.discount_rate = *rate;
+    out.students_per_teacher = read_sourced(costs, "students_per_teacher", 1.0, 200.0, false);
+    const bool per_teacher = std::any_of(out.items.begin(), out.items.end(),
+                                         [](const cost_item& item) { return item.basis == cost_basis::teacher; });
+    if (per_teacher && !out.students_per_teacher && !costs.has("students_per_teacher")) {
+        costs.error("items per teacher need the district's students per teacher; expected \"students_per_teacher\": "
+                    "{\"value\": ..., \"source\": ..., \"evidence\": ...}");
+    }
+}
+
 void read_odds(object_reader& seed, std::string_view key, std::array<double, 7>& odds) {
     odds.fill(1.0);
     auto table = seed.optional_child(key);
@@ -880,6 +942,7 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
         district.costs.currency = costs->required_string("currency").value_or("");
         district.costs.price_year = static_cast<int>(costs->required_integer("price_year", 1900, 2200).value_or(0));
         district.costs.items = read_cost_items(*costs);
+        read_cost_rates(*costs, district.costs);
     }
 }
 

@@ -187,7 +187,10 @@ std::string gap_lines(const comparison& compared) {
     out << "\nWhich run closes which gap most by " << compared.final_year
         << ": percent of the starting gap closed (mean; negative: it widens), P = share of draws where it is closed\n";
     for (const gap_race& gap : compared.gaps) {
-        out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": " << compared.runs[gap.best];
+        out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": ";
+        // A run that narrows nothing closes nothing: the least widening is not a closing.
+        if (gap.closed_pct[gap.best] <= 0.0) out << "no run closes it; " << compared.runs[gap.best] << " widens it least";
+        else out << compared.runs[gap.best];
         if (gap.best != 0)
             out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
         out << "\n     ";

@@ -129,9 +129,8 @@ std::string costs_of(const run_results& results) {
     }
     const cost_settings costs = costs_of_run(results);
     const analysed_plans analysed = analyse_plans(results);
-    return runs_costs_text(costed, costs) +
-           cost_effectiveness_text(analysed.analysis, analysed.plans.variants, costs.currency,
-                                   headline_outcome(*results.runs.front().sim));
+    return costs_and_effectiveness_text(costed, analysed.analysis, analysed.plans.variants, costs,
+                                        headline_outcome(*results.runs.front().sim));
 }
 
 /// What the terminal shows by default: the summary and the files written, by name.

@@ -99,6 +99,79 @@ report_costs costs_for_report(const run_results& results, const std::string& hea
     return out;
 }
 
+namespace {
+
+/// "30.2M", "2,100": amounts in a narrow column.
+std::string narrow_money(double amount) {
+    if (!std::isfinite(amount)) return "n/a";
+    const double size = std::abs(amount);
+    if (size >= 1e9) return fmt::format("{:.3g}B", amount / 1e9);
+    if (size >= 1e6) return fmt::format("{:.3g}M", amount / 1e6);
+    return with_thousands_text(amount);
+}
+
+const result_row* final_row(const result_run& run, const std::string& metric, const std::string& course) {
+    const result_row* found = nullptr;
+    for (const result_row& row : run.rows) {
+        if (row.subgroup != "all" || !row.outcome.empty() || row.metric != metric || row.course != course) continue;
+        if (found == nullptr || row.year > found->year) found = &row;
+    }
+    return found;
+}
+
+std::string short_standing(frontier_status status) {
+    switch (status) {
+        case frontier_status::dominated: return "dominated";
+        case frontier_status::extendedly_dominated: return "ext. dominated";
+        case frontier_status::frontier: break;
+    }
+    return "frontier";
+}
+
+}  // namespace
+
+std::string costs_and_effectiveness_text(const std::vector<costed_run>& runs,
+                                         const cost_effectiveness_analysis& analysis,
+                                         const std::vector<variant_info>& analysed, const cost_settings& costs,
+                                         const std::string& headline) {
+    if (runs.empty() || final_row(*runs.front().run, "cost_total", "with_cut_risk") == nullptr) return "";
+    int first_year = 0;
+    for (const result_row& row : runs.front().run->rows)
+        first_year = first_year == 0 ? row.year : std::min(first_year, row.year);
+    std::string out = fmt::format(
+        "\nCosts in {} ({} prices, present value in {} at {:g}%); per student and SD: expected cost over expected\n"
+        "effect on {}, all students, every draw (cut risk included)\n",
+        costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value, headline);
+    out += "  " + cell("run", 15) + cell("total [90%] (if sustained)", 27) + cell("per student reached", 19) +
+           cell("SD/$1k", 7) + cell("per 0.1 SD", 11) + "standing\n";
+    for (const costed_run& r : runs) {
+        const result_row* total = final_row(*r.run, "cost_total", "with_cut_risk");
+        if (total == nullptr) continue;
+        const result_row* total_sustained = final_row(*r.run, "cost_total", "sustained");
+        std::string total_text = narrow_money(total->mean);
+        if (r.run->draws > 1) total_text += " [" + narrow_money(total->p05) + ", " + narrow_money(total->p95) + "]";
+        if (total_sustained) total_text += " (" + narrow_money(total_sustained->mean) + ")";
+        const std::string name = (r.variant.kind == variant_kind::assumption ? "if " : "") + r.variant.name;
+        std::string line = "  " + cell(name, 15) + cell(total_text, 27);
+        const auto plan = std::find_if(analysed.begin(), analysed.end(),
+                                       [&](const variant_info& v) { return v.name == r.variant.name; });
+        if (plan != analysed.end()) {
+            const plan_cost_effectiveness& ce = analysis.plans[static_cast<std::size_t>(plan - analysed.begin())];
+            line += cell(narrow_money(ce.cost_per_student_reached.value) + " (" + std::string(ce.cost_band) + ")", 19) +
+                    cell(sd_text(ce.effect_per_thousand.value), 7) +
+                    cell(std::isfinite(ce.cost_per_tenth_sd.value) ? narrow_money(ce.cost_per_tenth_sd.value)
+                                                                   : std::string("no gain"),
+                         11) +
+                    short_standing(ce.status);
+        } else {
+            line += "not a plan: not compared";
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+    }
+    return out;
+}
+
 std::string cost_effectiveness_text(const cost_effectiveness_analysis& analysis,
                                     const std::vector<variant_info>& variants, const std::string& currency,
                                     const std::string& headline) {

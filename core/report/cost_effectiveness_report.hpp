@@ -10,6 +10,7 @@
 
 #include "common/scenario_types.hpp"
 #include "engine/cost_effectiveness.hpp"
+#include "report/cost_summary.hpp"
 #include "report/ingredients_table.hpp"
 #include "run/execute.hpp"
 
@@ -37,6 +38,15 @@ struct report_costs {
 /// The report's costs of `results` (`headline`: the outcome effects are taken on); `seed` draws the
 /// bootstrap resamples. Throws input_error when a run's waves cannot be resolved (they were, to run).
 report_costs costs_for_report(const run_results& results, const std::string& headline, std::uint64_t seed);
+
+/// The terminal block of `run` and `compare`, at most 100 columns and a line per run plus two: each
+/// run's total cost (with the cut risk, [90%] when there are draws, if sustained), and for the plans
+/// `analysis` holds (`analysed`, by name) the cost per student reached with Kraft's band, SD per $1,000
+/// per student, cost per student for 0.1 SD and standing. Empty when no run has cost rows.
+std::string costs_and_effectiveness_text(const std::vector<costed_run>& runs,
+                                         const cost_effectiveness_analysis& analysis,
+                                         const std::vector<variant_info>& analysed, const cost_settings& costs,
+                                         const std::string& headline);
 
 /// The terminal block: a line per plan (cost per student reached with Kraft's band, SD per $1,000 and
 /// per $100 per student, cost per student for 0.1 SD, dominance or incremental ratio), then the

@@ -142,8 +142,8 @@ std::string costs_and_effectiveness_text(const std::vector<costed_run>& runs,
         "\nCosts in {} ({} prices, present value in {} at {:g}%); per student and SD: expected cost over expected\n"
         "effect on {}, all students, every draw (cut risk included)\n",
         costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value, headline);
-    out += "  " + cell("run", 15) + cell("total [90%] (if sustained)", 27) + cell("per student reached", 19) +
-           cell("SD/$1k", 7) + cell("per 0.1 SD", 11) + "standing\n";
+    out += "  " + cell("run", 19) + cell("total [90%] (if sustained)", 29) + cell("per reached", 16) +
+           cell("SD/$1k", 6) + cell("per 0.1 SD", 10) + "standing\n";
     for (const costed_run& r : runs) {
         const result_row* total = final_row(*r.run, "cost_total", "with_cut_risk");
         if (total == nullptr) continue;
@@ -152,16 +152,16 @@ std::string costs_and_effectiveness_text(const std::vector<costed_run>& runs,
         if (r.run->draws > 1) total_text += " [" + narrow_money(total->p05) + ", " + narrow_money(total->p95) + "]";
         if (total_sustained) total_text += " (" + narrow_money(total_sustained->mean) + ")";
         const std::string name = (r.variant.kind == variant_kind::assumption ? "if " : "") + r.variant.name;
-        std::string line = "  " + cell(name, 15) + cell(total_text, 27);
+        std::string line = "  " + cell(name, 19) + cell(total_text, 29);
         const auto plan = std::find_if(analysed.begin(), analysed.end(),
                                        [&](const variant_info& v) { return v.name == r.variant.name; });
         if (plan != analysed.end()) {
             const plan_cost_effectiveness& ce = analysis.plans[static_cast<std::size_t>(plan - analysed.begin())];
-            line += cell(narrow_money(ce.cost_per_student_reached.value) + " (" + std::string(ce.cost_band) + ")", 19) +
-                    cell(sd_text(ce.effect_per_thousand.value), 7) +
+            line += cell(narrow_money(ce.cost_per_student_reached.value) + " (" + std::string(ce.cost_band) + ")", 16) +
+                    cell(sd_text(ce.effect_per_thousand.value), 6) +
                     cell(std::isfinite(ce.cost_per_tenth_sd.value) ? narrow_money(ce.cost_per_tenth_sd.value)
                                                                    : std::string("no gain"),
-                         11) +
+                         10) +
                     short_standing(ce.status);
         } else {
             line += "not a plan: not compared";
@@ -252,7 +252,12 @@ std::string cost_effectiveness_csv(const cost_effectiveness_analysis& analysis,
                                               std::string(frontier_status_name(plan.status)),
                                               against,
                                               csv_number(plan.incremental_cost_per_tenth_sd)};
-        for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+        // The first three columns and the band, standing and comparison are text; the rest are numbers,
+        // written as they are (a spreadsheet guard on a minus sign would make them text).
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const bool text = i < 5 || i == 6 || i == 17 || i == 25 || i == 26;
+            out += (i ? "," : "") + (text ? csv_field(fields[i]) : fields[i]);
+        }
         out += "\n";
     }
     return out;

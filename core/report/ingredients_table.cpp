@@ -17,7 +17,7 @@ std::string units_text(const ingredient_cost& row) {
     const cost_basis basis = row.item.basis;
     if (basis == cost_basis::district) return "the district";
     const std::string name(cost_basis_name(basis));
-    return fmt::format("{:.0f} {}{}", row.units, name, row.units == 1.0 ? "" : "s");
+    return with_thousands_text(row.units) + " " + name + (row.units == 1.0 ? "" : "s");
 }
 
 /// The amount once and a year per unit: "1,750 / 1,050".
@@ -31,6 +31,20 @@ std::string priced_text(const cost_item& item, const std::string& currency) {
     if (item.price <= 0.0) return amounts_text(item, currency) + " (once / a year)" + per;
     return fmt::format("{:g} {} once and {:g} a year{} at {} each", item.one_time_quantity, item.quantity_unit,
                        item.per_year_quantity, per, money_text(item.price, currency));
+}
+
+/// What an ingredient follows and how far this plan takes it: "practices' climb x0.99", "" for nothing.
+std::string short_follows(const ingredient_cost& row) {
+    const cost_item& item = row.item;
+    const double scale = row.units > 0.0 ? row.scaled_units / row.units : 0.0;
+    switch (item.scales_with) {
+        case cost_scaling::none: return "";
+        case cost_scaling::practice_change: return fmt::format("practices' climb x{:.2f}", scale);
+        case cost_scaling::foundation_change: return fmt::format("foundations' climb x{:.2f}", scale);
+        case cost_scaling::driver_change: return fmt::format("drivers' climb x{:.2f}", scale);
+        case cost_scaling::condition_change: break;
+    }
+    return fmt::format("{} x{:.2f}", item.condition, scale);
 }
 
 std::string header_line(const cost_settings& costs, int first_year) {
@@ -69,15 +83,13 @@ std::string ingredients_text(const std::vector<labelled_cost_table>& plans) {
         const std::string& cur = plan.table.costs.currency;
         out += fmt::format("\n{} ({}){}{}\n", plan.variant.name, variant_kind_name(plan.variant.kind),
                            plan.variant.description.empty() ? "" : ": ", plan.variant.description);
-        out += "  " + cell("ingredient", 20) + cell("per", 8) + cell("once / a year, per unit", 27) +
-               cell("follows", 34) + cell("reached", 16) + "present value\n";
+        out += "  " + cell("ingredient", 20) + cell("per", 8) + cell("once / a year", 17) + cell("follows", 32) +
+               cell("reached", 16) + "present value\n";
         for (const ingredient_cost& row : plan.table.ingredients) {
-            const std::string follows = follows_text(row.item);
-            const std::string scale =
-                follows.empty() ? "" : fmt::format(" x{:.2f}", row.units > 0.0 ? row.scaled_units / row.units : 0.0);
             out += "  " + cell(row.item.name, 20) + cell(cost_basis_name(row.item.basis), 8) +
-                   cell(amounts_text(row.item, cur), 27) + cell(follows + scale, 34) + cell(units_text(row), 16) +
-                   money_text(row.present_value, cur) + "\n";
+                   cell(with_thousands_text(row.item.one_time) + " / " + with_thousands_text(row.item.per_year), 17) +
+                   cell(short_follows(row), 32) + cell(units_text(row), 16) + money_text(row.present_value, cur) +
+                   "\n";
         }
         out += fmt::format("  total {}; {:.0f} students reached; {} per student reached\n",
                            money_text(plan.table.present_value, cur), plan.table.students_reached,
@@ -85,10 +97,13 @@ std::string ingredients_text(const std::vector<labelled_cost_table>& plans) {
                                ? money_text(plan.table.present_value / plan.table.students_reached, cur)
                                : std::string("n/a"));
     }
-    out += "\nIngredients (xN: the plan's quantity over the one its amounts are for)\n";
+    out += "\nIngredients (amounts in " + first.costs.currency +
+           " per unit; xN: how far the plan takes what the ingredient follows, over the change its amounts are "
+           "for)\n";
     for (const auto& [name, item] : every_ingredient(plans)) {
-        out += fmt::format("  {}: {}. [{}] {}\n", name, priced_text(*item, first.costs.currency), item->evidence,
-                           item->source);
+        const std::string follows = follows_text(*item);
+        out += fmt::format("  {}: {}{}. [{}] {}\n", name, priced_text(*item, first.costs.currency),
+                           follows.empty() ? "" : "; scales with " + follows, item->evidence, item->source);
     }
     return out;
 }
@@ -120,7 +135,11 @@ std::string ingredients_csv(const std::vector<labelled_cost_table>& plans) {
                                                   format_value(plan.table.costs.discount_rate.value),
                                                   item.evidence,
                                                   item.source};
-            for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+            for (std::size_t i = 0; i < fields.size(); ++i) {
+                // Text columns get the CSV guard; numbers are written as they are.
+                const bool text = i < 4 || i == 6 || i == 10 || i == 15 || i >= 18;
+                out += (i ? "," : "") + (text ? csv_field(fields[i]) : fields[i]);
+            }
             out += "\n";
         }
     }

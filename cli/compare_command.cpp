@@ -18,7 +18,11 @@
 #include "common/csv.hpp"
 #include "common/json_text.hpp"
 #include "common/text_format.hpp"
+#include "engine/cost_effectiveness.hpp"
+#include "engine/costs.hpp"
+#include "report/cost_effectiveness_report.hpp"
 #include "report/evidence_caveat.hpp"
+#include "report/run_writers.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
 #include "run/manifest.hpp"
@@ -187,7 +191,10 @@ std::string gap_lines(const comparison& compared) {
     out << "\nWhich run closes which gap most by " << compared.final_year
         << ": percent of the starting gap closed (mean; negative: it widens), P = share of draws where it is closed\n";
     for (const gap_race& gap : compared.gaps) {
-        out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": " << compared.runs[gap.best];
+        out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": ";
+        // A run that narrows nothing closes nothing: the least widening is not a closing.
+        if (gap.closed_pct[gap.best] <= 0.0) out << "no run closes it; " << compared.runs[gap.best] << " widens it least";
+        else out << compared.runs[gap.best];
         if (gap.best != 0)
             out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];
         out << "\n     ";
@@ -385,6 +392,27 @@ std::vector<run_plan> prepare_all(const std::vector<run_request>& requests, cons
     return plans;
 }
 
+/// Every compared run's cost and, for those that are plans, cost-effectiveness on the same draws (in the
+/// first run's currency and prices; empty when it has no costs).
+std::string compared_costs(const run_results& results, const std::string& headline) {
+    const finished_run& first = results.runs.front();
+    const cost_settings costs = plan_costs(first.loaded->district, first.loaded->spec);
+    if (costs.items.empty()) return "";
+    const std::vector<result_run> runs = result_runs(results);
+    std::vector<costed_run> costed;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const scenario& spec = results.runs[i].loaded->spec;
+        variant_info info = spec.variant_of(spec.variant);
+        info.name = results.runs[i].name;
+        costed.push_back({&runs[i], info});
+    }
+    const plans_for_analysis plans = plans_of(results, headline);
+    cost_effectiveness_analysis analysis;
+    if (!plans.plans.empty())
+        analysis = analyse_cost_effectiveness(plans.plans, first.loaded->spec.seed, default_willingness_to_pay());
+    return costs_and_effectiveness_text(costed, analysis, plans.variants, costs, headline);
+}
+
 /// The one-screen summary of a comparison: the final year of every run, the first scenario's headline outcome.
 std::string compare_summary(const comparison& compared, const run_results& results) {
     std::vector<summarized_run> summarized;
@@ -401,7 +429,7 @@ std::string compare_summary(const comparison& compared, const run_results& resul
                                       compared.draws,
                                       results.for_release,
                                       evidence_caveat_text(first.sim->graph().definition())};
-    return run_summary(summarized, context) +
+    return run_summary(summarized, context) + compared_costs(results, context.headline) +
            "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
 }
 

@@ -13,6 +13,8 @@
 #include "common/environment_error.hpp"
 #include "common/version.hpp"
 #include "compare_command.hpp"
+#include "costs_command.hpp"
+#include "value_of_information_command.hpp"
 #include "engine/worker_threads.hpp"
 #include "observed_commands.hpp"
 #include "plan_next_command.hpp"
@@ -148,6 +150,10 @@ void add_examples(CLI::App& app) {
          "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
          "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
         {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
+        {"costs", "pathways costs scenarios/denver-scale-up.json\n  pathways costs scenarios/denver-scale-up.json --format csv"},
+        {"value-of-information",
+         "pathways value-of-information scenarios/denver-scale-up.json --draws 400\n"
+         "  pathways value-of-information scenarios/denver-scale-up.json --willingness-to-pay 50000"},
         {"population",
          "pathways population scenarios/districts/denver-2018.json\n"
          "  pathways population scenarios/districts/denver-2018.json --cells --format csv"},
@@ -387,6 +393,27 @@ int run_pathways(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "csv", "json"}));
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
+    costs_options costs;
+    auto* costs_cmd = app.add_subcommand(
+        "costs", "Show every plan's cost ingredients: quantities, prices, what they follow, present value");
+    costs_cmd->add_option("scenario", costs.scenario_file, "Scenario file (JSON, format v1)")->required();
+    costs_cmd->add_option("--format", costs.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
+    add_plugin_options(*costs_cmd, plugins);
+
+    value_of_information_options voi;
+    auto* voi_cmd = app.add_subcommand(
+        "value-of-information",
+        "What learning more before choosing among the plans would be worth: EVPI and EVPPI per group of inputs");
+    voi_cmd->add_option("scenario", voi.scenario_file, "Scenario file (JSON, format v1)")->required();
+    voi_cmd->add_option("--willingness-to-pay", voi.willingness_to_pay,
+                        "Dollars the district would pay per SD gained per student (default 20000: 2,000 per "
+                        "student for 0.1 SD)");
+    add_draws_option(*voi_cmd, voi.draws, "Monte Carlo draws; overrides the scenario (more draws, less bias)");
+    add_seed_option(*voi_cmd, voi.seed, "Random seed; overrides the scenario");
+    voi_cmd->add_option("--threads", voi.threads, "Worker threads (default: all cores)");
+    voi_cmd->add_flag("--quiet", voi.quiet, "No progress display");
+    add_plugin_options(*voi_cmd, plugins);
+
     // plan-next (issue 15): where to scale next
     plan_next_command_options plan_next;
     auto* plan_next_cmd =
@@ -487,6 +514,12 @@ int run_pathways(int argc, char** argv) {
         if (*report_cmd) return report_command(report, plugins);
         if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));
         if (*population_cmd) return unless_interrupted(population_command(population));
+        if (*costs_cmd) return unless_interrupted(costs_command(costs, plugins));
+        if (*voi_cmd) {
+            voi.threads = worker_threads(voi.threads);
+            voi.command_line.assign(argv, argv + argc);
+            return value_of_information_command(voi, plugins);
+        }
         if (*serve_cmd) {
             serve.threads = worker_threads(serve.threads);
             return serve_command(serve, plugins);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -79,12 +80,22 @@ std::string plan_file(const plan_next_command_options& options, const loaded_sce
     return plan.dump(2) + "\n";
 }
 
+/// Every candidate with what a district weighs beside the gain: size, level, who it serves, where it
+/// starts (its starting level when the schools CSV gives one) and its SPF rating.
 std::string candidates_csv(const plan_next_result& result, const std::vector<school>& schools) {
-    std::string out = "rank,school_id,school_name,gain,unit,cost\n";
+    std::string out = "rank,school_id,school_name,level,enrollment,spf,start_level,frl_share,ell_share,sped_share,"
+                      "black_share,hispanic_share,white_share,gain,unit,cost,cost_per_student\n";
+    const auto share = [](const school& s, sdk::race r) { return s.race_shares[static_cast<std::size_t>(r)]; };
     for (std::size_t i = 0; i < result.ranked.size(); ++i) {
         const candidate_score& c = result.ranked[i];
-        out += fmt::format("{},{},{},{:.6g},{},{:.0f}\n", i + 1, csv_field(schools[c.school].id),
-                           csv_field(schools[c.school].name), c.gain, result.unit, c.cost);
+        const school& s = schools[c.school];
+        out += fmt::format("{},{},{},{},{},{},{},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.6g},{},{:.0f},{}\n", i + 1,
+                           csv_field(s.id), csv_field(s.name), to_string(s.level), s.enrollment, csv_field(s.spf),
+                           s.start_level ? fmt::format("{:.3g}", *s.start_level) : std::string(), s.frl_share,
+                           s.ell_share, s.sped_share, share(s, sdk::race::black), share(s, sdk::race::hispanic),
+                           share(s, sdk::race::white), c.gain, result.unit, c.cost,
+                           s.enrollment > 0 ? fmt::format("{:.0f}", c.cost / static_cast<double>(s.enrollment))
+                                            : std::string());
     }
     return out;
 }
@@ -110,15 +121,26 @@ void print_result(const plan_next_result& result, const plan_next_command_option
     }
     std::cout << fmt::format("\nExpected gain of the wave: {:+.5f} {} [90% interval {:+.5f}, {:+.5f}]\n",
                              result.gain.mean, result.unit, result.gain.p05, result.gain.p95);
-    if (!currency.empty())
+    if (!currency.empty()) {
         std::cout << "Cost of the wave to " << final_year << ": " << money_text(result.added_cost, currency)
-                  << " (central prices, if sustained)\n";
+                  << " if sustained (central prices); " << money_text(result.added_cost_draws.mean, currency)
+                  << " expected with the cut risk, the course the gain is on [90% "
+                  << money_text(result.added_cost_draws.p05, currency) << ", "
+                  << money_text(result.added_cost_draws.p95, currency) << "]\n"
+                  << "Per student reached (" << fmt::format("{:.0f}", result.students_reached)
+                  << " in the chosen schools): " << money_text(result.cost_per_student_reached, currency);
+        if (std::isfinite(result.cost_per_student_per_tenth_sd))
+            std::cout << "; per student of the district for 0.1 SD: "
+                      << money_text(result.cost_per_student_per_tenth_sd, currency);
+        std::cout << " (expected cost over expected gain, every draw)\n";
+    }
     std::cout << fmt::format(
         "Beats a random choice of {} school{} in {:.0f}% of draws and random sets, ties in {:.0f}% (the same gain: "
         "a random set that is the choice, or a draw that cuts the program before the wave starts); random sets "
-        "gain {:+.5f} on average\n",
+        "gain {:+.5f} on average; the choice's margin over them {:+.5f} [90% {:+.5f}, {:+.5f}]\n",
         options.schools, options.schools == 1 ? "" : "s", 100.0 * result.beats_random, 100.0 * result.ties_random,
-        result.random_mean_gain);
+        result.random_mean_gain, result.margin_over_random.mean, result.margin_over_random.p05,
+        result.margin_over_random.p95);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "engine/costs.hpp"
+#include "engine/cost_effectiveness.hpp"
+#include "report/cost_effectiveness_report.hpp"
 #include "report/cost_summary.hpp"
 #include "report/draw_writers.hpp"
 #include "report/evidence_caveat.hpp"
@@ -50,6 +52,25 @@ run_request request_of(const run_options& options) {
     return request;
 }
 
+cost_settings costs_of_run(const run_results& results) {
+    const finished_run& first = results.runs.front();
+    return plan_costs(first.loaded->district, first.loaded->spec);
+}
+
+/// The plans set against what they cost, from the runs' draws (empty when no plan has costs).
+struct analysed_plans {
+    plans_for_analysis plans;
+    cost_effectiveness_analysis analysis;
+};
+
+analysed_plans analyse_plans(const run_results& results) {
+    const finished_run& first = results.runs.front();
+    analysed_plans out{plans_of(results, headline_outcome(*first.sim)), {}};
+    if (!out.plans.plans.empty())
+        out.analysis = analyse_cost_effectiveness(out.plans.plans, first.loaded->spec.seed, default_willingness_to_pay());
+    return out;
+}
+
 /// The files of a run, in the order they are written; the manifest comes last and lists the others.
 std::vector<std::pair<std::string, std::string>> result_files(const run_results& results,
                                                               const std::set<std::string>& formats,
@@ -62,6 +83,14 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
     if (options.per_draw) {
         files.emplace_back("draws.csv", draws_csv(results));
         files.emplace_back("inputs.csv", inputs_csv(results));
+    }
+    if (formats.contains("csv") && !costs_of_run(results).items.empty()) {
+        const analysed_plans analysed = analyse_plans(results);
+        const std::string headline = headline_outcome(*results.runs.front().sim);
+        files.emplace_back("cost-effectiveness.csv",
+                           cost_effectiveness_csv(analysed.analysis, analysed.plans.variants,
+                                                  costs_of_run(results).currency, headline));
+        files.emplace_back("acceptability.csv", acceptability_csv(analysed.analysis, analysed.plans.variants));
     }
     for (const auto& [name, content] : files) add_output(manifest, name, content);
     // The report shows the manifest as it stands before the report's own hash is added to it.
@@ -88,12 +117,20 @@ std::string summary_of(const run_results& results) {
     return run_summary(runs, context);
 }
 
-/// The base run's costs block, when its plan has costs.
+/// Every run's cost, then the plans against what they cost, when the plans have costs.
 std::string costs_of(const run_results& results) {
-    const finished_run& first = results.runs.front();
     const std::vector<result_run> runs = result_runs(results);
-    return costs_text(runs.front(), headline_outcome(*first.sim),
-                      plan_costs(first.loaded->district, first.loaded->spec));
+    std::vector<costed_run> costed;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const scenario& spec = results.runs[i].loaded->spec;
+        variant_info info = spec.variant_of(spec.variant);
+        info.name = results.runs[i].name;
+        costed.push_back({&runs[i], info});
+    }
+    const cost_settings costs = costs_of_run(results);
+    const analysed_plans analysed = analyse_plans(results);
+    return costs_and_effectiveness_text(costed, analysed.analysis, analysed.plans.variants, costs,
+                                        headline_outcome(*results.runs.front().sim));
 }
 
 /// What the terminal shows by default: the summary and the files written, by name.
@@ -139,6 +176,9 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     for (const std::string& format : formats) names.push_back("projection." + format);
     if (options.report) names.push_back("report.html");
     if (options.per_draw) names.insert(names.end(), {"draws.csv", "inputs.csv"});
+    const loaded_scenario& first_loaded = *plan->runs.front().loaded;
+    if (formats.contains("csv") && !plan_costs(first_loaded.district, first_loaded.spec).items.empty())
+        names.insert(names.end(), {"cost-effectiveness.csv", "acceptability.csv"});
     // Only rank 0 writes (under MPI the other ranks run their draws and hand them over).
     std::optional<output_set> outputs;
     if (is_root_rank()) outputs.emplace(folder, options.force);

@@ -170,8 +170,10 @@ std::string variants_table(const std::vector<summarized_run>& runs, const std::s
         if (!rows[r]) continue;
         const std::vector<double> values = row_index(runs[r].with_cut_risk).draws_of(*rows[r]);
         const stats::summary effect = stats::summarize(values);
-        by_mean.emplace_back(effect.mean, r);
-        std::string line = "  " + padded(runs[r].with_cut_risk.name, name_width) +
+        // Only plans are ranked: an assumption is the base plan in another world, not a choice.
+        if (runs[r].plan) by_mean.emplace_back(effect.mean, r);
+        const std::string name = (runs[r].plan ? "" : "if ") + runs[r].with_cut_risk.name;
+        std::string line = "  " + padded(name, name_width) +
                            padded(stats::interval_text(effect, 4), wide_interval_width) +
                            padded(probability_text(share_below_zero(values)), probability_width);
         if (r > 0) {
@@ -198,8 +200,9 @@ std::string variants_table(const std::vector<summarized_run>& runs, const std::s
         equal += best_values[d] == next_values[d] ? 1 : 0;
     }
     const double n = static_cast<double>(best_values.size());
-    out << "Best for all students: " << runs[best].with_cut_risk.name << "; P(it beats "
-        << runs[next].with_cut_risk.name << ", the next best) " << probability_text(static_cast<double>(better) / n);
+    out << "Best plan for all students: " << runs[best].with_cut_risk.name << "; P(it beats "
+        << runs[next].with_cut_risk.name << ", the next best plan) "
+        << probability_text(static_cast<double>(better) / n);
     if (equal > 0) out << ", equal in " << percent_text(static_cast<double>(equal) / n) << " of draws";
     out << "\n";
     return out.str();
@@ -214,12 +217,23 @@ std::string gap_lines(const std::vector<summarized_run>& runs, const std::string
     bool any = false;
     for (const gap_race& race : compared.gaps) {
         if (race.outcome != headline) continue;
+        // The plan that closes the most, among plans only; a plan that narrows nothing closes nothing.
+        std::optional<std::size_t> best;
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+            if (runs[r].plan && (!best || race.closed_pct[r] > race.closed_pct[*best])) best = r;
+        }
+        if (!best) continue;
         if (!any)
-            out << "\nWhich run closes each gap most by " << race.year << " (mean share of the starting gap closed)\n";
+            out << "\nWhich plan closes each gap most by " << race.year << " (mean share of the starting gap closed)\n";
         any = true;
-        out << "  " << padded(race.focal + " vs " + race.reference, 42) << compared.runs[race.best] << " "
-            << signed_fixed(race.closed_pct[race.best], 2) << "%";
-        if (race.best == 0) out << " (no other run closes more)\n";
+        out << "  " << padded(race.focal + " vs " + race.reference, 42);
+        if (race.closed_pct[*best] <= 0.0) {
+            out << "no plan closes it; " << compared.runs[*best] << " widens it least ("
+                << signed_fixed(race.closed_pct[*best], 2) << "%)\n";
+            continue;
+        }
+        out << compared.runs[*best] << " " << signed_fixed(race.closed_pct[*best], 2) << "%";
+        if (*best == 0) out << " (no other plan closes more)\n";
         else out << " (" << compared.runs[0] << " " << signed_fixed(race.closed_pct[0], 2) << "%)\n";
     }
     return out.str();
@@ -233,6 +247,7 @@ summarized_run final_year_for_summary(const finished_run& run) {
     out.with_cut_risk = final_year_rows(*run.draws);
     out.sustained =
         run.sustained_draws ? final_year_rows(*run.sustained_draws) : labelled_run{run.name, {}, {}, run.draws->draws};
+    out.plan = run.loaded->spec.variant_of(run.loaded->spec.variant).kind == variant_kind::plan;
     return out;
 }
 

@@ -19,6 +19,9 @@ struct summarized_run {
     labelled_run
         with_cut_risk;       ///< the rows comparisons use (comparable_rows): with the cut risk, and business as usual
     labelled_run sustained;  ///< the "if the plan is sustained" course's rows; none without that course
+    /// A plan (ranked against the other plans) or an assumption (the base plan in another world: shown,
+    /// never ranked).
+    bool plan = true;
 };
 
 /// The rows `run` kept of its final year (execute with kept_draws::final_year), in both courses.

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -80,25 +81,51 @@ struct outcome_trend {
     std::string evidence;
 };
 
-/// One cost of running the program, per school or per student of a school the plan reaches: a
-/// one-time amount in the school's first program year and/or a recurring amount every year the
-/// school runs the program (none after a program cut).
+/// What one unit of an ingredient is counted per: a school the plan reaches, each of its students or
+/// teachers, or the district (once while any school runs the program: a central PL office).
+enum class cost_basis : std::uint8_t { school, student, teacher, district };
+
+/// "school", "student", "teacher" or "district", as files spell it.
+std::string_view cost_basis_name(cost_basis basis);
+
+/// What an ingredient's quantity follows beyond its basis: nothing, how far the plan moves a school's
+/// practices (mean levels climbed from its start to the wave's targets: all practices and drivers, the
+/// foundational practices only, or the drivers only), or how far the plan raises a district condition
+/// above the district's own value (alignment and community work).
+enum class cost_scaling : std::uint8_t { none, practice_change, foundation_change, driver_change, condition_change };
+
+/// One ingredient of the program (Levin & McEwan's ingredients method): per school, student, teacher
+/// or the district, a one-time amount in the first program year and/or a recurring amount every year
+/// the program runs (none after a program cut); given as amounts, or as quantities of `quantity_unit`
+/// at `price` each. With a scaling, the amounts are for a change of `reference` and scale in proportion.
 struct cost_item {
     std::string name;
-    double one_time = 0.0;
+    double one_time = 0.0;  ///< amount per basis unit (quantity × price when priced)
     double per_year = 0.0;
-    bool per_student = false;  ///< amounts per enrolled student of the school; else per school
+    cost_basis basis = cost_basis::school;
+    /// Priced ingredients: `one_time` and `per_year` are `one_time_quantity` and `per_year_quantity`
+    /// units at `price`; 0: given as amounts.
+    double price = 0.0;
+    double one_time_quantity = 0.0;
+    double per_year_quantity = 0.0;
+    std::string quantity_unit;  ///< e.g. "teacher-day", "FTE"
+    cost_scaling scales_with = cost_scaling::none;
+    std::string condition;   ///< condition_change: the condition's name
+    double reference = 1.0;  ///< the change the amounts are for (levels, or condition points)
     /// 90% of draws lie within [amount / factor, amount × factor] (lognormal, median the amount); 1: certain.
     double uncertainty_factor = 1.0;
     std::string source;
     std::string evidence;
 };
 
-/// What a district pays for the program, in one currency and price year.
+/// What a district pays for the program, in one currency and price year, discounted to the plan's first
+/// year at `discount_rate` a year.
 struct cost_settings {
     std::string currency;  ///< empty: the profile gives no costs
     int price_year = 0;
     std::vector<cost_item> items;
+    sourced_value discount_rate;                       ///< 0: no discounting
+    std::optional<sourced_value> students_per_teacher;  ///< needed by items per teacher
 };
 
 struct district_profile {
@@ -202,6 +229,24 @@ struct report_settings {
     std::vector<std::pair<std::string, std::string>> reference_groups;  ///< focal → reference
 };
 
+/// What a variant of a scenario stands for. A plan is something the district chooses (schools, waves,
+/// targets, supports, a commitment such as protecting the program); an assumption is how the world
+/// might be (effect sizes, pace) with the base scenario's plan. Decisions rank plans against one
+/// another and show assumptions as "if ..." rows beside the plan they change.
+enum class variant_kind : std::uint8_t { plan, assumption };
+
+/// "plan" or "assumption", as scenario files spell it.
+std::string_view variant_kind_name(variant_kind kind);
+
+/// One variant as the scenario file declares it (the base scenario is the plan "base").
+struct variant_info {
+    std::string name;
+    variant_kind kind = variant_kind::plan;
+    /// One line a board member reads beside the name; empty when the file gives none.
+    std::string description;
+    bool labelled = false;  ///< whether the file says its kind (an unlabelled variant counts as a plan)
+};
+
 /// One runnable scenario: the base file with at most one variant merged in.
 struct scenario {
     std::string file;
@@ -221,6 +266,10 @@ struct scenario {
     implementation_plan plan;
     report_settings report;
     std::vector<std::string> variant_names;  ///< every variant the file declares
+    /// What every variant the file declares stands for, in the order of `variant_names`.
+    std::vector<variant_info> variants;
+    /// The variant this scenario runs ("base": the plan as written).
+    [[nodiscard]] variant_info variant_of(std::string_view name) const;
     position_index where;
 };
 

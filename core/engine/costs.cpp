@@ -156,7 +156,35 @@ cost_settings plan_costs(const district_profile& district, const scenario& spec)
     return out;
 }
 
+namespace {
+
+/// Errors for items that scale with a condition the district does not give (so no change can be
+/// measured), or that count teachers where the district gives no students per teacher.
+void check_item_references(const std::vector<cost_item>& items, const position_index& where, const std::string& prefix,
+                           const district_profile& district, diagnostics& found) {
+    for (const cost_item& item : items) {
+        const std::string pointer = prefix + "/" + item.name;
+        if (item.scales_with == cost_scaling::condition_change && !district.conditions.contains(item.condition)) {
+            std::vector<std::string> names;
+            for (const auto& [name, value] : district.conditions) names.push_back(name);
+            where.error(found, pointer + "/scales_with",
+                        "condition '" + item.condition + "' is not one district profile '" + district.file +
+                            "' gives, so its change cannot be costed; expected one of its conditions" +
+                            did_you_mean(item.condition, names));
+        }
+        if (item.basis == cost_basis::teacher && !district.costs.students_per_teacher) {
+            where.error(found, pointer + "/per",
+                        "items per teacher need the students per teacher of district profile '" + district.file +
+                            "', which gives none; expected /costs/students_per_teacher there, or per student");
+        }
+    }
+}
+
+}  // namespace
+
 void check_plan_costs(const scenario& spec, const district_profile& district, diagnostics& found) {
+    check_item_references(district.costs.items, district.where, "/costs/items", district, found);
+    check_item_references(spec.plan.costs.items, spec.where, "/implementation/costs/items", district, found);
     const cost_settings& plan = spec.plan.costs;
     if (plan.items.empty() && plan.currency.empty()) return;
     if (district.costs.currency.empty()) {
@@ -193,34 +221,128 @@ std::vector<std::optional<int>> first_program_years(const implementation_schedul
     return first;
 }
 
-double school_cost_in_year(const std::vector<cost_item>& items, const school& s, int first_year, int year,
-                           std::span<const double> factors) {
-    double cost = 0.0;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const cost_item& item = items[i];
-        const double per_unit = item.per_year + (year == first_year ? item.one_time : 0.0);
-        const double units = item.per_student ? static_cast<double>(s.enrollment) : 1.0;
-        cost += per_unit * units * factor_of(factors, i);
+double basis_units(const cost_item& item, const school& s, const cost_settings& costs) {
+    switch (item.basis) {
+        case cost_basis::school: return 1.0;
+        case cost_basis::student: return static_cast<double>(s.enrollment);
+        case cost_basis::teacher:
+            return static_cast<double>(s.enrollment) / (costs.students_per_teacher ? costs.students_per_teacher->value : 1.0);
+        case cost_basis::district: break;
     }
-    return cost;
+    return 0.0;
 }
 
-std::vector<double> cumulative_costs(const std::vector<cost_item>& items, const std::vector<school>& schools,
-                                     const std::vector<std::optional<int>>& first_years, int start_year, int years,
-                                     std::optional<int> cut_year, std::span<const double> factors) {
-    std::vector<double> cumulative(static_cast<std::size_t>(std::max(0, years)), 0.0);
+plan_intensity intensity_of(const implementation_schedule& schedule, const model_graph& graph,
+                            const district_profile& district, const scenario& spec) {
+    const std::size_t schools = schedule.school_count();
+    plan_intensity out{std::vector<double>(schools, 0.0), std::vector<double>(schools, 0.0),
+                       std::vector<double>(schools, 0.0), {}};
+    const auto& nodes = graph.definition().nodes;
+    const auto& driven = schedule.driven_nodes();
+    for (std::size_t s = 0; s < schools; ++s) {
+        if (schedule.wave_of_school()[s] < 0) continue;
+        double foundation = 0.0, drivers = 0.0;
+        int foundation_count = 0, driver_count = 0;
+        for (std::size_t k = 0; k < driven.size(); ++k) {
+            const node_kind kind = nodes[driven[k]].kind;
+            const double climb = std::max(0.0, schedule.target_level(s, k) - schedule.start_level(s, k));
+            if (kind == node_kind::foundational_practice) {
+                foundation += climb;
+                ++foundation_count;
+            } else if (kind == node_kind::secondary_driver) {
+                drivers += climb;
+                ++driver_count;
+            }
+        }
+        const auto mean = [](double total, int count) { return count > 0 ? total / count : 0.0; };
+        out.practice_change[s] = mean(foundation + drivers, foundation_count + driver_count);
+        out.foundation_change[s] = mean(foundation, foundation_count);
+        out.driver_change[s] = mean(drivers, driver_count);
+    }
+    for (const auto& [name, value] : district.conditions) {
+        const auto planned = spec.plan.conditions.find(name);
+        const double plan_value = planned == spec.plan.conditions.end() ? value.value : planned->second;
+        out.condition_change[name] = std::max(0.0, plan_value - value.value);
+    }
+    return out;
+}
+
+double item_scale(const cost_item& item, const plan_intensity& intensity, std::size_t school) {
+    switch (item.scales_with) {
+        case cost_scaling::none: return 1.0;
+        case cost_scaling::practice_change: return intensity.practice_change[school] / item.reference;
+        case cost_scaling::foundation_change: return intensity.foundation_change[school] / item.reference;
+        case cost_scaling::driver_change: return intensity.driver_change[school] / item.reference;
+        case cost_scaling::condition_change: break;
+    }
+    const auto found = intensity.condition_change.find(item.condition);
+    return found == intensity.condition_change.end() ? 0.0 : found->second / item.reference;
+}
+
+double discount_factor(double rate, int year) { return 1.0 / std::pow(1.0 + rate, year); }
+
+cost_schedule schedule_costs(const cost_settings& costs, const std::vector<school>& schools,
+                             const std::vector<std::optional<int>>& first_years, const plan_intensity& intensity,
+                             int years) {
+    const std::size_t n = costs.items.size();
+    cost_schedule out{n, years, std::vector<double>(n * static_cast<std::size_t>(std::max(0, years)), 0.0),
+                      std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
+    const double rate = costs.discount_rate.value;
+    std::optional<int> first_any;
+    for (const auto& first : first_years) {
+        if (first && (!first_any || *first < *first_any)) first_any = first;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const cost_item& item = costs.items[i];
+        double* spending = out.spending.data() + i * static_cast<std::size_t>(years);
+        if (item.basis == cost_basis::district) {
+            if (!first_any) continue;
+            // District work follows only district conditions, so its scale is the same for any school.
+            const double scale = schools.empty() ? 0.0 : item_scale(item, intensity, 0);
+            out.units[i] = 1.0;
+            out.scaled_units[i] = scale;
+            for (int y = *first_any; y < years; ++y)
+                spending[y] = (item.per_year + (y == *first_any ? item.one_time : 0.0)) * scale * discount_factor(rate, y);
+            continue;
+        }
+        for (std::size_t s = 0; s < schools.size(); ++s) {
+            if (!first_years[s]) continue;
+            const double units = basis_units(item, schools[s], costs);
+            const double scaled = units * item_scale(item, intensity, s);
+            out.units[i] += units;
+            out.scaled_units[i] += scaled;
+            for (int y = *first_years[s]; y < years; ++y)
+                spending[y] += (item.per_year + (y == *first_years[s] ? item.one_time : 0.0)) * scaled *
+                               discount_factor(rate, y);
+        }
+    }
+    return out;
+}
+
+std::vector<double> cumulative_costs(const cost_schedule& schedule, int start_year, std::optional<int> cut_year,
+                                     std::span<const double> factors) {
+    const int years = std::max(0, schedule.years);
+    std::vector<double> cumulative(static_cast<std::size_t>(years), 0.0);
     double running = 0.0;
     for (int y = 0; y < years; ++y) {
         const bool cut = cut_year && start_year + y >= *cut_year;
-        if (!cut) {
-            for (std::size_t s = 0; s < schools.size(); ++s) {
-                if (first_years[s] && *first_years[s] <= y)
-                    running += school_cost_in_year(items, schools[s], *first_years[s], y, factors);
-            }
-        }
+        for (std::size_t i = 0; i < schedule.items && !cut; ++i)
+            running += schedule.spending[i * static_cast<std::size_t>(years) + static_cast<std::size_t>(y)] *
+                       factor_of(factors, i);
         cumulative[static_cast<std::size_t>(y)] = running;
     }
     return cumulative;
+}
+
+double added_school_cost(const cost_settings& costs, const school& s, int first_year, int years) {
+    double cost = 0.0;
+    for (const cost_item& item : costs.items) {
+        const double units = basis_units(item, s, costs);
+        for (int y = std::max(0, first_year); y < years; ++y)
+            cost += (item.per_year + (y == first_year ? item.one_time : 0.0)) * units *
+                    discount_factor(costs.discount_rate.value, y);
+    }
+    return cost;
 }
 
 double students_reached(const std::vector<school>& schools, const std::vector<std::optional<int>>& first_years,
@@ -232,6 +354,47 @@ double students_reached(const std::vector<school>& schools, const std::vector<st
         students += static_cast<double>(schools[s].enrollment);
     }
     return students;
+}
+
+plan_cost_table cost_table(const model_graph& graph, const district_profile& district,
+                           const std::vector<school>& schools, const scenario& spec, diagnostics& found) {
+    plan_cost_table table;
+    table.costs = plan_costs(district, spec);
+    table.first_year = spec.start_year;
+    const implementation_schedule schedule(graph, district, schools, spec, found);
+    if (found.has_errors()) return table;
+    const auto first_years = first_program_years(schedule);
+    const cost_schedule planned = schedule_costs(table.costs, schools, first_years,
+                                                 intensity_of(schedule, graph, district, spec), spec.years);
+    for (std::size_t i = 0; i < planned.items; ++i) {
+        ingredient_cost row{table.costs.items[i], planned.units[i], planned.scaled_units[i], 0.0};
+        for (int y = 0; y < planned.years; ++y)
+            row.present_value += planned.spending[i * static_cast<std::size_t>(planned.years) + static_cast<std::size_t>(y)];
+        table.present_value += row.present_value;
+        table.ingredients.push_back(std::move(row));
+    }
+    table.students_reached = students_reached(schools, first_years, spec.start_year, std::nullopt);
+    return table;
+}
+
+std::vector<double> final_cost_draws(const projection_draws& draws, const simulation& sim) {
+    const auto all = subgroup_named(sim, "all");
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < draws.rows.size() && all; ++i) {
+        const metric_row& row = draws.rows[i];
+        if (row.metric == metric::cost_total && row.subgroup == *all && row.course == plan_course::with_cut_risk &&
+            (!found || row.year > draws.rows[*found].year))
+            found = i;
+    }
+    std::vector<double> out;
+    if (!found) return out;
+    out.reserve(draws.draws);
+    for (std::size_t d = 0; d < draws.draws; ++d) out.push_back(draws.values[d * draws.rows.size() + *found]);
+    return out;
+}
+
+double plan_students_reached(const simulation& sim, const std::vector<school>& schools) {
+    return students_reached(schools, first_program_years(sim.schedule()), sim.spec().start_year, std::nullopt);
 }
 
 std::vector<double> cost_factors(const std::vector<cost_item>& items, std::uint64_t seed, std::uint64_t draw,
@@ -282,6 +445,9 @@ void append_cost_rows(projection_draws& draws, const cost_inputs& inputs) {
     if (costs.items.empty() || !all || draws.rows.empty()) return;
     const planned_rows planned = plan_cost_rows(draws, sim, *all);
     const std::vector<std::optional<int>> first_years = first_program_years(sim.schedule());
+    const cost_schedule schedule = schedule_costs(
+        costs, inputs.schools, first_years, intensity_of(sim.schedule(), sim.graph(), sim.district(), inputs.spec),
+        sim.years());
     const std::size_t old_width = draws.rows.size();
     const std::size_t new_width = old_width + planned.rows.size();
     const bool central = inputs.options.draws <= 0;
@@ -296,11 +462,8 @@ void append_cost_rows(projection_draws& draws, const cost_inputs& inputs) {
         const std::optional<int> cut_year = central ? std::nullopt : draws.cut_years[d];
         const std::vector<double> factors = cost_factors(costs.items, inputs.options.seed, draw, central);
         const int start = inputs.spec.start_year;
-        const auto with_cut =
-            cumulative_costs(costs.items, inputs.schools, first_years, start, sim.years(), cut_year, factors);
-        const auto sustained = cut_year ? cumulative_costs(costs.items, inputs.schools, first_years, start, sim.years(),
-                                                           std::nullopt, factors)
-                                        : with_cut;
+        const auto with_cut = cumulative_costs(schedule, start, cut_year, factors);
+        const auto sustained = cut_year ? cumulative_costs(schedule, start, std::nullopt, factors) : with_cut;
         const double reached_with_cut = students_reached(inputs.schools, first_years, start, cut_year);
         const double reached_sustained = students_reached(inputs.schools, first_years, start, std::nullopt);
         for (std::size_t r = 0; r < planned.rows.size(); ++r) {

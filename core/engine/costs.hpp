@@ -1,12 +1,17 @@
 #pragma once
 /// \file
-/// What a plan costs, per draw: every school a wave reaches pays its one-time items in its first
-/// program year and its recurring items every year it runs the program, until a draw's program cut.
+/// What a plan costs, per draw, by the ingredients method (Levin, McEwan, Belfield, Bowden & Shand 2018,
+/// Economic Evaluation in Education): every ingredient has a quantity per school, student, teacher or
+/// the district and a price; quantities follow the plan (the schools and students it reaches, how far
+/// its targets move practices, how far it raises district conditions); every school a wave reaches pays
+/// its one-time items in its first program year and its recurring items every year it runs the program,
+/// until a draw's program cut; each year's spending is discounted to the plan's first year.
 /// Cost-effectiveness rows (cost per student reached, per 0.1 SD, per percentage point of a gap
 /// narrowed, and effect per million) are computed per draw from the cost and the draw's effects, and
 /// summarised like every metric.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +21,7 @@
 #include "common/scenario_types.hpp"
 #include "engine/projection.hpp"
 #include "engine/schedule.hpp"
+#include "graph/model_graph.hpp"
 #include "population/school.hpp"
 #include "stats/summary.hpp"
 
@@ -34,21 +40,91 @@ void check_plan_costs(const scenario& spec, const district_profile& district, di
 /// the horizon, nullopt for schools no wave reaches in time.
 std::vector<std::optional<int>> first_program_years(const implementation_schedule& schedule);
 
-/// What one school costs in year `year` of the horizon when it first ran the program in `first_year`
-/// and still runs it (the caller decides whether a cut stopped it), with each item's amount scaled by
-/// `factors[item]` (empty: every factor 1).
-double school_cost_in_year(const std::vector<cost_item>& items, const school& s, int first_year, int year,
-                           std::span<const double> factors = {});
+/// Units of `item`'s basis in school `s`: 1 for a school, its students, or its teachers (students over
+/// the district's students per teacher); 0 for a district item.
+double basis_units(const cost_item& item, const school& s, const cost_settings& costs);
 
-/// Cumulative cost through each year of the horizon ([year]) of the plan in one draw: schools run the
-/// program from their first year until the calendar year `cut_year` (none: to the end).
-std::vector<double> cumulative_costs(const std::vector<cost_item>& items, const std::vector<school>& schools,
-                                     const std::vector<std::optional<int>>& first_years, int start_year, int years,
-                                     std::optional<int> cut_year, std::span<const double> factors = {});
+/// How far a plan moves what each item follows, in units of the item's reference: per school, the mean
+/// levels its practices climb from their start to its wave's targets (over the practices the scaling
+/// names); for a condition, how far the plan raises it above the district's own value. 1 for items
+/// that follow nothing.
+struct plan_intensity {
+    std::vector<double> practice_change;    ///< [school]: mean levels climbed, foundational practices and drivers
+    std::vector<double> foundation_change;  ///< [school]: foundational practices only
+    std::vector<double> driver_change;      ///< [school]: secondary drivers only
+    std::map<std::string, double> condition_change;  ///< condition → max(0, plan − district)
+};
+
+/// The intensity of `spec`'s plan in every school the schedule reaches (0 elsewhere).
+plan_intensity intensity_of(const implementation_schedule& schedule, const model_graph& graph,
+                            const district_profile& district, const scenario& spec);
+
+/// The scale of `item` in `school` under `intensity`: what it follows over its reference (1 when it
+/// follows nothing).
+double item_scale(const cost_item& item, const plan_intensity& intensity, std::size_t school);
+
+/// A plan's spending on each ingredient in each year of the horizon at central prices if sustained,
+/// each year's spending discounted to the first year: fixed before any draw, so a draw only scales
+/// items by its price factors and stops at its cut.
+struct cost_schedule {
+    std::size_t items = 0;
+    int years = 0;
+    std::vector<double> spending;  ///< [item * years + year], present value
+    std::vector<double> units;     ///< [item]: basis units the plan reaches by the horizon (schools, students, ...)
+    std::vector<double> scaled_units;  ///< [item]: the same, each school's units times the item's scale
+};
+
+/// The cost schedule of the items in `costs` over schools that first run the program in `first_years`
+/// (index; nullopt: never), with each school's scale from `intensity`. District items run every year
+/// some school does, their one-time amount in the first such year.
+cost_schedule schedule_costs(const cost_settings& costs, const std::vector<school>& schools,
+                             const std::vector<std::optional<int>>& first_years, const plan_intensity& intensity,
+                             int years);
+
+/// Cumulative cost through each year of the horizon ([year]) in one draw: the schedule with each item
+/// scaled by `factors[item]` (empty: every factor 1), and nothing from the calendar year `cut_year` on.
+std::vector<double> cumulative_costs(const cost_schedule& schedule, int start_year, std::optional<int> cut_year,
+                                     std::span<const double> factors = {});
+
+/// What one more school costs at central prices, present value, if it joins in year `first_year`
+/// (index) and runs to the horizon at its items' reference intensity (district items excluded: one
+/// more school does not add a central office).
+double added_school_cost(const cost_settings& costs, const school& s, int first_year, int years);
+
+/// The discount factor of year `year` (index) at `rate`: 1 / (1 + rate)^year.
+double discount_factor(double rate, int year);
+
+/// One ingredient of a plan at central prices if the plan is sustained to the horizon.
+struct ingredient_cost {
+    cost_item item;
+    double units = 0.0;         ///< basis units reached (schools, students, teachers; 1 for the district)
+    double scaled_units = 0.0;  ///< the same times what the item follows over its reference
+    double present_value = 0.0;
+};
+
+/// The ingredients table of one plan: what `pathways costs` prints and the report shows.
+struct plan_cost_table {
+    cost_settings costs;  ///< currency, price year, discount rate, students per teacher
+    std::vector<ingredient_cost> ingredients;
+    double present_value = 0.0;     ///< sum over the ingredients
+    double students_reached = 0.0;  ///< by the horizon, if sustained
+    int first_year = 0;             ///< the year costs are discounted to
+};
+
+/// The ingredients table of `spec`'s plan (problems resolving its waves go to `found`).
+plan_cost_table cost_table(const model_graph& graph, const district_profile& district,
+                           const std::vector<school>& schools, const scenario& spec, diagnostics& found);
 
 /// Students enrolled in the schools that ran the program in at least one year of the horizon.
 double students_reached(const std::vector<school>& schools, const std::vector<std::optional<int>>& first_years,
                         int start_year, std::optional<int> cut_year);
+
+/// Per draw, the final-year total cost with the cut risk for all students (the `cost_total` row that
+/// append_cost_rows adds); empty when `draws` has no such row.
+std::vector<double> final_cost_draws(const projection_draws& draws, const simulation& sim);
+
+/// Students in the schools `sim`'s plan reaches within the horizon (if sustained).
+double plan_students_reached(const simulation& sim, const std::vector<school>& schools);
 
 /// Each item's cost multiplier in draw `draw`: lognormal with median 1 and 90% within
 /// [1/factor, factor], from the stream "cost:<name>"; 1 for certain items and in a central run.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
 
@@ -58,6 +59,7 @@ scenario evaluation_spec(const scenario& base, const std::optional<wave>& added,
 struct evaluation {
     std::vector<double> level;
     std::vector<double> cost;
+    double students = 0.0;  ///< in the district
 };
 
 std::optional<std::size_t> find_row(const projection_draws& draws, metric m, const std::string& subgroup,
@@ -89,6 +91,9 @@ evaluation evaluate(const plan_next_inputs& in, const scenario& spec, const plan
                            : find_row(result, metric::effect, "all", sim);
     const auto cost = find_row(result, metric::cost_total, "all", sim);
     evaluation out;
+    for (const reported_subgroup& group : sim.subgroups()) {
+        if (group.group.name == "all") out.students = group.students;
+    }
     const std::size_t width = result.rows.size();
     for (std::size_t d = 0; d < result.draws; ++d) {
         const double* values = result.values.data() + d * width;
@@ -111,6 +116,28 @@ std::vector<double> gains(const evaluation& with, const evaluation& without, con
     return out;
 }
 
+/// What the wave adds to the plan's cost per draw on the course its gain is measured on, and the ratios
+/// of means a board compares plans by.
+void describe_cost(plan_next_result& result, const evaluation& with, const evaluation& without,
+                   const std::vector<school>& schools, const plan_objective& objective) {
+    std::vector<double> added(with.cost.size());
+    double mean_added = 0.0, mean_gain = 0.0;
+    for (std::size_t d = 0; d < added.size(); ++d) {
+        added[d] = with.cost[d] - without.cost[d];
+        mean_added += added[d] / static_cast<double>(added.size());
+        mean_gain += (with.level[d] - without.level[d]) / static_cast<double>(added.size());
+    }
+    result.added_cost_draws = stats::summarize(added);
+    for (const std::size_t s : result.chosen) result.students_reached += static_cast<double>(schools[s].enrollment);
+    result.students = with.students;
+    result.cost_per_student_reached =
+        result.students_reached > 0.0 ? mean_added / result.students_reached : std::numeric_limits<double>::quiet_NaN();
+    result.cost_per_student_per_tenth_sd = objective.what == plan_objective::kind::all && mean_gain > 0.0 &&
+                                                   with.students > 0.0
+                                               ? (mean_added / with.students) / (mean_gain / 0.1)
+                                               : std::numeric_limits<double>::quiet_NaN();
+}
+
 /// The wave that adds `schools`: the year after the plan's last wave starts (at the latest the
 /// horizon's last year), with the last wave's targets.
 wave next_wave(const scenario& spec, const std::vector<school>& all, const std::vector<std::size_t>& schools) {
@@ -127,13 +154,6 @@ wave next_wave(const scenario& spec, const std::vector<school>& all, const std::
     }
     for (const std::size_t s : schools) w.schools.ids.push_back(all[s].id);
     return w;
-}
-
-/// What a school costs if it joins in `first_year` (index) and runs to the horizon, at central prices.
-double school_cost(const std::vector<cost_item>& items, const school& s, int first_year, int years) {
-    double cost = 0.0;
-    for (int y = first_year; y < years; ++y) cost += school_cost_in_year(items, s, first_year, y);
-    return cost;
 }
 
 std::vector<std::size_t> unreached_schools(const plan_next_inputs& in) {
@@ -165,7 +185,7 @@ std::vector<candidate_score> screen(const plan_next_inputs& in, const plan_next_
                 const evaluation with = evaluate(in, spec, options, 0, 1);
                 const int first_year = added.start_year - in.spec.start_year;
                 scores[i] = {candidates[i], gains(with, base, options.objective).front(),
-                             school_cost(costs.items, in.schools[candidates[i]], first_year, in.spec.years)};
+                             added_school_cost(costs, in.schools[candidates[i]], first_year, in.spec.years)};
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure) failure = std::current_exception();
@@ -311,10 +331,12 @@ plan_next_result plan_next(const plan_next_inputs& in, const plan_next_options& 
     // Final evaluation: the chosen set and random sets of K against the plan, on the same draws.
     const evaluation base = evaluate(in, base_spec, options, options.draws, options.threads);
     const scenario chosen_spec = evaluation_spec(in.spec, result.added, objective, result.outcome);
-    const std::vector<double> chosen_gain =
-        gains(evaluate(in, chosen_spec, options, options.draws, options.threads), base, objective);
+    const evaluation with_chosen = evaluate(in, chosen_spec, options, options.draws, options.threads);
+    const std::vector<double> chosen_gain = gains(with_chosen, base, objective);
     result.draws = chosen_gain.size();
     result.gain = stats::summarize(chosen_gain);
+    describe_cost(result, with_chosen, base, in.schools, objective);
+    std::vector<double> margins;
     std::size_t beaten = 0;
     std::size_t tied = 0;
     std::size_t compared = 0;
@@ -324,12 +346,14 @@ plan_next_result plan_next(const plan_next_inputs& in, const plan_next_options& 
         const std::vector<double> gain =
             gains(evaluate(in, spec, options, options.draws, options.threads), base, objective);
         for (std::size_t d = 0; d < gain.size(); ++d) {
+            margins.push_back(chosen_gain[d] - gain[d]);
             beaten += chosen_gain[d] > gain[d] ? 1 : 0;
             tied += chosen_gain[d] == gain[d] ? 1 : 0;
             random_total += gain[d];
             ++compared;
         }
     }
+    if (!margins.empty()) result.margin_over_random = stats::summarize(margins);
     result.random_mean_gain = compared ? random_total / static_cast<double>(compared) : 0.0;
     result.beats_random = compared ? static_cast<double>(beaten) / static_cast<double>(compared) : 0.0;
     result.ties_random = compared ? static_cast<double>(tied) / static_cast<double>(compared) : 0.0;

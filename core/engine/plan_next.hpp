@@ -59,6 +59,17 @@ struct plan_next_result {
     double random_mean_gain = 0.0;        ///< mean gain over the random K-sets and draws
     double beats_random = 0.0;            ///< share of (draw, random set) pairs the choice gains more in
     double ties_random = 0.0;             ///< share of pairs with the same gain (e.g. both 0 after a cut)
+    stats::summary margin_over_random;    ///< per (draw, random set): the choice's gain minus the set's
+    /// Per draw, what the wave adds to the plan's cost on the course its gain is measured on (with the
+    /// cut risk: nothing after a cut, nothing at all when the cut comes before the wave starts).
+    stats::summary added_cost_draws;
+    double students_reached = 0.0;  ///< enrolled in the chosen schools
+    double students = 0.0;          ///< in the district: the group an "all" gain averages over
+    /// E[added cost] / students reached; and, for the "all" objective, cost per student of the district
+    /// for 0.1 SD, (E[added cost] / students) / (E[gain] / 0.1) (NaN without an expected gain or for
+    /// other objectives): ratios of means over every draw, cut or not.
+    double cost_per_student_reached = 0.0;
+    double cost_per_student_per_tenth_sd = 0.0;
 };
 
 /// The inputs a plan is evaluated with: those of its simulation, all outliving the call.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 #include "common/text_format.hpp"
@@ -71,6 +72,8 @@ std::string short_money_text(double amount) {
 
 }  // namespace
 
+std::string with_thousands_text(double amount) { return with_thousands(amount); }
+
 std::string money_text(double amount, const std::string& currency) {
     if (!std::isfinite(amount)) return "undefined";
     const double size = std::abs(amount);
@@ -137,6 +140,64 @@ std::string costs_text(const result_run& run, const std::string& headline, const
                            100.0 * row->prob_positive);
     }
     return out;
+}
+
+namespace {
+
+/// "30.2M [25.1M, 36.0M]", or "30.2M" from one draw (an interval of one value says nothing).
+std::string short_interval(const result_row& row, std::int64_t draws) {
+    if (draws <= 1) return short_money_text(row.mean);
+    return fmt::format("{} [{}, {}]", short_money_text(row.mean), short_money_text(row.p05),
+                       short_money_text(row.p95));
+}
+
+std::string costs_heading(const std::vector<costed_run>& runs, const cost_settings& costs) {
+    int first_year = 0;
+    for (const result_row& row : runs.front().run->rows) first_year = first_year == 0 ? row.year : std::min(first_year, row.year);
+    return fmt::format("Costs in {} at {} prices, present value in {} at {:g}% a year; expected with the cut risk "
+                       "[90%] (if sustained)",
+                       costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value);
+}
+
+}  // namespace
+
+std::string runs_costs_text(const std::vector<costed_run>& runs, const cost_settings& costs) {
+    if (runs.empty() || find_row(*runs.front().run, "all", "", "cost_total", with_cut_risk) == nullptr) return "";
+    std::string out = "\n" + costs_heading(runs, costs) + "\n";
+    for (const costed_run& r : runs) {
+        const result_row* total = find_row(*r.run, "all", "", "cost_total", with_cut_risk);
+        const result_row* total_sustained = find_row(*r.run, "all", "", "cost_total", sustained);
+        const result_row* per_student = find_row(*r.run, "all", "", "cost_per_student", with_cut_risk);
+        if (total == nullptr) continue;
+        const std::string name = r.variant.kind == variant_kind::assumption ? "if " + r.variant.name : r.variant.name;
+        out += "  " + padded(name, 22) + " total " + short_interval(*total, r.run->draws);
+        if (total_sustained) out += " (" + short_money_text(total_sustained->mean) + ")";
+        if (per_student) out += "; per student reached " + short_money_text(per_student->mean);
+        out += "\n";
+    }
+    return out;
+}
+
+std::string runs_costs_html(const std::vector<costed_run>& runs, const cost_settings& costs) {
+    if (runs.empty() || find_row(*runs.front().run, "all", "", "cost_total", with_cut_risk) == nullptr) return "";
+    std::string out = "<table>\n<caption>" + html::escape(costs_heading(runs, costs)) +
+                      "</caption>\n<thead><tr><th scope=\"col\">Plan or assumption</th><th scope=\"col\">What it "
+                      "is</th><th scope=\"col\">Total to the horizon</th><th scope=\"col\">If sustained</th><th "
+                      "scope=\"col\">Per student reached</th></tr></thead>\n<tbody>\n";
+    for (const costed_run& r : runs) {
+        const result_row* total = find_row(*r.run, "all", "", "cost_total", with_cut_risk);
+        const result_row* total_sustained = find_row(*r.run, "all", "", "cost_total", sustained);
+        const result_row* per_student = find_row(*r.run, "all", "", "cost_per_student", with_cut_risk);
+        if (total == nullptr) continue;
+        out += "<tr><td>" + html::escape(r.variant.name) + " (" + std::string(variant_kind_name(r.variant.kind)) +
+               ")</td><td>" + html::escape(r.variant.description) + "</td><td class=\"num\">" +
+               html::escape(short_interval(*total, r.run->draws)) + "</td><td class=\"num\">" +
+               html::escape(total_sustained ? short_money_text(total_sustained->mean) : std::string()) +
+               "</td><td class=\"num\">" +
+               html::escape(per_student ? money_text(per_student->mean, costs.currency) : std::string()) +
+               "</td></tr>\n";
+    }
+    return out + "</tbody></table>\n";
 }
 
 std::string costs_html_section(const result_run& run, const std::string& headline, const cost_settings& costs) {

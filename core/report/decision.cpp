@@ -54,8 +54,15 @@ std::vector<std::vector<double>> paired_draws(const std::vector<result_run>& run
 
 }  // namespace
 
+std::vector<variant_kind> run_kinds(const std::vector<result_run>& runs, const scenario& spec) {
+    std::vector<variant_kind> kinds;
+    for (const result_run& run : runs) kinds.push_back(spec.variant_of(run.variant).kind);
+    return kinds;
+}
+
 std::optional<group_decision> decide(const std::vector<result_run>& runs, const std::vector<labelled_run>* draws,
-                                     const std::string& outcome, const std::string& subgroup) {
+                                     const std::string& outcome, const std::string& subgroup,
+                                     std::span<const variant_kind> kinds) {
     group_decision decision;
     decision.outcome = outcome;
     decision.subgroup = subgroup;
@@ -72,6 +79,7 @@ std::optional<group_decision> decide(const std::vector<result_run>& runs, const 
         if (rows[r] == nullptr) continue;
         run_effect effect;
         effect.run = r;
+        effect.plan = kinds.empty() || kinds[r] == variant_kind::plan;
         if (!values.empty()) {
             effect.effect = stats::summarize(values[r]);
             effect.p_better = effect.effect.prob_positive;
@@ -88,6 +96,9 @@ std::optional<group_decision> decide(const std::vector<result_run>& runs, const 
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return decision.runs[a].effect.mean > decision.runs[b].effect.mean;
     });
+    // Only plans are ranked: an assumption is the base plan in another world, not a choice.
+    std::erase_if(order, [&](std::size_t i) { return !decision.runs[i].plan; });
+    if (order.empty()) return decision;
     decision.best = order.front();
     if (order.size() < 2) return decision;
     decision.runner_up = order[1];

@@ -8,9 +8,11 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "common/scenario_types.hpp"
 #include "engine/comparison.hpp"
 #include "scenario/results_reader.hpp"
 #include "stats/summary.hpp"
@@ -20,6 +22,7 @@ namespace pathways {
 /// One run's final-year effect against business as usual.
 struct run_effect {
     std::size_t run = 0;  ///< index into the runs
+    bool plan = true;     ///< a plan (ranked) or an assumption (an "if ..." row beside the base plan)
     stats::summary effect;
     double p_better = 0.0;         ///< share of draws where the effect is above 0
     std::optional<double> p_harm;  ///< share of draws where it is below 0; unknown from summaries
@@ -31,8 +34,12 @@ struct group_decision {
     std::string subgroup;
     bool suppressed = false;               ///< suppressed in some run: nothing below is filled in
     std::vector<run_effect> runs;          ///< every run with the row, in run order
-    std::size_t best = 0;                  ///< index into `runs`: the largest mean effect (the earlier run on a tie)
-    std::optional<std::size_t> runner_up;  ///< index into `runs`: the second largest mean; none with one run
+    /// Index into `runs`: the plan with the largest mean effect (the earlier run on a tie); the first
+    /// run when no run is a plan.
+    std::size_t best = 0;
+    /// Index into `runs`: the plan with the second largest mean; none with one plan. Assumptions are
+    /// never best or runner-up: they say how the world might be, not what the district can choose.
+    std::optional<std::size_t> runner_up;
     /// best − runner-up: paired per draw when the draws are known, else the difference of means only
     /// (interval and probability empty).
     double margin = 0.0;
@@ -43,9 +50,15 @@ struct group_decision {
 /// The decision for `outcome` and `subgroup` from the runs' final-year "effect" rows of the
 /// with-cut-risk course. `draws`, when given, holds each run's final-year per-draw rows, in the
 /// order of `runs` (execute with kept_draws::final_year); it is used only when every run has the row
-/// and the draw counts agree. nullopt when no run reports the row.
+/// and the draw counts agree. `kinds`, when not empty, says for each run whether it is a plan or an
+/// assumption (empty: every run is a plan). nullopt when no run reports the row.
 std::optional<group_decision> decide(const std::vector<result_run>& runs, const std::vector<labelled_run>* draws,
-                                     const std::string& outcome, const std::string& subgroup);
+                                     const std::string& outcome, const std::string& subgroup,
+                                     std::span<const variant_kind> kinds = {});
+
+/// The kind of each run of `runs`, by its variant's label in `spec` (the base scenario): what `decide`
+/// ranks.
+std::vector<variant_kind> run_kinds(const std::vector<result_run>& runs, const scenario& spec);
 
 /// How the report words a probability of being better: "very likely" (at least 0.95), "likely" (at
 /// least 0.75), "more likely than not" (above 0.55), "about a coin flip" (0.45 to 0.55), "unlikely" (below 0.45).

@@ -218,6 +218,7 @@ class report_writer {
 public:
     explicit report_writer(const report_inputs& inputs) : in_(inputs) {
         for (const result_run& run : in_.results.runs) indexes_.emplace_back(run);
+        kinds_ = run_kinds(in_.results.runs, in_.spec);
         min_n_ = in_.results.manifest.min_n;
         diagnostics ignored;  // the shipped references are checked by the tests; without them sources stay unlinked
         references_ = read_embedded_references(ignored).value_or(std::vector<reference>{});
@@ -231,8 +232,8 @@ public:
              << style_sheet() << "</head>\n<body>\n<main>\n";
         header();
         decision_section();
-        // What the plan costs, per 0.1 SD and per point of a gap closed, right after the decision it prices.
-        if (in_.district) out_ << costs_html_section(base, headline_id(), plan_costs(*in_.district, in_.spec));
+        // What the plans cost and what they buy, right after the decision it prices.
+        if (in_.district) costs_section(base);
         outcomes_section();
         gaps_section();
         scenario_section();
@@ -320,6 +321,50 @@ private:
 
     bool several_runs() const { return indexes_.size() > 1; }
 
+    /// "What it costs": every run's total and per student reached, the plans against what they cost
+    /// (when the runs' draws are at hand), each plan's ingredients, and the base run's figures per gap.
+    void costs_section(const result_run& base_run) {
+        const cost_settings costs = plan_costs(*in_.district, in_.spec);
+        std::vector<costed_run> runs;
+        for (std::size_t r = 0; r < indexes_.size(); ++r)
+            runs.push_back({&indexes_[r].run(), in_.spec.variant_of(indexes_[r].run().variant)});
+        const std::string totals = runs_costs_html(runs, costs);
+        if (totals.empty()) return;
+        out_ << "<h2 id=\"costs\">What it costs</h2>\n" << totals;
+        if (in_.costs != nullptr) {
+            out_ << cost_effectiveness_html(in_.costs->analysis, in_.costs->plans.variants, costs.currency,
+                                            node_label(in_.graph, headline_id()))
+                 << ingredients_html(in_.costs->ingredients);
+        } else {
+            out_ << "<p>Each plan\u2019s cost-effectiveness and ingredients need the runs themselves: "
+                    "<span class=\"mono\">pathways run --report</span> shows them, and "
+                    "<span class=\"mono\">pathways costs</span> prints the ingredients.</p>\n";
+        }
+        const std::string gaps = costs_html_section(base_run, headline_id(), costs);
+        if (!gaps.empty()) out_ << "<details><summary>The base plan\u2019s cost per effect, per group and gap</summary>\n"
+                                << gaps << "</details>\n";
+    }
+    bool is_plan(std::size_t run) const { return kinds_[run] == variant_kind::plan; }
+    std::size_t plan_count() const { return static_cast<std::size_t>(std::count(kinds_.begin(), kinds_.end(), variant_kind::plan)); }
+
+    /// The final-year total cost of `run` with the cut risk (all students), or null when it has none.
+    const result_row* cost_row(std::size_t run) const {
+        const result_row* found = nullptr;
+        for (const result_row& row : indexes_[run].run().rows) {
+            if (row.metric != "cost_total" || row.subgroup != "all" || row.course != "with_cut_risk") continue;
+            if (found == nullptr || row.year > found->year) found = &row;
+        }
+        return found;
+    }
+
+    std::string currency() const { return in_.district ? plan_costs(*in_.district, in_.spec).currency : ""; }
+
+    /// "USD 30.2 million" for a run's expected cost, or "not costed".
+    std::string cost_text(std::size_t run) const {
+        const result_row* row = cost_row(run);
+        return row == nullptr ? std::string("not costed") : money_text(row->mean, currency());
+    }
+
     /// A run as the decision names it: its variant, or "the plan" when there is only one.
     std::string run_label(std::size_t run) const {
         return several_runs() ? indexes_[run].run().variant : std::string("the plan");
@@ -352,7 +397,7 @@ private:
     }
 
     std::optional<group_decision> decision_for(const std::string& outcome, const std::string& group) const {
-        return decide(in_.results.runs, in_.draws, outcome, group);
+        return decide(in_.results.runs, in_.draws, outcome, group, kinds_);
     }
 
     static std::string percent(double share) { return number(100.0 * share, 0) + "%"; }
@@ -379,6 +424,7 @@ private:
             return;
         }
         lead_paragraph(by_group.front());
+        if (several_runs()) plans_table(by_group.front(), outcome);
         out_ << "<h3>For whom</h3>\n";
         decision_table(
             by_group, "Group", [](const group_decision& d) { return escape(subgroup_label(d.subgroup)); },
@@ -402,10 +448,10 @@ private:
         const std::size_t draws = static_cast<std::size_t>(base().run().draws);
         out_ << "<p><strong>";
         if (several_runs()) {
-            // When every variant does harm, the best of them is the least harmful, and the words say so.
-            out_ << escape(subgroup_label(d.subgroup)) << ": " << escape(run_label(best.run))
-                 << (best.effect.mean < 0.0 ? " does least harm" : " does best") << "</strong> on " << escape(outcome)
-                 << " by " << last << ", ";
+            // When every plan does harm, the best of them is the least harmful, and the words say so.
+            out_ << escape(subgroup_label(d.subgroup)) << ": of " << plan_count() << " plans, "
+                 << escape(run_label(best.run)) << (best.effect.mean < 0.0 ? " does least harm" : " does best")
+                 << "</strong> on " << escape(outcome) << " by " << last << ", ";
         } else {
             out_ << escape(subgroup_label(d.subgroup)) << ", " << escape(outcome) << " by " << last << ":</strong> ";
         }
@@ -429,9 +475,66 @@ private:
             }
             out_ << "</p>\n";
         }
+        if (cost_row(best.run) != nullptr) {
+            out_ << "<p>" << (several_runs() ? "It costs " : "The plan costs ") << escape(cost_text(best.run))
+                 << " to the horizon (expected, with the cut risk)";
+            if (d.runner_up)
+                out_ << "; " << escape(run_label(d.runs[*d.runner_up].run)) << " costs "
+                     << escape(cost_text(d.runs[*d.runner_up].run));
+            out_ << ". Every plan's cost and cost-effectiveness is in <a href=\"#costs\">What it costs</a>.</p>\n";
+        }
         out_ << "<p class=\"small\">For scale: in education research an effect of 0.05 SD is small and one of "
                 "0.20 SD is large. "
              << escape(cut_risk_sentence()) << "</p>\n</div>\n";
+    }
+
+    /// Every plan with what it is, its effect and its cost side by side; then each assumption as an "if ..."
+    /// row: the base plan in another world, which no plan can choose.
+    void plans_table(const group_decision& d, const std::string& outcome) {
+        const std::string effect_heading = node_label(in_.graph, outcome) + ", " + subgroup_label(d.subgroup) +
+                                           " (SD) [90% range]";
+        out_ << "<h3>The plans side by side</h3>\n"
+             << table_open({"Plan", "What it is", effect_heading, "Cost to the horizon (expected)"},
+                           "Plans the district can choose, best first, against business as usual in " +
+                               std::to_string(base().years().back()));
+        std::vector<std::size_t> order;
+        for (std::size_t r = 0; r < d.runs.size(); ++r) {
+            if (d.runs[r].plan) order.push_back(r);
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return d.runs[a].effect.mean > d.runs[b].effect.mean; });
+        for (const std::size_t r : order) {
+            const std::size_t run = d.runs[r].run;
+            const variant_info info = in_.spec.variant_of(indexes_[run].run().variant);
+            out_ << "<tr><td>" << (r == d.best ? "<strong>" + escape(info.name) + "</strong>" : escape(info.name))
+                 << "</td><td>" << escape(info.description) << "</td><td class=\"num\">"
+                 << sd_interval(d.runs[r].effect) << "</td><td class=\"num\">" << escape(cost_text(run))
+                 << "</td></tr>\n";
+        }
+        out_ << "</tbody></table>\n";
+        std::vector<std::size_t> assumptions;
+        for (std::size_t r = 0; r < d.runs.size(); ++r) {
+            if (!d.runs[r].plan) assumptions.push_back(r);
+        }
+        if (assumptions.empty()) return;
+        const auto base_plan = std::find_if(d.runs.begin(), d.runs.end(), [&](const run_effect& e) {
+            return indexes_[e.run].run().variant == "base";
+        });
+        out_ << table_open({"If", "The base plan in that world (SD) [90% range]", "Change from the base plan's expected effect (SD)",
+                            "Cost to the horizon (expected)"},
+                           "Assumptions: how the world might be, with the base plan (not choices, so not ranked)");
+        for (const std::size_t r : assumptions) {
+            const std::size_t run = d.runs[r].run;
+            const variant_info info = in_.spec.variant_of(indexes_[run].run().variant);
+            out_ << "<tr><td>" << escape(info.description.empty() ? info.name : info.description) << " ("
+                 << escape(info.name) << ")</td><td class=\"num\">" << sd_interval(d.runs[r].effect)
+                 << "</td><td class=\"num\">"
+                 << (base_plan == d.runs.end()
+                         ? std::string("n/a")
+                         : number(d.runs[r].effect.mean - base_plan->effect.mean, 3, true))
+                 << "</td><td class=\"num\">" << escape(cost_text(run)) << "</td></tr>\n";
+        }
+        out_ << "</tbody></table>\n";
     }
 
     /// One row per decision: the best run, its effect against business as usual and how sure, and its lead
@@ -440,7 +543,7 @@ private:
     void decision_table(const std::vector<group_decision>& decisions, const std::string& first_heading, Label label,
                         const std::string& caption) {
         std::vector<std::string> headings{first_heading};
-        if (several_runs()) headings.push_back("Best variant");
+        if (several_runs()) headings.push_back("Best plan");
         for (const char* h : {"Against business as usual (SD) [90% range]", "Better in", "Worse in"})
             headings.emplace_back(h);
         if (several_runs()) {
@@ -1194,6 +1297,7 @@ private:
     std::vector<reference> references_;
     std::vector<const reference*> cited_;  ///< in the order the report first cites them
     std::vector<run_index> indexes_;
+    std::vector<variant_kind> kinds_;  ///< per run: plan or assumption
     std::int64_t min_n_ = 16;
     std::ostringstream out_;
 };
@@ -1287,8 +1391,9 @@ std::string render_html_report(const report_inputs& inputs) {
 
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
                                                const district_profile& district, const model_graph& graph,
-                                               const model_handle& model, const std::vector<labelled_run>* draws) {
-    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}, draws});
+                                               const model_handle& model, const std::vector<labelled_run>* draws,
+                                               const report_costs* costs) {
+    return render_with_sensitivity({results, spec, &district, graph, &model, nullptr, {}, draws, costs});
 }
 
 std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
@@ -1302,7 +1407,7 @@ std::optional<std::string> html_report_for_results(const results_folder& results
     const auto graph = load_model_graph(spec->model_path, out);
     if (!district || !graph) return std::nullopt;
     const model_handle* model = plugins.find(results.runs.front().model);
-    return render_with_sensitivity({results, *spec, &*district, *graph, model, nullptr, {}, draws});
+    return render_with_sensitivity({results, *spec, &*district, *graph, model, nullptr, {}, draws, nullptr});
 }
 
 }  // namespace pathways

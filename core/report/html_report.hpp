@@ -17,6 +17,7 @@
 #include "engine/comparison.hpp"
 #include "graph/model_graph.hpp"
 #include "plugin/registry.hpp"
+#include "report/cost_effectiveness_report.hpp"
 #include "scenario/results_reader.hpp"
 
 namespace pathways {
@@ -48,6 +49,8 @@ struct report_inputs {
     /// Each run's final-year draws, in the order of `results.runs`, for comparisons paired draw by draw
     /// (common random numbers); without them the report compares summaries.
     const std::vector<labelled_run>* draws = nullptr;
+    /// Every run's ingredients and the plans against what they cost, when the runs are at hand.
+    const report_costs* costs = nullptr;
 };
 
 /// The whole report as one HTML document.
@@ -64,6 +67,7 @@ std::optional<std::string> html_report_for_results(const results_folder& results
 std::optional<std::string> html_report_for_run(const results_folder& results, const scenario& spec,
                                                const district_profile& district, const model_graph& graph,
                                                const model_handle& model,
-                                               const std::vector<labelled_run>* draws = nullptr);
+                                               const std::vector<labelled_run>* draws = nullptr,
+                                               const report_costs* costs = nullptr);
 
 }  // namespace pathways

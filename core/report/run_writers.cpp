@@ -28,6 +28,18 @@ results_folder results_of(const run_results& results, const run_manifest& manife
     return {folder, result_runs(results), manifest};
 }
 
+namespace {
+
+/// The model's headline outcome (the node with the role "headline"), as the report leads with it.
+std::string headline_outcome_id(const run_results& results) {
+    for (const model_node& node : results.runs.front().loaded->graph->definition().nodes) {
+        if (node.has_role("headline")) return node.id;
+    }
+    return "";
+}
+
+}  // namespace
+
 std::string html_report(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder) {
     const loaded_scenario& first = *results.runs.front().loaded;
     // Paired comparisons need every run's draws; a run that kept none leaves the report on summaries.
@@ -36,8 +48,9 @@ std::string html_report(const run_results& results, const run_manifest& manifest
         if (run.draws) draws.push_back(*run.draws);
     }
     const bool paired = draws.size() == results.runs.size();
+    const report_costs costs = costs_for_report(results, headline_outcome_id(results), first.spec.seed);
     return *html_report_for_run(results_of(results, manifest, folder), first.spec, first.district, *first.graph,
-                                *first.model, paired ? &draws : nullptr);
+                                *first.model, paired ? &draws : nullptr, &costs);
 }
 
 }  // namespace pathways

@@ -137,6 +137,8 @@ finished_run finish(prepared_run& run, projection_draws draws, const run_hooks& 
     finished_run done;
     done.name = run.name;
     done.result = summarize_draws(draws);
+    done.cost_draws = final_cost_draws(draws, *run.sim);
+    done.students_reached = plan_students_reached(*run.sim, run.loaded->schools);
     if (hooks.keep != kept_draws::none) {
         done.draws = kept(hooks, run, comparable_rows(draws));
         done.sustained_draws = kept(hooks, run, sustained_rows(draws));  // none without that course

@@ -58,6 +58,10 @@ struct finished_run {
     std::optional<labelled_run> sustained_draws;
     /// Every row's value in every draw (the rows of `result`, in its order), when the hooks ask for it.
     std::optional<projection_draws> every_draw;
+    /// Per draw, the final-year total cost with the cut risk (empty when the plan has no costs), and the
+    /// students in the schools the plan reaches: what a cost-effectiveness analysis pairs with the effects.
+    std::vector<double> cost_draws;
+    double students_reached = 0.0;
     double seconds = 0.0;
 };
 

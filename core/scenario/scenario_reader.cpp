@@ -179,8 +179,49 @@ void read_conditions(object_reader& implementation, implementation_plan& plan) {
     }
 }
 
-/// The `items` of a `costs` object: each a one-time and/or a per-year amount, per school or per
-/// student, with its source and evidence tag.
+/// An ingredient's basis: what one unit of it is counted per.
+std::optional<cost_basis> read_cost_basis(object_reader& entry) {
+    const std::string per = entry.optional_string("per").value_or("school");
+    for (const cost_basis basis : {cost_basis::school, cost_basis::student, cost_basis::teacher, cost_basis::district}) {
+        if (per == cost_basis_name(basis)) return basis;
+    }
+    entry.error_at("per", "unknown basis '" + per + "'; expected school, student, teacher or district" +
+                              did_you_mean(per, {"school", "student", "teacher", "district"}));
+    return std::nullopt;
+}
+
+/// What an ingredient's quantity follows (`scales_with`) and the change its amounts are for (`reference`).
+void read_cost_scaling(object_reader& entry, cost_item& item) {
+    const auto scales_with = entry.optional_string("scales_with");
+    const auto reference = entry.optional_number("reference", 1e-6, 1e6);
+    if (!scales_with) {
+        if (reference) entry.error_at("reference", "reference without scales_with; expected both or neither");
+        return;
+    }
+    const std::string& text = *scales_with;
+    if (text == "practice_change") item.scales_with = cost_scaling::practice_change;
+    else if (text == "foundation_change") item.scales_with = cost_scaling::foundation_change;
+    else if (text == "driver_change") item.scales_with = cost_scaling::driver_change;
+    else if (text.starts_with("condition:") && is_condition_name(text.substr(10))) {
+        item.scales_with = cost_scaling::condition_change;
+        item.condition = text.substr(10);
+    } else {
+        entry.error_at("scales_with", "unknown scaling '" + text +
+                                          "'; expected practice_change, foundation_change, driver_change or "
+                                          "condition:<name> (e.g. condition:central_office_alignment)");
+        return;
+    }
+    if (!reference) {
+        entry.error("cost item '" + item.name + "' scales with " + text +
+                    " but gives no reference; expected \"reference\": the change its amounts are for (e.g. 1.5 "
+                    "levels, or 0.4 of a condition)");
+        return;
+    }
+    item.reference = *reference;
+}
+
+/// The `items` of a `costs` object: each ingredient a one-time and/or a per-year amount (or quantity at a
+/// price), per school, student, teacher or the district, with what it follows, its source and evidence tag.
 std::vector<cost_item> read_cost_items(object_reader& costs) {
     std::vector<cost_item> items;
     auto entries = costs.child("items");
@@ -201,11 +242,19 @@ std::vector<cost_item> read_cost_items(object_reader& costs) {
         }
         item.one_time = one_time.value_or(0.0);
         item.per_year = per_year.value_or(0.0);
-        const std::string per = entry.optional_string("per").value_or("school");
-        if (per != "school" && per != "student") {
-            entry.error_at("per", "unknown basis '" + per + "'; expected school or student");
+        item.basis = read_cost_basis(entry).value_or(cost_basis::school);
+        if (const auto price = entry.optional_number("price", 0.0, 1e12)) {
+            item.price = *price;
+            item.one_time_quantity = item.one_time;
+            item.per_year_quantity = item.per_year;
+            item.one_time *= *price;
+            item.per_year *= *price;
+            item.quantity_unit = entry.required_string("unit").value_or("");
+        } else if (entry.has("unit")) {
+            entry.error_at("unit", "unit without price; expected a price per unit, or amounts without a unit");
+            entry.allow("unit");
         }
-        item.per_student = per == "student";
+        read_cost_scaling(entry, item);
         item.uncertainty_factor = entry.optional_number("uncertainty_factor", 1.0, 100.0).value_or(1.0);
         item.source = entry.required_string("source").value_or("");
         item.evidence = entry.required_string("evidence").value_or("");
@@ -370,8 +419,50 @@ void read_scenario_body(const json::document& doc, const std::filesystem::path& 
     root.allow("variants");
 }
 
+/// The longest one-line description of a variant: it stands beside the variant's name in tables.
+constexpr std::size_t max_variant_description = 200;
+
+/// A variant's "kind" and "description": what it stands for, not changes to the scenario.
+variant_info read_variant_label(const json::document& doc, const std::string& pointer, const std::string& name,
+                                diagnostics& out) {
+    variant_info info;
+    info.name = name;
+    const nlohmann::json& patch = doc.root["variants"][name];
+    if (const auto kind = patch.find("kind"); kind != patch.end()) {
+        const std::string text = kind->is_string() ? kind->get<std::string>() : std::string();
+        if (text == "plan" || text == "assumption") {
+            info.kind = text == "plan" ? variant_kind::plan : variant_kind::assumption;
+            info.labelled = true;
+        } else {
+            json::report_at(doc, out, pointer + "/kind",
+                            "variant kind " + (kind->is_string() ? "'" + text + "'" : json::json_type_name(*kind)) +
+                                " is not one; expected \"plan\" (something the district chooses) or \"assumption\" "
+                                "(how the world might be)" +
+                                (kind->is_string() ? did_you_mean(text, {"plan", "assumption"}) : std::string()));
+        }
+    }
+    if (const auto description = patch.find("description"); description != patch.end()) {
+        if (!description->is_string()) {
+            json::report_at(doc, out, pointer + "/description",
+                            "expected a string (one line saying what the variant stands for), got " +
+                                json::json_type_name(*description));
+        } else {
+            info.description = description->get<std::string>();
+            if (info.description.empty() || info.description.find('\n') != std::string::npos ||
+                info.description.size() > max_variant_description) {
+                json::report_at(doc, out, pointer + "/description",
+                                "description is empty, longer than " + std::to_string(max_variant_description) +
+                                    " characters or more than one line; expected one line saying what the variant "
+                                    "stands for");
+            }
+        }
+    }
+    return info;
+}
+
 /// Variant names, checked; the variants' contents are checked when they are merged.
-std::vector<std::string> read_variant_names(const json::document& doc, diagnostics& out) {
+std::vector<std::string> read_variant_names(const json::document& doc, diagnostics& out,
+                                            std::vector<variant_info>& labels) {
     std::vector<std::string> names;
     const auto it = doc.root.find("variants");
     if (it == doc.root.end()) return names;
@@ -393,6 +484,7 @@ std::vector<std::string> read_variant_names(const json::document& doc, diagnosti
                 doc, out, variants.pointer_of(name) + "/variants",
                 "a variant cannot hold variants (they would be ignored); expected changes to the base scenario");
         }
+        labels.push_back(read_variant_label(doc, variants.pointer_of(name), name, out));
         names.push_back(name);
     }
     return names;
@@ -433,6 +525,7 @@ struct scenario_file::contents {
     json::document base;           ///< the file without /variants
     diagnostics variant_problems;  ///< problems of /variants itself, reported with every read
     std::vector<std::string> variant_names;
+    std::vector<variant_info> variants;  ///< what each variant stands for, in the order of variant_names
 };
 
 std::optional<scenario_file> scenario_file::parse(const std::filesystem::path& path, diagnostics& out) {
@@ -451,7 +544,7 @@ std::optional<scenario_file> scenario_file::parse_text(std::string_view text, co
 scenario_file scenario_file::from_document(json::document doc, const std::filesystem::path& path) {
     auto parsed = std::make_shared<contents>();
     parsed->path = path;
-    parsed->variant_names = read_variant_names(doc, parsed->variant_problems);
+    parsed->variant_names = read_variant_names(doc, parsed->variant_problems, parsed->variants);
     parsed->base = without_variants(doc);
     parsed->doc = std::move(doc);
     return scenario_file(std::move(parsed));
@@ -466,6 +559,7 @@ std::optional<scenario> scenario_file::read(const std::string& variant, const sc
     scenario sc;
     sc.file = contents_->doc.file;
     sc.variant_names = contents_->variant_names;
+    sc.variants = contents_->variants;
     const auto edited = [&](json::document& target) {
         if (!edit) return true;
         diagnostics edit_problems;
@@ -499,7 +593,11 @@ json::document scenario_file::merge_variant(const std::string& variant) const {
     const json::document& doc = contents_->doc;
     json::document merged = contents_->base;
     const std::string prefix = "/variants/" + json::pointer_append("", variant).substr(1);
-    merged.root.merge_patch(doc.root.at("variants").at(variant));
+    // "kind" and "description" say what the variant stands for; they do not change the scenario.
+    nlohmann::json patch = doc.root.at("variants").at(variant);
+    patch.erase("kind");
+    patch.erase("description");
+    merged.root.merge_patch(patch);
     move_under(doc.value_locations, prefix, merged.value_locations);
     move_under(doc.key_locations, prefix, merged.key_locations);
     move_under(doc.underflowed, prefix, merged.underflowed);
@@ -536,6 +634,19 @@ std::optional<sourced_value> read_sourced(object_reader& parent, std::string_vie
     }
     if (!value || !source || !evidence) return std::nullopt;
     return sourced_value{*value, *source, *evidence};
+}
+
+/// The discount rate (present value in the plan's first year) and the students per teacher that
+/// items per teacher are counted by, each with its source.
+void read_cost_rates(object_reader& costs, cost_settings& out) {
+    if (auto rate = read_sourced(costs, "discount_rate", 0.0, 0.2, false)) out.discount_rate = *rate;
+    out.students_per_teacher = read_sourced(costs, "students_per_teacher", 1.0, 200.0, false);
+    const bool per_teacher = std::any_of(out.items.begin(), out.items.end(),
+                                         [](const cost_item& item) { return item.basis == cost_basis::teacher; });
+    if (per_teacher && !out.students_per_teacher && !costs.has("students_per_teacher")) {
+        costs.error("items per teacher need the district's students per teacher; expected \"students_per_teacher\": "
+                    "{\"value\": ..., \"source\": ..., \"evidence\": ...}");
+    }
 }
 
 void read_odds(object_reader& seed, std::string_view key, std::array<double, 7>& odds) {
@@ -831,6 +942,7 @@ void read_district_body(const json::document& doc, const std::filesystem::path& 
         district.costs.currency = costs->required_string("currency").value_or("");
         district.costs.price_year = static_cast<int>(costs->required_integer("price_year", 1900, 2200).value_or(0));
         district.costs.items = read_cost_items(*costs);
+        read_cost_rates(*costs, district.costs);
     }
 }
 

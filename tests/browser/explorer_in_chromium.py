@@ -212,7 +212,7 @@ COST_TOTAL = "document.getElementById('cost-total-value')"
 
 
 def check_costs_panel(evaluate, wait_for):
-    """The costs panel shows amounts, and with the draws the total's interval and the share of draws with a gain."""
+    """The costs panel shows amounts, and with the draws the total's interval and the cost per 0.1 SD over every draw."""
     wait_for(f"!{COSTS}.hidden && {COSTS}.dataset.state === 'bands'", "the costs panel with the Monte Carlo draws")
     shown = evaluate("[...document.querySelectorAll('#costs .cost-value, #costs .cost-band')]"
                      ".map((e) => e.id + ': ' + e.textContent).join(' | ')")
@@ -225,8 +225,8 @@ def check_costs_panel(evaluate, wait_for):
             fail(f"#{element} shows no number: {shown}")
     if "90% interval" not in evaluate("document.getElementById('cost-total-band').textContent"):
         fail(f"the total cost has no 90% interval once the draws are in: {shown}")
-    if "draws with a gain" not in evaluate("document.getElementById('cost-per-tenth-sd-band').textContent"):
-        fail(f"the cost per 0.1 SD does not say how many draws gain: {shown}")
+    if "every draw" not in evaluate("document.getElementById('cost-per-tenth-sd-band').textContent"):
+        fail(f"the cost per student for 0.1 SD does not say it counts every draw: {shown}")
 
 
 def check_costs_follow_schools(evaluate, wait_for):

@@ -457,9 +457,18 @@ function show_cost(id, row, band_text) {
   $(id + '-band').textContent = row && row.band ? band_text(row.band) : '';
 }
 
+/// Cost per student for 0.1 SD as cost-effectiveness studies compute it: the expected cost per student
+/// of the district over the expected effect for all students, over every draw, those with a program
+/// cut included (a ratio of means; never a mean of per-draw ratios over the draws with a gain).
+function cost_per_student_per_tenth(total, effect, use_bands) {
+  if (!total || !effect || total.suppressed || effect.suppressed || !(total.n_students > 0)) return null;
+  const cost = use_bands && total.band ? total.band.mean : total.mean;
+  const gain = use_bands && effect.band ? effect.band.mean : effect.mean;
+  return {mean: gain > 0 ? cost / total.n_students / (gain / 0.1) : null};
+}
+
 /// What the plan costs: the central run's figures, and once the draws are in, the 90% interval of the
-/// totals and, for the cost per 0.1 SD, its mean over the draws with a gain (a ratio is undefined
-/// in a draw without one) and how many draws gain.
+/// totals and the cost per student for 0.1 SD over every draw.
 function render_costs(outcome, course) {
   const total = final_cost_row('', course, 'cost_total');
   $('costs').hidden = !total;
@@ -469,10 +478,11 @@ function render_costs(outcome, course) {
   const interval = (band) => `90% interval ${format_money(band.p05)} to ${format_money(band.p95)}`;
   show_cost('cost-total', total, interval);
   show_cost('cost-per-student', final_cost_row('', course, 'cost_per_student'), interval);
-  show_cost('cost-per-tenth-sd', final_cost_row(outcome, course, 'cost_per_tenth_sd'), (band) =>
-    band.prob_positive === 0 || band.mean === null
-      ? 'no gain in any draw'
-      : `mean ${format_money(band.mean)} over the ${Math.round(band.prob_positive * 100)}% of draws with a gain`);
+  const effect = final_cost_row(outcome, course, 'effect');
+  const per_tenth = cost_per_student_per_tenth(total, effect, !!state.bands);
+  if (per_tenth && state.bands) per_tenth.band = {mean: per_tenth.mean};
+  show_cost('cost-per-tenth-sd', per_tenth, () =>
+    `expected cost per student over expected effect, every draw of ${state.bands.runs[0].draws} (cut risk included)`);
 }
 
 function show_failure(error) {

@@ -3,12 +3,16 @@
 // a gain, and plan-next on a district whose best schools are known by construction.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "../support/engine_fixture.hpp"
+#include "engine/scenario_loader.hpp"
+#include "plugin/registry.hpp"
 #include "engine/costs.hpp"
 #include "engine/plan_next.hpp"
 #include "engine/projection.hpp"
@@ -26,9 +30,17 @@ cost_item item(std::string name, double one_time, double per_year, bool per_stud
     c.name = std::move(name);
     c.one_time = one_time;
     c.per_year = per_year;
-    c.per_student = per_student;
+    c.basis = per_student ? cost_basis::student : cost_basis::school;
     c.source = "test";
     c.evidence = "A";
+    return c;
+}
+
+cost_settings costs_of(std::string currency, int price_year, std::vector<cost_item> items) {
+    cost_settings c;
+    c.currency = std::move(currency);
+    c.price_year = price_year;
+    c.items = std::move(items);
     return c;
 }
 
@@ -48,28 +60,78 @@ const std::vector<cost_item> items{item("coaching", 0, 100, false), item("device
 const std::vector<school> schools{school_of("a", 20), school_of("b", 30), school_of("c", 50)};
 const std::vector<std::optional<int>> first_years{0, 1, std::nullopt};
 
+/// A plan that moves nothing beyond its schools (every scaling 0): items that follow nothing cost in full.
+plan_intensity flat_intensity(std::size_t schools_count) {
+    return {std::vector<double>(schools_count, 0.0), std::vector<double>(schools_count, 0.0),
+            std::vector<double>(schools_count, 0.0), {}};
+}
+
+cost_schedule two_years(const cost_settings& costs) {
+    return schedule_costs(costs, schools, first_years, flat_intensity(schools.size()), 2);
+}
+
 }  // namespace
 
 TEST_CASE("costs by hand: three schools, two years, one-time and recurring, per school and per student", "[costs]") {
-    CHECK(school_cost_in_year(items, schools[0], 0, 0) == 320.0);
-    CHECK(school_cost_in_year(items, schools[0], 0, 1) == 120.0);
-    CHECK(school_cost_in_year(items, schools[1], 1, 1) == 430.0);
-    CHECK(cumulative_costs(items, schools, first_years, 2020, 2, std::nullopt) == std::vector<double>{320.0, 870.0});
+    const cost_schedule schedule = two_years(costs_of("USD", 2018, items));
+    CHECK(cumulative_costs(schedule, 2020, std::nullopt) == std::vector<double>{320.0, 870.0});
+    CHECK(schedule.units == std::vector<double>{2.0, 50.0});  // schools a and b; their 50 students
     CHECK(students_reached(schools, first_years, 2020, std::nullopt) == 50.0);
+    // One more school of 40 students joining in year 1 of 2: 100 + 40·(10 + 1).
+    CHECK(added_school_cost(costs_of("USD", 2018, items), school_of("d", 40), 1, 2) == 540.0);
 }
 
 TEST_CASE("recurring costs stop at a program cut, and a school whose wave starts after it costs nothing", "[costs]") {
+    const cost_schedule schedule = two_years(costs_of("USD", 2018, items));
     // Cut in 2021 (year 1): nothing is spent that year; b never starts, so only a's 20 students are reached.
-    CHECK(cumulative_costs(items, schools, first_years, 2020, 2, 2021) == std::vector<double>{320.0, 320.0});
+    CHECK(cumulative_costs(schedule, 2020, 2021) == std::vector<double>{320.0, 320.0});
     CHECK(students_reached(schools, first_years, 2020, 2021) == 20.0);
     // Cut in 2020: the program never runs.
-    CHECK(cumulative_costs(items, schools, first_years, 2020, 2, 2020) == std::vector<double>{0.0, 0.0});
+    CHECK(cumulative_costs(schedule, 2020, 2020) == std::vector<double>{0.0, 0.0});
+}
+
+TEST_CASE("later years are discounted to the plan's first year at the district's rate", "[costs]") {
+    cost_settings costs = costs_of("USD", 2018, items);
+    costs.discount_rate.value = 0.10;
+    // Year 1's 550 is worth 550 / 1.1 = 500 in year 0.
+    const auto cumulative = cumulative_costs(two_years(costs), 2020, std::nullopt);
+    CHECK(cumulative[0] == 320.0);
+    CHECK(cumulative[1] == Approx(820.0).epsilon(1e-12));
+    CHECK(discount_factor(0.03, 2) == Approx(1.0 / (1.03 * 1.03)).epsilon(1e-15));
+}
+
+TEST_CASE("ingredients by hand: priced teacher days that follow the practices' climb, and district work that follows a "
+          "condition",
+          "[costs]") {
+    cost_item pd = item("pd_days", 0, 3 * 350.0, false);  // 3 teacher-days a year at 350
+    pd.basis = cost_basis::teacher;
+    pd.scales_with = cost_scaling::practice_change;
+    pd.reference = 1.0;
+    cost_item office = item("alignment_work", 0, 1000, false);
+    office.basis = cost_basis::district;
+    office.scales_with = cost_scaling::condition_change;
+    office.condition = "central_office_alignment";
+    office.reference = 0.4;
+    cost_settings costs = costs_of("USD", 2018, {pd, office});
+    costs.students_per_teacher = sourced_value{10.0, "test", "A"};
+    plan_intensity intensity = flat_intensity(1);
+    intensity.practice_change[0] = 1.5;  // the school's practices climb 1.5 levels on average
+    intensity.condition_change["central_office_alignment"] = 0.2;
+    const std::vector<school> one{school_of("a", 20)};
+    const cost_schedule schedule = schedule_costs(costs, one, {0}, intensity, 2);
+    // pd: 20 students / 10 = 2 teachers × 1.5 / 1.0 × 1050 = 3150 a year; office: 1000 × 0.2 / 0.4 = 500 a year.
+    CHECK(cumulative_costs(schedule, 2020, std::nullopt) == std::vector<double>{3650.0, 7300.0});
+    CHECK(schedule.units == std::vector<double>{2.0, 1.0});
+    CHECK(schedule.scaled_units == std::vector<double>{3.0, 0.5});
+    // A plan that raises nothing and moves no practice pays neither.
+    const cost_schedule idle = schedule_costs(costs, one, {0}, flat_intensity(1), 2);
+    CHECK(cumulative_costs(idle, 2020, std::nullopt) == std::vector<double>{0.0, 0.0});
 }
 
 TEST_CASE("cost factors scale each item, and certain items and central runs use 1", "[costs]") {
     const std::vector<double> factors{2.0, 0.5};
-    // a in year 0: coaching 2·100 + devices 0.5·20·11 = 310
-    CHECK(school_cost_in_year(items, schools[0], 0, 0, factors) == 310.0);
+    // year 0 (a only): coaching 2·100 + devices 0.5·20·11 = 310
+    CHECK(cumulative_costs(two_years(costs_of("USD", 2018, items)), 2020, std::nullopt, factors)[0] == 310.0);
     std::vector<cost_item> uncertain = items;
     uncertain[1].uncertainty_factor = 1.5;
     CHECK(cost_factors(uncertain, 7, 3, true) == std::vector<double>{1.0, 1.0});
@@ -88,7 +150,7 @@ TEST_CASE("cost factors scale each item, and certain items and central runs use 
 
 TEST_CASE("a plan's cost items replace the district's of the same name and add the others", "[costs]") {
     district_profile district;
-    district.costs = {"USD", 2018, {item("coaching", 0, 100, false), item("devices", 10, 1, true)}};
+    district.costs = costs_of("USD", 2018, {item("coaching", 0, 100, false), item("devices", 10, 1, true)});
     scenario spec;
     spec.plan.costs.items = {item("coaching", 0, 250, false), item("tutoring", 0, 5, true)};
     const cost_settings merged = plan_costs(district, spec);
@@ -106,11 +168,11 @@ TEST_CASE("plan costs in another currency or price year, or without one where th
     district.file = "district.json";
     scenario spec;
     spec.where.file = "plan.json";
-    spec.plan.costs = {"EUR", 2019, {item("coaching", 0, 100, false)}};
+    spec.plan.costs = costs_of("EUR", 2019, {item("coaching", 0, 100, false)});
     diagnostics found;
     check_plan_costs(spec, district, found);  // the district has no costs: the plan's own currency is enough
     CHECK_FALSE(found.has_errors());
-    district.costs = {"USD", 2018, {}};
+    district.costs = costs_of("USD", 2018, {});
     check_plan_costs(spec, district, found);
     REQUIRE(found.items().size() == 2);
     CHECK_THAT(found.items()[0].message, Contains("currency 'EUR' differs") && Contains("expected USD"));
@@ -143,12 +205,24 @@ TEST_CASE("the Denver profile's cost items are read with their sources and evide
     REQUIRE(district);
     CHECK(district->costs.currency == "USD");
     CHECK(district->costs.price_year == 2018);
-    REQUIRE(district->costs.items.size() == 4);
+    REQUIRE(district->costs.items.size() == 10);
     for (const cost_item& c : district->costs.items) {
         CHECK_FALSE(c.source.empty());
         CHECK_FALSE(c.evidence.empty());
         CHECK(c.one_time + c.per_year > 0.0);
     }
+    CHECK(district->costs.discount_rate.value == 0.03);
+    REQUIRE(district->costs.students_per_teacher);
+    CHECK(district->costs.students_per_teacher->value == 17.0);
+    // A priced ingredient: 5 launch days and 3 days a year at 350 a teacher-day.
+    const auto pd = std::find_if(district->costs.items.begin(), district->costs.items.end(),
+                                 [](const cost_item& c) { return c.name == "pd_days"; });
+    REQUIRE(pd != district->costs.items.end());
+    CHECK(pd->basis == cost_basis::teacher);
+    CHECK(pd->one_time == 5 * 350.0);
+    CHECK(pd->per_year == 3 * 350.0);
+    CHECK(pd->quantity_unit == "teacher-day");
+    CHECK(pd->scales_with == cost_scaling::practice_change);
 }
 
 namespace {
@@ -176,7 +250,7 @@ double final_value(const projection_draws& draws, const simulation& sim, metric 
 
 TEST_CASE("a run's cost rows: total, per student reached and per 0.1 SD of its own effect", "[costs]") {
     test::engine_fixture f;
-    f.district.costs = {"USD", 2018, {item("coaching", 0, 100, false)}};
+    f.district.costs = costs_of("USD", 2018, {item("coaching", 0, 100, false)});
     f.spec.report.min_n = 1;
     diagnostics found;
     const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, linear_model(f)}, found);
@@ -293,4 +367,51 @@ TEST_CASE("plan-next objectives are all, per-dollar or gap:<reference>-<focal>",
     CHECK(parse_objective("per-dollar", error)->what == plan_objective::kind::per_dollar);
     CHECK_FALSE(parse_objective("gap:race:white", error));
     CHECK_THAT(error, Contains("expected all, per-dollar or gap:<reference>-<focal>"));
+}
+
+namespace {
+
+/// The ingredients table of one variant of the Denver scale-up.
+plan_cost_table denver_costs(const std::string& variant) {
+    diagnostics found;
+    const plugin_registry plugins =
+        plugin_registry::discover(load_options{{PATHWAYS_PLUGIN_BUILD_DIR}, false, false, false}, found);
+    const auto loaded = load_scenario(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios/denver-scale-up.json",
+                                      variant, plugins, scenario_overrides{}, found);
+    REQUIRE(loaded);
+    plan_cost_table table = cost_table(*loaded->graph, loaded->district, loaded->schools, loaded->spec, found);
+    REQUIRE_FALSE(found.has_errors());
+    return table;
+}
+
+double ingredient(const plan_cost_table& table, const std::string& name) {
+    for (const ingredient_cost& row : table.ingredients) {
+        if (row.item.name == name) return row.present_value;
+    }
+    FAIL("no ingredient " << name);
+    return 0.0;
+}
+
+}  // namespace
+
+TEST_CASE("Denver: a more intense plan costs more, alignment work costs, and stopping at the pilot costs less",
+          "[costs]") {
+    const plan_cost_table base = denver_costs("base");
+    const plan_cost_table foundations = denver_costs("foundations_first");
+    const plan_cost_table aligned = denver_costs("aligned_district");
+    const plan_cost_table pilot = denver_costs("pilot_only");
+    // Foundations first climbs further on average (foundational practices 1.0 to 3.0, drivers 0.8 to 1.75)
+    // than the base plan (1.0 to 1.5, 0.8 to 2.0): more coaching and PD days, the rest the same.
+    CHECK(foundations.present_value > base.present_value);
+    CHECK(ingredient(foundations, "coaching") > ingredient(base, "coaching"));
+    CHECK(ingredient(foundations, "devices") == ingredient(base, "devices"));
+    // The base plan keeps the district's alignment; the aligned district pays for raising it.
+    CHECK(ingredient(base, "alignment_work") == 0.0);
+    CHECK(ingredient(aligned, "alignment_work") > 0.0);
+    CHECK(aligned.present_value > base.present_value);
+    CHECK(pilot.present_value < base.present_value);
+    CHECK(pilot.students_reached < base.students_reached);
+    double sum = 0.0;
+    for (const ingredient_cost& row : base.ingredients) sum += row.present_value;
+    CHECK(base.present_value == Approx(sum).epsilon(1e-12));
 }

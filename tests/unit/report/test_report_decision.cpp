@@ -201,7 +201,7 @@ TEST_CASE("the report leads with the decision and names the best variant") {
     REQUIRE(decision != std::string::npos);
     CHECK(decision < html.find("<h2 id=\"students\">"));
     CHECK(decision < html.find("<h2 id=\"scenario\">"));
-    CHECK(html.find("All students (district-wide): A does best</strong> on Achievement: Math by 2018") !=
+    CHECK(html.find("All students (district-wide): of 3 plans, A does best</strong> on Achievement: Math by 2018") !=
           std::string::npos);
     CHECK(html.find("+0.025 SD against business as usual") != std::string::npos);
     CHECK(html.find("better than business as usual in 75% of 4 simulated futures and worse in 0%") !=
@@ -223,6 +223,46 @@ TEST_CASE("the report leads with the decision and names the best variant") {
     CHECK(html.find("<td><strong>A</strong></td>") != std::string::npos);
     // The best variant's row is marked in its chart.
     CHECK(html.find("class=\"tick best\"") != std::string::npos);
+}
+
+TEST_CASE("only plans are ranked: an assumption with the largest effect is an 'if' row, never best") {
+    std::vector<result_run> runs;
+    std::vector<labelled_run> draws;
+    for (const hand_run& run : hand_runs) {
+        runs.push_back(result_of(run));
+        draws.push_back(draws_of(run));
+    }
+    const std::vector<variant_kind> kinds{variant_kind::plan, variant_kind::assumption, variant_kind::plan};
+    const auto d = decide(runs, &draws, math, "all", kinds);
+    REQUIRE(d);
+    REQUIRE(d->runs.size() == 3);
+    CHECK_FALSE(d->runs[1].plan);
+    CHECK(d->runs[d->best].run == 2);  // B, not the assumption A
+    REQUIRE(d->runner_up);
+    CHECK(d->runs[*d->runner_up].run == 0);  // base
+    CHECK(d->margin == Approx(0.015));  // B − base per draw: +0.01, +0.02, +0.01, +0.02
+
+    // In the Denver report, A stands in for patient_district, which the scenario labels an assumption.
+    diagnostics problems;
+    auto spec = read_scenario(std::string(PATHWAYS_SOURCE_ROOT) + "/scenarios/denver-scale-up.json", "base", problems);
+    REQUIRE(spec);
+    const auto district = read_district(spec->district_path, problems);
+    const auto graph = load_model_graph("", problems);
+    REQUIRE(district);
+    REQUIRE(graph);
+    results_folder results;
+    results.folder = "/nowhere";
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        if (r == 1) runs[r].variant = draws[r].name = "patient_district";
+        if (r == 2) runs[r].variant = draws[r].name = "pilot_only";
+        results.runs.push_back(runs[r]);
+    }
+    const std::string html = render_html_report({results, *spec, &*district, *graph, nullptr, nullptr, {}, &draws});
+    CHECK(html.find("of 2 plans, pilot_only does best</strong>") != std::string::npos);
+    CHECK(html.find("patient_district does best") == std::string::npos);
+    CHECK(html.find("<h3>The plans side by side</h3>") != std::string::npos);
+    CHECK(html.find("Stop at the 15 planning schools") != std::string::npos);  // the plan's description
+    CHECK(html.find("If the program is never cut") != std::string::npos);      // the assumption's "if" row
 }
 
 TEST_CASE("effect axes span at least the minimum around zero and widen for large effects") {

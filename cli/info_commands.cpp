@@ -20,6 +20,7 @@
 #include "scenario/model_reader.hpp"
 #include "scenario/observed_reader.hpp"
 #include "scenario/parameter_file.hpp"
+#include "scenario/ratings_reader.hpp"
 #include "scenario/references_reader.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "stats/distributions.hpp"
@@ -39,6 +40,18 @@ void validate_parameter_file(const std::string& file, const plugin_registry& reg
     }
     for (const parameter_value& value : parameters->parameters)
         check_parameter(*model, value.name, value.value, value.where, found);
+}
+
+/// A ratings or goals CSV is checked against its district by the scenario or monitor that names it; on its
+/// own, against the embedded model's rubric, any school and with or without raters.
+void validate_ratings_alone(const std::string& file, diagnostics& found) {
+    const auto graph = load_model_graph({}, found);
+    if (!graph) return;
+    ratings_context context;
+    context.model = &graph->definition();
+    context.schools_known = false;
+    context.rater_required = false;
+    read_ratings_csv(file, context, found);
 }
 
 }  // namespace
@@ -89,6 +102,7 @@ int validate_command(const validate_options& options, const plugin_options& plug
                 // An observed-data CSV is checked against its scenario by monitor and calibrate --observed;
                 // on its own, everything but its outcomes and years.
                 if (is_observed_csv(file)) read_observed_csv(file, observed_context{"", {}, 0, 0, false}, found);
+                else if (is_ratings_csv(file)) validate_ratings_alone(file, found);
                 else read_schools_csv(file, found);
                 break;
         }

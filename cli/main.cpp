@@ -16,12 +16,14 @@
 #include "costs_command.hpp"
 #include "value_of_information_command.hpp"
 #include "engine/worker_threads.hpp"
+#include "implementation_command.hpp"
 #include "observed_commands.hpp"
 #include "plan_next_command.hpp"
 #include "plugin/plugin_error.hpp"
 #include "population_command.hpp"
 #include "rank_output.hpp"
 #include "report_command.hpp"
+#include "rubric_command.hpp"
 #include "run/ranks.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "sensitivity_command.hpp"
@@ -124,6 +126,9 @@ void add_examples(CLI::App& app) {
         {"plugins", "pathways plugins\n  pathways plugins --plugin-dir my-models/build"},
         {"describe", "pathways describe lagged"},
         {"sources", "pathways sources\n  pathways sources pane2017"},
+        {"rubric",
+         "pathways rubric\n  pathways rubric learner_paths.goal_setting_progress_monitoring\n  pathways rubric "
+         "culture"},
         {"run",
          "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
          "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
@@ -145,7 +150,9 @@ void add_examples(CLI::App& app) {
          "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
         {"monitor",
          "pathways monitor scenarios/denver-scale-up.json "
-         "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv"},
+         "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv\n"
+         "  pathways monitor scenarios/denver-pilot-2015.json "
+         "--implementation scenarios/observed/denver-pilot-ratings-2015-2019-synthetic.csv"},
         {"compare",
          "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
          "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
@@ -210,6 +217,15 @@ int run_pathways(int argc, char** argv) {
         app.add_subcommand("sources", "List the studies the defaults cite, or print one's full citation");
     sources_cmd->add_option("id", sources.id, "Reference id, e.g. pane2017 (default: list every reference)");
     sources_cmd->add_option("--format", sources.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+    // rubric (issue 27): the Driver Model's stage descriptors, to rate a school against
+    rubric_options rubric;
+    auto* rubric_cmd =
+        app.add_subcommand("rubric", "Print the stage descriptors practices and drivers are rated against");
+    rubric_cmd->add_option("node", rubric.node,
+                           "A practice or driver (id or label) or a primary driver (default: all)");
+    rubric_cmd->add_option("--model", rubric.model_file, "Model file (default: the embedded DPS model)");
+    rubric_cmd->add_option("--format", rubric.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
     run_options run;
     auto* run_cmd = app.add_subcommand("run", "Project a scenario against business as usual");
@@ -313,6 +329,9 @@ int run_pathways(int argc, char** argv) {
     calibrate_cmd->add_option("--observed", calibrate_observed.observed_file,
                               "Observed outcomes (CSV): update the priors of every uncertain input from them instead "
                               "of solving for an anchor");
+    calibrate_cmd->add_option("--ratings", calibrate_observed.ratings_file,
+                              "With --observed: schools' ratings on the practices and drivers (CSV), whose "
+                              "likelihood under each draw's ramp also weighs the draws");
     calibrate_cmd->add_option("--discrepancy-sd", discrepancy_sd,
                               "With --observed: model discrepancy SD added to every cell's standard error (default 0)");
     calibrate_cmd->add_option("--variant", calibrate_observed.variant,
@@ -325,7 +344,10 @@ int run_pathways(int argc, char** argv) {
     auto* monitor_cmd =
         app.add_subcommand("monitor", "Compare a scenario's projection with observed outcomes, cell by cell");
     monitor_cmd->add_option("scenario", monitor.scenario_file, "Scenario file (JSON, format v1)")->required();
-    monitor_cmd->add_option("--observed", monitor.observed_file, "Observed outcomes (CSV)")->required();
+    monitor_cmd->add_option("--observed", monitor.observed_file, "Observed outcomes (CSV)");
+    std::string monitor_ratings;
+    monitor_cmd->add_option("--implementation", monitor_ratings,
+                            "Schools' ratings on the practices and drivers (CSV): each against the plan's ramp");
     monitor_cmd->add_option("--variant", monitor.variant, "Variant to compare (default: base)");
     monitor_cmd->add_option("--model", monitor.model, "Effect model to use instead of the scenario's");
     add_parameter_options(*monitor_cmd, monitor.parameters);
@@ -465,6 +487,7 @@ int run_pathways(int argc, char** argv) {
         if (*plugins_cmd) return unless_interrupted(plugins_command(plugins));
         if (*describe_cmd) return unless_interrupted(describe_command(describe_model, plugins));
         if (*sources_cmd) return unless_interrupted(sources_command(sources));
+        if (*rubric_cmd) return unless_interrupted(rubric_command(rubric));
         if (*run_cmd) return run_command(run, plugins);
         if (*plan_next_cmd) {
             plan_next.command_line.assign(argv, argv + argc);
@@ -489,6 +512,12 @@ int run_pathways(int argc, char** argv) {
             compare_models.command_line.assign(argv, argv + argc);
             return compare_models_command(compare_models, plugins);
         }
+        if (*calibrate_cmd && calibrate_observed.observed_file.empty() && !calibrate_observed.ratings_file.empty()) {
+            pathways::diagnostics found;
+            found.error("<command line>", 0, 0, "",
+                        "--ratings without --observed; expected the observed outcomes the ratings go beside");
+            throw pathways::input_error(found);
+        }
         if (*calibrate_cmd && !calibrate_observed.observed_file.empty()) {
             if (!calibrate.anchor.empty()) {
                 pathways::diagnostics found;
@@ -508,7 +537,17 @@ int run_pathways(int argc, char** argv) {
         if (*calibrate_cmd) return unless_interrupted(calibrate_command(calibrate, plugins));
         if (*monitor_cmd) {
             monitor.threads = worker_threads(monitor.threads);
-            return monitor_command(monitor, plugins);
+            if (monitor_ratings.empty() && monitor.observed_file.empty()) {
+                pathways::diagnostics found;
+                found.error("<command line>", 0, 0, "",
+                            "nothing to monitor; expected --observed (outcomes), --implementation (ratings) or both");
+                throw pathways::input_error(found);
+            }
+            if (monitor_ratings.empty() || !monitor.observed_file.empty()) {
+                const int code = monitor_command(monitor, plugins);
+                if (code != exit_ok || monitor_ratings.empty()) return code;
+            }
+            return monitor_implementation_command(monitor, monitor_ratings, plugins);
         }
         if (*anchors_cmd) return unless_interrupted(anchors_command(anchors, plugins));
         if (*report_cmd) return report_command(report, plugins);

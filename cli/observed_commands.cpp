@@ -12,6 +12,7 @@
 #include "common/text_format.hpp"
 #include "common/version.hpp"
 #include "engine/scenario_loader.hpp"
+#include "implementation_command.hpp"
 #include "report/monitor_report.hpp"
 #include "report/output_files.hpp"
 #include "run/observed_fit.hpp"
@@ -322,7 +323,8 @@ int calibrate_observed_command(const observed_options& options, double discrepan
     const loaded_scenario& loaded = *observed.run().loaded;
     const std::filesystem::path out = calibration_path(options, loaded.model->name);
 
-    const importance_weights weights = weigh_draws(observed.matches, discrepancy_sd);
+    importance_weights weights = weigh_draws(observed.matches, discrepancy_sd);
+    if (!options.ratings_file.empty()) weigh_by_ratings(weights, observed.run(), options.ratings_file);
     const std::vector<input_posterior> posterior =
         posterior_of_inputs(*observed.run().sim, loaded.spec.seed, weights.weights);
     std::cout << "Calibrating " << run_description(observed, options) << "\nagainst " << options.observed_file << " ("
@@ -343,8 +345,8 @@ int calibrate_observed_command(const observed_options& options, double discrepan
                      "help, the observed data disagree with every draw: check the data, or allow for model "
                      "discrepancy (--discrepancy-sd)\n";
     }
-    const parameter_file file =
-        calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size);
+    parameter_file file = calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size);
+    if (!options.ratings_file.empty()) file.provenance.method += ratings_method(options.ratings_file);
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";

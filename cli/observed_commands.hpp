@@ -13,6 +13,7 @@ namespace pathways::cli {
 struct observed_options {
     std::string scenario_file;
     std::string observed_file;
+    std::string ratings_file;  ///< calibrate: schools' ratings beside the outcomes (empty: none)
     std::string variant = "base";
     std::optional<std::string> model;  ///< instead of the scenario's effect model
     parameter_options parameters;      ///< --set and --set-file

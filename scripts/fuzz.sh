@@ -13,7 +13,7 @@ fi
 seconds=${FUZZ_SECONDS:-60}
 dir=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=(fuzz_json_reader fuzz_model_reader fuzz_district_reader)
+targets=(fuzz_json_reader fuzz_model_reader fuzz_district_reader fuzz_ratings_reader)
 cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
 
 seed_corpus() {

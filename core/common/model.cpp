@@ -55,4 +55,38 @@ std::optional<derived_metric> derived_metric_from_string(std::string_view text) 
     return std::nullopt;
 }
 
+std::vector<const rubric_stage*> rubric_continuum::columns() const {
+    std::vector<const rubric_stage*> out;
+    for (const rubric_stage& stage : stages) {
+        if (stage.column) out.push_back(&stage);
+    }
+    return out;
+}
+
+const rubric_continuum* rubric_definition::continuum_of(node_kind kind) const {
+    const auto found =
+        std::find_if(continua.begin(), continua.end(), [&](const rubric_continuum& c) { return c.kind == kind; });
+    return found == continua.end() ? nullptr : &*found;
+}
+
+const rubric_descriptor* rubric_definition::descriptor_of(std::string_view node) const {
+    const auto found = std::find_if(descriptors.begin(), descriptors.end(),
+                                    [&](const rubric_descriptor& d) { return d.node == node; });
+    return found == descriptors.end() ? nullptr : &*found;
+}
+
+std::string normalized_stage_name(std::string_view text) {
+    std::string name;
+    for (const char c : text) {
+        const bool space = c == ' ' || c == '-' || c == '_' || c == '\t';
+        if (space) {
+            if (!name.empty() && name.back() != ' ') name += ' ';
+        } else {
+            name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+    }
+    if (!name.empty() && name.back() == ' ') name.pop_back();
+    return name;
+}
+
 }  // namespace pathways

@@ -119,6 +119,53 @@ struct average_effect_uncertainty {
     std::string evidence;  ///< S, S2, R or A
 };
 
+/// One stage of a rubric's continuum: a name a rating may use and the level on the tool's 0..3 scale
+/// that the name stands for.
+struct rubric_stage {
+    std::string name;    ///< lowercase words, e.g. "learner centered"
+    double level = 0.0;  ///< 0..3
+    /// Whether the stage is one of the rubric's descriptor columns (in order); a named point between
+    /// columns ("learner centered" between the two middle columns) is not.
+    bool column = true;
+};
+
+/// How the practices or drivers of one node kind are rated: the continuum's stages, and where the
+/// mapping of stages to levels comes from (the tool's own mapping carries evidence A).
+struct rubric_continuum {
+    node_kind kind = node_kind::secondary_driver;
+    std::vector<rubric_stage> stages;
+    std::string source;
+    std::string evidence;
+    source_location where;
+
+    /// The stages that are descriptor columns, in order.
+    [[nodiscard]] std::vector<const rubric_stage*> columns() const;
+};
+
+/// A practice's or driver's descriptor text for each column of its continuum, quoted from the
+/// rubric's source. An empty text is a descriptor the source as carried does not give (see `note`).
+struct rubric_descriptor {
+    std::string node;
+    std::vector<std::string> stages;
+    std::string note;  ///< what is missing or cut short, where anything is
+    source_location where;
+};
+
+/// The rubric a model's practices and drivers are rated against (the Driver Model's stage descriptors).
+struct rubric_definition {
+    std::string source;  ///< the document the descriptors quote
+    std::string evidence;
+    std::vector<rubric_continuum> continua;
+    std::vector<rubric_descriptor> descriptors;  ///< in file order
+
+    [[nodiscard]] const rubric_continuum* continuum_of(node_kind kind) const;
+    [[nodiscard]] const rubric_descriptor* descriptor_of(std::string_view node) const;
+};
+
+/// A stage name as ratings and the rubric compare it: lowercase, with '-', '_' and runs of spaces as one
+/// space ("Learner-Centered" and "learner_centered" are "learner centered").
+std::string normalized_stage_name(std::string_view text);
+
 struct model_definition {
     std::string id;
     std::string name;
@@ -130,6 +177,8 @@ struct model_definition {
     /// One or two plain sentences on what kind of evidence the model's numbers rest on, shown wherever
     /// its results are read.
     std::string evidence_summary;
+    /// The stage descriptors practices and drivers are rated against; absent when the model has none.
+    std::optional<rubric_definition> rubric;
     std::string file;  ///< where it was read from ("<embedded>" for the shipped copy)
 };
 

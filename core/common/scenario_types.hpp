@@ -163,6 +163,11 @@ struct wave {
     school_selector schools;
     std::vector<level_rule> targets;
     source_location where;
+    /// A goals file (the ratings file's shape): each school's own targets, which win over `targets` for
+    /// the practices and drivers it names. Empty: none.
+    std::filesystem::path goals;
+    /// The goals read from it: school id -> one rule per node id (the school's latest goal for it).
+    std::map<std::string, std::vector<level_rule>> school_targets{};
 };
 
 /// The soonest a drawn ramp reaches half way (years): draws below it are held there.
@@ -213,6 +218,9 @@ struct implementation_plan {
     /// parameter file's `effect:average`; unset: normal with mean 1 and the model's `average_effect` SD.
     std::optional<prior> average_effect_prior{};
     std::vector<wave> waves;
+    /// A ratings file: each school starts at its latest rating up to the scenario's first year, on every
+    /// practice and driver it was rated on. Empty: none.
+    std::filesystem::path ratings;
     /// Cost items of this plan: each replaces the district's item of the same name or adds one. Its
     /// currency and price year, when given, must be the district's (needed when the district has none).
     cost_settings costs;

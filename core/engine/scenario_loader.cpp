@@ -12,6 +12,7 @@
 #include "common/text_safety.hpp"
 #include "engine/costs.hpp"
 #include "engine/schedule.hpp"
+#include "engine/school_ratings.hpp"
 #include "plugin/parameter_check.hpp"
 #include "population/national_synthesis.hpp"
 #include "population/schools_csv.hpp"
@@ -461,6 +462,7 @@ const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& bas
     diagnostics found;
     const model_handle* model = resolve_model(spec, plugins, scenario_overrides{}, found);
     for (const wave& w : spec.plan.waves) check_levels(w.targets, *base.graph, spec.where, found);
+    apply_wave_goals(spec, base.schools, base.district, *base.graph, found);
     check_plan_conditions(spec, *base.graph, found);
     check_report(spec, *base.graph, found);
     check_plan_costs(spec, base.district, found);
@@ -507,6 +509,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
         check_plan_conditions(spec, *loaded.graph, found);
         check_report(spec, *loaded.graph, found);
         if (district) check_district_nodes(*district, *loaded.graph, found);
+        if (district) apply_ratings_and_goals(spec, loaded.schools, *district, *loaded.graph, found);
     }
     if (found.has_errors() || !district || !loaded.graph) {
         out.append(found);

@@ -185,12 +185,17 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
             } else {
                 start = resolve_level(school_rules[s], node).value_or(0.0);
                 if (node.kind == node_kind::secondary_driver && schools[s].start_level) start = *schools[s].start_level;
+                if (const auto rated = resolve_level(schools[s].rated_levels, node)) start = *rated;
             }
             double target = start;
             if (wave_of_school_[s] >= 0 && is_level_node(node.kind)) {
-                const auto& targets = plan.waves[static_cast<std::size_t>(wave_of_school_[s])].targets;
+                const wave& wv = plan.waves[static_cast<std::size_t>(wave_of_school_[s])];
+                auto planned = resolve_level(wv.targets, node);
+                if (const auto goals = wv.school_targets.find(schools[s].id); goals != wv.school_targets.end()) {
+                    if (const auto goal = resolve_level(goals->second, node)) planned = goal;
+                }
                 // A plan raises practice: a school already past the wave's target keeps its level.
-                target = std::max(start, resolve_level(targets, node).value_or(start));
+                target = std::max(start, planned.value_or(start));
             }
             // + 0.0 turns a -0 into +0, so that a level that has not moved (start + 0·progress) is its start to the bit.
             start_levels_[s * driven + k] = start + 0.0;

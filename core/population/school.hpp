@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/model.hpp"
+#include "common/scenario_types.hpp"
 #include "pathways/sdk/effect_model.hpp"
 
 namespace pathways {
@@ -43,6 +44,8 @@ struct school {
     std::optional<double> academic_optimism;      ///< z-score; empty means the profile default
     std::optional<double> value_feasibility_gap;  ///< SD units; empty means the profile default
     source_location where;  ///< file and line the school was read from (column and pointer unused)
+    /// Starting levels from a ratings file, one rule per rated node id; they win over `start_level`.
+    std::vector<level_rule> rated_levels{};
 };
 
 }  // namespace pathways

@@ -67,6 +67,10 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
     // Synthesized schools are a function of the district profile (and its seed), which is hashed above.
     if (!loaded.district.synthesized_schools)
         manifest.inputs.push_back(file_input("schools_csv", loaded.district.schools_csv));
+    if (!spec.plan.ratings.empty()) manifest.inputs.push_back(file_input("ratings", spec.plan.ratings));
+    for (const wave& w : spec.plan.waves) {
+        if (!w.goals.empty()) manifest.inputs.push_back(file_input("goals", w.goals));
+    }
     manifest.inputs.push_back(spec.model_path.empty() ? manifest_input{"model", embedded_model, ""}
                                                       : file_input("model", spec.model_path));
     manifest.inputs.push_back(file_input("plugin", loaded.model->file));

@@ -15,6 +15,7 @@
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/prior_reader.hpp"
+#include "scenario/rubric_reader.hpp"
 
 namespace pathways {
 namespace {
@@ -368,12 +369,15 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
         if (auto average = reader.optional_child("average_effect"); average && average->valid()) {
             model.average_effect = read_average_effect(*average);
         }
+        if (auto rubric = reader.optional_child("rubric"); rubric && rubric->valid())
+            model.rubric = read_rubric(*rubric);
         if (reader.has("nodes") && doc.root["nodes"].is_array() && doc.root["nodes"].empty()) {
             reader.error_at("nodes", "the model has no nodes; expected at least a practice and an outcome");
         }
     }
     check_derived_nodes(model, out);
     report_duplicate_edges(model, out);
+    check_rubric(model, out);
     if (has_new_errors(out, before) || doc.has_errors) return std::nullopt;
     return model;
 }

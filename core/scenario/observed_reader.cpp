@@ -10,6 +10,7 @@
 #include "common/csv.hpp"
 #include "common/subgroup.hpp"
 #include "common/text_format.hpp"
+#include "scenario/csv_text.hpp"
 #include "scenario/json_reader.hpp"
 
 namespace pathways {
@@ -27,57 +28,10 @@ const std::vector<std::string>& column_names() {
     return names;
 }
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
-}
-
-/// The text with every comment line (first non-blank character `#`) emptied, so that the CSV parser
-/// drops it as a blank line and every other line keeps its number.
-std::string without_comments(std::string_view text) {
-    std::string kept;
-    kept.reserve(text.size());
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t end = text.find('\n', start);
-        const std::size_t stop = end == std::string_view::npos ? text.size() : end + 1;
-        const std::string_view line = text.substr(start, stop - start);
-        if (trim(line).starts_with('#')) kept += end == std::string_view::npos ? "" : "\n";
-        else kept += line;
-        start = stop;
-    }
-    return kept;
-}
-
-/// 1-based character column where each field of `line` starts (quotes respected), for messages that
-/// point at a field. A record that spans lines gets the columns of its first line.
-std::vector<std::size_t> field_columns(std::string_view line) {
-    std::vector<std::size_t> columns{1};
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size() && line[i] != '\n' && line[i] != '\r'; ++i) {
-        if (line[i] == '"') quoted = !quoted;
-        else if (line[i] == ',' && !quoted) columns.push_back(i + 2);
-    }
-    return columns;
-}
-
-/// The text of every line, 1-based (entry 0 is empty).
-std::vector<std::string_view> lines_of(std::string_view text) {
-    std::vector<std::string_view> lines{std::string_view{}};
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) {
-            lines.push_back(text.substr(start));
-            break;
-        }
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
+using csv_text::field_columns;
+using csv_text::lines_of;
+using csv_text::trim;
+using csv_text::without_comments;
 
 std::string quoted_list(const std::vector<std::string>& names) {
     std::string text;

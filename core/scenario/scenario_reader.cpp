@@ -129,7 +129,8 @@ school_selector read_selector(object_reader schools) {
     return selector;
 }
 
-void read_waves(object_reader& implementation, const scenario& sc, implementation_plan& plan) {
+void read_waves(object_reader& implementation, const scenario& sc, const std::filesystem::path& path,
+                implementation_plan& plan) {
     const auto waves = implementation.array("waves");
     if (!waves) return;
     if (waves->size() == 0) implementation.error_at("waves", "no waves; expected at least one wave of schools");
@@ -157,7 +158,9 @@ void read_waves(object_reader& implementation, const scenario& sc, implementatio
             }
         }
         w.schools = read_selector(item.child("schools"));
-        w.targets = read_levels(item, "targets", true);
+        if (const auto goals = resolve_path(item, "goals", path, false)) w.goals = *goals;
+        // A goals file may set every target itself; `targets` then fills in what it leaves out.
+        w.targets = read_levels(item, "targets", !item.has("goals"));
         plan.waves.push_back(std::move(w));
     }
 }
@@ -266,9 +269,10 @@ std::vector<cost_item> read_cost_items(object_reader& costs) {
     return items;
 }
 
-void read_implementation(object_reader implementation, scenario& sc) {
+void read_implementation(object_reader implementation, const std::filesystem::path& path, scenario& sc) {
     if (!implementation.valid()) return;
     implementation_plan& plan = sc.plan;
+    if (const auto ratings = resolve_path(implementation, "ratings", path, false)) plan.ratings = *ratings;
     read_conditions(implementation, plan);
     if (auto ramp = implementation.optional_child("ramp"); ramp && ramp->valid()) {
         plan.ramp.instant = ramp->optional_bool("instant").value_or(false);
@@ -292,7 +296,7 @@ void read_implementation(object_reader implementation, scenario& sc) {
         plan.program_cut.gain_persistence =
             cut->optional_number("gain_persistence", 0.0, 1.0).value_or(plan.program_cut.gain_persistence);
     }
-    read_waves(implementation, sc, plan);
+    read_waves(implementation, sc, path, plan);
     if (auto costs = implementation.optional_child("costs"); costs && costs->valid()) {
         plan.costs.currency = costs->optional_string("currency").value_or("");
         plan.costs.price_year = static_cast<int>(costs->optional_integer("price_year", 1900, 2200).value_or(0));
@@ -413,7 +417,7 @@ void read_scenario_body(const json::document& doc, const std::filesystem::path& 
         sc.draws = uncertainty->optional_integer("draws", 0, max_draws).value_or(0);
         sc.seed = static_cast<std::uint64_t>(uncertainty->optional_integer("seed", 0, max_seed).value_or(0));
     }
-    read_implementation(root.child("implementation"), sc);
+    read_implementation(root.child("implementation"), path, sc);
     if (auto report = root.optional_child("report")) read_report(std::move(*report), sc);
     add_plan_reach_groups(sc.report.subgroups);
     root.allow("variants");

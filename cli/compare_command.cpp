@@ -22,9 +22,9 @@
 #include "engine/costs.hpp"
 #include "report/cost_effectiveness_report.hpp"
 #include "report/evidence_caveat.hpp"
-#include "report/run_writers.hpp"
 #include "report/output_files.hpp"
 #include "report/projection_writer.hpp"
+#include "report/run_writers.hpp"
 #include "run/manifest.hpp"
 #include "run/ranks.hpp"
 #include "run_options.hpp"
@@ -193,7 +193,8 @@ std::string gap_lines(const comparison& compared) {
     for (const gap_race& gap : compared.gaps) {
         out << "  " << gap.focal << " vs " << gap.reference << ", " << gap.outcome << ": ";
         // A run that narrows nothing closes nothing: the least widening is not a closing.
-        if (gap.closed_pct[gap.best] <= 0.0) out << "no run closes it; " << compared.runs[gap.best] << " widens it least";
+        if (gap.closed_pct[gap.best] <= 0.0)
+            out << "no run closes it; " << compared.runs[gap.best] << " widens it least";
         else out << compared.runs[gap.best];
         if (gap.best != 0)
             out << ", " << stats::interval_text(gap.best_versus_first, 2) << " pts vs " << compared.runs[0];

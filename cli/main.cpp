@@ -14,7 +14,6 @@
 #include "common/version.hpp"
 #include "compare_command.hpp"
 #include "costs_command.hpp"
-#include "value_of_information_command.hpp"
 #include "engine/worker_threads.hpp"
 #include "implementation_command.hpp"
 #include "observed_commands.hpp"
@@ -31,6 +30,7 @@
 #include "sources_command.hpp"
 #include "sweep_command.hpp"
 #include "thread_count.hpp"
+#include "value_of_information_command.hpp"
 
 namespace {
 
@@ -126,9 +126,7 @@ void add_examples(CLI::App& app) {
         {"plugins", "pathways plugins\n  pathways plugins --plugin-dir my-models/build"},
         {"describe", "pathways describe lagged"},
         {"sources", "pathways sources\n  pathways sources pane2017"},
-        {"rubric",
-         "pathways rubric\n  pathways rubric learner_paths.goal_setting_progress_monitoring\n  pathways rubric "
-         "culture"},
+        {"rubric", "pathways rubric\n  pathways rubric culture\n  pathways rubric --format json"},
         {"run",
          "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
          "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
@@ -157,7 +155,8 @@ void add_examples(CLI::App& app) {
          "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
          "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail"},
         {"compare-models", "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged"},
-        {"costs", "pathways costs scenarios/denver-scale-up.json\n  pathways costs scenarios/denver-scale-up.json --format csv"},
+        {"costs",
+         "pathways costs scenarios/denver-scale-up.json\n  pathways costs scenarios/denver-scale-up.json --format csv"},
         {"value-of-information",
          "pathways value-of-information scenarios/denver-scale-up.json --draws 400\n"
          "  pathways value-of-information scenarios/denver-scale-up.json --willingness-to-pay 50000"},
@@ -416,8 +415,9 @@ int run_pathways(int argc, char** argv) {
     population_cmd->add_flag("--cells", population.cells, "Print the population cells instead of the schools");
 
     costs_options costs;
-    auto* costs_cmd = app.add_subcommand(
-        "costs", "Show every plan's cost ingredients: quantities, prices, what they follow, present value");
+    auto* costs_cmd =
+        app.add_subcommand("costs",
+                           "Show every plan's cost ingredients: quantities, prices, what they follow, present value");
     costs_cmd->add_option("scenario", costs.scenario_file, "Scenario file (JSON, format v1)")->required();
     costs_cmd->add_option("--format", costs.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
     add_plugin_options(*costs_cmd, plugins);

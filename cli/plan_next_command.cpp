@@ -83,17 +83,18 @@ std::string plan_file(const plan_next_command_options& options, const loaded_sce
 /// Every candidate with what a district weighs beside the gain: size, level, who it serves, where it
 /// starts (its starting level when the schools CSV gives one) and its SPF rating.
 std::string candidates_csv(const plan_next_result& result, const std::vector<school>& schools) {
-    std::string out = "rank,school_id,school_name,level,enrollment,spf,start_level,frl_share,ell_share,sped_share,"
-                      "black_share,hispanic_share,white_share,gain,unit,cost,cost_per_student\n";
+    std::string out =
+        "rank,school_id,school_name,level,enrollment,spf,start_level,frl_share,ell_share,sped_share,"
+        "black_share,hispanic_share,white_share,gain,unit,cost,cost_per_student\n";
     const auto share = [](const school& s, sdk::race r) { return s.race_shares[static_cast<std::size_t>(r)]; };
     for (std::size_t i = 0; i < result.ranked.size(); ++i) {
         const candidate_score& c = result.ranked[i];
         const school& s = schools[c.school];
-        out += fmt::format("{},{},{},{},{},{},{},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.6g},{},{:.0f},{}\n", i + 1,
-                           csv_field(s.id), csv_field(s.name), to_string(s.level), s.enrollment, csv_field(s.spf),
-                           s.start_level ? fmt::format("{:.3g}", *s.start_level) : std::string(), s.frl_share,
-                           s.ell_share, s.sped_share, share(s, sdk::race::black), share(s, sdk::race::hispanic),
-                           share(s, sdk::race::white), c.gain, result.unit, c.cost,
+        out += fmt::format("{},{},{},{},{},{},{},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.4g},{:.6g},{},{:.0f},{}\n",
+                           i + 1, csv_field(s.id), csv_field(s.name), to_string(s.level), s.enrollment,
+                           csv_field(s.spf), s.start_level ? fmt::format("{:.3g}", *s.start_level) : std::string(),
+                           s.frl_share, s.ell_share, s.sped_share, share(s, sdk::race::black),
+                           share(s, sdk::race::hispanic), share(s, sdk::race::white), c.gain, result.unit, c.cost,
                            s.enrollment > 0 ? fmt::format("{:.0f}", c.cost / static_cast<double>(s.enrollment))
                                             : std::string());
     }

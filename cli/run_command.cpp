@@ -5,8 +5,8 @@
 
 #include "commands.hpp"
 #include "compare_command.hpp"
-#include "engine/costs.hpp"
 #include "engine/cost_effectiveness.hpp"
+#include "engine/costs.hpp"
 #include "report/cost_effectiveness_report.hpp"
 #include "report/cost_summary.hpp"
 #include "report/draw_writers.hpp"
@@ -24,15 +24,17 @@ namespace {
 std::set<std::string> parse_formats(const std::string& text) {
     std::set<std::string> formats;
     std::stringstream stream(text);
+    diagnostics found;
     for (std::string item; std::getline(stream, item, ',');) {
-        if (item != "csv" && item != "json") {
-            diagnostics found;
+        if (item != "csv" && item != "json")
             found.error("<command line>", 0, 0, "",
-                        "unknown output format '" + item + "'; expected csv, json or csv,json");
-            throw input_error(found);
-        }
+                        "--format: unknown output format '" + item + "'; expected csv, json or csv,json");
         formats.insert(item);
     }
+    // An empty list would write a manifest of nothing.
+    if (formats.empty())
+        found.error("<command line>", 0, 0, "", "--format: no output format; expected csv, json or csv,json");
+    if (found.has_errors()) throw input_error(found);
     return formats;
 }
 
@@ -67,7 +69,8 @@ analysed_plans analyse_plans(const run_results& results) {
     const finished_run& first = results.runs.front();
     analysed_plans out{plans_of(results, headline_outcome(*first.sim)), {}};
     if (!out.plans.plans.empty())
-        out.analysis = analyse_cost_effectiveness(out.plans.plans, first.loaded->spec.seed, default_willingness_to_pay());
+        out.analysis =
+            analyse_cost_effectiveness(out.plans.plans, first.loaded->spec.seed, default_willingness_to_pay());
     return out;
 }
 
@@ -87,9 +90,8 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
     if (formats.contains("csv") && !costs_of_run(results).items.empty()) {
         const analysed_plans analysed = analyse_plans(results);
         const std::string headline = headline_outcome(*results.runs.front().sim);
-        files.emplace_back("cost-effectiveness.csv",
-                           cost_effectiveness_csv(analysed.analysis, analysed.plans.variants,
-                                                  costs_of_run(results).currency, headline));
+        files.emplace_back("cost-effectiveness.csv", cost_effectiveness_csv(analysed.analysis, analysed.plans.variants,
+                                                                            costs_of_run(results).currency, headline));
         files.emplace_back("acceptability.csv", acceptability_csv(analysed.analysis, analysed.plans.variants));
     }
     for (const auto& [name, content] : files) add_output(manifest, name, content);
@@ -136,9 +138,7 @@ std::string costs_of(const run_results& results) {
 /// What the terminal shows by default: the summary and the files written, by name.
 void print_summary(const run_results& results, const std::filesystem::path& folder,
                    const std::vector<std::string>& written) {
-    std::cout << summary_of(results) << costs_of(results)
-              << "\nEvery subgroup, outcome and projection: --detail, or the files.\nWrote to " << folder.string()
-              << ":";
+    std::cout << summary_of(results) << costs_of(results) << "\nWrote to " << folder.string() << ":";
     for (const std::string& name : written) std::cout << ' ' << name;
     std::cout << '\n';
 }

@@ -102,7 +102,10 @@ std::string header(const run_summary_context& context, int year, std::size_t run
         out << "Cut risk: " << percent_text(context.cut.annual_probability) << " a year from "
             << context.cut.first_year_at_risk << ", " << percent_text(context.cut.by_horizon) << " by " << year
             << " (cut in " << context.cut.cut_draws << " of " << context.draws
-            << " draws)\n'if sustained' = never cut: mean [P(harm)]\n";
+            << " draws)\n'if sustained' = never cut: mean [P(harm)]; every group, outcome and year: --detail or the "
+               "files\n";
+    } else {
+        out << "Every group, outcome and year: --detail or the files\n";
     }
     return out.str();
 }
@@ -228,8 +231,8 @@ std::string gap_lines(const std::vector<summarized_run>& runs, const std::string
         any = true;
         out << "  " << padded(race.focal + " vs " + race.reference, 42);
         if (race.closed_pct[*best] <= 0.0) {
-            out << "no plan closes it; " << compared.runs[*best] << " widens it least ("
-                << signed_fixed(race.closed_pct[*best], 2) << "%)\n";
+            out << "none closes it; " << compared.runs[*best] << " widens least "
+                << signed_fixed(race.closed_pct[*best], 2) << "%\n";
             continue;
         }
         out << compared.runs[*best] << " " << signed_fixed(race.closed_pct[*best], 2) << "%";

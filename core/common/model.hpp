@@ -14,6 +14,12 @@
 
 namespace pathways {
 
+/// Limits on a model's size, checked by every reader and before a graph is built or anything is allocated
+/// for it. A theory of change has tens of nodes (the shipped DPS model has under 100); these leave a
+/// hundredfold room while bounding what a run allocates (values per node x cell x year).
+inline constexpr std::size_t max_model_nodes = 10'000;
+inline constexpr std::size_t max_model_edges = 100'000;
+
 using sdk::node_kind;
 using sdk::prior;
 using sdk::prior_kind;

@@ -124,8 +124,8 @@ struct cost_settings {
     std::string currency;  ///< empty: the profile gives no costs
     int price_year = 0;
     std::vector<cost_item> items;
-    sourced_value discount_rate;                       ///< 0: no discounting
-    std::optional<sourced_value> students_per_teacher;  ///< needed by items per teacher
+    sourced_value discount_rate{};                        ///< 0: no discounting
+    std::optional<sourced_value> students_per_teacher{};  ///< needed by items per teacher
 };
 
 struct district_profile {
@@ -165,7 +165,7 @@ struct wave {
     source_location where;
     /// A goals file (the ratings file's shape): each school's own targets, which win over `targets` for
     /// the practices and drivers it names. Empty: none.
-    std::filesystem::path goals;
+    std::filesystem::path goals{};
     /// The goals read from it: school id -> one rule per node id (the school's latest goal for it).
     std::map<std::string, std::vector<level_rule>> school_targets{};
 };

@@ -106,7 +106,8 @@ struct option {
 /// incremental ratios along the frontier rise; fills each frontier plan's comparison.
 void mark_frontier(std::vector<plan_cost_effectiveness>& plans) {
     std::vector<option> options{{business_as_usual, 0.0, 0.0}};
-    for (std::size_t p = 0; p < plans.size(); ++p) options.push_back({p, plans[p].cost_per_student, plans[p].effect.mean});
+    for (std::size_t p = 0; p < plans.size(); ++p)
+        options.push_back({p, plans[p].cost_per_student, plans[p].effect.mean});
     std::stable_sort(options.begin(), options.end(), [](const option& a, const option& b) {
         return a.cost < b.cost || (a.cost == b.cost && a.effect > b.effect);
     });
@@ -114,16 +115,17 @@ void mark_frontier(std::vector<plan_cost_effectiveness>& plans) {
     for (const option& o : options) {
         // Sorted by cost, an option is dominated when a cheaper (or equally cheap, listed earlier) one gains
         // at least as much.
-        const bool dominated = std::any_of(frontier.begin(), frontier.end(), [&](const option& kept) {
-            return kept.effect >= o.effect;
-        });
+        const bool dominated =
+            std::any_of(frontier.begin(), frontier.end(), [&](const option& kept) { return kept.effect >= o.effect; });
         if (dominated) {
             if (o.plan != business_as_usual) plans[o.plan].status = frontier_status::dominated;
             continue;
         }
         frontier.push_back(o);
     }
-    const auto ratio = [](const option& from, const option& to) { return (to.cost - from.cost) / (to.effect - from.effect); };
+    const auto ratio = [](const option& from, const option& to) {
+        return (to.cost - from.cost) / (to.effect - from.effect);
+    };
     for (bool removed = true; removed;) {
         removed = false;
         for (std::size_t i = 1; i + 1 < frontier.size(); ++i) {

@@ -59,9 +59,9 @@ inline constexpr std::size_t business_as_usual = std::numeric_limits<std::size_t
 
 struct plan_cost_effectiveness {
     std::string name;
-    stats::summary cost;    ///< total cost per draw
-    stats::summary effect;  ///< effect per draw
-    double cost_per_student = 0.0;          ///< E[cost] / students of the district
+    stats::summary cost;                      ///< total cost per draw
+    stats::summary effect;                    ///< effect per draw
+    double cost_per_student = 0.0;            ///< E[cost] / students of the district
     ratio_estimate cost_per_student_reached;  ///< E[cost] / students reached
     /// E[effect] / (E[cost] / students / 1,000): SD per $1,000 spent per student. The same ratio holds per
     /// student reached (the effect on them over the cost per one of them) when only they gain.

@@ -226,7 +226,8 @@ double basis_units(const cost_item& item, const school& s, const cost_settings& 
         case cost_basis::school: return 1.0;
         case cost_basis::student: return static_cast<double>(s.enrollment);
         case cost_basis::teacher:
-            return static_cast<double>(s.enrollment) / (costs.students_per_teacher ? costs.students_per_teacher->value : 1.0);
+            return static_cast<double>(s.enrollment) /
+                   (costs.students_per_teacher ? costs.students_per_teacher->value : 1.0);
         case cost_basis::district: break;
     }
     return 0.0;
@@ -235,8 +236,10 @@ double basis_units(const cost_item& item, const school& s, const cost_settings& 
 plan_intensity intensity_of(const implementation_schedule& schedule, const model_graph& graph,
                             const district_profile& district, const scenario& spec) {
     const std::size_t schools = schedule.school_count();
-    plan_intensity out{std::vector<double>(schools, 0.0), std::vector<double>(schools, 0.0),
-                       std::vector<double>(schools, 0.0), {}};
+    plan_intensity out{std::vector<double>(schools, 0.0),
+                       std::vector<double>(schools, 0.0),
+                       std::vector<double>(schools, 0.0),
+                       {}};
     const auto& nodes = graph.definition().nodes;
     const auto& driven = schedule.driven_nodes();
     for (std::size_t s = 0; s < schools; ++s) {
@@ -302,7 +305,8 @@ cost_schedule schedule_costs(const cost_settings& costs, const std::vector<schoo
             out.units[i] = 1.0;
             out.scaled_units[i] = scale;
             for (int y = *first_any; y < years; ++y)
-                spending[y] = (item.per_year + (y == *first_any ? item.one_time : 0.0)) * scale * discount_factor(rate, y);
+                spending[y] =
+                    (item.per_year + (y == *first_any ? item.one_time : 0.0)) * scale * discount_factor(rate, y);
             continue;
         }
         for (std::size_t s = 0; s < schools.size(); ++s) {
@@ -312,8 +316,8 @@ cost_schedule schedule_costs(const cost_settings& costs, const std::vector<schoo
             out.units[i] += units;
             out.scaled_units[i] += scaled;
             for (int y = *first_years[s]; y < years; ++y)
-                spending[y] += (item.per_year + (y == *first_years[s] ? item.one_time : 0.0)) * scaled *
-                               discount_factor(rate, y);
+                spending[y] +=
+                    (item.per_year + (y == *first_years[s] ? item.one_time : 0.0)) * scaled * discount_factor(rate, y);
         }
     }
     return out;
@@ -364,12 +368,13 @@ plan_cost_table cost_table(const model_graph& graph, const district_profile& dis
     const implementation_schedule schedule(graph, district, schools, spec, found);
     if (found.has_errors()) return table;
     const auto first_years = first_program_years(schedule);
-    const cost_schedule planned = schedule_costs(table.costs, schools, first_years,
-                                                 intensity_of(schedule, graph, district, spec), spec.years);
+    const cost_schedule planned =
+        schedule_costs(table.costs, schools, first_years, intensity_of(schedule, graph, district, spec), spec.years);
     for (std::size_t i = 0; i < planned.items; ++i) {
         ingredient_cost row{table.costs.items[i], planned.units[i], planned.scaled_units[i], 0.0};
         for (int y = 0; y < planned.years; ++y)
-            row.present_value += planned.spending[i * static_cast<std::size_t>(planned.years) + static_cast<std::size_t>(y)];
+            row.present_value +=
+                planned.spending[i * static_cast<std::size_t>(planned.years) + static_cast<std::size_t>(y)];
         table.present_value += row.present_value;
         table.ingredients.push_back(std::move(row));
     }
@@ -445,9 +450,9 @@ void append_cost_rows(projection_draws& draws, const cost_inputs& inputs) {
     if (costs.items.empty() || !all || draws.rows.empty()) return;
     const planned_rows planned = plan_cost_rows(draws, sim, *all);
     const std::vector<std::optional<int>> first_years = first_program_years(sim.schedule());
-    const cost_schedule schedule = schedule_costs(
-        costs, inputs.schools, first_years, intensity_of(sim.schedule(), sim.graph(), sim.district(), inputs.spec),
-        sim.years());
+    const cost_schedule schedule =
+        schedule_costs(costs, inputs.schools, first_years,
+                       intensity_of(sim.schedule(), sim.graph(), sim.district(), inputs.spec), sim.years());
     const std::size_t old_width = draws.rows.size();
     const std::size_t new_width = old_width + planned.rows.size();
     const bool central = inputs.options.draws <= 0;

@@ -69,8 +69,8 @@ double item_scale(const cost_item& item, const plan_intensity& intensity, std::s
 struct cost_schedule {
     std::size_t items = 0;
     int years = 0;
-    std::vector<double> spending;  ///< [item * years + year], present value
-    std::vector<double> units;     ///< [item]: basis units the plan reaches by the horizon (schools, students, ...)
+    std::vector<double> spending;      ///< [item * years + year], present value
+    std::vector<double> units;         ///< [item]: basis units the plan reaches by the horizon (schools, students, ...)
     std::vector<double> scaled_units;  ///< [item]: the same, each school's units times the item's scale
 };
 

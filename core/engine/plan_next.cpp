@@ -132,10 +132,10 @@ void describe_cost(plan_next_result& result, const evaluation& with, const evalu
     result.students = with.students;
     result.cost_per_student_reached =
         result.students_reached > 0.0 ? mean_added / result.students_reached : std::numeric_limits<double>::quiet_NaN();
-    result.cost_per_student_per_tenth_sd = objective.what == plan_objective::kind::all && mean_gain > 0.0 &&
-                                                   with.students > 0.0
-                                               ? (mean_added / with.students) / (mean_gain / 0.1)
-                                               : std::numeric_limits<double>::quiet_NaN();
+    result.cost_per_student_per_tenth_sd =
+        objective.what == plan_objective::kind::all && mean_gain > 0.0 && with.students > 0.0
+            ? (mean_added / with.students) / (mean_gain / 0.1)
+            : std::numeric_limits<double>::quiet_NaN();
 }
 
 /// The wave that adds `schools`: the year after the plan's last wave starts (at the latest the

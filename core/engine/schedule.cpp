@@ -207,8 +207,10 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
     community_involvement_ = mean_condition(graph, district, plan, "community", 0.5);
     fidelity_reference_ = plan.fidelity.reference_schools;
     ramp_instant_ = plan.ramp.instant;
-    protected_years_ =
-        plan.program_cut.protected_years.value_or(mean_condition(graph, district, plan, "program_runway", 3.0));
+    // A cut can come in the program's second year at the earliest: one before its first would be a plan
+    // that never starts (nothing spent, no one reached), a different question from the risk of a cut.
+    protected_years_ = std::max(1.0, plan.program_cut.protected_years.value_or(
+                                         mean_condition(graph, district, plan, "program_runway", 3.0)));
     const auto& edges = graph.definition().edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
         if (edges[e].role != edge_role::moderator) continue;

@@ -153,16 +153,16 @@ union_search small_recoverable_union(const audit_table& table, const std::vector
     for (std::size_t i = 0; i < small.size(); ++i) {
         if (basis.row(static_cast<index>(i)).norm() > span_tolerance) support.push_back(i);
     }
-    std::stable_sort(support.begin(), support.end(), [&](std::size_t x, std::size_t y) {
-        return table.students[small[x]] < table.students[small[y]];
-    });
+    std::stable_sort(support.begin(), support.end(),
+                     [&](std::size_t x, std::size_t y) { return table.students[small[x]] < table.students[small[y]]; });
     matrix on_support(static_cast<index>(support.size()), basis.cols());
     std::vector<double> students;
     for (std::size_t i = 0; i < support.size(); ++i) {
         on_support.row(static_cast<index>(i)) = basis.row(static_cast<index>(support[i]));
         students.push_back(table.students[small[support[i]]]);
     }
-    const matrix residual_of = matrix::Identity(on_support.rows(), on_support.rows()) - on_support * on_support.transpose();
+    const matrix residual_of =
+        matrix::Identity(on_support.rows(), on_support.rows()) - on_support * on_support.transpose();
     std::vector<std::size_t> chosen;
     union_search out;
     out.span_dimension = basis.cols();

@@ -48,7 +48,7 @@ evppi_estimate expected_value_of_partial_information(const net_benefits& values,
 /// "parameter:multiplier.race.black", "implementation:years_to_half", "program:cut_year",
 /// "cost:coaching", "edge:a->b").
 struct input_group {
-    std::string name;               ///< e.g. "average PL effect"
+    std::string name;                  ///< e.g. "average PL effect"
     std::vector<std::size_t> columns;  ///< indices into the names
 };
 

@@ -18,11 +18,6 @@
 
 namespace pathways {
 
-/// Limits on a model's size, checked before its graph is built or anything is allocated for it. A theory
-/// of change has tens of nodes (the shipped DPS model has under 100); these leave a hundredfold room while
-/// bounding what a run allocates (values per node x cell x year) and how deep any walk over paths goes.
-inline constexpr std::size_t max_model_nodes = 10'000;
-inline constexpr std::size_t max_model_edges = 100'000;
 /// Longest chain of edges from any node to any other.
 inline constexpr std::size_t max_model_depth = 1'000;
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "common/csv.hpp"
-#include "engine/costs.hpp"
 #include "common/text_format.hpp"
+#include "engine/costs.hpp"
 #include "report/cost_summary.hpp"
 #include "report/html_text.hpp"
 
@@ -55,7 +55,7 @@ std::string standing_text(const cost_effectiveness_analysis& analysis, const pla
                           const std::string& currency) {
     if (plan.status != frontier_status::frontier) return std::string(frontier_status_name(plan.status));
     const std::string against = plan.compared_with == business_as_usual ? std::string("business as usual")
-                                                                         : analysis.plans[plan.compared_with].name;
+                                                                        : analysis.plans[plan.compared_with].name;
     return money_text(plan.incremental_cost_per_tenth_sd, currency) + " a student per 0.1 SD more than " + against;
 }
 
@@ -139,10 +139,10 @@ std::string costs_and_effectiveness_text(const std::vector<costed_run>& runs,
     for (const result_row& row : runs.front().run->rows)
         first_year = first_year == 0 ? row.year : std::min(first_year, row.year);
     std::string out = fmt::format(
-        "\nCosts in {} ({} prices, present value in {} at {:g}%); per student and SD: expected cost over expected\n"
-        "effect on {}, all students, every draw (cut risk included)\n",
+        "\nCosts in {} ({} prices, present value in {} at {:g}%); per student reached and per SD: expected\n"
+        "cost over expected effect on {} (all students, every draw, cut risk included)\n",
         costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value, headline);
-    out += "  " + cell("run", 19) + cell("total [90%] (if sustained)", 29) + cell("per reached", 16) +
+    out += "  " + cell("run", 19) + cell("total [90%] (if sustained)", 28) + cell("per reached", 16) +
            cell("SD/$1k", 6) + cell("per 0.1 SD", 10) + "standing\n";
     for (const costed_run& r : runs) {
         const result_row* total = final_row(*r.run, "cost_total", "with_cut_risk");
@@ -152,7 +152,7 @@ std::string costs_and_effectiveness_text(const std::vector<costed_run>& runs,
         if (r.run->draws > 1) total_text += " [" + narrow_money(total->p05) + ", " + narrow_money(total->p95) + "]";
         if (total_sustained) total_text += " (" + narrow_money(total_sustained->mean) + ")";
         const std::string name = (r.variant.kind == variant_kind::assumption ? "if " : "") + r.variant.name;
-        std::string line = "  " + cell(name, 19) + cell(total_text, 29);
+        std::string line = "  " + cell(name, 19) + cell(total_text, 28);
         const auto plan = std::find_if(analysed.begin(), analysed.end(),
                                        [&](const variant_info& v) { return v.name == r.variant.name; });
         if (plan != analysed.end()) {
@@ -182,18 +182,17 @@ std::string cost_effectiveness_text(const cost_effectiveness_analysis& analysis,
         headline, analysis.resamples, analysis.draws);
     for (std::size_t p = 0; p < analysis.plans.size(); ++p) {
         const plan_cost_effectiveness& plan = analysis.plans[p];
-        out += fmt::format("  {}: {} per student reached ({} cost, Kraft 2020); {} SD per $1,000 per student{} "
-                           "({} per $100)\n",
-                           variants[p].name, money_text(plan.cost_per_student_reached.value, currency),
-                           plan.cost_band, sd_text(plan.effect_per_thousand.value),
-                           interval_of(plan.effect_per_thousand, currency, false),
-                           sd_text(plan.effect_per_hundred.value));
-        out += fmt::format("     per student for 0.1 SD: {}{}; {}\n",
-                           std::isfinite(plan.cost_per_tenth_sd.value)
-                               ? money_text(plan.cost_per_tenth_sd.value, currency)
-                               : std::string("no expected gain"),
-                           interval_of(plan.cost_per_tenth_sd, currency, true),
-                           standing_text(analysis, plan, currency));
+        out += fmt::format(
+            "  {}: {} per student reached ({} cost, Kraft 2020); {} SD per $1,000 per student{} "
+            "({} per $100)\n",
+            variants[p].name, money_text(plan.cost_per_student_reached.value, currency), plan.cost_band,
+            sd_text(plan.effect_per_thousand.value), interval_of(plan.effect_per_thousand, currency, false),
+            sd_text(plan.effect_per_hundred.value));
+        out +=
+            fmt::format("     per student for 0.1 SD: {}{}; {}\n",
+                        std::isfinite(plan.cost_per_tenth_sd.value) ? money_text(plan.cost_per_tenth_sd.value, currency)
+                                                                    : std::string("no expected gain"),
+                        interval_of(plan.cost_per_tenth_sd, currency, true), standing_text(analysis, plan, currency));
     }
     out += "  Most often best (largest net benefit) at a willingness to pay per SD per student of:";
     for (const acceptability_point& point : analysis.acceptability) {
@@ -220,10 +219,9 @@ std::string cost_effectiveness_csv(const cost_effectiveness_analysis& analysis,
         "incremental_cost_per_student_per_tenth_sd\n";
     for (std::size_t p = 0; p < analysis.plans.size(); ++p) {
         const plan_cost_effectiveness& plan = analysis.plans[p];
-        const std::string against = plan.status != frontier_status::frontier ? std::string()
-                                    : plan.compared_with == business_as_usual
-                                        ? std::string("business_as_usual")
-                                        : analysis.plans[plan.compared_with].name;
+        const std::string against = plan.status != frontier_status::frontier  ? std::string()
+                                    : plan.compared_with == business_as_usual ? std::string("business_as_usual")
+                                                                              : analysis.plans[plan.compared_with].name;
         const std::vector<std::string> fields{variants[p].name,
                                               std::string(variant_kind_name(variants[p].kind)),
                                               variants[p].description,
@@ -288,9 +286,10 @@ std::string cost_effectiveness_html(const cost_effectiveness_analysis& analysis,
         "<table>\n<caption>Cost-effectiveness of each plan";
     if (analysis.resamples > 0)
         out += fmt::format(" (90% ranges over {} resamples of the {} futures)", analysis.resamples, analysis.draws);
-    out += "</caption>\n<thead><tr><th scope=\"col\">Plan</th><th scope=\"col\">Cost per student reached</th>"
-           "<th scope=\"col\">SD per $1,000 per student</th><th scope=\"col\">SD per $100</th>"
-           "<th scope=\"col\">Cost per student for 0.1 SD</th><th scope=\"col\">Standing</th></tr></thead>\n<tbody>\n";
+    out +=
+        "</caption>\n<thead><tr><th scope=\"col\">Plan</th><th scope=\"col\">Cost per student reached</th>"
+        "<th scope=\"col\">SD per $1,000 per student</th><th scope=\"col\">SD per $100</th>"
+        "<th scope=\"col\">Cost per student for 0.1 SD</th><th scope=\"col\">Standing</th></tr></thead>\n<tbody>\n";
     for (std::size_t p = 0; p < analysis.plans.size(); ++p) {
         const plan_cost_effectiveness& plan = analysis.plans[p];
         out += "<tr><td>" + html::escape(variants[p].name) + "</td><td class=\"num\">" +
@@ -307,9 +306,10 @@ std::string cost_effectiveness_html(const cost_effectiveness_analysis& analysis,
                             interval_of(plan.cost_per_tenth_sd, currency, true)) +
                "</td><td>" + html::escape(standing_text(analysis, plan, currency)) + "</td></tr>\n";
     }
-    out += "</tbody></table>\n<table>\n<caption>How often each option has the largest net benefit (willingness "
-           "to pay \u00d7 effect \u2212 cost per student), by willingness to pay per SD per student</caption>\n"
-           "<thead><tr><th scope=\"col\">Willingness to pay</th>";
+    out +=
+        "</tbody></table>\n<table>\n<caption>How often each option has the largest net benefit (willingness "
+        "to pay \u00d7 effect \u2212 cost per student), by willingness to pay per SD per student</caption>\n"
+        "<thead><tr><th scope=\"col\">Willingness to pay</th>";
     for (const variant_info& v : variants) out += "<th scope=\"col\">" + html::escape(v.name) + "</th>";
     out += "<th scope=\"col\">business as usual</th></tr></thead>\n<tbody>\n";
     for (const acceptability_point& point : analysis.acceptability) {

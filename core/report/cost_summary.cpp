@@ -147,16 +147,17 @@ namespace {
 /// "30.2M [25.1M, 36.0M]", or "30.2M" from one draw (an interval of one value says nothing).
 std::string short_interval(const result_row& row, std::int64_t draws) {
     if (draws <= 1) return short_money_text(row.mean);
-    return fmt::format("{} [{}, {}]", short_money_text(row.mean), short_money_text(row.p05),
-                       short_money_text(row.p95));
+    return fmt::format("{} [{}, {}]", short_money_text(row.mean), short_money_text(row.p05), short_money_text(row.p95));
 }
 
 std::string costs_heading(const std::vector<costed_run>& runs, const cost_settings& costs) {
     int first_year = 0;
-    for (const result_row& row : runs.front().run->rows) first_year = first_year == 0 ? row.year : std::min(first_year, row.year);
-    return fmt::format("Costs in {} at {} prices, present value in {} at {:g}% a year; expected with the cut risk "
-                       "[90%] (if sustained)",
-                       costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value);
+    for (const result_row& row : runs.front().run->rows)
+        first_year = first_year == 0 ? row.year : std::min(first_year, row.year);
+    return fmt::format(
+        "Costs in {} at {} prices, present value in {} at {:g}% a year; expected with the cut risk "
+        "[90%] (if sustained)",
+        costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value);
 }
 
 }  // namespace

@@ -32,8 +32,8 @@ struct run_effect {
 struct group_decision {
     std::string outcome;
     std::string subgroup;
-    bool suppressed = false;               ///< suppressed in some run: nothing below is filled in
-    std::vector<run_effect> runs;          ///< every run with the row, in run order
+    bool suppressed = false;       ///< suppressed in some run: nothing below is filled in
+    std::vector<run_effect> runs;  ///< every run with the row, in run order
     /// Index into `runs`: the plan with the largest mean effect (the earlier run on a tie); the first
     /// run when no run is a plan.
     std::size_t best = 0;

@@ -341,11 +341,14 @@ private:
                     "<span class=\"mono\">pathways costs</span> prints the ingredients.</p>\n";
         }
         const std::string gaps = costs_html_section(base_run, headline_id(), costs);
-        if (!gaps.empty()) out_ << "<details><summary>The base plan\u2019s cost per effect, per group and gap</summary>\n"
-                                << gaps << "</details>\n";
+        if (!gaps.empty())
+            out_ << "<details><summary>The base plan\u2019s cost per effect, per group and gap</summary>\n"
+                 << gaps << "</details>\n";
     }
     bool is_plan(std::size_t run) const { return kinds_[run] == variant_kind::plan; }
-    std::size_t plan_count() const { return static_cast<std::size_t>(std::count(kinds_.begin(), kinds_.end(), variant_kind::plan)); }
+    std::size_t plan_count() const {
+        return static_cast<std::size_t>(std::count(kinds_.begin(), kinds_.end(), variant_kind::plan));
+    }
 
     /// The final-year total cost of `run` with the cut risk (all students), or null when it has none.
     const result_row* cost_row(std::size_t run) const {
@@ -491,8 +494,8 @@ private:
     /// Every plan with what it is, its effect and its cost side by side; then each assumption as an "if ..."
     /// row: the base plan in another world, which no plan can choose.
     void plans_table(const group_decision& d, const std::string& outcome) {
-        const std::string effect_heading = node_label(in_.graph, outcome) + ", " + subgroup_label(d.subgroup) +
-                                           " (SD) [90% range]";
+        const std::string effect_heading =
+            node_label(in_.graph, outcome) + ", " + subgroup_label(d.subgroup) + " (SD) [90% range]";
         out_ << "<h3>The plans side by side</h3>\n"
              << table_open({"Plan", "What it is", effect_heading, "Cost to the horizon (expected)"},
                            "Plans the district can choose, best first, against business as usual in " +
@@ -520,8 +523,8 @@ private:
         const auto base_plan = std::find_if(d.runs.begin(), d.runs.end(), [&](const run_effect& e) {
             return indexes_[e.run].run().variant == "base";
         });
-        out_ << table_open({"If", "The base plan in that world (SD) [90% range]", "Change from the base plan's expected effect (SD)",
-                            "Cost to the horizon (expected)"},
+        out_ << table_open({"If", "The base plan in that world (SD) [90% range]",
+                            "Change from the base plan's expected effect (SD)", "Cost to the horizon (expected)"},
                            "Assumptions: how the world might be, with the base plan (not choices, so not ranked)");
         for (const std::size_t r : assumptions) {
             const std::size_t run = d.runs[r].run;
@@ -529,9 +532,8 @@ private:
             out_ << "<tr><td>" << escape(info.description.empty() ? info.name : info.description) << " ("
                  << escape(info.name) << ")</td><td class=\"num\">" << sd_interval(d.runs[r].effect)
                  << "</td><td class=\"num\">"
-                 << (base_plan == d.runs.end()
-                         ? std::string("n/a")
-                         : number(d.runs[r].effect.mean - base_plan->effect.mean, 3, true))
+                 << (base_plan == d.runs.end() ? std::string("n/a")
+                                               : number(d.runs[r].effect.mean - base_plan->effect.mean, 3, true))
                  << "</td><td class=\"num\">" << escape(cost_text(run)) << "</td></tr>\n";
         }
         out_ << "</tbody></table>\n";

@@ -48,9 +48,10 @@ std::string short_follows(const ingredient_cost& row) {
 }
 
 std::string header_line(const cost_settings& costs, int first_year) {
-    return fmt::format("Costs in {} at {} prices, present value in {} at {:g}% a year, if each plan is sustained to "
-                       "the horizon (central prices)",
-                       costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value);
+    return fmt::format(
+        "Costs in {} at {} prices, present value in {} at {:g}% a year, if each plan is sustained to "
+        "the horizon (central prices)",
+        costs.currency, costs.price_year, first_year, 100.0 * costs.discount_rate.value);
 }
 
 /// Every ingredient of any plan, by name, with the first plan's definition of it.
@@ -88,8 +89,7 @@ std::string ingredients_text(const std::vector<labelled_cost_table>& plans) {
         for (const ingredient_cost& row : plan.table.ingredients) {
             out += "  " + cell(row.item.name, 20) + cell(cost_basis_name(row.item.basis), 8) +
                    cell(with_thousands_text(row.item.one_time) + " / " + with_thousands_text(row.item.per_year), 17) +
-                   cell(short_follows(row), 32) + cell(units_text(row), 16) + money_text(row.present_value, cur) +
-                   "\n";
+                   cell(short_follows(row), 32) + cell(units_text(row), 16) + money_text(row.present_value, cur) + "\n";
         }
         out += fmt::format("  total {}; {:.0f} students reached; {} per student reached\n",
                            money_text(plan.table.present_value, cur), plan.table.students_reached,
@@ -102,16 +102,17 @@ std::string ingredients_text(const std::vector<labelled_cost_table>& plans) {
            "for)\n";
     for (const auto& [name, item] : every_ingredient(plans)) {
         const std::string follows = follows_text(*item);
-        out += fmt::format("  {}: {}{}. [{}] {}\n", name, priced_text(*item, first.costs.currency),
+        out += fmt::format("  {}: {}{}. Evidence {}: {}\n", name, priced_text(*item, first.costs.currency),
                            follows.empty() ? "" : "; scales with " + follows, item->evidence, item->source);
     }
     return out;
 }
 
 std::string ingredients_csv(const std::vector<labelled_cost_table>& plans) {
-    std::string out = "variant,kind,ingredient,per,one_time,per_year,quantity_unit,one_time_quantity,per_year_quantity,"
-                      "price,follows,reference,units_reached,scaled_units,present_value,currency,price_year,"
-                      "discount_rate,evidence,source\n";
+    std::string out =
+        "variant,kind,ingredient,per,one_time,per_year,quantity_unit,one_time_quantity,per_year_quantity,"
+        "price,follows,reference,units_reached,scaled_units,present_value,currency,price_year,"
+        "discount_rate,evidence,source\n";
     for (const labelled_cost_table& plan : plans) {
         for (const ingredient_cost& row : plan.table.ingredients) {
             const cost_item& item = row.item;
@@ -126,7 +127,8 @@ std::string ingredients_csv(const std::vector<labelled_cost_table>& plans) {
                                                   item.price > 0.0 ? format_value(item.per_year_quantity) : "",
                                                   item.price > 0.0 ? format_value(item.price) : "",
                                                   follows_text(item),
-                                                  item.scales_with == cost_scaling::none ? "" : format_value(item.reference),
+                                                  item.scales_with == cost_scaling::none ? ""
+                                                                                         : format_value(item.reference),
                                                   format_value(row.units),
                                                   format_value(row.scaled_units),
                                                   format_value(row.present_value),
@@ -156,8 +158,8 @@ std::string ingredients_html(const std::vector<labelled_cost_table>& plans) {
     for (const labelled_cost_table& plan : plans) {
         const std::string& cur = plan.table.costs.currency;
         out += "<table>\n<caption>" + html::escape(plan.variant.name) + " (" +
-               std::string(variant_kind_name(plan.variant.kind)) + "): " +
-               html::escape(money_text(plan.table.present_value, cur)) +
+               std::string(variant_kind_name(plan.variant.kind)) +
+               "): " + html::escape(money_text(plan.table.present_value, cur)) +
                "</caption>\n<thead><tr><th scope=\"col\">Ingredient</th><th scope=\"col\">Once / a year, per "
                "unit</th><th scope=\"col\">Follows</th><th scope=\"col\">Reached</th><th scope=\"col\">Present "
                "value</th></tr></thead>\n<tbody>\n";
@@ -166,11 +168,10 @@ std::string ingredients_html(const std::vector<labelled_cost_table>& plans) {
             out += "<tr><td>" + html::escape(row.item.name) + "</td><td>" +
                    html::escape(amounts_text(row.item, cur) + " per " + std::string(cost_basis_name(row.item.basis))) +
                    "</td><td>" +
-                   html::escape(follows.empty() ? std::string()
-                                                : follows + fmt::format(" \u00d7{:.2f}", row.units > 0.0
-                                                                                               ? row.scaled_units /
-                                                                                                     row.units
-                                                                                               : 0.0)) +
+                   html::escape(follows.empty()
+                                    ? std::string()
+                                    : follows + fmt::format(" \u00d7{:.2f}",
+                                                            row.units > 0.0 ? row.scaled_units / row.units : 0.0)) +
                    "</td><td class=\"num\">" + html::escape(units_text(row)) + "</td><td class=\"num\">" +
                    html::escape(money_text(row.present_value, cur)) + "</td></tr>\n";
         }
@@ -178,9 +179,9 @@ std::string ingredients_html(const std::vector<labelled_cost_table>& plans) {
     }
     out += "<details><summary>Where each ingredient's quantity and price come from</summary>\n<ul>\n";
     for (const auto& [name, item] : every_ingredient(plans)) {
-        out += "<li><strong>" + html::escape(name) + "</strong>: " +
-               html::escape(priced_text(*item, first.costs.currency)) + ". " + html::escape(item->source) + " [" +
-               html::escape(item->evidence) + "]</li>\n";
+        out += "<li><strong>" + html::escape(name) +
+               "</strong>: " + html::escape(priced_text(*item, first.costs.currency)) + ". " +
+               html::escape(item->source) + " (evidence " + html::escape(item->evidence) + ")</li>\n";
     }
     return out + "</ul>\n</details>\n";
 }

@@ -53,8 +53,7 @@ std::string per_student_and_district(double per_student, double students, const 
 information_values value_of_information(const run_results& results, const std::string& outcome,
                                         double willingness_to_pay) {
     const plans_for_analysis plans = plans_of(results, outcome);
-    if (plans.plans.empty())
-        throw std::invalid_argument("no plan with costs kept its draws: nothing to choose among");
+    if (plans.plans.empty()) throw std::invalid_argument("no plan with costs kept its draws: nothing to choose among");
     const finished_run& first = results.runs.front();
     information_values out;
     out.willingness_to_pay = willingness_to_pay;
@@ -130,13 +129,15 @@ std::string information_values_text(const information_values& v) {
         out += "In no draw would another option beat " + v.options[v.best] +
                ": learning more before deciding is worth nothing at this willingness to pay.\n";
     } else {
-        out += fmt::format("Knowing the {} before deciding is worth up to {}; knowing everything, up to {}. A pilot or "
-                           "study that costs more than that is not worth waiting for at this willingness to pay.\n",
-                           top->group, per_student_and_district(top->per_student.value, v.students, cur),
-                           money_text(v.evpi_per_student * v.students, cur));
+        out += fmt::format(
+            "Knowing the {} before deciding is worth up to {}; knowing everything, up to {}. A pilot or "
+            "study that costs more than that is not worth waiting for at this willingness to pay.\n",
+            top->group, per_student_and_district(top->per_student.value, v.students, cur),
+            money_text(v.evpi_per_student * v.students, cur));
     }
-    out += "Estimated by regressing each plan's net benefit on the group's inputs (additive cubic splines; Strong,\n"
-           "Oakley & Brennan 2014); few draws make it overstate the value: rerun with more --draws to check.\n";
+    out +=
+        "Estimated by regressing each plan's net benefit on the group's inputs (additive cubic splines; Strong,\n"
+        "Oakley & Brennan 2014); few draws make it overstate the value: rerun with more --draws to check.\n";
     return out;
 }
 

@@ -26,8 +26,8 @@ struct information_values {
     std::string currency;
     std::string outcome;
     std::size_t draws = 0;
-    double students = 0.0;  ///< students in the district
-    std::vector<std::string> options;  ///< the plans, then "business as usual"
+    double students = 0.0;                     ///< students in the district
+    std::vector<std::string> options;          ///< the plans, then "business as usual"
     std::vector<double> expected_net_benefit;  ///< per option, per student
     std::size_t best = 0;                      ///< the option with the largest expected net benefit
     double evpi_per_student = 0.0;

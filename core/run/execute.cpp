@@ -189,7 +189,9 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         else loaded = load(request, variant, plugins, found);
         if (!loaded) continue;
         prepared_run run{request.label.empty() ? variant : request.label,
-                         std::make_unique<loaded_scenario>(std::move(*loaded)), nullptr, {}};
+                         std::make_unique<loaded_scenario>(std::move(*loaded)),
+                         nullptr,
+                         {}};
         run.sim = build(request, *run.loaded, found);
         if (run.sim && request.split_schools) report_every_rank(run.loaded->population);
         if (run.sim) check_runnable(request, run, found);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "common/text_format.hpp"
 #include "common/version.hpp"
@@ -464,6 +465,12 @@ std::optional<model_definition> model_of_regressions(const lavaan_statements& fo
     model.id = std::filesystem::path(file).stem().string();
     model.name = "Imported from " + std::filesystem::path(file).filename().string();
     model.description = "A lavaan model without pathways metadata; node kinds inferred from the graph";
+    if (found.terms.empty()) {
+        report(out, file, 1, 1, severity::error,
+               "no regressions and no pathways metadata; expected a lavaan model with lines such as "
+               "'y ~ 0.1*x' (pathways graph --format lavaan writes one)");
+        return std::nullopt;
+    }
     for (const lavaan_term& term : found.terms) {
         if (!term.weight) {
             error_at(out, file, term.where,
@@ -531,8 +538,8 @@ public:
         if (!expect_word("dag")) return std::nullopt;
         if (peek().kind == token::type::word || peek().kind == token::type::string) next();  // the graph's name
         if (!expect_symbol("{")) return std::nullopt;
-        while (!at_end() && peek().text != "}") statement();
-        if (!expect_symbol("}")) return std::nullopt;
+        while (!at_end() && peek().text != "}" && !too_large_) statement();
+        if (too_large_ || !expect_symbol("}")) return std::nullopt;
         if (!at_end()) error_at(out_, file_, peek(), "text after the graph's closing '}'");
         return graph_;
     }
@@ -620,12 +627,25 @@ private:
     }
 
     std::size_t node_index(const token& name) {
-        for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
-            if (graph_.nodes[i].name.text == name.text) return i;
+        if (const auto found = index_of_.find(name.text); found != index_of_.end()) return found->second;
+        if (graph_.nodes.size() == max_model_nodes) {
+            refuse_size(name, "nodes", max_model_nodes);
+            return 0;
         }
         check_node_id(out_, file_, name);
+        index_of_.emplace(name.text, graph_.nodes.size());
         graph_.nodes.push_back({name});
         return graph_.nodes.size() - 1;
+    }
+
+    /// Stops the parse at the first statement past a model's size limits, before anything is allocated for it:
+    /// `{a b ...} -> {c d ...}` is a cross product, so a small file can name billions of edges.
+    void refuse_size(const token& at, std::string_view what, std::size_t limit) {
+        if (!too_large_)
+            error_at(out_, file_, at,
+                     "the graph has more than " + std::to_string(limit) + " " + std::string(what) +
+                         "; expected at most " + std::to_string(limit) + " (a theory of change has tens)");
+        too_large_ = true;
     }
 
     /// A node, or `{a b c}`.
@@ -668,6 +688,11 @@ private:
                          "edge '" + arrow.text + "' has no pathways form; expected '->' or '<-' (a DAG)");
             }
             const std::vector<std::size_t> right = endpoint();
+            if (too_large_) return;
+            if (left.size() * right.size() > max_model_edges - graph_.edges.size() - added.size()) {
+                refuse_size(arrow, "edges", max_model_edges);
+                return;
+            }
             for (const std::size_t a : left) {
                 for (const std::size_t b : right)
                     added.emplace_back(arrow.text == "<-" ? b : a, arrow.text == "<-" ? a : b);
@@ -695,6 +720,8 @@ private:
     token end_;
     std::size_t at_ = 0;
     dagitty_graph graph_;
+    std::unordered_map<std::string, std::size_t> index_of_;
+    bool too_large_ = false;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "scenario/json_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <climits>
@@ -554,11 +555,22 @@ std::optional<std::string> read_text(const std::filesystem::path& path, diagnost
                       " bytes");
         return std::nullopt;
     }
+    // Read at most max_bytes + 1 whatever the size said: files under /proc and /dev report 0 and may never end.
     std::ifstream stream(path, std::ios::binary);
     std::string text;
-    if (stream) text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
-    if (!stream && !stream.eof()) {
+    std::array<char, 65536> chunk{};
+    while (stream && text.size() <= max_bytes) {
+        stream.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        text.append(chunk.data(), static_cast<std::size_t>(stream.gcount()));
+    }
+    if (stream.bad() || (!stream.eof() && text.size() <= max_bytes)) {
         out.error(file, 0, 0, "", "cannot read file; expected a readable " + std::string(format) + " file");
+        return std::nullopt;
+    }
+    if (text.size() > max_bytes) {
+        out.error(file, 0, 0, "",
+                  "file is more than " + std::to_string(max_bytes) + " bytes; expected at most " +
+                      std::to_string(max_bytes) + " bytes");
         return std::nullopt;
     }
     return text;

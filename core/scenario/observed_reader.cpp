@@ -180,10 +180,13 @@ private:
     void read_se(std::pair<std::string_view, std::size_t> f, std::size_t line, observed_cell& cell) {
         if (f.first.empty()) return;
         const auto value = parse_number(f.first);
-        if (!value || *value <= 0) {
+        // A mean's standard error in SD units is at least about 1/sqrt(students); below 1e-6 it would claim
+        // more precision than any district's enrollment gives and overflow the fit's weights (1/se^2).
+        if (!value || *value < 1e-6 || *value > 10.0) {
             error(line, f.second, "se",
                   "'" + std::string(f.first) +
-                      "' is not a positive number; expected the mean's standard error, or blank for 1/sqrt(n)");
+                      "' is not a standard error from 1e-06 to 10 SD; expected the mean's standard error, or blank for "
+                      "1/sqrt(n)");
             return;
         }
         cell.se = *value;

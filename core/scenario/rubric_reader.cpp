@@ -1,13 +1,13 @@
 #include "scenario/rubric_reader.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "common/evidence.hpp"
+#include "common/text_format.hpp"
 
 namespace pathways {
 namespace {
@@ -171,10 +171,12 @@ std::optional<double> stage_level(const rubric_continuum& continuum, std::string
     for (const rubric_stage& stage : continuum.stages) {
         if (stage.name == name) return stage.level;
     }
-    double value = 0.0;
-    const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), value);
-    if (error != std::errc() || end != name.data() + name.size() || !std::isfinite(value)) return std::nullopt;
-    if (value < 0.0 || value > 3.0) return std::nullopt;
+    // A number is read from the text as written: the name's normalisation turns "-1" into "1".
+    std::string_view number = text;
+    while (!number.empty() && number.front() == ' ') number.remove_prefix(1);
+    while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
+    const std::optional<double> value = parse_number(number);
+    if (!value || *value < 0.0 || *value > 3.0) return std::nullopt;
     return value;
 }
 

@@ -185,7 +185,8 @@ void read_conditions(object_reader& implementation, implementation_plan& plan) {
 /// An ingredient's basis: what one unit of it is counted per.
 std::optional<cost_basis> read_cost_basis(object_reader& entry) {
     const std::string per = entry.optional_string("per").value_or("school");
-    for (const cost_basis basis : {cost_basis::school, cost_basis::student, cost_basis::teacher, cost_basis::district}) {
+    for (const cost_basis basis :
+         {cost_basis::school, cost_basis::student, cost_basis::teacher, cost_basis::district}) {
         if (per == cost_basis_name(basis)) return basis;
     }
     entry.error_at("per", "unknown basis '" + per + "'; expected school, student, teacher or district" +
@@ -290,7 +291,8 @@ void read_implementation(object_reader implementation, const std::filesystem::pa
     }
     if (auto cut = implementation.optional_child("program_cut"); cut && cut->valid()) {
         plan.program_cut.annual_probability = cut->optional_number("annual_probability", 0.0, 1.0).value_or(0.0);
-        plan.program_cut.protected_years = cut->optional_number("protected_years", 0.0, max_runway_years);
+        // At least one year: a cut before the program's first year would be a plan that never starts.
+        plan.program_cut.protected_years = cut->optional_number("protected_years", 1.0, max_runway_years);
         plan.program_cut.practices_years_to_half = cut->optional_number("practices_years_to_half", 0.1, 20.0)
                                                        .value_or(plan.program_cut.practices_years_to_half);
         plan.program_cut.gain_persistence =
@@ -648,8 +650,9 @@ void read_cost_rates(object_reader& costs, cost_settings& out) {
     const bool per_teacher = std::any_of(out.items.begin(), out.items.end(),
                                          [](const cost_item& item) { return item.basis == cost_basis::teacher; });
     if (per_teacher && !out.students_per_teacher && !costs.has("students_per_teacher")) {
-        costs.error("items per teacher need the district's students per teacher; expected \"students_per_teacher\": "
-                    "{\"value\": ..., \"source\": ..., \"evidence\": ...}");
+        costs.error(
+            "items per teacher need the district's students per teacher; expected \"students_per_teacher\": "
+            "{\"value\": ..., \"source\": ..., \"evidence\": ...}");
     }
 }
 

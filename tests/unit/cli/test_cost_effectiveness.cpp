@@ -90,7 +90,8 @@ TEST_CASE("cost-effectiveness equals a hand computation from the per-draw file",
         CHECK(number(row, "effect_per_1000_per_student") == Approx(effect / (cost / students / 1000.0)).epsilon(1e-5));
         CHECK(number(row, "effect_per_100_per_student") == Approx(effect / (cost / students / 100.0)).epsilon(1e-5));
         if (effect > 0.0) {
-            CHECK(number(row, "cost_per_student_per_tenth_sd") == Approx((cost / students) / (effect / 0.1)).epsilon(1e-5));
+            CHECK(number(row, "cost_per_student_per_tenth_sd") ==
+                  Approx((cost / students) / (effect / 0.1)).epsilon(1e-5));
             CHECK(number(row, "cost_per_student_per_tenth_sd_p05") <= number(row, "cost_per_student_per_tenth_sd_p95"));
         } else {
             CHECK(row.at("cost_per_student_per_tenth_sd").empty());
@@ -124,7 +125,8 @@ TEST_CASE("cost-effectiveness equals a hand computation from the per-draw file",
         double best_value = 0.0;
         for (const auto& row : ce) {
             const variant_draws& v = by_variant.at(row.at("variant"));
-            const double value = wtp * v.effect[static_cast<std::size_t>(d)] - v.cost[static_cast<std::size_t>(d)] / students;
+            const double value =
+                wtp * v.effect[static_cast<std::size_t>(d)] - v.cost[static_cast<std::size_t>(d)] / students;
             if (value > best_value) {
                 best = row.at("variant");
                 best_value = value;
@@ -152,9 +154,9 @@ TEST_CASE("pathways costs prints every plan's ingredients with quantities, what 
     const auto text = run_cli("costs scenarios/denver-scale-up.json");
     INFO(text.output);
     REQUIRE(text.exit_code == 0);
-    for (const char* expected : {"base (plan)", "foundations_first (plan)", "patient_district (assumption)",
-                                 "coaching", "pd_days", "pl_office", "alignment_work", "present value in 2017 at 3%",
-                                 "Knight 2012", "5 teacher-day once and 3 a year per teacher at USD 350 each"}) {
+    for (const char* expected : {"base (plan)", "foundations_first (plan)", "patient_district (assumption)", "coaching",
+                                 "pd_days", "pl_office", "alignment_work", "present value in 2017 at 3%", "Knight 2012",
+                                 "5 teacher-day once and 3 a year per teacher at USD 350 each"}) {
         CHECK(text.output.find(expected) != std::string::npos);
     }
     const auto csv = run_cli("costs scenarios/denver-scale-up.json --format csv");

@@ -68,8 +68,8 @@ TEST_CASE("a run of the Denver scale-up has its costs in projection.csv and a co
         run_cli("run scenarios/denver-scale-up.json --draws 2 --out '" + (folder.path() / "run").string() + "'");
     INFO(ran.output);
     REQUIRE(ran.exit_code == 0);
-    CHECK_THAT(ran.output, Contains("Costs in USD (2018 prices, present value in 2017 at 3%)") &&
-                               Contains("per student reached"));
+    CHECK_THAT(ran.output,
+               Contains("Costs in USD (2018 prices, present value in 2017 at 3%)") && Contains("per student reached"));
     const std::string csv = read_all(folder.path() / "run" / "projection.csv");
     for (const char* metric :
          {",,cost_total,", ",,cost_per_student,", ",cost_per_tenth_sd,", ",effect_per_million,", ",cost_per_gap_pp,"}) {
@@ -81,8 +81,10 @@ TEST_CASE("plan-next prices its wave on the course its gain is on, per student, 
           "[cli][plan-next][costs]") {
     scratch_folder folder("plan-next-costs");
     const std::string out = (folder.path() / "next").string();
-    const cli_result chosen = run_cli("plan-next scenarios/denver-scale-up.json --schools 2 --draws 4 --random-sets 2 "
-                                      "--threads 2 --out '" + out + "'");
+    const cli_result chosen = run_cli(
+        "plan-next scenarios/denver-scale-up.json --schools 2 --draws 4 --random-sets 2 "
+        "--threads 2 --out '" +
+        out + "'");
     INFO(chosen.output);
     REQUIRE(chosen.exit_code == 0);
     CHECK_THAT(chosen.output, Contains("expected with the cut risk, the course the gain is on") &&

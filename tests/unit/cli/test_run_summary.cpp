@@ -85,10 +85,10 @@ TEST_CASE("run prints a one-screen summary led by the model's headline outcome, 
                                  (out.path() / "a").string() + "'");
     REQUIRE(summary.exit_code == 0);
     const auto lines = lines_of(summary.output);
-    CHECK(lines.size() <= 52);
+    CHECK(lines.size() <= 54);  // one screen: the headline table, the plans, the gaps, the caveat, the costs
     for (const std::string& line : lines) {
         INFO(line);
-        CHECK(columns(line) <= 100);
+        if (line.rfind("Wrote to ", 0) != 0) CHECK(columns(line) <= 100);  // the folder's length is the user's
     }
     const std::string headline = headline_of_shipped_model();
     REQUIRE_FALSE(headline.empty());
@@ -228,10 +228,10 @@ TEST_CASE("compare prints the same one-screen summary, its numbers the --detail 
     for (const std::string& line : lines_of(summary.output)) {
         if (line.rfind("pathways: ", 0) != 0) printed.push_back(line);
     }
-    CHECK(printed.size() <= 52);
+    CHECK(printed.size() <= 54);
     for (const std::string& line : printed) {
         INFO(line);
-        CHECK(columns(line) <= 100);
+        if (line.rfind("Wrote to ", 0) != 0) CHECK(columns(line) <= 100);  // the folder's length is the user's
     }
     CHECK(summary.output.find("Side by side") == std::string::npos);
     CHECK(summary.output.find("Best plan for all students: ") != std::string::npos);
@@ -243,8 +243,8 @@ TEST_CASE("compare prints the same one-screen summary, its numbers the --detail 
     for (const char* run : {"denver-pilot-2015", "denver-scale-up"}) {
         INFO(run);
         std::string interval;
-        for (const std::string& line : lines_of(summary.output)) {
-            if (line.rfind(std::string("  ") + run + " ", 0) == 0) interval = line.substr(24, 26);
+        for (const std::string& line : lines_of(summary.output)) {  // the effects table, before the costs
+            if (interval.empty() && line.rfind(std::string("  ") + run + " ", 0) == 0) interval = line.substr(24, 26);
         }
         REQUIRE(interval.size() == 26);
         CHECK(detail.output.find(run + std::string(" ")) != std::string::npos);

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "../support/engine_fixture.hpp"
-#include "engine/scenario_loader.hpp"
-#include "plugin/registry.hpp"
 #include "engine/costs.hpp"
 #include "engine/plan_next.hpp"
 #include "engine/projection.hpp"
+#include "engine/scenario_loader.hpp"
+#include "plugin/registry.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace {
@@ -62,8 +62,10 @@ const std::vector<std::optional<int>> first_years{0, 1, std::nullopt};
 
 /// A plan that moves nothing beyond its schools (every scaling 0): items that follow nothing cost in full.
 plan_intensity flat_intensity(std::size_t schools_count) {
-    return {std::vector<double>(schools_count, 0.0), std::vector<double>(schools_count, 0.0),
-            std::vector<double>(schools_count, 0.0), {}};
+    return {std::vector<double>(schools_count, 0.0),
+            std::vector<double>(schools_count, 0.0),
+            std::vector<double>(schools_count, 0.0),
+            {}};
 }
 
 cost_schedule two_years(const cost_settings& costs) {
@@ -100,9 +102,10 @@ TEST_CASE("later years are discounted to the plan's first year at the district's
     CHECK(discount_factor(0.03, 2) == Approx(1.0 / (1.03 * 1.03)).epsilon(1e-15));
 }
 
-TEST_CASE("ingredients by hand: priced teacher days that follow the practices' climb, and district work that follows a "
-          "condition",
-          "[costs]") {
+TEST_CASE(
+    "ingredients by hand: priced teacher days that follow the practices' climb, and district work that follows a "
+    "condition",
+    "[costs]") {
     cost_item pd = item("pd_days", 0, 3 * 350.0, false);  // 3 teacher-days a year at 350
     pd.basis = cost_basis::teacher;
     pd.scales_with = cost_scaling::practice_change;
@@ -355,6 +358,24 @@ TEST_CASE("plan-next refuses more schools than the plan leaves, a budget too sma
                    f.choose(1, std::nullopt, {plan_objective::kind::per_dollar, "", ""});
                }),
                Contains("--objective: the plan has no costs"));
+}
+
+TEST_CASE("plan-next refuses a gap objective on a group the publication audit withholds",
+          "[costs][plan-next][errors][privacy]") {
+    sized_schools f;
+    f.district.baselines = {{"academic.achievement.math", std::nullopt, {{"race:hispanic", -0.5}}, "test", "A"}};
+    const plan_objective gap{plan_objective::kind::gap, "race:white", "race:hispanic"};
+    // 30 White and 100 Hispanic students: both publishable at 16, so the gap is an objective.
+    CHECK_FALSE(f.choose(1, std::nullopt, gap).chosen.empty());
+    // At 40 the 30 White students are withheld, and plan-next must not optimise what no output may show.
+    f.spec.report.min_n = 40;
+    try {
+        f.choose(1, std::nullopt, gap);
+        FAIL("a withheld group was optimised");
+    } catch (const input_error& e) {
+        CHECK_THAT(e.found().items().front().message,
+                   Contains("--objective: the gap's group 'race:white' is withheld from this scenario's outputs"));
+    }
 }
 
 TEST_CASE("plan-next objectives are all, per-dollar or gap:<reference>-<focal>", "[costs][plan-next]") {

@@ -26,8 +26,9 @@ constexpr auto exited = static_cast<std::uint8_t>(sdk::ell_status::exited);
 
 std::unique_ptr<simulation> build(test::engine_fixture& f) {
     diagnostics problems;
-    auto sim = std::make_unique<simulation>(
-        simulation_inputs{f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    auto sim = std::make_unique<simulation>(simulation_inputs{f.graph, f.district, f.schools, f.cells, f.spec,
+                                                              *f.registry.find("linear")},
+                                            problems);
     REQUIRE_FALSE(problems.has_errors());
     return sim;
 }
@@ -47,11 +48,11 @@ std::vector<unsigned> disclosed_unions(const audit_table& table, const std::vect
     for (std::size_t c = 0; c < hidden.size(); ++c) {
         if (!hidden[c]) published.push_back(c);
     }
-    Eigen::MatrixXd rows = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(published.size()) + 1,
-                                                 static_cast<Eigen::Index>(atoms));
+    Eigen::MatrixXd rows =
+        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(published.size()) + 1, static_cast<Eigen::Index>(atoms));
     for (std::size_t r = 0; r < published.size(); ++r) {
-        for (std::size_t a = 0; a < atoms; ++a) rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(a)) =
-            table.atoms[a][published[r]] ? 1.0 : 0.0;
+        for (std::size_t a = 0; a < atoms; ++a)
+            rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(a)) = table.atoms[a][published[r]] ? 1.0 : 0.0;
     }
     const Eigen::MatrixXd without = rows.topRows(static_cast<Eigen::Index>(published.size()));
     const Eigen::Index base = rank_of(without);
@@ -192,7 +193,9 @@ TEST_CASE("withheld columns: hand-built tables") {
     SECTION("two differences each giving an atom away: both margins go, smallest first") {
         // Atoms a (4), b (5), c (40); columns all, a + c (44), b + c (45): all − (a + c) = b and
         // all − (b + c) = a. Withholding b + c leaves b given away, so a + c goes too.
-        audit_table table{{{true, true, false}, {true, false, true}, {true, true, true}}, {4, 5, 40}, {true, false, false}};
+        audit_table table{{{true, true, false}, {true, false, true}, {true, true, true}},
+                          {4, 5, 40},
+                          {true, false, false}};
         const std::vector<bool> hidden = withheld_columns(table, 10);
         CHECK(hidden == std::vector<bool>{false, true, true});
         CHECK(disclosed_unions(table, hidden, 10).empty());

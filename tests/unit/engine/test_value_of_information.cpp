@@ -123,9 +123,14 @@ TEST_CASE("value of information refuses mismatched draws and too few draws for t
 }
 
 TEST_CASE("input groups: the run's inputs by what a district could learn about", "[value-of-information]") {
-    const std::vector<std::string> names{"edge:a->b",       "effect:average", "parameter:multiplier.race.black",
-                                         "parameter:lag",   "program:cut_year", "implementation:years_to_half",
-                                         "cost:coaching",   "implementation:gain_persistence"};
+    const std::vector<std::string> names{"edge:a->b",
+                                         "effect:average",
+                                         "parameter:multiplier.race.black",
+                                         "parameter:lag",
+                                         "program:cut_year",
+                                         "implementation:years_to_half",
+                                         "cost:coaching",
+                                         "implementation:gain_persistence"};
     const auto groups = input_groups(names);
     REQUIRE(groups.size() == 7);
     CHECK(groups[0].name == "average PL effect");

@@ -257,3 +257,45 @@ TEST_CASE("DAGitty: what is not a DAG is an error at its line and column", "[gra
     CHECK_FALSE(read_dagitty("dag { a -> b ", "open.dag", found));
     CHECK(has(found, severity::error, 1, 14, "expected '}'"));
 }
+
+namespace {
+
+std::string dagitty_group(const std::string& prefix, std::size_t members) {
+    std::string group = "{";
+    for (std::size_t i = 0; i < members; ++i) group += " " + prefix + std::to_string(i);
+    return group + " }";
+}
+
+}  // namespace
+
+TEST_CASE("DAGitty: a cross product past the edge limit is refused before it is expanded", "[graph][syntax]") {
+    // 400 x 400 = 160,000 edges from a file of about 5 kB: refused at the arrow, before any edge exists.
+    const std::string text = "dag {\n" + dagitty_group("a", 400) + " -> " + dagitty_group("b", 400) + "\n}";
+    diagnostics found;
+    CHECK_FALSE(read_dagitty(text, "cross.dag", found));
+    CHECK(has(found, severity::error, 2, text.find("->") - text.find('\n'), "the graph has more than 100000 edges"));
+    CHECK(found.items().size() == 1);
+
+    // Under the limit the same form expands: 300 x 300 = 90,000 edges.
+    const std::string fits = "dag {\n" + dagitty_group("a", 300) + " -> " + dagitty_group("b", 300) + "\n}";
+    found = {};
+    const auto model = read_dagitty(fits, "fits.dag", found);
+    REQUIRE(model);
+    CHECK(model->edges.size() == 90'000);
+    CHECK(model->nodes.size() == 600);
+}
+
+TEST_CASE("DAGitty: more nodes than a model may have are refused at the first one past the limit", "[graph][syntax]") {
+    const std::string text = "dag {\n" + dagitty_group("n", 10'001) + "\n}";
+    diagnostics found;
+    CHECK_FALSE(read_dagitty(text, "nodes.dag", found));
+    CHECK(has(found, severity::error, 2, text.find("n10000") - text.find('\n'), "the graph has more than 10000 nodes"));
+}
+
+TEST_CASE("lavaan: an empty file or one of comments only is not a model", "[graph][syntax]") {
+    for (const std::string text : {"", "\n\n", "# a comment only\n"}) {
+        diagnostics found;
+        CHECK_FALSE(read_lavaan(text, "empty.lav", found));
+        CHECK(has(found, severity::error, 1, 1, "no regressions and no pathways metadata"));
+    }
+}

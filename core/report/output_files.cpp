@@ -82,25 +82,6 @@ bool process_alive(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 ||
 
 /// Removes `.NAME.tmp-PID` and `.NAME.old-PID` left by killed runs; an old folder whose
 /// replacement never arrived is put back.
-void remove_leftovers(const fs::path& target) {
-    const std::string prefix = "." + target.filename().string() + ".";
-    std::error_code ec;
-    for (const fs::directory_entry& entry : fs::directory_iterator(target.parent_path(), ec)) {
-        const std::string name = entry.path().filename().string();
-        if (!name.starts_with(prefix)) continue;
-        const std::string_view rest = std::string_view(name).substr(prefix.size());
-        const bool old = rest.starts_with("old-");
-        if (!old && !rest.starts_with("tmp-")) continue;
-        long pid = 0;
-        const std::string_view digits = rest.substr(4);
-        const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
-        if (parsed.ec != std::errc() || parsed.ptr != digits.data() + digits.size() || pid <= 0) continue;
-        if (pid != ::getpid() && process_alive(pid)) continue;
-        std::error_code ignored;
-        if (old && !fs::exists(fs::symlink_status(target, ignored))) fs::rename(entry.path(), target, ignored);
-        else fs::remove_all(entry.path(), ignored);
-    }
-}
 
 std::string kind_of(fs::file_type type) {
     switch (type) {
@@ -268,7 +249,7 @@ output_set::output_set(fs::path folder, bool force)
       temp_(sibling(target_, "tmp", ::getpid())),
       force_(force),
       lock_(folder_) {
-    remove_leftovers(target_);
+    remove_output_leftovers(target_);
     check_target_folder(target_, folder_);
 }
 
@@ -333,10 +314,35 @@ void output_set::discard() {
     staged_.clear();
 }
 
+void remove_output_leftovers(const fs::path& target) {
+    const std::string prefix = "." + target.filename().string() + ".";
+    std::error_code ec;
+    for (const fs::directory_entry& entry : fs::directory_iterator(target.parent_path(), ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(prefix)) continue;
+        const std::string_view rest = std::string_view(name).substr(prefix.size());
+        const bool old = rest.starts_with("old-");
+        if (!old && !rest.starts_with("tmp-")) continue;
+        long pid = 0;
+        const std::string_view digits = rest.substr(4);
+        const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+        // SQLite keeps its journal beside a database being written: `.NAME.tmp-PID-journal`.
+        const std::string_view after =
+            std::string_view(parsed.ptr, static_cast<std::size_t>(digits.data() + digits.size() - parsed.ptr));
+        if (parsed.ec != std::errc() || pid <= 0 ||
+            !(after.empty() || after == "-journal" || after == "-wal" || after == "-shm"))
+            continue;
+        if (pid != ::getpid() && process_alive(pid)) continue;
+        std::error_code ignored;
+        if (old && !fs::exists(fs::symlink_status(target, ignored))) fs::rename(entry.path(), target, ignored);
+        else fs::remove_all(entry.path(), ignored);
+    }
+}
+
 void write_file_atomically(const fs::path& path, std::string_view content, bool force) {
     const fs::path target = output_target(path);
     const output_lock lock(path);
-    remove_leftovers(target);
+    remove_output_leftovers(target);
     std::error_code ec;
     if (fs::exists(fs::symlink_status(target, ec)) && !force)
         refuse(path, "output exists; use --force to overwrite it");

@@ -88,6 +88,10 @@ private:
 /// replaces only a regular file.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool force);
 
+/// Removes what killed writers of `target` left beside it (`.NAME.tmp-PID`, with SQLite's `-journal`,
+/// `-wal` and `-shm`, and `.NAME.old-PID`, put back when the target is gone) whose process is no longer alive.
+void remove_output_leftovers(const std::filesystem::path& target);
+
 /// True when `folder` holds a manifest.json, sweep-manifest.json or sensitivity-manifest.json
 /// written by pathways.
 bool is_results_folder(const std::filesystem::path& folder);

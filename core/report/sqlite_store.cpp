@@ -121,7 +121,8 @@ sqlite_store::sqlite_store(std::filesystem::path path, bool force)
       db_(std::make_unique<connection>()) {
     check_replaceable_file(path_);  // never a device, FIFO or link, --force or not
     lock_ = std::make_unique<output_lock>(path_);
-    check_replaceable_file(path_);  // again, now that no other pathways process can change it
+    check_replaceable_file(path_);                  // again, now that no other pathways process can change it
+    remove_output_leftovers(output_target(path_));  // databases of killed runs, with their journals
     if (!force_ && std::filesystem::exists(path_)) {
         throw std::runtime_error("'" + path_.string() + "' exists; use --force to overwrite it");
     }

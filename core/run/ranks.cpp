@@ -106,6 +106,13 @@ rank_failed::rank_failed(int rank, int exit_code, std::string printed)
       exit_code_(exit_code),
       printed_(std::move(printed)) {}
 
+bool request_differs_from_first_rank(const std::string& request) {
+    if (!multiple_ranks()) return false;
+    std::string first = request;
+    mpi::broadcast(*state().world, first, 0);
+    return first != request;
+}
+
 void all_ranks_well() {
     if (!multiple_ranks()) return;
     const std::vector<rank_status> statuses = agree(0, "");

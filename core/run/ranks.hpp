@@ -56,6 +56,11 @@ private:
     std::string printed_;
 };
 
+/// Whether this rank's `request` (a fingerprint of its command line and inputs) differs from rank 0's:
+/// the first collective of every command, so that ranks started on different requests stop before any
+/// work instead of mixing their draws or waiting for each other. False on one rank.
+bool request_differs_from_first_rank(const std::string& request);
+
 /// An agreement: returns when every rank is well; throws rank_failed when another rank failed.
 /// No-op on one rank.
 void all_ranks_well();

@@ -215,9 +215,15 @@ private:
             into = nullptr;
         } else if (word == "NaN" || word == "nan" || word == "Infinity" || word == "inf") {
             return fail(start, "'" + std::string(word) + "' is not a json number; expected a finite number");
+        } else if (!closest_matches(word, {"true", "false", "null"}).empty()) {
+            return fail(start, "unexpected word '" + std::string(word) +
+                                   "'; expected a value (a string, number, object, array, true, false or null)" +
+                                   did_you_mean(word, {"true", "false", "null"}));
         } else {
-            return fail(start, "unexpected word '" + shorten(word) +
-                                   "'; expected a value (a string, number, object, array, true, false or null)");
+            // Not quoted: a file that is not json at all (a key file, a password list) is named, not shown.
+            return fail(start, "unexpected word of " + std::to_string(word.size()) +
+                                   " characters; expected a value (a string, number, object, array, true, false or "
+                                   "null)");
         }
         return true;
     }

@@ -144,7 +144,18 @@ bool is_prior_input_name(std::string_view input) {
 
 std::optional<parameter_file> read_parameter_file(const std::filesystem::path& path, diagnostics& out) {
     diagnostics found;
-    const auto doc = json::parse_file(path, found);
+    const auto text = json::read_text(path, found, json::limits{}.max_bytes, "json");
+    if (!text) {
+        out.append(found);
+        return std::nullopt;
+    }
+    return read_parameter_text(*text, path.string(), out);
+}
+
+std::optional<parameter_file> read_parameter_text(std::string_view text, const std::string& file_name,
+                                                  diagnostics& out) {
+    diagnostics found;
+    const auto doc = json::parse(text, file_name, found);
     if (!doc) {
         out.append(found);
         return std::nullopt;

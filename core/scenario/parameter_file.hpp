@@ -97,6 +97,8 @@ bool is_prior_input_name(std::string_view input);
 /// is returned when there was any. Values are only checked to be numbers here: the effect model they are
 /// used with checks names and ranges, with these locations.
 std::optional<parameter_file> read_parameter_file(const std::filesystem::path& path, diagnostics& out);
+/// The same on text in memory; `file` names it in messages.
+std::optional<parameter_file> read_parameter_text(std::string_view text, const std::string& file, diagnostics& out);
 
 /// The file's text: keys in a fixed order, numbers in their shortest exact form, ending in a newline.
 std::string parameter_file_json(const parameter_file& file);

@@ -276,6 +276,20 @@ api_reply explorer_api::validate(std::string_view body) const {
                       json::value().set("valid", !found.has_errors()).set("diagnostics", diagnostics_json(found)));
 }
 
+namespace {
+
+/// Cells x years x draws (at least one) summed over the plan's runs: what a run's time and memory grow with.
+double projected_work(const run_plan& plan) {
+    double work = 0.0;
+    for (const prepared_run& run : plan.runs) {
+        const double draws = static_cast<double>(std::max<std::int64_t>(1, run.loaded->spec.draws));
+        work += static_cast<double>(run.sim->cell_count()) * run.sim->years() * draws;
+    }
+    return work;
+}
+
+}  // namespace
+
 api_reply explorer_api::run(std::string_view body, const query_parameters& query) {
     const auto start = std::chrono::steady_clock::now();
     if (body.size() > limits_.max_body_bytes)
@@ -288,8 +302,14 @@ api_reply explorer_api::run(std::string_view body, const query_parameters& query
     diagnostics found;
     const auto file = scenario_file::parse_text(body, posted_path(), found);
     if (!file) return invalid_document(found);
+    // A reader may record an error and still return what it could read: the CLI stops on any error, so here too.
     auto spec = file->read(options->variant, {}, found);
-    if (!spec) return invalid_document(found);
+    if (!spec || found.has_errors()) return invalid_document(found);
+    if (!options->draws_given && spec->draws > limits_.max_draws)
+        return error_reply(status_bad_request, "uncertainty.draws: " + std::to_string(spec->draws) +
+                                                   " in the document is more than this server runs; expected at most " +
+                                                   std::to_string(limits_.max_draws) +
+                                                   " (ask for fewer with ?draws=N, or run it with pathways run)");
 
     run_request request;
     request.scenario_file = posted_path();
@@ -301,7 +321,14 @@ api_reply explorer_api::run(std::string_view body, const query_parameters& query
     request.suppression = true;  // never turned off over HTTP: the page and scripts see what may be published
     request.command_line = {"pathways", "serve", "POST /api/run"};
     auto plan = prepare(request, plugins_, found);
-    if (!plan) return invalid_document(found);
+    if (!plan || found.has_errors()) return invalid_document(found);
+    if (const double work = projected_work(*plan); work > limits_.max_cell_draw_years)
+        return error_reply(
+            status_too_large,
+            fmt::format("the run would project {:.3g} cell-years over its draws and variants, more than this "
+                        "server runs ({:.3g}); expected a smaller district, fewer draws or one variant (or "
+                        "run it with pathways run)",
+                        work, limits_.max_cell_draw_years));
 
     const std::string token = options->token;
     const auto cancel = register_run(token);

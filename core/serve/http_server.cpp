@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <thread>
@@ -38,14 +39,17 @@ std::string host_name(const std::string& host_header) {
     return host_header.substr(0, host_header.find(':'));
 }
 
-/// A page on another site may send requests to a local server, and a DNS name rebound to 127.0.0.1
-/// may read its answers: on loopback only loopback host names are answered, and a request sent from
-/// a page names this server as its origin.
-std::string refused_because(const httplib::Request& request, bool loopback_only) {
+/// A page on another site may send requests to the server, and a DNS name rebound to its address may
+/// read its answers: only the allowed host names are answered (whatever the bind address), and a
+/// request sent from a page names this server as its origin.
+std::string refused_because(const httplib::Request& request, const std::vector<std::string>& allowed_hosts) {
     const std::string host = request.get_header_value("Host");
     const std::string name = host_name(host);
-    if (loopback_only && name != "127.0.0.1" && name != "localhost" && name != "[::1]")
-        return "host '" + host + "' is not this machine; expected 127.0.0.1 or localhost";
+    if (std::find(allowed_hosts.begin(), allowed_hosts.end(), name) == allowed_hosts.end()) {
+        std::string expected;
+        for (const std::string& allowed : allowed_hosts) expected += (expected.empty() ? "" : " or ") + allowed;
+        return "host '" + host + "' is not a name of this server; expected " + expected;
+    }
     const std::string origin = request.get_header_value("Origin");
     if (!origin.empty() && origin != "http://" + host)
         return "origin '" + origin + "' is another site; the API answers only its own page";
@@ -86,7 +90,7 @@ void add_routes(httplib::Server& server, explorer_api& api) {
 constexpr std::size_t connection_threads = 32;
 constexpr time_t keep_alive_seconds = 1;
 
-void configure(httplib::Server& server, explorer_api& api, bool loopback_only) {
+void configure(httplib::Server& server, explorer_api& api, std::vector<std::string> allowed_hosts) {
     server.new_task_queue = [] { return new httplib::ThreadPool(connection_threads); };
     // httplib's default also sets SO_REUSEPORT, with which a second server on the same port starts
     // and silently shares it; a port in use must be an error. SO_REUSEADDR alone lets a restarted
@@ -101,17 +105,18 @@ void configure(httplib::Server& server, explorer_api& api, bool loopback_only) {
                                 {"X-Content-Type-Options", "nosniff"},
                                 {"Referrer-Policy", "no-referrer"},
                                 {"Cache-Control", "no-store"}});
-    server.set_pre_routing_handler([loopback_only](const httplib::Request& request, httplib::Response& response) {
-        // Debian's httplib compresses every text answer with Brotli at its slowest setting when the
-        // client accepts it (browsers do): seconds for a projection on loopback, where size costs
-        // nothing. httplib has no switch for it, so the request forgets what it accepts; the
-        // Request is httplib's own non-const object, handed to this handler as const.
-        const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
-        const std::string refused = refused_because(request, loopback_only);
-        if (refused.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        send(error_reply(403, refused), response);
-        return httplib::Server::HandlerResponse::Handled;
-    });
+    server.set_pre_routing_handler(
+        [allowed_hosts = std::move(allowed_hosts)](const httplib::Request& request, httplib::Response& response) {
+            // Debian's httplib compresses every text answer with Brotli at its slowest setting when the
+            // client accepts it (browsers do): seconds for a projection on loopback, where size costs
+            // nothing. httplib has no switch for it, so the request forgets what it accepts; the
+            // Request is httplib's own non-const object, handed to this handler as const.
+            const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+            const std::string refused = refused_because(request, allowed_hosts);
+            if (refused.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            send(error_reply(403, refused), response);
+            return httplib::Server::HandlerResponse::Handled;
+        });
     server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) return;
         const int status = response.status;
@@ -140,7 +145,9 @@ bool is_loopback_address(const std::string& address) {
 std::string serve_explorer(explorer_api& api, const server_options& options, const std::atomic<bool>& stop,
                            const std::function<void(int port)>& listening) {
     httplib::Server server;
-    configure(server, api, is_loopback_address(options.address));
+    std::vector<std::string> allowed = options.allowed_hosts;
+    if (is_loopback_address(options.address)) allowed.insert(allowed.end(), {"127.0.0.1", "localhost", "[::1]"});
+    configure(server, api, std::move(allowed));
     const int port = options.port == 0 ? server.bind_to_any_port(options.address)
                                        : (server.bind_to_port(options.address, options.port) ? options.port : -1);
     if (port < 0) {

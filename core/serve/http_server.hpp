@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "serve/explorer_api.hpp"
 
@@ -16,6 +17,9 @@ inline constexpr const char* loopback_address = "127.0.0.1";
 struct server_options {
     std::string address = loopback_address;
     int port = 8321;  ///< 0: any free port
+    /// Host names (as browsers send them in Host, without the port) the server answers besides the
+    /// loopback names it answers on a loopback address; the only ones it answers on any other address.
+    std::vector<std::string> allowed_hosts;
 };
 
 /// Whether `address` reaches only this machine (127.0.0.0/8, ::1, localhost).

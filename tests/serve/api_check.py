@@ -193,9 +193,17 @@ def main():
         check(all(re.match(r".*broken\.json:\d+:\d+: error: ", d["text"]) for d in answer["diagnostics"]),
               "each diagnostic says file:line:col")
 
-    with served(cli, [denver, "--bind", "0.0.0.0"], cwd=work) as s:
-        pass
-    check("warning: --bind 0.0.0.0" in s.stderr, "--bind 0.0.0.0 warns on stderr")
+    refused = subprocess.run([cli, "serve", denver, "--bind", "0.0.0.0", "--port", "0"], capture_output=True,
+                             text=True, cwd=work, timeout=60)
+    check(refused.returncode == 2 and "--bind 0.0.0.0: no --allow-host" in refused.stderr,
+          "--bind 0.0.0.0 without --allow-host is refused (exit 2)")
+    with served(cli, [denver, "--bind", "0.0.0.0", "--allow-host", "pathways.test"], cwd=work) as s:
+        local = f"http://127.0.0.1:{s.port}/api/scenario"
+        allowed, _, _ = request(local, headers={"Host": f"pathways.test:{s.port}"})
+        check(allowed == 200, "off loopback, a request naming an allowed host is answered")
+        rebound, _, _ = request(local, headers={"Host": f"127.0.0.1:{s.port}"})
+        check(rebound == 403, "off loopback, a request naming any other host is refused (403), loopback's too")
+    check("warning: --bind 0.0.0.0" in s.stderr and "browser" in s.stderr, "--bind 0.0.0.0 warns on stderr")
 
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0

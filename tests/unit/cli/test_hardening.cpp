@@ -281,3 +281,17 @@ TEST_CASE("control characters in input reach the terminal escaped", "[cli][harde
     CHECK(contains(result.output, "school '\\x1b[31mred' is not in the district"));
     CHECK_FALSE(contains(result.output, "\x1b"));
 }
+
+TEST_CASE("--format must name at least one output format, and every one it names must be known",
+          "[cli][hardening][errors]") {
+    scratch_folder out("formats");
+    const std::string target = " --out '" + (out.path() / "results").string() + "'";
+    const auto empty = run_cli(quick_run + " --format ''" + target);
+    CHECK(empty.exit_code == 2);
+    CHECK_THAT(empty.output, Catch::Contains("--format: no output format; expected csv, json or csv,json"));
+    const auto unknown = run_cli(quick_run + " --format csv,xml,yaml" + target);
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.output, Catch::Contains("--format: unknown output format 'xml'") &&
+                                   Catch::Contains("--format: unknown output format 'yaml'"));
+    CHECK_FALSE(std::filesystem::exists(out.path() / "results"));
+}

@@ -294,7 +294,11 @@ TEST_CASE("syntax errors name line, column, what was found and what was expected
     CHECK(single_error(".5") == "t.json:1:1: error: unexpected '.'; expected a value");
     CHECK(single_error("tru") ==
           "t.json:1:1: error: unexpected word 'tru'; expected a value (a string, number, object, array, true, false "
-          "or null)");
+          "or null); did you mean 'true'?");
+    // A file that is not json is named, its words never shown: it may be a key file.
+    CHECK(single_error("AWS_SECRET_ACCESS_KEY=abc") ==
+          "t.json:1:1: error: unexpected word of 21 characters; expected a value (a string, number, object, array, "
+          "true, false or null)");
     CHECK(single_error("[1] x") == "t.json:1:5: error: unexpected 'x' after the json value; expected end of input");
     CHECK(single_error("// c\n{}") == "t.json:1:1: error: comments are not allowed in json; expected a value");
     CHECK(single_error("[") == "t.json:1:2: error: unexpected end of input; expected a value");

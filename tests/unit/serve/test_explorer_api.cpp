@@ -185,3 +185,31 @@ TEST_CASE("only loopback addresses count as this machine only") {
     CHECK_FALSE(is_loopback_address("192.168.1.10"));
     CHECK_FALSE(is_loopback_address("::"));
 }
+
+TEST_CASE_METHOD(served_pilot, "POST /api/run refuses what pathways validate refuses, before building anything") {
+    // A range error the reader records while still returning a scenario: the CLI stops on it, and so does the API.
+    for (const std::string huge : {"1e400", "18446744073709551616", "-1e400"}) {
+        INFO(huge);
+        const api_reply reply = api.run(edited(document, "\"years\": 5", "\"years\": " + huge), {{"draws", "0"}});
+        CHECK(reply.status == 400);
+        CHECK(reply.body.find("/horizon/years") != std::string::npos);
+        CHECK(nlohmann::json::parse(api.validate(edited(document, "\"years\": 5", "\"years\": " + huge)).body)
+                  .at("valid") == false);
+    }
+}
+
+TEST_CASE_METHOD(served_pilot, "POST /api/run holds the document's draws and the run's size to the server's limits") {
+    const api_reply many = api.run(edited(document, "\"draws\": 200", "\"draws\": 30000"), {});
+    CHECK(many.status == 400);
+    CHECK(error_of(many).starts_with("uncertainty.draws: 30000 in the document is more than this server runs"));
+    // The query's draws replace the document's, within the limit.
+    CHECK(api.run(edited(document, "\"draws\": 200", "\"draws\": 30000"), {{"draws", "0"}}).status == 200);
+
+    explorer_limits tight;
+    tight.max_cell_draw_years = 1000.0;
+    explorer_api small(pilot, plugins, tight, 1);
+    const api_reply big = small.run(document, {{"draws", "10"}});
+    CHECK(big.status == 413);
+    CHECK(error_of(big).find("cell-years over its draws and variants, more than this server runs") !=
+          std::string::npos);
+}

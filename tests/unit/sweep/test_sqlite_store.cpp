@@ -116,6 +116,27 @@ TEST_CASE("the store refuses to overwrite without force, and leaves nothing when
     CHECK(query(db_path, "SELECT count(*) FROM runs") == "0");
 }
 
+TEST_CASE("databases that killed runs left behind are removed by the next run, a live writer's kept",
+          "[sweep][sqlite][faults]") {
+    temp_folder folder;
+    const auto db_path = folder.path / "runs.sqlite";
+    // PID 2^22 + 1 is above Linux's largest (pid_max is at most 2^22), so no such process is alive.
+    for (const char* left : {".runs.sqlite.tmp-4194305", ".runs.sqlite.tmp-4194305-journal"})
+        std::ofstream(folder.path / left) << "partial";
+    const std::string alive = ".runs.sqlite.tmp-" + std::to_string(::getppid());  // the test's parent is alive
+    std::ofstream(folder.path / alive) << "another writer's";
+    std::ofstream(folder.path / ".other.sqlite.tmp-4194305") << "another database's";
+    {
+        sqlite_store store(db_path, false);
+        store.commit();
+    }
+    CHECK_FALSE(std::filesystem::exists(folder.path / ".runs.sqlite.tmp-4194305"));
+    CHECK_FALSE(std::filesystem::exists(folder.path / ".runs.sqlite.tmp-4194305-journal"));
+    CHECK(std::filesystem::exists(folder.path / alive));
+    CHECK(std::filesystem::exists(folder.path / ".other.sqlite.tmp-4194305"));
+    CHECK(std::filesystem::exists(db_path));
+}
+
 TEST_CASE("a database in a folder that cannot be created is an error", "[sweep][sqlite]") {
     temp_folder folder;
     { std::ofstream(folder.path / "file") << "x"; }

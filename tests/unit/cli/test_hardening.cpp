@@ -282,7 +282,7 @@ TEST_CASE("control characters in input reach the terminal escaped", "[cli][harde
     CHECK_FALSE(contains(result.output, "\x1b"));
 }
 
-TEST_CASE("--format must name at least one output format, and every one it names must be known",
+TEST_CASE("run's --format must name at least one output format, and every one it names must be known",
           "[cli][hardening][errors]") {
     scratch_folder out("formats");
     const std::string target = " --out '" + (out.path() / "results").string() + "'";

@@ -400,13 +400,7 @@ std::string compared_costs(const run_results& results, const std::string& headli
     const cost_settings costs = plan_costs(first.loaded->district, first.loaded->spec);
     if (costs.items.empty()) return "";
     const std::vector<result_run> runs = result_runs(results);
-    std::vector<costed_run> costed;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const scenario& spec = results.runs[i].loaded->spec;
-        variant_info info = spec.variant_of(spec.variant);
-        info.name = results.runs[i].name;
-        costed.push_back({&runs[i], info});
-    }
+    const std::vector<costed_run> costed = costed_runs(results, runs);
     const plans_for_analysis plans = plans_of(results, headline);
     cost_effectiveness_analysis analysis;
     if (!plans.plans.empty())

@@ -22,21 +22,6 @@ namespace {
 /// Draws when neither --draws nor the scenario gives enough for a 90% interval.
 constexpr std::int64_t minimum_draws = 20;
 
-std::filesystem::path monitor_folder(const observed_options& options) {
-    if (!options.out.empty()) return options.out;
-    return std::filesystem::path("out") / (std::filesystem::path(options.scenario_file).stem().string() + "-monitor");
-}
-
-void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force) {
-    if (force) return;
-    diagnostics found;
-    for (const auto& path : paths) {
-        if (std::filesystem::exists(path))
-            found.error(path.string(), 0, 0, "", "output exists; use --force to overwrite it");
-    }
-    if (found.has_errors()) throw input_error(found);
-}
-
 void print_tallies(const std::vector<implementation_tally>& tallies, const std::string& what) {
     std::size_t width = what.size() + 2;
     for (const implementation_tally& t : tallies) width = std::max(width, t.key.size() + 2);

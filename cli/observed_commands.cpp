@@ -155,6 +155,8 @@ void print_coverage(const monitor_table& table) {
               << fixed(table.rms_residual, 2) << " (about 1 when honest; well above 1: overconfident or off).\n";
 }
 
+}  // namespace
+
 std::filesystem::path monitor_folder(const observed_options& options) {
     if (!options.out.empty()) return options.out;
     // Beside the run's results folder, not in it: a folder pathways' run did not write would be refused by run.
@@ -170,8 +172,6 @@ void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force
     }
     if (found.has_errors()) throw input_error(found);
 }
-
-}  // namespace
 
 int monitor_command(const observed_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);

@@ -2,8 +2,10 @@
 // monitor and calibrate --observed: a scenario's projection against observed outcomes, and the
 // priors of its uncertain inputs updated from them.
 
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -24,6 +26,13 @@ struct observed_options {
     std::string out;  ///< monitor: a folder; calibrate: the parameter file
     bool force = false;
 };
+
+/// Where monitor writes: --out, else out/<scenario>-monitor (beside the run's folder, not in it: a folder
+/// pathways' run did not write would be refused by run).
+std::filesystem::path monitor_folder(const observed_options& options);
+
+/// Throws input_error naming every one of `paths` that exists, unless `force`.
+void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force);
 
 /// `pathways monitor`: every observed cell against the projection (terminal, monitor.csv, monitor.html).
 int monitor_command(const observed_options& options, const plugin_options& plugins);

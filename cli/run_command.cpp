@@ -122,13 +122,7 @@ std::string summary_of(const run_results& results) {
 /// Every run's cost, then the plans against what they cost, when the plans have costs.
 std::string costs_of(const run_results& results) {
     const std::vector<result_run> runs = result_runs(results);
-    std::vector<costed_run> costed;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const scenario& spec = results.runs[i].loaded->spec;
-        variant_info info = spec.variant_of(spec.variant);
-        info.name = results.runs[i].name;
-        costed.push_back({&runs[i], info});
-    }
+    const std::vector<costed_run> costed = costed_runs(results, runs);
     const cost_settings costs = costs_of_run(results);
     const analysed_plans analysed = analyse_plans(results);
     return costs_and_effectiveness_text(costed, analysed.analysis, analysed.plans.variants, costs,

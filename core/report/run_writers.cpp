@@ -17,6 +17,17 @@ std::vector<result_run> result_runs(const run_results& results) {
     return runs;
 }
 
+std::vector<costed_run> costed_runs(const run_results& results, const std::vector<result_run>& runs) {
+    std::vector<costed_run> costed;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const scenario& spec = results.runs[i].loaded->spec;
+        variant_info info = spec.variant_of(spec.variant);
+        info.name = results.runs[i].name;
+        costed.push_back({&runs[i], info});
+    }
+    return costed;
+}
+
 std::string projection_csv(const run_results& results) {
     return projection_csv_text(result_runs(results), results.for_release);
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "report/cost_summary.hpp"
 #include "report/projection_writer.hpp"
 #include "run/execute.hpp"
 #include "scenario/results_reader.hpp"
@@ -20,6 +21,10 @@ table_context context_of(const finished_run& run, bool for_release);
 
 /// Every run as results files hold it (results_reader.hpp).
 std::vector<result_run> result_runs(const run_results& results);
+
+/// `runs` (result_runs of `results`, kept alive by the caller) as the cost tables name them: each run's
+/// label and what its variant stands for.
+std::vector<costed_run> costed_runs(const run_results& results, const std::vector<result_run>& runs);
 
 /// projection.csv and projection.json of every run.
 std::string projection_csv(const run_results& results);

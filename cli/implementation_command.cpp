@@ -15,6 +15,7 @@
 #include "run/run_request.hpp"
 #include "run_options.hpp"
 #include "scenario/json_checks.hpp"
+#include "signals.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -58,8 +59,9 @@ void print_off_track(const implementation_table& table) {
 int monitor_implementation_command(const observed_options& options, const std::string& ratings_file,
                                    const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    const std::filesystem::path folder = monitor_folder(options);
-    refuse_existing({folder / "implementation.csv", folder / "implementation.html"}, options.force);
+    // Both files and their manifest are committed together: a full disk or a kill leaves the folder as it was.
+    output_set outputs(monitor_folder(options), options.force);
+    refuse_conflicts(outputs, {"implementation.csv", "implementation.html", "implementation-manifest.json"});
     diagnostics found;
     run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
     if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};
@@ -94,11 +96,19 @@ int monitor_implementation_command(const observed_options& options, const std::s
 
     const implementation_context context{loaded->spec.name, options.variant, ratings_file,
                                          sha256_file(ratings_file).value_or(""), loaded->spec.seed};
-    std::filesystem::create_directories(folder);
-    write_file_atomically(folder / "implementation.csv", implementation_csv(table), options.force);
-    write_file_atomically(folder / "implementation.html", implementation_html(table, context), options.force);
+    const std::vector<std::pair<std::string, std::string>> files{{"implementation.csv", implementation_csv(table)},
+                                                                 {"implementation.html",
+                                                                  implementation_html(table, context)}};
+    for (const auto& [name, content] : files) outputs.stage(name, content);
+    json::value details;
+    details.set("variant", options.variant).set("ratings", ratings_file).set("ratings_sha256", context.ratings_sha);
+    outputs.stage("implementation-manifest.json", monitor_manifest(*loaded, options, files, details));
+    if (interrupted()) return interrupted_exit();
+    outputs.commit();
+    const std::filesystem::path& folder = outputs.folder();
     std::cout << "\nWrote " << (folder / "implementation.csv").string() << " "
-              << (folder / "implementation.html").string() << "\n";
+              << (folder / "implementation.html").string() << " " << (folder / "implementation-manifest.json").string()
+              << "\n";
     return exit_ok;
 }
 

@@ -88,7 +88,7 @@ int validate_command(const validate_options& options, const plugin_options& plug
         switch (detect_file_kind(file)) {
             case input_file_kind::model: load_model_graph(file, found); break;
             case input_file_kind::district:
-                if (const auto district = read_district(file, found)) check_district_schools(*district, found);
+                if (const auto district = read_district(file, found)) check_district_alone(*district, found);
                 break;
             case input_file_kind::references: read_references_file(file, found); break;
             case input_file_kind::scenario:

@@ -5,6 +5,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <system_error>
 #include <thread>
 
 #include "calibrate_command.hpp"
@@ -541,6 +542,7 @@ int run_pathways(int argc, char** argv) {
         if (*calibrate_cmd) return unless_interrupted(calibrate_command(calibrate, plugins));
         if (*monitor_cmd) {
             monitor.threads = worker_threads(monitor.threads);
+            monitor.command_line.assign(argv, argv + argc);
             if (monitor_ratings.empty() && monitor.observed_file.empty()) {
                 pathways::diagnostics found;
                 found.error("<command line>", 0, 0, "",
@@ -585,6 +587,11 @@ int run_pathways(int argc, char** argv) {
     } catch (const pathways::resource_error& e) {
         // The machine refused a thread or similar: the user can fix it with fewer threads or higher limits.
         std::cerr << "pathways: error: " << e.what() << '\n';
+        return exit_environment;
+    } catch (const std::system_error& e) {
+        // A thread, mutex or similar the system refused (EAGAIN under `ulimit -v` or `ulimit -u`).
+        std::cerr << "pathways: error: the system refused a resource: " << e.what()
+                  << "; raise the process limits (ulimit -v, ulimit -u) or use fewer --threads\n";
         return exit_environment;
     } catch (const std::exception& e) {
         std::cerr << "pathways: internal error: " << e.what() << '\n';

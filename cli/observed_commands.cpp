@@ -15,6 +15,7 @@
 #include "implementation_command.hpp"
 #include "report/monitor_report.hpp"
 #include "report/output_files.hpp"
+#include "run/manifest.hpp"
 #include "run/observed_fit.hpp"
 #include "run_options.hpp"
 #include "scenario/json_checks.hpp"
@@ -173,10 +174,27 @@ void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force
     if (found.has_errors()) throw input_error(found);
 }
 
+void refuse_conflicts(const output_set& outputs, const std::vector<std::string>& names) {
+    const auto existing = outputs.conflicts(names);
+    if (existing.empty()) return;
+    diagnostics found;
+    for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+    throw input_error(found);
+}
+
+std::string monitor_manifest(const loaded_scenario& loaded, const observed_options& options,
+                             const std::vector<std::pair<std::string, std::string>>& files,
+                             const json::value& details) {
+    run_manifest manifest = manifest_of(loaded, options.command_line, options.threads, true);
+    for (const auto& [name, content] : files) add_output(manifest, name, content);
+    return manifest_json_text(manifest, details);
+}
+
 int monitor_command(const observed_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    const std::filesystem::path folder = monitor_folder(options);
-    refuse_existing({folder / "monitor.csv", folder / "monitor.html"}, options.force);
+    // Both files and their manifest are committed together: a full disk or a kill leaves the folder as it was.
+    output_set outputs(monitor_folder(options), options.force);
+    refuse_conflicts(outputs, {"monitor.csv", "monitor.html", "monitor-manifest.json"});
     const observed_run observed = run_observed(options, 0, 20, "a 90% interval", registry);
     if (observed.results.cancelled) return interrupted_exit();
     const monitor_table table = compare_observed(observed.matches, observed.draws);
@@ -190,10 +208,19 @@ int monitor_command(const observed_options& options, const plugin_options& plugi
     const loaded_scenario& loaded = *observed.run().loaded;
     const monitor_context context{loaded.spec.name, options.variant,  loaded.model->name,      options.observed_file,
                                   observed.sha256,  loaded.spec.seed, loaded.spec.report.min_n};
-    std::filesystem::create_directories(folder);
-    write_file_atomically(folder / "monitor.csv", monitor_csv(table), options.force);
-    write_file_atomically(folder / "monitor.html", monitor_html(table, context), options.force);
-    std::cout << "Wrote " << (folder / "monitor.csv").string() << " " << (folder / "monitor.html").string() << "\n";
+    const std::vector<std::pair<std::string, std::string>> files{{"monitor.csv", monitor_csv(table)},
+                                                                 {"monitor.html", monitor_html(table, context)}};
+    for (const auto& [name, content] : files) outputs.stage(name, content);
+    json::value details;
+    details.set("variant", options.variant)
+        .set("observed", options.observed_file)
+        .set("observed_sha256", observed.sha256);
+    outputs.stage("monitor-manifest.json", monitor_manifest(loaded, options, files, details));
+    if (interrupted()) return interrupted_exit();
+    outputs.commit();
+    const std::filesystem::path& folder = outputs.folder();
+    std::cout << "Wrote " << (folder / "monitor.csv").string() << " " << (folder / "monitor.html").string() << " "
+              << (folder / "monitor-manifest.json").string() << "\n";
     return exit_ok;
 }
 

@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "engine/scenario_loader.hpp"
+#include "report/output_files.hpp"
+#include "scenario/json_writer.hpp"
 
 namespace pathways::cli {
 
@@ -25,6 +28,7 @@ struct observed_options {
     bool quiet = false;
     std::string out;  ///< monitor: a folder; calibrate: the parameter file
     bool force = false;
+    std::vector<std::string> command_line;  ///< recorded in monitor's manifests
 };
 
 /// Where monitor writes: --out, else out/<scenario>-monitor (beside the run's folder, not in it: a folder
@@ -33,6 +37,14 @@ std::filesystem::path monitor_folder(const observed_options& options);
 
 /// Throws input_error naming every one of `paths` that exists, unless `force`.
 void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force);
+
+/// Throws input_error naming every one of `names` that `outputs` already holds (they need --force).
+void refuse_conflicts(const output_set& outputs, const std::vector<std::string>& names);
+
+/// The manifest of a monitor folder's files (`NAME-manifest.json`): the scenario as loaded, the command
+/// line, each file with its sha256, and `details` (the observed or ratings file and its sha256).
+std::string monitor_manifest(const loaded_scenario& loaded, const observed_options& options,
+                             const std::vector<std::pair<std::string, std::string>>& files, const json::value& details);
 
 /// `pathways monitor`: every observed cell against the projection (terminal, monitor.csv, monitor.html).
 int monitor_command(const observed_options& options, const plugin_options& plugins);

@@ -457,6 +457,20 @@ void check_district_schools(const district_profile& district, diagnostics& out) 
     }
 }
 
+void check_district_alone(const district_profile& district, diagnostics& out) {
+    check_district_schools(district, out);
+    diagnostics model_problems;
+    const auto embedded = load_model_graph({}, model_problems);
+    if (!embedded) {
+        out.append(model_problems);
+        return;
+    }
+    const bool written_for_embedded =
+        std::all_of(district.baselines.begin(), district.baselines.end(),
+                    [&](const outcome_baseline& baseline) { return embedded->find(baseline.node).has_value(); });
+    if (written_for_embedded) check_district_nodes(district, *embedded, out);
+}
+
 const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& base, const plugin_registry& plugins,
                                       diagnostics& out) {
     diagnostics found;

@@ -179,7 +179,8 @@ fs::path output_target(const fs::path& path) {
 }
 
 bool is_results_folder(const fs::path& folder) {
-    for (const char* name : {"manifest.json", "sweep-manifest.json", "sensitivity-manifest.json"}) {
+    for (const char* name : {"manifest.json", "sweep-manifest.json", "sensitivity-manifest.json",
+                             "monitor-manifest.json", "implementation-manifest.json"}) {
         std::error_code ec;
         if (!fs::is_regular_file(fs::symlink_status(folder / name, ec))) continue;
         std::ifstream in(folder / name);

@@ -92,8 +92,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 /// `-wal` and `-shm`, and `.NAME.old-PID`, put back when the target is gone) whose process is no longer alive.
 void remove_output_leftovers(const std::filesystem::path& target);
 
-/// True when `folder` holds a manifest.json, sweep-manifest.json or sensitivity-manifest.json
-/// written by pathways.
+/// True when `folder` holds a manifest written by pathways (manifest.json, or that of sweep,
+/// sensitivity, monitor or monitor --implementation).
 bool is_results_folder(const std::filesystem::path& folder);
 
 }  // namespace pathways

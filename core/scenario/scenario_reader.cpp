@@ -679,8 +679,15 @@ void read_seed_table(object_reader seed, district_profile& district) {
             auto row = ell->child(race_names[r]);
             if (!row.valid()) continue;
             const std::array<const char*, 3> statuses{"non_ell", "ell", "exited"};
+            auto& weights = district.seed.ell_given_race[r];
             for (std::size_t e = 0; e < statuses.size(); ++e) {
-                district.seed.ell_given_race[r][e] = row.required_number(statuses[e], 0.0, 1e6).value_or(1.0);
+                weights[e] = row.required_number(statuses[e], 0.0, 1e6).value_or(1.0);
+            }
+            // A race's students must fall in some ELL status: a row of zeros leaves them nowhere.
+            if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0.0; })) {
+                ell->error_at(race_names[r], "every weight of '" + std::string(race_names[r]) +
+                                                 "' is 0; expected at least one positive weight (non_ell, ell or "
+                                                 "exited)");
             }
         }
     }

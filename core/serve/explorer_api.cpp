@@ -265,13 +265,25 @@ api_reply explorer_api::plugins() const {
     return json_reply(status_ok, json::value().set("models", std::move(models)));
 }
 
+namespace {
+
+api_reply too_many_variants(const scenario_file& file, const explorer_limits& limits) {
+    return error_reply(status_too_large, fmt::format("the document declares {} variants, more than the explorer's "
+                                                     "limit of {}; expected fewer (`pathways validate` and `pathways "
+                                                     "run` take any number)",
+                                                     file.variant_names().size(), limits.max_variants));
+}
+
+}  // namespace
+
 api_reply explorer_api::validate(std::string_view body) const {
     if (body.size() > limits_.max_body_bytes)
         return error_reply(status_too_large,
                            "the document is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
     diagnostics found;
-    if (const auto file = scenario_file::parse_text(body, posted_path(), found))
-        validate_scenario(*file, plugins_, found);
+    const auto file = scenario_file::parse_text(body, posted_path(), found);
+    if (file && file->variant_names().size() > limits_.max_variants) return too_many_variants(*file, limits_);
+    if (file) validate_scenario(*file, plugins_, found);
     return json_reply(status_ok,
                       json::value().set("valid", !found.has_errors()).set("diagnostics", diagnostics_json(found)));
 }
@@ -302,6 +314,7 @@ api_reply explorer_api::run(std::string_view body, const query_parameters& query
     diagnostics found;
     const auto file = scenario_file::parse_text(body, posted_path(), found);
     if (!file) return invalid_document(found);
+    if (file->variant_names().size() > limits_.max_variants) return too_many_variants(*file, limits_);
     // A reader may record an error and still return what it could read: the CLI stops on any error, so here too.
     auto spec = file->read(options->variant, {}, found);
     if (!spec || found.has_errors()) return invalid_document(found);

@@ -37,6 +37,9 @@ struct explorer_limits {
     std::size_t max_body_bytes = 1u << 20;           ///< larger documents are refused with 413
     std::int64_t max_draws = 2000;                   ///< draws a run may ask for
     std::chrono::milliseconds max_run_time{30'000};  ///< a longer run is cancelled (503)
+    /// Variants a posted document may declare: validating or running each costs time no deadline can stop
+    /// part-way, so more are refused (413) before any is read.
+    std::size_t max_variants = 64;
     /// Cells x years x draws over a run's variants: a larger run is refused (413) before anything is allocated
     /// for its draws, since the deadline stops a run only between draws.
     double max_cell_draw_years = 2e9;

@@ -5,9 +5,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <system_error>
 #include <thread>
 
+#include "common/environment_error.hpp"
 #include "serve/explorer_assets.hpp"
 
 namespace pathways {
@@ -62,6 +69,7 @@ const char* status_meaning(int status) {
         case 403: return "forbidden";
         case 404: return "not found";
         case 405: return "method not allowed";
+        case 411: return "length required";
         case 413: return "the request is larger than the limit";
         default: return "request failed";
     }
@@ -86,12 +94,83 @@ void add_routes(httplib::Server& server, explorer_api& api) {
 
 /// httplib gives each connection a thread of its pool for as long as the connection is kept alive,
 /// and a browser keeps up to six open: with its default pool of eight, a page that cancels and
-/// restarts runs waited seconds for a free thread. More threads, and idle connections closed soon.
-constexpr std::size_t connection_threads = 32;
+/// restarts runs waited seconds for a free thread. Sixteen, and idle connections closed soon; runs
+/// themselves are limited by the API (explorer_limits), not by the pool.
+constexpr std::size_t connection_threads = 16;
 constexpr time_t keep_alive_seconds = 1;
 
-void configure(httplib::Server& server, explorer_api& api, std::vector<std::string> allowed_hosts) {
-    server.new_task_queue = [] { return new httplib::ThreadPool(connection_threads); };
+/// httplib's ThreadPool starts its threads in its constructor and, when the system refuses one
+/// (a low `ulimit -v` or `ulimit -u`), destroys the ones it started unjoined: std::terminate. This
+/// pool starts what the system allows, joins what it started if it can start none, and says why.
+class connection_pool final : public httplib::TaskQueue {
+public:
+    explicit connection_pool(std::size_t wanted) {
+        std::string refused;
+        for (std::size_t i = 0; i < wanted && refused.empty(); ++i) {
+            try {
+                threads_.emplace_back([this] { work(); });
+            } catch (const std::system_error& error) {
+                refused = error.code().message();
+            }
+        }
+        if (threads_.empty()) {
+            throw environment_error("cannot start the server's connection threads: " + refused +
+                                    "; raise the process limits (ulimit -v, ulimit -u)");
+        }
+    }
+    connection_pool(const connection_pool&) = delete;
+    connection_pool& operator=(const connection_pool&) = delete;
+    ~connection_pool() override { shutdown(); }
+
+    void enqueue(std::function<void()> job) override {
+        {
+            const std::lock_guard lock(mutex_);
+            jobs_.push_back(std::move(job));
+        }
+        ready_.notify_one();
+    }
+
+    void shutdown() override {
+        {
+            const std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        ready_.notify_all();
+        for (std::thread& thread : threads_)
+            if (thread.joinable()) thread.join();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            std::function<void()> job;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+                if (jobs_.empty()) return;  // stopping, nothing left to do
+                job = std::move(jobs_.front());
+                jobs_.pop_front();
+            }
+            job();
+        }
+    }
+
+    std::vector<std::thread> threads_;
+    std::deque<std::function<void()>> jobs_;
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    bool stopping_ = false;
+};
+
+/// A body sent in chunks has no length to check before it is read, and httplib reads it whole
+/// before any limit applies: the API takes only bodies that state their length (browsers always do).
+bool is_chunked(const httplib::Request& request) {
+    return request.has_header("Transfer-Encoding") && request.get_header_value("Transfer-Encoding") != "identity";
+}
+
+void configure(httplib::Server& server, explorer_api& api, std::vector<std::string> allowed_hosts,
+               std::unique_ptr<connection_pool>& pool) {
+    server.new_task_queue = [&pool] { return pool.release(); };
     // httplib's default also sets SO_REUSEPORT, with which a second server on the same port starts
     // and silently shares it; a port in use must be an error. SO_REUSEADDR alone lets a restarted
     // server bind while the last one's connections wind down.
@@ -113,9 +192,19 @@ void configure(httplib::Server& server, explorer_api& api, std::vector<std::stri
             // Request is httplib's own non-const object, handed to this handler as const.
             const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
             const std::string refused = refused_because(request, allowed_hosts);
-            if (refused.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            send(error_reply(403, refused), response);
-            return httplib::Server::HandlerResponse::Handled;
+            if (!refused.empty()) {
+                send(error_reply(403, refused), response);
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            if (is_chunked(request)) {
+                send(error_reply(411,
+                                 "a body sent in chunks (Transfer-Encoding) cannot be checked against the "
+                                 "size limit before it is read; expected a Content-Length"),
+                     response);
+                response.set_header("Connection", "close");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            return httplib::Server::HandlerResponse::Unhandled;
         });
     server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) return;
@@ -147,7 +236,8 @@ std::string serve_explorer(explorer_api& api, const server_options& options, con
     httplib::Server server;
     std::vector<std::string> allowed = options.allowed_hosts;
     if (is_loopback_address(options.address)) allowed.insert(allowed.end(), {"127.0.0.1", "localhost", "[::1]"});
-    configure(server, api, std::move(allowed));
+    auto pool = std::make_unique<connection_pool>(connection_threads);  // before any other thread starts
+    configure(server, api, std::move(allowed), pool);
     const int port = options.port == 0 ? server.bind_to_any_port(options.address)
                                        : (server.bind_to_port(options.address, options.port) ? options.port : -1);
     if (port < 0) {

@@ -5,14 +5,17 @@ Starts `pathways serve` on a free port (from a folder other than the scenario's,
 posted documents must resolve against the served scenario's folder) and checks: it listens on
 127.0.0.1 only by default; POST /api/run answers with the rows `pathways run --format json` writes;
 POST /api/validate gives the diagnostics `pathways validate --format json` gives; oversized bodies
-get 413, bad input 400 with a JSON error, other hosts and origins 403; the page links nothing
+get 413, chunked bodies 411, too many variants 413, bad input 400 with a JSON error, other hosts
+and origins 403; under a low address-space limit it starts or exits 3 saying why; the page links nothing
 outside this server; --bind elsewhere warns.
 
 Usage: api_check.py PATHWAYS_CLI SOURCE_ROOT WORK_DIR
 """
+import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,6 +43,33 @@ def request(url, body=None, headers=None, method=None):
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+def chunked_request(port, path):
+    """(status, body) of a POST whose body is sent in chunks, of which only the first ever arrives."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.putrequest("POST", path)
+    connection.putheader("Transfer-Encoding", "chunked")
+    connection.endheaders()
+    connection.send(b"5\r\nhello\r\n")
+    response = connection.getresponse()
+    answer = response.status, response.read().decode()
+    connection.close()
+    return answer
+
+
+def starts_or_explains(cli, scenario, limit_kib, work):
+    """Under an address-space limit the server either listens or exits 3 saying why; never a signal."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (limit_kib * 1024, limit_kib * 1024))
+    process = subprocess.Popen([cli, "serve", scenario, "--port", "0"], cwd=work, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    line = process.stdout.readline()
+    process.terminate()
+    _, stderr = process.communicate(timeout=30)
+    listened = "http://127.0.0.1:" in line
+    explained = process.returncode == 3 and "error:" in stderr
+    return listened or explained, f"ulimit -v {limit_kib}: exit {process.returncode}, {(line + stderr).strip()[:160]}"
 
 
 def listening_addresses(port):
@@ -166,6 +196,15 @@ def main():
         check(status == 413 and "error" in json.loads(body), "a 2 MiB body is refused with 413 and a JSON error")
         status, _, body = request(s.url + "api/run", "x" * (2 << 20))
         check(status == 413, "POST /api/run refuses a 2 MiB body with 413")
+        status, body = chunked_request(s.port, "/api/validate")
+        check(status == 411 and "Content-Length" in json.loads(body)["error"],
+              "a body sent in chunks is refused (411) before it is read: its size cannot be checked first")
+        crowded = json.loads(denver_text)
+        crowded["variants"] = {f"v{i}": {"kind": "assumption", "description": "as the base"} for i in range(65)}
+        for endpoint in ("api/validate", "api/run?draws=0"):
+            status, _, body = request(s.url + endpoint, json.dumps(crowded))
+            check(status == 413 and "65 variants" in json.loads(body)["error"],
+                  f"POST /{endpoint} refuses a document of 65 variants (413) before validating any")
         status, _, _ = request(s.url + "api/scenario", headers={"Host": "attacker.example:80"})
         check(status == 403, "a request naming another host is refused (403)")
         status, _, _ = request(s.url + "api/run?draws=0", denver_text, headers={"Origin": "http://attacker.example"})
@@ -204,6 +243,14 @@ def main():
         rebound, _, _ = request(local, headers={"Host": f"127.0.0.1:{s.port}"})
         check(rebound == 403, "off loopback, a request naming any other host is refused (403), loopback's too")
     check("warning: --bind 0.0.0.0" in s.stderr and "browser" in s.stderr, "--bind 0.0.0.0 warns on stderr")
+
+    # AddressSanitizer reserves terabytes of address space at start, so a limit says nothing about it.
+    with open(cli, "rb") as f:
+        sanitized = b"AddressSanitizer" in f.read()
+    if not sanitized:
+        for limit_kib in (150000, 200000, 300000):
+            ok, what = starts_or_explains(cli, denver, limit_kib, work)
+            check(ok, f"under a low address-space limit the server starts or says why: {what}")
 
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0

@@ -295,3 +295,30 @@ TEST_CASE("run's --format must name at least one output format, and every one it
                                    Catch::Contains("--format: unknown output format 'yaml'"));
     CHECK_FALSE(std::filesystem::exists(out.path() / "results"));
 }
+
+TEST_CASE("validate of a district profile alone holds its conditions to their ranges and refuses an all-zero seed row",
+          "[cli][hardening][input]") {
+    scratch_folder folder("district-alone");
+    const fs::path condition = edited_copy(folder.path(), "districts/denver-2018.json", [](nlohmann::json& d) {
+        d["conditions"]["accountability_flexibility"]["value"] = 2;
+    });
+    const auto out_of_range = run_cli("validate '" + condition.string() + "'");
+    INFO(out_of_range.output);
+    CHECK(out_of_range.exit_code == 2);
+    CHECK(contains(out_of_range.output, "/conditions/accountability_flexibility: 2 is out of range; expected 0 to 1"));
+
+    const fs::path seed = edited_copy(folder.path(), "districts/denver-2018.json", [](nlohmann::json& d) {
+        d["seed_table"]["ell_given_race"]["hispanic"] = {{"non_ell", 0}, {"ell", 0}, {"exited", 0}};
+    });
+    const auto zeros = run_cli("validate '" + seed.string() + "'");
+    INFO(zeros.output);
+    CHECK(zeros.exit_code == 2);
+    CHECK(contains(zeros.output,
+                   "/seed_table/ell_given_race/hispanic: every weight of 'hispanic' is 0; expected at least one "
+                   "positive weight"));
+
+    // A shipped profile written for another model is still valid on its own.
+    const auto tutoring = run_cli("validate scenarios/districts/denver-2018-tutoring.json");
+    INFO(tutoring.output);
+    CHECK(tutoring.exit_code == 0);
+}

@@ -53,10 +53,31 @@ TEST_CASE("monitor compares every observed cell with the projection and writes m
     CHECK(contains(html, "Projected and actual: Denver: from 15 PL schools to 60"));
     CHECK(contains(html, *pathways::sha256_file(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / observed)));
 
+    // The files and their manifest are one set, committed together: the manifest holds each file's sha256.
+    const std::string manifest = read_file(out.path() / "monitor-manifest.json");
+    for (const char* name : {"monitor.csv", "monitor.html"}) {
+        CHECK(contains(manifest, std::string("\"") + name + "\""));
+        CHECK(contains(manifest, *pathways::sha256_file(out.path() / name)));
+    }
+    CHECK(contains(manifest, "\"observed_sha256\": \"" +
+                                 *pathways::sha256_file(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / observed)));
+
     const auto again = run_cli("monitor " + scenario + " --observed " + observed + " --draws 40 --quiet --out '" +
                                out.path().string() + "'");
     CHECK(again.exit_code == 2);
     CHECK(contains(again.output, "monitor.csv: error: output exists; use --force to overwrite it"));
+}
+
+TEST_CASE("monitor never writes into a folder it did not make, even with --force, and leaves it as it was",
+          "[cli][monitor][hardening]") {
+    scratch_folder out("monitor-not-ours");
+    std::ofstream(out.path() / "monitor.csv") << "someone else's file\n";
+    const auto result = run_cli("monitor " + scenario + " --observed " + observed +
+                                " --draws 4 --quiet --force --out '" + out.path().string() + "'");
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(read_file(out.path() / "monitor.csv") == "someone else's file\n");
+    CHECK_FALSE(std::filesystem::exists(out.path() / "monitor.html"));
 }
 
 TEST_CASE("calibrate --observed writes a parameter file of posterior priors that run accepts", "[cli][calibrate]") {

@@ -423,7 +423,8 @@ std::string compare_summary(const comparison& compared, const run_results& resul
                                       {},
                                       compared.draws,
                                       results.for_release,
-                                      evidence_caveat_text(first.sim->graph().definition())};
+                                      evidence_caveat_text(first.sim->graph().definition()),
+                                      gate_lines(results.runs)};
     return run_summary(summarized, context) + compared_costs(results, context.headline) +
            "\nEvery subgroup and outcome side by side: --detail, or --out for the file.\n";
 }

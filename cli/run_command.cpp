@@ -113,7 +113,8 @@ std::string summary_of(const run_results& results) {
                                       first.result.cut,
                                       first.result.draws,
                                       results.for_release,
-                                      evidence_caveat_text(first.sim->graph().definition())};
+                                      evidence_caveat_text(first.sim->graph().definition()),
+                                      gate_lines(results.runs)};
     std::vector<summarized_run> runs;
     for (const finished_run& run : results.runs) runs.push_back(final_year_for_summary(run));
     return run_summary(runs, context);

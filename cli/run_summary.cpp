@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "common/text_format.hpp"
 #include "stats/summary.hpp"
 
@@ -307,12 +309,40 @@ std::string waves_text(const std::vector<wave_schools>& waves) {
     return out.str();
 }
 
+std::string gate_lines(const std::vector<finished_run>& runs) {
+    std::string out;
+    for (const finished_run& run : runs) {
+        if (!run.gate) continue;
+        const gate_result& g = *run.gate;
+        const std::string se_source = g.gate.measurement_se ? std::string("as the scenario states")
+                                                            : fmt::format(
+                                                                  "{:.0f} students in {:.0f} schools, school "
+                                                                  "ICC {:.2f}, Hedges & Hedberg 2007",
+                                                                  g.students, g.schools, school_icc);
+        std::string text = fmt::format(
+            "Stage gate, {}: wave '{}' starts only where {}'s {} effect in {} measures at least {} SD (SE {}, "
+            "{}): in {} of draws; elsewhere the plan runs without it.",
+            run.name, g.wave, g.gate.subgroup, g.gate.outcome, g.gate.year, signed_fixed(g.gate.at_least, 3),
+            fixed(g.measurement_se, 3), se_source, percent_text(g.open_share()));
+        // A measure whose error dwarfs what it measures decides by chance: say so where the number is read.
+        if (g.measurement_se > 2.0 * std::abs(g.projected_mean)) {
+            text += fmt::format(
+                " The effect it measures averages {} SD, {:.0f}% of that error: the gate opens "
+                "mostly by chance.",
+                signed_fixed(g.projected_mean, 3), 100.0 * std::abs(g.projected_mean) / g.measurement_se);
+        }
+        out += "\n" + wrapped(text, 100);
+    }
+    return out;
+}
+
 std::string run_summary(const std::vector<summarized_run>& runs, const run_summary_context& context) {
     if (runs.empty()) throw std::invalid_argument("a run summary needs at least one run");
     const labelled_run& first = runs[0].with_cut_risk;
     const int year = first.rows.empty() ? 0 : first.rows.front().key.year;
     std::string text = header(context, year, runs.size()) + "\n" + headline_table(runs[0], context);
     if (runs.size() > 1) text += variants_table(runs, context.headline) + gap_lines(runs, context.headline);
+    text += context.gates;
     if (!context.evidence.empty()) text += "\n" + wrapped("What these numbers rest on: " + context.evidence, 100);
     return text;
 }

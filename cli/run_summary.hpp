@@ -45,9 +45,14 @@ struct run_summary_context {
     std::size_t draws = 0;
     bool for_release = true;  ///< false adds the NOT FOR PUBLIC RELEASE line
     std::string evidence;     ///< what kind of evidence the numbers rest on (evidence_caveat_text)
+    std::string gates;        ///< how each gated plan's stage gate decided (gate_lines), before the evidence
 };
 
-/// At most about 50 lines of at most 100 columns for the shipped scenarios: the headline outcome's
+/// One paragraph per run whose plan has a stage-gated wave: what the gate measures, with what error,
+/// and in what share of the draws it opened.
+std::string gate_lines(const std::vector<finished_run>& runs);
+
+/// At most about 60 lines of at most 100 columns for the shipped scenarios: the headline outcome's
 /// final-year effect (with the cut risk) with its 90% interval, P(effect < 0) and the effect and P(effect < 0) if the
 /// plan is sustained, for all students and every focal group of a reported gap, with that gap's change
 /// against business as usual; with several runs, each run's effect for all students against run 0, the

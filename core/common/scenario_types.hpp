@@ -157,6 +157,20 @@ struct school_selector {
     std::uint64_t seed = 0;
 };
 
+/// A wave that starts only if what earlier waves achieved, as a district would measure it, passes a
+/// threshold: per draw, the projected `metric` effect of `outcome` for `subgroup` (students of the schools
+/// earlier waves reached) in `year`, plus measurement noise of `measurement_se`, must be at least `at_least`.
+struct stage_gate {
+    std::string outcome;
+    std::string subgroup = "pl:yes";
+    int year = 0;
+    double at_least = 0.0;
+    /// The standard error of the district's estimate; unset: from the pilot's students and schools
+    /// with a design effect (engine/stage_gate.hpp).
+    std::optional<double> measurement_se{};
+    source_location where;
+};
+
 struct wave {
     std::string name;
     int start_year = 0;
@@ -168,6 +182,7 @@ struct wave {
     std::filesystem::path goals{};
     /// The goals read from it: school id -> one rule per node id (the school's latest goal for it).
     std::map<std::string, std::vector<level_rule>> school_targets{};
+    std::optional<stage_gate> gate{};  ///< none: the wave starts in its year whatever happened before
 };
 
 /// The soonest a drawn ramp reaches half way (years): draws below it are held there.

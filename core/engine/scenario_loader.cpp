@@ -13,6 +13,7 @@
 #include "engine/costs.hpp"
 #include "engine/schedule.hpp"
 #include "engine/school_ratings.hpp"
+#include "engine/stage_gate.hpp"
 #include "plugin/parameter_check.hpp"
 #include "population/national_synthesis.hpp"
 #include "population/schools_csv.hpp"
@@ -465,9 +466,14 @@ void check_district_alone(const district_profile& district, diagnostics& out) {
         out.append(model_problems);
         return;
     }
+    // Written for the embedded model when it names any of that model's nodes or conditions: a profile
+    // for another model (tutoring's) names none, and a typo among the right names is then reported.
+    const auto conditions = condition_limits(*embedded);
     const bool written_for_embedded =
-        std::all_of(district.baselines.begin(), district.baselines.end(),
-                    [&](const outcome_baseline& baseline) { return embedded->find(baseline.node).has_value(); });
+        std::any_of(district.baselines.begin(), district.baselines.end(),
+                    [&](const outcome_baseline& baseline) { return embedded->find(baseline.node).has_value(); }) ||
+        std::any_of(district.conditions.begin(), district.conditions.end(),
+                    [&](const auto& condition) { return conditions.contains(condition.first); });
     if (written_for_embedded) check_district_nodes(district, *embedded, out);
 }
 
@@ -478,6 +484,7 @@ const model_handle* check_scenario_on(scenario& spec, const loaded_scenario& bas
     for (const wave& w : spec.plan.waves) check_levels(w.targets, *base.graph, spec.where, found);
     apply_wave_goals(spec, base.schools, base.district, *base.graph, found);
     check_plan_conditions(spec, *base.graph, found);
+    check_gates(spec, *base.graph, found);
     check_report(spec, *base.graph, found);
     check_plan_costs(spec, base.district, found);
     const bool failed = found.has_errors();
@@ -521,6 +528,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     if (loaded.graph) {
         for (const wave& w : spec.plan.waves) check_levels(w.targets, *loaded.graph, spec.where, found);
         check_plan_conditions(spec, *loaded.graph, found);
+        check_gates(spec, *loaded.graph, found);
         check_report(spec, *loaded.graph, found);
         if (district) check_district_nodes(*district, *loaded.graph, found);
         if (district) apply_ratings_and_goals(spec, loaded.schools, *district, *loaded.graph, found);

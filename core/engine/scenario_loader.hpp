@@ -107,10 +107,10 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
 /// Reads the schools CSV of `district` and checks it, and that the profile's enrollment is its sum.
 void check_district_schools(const district_profile& district, diagnostics& out);
 
-/// A profile validated on its own: its schools, and, when its baselines name nodes of the embedded
-/// model (the profile was written for it), its conditions, starting levels and trends against that
-/// model, as a scenario using the two would check them. A profile written for another model is
-/// checked against it by the scenario that names both.
+/// A profile validated on its own: its schools, and, when its baselines or conditions name any node or
+/// condition of the embedded model (the profile was written for it), its conditions, starting levels and
+/// trends against that model, as a scenario using the two would check them. A profile written for
+/// another model is checked against it by the scenario that names both.
 void check_district_alone(const district_profile& district, diagnostics& out);
 
 /// Checks `spec`, read from the same file as `base` and naming the same district and model file,

@@ -131,14 +131,71 @@ void gather_run(projection_draws& draws, std::size_t total) {
     draws.draws = total;
 }
 
-/// The run summarized, with the draws `hooks` keeps; `seconds` spent on its draws before.
-finished_run finish(prepared_run& run, projection_draws draws, const run_hooks& hooks, double seconds) {
+/// The plan without its gated wave, loaded and built as `loaded` was: what runs where the gate stays closed.
+std::unique_ptr<prepared_run> prepare_gate_closed(const run_request& request, const std::string& name,
+                                                  const loaded_scenario& loaded, const plugin_registry& plugins,
+                                                  diagnostics& out) {
+    auto closed = load_scenario(with_gate_closed(loaded.spec), plugins, overrides_of(request), out);
+    if (!closed) return nullptr;
+    auto run = std::make_unique<prepared_run>();
+    run->name = name + " (gate closed)";
+    run->loaded = std::make_unique<loaded_scenario>(std::move(*closed));
+    run->sim = build(request, *run->loaded, out);
+    return run->sim ? std::move(run) : nullptr;
+}
+
+/// Schools the waves that started by the gate's year reached (the gate measures their students).
+double schools_measured(const prepared_run& closed, int gate_year) {
+    double schools = 0.0;
+    for (const wave_schools& w :
+         schools_of_waves(closed.sim->schedule(), closed.loaded->schools, closed.loaded->spec.plan)) {
+        if (w.start_year <= gate_year) schools += static_cast<double>(w.school_ids.size());
+    }
+    return schools;
+}
+
+/// `open`'s draws with those where the gate stays closed taken from the plan run without its gated wave.
+projection_draws gate_draws(prepared_run& run, projection_draws open, projection_options options, gate_result& result) {
+    prepared_run& closed = *run.gate_closed;
+    const scenario& spec = run.loaded->spec;
+    options.withheld = closed.withheld.empty() ? nullptr : &closed.withheld;
+    projection_draws closed_draws = run_draws(*closed.sim, closed.loaded->spec, options);
+    append_cost_rows(closed_draws, {*closed.sim, closed.loaded->spec, closed.loaded->schools, options});
+    if (closed_draws.cancelled) {
+        open.cancelled = true;
+        return open;
+    }
+    const wave& gated = spec.plan.waves.at(*gated_wave(spec));
+    const gate_decisions decided =
+        decide_gate(closed_draws, *closed.sim, gated, schools_measured(closed, gated.gate->year), spec.start_year,
+                    spec.seed, options.first_draw, spec.draws == 0);
+    result = {gated.name,
+              *gated.gate,
+              decided.measurement_se,
+              decided.students,
+              decided.schools,
+              static_cast<std::size_t>(std::count(decided.open.begin(), decided.open.end(), 1)),
+              decided.open.size(),
+              plan_students_reached(*closed.sim, closed.loaded->schools),
+              decided.projected_mean};
+    return mix_by_gate(std::move(open), closed_draws, decided);
+}
+
+/// The run summarized, with the draws `hooks` keeps; `seconds` spent on its draws before; how its gate
+/// decided, for a gated plan.
+finished_run finish(prepared_run& run, projection_draws draws, const run_hooks& hooks, double seconds,
+                    std::optional<gate_result> gate) {
     const auto start = std::chrono::steady_clock::now();
     finished_run done;
     done.name = run.name;
+    done.gate = std::move(gate);
     done.result = summarize_draws(draws);
     done.cost_draws = final_cost_draws(draws, *run.sim);
     done.students_reached = plan_students_reached(*run.sim, run.loaded->schools);
+    if (done.gate) {  // expected students reached: the gated wave's only in the draws where its gate opened
+        const double open = done.gate->open_share();
+        done.students_reached = open * done.students_reached + (1.0 - open) * done.gate->students_reached_closed;
+    }
     if (hooks.keep != kept_draws::none) {
         done.draws = kept(hooks, run, comparable_rows(draws));
         done.sustained_draws = kept(hooks, run, sustained_rows(draws));  // none without that course
@@ -160,6 +217,10 @@ void audit_together(std::span<run_plan> plans) {
             if (!plan.request.suppression || !run.sim) continue;
             audit.add(*run.sim, run.loaded->spec.report.min_n);
             audited.push_back(&run);
+            // A gated plan publishes a mixture of both runs: each is audited as published.
+            if (!run.gate_closed) continue;
+            audit.add(*run.gate_closed->sim, run.loaded->spec.report.min_n);
+            audited.push_back(run.gate_closed.get());
         }
     }
     for (std::size_t i = 0; i < audited.size(); ++i) audited[i]->withheld = audit.withheld(i);
@@ -191,10 +252,13 @@ std::optional<run_plan> prepare(const run_request& request, const plugin_registr
         prepared_run run{request.label.empty() ? variant : request.label,
                          std::make_unique<loaded_scenario>(std::move(*loaded)),
                          nullptr,
-                         {}};
+                         {},
+                         nullptr};
         run.sim = build(request, *run.loaded, found);
         if (run.sim && request.split_schools) report_every_rank(run.loaded->population);
         if (run.sim) check_runnable(request, run, found);
+        if (run.sim && gated_wave(run.loaded->spec))
+            run.gate_closed = prepare_gate_closed(request, run.name, *run.loaded, plugins, found);
         plan.runs.push_back(std::move(run));
     }
     const bool failed = found.has_errors();
@@ -213,6 +277,7 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
     const std::vector<work_share> shares = shares_in_runs(plan);
     std::vector<projection_draws> parts;  // under MPI: this rank's draws of each run, exchanged at the end
     std::vector<double> seconds;
+    std::vector<std::optional<gate_result>> gates;
     for (std::size_t i = 0; i < plan.runs.size(); ++i) {
         prepared_run& run = plan.runs[i];
         if (hooks.started) hooks.started(run.name);
@@ -227,6 +292,8 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
         const auto start = std::chrono::steady_clock::now();
         projection_draws draws = run_draws(*run.sim, spec, options);
         append_cost_rows(draws, {*run.sim, spec, run.loaded->schools, options});
+        std::optional<gate_result> gate;
+        if (run.gate_closed && !draws.cancelled) draws = gate_draws(run, std::move(draws), options, gate.emplace());
         if (draws.cancelled || (hooks.cancel != nullptr && hooks.cancel->load())) {
             results.cancelled = true;
             return results;
@@ -234,23 +301,34 @@ run_results execute(run_plan plan, const run_hooks& hooks) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (plan.request.split_schools) {
             // Rank 0 finished every draw's means from every rank's blocks; the others hold no runs.
-            if (is_root_rank()) results.runs.push_back(finish(run, std::move(draws), hooks, elapsed));
+            if (is_root_rank()) results.runs.push_back(finish(run, std::move(draws), hooks, elapsed, gate));
             continue;
         }
         if (rank_count() == 1) {
-            results.runs.push_back(finish(run, std::move(draws), hooks, elapsed));
+            results.runs.push_back(finish(run, std::move(draws), hooks, elapsed, gate));
             continue;
         }
         parts.push_back(std::move(draws));
         seconds.push_back(elapsed);
+        gates.push_back(gate);
     }
     if (rank_count() == 1 || plan.request.split_schools) return results;
     // Every rank's draws are done: a failed rank stops the others here, before any values move.
     all_ranks_well();
     for (std::size_t i = 0; i < plan.runs.size(); ++i) {
         gather_run(parts[i], draws_of(plan.runs[i].loaded->spec));
+        if (gates[i]) {
+            // Each rank decided its own draws: the counts and the measured effect's sum add up over the ranks.
+            const auto local_draws = static_cast<double>(gates[i]->draws);
+            double projected_sum = 0.0;
+            for (const double sum : gather_on_root({gates[i]->projected_mean * local_draws})) projected_sum += sum;
+            gates[i]->open_draws = sum_on_root(gates[i]->open_draws);
+            gates[i]->draws = parts[i].draws;
+            gates[i]->projected_mean = projected_sum / static_cast<double>(std::max<std::size_t>(1, parts[i].draws));
+        }
         // Rank 0 holds every draw, summarizes and writes; the other ranks' results hold no runs.
-        if (is_root_rank()) results.runs.push_back(finish(plan.runs[i], std::move(parts[i]), hooks, seconds[i]));
+        if (is_root_rank())
+            results.runs.push_back(finish(plan.runs[i], std::move(parts[i]), hooks, seconds[i], gates[i]));
         parts[i] = projection_draws{};  // release this run's draws before the next is gathered
     }
     return results;

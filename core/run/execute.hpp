@@ -14,6 +14,7 @@
 
 #include "engine/comparison.hpp"
 #include "engine/projection.hpp"
+#include "engine/stage_gate.hpp"
 #include "engine/wave_schools.hpp"
 #include "run/run_request.hpp"
 
@@ -30,6 +31,9 @@ struct prepared_run {
     /// The publication audit's verdict, [year][subgroup]: decided over every run published with this
     /// one (engine/suppression.hpp); empty when suppression is off.
     std::vector<std::vector<bool>> withheld;
+    /// A plan with a stage-gated wave also runs without that wave, on the same draws: what happens in
+    /// the draws where the gate stays closed (engine/stage_gate.hpp). Null for a plan without a gate.
+    std::unique_ptr<prepared_run> gate_closed;
 };
 
 /// Everything a request names, loaded and checked; nothing has run yet.
@@ -45,6 +49,22 @@ void audit_together(std::span<run_plan> plans);
 /// Loads the scenario (once per variant) and builds each simulation. Problems go to `out`;
 /// nullopt when anything was an error, so that a command can check all its inputs before it runs.
 std::optional<run_plan> prepare(const run_request& request, const plugin_registry& plugins, diagnostics& out);
+
+/// How a plan's stage gate decided over the run's draws.
+struct gate_result {
+    std::string wave;  ///< the gated wave's name
+    stage_gate gate;
+    double measurement_se = 0.0;
+    double students = 0.0;  ///< students of the gate's subgroup measured in the gate's year
+    double schools = 0.0;   ///< schools the waves before the gate reached
+    std::size_t open_draws = 0;
+    std::size_t draws = 0;
+    double students_reached_closed = 0.0;  ///< students the plan reaches when the gate stays closed
+    double projected_mean = 0.0;           ///< the measured effect's mean before noise (this rank's draws)
+    [[nodiscard]] double open_share() const {
+        return draws == 0 ? 0.0 : static_cast<double>(open_draws) / static_cast<double>(draws);
+    }
+};
 
 struct finished_run {
     std::string name;
@@ -63,6 +83,7 @@ struct finished_run {
     std::vector<double> cost_draws;
     double students_reached = 0.0;
     double seconds = 0.0;
+    std::optional<gate_result> gate;  ///< for a plan with a stage-gated wave
 };
 
 struct run_results {

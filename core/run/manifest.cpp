@@ -32,7 +32,10 @@ manifest_run described_run(const finished_run& run) {
 std::vector<manifest_wave> manifest_waves(const finished_run& run) {
     std::vector<manifest_wave> waves;
     for (wave_schools& wave : waves_of(run)) {
-        waves.push_back({std::move(wave.name), wave.start_year, wave.sampled, wave.seed, std::move(wave.school_ids)});
+        const bool gated = run.gate && run.gate->wave == wave.name;
+        waves.push_back({std::move(wave.name), wave.start_year, wave.sampled, wave.seed, std::move(wave.school_ids),
+                         gated ? std::optional<double>(run.gate->open_share()) : std::nullopt,
+                         gated ? run.gate->measurement_se : 0.0});
     }
     return waves;
 }

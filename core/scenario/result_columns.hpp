@@ -85,5 +85,8 @@ inline constexpr std::string_view start_year = "start_year";
 inline constexpr std::string_view sampled = "sampled";
 inline constexpr std::string_view schools = "schools";
 inline constexpr std::string_view outputs = "outputs";
+inline constexpr std::string_view gate = "gate";
+inline constexpr std::string_view open_share = "open_share";
+inline constexpr std::string_view measurement_se = "measurement_se";
 
 }  // namespace pathways::manifest_keys

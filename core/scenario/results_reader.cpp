@@ -154,6 +154,10 @@ std::vector<manifest_wave> read_waves(object_reader& run) {
                     json::read_string(run.doc(), (*ids)[s], ids->pointer_of(s), run.out()).value_or(""));
             }
         }
+        if (auto gate = reader.optional_child(key::gate); gate && gate->valid()) {
+            wave.gate_open_share = gate->required_number(key::open_share, 0.0, 1.0);
+            wave.gate_measurement_se = gate->required_number(key::measurement_se, 0.0).value_or(0.0);
+        }
         waves.push_back(std::move(wave));
     }
     return waves;

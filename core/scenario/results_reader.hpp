@@ -68,6 +68,10 @@ struct manifest_wave {
     bool sampled = false;              ///< a seeded sample of the schools its selector matches
     std::uint64_t seed = 0;            ///< the sample's seed; 0 when not sampled
     std::vector<std::string> schools;  ///< school ids, in the order of the district's schools
+    /// A stage-gated wave: the share of draws in which its gate opened (it reached `schools` only in
+    /// those), and the standard error of the measure the gate read. Unset: the wave has no gate.
+    std::optional<double> gate_open_share{};
+    double gate_measurement_se = 0.0;
     bool operator==(const manifest_wave&) const = default;
 };
 

@@ -89,12 +89,18 @@ json::value effect_model_json(const std::string& name, const std::string& versio
 
 json::value manifest_wave_json(const manifest_wave& wave) {
     namespace k = manifest_keys;
-    return json::value()
-        .set(key(k::name), wave.name)
-        .set(key(k::start_year), wave.start_year)
-        .set(key(k::sampled), wave.sampled)
-        .set(key(k::seed), wave.seed)
-        .set(key(k::schools), json::value::array(wave.schools.begin(), wave.schools.end()));
+    json::value out = json::value()
+                          .set(key(k::name), wave.name)
+                          .set(key(k::start_year), wave.start_year)
+                          .set(key(k::sampled), wave.sampled)
+                          .set(key(k::seed), wave.seed)
+                          .set(key(k::schools), json::value::array(wave.schools.begin(), wave.schools.end()));
+    if (wave.gate_open_share) {
+        out.set(key(k::gate), json::value()
+                                  .set(key(k::open_share), *wave.gate_open_share)
+                                  .set(key(k::measurement_se), wave.gate_measurement_se));
+    }
+    return out;
 }
 
 json::value manifest_run_json(const manifest_run& run) {

@@ -129,6 +129,21 @@ school_selector read_selector(object_reader schools) {
     return selector;
 }
 
+std::optional<stage_gate> read_gate(object_reader& item) {
+    auto gate = item.optional_child("gate");
+    if (!gate || !gate->valid()) return std::nullopt;
+    stage_gate g;
+    g.outcome = gate->required_string("outcome").value_or("");
+    g.subgroup = gate->optional_string("subgroup").value_or("pl:yes");
+    g.year = static_cast<int>(gate->required_integer("year", 1900, 2200).value_or(0));
+    g.at_least = gate->required_number("at_least", -5.0, 5.0).value_or(0.0);
+    g.measurement_se = gate->optional_number("measurement_se", 0.0, 5.0);
+    gate->optional_string("description");
+    const json::location where = item.doc().where(item.pointer_of("gate"));
+    g.where = {item.doc().file, where.line, where.column, item.pointer_of("gate")};
+    return g;
+}
+
 void read_waves(object_reader& implementation, const scenario& sc, const std::filesystem::path& path,
                 implementation_plan& plan) {
     const auto waves = implementation.array("waves");
@@ -161,6 +176,7 @@ void read_waves(object_reader& implementation, const scenario& sc, const std::fi
         if (const auto goals = resolve_path(item, "goals", path, false)) w.goals = *goals;
         // A goals file may set every target itself; `targets` then fills in what it leaves out.
         w.targets = read_levels(item, "targets", !item.has("goals"));
+        w.gate = read_gate(item);
         plan.waves.push_back(std::move(w));
     }
 }

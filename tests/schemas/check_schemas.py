@@ -38,6 +38,9 @@ CANNOT_JUDGE = {
     "36-unknown-reference-group.json": "a gap's subgroups must be listed in /report/subgroups",
     "18-unknown-condition.json": "condition names are the model's condition nodes",
     "19-condition-out-of-range.json": "a condition's range depends on its role in the model",
+    "45-gate-year-not-before-wave.json": "a gate's year is compared with its wave's start",
+    "46-gate-subgroup-not-reached.json": "a gate measures the reached schools' students (pl:yes)",
+    "47-gate-outcome-not-reported.json": "a gate's outcome must be listed in /report/outcomes",
 }
 
 

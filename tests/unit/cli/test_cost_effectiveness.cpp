@@ -55,7 +55,7 @@ TEST_CASE("cost-effectiveness equals a hand computation from the per-draw file",
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     const auto ce = csv_rows(read_text(out.path() / "cost-effectiveness.csv"));
-    REQUIRE(ce.size() == 4);  // base and the three plans; patient_district is an assumption
+    REQUIRE(ce.size() == 5);  // base and the four plans; patient_district is an assumption
     const std::string outcome = ce.front().at("outcome");
     std::map<std::string, variant_draws> by_variant;
     for (const auto& row : csv_rows(without_comment(read_text(out.path() / "draws.csv")))) {

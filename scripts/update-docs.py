@@ -114,7 +114,8 @@ def run_commands(run, build_dir, page_list, parsed):
                 result = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", command.text], cwd=repo,
                                         env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
                 text = result.stdout.decode("utf-8", errors="replace")
-                text = text.replace(repo + "/", "").replace(repo, ".").replace(home, "~")
+                # Paths as a reader's checkout shows them, wherever this one and its build folder lie.
+                text = text.replace(build_dir, "build").replace(repo + "/", "").replace(repo, ".").replace(home, "~")
                 count += 1
                 if result.returncode != command.expected_exit:
                     print(text)

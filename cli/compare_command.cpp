@@ -107,13 +107,6 @@ void note_differences(const std::vector<run_plan>& plans, const std::vector<std:
     if (disjoint.has_errors()) throw input_error(disjoint);
 }
 
-void check_outputs(const output_set& outputs, const std::vector<std::string>& names) {
-    diagnostics found;
-    for (const std::string& path : outputs.conflicts(names))
-        found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
-    if (found.has_errors()) throw input_error(found);
-}
-
 /// Runs every plan in order into one set of results (with per-draw values for the paired
 /// differences); the results are cancelled when any run was.
 run_results run_all(std::vector<run_plan> plans, bool quiet) {
@@ -454,7 +447,7 @@ int compare_command(const compare_options& options, const plugin_options& plugin
     std::optional<output_set> outputs;
     if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
         outputs.emplace(options.out_dir, options.force);
-        check_outputs(*outputs, {"comparison.csv", "manifest.json"});
+        outputs->refuse_conflicts({"comparison.csv", "manifest.json"});
     }
     const run_results results = run_all(std::move(plans), options.quiet);
     if (results.cancelled) return interrupted_exit();
@@ -502,7 +495,7 @@ int compare_models_command(const compare_models_options& options, const plugin_o
     std::optional<output_set> outputs;
     if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
         outputs.emplace(options.out_dir, options.force);
-        check_outputs(*outputs, {"models.csv", "manifest.json"});
+        outputs->refuse_conflicts({"models.csv", "manifest.json"});
     }
     const run_results results = run_all(std::move(plans), options.quiet);
     if (results.cancelled) return interrupted_exit();

@@ -61,7 +61,7 @@ int monitor_implementation_command(const observed_options& options, const std::s
     const plugin_registry registry = load_plugins(plugins);
     // Both files and their manifest are committed together: a full disk or a kill leaves the folder as it was.
     output_set outputs(monitor_folder(options), options.force);
-    refuse_conflicts(outputs, {"implementation.csv", "implementation.html", "implementation-manifest.json"});
+    outputs.refuse_conflicts({"implementation.csv", "implementation.html", "implementation-manifest.json"});
     diagnostics found;
     run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
     if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};

@@ -174,14 +174,6 @@ void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force
     if (found.has_errors()) throw input_error(found);
 }
 
-void refuse_conflicts(const output_set& outputs, const std::vector<std::string>& names) {
-    const auto existing = outputs.conflicts(names);
-    if (existing.empty()) return;
-    diagnostics found;
-    for (const std::string& path : existing) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
-    throw input_error(found);
-}
-
 std::string monitor_manifest(const loaded_scenario& loaded, const observed_options& options,
                              const std::vector<std::pair<std::string, std::string>>& files,
                              const json::value& details) {
@@ -194,7 +186,7 @@ int monitor_command(const observed_options& options, const plugin_options& plugi
     const plugin_registry registry = load_plugins(plugins);
     // Both files and their manifest are committed together: a full disk or a kill leaves the folder as it was.
     output_set outputs(monitor_folder(options), options.force);
-    refuse_conflicts(outputs, {"monitor.csv", "monitor.html", "monitor-manifest.json"});
+    outputs.refuse_conflicts({"monitor.csv", "monitor.html", "monitor-manifest.json"});
     const observed_run observed = run_observed(options, 0, 20, "a 90% interval", registry);
     if (observed.results.cancelled) return interrupted_exit();
     const monitor_table table = compare_observed(observed.matches, observed.draws);

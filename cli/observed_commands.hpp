@@ -38,9 +38,6 @@ std::filesystem::path monitor_folder(const observed_options& options);
 /// Throws input_error naming every one of `paths` that exists, unless `force`.
 void refuse_existing(const std::vector<std::filesystem::path>& paths, bool force);
 
-/// Throws input_error naming every one of `names` that `outputs` already holds (they need --force).
-void refuse_conflicts(const output_set& outputs, const std::vector<std::string>& names);
-
 /// The manifest of a monitor folder's files (`NAME-manifest.json`): the scenario as loaded, the command
 /// line, each file with its sha256, and `details` (the observed or ratings file and its sha256).
 std::string monitor_manifest(const loaded_scenario& loaded, const observed_options& options,

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "common/sha256.hpp"
 #include "compare_command.hpp"
 #include "engine/cost_effectiveness.hpp"
 #include "engine/costs.hpp"
@@ -17,6 +18,8 @@
 #include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "run_summary.hpp"
+#include "scenario/json_reader.hpp"
+#include "scenario/results_reader.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -103,6 +106,30 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
     return files;
 }
 
+/// Copies of the parameter files the run read (--set-file; a calibration's output), kept in the results
+/// folder as parameters-1.json, … and recorded as inputs and outputs of the manifest with their hashes:
+/// the file named on the command line may be overwritten later, the copy reproduces the run.
+std::vector<std::pair<std::string, std::string>> kept_parameter_files(const std::vector<std::string>& paths,
+                                                                      run_manifest& manifest) {
+    std::vector<std::pair<std::string, std::string>> kept;
+    diagnostics found;
+    for (const std::string& path : paths) {
+        auto text = json::read_text(path, found, json::limits{}.max_bytes, "json");
+        if (!text) throw input_error(found);
+        const std::string name = "parameters-" + std::to_string(kept.size() + 1);
+        manifest.inputs.push_back({name, path, sha256_hex(*text)});
+        add_output(manifest, name + ".json", *text);
+        kept.emplace_back(name + ".json", std::move(*text));
+    }
+    return kept;
+}
+
+/// Every file `run` may write into its results folder.
+std::vector<std::string> every_run_file() {
+    return {"manifest.json", "projection.csv", "projection.json",        "report.html",
+            "draws.csv",     "inputs.csv",     "cost-effectiveness.csv", "acceptability.csv"};
+}
+
 /// The one-screen summary of the runs (each kept its final year's draws), led by the first run's
 /// headline outcome and cut risk.
 std::string summary_of(const run_results& results) {
@@ -177,11 +204,7 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     // Only rank 0 writes (under MPI the other ranks run their draws and hand them over).
     std::optional<output_set> outputs;
     if (is_root_rank()) outputs.emplace(folder, options.force);
-    if (const auto existing = outputs ? outputs->conflicts(names) : std::vector<std::string>{}; !existing.empty()) {
-        for (const std::string& path : existing)
-            found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
-        throw input_error(found);
-    }
+    if (outputs) outputs->refuse_conflicts(names);
 
     progress_by_run progress(options.quiet);
     // The summary reads every run's final year, draw by draw, as the side-by-side table of variants does.
@@ -193,9 +216,15 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     if (!outputs) return exit_ok;
 
     run_manifest manifest = manifest_of(results);
+    const auto kept = kept_parameter_files(options.parameters.set_files, manifest);
     const auto files = result_files(results, formats, options, folder, manifest);
+    for (const auto& [name, content] : kept) outputs->stage(name, content);
     for (const auto& [name, content] : files) outputs->stage(name, content);
     outputs->stage("manifest.json", manifest_json_text(manifest));
+    // A results folder holds one run: what the run before wrote goes, whether or not this one writes it
+    // again; files of other commands (a calibration, a monitor) stay.
+    outputs->drop_on_commit(every_run_file());
+    outputs->drop_on_commit(files_of_run(folder));
     if (interrupted()) return interrupted_exit();
     outputs->commit();
     std::vector<std::string> written;

@@ -183,7 +183,8 @@ std::string variants_table(const std::vector<summarized_run>& runs, const std::s
                            padded(probability_text(share_below_zero(values)), probability_width);
         if (r > 0) {
             std::vector<double> difference(values.size());
-            for (std::size_t d = 0; d < values.size(); ++d) difference[d] = values[d] - base[d];
+            for (std::size_t d = 0; d < values.size(); ++d)
+                difference[d] = stats::difference_or_tie(values[d], base[d]);
             const stats::summary paired = stats::summarize(difference);
             line +=
                 padded(stats::interval_text(paired, 4), wide_interval_width) + probability_text(paired.prob_positive);
@@ -201,8 +202,9 @@ std::string variants_table(const std::vector<summarized_run>& runs, const std::s
     std::size_t better = 0;
     std::size_t equal = 0;
     for (std::size_t d = 0; d < best_values.size(); ++d) {
-        better += best_values[d] > next_values[d] ? 1 : 0;
-        equal += best_values[d] == next_values[d] ? 1 : 0;
+        const double difference = stats::difference_or_tie(best_values[d], next_values[d]);
+        better += difference > 0.0 ? 1 : 0;
+        equal += difference == 0.0 ? 1 : 0;
     }
     const double n = static_cast<double>(best_values.size());
     out << "Best plan for all students: " << runs[best].with_cut_risk.name << "; P(it beats "

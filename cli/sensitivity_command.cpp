@@ -52,7 +52,7 @@ std::string interval_text(const stats::interval_estimate& e) {
     return fixed(e.estimate, 3) + " [" + fixed(e.low, 3) + ", " + fixed(e.high, 3) + "]";
 }
 
-void print_report(const sensitivity_report& report, const std::string& what) {
+void print_report(const sensitivity_report& report, const std::string& what, std::size_t base_samples) {
     std::vector<std::size_t> order(report.inputs.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -87,6 +87,10 @@ void print_report(const sensitivity_report& report, const std::string& what) {
         const stats::input_sensitivity& s = report.sobol.inputs[order[r]];
         std::cout << "  " << padded(report.inputs[order[r]].name, width) << padded(interval_text(s.first_order), 28)
                   << interval_text(s.total) << "\n";
+    }
+    std::cout << "\n" << sensitivity_held_fixed << "\n";
+    for (const std::string& warning : sobol_warnings(report.sobol, base_samples)) {
+        std::cout << "warning: " << warning << "\n";
     }
 }
 
@@ -140,12 +144,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     std::optional<output_set> outputs;
     if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
         outputs.emplace(options.out_dir, options.force);
-        if (const auto existing = outputs->conflicts({"sensitivity.csv", "sensitivity-manifest.json"});
-            !existing.empty()) {
-            for (const std::string& path : existing)
-                found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
-            throw input_error(found);
-        }
+        outputs->refuse_conflicts({"sensitivity.csv", "sensitivity-manifest.json"});
     }
 
     progress_display progress("sensitivity", options.quiet);
@@ -173,7 +172,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
         if (interrupted()) return interrupted_exit();
         outputs->commit();
     }
-    print_report(report, what);
+    print_report(report, what, options.base_samples);
     if (outputs) {
         std::cout << "\nWrote " << (outputs->folder() / "sensitivity.csv").string() << ' '
                   << (outputs->folder() / "sensitivity-manifest.json").string() << '\n';

@@ -152,12 +152,12 @@ void print_table(const std::vector<grid_axis>& axes, const std::vector<grid_poin
     std::cout << "Year " << year << ", " << outcome << ": effect vs business as usual for all, mean [90% interval]"
               << (gap_label.empty() ? "" : "; gap change " + gap_label + " (SD, negative = closing)") << "\n";
     for (const grid_axis& axis : axes) std::cout << padded(axis.pointer, width);
-    std::cout << padded("effect (all)", 30) << (gap_label.empty() ? "" : "gap change") << "\n";
+    std::cout << padded("effect (all)", 33) << (gap_label.empty() ? "" : "gap change") << "\n";
     for (std::size_t p = 0; p < points.size(); ++p) {
         for (const scenario_patch& patch : points[p]) std::cout << padded(exact_number(patch.value), width);
         const point_summary& s = summaries[p];
-        const std::string effect = s.effect_all ? stats::interval_text(*s.effect_all, 3) : "suppressed";
-        std::cout << padded(effect, 30) << (s.gap_change ? signed_fixed(*s.gap_change, 3) : "") << "\n";
+        const std::string effect = s.effect_all ? stats::interval_text(*s.effect_all, 4) : "suppressed";
+        std::cout << padded(effect, 33) << (s.gap_change ? signed_fixed(*s.gap_change, 4) : "") << "\n";
     }
 }
 
@@ -243,11 +243,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     // Only rank 0 writes (under MPI the other ranks run their share of each point's draws).
     std::optional<output_set> outputs;
     if (is_root_rank()) outputs.emplace(folder, options.force);
-    if (const auto existing = conflicts(options, outputs); !existing.empty()) {
-        for (const std::string& path : existing)
-            found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
-        throw input_error(found);
-    }
+    refuse_existing_outputs(conflicts(options, outputs));
 
     const plugin_registry registry = load_plugins(plugins);
     run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);

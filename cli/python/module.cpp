@@ -11,6 +11,7 @@
 #include "common/version.hpp"
 #include "engine/effects.hpp"
 #include "engine/sensitivity_analysis.hpp"
+#include "report/sensitivity_table.hpp"
 #include "python_run.hpp"
 #include "python_tables.hpp"
 #include "report/draw_writers.hpp"
@@ -385,7 +386,7 @@ struct sensitivity_arguments {
     std::optional<int> year;
     std::size_t samples = 256;
     std::size_t bootstrap = 200;
-    std::uint64_t seed = 0;
+    std::optional<std::uint64_t> seed;  ///< none: the scenario's seed, as `pathways sensitivity` uses
 };
 
 /// Tornado swings and Sobol indices of one projected value (`pathways sensitivity`), one row per input
@@ -403,8 +404,9 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
     if (!target) throw input_error(found);
     std::atomic<bool> cancel{false};
     // The module runs in one process: every Sobol row is evaluated here (no spread over ranks).
-    sensitivity_options options{
-        target_arguments.samples, target_arguments.bootstrap, target_arguments.seed, request.threads, {}, &cancel, {}};
+    const std::uint64_t seed = target_arguments.seed.value_or(prepared.loaded->spec.seed);
+    sensitivity_options options{target_arguments.samples, target_arguments.bootstrap, seed, request.threads, {}, &cancel,
+                                {}};
     sensitivity_report report;
     run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
     std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);
@@ -428,18 +430,20 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
         total_high.push_back(s.total.high);
     }
     table_builder table;
-    table.text("input", names);
-    table.numbers("p05", low);
-    table.numbers("p95", high);
-    table.numbers("value_at_p05", at_low);
-    table.numbers("value_at_p95", at_high);
-    table.numbers("swing", swing);
-    table.numbers("first_order", first);
-    table.numbers("first_order_low", first_low);
-    table.numbers("first_order_high", first_high);
-    table.numbers("total_order", total);
-    table.numbers("total_order_low", total_low);
-    table.numbers("total_order_high", total_high);
+    // The column names of sensitivity.csv, so a table from Python and the command's file read alike.
+    namespace column = sensitivity_columns;
+    table.text(std::string(column::input), names);
+    table.numbers(std::string(column::input_p05), low);
+    table.numbers(std::string(column::input_p95), high);
+    table.numbers(std::string(column::value_at_p05), at_low);
+    table.numbers(std::string(column::value_at_p95), at_high);
+    table.numbers(std::string(column::swing), swing);
+    table.numbers(std::string(column::first_order), first);
+    table.numbers(std::string(column::first_order_low), first_low);
+    table.numbers(std::string(column::first_order_high), first_high);
+    table.numbers(std::string(column::total), total);
+    table.numbers(std::string(column::total_low), total_low);
+    table.numbers(std::string(column::total_high), total_high);
     table.numbers("value_at_medians", std::vector<double>(names.size(), report.central));
     return table.build();
 }
@@ -539,7 +543,8 @@ void bind_scenario(py::module_& m) {
         .def(
             "sensitivity",
             [](const scenario_object& self, std::string outcome, std::string subgroup, std::string metric,
-               std::optional<int> year, std::size_t samples, std::size_t bootstrap, std::uint64_t sobol_seed,
+               std::optional<int> year, std::size_t samples, std::size_t bootstrap,
+               std::optional<std::uint64_t> sobol_seed,
                std::optional<std::string> model, std::string variant,
                std::optional<std::map<std::string, double>> settings, unsigned threads) {
                 return sensitivity_table(self, {outcome, subgroup, metric, year, samples, bootstrap, sobol_seed},
@@ -547,7 +552,7 @@ void bind_scenario(py::module_& m) {
                                                       std::move(settings), std::nullopt, true, threads));
             },
             py::arg("outcome"), py::arg("subgroup") = "all", py::arg("metric") = "effect", py::kw_only(),
-            py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200, py::arg("seed") = 0,
+            py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200, py::arg("seed") = py::none(),
             py::arg("model") = py::none(), py::arg("variant") = "base", py::arg("set") = py::none(),
             py::arg("threads") = 0, "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`)")
         .def_readonly("path", &scenario_object::path)

@@ -13,6 +13,11 @@ namespace pathways {
 /// residue on a scale of standard deviations) and "-0" are written "0"; NaN and infinities "".
 std::string format_value(double value);
 
+/// A number as the data files write it (projection.csv, draws.csv, inputs.csv): the shortest text that
+/// reads back as the same double, so a reader re-computes a summary from the draws to the last bit;
+/// residue below 1e-12 and "-0" are written "0", NaN and infinities "".
+std::string exact_value(double value);
+
 /// `value` with `decimals` digits after the point: "0.120".
 std::string fixed(double value, int decimals);
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <utility>
+
+#include <boost/math/tools/roots.hpp>
 
 namespace pathways {
 
@@ -29,67 +32,24 @@ double central_effect::operator()(double knob) const {
 
 namespace {
 
-/// Brent's root finder on g = effect − target over a bracket [a, b] with g(a), g(b) of opposite signs.
-/// After Brent (1973), "Algorithms for Minimization without Derivatives", ch. 4, as in Press et al.'s zbrent.
-knob_solution brent(const std::function<double(double)>& g, double a, double b, double ga, double gb, double tolerance,
-                    int evaluations) {
-    double c = b;
-    double gc = gb;
-    double d = b - a;
-    double e = d;
-    constexpr int max_iterations = 200;
-    for (int iteration = 0; iteration < max_iterations; ++iteration) {
-        if ((gb > 0.0) == (gc > 0.0)) {  // keep the root between b and c
-            c = a;
-            gc = ga;
-            d = b - a;
-            e = d;
-        }
-        if (std::abs(gc) < std::abs(gb)) {  // b is the best guess so far
-            a = b;
-            b = c;
-            c = a;
-            ga = gb;
-            gb = gc;
-            gc = ga;
-        }
-        const double x_tolerance = 1e-13 * std::max(1.0, std::abs(b));
-        const double half = 0.5 * (c - b);
-        if (std::abs(gb) <= tolerance || std::abs(half) <= x_tolerance) break;
-        if (std::abs(e) >= x_tolerance && std::abs(ga) > std::abs(gb)) {
-            // Inverse quadratic interpolation (secant when only two points are distinct).
-            const double s = gb / ga;
-            double p = 0.0;
-            double q = 0.0;
-            if (a == c) {
-                p = 2.0 * half * s;
-                q = 1.0 - s;
-            } else {
-                const double r = gb / gc;
-                const double t = ga / gc;
-                p = s * (2.0 * half * t * (t - r) - (b - a) * (r - 1.0));
-                q = (t - 1.0) * (r - 1.0) * (s - 1.0);
-            }
-            if (p > 0.0) q = -q;
-            p = std::abs(p);
-            if (2.0 * p < std::min(3.0 * half * q - std::abs(x_tolerance * q), std::abs(e * q))) {
-                e = d;
-                d = p / q;
-            } else {  // interpolation would leave the bracket or converge slowly: bisect
-                d = half;
-                e = d;
-            }
-        } else {
-            d = half;
-            e = d;
-        }
-        a = b;
-        ga = gb;
-        b += std::abs(d) > x_tolerance ? d : std::copysign(x_tolerance, half);
-        gb = g(b);
-        ++evaluations;
-    }
-    return {b, gb, evaluations};
+/// The root of g = effect − target in [a, b], g(a) and g(b) of opposite signs, by TOMS 748 (Alefeld,
+/// Potra & Shi 1995; Boost.Math's toms748_solve). Stops once an evaluated point has |g| <= tolerance or
+/// the bracket is narrower than 1e-13·max(1, |x|); returns the evaluated point of smallest |g|.
+knob_solution bracketed_root(const std::function<double(double)>& g, double a, double b, double ga, double gb,
+                             double tolerance) {
+    knob_solution best = std::abs(ga) < std::abs(gb) ? knob_solution{a, ga, 0} : knob_solution{b, gb, 0};
+    const auto recorded = [&](double x) {
+        const double gx = g(x);
+        if (std::abs(gx) < std::abs(best.achieved)) best = knob_solution{x, gx, 0};
+        return gx;
+    };
+    const auto done = [&](double low, double high) {
+        return std::abs(best.achieved) <= tolerance || std::abs(high - low) <= 1e-13 * std::max(1.0, std::abs(low));
+    };
+    std::uintmax_t evaluations = 200;  // in: the most allowed; out: those made
+    boost::math::tools::toms748_solve(recorded, a, b, ga, gb, done, evaluations);
+    best.evaluations = 2 + static_cast<int>(evaluations);  // the two ends were evaluated before
+    return best;
 }
 
 }  // namespace
@@ -105,8 +65,8 @@ knob_search solve_knob(const std::function<double(double)>& effect, double targe
     } else if (std::abs(g_upper) <= effect_tolerance && search.at_lower != search.at_upper) {
         search.solution = knob_solution{upper, search.at_upper, 2};
     } else if ((g_lower < 0.0) != (g_upper < 0.0)) {
-        knob_solution found = brent(g, lower, upper, g_lower, g_upper, effect_tolerance, 2);
-        found.achieved += target;  // brent returns effect − target
+        knob_solution found = bracketed_root(g, lower, upper, g_lower, g_upper, effect_tolerance);
+        found.achieved += target;  // the root finder returns effect − target
         search.solution = found;
     }
     return search;

@@ -49,8 +49,8 @@ struct knob_search {
 };
 
 /// Solves effect(x) = target for x in [lower, upper], `effect` monotone there (as a model's calibration
-/// parameter must be): the target must lie between effect(lower) and effect(upper), and Brent's method
-/// (inverse quadratic interpolation safeguarded by bisection) narrows the bracket until |effect − target|
+/// parameter must be): the target must lie between effect(lower) and effect(upper), and TOMS 748 (Boost.Math's
+/// bracketing root finder: cubic interpolation safeguarded by bisection) narrows the bracket until |effect − target|
 /// <= effect_tolerance or the bracket is narrower than 1e-13·max(1, |x|). Never evaluates outside
 /// [lower, upper]. No solution when the ends give the same effect, unless it is the target (then lower).
 knob_search solve_knob(const std::function<double(double)>& effect, double target, double lower, double upper,

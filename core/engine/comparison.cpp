@@ -136,8 +136,9 @@ labelled_run paired_differences(const labelled_run& run, const labelled_run& bas
     difference.values.resize(difference.draws * aligned.size());
     for (std::size_t d = 0; d < difference.draws; ++d) {
         for (std::size_t i = 0; i < aligned.size(); ++i) {
-            difference.values[d * aligned.size() + i] = run.values[d * run.rows.size() + aligned[i][1]] -
-                                                        baseline.values[d * baseline.rows.size() + aligned[i][0]];
+            difference.values[d * aligned.size() + i] =
+                stats::difference_or_tie(run.values[d * run.rows.size() + aligned[i][1]],
+                                         baseline.values[d * baseline.rows.size() + aligned[i][0]]);
         }
     }
     return difference;
@@ -156,7 +157,8 @@ comparison compare_runs(const std::vector<labelled_run>& runs) {
         for (std::size_t r = 0; r < runs.size(); ++r) {
             std::vector<double> values = column(runs[r], positions[r]);
             row.runs.push_back(stats::summarize(values));
-            for (std::size_t d = 0; d < values.size(); ++d) values[d] -= baseline[d];
+            for (std::size_t d = 0; d < values.size(); ++d)
+                values[d] = stats::difference_or_tie(values[d], baseline[d]);
             row.differences.push_back(stats::summarize(values));
         }
         result.final_year = result.rows.empty() ? row.key.year : std::max(result.final_year, row.key.year);

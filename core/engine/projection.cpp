@@ -11,6 +11,7 @@
 #include "engine/draw_runner.hpp"
 #include "engine/suppression.hpp"
 #include "stats/normal.hpp"
+#include "stats/summary.hpp"
 
 namespace pathways {
 namespace {
@@ -421,7 +422,9 @@ projection_draws paired_difference(const projection_draws& a, const projection_d
         throw std::invalid_argument("paired difference needs runs with the same rows and draws");
     }
     projection_draws difference = a;
-    for (std::size_t i = 0; i < a.values.size(); ++i) difference.values[i] = a.values[i] - b.values[i];
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+        difference.values[i] = stats::difference_or_tie(a.values[i], b.values[i]);
+    }
     return difference;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/diagnostics.hpp"
 #include "population/starting_levels.hpp"
 #include "stats/random.hpp"
 
@@ -43,6 +44,32 @@ bool school_matches(const school& s, const school_selector& selector) {
         return false;
     }
     return selector.spf.empty() || std::find(selector.spf.begin(), selector.spf.end(), s.spf) != selector.spf.end();
+}
+
+std::vector<std::string> school_ids(const std::vector<school>& schools) {
+    std::vector<std::string> ids;
+    ids.reserve(schools.size());
+    for (const school& s : schools) ids.push_back(s.id);
+    return ids;
+}
+
+/// Every tag a school of the district carries, sorted, once each.
+std::vector<std::string> district_tags(const std::vector<school>& schools) {
+    std::vector<std::string> tags;
+    for (const school& s : schools) tags.insert(tags.end(), s.tags.begin(), s.tags.end());
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+}
+
+/// Why a wave selects no school, with the nearest tag when it names one no school carries.
+std::string selects_nothing_message(const std::vector<school>& schools, const wave& wv) {
+    const std::string message = "wave '" + wv.name + "' selects no school";
+    const std::string expected = "; expected a selector that matches the district";
+    const std::string& tag = wv.schools.tag;
+    const std::vector<std::string> tags = tag.empty() ? std::vector<std::string>{} : district_tags(schools);
+    if (tag.empty() || std::binary_search(tags.begin(), tags.end(), tag)) return message + expected;
+    return message + "; no school carries tag '" + tag + "'" + expected + did_you_mean(tag, tags);
 }
 
 /// Deterministic sample of `count` of `candidates`: a Fisher–Yates shuffle on the wave's own
@@ -135,11 +162,13 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
         for (std::size_t s = 0; s < schools.size(); ++s) {
             if (wave_of_school_[s] < 0 && school_matches(schools[s], wv.schools)) candidates.push_back(s);
         }
+        const std::vector<std::string> known_ids =
+            wv.schools.ids.empty() ? std::vector<std::string>{} : school_ids(schools);
         for (const std::string& id : wv.schools.ids) {
-            const bool known = std::any_of(schools.begin(), schools.end(), [&](const school& s) { return s.id == id; });
-            if (!known) {
+            if (std::find(known_ids.begin(), known_ids.end(), id) == known_ids.end()) {
                 problems.error(wv.where.file, wv.where.line, wv.where.column, wv.where.pointer + "/schools/ids",
-                               "school '" + id + "' is not in the district; expected a school_id of " + district.file);
+                               "school '" + id + "' is not in the district; expected a school_id of " + district.file +
+                                   did_you_mean(id, known_ids));
             }
         }
         if (wv.schools.count) {
@@ -154,7 +183,7 @@ implementation_schedule::implementation_schedule(const model_graph& graph, const
         }
         if (candidates.empty()) {
             problems.error(wv.where.file, wv.where.line, wv.where.column, wv.where.pointer + "/schools",
-                           "wave '" + wv.name + "' selects no school; expected a selector that matches the district");
+                           selects_nothing_message(schools, wv));
         }
         for (std::size_t s : candidates) wave_of_school_[s] = static_cast<int>(w);
     }

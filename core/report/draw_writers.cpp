@@ -73,7 +73,7 @@ std::string draws_csv(const run_results& results) {
             if (every.rows[r].suppressed) continue;  // as projection.csv withholds it
             const std::string prefix = labels + row_labels(labelled.rows[r]);
             for (std::size_t d = 0; d < every.draws; ++d)
-                out += prefix + std::to_string(d) + "," + format_value(every.values[d * every.rows.size() + r]) + "\n";
+                out += prefix + std::to_string(d) + "," + exact_value(every.values[d * every.rows.size() + r]) + "\n";
         }
     }
     return out;
@@ -86,8 +86,7 @@ std::string inputs_csv(const run_results& results) {
         const std::string labels = run_labels(labelled);
         for (std::size_t d = 0; d < run.result.draws; ++d) {
             for (const sampled_input& input : sampled_inputs(run, d))
-                out +=
-                    labels + std::to_string(d) + "," + csv_field(input.name) + "," + format_value(input.value) + "\n";
+                out += labels + std::to_string(d) + "," + csv_field(input.name) + "," + exact_value(input.value) + "\n";
         }
     }
     return out;

@@ -290,12 +290,31 @@ void output_set::stage(const std::string& name, std::string_view content) {
     staged_.push_back(name);
 }
 
+void refuse_existing_outputs(const std::vector<std::string>& paths) {
+    if (paths.empty()) return;
+    diagnostics found;
+    for (const std::string& path : paths) found.error(path, 0, 0, "", "output exists; use --force to overwrite it");
+    throw input_error(found);
+}
+
+void output_set::refuse_conflicts(const std::vector<std::string>& names) const {
+    refuse_existing_outputs(conflicts(names));
+}
+
+void output_set::drop_on_commit(const std::vector<std::string>& names) {
+    dropped_.insert(dropped_.end(), names.begin(), names.end());
+}
+
 void output_set::commit() {
     if (!temp_made_) return;
     const auto guard = output_guard();
     std::error_code ec;
     const bool replacing = fs::is_directory(fs::symlink_status(target_, ec));
-    if (replacing) carry_over(target_, temp_, staged_);
+    if (replacing) {
+        std::vector<std::string> not_carried = staged_;
+        not_carried.insert(not_carried.end(), dropped_.begin(), dropped_.end());
+        carry_over(target_, temp_, not_carried);
+    }
     sync_folder(temp_);
     swap_into_place(temp_, target_, replacing);
     sync_folder(target_.parent_path());
@@ -303,6 +322,7 @@ void output_set::commit() {
     unregister_for_cleanup(temp_);
     temp_made_ = false;
     staged_.clear();
+    dropped_.clear();
 }
 
 void output_set::discard() {

@@ -61,11 +61,19 @@ public:
     /// Throws input_error for a name that exists and is not a regular file, --force or not.
     [[nodiscard]] std::vector<std::string> conflicts(const std::vector<std::string>& names) const;
 
+    /// Throws input_error naming every one of `names` that exists already and would need --force.
+    void refuse_conflicts(const std::vector<std::string>& names) const;
+
     /// Writes `content` to `name` in the temporary folder and fsyncs it.
     void stage(const std::string& name, std::string_view content);
 
-    /// Carries over the target's other files and puts the whole folder in place (stage the
-    /// manifest last; it is what marks the folder as ours).
+    /// Names of files in the target that belong to what this commit replaces, so they are not carried
+    /// over even when this commit does not write them again: a new run drops the old run's report
+    /// instead of leaving it beside a projection it does not describe.
+    void drop_on_commit(const std::vector<std::string>& names);
+
+    /// Carries over the target's other files (those neither staged nor dropped) and puts the whole
+    /// folder in place (stage the manifest last; it is what marks the folder as ours).
     void commit();
 
     /// Removes the temporary folder.
@@ -82,7 +90,11 @@ private:
     output_lock lock_;
     bool temp_made_ = false;
     std::vector<std::string> staged_;
+    std::vector<std::string> dropped_;
 };
+
+/// Throws input_error with "output exists; use --force to overwrite it" for each of `paths`, when any.
+void refuse_existing_outputs(const std::vector<std::string>& paths);
 
 /// Writes one file atomically (temp beside it, fsync, rename) under its lock; with `force` it
 /// replaces only a regular file.

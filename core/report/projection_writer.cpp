@@ -62,6 +62,10 @@ std::string projection_csv_rows(const projection_result& result, const table_con
 std::string years_to_close_text(double years) {
     if (!std::isfinite(years)) return "not closing at this pace";
     if (years <= 0.0) return "closed from the start";
+    // A pace that needs more than a century is, for a board, a gap that does not close; a figure like
+    // "19862 years" reads as a forecast.
+    constexpr double century = 100.0;
+    if (years > century) return "not closing within a century at this pace";
     return fmt::format("closes about {:.0f} years from the start at this pace", years);
 }
 

@@ -1,5 +1,7 @@
 #include "report/sensitivity_table.hpp"
 
+#include <fmt/format.h>
+
 #include "common/csv.hpp"
 #include "common/text_format.hpp"
 #include "report/projection_writer.hpp"
@@ -27,6 +29,39 @@ std::string sensitivity_csv(const sensitivity_report& report) {
                "\n";
     }
     return csv;
+}
+
+std::vector<std::string> sobol_warnings(const stats::sobol_result& sobol, std::size_t base_samples) {
+    std::size_t negative = 0;
+    std::size_t inverted = 0;
+    double first_order_sum = 0.0;
+    for (const stats::input_sensitivity& input : sobol.inputs) {
+        negative += input.first_order.estimate < 0.0 ? 1 : 0;
+        inverted += input.total.estimate < input.first_order.estimate ? 1 : 0;
+        first_order_sum += input.first_order.estimate;
+    }
+    const std::size_t inputs = sobol.inputs.size();
+    std::vector<std::string> warnings;
+    if (base_samples < inputs) {
+        warnings.push_back(
+            fmt::format("--n {} base samples for {} inputs: the indices are a screen at best; "
+                        "expected --n of at least the number of inputs, better several hundred",
+                        base_samples, inputs));
+    }
+    if (negative > 0 || inverted > 0) {
+        warnings.push_back(fmt::format(
+            "{} of {} first-order indices are below 0 and {} totals are below their first-order index, which the "
+            "true indices never are: sampling noise of this size hides the ranking; raise --n",
+            negative, inputs, inverted));
+    }
+    constexpr double sum_tolerance = 1.05;  // the first-order indices of independent inputs sum to at most 1
+    if (first_order_sum > sum_tolerance) {
+        warnings.push_back(
+            fmt::format("the first-order indices sum to {:.2f}, above 1, which the true indices never "
+                        "do: sampling noise; raise --n",
+                        first_order_sum));
+    }
+    return warnings;
 }
 
 }  // namespace pathways

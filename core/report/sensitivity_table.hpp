@@ -35,6 +35,17 @@ inline constexpr std::array all{input,     prior,        input_p05,   input_p95,
                                 total_low, total_high};
 }  // namespace sensitivity_columns
 
+/// What the analysis holds fixed that the run's headline lets vary, in one sentence for readers of
+/// the indices: the program is never cut and each school's effect is the district's average.
+inline constexpr std::string_view sensitivity_held_fixed =
+    "Held fixed: the program is never cut (the cut risk is not an input) and every school's effect is the\n"
+    "district's average (schools' own deviations are not inputs); Var(Y) leaves out the spread those add to a run.";
+
+/// Warnings about estimates too noisy to rank inputs by: first-order indices below 0 and totals below
+/// their first-order index (both impossible for the true indices), first-order indices summing above 1,
+/// and fewer base samples than inputs. Empty when none applies.
+std::vector<std::string> sobol_warnings(const stats::sobol_result& sobol, std::size_t base_samples);
+
 /// sensitivity.csv of `report`: one row per uncertain input, in input order.
 std::string sensitivity_csv(const sensitivity_report& report);
 

@@ -26,22 +26,23 @@ constexpr const char* schema = R"sql(
 CREATE TABLE runs(run_id INTEGER PRIMARY KEY, scenario TEXT NOT NULL, variant TEXT NOT NULL, model TEXT NOT NULL,
                   grid_json TEXT NOT NULL, seed INTEGER NOT NULL, draws INTEGER NOT NULL, manifest_json TEXT NOT NULL);
 CREATE TABLE rows(run_id INTEGER NOT NULL REFERENCES runs(run_id), year INTEGER NOT NULL, subgroup TEXT NOT NULL,
-                  outcome TEXT NOT NULL, metric TEXT NOT NULL, reference TEXT NOT NULL, mean REAL, sd REAL, p05 REAL,
+                  outcome TEXT NOT NULL, metric TEXT NOT NULL, course TEXT NOT NULL, reference TEXT NOT NULL, mean REAL, sd REAL, p05 REAL,
                   p50 REAL, p95 REAL, prob_positive REAL, n_students REAL, suppressed INTEGER NOT NULL);
 CREATE INDEX rows_by_outcome ON rows(outcome, subgroup, metric);
 CREATE TABLE draws(run_id INTEGER NOT NULL REFERENCES runs(run_id), year INTEGER NOT NULL, subgroup TEXT NOT NULL,
-                   outcome TEXT NOT NULL, metric TEXT NOT NULL, reference TEXT NOT NULL, draw INTEGER NOT NULL,
+                   outcome TEXT NOT NULL, metric TEXT NOT NULL, course TEXT NOT NULL, reference TEXT NOT NULL,
+                   draw INTEGER NOT NULL,
                    value REAL);
 )sql";
 
 constexpr const char* insert_run_sql =
     "INSERT INTO runs(scenario, variant, model, grid_json, seed, draws, manifest_json) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* insert_row_sql =
-    "INSERT INTO rows(run_id, year, subgroup, outcome, metric, reference, mean, sd, p05, p50, p95, prob_positive, "
-    "n_students, suppressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO rows(run_id, year, subgroup, outcome, metric, course, reference, mean, sd, p05, p50, p95, "
+    "prob_positive, n_students, suppressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* insert_draw_sql =
-    "INSERT INTO draws(run_id, year, subgroup, outcome, metric, reference, draw, value) VALUES (?, ?, ?, ?, ?, ?, ?, "
-    "?)";
+    "INSERT INTO draws(run_id, year, subgroup, outcome, metric, course, reference, draw, value) VALUES (?, ?, ?, ?, ?, "
+    "?, ?, ?, ?)";
 
 std::filesystem::path temp_path_for(const std::filesystem::path& final_path) {
     return final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-" + std::to_string(::getpid()));
@@ -186,10 +187,11 @@ std::int64_t sqlite_store::add_run(const stored_run& run, const projection_resul
             c.bind_text(c.insert_row, 3, context.sim->subgroups()[row.subgroup].group.name);
             c.bind_text(c.insert_row, 4, outcome_id(context, row));
             c.bind_text(c.insert_row, 5, std::string(to_string(row.metric)));
-            c.bind_text(c.insert_row, 6, row.reference);
+            c.bind_text(c.insert_row, 6, std::string(to_string(row.course)));
+            c.bind_text(c.insert_row, 7, row.reference);
             const double values[] = {s.mean, s.sd, s.p05, s.p50, s.p95, s.prob_positive, row.students};
-            for (int v = 0; v < 7; ++v) c.bind_real(c.insert_row, 7 + v, values[v], row.suppressed);
-            c.bind_int(c.insert_row, 14, row.suppressed ? 1 : 0);
+            for (int v = 0; v < 7; ++v) c.bind_real(c.insert_row, 8 + v, values[v], row.suppressed);
+            c.bind_int(c.insert_row, 15, row.suppressed ? 1 : 0);
             c.step(c.insert_row, "store a row");
         }
         c.execute("COMMIT", "commit a run");
@@ -215,10 +217,11 @@ void sqlite_store::add_draws(std::int64_t run_id, const projection_draws& draws,
             c.bind_text(c.insert_draw, 3, context.sim->subgroups()[row.subgroup].group.name);
             c.bind_text(c.insert_draw, 4, outcome_id(context, row));
             c.bind_text(c.insert_draw, 5, std::string(to_string(row.metric)));
-            c.bind_text(c.insert_draw, 6, row.reference);
+            c.bind_text(c.insert_draw, 6, std::string(to_string(row.course)));
+            c.bind_text(c.insert_draw, 7, row.reference);
             for (std::size_t d = 0; d < draws.draws; ++d) {
-                c.bind_int(c.insert_draw, 7, static_cast<std::int64_t>(d));
-                c.bind_real(c.insert_draw, 8, draws.values[d * draws.rows.size() + r], false);
+                c.bind_int(c.insert_draw, 8, static_cast<std::int64_t>(d));
+                c.bind_real(c.insert_draw, 9, draws.values[d * draws.rows.size() + r], false);
                 c.step(c.insert_draw, "store a draw");
             }
         }

@@ -3,10 +3,12 @@
 /// Runs kept in SQLite so that thousands of them can be queried (`pathways sweep --db`). Schema:
 ///
 ///     runs(run_id INTEGER PRIMARY KEY, scenario, variant, model, grid_json, seed, draws, manifest_json)
-///     rows(run_id, year, subgroup, outcome, metric, reference, mean, sd, p05, p50, p95,
+///     rows(run_id, year, subgroup, outcome, metric, course, reference, mean, sd, p05, p50, p95,
 ///          prob_positive, n_students, suppressed)      -- index rows_by_outcome on (outcome, subgroup, metric)
-///     draws(run_id, year, subgroup, outcome, metric, reference, draw, value)   -- `sweep --per-draw` only
+///     draws(run_id, year, subgroup, outcome, metric, course, reference, draw, value)   -- `sweep --per-draw` only
 ///
+/// `course` is as in projection.csv: `with_cut_risk`, `sustained`, or empty for business as usual. A
+/// sweep stores the course its table reads, with the cut risk, and not the sustained one.
 /// `year` is the calendar year; suppressed rows keep their labels with NULL values, as in the JSON
 /// output, and have no draws. A seed above 2^63 − 1 is stored as its decimal text. The database is built in a temp
 /// file beside its final path and only renamed into place by `commit()`, so a failed or

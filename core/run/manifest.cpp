@@ -5,6 +5,7 @@
 #include "pathways/sdk/build_config.hpp"
 #include "pathways/sdk/effect_model.hpp"
 #include "run/ranks.hpp"
+#include "scenario/embedded_model.hpp"
 
 namespace pathways {
 namespace {
@@ -47,6 +48,7 @@ run_manifest manifest_header(const std::vector<std::string>& command_line) {
     manifest.pathways_version = version;
     manifest.sdk_abi = sdk::abi_version;
     manifest.build = PATHWAYS_BUILD_FINGERPRINT;
+    manifest.source_revision = source_revision;
     manifest.command_line = command_line;
     manifest.ranks = rank_count();
     return manifest;
@@ -74,8 +76,10 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
     for (const wave& w : spec.plan.waves) {
         if (!w.goals.empty()) manifest.inputs.push_back(file_input("goals", w.goals));
     }
-    manifest.inputs.push_back(spec.model_path.empty() ? manifest_input{"model", embedded_model, ""}
-                                                      : file_input("model", spec.model_path));
+    // The embedded model is hashed by its content, as a model file is: the hash changes when the model does.
+    manifest.inputs.push_back(spec.model_path.empty()
+                                  ? manifest_input{"model", embedded_model, sha256_hex(embedded_dps_model())}
+                                  : file_input("model", spec.model_path));
     manifest.inputs.push_back(file_input("plugin", loaded.model->file));
     manifest.cells = static_cast<double>(loaded.population.cells);
     manifest.students = loaded.population.total_students;

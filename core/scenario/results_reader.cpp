@@ -210,6 +210,7 @@ run_manifest read_manifest(const document& doc, diagnostics& out) {
     manifest.pathways_version = root.optional_string(key::pathways_version).value_or("");
     manifest.sdk_abi = static_cast<std::uint32_t>(root.optional_integer(key::sdk_abi, 0, 1'000'000).value_or(0));
     manifest.build = root.optional_string(key::build).value_or("");
+    manifest.source_revision = root.optional_string(key::source_revision).value_or("");
     manifest.command_line = read_strings(root, key::command_line);
     manifest.scenario = root.required_string(key::scenario).value_or("");
     read_effect_model(root, manifest.effect_model, manifest.effect_model_version, manifest.pinned);
@@ -255,6 +256,16 @@ std::optional<results_folder> read_documents(const std::optional<json::document>
 }
 
 }  // namespace
+
+std::vector<std::string> files_of_run(const std::filesystem::path& folder) {
+    diagnostics ignored;  // a folder without a readable manifest lists nothing
+    const auto doc = json::parse_file(folder / "manifest.json", ignored);
+    if (!doc) return {};
+    const run_manifest manifest = read_manifest(*doc, ignored);
+    std::vector<std::string> files{"manifest.json"};
+    for (const auto& output : manifest.outputs) files.push_back(output.first);
+    return files;
+}
 
 std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out) {
     diagnostics found;

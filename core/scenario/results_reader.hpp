@@ -96,6 +96,7 @@ struct run_manifest {
     std::string pathways_version;
     std::uint32_t sdk_abi = 0;
     std::string build;
+    std::string source_revision;  ///< the git commit the build came from
     std::vector<std::string> command_line;
     std::string scenario;
     std::string effect_model;
@@ -128,6 +129,10 @@ struct results_folder {
 /// Reads `projection.json` and `manifest.json` of `folder`; every problem (missing file, bad JSON,
 /// missing or mistyped field) goes to `out` with its location; nullopt when any was an error.
 std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out);
+
+/// The files the run in `folder` wrote, as its manifest.json lists them (with manifest.json itself);
+/// empty when the folder holds no readable manifest.
+std::vector<std::string> files_of_run(const std::filesystem::path& folder);
 
 /// The same from the two files' text (a run that has not written them yet); `folder` is recorded as given.
 std::optional<results_folder> read_results_text(std::string_view projection_json, std::string_view manifest_json,

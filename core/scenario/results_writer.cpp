@@ -72,7 +72,7 @@ std::string csv_row(const result_run& run, const result_row& row) {
                        row.metric + "," + row.course + "," + csv_field(row.reference) + ",";
     if (row.suppressed) return line + ",,,,,,,1\n";
     for (const double v : {row.mean, row.sd, row.p05, row.p50, row.p95, row.prob_positive, row.n_students}) {
-        line += format_value(v) + ",";
+        line += exact_value(v) + ",";
     }
     return line + "0\n";
 }
@@ -126,7 +126,7 @@ json::value manifest_run_json(const manifest_run& run) {
 
 double as_written(double value) {
     if (!std::isfinite(value)) return value;
-    return std::strtod(format_value(value).c_str(), nullptr);
+    return std::strtod(exact_value(value).c_str(), nullptr);
 }
 
 std::string projection_run_json_text(const result_run& run) { return json::to_text(run_json(run)); }
@@ -162,6 +162,7 @@ std::string manifest_json_text(const run_manifest& m, const json::value& details
     json::value out;
     // pathways_version first: is_results_folder looks for it at the start of the file.
     out.set(key(k::pathways_version), m.pathways_version).set(key(k::sdk_abi), m.sdk_abi).set(key(k::build), m.build);
+    if (!m.source_revision.empty()) out.set(key(k::source_revision), m.source_revision);
     json::value::array command_line(m.command_line.begin(), m.command_line.end());
     out.set(key(k::command_line), std::move(command_line)).set(key(k::scenario), m.scenario);
     if (!m.effect_model.empty())

@@ -16,8 +16,8 @@ namespace pathways {
 inline constexpr const char* not_for_release_note =
     "NOT FOR PUBLIC RELEASE: small groups are published (suppression off, or a threshold below the publication floor)";
 
-/// `value` as it reads back from format_value (common/text_format.hpp), the way results files write
-/// numbers: what a results file holds.
+/// `value` as results files write it (exact_value, common/text_format.hpp): the same double, except
+/// summation residue and -0, which read as 0.
 double as_written(double value);
 
 /// projection.json: one object per run with its labels, draws, suppression and cut risk, and its

@@ -2,7 +2,7 @@
 /// \file
 /// Reads scenario files (format v1) and district profiles, checking structure, types and
 /// ranges like a compiler. Checks that need the model, the schools or the plugins come later
-/// (engine/scenario_check.hpp), with the same `file:line:col` locations.
+/// (engine/scenario_loader.hpp and run/validate_scenario.hpp), with the same `file:line:col` locations.
 
 #include <cstdint>
 #include <filesystem>

@@ -10,6 +10,12 @@
 
 namespace pathways::stats {
 
+double difference_or_tie(double a, double b) {
+    constexpr double relative_rounding = 1e-12;
+    const double difference = a - b;
+    return std::abs(difference) <= relative_rounding * std::max(std::abs(a), std::abs(b)) ? 0.0 : difference;
+}
+
 namespace {
 
 double mean_of(std::span<const double> values) {

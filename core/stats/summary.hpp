@@ -18,6 +18,11 @@ struct summary {
     double prob_positive = 0.0;  ///< share of values strictly greater than 0
 };
 
+/// a − b, or exactly 0 when a and b agree to rounding (|a − b| ≤ 1e-12 · max(|a|, |b|)). Two plans that
+/// are the same until some year reach the same numbers through sums in different orders; the last bits
+/// of their difference must read as a tie, not as one plan beating the other in a share of draws.
+double difference_or_tie(double a, double b);
+
 /// Quantile of already sorted values by Hyndman & Fan (1996) type 7, the default of R and numpy:
 /// h = (n − 1)·p, result = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋]) (0-based).
 /// Throws std::invalid_argument when `sorted` is empty, std::domain_error when p is outside [0, 1].

@@ -279,6 +279,12 @@ class OtherCommands(unittest.TestCase):
         table = self.scenario.sensitivity("academic.achievement.math", "all", samples=8, bootstrap=10)
         names = list(table["input"])
         self.assertTrue(names)
+        # The command line's columns and seed: the scenario's seed unless one is given.
+        for column in ("first_order", "total", "total_low", "total_high", "value_at_p05", "swing"):
+            self.assertIn(column, table)
+        seeded = self.scenario.sensitivity("academic.achievement.math", "all", samples=8, bootstrap=10,
+                                           seed=self.scenario.run(draws=1).seed)
+        self.assertEqual(list(table["total"]), list(seeded["total"]))
         inputs = self.scenario.run(draws=1).inputs()
         self.assertTrue(set(names) <= set(inputs.keys()))
 

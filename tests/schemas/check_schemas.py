@@ -30,6 +30,7 @@ CANNOT_JUDGE = {
     "21-district-missing.json": "the district file must exist",
     "23-wave-after-horizon.json": "a wave's year is compared with /horizon",
     "24-wave-selects-nothing.json": "waves are checked against the schools CSV",
+    "49-school-id-typo.json": "school ids are checked against the schools CSV",
     "25-wave-count-too-big.json": "waves are checked against the schools CSV",
     "34-unknown-model.json": "a model id names a model compiled into the binary",
     "27-unknown-outcome.json": "outcomes are the model's node ids",

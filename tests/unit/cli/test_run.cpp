@@ -2,12 +2,16 @@
 // and the published findings the shipped defaults reproduce (tagged [findings]).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "cli_support.hpp"
+#include "common/sha256.hpp"
 
 namespace {
 
@@ -35,20 +39,48 @@ double final_mean(const std::filesystem::path& folder, const std::string& subgro
     return value;
 }
 
+/// The shipped scenario files: every scenarios/*.json that declares the scenario format.
+std::vector<std::string> shipped_scenarios() {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(PATHWAYS_SOURCE_ROOT "/scenarios")) {
+        if (entry.path().extension() != ".json") continue;
+        const auto doc = nlohmann::json::parse(read_text(entry.path()), nullptr, false);
+        if (doc.is_object() && doc.contains("pathways") && doc.contains("implementation"))
+            names.push_back(entry.path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 }  // namespace
 
-TEST_CASE("every shipped scenario and variant runs", "[cli][run]") {
+TEST_CASE("every shipped scenario and variant runs and projects every year for all students", "[cli][run]") {
+    const std::vector<std::string> scenarios = shipped_scenarios();
+    CHECK(scenarios.size() == 7);
     scratch_folder out("all-scenarios");
-    for (const char* file : {"denver-pilot-2015", "denver-scale-up", "national-baseline", "rand-2017-check"}) {
+    for (const std::string& file : scenarios) {
         DYNAMIC_SECTION(file) {
-            const auto result =
-                run_cli(std::string("run scenarios/") + file + ".json --all-variants --draws 4 --quiet --out '" +
-                        (out.path() / file).string() + "'");
+            const auto result = run_cli("run scenarios/" + file + ".json --all-variants --draws 2 --quiet --out '" +
+                                        (out.path() / file).string() + "'");
             INFO(result.output);
-            CHECK(result.exit_code == 0);
-            CHECK(std::filesystem::exists(out.path() / file / "projection.csv"));
-            CHECK(std::filesystem::exists(out.path() / file / "projection.json"));
-            CHECK(std::filesystem::exists(out.path() / file / "manifest.json"));
+            REQUIRE(result.exit_code == 0);
+            const auto scenario = nlohmann::json::parse(read_text(PATHWAYS_SOURCE_ROOT "/scenarios/" + file + ".json"));
+            const auto projection = nlohmann::json::parse(read_text(out.path() / file / "projection.json"));
+            const std::size_t variants = scenario.contains("variants") ? scenario["variants"].size() : 0;
+            CHECK(projection["runs"].size() == 1 + variants);
+            const int start = scenario["horizon"]["start_year"];
+            const int years = scenario["horizon"]["years"];
+            for (const auto& run : projection["runs"]) {
+                std::set<int> projected;
+                for (const auto& row : run["rows"]) {
+                    if (row["subgroup"] == "all" && row["metric"] == "effect" && row["mean"].is_number() &&
+                        std::isfinite(row["mean"].get<double>()))
+                        projected.insert(row["year"].get<int>());
+                }
+                INFO(run["variant"]);
+                CHECK(projected.size() == static_cast<std::size_t>(years));
+                CHECK(*projected.begin() == start);
+            }
         }
     }
 }
@@ -80,6 +112,45 @@ TEST_CASE("outputs are not overwritten without --force, and nothing is written o
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("unknown parameter 'no_such_parameter'") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(empty.path() / "x"));
+}
+
+TEST_CASE("a new run replaces the folder's run whole: the old report goes, a calibration stays", "[cli][run]") {
+    scratch_folder out("one-run");
+    const std::string target = " --quiet --out '" + out.path().string() + "'";
+    REQUIRE(run_cli("run scenarios/rand-2017-check.json --draws 4 --report" + target).exit_code == 0);
+    REQUIRE(std::filesystem::exists(out.path() / "report.html"));
+    std::ofstream(out.path() / "calibration-note.json") << "{}";
+
+    REQUIRE(run_cli("run scenarios/rand-2017-check.json --draws 2 --force" + target).exit_code == 0);
+    CHECK_FALSE(std::filesystem::exists(out.path() / "report.html"));
+    CHECK(std::filesystem::exists(out.path() / "calibration-note.json"));
+    const auto manifest = nlohmann::json::parse(read_text(out.path() / "manifest.json"));
+    CHECK(manifest["draws"] == 2);
+    for (const auto& output : manifest["outputs"].items()) CHECK(std::filesystem::exists(out.path() / output.key()));
+}
+
+TEST_CASE("the manifest hashes the embedded model and keeps a copy of each parameter file", "[cli][run]") {
+    scratch_folder out("kept-inputs");
+    const std::filesystem::path parameters = out.path() / "calibrated.json";
+    const std::string text = R"({"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 1.25}})";
+    std::ofstream(parameters) << text;
+    const auto result = run_cli("run scenarios/rand-2017-check.json --model linear --draws 2 --quiet --set-file '" +
+                                parameters.string() + "' --out '" + (out.path() / "run").string() + "'");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    // The file named on the command line may change later; the copy is what the run read.
+    std::ofstream(parameters) << R"({"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 9}})";
+    CHECK(read_text(out.path() / "run" / "parameters-1.json") == text);
+    const auto manifest = nlohmann::json::parse(read_text(out.path() / "run" / "manifest.json"));
+    const auto& inputs = manifest["inputs"];
+    CHECK(inputs["parameters-1"]["path"] == parameters.string());
+    CHECK(inputs["parameters-1"]["sha256"] == manifest["outputs"]["parameters-1.json"]);
+    CHECK(inputs["parameters-1"]["sha256"].get<std::string>().size() == 64);
+    CHECK(inputs["model"]["path"] == "<embedded:dps-personalized-learning>");
+    // The embedded model is the shipped model file's bytes, so its hash is that file's.
+    CHECK(inputs["model"]["sha256"] ==
+          pathways::sha256_file(PATHWAYS_SOURCE_ROOT "/scenarios/models/dps-personalized-learning.json").value());
+    CHECK_FALSE(manifest["source_revision"].get<std::string>().empty());
 }
 
 TEST_CASE("a run too large for memory is refused up front", "[cli][run]") {

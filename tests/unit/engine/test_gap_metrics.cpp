@@ -140,6 +140,8 @@ TEST_CASE("years to close a gap that does not narrow are empty in CSV, null in J
     CHECK(projection_summary(result, context).find("not closing at this pace") != std::string::npos);
     CHECK(years_to_close_text(std::nan("")) == "not closing at this pace");
     CHECK(years_to_close_text(8.0) == "closes about 8 years from the start at this pace");
+    CHECK(years_to_close_text(100.0) == "closes about 100 years from the start at this pace");
+    CHECK(years_to_close_text(19862.0) == "not closing within a century at this pace");
 }
 
 TEST_CASE("years to close over draws: never-closing draws rank last", "[engine][gaps]") {

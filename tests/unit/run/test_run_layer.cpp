@@ -282,11 +282,13 @@ TEST_CASE("projection.csv has the columns the JSON rows have, from one definitio
           "students,"
           "suppressed\n"
           "\"s, with a "
-          "comma\",base,linear,2020,all,academic.achievement.math,effect,with_cut_risk,,0.123457,0.5,-0.25,0.125,"
+          "comma\",base,linear,2020,all,academic.achievement.math,effect,with_cut_risk,,0.1234567,0.5,-0.25,0.125,"
           "0.75,1,1000,0\n"
           "\"s, with a comma\",base,linear,2020,race:tiny,academic.achievement.math,effect,with_cut_risk,,,,,,,,,1\n");
     CHECK(projection_csv_text({run}, false).starts_with("# NOT FOR PUBLIC RELEASE"));
-    CHECK(as_written(0.1234567) == 0.123457);
+    // Numbers read back as the same double (shortest round-trip text); summation residue reads as 0.
+    CHECK(as_written(0.1234567) == 0.1234567);
+    CHECK(as_written(0.1 + 0.2) == 0.1 + 0.2);
     CHECK(as_written(-1e-15) == 0.0);
 }
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -90,6 +91,13 @@ TEST_CASE("two runs are stored and read back with SQLite", "[sweep][sqlite]") {
     CHECK(query(db_path, "SELECT count(*) FROM rows WHERE subgroup = 'race:hispanic'") != "0");
     CHECK(query(db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'rows_by_outcome'") ==
           "1");
+    // Each row says which course it is, as projection.csv does.
+    for (const plan_course course : {plan_course::none, plan_course::with_cut_risk, plan_course::sustained}) {
+        const auto rows_of_course = std::count_if(result.rows.begin(), result.rows.end(),
+                                                  [&](const metric_row& row) { return row.course == course; });
+        CHECK(query(db_path, "SELECT count(*) FROM rows WHERE course = '" + std::string(to_string(course)) + "'") ==
+              std::to_string(2 * rows_of_course));
+    }
 }
 
 TEST_CASE("the store refuses to overwrite without force, and leaves nothing when not committed", "[sweep][sqlite]") {

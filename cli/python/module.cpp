@@ -11,11 +11,11 @@
 #include "common/version.hpp"
 #include "engine/effects.hpp"
 #include "engine/sensitivity_analysis.hpp"
-#include "report/sensitivity_table.hpp"
 #include "python_run.hpp"
 #include "python_tables.hpp"
 #include "report/draw_writers.hpp"
 #include "report/run_writers.hpp"
+#include "report/sensitivity_table.hpp"
 
 namespace py = pybind11;
 
@@ -405,8 +405,8 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
     std::atomic<bool> cancel{false};
     // The module runs in one process: every Sobol row is evaluated here (no spread over ranks).
     const std::uint64_t seed = target_arguments.seed.value_or(prepared.loaded->spec.seed);
-    sensitivity_options options{target_arguments.samples, target_arguments.bootstrap, seed, request.threads, {}, &cancel,
-                                {}};
+    sensitivity_options options{
+        target_arguments.samples, target_arguments.bootstrap, seed, request.threads, {}, &cancel, {}};
     sensitivity_report report;
     run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
     std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);
@@ -544,17 +544,17 @@ void bind_scenario(py::module_& m) {
             "sensitivity",
             [](const scenario_object& self, std::string outcome, std::string subgroup, std::string metric,
                std::optional<int> year, std::size_t samples, std::size_t bootstrap,
-               std::optional<std::uint64_t> sobol_seed,
-               std::optional<std::string> model, std::string variant,
+               std::optional<std::uint64_t> sobol_seed, std::optional<std::string> model, std::string variant,
                std::optional<std::map<std::string, double>> settings, unsigned threads) {
                 return sensitivity_table(self, {outcome, subgroup, metric, year, samples, bootstrap, sobol_seed},
                                          arguments_of(std::nullopt, std::nullopt, std::move(model), std::move(variant),
                                                       std::move(settings), std::nullopt, true, threads));
             },
             py::arg("outcome"), py::arg("subgroup") = "all", py::arg("metric") = "effect", py::kw_only(),
-            py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200, py::arg("seed") = py::none(),
-            py::arg("model") = py::none(), py::arg("variant") = "base", py::arg("set") = py::none(),
-            py::arg("threads") = 0, "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`)")
+            py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200,
+            py::arg("seed") = py::none(), py::arg("model") = py::none(), py::arg("variant") = "base",
+            py::arg("set") = py::none(), py::arg("threads") = 0,
+            "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`)")
         .def_readonly("path", &scenario_object::path)
         .def_property_readonly("name", [](const scenario_object& self) { return self.loaded().spec.name; })
         .def_property_readonly("model", [](const scenario_object& self) { return self.loaded().model->name; })

@@ -179,6 +179,27 @@ std::set<subgroup_term::dimension> offset_dimensions(const district_profile& dis
     return dims;
 }
 
+/// The student attributes (race, ell, ...) a gap between two groups compares; plan reach is none: schools
+/// differ by who attends, which no profile could give a baseline for.
+std::set<subgroup_term::dimension> gap_dimensions(const std::vector<reported_subgroup>& groups, const gap_pair& pair) {
+    std::set<subgroup_term::dimension> wanted;
+    for (const std::size_t g : {pair.focal, pair.reference}) {
+        for (const subgroup_term& term : groups[g].group.terms) {
+            if (term.dim != subgroup_term::dimension::pl) wanted.insert(term.dim);
+        }
+    }
+    return wanted;
+}
+
+/// Whether the district's baseline for `outcome` offsets any of the gap's attributes (a gap needs a
+/// starting difference to measure). A derived gap outcome is judged through its components.
+bool gap_has_baseline(const simulation& sim, const reported_outcome& outcome,
+                      const std::set<subgroup_term::dimension>& wanted) {
+    if (wanted.empty() || outcome.derived_gap()) return true;
+    const auto offered = offset_dimensions(sim.district(), outcome.id);
+    return std::any_of(wanted.begin(), wanted.end(), [&](auto dim) { return offered.contains(dim); });
+}
+
 /// cut risk of the plan: the same years `simulation::sample_parameters` draws a cut in.
 cut_risk plan_cut_risk(const simulation& sim, const scenario& spec) {
     cut_risk risk;
@@ -278,6 +299,9 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
                 if (!outcome.academic && !outcome.derived_gap()) continue;
                 for (const gap_pair& pair : pairs) {
                     if (pair.focal != g) continue;
+                    // Outcomes the user did not name (the default of every outcome) without the baseline
+                    // offsets a gap needs have no gap rows; named ones are refused by check_gap_baselines.
+                    if (!gap_has_baseline(sim, outcome, gap_dimensions(groups, pair))) continue;
                     const bool hide = hidden[g] || hidden[pair.reference];
                     const std::string& reference = groups[pair.reference].group.name;
                     for (metric m : {metric::gap_sd, metric::gap_sd_bau, metric::gap_closed_pct})
@@ -296,27 +320,25 @@ std::vector<metric_row> describe_rows(const simulation& sim, const scenario& spe
 
 void check_gap_baselines(const simulation& sim, const scenario& spec, diagnostics& found) {
     const auto& groups = sim.subgroups();
+    // With the default outcomes (none named), a gap is measured on the academic outcomes that have
+    // baselines for it, and refused only when none has; outcomes the user names must each have them.
+    const bool outcomes_named = !spec.report.outcomes.empty();
     for (const gap_pair& pair : gap_pairs(sim, spec)) {
-        std::set<subgroup_term::dimension> wanted;
-        for (const std::size_t g : {pair.focal, pair.reference}) {
-            // Plan reach is no student attribute a profile could give a baseline for: schools differ by who attends.
-            for (const subgroup_term& term : groups[g].group.terms) {
-                if (term.dim != subgroup_term::dimension::pl) wanted.insert(term.dim);
-            }
-        }
+        const std::set<subgroup_term::dimension> wanted = gap_dimensions(groups, pair);
         if (wanted.empty()) continue;
         std::string dims;
         for (const auto dim : wanted) dims += (dims.empty() ? "" : " or ") + dimension_name(dim);
         std::string missing;
+        bool any_measured = false;
         for (const reported_outcome& outcome : sim.outcomes()) {
-            if (!outcome.academic || outcome.derived_gap())
-                continue;  // derived gaps are checked through their components
-            const auto offered = offset_dimensions(sim.district(), outcome.id);
-            if (std::none_of(wanted.begin(), wanted.end(), [&](auto dim) { return offered.contains(dim); })) {
+            if (!outcome.academic || outcome.derived_gap()) continue;
+            if (gap_has_baseline(sim, outcome, wanted)) {
+                any_measured = true;
+            } else {
                 missing += (missing.empty() ? "" : ", ") + outcome.id;
             }
         }
-        if (missing.empty()) continue;
+        if (missing.empty() || (!outcomes_named && any_measured)) continue;
         const std::string& focal = groups[pair.focal].group.name;
         const std::string& reference = groups[pair.reference].group.name;
         spec.where.error(found, "/report/reference_groups/" + focal,

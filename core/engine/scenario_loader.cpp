@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -500,6 +501,23 @@ std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, 
     return load_scenario(std::move(*spec), plugins, overrides, out);
 }
 
+namespace {
+
+/// Which schools each wave selects, checked even when other parts of the scenario were refused, so that
+/// one pass of `validate` reports every independent error. The schedule's only findings are about
+/// school selection; anything else it would trip over follows from errors already reported.
+void check_wave_selection(const model_graph& graph, const district_profile& district,
+                          const std::vector<school>& schools, const scenario& spec, diagnostics& found) {
+    if (schools.empty() || spec.years < 1) return;
+    try {
+        const implementation_schedule waves(graph, district, schools, spec, found);
+    } catch (const std::exception&) {
+        // An inconsistency the errors already found explain; they are what the user needs to fix.
+    }
+}
+
+}  // namespace
+
 std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registry& plugins,
                                              const scenario_overrides& overrides, diagnostics& out) {
     diagnostics found;
@@ -534,6 +552,7 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
         if (district) apply_ratings_and_goals(spec, loaded.schools, *district, *loaded.graph, found);
     }
     if (found.has_errors() || !district || !loaded.graph) {
+        if (district && loaded.graph) check_wave_selection(*loaded.graph, *district, loaded.schools, spec, found);
         out.append(found);
         return std::nullopt;
     }

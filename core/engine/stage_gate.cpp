@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/diagnostics.hpp"
 #include "engine/simulation.hpp"
 #include "graph/model_graph.hpp"
 #include "stats/distributions.hpp"
@@ -29,14 +30,26 @@ bool is_reported(const std::vector<std::string>& reported, const std::string& na
     return std::find(reported.begin(), reported.end(), name) != reported.end();
 }
 
+/// Whether the projection reports `node`: one of the outcomes named, or, when none is named, an outcome
+/// as the simulation's default reports every student and academic outcome.
+bool outcome_reported(const scenario& spec, const model_node& node) {
+    if (!spec.report.outcomes.empty()) return is_reported(spec.report.outcomes, node.id);
+    return node.kind == node_kind::student_outcome || node.kind == node_kind::academic_outcome;
+}
+
 void check_gate(const scenario& spec, const wave& gated, const model_graph& graph, diagnostics& out) {
     const stage_gate& gate = *gated.gate;
     const std::string at = gate.where.pointer;
     const auto node = graph.find(gate.outcome);
     if (!node) {
+        std::vector<std::string> outcomes;
+        for (const model_node& n : graph.definition().nodes) {
+            if (n.kind == node_kind::student_outcome || n.kind == node_kind::academic_outcome) outcomes.push_back(n.id);
+        }
         spec.where.error(out, at + "/outcome",
-                         "unknown outcome '" + gate.outcome + "'; expected an outcome of the model");
-    } else if (!is_reported(spec.report.outcomes, gate.outcome)) {
+                         "unknown outcome '" + gate.outcome + "'; expected an outcome of the model" +
+                             did_you_mean(gate.outcome, outcomes));
+    } else if (!outcome_reported(spec, graph.definition().nodes[*node])) {
         spec.where.error(out, at + "/outcome",
                          "outcome '" + gate.outcome +
                              "' is not reported; expected it in /report/outcomes (the gate "

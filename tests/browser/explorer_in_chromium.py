@@ -165,7 +165,8 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
     }})()""")
     if moved != "3":
         fail(f"no control {TARGET_CONTROL} on the page")
-    wait_for(f"{headline}.value !== '' && Number({headline}.value) !== {before!r}", "the number to change")
+    wait_for(f"{headline}.state === 'central' && {headline}.value !== '' && Number({headline}.value) !== {before!r}",
+             "the number to change")
     after = float(evaluate(f"{headline}.value"))
     shown_after = evaluate("document.getElementById('headline-value').textContent")
     print(f"after raising the scale-up wave's target to 3: {shown_after} ({after})")
@@ -175,6 +176,11 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
     print("status: " + evaluate("document.getElementById('run-status').textContent"))
     check_costs_panel(evaluate, wait_for)
     wait_for("document.querySelectorAll('#variants-table tr').length > 1", "the variants side by side")
+    page = {"mean": float(evaluate(f"{headline}.value")),
+            "text": evaluate("document.getElementById('headline-value').textContent"),
+            "best": evaluate("(document.querySelector('#variants-table tr.best') || {dataset: {}}).dataset.variant"),
+            "total_cost": evaluate("document.getElementById('cost-total-value').dataset.value")}
+    print(f"with the draws: {page}")
     if not evaluate("document.querySelectorAll('#diagram .node').length > 10"):
         fail("the theory-of-change diagram has no nodes")
 
@@ -191,7 +197,7 @@ def drive(chrome, server, cli, root, artifacts, work, downloads):
         time.sleep(0.1)
     if not os.path.exists(saved):
         fail(f"no scenario downloaded: {os.listdir(downloads)}")
-    check_saved_scenario(cli, root, work, saved, after)
+    check_saved_scenario(cli, root, work, saved, after, page)
     check_costs_follow_schools(evaluate, wait_for)
 
     problems = [e for e in chrome.events if e.get("method") == "Runtime.exceptionThrown"
@@ -249,8 +255,10 @@ def check_costs_follow_schools(evaluate, wait_for):
         fail(f"15 more schools should cost more: {before} -> {after}")
 
 
-def check_saved_scenario(cli, root, work, saved, shown_effect):
-    """The saved file runs with the CLI unchanged next to the shipped scenarios' districts."""
+def check_saved_scenario(cli, root, work, saved, shown_effect, page):
+    """The saved file runs with the CLI unchanged next to the shipped scenarios' districts: its central
+    run gives the number the page showed first, and `pathways run --all-variants` gives the page's
+    number once the draws are in, its total cost and its best plan (one story on both surfaces)."""
     folder = os.path.join(work, "scenarios")
     os.makedirs(folder)
     os.symlink(os.path.join(root, "scenarios", "districts"), os.path.join(folder, "districts"))
@@ -275,6 +283,35 @@ def check_saved_scenario(cli, root, work, saved, shown_effect):
     print(f"pathways run on the saved scenario: effects for all students include {shown_effect}")
     if shown_effect not in effects:
         fail("the CLI's central run of the saved scenario does not give the number the page showed")
+    check_terminal_agrees(cli, scenario, os.path.join(work, "out-all"), outcomes[0], page)
+
+
+def check_terminal_agrees(cli, scenario, out, outcome, page):
+    """The terminal summary and projection.json of `run --all-variants` against the page with its draws."""
+    terminal = subprocess.run([cli, "run", scenario, "--all-variants", "--out", out], capture_output=True, text=True)
+    if terminal.returncode != 0:
+        fail("pathways run --all-variants on the saved scenario failed: " + terminal.stderr)
+    with open(os.path.join(out, "projection.json")) as f:
+        base = json.load(f)["runs"][0]["rows"]
+    final = max(r["year"] for r in base)
+    row = lambda metric, wanted: next(r for r in base if r["subgroup"] == "all" and r["metric"] == metric
+                                      and r["course"] == "with_cut_risk" and r["year"] == final
+                                      and r["outcome"] == wanted)
+    mean = row("effect", outcome)["mean"]
+    total = row("cost_total", "")["mean"]
+    all_line = next(line for line in terminal.stdout.splitlines() if line.startswith("  all "))
+    best_line = next(line for line in terminal.stdout.splitlines() if line.startswith("Best plan for all students: "))
+    best = best_line.split(": ", 1)[1].split(";")[0]
+    print(f"terminal: {all_line.strip()} / {best_line}")
+    if mean != page["mean"]:
+        fail(f"the page's effect with the draws {page['mean']} is not the run's {mean}")
+    shown = page["text"].replace(" SD", "").replace("\u2212", "-")
+    if all_line.split()[1] != shown:
+        fail(f"the page shows {page['text']}, the terminal summary {all_line.split()[1]}")
+    if float(page["total_cost"]) != total:
+        fail(f"the page's total cost {page['total_cost']} is not the run's {total}")
+    if page["best"] != best:
+        fail(f"the page marks {page['best']} as the best plan, the terminal {best}")
 
 
 if __name__ == "__main__":

@@ -333,7 +333,7 @@ function server_time(response) {
   return match ? Number(match[1]) : null;
 }
 
-/// Once the plan rests: the variants' central runs, then the Monte Carlo draws of the plan, each
+/// Once the plan rests: the Monte Carlo draws of the plan, then of every variant on the same draws, each
 /// dropped as soon as the plan changes again.
 function schedule_refinement(generation) {
   cancel_refinement();
@@ -341,13 +341,12 @@ function schedule_refinement(generation) {
   const controller = new AbortController();
   const timer = setTimeout(async () => {
     try {
-      await run_variants(generation, controller.signal);
-      set_status();
       const {body} = await post_document(run_path(background_draws, $('variant').value, {token}), controller.signal);
       if (generation !== state.generation) return;
       state.bands = body;
-      state.background = null;
       render();
+      await run_variants(generation, controller.signal, token);
+      if (generation === state.generation) state.background = null;
     } catch (error) {
       if (error.name !== 'AbortError' && generation === state.generation) set_status('refining failed: ' + error.message);
     }
@@ -365,14 +364,22 @@ function cancel_refinement() {
   fetch('/api/cancel?' + new URLSearchParams({token: running.token}), {method: 'POST'}).catch(() => {});
 }
 
-async function run_variants(generation, signal) {
+/// Every variant of the edited plan over the same draws as the plan's bands: the table
+/// `pathways run --all-variants` prints for the same document.
+async function run_variants(generation, signal, token) {
   const names = ['base', ...Object.keys(state.doc.variants || {})];
   const results = [];
   for (const name of names) {
-    const {body} = await post_document(run_path(0, name), signal);
+    const {body} = await post_document(run_path(background_draws, name, {token}), signal);
     results.push({name, run: body.runs[0]});
   }
   if (generation === state.generation) render_variants(results);
+}
+
+/// A variant is a plan unless the scenario calls it an assumption (a world the plan may meet).
+function is_plan(name) {
+  const variant = (state.doc.variants || {})[name];
+  return !variant || variant.kind !== 'assumption';
 }
 
 // ---- showing results --------------------------------------------------------------------------
@@ -385,8 +392,9 @@ function final_year(rows) {
   return rows.reduce((last, r) => Math.max(last, r.year), -Infinity);
 }
 
-/// The central run's rows (the number shown), each with the 90% interval of the Monte Carlo run of
-/// the same plan once it is in (`band`: {mean, p05, p95, prob_positive}).
+/// The rows shown: the central run's at first, then, once the Monte Carlo run of the same plan is in,
+/// its mean over the draws (the number `pathways run` prints for the same plan, course and draws) with
+/// its 90% interval (`band`: {mean, p05, p95, prob_positive}).
 function shown_rows(outcome, course, metric = 'effect') {
   const rows = rows_of(state.central.runs[0], outcome, metric, course);
   const bands = new Map();
@@ -397,7 +405,10 @@ function shown_rows(outcome, course, metric = 'effect') {
         bands.set(r.year + '|' + r.subgroup, {mean: r.mean, p05: r.p05, p95: r.p95, prob_positive: r.prob_positive});
     }
   }
-  return rows.map((r) => ({...r, band: bands.get(r.year + '|' + r.subgroup) || null}));
+  return rows.map((r) => {
+    const band = bands.get(r.year + '|' + r.subgroup) || null;
+    return {...r, mean: band ? band.mean : r.mean, band};
+  });
 }
 
 function set_status(extra) {
@@ -425,9 +436,9 @@ function render() {
   value.dataset.value = all && all.mean !== null ? String(all.mean) : '';
   $('headline-label').textContent = `Effect for all students in ${year}, ${$('outcome').selectedOptions[0].text}`;
   $('headline-band').textContent = all && all.band
-    ? `90% interval ${format_sd(all.band.p05)} to ${format_sd(all.band.p95)}; ` +
-      `${Math.round(all.band.prob_positive * 100)}% of draws above zero`
-    : '';
+    ? `mean of ${state.bands.runs[0].draws} draws; 90% interval ${format_sd(all.band.p05)} to ` +
+      `${format_sd(all.band.p95)}; ${Math.round(all.band.prob_positive * 100)}% of draws above zero`
+    : 'central run (every input at its centre, the program never cut); the mean over the draws follows';
   set_status();
   render_costs(outcome, course);
   draw_subgroups(rows.filter((r) => r.year === year));
@@ -485,11 +496,18 @@ function render_costs(outcome, course) {
     `expected cost per student over expected effect, every draw of ${state.bands.runs[0].draws} (cut risk included)`);
 }
 
+/// An error leaves no number of an earlier plan on screen: every figure it made stale is cleared.
 function show_failure(error) {
   show_diagnostics(error.diagnostics.length ? error.diagnostics : [{text: error.message}]);
+  state.central = null;
+  state.bands = null;
   $('headline-value').textContent = '–';
   $('headline-value').dataset.state = 'invalid';
-  $('variants-table').replaceChildren();
+  $('headline-value').dataset.value = '';
+  $('headline-band').textContent = '';
+  $('costs').hidden = true;
+  $('costs').dataset.state = 'invalid';
+  for (const id of ['subgroup-chart', 'trend-chart', 'variants-table']) $(id).replaceChildren();
 }
 
 function show_diagnostics(list) {
@@ -613,14 +631,28 @@ function render_variants(results) {
   head.append(element('th', {}, 'Variant'));
   for (const s of subgroups) head.append(element('th', {}, subgroup_label(s)));
   table.append(head);
+  // The best plan as the terminal names it: the largest mean for all students among plans.
+  let best = null;
+  let best_mean = -Infinity;
+  for (const {name, run} of results) {
+    const rows = rows_of(run, outcome, 'effect', course);
+    const all = rows.find((r) => r.year === final_year(rows) && r.subgroup === 'all');
+    if (is_plan(name) && all && !all.suppressed && all.mean > best_mean) {
+      best = name;
+      best_mean = all.mean;
+    }
+  }
   for (const {name, run} of results) {
     const rows = rows_of(run, outcome, 'effect', course);
     const year = final_year(rows);
-    const tr = element('tr', {class: name === $('variant').value ? 'current' : ''});
-    tr.append(element('td', {}, name));
+    const classes = [name === $('variant').value ? 'current' : '', name === best ? 'best' : ''].filter(Boolean);
+    const tr = element('tr', {class: classes.join(' '), 'data-variant': name});
+    tr.append(element('td', {}, (is_plan(name) ? '' : 'if ') + name + (name === best ? ' (best plan)' : '')));
     for (const s of subgroups) {
       const row = rows.find((r) => r.year === year && r.subgroup === s);
-      tr.append(element('td', {}, row && !row.suppressed ? format_sd(row.mean) : 'withheld'));
+      const cell = element('td', {}, row && !row.suppressed ? format_sd(row.mean) : 'withheld');
+      if (row && !row.suppressed && row.mean !== null) cell.dataset.value = String(row.mean);
+      tr.append(cell);
     }
     table.append(tr);
   }

@@ -268,3 +268,53 @@ TEST_CASE("an unknown target lists the valid patterns", "[cli][validate]") {
     CHECK(result.output.find("'learner_paths.*', ") != std::string::npos);
     CHECK(result.output.find("; did you mean 'learner_paths.*'?") != std::string::npos);
 }
+
+TEST_CASE("a scenario that names no outcomes is checked against the outcomes it reports by default",
+          "[cli][validate]") {
+    // Every outcome is reported by default; gaps are measured where the profile has baselines for them,
+    // so the default brings no error about an outcome the user never named (academic.growth has none).
+    pathways::test::scratch_folder folder("default-outcomes");
+    std::filesystem::create_directory_symlink(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / "districts",
+                                              folder.path() / "districts");
+    std::ifstream in(std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios" / "denver-scale-up.json");
+    auto scenario = nlohmann::json::parse(in);
+    scenario["report"].erase("outcomes");
+    std::ofstream(folder.path() / "default-outcomes.json") << scenario.dump(1);
+
+    const auto validated = run_cli("validate default-outcomes.json", folder.path());
+    INFO(validated.output);
+    CHECK(validated.exit_code == 0);
+    CHECK(validated.output.find("academic.growth") == std::string::npos);
+
+    const auto ran = run_cli("run default-outcomes.json --draws 2 --format json --quiet --out out", folder.path());
+    INFO(ran.output);
+    REQUIRE(ran.exit_code == 0);
+    std::ifstream written(folder.path() / "out" / "projection.json");
+    const auto rows = nlohmann::json::parse(written)["runs"][0]["rows"];
+    bool math_gap = false;
+    bool growth_effect = false;
+    for (const auto& row : rows) {
+        CHECK_FALSE((row["outcome"] == "academic.growth" && row["metric"] == "gap_sd"));
+        math_gap = math_gap || (row["outcome"] == "academic.achievement.math" && row["metric"] == "gap_sd");
+        growth_effect = growth_effect || (row["outcome"] == "academic.growth" && row["metric"] == "effect");
+    }
+    CHECK(math_gap);
+    CHECK(growth_effect);
+}
+
+TEST_CASE("validate reports a bad target and a wave that selects no school in one pass", "[cli][validate]") {
+    pathways::test::scratch_folder folder("one-pass");
+    std::filesystem::copy(malformed / "districts", folder.path() / "districts");
+    std::ifstream in(malformed / "valid.json");
+    auto scenario = nlohmann::json::parse(in);
+    auto& waves = scenario["implementation"]["waves"];
+    waves[0]["targets"] = {{"learner_paths.no_such_practice", 2.0}};
+    waves[1]["schools"] = {{"ids", {"s-x9"}}};
+    std::ofstream(folder.path() / "two-errors.json") << scenario.dump(1);
+
+    const auto result = run_cli("validate two-errors.json", folder.path());
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("learner_paths.no_such_practice") != std::string::npos);
+    CHECK(result.output.find("school 's-x9' is not in the district") != std::string::npos);
+}

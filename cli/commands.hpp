@@ -10,6 +10,7 @@
 #include "console.hpp"
 #include "parameter_settings.hpp"
 #include "plugin/registry.hpp"
+#include "run/run_request.hpp"
 
 namespace pathways::cli {
 
@@ -65,5 +66,9 @@ struct run_options {
     std::vector<std::string> command_line;
 };
 int run_command(const run_options& options, const plugin_options& plugins);
+
+/// What `run` does once it has its request: runs it and writes the results folder `options` names
+/// (its files, its kept inputs, its manifest), then prints the summary. `pathways rerun` shares it.
+int run_into_folder(const run_request& request, const run_options& options, const plugin_registry& registry);
 
 }  // namespace pathways::cli

@@ -14,7 +14,8 @@ namespace pathways::cli {
 
 /// Exit codes: 0 success, 1 internal error, 2 invalid input, 3 the machine failed (disk full,
 /// read-only folder, an output path that is not a folder), 130 SIGINT, 143 SIGTERM (signals.hpp).
-enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, exit_environment = 3 };
+/// exit_differs: `pathways rerun` repeated the run and some of its files differ from the folder's.
+enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, exit_environment = 3, exit_differs = 4 };
 
 enum class diagnostic_format { text, json };
 

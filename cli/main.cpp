@@ -24,6 +24,7 @@
 #include "population_command.hpp"
 #include "rank_output.hpp"
 #include "report_command.hpp"
+#include "rerun_command.hpp"
 #include "rubric_command.hpp"
 #include "run/ranks.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -135,6 +136,7 @@ void add_examples(CLI::App& app) {
          "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
          "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report"},
         {"report", "pathways report out/denver-scale-up"},
+        {"rerun", "pathways rerun out/denver-scale-up\n  pathways rerun out/denver-scale-up --out out/check --force"},
         {"effects", "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv"},
         {"plan-next", "pathways plan-next scenarios/denver-scale-up.json --schools 5 --budget 10000000 --draws 50"},
         {"sweep",
@@ -236,6 +238,18 @@ int run_pathways(int argc, char** argv) {
     run_cmd->add_flag("--per-draw", run.per_draw,
                       "Also write draws.csv (every row's value in every draw, suppressed rows left out) and "
                       "inputs.csv (what every draw sampled)");
+
+    rerun_options rerun;
+    auto* rerun_cmd =
+        app.add_subcommand("rerun",
+                           "Repeat the run a results folder holds from the inputs it keeps, and compare its files");
+    rerun_cmd->add_option("results", rerun.results_dir, "Folder written by `pathways run`")->required();
+    rerun_cmd->add_option("-o,--out", rerun.out_dir, "Folder to write the repeated run to (default: RESULTS-rerun)");
+    rerun_cmd->add_flag("--force", rerun.force, "Replace that folder");
+    rerun_cmd->add_option("--threads", rerun.threads,
+                          "Worker threads (default: all cores; the bytes do not depend on it)");
+    rerun_cmd->add_flag("--quiet", rerun.quiet, "No progress bar");
+    add_plugin_options(*rerun_cmd, plugins);
 
     // report and effects (issue 6)
     report_options report;
@@ -557,6 +571,11 @@ int run_pathways(int argc, char** argv) {
         }
         if (*anchors_cmd) return unless_interrupted(anchors_command(anchors, plugins));
         if (*report_cmd) return report_command(report, plugins);
+        if (*rerun_cmd) {
+            rerun.threads = worker_threads(rerun.threads);
+            rerun.command_line.assign(argv, argv + argc);
+            return unless_interrupted(rerun_command(rerun, plugins));
+        }
         if (*effects_cmd) return unless_interrupted(effects_command(effects, plugins));
         if (*population_cmd) return unless_interrupted(population_command(population));
         if (*costs_cmd) return unless_interrupted(costs_command(costs, plugins));

@@ -8,6 +8,7 @@
 #include "report/html_report.hpp"
 #include "report/output_files.hpp"
 #include "run/execute.hpp"
+#include "run/rerun.hpp"
 #include "scenario/results_reader.hpp"
 #include "stats/summary.hpp"
 
@@ -38,8 +39,8 @@ run_request repeat_request(const run_manifest& manifest, const manifest_run& run
     return request;
 }
 
-/// Whether the draws give the final-year effect means the results file holds (written to six
-/// significant digits): the inputs have not changed since the run.
+/// Whether the draws give the final-year effect means the results file holds (to within the six
+/// significant digits older folders were written with): the inputs have not changed since the run.
 bool reproduces(const labelled_run& draws, const result_run& run) {
     int last = 0;
     for (const labelled_row& row : draws.rows) last = std::max(last, row.key.year);
@@ -61,6 +62,29 @@ bool reproduces(const labelled_run& draws, const result_run& run) {
     return compared > 0;
 }
 
+/// Every run's final-year draws, made again from the inputs the folder keeps (so the report depends on
+/// the folder alone); none when they do not reproduce the file's numbers.
+std::optional<std::vector<labelled_run>> repeated_from_kept_inputs(const results_folder& results,
+                                                                   const plugin_registry& registry,
+                                                                   const run_hooks& hooks) {
+    diagnostics ignored;  // a folder whose kept inputs no longer load is reported from its summaries
+    auto request = rerun_request(results.folder, results.manifest, ignored);
+    if (!request) return std::nullopt;
+    request->threads = static_cast<unsigned>(std::max<std::int64_t>(results.manifest.threads, 1));
+    try {
+        run_results repeated = execute(*request, registry, hooks);
+        if (repeated.cancelled || repeated.runs.size() != results.runs.size()) return std::nullopt;
+        std::vector<labelled_run> draws;
+        for (std::size_t r = 0; r < repeated.runs.size(); ++r) {
+            if (!repeated.runs[r].draws || !reproduces(*repeated.runs[r].draws, results.runs[r])) return std::nullopt;
+            draws.push_back(std::move(*repeated.runs[r].draws));
+        }
+        return draws;
+    } catch (const input_error&) {
+        return std::nullopt;
+    }
+}
+
 /// Every run's final-year draws, made again from what the manifest records: the same inputs, seed
 /// and draws give the same draws (common random numbers), so the report can pair the variants as
 /// `run --report` does. None when the population is large, the runs cannot be repeated or they do
@@ -74,6 +98,7 @@ std::optional<std::vector<labelled_run>> repeated_draws(const results_folder& re
     run_hooks hooks;
     hooks.cancel = &interrupted();
     hooks.keep = kept_draws::final_year;
+    if (keeps_inputs(manifest)) return repeated_from_kept_inputs(results, registry, hooks);
     std::vector<labelled_run> draws;
     for (std::size_t r = 0; r < manifest.runs.size(); ++r) {
         try {

@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "common/sha256.hpp"
 #include "compare_command.hpp"
 #include "engine/cost_effectiveness.hpp"
 #include "engine/costs.hpp"
@@ -18,7 +17,6 @@
 #include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "run_summary.hpp"
-#include "scenario/json_reader.hpp"
 #include "scenario/results_reader.hpp"
 
 namespace pathways::cli {
@@ -106,28 +104,10 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
     return files;
 }
 
-/// Copies of the parameter files the run read (--set-file; a calibration's output), kept in the results
-/// folder as parameters-1.json, … and recorded as inputs and outputs of the manifest with their hashes:
-/// the file named on the command line may be overwritten later, the copy reproduces the run.
-std::vector<std::pair<std::string, std::string>> kept_parameter_files(const std::vector<std::string>& paths,
-                                                                      run_manifest& manifest) {
-    std::vector<std::pair<std::string, std::string>> kept;
-    diagnostics found;
-    for (const std::string& path : paths) {
-        auto text = json::read_text(path, found, json::limits{}.max_bytes, "json");
-        if (!text) throw input_error(found);
-        const std::string name = "parameters-" + std::to_string(kept.size() + 1);
-        manifest.inputs.push_back({name, path, sha256_hex(*text)});
-        add_output(manifest, name + ".json", *text);
-        kept.emplace_back(name + ".json", std::move(*text));
-    }
-    return kept;
-}
-
 /// Every file `run` may write into its results folder.
 std::vector<std::string> every_run_file() {
-    return {"manifest.json", "projection.csv", "projection.json",        "report.html",
-            "draws.csv",     "inputs.csv",     "cost-effectiveness.csv", "acceptability.csv"};
+    return {"manifest.json", "projection.csv",         "projection.json",   "report.html",     "draws.csv",
+            "inputs.csv",    "cost-effectiveness.csv", "acceptability.csv", kept_inputs_folder};
 }
 
 /// The one-screen summary of the runs (each kept its final year's draws), led by the first run's
@@ -185,7 +165,10 @@ void print_detail(const run_results& results, const std::filesystem::path& folde
 
 int run_command(const run_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
-    const run_request request = request_of(options);
+    return run_into_folder(request_of(options), options, registry);
+}
+
+int run_into_folder(const run_request& request, const run_options& options, const plugin_registry& registry) {
     const std::set<std::string> formats = parse_formats(options.formats);
     diagnostics found;
     auto plan = prepare(request, registry, found);
@@ -216,9 +199,10 @@ int run_command(const run_options& options, const plugin_options& plugins) {
     if (!outputs) return exit_ok;
 
     run_manifest manifest = manifest_of(results);
-    const auto kept = kept_parameter_files(options.parameters.set_files, manifest);
+    // The inputs as read go with the results: `pathways rerun` and `pathways report` use them.
+    const std::vector<kept_input> kept = keep_inputs(manifest, options.parameters.set_files);
     const auto files = result_files(results, formats, options, folder, manifest);
-    for (const auto& [name, content] : kept) outputs->stage(name, content);
+    for (const kept_input& input : kept) outputs->stage(kept_inputs_folder, input.name, input.content);
     for (const auto& [name, content] : files) outputs->stage(name, content);
     outputs->stage("manifest.json", manifest_json_text(manifest));
     // A results folder holds one run: what the run before wrote goes, whether or not this one writes it

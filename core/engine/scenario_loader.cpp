@@ -503,6 +503,17 @@ std::optional<loaded_scenario> load_scenario(const std::filesystem::path& path, 
 
 namespace {
 
+/// Points `spec` at the files a results folder keeps instead of those its own paths name.
+void use_input_files(const scenario_overrides::input_files& inputs, scenario& spec) {
+    if (inputs.district) spec.district_path = *inputs.district;
+    if (inputs.model) spec.model_path = *inputs.model;
+    if (inputs.ratings) spec.plan.ratings = *inputs.ratings;
+    auto goals = inputs.goals.begin();
+    for (wave& w : spec.plan.waves) {
+        if (!w.goals.empty() && goals != inputs.goals.end()) w.goals = *goals++;
+    }
+}
+
 /// Which schools each wave selects, checked even when other parts of the scenario were refused, so that
 /// one pass of `validate` reports every independent error. The schedule's only findings are about
 /// school selection; anything else it would trip over follows from errors already reported.
@@ -524,11 +535,13 @@ std::optional<loaded_scenario> load_scenario(scenario spec, const plugin_registr
     if (overrides.draws) spec.draws = *overrides.draws;
     if (overrides.seed) spec.seed = *overrides.seed;
     if (overrides.min_n) spec.report.min_n = *overrides.min_n;
+    use_input_files(overrides.inputs, spec);
     loaded_scenario loaded;
     loaded.graph = load_model_graph(spec.model_path, found);
     std::optional<district_profile> district;
     if (std::filesystem::is_regular_file(spec.district_path)) {
         district = read_district(spec.district_path, found);
+        if (district && overrides.inputs.schools_csv) district->schools_csv = *overrides.inputs.schools_csv;
     } else {
         spec.where.error(found, "/district",
                          "district file '" + spec.district_path.string() +

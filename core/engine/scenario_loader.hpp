@@ -62,6 +62,16 @@ struct scenario_overrides {
         std::size_t parts = 1;
     };
     std::optional<school_split> split{};
+    /// Files a results folder keeps (`pathways rerun`, `pathways report`), read instead of the paths the
+    /// scenario and its district name, so that a run is repeated from the bytes it read.
+    struct input_files {
+        std::optional<std::filesystem::path> district;
+        std::optional<std::filesystem::path> schools_csv;
+        std::optional<std::filesystem::path> model;
+        std::optional<std::filesystem::path> ratings;
+        std::vector<std::filesystem::path> goals;  ///< in the order of the waves that name a goals file
+    };
+    input_files inputs{};
 };
 
 struct loaded_scenario {

@@ -1401,12 +1401,15 @@ std::optional<std::string> html_report_for_run(const results_folder& results, co
 std::optional<std::string> html_report_for_results(const results_folder& results, const plugin_registry& plugins,
                                                    const std::vector<labelled_run>* draws, diagnostics& out) {
     if (results.runs.empty()) return std::nullopt;
-    const manifest_input* scenario_file = results.manifest.input("scenario");
-    std::filesystem::path path = scenario_file->path;
-    const auto spec = read_scenario(path, "base", out);
+    // The inputs as the folder keeps them, when it does: the report then renders from the folder alone.
+    const auto kept = [&](const char* role, const std::filesystem::path& otherwise) {
+        const manifest_input* input = results.manifest.input(role);
+        return input != nullptr && !input->copy.empty() ? results.folder / input->copy : otherwise;
+    };
+    const auto spec = read_scenario(kept("scenario", results.manifest.input("scenario")->path), "base", out);
     if (!spec) return std::nullopt;
-    const auto district = read_district(spec->district_path, out);
-    const auto graph = load_model_graph(spec->model_path, out);
+    const auto district = read_district(kept("district", spec->district_path), out);
+    const auto graph = load_model_graph(kept("model", spec->model_path), out);
     if (!district || !graph) return std::nullopt;
     const model_handle* model = plugins.find(results.runs.front().model);
     return render_with_sensitivity({results, *spec, &*district, *graph, model, nullptr, {}, draws, nullptr});

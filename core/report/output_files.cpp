@@ -279,15 +279,33 @@ void output_set::stage(const std::string& name, std::string_view content) {
     if (const auto existing = conflicts({name}); !existing.empty())
         refuse(existing.front(), "output exists; use --force to overwrite it");
     const auto guard = output_guard();
-    if (!temp_made_) {
-        std::error_code ec;
-        fs::remove_all(temp_, ec);
-        register_for_cleanup(temp_);
-        if (::mkdir(temp_.c_str(), 0755) != 0) throw os_error(folder_, "create a temporary folder beside");
-        temp_made_ = true;
-    }
+    make_temp();
     write_synced(temp_ / name, folder_ / name, content);
     staged_.push_back(name);
+}
+
+void output_set::stage(const std::string& subfolder, const std::string& name, std::string_view content) {
+    for (const std::string& part : {subfolder, name}) {
+        if (part.empty() || part.find('/') != std::string::npos || part.front() == '.')
+            throw std::logic_error("output_set::stage: '" + part + "' is not a plain file name");
+    }
+    const auto guard = output_guard();
+    make_temp();
+    const fs::path folder = temp_ / subfolder;
+    if (::mkdir(folder.c_str(), 0755) != 0 && errno != EEXIST) throw os_error(folder_ / subfolder, "create");
+    write_synced(folder / name, folder_ / subfolder / name, content);
+    sync_folder(folder);
+    // The subfolder is staged whole: the target's old one is not carried over beside it.
+    if (std::find(staged_.begin(), staged_.end(), subfolder) == staged_.end()) staged_.push_back(subfolder);
+}
+
+void output_set::make_temp() {
+    if (temp_made_) return;
+    std::error_code ec;
+    fs::remove_all(temp_, ec);
+    register_for_cleanup(temp_);
+    if (::mkdir(temp_.c_str(), 0755) != 0) throw os_error(folder_, "create a temporary folder beside");
+    temp_made_ = true;
 }
 
 void refuse_existing_outputs(const std::vector<std::string>& paths) {

@@ -67,6 +67,10 @@ public:
     /// Writes `content` to `name` in the temporary folder and fsyncs it.
     void stage(const std::string& name, std::string_view content);
 
+    /// Writes `content` to `subfolder/name` (one level, both plain names); the subfolder is the new
+    /// run's whole: the target's old one is not carried over.
+    void stage(const std::string& subfolder, const std::string& name, std::string_view content);
+
     /// Names of files in the target that belong to what this commit replaces, so they are not carried
     /// over even when this commit does not write them again: a new run drops the old run's report
     /// instead of leaving it beside a projection it does not describe.
@@ -83,6 +87,8 @@ public:
     [[nodiscard]] const std::filesystem::path& folder() const { return folder_; }
 
 private:
+    void make_temp();
+
     std::filesystem::path folder_;
     std::filesystem::path target_;
     std::filesystem::path temp_;

@@ -1,11 +1,15 @@
 #include "run/manifest.hpp"
 
+#include <algorithm>
+#include <filesystem>
+
 #include "common/sha256.hpp"
 #include "common/version.hpp"
 #include "pathways/sdk/build_config.hpp"
 #include "pathways/sdk/effect_model.hpp"
 #include "run/ranks.hpp"
 #include "scenario/embedded_model.hpp"
+#include "scenario/json_reader.hpp"
 
 namespace pathways {
 namespace {
@@ -101,6 +105,41 @@ run_manifest manifest_of(const run_results& results, bool describe_each_run) {
         manifest.runs.push_back(std::move(entry));
     }
     return manifest;
+}
+
+namespace {
+
+/// The file name an input is kept under: its role and its file's extension, numbered from the second
+/// input of a role on (several waves may name goals files).
+std::string kept_name(const manifest_input& input, const std::vector<kept_input>& kept) {
+    const std::string extension = std::filesystem::path(input.path).extension().string();
+    const std::string role = input.role == "schools_csv" ? "schools" : input.role;
+    std::string name = role + (extension.empty() || input.path == embedded_model ? ".json" : extension);
+    for (int n = 2; std::any_of(kept.begin(), kept.end(), [&](const kept_input& k) { return k.name == name; }); ++n)
+        name = role + "-" + std::to_string(n) + (extension.empty() ? ".json" : extension);
+    return name;
+}
+
+}  // namespace
+
+std::vector<kept_input> keep_inputs(run_manifest& manifest, const std::vector<std::string>& parameter_files) {
+    for (std::size_t i = 0; i < parameter_files.size(); ++i)
+        manifest.inputs.push_back({"parameters-" + std::to_string(i + 1), parameter_files[i], "", ""});
+    std::vector<kept_input> kept;
+    diagnostics found;
+    for (manifest_input& input : manifest.inputs) {
+        if (input.role == "plugin") continue;
+        std::optional<std::string> bytes = input.path == embedded_model
+                                               ? std::optional<std::string>(embedded_dps_model())
+                                               : json::read_text(input.path, found, json::limits{}.max_bytes, "input");
+        if (!bytes) continue;
+        const std::string name = kept_name(input, kept);
+        input.copy = std::string(kept_inputs_folder) + "/" + name;
+        input.sha256 = sha256_hex(*bytes);
+        kept.push_back({name, std::move(*bytes)});
+    }
+    if (found.has_errors()) throw input_error(found);
+    return kept;
 }
 
 void add_output(run_manifest& manifest, const std::string& name, std::string_view content) {

@@ -32,4 +32,20 @@ run_manifest manifest_of(const run_results& results, bool describe_each_run = fa
 /// Records `content` as output `name` with its sha256.
 void add_output(run_manifest& manifest, const std::string& name, std::string_view content);
 
+/// Where a results folder keeps the inputs its run read.
+inline constexpr const char* kept_inputs_folder = "inputs";
+
+/// An input as a results folder keeps it: `inputs/<name>`.
+struct kept_input {
+    std::string name;
+    std::string content;
+};
+
+/// The bytes of every input file of `manifest` (scenario, district, schools CSV, ratings, goals, the
+/// model — the embedded model's own text — and the parameter files named by --set-file, added as inputs
+/// `parameters-1`, …), for the results folder to keep. Records in each input where the folder keeps it
+/// (`copy`) and the hash of those bytes; the plugin, a shared library, is identified by its hash alone.
+/// Throws input_error when a file cannot be read.
+std::vector<kept_input> keep_inputs(run_manifest& manifest, const std::vector<std::string>& parameter_files);
+
 }  // namespace pathways

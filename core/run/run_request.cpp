@@ -68,6 +68,7 @@ scenario_overrides overrides_of(const run_request& request) {
     if (request.effect_model) overrides.effect_model = request.effect_model->value;
     overrides.parameters = request.parameters;
     overrides.priors = request.priors;
+    overrides.inputs = request.inputs;
     if (request.draws) overrides.draws = request.draws->value;
     if (request.seed) overrides.seed = static_cast<std::uint64_t>(request.seed->value);
     overrides.skip_settings_of_other_models = request.skip_settings_of_other_models;

@@ -67,6 +67,8 @@ struct run_request {
     /// cells and runs every draw over them) instead of the draws. Only `run` offers it.
     bool split_schools = false;
     std::optional<setting<std::int64_t>> schools_per_block;  ///< --schools-per-block
+    /// The files a results folder keeps, read instead of those the scenario names (`rerun`, `report`).
+    scenario_overrides::input_files inputs;
     std::vector<std::string> command_line;
 };
 

@@ -56,6 +56,7 @@ inline constexpr std::string_view pathways_version = "pathways_version";
 inline constexpr std::string_view sdk_abi = "sdk_abi";
 inline constexpr std::string_view build = "build";
 inline constexpr std::string_view source_revision = "source_revision";
+inline constexpr std::string_view copy = "copy";
 inline constexpr std::string_view command_line = "command_line";
 inline constexpr std::string_view scenario = "scenario";
 inline constexpr std::string_view effect_model = "effect_model";

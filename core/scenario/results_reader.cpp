@@ -130,8 +130,9 @@ void read_inputs(object_reader& root, run_manifest& manifest) {
     for (const std::string& role : inputs->members()) {
         object_reader entry = tolerant_reader(root.doc(), inputs->pointer_of(role), root.out());
         if (!entry.valid()) continue;
-        manifest.inputs.push_back(
-            {role, entry.required_string(key::path).value_or(""), entry.optional_string(key::sha256).value_or("")});
+        manifest.inputs.push_back({role, entry.required_string(key::path).value_or(""),
+                                   entry.optional_string(key::sha256).value_or(""),
+                                   entry.optional_string(key::copy).value_or("")});
     }
 }
 
@@ -256,6 +257,16 @@ std::optional<results_folder> read_documents(const std::optional<json::document>
 }
 
 }  // namespace
+
+std::optional<run_manifest> read_run_manifest(const std::filesystem::path& folder, diagnostics& out) {
+    diagnostics found;
+    const auto doc = json::parse_file(folder / "manifest.json", found);
+    run_manifest manifest = doc ? read_manifest(*doc, found) : run_manifest{};
+    const bool failed = found.has_errors();
+    out.append(found);
+    if (failed) return std::nullopt;
+    return manifest;
+}
 
 std::vector<std::string> files_of_run(const std::filesystem::path& folder) {
     diagnostics ignored;  // a folder without a readable manifest lists nothing

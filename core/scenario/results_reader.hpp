@@ -59,6 +59,7 @@ struct manifest_input {
     std::string role;  ///< scenario, district, schools_csv, model, plugin
     std::string path;
     std::string sha256;
+    std::string copy{};  ///< where the results folder keeps the bytes read (`inputs/…`); empty when it does not
 };
 
 /// The schools one wave of a run's plan reached, as the manifest lists them.
@@ -129,6 +130,9 @@ struct results_folder {
 /// Reads `projection.json` and `manifest.json` of `folder`; every problem (missing file, bad JSON,
 /// missing or mistyped field) goes to `out` with its location; nullopt when any was an error.
 std::optional<results_folder> read_results(const std::filesystem::path& folder, diagnostics& out);
+
+/// The manifest.json of `folder` alone; problems go to `out`, nullopt when any was an error.
+std::optional<run_manifest> read_run_manifest(const std::filesystem::path& folder, diagnostics& out);
 
 /// The files the run in `folder` wrote, as its manifest.json lists them (with manifest.json itself);
 /// empty when the folder holds no readable manifest.

@@ -179,6 +179,7 @@ std::string manifest_json_text(const run_manifest& m, const json::value& details
         json::value entry;
         entry.set(key(k::path), input.path);
         if (!input.sha256.empty()) entry.set(key(k::sha256), input.sha256);
+        if (!input.copy.empty()) entry.set(key(k::copy), input.copy);
         inputs.set(input.role, std::move(entry));
     }
     out.set(key(k::inputs), std::move(inputs));

@@ -23,6 +23,8 @@ for ranks in 1 2 3; do
     if [[ "$name" == "$manifest" ]]; then
       diff <(normalized_manifest "$file") <(normalized_manifest "$out/$name") ||
         { echo "$ranks ranks: $name differs beyond ranks and timings"; exit 1; }
+    elif [[ -d "$file" ]]; then  # the inputs the run kept
+      diff -r "$file" "$out/$name" || { echo "$ranks ranks: $name/ differs"; exit 1; }
     else
       cmp "$file" "$out/$name" || { echo "$ranks ranks: $name differs"; exit 1; }
     fi

@@ -129,7 +129,8 @@ TEST_CASE("a new run replaces the folder's run whole: the old report goes, a cal
     for (const auto& output : manifest["outputs"].items()) CHECK(std::filesystem::exists(out.path() / output.key()));
 }
 
-TEST_CASE("the manifest hashes the embedded model and keeps a copy of each parameter file", "[cli][run]") {
+TEST_CASE("the results folder keeps the inputs it read, each hashed, the parameter files and the model too",
+          "[cli][run]") {
     scratch_folder out("kept-inputs");
     const std::filesystem::path parameters = out.path() / "calibrated.json";
     const std::string text = R"({"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 1.25}})";
@@ -140,12 +141,24 @@ TEST_CASE("the manifest hashes the embedded model and keeps a copy of each param
     REQUIRE(result.exit_code == 0);
     // The file named on the command line may change later; the copy is what the run read.
     std::ofstream(parameters) << R"({"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 9}})";
-    CHECK(read_text(out.path() / "run" / "parameters-1.json") == text);
+    CHECK(read_text(out.path() / "run" / "inputs" / "parameters-1.json") == text);
     const auto manifest = nlohmann::json::parse(read_text(out.path() / "run" / "manifest.json"));
     const auto& inputs = manifest["inputs"];
     CHECK(inputs["parameters-1"]["path"] == parameters.string());
-    CHECK(inputs["parameters-1"]["sha256"] == manifest["outputs"]["parameters-1.json"]);
-    CHECK(inputs["parameters-1"]["sha256"].get<std::string>().size() == 64);
+    CHECK(inputs["parameters-1"]["copy"] == "inputs/parameters-1.json");
+    CHECK(inputs["parameters-1"]["sha256"] == pathways::sha256_hex(text));
+    // Every input but the plugin is kept under inputs/, its hash that of the bytes kept.
+    for (const auto& [role, input] : inputs.items()) {
+        INFO(role);
+        if (role == "plugin") {
+            CHECK_FALSE(input.contains("copy"));
+            continue;
+        }
+        const std::string kept = read_text(out.path() / "run" / input["copy"].get<std::string>());
+        CHECK(input["sha256"] == pathways::sha256_hex(kept));
+    }
+    CHECK(read_text(out.path() / "run" / "inputs" / "scenario.json") ==
+          read_text(PATHWAYS_SOURCE_ROOT "/scenarios/rand-2017-check.json"));
     CHECK(inputs["model"]["path"] == "<embedded:dps-personalized-learning>");
     // The embedded model is the shipped model file's bytes, so its hash is that file's.
     CHECK(inputs["model"]["sha256"] ==

@@ -8,6 +8,7 @@
 
 #include "../support/engine_fixture.hpp"
 #include "engine/projection.hpp"
+#include "stats/summary.hpp"
 
 namespace {
 
@@ -216,17 +217,24 @@ TEST_CASE("small groups are suppressed, and so is the next smallest of their par
     for (const metric_row& row : describe_rows(sim, f.spec, options)) CHECK_FALSE(row.suppressed);
 }
 
-TEST_CASE("a scenario compared with itself differs by exactly zero", "[engine]") {
-    fixture f;
-    diagnostics problems;
-    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("subgroup")}, problems);
-    projection_options options;
-    options.draws = 6;
-    options.seed = 5;
-    const projection_draws a = run_draws(sim, f.spec, options);
-    const projection_draws b = run_draws(sim, f.spec, options);
-    const projection_draws difference = paired_difference(a, b);
-    for (double v : difference.values) CHECK(v == 0.0);
+TEST_CASE("a paired difference is draw by draw, and a difference within rounding is a tie", "[engine]") {
+    // One row, three draws: 1.0 − 0.5; (0.1 + 0.2) − 0.3, which is 5.6e-17 in doubles, the residue of
+    // two sums in different orders, so a tie; and 5 − 5.
+    projection_draws plan;
+    plan.rows.resize(1);
+    plan.draws = 3;
+    plan.values = {1.0, 0.1 + 0.2, 5.0};
+    projection_draws base = plan;
+    base.values = {0.5, 0.3, 5.0};
+    REQUIRE((0.1 + 0.2) - 0.3 != 0.0);
+    const projection_draws difference = paired_difference(plan, base);
+    CHECK(difference.values == std::vector<double>{0.5, 0.0, 0.0});
+    CHECK(stats::difference_or_tie(1.0 + 1e-9, 1.0) == Approx(1e-9).epsilon(1e-6));  // real, however small
+    CHECK(stats::difference_or_tie(-0.25, 0.0) == -0.25);
+    CHECK(stats::difference_or_tie(0.0, 0.0) == 0.0);
+
+    base.draws = 2;
+    CHECK_THROWS_AS(paired_difference(plan, base), std::invalid_argument);
 }
 
 TEST_CASE("years to close a gap at its pace so far, by hand", "[engine][gaps]") {

@@ -1,6 +1,8 @@
 #include "scenario/json_writer.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +31,34 @@ nlohmann::ordered_json to_nlohmann(const value& v) {
         v.data());
 }
 
+value from_nlohmann(const nlohmann::ordered_json& j) {
+    switch (j.type()) {
+        case nlohmann::ordered_json::value_t::boolean: return j.get<bool>();
+        case nlohmann::ordered_json::value_t::number_integer: return j.get<std::int64_t>();
+        case nlohmann::ordered_json::value_t::number_unsigned: return j.get<std::uint64_t>();
+        case nlohmann::ordered_json::value_t::number_float: return j.get<double>();
+        case nlohmann::ordered_json::value_t::string: return j.get<std::string>();
+        case nlohmann::ordered_json::value_t::array: {
+            value::array items;
+            for (const auto& item : j) items.push_back(from_nlohmann(item));
+            return items;
+        }
+        case nlohmann::ordered_json::value_t::object: {
+            value out = value::object{};
+            for (const auto& [key, member] : j.items()) out.set(key, from_nlohmann(member));
+            return out;
+        }
+        default: return nullptr;
+    }
+}
+
 }  // namespace
+
+value from_text(std::string_view text) {
+    const auto parsed = nlohmann::ordered_json::parse(text, nullptr, false);
+    if (parsed.is_discarded()) throw std::invalid_argument("from_text: not JSON");
+    return from_nlohmann(parsed);
+}
 
 value& value::set(std::string key, value member) {
     if (std::holds_alternative<std::nullptr_t>(data_)) data_ = object{};

@@ -47,4 +47,9 @@ private:
 /// when indented.
 std::string to_text(const value& v, int indent = 2);
 
+/// JSON text that pathways wrote (a model export, say) as a value, members in their order, so that it
+/// can be a member of another document instead of being spliced into its text. Throws
+/// std::invalid_argument when `text` is not JSON.
+value from_text(std::string_view text);
+
 }  // namespace pathways::json

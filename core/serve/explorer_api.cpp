@@ -233,14 +233,14 @@ api_reply explorer_api::graph() const {
     std::string headline;
     for (const model_node& node : graph->definition().nodes)
         if (node.has_role("headline")) headline = node.id;
-    // The model's JSON as `pathways graph --format json` writes it, inside the answer.
-    std::string body = json::to_text(json::value()
-                                         .set("causal_order", std::move(order))
-                                         .set("headline", headline)
-                                         .set("evidence", evidence_caveat_text(graph->definition())),
-                                     -1);
-    body.pop_back();  // the closing brace
-    return {status_ok, json_type, body + ", \"model\": " + to_json(*graph) + "}\n"};
+    // The model's JSON as `pathways graph --format json` writes it, as a member of the answer.
+    const std::string body = json::to_text(json::value()
+                                               .set("causal_order", std::move(order))
+                                               .set("headline", headline)
+                                               .set("evidence", evidence_caveat_text(graph->definition()))
+                                               .set("model", json::from_text(to_json(*graph))),
+                                           -1);
+    return {status_ok, json_type, body + "\n"};
 }
 
 api_reply explorer_api::plugins() const {

@@ -507,17 +507,20 @@ void bind_scenario(py::module_& m) {
             "run",
             [](const scenario_object& self, std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
                std::optional<std::string> model, std::string variant, bool all_variants,
-               std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
-               bool suppression, unsigned threads) {
+               std::optional<std::map<std::string, double>> settings, std::vector<std::string> set_files,
+               std::optional<std::int64_t> min_n, bool suppression, unsigned threads) {
                 run_arguments arguments = arguments_of(draws, seed, std::move(model), std::move(variant),
                                                        std::move(settings), min_n, suppression, threads);
                 arguments.all_variants = all_variants;
+                arguments.set_files = std::move(set_files);
                 return run(self, arguments);
             },
             py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(), py::arg("model") = py::none(),
             py::arg("variant") = "base", py::arg("all_variants") = false, py::arg("set") = py::none(),
-            py::arg("min_n") = py::none(), py::arg("suppression") = true, py::arg("threads") = 0,
+            py::arg("set_files") = std::vector<std::string>{}, py::arg("min_n") = py::none(),
+            py::arg("suppression") = true, py::arg("threads") = 0,
             "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value, "
+            "set_files=[path, ...] is --set-file (a calibration's parameter file: values and priors; set wins), "
             "all_variants=True is --all-variants (every variant on the same draws, one Results)")
         .def(
             "compare_models",

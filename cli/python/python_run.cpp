@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "plugin/search_path.hpp"
+#include "scenario/parameter_file.hpp"
 
 namespace py = pybind11;
 
@@ -81,6 +82,17 @@ run_request request_of(const std::string& scenario_file, const run_arguments& ar
     request.seed = integer_argument("seed", arguments.seed);
     request.min_n = integer_argument("min_n", arguments.min_n);
     if (arguments.model) request.effect_model = setting<std::string>{*arguments.model, argument_origin("model")};
+    // Parameter files first, then `set`, which wins: as --set-file and --set on the command line.
+    diagnostics found;
+    for (const std::string& path : arguments.set_files) {
+        const auto file = read_parameter_file(path, found);
+        if (!file) continue;
+        for (const parameter_value& value : file->parameters)
+            request.parameters.push_back({file->model, value.name, value.value, value.where});
+        for (const prior_value& value : file->priors)
+            request.priors.push_back({file->model, value.input, value.prior, value.where});
+    }
+    if (found.has_errors()) throw input_error(found);
     for (const auto& [key, value] : arguments.settings) request.parameters.push_back(setting_of(key, value));
     request.threads = arguments.threads != 0 ? arguments.threads : std::max(1u, std::thread::hardware_concurrency());
     request.suppression = arguments.suppression;

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "run/execute.hpp"
 
@@ -28,6 +29,7 @@ struct run_arguments {
     std::string variant = "base";
     bool all_variants = false;               ///< every variant of the scenario, as `pathways run --all-variants`
     std::map<std::string, double> settings;  ///< set={"NAME": value, "MODEL:NAME": value}
+    std::vector<std::string> set_files;      ///< set_files=[...]: parameter files, as --set-file (set wins)
     std::optional<std::int64_t> min_n;
     bool suppression = true;
     unsigned threads = 0;  ///< 0: every hardware thread

@@ -190,6 +190,29 @@ class SetOverrides(unittest.TestCase):
         default = [float(v) for v in pathways.load(PILOT).run(draws=2, seed=1).table()["mean"] if not math.isnan(v)]
         self.assertNotEqual(means, default)
 
+    def test_set_files_are_the_cli_set_file_and_set_wins(self):
+        # A parameter file (the shape `pathways calibrate` writes): a value and a replaced prior.
+        text = ('{"pathways_parameters": 1, "model": "lagged", "parameters": {"phase_in_years": 2.5},'
+                ' "priors": {"edge:engagement.emotional->academic.achievement.math":'
+                ' {"dist": "normal", "mean": 0.05, "sd": 0.01}}}')
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "calibrated.json")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            results = pathways.load(PILOT).run(draws=2, seed=1, set_files=[path])
+            header, rows = cli_projection("--draws", "2", "--seed", "1", "--set-file", path)
+            overridden = pathways.load(PILOT).run(draws=2, seed=1, set_files=[path], set={"phase_in_years": 1.0})
+            header_set, rows_set = cli_projection("--draws", "2", "--seed", "1", "--set-file", path,
+                                                  "--set", "phase_in_years=1")
+        means = [float(v) for v in results.table()["mean"] if not math.isnan(v)]
+        self.assertEqual(means, [float(r[header.index("mean")]) for r in rows if r[header.index("mean")] != ""])
+        means_set = [float(v) for v in overridden.table()["mean"] if not math.isnan(v)]
+        self.assertEqual(means_set,
+                         [float(r[header_set.index("mean")]) for r in rows_set if r[header_set.index("mean")] != ""])
+        self.assertNotEqual(means, means_set)
+        with self.assertRaises(ValueError):
+            pathways.load(PILOT).run(draws=0, set_files=[os.path.join(folder, "gone.json")])
+
     def test_linear_scale_zero_removes_every_effect(self):
         # The linear model multiplies every node's change by `scale`: at 0 nothing the plan does moves anything.
         table = pathways.load(PILOT).run(draws=0, model="linear", set={"scale": 0.0}).table()

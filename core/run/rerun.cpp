@@ -7,10 +7,6 @@
 namespace pathways {
 namespace {
 
-std::filesystem::path kept(const std::filesystem::path& folder, const manifest_input* input) {
-    return folder / input->copy;
-}
-
 /// Where the folder keeps each input the scenario reads besides itself.
 scenario_overrides::input_files kept_files(const std::filesystem::path& folder, const run_manifest& manifest) {
     scenario_overrides::input_files files;
@@ -51,12 +47,12 @@ std::optional<run_request> rerun_request(const std::filesystem::path& folder, co
                                          diagnostics& out) {
     if (!keeps_inputs(manifest) || manifest.runs.empty()) {
         out.error((folder / "manifest.json").string(), 0, 0, "/inputs/scenario",
-                  "the folder keeps no copy of its inputs; expected a results folder written by pathways run " +
-                      std::string("(folders written before results kept their inputs cannot be rerun)"));
+                  "the folder keeps no copy of its inputs; expected a results folder written by pathways run "
+                  "(folders written before results kept their inputs cannot be rerun)");
         return std::nullopt;
     }
     run_request request;
-    request.scenario_file = kept(folder, manifest.input("scenario"));
+    request.scenario_file = folder / manifest.input("scenario")->copy;
     request.inputs = kept_files(folder, manifest);
     if (manifest.runs.size() == 1) request.variant = manifest.runs.front().variant;
     else request.all_variants = true;

@@ -7,6 +7,8 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,6 +22,12 @@ struct cli_result {
     int exit_code = -1;
     std::string output;  ///< stdout and stderr together
 };
+
+/// The bytes of a file (empty when it cannot be read).
+inline std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 /// Runs `pathways ARGS` in `folder` through the shell.
 inline cli_result run_cli(const std::string& args, const std::filesystem::path& folder = PATHWAYS_SOURCE_ROOT) {

@@ -11,13 +11,9 @@
 
 namespace {
 
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
 

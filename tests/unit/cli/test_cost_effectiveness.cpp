@@ -15,13 +15,9 @@
 namespace {
 
 using pathways::test::csv_rows;
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string without_comment(const std::string& text) {
     return text.rfind('#', 0) == 0 ? text.substr(text.find('\n') + 1) : text;

@@ -18,6 +18,7 @@
 
 namespace {
 
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
 
@@ -28,11 +29,6 @@ const std::vector<std::string> non_academic{"agency.ownership",      "agency.sel
                                             "skills.collaboration",  "skills.critical_thinking",
                                             "skills.creativity",     "self_efficacy",
                                             "goal.whole_child"};
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 /// scenarios/rand-2017-check.json reporting math and every non-academic outcome, written into `folder`
 /// beside a copy of Denver's district profile.

@@ -12,14 +12,10 @@
 namespace {
 
 using pathways::test::csv_rows;
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
 using csv_table = std::vector<std::map<std::string, std::string>>;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 /// The labels that name a row in both projection.csv and draws.csv.
 std::string row_key(const std::map<std::string, std::string>& row) {

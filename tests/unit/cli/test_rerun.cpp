@@ -9,13 +9,9 @@
 
 namespace {
 
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 /// A copy of the scenario and the district files it names, in `folder`, so a test may change or
 /// delete them after the run.

@@ -15,13 +15,9 @@
 
 namespace {
 
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 /// Final-year mean of a row in projection.json, or NaN.
 double final_mean(const std::filesystem::path& folder, const std::string& subgroup, const std::string& outcome,

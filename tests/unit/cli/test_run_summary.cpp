@@ -13,15 +13,11 @@
 
 namespace {
 
+using pathways::test::read_text;
 using pathways::test::run_cli;
 using pathways::test::scratch_folder;
 
 const std::filesystem::path shipped = std::filesystem::path(PATHWAYS_SOURCE_ROOT) / "scenarios";
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;

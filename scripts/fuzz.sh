@@ -12,7 +12,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 seconds=${FUZZ_SECONDS:-60}
 dir=build-fuzz
-CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 targets=(fuzz_json_reader fuzz_model_reader fuzz_district_reader fuzz_ratings_reader fuzz_text_readers)
 cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
 

@@ -16,7 +16,6 @@
 
 #include "calibrate_command.hpp"
 #include "common/csv.hpp"
-#include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "engine/cost_effectiveness.hpp"
 #include "engine/costs.hpp"

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "common/json_text.hpp"
 #include "common/text_safety.hpp"
 #include "run/ranks.hpp"
+#include "scenario/json_writer.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -133,16 +133,17 @@ void print_diagnostics(diagnostics found, diagnostic_format format) {
         print_text(found);
         return;
     }
-    std::cout << "[";
-    bool first = true;
+    json::value::array items;
     for (const diagnostic& d : found.items()) {
-        std::cout << (first ? "\n" : ",\n") << "  {\"file\": " << json_quote(d.file) << ", \"line\": " << d.line
-                  << ", \"column\": " << d.column << ", \"pointer\": " << json_quote(d.pointer)
-                  << ", \"severity\": " << json_quote(severity_name(d.level))
-                  << ", \"message\": " << json_quote(d.message) << "}";
-        first = false;
+        items.push_back(json::value()
+                            .set("file", d.file)
+                            .set("line", d.line)
+                            .set("column", d.column)
+                            .set("pointer", d.pointer)
+                            .set("severity", severity_name(d.level))
+                            .set("message", d.message));
     }
-    std::cout << (first ? "]\n" : "\n]\n");
+    std::cout << json::to_text(items);
 }
 
 progress_display::progress_display(std::string label, bool quiet)

@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "common/csv.hpp"
-#include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "engine/effects.hpp"
 #include "report/projection_writer.hpp"

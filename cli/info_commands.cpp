@@ -18,6 +18,7 @@
 #include "scenario/anchor_reader.hpp"
 #include "scenario/graph_syntax.hpp"
 #include "scenario/model_reader.hpp"
+#include "scenario/model_writer.hpp"
 #include "scenario/observed_reader.hpp"
 #include "scenario/parameter_file.hpp"
 #include "scenario/ratings_reader.hpp"
@@ -122,7 +123,7 @@ int graph_command(const graph_options& options) {
     if (!found.items().empty()) print_diagnostics(found, diagnostic_format::text);  // notes on an imported graph
     const model_definition& model = graph->definition();
     const std::string text = options.format == "mermaid"   ? to_mermaid(*graph)
-                             : options.format == "json"    ? to_json(*graph)
+                             : options.format == "json"    ? model_export_json(model)
                              : options.format == "lavaan"  ? to_lavaan(model)
                              : options.format == "dagitty" ? to_dagitty(model)
                                                            : to_dot(*graph);

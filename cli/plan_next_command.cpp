@@ -10,8 +10,6 @@
 #include <fstream>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "common/csv.hpp"
 #include "engine/costs.hpp"
 #include "engine/plan_next.hpp"
@@ -20,6 +18,7 @@
 #include "run/execute.hpp"
 #include "run_options.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/scenario_patch.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -55,36 +54,28 @@ std::string copy_district(const scenario& spec, const district_profile& district
     return name;
 }
 
-nlohmann::json wave_json(const wave& added, const nlohmann::json& targets) {
-    return {{"name", added.name},
-            {"start_year", added.start_year},
-            {"schools", {{"ids", added.schools.ids}}},
-            {"targets", targets}};
-}
-
 /// The scenario file with the variant merged in, the variants dropped, the next wave appended and
 /// the district (and a model file) copied into `folder`, next to it.
 std::string plan_file(const plan_next_command_options& options, const loaded_scenario& loaded, const wave& added,
                       const std::filesystem::path& folder) {
     const scenario& spec = loaded.spec;
+    next_wave_edit edit{.variant = options.variant,
+                        .name = spec.name + " + next wave",
+                        .description = "Written by pathways plan-next from " + options.scenario_file +
+                                       (options.variant == "base" ? "" : " (variant " + options.variant + ")") +
+                                       ": the plan with " + std::to_string(added.schools.ids.size()) +
+                                       " more schools from " + std::to_string(added.start_year) +
+                                       ", chosen for the objective " + options.objective + ".",
+                        .district = copy_district(spec, loaded.district, folder),
+                        .model = std::nullopt,
+                        .wave_name = added.name,
+                        .start_year = added.start_year,
+                        .school_ids = added.schools.ids};
+    if (!spec.model_path.empty()) edit.model = copy_into(spec.model_path, folder, spec.model_path.filename().string());
     diagnostics found;
-    const auto doc = json::parse_file(options.scenario_file, found);
-    if (!doc) throw input_error(found);
-    nlohmann::json plan = doc->root;
-    if (options.variant != "base") plan.merge_patch(plan["variants"][options.variant]);
-    plan.erase("variants");
-    plan["name"] = spec.name + " + next wave";
-    plan["description"] = "Written by pathways plan-next from " + options.scenario_file +
-                          (options.variant == "base" ? "" : " (variant " + options.variant + ")") + ": the plan with " +
-                          std::to_string(added.schools.ids.size()) + " more schools from " +
-                          std::to_string(added.start_year) + ", chosen for the objective " + options.objective + ".";
-    plan["district"] = copy_district(spec, loaded.district, folder);
-    if (!spec.model_path.empty())
-        plan["model"] = copy_into(spec.model_path, folder, spec.model_path.filename().string());
-    auto& waves = plan["implementation"]["waves"];
-    const nlohmann::json targets = waves.empty() ? nlohmann::json{{"*", 2.0}} : waves.back()["targets"];
-    waves.push_back(wave_json(added, targets));
-    return plan.dump(2) + "\n";
+    auto text = scenario_with_next_wave(options.scenario_file, edit, found);
+    if (!text) throw input_error(found);
+    return std::move(*text);
 }
 
 /// Every candidate with what a district weighs beside the gain: size, level, who it serves, where it

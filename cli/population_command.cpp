@@ -7,12 +7,12 @@
 #include <sstream>
 
 #include "common/csv.hpp"
-#include "common/json_text.hpp"
 #include "common/subgroup_codes.hpp"
 #include "common/text_format.hpp"
 #include "engine/population_table.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/projection_writer.hpp"
+#include "scenario/json_writer.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -94,21 +94,22 @@ std::string as_text(const text_table& table) {
     return out.str();
 }
 
+/// A numeric column's cell as a JSON number (the table's text reads back to it), an empty one as null.
+json::value numeric_cell(const std::string& cell) { return cell.empty() ? json::value() : json::from_text(cell); }
+
 std::string as_json(const text_table& table, const loaded_district& loaded, const char* rows_name) {
-    std::ostringstream out;
-    out << "{\n  \"district\": " << json_quote(loaded.district.id)
-        << ",\n  \"model\": " << json_quote(loaded.graph->definition().id) << ",\n  \"" << rows_name << "\": [";
-    for (std::size_t r = 0; r < table.rows.size(); ++r) {
-        out << (r ? "," : "") << "\n    {";
-        for (std::size_t c = 0; c < table.header.size(); ++c) {
-            const std::string& cell = table.rows[r][c];
-            out << (c ? ", " : "") << json_quote(table.header[c]) << ": "
-                << (table.numeric[c] ? cell : json_quote(cell));
-        }
-        out << "}";
+    json::value::array rows;
+    rows.reserve(table.rows.size());
+    for (const auto& cells : table.rows) {
+        json::value row;
+        for (std::size_t c = 0; c < table.header.size(); ++c)
+            row.set(table.header[c], table.numeric[c] ? numeric_cell(cells[c]) : json::value(cells[c]));
+        rows.push_back(std::move(row));
     }
-    out << "\n  ]\n}\n";
-    return out.str();
+    return json::to_text(json::value()
+                             .set("district", loaded.district.id)
+                             .set("model", loaded.graph->definition().id)
+                             .set(rows_name, std::move(rows)));
 }
 
 }  // namespace

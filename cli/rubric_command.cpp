@@ -6,11 +6,11 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "common/text_format.hpp"
 #include "console.hpp"
 #include "engine/scenario_loader.hpp"
+#include "scenario/json_writer.hpp"
 #include "scenario/rubric_reader.hpp"
 
 namespace pathways::cli {
@@ -102,32 +102,34 @@ void print_node(const model_node& node, const rubric_definition& rubric) {
     if (!descriptor->note.empty()) std::cout << "  Note: " << wrapped(descriptor->note, 8) << "\n";
 }
 
-nlohmann::ordered_json rubric_json(const rubric_definition& rubric, const std::vector<const model_node*>& nodes) {
-    nlohmann::ordered_json out{{"source", rubric.source}, {"evidence", rubric.evidence}};
-    auto continua = nlohmann::ordered_json::array();
+json::value rubric_json(const rubric_definition& rubric, const std::vector<const model_node*>& nodes) {
+    json::value::array continua;
     for (const rubric_continuum& continuum : rubric.continua) {
-        auto stages = nlohmann::ordered_json::array();
+        json::value::array stages;
         for (const rubric_stage& stage : continuum.stages)
-            stages.push_back({{"name", stage.name}, {"level", stage.level}, {"column", stage.column}});
-        continua.push_back({{"kind", std::string(to_string(continuum.kind))},
-                            {"stages", stages},
-                            {"source", continuum.source},
-                            {"evidence", continuum.evidence}});
+            stages.push_back(
+                json::value().set("name", stage.name).set("level", stage.level).set("column", stage.column));
+        continua.push_back(json::value()
+                               .set("kind", to_string(continuum.kind))
+                               .set("stages", std::move(stages))
+                               .set("source", continuum.source)
+                               .set("evidence", continuum.evidence));
     }
-    out["continua"] = continua;
-    auto items = nlohmann::ordered_json::array();
+    json::value::array items;
     for (const model_node* node : nodes) {
-        nlohmann::ordered_json item{{"node", node->id},
-                                    {"label", node->label},
-                                    {"kind", std::string(to_string(node->kind))}};
+        json::value item =
+            json::value().set("node", node->id).set("label", node->label).set("kind", to_string(node->kind));
         if (const rubric_descriptor* d = rubric.descriptor_of(node->id)) {
-            item["stages"] = d->stages;
-            if (!d->note.empty()) item["note"] = d->note;
+            item.set("stages", json::value::array(d->stages.begin(), d->stages.end()));
+            if (!d->note.empty()) item.set("note", d->note);
         }
-        items.push_back(item);
+        items.push_back(std::move(item));
     }
-    out["descriptors"] = items;
-    return out;
+    return json::value()
+        .set("source", rubric.source)
+        .set("evidence", rubric.evidence)
+        .set("continua", std::move(continua))
+        .set("descriptors", std::move(items));
 }
 
 }  // namespace
@@ -151,7 +153,7 @@ int rubric_command(const rubric_options& options) {
         throw input_error(found);
     }
     if (options.format == "json") {
-        std::cout << rubric_json(*model.rubric, nodes).dump(2) << "\n";
+        std::cout << json::to_text(rubric_json(*model.rubric, nodes));
         return exit_ok;
     }
     std::cout << wrapped("Stage descriptors: " + model.rubric->source, 2) << "\n\n";

@@ -274,22 +274,9 @@ summarized_run year_for_summary(const labelled_run& run, int year) {
     return out;
 }
 
-std::string headline_outcome(const model_graph& graph, const std::vector<std::string>& reported) {
-    for (const std::string& id : reported) {
-        const auto node = graph.find(id);
-        if (node && graph.definition().nodes[*node].has_role("headline")) return id;
-    }
-    for (const std::string& id : reported) {
-        const auto node = graph.find(id);
-        if (node && graph.definition().nodes[*node].kind == node_kind::academic_outcome) return id;
-    }
-    return reported.empty() ? std::string() : reported.front();
-}
-
 std::string headline_outcome(const simulation& sim) {
-    std::vector<std::string> reported;
-    for (const reported_outcome& outcome : sim.outcomes()) reported.push_back(outcome.id);
-    return headline_outcome(sim.graph(), reported);
+    const auto headline = sim.headline_outcome();
+    return headline ? sim.outcomes()[*headline].id : std::string();
 }
 
 std::string waves_text(const std::vector<wave_schools>& waves) {

@@ -31,11 +31,8 @@ summarized_run final_year_for_summary(const finished_run& run);
 /// `run`'s rows of calendar year `year` (one scenario of a `compare`), with the cut-risk course only.
 summarized_run year_for_summary(const labelled_run& run, int year);
 
-/// The outcome the summary leads with: the reported outcome whose model node has the role "headline";
-/// without one, the first reported academic outcome, else the first reported outcome.
+/// The id of the outcome the summary leads with (simulation::headline_outcome); empty when none is reported.
 std::string headline_outcome(const simulation& sim);
-/// The same from a model graph and the reported outcome ids, for a command that keeps no simulation.
-std::string headline_outcome(const model_graph& graph, const std::vector<std::string>& reported);
 
 struct run_summary_context {
     std::string scenario;

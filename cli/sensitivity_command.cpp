@@ -10,7 +10,6 @@
 #include <numeric>
 
 #include "common/csv.hpp"
-#include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "engine/sensitivity_analysis.hpp"
 #include "report/output_files.hpp"

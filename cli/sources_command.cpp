@@ -5,20 +5,23 @@
 #include <iostream>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/evidence.hpp"
 #include "console.hpp"
+#include "scenario/json_writer.hpp"
 #include "scenario/references_reader.hpp"
 
 namespace pathways::cli {
 namespace {
 
-nlohmann::ordered_json reference_json(const reference& r) {
-    nlohmann::ordered_json j{
-        {"id", r.id}, {"short", r.short_form}, {"authors", r.authors}, {"year", r.year}, {"title", r.title}};
+json::value reference_json(const reference& r) {
+    json::value j = json::value()
+                        .set("id", r.id)
+                        .set("short", r.short_form)
+                        .set("authors", r.authors)
+                        .set("year", r.year)
+                        .set("title", r.title);
     const auto add_if_set = [&j](const char* key, const std::string& value) {
-        if (!value.empty()) j[key] = value;
+        if (!value.empty()) j.set(key, value);
     };
     add_if_set("journal", r.journal);
     add_if_set("volume", r.volume);
@@ -28,7 +31,7 @@ nlohmann::ordered_json reference_json(const reference& r) {
     add_if_set("report_number", r.report_number);
     add_if_set("url", r.url);
     add_if_set("note", r.note);
-    j["citation"] = full_citation(r);
+    j.set("citation", full_citation(r));
     return j;
 }
 
@@ -52,15 +55,15 @@ int sources_command(const sources_options& options) {
     diagnostics found;
     const auto references = read_embedded_references(found);
     if (!references) throw input_error(found);
-    const bool json = options.format == "json";
+    const bool as_json = options.format == "json";
     if (options.id.empty()) {
-        if (!json) {
+        if (!as_json) {
             print_list(*references);
             return exit_ok;
         }
-        auto list = nlohmann::ordered_json::array();
+        json::value::array list;
         for (const reference& r : *references) list.push_back(reference_json(r));
-        std::cout << list.dump(2) << '\n';
+        std::cout << json::to_text(list);
         return exit_ok;
     }
     const reference* r = find_reference(*references, options.id);
@@ -68,7 +71,7 @@ int sources_command(const sources_options& options) {
         std::cerr << "pathways: error: " << unknown_reference_message(*references, options.id) << '\n';
         return exit_invalid_input;
     }
-    if (json) std::cout << reference_json(*r).dump(2) << '\n';
+    if (as_json) std::cout << json::to_text(reference_json(*r));
     else print_one(*r);
     return exit_ok;
 }

@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "common/csv.hpp"
-#include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "engine/suppression.hpp"
 #include "report/output_files.hpp"
@@ -108,20 +107,9 @@ struct point_summary {
     std::string gap_label;
 };
 
-std::optional<std::size_t> headline_outcome(const simulation& sim) {
-    for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
-        if (sim.graph().definition().nodes[sim.outcomes()[o].node].has_role("headline")) return o;
-    }
-    for (std::size_t o = 0; o < sim.outcomes().size(); ++o) {
-        if (sim.outcomes()[o].academic) return o;
-    }
-    if (sim.outcomes().empty()) return std::nullopt;
-    return 0;
-}
-
 point_summary summarize_point(const projection_result& result, const simulation& sim) {
     point_summary summary;
-    const auto outcome = headline_outcome(sim);
+    const auto outcome = sim.headline_outcome();
     if (!outcome) return summary;
     std::optional<double> gap;
     std::optional<double> gap_bau;
@@ -300,7 +288,7 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
                 if (run.every_draw) store->add_draws(run_id, *run.every_draw, context);
             }
             summaries.push_back(summarize_point(run.result, sim));
-            if (const auto o = headline_outcome(sim)) headline = sim.outcomes()[*o].id;
+            if (const auto o = sim.headline_outcome()) headline = sim.outcomes()[*o].id;
             final_year = spec.start_year + sim.years() - 1;
             if (!first) first = std::move(run);
         }

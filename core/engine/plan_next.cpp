@@ -26,18 +26,6 @@ constexpr double million = 1e6;
     throw input_error(found);
 }
 
-/// The outcome reports lead with: the academic outcome with the headline role, else the first academic one.
-std::string headline_outcome(const model_graph& graph) {
-    const auto& nodes = graph.definition().nodes;
-    for (const model_node& node : nodes) {
-        if (node.kind == node_kind::academic_outcome && node.has_role("headline")) return node.id;
-    }
-    for (const model_node& node : nodes) {
-        if (node.kind == node_kind::academic_outcome) return node.id;
-    }
-    return nodes.empty() ? "" : nodes.front().id;
-}
-
 /// The plan with `added` as a further wave (none: the plan as it is), reporting only what the objective reads.
 scenario evaluation_spec(const scenario& base, const std::optional<wave>& added, const plan_objective& objective,
                          const std::string& outcome) {
@@ -309,7 +297,7 @@ plan_next_result plan_next(const plan_next_inputs& in, const plan_next_options& 
     const std::vector<std::size_t> candidates = unreached_schools(in);
     check_options(in, options, candidates.size());
     plan_next_result result;
-    result.outcome = headline_outcome(in.graph);
+    result.outcome = in.graph.headline_outcome(in.graph.reported_outcomes(in.spec.report.outcomes));
     check_publishable(in, options.objective, result.outcome);
     const plan_objective& objective = options.objective;
     result.unit = objective.what == plan_objective::kind::gap          ? "SD narrower"

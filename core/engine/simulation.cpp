@@ -606,20 +606,20 @@ void simulation::prepare_reporting(diagnostics& problems) {
         }
         outcomes_.push_back(std::move(outcome));
     };
-    if (spec.report.outcomes.empty()) {
-        for (std::size_t n : inputs_.graph.topological_order()) {
-            if (nodes[n].kind == node_kind::student_outcome || nodes[n].kind == node_kind::academic_outcome ||
-                nodes[n].derived != derived_metric::none) {
-                add_outcome(n);
-            }
-        }
-    } else {
-        for (const std::string& id : spec.report.outcomes) {
-            if (const auto n = inputs_.graph.find(id)) add_outcome(*n);
-            else problems.error(spec.file, 0, 0, "/report/outcomes", "unknown outcome '" + id + "'");
-        }
+    for (const std::string& id : inputs_.graph.reported_outcomes(spec.report.outcomes)) {
+        if (const auto n = inputs_.graph.find(id)) add_outcome(*n);
+        else problems.error(spec.file, 0, 0, "/report/outcomes", "unknown outcome '" + id + "'");
     }
     link_gap_components(problems);
+}
+
+std::optional<std::size_t> simulation::headline_outcome() const {
+    std::vector<std::string> reported;
+    for (const reported_outcome& outcome : outcomes_) reported.push_back(outcome.id);
+    const std::string headline = inputs_.graph.headline_outcome(reported);
+    const auto at = std::find(reported.begin(), reported.end(), headline);
+    if (at == reported.end()) return std::nullopt;
+    return static_cast<std::size_t>(at - reported.begin());
 }
 
 std::vector<double> simulation::trend_per_cell(std::size_t node) const {

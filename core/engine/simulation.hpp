@@ -166,6 +166,9 @@ public:
 
     [[nodiscard]] const std::vector<reported_subgroup>& subgroups() const { return subgroups_; }
     [[nodiscard]] const std::vector<reported_outcome>& outcomes() const { return outcomes_; }
+    /// Position in outcomes() of the outcome summaries lead with (model_graph::headline_outcome over the
+    /// reported outcomes); nullopt when the run reports none.
+    [[nodiscard]] std::optional<std::size_t> headline_outcome() const;
     [[nodiscard]] std::size_t proficiency_outcomes() const { return proficiency_cuts_.size(); }
     /// Baseline share proficient of a subgroup's members in `year` (default: the final year) for a
     /// proficiency outcome.

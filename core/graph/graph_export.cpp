@@ -3,14 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <string_view>
-
-#include "common/evidence.hpp"
-#include "common/json_text.hpp"
 
 namespace pathways {
 namespace {
@@ -108,63 +102,6 @@ std::string_view mermaid_arrow(edge_role role) {
     return "-->";
 }
 
-/// Shortest text that reads back to the same double; JSON has no NaN or infinity.
-std::string json_number(double value) {
-    if (!std::isfinite(value)) return "null";
-    std::array<char, 32> text{};
-    const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
-    return std::string(text.data(), result.ptr);
-}
-
-std::string json_node(const model_node& node) {
-    return "{\"id\": " + json_quote(node.id) + ", \"label\": " + json_quote(node.label) +
-           ", \"kind\": " + json_quote(to_string(node.kind)) + ", \"group\": " + json_quote(node.group) +
-           ", \"scale\": " + json_quote(node.scale) + ", \"leap\": " + json_quote(node.leap) +
-           ", \"descriptive\": " + (node.descriptive ? "true" : "false") +
-           ", \"description\": " + json_quote(node.description) + "}";
-}
-
-std::string json_group(const model_group& group) {
-    return "{\"id\": " + json_quote(group.id) + ", \"label\": " + json_quote(group.label) + "}";
-}
-
-std::string json_grade_bands(std::uint8_t bands) {
-    static constexpr std::array<std::string_view, 3> names{"elementary", "middle", "high"};
-    std::string text = "[";
-    for (std::size_t b = 0; b < names.size(); ++b) {
-        if ((bands & (1u << b)) == 0) continue;
-        text += (text.size() > 1 ? ", " : "") + json_quote(names[b]);
-    }
-    return text + "]";
-}
-
-std::string json_edge(const model_edge& edge) {
-    return "{\"from\": " + json_quote(edge.from) + ", \"to\": " + json_quote(edge.to) +
-           ", \"role\": " + json_quote(to_string(edge.role)) + ", \"weight\": " + json_number(edge.weight) +
-           ", \"range\": [" + json_number(edge.range_low) + ", " + json_number(edge.range_high) +
-           "], \"grade_bands\": " + json_grade_bands(edge.grade_bands) + ", \"source\": " + json_quote(edge.source) +
-           ", \"evidence\": " + json_quote(edge.evidence) + "}";
-}
-
-/// What each edge's evidence tag means, so that a reader of the JSON alone can tell S from A.
-std::string json_evidence_tags() {
-    std::string text = "{";
-    for (const evidence_tag_meaning& e : evidence_tags) {
-        text += (text.size() > 1 ? ", " : "") + json_quote(e.tag) + ": " + json_quote(e.meaning);
-    }
-    return text + "}";
-}
-
-template <typename Item, typename Render>
-std::string json_array(const std::vector<Item>& items, Render render) {
-    if (items.empty()) return "[]";
-    std::string text = "[\n";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        text += "    " + render(items[i]) + (i + 1 < items.size() ? ",\n" : "\n");
-    }
-    return text + "  ]";
-}
-
 }  // namespace
 
 std::string to_dot(const model_graph& graph) {
@@ -206,15 +143,6 @@ std::string to_mermaid(const model_graph& graph) {
                 mermaid_label(short_number(edge.weight)) + "| n" + std::to_string(*graph.find(edge.to)) + "\n";
     }
     return text;
-}
-
-std::string to_json(const model_graph& graph) {
-    const model_definition& def = graph.definition();
-    return "{\n  \"id\": " + json_quote(def.id) + ",\n  \"name\": " + json_quote(def.name) +
-           ",\n  \"groups\": " + json_array(def.groups, json_group) +
-           ",\n  \"nodes\": " + json_array(def.nodes, json_node) +
-           ",\n  \"edges\": " + json_array(def.edges, json_edge) + ",\n  \"evidence_tags\": " + json_evidence_tags() +
-           "\n}\n";
 }
 
 }  // namespace pathways

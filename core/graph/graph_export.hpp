@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// Text renderings of a model graph: Graphviz dot, Mermaid and JSON. All are deterministic:
+/// Text renderings of a model graph: Graphviz dot and Mermaid (its JSON is model_export_json, written
+/// where the JSON library is). Both are deterministic:
 /// nodes and edges appear in declaration order, grouped by kind where the format groups.
 
 #include <string>
@@ -21,11 +22,5 @@ namespace pathways {
 /// `n<index>`; effect edges are `-->`, composition `==>`, moderator `-.->`, each labelled with
 /// its weight (`%.3g`).
 [[nodiscard]] std::string to_mermaid(const model_graph& graph);
-
-/// `{"id", "name", "nodes": [{id, label, kind, group, scale, leap, description}],
-/// "edges": [{from, to, role, weight, range, source, evidence}], "evidence_tags": {tag: meaning}}`, one node
-/// or edge per line; `evidence_tags` says in words what S, S2, R and A mean.
-/// Numbers are the shortest text that reads back to the same double; non-finite ones are null.
-[[nodiscard]] std::string to_json(const model_graph& graph);
 
 }  // namespace pathways

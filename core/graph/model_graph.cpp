@@ -344,6 +344,34 @@ std::optional<std::size_t> model_graph::find(std::string_view id) const {
     return found->second;
 }
 
+std::vector<std::string> model_graph::reported_outcomes(std::span<const std::string> named) const {
+    if (!named.empty()) return {named.begin(), named.end()};
+    std::vector<std::string> ids;
+    for (const std::size_t n : order_) {
+        const model_node& node = definition_.nodes[n];
+        if (node.kind == node_kind::student_outcome || node.kind == node_kind::academic_outcome ||
+            node.derived != derived_metric::none)
+            ids.push_back(node.id);
+    }
+    return ids;
+}
+
+std::string model_graph::headline_outcome(std::span<const std::string> reported) const {
+    const auto has = [&](const std::string& id, auto&& test) {
+        const auto n = find(id);
+        return n && test(definition_.nodes[*n]);
+    };
+    const auto headline = std::find_if(reported.begin(), reported.end(), [&](const std::string& id) {
+        return has(id, [](const model_node& node) { return node.has_role("headline"); });
+    });
+    if (headline != reported.end()) return *headline;
+    const auto academic = std::find_if(reported.begin(), reported.end(), [&](const std::string& id) {
+        return has(id, [](const model_node& node) { return node.kind == node_kind::academic_outcome; });
+    });
+    if (academic != reported.end()) return *academic;
+    return reported.empty() ? std::string() : reported.front();
+}
+
 std::span<const std::size_t> model_graph::incoming_edges(std::size_t node) const { return incoming_.at(node); }
 
 std::span<const std::size_t> model_graph::outgoing_edges(std::size_t node) const { return outgoing_.at(node); }

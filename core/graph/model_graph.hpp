@@ -59,6 +59,15 @@ public:
     [[nodiscard]] std::span<const std::size_t> incoming_edges(std::size_t node) const;
     [[nodiscard]] std::span<const std::size_t> outgoing_edges(std::size_t node) const;
 
+    /// The outcomes a run reports: those its scenario names, or when it names none every student and
+    /// academic outcome and every derived metric, in topological order.
+    [[nodiscard]] std::vector<std::string> reported_outcomes(std::span<const std::string> named) const;
+
+    /// The outcome every summary of a run leads with — the terminal, the report, the explorer and
+    /// plan-next decide it here, once: among `reported` (ids, in the run's order), the node with the role
+    /// "headline"; else the first academic outcome; else the first id; empty when `reported` is.
+    [[nodiscard]] std::string headline_outcome(std::span<const std::string> reported) const;
+
     /// Node indices of this kind, in declaration order.
     [[nodiscard]] std::vector<std::size_t> nodes_of_kind(node_kind kind) const;
 

@@ -32,15 +32,6 @@ using html::escape;
 using html::number;
 using html::subgroup_label;
 
-/// The outcome the report leads with: the model's node with the role "headline".
-std::optional<std::size_t> headline_outcome(const model_graph& graph) {
-    const auto& nodes = graph.definition().nodes;
-    for (std::size_t n = 0; n < nodes.size(); ++n) {
-        if (nodes[n].has_role("headline")) return n;
-    }
-    return std::nullopt;
-}
-
 constexpr const char* with_cut_risk = "with_cut_risk";
 constexpr const char* sustained = "sustained";
 
@@ -249,10 +240,6 @@ public:
 
 private:
     const run_index& base() const { return indexes_.front(); }
-    std::string headline_id() const {
-        const auto n = headline_outcome(in_.graph);
-        return n ? in_.graph.definition().nodes[*n].id : std::string();
-    }
     std::vector<std::string> subgroups() const { return ordered_unique(base().run().rows, &result_row::subgroup); }
     /// Outcomes of the rows, without the empty one of rows that measure none (costs).
     std::vector<std::string> outcomes() const {
@@ -333,14 +320,14 @@ private:
         out_ << "<h2 id=\"costs\">What it costs</h2>\n" << totals;
         if (in_.costs != nullptr) {
             out_ << cost_effectiveness_html(in_.costs->analysis, in_.costs->plans.variants, costs.currency,
-                                            node_label(in_.graph, headline_id()))
+                                            node_label(in_.graph, lead_outcome()))
                  << ingredients_html(in_.costs->ingredients);
         } else {
             out_ << "<p>Each plan\u2019s cost-effectiveness and ingredients need the runs themselves: "
                     "<span class=\"mono\">pathways run --report</span> shows them, and "
                     "<span class=\"mono\">pathways costs</span> prints the ingredients.</p>\n";
         }
-        const std::string gaps = costs_html_section(base_run, headline_id(), costs);
+        const std::string gaps = costs_html_section(base_run, lead_outcome(), costs);
         if (!gaps.empty())
             out_ << "<details><summary>The base plan\u2019s cost per effect, per group and gap</summary>\n"
                  << gaps << "</details>\n";
@@ -388,16 +375,9 @@ private:
         return groups;
     }
 
-    /// The outcome the report leads with: the model's headline outcome when the run reports it, else the
-    /// first outcome with a level.
-    std::string lead_outcome() const {
-        const auto levels = level_outcomes();
-        if (const auto headline = headline_outcome(in_.graph)) {
-            const std::string& id = in_.graph.definition().nodes[*headline].id;
-            if (std::find(levels.begin(), levels.end(), id) != levels.end()) return id;
-        }
-        return levels.empty() ? std::string() : levels.front();
-    }
+    /// The outcome the report leads with, decided as the terminal's summary decides it
+    /// (model_graph::headline_outcome) among the outcomes the run reports with an effect or a level.
+    std::string lead_outcome() const { return in_.graph.headline_outcome(level_outcomes()); }
 
     std::optional<group_decision> decision_for(const std::string& outcome, const std::string& group) const {
         return decide(in_.results.runs, in_.draws, outcome, group, kinds_);
@@ -1069,10 +1049,14 @@ private:
     }
 
     void drivers_section() {
-        const auto target = headline_outcome(in_.graph);
-        if (!target) {
+        const effects_table table = linear_effects(in_.graph);
+        const auto target = in_.graph.find(lead_outcome());
+        const auto outcome_at =
+            target ? std::find(table.outcomes.begin(), table.outcomes.end(), *target) : table.outcomes.end();
+        if (outcome_at == table.outcomes.end()) {
             out_ << "<h2 id=\"drivers\">Which practices move the headline outcome</h2>\n"
-                 << "<p>This model marks no outcome with the role \"headline\".</p>\n";
+                 << "<p>The outcome this report leads with is no student or academic outcome of the model, so "
+                    "no practice's effect on it is tabled.</p>\n";
             return;
         }
         out_ << "<h2 id=\"drivers\">Which practices move " << escape(in_.graph.definition().nodes[*target].label)
@@ -1082,9 +1066,7 @@ private:
              << "route: the total effect on it of raising one practice or driver by one level, and the strongest "
                 "routes it "
              << "takes. Longer routes multiply more weights, so they carry less.</p>\n";
-        const effects_table table = linear_effects(in_.graph);
-        const auto outcome_pos = static_cast<std::size_t>(
-            std::find(table.outcomes.begin(), table.outcomes.end(), *target) - table.outcomes.begin());
+        const auto outcome_pos = static_cast<std::size_t>(outcome_at - table.outcomes.begin());
         std::vector<std::size_t> order(table.sources.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "common/csv.hpp"
-#include "common/json_text.hpp"
 #include "common/text_format.hpp"
 #include "scenario/results_writer.hpp"
 

@@ -185,6 +185,12 @@ std::string lavaan_header(const model_definition& model) {
            "# in the #@ lines, which lavaan ignores and `pathways ... --model FILE.lav` reads back.\n";
 }
 
+/// Whether `id` names a node computed from subgroup means (a gap), which no regression describes.
+bool is_derived_node(const model_definition& model, const std::string& id) {
+    return std::any_of(model.nodes.begin(), model.nodes.end(),
+                       [&](const model_node& node) { return node.id == id && node.derived != derived_metric::none; });
+}
+
 std::string lavaan_regressions(const model_definition& model) {
     std::string text;
     for (const model_node& node : model.nodes) {
@@ -193,7 +199,15 @@ std::string lavaan_regressions(const model_definition& model) {
             if (edge.to != node.id || !carries_weight(edge)) continue;
             terms += (terms.empty() ? "" : " + ") + exact_number(edge.weight) + "*" + edge.from;
         }
-        if (!terms.empty()) text += node.id + " ~ " + terms + "\n";
+        if (terms.empty()) continue;
+        if (node.derived == derived_metric::none) {
+            text += node.id + " ~ " + terms + "\n";
+            continue;
+        }
+        // A gap is the reference group's mean minus the focal group's, computed from subgroup means: a
+        // regression would claim that achievement causes it within a student. Its links stay in the #@ lines.
+        text += "# " + node.id + " is not regressed: it is the " + std::string(to_string(node.derived)) +
+                " (reference group's mean minus the focal group's) of " + terms + "\n";
     }
     return text;
 }
@@ -399,12 +413,36 @@ std::optional<std::string> metadata_text(std::string_view text) {
 
 /// Regressions over a model read from the `#@` lines: they set the weights of its effect and
 /// composition edges, drop the edges no regression names, and add new ones.
+/// An edited coefficient moves its edge's prior with it: a fixed, normal or truncated normal prior is
+/// centred on the new weight (same spread and bounds), a lognormal one gets it as its median. A uniform
+/// or beta prior is its range's and stays; a note says so.
+void move_prior(model_edge& edge, double weight, const std::string& file, const token& where, diagnostics& out) {
+    prior& p = edge.uncertainty;
+    switch (p.kind) {
+        case prior_kind::fixed:
+        case prior_kind::normal:
+        case prior_kind::truncated_normal: p.a = weight; return;
+        case prior_kind::lognormal:
+            if (weight > 0.0) {
+                p.a = std::log(weight);
+                return;
+            }
+            break;
+        case prior_kind::uniform:
+        case prior_kind::beta: break;
+    }
+    const char* kind = p.kind == prior_kind::uniform ? "uniform" : p.kind == prior_kind::beta ? "beta" : "lognormal";
+    report(out, file, where.line, where.column, severity::note,
+           "the " + std::string(kind) + " prior of '" + edge.from + "' -> '" + edge.to +
+               "' is kept as the #@ lines give it; only the weight changed");
+}
+
 void apply_regressions(model_definition& model, const lavaan_statements& found, const std::string& file,
                        diagnostics& out) {
     std::vector<bool> used(found.terms.size(), false);
     std::vector<model_edge> kept;
     for (model_edge& edge : model.edges) {
-        if (!carries_weight(edge)) {
+        if (!carries_weight(edge) || is_derived_node(model, edge.to)) {
             kept.push_back(std::move(edge));
             continue;
         }
@@ -430,7 +468,7 @@ void apply_regressions(model_definition& model, const lavaan_statements& found, 
                                  "] in the #@ lines; expected a weight within it, or a wider range");
                 }
             }
-            if (edge.uncertainty.kind == prior_kind::fixed) edge.uncertainty.a = *term.weight;
+            move_prior(edge, *term.weight, file, term.where, out);
             edge.weight = *term.weight;
         }
         kept.push_back(std::move(edge));

@@ -2,12 +2,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/evidence.hpp"
+
 namespace pathways {
 namespace {
 
 using ordered = nlohmann::ordered_json;
 
 constexpr const char* grade_band_names[] = {"elementary", "middle", "high"};
+
+ordered grade_bands_json(std::uint8_t bands) {
+    ordered names = ordered::array();
+    for (int band = 0; band < sdk::grade_band_count; ++band) {
+        if ((bands & (1u << band)) != 0) names.push_back(grade_band_names[band]);
+    }
+    return names;
+}
 
 ordered node_json(const model_node& node) {
     ordered out{{"id", node.id}, {"label", node.label}, {"kind", std::string(to_string(node.kind))}};
@@ -48,13 +58,7 @@ ordered edge_json(const model_edge& edge) {
     if (edge.range_low != edge.weight || edge.range_high != edge.weight)
         out["range"] = {edge.range_low, edge.range_high};
     if (!is_default_prior(edge)) out["prior"] = prior_json(edge.uncertainty);
-    if (edge.grade_bands != all_grade_bands) {
-        ordered bands = ordered::array();
-        for (int band = 0; band < sdk::grade_band_count; ++band) {
-            if ((edge.grade_bands & (1u << band)) != 0) bands.push_back(grade_band_names[band]);
-        }
-        out["grade_bands"] = bands;
-    }
+    if (edge.grade_bands != all_grade_bands) out["grade_bands"] = grade_bands_json(edge.grade_bands);
     out["source"] = edge.source;
     out["evidence"] = edge.evidence;
     return out;
@@ -88,6 +92,50 @@ std::string model_file_text(const model_definition& model) {
     text += "  \"nodes\": " + one_per_line(model.nodes, node_json) + ",\n";
     text += "  \"edges\": " + one_per_line(model.edges, edge_json) + "\n}\n";
     return text;
+}
+
+namespace {
+
+ordered export_node(const model_node& node) {
+    return {{"id", node.id},
+            {"label", node.label},
+            {"kind", std::string(to_string(node.kind))},
+            {"group", node.group},
+            {"scale", node.scale},
+            {"leap", node.leap},
+            {"descriptive", node.descriptive},
+            {"description", node.description}};
+}
+
+ordered export_edge(const model_edge& edge) {
+    return {{"from", edge.from},
+            {"to", edge.to},
+            {"role", std::string(to_string(edge.role))},
+            {"weight", edge.weight},
+            {"range", {edge.range_low, edge.range_high}},
+            {"grade_bands", grade_bands_json(edge.grade_bands)},
+            {"source", edge.source},
+            {"evidence", edge.evidence}};
+}
+
+}  // namespace
+
+std::string model_export_json(const model_definition& model) {
+    ordered groups = ordered::array();
+    for (const model_group& group : model.groups) groups.push_back({{"id", group.id}, {"label", group.label}});
+    ordered nodes = ordered::array();
+    for (const model_node& node : model.nodes) nodes.push_back(export_node(node));
+    ordered edges = ordered::array();
+    for (const model_edge& edge : model.edges) edges.push_back(export_edge(edge));
+    ordered tags = ordered::object();
+    for (const evidence_tag_meaning& e : evidence_tags) tags[std::string(e.tag)] = e.meaning;
+    const ordered out{{"id", model.id},
+                      {"name", model.name},
+                      {"groups", std::move(groups)},
+                      {"nodes", std::move(nodes)},
+                      {"edges", std::move(edges)},
+                      {"evidence_tags", std::move(tags)}};
+    return out.dump(2) + "\n";
 }
 
 }  // namespace pathways

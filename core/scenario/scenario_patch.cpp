@@ -179,6 +179,26 @@ std::vector<std::vector<scenario_patch>> expand_grid(std::span<const grid_axis> 
     return points;
 }
 
+std::optional<std::string> scenario_with_next_wave(const std::filesystem::path& path, const next_wave_edit& edit,
+                                                   diagnostics& out) {
+    const auto doc = json::parse_file(path, out);
+    if (!doc) return std::nullopt;
+    nlohmann::json plan = doc->root;
+    if (edit.variant != "base") plan.merge_patch(plan["variants"][edit.variant]);
+    plan.erase("variants");
+    plan["name"] = edit.name;
+    plan["description"] = edit.description;
+    plan["district"] = edit.district;
+    if (edit.model) plan["model"] = *edit.model;
+    auto& waves = plan["implementation"]["waves"];
+    const nlohmann::json targets = waves.empty() ? nlohmann::json{{"*", 2.0}} : waves.back()["targets"];
+    waves.push_back({{"name", edit.wave_name},
+                     {"start_year", edit.start_year},
+                     {"schools", {{"ids", edit.school_ids}}},
+                     {"targets", targets}});
+    return plan.dump(2) + "\n";
+}
+
 std::optional<scenario> read_patched_scenario(const std::filesystem::path& path, const std::string& variant,
                                               std::span<const scenario_patch> patches, diagnostics& out) {
     const auto apply = [patches](json::document& doc, diagnostics& problems) {

@@ -49,4 +49,22 @@ std::vector<std::vector<scenario_patch>> expand_grid(std::span<const grid_axis> 
 std::optional<scenario> read_patched_scenario(const std::filesystem::path& path, const std::string& variant,
                                               std::span<const scenario_patch> patches, diagnostics& out);
 
+/// What `pathways plan-next` changes in the scenario file it writes.
+struct next_wave_edit {
+    std::string variant;  ///< merged into the plan ("base": none); every variant is dropped
+    std::string name;     ///< the written scenario's name and description
+    std::string description;
+    std::string district;              ///< the profile's path as the written scenario names it
+    std::optional<std::string> model;  ///< likewise for a model file, when the scenario names one
+    std::string wave_name;             ///< the wave appended to /implementation/waves
+    int start_year = 0;
+    std::vector<std::string> school_ids;
+};
+
+/// The scenario file `path` with `edit` applied, as text `pathways run` reads. The new wave takes the
+/// targets of the plan's last wave (every driver at level 2 when it has none). A file that does not
+/// parse is reported in `out` and gives nullopt.
+std::optional<std::string> scenario_with_next_wave(const std::filesystem::path& path, const next_wave_edit& edit,
+                                                   diagnostics& out);
+
 }  // namespace pathways

@@ -13,13 +13,13 @@
 
 #include "common/model.hpp"
 #include "engine/scenario_loader.hpp"
-#include "graph/graph_export.hpp"
 #include "report/run_writers.hpp"
 #include "run/execute.hpp"
 #include "run/manifest.hpp"
 #include "run/validate_scenario.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/json_writer.hpp"
+#include "scenario/model_writer.hpp"
 #include "scenario/results_writer.hpp"
 #include "scenario/scenario_reader.hpp"
 
@@ -230,15 +230,14 @@ api_reply explorer_api::graph() const {
     if (!graph) return invalid_document(found);
     json::value::array order;
     for (const node_kind kind : causal_order) order.emplace_back(to_string(kind));
-    std::string headline;
-    for (const model_node& node : graph->definition().nodes)
-        if (node.has_role("headline")) headline = node.id;
+    // The outcome the terminal's summary of this scenario leads with.
+    const std::string headline = graph->headline_outcome(graph->reported_outcomes(spec->report.outcomes));
     // The model's JSON as `pathways graph --format json` writes it, as a member of the answer.
     const std::string body = json::to_text(json::value()
                                                .set("causal_order", std::move(order))
                                                .set("headline", headline)
                                                .set("evidence", evidence_caveat_text(graph->definition()))
-                                               .set("model", json::from_text(to_json(*graph))),
+                                               .set("model", json::from_text(model_export_json(graph->definition()))),
                                            -1);
     return {status_ok, json_type, body + "\n"};
 }

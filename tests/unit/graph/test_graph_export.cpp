@@ -8,9 +8,11 @@
 #include <string>
 
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "graph/graph_export.hpp"
 #include "model_builder.hpp"
+#include "scenario/model_writer.hpp"
 
 using namespace pathways;
 using pathways::test::model_builder;
@@ -152,42 +154,47 @@ TEST_CASE("json output escapes strings and prints round-trip numbers", "[graph][
     b.edge("s", "p", 1.0 / 3.0, edge_role::composition);
     b.definition().edges[0].range_low = 0.1;
     b.definition().edges[0].range_high = 1e21;
-    const std::string expected =
-        "{\n"
-        "  \"id\": \"m\",\n"
-        "  \"name\": \"Quote \\\" backslash \\\\ tab\\t newline\\n bell\\u0007\",\n"
-        "  \"groups\": [],\n"
-        "  \"nodes\": [\n"
-        "    {\"id\": \"p\", \"label\": \"p\", \"kind\": \"primary_driver\", \"group\": \"\", \"scale\": \"\", "
-        "\"leap\": \"\", \"descriptive\": false, \"description\": \"\"},\n"
-        "    {\"id\": \"s\", \"label\": \"s\", \"kind\": \"secondary_driver\", \"group\": \"p\", "
-        "\"scale\": \"level 0-3\", \"leap\": \"LE.1\", \"descriptive\": false, \"description\": \"d\"}\n"
-        "  ],\n"
-        "  \"edges\": [\n"
-        "    {\"from\": \"s\", \"to\": \"p\", \"role\": \"composition\", \"weight\": 0.3333333333333333, "
-        "\"range\": [0.1, 1e+21], \"grade_bands\": [\"elementary\", \"middle\", \"high\"], \"source\": \"test\", "
-        "\"evidence\": \"A\"}\n"
-        "  ],\n"
-        "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced "
-        "second-hand: "
-        "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
-        "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
-        "}\n";
-    const std::string json = to_json(built(b.build()));
-    CHECK(json == expected);
+    const std::string text = model_export_json(built(b.build()).definition());
+    CHECK(contains(text, "  \"name\": \"Quote \\\" backslash \\\\ tab\\t newline\\n bell\\u0007\",\n"));
     // 0.3333333333333333 (16 digits) is the shortest text that reads back as 1/3 exactly.
+    CHECK(contains(text, "\"weight\": 0.3333333333333333,"));
     CHECK(std::strtod("0.3333333333333333", nullptr) == 1.0 / 3.0);
+    CHECK(contains(text, "1e+21"));
+    CHECK(text.ends_with("}\n"));
+
+    const auto doc = nlohmann::ordered_json::parse(text);
+    std::vector<std::string> members;
+    for (const auto& [key, value] : doc.items()) members.push_back(key);
+    CHECK(members == std::vector<std::string>{"id", "name", "groups", "nodes", "edges", "evidence_tags"});
+    CHECK(doc["nodes"][1] == nlohmann::ordered_json{{"id", "s"},
+                                                    {"label", "s"},
+                                                    {"kind", "secondary_driver"},
+                                                    {"group", "p"},
+                                                    {"scale", "level 0-3"},
+                                                    {"leap", "LE.1"},
+                                                    {"descriptive", false},
+                                                    {"description", "d"}});
+    const auto& edge = doc["edges"][0];
+    CHECK(edge["role"] == "composition");
+    CHECK(edge["range"] == nlohmann::json::array({0.1, 1e21}));
+    CHECK(edge["grade_bands"] == nlohmann::json::array({"elementary", "middle", "high"}));
+    CHECK(edge["source"] == "test");
+    CHECK(edge["evidence"] == "A");
+    CHECK(doc["evidence_tags"]["A"] == "assumption: a modelling default, not a research finding");
+    CHECK(doc["evidence_tags"].size() == 4);
 }
 
 TEST_CASE("json output of a model without edges is still valid", "[graph][export]") {
     model_builder b;
     b.definition().id = "empty";
     b.definition().name = "n";
-    CHECK(to_json(built(b.build())) ==
+    CHECK(model_export_json(built(b.build()).definition()) ==
           "{\n  \"id\": \"empty\",\n  \"name\": \"n\",\n  \"groups\": [],\n  \"nodes\": [],\n  \"edges\": [],\n"
-          "  \"evidence_tags\": {\"S\": \"sourced: the number appears in the cited study\", \"S2\": \"sourced "
-          "second-hand: "
-          "the number is quoted from the study by another document\", \"R\": \"recalled from the literature, not "
-          "re-verified against the study\", \"A\": \"assumption: a modelling default, not a research finding\"}\n"
+          "  \"evidence_tags\": {\n"
+          "    \"S\": \"sourced: the number appears in the cited study\",\n"
+          "    \"S2\": \"sourced second-hand: the number is quoted from the study by another document\",\n"
+          "    \"R\": \"recalled from the literature, not re-verified against the study\",\n"
+          "    \"A\": \"assumption: a modelling default, not a research finding\"\n"
+          "  }\n"
           "}\n");
 }

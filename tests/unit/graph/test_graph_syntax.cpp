@@ -115,7 +115,9 @@ TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term remo
     const model_edge* edited = find_edge(*model, "learner_paths.learner_profile_data", "agency.ownership");
     REQUIRE(edited);
     CHECK(edited->weight == 0.04);
-    CHECK(edited->uncertainty.kind == prior_kind::truncated_normal);  // the prior is kept
+    // The prior keeps its kind, spread and bounds and moves to the edited weight.
+    CHECK(edited->uncertainty.kind == prior_kind::truncated_normal);
+    CHECK(edited->uncertainty.a == 0.04);
     CHECK(find_edge(*model, "learner_paths.learner_profile_data", "agency.self_advocacy") == nullptr);
     CHECK(
         has(found, severity::note, 0, 0,
@@ -125,6 +127,24 @@ TEST_CASE("lavaan: an edited coefficient changes the weight, a removed term remo
     CHECK(added->weight == 0.05);
     CHECK(added->evidence == "A");
     CHECK(added->source == "edited.lav, line " + std::to_string(line_of(lavaan, "agency.self_direction ~ 0.05*")));
+}
+
+TEST_CASE("lavaan: the opportunity gap is computed from subgroup means, so it is a comment, not a regression",
+          "[graph][syntax]") {
+    const model_definition model = dps_model();
+    const std::string lavaan = to_lavaan(model);
+    CHECK(lavaan.find("\ngoal.opportunity_gaps ~") == std::string::npos);
+    CHECK(
+        lavaan.find("\n# goal.opportunity_gaps is not regressed: it is the subgroup_gap (reference group's mean minus "
+                    "the focal group's) of 0.333333") != std::string::npos);
+    CHECK(lavaan.find("\ngoal.whole_child ~ ") != std::string::npos);
+    // Read back, the gap keeps its links from the #@ lines, silently.
+    diagnostics found;
+    const auto again = read_lavaan(lavaan, "dps.lav", found);
+    INFO(all_of(found));
+    REQUIRE(again);
+    CHECK(found.items().empty());
+    CHECK(find_edge(*again, "academic.achievement.math", "goal.opportunity_gaps") != nullptr);
 }
 
 TEST_CASE("lavaan: a coefficient outside the edge's range is an error at the coefficient's variable",

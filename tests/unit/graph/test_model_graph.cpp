@@ -415,3 +415,24 @@ TEST_CASE("roles sit on the kinds that can play them, and one outcome heads the 
               "node 'academic.math' is a second headline outcome (the first is 'agency.ownership'); expected one",
           });
 }
+
+TEST_CASE("the headline outcome: the reported node with the role headline, else the first academic one",
+          "[graph][headline]") {
+    using ids = std::vector<std::string>;
+    model_builder b = small_model();
+    const model_graph plain = built(b.build());
+    // Nothing named: every student and academic outcome, in topological order (the goal is not one).
+    CHECK(plain.reported_outcomes({}) == ids{"agency.ownership", "academic.math"});
+    CHECK(plain.reported_outcomes(ids{"academic.math"}) == ids{"academic.math"});
+    // No node has the role: the first academic outcome reported, else the first reported.
+    CHECK(plain.headline_outcome(ids{"agency.ownership", "academic.math"}) == "academic.math");
+    CHECK(plain.headline_outcome(ids{"agency.ownership"}) == "agency.ownership");
+    CHECK(plain.headline_outcome(ids{}).empty());
+
+    b.definition().nodes[5].roles = {"headline"};  // agency.ownership
+    const model_graph marked = built(b.build());
+    CHECK(marked.headline_outcome(ids{"academic.math", "agency.ownership"}) == "agency.ownership");
+    // The headline node leads only where the run reports it.
+    CHECK(marked.headline_outcome(ids{"academic.math"}) == "academic.math");
+    CHECK(marked.headline_outcome(ids{"no.such.node", "agency.ownership"}) == "agency.ownership");
+}

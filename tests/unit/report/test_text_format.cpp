@@ -2,12 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include "common/diagnostics.hpp"
-#include "common/json_text.hpp"
 #include "common/text_format.hpp"
+#include "scenario/json_writer.hpp"
 
 using pathways::cell;
 using pathways::fixed;
-using pathways::json_quote;
 using pathways::padded;
 using pathways::parse_number;
 using pathways::signed_fixed;
@@ -42,12 +41,13 @@ TEST_CASE("a number is read only from a whole finite text", "[text]") {
 }
 
 TEST_CASE("JSON strings escape quotes, backslashes and control characters and keep UTF-8", "[text][json]") {
-    CHECK(json_quote("plain") == "\"plain\"");
-    CHECK(json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
-    CHECK(json_quote("\n\r\t\b\f") == "\"\\n\\r\\t\\b\\f\"");
-    CHECK(json_quote(std::string_view("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
-    CHECK(json_quote("\u03b2 \u2013") == "\"\u03b2 \u2013\"");
-    CHECK(json_quote("") == "\"\"");
+    const auto quoted = [](std::string_view text) { return pathways::json::to_text(pathways::json::value(text), -1); };
+    CHECK(quoted("plain") == "\"plain\"");
+    CHECK(quoted("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(quoted("\n\r\t\b\f") == "\"\\n\\r\\t\\b\\f\"");
+    CHECK(quoted(std::string_view("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
+    CHECK(quoted("\u03b2 \u2013") == "\"\u03b2 \u2013\"");
+    CHECK(quoted("") == "\"\"");
 }
 
 TEST_CASE("severities are spelled as messages and JSON output spell them", "[text]") {

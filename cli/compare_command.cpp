@@ -381,6 +381,7 @@ std::vector<run_plan> prepare_all(const std::vector<run_request>& requests, cons
         if (auto plan = prepare(request, registry, found)) plans.push_back(std::move(*plan));
     }
     if (found.has_errors() || plans.size() != requests.size()) throw input_error(found);
+    print_diagnostics(found, diagnostic_format::text);  // warnings: a joint posterior from a collapsed sample
     audit_together(plans);  // one output publishes every run: no group may be given away across them
     return plans;
 }

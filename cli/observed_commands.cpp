@@ -289,7 +289,8 @@ std::filesystem::path calibration_path(const observed_options& options, const st
 }
 
 parameter_file calibrated_file(const observed_run& observed, const std::vector<input_posterior>& posterior,
-                               const observed_options& options, double discrepancy_sd, double ess) {
+                               const observed_options& options, double discrepancy_sd, double ess,
+                               const std::vector<double>& weights) {
     const loaded_scenario& loaded = *observed.run().loaded;
     parameter_file file;
     file.model = loaded.model->name;
@@ -308,11 +309,15 @@ parameter_file calibrated_file(const observed_run& observed, const std::vector<i
         "importance-weighted posterior over the prior draws: Gaussian likelihood per observed cell with variance "
         "se^2 + " +
         json::format_number(discrepancy_sd) +
-        "^2 (model discrepancy), weights normalised in log space; each input's posterior summarised by its mean and "
-        "SD (inputs independent)";
+        "^2 (model discrepancy), weights normalised in log space; the joint posterior is kept as the prior draws' "
+        "weights (posterior_draws), which every command that projects draws from; the priors summarise each input "
+        "on its own by its posterior mean and SD, for sensitivity analysis";
     provenance.created = utc_now();
     provenance.draws = static_cast<std::int64_t>(observed.draws);
     provenance.effective_sample_size = std::round(ess * 10.0) / 10.0;
+    std::vector<std::string> inputs;
+    for (const uncertain_input& input : observed.run().sim->uncertain_inputs()) inputs.push_back(input.name);
+    file.posterior = posterior_draws{loaded.spec.seed, loaded.schools.size(), std::move(inputs), weights, ess, {}};
     return file;
 }
 
@@ -364,7 +369,8 @@ int calibrate_observed_command(const observed_options& options, double discrepan
                      "help, the observed data disagree with every draw: check the data, or allow for model "
                      "discrepancy (--discrepancy-sd)\n";
     }
-    parameter_file file = calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size);
+    parameter_file file =
+        calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size, weights.weights);
     if (!options.ratings_file.empty()) file.provenance.method += ratings_method(options.ratings_file);
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);

@@ -51,17 +51,12 @@ std::vector<parameter_setting> read_settings(const parameter_options& options) {
     return settings;
 }
 
-std::vector<prior_setting> read_prior_settings(const parameter_options& options) {
-    std::vector<prior_setting> priors;
+void add_priors(const parameter_options& options, run_request& request, joint_posterior use) {
     diagnostics found;
     for (const std::string& path : options.set_files) {
-        const auto file = read_parameter_file(path, found);
-        if (!file) continue;
-        for (const prior_value& value : file->priors)
-            priors.push_back({file->model, value.input, value.prior, value.where});
+        if (const auto file = read_parameter_file(path, found)) add_priors_of(*file, request, found, use);
     }
     if (found.has_errors()) throw input_error(found);
-    return priors;
 }
 
 void check_settings_apply(const std::vector<parameter_setting>& settings,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/scenario_loader.hpp"
+#include "run/run_request.hpp"
 
 namespace pathways::cli {
 
@@ -18,9 +19,10 @@ struct parameter_options {
 /// names and keep their file:line:col. Throws input_error with every malformed option and unreadable file.
 std::vector<parameter_setting> read_settings(const parameter_options& options);
 
-/// The `priors` of every parameter file, in the order given (a later file's prior wins). Throws
-/// input_error with every unreadable file.
-std::vector<prior_setting> read_prior_settings(const parameter_options& options);
+/// The `priors` of every parameter file, in the order given (a later file's prior wins), or a file's
+/// joint posterior (run_request.hpp, add_priors_of). Throws input_error with every unreadable file.
+void add_priors(const parameter_options& options, run_request& request,
+                joint_posterior use = joint_posterior::draw_from);
 
 /// For runs under several models: an error for each setting that pins nothing in any of `models` (a
 /// plain one no model declares, or one for a model not among them). Throws input_error.

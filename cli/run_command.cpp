@@ -173,6 +173,7 @@ int run_into_folder(const run_request& request, const run_options& options, cons
     diagnostics found;
     auto plan = prepare(request, registry, found);
     if (!plan) throw input_error(found);
+    print_diagnostics(found, diagnostic_format::text);  // warnings: a joint posterior from a collapsed sample
 
     const std::filesystem::path folder =
         options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()

@@ -9,7 +9,7 @@ run_request base_request(const std::string& scenario_file, const parameter_optio
     request.scenario_file = scenario_file;
     try {
         request.parameters = read_settings(parameters);
-        request.priors = read_prior_settings(parameters);
+        add_priors(parameters, request);
     } catch (const input_error& e) {
         found.append(e.found());
     }

@@ -121,6 +121,14 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     diagnostics found;
     run_request request = base_request(options.scenario_file, options.parameters, std::nullopt, options.seed, found);
     if (found.has_errors()) throw input_error(found);
+    if (request.posterior) {
+        std::cerr << "pathways: note: sensitivity varies each input over its posterior summary in "
+                  << request.posterior->where.file
+                  << " (one input at a time cannot keep the joint posterior's correlations)\n";
+        request.posterior.reset();
+        request.priors.clear();
+        add_priors(options.parameters, request, joint_posterior::summarise);
+    }
     request.variant = options.variant;
     request.threads = options.threads;
     apply_split(options.split, request, found);

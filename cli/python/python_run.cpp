@@ -89,8 +89,7 @@ run_request request_of(const std::string& scenario_file, const run_arguments& ar
         if (!file) continue;
         for (const parameter_value& value : file->parameters)
             request.parameters.push_back({file->model, value.name, value.value, value.where});
-        for (const prior_value& value : file->priors)
-            request.priors.push_back({file->model, value.input, value.prior, value.where});
+        add_priors_of(*file, request, found);
     }
     if (found.has_errors()) throw input_error(found);
     for (const auto& [key, value] : arguments.settings) request.parameters.push_back(setting_of(key, value));

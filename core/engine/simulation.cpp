@@ -929,6 +929,35 @@ draw_parameters simulation::sample_parameters(std::uint64_t seed, std::uint64_t 
 }
 
 void simulation::sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const {
+    if (posterior_cumulative_.empty()) sample_prior(seed, draw, p);
+    else sample_prior(posterior_seed_, posterior_pick(seed, draw), p);
+}
+
+void simulation::draw_from_posterior(std::uint64_t prior_seed, std::span<const double> weights) {
+    std::vector<double> cumulative;
+    double total = 0.0;
+    for (const double w : weights) {
+        if (!(w >= 0.0) || !std::isfinite(w))
+            throw std::invalid_argument("a posterior weight is negative or not finite");
+        total += w;
+        cumulative.push_back(total);
+    }
+    if (weights.size() < 2 || !(total > 0.0)) throw std::invalid_argument("a posterior needs two or more weights");
+    posterior_seed_ = prior_seed;
+    posterior_cumulative_ = std::move(cumulative);
+}
+
+std::uint64_t simulation::posterior_pick(std::uint64_t seed, std::uint64_t draw) const {
+    if (posterior_cumulative_.empty()) return draw;
+    static const std::uint64_t pick_stream = stats::stream_id("posterior:pick");
+    stats::counter_rng rng(seed, draw, pick_stream);
+    const double u = rng.next_uniform() * posterior_cumulative_.back();
+    const auto at = std::upper_bound(posterior_cumulative_.begin(), posterior_cumulative_.end(), u);
+    const auto k = static_cast<std::uint64_t>(at - posterior_cumulative_.begin());
+    return std::min<std::uint64_t>(k, posterior_cumulative_.size() - 1);
+}
+
+void simulation::sample_prior(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const {
     set_central(p);
     const auto& edges = inputs_.graph.definition().edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {

@@ -140,6 +140,16 @@ public:
     /// The same into `out`, reusing its storage (no allocation once it has held a draw).
     void sample_parameters(std::uint64_t seed, std::uint64_t draw, draw_parameters& out) const;
 
+    /// From now on a draw is drawn from a joint posterior over the prior's draws: draw d of seed s is
+    /// draw k of the prior under `prior_seed`, every input of it together (school effects and the cut
+    /// included), k picked with probability weights[k] by a uniform of (s, d) on a stream of its own,
+    /// so that a draw's pick depends on neither the number of draws nor the rank that runs it.
+    /// Throws std::invalid_argument unless the weights are at least two, non-negative and sum to more than 0.
+    void draw_from_posterior(std::uint64_t prior_seed, std::span<const double> weights);
+    /// The prior draw that draw `draw` of `seed` is, under draw_from_posterior; `draw` itself otherwise.
+    [[nodiscard]] std::uint64_t posterior_pick(std::uint64_t seed, std::uint64_t draw) const;
+    [[nodiscard]] bool draws_from_posterior() const { return !posterior_cumulative_.empty(); }
+
     /// The inputs `sample_parameters` draws that vary smoothly, in a fixed order: edges with a
     /// non-fixed prior (model order), effect-model parameters neither pinned nor fixed, then the
     /// ramp's years_to_half and the fidelity decay when they are drawn, the after-cut assumptions
@@ -260,6 +270,7 @@ private:
                                                     std::size_t n, workspace& ws) const;
     /// The cut year and the after-cut assumptions of draw `draw` into `p`.
     void sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
+    void sample_prior(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
     /// `inputs`, or std::invalid_argument when its scenario's horizon has no year.
     static const simulation_inputs& checked_horizon(const simulation_inputs& inputs);
     /// Per-stratum sums of quantity `quantity` (an outcome's level, then each share proficient) at the
@@ -422,6 +433,8 @@ private:
     std::vector<std::uint64_t> edge_streams_;
     std::vector<std::uint64_t> parameter_streams_;
     std::vector<std::uint64_t> school_streams_;
+    std::uint64_t posterior_seed_ = 0;
+    std::vector<double> posterior_cumulative_;  ///< running sums of the posterior's weights; empty: the prior
 };
 
 }  // namespace pathways

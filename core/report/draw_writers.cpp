@@ -51,6 +51,9 @@ std::vector<sampled_input> sampled_inputs(const finished_run& run, std::size_t d
     const draw_parameters p =
         spec.draws <= 0 ? run.sim->central_parameters() : run.sim->sample_parameters(spec.seed, draw);
     std::vector<sampled_input> inputs;
+    // Which of the calibration's prior draws this draw is, so a reader can pair it with that draw.
+    if (spec.draws > 0 && run.sim->draws_from_posterior())
+        inputs.push_back({"posterior:prior_draw", static_cast<double>(run.sim->posterior_pick(spec.seed, draw))});
     for (const uncertain_input& input : run.sim->uncertain_inputs())
         inputs.push_back({input.name, input_value(p, input)});
     if (spec.plan.program_cut.annual_probability > 0.0)

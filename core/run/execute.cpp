@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/text_format.hpp"
 #include "engine/costs.hpp"
 #include "engine/suppression.hpp"
+#include "run/observed_fit.hpp"
 #include "run/ranks.hpp"
 
 namespace pathways {
@@ -22,6 +24,39 @@ std::optional<loaded_scenario> load(const run_request& request, const std::strin
     return load_scenario(request.scenario_file, variant, plugins, overrides_of(request), out);
 }
 
+/// A joint posterior weighs the prior's draws of the run it was calibrated on: its inputs and schools must
+/// be this run's, or its weights would fall on other draws.
+void use_posterior(const posterior_draws& posterior, std::size_t loaded_schools, simulation& sim, diagnostics& out) {
+    std::vector<std::string> inputs;
+    for (const uncertain_input& input : sim.uncertain_inputs()) inputs.push_back(input.name);
+    const auto [mine, theirs] =
+        std::mismatch(inputs.begin(), inputs.end(), posterior.inputs.begin(), posterior.inputs.end());
+    std::string difference;
+    if (mine != inputs.end() || theirs != posterior.inputs.end()) {
+        difference = "input " + (theirs != posterior.inputs.end() ? "'" + *theirs + "'" : std::string("(none)")) +
+                     " where this run has " + (mine != inputs.end() ? "'" + *mine + "'" : std::string("none"));
+    } else if (posterior.schools != loaded_schools) {
+        difference =
+            std::to_string(posterior.schools) + " schools where this run has " + std::to_string(loaded_schools);
+    }
+    if (!difference.empty()) {
+        out.error(posterior.where.file, posterior.where.line, posterior.where.column, posterior.where.pointer,
+                  "the joint posterior was drawn for other inputs (" + difference +
+                      "); expected a run of the scenario and district it was calibrated on (a variant that "
+                      "changes only the plan is one)");
+        return;
+    }
+    sim.draw_from_posterior(posterior.seed, posterior.weights);
+    if (effective_sample_collapsed(posterior.effective_sample_size, posterior.weights.size())) {
+        out.add({posterior.where.file, posterior.where.line, posterior.where.column, posterior.where.pointer,
+                 severity::warning,
+                 "the joint posterior rests on an effective sample of " + fixed(posterior.effective_sample_size, 1) +
+                     " of " + std::to_string(posterior.weights.size()) +
+                     " draws (below 50 or 1%): a few draws carry almost all the weight, so this run's intervals "
+                     "are too narrow; calibrate with more draws or allow for model discrepancy"});
+    }
+}
+
 std::unique_ptr<simulation> build(const run_request& request, const loaded_scenario& loaded, diagnostics& out) {
     diagnostics found;
     school_blocks blocks = loaded.blocks;
@@ -29,6 +64,7 @@ std::unique_ptr<simulation> build(const run_request& request, const loaded_scena
     auto sim = std::make_unique<simulation>(simulation_inputs{*loaded.graph, loaded.district, loaded.schools,
                                                               loaded.cells, loaded.spec, *loaded.model, blocks},
                                             found);
+    if (!found.has_errors() && request.posterior) use_posterior(*request.posterior, loaded.schools.size(), *sim, found);
     const bool failed = found.has_errors();
     out.append(found);
     return failed ? nullptr : std::move(sim);

@@ -22,18 +22,14 @@ scenario_overrides::input_files kept_files(const std::filesystem::path& folder, 
     return files;
 }
 
-/// The replaced priors of the parameter files the run read, from the folder's copies (in their order).
-std::vector<prior_setting> kept_priors(const std::filesystem::path& folder, const run_manifest& manifest,
-                                       diagnostics& out) {
-    std::vector<prior_setting> priors;
+/// The replaced priors (or joint posterior) of the parameter files the run read, from the folder's
+/// copies, in their order.
+void add_kept_priors(const std::filesystem::path& folder, const run_manifest& manifest, run_request& request,
+                     diagnostics& out) {
     for (const manifest_input& input : manifest.inputs) {
         if (input.copy.empty() || input.role.rfind("parameters-", 0) != 0) continue;
-        const auto file = read_parameter_file(folder / input.copy, out);
-        if (!file) continue;
-        for (const prior_value& value : file->priors)
-            priors.push_back({file->model, value.input, value.prior, value.where});
+        if (const auto file = read_parameter_file(folder / input.copy, out)) add_priors_of(*file, request, out);
     }
-    return priors;
 }
 
 }  // namespace
@@ -60,7 +56,7 @@ std::optional<run_request> rerun_request(const std::filesystem::path& folder, co
     request.effect_model = setting<std::string>{manifest.effect_model, origin};
     for (const auto& [name, value] : manifest.pinned) request.parameters.push_back({"", name, value, origin});
     diagnostics found;
-    request.priors = kept_priors(folder, manifest, found);
+    add_kept_priors(folder, manifest, request, found);
     request.draws = setting<std::int64_t>{manifest.draws, origin};
     request.seed = setting<std::int64_t>{static_cast<std::int64_t>(manifest.seed), origin};
     if (manifest.min_n > 0) request.min_n = setting<std::int64_t>{manifest.min_n, origin};

@@ -63,6 +63,21 @@ bool check(const run_request& request, const plugin_registry& plugins, diagnosti
     return ok;
 }
 
+void add_priors_of(const parameter_file& file, run_request& request, diagnostics& out, joint_posterior use) {
+    if (!file.posterior || use == joint_posterior::summarise) {
+        for (const prior_value& value : file.priors)
+            request.priors.push_back({file.model, value.input, value.prior, value.where});
+        return;
+    }
+    if (request.posterior) {
+        error_at(out, file.posterior->where,
+                 "a second joint posterior (the first is in " + request.posterior->where.file +
+                     "); expected one parameter file with posterior_draws per run");
+        return;
+    }
+    request.posterior = file.posterior;
+}
+
 scenario_overrides overrides_of(const run_request& request) {
     scenario_overrides overrides;
     if (request.effect_model) overrides.effect_model = request.effect_model->value;

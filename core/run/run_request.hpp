@@ -13,6 +13,7 @@
 #include "common/scenario_types.hpp"
 #include "engine/scenario_loader.hpp"
 #include "plugin/registry.hpp"
+#include "scenario/parameter_file.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace pathways {
@@ -54,6 +55,8 @@ struct run_request {
     std::optional<setting<std::string>> effect_model;  ///< --model
     std::vector<parameter_setting> parameters;         ///< --set and --set-file, later ones winning
     std::vector<prior_setting> priors;                 ///< the `priors` of --set-file files
+    /// The joint posterior of a --set-file file that carries one: the run's draws are drawn from it.
+    std::optional<posterior_draws> posterior;
     /// compare-models: settings for other models are skipped rather than errors.
     bool skip_settings_of_other_models = false;
     std::optional<setting<std::int64_t>> draws;
@@ -76,6 +79,18 @@ struct run_request {
 /// min_n (naming their origin), the effect model's name against `plugins`, that a scenario is named.
 /// Everything found goes to `out`; returns whether all was well.
 bool check(const run_request& request, const plugin_registry& plugins, diagnostics& out);
+
+/// What a run does with the joint posterior of a parameter file: draw from it (every command that
+/// projects draws), or vary each input over its summary prior in the file (sensitivity analysis, which
+/// varies inputs one by one and so cannot keep their correlations).
+enum class joint_posterior { draw_from, summarise };
+
+/// Adds the priors of a parameter file to `request`, or, when the file carries a joint posterior
+/// (`pathways calibrate --observed` writes one) and `use` is draw_from, the posterior instead: its draws
+/// carry every input together, and the priors in the file only summarise them one by one. A second
+/// posterior is an error at its place in the file. The file's parameter values are not added here.
+void add_priors_of(const parameter_file& file, run_request& request, diagnostics& out,
+                   joint_posterior use = joint_posterior::draw_from);
 
 /// The request as the loader's overrides of the scenario file.
 scenario_overrides overrides_of(const run_request& request);

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/prior_reader.hpp"
@@ -67,6 +70,50 @@ void read_values(object_reader& root, parameter_file& file) {
             file.parameters.push_back({name, *number, location_of(values.doc(), pointer)});
         }
     }
+}
+
+/// The weights: at least two, each finite and non-negative, summing to 1 within rounding.
+std::vector<double> read_weights(object_reader& reader) {
+    std::vector<double> weights;
+    const auto items = reader.array("weights");
+    if (!items) return weights;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const auto w = json::read_number(reader.doc(), (*items)[i], items->pointer_of(i), reader.out(), 0.0, 1.0);
+        if (w) weights.push_back(*w);
+    }
+    if (weights.size() != items->size()) return {};
+    double total = 0.0;
+    for (const double w : weights) total += w;
+    if (weights.size() < 2 || std::fabs(total - 1.0) > 1e-9) {
+        reader.error_at("weights", "weights of " + std::to_string(weights.size()) + " draws summing to " +
+                                       json::format_number(total) +
+                                       "; expected at least 2 non-negative weights summing to 1");
+        return {};
+    }
+    return weights;
+}
+
+void read_posterior(object_reader& root, parameter_file& file) {
+    auto section = root.optional_child("posterior_draws");
+    if (!section || !section->valid()) return;
+    posterior_draws posterior;
+    posterior.where = location_of(section->doc(), section->pointer());
+    const auto seed = section->required_integer("seed", 0, max_seed);
+    const auto schools = section->required_integer("schools", 0, std::numeric_limits<std::int32_t>::max());
+    if (const auto inputs = section->array("inputs")) {
+        for (std::size_t i = 0; i < inputs->size(); ++i) {
+            if (const auto name =
+                    json::read_string(section->doc(), (*inputs)[i], inputs->pointer_of(i), section->out()))
+                posterior.inputs.push_back(*name);
+        }
+    }
+    posterior.weights = read_weights(*section);
+    const auto ess = section->required_number("effective_sample_size", 0.0);
+    if (!seed || !schools || !ess || posterior.weights.empty()) return;
+    posterior.seed = static_cast<std::uint64_t>(*seed);
+    posterior.schools = static_cast<std::size_t>(*schools);
+    posterior.effective_sample_size = *ess;
+    file.posterior = std::move(posterior);
 }
 
 std::string optional_text(object_reader& reader, std::string_view key) {
@@ -169,6 +216,7 @@ std::optional<parameter_file> read_parameter_text(std::string_view text, const s
             file.model_where = location_of(*doc, "/model");
         }
         read_priors(root, file);
+        read_posterior(root, file);
         read_values(root, file);
         read_provenance(root, file);
     }
@@ -192,6 +240,15 @@ std::string parameter_file_json(const parameter_file& file) {
                    prior_json(file.priors[i].prior);
         }
         out += "\n  }";
+    }
+    if (file.posterior) {
+        const posterior_draws& d = *file.posterior;
+        out += ",\n  \"posterior_draws\": {\n    \"seed\": " + std::to_string(d.seed) +
+               ",\n    \"schools\": " + std::to_string(d.schools) +
+               ",\n    \"effective_sample_size\": " + json::format_number(d.effective_sample_size) +
+               ",\n    \"inputs\": " + nlohmann::json(d.inputs).dump() + ",\n    \"weights\": [";
+        for (std::size_t i = 0; i < d.weights.size(); ++i) out += (i ? ", " : "") + json::format_number(d.weights[i]);
+        out += "]\n  }";
     }
     const parameter_provenance& p = file.provenance;
     out += ",\n  \"provenance\": {\n    \"anchor\": " + quoted(p.anchor) +

@@ -74,10 +74,31 @@ struct parameter_provenance {
     std::optional<double> effective_sample_size{};
 };
 
+/// The joint posterior `pathways calibrate --observed` found: the importance weight of each draw of the
+/// prior it ran (draw d of seed `seed`), so that a run can draw whole input vectors from it — every
+/// calibrated input, school effects and program cut included, with their correlations — instead of
+/// each input's summary on its own. `inputs` names the uncertain inputs those draws sampled, in order,
+/// and `schools` counts the schools whose effects they drew, so a run whose inputs differ (another model
+/// or district) is refused.
+///
+/// ```json
+///   "posterior_draws": {"seed": 7, "schools": 207, "inputs": ["edge:a->b", ...],
+///                       "effective_sample_size": 412.5, "weights": [0.0004, 0.0011, ...]}
+/// ```
+struct posterior_draws {
+    std::uint64_t seed = 0;
+    std::size_t schools = 0;
+    std::vector<std::string> inputs;
+    std::vector<double> weights;  ///< per prior draw, non-negative, summing to 1
+    double effective_sample_size = 0.0;
+    source_location where;
+};
+
 struct parameter_file {
-    std::string model;                        ///< the effect model the values belong to
-    std::vector<parameter_value> parameters;  ///< in the file's key order (sorted by name)
-    std::vector<prior_value> priors;          ///< in the file's key order
+    std::string model;                         ///< the effect model the values belong to
+    std::vector<parameter_value> parameters;   ///< in the file's key order (sorted by name)
+    std::vector<prior_value> priors;           ///< in the file's key order
+    std::optional<posterior_draws> posterior;  ///< the joint posterior, when calibrate --observed wrote one
     parameter_provenance provenance;
     source_location model_where;  ///< where `model` is given, for messages about it
 };

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "calibrate_command.hpp"
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/evidence.hpp"
 #include "common/text_format.hpp"
 #include "common/version.hpp"
@@ -537,5 +539,25 @@ int calibrate_to_anchors(const calibrate_options& options, const plugin_options&
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 130,
+    .name = "anchors",
+    .description = "List the published effects models are checked against; --check compares every model with them",
+    .examples = "pathways anchors\n  pathways anchors --check scenarios/rand-2017-check.json",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<anchors_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("--anchors-file", options->anchors_file, "More anchors (JSON) besides the shipped ones");
+        command.add_option("--check", options->check_scenarios,
+                           "Scenario to run every installed model on at its defaults (repeatable)");
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int, char**) { return unless_interrupted(anchors_command(*options, *plugins)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -9,16 +9,21 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/evidence.hpp"
 #include "common/text_format.hpp"
 #include "engine/calibration.hpp"
 #include "engine/scenario_loader.hpp"
+#include "observed_commands.hpp"
 #include "report/output_files.hpp"
 #include "scenario/anchor_reader.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/parameter_file.hpp"
 #include "scenario/scenario_reader.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -235,5 +240,81 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
     return exit_ok;
 }
+
+namespace {
+
+/// calibrate solves for an anchor, or with --observed (calibrate_observed_command) updates the priors
+/// from observed outcomes; the options both read (scenario, model, --set, --out, --force) are declared
+/// once, in `options`, and copied for the latter.
+command_action declare_calibrate(CLI::App& command) {
+    auto options = std::make_shared<calibrate_options>();
+    auto observed = std::make_shared<observed_options>();
+    auto discrepancy_sd = std::make_shared<double>(0.0);
+    auto plugins = std::make_shared<plugin_options>();
+    command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+    command.add_option("--anchor", options->anchor, "Anchor to reproduce, e.g. rand2017-math");
+    command.add_option("--anchors", options->anchor_selection,
+                       "Anchors to fit at once: all, or ids separated by commas");
+    command.add_option("--model", options->model, "Effect model to calibrate instead of the scenario's");
+    command.add_option("--anchors-file", options->anchors_file, "More anchors (JSON) besides the shipped ones");
+    add_parameter_options(command, options->parameters);
+    command.add_option("--out", options->out,
+                       "Parameter file to write (default: out/<scenario>/calibration-<anchor>-<model>.json)");
+    command.add_flag("--force", options->force, "Overwrite an existing parameter file");
+    add_plugin_options(command, *plugins);
+    // calibrate --observed (issue 14): the projection against observed outcomes.
+    command.add_option("--observed", observed->observed_file,
+                       "Observed outcomes (CSV): update the priors of every uncertain input from them instead "
+                       "of solving for an anchor");
+    command.add_option("--ratings", observed->ratings_file,
+                       "With --observed: schools' ratings on the practices and drivers (CSV), whose "
+                       "likelihood under each draw's ramp also weighs the draws");
+    command.add_option("--discrepancy-sd", *discrepancy_sd,
+                       "With --observed: model discrepancy SD added to every cell's standard error (default 0)");
+    command.add_option("--variant", observed->variant, "With --observed: variant to run (default: base)");
+    add_draws_option(command, observed->draws, "With --observed: prior draws (default: 2000)");
+    add_seed_option(command, observed->seed, "With --observed: random seed; overrides the scenario");
+    command.add_option("--threads", observed->threads, "Worker threads (default: all cores)");
+    command.add_flag("--quiet", observed->quiet, "No progress display");
+    return [options, observed, discrepancy_sd, plugins](int, char**) {
+        if (observed->observed_file.empty() && !observed->ratings_file.empty()) {
+            diagnostics found;
+            found.error("<command line>", 0, 0, "",
+                        "--ratings without --observed; expected the observed outcomes the ratings go beside");
+            throw input_error(found);
+        }
+        if (!observed->observed_file.empty()) {
+            if (!options->anchor.empty()) {
+                diagnostics found;
+                found.error("<command line>", 0, 0, "",
+                            "--anchor and --observed both given; expected one: an anchor to solve a knob for, or "
+                            "observed outcomes to update the priors from");
+                throw input_error(found);
+            }
+            observed->scenario_file = options->scenario_file;
+            observed->model = options->model;
+            observed->parameters = options->parameters;
+            observed->out = options->out;
+            observed->force = options->force;
+            observed->threads = worker_threads(observed->threads);
+            return calibrate_observed_command(*observed, *discrepancy_sd, *plugins);
+        }
+        return unless_interrupted(calibrate_command(*options, *plugins));
+    };
+}
+
+const command_registration registration{{
+    .order = 140,
+    .name = "calibrate",
+    .description = "Fit an effect model's knob to published effects (--anchors all, or one --anchor), or update its "
+                   "priors from observed outcomes (--observed)",
+    .examples = "pathways calibrate scenarios/rand-2017-check.json --anchors all --model linear\n"
+                "  pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear\n"
+                "  pathways calibrate scenarios/denver-scale-up.json "
+                "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv",
+    .declare = declare_calibrate,
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

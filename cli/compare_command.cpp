@@ -10,11 +10,14 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "calibrate_command.hpp"
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/csv.hpp"
 #include "common/text_format.hpp"
 #include "engine/cost_effectiveness.hpp"
@@ -522,5 +525,76 @@ int compare_models_command(const compare_models_options& options, const plugin_o
                   << (outputs->folder() / "manifest.json").string() << '\n';
     return exit_ok;
 }
+
+namespace {
+
+const command_registration compare_registration{{
+    .order = 160,
+    .name = "compare",
+    .description = "Run several scenarios on the same draws, side by side with paired differences",
+    .examples = "pathways compare scenarios/denver-scale-up.json scenarios/denver-pilot-2015.json --draws 200\n"
+                "  pathways compare scenarios/denver-scale-up.json scenarios/national-baseline.json --detail",
+    .projects = true,
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<compare_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command
+            .add_option("scenarios", options->scenario_files,
+                        "Scenario files; the first is what the others are compared with")
+            ->required();
+        add_parameter_options(command, options->parameters);
+        command.add_option("--variant", options->variant, "Variant of every scenario to run (default: base)");
+        add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenarios");
+        add_seed_option(command, options->seed, "Random seed for every run (default: the first scenario's)");
+        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        command.add_option("--out", options->out_dir,
+                           "Folder for comparison.csv and manifest.json (default: print only)");
+        command.add_flag("--force", options->force, "Overwrite existing outputs");
+        command.add_flag("--quiet", options->quiet, "No progress display");
+        command.add_flag("--detail", options->detail,
+                         "Print every subgroup and outcome side by side, not the one-screen summary");
+        add_split_options(command, options->split);
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->command_line.assign(argv, argv + argc);
+            return compare_command(*options, *plugins);
+        };
+    },
+}};
+
+const command_registration compare_models_registration{{
+    .order = 170,
+    .name = "compare-models",
+    .description = "Run one scenario under several effect models on the same draws",
+    .examples = "pathways compare-models scenarios/rand-2017-check.json --models linear,lagged",
+    .projects = true,
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<compare_models_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+        command.add_option("--models", options->models,
+                           "Effect models, comma-separated (default: linear,saturating,lagged,subgroup,evidence)");
+        command.add_option(
+            "--weights", options->weights,
+            "Weights of the models in the mixture, e.g. linear=0.5,evidence=0.5, or equal (default: each model's "
+            "likelihood of the published anchors)");
+        add_parameter_options(command, options->parameters);
+        command.add_option("--variant", options->variant, "Variant to run (default: base)");
+        add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario");
+        add_seed_option(command, options->seed, "Random seed; overrides the scenario");
+        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        command.add_option("--out", options->out_dir, "Folder for models.csv and manifest.json (default: print only)");
+        command.add_flag("--force", options->force, "Overwrite existing outputs");
+        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_split_options(command, options->split);
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->command_line.assign(argv, argv + argc);
+            return compare_models_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

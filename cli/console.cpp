@@ -122,6 +122,8 @@ void print_text(const diagnostics& found) {
 
 }  // namespace
 
+int unless_interrupted(int code) { return code == exit_ok && interrupted() ? interrupted_exit() : code; }
+
 void escape_control_characters_on_terminal() {
     static escaping_stream errors(std::cerr);
     if (::isatty(STDOUT_FILENO) != 0) static escaping_stream output(std::cout);

@@ -17,6 +17,9 @@ namespace pathways::cli {
 /// exit_differs: `pathways rerun` repeated the run and some of its files differ from the folder's.
 enum exit_code : int { exit_ok = 0, exit_internal = 1, exit_invalid_input = 2, exit_environment = 3, exit_differs = 4 };
 
+/// A command that writes nothing and ignores `interrupted()` still ends with the signal's code.
+int unless_interrupted(int code);
+
 enum class diagnostic_format { text, json };
 
 /// Prints findings sorted, as `file:line:col: error: /pointer: message` or as a JSON array. Text

@@ -2,7 +2,10 @@
 #include "costs_command.hpp"
 
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "engine/costs.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/ingredients_table.hpp"
@@ -34,5 +37,25 @@ int costs_command(const costs_options& options, const plugin_options& plugins) {
     std::cout << (options.format == "csv" ? ingredients_csv(plans) : ingredients_text(plans));
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 190,
+    .name = "costs",
+    .description = "Show every plan's cost ingredients: quantities, prices, what they follow, present value",
+    .examples =
+        "pathways costs scenarios/denver-scale-up.json\n  pathways costs scenarios/denver-scale-up.json --format csv",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<costs_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+        command.add_option("--format", options->format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int, char**) { return unless_interrupted(costs_command(*options, *plugins)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -3,8 +3,11 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/csv.hpp"
 #include "common/text_format.hpp"
 #include "engine/effects.hpp"
@@ -134,5 +137,27 @@ int effects_command(const effects_options& options, const plugin_options& plugin
     else print_table(graph, table);
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 100,
+    .name = "effects",
+    .description = "Direct, indirect and total effects of each practice and driver on each outcome",
+    .examples = "pathways effects\n  pathways effects --scenario scenarios/denver-scale-up.json --format csv",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<effects_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("--model", options->model_file,
+                           "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+        command.add_option("--scenario", options->scenario_file, "Scenario: its model, effect model and levels");
+        command.add_option("--format", options->format, "table, csv or json")
+            ->check(CLI::IsMember({"table", "csv", "json"}));
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int, char**) { return unless_interrupted(effects_command(*options, *plugins)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -4,7 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "commands.hpp"
 #include "common/evidence.hpp"
 #include "engine/projection.hpp"
@@ -168,5 +171,72 @@ int describe_command(const std::string& name, const plugin_options& plugins) {
     }
     return exit_ok;
 }
+
+namespace {
+
+const command_registration validate_registration{{
+    .order = 10,
+    .name = "validate",
+    .description = "Check scenario, model and district files; report every error",
+    .examples = "pathways validate scenarios/denver-scale-up.json\n"
+                "  pathways validate --format json scenarios/*.json scenarios/districts/*.json",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<validate_options>();
+        auto format = std::make_shared<std::string>("text");
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("files", options->files, "Files to check")->required();
+        command.add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+        add_plugin_options(command, *plugins);
+        return [options, format, plugins](int, char**) {
+            options->format = *format == "json" ? diagnostic_format::json : diagnostic_format::text;
+            return unless_interrupted(validate_command(*options, *plugins));
+        };
+    },
+}};
+
+const command_registration graph_registration{{
+    .order = 20,
+    .name = "graph",
+    .description = "Print the theory-of-change graph",
+    .examples = "pathways graph --format mermaid\n  pathways graph -o model.dot\n"
+                "  pathways graph --format lavaan -o dps.lav\n  pathways effects --model dps.lav",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<graph_options>();
+        command.add_option("--model", options->model_file,
+                           "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+        command.add_option("--format", options->format, "dot, mermaid, json, lavaan or dagitty")
+            ->check(CLI::IsMember({"dot", "mermaid", "json", "lavaan", "dagitty"}));
+        command.add_option("-o,--output", options->output, "Write to a file instead of stdout");
+        return [options](int, char**) { return graph_command(*options); };
+    },
+}};
+
+const command_registration plugins_registration{{
+    .order = 30,
+    .name = "plugins",
+    .description = "List the effect models found on the plugin search path",
+    .examples = "pathways plugins\n  pathways plugins --plugin-dir my-models/build",
+    .declare = [](CLI::App& command) -> command_action {
+        auto plugins = std::make_shared<plugin_options>();
+        add_plugin_options(command, *plugins);
+        return [plugins](int, char**) { return unless_interrupted(plugins_command(*plugins)); };
+    },
+}};
+
+const command_registration describe_registration{{
+    .order = 40,
+    .name = "describe",
+    .description = "Show an effect model's parameters, defaults, priors and sources",
+    .examples = "pathways describe lagged",
+    .declare = [](CLI::App& command) -> command_action {
+        auto model = std::make_shared<std::string>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("model", *model, "Effect model name")->required();
+        add_plugin_options(command, *plugins);
+        return [model, plugins](int, char**) { return unless_interrupted(describe_command(*model, *plugins)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

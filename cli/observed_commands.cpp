@@ -7,7 +7,10 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/sha256.hpp"
 #include "common/text_format.hpp"
 #include "common/version.hpp"
@@ -22,6 +25,7 @@
 #include "scenario/parameter_file.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "signals.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -377,5 +381,58 @@ int calibrate_observed_command(const observed_options& options, double discrepan
     std::cout << "Wrote " << out.string() << " (use it with --set-file)\n";
     return exit_ok;
 }
+
+namespace {
+
+/// monitor compares outcomes (--observed, monitor_command), ratings (--implementation,
+/// monitor_implementation_command) or both, outcomes first.
+command_action declare_monitor(CLI::App& command) {
+    auto options = std::make_shared<observed_options>();
+    auto ratings = std::make_shared<std::string>();
+    auto plugins = std::make_shared<plugin_options>();
+    command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+    command.add_option("--observed", options->observed_file, "Observed outcomes (CSV)");
+    command.add_option("--implementation", *ratings,
+                       "Schools' ratings on the practices and drivers (CSV): each against the plan's ramp");
+    command.add_option("--variant", options->variant, "Variant to compare (default: base)");
+    command.add_option("--model", options->model, "Effect model to use instead of the scenario's");
+    add_parameter_options(command, options->parameters);
+    add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario");
+    add_seed_option(command, options->seed, "Random seed; overrides the scenario");
+    command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+    command.add_option("--out", options->out,
+                       "Folder for monitor.csv and monitor.html (default: out/<scenario>-monitor)");
+    command.add_flag("--force", options->force, "Overwrite existing outputs");
+    command.add_flag("--quiet", options->quiet, "No progress display");
+    add_plugin_options(command, *plugins);
+    return [options, ratings, plugins](int argc, char** argv) {
+        options->threads = worker_threads(options->threads);
+        options->command_line.assign(argv, argv + argc);
+        if (ratings->empty() && options->observed_file.empty()) {
+            diagnostics found;
+            found.error("<command line>", 0, 0, "",
+                        "nothing to monitor; expected --observed (outcomes), --implementation (ratings) or both");
+            throw input_error(found);
+        }
+        if (ratings->empty() || !options->observed_file.empty()) {
+            const int code = monitor_command(*options, *plugins);
+            if (code != exit_ok || ratings->empty()) return code;
+        }
+        return monitor_implementation_command(*options, *ratings, *plugins);
+    };
+}
+
+const command_registration registration{{
+    .order = 150,
+    .name = "monitor",
+    .description = "Compare a scenario's projection with observed outcomes, cell by cell",
+    .examples = "pathways monitor scenarios/denver-scale-up.json "
+                "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv\n"
+                "  pathways monitor scenarios/denver-pilot-2015.json "
+                "--implementation scenarios/observed/denver-pilot-ratings-2015-2019-synthetic.csv",
+    .declare = declare_monitor,
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

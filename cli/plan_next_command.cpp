@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/csv.hpp"
 #include "engine/costs.hpp"
 #include "engine/plan_next.hpp"
@@ -19,6 +22,7 @@
 #include "run_options.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario_patch.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -194,5 +198,37 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
               << (folder / "plan-next-candidates.csv").string() << "\n";
     return 0;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 210,
+    .name = "plan-next",
+    .description = "Choose the schools a next wave should add to raise an objective (common random numbers)",
+    .examples = "pathways plan-next scenarios/denver-scale-up.json --schools 5 --budget 10000000 --draws 50",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<plan_next_command_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+        command.add_option("--schools", options->schools, "Schools to add (K)")->required();
+        command.add_option("--budget", options->budget, "Most the added schools may cost over the horizon");
+        command.add_option("--objective", options->objective, "all (default), gap:<reference>-<focal> or per-dollar");
+        command.add_option("--variant", options->variant, "Variant to extend (default: base)");
+        add_draws_option(command, options->draws, "Draws of the final evaluation; overrides the scenario");
+        add_seed_option(command, options->seed, "Random seed of every evaluation; overrides the scenario");
+        command.add_option("--random-sets", options->random_sets, "Random K-sets the choice is compared with");
+        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        command.add_option("--out", options->out_dir, "Folder for plan-next.json (default: out/<scenario>-next)");
+        command.add_flag("--force", options->force, "Overwrite an existing plan-next.json");
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->command_line.assign(argv, argv + argc);
+            options->threads = worker_threads(options->threads);
+            return plan_next_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

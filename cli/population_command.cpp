@@ -1,11 +1,15 @@
 // population: prints the school table (starting level of every plan-driven node) or the cell table.
 #include "population_command.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
+#include "command_registry.hpp"
 #include "common/csv.hpp"
 #include "common/subgroup_codes.hpp"
 #include "common/text_format.hpp"
@@ -126,5 +130,27 @@ int population_command(const population_options& options) {
     else std::cout << as_text(table);
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 180,
+    .name = "population",
+    .description = "Show what pathways builds from a district profile: schools or cells",
+    .examples = "pathways population scenarios/districts/denver-2018.json\n"
+                "  pathways population scenarios/districts/denver-2018.json --cells --format csv",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<population_options>();
+        command.add_option("district", options->district_file, "District profile (JSON)")->required();
+        command.add_option("--model", options->model_file,
+                           "Model file: JSON, lavaan (.lav) or DAGitty (.dag); default: the embedded DPS model");
+        command.add_option("--format", options->format, "text, csv or json")
+            ->check(CLI::IsMember({"text", "csv", "json"}));
+        command.add_flag("--cells", options->cells, "Print the population cells instead of the schools");
+        return [options](int, char**) { return unless_interrupted(population_command(*options)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

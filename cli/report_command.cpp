@@ -3,8 +3,11 @@
 
 #include <cmath>
 #include <iostream>
+#include <memory>
 #include <optional>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "report/html_report.hpp"
 #include "report/output_files.hpp"
 #include "run/execute.hpp"
@@ -148,5 +151,25 @@ int report_command(const report_options& options, const plugin_options& plugins)
     std::cout << "Wrote " << output.string() << '\n';
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 90,
+    .name = "report",
+    .description = "Write a self-contained HTML report of a results folder",
+    .examples = "pathways report out/denver-scale-up",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<report_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("results", options->results_dir, "Folder written by `pathways run`")->required();
+        command.add_option("-o,--output", options->output, "HTML file to write (default: RESULTS/report.html)");
+        command.add_flag("--force", options->force, "Overwrite an existing report");
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int, char**) { return report_command(*options, *plugins); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

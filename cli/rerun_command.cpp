@@ -4,10 +4,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "run/manifest.hpp"
 #include "run/rerun.hpp"
 #include "scenario/results_reader.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -79,5 +83,33 @@ int rerun_command(const rerun_options& options, const plugin_options& plugins) {
               << " files the same (manifest.json and report.html record when and how, and are not compared)\n";
     return differ == 0 ? exit_ok : exit_differs;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 80,
+    .name = "rerun",
+    .description = "Repeat the run a results folder holds from the inputs it keeps, and compare its files",
+    .examples = "pathways rerun out/denver-scale-up\n  pathways rerun out/denver-scale-up --out out/check --force",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<rerun_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("results", options->results_dir, "Folder written by `pathways run`")->required();
+        command.add_option("-o,--out", options->out_dir,
+                           "Folder to write the repeated run to (default: RESULTS-rerun)");
+        command.add_flag("--force", options->force, "Replace that folder");
+        command.add_option("--threads", options->threads,
+                           "Worker threads (default: all cores; the bytes do not depend on it)");
+        command.add_flag("--quiet", options->quiet, "No progress bar");
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->threads = worker_threads(options->threads);
+            options->command_line.assign(argv, argv + argc);
+            return unless_interrupted(rerun_command(*options, *plugins));
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

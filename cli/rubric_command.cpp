@@ -1,12 +1,16 @@
 // rubric: prints each practice's and driver's stage descriptors and the levels the stages stand for.
 #include "rubric_command.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <iostream>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "command_registry.hpp"
 #include "common/text_format.hpp"
 #include "console.hpp"
 #include "engine/scenario_loader.hpp"
@@ -161,5 +165,24 @@ int rubric_command(const rubric_options& options) {
     for (const model_node* node : nodes) print_node(*node, *model.rubric);
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 60,
+    .name = "rubric",
+    .description = "Print the stage descriptors practices and drivers are rated against",
+    .examples = "pathways rubric\n  pathways rubric culture\n  pathways rubric --format json",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<rubric_options>();
+        command.add_option("node", options->node,
+                           "A practice or driver (id or label) or a primary driver (default: all)");
+        command.add_option("--model", options->model_file, "Model file (default: the embedded DPS model)");
+        command.add_option("--format", options->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+        return [options](int, char**) { return unless_interrupted(rubric_command(*options)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -1,8 +1,11 @@
 // run: project a scenario (and its variants) against business as usual and write the tables.
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "engine/cost_effectiveness.hpp"
@@ -18,6 +21,7 @@
 #include "run_options.hpp"
 #include "run_summary.hpp"
 #include "scenario/results_reader.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -219,5 +223,37 @@ int run_into_folder(const run_request& request, const run_options& options, cons
     else print_summary(results, folder, written);
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 70,
+    .name = "run",
+    .description = "Project a scenario against business as usual",
+    .examples =
+        "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
+        "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
+        "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
+        "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report",
+    .projects = true,
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<run_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        add_run_options(command, *options);
+        add_plugin_options(command, *plugins);
+        command.add_flag("--report", options->report,
+                         "Also write report.html, a self-contained report to read in a browser");
+        command.add_flag("--per-draw", options->per_draw,
+                         "Also write draws.csv (every row's value in every draw, suppressed rows left out) and "
+                         "inputs.csv (what every draw sampled)");
+        return [options, plugins](int argc, char** argv) {
+            options->threads = worker_threads(options->threads);
+            options->command_line.assign(argv, argv + argc);
+            return run_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <numeric>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/csv.hpp"
 #include "common/text_format.hpp"
 #include "engine/sensitivity_analysis.hpp"
@@ -19,6 +22,7 @@
 #include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "stats/distributions.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -186,5 +190,45 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     }
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 120,
+    .name = "sensitivity",
+    .description = "Which uncertain input drives a value: tornado and Sobol indices",
+    .examples = "pathways sensitivity scenarios/denver-scale-up.json --outcome academic.achievement.math "
+                "--subgroup all --n 64",
+    .projects = true,
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<sensitivity_command_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+        command.add_option("--outcome", options->outcome, "Reported outcome, e.g. academic.achievement.math")
+            ->required();
+        command.add_option("--subgroup", options->subgroup, "Reported subgroup, e.g. all or race:black")->required();
+        command.add_option("--year", options->year, "Calendar year (default: the final year)");
+        command.add_option("--metric", options->metric,
+                           "effect (default), level, bau_level, percentile_shift or gap_sd");
+        add_parameter_options(command, options->parameters);
+        command.add_option("--variant", options->variant, "Variant to study (default: base)");
+        command.add_option("--n", options->base_samples, "Base samples N of the Saltelli design (default 256)");
+        command.add_option("--bootstrap", options->bootstrap, "Bootstrap resamples for the intervals (default 200)");
+        add_seed_option(command, options->seed, "Random seed; overrides the scenario");
+        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        command.add_option("--out", options->out_dir, "Folder for sensitivity.csv (default: print only)");
+        command.add_flag("--force", options->force, "Overwrite an existing sensitivity.csv");
+        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_split_options(command, options->split);
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->threads = worker_threads(options->threads);
+            options->command_line.assign(argv, argv + argc);
+            return sensitivity_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -1,11 +1,15 @@
 #include "serve_command.hpp"
 
 #include <iostream>
+#include <memory>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/environment_error.hpp"
 #include "scenario/scenario_reader.hpp"
 #include "serve/http_server.hpp"
 #include "signals.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -45,5 +49,36 @@ int serve_command(const serve_options& options, const plugin_options& plugins) {
     if (!failed.empty()) throw environment_error(failed);
     return interrupted_exit();
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 220,
+    .name = "serve",
+    .description = "Explore a scenario's plan in the browser: a local web page and JSON API",
+    .examples =
+        "pathways serve scenarios/denver-scale-up.json\n  pathways serve scenarios/denver-scale-up.json --port 0",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<serve_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file to explore (JSON, format v1)");
+        command.add_option("--port", options->port, "Port to listen on (default 8321; 0: any free port)")
+            ->check(CLI::Range(0, 65535));
+        command.add_option("--bind", options->bind,
+                           "Address to listen on (default 127.0.0.1, this machine only; another address is "
+                           "reachable from other machines)");
+        command.add_option("--allow-host", options->allow_hosts,
+                           "Host name browsers reach the server by (repeatable); required with a --bind that is not "
+                           "loopback, and the only names answered there");
+        command.add_option("--threads", options->threads, "Worker threads per run (default: all cores)");
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int, char**) {
+            options->threads = worker_threads(options->threads);
+            return serve_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -1,10 +1,14 @@
 // sources: lists the shipped references (short form and id) or prints one reference's full citation.
 #include "sources_command.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <iostream>
+#include <memory>
 #include <vector>
 
+#include "command_registry.hpp"
 #include "common/evidence.hpp"
 #include "console.hpp"
 #include "scenario/json_writer.hpp"
@@ -75,5 +79,22 @@ int sources_command(const sources_options& options) {
     else print_one(*r);
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 50,
+    .name = "sources",
+    .description = "List the studies the defaults cite, or print one's full citation",
+    .examples = "pathways sources\n  pathways sources pane2017",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<sources_options>();
+        command.add_option("id", options->id, "Reference id, e.g. pane2017 (default: list every reference)");
+        command.add_option("--format", options->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+        return [options](int, char**) { return unless_interrupted(sources_command(*options)); };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

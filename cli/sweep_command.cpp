@@ -5,9 +5,12 @@
 #include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "common/csv.hpp"
 #include "common/text_format.hpp"
 #include "engine/suppression.hpp"
@@ -19,6 +22,7 @@
 #include "run_options.hpp"
 #include "scenario/results_writer.hpp"
 #include "scenario/scenario_patch.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 namespace {
@@ -309,5 +313,47 @@ int sweep_command(const sweep_options& options, const plugin_options& plugins) {
     std::cout << '\n';
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 110,
+    .name = "sweep",
+    .description = "Run a grid over numeric scenario fields into one table (and SQLite)",
+    .examples =
+        "pathways sweep scenarios/denver-scale-up.json --grid /implementation/ramp/years_to_half=1,2,3 --draws 50",
+    .projects = true,
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<sweep_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+        command
+            .add_option("--grid", options->grid,
+                        "Axis /json/pointer=v1,v2,... over a number of the scenario (repeatable)")
+            ->required();
+        add_parameter_options(command, options->parameters);
+        command.add_option("--variant", options->variant,
+                           "Variant to sweep (default: base); pointers address it merged");
+        add_draws_option(command, options->draws, "Monte Carlo draws per point; overrides the scenario");
+        add_seed_option(command, options->seed, "Random seed, the same at every point; overrides the scenario");
+        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        command.add_option("--out", options->out_dir, "Output folder for sweep.csv (default: out/<scenario name>)");
+        command.add_option("--db", options->db, "Also store every point's rows and manifest in this SQLite file");
+        command.add_flag("--all-years", options->all_years, "Every year in sweep.csv, not only the final one");
+        command.add_flag("--per-draw", options->per_draw,
+                         "With --db, also store every draw's value of every unsuppressed row (table draws)");
+        command.add_flag("--force", options->force, "Overwrite existing outputs");
+        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_split_options(command, options->split);
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->command_line.assign(argv, argv + argc);
+            options->threads = worker_threads(options->threads);
+            return sweep_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

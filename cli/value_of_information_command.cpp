@@ -3,11 +3,15 @@
 #include "value_of_information_command.hpp"
 
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
+#include "command_options.hpp"
+#include "command_registry.hpp"
 #include "report/value_of_information_report.hpp"
 #include "run_options.hpp"
 #include "run_summary.hpp"
+#include "thread_count.hpp"
 
 namespace pathways::cli {
 
@@ -44,5 +48,36 @@ int value_of_information_command(const value_of_information_options& options, co
     }
     return exit_ok;
 }
+
+namespace {
+
+const command_registration registration{{
+    .order = 200,
+    .name = "value-of-information",
+    .description =
+        "What learning more before choosing among the plans would be worth: EVPI and EVPPI per group of inputs",
+    .examples = "pathways value-of-information scenarios/denver-scale-up.json --draws 400\n"
+                "  pathways value-of-information scenarios/denver-scale-up.json --willingness-to-pay 50000",
+    .declare = [](CLI::App& command) -> command_action {
+        auto options = std::make_shared<value_of_information_options>();
+        auto plugins = std::make_shared<plugin_options>();
+        command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
+        command.add_option("--willingness-to-pay", options->willingness_to_pay,
+                           "Dollars the district would pay per SD gained per student (default 20000: 2,000 per "
+                           "student for 0.1 SD)");
+        add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario (more draws, less bias)");
+        add_seed_option(command, options->seed, "Random seed; overrides the scenario");
+        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_plugin_options(command, *plugins);
+        return [options, plugins](int argc, char** argv) {
+            options->threads = worker_threads(options->threads);
+            options->command_line.assign(argv, argv + argc);
+            return value_of_information_command(*options, *plugins);
+        };
+    },
+}};
+
+}  // namespace
 
 }  // namespace pathways::cli

@@ -1,5 +1,6 @@
 #include "scenario/parameter_file.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -86,7 +87,7 @@ std::vector<double> read_weights(object_reader& reader) {
     for (const double w : weights) total += w;
     if (weights.size() < 2 || std::fabs(total - 1.0) > 1e-9) {
         reader.error_at("weights", "weights of " + std::to_string(weights.size()) + " draws summing to " +
-                                       json::format_number(total) +
+                                       fmt::format("{:.6g}", total) +
                                        "; expected at least 2 non-negative weights summing to 1");
         return {};
     }

@@ -274,8 +274,8 @@ command_action declare_calibrate(CLI::App& command) {
     command.add_option("--variant", observed->variant, "With --observed: variant to run (default: base)");
     add_draws_option(command, observed->draws, "With --observed: prior draws (default: 2000)");
     add_seed_option(command, observed->seed, "With --observed: random seed; overrides the scenario");
-    command.add_option("--threads", observed->threads, "Worker threads (default: all cores)");
-    command.add_flag("--quiet", observed->quiet, "No progress display");
+    add_threads_option(command, observed->threads);
+    add_quiet_flag(command, observed->quiet);
     return [options, observed, discrepancy_sd, plugins](int, char**) {
         if (observed->observed_file.empty() && !observed->ratings_file.empty()) {
             diagnostics found;

@@ -10,6 +10,12 @@ void add_seed_option(CLI::App& command, std::optional<std::string>& seed, const 
     command.add_option("--seed", seed, description)->type_name("INT");
 }
 
+void add_threads_option(CLI::App& command, unsigned& threads) {
+    command.add_option("--threads", threads, "Worker threads (default: all cores)");
+}
+
+void add_quiet_flag(CLI::App& command, bool& quiet) { command.add_flag("--quiet", quiet, "No progress display"); }
+
 void add_plugin_options(CLI::App& command, plugin_options& options) {
     command.add_option("--plugin-dir", options.plugin_dirs,
                        "Folder to search for effect-model plugins first (repeatable)");
@@ -49,8 +55,8 @@ void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("--format", options.formats, "Output formats: csv, json or csv,json (default)");
     add_draws_option(command, options.draws, "Monte Carlo draws (0: one central run); overrides the scenario");
     add_seed_option(command, options.seed, "Random seed; overrides the scenario");
-    command.add_option("--threads", options.threads, "Worker threads (default: all cores)");
-    command.add_flag("--quiet", options.quiet, "No progress display");
+    add_threads_option(command, options.threads);
+    add_quiet_flag(command, options.quiet);
     command.add_flag("--detail", options.detail,
                      "Print every subgroup, outcome and projection and the waves' schools, not the one-screen summary");
     command

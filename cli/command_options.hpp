@@ -16,6 +16,11 @@ namespace pathways::cli {
 void add_draws_option(CLI::App& command, std::optional<std::string>& draws, const std::string& description);
 void add_seed_option(CLI::App& command, std::optional<std::string>& seed, const std::string& description);
 
+/// --threads, "Worker threads (default: all cores)", as every command that runs draws offers it.
+void add_threads_option(CLI::App& command, unsigned& threads);
+/// --quiet, "No progress display".
+void add_quiet_flag(CLI::App& command, bool& quiet);
+
 /// --plugin-dir and --allow-untrusted-plugins.
 void add_plugin_options(CLI::App& command, plugin_options& options);
 

@@ -546,11 +546,11 @@ const command_registration compare_registration{{
         command.add_option("--variant", options->variant, "Variant of every scenario to run (default: base)");
         add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenarios");
         add_seed_option(command, options->seed, "Random seed for every run (default: the first scenario's)");
-        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        add_threads_option(command, options->threads);
         command.add_option("--out", options->out_dir,
                            "Folder for comparison.csv and manifest.json (default: print only)");
         command.add_flag("--force", options->force, "Overwrite existing outputs");
-        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_quiet_flag(command, options->quiet);
         command.add_flag("--detail", options->detail,
                          "Print every subgroup and outcome side by side, not the one-screen summary");
         add_split_options(command, options->split);
@@ -582,10 +582,10 @@ const command_registration compare_models_registration{{
         command.add_option("--variant", options->variant, "Variant to run (default: base)");
         add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario");
         add_seed_option(command, options->seed, "Random seed; overrides the scenario");
-        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        add_threads_option(command, options->threads);
         command.add_option("--out", options->out_dir, "Folder for models.csv and manifest.json (default: print only)");
         command.add_flag("--force", options->force, "Overwrite existing outputs");
-        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_quiet_flag(command, options->quiet);
         add_split_options(command, options->split);
         add_plugin_options(command, *plugins);
         return [options, plugins](int argc, char** argv) {

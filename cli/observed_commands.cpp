@@ -399,11 +399,11 @@ command_action declare_monitor(CLI::App& command) {
     add_parameter_options(command, options->parameters);
     add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario");
     add_seed_option(command, options->seed, "Random seed; overrides the scenario");
-    command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+    add_threads_option(command, options->threads);
     command.add_option("--out", options->out,
                        "Folder for monitor.csv and monitor.html (default: out/<scenario>-monitor)");
     command.add_flag("--force", options->force, "Overwrite existing outputs");
-    command.add_flag("--quiet", options->quiet, "No progress display");
+    add_quiet_flag(command, options->quiet);
     add_plugin_options(command, *plugins);
     return [options, ratings, plugins](int argc, char** argv) {
         options->threads = worker_threads(options->threads);

@@ -217,7 +217,7 @@ const command_registration registration{{
         add_draws_option(command, options->draws, "Draws of the final evaluation; overrides the scenario");
         add_seed_option(command, options->seed, "Random seed of every evaluation; overrides the scenario");
         command.add_option("--random-sets", options->random_sets, "Random K-sets the choice is compared with");
-        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        add_threads_option(command, options->threads);
         command.add_option("--out", options->out_dir, "Folder for plan-next.json (default: out/<scenario>-next)");
         command.add_flag("--force", options->force, "Overwrite an existing plan-next.json");
         add_plugin_options(command, *plugins);

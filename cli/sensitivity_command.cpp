@@ -215,10 +215,10 @@ const command_registration registration{{
         command.add_option("--n", options->base_samples, "Base samples N of the Saltelli design (default 256)");
         command.add_option("--bootstrap", options->bootstrap, "Bootstrap resamples for the intervals (default 200)");
         add_seed_option(command, options->seed, "Random seed; overrides the scenario");
-        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        add_threads_option(command, options->threads);
         command.add_option("--out", options->out_dir, "Folder for sensitivity.csv (default: print only)");
         command.add_flag("--force", options->force, "Overwrite an existing sensitivity.csv");
-        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_quiet_flag(command, options->quiet);
         add_split_options(command, options->split);
         add_plugin_options(command, *plugins);
         return [options, plugins](int argc, char** argv) {

@@ -336,14 +336,14 @@ const command_registration registration{{
                            "Variant to sweep (default: base); pointers address it merged");
         add_draws_option(command, options->draws, "Monte Carlo draws per point; overrides the scenario");
         add_seed_option(command, options->seed, "Random seed, the same at every point; overrides the scenario");
-        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
+        add_threads_option(command, options->threads);
         command.add_option("--out", options->out_dir, "Output folder for sweep.csv (default: out/<scenario name>)");
         command.add_option("--db", options->db, "Also store every point's rows and manifest in this SQLite file");
         command.add_flag("--all-years", options->all_years, "Every year in sweep.csv, not only the final one");
         command.add_flag("--per-draw", options->per_draw,
                          "With --db, also store every draw's value of every unsuppressed row (table draws)");
         command.add_flag("--force", options->force, "Overwrite existing outputs");
-        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_quiet_flag(command, options->quiet);
         add_split_options(command, options->split);
         add_plugin_options(command, *plugins);
         return [options, plugins](int argc, char** argv) {

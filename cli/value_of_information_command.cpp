@@ -67,8 +67,8 @@ const command_registration registration{{
                            "student for 0.1 SD)");
         add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario (more draws, less bias)");
         add_seed_option(command, options->seed, "Random seed; overrides the scenario");
-        command.add_option("--threads", options->threads, "Worker threads (default: all cores)");
-        command.add_flag("--quiet", options->quiet, "No progress display");
+        add_threads_option(command, options->threads);
+        add_quiet_flag(command, options->quiet);
         add_plugin_options(command, *plugins);
         return [options, plugins](int argc, char** argv) {
             options->threads = worker_threads(options->threads);

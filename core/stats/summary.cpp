@@ -64,8 +64,26 @@ std::vector<weighted_value> sorted_weighted(std::span<const double> values, std:
     return pairs;
 }
 
+/// Where each sorted value sits on [0, 1]: u_i = (W_i − w_i/2 − w_1/2) / (1 − w_1/2 − w_n/2), W_i the
+/// cumulative weight up to and including value i. The first sits at 0 and the last at 1, as type 7
+/// puts them, and equal weights give (i − 1)/(n − 1), type 7's own positions.
+std::vector<double> type7_positions(const std::vector<weighted_value>& sorted) {
+    if (sorted.size() == 1) return {0.0};  // one value is every quantile (and the span below is 0)
+    const double first_half = sorted.front().weight / 2.0;
+    const double span = 1.0 - first_half - sorted.back().weight / 2.0;
+    std::vector<double> positions;
+    double cumulative = 0.0;
+    for (const weighted_value& v : sorted) {
+        cumulative += v.weight;
+        positions.push_back((cumulative - v.weight / 2.0 - first_half) / span);
+    }
+    positions.front() = 0.0;  // exactly, whatever the rounding of the sums
+    positions.back() = 1.0;
+    return positions;
+}
+
 double weighted_quantile(const std::vector<weighted_value>& sorted, const std::vector<double>& positions, double p) {
-    if (p <= positions.front()) return sorted.front().value;
+    if (sorted.size() == 1 || p <= 0.0) return sorted.front().value;
     for (std::size_t i = 0; i + 1 < sorted.size(); ++i) {
         if (p > positions[i + 1]) continue;
         const double fraction = (p - positions[i]) / (positions[i + 1] - positions[i]);
@@ -88,12 +106,7 @@ summary summarize_weighted(std::span<const double> values, std::span<const doubl
     double squares = 0.0;
     for (const weighted_value& v : sorted) squares += v.weight * (v.value - s.mean) * (v.value - s.mean);
     s.sd = sorted.size() < 2 ? 0.0 : std::sqrt(squares / (1.0 - squared_weights));
-    std::vector<double> positions;
-    double cumulative = 0.0;
-    for (const weighted_value& v : sorted) {
-        positions.push_back(cumulative + v.weight / 2.0);
-        cumulative += v.weight;
-    }
+    const std::vector<double> positions = type7_positions(sorted);
     s.p05 = weighted_quantile(sorted, positions, 0.05);
     s.p50 = weighted_quantile(sorted, positions, 0.50);
     s.p95 = weighted_quantile(sorted, positions, 0.95);

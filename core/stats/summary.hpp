@@ -36,11 +36,15 @@ summary summarize(std::span<const double> values);
 /// Summary of the distribution that puts weight `weights[i]` on `values[i]` (weights are normalised to
 /// sum to 1), e.g. a mixture of several models' draws. Mean Σ w·x; sd with the reliability-weight
 /// correction sqrt(Σ w·(x − mean)² / (1 − Σ w²)), which is the n − 1 sd for equal weights (0 for one
-/// value); prob_positive Σ w·[x > 0]. Quantiles generalise Hazen's rule (Hyndman & Fan type 5): the
-/// sorted values sit at u_i = W_i − w_i/2 (W_i the cumulative weight up to and including value i), p is
-/// interpolated linearly between them, and p below the first or above the last position gives the
-/// smallest or largest value. So a weight moves the quantiles even with one value per model, and the
-/// 5% and 95% points of up to ten equally weighted values are their minimum and maximum. Throws
+/// value); prob_positive Σ w·[x > 0]. Quantiles generalise Hyndman & Fan (1996) type 7, as summarize
+/// uses, to weights: the sorted values x_1 ≤ … ≤ x_n sit at positions
+///   u_i = (W_i − w_i/2 − w_1/2) / (1 − w_1/2 − w_n/2),
+/// W_i the cumulative weight up to and including value i, so the first sits at 0 and the last at 1; p is
+/// interpolated linearly between the positions around it. Equal weights give u_i = (i − 1)/(n − 1), so
+/// the quantiles are quantile_type7's (to rounding), and a mixture row reads like every other row. One
+/// value is every quantile; with two values the positions are 0 and 1 whatever the weights, so weights
+/// move the quantiles only of three values or more (a mixture of models has many draws each). Values
+/// of weight 0 are left out. Throws
 /// std::invalid_argument when the sizes differ or are 0, a value is NaN, or a weight is negative, not
 /// finite, or all weights are 0.
 summary summarize_weighted(std::span<const double> values, std::span<const double> weights);

@@ -73,16 +73,16 @@ TEST_CASE("running_moments matches the two-pass values", "[summary]") {
 }
 
 TEST_CASE("summarize_weighted by hand", "[summary]") {
-    // 0 weighted 3, 1 weighted 1 → 0.75 and 0.25 at positions 0.375 and 0.875.
-    // mean 0.25; Σw(x − m)² = 0.75·0.0625 + 0.25·0.5625 = 0.1875; 1 − Σw² = 0.375 → sd sqrt(0.5);
-    // p05 below 0.375 → 0; p50 = (0.5 − 0.375)/0.5 = 0.25 of the way → 0.25; p95 above 0.875 → 1.
+    // 0 weighted 3, 1 weighted 1 → 0.75 and 0.25. mean 0.25; Σw(x − m)² = 0.75·0.0625 + 0.25·0.5625 =
+    // 0.1875; 1 − Σw² = 0.375 → sd sqrt(0.5). Two values sit at positions 0 and 1 whatever their weights
+    // (the type 7 rule), so p is the share of the way from 0 to 1.
     const std::vector<double> values{1.0, 0.0};
     const summary s = summarize_weighted(values, std::vector<double>{1.0, 3.0});
     CHECK(s.mean == Approx(0.25));
     CHECK(s.sd == Approx(std::sqrt(0.5)));
-    CHECK(s.p05 == 0.0);
-    CHECK(s.p50 == Approx(0.25));
-    CHECK(s.p95 == 1.0);
+    CHECK(s.p05 == Approx(0.05));
+    CHECK(s.p50 == Approx(0.5));
+    CHECK(s.p95 == Approx(0.95));
     CHECK(s.prob_positive == Approx(0.25));
 
     // Equal weights: mean, sd and share positive are summarize's; a zero weight drops its value.
@@ -92,14 +92,47 @@ TEST_CASE("summarize_weighted by hand", "[summary]") {
     CHECK(equal.mean == Approx(plain.mean));
     CHECK(equal.sd == Approx(plain.sd));
     CHECK(equal.prob_positive == Approx(plain.prob_positive));
-    // Positions 0.1, 0.3, 0.5, 0.7, 0.9 over −1, 1, 3, 4, 5: the 5% and 95% points are the ends.
-    CHECK(equal.p05 == -1.0);
-    CHECK(equal.p50 == Approx(3.0));
-    CHECK(equal.p95 == 5.0);
     const summary dropped = summarize_weighted(std::vector<double>{7.0, 2.0}, std::vector<double>{0.0, 1.0});
     CHECK(dropped.mean == 2.0);
     CHECK(dropped.sd == 0.0);
+    CHECK(dropped.p05 == 2.0);
     CHECK(dropped.p95 == 2.0);
+}
+
+TEST_CASE("summarize_weighted quantiles are type 7 for equal weights", "[summary]") {
+    // Sorted −1, 1, 3, 4, 5 at positions 0, 0.25, 0.5, 0.75, 1 (type 7's (i − 1)/(n − 1)):
+    // p05 = −1 + 0.2·2 = −0.6, p50 = 3, p95 = 4 + 0.8·1 = 4.8.
+    const std::vector<double> five{3.0, -1.0, 4.0, 1.0, 5.0};
+    const summary equal = summarize_weighted(five, std::vector<double>(5, 2.0));
+    CHECK(equal.p05 == Approx(-0.6));
+    CHECK(equal.p50 == Approx(3.0));
+    CHECK(equal.p95 == Approx(4.8));
+    // And quantile_type7's numbers for sizes from 1 to 40, to rounding.
+    for (std::size_t n = 1; n <= 40; ++n) {
+        std::vector<double> sorted;
+        for (std::size_t i = 0; i < n; ++i) sorted.push_back(std::pow(static_cast<double>(i), 1.5) - 3.0);
+        const summary weighted = summarize_weighted(sorted, std::vector<double>(n, 0.37));
+        INFO("n = " << n);
+        CHECK(weighted.p05 == Approx(quantile_type7(sorted, 0.05)).margin(1e-12));
+        CHECK(weighted.p50 == Approx(quantile_type7(sorted, 0.50)).margin(1e-12));
+        CHECK(weighted.p95 == Approx(quantile_type7(sorted, 0.95)).margin(1e-12));
+    }
+}
+
+TEST_CASE("summarize_weighted quantiles with unequal weights, by hand", "[summary]") {
+    // 0, 1, 2 weighted 0.5, 0.25, 0.25: W = 0.5, 0.75, 1; the span 1 − 0.25 − 0.125 = 0.625;
+    // u = 0, (0.75 − 0.125 − 0.25)/0.625 = 0.6, (1 − 0.125 − 0.25)/0.625 = 1.
+    // p05 = 0.05/0.6 of the way from 0 to 1; p50 = 0.5/0.6; p95 = 1 + (0.95 − 0.6)/0.4 = 1.875.
+    const summary s = summarize_weighted(std::vector<double>{2.0, 0.0, 1.0}, std::vector<double>{1.0, 2.0, 1.0});
+    CHECK(s.mean == Approx(0.75));
+    CHECK(s.p05 == Approx(0.05 / 0.6));
+    CHECK(s.p50 == Approx(0.5 / 0.6));
+    CHECK(s.p95 == Approx(1.875));
+    // One value is every quantile, whatever its weight.
+    const summary one = summarize_weighted(std::vector<double>{4.5}, std::vector<double>{0.2});
+    CHECK(one.p05 == 4.5);
+    CHECK(one.p50 == 4.5);
+    CHECK(one.p95 == 4.5);
 }
 
 TEST_CASE("summarize_weighted errors", "[summary]") {

@@ -28,20 +28,22 @@ namespace pathways::cli {
 namespace {
 
 constexpr std::size_t max_bootstrap = 100'000;
-/// The Saltelli design is kept in memory as N·(k + 2) input vectors of k values; this bounds it (1 GiB).
+/// The Sobol design's outputs are kept in memory, N·(g + 2) of them for g inputs and groups; its input
+/// vectors are made when run. This bounds them, with the per-run scratch, as the old bound on the
+/// design's N·(k + 2)·k values did (1 GiB).
 constexpr std::size_t max_design_values = std::size_t{1} << 27;
 constexpr std::size_t shown_inputs = 10;
 
-void check_sizes(const sensitivity_command_options& options, std::size_t inputs) {
+void check_sizes(const sensitivity_command_options& options, std::size_t factors) {
     diagnostics found;
     if (options.base_samples < 2) {
         found.error("<command line>", 0, 0, "",
                     "--n " + std::to_string(options.base_samples) + " is too small; expected at least 2");
-    } else if (options.base_samples > max_design_values / ((inputs + 2) * inputs)) {
+    } else if (options.base_samples > max_design_values / (factors + 2)) {
         found.error("<command line>", 0, 0, "",
-                    "--n " + std::to_string(options.base_samples) + " with " + std::to_string(inputs) +
-                        " uncertain inputs needs too much memory; expected at most " +
-                        std::to_string(max_design_values / ((inputs + 2) * inputs)));
+                    "--n " + std::to_string(options.base_samples) + " with " + std::to_string(factors) +
+                        " uncertain inputs and groups needs too much memory; expected at most " +
+                        std::to_string(max_design_values / (factors + 2)));
     }
     if (options.bootstrap > max_bootstrap) {
         found.error("<command line>", 0, 0, "",
@@ -51,30 +53,59 @@ void check_sizes(const sensitivity_command_options& options, std::size_t inputs)
     if (found.has_errors()) throw input_error(found);
 }
 
+sensitivity_course parsed_course(const std::string& name) {
+    if (const auto course = parse_sensitivity_course(name)) return *course;
+    const std::vector<std::string> courses{"with_cut_risk", "if_sustained"};
+    diagnostics found;
+    found.error("<command line>", 0, 0, "",
+                "--course '" + name +
+                    "' is not a course; expected with_cut_risk (the headline's, the default) or "
+                    "if_sustained (the program never cut)" +
+                    did_you_mean(name, courses));
+    throw input_error(found);
+}
+
 std::string interval_text(const stats::interval_estimate& e) {
     return fixed(e.estimate, 3) + " [" + fixed(e.low, 3) + ", " + fixed(e.high, 3) + "]";
 }
 
-void print_report(const sensitivity_report& report, const std::string& what, std::size_t base_samples) {
-    std::vector<std::size_t> order(report.inputs.size());
+/// The name of Sobol entry f: a scalar input's, then the groups'.
+std::string factor_name(const sensitivity_report& report, std::size_t f) {
+    return f < report.inputs.size() ? report.inputs[f].name : report.groups[f - report.inputs.size()].name;
+}
+
+/// The Sobol entries to show: the top ones by total, then any group below them (groups are few, and
+/// what they hold is what the headline adds to the scalar inputs).
+std::vector<std::size_t> shown_factors(const sensitivity_report& report) {
+    std::vector<std::size_t> order(report.sobol.inputs.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return report.sobol.inputs[a].total.estimate > report.sobol.inputs[b].total.estimate;
     });
-    const std::size_t shown = std::min(shown_inputs, order.size());
-    std::size_t width = 20;
-    for (std::size_t r = 0; r < shown; ++r) {
-        width = std::max(
-            {width, report.inputs[order[r]].name.size() + 2, report.inputs[report.tornado[r].input].name.size() + 2});
+    std::vector<std::size_t> shown;
+    for (std::size_t r = 0; r < order.size(); ++r) {
+        if (r < shown_inputs || order[r] >= report.inputs.size()) shown.push_back(order[r]);
     }
-    std::cout << what << "\n"
-              << report.inputs.size() << " uncertain inputs, " << report.sobol.model_evaluations << " Sobol runs + "
-              << 2 * report.inputs.size() + 1 << " tornado runs; value at the medians "
-              << signed_fixed(report.central, 4) << ", Var(Y) " << fmt::format("{:.3g}", report.sobol.output_variance)
-              << "\n\n";
+    return shown;
+}
 
-    std::cout << "Tornado (each input at its p05 and p95, the others at their medians), top " << shown_inputs << ":\n  "
-              << padded("input", width) << padded("p05 .. p95", 24) << padded("value at p05 .. p95", 24) << "swing\n";
+std::string summary_line(const sensitivity_report& report) {
+    std::string groups;
+    for (const uncertain_group& group : report.groups)
+        groups += (groups.empty() ? "" : ", ") + group.name + " (" + std::to_string(group.priors.size()) + ")";
+    return std::to_string(report.inputs.size()) + " uncertain inputs and " + std::to_string(report.groups.size()) +
+           " groups" + (groups.empty() ? "" : " of inputs: " + groups) + "; " +
+           std::to_string(report.sobol.model_evaluations) + " Sobol runs + " +
+           std::to_string(2 * report.inputs.size() + 1) + " tornado runs; value at the medians " +
+           signed_fixed(report.central, 4) + ", Var(Y) " + fmt::format("{:.3g}", report.sobol.output_variance);
+}
+
+void print_tornado(const sensitivity_report& report, std::size_t width) {
+    const std::size_t shown = std::min(shown_inputs, report.tornado.size());
+    std::cout << "Tornado (each scalar input at its p05 and p95, the others at their medians";
+    if (!report.groups.empty()) std::cout << ", the groups at theirs: " << report.groups_in_tornado;
+    std::cout << "), top " << shown_inputs << ":\n  " << padded("input", width) << padded("p05 .. p95", 24)
+              << padded("value at p05 .. p95", 24) << "swing\n";
     for (std::size_t i = 0; i < shown; ++i) {
         const stats::tornado_bar& bar = report.tornado[i];
         std::cout << "  " << padded(report.inputs[bar.input].name, width)
@@ -82,25 +113,54 @@ void print_report(const sensitivity_report& report, const std::string& what, std
                   << padded(signed_fixed(bar.output_low, 4) + " .. " + signed_fixed(bar.output_high, 4), 24)
                   << fixed(bar.swing, 4) << "\n";
     }
+}
 
-    std::cout << "\nSobol indices (Saltelli first-order and Jansen total estimators, 95% bootstrap intervals), top "
-              << shown_inputs << " by total:\n  " << padded("input", width) << padded("first order S_i", 28)
-              << "total S_Ti\n";
-    for (std::size_t r = 0; r < shown; ++r) {
-        const stats::input_sensitivity& s = report.sobol.inputs[order[r]];
-        std::cout << "  " << padded(report.inputs[order[r]].name, width) << padded(interval_text(s.first_order), 28)
+void print_sobol(const sensitivity_report& report, const std::vector<std::size_t>& shown, std::size_t width) {
+    std::cout
+        << "\nSobol indices (Saltelli first-order and Jansen total estimators, a group's inputs swapped together; "
+           "95% bootstrap intervals),\ntop "
+        << shown_inputs << " by total and every group:\n  " << padded("input or group", width)
+        << padded("first order S_i", 28) << "total S_Ti\n";
+    for (const std::size_t f : shown) {
+        const stats::input_sensitivity& s = report.sobol.inputs[f];
+        std::cout << "  " << padded(factor_name(report, f), width) << padded(interval_text(s.first_order), 28)
                   << interval_text(s.total) << "\n";
     }
-    std::cout << "\n" << sensitivity_held_fixed << "\n";
+    for (const uncertain_group& group : report.groups)
+        std::cout << "  (" << group.name << ": " << group.description << ")\n";
+}
+
+void print_report(const sensitivity_report& report, const std::string& what, std::size_t base_samples) {
+    const std::vector<std::size_t> shown = shown_factors(report);
+    std::size_t width = 20;
+    for (const std::size_t f : shown) width = std::max(width, factor_name(report, f).size() + 2);
+    for (std::size_t r = 0; r < std::min(shown_inputs, report.tornado.size()); ++r)
+        width = std::max(width, report.inputs[report.tornado[r].input].name.size() + 2);
+    std::cout << what << "\n" << summary_line(report) << "\n\n";
+    print_tornado(report, width);
+    print_sobol(report, shown, width);
+    std::cout << "\n" << sensitivity_held_fixed(report) << "\n";
     for (const std::string& warning : sobol_warnings(report.sobol, base_samples)) {
         std::cout << "warning: " << warning << "\n";
     }
 }
 
+json::value::array group_names(const sensitivity_report& report) {
+    json::value::array names;
+    for (const uncertain_group& group : report.groups) names.emplace_back(group.name);
+    return names;
+}
+
+json::value::array held_fixed_names(const sensitivity_report& report) {
+    json::value::array names;
+    for (const held_fixed_quantity& held : report.held_fixed) names.emplace_back(held.name + ": " + held.held_at);
+    return names;
+}
+
 /// What marks a folder holding only sensitivity.csv as a results folder of pathways: the shared
 /// manifest of the scenario studied, with what was studied and how.
 std::string sensitivity_manifest(const sensitivity_command_options& options, const loaded_scenario& loaded,
-                                 const std::string& csv) {
+                                 const sensitivity_report& report, const std::string& csv) {
     run_manifest manifest = manifest_of(loaded, options.command_line, options.threads, true);
     manifest.draws = 0;  // no Monte Carlo draws: the design's runs are counted by n
     manifest_run studied;
@@ -113,6 +173,9 @@ std::string sensitivity_manifest(const sensitivity_command_options& options, con
         .set("outcome", options.outcome)
         .set("subgroup", options.subgroup)
         .set("metric", options.metric)
+        .set("course", options.course)
+        .set("groups", group_names(report))
+        .set("held_fixed", held_fixed_names(report))
         .set("n", options.base_samples)
         .set("bootstrap", options.bootstrap);
     return manifest_json_text(manifest, details);
@@ -121,6 +184,7 @@ std::string sensitivity_manifest(const sensitivity_command_options& options, con
 }  // namespace
 
 int sensitivity_command(const sensitivity_command_options& options, const plugin_options& plugins) {
+    const sensitivity_course course = parsed_course(options.course);
     const plugin_registry registry = load_plugins(plugins);
     diagnostics found;
     run_request request = base_request(options.scenario_file, options.parameters, std::nullopt, options.seed, found);
@@ -144,13 +208,13 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     const auto target = find_sensitivity_target(sim, loaded->spec, options.outcome, options.subgroup, options.year,
                                                 options.metric, found);
     if (!target) throw input_error(found);
-    const std::size_t inputs = sim.uncertain_inputs().size();
-    if (inputs == 0) {
+    const std::size_t factors = sim.uncertain_inputs().size() + sim.uncertain_groups().size();
+    if (factors == 0) {
         found.error(loaded->spec.file, 0, 0, "",
                     "the scenario has no uncertain input; expected edges or parameters with priors");
         throw input_error(found);
     }
-    check_sizes(options, inputs);
+    check_sizes(options, factors);
 
     std::optional<output_set> outputs;
     if (!options.out_dir.empty() && is_root_rank()) {  // rank 0 writes
@@ -165,7 +229,8 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
                                  options.threads,
                                  progress.callback(),
                                  &interrupted(),
-                                 request.split_schools ? values_of_first_rank : spread_over_ranks};
+                                 request.split_schools ? values_of_first_rank : spread_over_ranks,
+                                 course};
     const sensitivity_report report = analyse_sensitivity(sim, *target, analysis);
     if (report.cancelled || interrupted()) {
         return interrupted_exit();
@@ -174,12 +239,13 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     const std::string what =
         loaded->spec.name + " — " + std::string(to_string(target->metric)) + " of " +
         sim.outcomes()[target->outcome].id + " for " + sim.subgroups()[target->subgroup].group.name + " in " +
-        std::to_string(loaded->spec.start_year + target->year) + " (effect model '" + loaded->model->name +
-        "', N = " + std::to_string(options.base_samples) + ", seed " + std::to_string(loaded->spec.seed) + ")";
+        std::to_string(loaded->spec.start_year + target->year) + ", course " + std::string(to_string(course)) +
+        " (effect model '" + loaded->model->name + "', N = " + std::to_string(options.base_samples) + ", seed " +
+        std::to_string(loaded->spec.seed) + ")";
     if (outputs) {
         const std::string csv = sensitivity_csv(report);
         outputs->stage("sensitivity.csv", csv);
-        outputs->stage("sensitivity-manifest.json", sensitivity_manifest(options, *loaded, csv));
+        outputs->stage("sensitivity-manifest.json", sensitivity_manifest(options, *loaded, report, csv));
         if (interrupted()) return interrupted_exit();
         outputs->commit();
     }
@@ -210,6 +276,9 @@ const command_registration registration{{
         command.add_option("--year", options->year, "Calendar year (default: the final year)");
         command.add_option("--metric", options->metric,
                            "effect (default), level, bau_level, percentile_shift or gap_sd");
+        command.add_option("--course", options->course,
+                           "with_cut_risk (default: the course the run's headline reports, the program cut an "
+                           "input) or if_sustained (the program never cut)");
         add_parameter_options(command, options->parameters);
         command.add_option("--variant", options->variant, "Variant to study (default: base)");
         command.add_option("--n", options->base_samples, "Base samples N of the Saltelli design (default 256)");

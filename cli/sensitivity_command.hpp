@@ -19,6 +19,7 @@ struct sensitivity_command_options {
     std::string subgroup;
     std::optional<int> year;
     std::string metric = "effect";
+    std::string course = "with_cut_risk";  ///< with_cut_risk or if_sustained
     std::size_t base_samples = 256;
     std::size_t bootstrap = 200;
     std::optional<std::string> seed;

@@ -70,33 +70,101 @@ std::optional<metric> find_metric(const std::string& name) {
     return std::nullopt;
 }
 
-/// Evaluates the target at every input vector, in blocks of draws spread over threads; results land
-/// by index, so the outcome does not depend on which thread ran what. Where ranks hold the school
+/// What the analysis varies, as the columns of one design: the scalar inputs it studies, then the
+/// numbers of each group it studies; and what it holds fixed that a run's draws let vary.
+struct studied_quantities {
+    std::vector<uncertain_input> all_inputs;  ///< sim.uncertain_inputs()
+    std::vector<bool> studied;                ///< per input of all_inputs
+    std::vector<uncertain_input> inputs;      ///< the studied ones
+    std::vector<uncertain_group> groups;
+    std::vector<sdk::prior> columns;
+    std::vector<stats::input_group> factors;  ///< each studied input alone, then each group's numbers
+    std::vector<held_fixed_quantity> held_fixed;
+};
+
+bool after_cut(const uncertain_input& input) {
+    return input.applies_to == uncertain_input::target::practices_years_to_half ||
+           input.applies_to == uncertain_input::target::gain_persistence;
+}
+
+/// On the sustained course the program is never cut: the cut is held fixed, and the after-cut
+/// assumptions, which then change nothing, are left out rather than reported as inputs that do nothing.
+studied_quantities studied_quantities_of(const simulation& sim, sensitivity_course course) {
+    studied_quantities q;
+    q.all_inputs = sim.uncertain_inputs();
+    const bool sustained = course == sensitivity_course::if_sustained;
+    for (const uncertain_input& input : q.all_inputs) {
+        const bool studied = !(sustained && after_cut(input));
+        q.studied.push_back(studied);
+        if (!studied) continue;
+        q.factors.push_back({q.columns.size()});
+        q.columns.push_back(input.prior);
+        q.inputs.push_back(input);
+    }
+    for (uncertain_group& group : sim.uncertain_groups()) {
+        if (sustained && group.applies_to == uncertain_group::target::program_cut) {
+            q.held_fixed.push_back({group.name,
+                                    "never cut (the course if sustained); the after-cut assumptions then change "
+                                    "nothing and are not inputs"});
+            continue;
+        }
+        stats::input_group columns;
+        for (const sdk::prior& prior : group.priors) {
+            columns.push_back(q.columns.size());
+            q.columns.push_back(prior);
+        }
+        q.factors.push_back(std::move(columns));
+        q.groups.push_back(std::move(group));
+    }
+    return q;
+}
+
+/// The draw at one row of the design's columns; inputs not studied stay at their medians (they
+/// change nothing on this course).
+draw_parameters parameters_at(const simulation& sim, const studied_quantities& q, std::span<const double> row) {
+    std::vector<double> values;
+    values.reserve(q.all_inputs.size() + row.size());
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < q.all_inputs.size(); ++i)
+        values.push_back(q.studied[i] ? row[next++] : stats::prior_quantile(q.all_inputs[i].prior, 0.5));
+    values.insert(values.end(), row.begin() + static_cast<std::ptrdiff_t>(next), row.end());
+    return sim.parameters_with(values, q.groups);
+}
+
+/// Fills `values` with the design columns of run i.
+using row_function = std::function<void(std::size_t i, std::vector<double>& values)>;
+
+/// Evaluates the target at `count` rows, in blocks of draws spread over threads; results land by
+/// index, so the outcome does not depend on which thread ran what. Where ranks hold the school
 /// blocks, the values are on the first holder only.
-std::vector<double> evaluate_all(const simulation& sim, const sensitivity_target& target,
-                                 const std::vector<std::vector<double>>& points, const sensitivity_options& options,
-                                 std::size_t done_before, std::size_t total, bool& cancelled) {
-    std::vector<double> values(points.size());
+std::vector<double> evaluate_all(const simulation& sim, const sensitivity_target& target, const studied_quantities& q,
+                                 std::size_t first, std::size_t count, const row_function& row_of,
+                                 const sensitivity_options& options, std::size_t done_before, std::size_t total,
+                                 bool& cancelled) {
+    std::vector<double> values(count);
     draw_run_options run_options{
         options.threads, 8,    simulation::default_tile_cells, false, options.cancel, options.progress,
         done_before,     total};
     const bool completed = run_draws_of(
-        sim, points.size(), run_options,
-        [&](std::size_t i, draw_parameters& parameters) { parameters = sim.parameters_with(points[i]); },
+        sim, count, run_options,
+        [&](std::size_t i, draw_parameters& parameters) {
+            std::vector<double> row;
+            row_of(first + i, row);
+            parameters = parameters_at(sim, q, row);
+        },
         [&](std::size_t i, const finished_draw& draw) { values[i] = target_value(sim, target, draw.runs); });
     cancelled = !completed;
     return values;
 }
 
-/// evaluate_all over the points, or over this process's share of them when the options spread them.
+/// evaluate_all over every row, or over this process's share of them when the options spread them.
 std::vector<double> evaluate_spread(const simulation& sim, const sensitivity_target& target,
-                                    const std::vector<std::vector<double>>& points, const sensitivity_options& options,
-                                    std::size_t done_before, std::size_t total, bool& cancelled) {
-    if (!options.spread) return evaluate_all(sim, target, points, options, done_before, total, cancelled);
-    return options.spread(points.size(), [&](std::size_t first, std::size_t count) {
-        const auto begin = points.begin() + static_cast<std::ptrdiff_t>(first);
-        const std::vector<std::vector<double>> share(begin, begin + static_cast<std::ptrdiff_t>(count));
-        return evaluate_all(sim, target, share, options, done_before, total, cancelled);
+                                    const studied_quantities& q, std::size_t count, const row_function& row_of,
+                                    const sensitivity_options& options, std::size_t done_before, std::size_t total,
+                                    bool& cancelled) {
+    if (!options.spread) return evaluate_all(sim, target, q, 0, count, row_of, options, done_before, total, cancelled);
+    return options.spread(count, [&](std::size_t first, std::size_t share) {
+        return evaluate_all(sim, target, q, first, share, row_of, options, done_before, total, cancelled);
     });
 }
 
@@ -116,10 +184,23 @@ stats::model_function replayer(const std::vector<double>& values, std::size_t& n
     };
 }
 
-std::vector<sdk::prior> priors_of(const std::vector<uncertain_input>& inputs) {
-    std::vector<sdk::prior> priors;
-    for (const uncertain_input& input : inputs) priors.push_back(input.prior);
-    return priors;
+std::vector<double> medians_of(std::span<const sdk::prior> priors) {
+    std::vector<double> medians;
+    for (const sdk::prior& p : priors) medians.push_back(stats::prior_quantile(p, 0.5));
+    return medians;
+}
+
+/// Where the tornado holds the groups, read from the draw it runs at their medians.
+std::string groups_at_medians(const studied_quantities& q, const draw_parameters& central) {
+    std::string text;
+    for (const uncertain_group& group : q.groups) {
+        const bool cut = group.applies_to == uncertain_group::target::program_cut;
+        const std::string where = !cut               ? "every school at the average"
+                                  : central.cut_year ? "cut in " + std::to_string(*central.cut_year)
+                                                     : "never cut";
+        text += (text.empty() ? "" : ", ") + where;
+    }
+    return text;
 }
 
 }  // namespace
@@ -212,35 +293,53 @@ double target_value(const simulation& sim, const sensitivity_target& target, con
     }
 }
 
+std::string_view to_string(sensitivity_course course) {
+    return course == sensitivity_course::if_sustained ? "if_sustained" : "with_cut_risk";
+}
+
+std::optional<sensitivity_course> parse_sensitivity_course(std::string_view name) {
+    for (const sensitivity_course course : {sensitivity_course::with_cut_risk, sensitivity_course::if_sustained}) {
+        if (to_string(course) == name) return course;
+    }
+    return std::nullopt;
+}
+
 sensitivity_report analyse_sensitivity(const simulation& sim, const sensitivity_target& target,
                                        const sensitivity_options& options) {
-    sensitivity_report report;
-    report.inputs = sim.uncertain_inputs();
-    if (report.inputs.empty()) throw std::invalid_argument("the scenario has no uncertain input to vary");
-    const std::vector<sdk::prior> priors = priors_of(report.inputs);
-    const stats::sobol_options sobol{options.base_samples, options.bootstrap_resamples, 0.95, options.seed};
-    // The recording passes skip the bootstrap: it only re-reads outputs and asks for no runs.
-    const stats::sobol_options recording{options.base_samples, 0, 0.95, options.seed};
+    const studied_quantities q = studied_quantities_of(sim, options.course);
+    if (q.columns.empty()) throw std::invalid_argument("the scenario has no uncertain input to vary");
+    sensitivity_report report{options.course, q.inputs, q.groups, q.held_fixed, {}, 0.0, {}, {}, false};
+    const std::vector<sdk::prior> scalar_priors(q.columns.begin(),
+                                                q.columns.begin() + static_cast<std::ptrdiff_t>(q.inputs.size()));
+    const std::vector<double> group_medians =
+        medians_of(std::span(q.columns).subspan(q.inputs.size()));  // where the tornado holds the groups
 
-    std::vector<std::vector<double>> tornado_points{{}};
-    for (const sdk::prior& p : priors) tornado_points.front().push_back(stats::prior_quantile(p, 0.5));
-    (void)stats::tornado(priors, recorder(tornado_points));
-    std::vector<std::vector<double>> sobol_points;
-    (void)stats::sobol_indices(priors, recorder(sobol_points), recording);
+    // The tornado's runs: the central one first, then those it asks for.
+    std::vector<std::vector<double>> tornado_points{medians_of(scalar_priors)};
+    (void)stats::tornado(scalar_priors, recorder(tornado_points));
+    const row_function tornado_row = [&](std::size_t i, std::vector<double>& row) {
+        row = tornado_points[i];
+        row.insert(row.end(), group_medians.begin(), group_medians.end());
+    };
+    const stats::sobol_design design(q.columns, q.factors,
+                                     {options.base_samples, options.bootstrap_resamples, 0.95, options.seed});
+    const row_function sobol_row = [&](std::size_t i, std::vector<double>& row) { design.row(i, row); };
 
-    const std::size_t total = tornado_points.size() + sobol_points.size();
+    const std::size_t total = tornado_points.size() + design.runs();
     const std::vector<double> tornado_values =
-        evaluate_spread(sim, target, tornado_points, options, 0, total, report.cancelled);
+        evaluate_spread(sim, target, q, tornado_points.size(), tornado_row, options, 0, total, report.cancelled);
     if (report.cancelled) return report;
-    const std::vector<double> sobol_values =
-        evaluate_spread(sim, target, sobol_points, options, tornado_points.size(), total, report.cancelled);
+    const std::vector<double> sobol_values = evaluate_spread(sim, target, q, design.runs(), sobol_row, options,
+                                                             tornado_points.size(), total, report.cancelled);
     if (report.cancelled) return report;
 
     report.central = tornado_values.front();
+    std::vector<double> central_row;
+    tornado_row(0, central_row);
+    report.groups_in_tornado = groups_at_medians(q, parameters_at(sim, q, central_row));
     std::size_t next = 1;  // the first value is the central run, not one the tornado asks for
-    report.tornado = stats::tornado(priors, replayer(tornado_values, next));
-    next = 0;
-    report.sobol = stats::sobol_indices(priors, replayer(sobol_values, next), sobol);
+    report.tornado = stats::tornado(scalar_priors, replayer(tornado_values, next));
+    report.sobol = stats::sobol_indices(design, sobol_values);
     return report;
 }
 

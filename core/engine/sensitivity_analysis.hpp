@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/diagnostics.hpp"
@@ -40,6 +41,15 @@ std::optional<sensitivity_target> find_sensitivity_target(const simulation& sim,
 /// The target's value in one run of the simulation.
 double target_value(const simulation& sim, const sensitivity_target& target, const draw_result& run);
 
+/// Which course of the plan the value follows: with the program's cut risk, as the headline of a
+/// run reports it, or as if the program is sustained (the cut held off).
+enum class sensitivity_course : std::uint8_t { with_cut_risk, if_sustained };
+
+/// "with_cut_risk", "if_sustained".
+std::string_view to_string(sensitivity_course course);
+/// The course of its name; nullopt for another.
+std::optional<sensitivity_course> parse_sensitivity_course(std::string_view name);
+
 struct sensitivity_options {
     std::size_t base_samples = 256;  ///< N of the Saltelli design
     std::size_t bootstrap_resamples = 200;
@@ -52,21 +62,39 @@ struct sensitivity_options {
     std::function<std::vector<double>(
         std::size_t count, const std::function<std::vector<double>(std::size_t first, std::size_t count)>& evaluate)>
         spread;
+    sensitivity_course course = sensitivity_course::with_cut_risk;
+};
+
+/// Something a run's draws vary that the analysis holds fixed, and at what.
+struct held_fixed_quantity {
+    std::string name;     ///< e.g. "program cut: whether and when"
+    std::string held_at;  ///< e.g. "never cut (the course if sustained)"
 };
 
 struct sensitivity_report {
-    std::vector<uncertain_input> inputs;
-    double central = 0.0;                     ///< the value with every input at its median
-    std::vector<stats::tornado_bar> tornado;  ///< largest swing first
-    stats::sobol_result sobol;                ///< indices in input order
+    sensitivity_course course = sensitivity_course::with_cut_risk;
+    std::vector<uncertain_input> inputs;  ///< the scalar inputs studied: tornado bars and the first Sobol entries
+    std::vector<uncertain_group> groups;  ///< the groups studied, each varied as a whole: the Sobol entries after
+    /// What a run's draws let vary that this analysis holds fixed; empty: nothing.
+    std::vector<held_fixed_quantity> held_fixed;
+    /// Where the tornado holds the groups (it moves scalar inputs only), e.g. "never cut, every school
+    /// at the average"; empty without groups.
+    std::string groups_in_tornado;
+    double central = 0.0;                     ///< the value with every input and group at its median
+    std::vector<stats::tornado_bar> tornado;  ///< largest swing first; scalar inputs only
+    stats::sobol_result sobol;                ///< indices of the inputs, then of the groups
     bool cancelled = false;
 };
 
-/// Runs the tornado (each input at p05 and p95, the others at their medians) and the Sobol
-/// design. The stats functions call the model one input vector at a time; here each is first run
-/// with a recorder to learn the vectors it will ask for, those are evaluated in parallel, and the
-/// function is run again answering from the results in call order. Throws std::invalid_argument
-/// when the simulation has no uncertain input.
+/// Runs the tornado (each scalar input at p05 and p95, the others and the groups at their medians)
+/// and the Sobol design over the scalar inputs and the groups (the program cut on the course with
+/// cut risk, the schools' deviations), every uncertain quantity of a draw, so that Var(Y) is the
+/// variance of the value over a run's draws of the same course. Held fixed: on the sustained course
+/// the cut (and with it the after-cut assumptions, which then do nothing). The tornado asks for
+/// input vectors one at a time; it is first run with a recorder to learn them, they are evaluated in
+/// parallel, and it is run again answering from the results in call order. The Sobol design's runs
+/// are evaluated in parallel from their index. Throws std::invalid_argument when the simulation has
+/// no uncertain input.
 sensitivity_report analyse_sensitivity(const simulation& sim, const sensitivity_target& target,
                                        const sensitivity_options& options);
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <tuple>
 
+#include "common/text_safety.hpp"
 #include "plugin/checked_evaluation.hpp"
 #include "stats/distributions.hpp"
 #include "stats/normal.hpp"
@@ -64,6 +65,27 @@ sdk::prior practices_years_to_half_prior(const program_cut_settings& cut) {
 sdk::prior gain_persistence_prior(const program_cut_settings& cut) {
     return cut.gain_persistence_prior.value_or(
         sdk::prior{sdk::prior_kind::truncated_normal, cut.gain_persistence, gain_persistence_sd, 0.0, 1.0});
+}
+
+/// A school's own multiplier on its dose, about the average school's 1.
+sdk::prior school_dose_prior() { return {sdk::prior_kind::normal, 1.0, school_dose_sd, 0.0, 0.0}; }
+
+/// A school's dose in a draw. A school's deviation from the average school adds to the draw's average
+/// effect (where the model draws one), so a draw in which the program harms on average still has
+/// schools where it helps (and the reverse).
+double school_dose(double school, bool average_is_drawn, double average_effect) {
+    return average_is_drawn ? average_effect + (school - 1.0) : school;
+}
+
+/// The year a program is cut, from one uniform per year at risk in year order (`next_uniform`): the
+/// first year whose uniform falls under the annual probability; none when no year's does. Draws and
+/// sensitivity analysis both decide a cut by it, so a draw's uniforms and the analysis's mean the same.
+template <class uniforms>
+std::optional<int> first_cut_year(int first, int end, double annual_probability, uniforms next_uniform) {
+    for (int year = first; year < end; ++year) {
+        if (next_uniform() < annual_probability) return year;
+    }
+    return std::nullopt;
 }
 
 /// The prior of a draw's factor on every school's dose: a parameter file's, else normal about 1 with
@@ -993,22 +1015,22 @@ void simulation::sample_prior(std::uint64_t seed, std::uint64_t draw, draw_param
     }
     for (std::size_t s = 0; s < inputs_.schools.size(); ++s) {
         stats::counter_rng rng(seed, draw, school_streams_[s]);
-        const double school = stats::sample({sdk::prior_kind::normal, 1.0, school_dose_sd, 0.0, 0.0}, rng);
-        // A school's deviation from the average school adds to the draw's average effect, so a draw in
-        // which the program harms on average still has schools where it helps (and the reverse).
-        p.school_doses[s] = average ? p.average_effect + (school - 1.0) : school;
+        p.school_doses[s] = school_dose(stats::sample(school_dose_prior(), rng), average.has_value(), p.average_effect);
     }
     if (plan.program_cut.annual_probability > 0.0) sample_program_cut(seed, draw, p);
+}
+
+simulation::years_at_risk simulation::cut_risk_years() const {
+    const int first = inputs_.spec.start_year + static_cast<int>(std::ceil(schedule_.protected_years()));
+    return {first, inputs_.spec.start_year + inputs_.spec.years};
 }
 
 void simulation::sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const {
     const program_cut_settings& cut = inputs_.spec.plan.program_cut;
     static const std::uint64_t cut_stream = stats::stream_id("implementation:program-cut");
     stats::counter_rng rng(seed, draw, cut_stream);
-    const int first_at_risk = inputs_.spec.start_year + static_cast<int>(std::ceil(schedule_.protected_years()));
-    for (int year = first_at_risk; year < inputs_.spec.start_year + inputs_.spec.years && !p.cut_year; ++year) {
-        if (rng.next_uniform() < cut.annual_probability) p.cut_year = year;
-    }
+    const years_at_risk risk = cut_risk_years();
+    p.cut_year = first_cut_year(risk.first, risk.end, cut.annual_probability, [&rng] { return rng.next_uniform(); });
     static const std::uint64_t after_cut_stream = stats::stream_id("implementation:after-cut");
     stats::counter_rng after(seed, draw, after_cut_stream);
     p.practices_years_to_half = std::max(0.1, stats::sample(practices_years_to_half_prior(cut), after));
@@ -1091,6 +1113,58 @@ draw_parameters simulation::parameters_with(std::span<const double> values) cons
                 p.average_effect = values[i];
                 std::fill(p.school_doses.begin(), p.school_doses.end(), values[i]);
                 break;
+        }
+    }
+    return p;
+}
+
+std::vector<uncertain_group> simulation::uncertain_groups() const {
+    using target = uncertain_group::target;
+    std::vector<uncertain_group> groups;
+    const program_cut_settings& cut = inputs_.spec.plan.program_cut;
+    const years_at_risk risk = cut_risk_years();
+    if (cut.annual_probability > 0.0 && risk.end > risk.first) {
+        const auto years = static_cast<std::size_t>(risk.end - risk.first);
+        groups.push_back({"program cut: whether and when",
+                          "one uniform a year at risk (" + std::to_string(risk.first) + " to " +
+                              std::to_string(risk.end - 1) + "); cut in the first year whose uniform is under " +
+                              shortest_number(cut.annual_probability),
+                          std::vector<sdk::prior>(years, sdk::prior{sdk::prior_kind::uniform, 0.0, 0.0, 0.0, 1.0}),
+                          target::program_cut});
+    }
+    if (!inputs_.schools.empty()) {
+        groups.push_back({"schools: between-school spread",
+                          "each school's own multiplier on its dose, " + stats::prior_text(school_dose_prior()) + ", " +
+                              std::to_string(inputs_.schools.size()) + " schools",
+                          std::vector<sdk::prior>(inputs_.schools.size(), school_dose_prior()),
+                          target::school_deviations});
+    }
+    return groups;
+}
+
+draw_parameters simulation::parameters_with(std::span<const double> values,
+                                            std::span<const uncertain_group> groups) const {
+    const std::size_t inputs = uncertain_inputs().size();
+    std::size_t expected = inputs;
+    for (const uncertain_group& group : groups) expected += group.priors.size();
+    if (values.size() != expected) {
+        throw std::invalid_argument("parameters_with needs " + std::to_string(expected) + " values, got " +
+                                    std::to_string(values.size()));
+    }
+    draw_parameters p = parameters_with(values.first(inputs));
+    const bool average_is_drawn = average_effect_prior(inputs_.spec.plan, inputs_.graph.definition()).has_value();
+    std::size_t next = inputs;
+    for (const uncertain_group& group : groups) {
+        const std::span<const double> numbers = values.subspan(next, group.priors.size());
+        next += group.priors.size();
+        if (group.applies_to == uncertain_group::target::program_cut) {
+            const years_at_risk risk = cut_risk_years();
+            std::size_t year = 0;
+            p.cut_year = first_cut_year(risk.first, risk.end, inputs_.spec.plan.program_cut.annual_probability,
+                                        [&] { return numbers[year++]; });
+        } else {
+            for (std::size_t s = 0; s < p.school_doses.size(); ++s)
+                p.school_doses[s] = school_dose(numbers[s], average_is_drawn, p.average_effect);
         }
     }
     return p;

@@ -54,6 +54,19 @@ struct uncertain_input {
     std::size_t index = 0;  ///< the edge or parameter it sets
 };
 
+/// An uncertain quantity of a draw that is many numbers, varied by sensitivity analysis as one group:
+/// whether and when the program is cut (one uniform per year at risk; the program is cut in the first
+/// year whose uniform falls under the annual probability, the rule sample_parameters draws by), and
+/// every school's own deviation from the average effect (one multiplier on its dose per school, about
+/// 1, as sample_parameters draws it).
+struct uncertain_group {
+    enum class target : std::uint8_t { program_cut, school_deviations };
+    std::string name;                ///< "program cut: whether and when", "schools: between-school spread"
+    std::string description;         ///< what its numbers are, in a phrase
+    std::vector<sdk::prior> priors;  ///< one per number
+    target applies_to = target::program_cut;
+};
+
 /// The value a draw gives an uncertain input.
 double input_value(const draw_parameters& parameters, const uncertain_input& input);
 
@@ -154,11 +167,19 @@ public:
     /// non-fixed prior (model order), effect-model parameters neither pinned nor fixed, then the
     /// ramp's years_to_half and the fidelity decay when they are drawn, the after-cut assumptions
     /// when the plan has a cut risk, and the program's average effect when the model declares its
-    /// spread. School random effects and the cut year are left at their central values.
+    /// spread. School random effects and the cut year, many numbers each, are `uncertain_groups()`.
     [[nodiscard]] std::vector<uncertain_input> uncertain_inputs() const;
     /// Central parameters with input i of `uncertain_inputs()` set to `values[i]`, transformed and
     /// clamped as `sample_parameters` does. Throws std::invalid_argument when the sizes differ.
     [[nodiscard]] draw_parameters parameters_with(std::span<const double> values) const;
+    /// The quantities `uncertain_inputs()` leaves central that are many numbers each, in a fixed order:
+    /// the program cut when the plan has a cut risk within the horizon, then the schools' deviations.
+    [[nodiscard]] std::vector<uncertain_group> uncertain_groups() const;
+    /// As parameters_with, with the numbers of `groups` (some of `uncertain_groups()`) following the
+    /// inputs' values in `values`, group by group; a group not given stays central (no cut, every
+    /// school at the average). Throws std::invalid_argument when the sizes differ.
+    [[nodiscard]] draw_parameters parameters_with(std::span<const double> values,
+                                                  std::span<const uncertain_group> groups) const;
 
     /// Runs scenario and business as usual for one draw. Thread-safe: each thread passes its own result.
     /// With `sustained`, a draw whose program is cut also runs its scenario as if the district never
@@ -270,6 +291,12 @@ private:
                                                     std::size_t n, workspace& ws) const;
     /// The cut year and the after-cut assumptions of draw `draw` into `p`.
     void sample_program_cut(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
+    /// The calendar years in which the program may be cut: [first, end).
+    struct years_at_risk {
+        int first = 0;
+        int end = 0;
+    };
+    [[nodiscard]] years_at_risk cut_risk_years() const;
     void sample_prior(std::uint64_t seed, std::uint64_t draw, draw_parameters& p) const;
     /// `inputs`, or std::invalid_argument when its scenario's horizon has no year.
     static const simulation_inputs& checked_horizon(const simulation_inputs& inputs);

@@ -1341,6 +1341,8 @@ std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::file
     const auto high = find_column(header, {column::value_at_p95, "output_high", "high", "y_high"});
     const auto outcome = find_column(header, {"outcome", "output"});
     const auto base = find_column(header, {"base", "central", "output_base", "baseline"});
+    // Groups of inputs and what was held fixed have no tornado bar.
+    const auto kind = find_column(header, {column::kind});
     if (!input || !low || !high) {
         found.error(name, 1, 1, "",
                     "header lacks an input, low or high column; expected e.g. input,value_at_p05,value_at_p95 as "
@@ -1353,6 +1355,7 @@ std::optional<std::vector<sensitivity_bar>> read_sensitivity_csv(const std::file
         const auto& fields = records[r].fields;
         if (records[r].malformed) continue;
         const auto field = [&](std::size_t column) { return column < fields.size() ? fields[column] : std::string(); };
+        if (kind && field(*kind) != "input") continue;
         const auto low_value = parse_number(field(*low));
         const auto high_value = parse_number(field(*high));
         if (!low_value || !high_value) {

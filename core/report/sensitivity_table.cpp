@@ -9,26 +9,55 @@
 
 namespace pathways {
 
+namespace {
+
+std::string interval_fields(const stats::input_sensitivity& s) {
+    return format_value(s.first_order.estimate) + "," + format_value(s.first_order.low) + "," +
+           format_value(s.first_order.high) + "," + format_value(s.total.estimate) + "," + format_value(s.total.low) +
+           "," + format_value(s.total.high);
+}
+
+std::string header_line() {
+    std::string line;
+    for (std::size_t c = 0; c < sensitivity_columns::all.size(); ++c)
+        line += (c ? "," : "") + std::string(sensitivity_columns::all[c]);
+    return line + "\n";
+}
+
+}  // namespace
+
 std::string sensitivity_csv(const sensitivity_report& report) {
     std::vector<std::size_t> tornado_rank(report.inputs.size());
     for (std::size_t r = 0; r < report.tornado.size(); ++r) tornado_rank[report.tornado[r].input] = r + 1;
-    std::string csv;
-    for (std::size_t c = 0; c < sensitivity_columns::all.size(); ++c)
-        csv += (c ? "," : "") + std::string(sensitivity_columns::all[c]);
-    csv += "\n";
+    const std::string course(to_string(report.course));
+    std::string csv = header_line();
+    // In the order of sensitivity_columns::all.
     for (std::size_t i = 0; i < report.inputs.size(); ++i) {
         const stats::tornado_bar& bar = report.tornado[tornado_rank[i] - 1];
-        const stats::input_sensitivity& s = report.sobol.inputs[i];
-        // In the order of sensitivity_columns::all.
         csv += csv_field(report.inputs[i].name) + "," + csv_field(stats::prior_text(report.inputs[i].prior)) + "," +
                format_value(bar.input_low) + "," + format_value(bar.input_high) + "," + format_value(bar.output_low) +
                "," + format_value(bar.output_high) + "," + format_value(bar.swing) + "," +
-               std::to_string(tornado_rank[i]) + "," + format_value(s.first_order.estimate) + "," +
-               format_value(s.first_order.low) + "," + format_value(s.first_order.high) + "," +
-               format_value(s.total.estimate) + "," + format_value(s.total.low) + "," + format_value(s.total.high) +
+               std::to_string(tornado_rank[i]) + "," + interval_fields(report.sobol.inputs[i]) + ",input," + course +
                "\n";
     }
+    for (std::size_t g = 0; g < report.groups.size(); ++g) {
+        csv += csv_field(report.groups[g].name) + "," + csv_field(report.groups[g].description) + ",,,,,,," +
+               interval_fields(report.sobol.inputs[report.inputs.size() + g]) + ",group," + course + "\n";
+    }
+    for (const held_fixed_quantity& held : report.held_fixed)
+        csv += csv_field(held.name) + "," + csv_field(held.held_at) + ",,,,,,,,,,,,,held_fixed," + course + "\n";
     return csv;
+}
+
+std::string sensitivity_held_fixed(const sensitivity_report& report) {
+    if (report.held_fixed.empty()) {
+        return "Held fixed: nothing. Every uncertain quantity of a draw is an input, the program cut and the schools' "
+               "own deviations\nincluded, so Var(Y) is the variance of the value over a run's draws on this course (" +
+               std::string(to_string(report.course)) + ").";
+    }
+    std::string text = "Held fixed (course " + std::string(to_string(report.course)) + "):";
+    for (const held_fixed_quantity& held : report.held_fixed) text += "\n  " + held.name + ": " + held.held_at;
+    return text + "\nVar(Y) is the variance of the value over a run's draws on this course.";
 }
 
 std::vector<std::string> sobol_warnings(const stats::sobol_result& sobol, std::size_t base_samples) {

@@ -28,25 +28,28 @@ inline constexpr std::string_view first_order_high = "first_order_high";
 inline constexpr std::string_view total = "total";
 inline constexpr std::string_view total_low = "total_low";
 inline constexpr std::string_view total_high = "total_high";
+/// "input" (a scalar input: a tornado bar and Sobol indices), "group" (inputs varied together: Sobol
+/// indices only; `prior` says what its numbers are) or "held_fixed" (what a run's draws vary that the
+/// analysis holds fixed: `prior` says at what; no numbers).
+inline constexpr std::string_view kind = "kind";
+inline constexpr std::string_view course = "course";  ///< with_cut_risk or if_sustained, on every row
 
 /// In the order sensitivity.csv writes them.
 inline constexpr std::array all{input,     prior,        input_p05,   input_p95,       value_at_p05,     value_at_p95,
                                 swing,     tornado_rank, first_order, first_order_low, first_order_high, total,
-                                total_low, total_high};
+                                total_low, total_high,   kind,        course};
 }  // namespace sensitivity_columns
 
-/// What the analysis holds fixed that the run's headline lets vary, in one sentence for readers of
-/// the indices: the program is never cut and each school's effect is the district's average.
-inline constexpr std::string_view sensitivity_held_fixed =
-    "Held fixed: the program is never cut (the cut risk is not an input) and every school's effect is the\n"
-    "district's average (schools' own deviations are not inputs); Var(Y) leaves out the spread those add to a run.";
+/// What the analysis held fixed, in one paragraph for readers of the indices.
+std::string sensitivity_held_fixed(const sensitivity_report& report);
 
 /// Warnings about estimates too noisy to rank inputs by: first-order indices below 0 and totals below
 /// their first-order index (both impossible for the true indices), first-order indices summing above 1,
 /// and fewer base samples than inputs. Empty when none applies.
 std::vector<std::string> sobol_warnings(const stats::sobol_result& sobol, std::size_t base_samples);
 
-/// sensitivity.csv of `report`: one row per uncertain input, in input order.
+/// sensitivity.csv of `report`: one row per scalar input, in input order, then one per group, then one
+/// per thing held fixed.
 std::string sensitivity_csv(const sensitivity_report& report);
 
 }  // namespace pathways

@@ -14,13 +14,11 @@ namespace pathways::stats {
 
 namespace {
 
-using matrix = std::vector<std::vector<double>>;  // rows of input values
-
 // Model outputs of the Saltelli design.
 struct design_outputs {
     std::vector<double> a;
     std::vector<double> b;
-    std::vector<std::vector<double>> ab;  // ab[i][j] = f(A_B^i) at row j
+    std::vector<std::vector<double>> ab;  // ab[g][j] = f(A_B^G) at row j
 };
 
 struct index_pair {
@@ -28,12 +26,13 @@ struct index_pair {
     double total;
 };
 
-double evaluate(const model_function& model, std::span<const double> row) {
-    const double y = model(row);
+double checked_output(double y) {
     if (!std::isfinite(y))
         throw std::runtime_error("sensitivity model returned a non-finite value: " + std::to_string(y));
     return y;
 }
+
+double evaluate(const model_function& model, std::span<const double> row) { return checked_output(model(row)); }
 
 void check_options(std::span<const sdk::prior> inputs, const sobol_options& options) {
     if (inputs.empty()) throw std::invalid_argument("sensitivity analysis needs at least one input");
@@ -45,41 +44,77 @@ void check_options(std::span<const sdk::prior> inputs, const sobol_options& opti
     for (const sdk::prior& p : inputs) validate_prior(p);
 }
 
-matrix draw_matrix(std::span<const sdk::prior> inputs, std::size_t rows, std::uint64_t seed, std::uint64_t stream) {
-    matrix m(rows, std::vector<double>(inputs.size()));
-    for (std::size_t j = 0; j < rows; ++j) {
-        counter_rng rng(seed, j, stream);
-        for (std::size_t i = 0; i < inputs.size(); ++i) m[j][i] = prior_quantile(inputs[i], rng.next_uniform());
+void check_groups(std::size_t inputs, const std::vector<input_group>& groups) {
+    if (groups.empty()) throw std::invalid_argument("sensitivity analysis needs at least one group of inputs");
+    for (const input_group& group : groups) {
+        if (group.empty()) throw std::invalid_argument("a group of inputs is empty");
+        std::vector<bool> seen(inputs, false);
+        for (const std::size_t column : group) {
+            if (column >= inputs) {
+                throw std::invalid_argument("a group names input " + std::to_string(column) + " of " +
+                                            std::to_string(inputs));
+            }
+            if (seen[column]) throw std::invalid_argument("a group names input " + std::to_string(column) + " twice");
+            seen[column] = true;
+        }
     }
-    return m;
 }
 
-std::vector<double> evaluate_rows(const model_function& model, const matrix& m) {
-    std::vector<double> out;
-    out.reserve(m.size());
-    for (const auto& row : m) out.push_back(evaluate(model, row));
-    return out;
+std::vector<input_group> singletons(std::size_t inputs) {
+    std::vector<input_group> groups;
+    for (std::size_t i = 0; i < inputs; ++i) groups.push_back({i});
+    return groups;
 }
 
-std::vector<double> evaluate_swapped(const model_function& model, const matrix& a, const matrix& b, std::size_t i) {
-    std::vector<double> out;
-    out.reserve(a.size());
-    std::vector<double> row;
-    for (std::size_t j = 0; j < a.size(); ++j) {
-        row = a[j];
-        row[i] = b[j][i];
-        out.push_back(evaluate(model, row));
+// The outputs in run order, split into f(A), f(B) and f(A_B^G) for each group.
+design_outputs split_outputs(const sobol_design& design, std::span<const double> outputs) {
+    if (outputs.size() != design.runs()) {
+        throw std::invalid_argument("sensitivity analysis needs " + std::to_string(design.runs()) + " outputs, got " +
+                                    std::to_string(outputs.size()));
     }
+    const std::size_t n = design.options().base_samples;
+    const auto block = [&](std::size_t b) {
+        std::vector<double> values(outputs.begin() + static_cast<std::ptrdiff_t>(b * n),
+                                   outputs.begin() + static_cast<std::ptrdiff_t>((b + 1) * n));
+        for (const double y : values) checked_output(y);
+        return values;
+    };
+    design_outputs out{block(0), block(1), {}};
+    for (std::size_t g = 0; g < design.groups().size(); ++g) out.ab.push_back(block(g + 2));
     return out;
 }
 
-design_outputs run_design(std::span<const sdk::prior> inputs, const model_function& model, const sobol_options& o) {
-    const matrix a = draw_matrix(inputs, o.base_samples, o.seed, stream_id("sensitivity.a"));
-    const matrix b = draw_matrix(inputs, o.base_samples, o.seed, stream_id("sensitivity.b"));
-    design_outputs out{evaluate_rows(model, a), evaluate_rows(model, b), {}};
-    for (std::size_t i = 0; i < inputs.size(); ++i) out.ab.push_back(evaluate_swapped(model, a, b, i));
-    return out;
+}  // namespace
+
+sobol_design::sobol_design(std::span<const sdk::prior> inputs, std::vector<input_group> groups,
+                           const sobol_options& options)
+    : inputs_(inputs.begin(), inputs.end()), groups_(std::move(groups)), options_(options) {
+    check_options(inputs, options);
+    check_groups(inputs.size(), groups_);
 }
+
+void sobol_design::base_row(std::size_t row, std::uint64_t stream, std::vector<double>& values) const {
+    counter_rng rng(options_.seed, row, stream);
+    values.resize(inputs_.size());
+    for (std::size_t i = 0; i < inputs_.size(); ++i) values[i] = prior_quantile(inputs_[i], rng.next_uniform());
+}
+
+void sobol_design::row(std::size_t run, std::vector<double>& values) const {
+    static const std::uint64_t a_stream = stream_id("sensitivity.a");
+    static const std::uint64_t b_stream = stream_id("sensitivity.b");
+    if (run >= runs())
+        throw std::out_of_range("run " + std::to_string(run) + " of a design of " + std::to_string(runs()));
+    const std::size_t n = options_.base_samples;
+    const std::size_t matrix = run / n;  // 0: A, 1: B, 2 + g: A_B^g
+    const std::size_t j = run % n;
+    base_row(j, matrix == 1 ? b_stream : a_stream, values);
+    if (matrix < 2) return;
+    std::vector<double> b;
+    base_row(j, b_stream, b);
+    for (const std::size_t column : groups_[matrix - 2]) values[column] = b[column];
+}
+
+namespace {
 
 struct output_moments {
     double mean = 0.0;
@@ -165,17 +200,34 @@ double output_with(const model_function& model, std::vector<double> values, std:
 
 }  // namespace
 
-sobol_result sobol_indices(std::span<const sdk::prior> inputs, const model_function& model,
-                           const sobol_options& options) {
-    check_options(inputs, options);
-    const design_outputs d = run_design(inputs, model, options);
+sobol_result sobol_indices(const sobol_design& design, std::span<const double> outputs) {
+    const design_outputs d = split_outputs(design, outputs);
+    const sobol_options& options = design.options();
     std::vector<std::size_t> rows(options.base_samples);
     std::iota(rows.begin(), rows.end(), std::size_t{0});
     sobol_result result;
     result.output_variance = moments_of(d, rows).variance;
-    result.model_evaluations = options.base_samples * (inputs.size() + 2);
+    result.model_evaluations = design.runs();
     result.inputs = bootstrap(d, all_indices(d, rows), options);
     return result;
+}
+
+sobol_result sobol_indices(std::span<const sdk::prior> inputs, std::vector<input_group> groups,
+                           const model_function& model, const sobol_options& options) {
+    const sobol_design design(inputs, std::move(groups), options);
+    std::vector<double> outputs;
+    outputs.reserve(design.runs());
+    std::vector<double> row;
+    for (std::size_t run = 0; run < design.runs(); ++run) {
+        design.row(run, row);
+        outputs.push_back(evaluate(model, row));
+    }
+    return sobol_indices(design, outputs);
+}
+
+sobol_result sobol_indices(std::span<const sdk::prior> inputs, const model_function& model,
+                           const sobol_options& options) {
+    return sobol_indices(inputs, singletons(inputs.size()), model, options);
 }
 
 std::vector<tornado_bar> tornado(std::span<const sdk::prior> inputs, const model_function& model, double low_p,

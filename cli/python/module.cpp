@@ -5,6 +5,8 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "common/subgroup_codes.hpp"
@@ -14,8 +16,10 @@
 #include "python_run.hpp"
 #include "python_tables.hpp"
 #include "report/draw_writers.hpp"
+#include "report/output_files.hpp"
 #include "report/run_writers.hpp"
 #include "report/sensitivity_table.hpp"
+#include "run/manifest.hpp"
 
 namespace py = pybind11;
 
@@ -37,30 +41,33 @@ struct scenario_object {
 /// The finished runs of Scenario.run, every draw of every row kept.
 struct results_object {
     std::shared_ptr<const run_results> results;
+    std::vector<std::string> set_files;  ///< the parameter files it read, which a results folder keeps
 };
 
-/// prepare() on a worker thread; input_error with every problem of the inputs.
+/// prepare() on a worker thread; input_error with every problem of the inputs. Warnings (a joint
+/// posterior from a collapsed sample) are issued as Python warnings, as the CLI prints them before it runs.
 run_plan prepare_interruptibly(const run_request& request) {
     const plugin_registry& plugins = registry();
     std::atomic<bool> cancel{false};
     std::optional<run_plan> plan;
+    diagnostics found;
     run_interruptibly(
         [&] {
-            diagnostics found;
             plan = prepare(request, plugins, found);
             if (!plan) throw input_error(found);
         },
         cancel);
+    warn(found);
     return std::move(*plan);
 }
 
-/// execute() on a worker thread, stopped by Ctrl-C.
+/// prepare() and execute() on a worker thread, stopped by Ctrl-C.
 run_results execute_interruptibly(const run_request& request, run_hooks hooks) {
-    const plugin_registry& plugins = registry();
+    run_plan plan = prepare_interruptibly(request);
     std::atomic<bool> cancel{false};
     hooks.cancel = &cancel;
     run_results results;
-    run_interruptibly([&] { results = execute(request, plugins, hooks); }, cancel);
+    run_interruptibly([&] { results = execute(std::move(plan), hooks); }, cancel);
     return results;
 }
 
@@ -71,7 +78,8 @@ scenario_object load(const std::string& path) {
 results_object run(const scenario_object& scenario, const run_arguments& arguments) {
     run_hooks hooks;
     hooks.keep_every_draw = true;
-    return {std::make_shared<const run_results>(execute_interruptibly(request_of(scenario.path, arguments), hooks))};
+    return {std::make_shared<const run_results>(execute_interruptibly(request_of(scenario.path, arguments), hooks)),
+            arguments.set_files};
 }
 
 metric metric_named(const std::string& name) {
@@ -217,6 +225,63 @@ py::object sampled_table(const results_object& self, const std::optional<std::st
     return table.build();
 }
 
+// --- Results.write: a results folder as `pathways run --out` writes it ----------------------------
+
+/// csv, json or csv,json, as `pathways run --format` reads it.
+std::set<std::string> formats_of(const std::string& text) {
+    std::set<std::string> formats;
+    std::stringstream stream(text);
+    diagnostics found;
+    for (std::string item; std::getline(stream, item, ',');) {
+        if (item != "csv" && item != "json")
+            found.error(python_origin, 0, 0, "format",
+                        "unknown output format '" + item + "'; expected csv, json or csv,json");
+        formats.insert(item);
+    }
+    if (formats.empty()) found.error(python_origin, 0, 0, "format", "no output format; expected csv, json or csv,json");
+    if (found.has_errors()) throw input_error(found);
+    return formats;
+}
+
+/// Every file `pathways run` may write into its results folder: a new run replaces them all, as the
+/// CLI's run does, so that no file of an earlier run stays beside a projection it does not describe.
+std::vector<std::string> every_run_file() {
+    return {"manifest.json", "projection.csv",         "projection.json",   "report.html",     "draws.csv",
+            "inputs.csv",    "cost-effectiveness.csv", "acceptability.csv", kept_inputs_folder};
+}
+
+/// Writes the results folder `folder` as `pathways run` writes it (committed whole, refused when files
+/// exist unless `force`): projection.csv/.json, with `per_draw` draws.csv and inputs.csv, the inputs as
+/// read (`inputs/`, what `pathways rerun` repeats the run from) and manifest.json from the one manifest
+/// builder. Returns the names written, the manifest last.
+std::vector<std::string> write_folder(const results_object& self, const std::string& folder, const std::string& format,
+                                      bool per_draw, bool force) {
+    const std::set<std::string> formats = formats_of(format);
+    const run_results& results = *self.results;
+    std::vector<std::pair<std::string, std::string>> files;
+    if (formats.contains("csv")) files.emplace_back("projection.csv", projection_csv(results));
+    if (formats.contains("json")) files.emplace_back("projection.json", projection_json(results));
+    if (per_draw) {
+        files.emplace_back("draws.csv", draws_csv(results));
+        files.emplace_back("inputs.csv", inputs_csv(results));
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, content] : files) names.push_back(name);
+    names.emplace_back("manifest.json");
+    output_set outputs(folder, force);
+    outputs.refuse_conflicts(names);
+    run_manifest manifest = manifest_of(results);
+    const std::vector<kept_input> kept = keep_inputs(manifest, self.set_files);
+    for (const auto& [name, content] : files) add_output(manifest, name, content);
+    for (const kept_input& input : kept) outputs.stage(kept_inputs_folder, input.name, input.content);
+    for (const auto& [name, content] : files) outputs.stage(name, content);
+    outputs.stage("manifest.json", manifest_json_text(manifest));
+    outputs.drop_on_commit(every_run_file());
+    outputs.drop_on_commit(files_of_run(folder));
+    outputs.commit();
+    return names;
+}
+
 // --- Scenario: model comparison, effects, population, sensitivity ------------------------------
 
 void add_summary(table_builder& table, const std::vector<stats::summary>& summaries) {
@@ -242,7 +307,7 @@ py::object compare_models_table(const scenario_object& self, const std::vector<s
     std::vector<labelled_run> runs;
     for (const std::string& model : models) {
         arguments.model = model;
-        run_request request = request_of(self.path, arguments);
+        run_request request = request_of(self.path, arguments, "compare_models");
         request.label = model;
         request.skip_settings_of_other_models = true;
         request.sustained_course = false;
@@ -394,7 +459,7 @@ struct sensitivity_arguments {
 py::object sensitivity_table(const scenario_object& self, const sensitivity_arguments& target_arguments,
                              const run_arguments& arguments) {
     if (target_arguments.samples < 2) throw py::value_error("samples must be at least 2");
-    const run_request request = request_of(self.path, arguments);
+    const run_request request = request_of(self.path, arguments, "sensitivity");
     const run_plan plan = prepare_interruptibly(request);
     const prepared_run& prepared = plan.runs.front();
     diagnostics found;
@@ -480,6 +545,12 @@ void bind_results(py::module_& m) {
             py::arg("year") = py::none(), py::arg("course") = py::none(), py::arg("reference") = py::none(),
             py::arg("variant") = py::none(),
             "Every draw's value of one row (default: the final year, the with-cut-risk course) as a NumPy array")
+        .def("write", &write_folder, py::arg("folder"), py::kw_only(), py::arg("format") = "csv,json",
+             py::arg("per_draw") = false, py::arg("force") = false,
+             "Write the results folder `pathways run --out FOLDER` writes: projection.csv/.json (format, as "
+             "--format), with per_draw=True draws.csv and inputs.csv (as --per-draw), the inputs as read and "
+             "manifest.json (the CLI's manifest, recording this call), so `pathways rerun FOLDER` repeats it; "
+             "existing files are replaced only with force=True. Returns the names written")
         .def("inputs", &sampled_table, py::arg("variant") = py::none(),
              "What each draw sampled: a draw column and one column per uncertain input")
         .def_property_readonly("variants",
@@ -526,16 +597,17 @@ void bind_scenario(py::module_& m) {
             "compare_models",
             [](const scenario_object& self, std::vector<std::string> models, std::optional<std::int64_t> draws,
                std::optional<std::int64_t> seed, std::string variant,
-               std::optional<std::map<std::string, double>> settings,
+               std::optional<std::map<std::string, double>> settings, std::vector<std::string> set_files,
                std::optional<std::map<std::string, double>> weights, std::string metric, unsigned threads) {
-                return compare_models_table(self, models,
-                                            arguments_of(draws, seed, std::nullopt, std::move(variant),
-                                                         std::move(settings), std::nullopt, true, threads),
-                                            weights.value_or(std::map<std::string, double>{}), metric);
+                run_arguments arguments = arguments_of(draws, seed, std::nullopt, std::move(variant),
+                                                       std::move(settings), std::nullopt, true, threads);
+                arguments.set_files = std::move(set_files);
+                return compare_models_table(self, models, arguments, weights.value_or(std::map<std::string, double>{}),
+                                            metric);
             },
             py::arg("models"), py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(),
-            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("weights") = py::none(),
-            py::arg("metric") = "effect", py::arg("threads") = 0,
+            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("set_files") = std::vector<std::string>{},
+            py::arg("weights") = py::none(), py::arg("metric") = "effect", py::arg("threads") = 0,
             "The scenario under each effect model with the same draws, and their mixture (`pathways compare-models`)")
         .def("effects", &effects_table_of,
              "Direct, indirect and total effects of each practice and driver on each outcome (`pathways effects`)")
@@ -548,15 +620,20 @@ void bind_scenario(py::module_& m) {
             [](const scenario_object& self, std::string outcome, std::string subgroup, std::string metric,
                std::optional<int> year, std::size_t samples, std::size_t bootstrap,
                std::optional<std::uint64_t> sobol_seed, std::optional<std::string> model, std::string variant,
-               std::optional<std::map<std::string, double>> settings, unsigned threads) {
+               std::optional<std::map<std::string, double>> settings, std::vector<std::string> set_files,
+               unsigned threads) {
+                run_arguments arguments = arguments_of(std::nullopt, std::nullopt, std::move(model), std::move(variant),
+                                                       std::move(settings), std::nullopt, true, threads);
+                arguments.set_files = std::move(set_files);
+                // As `pathways sensitivity --set-file`: a joint posterior enters through its one-input summaries.
+                arguments.posterior_use = joint_posterior::summarise;
                 return sensitivity_table(self, {outcome, subgroup, metric, year, samples, bootstrap, sobol_seed},
-                                         arguments_of(std::nullopt, std::nullopt, std::move(model), std::move(variant),
-                                                      std::move(settings), std::nullopt, true, threads));
+                                         arguments);
             },
             py::arg("outcome"), py::arg("subgroup") = "all", py::arg("metric") = "effect", py::kw_only(),
             py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200,
             py::arg("seed") = py::none(), py::arg("model") = py::none(), py::arg("variant") = "base",
-            py::arg("set") = py::none(), py::arg("threads") = 0,
+            py::arg("set") = py::none(), py::arg("set_files") = std::vector<std::string>{}, py::arg("threads") = 0,
             "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`)")
         .def_readonly("path", &scenario_object::path)
         .def_property_readonly("name", [](const scenario_object& self) { return self.loaded().spec.name; })

@@ -8,6 +8,7 @@
 #include <future>
 #include <thread>
 
+#include "common/text_safety.hpp"
 #include "plugin/search_path.hpp"
 #include "scenario/parameter_file.hpp"
 
@@ -16,21 +17,12 @@ namespace py = pybind11;
 namespace pathways::python {
 namespace {
 
-constexpr const char* python_origin = "<python>";
-
 /// The folder the module was loaded from (dladdr of an object inside it), absolute.
 std::filesystem::path module_folder() {
     static const int inside_the_module = 0;
     Dl_info info{};
     if (dladdr(&inside_the_module, &info) == 0 || info.dli_fname == nullptr) return {};
     return std::filesystem::absolute(info.dli_fname).parent_path();
-}
-
-/// Problems with plugin files, as the CLI prints them, as Python warnings.
-void warn(const diagnostics& problems) {
-    for (const diagnostic& d : problems.items()) {
-        if (PyErr_WarnEx(PyExc_RuntimeWarning, format_diagnostic(d).c_str(), 1) != 0) throw py::error_already_set();
-    }
 }
 
 source_location argument_origin(const std::string& name) { return {python_origin, 0, 0, name}; }
@@ -51,7 +43,50 @@ parameter_setting setting_of(const std::string& key, double value) {
     return setting;
 }
 
+/// A Python literal of `text` ('...' with \\ and ' escaped), for the call a manifest records.
+std::string quoted(const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+/// The call that made a request, e.g. `pathways.load('s.json').run(draws=8, set_files=['p.json'])`:
+/// what a manifest records as the command line of a run from Python.
+std::string call_text(const std::string& scenario_file, const run_arguments& arguments, const std::string& method) {
+    std::vector<std::string> given;
+    if (arguments.draws) given.push_back("draws=" + std::to_string(*arguments.draws));
+    if (arguments.seed) given.push_back("seed=" + std::to_string(*arguments.seed));
+    if (arguments.model) given.push_back("model=" + quoted(*arguments.model));
+    if (arguments.variant != "base") given.push_back("variant=" + quoted(arguments.variant));
+    if (arguments.all_variants) given.emplace_back("all_variants=True");
+    if (!arguments.settings.empty()) {
+        std::string settings;
+        for (const auto& [key, value] : arguments.settings)
+            settings += (settings.empty() ? "" : ", ") + quoted(key) + ": " + shortest_number(value);
+        given.push_back("set={" + settings + "}");
+    }
+    if (!arguments.set_files.empty()) {
+        std::string files;
+        for (const std::string& file : arguments.set_files) files += (files.empty() ? "" : ", ") + quoted(file);
+        given.push_back("set_files=[" + files + "]");
+    }
+    if (arguments.min_n) given.push_back("min_n=" + std::to_string(*arguments.min_n));
+    if (!arguments.suppression) given.emplace_back("suppression=False");
+    std::string call = "pathways.load(" + quoted(scenario_file) + ")." + method + "(";
+    for (std::size_t i = 0; i < given.size(); ++i) call += (i == 0 ? "" : ", ") + given[i];
+    return call + ")";
+}
+
 }  // namespace
+
+void warn(const diagnostics& found) {
+    for (const diagnostic& d : found.items()) {
+        if (PyErr_WarnEx(PyExc_RuntimeWarning, format_diagnostic(d).c_str(), 1) != 0) throw py::error_already_set();
+    }
+}
 
 const plugin_registry& registry() {
     // Never destroyed: loaded scenarios and results point into its libraries until the process ends.
@@ -73,7 +108,7 @@ const plugin_registry& registry() {
     return *loaded;
 }
 
-run_request request_of(const std::string& scenario_file, const run_arguments& arguments) {
+run_request request_of(const std::string& scenario_file, const run_arguments& arguments, const std::string& method) {
     run_request request;
     request.scenario_file = scenario_file;
     request.variant = arguments.variant;
@@ -89,14 +124,14 @@ run_request request_of(const std::string& scenario_file, const run_arguments& ar
         if (!file) continue;
         for (const parameter_value& value : file->parameters)
             request.parameters.push_back({file->model, value.name, value.value, value.where});
-        add_priors_of(*file, request, found);
+        add_priors_of(*file, request, found, arguments.posterior_use);
     }
     if (found.has_errors()) throw input_error(found);
     for (const auto& [key, value] : arguments.settings) request.parameters.push_back(setting_of(key, value));
     request.threads = arguments.threads != 0 ? arguments.threads : std::max(1u, std::thread::hardware_concurrency());
     request.suppression = arguments.suppression;
     request.sustained_course = true;  // as `pathways run`: the plan sustained and with the district's cut risk
-    request.command_line = {"python", "pathways.load('" + scenario_file + "').run(...)"};
+    request.command_line = {"python", call_text(scenario_file, arguments, method)};
     return request;
 }
 

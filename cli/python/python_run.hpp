@@ -16,6 +16,9 @@
 
 namespace pathways::python {
 
+/// Where findings about the module's arguments are located, as "<command line>" for the CLI's options.
+inline constexpr const char* python_origin = "<python>";
+
 /// The effect models of every plugin folder: next to the module (the build tree's or the install's
 /// plugin folder) and in PATHWAYS_PLUGIN_PATH. Loaded on first use and kept until the process ends,
 /// since loaded scenarios point into it. Problems with plugin files are issued as Python warnings.
@@ -30,14 +33,23 @@ struct run_arguments {
     bool all_variants = false;               ///< every variant of the scenario, as `pathways run --all-variants`
     std::map<std::string, double> settings;  ///< set={"NAME": value, "MODEL:NAME": value}
     std::vector<std::string> set_files;      ///< set_files=[...]: parameter files, as --set-file (set wins)
+    /// What a parameter file's joint posterior is used for: drawn from (run, compare_models), or only its
+    /// one-input summaries (sensitivity), as the CLI's commands use it.
+    joint_posterior posterior_use = joint_posterior::draw_from;
     std::optional<std::int64_t> min_n;
     bool suppression = true;
     unsigned threads = 0;  ///< 0: every hardware thread
 };
 
 /// A request for `scenario_file` as the CLI builds one from the same options; errors of the
-/// arguments (out of range, malformed) are located at "<python>" and the argument's name.
-run_request request_of(const std::string& scenario_file, const run_arguments& arguments);
+/// arguments (out of range, malformed) are located at "<python>" and the argument's name. Its command
+/// line, which a manifest records, is the Python call that `method` (e.g. "run") stands for.
+run_request request_of(const std::string& scenario_file, const run_arguments& arguments,
+                       const std::string& method = "run");
+
+/// Warnings and other findings that do not stop a run (a joint posterior whose effective sample
+/// collapsed, problems with plugin files), each as a Python RuntimeWarning with the CLI's text.
+void warn(const diagnostics& found);
 
 /// Runs `work` on a worker thread with the GIL released, checking for signals on the calling thread
 /// every 50 ms. On Ctrl-C (a signal handler that raises) `cancel` is set, the worker is waited for,

@@ -3,7 +3,9 @@
 draws, the same suppression and the same errors. Run with Debian's python3 and PYTHONPATH naming the
 module's folder (build/python); PATHWAYS_CLI names the pathways executable. Run from the source root."""
 import csv
+import importlib.util
 import io
+import json
 import math
 import os
 import signal
@@ -13,6 +15,7 @@ import tempfile
 import threading
 import time
 import unittest
+import warnings
 
 import numpy as np
 
@@ -311,6 +314,161 @@ class OtherCommands(unittest.TestCase):
         self.assertEqual(list(table["total"]), list(seeded["total"]))
         inputs = self.scenario.run(draws=1).inputs()
         self.assertTrue(set(names) <= set(inputs.keys()))
+
+
+def small_calibrated_scenario(folder):
+    """The Denver scale-up over the three observed years (all students and PL students, math only), its
+    district copied beside it, calibrated on the synthetic observed outcomes: (scenario, parameter file),
+    the parameter file carrying a joint posterior (posterior_draws)."""
+    districts = os.path.join("scenarios", "districts")
+    os.makedirs(os.path.join(folder, "districts"))
+    for name in ("denver-2018.json", "denver-2018-schools.csv"):
+        with open(os.path.join(districts, name), "rb") as source, \
+                open(os.path.join(folder, "districts", name), "wb") as copy:
+            copy.write(source.read())
+    with open("scenarios/denver-scale-up.json", encoding="utf-8") as f:
+        spec = json.load(f)
+    spec["district"] = "districts/denver-2018.json"
+    spec["horizon"] = {"start_year": 2017, "years": 3}
+    spec["report"] = {"subgroups": ["all", "pl:yes"], "outcomes": ["academic.achievement.math"], "min_n": 16}
+    spec.pop("variants", None)
+    scenario = os.path.join(folder, "small.json")
+    with open(scenario, "w", encoding="utf-8") as f:
+        json.dump(spec, f, indent=1)
+    calibrated = os.path.join(folder, "cal.json")
+    subprocess.run([CLI, "calibrate", scenario, "--observed",
+                    os.path.abspath("scenarios/observed/denver-pilot-2017-2019-synthetic.csv"), "--draws", "100",
+                    "--quiet", "--out", calibrated], check=True, stdout=subprocess.DEVNULL)
+    return scenario, calibrated
+
+
+class ParameterFilesAndManifests(unittest.TestCase):
+    """A Python run reads parameter files and writes its results folder as `pathways run` does."""
+
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.addCleanup(self.folder.cleanup)
+        self.scenario, self.calibrated = small_calibrated_scenario(self.folder.name)
+
+    def path(self, name):
+        return os.path.join(self.folder.name, name)
+
+    def test_a_joint_posterior_is_drawn_from_as_the_cli_does(self):
+        results = pathways.load(self.scenario).run(draws=6, seed=4, set_files=[self.calibrated])
+        subprocess.run([CLI, "run", self.scenario, "--draws", "6", "--seed", "4", "--set-file", self.calibrated,
+                        "--quiet", "--format", "csv", "--out", self.path("cli")], check=True,
+                       stdout=subprocess.DEVNULL)
+        results.write(self.path("python"), format="csv")
+        with open(self.path("cli/projection.csv"), "rb") as cli, open(self.path("python/projection.csv"), "rb") as py:
+            self.assertEqual(py.read(), cli.read())
+        prior = pathways.load(self.scenario).run(draws=6, seed=4)
+        self.assertFalse(np.array_equal(prior.draws("academic.achievement.math"),
+                                        results.draws("academic.achievement.math")))
+
+    def test_a_collapsed_posterior_warns(self):
+        with open(self.calibrated, encoding="utf-8") as f:
+            parameters = json.load(f)
+        weights = parameters["posterior_draws"]["weights"]
+        parameters["posterior_draws"]["weights"] = [1.0 if i == 3 else 0.0 for i in range(len(weights))]
+        parameters["posterior_draws"]["effective_sample_size"] = 1.0
+        collapsed = self.path("collapsed.json")
+        with open(collapsed, "w", encoding="utf-8") as f:
+            json.dump(parameters, f)
+        scenario = pathways.load(self.scenario)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results = scenario.run(draws=4, seed=1, set_files=[collapsed])
+        messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        expected = "warning: /posterior_draws: the joint posterior rests on an effective sample of 1.0 of 100 draws"
+        self.assertTrue(any(expected in m for m in messages), messages)
+        # Every draw is the prior's draw 3, as the CLI's run draws them.
+        effect = results.draws("academic.achievement.math")
+        self.assertEqual(len(set(effect.tolist())), 1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            scenario.run(draws=4, seed=1, set_files=[self.calibrated])
+        self.assertFalse([w for w in caught if "effective sample" in str(w.message)])
+
+    def test_the_folder_is_the_cli_folder_and_reruns(self):
+        results = pathways.load(self.scenario).run(draws=5, seed=9, set_files=[self.calibrated])
+        written = results.write(self.path("python"), per_draw=True)
+        self.assertEqual(written, ["projection.csv", "projection.json", "draws.csv", "inputs.csv", "manifest.json"])
+        subprocess.run([CLI, "run", self.scenario, "--draws", "5", "--seed", "9", "--set-file", self.calibrated,
+                        "--per-draw", "--quiet", "--out", self.path("cli")], check=True, stdout=subprocess.DEVNULL)
+        for name in written[:-1]:
+            with open(self.path("cli/" + name), "rb") as cli, open(self.path("python/" + name), "rb") as py:
+                self.assertEqual(py.read(), cli.read(), name)
+        with open(self.path("python/manifest.json"), encoding="utf-8") as f:
+            mine = json.load(f)
+        with open(self.path("cli/manifest.json"), encoding="utf-8") as f:
+            theirs = json.load(f)
+        self.assertEqual(set(mine.keys()), set(theirs.keys()))
+        for key in ("scenario", "effect_model", "seed", "draws", "inputs", "suppression", "min_n", "pinned"):
+            if key in theirs:
+                self.assertEqual(mine[key], theirs[key], key)
+        for name, hash_ in theirs["outputs"].items():
+            if name in mine["outputs"]:
+                self.assertEqual(mine["outputs"][name], hash_, name)
+        self.assertEqual(mine["command_line"][0], "python")
+        self.assertIn(f"set_files=['{self.calibrated}']", mine["command_line"][1])
+        self.assertIn("seed=9", mine["command_line"][1])
+        # `pathways rerun` repeats a Python run from the inputs its folder keeps, byte for byte.
+        rerun = subprocess.run([CLI, "rerun", self.path("python"), "--quiet", "--out", self.path("again")],
+                               capture_output=True, text=True)
+        self.assertEqual(rerun.returncode, 0, rerun.stdout + rerun.stderr)
+        self.assertIn("Reproduced: 4 of 4 files the same", rerun.stdout)
+
+    def test_a_folder_is_replaced_only_with_force(self):
+        results = pathways.load(self.scenario).run(draws=2, seed=1)
+        results.write(self.path("out"), format="json")
+        with self.assertRaises(pathways.InputError):
+            results.write(self.path("out"), format="json")
+        self.assertEqual(results.write(self.path("out"), format="csv", force=True), ["projection.csv", "manifest.json"])
+        self.assertFalse(os.path.exists(self.path("out/projection.json")))  # a new run replaces the old one whole
+        with self.assertRaises(pathways.InputError) as raised:
+            results.write(self.path("other"), format="xml")
+        self.assertIn("unknown output format 'xml'", str(raised.exception))
+
+    def test_compare_models_and_sensitivity_take_parameter_files(self):
+        text = '{"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 0.5}}'
+        half = self.path("half.json")
+        with open(half, "w", encoding="utf-8") as f:
+            f.write(text)
+        scenario = pathways.load(PILOT)
+        from_file = scenario.compare_models(["linear", "lagged"], draws=2, seed=1, set_files=[half])
+        from_set = scenario.compare_models(["linear", "lagged"], draws=2, seed=1, set={"linear:scale": 0.5})
+        default = scenario.compare_models(["linear", "lagged"], draws=2, seed=1)
+        self.assertEqual(list(from_file["mean"]), list(from_set["mean"]))
+        self.assertNotEqual(list(from_file["mean"]), list(default["mean"]))
+        sensitivity = scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4, model="linear",
+                                           set_files=[half])
+        self.assertEqual(list(sensitivity["total"]),
+                         list(scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4,
+                                                   model="linear", set={"scale": 0.5})["total"]))
+
+
+def worked_example():
+    """docs/python-example.py as a module (its main() not run)."""
+    spec = importlib.util.spec_from_file_location("python_example", "docs/python-example.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class WorkedExample(unittest.TestCase):
+    def test_the_screen_covers_every_input(self):
+        # The program's cut year is empty (NaN) in draws without a cut: it is screened all the same, as
+        # whether the draw cuts and when among those that do, with every other input.
+        results = pathways.load("scenarios/denver-scale-up.json").run(draws=64, seed=1)
+        inputs = results.inputs()
+        effect = results.draws("academic.achievement.math")
+        self.assertTrue(np.isnan(np.asarray(inputs["program:cut_year"], dtype=float)).any())
+        screened = worked_example().screen(inputs, effect)
+        self.assertEqual({name for _, _, name in screened}, set(inputs.keys()) - {"draw"})
+        self.assertTrue(all(not math.isnan(r) for r, _, _ in screened))
+        labels = [label for _, label, _ in screened]
+        self.assertIn("program:cut_year (has a value or not)", labels)
+        self.assertIn("program:cut_year (among draws with one)", labels)
 
 
 if __name__ == "__main__":

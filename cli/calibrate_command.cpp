@@ -249,7 +249,7 @@ namespace {
 command_action declare_calibrate(CLI::App& command) {
     auto options = std::make_shared<calibrate_options>();
     auto observed = std::make_shared<observed_options>();
-    auto discrepancy_sd = std::make_shared<double>(0.0);
+    auto errors = std::make_shared<observation_error_model>();
     auto plugins = std::make_shared<plugin_options>();
     command.add_option("scenario", options->scenario_file, "Scenario file (JSON, format v1)")->required();
     command.add_option("--anchor", options->anchor, "Anchor to reproduce, e.g. rand2017-math");
@@ -269,14 +269,20 @@ command_action declare_calibrate(CLI::App& command) {
     command.add_option("--ratings", observed->ratings_file,
                        "With --observed: schools' ratings on the practices and drivers (CSV), whose "
                        "likelihood under each draw's ramp also weighs the draws");
-    command.add_option("--discrepancy-sd", *discrepancy_sd,
-                       "With --observed: model discrepancy SD added to every cell's standard error (default 0)");
+    command.add_option("--discrepancy-sd", errors->discrepancy_sd,
+                       "With --observed: model discrepancy SD, independent per cell, beside its standard error "
+                       "(default 0)");
+    command.add_option("--year-shock-sd", errors->year_shock_sd,
+                       "With --observed: SD of a shock every group of a year shares (test form, cohort), in the "
+                       "outcome's SD units (default 0)");
+    command.add_option("--persistent-sd", errors->persistent_sd,
+                       "With --observed: SD of a shock a group's schools keep from year to year (default 0)");
     command.add_option("--variant", observed->variant, "With --observed: variant to run (default: base)");
     add_draws_option(command, observed->draws, "With --observed: prior draws (default: 2000)");
     add_seed_option(command, observed->seed, "With --observed: random seed; overrides the scenario");
     add_threads_option(command, observed->threads);
     add_quiet_flag(command, observed->quiet);
-    return [options, observed, discrepancy_sd, plugins](int, char**) {
+    return [options, observed, errors, plugins](int, char**) {
         if (observed->observed_file.empty() && !observed->ratings_file.empty()) {
             diagnostics found;
             found.error("<command line>", 0, 0, "",
@@ -297,7 +303,7 @@ command_action declare_calibrate(CLI::App& command) {
             observed->out = options->out;
             observed->force = options->force;
             observed->threads = worker_threads(observed->threads);
-            return calibrate_observed_command(*observed, *discrepancy_sd, *plugins);
+            return calibrate_observed_command(*observed, *errors, *plugins);
         }
         return unless_interrupted(calibrate_command(*options, *plugins));
     };

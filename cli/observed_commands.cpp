@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "command_options.hpp"
 #include "command_registry.hpp"
@@ -293,7 +294,7 @@ std::filesystem::path calibration_path(const observed_options& options, const st
 }
 
 parameter_file calibrated_file(const observed_run& observed, const std::vector<input_posterior>& posterior,
-                               const observed_options& options, double discrepancy_sd, double ess,
+                               const observed_options& options, const observation_error_model& errors, double ess,
                                const std::vector<double>& weights) {
     const loaded_scenario& loaded = *observed.run().loaded;
     parameter_file file;
@@ -310,10 +311,12 @@ parameter_file calibrated_file(const observed_run& observed, const std::vector<i
     provenance.observed = options.observed_file;
     provenance.observed_sha256 = observed.sha256;
     provenance.method =
-        "importance-weighted posterior over the prior draws: Gaussian likelihood per observed cell with variance "
-        "se^2 + " +
-        json::format_number(discrepancy_sd) +
-        "^2 (model discrepancy), weights normalised in log space; the joint posterior is kept as the prior draws' "
+        "importance-weighted posterior over the prior draws: multivariate normal likelihood of the observed cells, "
+        "covariance from each cell's se, the students overlapping groups share, a year shock of SD " +
+        json::format_number(errors.year_shock_sd) + ", a persistent group shock of SD " +
+        json::format_number(errors.persistent_sd) + " and model discrepancy of SD " +
+        json::format_number(errors.discrepancy_sd) +
+        ", weights normalised in log space; the joint posterior is kept as the prior draws' "
         "weights (posterior_draws), which every command that projects draws from; the priors summarise each input "
         "on its own by its posterior mean and SD, for sensitivity analysis";
     provenance.created = utc_now();
@@ -327,15 +330,39 @@ parameter_file calibrated_file(const observed_run& observed, const std::vector<i
 
 }  // namespace
 
-int calibrate_observed_command(const observed_options& options, double discrepancy_sd, const plugin_options& plugins) {
-    if (!(discrepancy_sd >= 0.0) || !std::isfinite(discrepancy_sd)) {
-        diagnostics found;
+namespace {
+
+/// Each shock SD of the likelihood must be a non-negative number; all are reported at once.
+void check_error_model(const observation_error_model& errors) {
+    diagnostics found;
+    const std::pair<const char*, double> settings[] = {{"--discrepancy-sd", errors.discrepancy_sd},
+                                                       {"--year-shock-sd", errors.year_shock_sd},
+                                                       {"--persistent-sd", errors.persistent_sd}};
+    for (const auto& [flag, sd] : settings) {
+        if (sd >= 0.0 && std::isfinite(sd)) continue;
         found.error("<command line>", 0, 0, "",
-                    "--discrepancy-sd: " + json::format_number(discrepancy_sd) +
-                        " is not a non-negative number; expected the model discrepancy SD in the outcomes' units, "
-                        "e.g. 0.02, or 0 for none");
-        throw input_error(found);
+                    std::string(flag) + ": " + json::format_number(sd) +
+                        " is not a non-negative number; expected an SD in the outcomes' units, e.g. 0.02, or 0 "
+                        "for none");
     }
+    if (found.has_errors()) throw input_error(found);
+}
+
+/// Whether some year holds more than one compared cell of an outcome, which a year shock would tie together.
+bool cells_share_years(const std::vector<observed_match>& matches) {
+    std::set<std::pair<int, std::string>> seen;
+    for (const observed_match& match : matches) {
+        if (match.suppressed) continue;
+        if (!seen.insert({match.cell.year, match.cell.outcome}).second) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+int calibrate_observed_command(const observed_options& options, const observation_error_model& errors,
+                               const plugin_options& plugins) {
+    check_error_model(errors);
     const plugin_registry registry = load_plugins(plugins);
     {
         // Before the draws run: a file that exists without --force is refused at once (the scenario's
@@ -351,13 +378,20 @@ int calibrate_observed_command(const observed_options& options, double discrepan
     const loaded_scenario& loaded = *observed.run().loaded;
     const std::filesystem::path out = calibration_path(options, loaded.model->name);
 
-    importance_weights weights = weigh_draws(observed.matches, discrepancy_sd);
+    importance_weights weights = weigh_draws(observed.matches, errors);
     if (!options.ratings_file.empty()) weigh_by_ratings(weights, observed.run(), options.ratings_file);
     const std::vector<input_posterior> posterior =
         posterior_of_inputs(*observed.run().sim, loaded.spec.seed, weights.weights);
     std::cout << "Calibrating " << run_description(observed, options) << "\nagainst " << options.observed_file << " ("
-              << weights.cells << " cells in the likelihood, model discrepancy SD "
-              << json::format_number(discrepancy_sd) << ")\n\n";
+              << weights.cells << " cells in the likelihood; shocks beside each cell's se: year "
+              << json::format_number(errors.year_shock_sd) << ", persistent "
+              << json::format_number(errors.persistent_sd) << ", model discrepancy "
+              << json::format_number(errors.discrepancy_sd) << " SD)\n\n";
+    if (errors.year_shock_sd == 0.0 && cells_share_years(observed.matches)) {
+        std::cerr << "pathways: warning: the groups of one year share no shock in this likelihood (--year-shock-sd "
+                     "0): if a test form, a scoring change or a cohort moved every group of a year together, the "
+                     "posterior is too confident; give --year-shock-sd the size of that year-to-year movement\n";
+    }
     if (posterior.empty()) {
         std::cout << "The scenario has no uncertain input: nothing to calibrate.\n";
         return exit_ok;
@@ -374,7 +408,7 @@ int calibrate_observed_command(const observed_options& options, double discrepan
                      "discrepancy (--discrepancy-sd)\n";
     }
     parameter_file file =
-        calibrated_file(observed, posterior, options, discrepancy_sd, weights.effective_sample_size, weights.weights);
+        calibrated_file(observed, posterior, options, errors, weights.effective_sample_size, weights.weights);
     if (!options.ratings_file.empty()) file.provenance.method += ratings_method(options.ratings_file);
     if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
     write_file_atomically(out, parameter_file_json(file), options.force);

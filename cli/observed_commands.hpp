@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "engine/observation_errors.hpp"
 #include "engine/scenario_loader.hpp"
 #include "report/output_files.hpp"
 #include "scenario/json_writer.hpp"
@@ -47,9 +48,10 @@ std::string monitor_manifest(const loaded_scenario& loaded, const observed_optio
 int monitor_command(const observed_options& options, const plugin_options& plugins);
 
 /// `pathways calibrate --observed`: an importance-weighted posterior of every uncertain input, with its
-/// effective sample size, written as a parameter file of priors. `discrepancy_sd` is the model
-/// discrepancy added to every cell's variance.
-int calibrate_observed_command(const observed_options& options, double discrepancy_sd, const plugin_options& plugins);
+/// effective sample size, written as a parameter file of priors. `errors` are the shocks beside each
+/// cell's standard error in the likelihood (engine/observation_errors.hpp).
+int calibrate_observed_command(const observed_options& options, const observation_error_model& errors,
+                               const plugin_options& plugins);
 
 /// Draws calibrate --observed runs when --draws is not given: enough for an effective sample of
 /// some hundreds when the data are moderately informative.

@@ -88,29 +88,36 @@ monitor_table compare_observed(const std::vector<observed_match>& matches, std::
     return table;
 }
 
-importance_weights weigh_draws(const std::vector<observed_match>& matches, double discrepancy_sd) {
-    if (matches.empty()) throw std::invalid_argument("weigh_draws needs at least one observed cell");
-    const std::size_t draws = matches.front().values.size();
-    if (draws == 0) throw std::invalid_argument("weigh_draws needs at least one draw");
-    importance_weights result;
-    std::vector<double> log_likelihood(draws, 0.0);
+namespace {
+
+/// The cells of the likelihood: every match not suppressed.
+std::vector<const observed_match*> compared_matches(const std::vector<observed_match>& matches, std::size_t draws) {
+    std::vector<const observed_match*> compared;
     for (const observed_match& match : matches) {
         if (match.values.size() != draws) throw std::invalid_argument("weigh_draws: cells hold different draw counts");
-        if (match.suppressed) continue;
-        ++result.cells;
-        const double se = match.cell.standard_error();
-        const double variance = se * se + discrepancy_sd * discrepancy_sd;
-        for (std::size_t d = 0; d < draws; ++d) {
-            if (!std::isfinite(match.values[d]))
-                throw std::invalid_argument("weigh_draws: a draw's value is not finite");
-            const double miss = match.cell.mean - match.values[d];
-            log_likelihood[d] -= 0.5 * miss * miss / variance;  // constants cancel in the normalisation
-        }
+        if (!match.suppressed) compared.push_back(&match);
     }
+    return compared;
+}
+
+std::vector<observed_error_cell> error_cells(const std::vector<const observed_match*>& compared) {
+    std::vector<observed_error_cell> cells;
+    for (const observed_match* match : compared) {
+        const observed_cell& cell = match->cell;
+        cells.push_back({cell.subgroup, cell.year, cell.outcome, cell.n, cell.standard_error()});
+    }
+    return cells;
+}
+
+/// Normalises exp(log_likelihood) in log space (no draw underflows) and adds Kish's effective sample size.
+importance_weights normalised(const std::vector<double>& log_likelihood, std::size_t cells) {
+    importance_weights result;
+    result.cells = cells;
     const double largest = *std::max_element(log_likelihood.begin(), log_likelihood.end());
-    result.weights.resize(draws);
+    result.weights.resize(log_likelihood.size());
     double total = 0.0;
-    for (std::size_t d = 0; d < draws; ++d) total += result.weights[d] = std::exp(log_likelihood[d] - largest);
+    for (std::size_t d = 0; d < log_likelihood.size(); ++d)
+        total += result.weights[d] = std::exp(log_likelihood[d] - largest);
     double squares = 0.0;
     for (double& w : result.weights) {
         w /= total;
@@ -118,6 +125,29 @@ importance_weights weigh_draws(const std::vector<observed_match>& matches, doubl
     }
     result.effective_sample_size = 1.0 / squares;
     return result;
+}
+
+}  // namespace
+
+importance_weights weigh_draws(const std::vector<observed_match>& matches, const observation_error_model& errors) {
+    if (matches.empty()) throw std::invalid_argument("weigh_draws needs at least one observed cell");
+    const std::size_t draws = matches.front().values.size();
+    if (draws == 0) throw std::invalid_argument("weigh_draws needs at least one draw");
+    const std::vector<const observed_match*> compared = compared_matches(matches, draws);
+    std::vector<double> log_likelihood(draws, 0.0);
+    if (!compared.empty()) {
+        const observation_likelihood likelihood(error_cells(compared), errors);
+        std::vector<double> residuals(compared.size());
+        for (std::size_t d = 0; d < draws; ++d) {
+            for (std::size_t i = 0; i < compared.size(); ++i) {
+                const double value = compared[i]->values[d];
+                if (!std::isfinite(value)) throw std::invalid_argument("weigh_draws: a draw's value is not finite");
+                residuals[i] = compared[i]->cell.mean - value;
+            }
+            log_likelihood[d] = likelihood.log_density(residuals);  // constants cancel in the normalisation
+        }
+    }
+    return normalised(log_likelihood, compared.size());
 }
 
 bool effective_sample_collapsed(double effective_sample_size, std::size_t draws) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/comparison.hpp"
+#include "engine/observation_errors.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/observed_reader.hpp"
 #include "stats/summary.hpp"
@@ -81,12 +82,14 @@ struct importance_weights {
     std::size_t cells = 0;  ///< cells in the likelihood (suppressed ones are left out)
 };
 
-/// Each draw's weight is its likelihood: the product over the cells that are not suppressed of
-/// Normal(actual | draw's value, se² + discrepancy_sd²). `discrepancy_sd` is model discrepancy: how far
-/// the model may miss even with the right inputs (0: none). Computed in log space and normalised by
-/// the largest log-likelihood, so no draw underflows. Throws std::invalid_argument when the matches
-/// hold different draw counts or none, or a draw value is not finite.
-importance_weights weigh_draws(const std::vector<observed_match>& matches, double discrepancy_sd);
+/// Each draw's weight is its likelihood: the multivariate normal density of the cells that are not
+/// suppressed, observed − the draw's value, under the covariance of engine/observation_errors.hpp —
+/// each cell's se, the students overlapping groups share, the year shock every group of a year shares,
+/// a persistent shock per group, and model discrepancy (how far the model may miss even with the right
+/// inputs). Computed in log space and normalised by the largest log-likelihood, so no draw underflows.
+/// Throws std::invalid_argument when the matches hold different draw counts or none, a draw value is
+/// not finite, or the covariance cannot be formed (see observation_likelihood).
+importance_weights weigh_draws(const std::vector<observed_match>& matches, const observation_error_model& errors);
 
 /// Whether the effective sample size has collapsed: below 50, or below 1% of the draws.
 bool effective_sample_collapsed(double effective_sample_size, std::size_t draws);

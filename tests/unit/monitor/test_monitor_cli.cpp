@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "../cli/cli_support.hpp"
@@ -141,6 +142,12 @@ TEST_CASE("monitor and calibrate --observed refuse bad input with exit 2 and wri
         run_cli("calibrate " + scenario + " --observed " + observed + " --discrepancy-sd -1 --quiet");
     CHECK(discrepancy.exit_code == 2);
     CHECK(contains(discrepancy.output, "--discrepancy-sd: -1 is not a non-negative number"));
+    // Every bad shock SD in one pass.
+    const auto shocks = run_cli("calibrate " + scenario + " --observed " + observed +
+                                " --year-shock-sd -0.5 --persistent-sd -2 --quiet");
+    CHECK(shocks.exit_code == 2);
+    CHECK(contains(shocks.output, "--year-shock-sd: -0.5 is not a non-negative number"));
+    CHECK(contains(shocks.output, "--persistent-sd: -2 is not a non-negative number"));
     const auto missing = run_cli("monitor " + scenario);
     CHECK(missing.exit_code == 2);
     CHECK(contains(missing.output, "nothing to monitor; expected --observed (outcomes), --implementation (ratings)"));
@@ -173,4 +180,28 @@ TEST_CASE("calibrate --observed warns when the effective sample size collapses, 
     CHECK(contains(result.output, "pathways: warning: the effective sample size collapsed ("));
     CHECK(contains(result.output, "Run more draws (--draws)"));
     CHECK(contains(result.output, "(--discrepancy-sd)"));
+}
+
+TEST_CASE(
+    "calibrate --observed names the shocks of its likelihood, warns when no year shock ties a year's groups, "
+    "and records them in the parameter file",
+    "[cli][calibrate]") {
+    scratch_folder out("shocks");
+    const auto file = out.path() / "c.json";
+    const auto without = run_cli("calibrate " + scenario + " --observed " + observed + " --draws 100 --quiet --out '" +
+                                 file.string() + "'");
+    INFO(without.output);
+    CHECK(without.exit_code == 0);
+    CHECK(contains(without.output, "shocks beside each cell's se: year 0, persistent 0, model discrepancy 0 SD"));
+    CHECK(contains(without.output, "pathways: warning: the groups of one year share no shock"));
+    const auto with =
+        run_cli("calibrate " + scenario + " --observed " + observed +
+                " --draws 100 --quiet --force --year-shock-sd 0.02 --persistent-sd 0.01 --out '" + file.string() + "'");
+    INFO(with.output);
+    CHECK(with.exit_code == 0);
+    CHECK(contains(with.output, "shocks beside each cell's se: year 0.02, persistent 0.01, model discrepancy 0 SD"));
+    CHECK_FALSE(contains(with.output, "share no shock"));
+    std::ifstream written(file);
+    const std::string text((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
+    CHECK(contains(text, "a year shock of SD 0.02, a persistent group shock of SD 0.01"));
 }

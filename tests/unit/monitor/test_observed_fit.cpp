@@ -77,7 +77,7 @@ TEST_CASE("monitor: percentile, interval, residual and coverage of hand-computed
 
 TEST_CASE("importance weights: Gaussian likelihood, normalised in log space, and Kish's ESS", "[observed]") {
     // Draws 0, 1, 2 against an actual of 1 with se 1: log-likelihoods -1/2, 0, -1/2.
-    const importance_weights w = weigh_draws({match_of(1.0, 1.0, {0.0, 1.0, 2.0})}, 0.0);
+    const importance_weights w = weigh_draws({match_of(1.0, 1.0, {0.0, 1.0, 2.0})}, {});
     const double e = std::exp(-0.5);
     CHECK(w.weights[0] == Approx(e / (1 + 2 * e)));
     CHECK(w.weights[1] == Approx(1 / (1 + 2 * e)));
@@ -86,21 +86,21 @@ TEST_CASE("importance weights: Gaussian likelihood, normalised in log space, and
     CHECK(w.cells == 1);
 
     // Model discrepancy adds to the variance: with se 1 and discrepancy 1 the exponent halves.
-    const importance_weights wider = weigh_draws({match_of(1.0, 1.0, {0.0, 1.0, 2.0})}, 1.0);
+    const importance_weights wider = weigh_draws({match_of(1.0, 1.0, {0.0, 1.0, 2.0})}, {.discrepancy_sd = 1.0});
     CHECK(wider.weights[0] / wider.weights[1] == Approx(std::exp(-0.25)));
 
     // Far-off data would underflow exp(); the log-space normalisation keeps the best draw at weight 1.
-    const importance_weights far = weigh_draws({match_of(1000.0, 0.001, {0.0, 1.0, 2.0})}, 0.0);
+    const importance_weights far = weigh_draws({match_of(1000.0, 0.001, {0.0, 1.0, 2.0})}, {});
     CHECK(far.weights[2] == 1.0);
     CHECK(far.effective_sample_size == 1.0);
 
     // Suppressed cells are left out of the likelihood.
-    const importance_weights none = weigh_draws({match_of(1.0, 0.1, {0.0, 1.0, 2.0}, true)}, 0.0);
+    const importance_weights none = weigh_draws({match_of(1.0, 0.1, {0.0, 1.0, 2.0}, true)}, {});
     CHECK(none.cells == 0);
     CHECK(none.effective_sample_size == Approx(3.0));
 
-    CHECK_THROWS_AS(weigh_draws({}, 0.0), std::invalid_argument);
-    CHECK_THROWS_AS(weigh_draws({match_of(1, 1, {0.0}), match_of(1, 1, {0.0, 1.0})}, 0.0), std::invalid_argument);
+    CHECK_THROWS_AS(weigh_draws({}, {}), std::invalid_argument);
+    CHECK_THROWS_AS(weigh_draws({match_of(1, 1, {0.0}), match_of(1, 1, {0.0, 1.0})}, {}), std::invalid_argument);
 }
 
 TEST_CASE("the ESS warning fires below 50 draws' worth or below 1% of the draws", "[observed]") {
@@ -206,7 +206,7 @@ recovery recover(const simulation& sim, const scenario& spec, const std::vector<
         diagnostics found;
         const auto matches = match_observed(observe(truths, r, cells, se, r), prior, 0, found);
         REQUIRE_FALSE(found.has_errors());
-        const importance_weights w = weigh_draws(matches, 0.0);
+        const importance_weights w = weigh_draws(matches, {});
         out.smallest_ess = std::min(out.smallest_ess, w.effective_sample_size);
         const auto posterior = posterior_of_inputs(sim, 11, w.weights);
         const draw_parameters truth = sim.sample_parameters(12, r);

@@ -103,7 +103,22 @@ TEST_CASE("a ramp and fidelity that are drawn are inputs too", "[sensitivity]") 
     CHECK(parameters.decay_per_doubling == 0.9);
 }
 
-TEST_CASE("Sobol indices of a linear model match β²Var(x)/Var(y)", "[sensitivity]") {
+TEST_CASE("the school's own deviation is a group of the analysis, and scales the plan's change", "[sensitivity]") {
+    prepared p;
+    const auto groups = p.sim.uncertain_groups();
+    REQUIRE(groups.size() == 1);  // no cut risk: the one school's deviation only
+    CHECK(groups[0].name == "schools: between-school spread");
+    CHECK(groups[0].applies_to == uncertain_group::target::school_deviations);
+    REQUIRE(groups[0].priors.size() == 1);
+    CHECK(groups[0].priors[0].a == 1.0);
+    draw_result run;
+    p.sim.run(p.sim.parameters_with(std::vector<double>{0.5, -0.1, 2.0}, groups), run);
+    // The school's dose 2 doubles the plan's change: 2·(1·0.5 + 2·(−0.1)) = 0.6.
+    CHECK(target_value(p.sim, effect_on_a(p), run) == Approx(0.6).margin(1e-12));
+    CHECK_THROWS_AS(p.sim.parameters_with(std::vector<double>{0.5, -0.1}, groups), std::invalid_argument);
+}
+
+TEST_CASE("Sobol indices of the school's dose times a linear model match their closed form", "[sensitivity]") {
     prepared p;
     sensitivity_options options;
     options.base_samples = 4096;
@@ -112,27 +127,86 @@ TEST_CASE("Sobol indices of a linear model match β²Var(x)/Var(y)", "[sensitivi
     options.threads = 2;
     const sensitivity_report report = analyse_sensitivity(p.sim, effect_on_a(p), options);
     REQUIRE_FALSE(report.cancelled);
-    // y = 1·w1 + 2·w2: Var(y) = 1²·0.1² + 2²·0.04² = 0.01 + 0.0064 = 0.0164;
-    // S1 = 0.01/0.0164 = 0.6098, S2 = 0.0064/0.0164 = 0.3902; additive, so S_Ti = S_i.
-    const double s1 = 0.01 / 0.0164;
-    const double s2 = 0.0064 / 0.0164;
-    REQUIRE(report.sobol.inputs.size() == 2);
-    for (const auto& [index, expected] : {std::pair{0, s1}, std::pair{1, s2}}) {
-        const stats::input_sensitivity& s = report.sobol.inputs[static_cast<std::size_t>(index)];
-        INFO("input " << index << ": S " << s.first_order.estimate << " [" << s.first_order.low << ", "
-                      << s.first_order.high << "], S_T " << s.total.estimate << " [" << s.total.low << ", "
-                      << s.total.high << "]");
-        CHECK(s.first_order.low <= expected);
-        CHECK(expected <= s.first_order.high);
-        CHECK(s.total.low <= expected);
-        CHECK(expected <= s.total.high);
+    // y = d·L with L = 1·w1 + 2·w2 (E L = 0.7, Var L = 1²·0.1² + 2²·0.04² = 0.0164) and the one school's
+    // dose d ~ Normal(1, s²), s = 0.10/0.09 (the between-school spread over the mean effect), independent:
+    //   Var(y) = E[d²]·E[L²] − (E d·E L)² = (1 + s²)(0.0164 + 0.49) − 0.49
+    //   w1: S = Var(E[y|w1])/Var(y) = 1²·0.01/Var(y);  S_T = E[Var(y|d, w2)]/Var(y) = (1 + s²)·0.01/Var(y)
+    //   w2: S = 2²·0.0016/Var(y);                     S_T = (1 + s²)·0.0064/Var(y)
+    //   d:  S = Var(d·E L)/Var(y) = 0.49·s²/Var(y);    S_T = E[L²]·s²/Var(y)
+    const double s2 = (0.10 / 0.09) * (0.10 / 0.09);
+    const double variance = (1 + s2) * (0.0164 + 0.49) - 0.49;
+    const double first[] = {0.01 / variance, 0.0064 / variance, 0.49 * s2 / variance};
+    const double total[] = {(1 + s2) * 0.01 / variance, (1 + s2) * 0.0064 / variance, 0.5064 * s2 / variance};
+    REQUIRE(report.inputs.size() == 2);
+    REQUIRE(report.groups.size() == 1);
+    REQUIRE(report.sobol.inputs.size() == 3);  // the two edges, then the group
+    CHECK(report.held_fixed.empty());
+    for (std::size_t f = 0; f < 3; ++f) {
+        const stats::input_sensitivity& s = report.sobol.inputs[f];
+        INFO("factor " << f << ": S " << s.first_order.estimate << " [" << s.first_order.low << ", "
+                       << s.first_order.high << "], S_T " << s.total.estimate << " [" << s.total.low << ", "
+                       << s.total.high << "]");
+        CHECK(s.first_order.low <= first[f]);
+        CHECK(first[f] <= s.first_order.high);
+        CHECK(s.total.low <= total[f]);
+        CHECK(total[f] <= s.total.high);
         // The interval is informative, not [−∞, ∞].
         CHECK(s.first_order.high - s.first_order.low < 0.2);
     }
-    CHECK(report.sobol.output_variance == Approx(0.0164).epsilon(0.1));
-    CHECK(report.sobol.model_evaluations == 4096 * 4);
-    // At the medians: 1·0.3 + 2·0.2 = 0.7.
+    CHECK(report.sobol.output_variance == Approx(variance).epsilon(0.1));
+    CHECK(report.sobol.model_evaluations == 4096 * 5);
+    // At the medians (the school at the average): 1·0.3 + 2·0.2 = 0.7.
     CHECK(report.central == Approx(0.7).margin(1e-12));
+    CHECK(report.groups_in_tornado == "every school at the average");
+}
+
+TEST_CASE("the program cut is a group of one uniform a year at risk, decided as a draw decides it",
+          "[sensitivity][cut]") {
+    fixture f;
+    f.spec.plan.program_cut.annual_probability = 0.3;
+    f.spec.plan.program_cut.protected_years = 1;  // at risk in 2021, the horizon's second and last year
+    diagnostics problems;
+    const simulation sim({f.graph, f.district, f.schools, f.cells, f.spec, *f.registry.find("linear")}, problems);
+    REQUIRE_FALSE(problems.has_errors());
+    const auto groups = sim.uncertain_groups();
+    REQUIRE(groups.size() == 2);
+    CHECK(groups[0].name == "program cut: whether and when");
+    CHECK(groups[0].applies_to == uncertain_group::target::program_cut);
+    REQUIRE(groups[0].priors.size() == 1);
+    CHECK(groups[0].priors[0].kind == sdk::prior_kind::uniform);
+    // The edges, then the after-cut assumptions (practices' years to half way, gains' persistence).
+    const std::vector<double> inputs{0.3, 0.2, 1.5, 0.2};
+    const auto with = [&](double uniform) {
+        std::vector<double> values = inputs;
+        values.push_back(uniform);
+        values.push_back(1.0);  // the school at the average
+        return sim.parameters_with(values, groups);
+    };
+    CHECK(with(0.29).cut_year == 2021);
+    CHECK_FALSE(with(0.3).cut_year.has_value());
+    // A draw's cut is its uniform on the cut stream under the same rule.
+    for (std::uint64_t draw = 0; draw < 20; ++draw) {
+        stats::counter_rng rng(7, draw, stats::stream_id("implementation:program-cut"));
+        CHECK(sim.sample_parameters(7, draw).cut_year == with(rng.next_uniform()).cut_year);
+    }
+
+    sensitivity_options options;
+    options.base_samples = 16;
+    options.bootstrap_resamples = 0;
+    const sensitivity_report risky = analyse_sensitivity(sim, effect_on_a(prepared_of(sim, f)), options);
+    CHECK(risky.inputs.size() == 4);
+    REQUIRE(risky.groups.size() == 2);
+    CHECK(risky.sobol.inputs.size() == 6);
+    CHECK(risky.held_fixed.empty());
+    CHECK(risky.groups_in_tornado == "never cut, every school at the average");
+    options.course = sensitivity_course::if_sustained;
+    const sensitivity_report sustained = analyse_sensitivity(sim, effect_on_a(prepared_of(sim, f)), options);
+    CHECK(sustained.inputs.size() == 2);  // the after-cut assumptions change nothing without a cut
+    REQUIRE(sustained.groups.size() == 1);
+    CHECK(sustained.groups[0].name == "schools: between-school spread");
+    REQUIRE(sustained.held_fixed.size() == 1);
+    CHECK(sustained.held_fixed[0].name == "program cut: whether and when");
+    CHECK(sustained.held_fixed[0].held_at.rfind("never cut", 0) == 0);
 }
 
 TEST_CASE("the tornado orders inputs by |β|·spread, not by β", "[sensitivity]") {

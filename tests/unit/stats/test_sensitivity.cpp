@@ -158,3 +158,68 @@ TEST_CASE("tornado errors", "[sensitivity]") {
     const auto broken = [](std::span<const double>) { return std::numeric_limits<double>::infinity(); };
     CHECK_THROWS_AS(tornado(inputs, broken), std::runtime_error);
 }
+
+TEST_CASE("grouped Sobol indices swap a group's inputs together", "[sensitivity][groups]") {
+    // y = x1 + x2·x3 with x1 ~ N(0, 1), x2, x3 ~ N(1, 1) independent, and {x2, x3} one group.
+    // Var(x2·x3) = μ2²σ3² + μ3²σ2² + σ2²σ3² = 3, so Var(y) = 1 + 3 = 4.
+    // x1 alone: S = S_T = 1/4. The group: V_G = Var(E[y | x2, x3]) = Var(x2·x3) = 3 → S_G = 3/4, and
+    // V_TG = E[Var(y | x1)] = 3 → S_TG = 3/4. Alone, x2 explains Var(E[y | x2]) = Var(x2) = 1 → S_2 = 1/4
+    // (x3 likewise): the group's 3/4 is more than the sum of its inputs' 1/2, for their interaction
+    // (the other 1/4) belongs to the group as a whole.
+    const std::vector<prior> inputs{normal(0.0, 1.0), normal(1.0, 1.0), normal(1.0, 1.0)};
+    const model_function model = [](std::span<const double> x) { return x[0] + x[1] * x[2]; };
+    sobol_options options;
+    options.base_samples = 20000;
+    options.bootstrap_resamples = 200;
+    options.seed = 5;
+    const sobol_result grouped = sobol_indices(inputs, {{0}, {1, 2}}, model, options);
+    REQUIRE(grouped.inputs.size() == 2);
+    CHECK(grouped.model_evaluations == 20000 * 4);  // A, B and one A_B^G per group
+    CHECK(grouped.output_variance == Approx(4.0).epsilon(0.05));
+    check_index(grouped.inputs[0].first_order, 0.25);
+    check_index(grouped.inputs[0].total, 0.25);
+    check_index(grouped.inputs[1].first_order, 0.75);
+    check_index(grouped.inputs[1].total, 0.75);
+
+    const sobol_result alone = sobol_indices(inputs, model, options);
+    check_index(alone.inputs[1].first_order, 0.25);
+    check_index(alone.inputs[2].first_order, 0.25);
+    check_index(alone.inputs[1].total, 0.5);  // E[Var(y | x1, x3)] = E[x3²]·Var(x2) = 2
+}
+
+TEST_CASE("a design of one-input groups is the ungrouped design, run for run", "[sensitivity][groups]") {
+    sobol_options options;
+    options.base_samples = 64;
+    options.bootstrap_resamples = 20;
+    options.seed = 9;
+    const sobol_result ungrouped = sobol_indices(linear_inputs, linear_model, options);
+    const sobol_result singletons = sobol_indices(linear_inputs, {{0}, {1}, {2}}, linear_model, options);
+    CHECK(ungrouped.output_variance == singletons.output_variance);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(ungrouped.inputs[i].first_order.estimate == singletons.inputs[i].first_order.estimate);
+        CHECK(ungrouped.inputs[i].total.high == singletons.inputs[i].total.high);
+    }
+    // Rows made on demand: run N + j is row j of B, and run (2 + g)·N + j is A's row j with g's columns from B.
+    const sobol_design design(linear_inputs, {{0}, {1, 2}}, options);
+    REQUIRE(design.runs() == 64 * 4);
+    std::vector<double> a, b, swapped;
+    design.row(5, a);
+    design.row(64 + 5, b);
+    design.row(3 * 64 + 5, swapped);
+    CHECK(swapped == std::vector<double>{a[0], b[1], b[2]});
+    CHECK_THROWS_AS(design.row(design.runs(), a), std::out_of_range);
+}
+
+TEST_CASE("grouped designs refuse groups and outputs that do not fit", "[sensitivity][groups]") {
+    sobol_options options;
+    options.base_samples = 8;
+    CHECK_THROWS_AS(sobol_design(linear_inputs, {}, options), std::invalid_argument);
+    CHECK_THROWS_AS(sobol_design(linear_inputs, {{0}, {}}, options), std::invalid_argument);
+    CHECK_THROWS_AS(sobol_design(linear_inputs, {{0, 3}}, options), std::invalid_argument);
+    CHECK_THROWS_AS(sobol_design(linear_inputs, {{1, 1}}, options), std::invalid_argument);
+    const sobol_design design(linear_inputs, {{0, 1, 2}}, options);
+    CHECK_THROWS_AS(sobol_indices(design, std::vector<double>(design.runs() - 1, 0.0)), std::invalid_argument);
+    std::vector<double> outputs(design.runs(), 1.0);
+    outputs.back() = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_AS(sobol_indices(design, outputs), std::runtime_error);
+}

@@ -2,9 +2,9 @@
 // Denver example, and their refusals (exit 2, nothing written).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "../cli/cli_support.hpp"
@@ -201,7 +201,59 @@ TEST_CASE(
     CHECK(with.exit_code == 0);
     CHECK(contains(with.output, "shocks beside each cell's se: year 0.02, persistent 0.01, model discrepancy 0 SD"));
     CHECK_FALSE(contains(with.output, "share no shock"));
-    std::ifstream written(file);
-    const std::string text((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
-    CHECK(contains(text, "a year shock of SD 0.02, a persistent group shock of SD 0.01"));
+    CHECK(contains(read_file(file), "a year shock of SD 0.02, a persistent group shock of SD 0.01"));
+}
+
+namespace {
+
+/// Mean, p05 and p95 of pl:yes's math level in 2026 with the cut risk, from a run's projection.csv.
+std::array<double, 3> tutored_math_2026(const std::filesystem::path& folder) {
+    for (const auto& row : csv_rows(read_file(folder / "projection.csv"))) {
+        if (row.at("variant") == "base" && row.at("year") == "2026" && row.at("subgroup") == "pl:yes" &&
+            row.at("outcome") == "achievement.math" && row.at("metric") == "level" &&
+            row.at("course") == "with_cut_risk")
+            return {std::stod(row.at("mean")), std::stod(row.at("p05")), std::stod(row.at("p95"))};
+    }
+    FAIL("no pl:yes math level for 2026 in " << folder);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the shipped tutoring example: calibrating with the year shock recovers the known truth, and ignoring it "
+    "does not",
+    "[cli][calibrate][recovery]") {
+    const std::string tutoring = "scenarios/tutoring-scale-up.json";
+    const std::string data = "scenarios/observed/tutoring-2024-2026-synthetic.csv";
+    scratch_folder out("tutoring-recovery");
+    const auto run_into = [&](const std::string& name, const std::string& options) {
+        const auto result =
+            run_cli("run " + tutoring + " --quiet --out '" + (out.path() / name).string() + "' " + options);
+        REQUIRE(result.exit_code == 0);
+        return tutored_math_2026(out.path() / name);
+    };
+    const auto calibrate_into = [&](const std::string& name, const std::string& options) {
+        const auto file = (out.path() / name).string();
+        const auto result = run_cli("calibrate " + tutoring + " --observed " + data + " --draws 4000 --quiet --out '" +
+                                    file + "' " + options);
+        INFO(result.output);
+        REQUIRE(result.exit_code == 0);
+        return file;
+    };
+    const double truth = run_into("truth", "--draws 0 --set-file scenarios/observed/tutoring-2024-2026-truth.json")[0];
+    const auto prior = run_into("prior", "--draws 400");
+    const auto modelled = run_into("modelled", "--draws 400 --set-file '" +
+                                                   calibrate_into("modelled.json", "--year-shock-sd 0.02") + "'");
+    const auto independent =
+        run_into("independent", "--draws 400 --set-file '" + calibrate_into("independent.json", "") + "'");
+    INFO("truth " << truth << "; prior " << prior[0] << " [" << prior[1] << ", " << prior[2] << "]; modelled "
+                  << modelled[0] << " [" << modelled[1] << ", " << modelled[2] << "]; independent " << independent[0]
+                  << " [" << independent[1] << ", " << independent[2] << "]");
+    CHECK(modelled[1] <= truth);
+    CHECK(truth <= modelled[2]);
+    CHECK(modelled[2] - modelled[1] < 0.25 * (prior[2] - prior[1]));
+    CHECK(std::abs(modelled[0] - truth) < std::abs(prior[0] - truth));
+    // Taken as independent, the nine cells overstate what they know and the interval misses the truth.
+    CHECK_FALSE((independent[1] <= truth && truth <= independent[2]));
 }

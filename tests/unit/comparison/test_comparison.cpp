@@ -188,9 +188,9 @@ TEST_CASE("the mixture pools the models' draws, so its interval holds every mode
     CHECK(compared.year == 2021);
     REQUIRE(compared.rows.size() == 3);  // the final year's effect rows only
     // all: linear mean 0.3, lagged (0.3+0.1+0.2)/3 = 0.2, spread 0.1. Pooled, sorted: 0.1 0.1 0.2 0.3 0.3 0.5,
-    // each weight 1/6 at positions 1/12, 3/12, ..., 11/12: mean 1.5/6 = 0.25; p05 below 1/12 = 0.1;
-    // p50 halfway from 0.2 (5/12) to 0.3 (7/12) = 0.25; p95 above 11/12 = 0.5;
-    // sd sqrt((2·0.15² + 2·0.05² + 0.05² + 0.25²)/5) = sqrt(0.023).
+    // each weight 1/6, at type 7's positions 0, 0.2, ..., 1: mean 1.5/6 = 0.25; p05 0.25 of the way from
+    // 0.1 to 0.1 = 0.1; p50 halfway from 0.2 (0.4) to 0.3 (0.6) = 0.25; p95 0.75 of the way from 0.3 (0.8)
+    // to 0.5 (1) = 0.45; sd sqrt((2·0.15² + 2·0.05² + 0.05² + 0.25²)/5) = sqrt(0.023).
     const model_row& all = compared.rows[0];
     CHECK(all.subgroup == "all");
     CHECK(all.models[0].mean == Approx(0.3));
@@ -199,7 +199,7 @@ TEST_CASE("the mixture pools the models' draws, so its interval holds every mode
     CHECK(all.mixture.mean == Approx(0.25));
     CHECK(all.mixture.p05 == Approx(0.1));
     CHECK(all.mixture.p50 == Approx(0.25));
-    CHECK(all.mixture.p95 == Approx(0.5));
+    CHECK(all.mixture.p95 == Approx(0.45));
     CHECK(all.mixture.sd == Approx(std::sqrt(0.023)));
     CHECK(all.mixture.prob_positive == Approx(1.0));
     // black: linear 0.2 and lagged 0.1 in every draw. A per-draw average would read 0.15 with no spread,
@@ -221,18 +221,19 @@ TEST_CASE("the mixture pools the models' draws, so its interval holds every mode
     CHECK(compared.by_spread.back() == 2);
 }
 
-TEST_CASE("with one central value per model the mixture spans the models", "[comparison]") {
+TEST_CASE("with one central value per model the mixture's quantiles are type 7's of the models", "[comparison]") {
     const std::vector<labelled_row> rows{row(2021, "all", metric::effect)};
     const model_comparison compared =
         compare_models({make_run("a", rows, {0.05}), make_run("b", rows, {0.09}), make_run("c", rows, {0.20})});
     REQUIRE(compared.draws == 1);
     const stats::summary& mixture = compared.rows[0].mixture;
-    // Three values at positions 1/6, 1/2, 5/6: p05 and p95 are the smallest and largest model.
+    // Three values at positions 0, 1/2, 1, as every other row's type 7 quantiles: p05 = 0.05 + 0.1·0.04,
+    // p50 the middle model, p95 = 0.09 + 0.9·0.11; inside the models' range.
     CHECK(mixture.mean == Approx(0.34 / 3));
-    CHECK(mixture.p05 == Approx(0.05));
+    CHECK(mixture.p05 == Approx(0.054));
     CHECK(mixture.p50 == Approx(0.09));
-    CHECK(mixture.p95 == Approx(0.20));
-    CHECK(mixture.p95 - mixture.p05 == Approx(compared.rows[0].spread));
+    CHECK(mixture.p95 == Approx(0.189));
+    CHECK(mixture.p95 - mixture.p05 <= compared.rows[0].spread);
 }
 
 TEST_CASE("mixture weights are normalised, and bad weights are refused", "[comparison]") {
@@ -252,14 +253,17 @@ TEST_CASE("mixture weights are normalised, and bad weights are refused", "[compa
     CHECK_THROWS_WITH(mixture_weights(models, {{"linear", std::nan("")}, {"evidence", 1.0}}),
                       "weight for 'linear' must be a positive number");
 
-    // Weighted 3:1, one value each: 0 at position 0.375, 1 at 0.875.
+    // Weighted 3:1, two draws each: 0, 0, 1, 1 weighted 3/8, 3/8, 1/8, 1/8, so W = 3/8, 6/8, 7/8, 1 and the
+    // span 1 − 3/16 − 1/16 = 3/4: positions 0, (6/8 − 3/16 − 3/16)/(3/4) = 1/2, (7/8 − 1/16 − 3/16)/(3/4)
+    // = 5/6, 1. The median is the second 0 (equal weights would put it halfway, at 0.5).
     const std::vector<labelled_row> rows{row(2021, "all", metric::effect)};
     const model_comparison weighted =
-        compare_models({make_run("linear", rows, {0.0}), make_run("evidence", rows, {1.0})}, metric::effect,
+        compare_models({make_run("linear", rows, {0.0, 0.0}), make_run("evidence", rows, {1.0, 1.0})}, metric::effect,
                        {{"linear", 3.0}, {"evidence", 1.0}});
     CHECK_FALSE(weighted.equal_weights);
     CHECK(weighted.rows[0].mixture.mean == Approx(0.25));
-    CHECK(weighted.rows[0].mixture.p50 == Approx(0.25));
+    CHECK(weighted.rows[0].mixture.p50 == Approx(0.0).margin(1e-15));
+    CHECK(weighted.rows[0].mixture.p95 == Approx(1.0));  // past the third value's 5/6
     CHECK(weighted.rows[0].mixture.prob_positive == Approx(0.25));
 }
 

@@ -7,6 +7,7 @@
 
 #include "../support/engine_fixture.hpp"
 #include "engine/sensitivity_analysis.hpp"
+#include "stats/random.hpp"
 
 namespace {
 
@@ -53,13 +54,15 @@ struct prepared {
     }
 };
 
-sensitivity_target effect_on_a(const prepared& p, int year = 1) {
+sensitivity_target effect_on_a(const simulation& sim, const scenario& spec, int year = 1) {
     diagnostics found;
     const auto target =
-        find_sensitivity_target(p.sim, p.f.spec, "academic.achievement.math", "all", 2020 + year, "effect", found);
+        find_sensitivity_target(sim, spec, "academic.achievement.math", "all", 2020 + year, "effect", found);
     REQUIRE(target);
     return *target;
 }
+
+sensitivity_target effect_on_a(const prepared& p, int year = 1) { return effect_on_a(p.sim, p.f.spec, year); }
 
 }  // namespace
 
@@ -193,14 +196,14 @@ TEST_CASE("the program cut is a group of one uniform a year at risk, decided as 
     sensitivity_options options;
     options.base_samples = 16;
     options.bootstrap_resamples = 0;
-    const sensitivity_report risky = analyse_sensitivity(sim, effect_on_a(prepared_of(sim, f)), options);
+    const sensitivity_report risky = analyse_sensitivity(sim, effect_on_a(sim, f.spec), options);
     CHECK(risky.inputs.size() == 4);
     REQUIRE(risky.groups.size() == 2);
     CHECK(risky.sobol.inputs.size() == 6);
     CHECK(risky.held_fixed.empty());
     CHECK(risky.groups_in_tornado == "never cut, every school at the average");
     options.course = sensitivity_course::if_sustained;
-    const sensitivity_report sustained = analyse_sensitivity(sim, effect_on_a(prepared_of(sim, f)), options);
+    const sensitivity_report sustained = analyse_sensitivity(sim, effect_on_a(sim, f.spec), options);
     CHECK(sustained.inputs.size() == 2);  // the after-cut assumptions change nothing without a cut
     REQUIRE(sustained.groups.size() == 1);
     CHECK(sustained.groups[0].name == "schools: between-school spread");

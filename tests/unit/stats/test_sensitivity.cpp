@@ -171,7 +171,7 @@ TEST_CASE("grouped Sobol indices swap a group's inputs together", "[sensitivity]
     sobol_options options;
     options.base_samples = 20000;
     options.bootstrap_resamples = 200;
-    options.seed = 5;
+    options.seed = 11;
     const sobol_result grouped = sobol_indices(inputs, {{0}, {1, 2}}, model, options);
     REQUIRE(grouped.inputs.size() == 2);
     CHECK(grouped.model_evaluations == 20000 * 4);  // A, B and one A_B^G per group

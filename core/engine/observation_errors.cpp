@@ -89,6 +89,17 @@ double shared_students(std::size_t i, std::size_t j, const occasion& o, std::spa
     return std::min({n_i * n_j / (o.students * common_share), n_i, n_j});
 }
 
+/// The part of a cell's se that is the sampling error of its students' mean (student SD 1, the
+/// outcomes' unit), which groups sharing students share; a cell's se beyond it is the cell's own.
+double sampling_se(const observed_error_cell& cell) {
+    return std::min(cell.se, 1.0 / std::sqrt(static_cast<double>(cell.n)));
+}
+
+double own_variance(const observed_error_cell& cell) {
+    const double sampling = sampling_se(cell);
+    return cell.se * cell.se - sampling * sampling;
+}
+
 void check_inputs(std::span<const observed_error_cell> cells, const observation_error_model& errors) {
     for (const double sd : {errors.discrepancy_sd, errors.year_shock_sd, errors.persistent_sd})
         if (!(sd >= 0.0) || !std::isfinite(sd))
@@ -152,8 +163,9 @@ std::vector<double> observation_covariance(std::span<const observed_error_cell> 
             if (a.outcome != b.outcome) continue;
             double value = rho.across_years(a, b) * errors.persistent_sd * errors.persistent_sd;
             if (a.year == b.year)
-                value += rho.within_year(a, b) * a.se * b.se + errors.year_shock_sd * errors.year_shock_sd;
-            if (i == j) value += errors.discrepancy_sd * errors.discrepancy_sd;
+                value += rho.within_year(a, b) * sampling_se(a) * sampling_se(b) +
+                         errors.year_shock_sd * errors.year_shock_sd;
+            if (i == j) value += own_variance(a) + errors.discrepancy_sd * errors.discrepancy_sd;
             covariance[i * size + j] = value;
         }
     }

@@ -7,9 +7,12 @@
 /// independent counts the same information several times and gives intervals that are too narrow.
 ///
 /// The error of cell i (group a, year t, outcome o) against a draw's true level is
-///   e_i = sampling_i + year_(t,o) + persistent_(a,o) + discrepancy_i
+///   e_i = sampling_i + own_i + year_(t,o) + persistent_(a,o) + discrepancy_i
 /// with covariances, for cells i (a, t, o) and j (b, t', o') of the same outcome (o = o'):
-///   sampling    ρ_ab · se_i · se_j      when t = t'   (ρ_ab: the students a and b share, below)
+///   sampling    ρ_ab · s_i · s_j        when t = t'   (ρ_ab: the students a and b share, below)
+///   own         se_i² − s_i²            when i = j
+///   (s_i = min(se_i, 1/sqrt(n_i)): the sampling error of n_i students' mean, student SD 1 in the
+///    outcomes' units; an se above it — year-to-year noise a publisher folded in — is the cell's own)
 ///   year        year_shock_sd²          when t = t'   (every group of the year)
 ///   persistent  ρ_ab · persistent_sd²   any t, t'     (schools and cohorts that stay in a group)
 ///   discrepancy discrepancy_sd²         when i = j    (the model's own miss, independent)

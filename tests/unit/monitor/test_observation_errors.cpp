@@ -60,28 +60,40 @@ TEST_CASE("observation covariance: shared students, the year shock, the persiste
 
 TEST_CASE("observation covariance: groups of several terms overlap through the terms they share",
           "[observed][likelihood]") {
-    const std::vector<observed_error_cell> cells{
-        {"all", 2018, "math", 1000, 0.1},
-        {"frl:yes", 2018, "math", 500, 0.1},
-        {"ell:ell&frl:yes", 2018, "math", 100, 0.1},
-        {"frl:yes&race:black", 2018, "math", 200, 0.1},
-        {"frl:no&race:black", 2018, "math", 100, 0.1},
+    const auto cell = [](const char* group, long long n) {
+        return observed_error_cell{group, 2018, "math", n, 1.0 / std::sqrt(static_cast<double>(n))};
     };
+    const std::vector<observed_error_cell> cells{cell("all", 1000), cell("frl:yes", 500), cell("ell:ell&frl:yes", 100),
+                                                 cell("frl:yes&race:black", 200), cell("frl:no&race:black", 100)};
     const std::vector<double> sigma = observation_covariance(cells, {});
-    // Within: "ell:ell&frl:yes" lies in "frl:yes", ρ = sqrt(100 / 500).
-    CHECK(at(sigma, 5, 1, 2) == Approx(std::sqrt(100.0 / 500.0) * 0.01));
+    // Sampling covariance of two means with n_ab students in common: n_ab / (n_a · n_b).
+    // Within: "ell:ell&frl:yes" lies in "frl:yes".
+    CHECK(at(sigma, 5, 1, 2) == Approx(100.0 / (500.0 * 100.0)));
     // Sharing frl:yes (half the population, observed): 100 · 200 / (1000 · 0.5) = 40 students.
-    CHECK(at(sigma, 5, 2, 3) == Approx(40.0 / std::sqrt(100.0 * 200.0) * 0.01));
+    CHECK(at(sigma, 5, 2, 3) == Approx(40.0 / (100.0 * 200.0)));
     // frl:yes and frl:no: none.
     CHECK(at(sigma, 5, 3, 4) == 0.0);
 }
 
+TEST_CASE("observation covariance: an se above the sampling error of n students is the cell's own",
+          "[observed][likelihood]") {
+    // Published se sqrt(1/n + 0.02²): 1/n is sampling, shared by overlap; 0.02² is the cell's own.
+    const std::vector<observed_error_cell> cells{{"all", 2018, "math", 400, std::sqrt(1.0 / 400 + 0.0004)},
+                                                 {"pl:yes", 2018, "math", 100, std::sqrt(1.0 / 100 + 0.0004)}};
+    const std::vector<double> sigma = observation_covariance(cells, {});
+    CHECK(at(sigma, 2, 0, 1) == Approx(0.5 * 0.05 * 0.1));
+    CHECK(at(sigma, 2, 0, 0) == Approx(1.0 / 400 + 0.0004));
+    CHECK(at(sigma, 2, 1, 1) == Approx(1.0 / 100 + 0.0004));
+}
+
 TEST_CASE("observation likelihood: −½ rᵀΣ⁻¹r, by hand", "[observed][likelihood]") {
-    // "pl:yes" (100 of 400) within "all", both se 1: Σ = [[1, 0.5], [0.5, 1]], Σ⁻¹ = [[4, −2], [−2, 4]] / 3.
-    const std::vector<observed_error_cell> cells{{"all", 2018, "math", 400, 1.0}, {"pl:yes", 2018, "math", 100, 1.0}};
+    // "pl:yes" (100 of 400) within "all", se 1/sqrt(n): Σ = 0.0025 · [[1, 1], [1, 4]],
+    // Σ⁻¹ = [[4, −1], [−1, 1]] / (3 · 0.0025).
+    const std::vector<observed_error_cell> cells{{"all", 2018, "math", 400, 0.05}, {"pl:yes", 2018, "math", 100, 0.1}};
     const observation_likelihood likelihood(cells, {});
-    CHECK(likelihood.log_density(std::array{1.0, 1.0}) == Approx(-0.5 * 4.0 / 3.0));
-    CHECK(likelihood.log_density(std::array{1.0, -1.0}) == Approx(-0.5 * 12.0 / 3.0));
+    CHECK(likelihood.rank() == 2);
+    CHECK(likelihood.log_density(std::array{0.05, 0.05}) == Approx(-0.5));
+    CHECK(likelihood.log_density(std::array{0.05, -0.05}) == Approx(-7.0 / 6.0));
     CHECK(likelihood.log_density(std::array{0.0, 0.0}) == 0.0);
     CHECK_THROWS_AS(likelihood.log_density(std::array{1.0}), std::invalid_argument);
 }

@@ -483,7 +483,7 @@ int calibrate_to_anchors(const calibrate_options& options, const plugin_options&
     const std::string& knob = model->calibration_parameter;
     run_request request;
     request.scenario_spec = std::move(*spec);
-    request.effect_model = setting<std::string>{model->name, option_origin("--model")};
+    request.effect_model = setting<std::string>{model->name, option_origin("--effect-model")};
     request.parameters = read_settings(options.parameters);
     request.draws = setting<std::int64_t>{0, option_origin("--draws")};
     auto plan = prepare(request, registry, found);

@@ -255,7 +255,8 @@ command_action declare_calibrate(CLI::App& command) {
     command.add_option("--anchor", options->anchor, "Anchor to reproduce, e.g. rand2017-math");
     command.add_option("--anchors", options->anchor_selection,
                        "Anchors to fit at once: all, or ids separated by commas");
-    command.add_option("--model", options->model, "Effect model to calibrate instead of the scenario's");
+    command.add_option("--effect-model", options->model,
+                       "Effect model (plugin) to calibrate instead of the scenario's");
     command.add_option("--anchors-file", options->anchors_file, "More anchors (JSON) besides the shipped ones");
     add_parameter_options(command, options->parameters);
     command.add_option("--out", options->out,
@@ -314,8 +315,8 @@ const command_registration registration{{
     .name = "calibrate",
     .description = "Fit an effect model's knob to published effects (--anchors all, or one --anchor), or update its "
                    "priors from observed outcomes (--observed)",
-    .examples = "pathways calibrate scenarios/rand-2017-check.json --anchors all --model linear\n"
-                "  pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --model linear\n"
+    .examples = "pathways calibrate scenarios/rand-2017-check.json --anchors all --effect-model linear\n"
+                "  pathways calibrate scenarios/rand-2017-check.json --anchor rand2017-math --effect-model linear\n"
                 "  pathways calibrate scenarios/denver-scale-up.json "
                 "--observed scenarios/observed/denver-pilot-2017-2019-synthetic.csv",
     .declare = declare_calibrate,

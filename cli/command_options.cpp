@@ -29,6 +29,9 @@ void add_parameter_options(CLI::App& command, parameter_options& options) {
         "Pin an effect-model parameter: --set NAME=VALUE or --set MODEL:NAME=VALUE (repeatable; wins over --set-file)");
     command.add_option("--set-file", options.set_files,
                        "Pin the parameters of a parameter file, e.g. one `pathways calibrate` wrote (repeatable)");
+    command.add_option("--model", options.model_file,
+                       "Theory of change to use instead of the scenario's: a model file (.json, or lavaan .lav or "
+                       "DAGitty .dag as `pathways graph` writes them); the effect model is --effect-model");
 }
 
 void add_split_options(CLI::App& command, split_options& options) {
@@ -48,7 +51,7 @@ void add_run_options(CLI::App& command, run_options& options) {
     command.add_option("scenario", options.scenario_file, "Scenario file (JSON, format v1)")->required();
     command.add_option("--variant", options.variant, "Variant to run (default: base)");
     command.add_flag("--all-variants", options.all_variants, "Run the base scenario and every variant");
-    command.add_option("--model", options.model, "Effect model to use instead of the scenario's");
+    command.add_option("--effect-model", options.model, "Effect model (plugin) to use instead of the scenario's");
     add_parameter_options(command, options.parameters);
     command.add_option("--out", options.out_dir, "Output folder (default: out/<scenario name>)");
     command.add_flag("--force", options.force, "Overwrite existing outputs");

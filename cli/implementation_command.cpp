@@ -64,7 +64,7 @@ int monitor_implementation_command(const observed_options& options, const std::s
     outputs.refuse_conflicts({"implementation.csv", "implementation.html", "implementation-manifest.json"});
     diagnostics found;
     run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
-    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};
+    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--effect-model")};
     if (found.has_errors()) throw input_error(found);
     auto loaded = load_scenario(options.scenario_file, options.variant, registry, overrides_of(request), found);
     if (!loaded) throw input_error(found);

@@ -99,7 +99,7 @@ observed_run run_observed(const observed_options& options, std::int64_t default_
     report_observed_only(*spec, *data);
     request.scenario_spec = std::move(*spec);
     request.variant = options.variant;
-    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};
+    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--effect-model")};
     request.threads = options.threads;
     request.sustained_course = false;
     auto plan = prepare(request, registry, found);
@@ -429,7 +429,7 @@ command_action declare_monitor(CLI::App& command) {
     command.add_option("--implementation", *ratings,
                        "Schools' ratings on the practices and drivers (CSV): each against the plan's ramp");
     command.add_option("--variant", options->variant, "Variant to compare (default: base)");
-    command.add_option("--model", options->model, "Effect model to use instead of the scenario's");
+    command.add_option("--effect-model", options->model, "Effect model (plugin) to use instead of the scenario's");
     add_parameter_options(command, options->parameters);
     add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario");
     add_seed_option(command, options->seed, "Random seed; overrides the scenario");

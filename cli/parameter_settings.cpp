@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "scenario/model_reader.hpp"
 #include "scenario/parameter_file.hpp"
 
 namespace pathways::cli {
@@ -78,6 +79,20 @@ void check_settings_apply(const std::vector<parameter_setting>& settings,
         found.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer, message);
     }
     if (found.has_errors()) throw input_error(found);
+}
+
+void apply_model_file(const parameter_options& options, run_request& request, diagnostics& found) {
+    if (!options.model_file) return;
+    const std::string& file = *options.model_file;
+    if (!is_model_file_name(file)) {
+        found.error("<command line>", 0, 0, "",
+                    "--model: '" + file +
+                        "' is not a model file; expected a theory of change ending in .json, .lav, .lavaan, .dag or "
+                        ".dagitty (the effect model is now --effect-model, e.g. --effect-model " +
+                        file + ")");
+        return;
+    }
+    request.inputs.model = file;
 }
 
 }  // namespace pathways::cli

@@ -48,7 +48,7 @@ run_request request_of(const run_options& options) {
     run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
     request.variant = options.variant;
     request.all_variants = options.all_variants;
-    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--model")};
+    if (options.model) request.effect_model = setting<std::string>{*options.model, option_origin("--effect-model")};
     if (options.min_n) request.min_n = integer_option("--min-n", *options.min_n, min_n_limits, found);
     apply_split(options.split, request, found);
     request.threads = options.threads;
@@ -233,7 +233,7 @@ const command_registration registration{{
     .examples =
         "pathways run scenarios/denver-scale-up.json --all-variants --force\n"
         "  pathways run scenarios/denver-scale-up.json --variant pilot_only --detail --out out/pilot-only\n"
-        "  pathways run scenarios/rand-2017-check.json --model linear --draws 0 --out out/central\n"
+        "  pathways run scenarios/rand-2017-check.json --effect-model linear --draws 0 --out out/central\n"
         "  pathways run scenarios/denver-scale-up.json --variant patient_district --draws 1000 --seed 7 --report",
     .projects = true,
     .declare = [](CLI::App& command) -> command_action {

@@ -13,6 +13,7 @@ run_request base_request(const std::string& scenario_file, const parameter_optio
     } catch (const input_error& e) {
         found.append(e.found());
     }
+    apply_model_file(parameters, request, found);
     if (draws) request.draws = integer_option("--draws", *draws, draws_limits, found);
     if (seed) request.seed = integer_option("--seed", *seed, seed_limits, found);
     return request;

@@ -225,7 +225,8 @@ bool setting_applies(const parameter_setting& setting, const model_handle& model
     if (setting.model.empty() || setting.model == model.name) return true;
     out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
               "parameter '" + setting.name + "' is for effect model '" + setting.model + "', but this run uses '" +
-                  model.name + "'; expected --model " + setting.model + " or a setting for '" + model.name + "'");
+                  model.name + "'; expected --effect-model " + setting.model + " or a setting for '" + model.name +
+                  "'");
     return false;
 }
 
@@ -307,7 +308,7 @@ std::shared_ptr<const model_handle> with_parameter_priors(const model_handle& mo
             if (overrides.skip_settings_of_other_models) continue;
             out.error(setting.where.file, setting.where.line, setting.where.column, setting.where.pointer,
                       "the prior of '" + name + "' is for effect model '" + setting.model + "', but this run uses '" +
-                          model.name + "'; expected --model " + setting.model);
+                          model.name + "'; expected --effect-model " + setting.model);
             continue;
         }
         const auto index = model.parameter_index(name);

@@ -382,6 +382,11 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
     return model;
 }
 
+bool is_model_file_name(std::string_view name) {
+    return name.ends_with(".json") || name.ends_with(".lav") || name.ends_with(".lavaan") || name.ends_with(".dag") ||
+           name.ends_with(".dagitty");
+}
+
 std::optional<model_definition> read_model_file(const std::filesystem::path& path, diagnostics& out) {
     const std::string extension = path.extension().string();
     if (extension == ".lav" || extension == ".lavaan" || extension == ".dag" || extension == ".dagitty") {

@@ -30,6 +30,10 @@ std::optional<model_definition> read_model(const json::document& doc, diagnostic
 /// Parses and reads a model file.
 std::optional<model_definition> read_model_file(const std::filesystem::path& path, diagnostics& out);
 
+/// Whether `name` ends as a model file read_model_file reads: .json, lavaan (.lav, .lavaan) or DAGitty
+/// (.dag, .dagitty).
+bool is_model_file_name(std::string_view name);
+
 /// Parses and reads the shipped DPS model compiled into the program.
 std::optional<model_definition> read_embedded_model(diagnostics& out);
 

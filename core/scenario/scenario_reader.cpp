@@ -8,6 +8,7 @@
 #include "common/subgroup.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/model_reader.hpp"
 
 namespace pathways {
 namespace {
@@ -400,7 +401,7 @@ void read_model_reference(object_reader& root, const std::filesystem::path& path
     const auto model = root.required_string("model");
     if (!model) return;
     sc.model_ref = *model;
-    if (model->ends_with(".json")) {
+    if (is_model_file_name(*model)) {
         root.allow("model");
         const std::filesystem::path relative = std::filesystem::path(*model).lexically_normal();
         if (relative.is_absolute() || *relative.begin() == "..") {
@@ -411,7 +412,7 @@ void read_model_reference(object_reader& root, const std::filesystem::path& path
         }
     } else if (*model != embedded_model_id) {
         root.error_at("model", "unknown model '" + *model + "'; expected '" + std::string(embedded_model_id) +
-                                   "' or a path to a model file ending in .json" +
+                                   "' or a path to a model file ending in .json, .lav, .lavaan, .dag or .dagitty" +
                                    did_you_mean(*model, {std::string(embedded_model_id)}));
     }
 }

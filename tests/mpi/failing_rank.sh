@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: failing_rank.sh PATHWAYS WORKDIR PLUGIN_DIR SCENARIO FAILURE RANKS EXPECTED_MESSAGE [RUN_OPTION...]
-# Runs `pathways run SCENARIO --model fixture_throws_on_rank` on RANKS ranks with the fixture failing
+# Runs `pathways run SCENARIO --effect-model fixture_throws_on_rank` on RANKS ranks with the fixture failing
 # on rank 1 as FAILURE says (evaluate, register, kill; tests/fixtures/plugins/throws_on_rank), or with
 # FAILURE input, rank 1 alone given a scenario file that does not exist, or FAILURE seed, rank 1 alone given
 # another --seed (mpirun's MPMD form: one command line per rank), and checks the run fails (non-zero exit), prints EXPECTED_MESSAGE (an extended regex) on
@@ -14,7 +14,7 @@ rm -rf "$workdir"
 mkdir -p "$workdir"
 export PATHWAYS_FIXTURE_FAILURE=$failure PATHWAYS_FIXTURE_FAILING_RANK=1
 run_on() {  # run_on N SCENARIO: the run's command for N ranks, as an mpirun application context
-  echo -np "$1" "$pathways" run "$2" --model fixture_throws_on_rank --plugin-dir "$plugins" --draws 6 \
+  echo -np "$1" "$pathways" run "$2" --effect-model fixture_throws_on_rank --plugin-dir "$plugins" --draws 6 \
     --out "$workdir/out" --quiet "${run_options[@]}"
 }
 if [[ $failure == input ]]; then

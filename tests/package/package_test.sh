@@ -22,6 +22,6 @@ listing=$("$work/prefix/bin/pathways" plugins --plugin-dir "$work/plugin-build")
 grep -q "^damped " <<<"$listing" || { echo "out-of-tree plugin not listed:"; echo "$listing"; exit 1; }
 "$work/prefix/bin/pathways" describe damped --plugin-dir "$work/plugin-build" | grep -q "damping"
 "$work/prefix/bin/pathways" run "$source_dir/scenarios/rand-2017-check.json" --plugin-dir "$work/plugin-build" \
-  --model damped --set damping=0.25 --draws 0 --quiet --out "$work/out" >/dev/null
+  --effect-model damped --set damping=0.25 --draws 0 --quiet --out "$work/out" >/dev/null
 grep -q ",damped,2017,all,academic.achievement.math,effect," "$work/out/projection.csv"
 echo "package test passed"

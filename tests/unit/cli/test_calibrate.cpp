@@ -40,7 +40,7 @@ TEST_CASE("calibrate writes a parameter file that run --set-file reproduces the 
     scratch_folder out("calibrate-round-trip");
     const std::string file = (out.path() / "linear.json").string();
     const auto calibrated =
-        run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --out '" + file + "'");
+        run_cli("calibrate " + scenario + " --anchor rand2017-math --effect-model linear --out '" + file + "'");
     INFO(calibrated.output);
     REQUIRE(calibrated.exit_code == 0);
     CHECK(calibrated.output.find("--set scale=") != std::string::npos);
@@ -55,11 +55,12 @@ TEST_CASE("calibrate writes a parameter file that run --set-file reproduces the 
 
     // The same calibration again writes the same bytes (no date, no machine in the file).
     const std::string first_bytes = read_text(file);
-    REQUIRE(run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --force --out '" + file + "'")
-                .exit_code == 0);
+    REQUIRE(
+        run_cli("calibrate " + scenario + " --anchor rand2017-math --effect-model linear --force --out '" + file + "'")
+            .exit_code == 0);
     CHECK(read_text(file) == first_bytes);
 
-    const auto run = run_cli("run " + scenario + " --model linear --set-file '" + file +
+    const auto run = run_cli("run " + scenario + " --effect-model linear --set-file '" + file +
                              "' --draws 0 --quiet --format json --out '" + (out.path() / "run").string() + "'");
     INFO(run.output);
     REQUIRE(run.exit_code == 0);
@@ -67,7 +68,7 @@ TEST_CASE("calibrate writes a parameter file that run --set-file reproduces the 
 
     // --set wins over the file: scale 0 leaves nothing of PL's effect.
     const auto pinned =
-        run_cli("run " + scenario + " --model linear --set-file '" + file +
+        run_cli("run " + scenario + " --effect-model linear --set-file '" + file +
                 "' --set scale=0 --draws 0 --quiet --format json --out '" + (out.path() / "pinned").string() + "'");
     REQUIRE(pinned.exit_code == 0);
     CHECK(district_effect(out.path() / "pinned", "academic.achievement.math") == 0.0);
@@ -79,11 +80,11 @@ TEST_CASE("calibrate solves each calibratable model's own knob", "[cli][calibrat
          {std::tuple{"lagged", "rand2017-reading", "academic.achievement.ela", 0.07},
           std::tuple{"evidence", "rand2017-math", "academic.achievement.math", 0.09}}) {
         const std::string file = (out.path() / (std::string(model) + ".json")).string();
-        const auto calibrated =
-            run_cli("calibrate " + scenario + " --anchor " + anchor + " --model " + model + " --out '" + file + "'");
+        const auto calibrated = run_cli("calibrate " + scenario + " --anchor " + anchor + " --effect-model " + model +
+                                        " --out '" + file + "'");
         INFO(calibrated.output);
         REQUIRE(calibrated.exit_code == 0);
-        const auto run = run_cli("run " + scenario + " --model " + model + " --set-file '" + file +
+        const auto run = run_cli("run " + scenario + " --effect-model " + model + " --set-file '" + file +
                                  "' --draws 0 --quiet --format json --out '" + (out.path() / model).string() + "'");
         INFO(run.output);
         REQUIRE(run.exit_code == 0);
@@ -103,7 +104,7 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
     }
     SECTION("a model without a calibration parameter") {
         const auto result =
-            run_cli("calibrate " + scenario + " --anchor rand2017-math --model fixture_throws --plugin-dir '" +
+            run_cli("calibrate " + scenario + " --anchor rand2017-math --effect-model fixture_throws --plugin-dir '" +
                     PATHWAYS_FIXTURE_PLUGIN_DIR + "/throws_in_evaluate'" + to);
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("effect model 'fixture_throws' declares no calibration parameter") !=
@@ -115,8 +116,9 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
         write_text(anchors, R"({"pathways_anchors": 1, "anchors": [{"id": "harmful", "reference": "r", "design": "d",
             "outcome": "academic.achievement.math", "years": 1, "effect": -0.5, "evidence": "A", "standard_error": 0.1,
             "standard_error_evidence": "A", "note": ""}]})");
-        const auto result = run_cli("calibrate " + scenario + " --anchor harmful --model linear --anchors-file '" +
-                                    anchors.string() + "'" + to);
+        const auto result =
+            run_cli("calibrate " + scenario + " --anchor harmful --effect-model linear --anchors-file '" +
+                    anchors.string() + "'" + to);
         CHECK(result.exit_code == 2);
         CHECK(result.output.find(
                   "no value of 'scale' in its declared range [0, 3] gives the anchor's effect -0.5: scale = 0 "
@@ -148,7 +150,7 @@ TEST_CASE("calibrate refuses bad requests with exit 2 and writes nothing", "[cli
     }
     SECTION("pinning the knob it solves for") {
         const auto result =
-            run_cli("calibrate " + scenario + " --anchor rand2017-math --model linear --set scale=1" + to);
+            run_cli("calibrate " + scenario + " --anchor rand2017-math --effect-model linear --set scale=1" + to);
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("parameter 'scale' is the knob calibration solves for") != std::string::npos);
     }
@@ -161,7 +163,7 @@ TEST_CASE("parameter files given with --set-file are checked like scenario value
     const auto file = out.path() / "params.json";
     write_text(file,
                "{\"pathways_parameters\": 1, \"model\": \"linear\",\n \"parameters\": {\"scale\": 7, \"sclae\": 1}}");
-    const auto result = run_cli("run " + scenario + " --model linear --set-file '" + file.string() +
+    const auto result = run_cli("run " + scenario + " --effect-model linear --set-file '" + file.string() +
                                 "' --draws 0 --quiet --out '" + (out.path() / "run").string() + "'");
     CHECK(result.exit_code == 2);
     CHECK(result.output.find(file.string() +
@@ -174,7 +176,8 @@ TEST_CASE("parameter files given with --set-file are checked like scenario value
     const auto other = run_cli("run " + scenario + " --set-file '" + file.string() + "' --draws 0 --quiet --out '" +
                                (out.path() / "run").string() + "'");
     CHECK(other.exit_code == 2);
-    CHECK(other.output.find("is for effect model 'linear', but this run uses 'evidence'; expected --model linear") !=
+    CHECK(other.output.find(
+              "is for effect model 'linear', but this run uses 'evidence'; expected --effect-model linear") !=
           std::string::npos);
     CHECK_FALSE(std::filesystem::exists(out.path() / "run"));
 }

@@ -94,7 +94,7 @@ TEST_CASE("a results folder is replaced as a whole and keeps the files it does n
     std::ofstream(results / "notes.txt") << "mine";
     const std::string before = read_text(results / "manifest.json");
 
-    REQUIRE(run_cli(quick_run + " --model linear --force" + target).exit_code == 0);
+    REQUIRE(run_cli(quick_run + " --effect-model linear --force" + target).exit_code == 0);
     CHECK(read_text(results / "manifest.json") != before);
     CHECK(contains(read_text(results / "manifest.json"), "\"linear\""));
     CHECK(read_text(results / "notes.txt") == "mine");

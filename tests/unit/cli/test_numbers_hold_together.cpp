@@ -70,8 +70,8 @@ TEST_CASE("every shipped model at its defaults: RAND's math in 2.5-4.0 percentil
     for (const std::string& model : shipped_models) {
         INFO(model);
         const std::filesystem::path out = folder.path() / model;
-        const auto result = run_cli("run '" + scenario.string() + "' --draws 0 --model " + model + " --quiet --out '" +
-                                    out.string() + "'");
+        const auto result = run_cli("run '" + scenario.string() + "' --draws 0 --effect-model " + model +
+                                    " --quiet --out '" + out.string() + "'");
         INFO(result.output);
         REQUIRE(result.exit_code == 0);
         const auto points = all_students(out, "percentile_shift", "sustained");
@@ -150,7 +150,7 @@ TEST_CASE("calibrate --anchors all fits each model's knob to its shipped default
     for (const auto& [model, knob] : defaults) {
         INFO(model);
         const std::filesystem::path file = folder.path() / (model + ".json");
-        const auto result = run_cli("calibrate scenarios/rand-2017-check.json --anchors all --model " + model +
+        const auto result = run_cli("calibrate scenarios/rand-2017-check.json --anchors all --effect-model " + model +
                                     " --out '" + file.string() + "'");
         INFO(result.output);
         REQUIRE(result.exit_code == 0);
@@ -164,7 +164,8 @@ TEST_CASE("calibrate --anchors all fits each model's knob to its shipped default
     const auto old_spelling = run_cli("calibrate scenarios/rand-2017-check.json --anchors scenarios/anchors.json");
     CHECK(old_spelling.exit_code == 2);
     CHECK(old_spelling.output.find("expected --anchors-file FILE") != std::string::npos);
-    const auto unknown = run_cli("calibrate scenarios/rand-2017-check.json --anchors rand2017-mth --model linear");
+    const auto unknown =
+        run_cli("calibrate scenarios/rand-2017-check.json --anchors rand2017-mth --effect-model linear");
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.output.find("did you mean 'rand2017-math'") != std::string::npos);
 }

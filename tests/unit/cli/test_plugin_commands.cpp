@@ -56,7 +56,7 @@ TEST_CASE("run loads the plugin of the model it runs, and only that one", "[cli]
     const scratch_folder markers("plugin-markers-run");
     const scratch_folder out("plugin-run-out");
     const cli_result result = run_with_markers(markers,
-                                               "run scenarios/rand-2017-check.json --model fixture_loud "
+                                               "run scenarios/rand-2017-check.json --effect-model fixture_loud "
                                                "--draws 2 --quiet --out '" +
                                                    (out.path() / "r").string() + "'" + fixtures_on_path);
     CHECK(result.exit_code == 0);

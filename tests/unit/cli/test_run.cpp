@@ -104,11 +104,11 @@ TEST_CASE("outputs are not overwritten without --force, and nothing is written o
     const std::string target = " --draws 0 --quiet --out '" + out.path().string() + "'";
     REQUIRE(run_cli("run scenarios/rand-2017-check.json" + target).exit_code == 0);
     const std::string before = read_text(out.path() / "projection.csv");
-    const auto again = run_cli("run scenarios/rand-2017-check.json --model linear" + target);
+    const auto again = run_cli("run scenarios/rand-2017-check.json --effect-model linear" + target);
     CHECK(again.exit_code == 2);
     CHECK(again.output.find("use --force") != std::string::npos);
     CHECK(read_text(out.path() / "projection.csv") == before);
-    CHECK(run_cli("run scenarios/rand-2017-check.json --model linear --force" + target).exit_code == 0);
+    CHECK(run_cli("run scenarios/rand-2017-check.json --effect-model linear --force" + target).exit_code == 0);
     CHECK(read_text(out.path() / "projection.csv") != before);
 
     scratch_folder empty("bad-input");
@@ -140,8 +140,9 @@ TEST_CASE("the results folder keeps the inputs it read, each hashed, the paramet
     const std::filesystem::path parameters = out.path() / "calibrated.json";
     const std::string text = R"({"pathways_parameters": 1, "model": "linear", "parameters": {"scale": 1.25}})";
     std::ofstream(parameters) << text;
-    const auto result = run_cli("run scenarios/rand-2017-check.json --model linear --draws 2 --quiet --set-file '" +
-                                parameters.string() + "' --out '" + (out.path() / "run").string() + "'");
+    const auto result =
+        run_cli("run scenarios/rand-2017-check.json --effect-model linear --draws 2 --quiet --set-file '" +
+                parameters.string() + "' --out '" + (out.path() / "run").string() + "'");
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     // The file named on the command line may change later; the copy is what the run read.

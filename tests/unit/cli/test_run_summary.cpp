@@ -151,7 +151,7 @@ TEST_CASE("the summary's numbers are the projection's: interval, course, best va
 
 TEST_CASE("one central run: P(harm) 0 and an interval of width 0, no variants section", "[cli][run][summary]") {
     const scratch_folder out("summary-central");
-    const auto result = run_cli("run scenarios/rand-2017-check.json --model linear --draws 0 --quiet --out '" +
+    const auto result = run_cli("run scenarios/rand-2017-check.json --effect-model linear --draws 0 --quiet --out '" +
                                 out.path().string() + "'");
     REQUIRE(result.exit_code == 0);
     const auto run = nlohmann::json::parse(read_text(out.path() / "projection.json"))["runs"][0];

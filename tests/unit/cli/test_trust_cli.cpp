@@ -42,8 +42,9 @@ TEST_CASE("every shipped effect model reproduces the RAND 2017 anchor at its def
     for (const std::string model : {"linear", "saturating", "lagged", "subgroup", "evidence"}) {
         INFO("model " << model);
         const auto folder = out.path() / model;
-        const auto result = run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --format csv --model " +
-                                    model + " --out '" + folder.string() + "'");
+        const auto result =
+            run_cli("run scenarios/rand-2017-check.json --draws 0 --quiet --format csv --effect-model " + model +
+                    " --out '" + folder.string() + "'");
         REQUIRE(result.exit_code == 0);
         const double math_points = mean_of(folder / "projection.csv", "academic.achievement.math", "percentile_shift");
         const double math = mean_of(folder / "projection.csv", "academic.achievement.math", "effect");

@@ -178,7 +178,7 @@ TEST_CASE("the loader reports priors of unknown edges, unknown parameters and ot
                            "expected one of 'scale'"));
     CHECK(got[2] ==
           "p.json:5:5: error: /priors/c: the prior of 'phase_in_years' is for effect model 'lagged', but this "
-          "run uses 'linear'; expected --model lagged");
+          "run uses 'linear'; expected --effect-model lagged");
 }
 
 TEST_CASE("the loader replaces the ramp's and the fidelity decay's priors, and the draws sample them",

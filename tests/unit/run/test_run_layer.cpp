@@ -105,7 +105,7 @@ TEST_CASE("check reports every bad setting of a request at its origin, all in on
     request.draws = setting<std::int64_t>{-5, option_origin("--draws")};
     request.seed = setting<std::int64_t>{-1, {"settings.json", 3, 9, "/seed"}};
     request.min_n = setting<std::int64_t>{0, option_origin("--min-n")};
-    request.effect_model = setting<std::string>{"linaer", option_origin("--model")};
+    request.effect_model = setting<std::string>{"linaer", option_origin("--effect-model")};
     diagnostics found;
     CHECK_FALSE(check(request, plugins, found));
     const auto lines = messages(found);
@@ -115,7 +115,7 @@ TEST_CASE("check reports every bad setting of a request at its origin, all in on
         lines,
         "settings.json:3:9: error: /seed: -1 is out of range; expected an integer from 0 to 9223372036854775807"));
     CHECK(contains(lines, "<command line>: error: --min-n: 0 is out of range; expected an integer from 1 to 1000000"));
-    CHECK(contains(lines, "<command line>: error: --model: unknown effect model 'linaer'"));
+    CHECK(contains(lines, "<command line>: error: --effect-model: unknown effect model 'linaer'"));
 
     SECTION("prepare refuses the same request before loading anything") {
         diagnostics again;

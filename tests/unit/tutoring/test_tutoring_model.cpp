@@ -112,8 +112,8 @@ TEST_CASE("the tutoring scenario runs with every bundled effect model", "[tutori
     for (const std::string model : {"linear", "lagged", "saturating", "subgroup", "evidence"}) {
         DYNAMIC_SECTION(model) {
             const fs::path folder = out.path() / model;
-            const auto result = run_cli("run scenarios/tutoring-scale-up.json --quiet --draws 10 --model " + model +
-                                        " --out '" + folder.string() + "'");
+            const auto result = run_cli("run scenarios/tutoring-scale-up.json --quiet --draws 10 --effect-model " +
+                                        model + " --out '" + folder.string() + "'");
             INFO(result.output);
             REQUIRE(result.exit_code == 0);
             CHECK(effect(folder, 2027, "pl:yes", "achievement.math") > 0.0);

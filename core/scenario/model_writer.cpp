@@ -74,6 +74,40 @@ std::string one_per_line(const std::vector<Item>& items, ToJson to_json) {
     return text + "  ]";
 }
 
+ordered average_effect_json(const average_effect_uncertainty& average) {
+    return {{"relative_sd", average.relative_sd}, {"source", average.source}, {"evidence", average.evidence}};
+}
+
+ordered continuum_json(const rubric_continuum& continuum) {
+    ordered stages = ordered::array();
+    for (const rubric_stage& stage : continuum.stages) {
+        ordered one{{"name", stage.name}, {"level", stage.level}};
+        if (!stage.column) one["column"] = false;
+        stages.push_back(std::move(one));
+    }
+    return {{"kind", std::string(to_string(continuum.kind))},
+            {"stages", std::move(stages)},
+            {"source", continuum.source},
+            {"evidence", continuum.evidence}};
+}
+
+ordered descriptor_json(const rubric_descriptor& descriptor) {
+    ordered one{{"node", descriptor.node}, {"stages", descriptor.stages}};
+    if (!descriptor.note.empty()) one["note"] = descriptor.note;
+    return one;
+}
+
+ordered rubric_json(const rubric_definition& rubric) {
+    ordered continua = ordered::array();
+    for (const rubric_continuum& continuum : rubric.continua) continua.push_back(continuum_json(continuum));
+    ordered descriptors = ordered::array();
+    for (const rubric_descriptor& descriptor : rubric.descriptors) descriptors.push_back(descriptor_json(descriptor));
+    return {{"source", rubric.source},
+            {"evidence", rubric.evidence},
+            {"continua", std::move(continua)},
+            {"descriptors", std::move(descriptors)}};
+}
+
 }  // namespace
 
 std::string model_file_text(const model_definition& model) {
@@ -89,9 +123,14 @@ std::string model_file_text(const model_definition& model) {
                              }) +
                 ",\n";
     }
+    if (!model.evidence_summary.empty()) text += "  \"evidence_summary\": " + quoted(model.evidence_summary) + ",\n";
     text += "  \"nodes\": " + one_per_line(model.nodes, node_json) + ",\n";
-    text += "  \"edges\": " + one_per_line(model.edges, edge_json) + "\n}\n";
-    return text;
+    text += "  \"edges\": " + one_per_line(model.edges, edge_json);
+    // The program's average-effect spread and the rubric are part of the model: a run draws the former,
+    // and ratings are read against the latter, so a model written out and read back runs the same.
+    if (model.average_effect) text += ",\n  \"average_effect\": " + average_effect_json(*model.average_effect).dump();
+    if (model.rubric) text += ",\n  \"rubric\": " + rubric_json(*model.rubric).dump();
+    return text + "\n}\n";
 }
 
 namespace {

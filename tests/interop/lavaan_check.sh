@@ -19,15 +19,15 @@ echo "effects from the lavaan export equal the model's"
 # The export drives a projection, named on the command line (--model) or by a scenario's "model": the
 # same projection as the model itself, bit for bit.
 scenarios=$(dirname "$0")/../../scenarios
-"$pathways" run "$scenarios/rand-2017-check.json" --draws 0 --quiet --force --format csv --out "$work/run-json"
-"$pathways" run "$scenarios/rand-2017-check.json" --draws 0 --quiet --force --format csv --out "$work/run-lav" \
+"$pathways" run "$scenarios/rand-2017-check.json" --draws 20 --quiet --force --format csv --out "$work/run-json"
+"$pathways" run "$scenarios/rand-2017-check.json" --draws 20 --quiet --force --format csv --out "$work/run-lav" \
   --model "$work/dps.lav"
 rm -rf "$work/scenario" && mkdir -p "$work/scenario" && cp -r "$scenarios/districts" "$work/scenario/"
 cp "$work/dps.lav" "$work/scenario/dps.lav"
 sed 's|"model": *"dps-personalized-learning"|"model": "dps.lav"|' "$scenarios/rand-2017-check.json" \
   > "$work/scenario/rand-2017-check.json"
 grep -q '"model": "dps.lav"' "$work/scenario/rand-2017-check.json"
-"$pathways" run "$work/scenario/rand-2017-check.json" --draws 0 --quiet --force --format csv --out "$work/run-scenario-lav"
+"$pathways" run "$work/scenario/rand-2017-check.json" --draws 20 --quiet --force --format csv --out "$work/run-scenario-lav"
 cmp "$work/run-json/projection.csv" "$work/run-lav/projection.csv"
 cmp "$work/run-json/projection.csv" "$work/run-scenario-lav/projection.csv"
 echo "projections from the lavaan export equal the model's"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The SHA-256 of pathways' shipped data: every file under scenarios/ that git tracks (every file there
-# outside a git checkout), except the record of versions itself, each as "sha256  path" in path order.
+# when SOURCE_ROOT is not the root of a git checkout), except the record of versions itself, each as "sha256  path" in path order.
 # Usage: shipped-data-digest.sh SOURCE_ROOT
 set -eu
 cd "$1"
-if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+if [ -e .git ]; then
   files=$(git ls-files scenarios)
 else
   files=$(find scenarios -type f)

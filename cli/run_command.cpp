@@ -2,7 +2,6 @@
 #include <iostream>
 #include <memory>
 #include <set>
-#include <sstream>
 
 #include "command_options.hpp"
 #include "command_registry.hpp"
@@ -25,23 +24,6 @@
 
 namespace pathways::cli {
 namespace {
-
-std::set<std::string> parse_formats(const std::string& text) {
-    std::set<std::string> formats;
-    std::stringstream stream(text);
-    diagnostics found;
-    for (std::string item; std::getline(stream, item, ',');) {
-        if (item != "csv" && item != "json")
-            found.error("<command line>", 0, 0, "",
-                        "--format: unknown output format '" + item + "'; expected csv, json or csv,json");
-        formats.insert(item);
-    }
-    // An empty list would write a manifest of nothing.
-    if (formats.empty())
-        found.error("<command line>", 0, 0, "", "--format: no output format; expected csv, json or csv,json");
-    if (found.has_errors()) throw input_error(found);
-    return formats;
-}
 
 run_request request_of(const run_options& options) {
     diagnostics found;
@@ -108,12 +90,6 @@ std::vector<std::pair<std::string, std::string>> result_files(const run_results&
     return files;
 }
 
-/// Every file `run` may write into its results folder.
-std::vector<std::string> every_run_file() {
-    return {"manifest.json", "projection.csv",         "projection.json",   "report.html",     "draws.csv",
-            "inputs.csv",    "cost-effectiveness.csv", "acceptability.csv", kept_inputs_folder};
-}
-
 /// The one-screen summary of the runs (each kept its final year's draws), led by the first run's
 /// headline outcome and cut risk.
 std::string summary_of(const run_results& results) {
@@ -173,7 +149,8 @@ int run_command(const run_options& options, const plugin_options& plugins) {
 }
 
 int run_into_folder(const run_request& request, const run_options& options, const plugin_registry& registry) {
-    const std::set<std::string> formats = parse_formats(options.formats);
+    const std::set<std::string> formats =
+        parse_output_formats(options.formats, {"<command line>", 0, 0, ""}, "--format: ");
     diagnostics found;
     auto plan = prepare(request, registry, found);
     if (!plan) throw input_error(found);

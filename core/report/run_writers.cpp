@@ -1,6 +1,10 @@
 #include "report/run_writers.hpp"
 
+#include <sstream>
+
+#include "common/diagnostics.hpp"
 #include "report/html_report.hpp"
+#include "run/manifest.hpp"
 #include "scenario/results_writer.hpp"
 
 namespace pathways {
@@ -33,6 +37,29 @@ std::string projection_csv(const run_results& results) {
 }
 
 std::string projection_json(const run_results& results) { return projection_json_text(result_runs(results)); }
+
+std::vector<std::string> every_run_file() {
+    return {"manifest.json", "projection.csv",         "projection.json",   "report.html",     "draws.csv",
+            "inputs.csv",    "cost-effectiveness.csv", "acceptability.csv", kept_inputs_folder};
+}
+
+std::set<std::string> parse_output_formats(const std::string& text, const source_location& where,
+                                           const std::string& message_prefix) {
+    std::set<std::string> formats;
+    std::stringstream stream(text);
+    diagnostics found;
+    const auto refuse = [&](const std::string& message) {
+        found.error(where.file, where.line, where.column, where.pointer, message_prefix + message);
+    };
+    for (std::string item; std::getline(stream, item, ',');) {
+        if (item != "csv" && item != "json")
+            refuse("unknown output format '" + item + "'; expected csv, json or csv,json");
+        formats.insert(item);
+    }
+    if (formats.empty()) refuse("no output format; expected csv, json or csv,json");
+    if (found.has_errors()) throw input_error(found);
+    return formats;
+}
 
 results_folder results_of(const run_results& results, const run_manifest& manifest,
                           const std::filesystem::path& folder) {

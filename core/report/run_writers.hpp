@@ -6,9 +6,11 @@
 /// `pathways report DIR` render the same data without a detour through text.
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "common/model.hpp"
 #include "report/cost_summary.hpp"
 #include "report/projection_writer.hpp"
 #include "run/execute.hpp"
@@ -33,6 +35,17 @@ std::string projection_json(const run_results& results);
 /// The results folder that `folder` holds once the files are written with `manifest`.
 results_folder results_of(const run_results& results, const run_manifest& manifest,
                           const std::filesystem::path& folder);
+
+/// Every file `pathways run` (and Python's Results.write) may write into its results folder, the kept
+/// inputs' folder included: a new run drops them all, so that no file of an earlier run stays beside a
+/// projection it does not describe.
+std::vector<std::string> every_run_file();
+
+/// The projection formats of `--format` (Python: `format=`): csv, json or csv,json. Throws input_error
+/// located at `where`, its message led by `message_prefix` (the CLI's "--format: "), for an unknown
+/// format or an empty list (which would write a manifest of nothing).
+std::set<std::string> parse_output_formats(const std::string& text, const source_location& where,
+                                           const std::string& message_prefix);
 
 /// report.html of finished runs, from the results and the first run's scenario, district and model.
 std::string html_report(const run_results& results, const run_manifest& manifest, const std::filesystem::path& folder);

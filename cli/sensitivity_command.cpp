@@ -19,6 +19,7 @@
 #include "report/projection_writer.hpp"
 #include "report/sensitivity_table.hpp"
 #include "run/manifest.hpp"
+#include "run/observed_fit.hpp"
 #include "run/ranks.hpp"
 #include "run_options.hpp"
 #include "stats/distributions.hpp"
@@ -55,13 +56,8 @@ void check_sizes(const sensitivity_command_options& options, std::size_t factors
 
 sensitivity_course parsed_course(const std::string& name) {
     if (const auto course = parse_sensitivity_course(name)) return *course;
-    const std::vector<std::string> courses{"with_cut_risk", "if_sustained"};
     diagnostics found;
-    found.error("<command line>", 0, 0, "",
-                "--course '" + name +
-                    "' is not a course; expected with_cut_risk (the headline's, the default) or "
-                    "if_sustained (the program never cut)" +
-                    did_you_mean(name, courses));
+    found.error("<command line>", 0, 0, "", "--course " + not_a_course_text(name));
     throw input_error(found);
 }
 
@@ -193,6 +189,13 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
         std::cerr << "pathways: note: sensitivity varies each input over its posterior summary in "
                   << request.posterior->where.file
                   << " (one input at a time cannot keep the joint posterior's correlations)\n";
+        const posterior_draws& posterior = *request.posterior;
+        if (effective_sample_collapsed(posterior.effective_sample_size, posterior.weights.size())) {
+            std::cerr << "pathways: warning: the joint posterior rests on an effective sample of "
+                      << fixed(posterior.effective_sample_size, 1) << " of " << posterior.weights.size()
+                      << " draws (below 50 or 1%), so its summaries are unreliable and the inputs' ranges too "
+                         "narrow; calibrate with more draws or allow for model discrepancy\n";
+        }
         request.posterior.reset();
         request.priors.clear();
         add_priors(options.parameters, request, joint_posterior::summarise);
@@ -202,7 +205,7 @@ int sensitivity_command(const sensitivity_command_options& options, const plugin
     apply_split(options.split, request, found);
     if (found.has_errors()) throw input_error(found);
     auto plan = prepare(request, registry, found);
-    if (!plan) throw input_error(found);
+    refuse_or_warn(plan, found);
     const auto& loaded = plan->runs.front().loaded;
     const simulation& sim = *plan->runs.front().sim;
     const auto target = find_sensitivity_target(sim, loaded->spec, options.outcome, options.subgroup, options.year,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/diagnostics.hpp"
 #include "common/subgroup.hpp"
 #include "common/text_safety.hpp"
 #include "engine/draw_runner.hpp"
@@ -302,6 +303,15 @@ std::optional<sensitivity_course> parse_sensitivity_course(std::string_view name
         if (to_string(course) == name) return course;
     }
     return std::nullopt;
+}
+
+std::string not_a_course_text(std::string_view name) {
+    const std::vector<std::string> courses{std::string(to_string(sensitivity_course::with_cut_risk)),
+                                           std::string(to_string(sensitivity_course::if_sustained))};
+    return "'" + std::string(name) +
+           "' is not a course; expected with_cut_risk (the headline's, the default) or if_sustained (the program "
+           "never cut)" +
+           did_you_mean(name, courses);
 }
 
 sensitivity_report analyse_sensitivity(const simulation& sim, const sensitivity_target& target,

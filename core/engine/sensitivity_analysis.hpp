@@ -49,6 +49,9 @@ enum class sensitivity_course : std::uint8_t { with_cut_risk, if_sustained };
 std::string_view to_string(sensitivity_course course);
 /// The course of its name; nullopt for another.
 std::optional<sensitivity_course> parse_sensitivity_course(std::string_view name);
+/// Why `name` is refused as a course, naming both (with a did-you-mean): "'NAME' is not a course; expected
+/// with_cut_risk (…) or if_sustained (…)". The CLI leads it with "--course ", Python with "course ".
+std::string not_a_course_text(std::string_view name);
 
 struct sensitivity_options {
     std::size_t base_samples = 256;  ///< N of the Saltelli design

@@ -11,7 +11,16 @@ namespace pathways {
 
 namespace {
 
-std::string interval_fields(const stats::input_sensitivity& s) {
+std::string tornado_fields(const sensitivity_row& row) {
+    if (!row.tornado) return ",,,,";  // five empty fields
+    const stats::tornado_bar& bar = *row.tornado;
+    return format_value(bar.input_low) + "," + format_value(bar.input_high) + "," + format_value(bar.output_low) + "," +
+           format_value(bar.output_high) + "," + format_value(bar.swing);
+}
+
+std::string sobol_fields(const sensitivity_row& row) {
+    if (!row.sobol) return ",,,,,";  // six empty fields
+    const stats::input_sensitivity& s = *row.sobol;
     return format_value(s.first_order.estimate) + "," + format_value(s.first_order.low) + "," +
            format_value(s.first_order.high) + "," + format_value(s.total.estimate) + "," + format_value(s.total.low) +
            "," + format_value(s.total.high);
@@ -26,26 +35,31 @@ std::string header_line() {
 
 }  // namespace
 
-std::string sensitivity_csv(const sensitivity_report& report) {
+std::vector<sensitivity_row> sensitivity_rows(const sensitivity_report& report) {
     std::vector<std::size_t> tornado_rank(report.inputs.size());
     for (std::size_t r = 0; r < report.tornado.size(); ++r) tornado_rank[report.tornado[r].input] = r + 1;
     const std::string course(to_string(report.course));
-    std::string csv = header_line();
-    // In the order of sensitivity_columns::all.
+    std::vector<sensitivity_row> rows;
     for (std::size_t i = 0; i < report.inputs.size(); ++i) {
-        const stats::tornado_bar& bar = report.tornado[tornado_rank[i] - 1];
-        csv += csv_field(report.inputs[i].name) + "," + csv_field(stats::prior_text(report.inputs[i].prior)) + "," +
-               format_value(bar.input_low) + "," + format_value(bar.input_high) + "," + format_value(bar.output_low) +
-               "," + format_value(bar.output_high) + "," + format_value(bar.swing) + "," +
-               std::to_string(tornado_rank[i]) + "," + interval_fields(report.sobol.inputs[i]) + ",input," + course +
-               "\n";
+        rows.push_back({report.inputs[i].name, stats::prior_text(report.inputs[i].prior),
+                        report.tornado[tornado_rank[i] - 1], tornado_rank[i], report.sobol.inputs[i], "input", course});
     }
     for (std::size_t g = 0; g < report.groups.size(); ++g) {
-        csv += csv_field(report.groups[g].name) + "," + csv_field(report.groups[g].description) + ",,,,,,," +
-               interval_fields(report.sobol.inputs[report.inputs.size() + g]) + ",group," + course + "\n";
+        rows.push_back({report.groups[g].name, report.groups[g].description, std::nullopt, std::nullopt,
+                        report.sobol.inputs[report.inputs.size() + g], "group", course});
     }
     for (const held_fixed_quantity& held : report.held_fixed)
-        csv += csv_field(held.name) + "," + csv_field(held.held_at) + ",,,,,,,,,,,,,held_fixed," + course + "\n";
+        rows.push_back({held.name, held.held_at, std::nullopt, std::nullopt, std::nullopt, "held_fixed", course});
+    return rows;
+}
+
+std::string sensitivity_csv(const sensitivity_report& report) {
+    std::string csv = header_line();
+    for (const sensitivity_row& row : sensitivity_rows(report)) {
+        const std::string rank = row.tornado_rank ? std::to_string(*row.tornado_rank) : "";
+        csv += csv_field(row.input) + "," + csv_field(row.prior) + "," + tornado_fields(row) + "," + rank + "," +
+               sobol_fields(row) + "," + row.kind + "," + row.course + "\n";
+    }
     return csv;
 }
 

@@ -5,6 +5,7 @@
 /// reads the tornado's values and never a Sobol interval bound.
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +49,22 @@ std::string sensitivity_held_fixed(const sensitivity_report& report);
 /// and fewer base samples than inputs. Empty when none applies.
 std::vector<std::string> sobol_warnings(const stats::sobol_result& sobol, std::size_t base_samples);
 
-/// sensitivity.csv of `report`: one row per scalar input, in input order, then one per group, then one
-/// per thing held fixed.
+/// One row of sensitivity.csv; a field absent here is empty there.
+struct sensitivity_row {
+    std::string input;  ///< the input's, group's or held-fixed quantity's name
+    std::string prior;  ///< the prior; a group's description; what a held-fixed quantity is held at
+    std::optional<stats::tornado_bar> tornado;      ///< scalar inputs only
+    std::optional<std::size_t> tornado_rank;        ///< 1 for the widest swing; scalar inputs only
+    std::optional<stats::input_sensitivity> sobol;  ///< inputs and groups
+    std::string kind;                               ///< input, group or held_fixed
+    std::string course;                             ///< with_cut_risk or if_sustained
+};
+
+/// The rows of sensitivity.csv: one per scalar input, in input order, then one per group, then one
+/// per thing held fixed. The CSV and the Python module's table are both made from these.
+std::vector<sensitivity_row> sensitivity_rows(const sensitivity_report& report);
+
+/// sensitivity.csv of `report`: its header and sensitivity_rows, in the order of sensitivity_columns::all.
 std::string sensitivity_csv(const sensitivity_report& report);
 
 }  // namespace pathways

@@ -5,8 +5,8 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include "common/subgroup_codes.hpp"
@@ -227,36 +227,14 @@ py::object sampled_table(const results_object& self, const std::optional<std::st
 
 // --- Results.write: a results folder as `pathways run --out` writes it ----------------------------
 
-/// csv, json or csv,json, as `pathways run --format` reads it.
-std::set<std::string> formats_of(const std::string& text) {
-    std::set<std::string> formats;
-    std::stringstream stream(text);
-    diagnostics found;
-    for (std::string item; std::getline(stream, item, ',');) {
-        if (item != "csv" && item != "json")
-            found.error(python_origin, 0, 0, "format",
-                        "unknown output format '" + item + "'; expected csv, json or csv,json");
-        formats.insert(item);
-    }
-    if (formats.empty()) found.error(python_origin, 0, 0, "format", "no output format; expected csv, json or csv,json");
-    if (found.has_errors()) throw input_error(found);
-    return formats;
-}
-
-/// Every file `pathways run` may write into its results folder: a new run replaces them all, as the
-/// CLI's run does, so that no file of an earlier run stays beside a projection it does not describe.
-std::vector<std::string> every_run_file() {
-    return {"manifest.json", "projection.csv",         "projection.json",   "report.html",     "draws.csv",
-            "inputs.csv",    "cost-effectiveness.csv", "acceptability.csv", kept_inputs_folder};
-}
-
 /// Writes the results folder `folder` as `pathways run` writes it (committed whole, refused when files
 /// exist unless `force`): projection.csv/.json, with `per_draw` draws.csv and inputs.csv, the inputs as
 /// read (`inputs/`, what `pathways rerun` repeats the run from) and manifest.json from the one manifest
 /// builder. Returns the names written, the manifest last.
 std::vector<std::string> write_folder(const results_object& self, const std::string& folder, const std::string& format,
                                       bool per_draw, bool force) {
-    const std::set<std::string> formats = formats_of(format);
+    // csv, json or csv,json, as `pathways run --format` reads it; an error names the argument.
+    const std::set<std::string> formats = parse_output_formats(format, {python_origin, 0, 0, "format"}, "");
     const run_results& results = *self.results;
     std::vector<std::pair<std::string, std::string>> files;
     if (formats.contains("csv")) files.emplace_back("projection.csv", projection_csv(results));
@@ -276,6 +254,7 @@ std::vector<std::string> write_folder(const results_object& self, const std::str
     for (const kept_input& input : kept) outputs.stage(kept_inputs_folder, input.name, input.content);
     for (const auto& [name, content] : files) outputs.stage(name, content);
     outputs.stage("manifest.json", manifest_json_text(manifest));
+    // A new run replaces the folder's old one whole, as the CLI's run does.
     outputs.drop_on_commit(every_run_file());
     outputs.drop_on_commit(files_of_run(folder));
     outputs.commit();
@@ -306,7 +285,7 @@ py::object compare_models_table(const scenario_object& self, const std::vector<s
     const metric chosen = metric_named(metric_name);
     std::vector<labelled_run> runs;
     for (const std::string& model : models) {
-        arguments.model = model;
+        arguments.effect_model = model;
         run_request request = request_of(self.path, arguments, "compare_models");
         request.label = model;
         request.skip_settings_of_other_models = true;
@@ -449,15 +428,79 @@ struct sensitivity_arguments {
     std::string subgroup;
     std::string metric = "effect";
     std::optional<int> year;
+    std::string course = "with_cut_risk";  ///< as `pathways sensitivity --course`
     std::size_t samples = 256;
     std::size_t bootstrap = 200;
     std::optional<std::uint64_t> seed;  ///< none: the scenario's seed, as `pathways sensitivity` uses
 };
 
-/// Tornado swings and Sobol indices of one projected value (`pathways sensitivity`), one row per input
-/// in input order.
+/// course= as --course reads it; an unknown name is an input error naming both courses.
+sensitivity_course course_named(const std::string& name) {
+    if (const auto course = parse_sensitivity_course(name)) return *course;
+    diagnostics found;
+    found.error(python_origin, 0, 0, "course", "course " + not_a_course_text(name));
+    throw input_error(found);
+}
+
+/// A numeric column of sensitivity.csv: NaN where the file's field is empty, as a CSV reader reads it.
+template <typename Field>
+std::vector<double> numbers_of(const std::vector<sensitivity_row>& rows, Field field) {
+    std::vector<double> values;
+    for (const sensitivity_row& row : rows) values.push_back(field(row).value_or(std::nan("")));
+    return values;
+}
+
+/// sensitivity.csv as a table: the same columns in the same order and the same rows (scalar inputs,
+/// groups, then what is held fixed), empty fields NaN.
+py::object sensitivity_rows_table(const std::vector<sensitivity_row>& rows) {
+    using bar = stats::tornado_bar;
+    using interval = stats::interval_estimate;
+    const auto tornado = [&](double bar::*value) {
+        return numbers_of(rows, [=](const sensitivity_row& row) {
+            return row.tornado ? std::optional<double>((*row.tornado).*value) : std::nullopt;
+        });
+    };
+    const auto sobol = [&](interval stats::input_sensitivity::*index, double interval::*value) {
+        return numbers_of(rows, [=](const sensitivity_row& row) {
+            return row.sobol ? std::optional<double>(((*row.sobol).*index).*value) : std::nullopt;
+        });
+    };
+    const auto text = [&](std::string sensitivity_row::*field) {
+        std::vector<std::string> values;
+        for (const sensitivity_row& row : rows) values.push_back(row.*field);
+        return values;
+    };
+    const std::vector<double> rank = numbers_of(rows, [](const sensitivity_row& row) {
+        return row.tornado_rank ? std::optional<double>(static_cast<double>(*row.tornado_rank)) : std::nullopt;
+    });
+    using stats::input_sensitivity;
+    namespace column = sensitivity_columns;
+    table_builder table;
+    // In the order of sensitivity_columns::all, so a table from Python and the command's file read alike.
+    table.text(std::string(column::input), text(&sensitivity_row::input));
+    table.text(std::string(column::prior), text(&sensitivity_row::prior));
+    table.numbers(std::string(column::input_p05), tornado(&bar::input_low));
+    table.numbers(std::string(column::input_p95), tornado(&bar::input_high));
+    table.numbers(std::string(column::value_at_p05), tornado(&bar::output_low));
+    table.numbers(std::string(column::value_at_p95), tornado(&bar::output_high));
+    table.numbers(std::string(column::swing), tornado(&bar::swing));
+    table.numbers(std::string(column::tornado_rank), rank);
+    table.numbers(std::string(column::first_order), sobol(&input_sensitivity::first_order, &interval::estimate));
+    table.numbers(std::string(column::first_order_low), sobol(&input_sensitivity::first_order, &interval::low));
+    table.numbers(std::string(column::first_order_high), sobol(&input_sensitivity::first_order, &interval::high));
+    table.numbers(std::string(column::total), sobol(&input_sensitivity::total, &interval::estimate));
+    table.numbers(std::string(column::total_low), sobol(&input_sensitivity::total, &interval::low));
+    table.numbers(std::string(column::total_high), sobol(&input_sensitivity::total, &interval::high));
+    table.text(std::string(column::kind), text(&sensitivity_row::kind));
+    table.text(std::string(column::course), text(&sensitivity_row::course));
+    return table.build();
+}
+
+/// Tornado swings and Sobol indices of one projected value (`pathways sensitivity`): the rows and
+/// columns of its sensitivity.csv.
 py::object sensitivity_table(const scenario_object& self, const sensitivity_arguments& target_arguments,
                              const run_arguments& arguments) {
+    const sensitivity_course course = course_named(target_arguments.course);
     if (target_arguments.samples < 2) throw py::value_error("samples must be at least 2");
     const run_request request = request_of(self.path, arguments, "sensitivity");
     const run_plan plan = prepare_interruptibly(request);
@@ -471,56 +514,27 @@ py::object sensitivity_table(const scenario_object& self, const sensitivity_argu
     // The module runs in one process: every Sobol row is evaluated here (no spread over ranks).
     const std::uint64_t seed = target_arguments.seed.value_or(prepared.loaded->spec.seed);
     sensitivity_options options{
-        target_arguments.samples, target_arguments.bootstrap, seed, request.threads, {}, &cancel, {}};
+        target_arguments.samples, target_arguments.bootstrap, seed, request.threads, {}, &cancel, {}, course};
     sensitivity_report report;
     run_interruptibly([&] { report = analyse_sensitivity(*prepared.sim, *target, options); }, cancel);
-    std::vector<double> low(report.inputs.size()), high(low), at_low(low), at_high(low), swing(low);
-    for (const stats::tornado_bar& bar : report.tornado) {
-        low[bar.input] = bar.input_low;
-        high[bar.input] = bar.input_high;
-        at_low[bar.input] = bar.output_low;
-        at_high[bar.input] = bar.output_high;
-        swing[bar.input] = bar.swing;
-    }
-    std::vector<std::string> names;
-    std::vector<double> first, first_low, first_high, total, total_low, total_high;
-    for (std::size_t i = 0; i < report.inputs.size(); ++i) {
-        names.push_back(report.inputs[i].name);
-        const stats::input_sensitivity& s = report.sobol.inputs[i];
-        first.push_back(s.first_order.estimate);
-        first_low.push_back(s.first_order.low);
-        first_high.push_back(s.first_order.high);
-        total.push_back(s.total.estimate);
-        total_low.push_back(s.total.low);
-        total_high.push_back(s.total.high);
-    }
-    table_builder table;
-    // The column names of sensitivity.csv, so a table from Python and the command's file read alike.
-    namespace column = sensitivity_columns;
-    table.text(std::string(column::input), names);
-    table.numbers(std::string(column::input_p05), low);
-    table.numbers(std::string(column::input_p95), high);
-    table.numbers(std::string(column::value_at_p05), at_low);
-    table.numbers(std::string(column::value_at_p95), at_high);
-    table.numbers(std::string(column::swing), swing);
-    table.numbers(std::string(column::first_order), first);
-    table.numbers(std::string(column::first_order_low), first_low);
-    table.numbers(std::string(column::first_order_high), first_high);
-    table.numbers(std::string(column::total), total);
-    table.numbers(std::string(column::total_low), total_low);
-    table.numbers(std::string(column::total_high), total_high);
-    table.numbers("value_at_medians", std::vector<double>(names.size(), report.central));
-    return table.build();
+    return sensitivity_rows_table(sensitivity_rows(report));
 }
 
-run_arguments arguments_of(std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
-                           std::optional<std::string> model, std::string variant,
-                           std::optional<std::map<std::string, double>> settings, std::optional<std::int64_t> min_n,
-                           bool suppression, unsigned threads) {
+/// The theory of change (model=) and the effect plugin (effect_model=) of a call, as --model FILE and
+/// --effect-model NAME on the command line.
+struct model_choice {
+    std::optional<std::string> file;
+    std::optional<std::string> effect_model;
+};
+
+run_arguments arguments_of(std::optional<std::int64_t> draws, std::optional<std::int64_t> seed, model_choice models,
+                           std::string variant, std::optional<std::map<std::string, double>> settings,
+                           std::optional<std::int64_t> min_n, bool suppression, unsigned threads) {
     run_arguments arguments;
     arguments.draws = draws;
     arguments.seed = seed;
-    arguments.model = std::move(model);
+    arguments.model_file = std::move(models.file);
+    arguments.effect_model = std::move(models.effect_model);
     arguments.variant = std::move(variant);
     arguments.settings = settings.value_or(std::map<std::string, double>{});
     arguments.min_n = min_n;
@@ -577,38 +591,45 @@ void bind_scenario(py::module_& m) {
         .def(
             "run",
             [](const scenario_object& self, std::optional<std::int64_t> draws, std::optional<std::int64_t> seed,
-               std::optional<std::string> model, std::string variant, bool all_variants,
-               std::optional<std::map<std::string, double>> settings, std::vector<std::string> set_files,
-               std::optional<std::int64_t> min_n, bool suppression, unsigned threads) {
-                run_arguments arguments = arguments_of(draws, seed, std::move(model), std::move(variant),
-                                                       std::move(settings), min_n, suppression, threads);
+               std::optional<std::string> model, std::optional<std::string> effect_model, std::string variant,
+               bool all_variants, std::optional<std::map<std::string, double>> settings,
+               std::vector<std::string> set_files, std::optional<std::int64_t> min_n, bool suppression,
+               unsigned threads) {
+                run_arguments arguments =
+                    arguments_of(draws, seed, {std::move(model), std::move(effect_model)}, std::move(variant),
+                                 std::move(settings), min_n, suppression, threads);
                 arguments.all_variants = all_variants;
                 arguments.set_files = std::move(set_files);
                 return run(self, arguments);
             },
             py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(), py::arg("model") = py::none(),
-            py::arg("variant") = "base", py::arg("all_variants") = false, py::arg("set") = py::none(),
-            py::arg("set_files") = std::vector<std::string>{}, py::arg("min_n") = py::none(),
-            py::arg("suppression") = true, py::arg("threads") = 0,
-            "Project the scenario as `pathways run` does; set={'NAME': value} is --set NAME=value, "
+            py::arg("effect_model") = py::none(), py::arg("variant") = "base", py::arg("all_variants") = false,
+            py::arg("set") = py::none(), py::arg("set_files") = std::vector<std::string>{},
+            py::arg("min_n") = py::none(), py::arg("suppression") = true, py::arg("threads") = 0,
+            "Project the scenario as `pathways run` does; model=FILE is --model FILE (the theory of change: a "
+            ".json, .lav/.lavaan or .dag/.dagitty file), effect_model=NAME is --effect-model NAME (the effect "
+            "plugin); set={'NAME': value} is --set NAME=value, "
             "set_files=[path, ...] is --set-file (a calibration's parameter file: values and priors; set wins), "
             "all_variants=True is --all-variants (every variant on the same draws, one Results)")
         .def(
             "compare_models",
             [](const scenario_object& self, std::vector<std::string> models, std::optional<std::int64_t> draws,
-               std::optional<std::int64_t> seed, std::string variant,
+               std::optional<std::int64_t> seed, std::optional<std::string> model, std::string variant,
                std::optional<std::map<std::string, double>> settings, std::vector<std::string> set_files,
                std::optional<std::map<std::string, double>> weights, std::string metric, unsigned threads) {
-                run_arguments arguments = arguments_of(draws, seed, std::nullopt, std::move(variant),
-                                                       std::move(settings), std::nullopt, true, threads);
+                run_arguments arguments =
+                    arguments_of(draws, seed, {std::move(model), std::nullopt}, std::move(variant), std::move(settings),
+                                 std::nullopt, true, threads);
                 arguments.set_files = std::move(set_files);
                 return compare_models_table(self, models, arguments, weights.value_or(std::map<std::string, double>{}),
                                             metric);
             },
             py::arg("models"), py::kw_only(), py::arg("draws") = py::none(), py::arg("seed") = py::none(),
-            py::arg("variant") = "base", py::arg("set") = py::none(), py::arg("set_files") = std::vector<std::string>{},
-            py::arg("weights") = py::none(), py::arg("metric") = "effect", py::arg("threads") = 0,
-            "The scenario under each effect model with the same draws, and their mixture (`pathways compare-models`)")
+            py::arg("model") = py::none(), py::arg("variant") = "base", py::arg("set") = py::none(),
+            py::arg("set_files") = std::vector<std::string>{}, py::arg("weights") = py::none(),
+            py::arg("metric") = "effect", py::arg("threads") = 0,
+            "The scenario under each effect model with the same draws, and their mixture (`pathways compare-models`); "
+            "model=FILE is --model FILE, the theory of change each effect model runs on")
         .def("effects", &effects_table_of,
              "Direct, indirect and total effects of each practice and driver on each outcome (`pathways effects`)")
         .def(
@@ -618,25 +639,33 @@ void bind_scenario(py::module_& m) {
         .def(
             "sensitivity",
             [](const scenario_object& self, std::string outcome, std::string subgroup, std::string metric,
-               std::optional<int> year, std::size_t samples, std::size_t bootstrap,
-               std::optional<std::uint64_t> sobol_seed, std::optional<std::string> model, std::string variant,
+               std::optional<int> year, std::string course, std::size_t samples, std::size_t bootstrap,
+               std::optional<std::uint64_t> sobol_seed, std::optional<std::string> model,
+               std::optional<std::string> effect_model, std::string variant,
                std::optional<std::map<std::string, double>> settings, std::vector<std::string> set_files,
                unsigned threads) {
-                run_arguments arguments = arguments_of(std::nullopt, std::nullopt, std::move(model), std::move(variant),
-                                                       std::move(settings), std::nullopt, true, threads);
+                run_arguments arguments =
+                    arguments_of(std::nullopt, std::nullopt, {std::move(model), std::move(effect_model)},
+                                 std::move(variant), std::move(settings), std::nullopt, true, threads);
                 arguments.set_files = std::move(set_files);
                 // As `pathways sensitivity --set-file`: a joint posterior enters through its one-input summaries.
                 arguments.posterior_use = joint_posterior::summarise;
-                return sensitivity_table(self, {outcome, subgroup, metric, year, samples, bootstrap, sobol_seed},
+                return sensitivity_table(self,
+                                         {outcome, subgroup, metric, year, course, samples, bootstrap, sobol_seed},
                                          arguments);
             },
             py::arg("outcome"), py::arg("subgroup") = "all", py::arg("metric") = "effect", py::kw_only(),
-            py::arg("year") = py::none(), py::arg("samples") = 256, py::arg("bootstrap") = 200,
-            py::arg("seed") = py::none(), py::arg("model") = py::none(), py::arg("variant") = "base",
-            py::arg("set") = py::none(), py::arg("set_files") = std::vector<std::string>{}, py::arg("threads") = 0,
-            "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`)")
+            py::arg("year") = py::none(), py::arg("course") = "with_cut_risk", py::arg("samples") = 256,
+            py::arg("bootstrap") = 200, py::arg("seed") = py::none(), py::arg("model") = py::none(),
+            py::arg("effect_model") = py::none(), py::arg("variant") = "base", py::arg("set") = py::none(),
+            py::arg("set_files") = std::vector<std::string>{}, py::arg("threads") = 0,
+            "Tornado swings and Sobol indices of one projected value (`pathways sensitivity`): the rows and columns "
+            "of its sensitivity.csv (scalar inputs, the groups of inputs varied together, what is held fixed); "
+            "course='with_cut_risk' (default) or 'if_sustained' is --course")
         .def_readonly("path", &scenario_object::path)
         .def_property_readonly("name", [](const scenario_object& self) { return self.loaded().spec.name; })
+        .def_property_readonly("effect_model", [](const scenario_object& self) { return self.loaded().model->name; })
+        // The name it had before model= meant the theory of change; kept so that old code still reads it.
         .def_property_readonly("model", [](const scenario_object& self) { return self.loaded().model->name; })
         .def_property_readonly("draws", [](const scenario_object& self) { return self.loaded().spec.draws; })
         .def_property_readonly("seed", [](const scenario_object& self) { return self.loaded().spec.seed; })

@@ -10,6 +10,7 @@
 
 #include "common/text_safety.hpp"
 #include "plugin/search_path.hpp"
+#include "scenario/model_reader.hpp"
 #include "scenario/parameter_file.hpp"
 
 namespace py = pybind11;
@@ -59,7 +60,8 @@ std::string call_text(const std::string& scenario_file, const run_arguments& arg
     std::vector<std::string> given;
     if (arguments.draws) given.push_back("draws=" + std::to_string(*arguments.draws));
     if (arguments.seed) given.push_back("seed=" + std::to_string(*arguments.seed));
-    if (arguments.model) given.push_back("model=" + quoted(*arguments.model));
+    if (arguments.model_file) given.push_back("model=" + quoted(*arguments.model_file));
+    if (arguments.effect_model) given.push_back("effect_model=" + quoted(*arguments.effect_model));
     if (arguments.variant != "base") given.push_back("variant=" + quoted(arguments.variant));
     if (arguments.all_variants) given.emplace_back("all_variants=True");
     if (!arguments.settings.empty()) {
@@ -78,6 +80,23 @@ std::string call_text(const std::string& scenario_file, const run_arguments& arg
     std::string call = "pathways.load(" + quoted(scenario_file) + ")." + method + "(";
     for (std::size_t i = 0; i < given.size(); ++i) call += (i == 0 ? "" : ", ") + given[i];
     return call + ")";
+}
+
+/// model=FILE: the run reads that theory of change instead of the scenario's, as --model FILE does. A
+/// name that is not a model file's (model='linear', the effect model's old spelling here) is an error
+/// that names effect_model=, as the CLI's names --effect-model.
+void apply_model_file(const std::optional<std::string>& file, run_request& request, diagnostics& found) {
+    if (!file) return;
+    if (!is_model_file_name(*file)) {
+        const source_location where = argument_origin("model");
+        found.error(where.file, where.line, where.column, where.pointer,
+                    "'" + *file +
+                        "' is not a model file; expected a theory of change ending in .json, .lav, .lavaan, .dag or "
+                        ".dagitty (the effect model is now effect_model=, e.g. effect_model=" +
+                        quoted(*file) + ")");
+        return;
+    }
+    request.inputs.model = *file;
 }
 
 }  // namespace
@@ -116,9 +135,11 @@ run_request request_of(const std::string& scenario_file, const run_arguments& ar
     request.draws = integer_argument("draws", arguments.draws);
     request.seed = integer_argument("seed", arguments.seed);
     request.min_n = integer_argument("min_n", arguments.min_n);
-    if (arguments.model) request.effect_model = setting<std::string>{*arguments.model, argument_origin("model")};
-    // Parameter files first, then `set`, which wins: as --set-file and --set on the command line.
+    if (arguments.effect_model)
+        request.effect_model = setting<std::string>{*arguments.effect_model, argument_origin("effect_model")};
     diagnostics found;
+    apply_model_file(arguments.model_file, request, found);
+    // Parameter files first, then `set`, which wins: as --set-file and --set on the command line.
     for (const std::string& path : arguments.set_files) {
         const auto file = read_parameter_file(path, found);
         if (!file) continue;

@@ -28,7 +28,10 @@ const plugin_registry& registry();
 struct run_arguments {
     std::optional<std::int64_t> draws;
     std::optional<std::int64_t> seed;
-    std::optional<std::string> model;
+    /// model=: the theory of change to read instead of the scenario's (a .json, lavaan or DAGitty file), as
+    /// --model FILE; a name that is not a model file's is an error naming effect_model=.
+    std::optional<std::string> model_file;
+    std::optional<std::string> effect_model;  ///< effect_model=: the effect plugin, as --effect-model
     std::string variant = "base";
     bool all_variants = false;               ///< every variant of the scenario, as `pathways run --all-variants`
     std::map<std::string, double> settings;  ///< set={"NAME": value, "MODEL:NAME": value}

@@ -154,8 +154,8 @@ class SameErrors(unittest.TestCase):
             scenario.run(draws=2, set={"no_such_parameter": 1.0})
         self.assertIn("no_such_parameter", str(caught.exception))
         with self.assertRaises(pathways.InputError) as caught:
-            scenario.run(draws=2, model="no-such-model")
-        self.assertEqual(caught.exception.diagnostics[0].pointer, "model")
+            scenario.run(draws=2, effect_model="no-such-model")
+        self.assertEqual(caught.exception.diagnostics[0].pointer, "effect_model")
 
     def test_missing_file(self):
         with self.assertRaises(pathways.InputError):
@@ -218,7 +218,7 @@ class SetOverrides(unittest.TestCase):
 
     def test_linear_scale_zero_removes_every_effect(self):
         # The linear model multiplies every node's change by `scale`: at 0 nothing the plan does moves anything.
-        table = pathways.load(PILOT).run(draws=0, model="linear", set={"scale": 0.0}).table()
+        table = pathways.load(PILOT).run(draws=0, effect_model="linear", set={"scale": 0.0}).table()
         effects = [float(m) for m, metric in zip(table["mean"], table["metric"]) if metric == "effect"]
         self.assertTrue(effects)
         self.assertEqual(set(effects), {0.0})
@@ -228,7 +228,8 @@ class RunsLikeTheCli(unittest.TestCase):
     def test_variants_and_metadata(self):
         scenario = pathways.load("scenarios/denver-scale-up.json")
         self.assertIn("base", scenario.variants)
-        self.assertEqual(scenario.model, "subgroup")
+        self.assertEqual(scenario.effect_model, "subgroup")
+        self.assertEqual(scenario.model, "subgroup")  # the old name of the property, still read
         other = scenario.variants[-1]
         results = scenario.run(draws=2, variant=other)
         self.assertEqual(results.variants, [other])
@@ -314,6 +315,113 @@ class OtherCommands(unittest.TestCase):
         self.assertEqual(list(table["total"]), list(seeded["total"]))
         inputs = self.scenario.run(draws=1).inputs()
         self.assertTrue(set(names) <= set(inputs.keys()))
+
+
+TUTORING = "scenarios/tutoring-scale-up.json"
+
+
+def cli_sensitivity(*args):
+    """sensitivity.csv of `pathways sensitivity TUTORING ARGS`: its header and rows."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([CLI, "sensitivity", TUTORING, *args, "--quiet", "--out", folder], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(folder, "sensitivity.csv"), encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
+            return next(reader), list(reader)
+
+
+def as_csv_writes_it(value):
+    """A number as sensitivity.csv writes it: six significant digits, residue below 1e-12 as 0, NaN empty."""
+    if math.isnan(value):
+        return ""
+    if abs(value) < 1e-12:
+        return "0"
+    text = f"{value:.6g}"
+    return "0" if text == "-0" else text
+
+
+class SensitivityMatchesTheCli(unittest.TestCase):
+    """Scenario.sensitivity gives the rows and columns of the command's sensitivity.csv: the scalar
+    inputs, the groups of inputs varied together and what the analysis holds fixed, on either course."""
+    OUTCOME = "achievement.math"
+
+    def study(self, course):
+        table = pathways.load(TUTORING).sensitivity(self.OUTCOME, samples=8, bootstrap=10, course=course)
+        header, rows = cli_sensitivity("--outcome", self.OUTCOME, "--subgroup", "all", "--n", "8",
+                                       "--bootstrap", "10", "--course", course)
+        return table, header, rows
+
+    def assert_same_as_the_file(self, table, header, rows):
+        self.assertEqual(list(table.keys()), header)
+        self.assertEqual(len(column(table, "input")), len(rows))
+        text_columns = {"input", "prior", "kind", "course"}
+        for i, row in enumerate(rows):
+            for name, field in zip(header, row):
+                value = table[name][i]
+                shown = value if name in text_columns else as_csv_writes_it(float(value))
+                self.assertEqual(shown, field, (i, name))
+
+    def test_with_cut_risk_is_the_default_and_the_file(self):
+        table, header, rows = self.study("with_cut_risk")
+        self.assert_same_as_the_file(table, header, rows)
+        self.assertIn("group", column(table, "kind"))
+        default = pathways.load(TUTORING).sensitivity(self.OUTCOME, samples=8, bootstrap=10)
+        self.assertEqual(column(default, "total"), column(table, "total"))
+
+    def test_if_sustained_holds_the_cut_fixed(self):
+        table, header, rows = self.study("if_sustained")
+        self.assert_same_as_the_file(table, header, rows)
+        held = [name for name, kind in zip(column(table, "input"), column(table, "kind")) if kind == "held_fixed"]
+        self.assertTrue(any(name.startswith("program cut") for name in held), held)
+        self.assertEqual(set(column(table, "course")), {"if_sustained"})
+
+    def test_an_unknown_course_names_both(self):
+        with self.assertRaises(pathways.InputError) as caught:
+            pathways.load(TUTORING).sensitivity(self.OUTCOME, samples=8, course="if_sustaned")
+        found = caught.exception.diagnostics[0]
+        self.assertEqual((found.file, found.pointer), ("<python>", "course"))
+        self.assertEqual(found.message,
+                         "course 'if_sustaned' is not a course; expected with_cut_risk (the headline's, the default) "
+                         "or if_sustained (the program never cut); did you mean 'if_sustained'?")
+
+
+class ModelFileAndEffectModel(unittest.TestCase):
+    """model= names the theory of change (a model file), as --model FILE does; effect_model= the plugin."""
+
+    def test_the_lavaan_export_projects_as_the_embedded_model(self):
+        scenario = pathways.load(PILOT)
+        with tempfile.TemporaryDirectory() as folder:
+            exported = os.path.join(folder, "dps.lav")
+            subprocess.run([CLI, "graph", "--format", "lavaan", "-o", exported], check=True)
+            from_file = scenario.run(model=exported, draws=0).table()
+            compared = scenario.compare_models(["linear", "lagged"], model=exported, draws=2, seed=1)
+            sensitivity = scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4, model=exported)
+        embedded = scenario.run(draws=0).table()
+        self.assertEqual(list(from_file.keys()), list(embedded.keys()))
+        for name in from_file.keys():
+            self.assertEqual([str(v) for v in from_file[name]], [str(v) for v in embedded[name]], name)
+        self.assertEqual(column(compared, "mean"),
+                         column(scenario.compare_models(["linear", "lagged"], draws=2, seed=1), "mean"))
+        self.assertEqual(column(sensitivity, "total"),
+                         column(scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4), "total"))
+
+    def test_an_effect_model_name_as_model_is_an_error_naming_effect_model(self):
+        with self.assertRaises(pathways.InputError) as caught:
+            pathways.load(PILOT).run(model="linear", draws=0)
+        found = caught.exception.diagnostics[0]
+        self.assertEqual((found.file, found.pointer), ("<python>", "model"))
+        self.assertEqual(found.message,
+                         "'linear' is not a model file; expected a theory of change ending in .json, .lav, .lavaan, "
+                         ".dag or .dagitty (the effect model is now effect_model=, e.g. effect_model='linear')")
+        with self.assertRaises(pathways.InputError):
+            pathways.load(PILOT).sensitivity("academic.achievement.math", samples=4, model="linear")
+        with self.assertRaises(pathways.InputError) as caught:  # a model file is read, not just named
+            pathways.load(PILOT).run(model="no-such-model.lav", draws=0)
+        self.assertIn("no-such-model.lav", str(caught.exception))
+
+    def test_effect_model_picks_the_plugin(self):
+        table = pathways.load(PILOT).run(draws=0, effect_model="linear").table()
+        self.assertEqual(set(table["model"]), {"linear"})
 
 
 def small_calibrated_scenario(folder):
@@ -440,11 +548,11 @@ class ParameterFilesAndManifests(unittest.TestCase):
         default = scenario.compare_models(["linear", "lagged"], draws=2, seed=1)
         self.assertEqual(list(from_file["mean"]), list(from_set["mean"]))
         self.assertNotEqual(list(from_file["mean"]), list(default["mean"]))
-        sensitivity = scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4, model="linear",
-                                           set_files=[half])
+        sensitivity = scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4,
+                                           effect_model="linear", set_files=[half])
         self.assertEqual(list(sensitivity["total"]),
                          list(scenario.sensitivity("academic.achievement.math", samples=4, bootstrap=4,
-                                                   model="linear", set={"scale": 0.5})["total"]))
+                                                   effect_model="linear", set={"scale": 0.5})["total"]))
 
 
 def worked_example():

@@ -21,6 +21,7 @@
 #include "engine/schedule.hpp"
 #include "report/output_files.hpp"
 #include "run/execute.hpp"
+#include "run_options.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/parameter_file.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -487,7 +488,7 @@ int calibrate_to_anchors(const calibrate_options& options, const plugin_options&
     request.parameters = read_settings(options.parameters);
     request.draws = setting<std::int64_t>{0, option_origin("--draws")};
     auto plan = prepare(request, registry, found);
-    if (!plan) throw input_error(found);
+    refuse_or_warn(plan, found);
     const simulation& sim = *plan->runs.front().sim;
     const std::filesystem::path out = fit_output_path(options, model->name);
     if (std::filesystem::exists(out) && !options.force) {

@@ -19,6 +19,7 @@
 #include "engine/scenario_loader.hpp"
 #include "observed_commands.hpp"
 #include "report/output_files.hpp"
+#include "run_options.hpp"
 #include "scenario/anchor_reader.hpp"
 #include "scenario/json_checks.hpp"
 #include "scenario/parameter_file.hpp"
@@ -179,7 +180,7 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     request.draws = setting<std::int64_t>{0, option_origin("--draws")};  // calibration solves on the central run
     diagnostics found;
     auto plan = prepare(request, registry, found);
-    if (!plan) throw input_error(found);
+    refuse_or_warn(plan, found);
     const auto& loaded = plan->runs.front().loaded;
     const simulation& sim = *plan->runs.front().sim;
 

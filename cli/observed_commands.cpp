@@ -103,7 +103,7 @@ observed_run run_observed(const observed_options& options, std::int64_t default_
     request.threads = options.threads;
     request.sustained_course = false;
     auto plan = prepare(request, registry, found);
-    if (!plan) throw input_error(found);
+    refuse_or_warn(plan, found);
 
     observed_run out;
     out.sha256 = sha256_file(options.observed_file).value_or("");

@@ -173,7 +173,7 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
     request.threads = options.threads;
     request.command_line = options.command_line;
     auto prepared = prepare(request, registry, found);
-    if (!prepared) throw input_error(found);
+    refuse_or_warn(prepared, found);
     const loaded_scenario& loaded = *prepared->runs.front().loaded;
 
     plan_next_options settings;

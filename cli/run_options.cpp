@@ -19,6 +19,11 @@ run_request base_request(const std::string& scenario_file, const parameter_optio
     return request;
 }
 
+void refuse_or_warn(const std::optional<run_plan>& plan, const diagnostics& found) {
+    if (!plan) throw input_error(found);
+    print_diagnostics(found, diagnostic_format::text);
+}
+
 void apply_split(const split_options& options, run_request& request, diagnostics& found) {
     if (options.schools_per_block) {
         request.schools_per_block =

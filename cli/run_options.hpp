@@ -13,6 +13,10 @@ namespace pathways::cli {
 
 /// The request every projecting command starts from: the scenario file, --set/--set-file, and
 /// --draws and --seed read and range-checked like the scenario file's values (errors to `found`).
+/// After prepare(): throws input_error with its errors when nothing could be prepared, else prints its
+/// warnings (a joint posterior from a collapsed sample), so every command that prepares runs says them.
+void refuse_or_warn(const std::optional<run_plan>& plan, const diagnostics& found);
+
 run_request base_request(const std::string& scenario_file, const parameter_options& parameters,
                          const std::optional<std::string>& draws, const std::optional<std::string>& seed,
                          diagnostics& found);

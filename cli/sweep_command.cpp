@@ -213,6 +213,7 @@ run_plan points_plan(run_request request, const std::vector<scenario>& specs, st
         request.label = "point " + std::to_string(p + 1) + "/" + std::to_string(specs.size());
         diagnostics found;
         auto point = prepare(request, registry, found);
+        if (p == begin) refuse_or_warn(point, found);  // every point draws from the same parameter files
         if (!point) throw input_error(found);
         point->runs.front().withheld = verdicts[p];
         plan.runs.push_back(std::move(point->runs.front()));

@@ -28,7 +28,7 @@ int value_of_information_command(const value_of_information_options& options, co
     }
     if (found.has_errors()) throw input_error(found);
     auto plan = prepare(request, registry, found);
-    if (!plan) throw input_error(found);
+    refuse_or_warn(plan, found);
     // Assumptions are how the world might be, not options: they are not run.
     std::erase_if(plan->runs, [](const prepared_run& run) {
         const scenario& spec = run.loaded->spec;

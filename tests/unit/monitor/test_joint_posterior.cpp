@@ -171,6 +171,18 @@ TEST_CASE("a joint posterior is refused for other inputs, warns when its sample 
     CHECK(collapsed.exit_code == 0);
     CHECK(collapsed.output.find("warning: /posterior_draws: the joint posterior rests on an effective sample of 1.0 of "
                                 "100 draws") != std::string::npos);
+    // Every command that projects with the file says it, not only run.
+    const std::string collapsed_file = (folder.path() / "collapsed.json").string();
+    for (const std::string& command :
+         std::vector<std::string>{"sweep small.json --grid /uncertainty/seed=1,2 --draws 8 --quiet --out sweep-out",
+                                  "monitor small.json --observed '" + observed +
+                                      "' --draws 20 --quiet --out monitor-out",
+                                  "sensitivity small.json --outcome academic.achievement.math --subgroup all --n 4 "
+                                  "--quiet --out sens-out"}) {
+        const auto result = run_cli(command + " --set-file '" + collapsed_file + "'", folder.path());
+        INFO(command << "\n" << result.output);
+        CHECK(result.output.find("the joint posterior rests on an effective sample of 1.0") != std::string::npos);
+    }
 
     const auto negative =
         run_with(edited_copy(file, "negative.json", [](nlohmann::json& p) { p["weights"][1] = -0.5; }), "negative-out");

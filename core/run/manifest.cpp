@@ -1,6 +1,7 @@
 #include "run/manifest.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 
 #include "common/sha256.hpp"
@@ -8,13 +9,36 @@
 #include "pathways/sdk/build_config.hpp"
 #include "pathways/sdk/effect_model.hpp"
 #include "run/ranks.hpp"
+#include "scenario/anchor_reader.hpp"
 #include "scenario/embedded_model.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/references_reader.hpp"
 
 namespace pathways {
 namespace {
 
 constexpr const char* embedded_model = "<embedded:dps-personalized-learning>";
+
+struct embedded_input {
+    const char* role;
+    std::string_view path;
+    std::string_view bytes;
+};
+
+/// The data compiled into the binary that a run reads: the model (when the scenario names no file),
+/// the anchors and the references.
+std::array<embedded_input, 3> embedded_inputs() {
+    return {{{"model", embedded_model, embedded_dps_model()},
+             {"anchors", embedded_anchors_file, embedded_anchors()},
+             {"references", embedded_references_file, embedded_references()}}};
+}
+
+/// The bytes of an embedded input named by its path, or nothing for a file on disk.
+std::optional<std::string> embedded_bytes(std::string_view path) {
+    for (const embedded_input& input : embedded_inputs())
+        if (input.path == path) return std::string(input.bytes);
+    return std::nullopt;
+}
 
 manifest_input file_input(const std::string& role, const std::filesystem::path& path) {
     return {role, path.string(), sha256_file(path).value_or("unreadable")};
@@ -85,6 +109,11 @@ run_manifest manifest_of(const loaded_scenario& loaded, const std::vector<std::s
                                   ? manifest_input{"model", embedded_model, sha256_hex(embedded_dps_model())}
                                   : file_input("model", spec.model_path));
     manifest.inputs.push_back(file_input("plugin", loaded.model->file));
+    // The anchors and the references the binary carries: what `calibrate` fits to and what the report
+    // cites. They change with the build, so their content identifies them as the model's does.
+    for (const auto& [role, path, bytes] : embedded_inputs())
+        if (path != embedded_model)
+            manifest.inputs.push_back(manifest_input{role, std::string(path), sha256_hex(bytes), ""});
     manifest.cells = static_cast<double>(loaded.population.cells);
     manifest.students = loaded.population.total_students;
     manifest.ipf_max_iterations = static_cast<std::int64_t>(loaded.population.max_iterations);
@@ -114,7 +143,7 @@ namespace {
 std::string kept_name(const manifest_input& input, const std::vector<kept_input>& kept) {
     const std::string extension = std::filesystem::path(input.path).extension().string();
     const std::string role = input.role == "schools_csv" ? "schools" : input.role;
-    std::string name = role + (extension.empty() || input.path == embedded_model ? ".json" : extension);
+    std::string name = role + (extension.empty() || embedded_bytes(input.path) ? ".json" : extension);
     for (int n = 2; std::any_of(kept.begin(), kept.end(), [&](const kept_input& k) { return k.name == name; }); ++n)
         name = role + "-" + std::to_string(n) + (extension.empty() ? ".json" : extension);
     return name;
@@ -129,9 +158,8 @@ std::vector<kept_input> keep_inputs(run_manifest& manifest, const std::vector<st
     diagnostics found;
     for (manifest_input& input : manifest.inputs) {
         if (input.role == "plugin") continue;
-        std::optional<std::string> bytes = input.path == embedded_model
-                                               ? std::optional<std::string>(embedded_dps_model())
-                                               : json::read_text(input.path, found, json::limits{}.max_bytes, "input");
+        std::optional<std::string> bytes = embedded_bytes(input.path);
+        if (!bytes) bytes = json::read_text(input.path, found, json::limits{}.max_bytes, "input");
         if (!bytes) continue;
         const std::string name = kept_name(input, kept);
         input.copy = std::string(kept_inputs_folder) + "/" + name;

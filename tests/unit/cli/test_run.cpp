@@ -169,6 +169,12 @@ TEST_CASE("the results folder keeps the inputs it read, each hashed, the paramet
     // The embedded model is the shipped model file's bytes, so its hash is that file's.
     CHECK(inputs["model"]["sha256"] ==
           pathways::sha256_file(PATHWAYS_SOURCE_ROOT "/scenarios/models/dps-personalized-learning.json").value());
+    // So are the anchors and references the binary carries, kept beside the other inputs.
+    CHECK(inputs["anchors"]["path"] == "<embedded:anchors>");
+    CHECK(inputs["anchors"]["sha256"] == pathways::sha256_file(PATHWAYS_SOURCE_ROOT "/scenarios/anchors.json").value());
+    CHECK(inputs["references"]["path"] == "<embedded:references>");
+    CHECK(inputs["references"]["sha256"] ==
+          pathways::sha256_file(PATHWAYS_SOURCE_ROOT "/scenarios/references.json").value());
     CHECK_FALSE(manifest["source_revision"].get<std::string>().empty());
 }
 

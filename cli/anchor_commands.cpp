@@ -464,7 +464,9 @@ int calibrate_to_anchors(const calibrate_options& options, const plugin_options&
 
     diagnostics found;
     auto spec = read_scenario(options.scenario_file, "base", found);
-    if (!spec) throw input_error(found);
+    if (spec)
+        if (const auto file = model_file_of(options.parameters, found)) spec->model_path = *file;
+    if (!spec || found.has_errors()) throw input_error(found);
     const auto graph = load_model_graph(spec->model_path, found);
     if (!graph) throw input_error(found);
     require_outcomes(*graph, chosen);

@@ -156,6 +156,11 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     if (target == nullptr) fail(command_line, "--anchor: " + unknown_anchor_message(anchors, options.anchor));
 
     scenario spec = calibration_scenario(options, *target);
+    {
+        diagnostics found;
+        if (const auto file = model_file_of(options.parameters, found)) spec.model_path = *file;
+        if (found.has_errors()) throw input_error(found);
+    }
     const std::string model_name = options.model.value_or(spec.effect_model);
     const model_handle* model = registry.find(model_name);
     if (model == nullptr) fail(command_line, registry.unknown_model_message(model_name));
@@ -175,7 +180,7 @@ int calibrate_command(const calibrate_options& options, const plugin_options& pl
     }
     run_request request;
     request.scenario_spec = std::move(spec);
-    request.effect_model = setting<std::string>{model->name, option_origin("--model")};
+    request.effect_model = setting<std::string>{model->name, option_origin("--effect-model")};
     request.parameters = std::move(settings);
     request.draws = setting<std::int64_t>{0, option_origin("--draws")};  // calibration solves on the central run
     diagnostics found;

@@ -81,18 +81,20 @@ void check_settings_apply(const std::vector<parameter_setting>& settings,
     if (found.has_errors()) throw input_error(found);
 }
 
-void apply_model_file(const parameter_options& options, run_request& request, diagnostics& found) {
-    if (!options.model_file) return;
+std::optional<std::filesystem::path> model_file_of(const parameter_options& options, diagnostics& found) {
+    if (!options.model_file) return std::nullopt;
     const std::string& file = *options.model_file;
-    if (!is_model_file_name(file)) {
-        found.error("<command line>", 0, 0, "",
-                    "--model: '" + file +
-                        "' is not a model file; expected a theory of change ending in .json, .lav, .lavaan, .dag or "
-                        ".dagitty (the effect model is now --effect-model, e.g. --effect-model " +
-                        file + ")");
-        return;
-    }
-    request.inputs.model = file;
+    if (is_model_file_name(file)) return std::filesystem::path(file);
+    found.error("<command line>", 0, 0, "",
+                "--model: '" + file +
+                    "' is not a model file; expected a theory of change ending in .json, .lav, .lavaan, .dag or "
+                    ".dagitty (the effect model is now --effect-model, e.g. --effect-model " +
+                    file + ")");
+    return std::nullopt;
+}
+
+void apply_model_file(const parameter_options& options, run_request& request, diagnostics& found) {
+    if (const auto file = model_file_of(options, found)) request.inputs.model = *file;
 }
 
 }  // namespace pathways::cli

@@ -1,6 +1,7 @@
 #pragma once
 // --set and --set-file: effect-model parameters pinned from the command line or a parameter file.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ std::vector<parameter_setting> read_settings(const parameter_options& options);
 /// model file's name (the effect model's old spelling, `--model linear`) is an error that names
 /// --effect-model.
 void apply_model_file(const parameter_options& options, run_request& request, diagnostics& found);
+
+/// The model file `--model` names, checked as apply_model_file checks it (errors to `found`); nothing
+/// when it names none. For commands that read the scenario themselves before they build a request.
+std::optional<std::filesystem::path> model_file_of(const parameter_options& options, diagnostics& found);
 
 /// The `priors` of every parameter file, in the order given (a later file's prior wins), or a file's
 /// joint posterior (run_request.hpp, add_priors_of). Throws input_error with every unreadable file.

@@ -167,7 +167,7 @@ int plan_next_command(const plan_next_command_options& options, const plugin_opt
     }
 
     const plugin_registry registry = load_plugins(plugins);
-    run_request request = base_request(options.scenario_file, {}, options.draws, options.seed, found);
+    run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
     if (found.has_errors()) throw input_error(found);
     request.variant = options.variant;
     request.threads = options.threads;
@@ -216,6 +216,7 @@ const command_registration registration{{
         command.add_option("--variant", options->variant, "Variant to extend (default: base)");
         add_draws_option(command, options->draws, "Draws of the final evaluation; overrides the scenario");
         add_seed_option(command, options->seed, "Random seed of every evaluation; overrides the scenario");
+        add_parameter_options(command, options->parameters);
         command.add_option("--random-sets", options->random_sets, "Random K-sets the choice is compared with");
         add_threads_option(command, options->threads);
         command.add_option("--out", options->out_dir, "Folder for plan-next.json (default: out/<scenario>-next)");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "parameter_settings.hpp"
 
 namespace pathways::cli {
 
@@ -17,6 +18,7 @@ struct plan_next_command_options {
     std::string objective = "all";
     std::optional<std::string> draws;  ///< of the final evaluation; checked by the run layer
     std::optional<std::string> seed;
+    parameter_options parameters;  ///< --set, --set-file, --model
     std::size_t random_sets = 20;
     unsigned threads = 0;
     std::string out_dir;

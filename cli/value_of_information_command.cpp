@@ -18,7 +18,7 @@ namespace pathways::cli {
 int value_of_information_command(const value_of_information_options& options, const plugin_options& plugins) {
     const plugin_registry registry = load_plugins(plugins);
     diagnostics found;
-    run_request request = base_request(options.scenario_file, {}, options.draws, options.seed, found);
+    run_request request = base_request(options.scenario_file, options.parameters, options.draws, options.seed, found);
     request.all_variants = true;
     request.threads = options.threads;
     request.command_line = options.command_line;
@@ -67,6 +67,7 @@ const command_registration registration{{
                            "student for 0.1 SD)");
         add_draws_option(command, options->draws, "Monte Carlo draws; overrides the scenario (more draws, less bias)");
         add_seed_option(command, options->seed, "Random seed; overrides the scenario");
+        add_parameter_options(command, options->parameters);
         add_threads_option(command, options->threads);
         add_quiet_flag(command, options->quiet);
         add_plugin_options(command, *plugins);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "parameter_settings.hpp"
 
 namespace pathways::cli {
 
@@ -14,6 +15,7 @@ struct value_of_information_options {
     double willingness_to_pay = 20000.0;  ///< dollars per SD per student
     std::optional<std::string> draws;     ///< checked by the run layer
     std::optional<std::string> seed;
+    parameter_options parameters;  ///< --set, --set-file, --model
     unsigned threads = 0;
     bool quiet = false;
     std::vector<std::string> command_line;

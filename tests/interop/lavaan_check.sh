@@ -18,7 +18,7 @@ echo "effects from the lavaan export equal the model's"
 
 # The export drives a projection, named on the command line (--model) or by a scenario's "model": the
 # same projection as the model itself, bit for bit.
-scenarios=$(dirname "$0")/../../scenarios
+scenarios=$(cd "$(dirname "$0")/../../scenarios" && pwd)
 "$pathways" run "$scenarios/rand-2017-check.json" --draws 20 --quiet --force --format csv --out "$work/run-json"
 "$pathways" run "$scenarios/rand-2017-check.json" --draws 20 --quiet --force --format csv --out "$work/run-lav" \
   --model "$work/dps.lav"
@@ -32,9 +32,17 @@ cmp "$work/run-json/projection.csv" "$work/run-lav/projection.csv"
 cmp "$work/run-json/projection.csv" "$work/run-scenario-lav/projection.csv"
 echo "projections from the lavaan export equal the model's"
 
-# The effect model's old flag is an error that names the new one.
-if "$pathways" run "$scenarios/rand-2017-check.json" --draws 0 --quiet --model linear > "$work/old-flag.txt" 2>&1; then
-  echo "run --model linear was accepted"; exit 1
-fi
-grep -q "the effect model is now --effect-model, e.g. --effect-model linear" "$work/old-flag.txt"
-echo "--model linear names --effect-model"
+# The effect model's old flag is an error that names the new one, on every command that projects.
+s="$scenarios/rand-2017-check.json"
+rm -rf "$work/empty" && mkdir -p "$work/empty" && cd "$work/empty"  # no earlier output folder in the way
+for command in "run $s" "compare $s $s" "compare-models $s --models linear" "sweep $s --grid /uncertainty/seed=1" \
+    "sensitivity $s --outcome academic.achievement.math --subgroup all" "monitor $s --observed x.csv" "calibrate $s --anchors all" \
+    "plan-next $s --schools 1" "value-of-information $s"; do
+  # shellcheck disable=SC2086 # the command's words
+  if "$pathways" $command --model linear > "$work/old-flag.txt" 2>&1; then
+    echo "$command --model linear was accepted"; exit 1
+  fi
+  grep -q "the effect model is now --effect-model, e.g. --effect-model linear" "$work/old-flag.txt" \
+    || { echo "$command --model linear:"; cat "$work/old-flag.txt"; exit 1; }
+done
+echo "--model linear names --effect-model on every projecting command"

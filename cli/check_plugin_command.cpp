@@ -69,7 +69,8 @@ int child_main(const check_plugin_options& options) {
             std::cout << "result\t" << static_cast<int>(result.check) << '\t' << (result.passed ? 1 : 0) << '\t'
                       << one_line(result.reason) << '\n';
         }
-        std::cout << "time\t" << report.nanoseconds_per_cell_year << std::endl;
+        if (report.nanoseconds_per_cell_year > 0.0) std::cout << "time\t" << report.nanoseconds_per_cell_year << '\n';
+        std::cout.flush();
         return exit_ok;
     }
     std::cerr << options.library << ": error: no effect model '" << options.child_model << "' in this plugin\n";

@@ -449,19 +449,24 @@ struct check_inputs {
     std::size_t parameter_count;
 };
 
+/// Runs `body` on `f`, naming the node in any violation it finds.
+template <typename Body>
+void within_node(const fixture& f, Body body) {
+    try {
+        body();
+    } catch (const contract_violation& v) {
+        throw contract_violation(describe_node(f.node) + ": " + v.what());
+    }
+}
+
 std::string fixture_scope(const check_inputs& in) {
     return std::to_string(in.fixtures.size()) + " node kinds, " + std::to_string(fixture_cells) + " cells, " +
            std::to_string(in.fixtures.front().draws) + " draws";
 }
 
 std::string check_outputs_written(const check_inputs& in) {
-    for (const fixture& f : in.fixtures) {
-        try {
-            (void)evaluate_all(in.evaluate, f, fixture_cells, f.draws);
-        } catch (const contract_violation& v) {
-            throw contract_violation(describe_node(f.node) + ": " + v.what());
-        }
-    }
+    for (const fixture& f : in.fixtures)
+        within_node(f, [&] { (void)evaluate_all(in.evaluate, f, fixture_cells, f.draws); });
     return "every output cell written and finite (" + fixture_scope(in) + ")";
 }
 
@@ -472,76 +477,83 @@ std::string check_parameter_ranges(const check_inputs& in) {
             try {
                 evaluate_slice(in.evaluate, f, {0, fixture_cells, d, 1}, out);
             } catch (const contract_violation& v) {
-                throw contract_violation(describe_node(f.node) + ", " + f.parameters[d].label + ": " + v.what());
+                throw contract_violation(describe_node(f.node) + ", with " + f.parameters[d].label + ": " + v.what());
             }
         }
     }
+    if (in.parameter_count == 0) return "the model declares no parameters; nothing to pass it";
     return "defaults, both ends of " + std::to_string(in.parameter_count) +
            (in.parameter_count == 1 ? " declared range and " : " declared ranges and ") +
            std::to_string(random_parameter_sets) + " random sets within them accepted";
 }
 
-std::string check_tile_and_block(const check_inputs& in) {
-    constexpr std::array<std::size_t, 3> tiles{1, 7, fixture_cells};
-    for (const fixture& f : in.fixtures) {
-        const std::vector<double> reference = evaluate_all(in.evaluate, f, fixture_cells, f.draws);
-        for (const std::size_t block : {std::size_t{1}, std::size_t{3}, f.draws}) {
-            for (const std::size_t tile : tiles) {
-                const std::vector<double> out = evaluate_all(in.evaluate, f, tile, block);
-                const auto differs = std::mismatch(reference.begin(), reference.end(), out.begin(), same_bits);
-                if (differs.first == reference.end()) continue;
-                const auto k = static_cast<std::size_t>(differs.first - reference.begin());
-                throw contract_violation(describe_node(f.node) + ": in tiles of " + std::to_string(tile) +
-                                         " cells and blocks of " + std::to_string(block) + " draws, cell " +
-                                         std::to_string(k % fixture_cells) + " of draw " +
-                                         std::to_string(k / fixture_cells) + " is " + number(out[k]) +
-                                         " where one call over all " + std::to_string(fixture_cells) + " cells and " +
-                                         std::to_string(f.draws) + " draws gave " + number(reference[k]));
-            }
+/// The same bits in tiles of 1, 7 and all cells and blocks of 1, 3 and all draws as in one call over all.
+void compare_tiles_and_blocks(evaluate_function evaluate, const fixture& f) {
+    const std::vector<double> reference = evaluate_all(evaluate, f, fixture_cells, f.draws);
+    for (const std::size_t block : {std::size_t{1}, std::size_t{3}, f.draws}) {
+        for (const std::size_t tile : {std::size_t{1}, std::size_t{7}, fixture_cells}) {
+            const std::vector<double> out = evaluate_all(evaluate, f, tile, block);
+            const auto differs = std::mismatch(reference.begin(), reference.end(), out.begin(), same_bits);
+            if (differs.first == reference.end()) continue;
+            const auto k = static_cast<std::size_t>(differs.first - reference.begin());
+            throw contract_violation("in tiles of " + std::to_string(tile) + " cells and blocks of " +
+                                     std::to_string(block) + " draws, cell " + std::to_string(k % fixture_cells) +
+                                     " of draw " + std::to_string(k / fixture_cells) + " is " + number(out[k]) +
+                                     " where one call over all " + std::to_string(fixture_cells) + " cells and " +
+                                     std::to_string(f.draws) + " draws gave " + number(reference[k]));
         }
     }
+}
+
+std::string check_tile_and_block(const check_inputs& in) {
+    for (const fixture& f : in.fixtures) within_node(f, [&] { compare_tiles_and_blocks(in.evaluate, f); });
     return "the same bits in tiles of 1, 7 and " + std::to_string(fixture_cells) + " cells and blocks of 1, 3 and " +
            std::to_string(in.fixtures.front().draws) + " draws";
+}
+
+/// Cell `order[i]` of the fixture, moved to position i, gives the same bits there.
+void compare_permuted(evaluate_function evaluate, const fixture& f, const std::vector<std::size_t>& order) {
+    const std::vector<double> reference = evaluate_all(evaluate, f, fixture_cells, f.draws);
+    const std::vector<double> out = evaluate_all(evaluate, make_permuted(f, order), fixture_cells, f.draws);
+    for (std::size_t d = 0; d < f.draws; ++d) {
+        for (std::size_t i = 0; i < fixture_cells; ++i) {
+            const double expected = reference[d * fixture_cells + order[i]];
+            const double actual = out[d * fixture_cells + i];
+            if (same_bits(expected, actual)) continue;
+            throw contract_violation("after permuting the tile's cells, cell " + std::to_string(order[i]) +
+                                     " (now at " + std::to_string(i) + ") of draw " + std::to_string(d) + " is " +
+                                     number(actual) + " where it was " + number(expected) +
+                                     ": its output depends on other cells");
+        }
+    }
 }
 
 std::string check_cells_independent(const check_inputs& in, random_source& random) {
     std::vector<std::size_t> order(fixture_cells);
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::shuffle(order.begin(), order.end(), std::mt19937_64(random.below(1u << 30)));
-    for (const fixture& f : in.fixtures) {
-        const std::vector<double> reference = evaluate_all(in.evaluate, f, fixture_cells, f.draws);
-        const std::vector<double> out = evaluate_all(in.evaluate, make_permuted(f, order), fixture_cells, f.draws);
-        for (std::size_t d = 0; d < f.draws; ++d) {
-            for (std::size_t i = 0; i < fixture_cells; ++i) {
-                const double expected = reference[d * fixture_cells + order[i]];
-                const double actual = out[d * fixture_cells + i];
-                if (same_bits(expected, actual)) continue;
-                throw contract_violation(describe_node(f.node) + ": after permuting the tile's cells, cell " +
-                                         std::to_string(order[i]) + " (now at " + std::to_string(i) + ") of draw " +
-                                         std::to_string(d) + " is " + number(actual) + " where it was " +
-                                         number(expected) + ": its output depends on other cells");
-            }
-        }
-    }
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(random.below(std::size_t{1} << 30)));
+    for (const fixture& f : in.fixtures) within_node(f, [&] { compare_permuted(in.evaluate, f, order); });
     return "permuting a tile's " + std::to_string(fixture_cells) + " cells permutes the outputs, to the bit";
 }
 
-std::string check_at_rest(const check_inputs& in) {
-    for (const fixture& moving : in.fixtures) {
-        fixture f = make_resting(moving);
-        for (const int year : resting_years) {
-            f.year = year;
-            const std::vector<double> out = evaluate_all(in.evaluate, f, fixture_cells, f.draws);
-            for (std::size_t k = 0; k < out.size(); ++k) {
-                const double initial = f.initial[k % fixture_cells];
-                if (out[k] == initial) continue;
-                throw contract_violation(describe_node(f.node) + ", year " + std::to_string(year) + ", " +
-                                         f.parameters[k / fixture_cells].label + ": cell " +
-                                         std::to_string(k % fixture_cells) + " is " + number(out[k]) +
-                                         " where nothing moved; expected its initial value " + number(initial));
-            }
+/// Where nothing moved, every output is the node's initial value, in each of `resting_years`.
+void compare_with_initial(evaluate_function evaluate, const fixture& moving) {
+    fixture f = make_resting(moving);
+    for (const int year : resting_years) {
+        f.year = year;
+        const std::vector<double> out = evaluate_all(evaluate, f, fixture_cells, f.draws);
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            const double initial = f.initial[k % fixture_cells];
+            if (out[k] == initial) continue;
+            throw contract_violation("year " + std::to_string(year) + ", " + f.parameters[k / fixture_cells].label +
+                                     ": cell " + std::to_string(k % fixture_cells) + " is " + number(out[k]) +
+                                     " where nothing moved; expected its initial value " + number(initial));
         }
     }
+}
+
+std::string check_at_rest(const check_inputs& in) {
+    for (const fixture& f : in.fixtures) within_node(f, [&] { compare_with_initial(in.evaluate, f); });
     return "nothing moved gives the initial values under every parameter set, random weights and "
            "pl_school_count, years 0, 1 and 9";
 }

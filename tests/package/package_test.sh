@@ -24,4 +24,7 @@ grep -q "^damped " <<<"$listing" || { echo "out-of-tree plugin not listed:"; ech
 "$work/prefix/bin/pathways" run "$source_dir/scenarios/rand-2017-check.json" --plugin-dir "$work/plugin-build" \
   --effect-model damped --set damping=0.25 --draws 0 --quiet --out "$work/out" >/dev/null
 grep -q ",damped,2017,all,academic.achievement.math,effect," "$work/out/projection.csv"
+# The out-of-tree model keeps the SDK's contract (tile and block sizes, independent cells, at rest, ...).
+"$work/prefix/bin/pathways" check-plugin "$work/plugin-build/libpathways_damped.so" >"$work/check.txt" ||
+  { echo "check-plugin failed the out-of-tree plugin:"; cat "$work/check.txt"; exit 1; }
 echo "package test passed"

@@ -153,8 +153,7 @@ int run_into_folder(const run_request& request, const run_options& options, cons
         parse_output_formats(options.formats, {"<command line>", 0, 0, ""}, "--format: ");
     diagnostics found;
     auto plan = prepare(request, registry, found);
-    if (!plan) throw input_error(found);
-    print_diagnostics(found, diagnostic_format::text);  // warnings: a joint posterior from a collapsed sample
+    refuse_or_warn(plan, found);
 
     const std::filesystem::path folder =
         options.out_dir.empty() ? std::filesystem::path("out") / std::filesystem::path(options.scenario_file).stem()
